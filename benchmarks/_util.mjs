@@ -1,0 +1,79 @@
+// Shared helpers for the benchmark scripts: time-boxed measurement and a side-by-side table.
+import { performance } from 'node:perf_hooks';
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Runs fn repeatedly for about `ms` milliseconds (after a warm-up); returns calls per second. */
+export function opsPerSec(fn, ms = 600) {
+  const warm = performance.now();
+  while (performance.now() - warm < ms / 4) fn();
+  let n = 0;
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < ms) {
+    fn();
+    n++;
+    t = performance.now();
+  }
+  return (n * 1000) / (t - t0);
+}
+
+/** Async variant of opsPerSec. */
+export async function opsPerSecAsync(fn, ms = 600) {
+  const warm = performance.now();
+  while (performance.now() - warm < ms / 4) await fn();
+  let n = 0;
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < ms) {
+    await fn();
+    n++;
+    t = performance.now();
+  }
+  return (n * 1000) / (t - t0);
+}
+
+/**
+ * Loads a competitor from benchmarks/thirdparty (installing it there on first use, never into the
+ * package's own dependencies). Returns null when it cannot be installed (offline).
+ */
+export function thirdParty(name) {
+  const dir = path.join(here, 'thirdparty');
+  const req = createRequire(path.join(dir, 'package.json'));
+  try {
+    return req(name);
+  } catch {
+    if (!existsSync(path.join(dir, 'node_modules'))) {
+      try {
+        execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent'], { cwd: dir, stdio: 'ignore' });
+        return req(name);
+      } catch {
+        return null;
+      }
+    }
+    return null;
+  }
+}
+
+/**
+ * Prints one comparison group: rows of { name, value } with the unit, and each row's ratio to
+ * `baseline` (a row name). Returns the rows for --json output.
+ */
+export function report(title, unit, rows, baseline) {
+  const base = rows.find((r) => r.name === baseline)?.value;
+  const out = rows.map((r) => ({ ...r, unit, ratio: base && r.value ? r.value / base : null }));
+  if (!process.argv.includes('--json')) {
+    console.log(`\n${title}`);
+    for (const r of out) {
+      const v = r.value == null ? 'n/a' : r.value >= 100 ? r.value.toFixed(0) : r.value.toFixed(1);
+      const ratio = r.ratio == null ? '' : `  ${r.ratio.toFixed(2)}× ${baseline}`;
+      console.log(`  ${r.name.padEnd(28)} ${v.padStart(10)} ${unit}${ratio}`);
+    }
+  }
+  return { title, unit, baseline, rows: out };
+}

@@ -1,0 +1,22 @@
+/**
+ * `bukejian bench [NAME...] [--json]`: runs the benchmark scripts shipped in `benchmarks/`
+ * (ours and the competitors side by side, with ratios).
+ * @module
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const usage = 'usage: bukejian bench [sm3|sm4|sm2|...] [--json]';
+
+export async function run(args: string[]): Promise<number> {
+  const here = path.dirname(fileURLToPath(import.meta.url)); // <pkg>/dist
+  const runner = path.join(here, '..', 'benchmarks', 'run.mjs');
+  if (!existsSync(runner)) {
+    console.error('bukejian bench: benchmarks/ not found next to this installation');
+    return 1;
+  }
+  const r = spawnSync(process.execPath, [runner, ...args], { stdio: 'inherit' });
+  return r.status ?? 1;
+}

@@ -1,0 +1,329 @@
+/**
+ * SM3 cryptographic hash (GB/T 32905-2016, GM/T 0004-2012), HMAC-SM3 (RFC 2104 / GM/T 0042) and
+ * the key derivation function of GB/T 32918.4-2016 §5.4.3.
+ *
+ * The compression function is a straight transcription of GB/T 32905 §5.3 on 32-bit words.
+ * With `backend: 'auto'` (default) inputs of at least {@link NATIVE_THRESHOLD} bytes go to
+ * `node:crypto` when it has SM3; the result is byte-identical either way.
+ * @module
+ */
+import { BukejianError } from './errors.js';
+import { hasNativeHash, nodeCrypto, backendOption, type Backend } from './native.js';
+import { abytes, anumber, aoptions, toBytes, zeroize, type Input } from './utils.js';
+
+/** One-shot calls on inputs at least this long use node:crypto under `backend: 'auto'`. */
+export const NATIVE_THRESHOLD = 1024;
+
+const BLOCK = 64;
+const IV = /* @__PURE__ */ Uint32Array.from([
+  0x7380166f, 0x4914b2b9, 0x172442d7, 0xda8a0600, 0xa96f30bc, 0x163138aa, 0xe38dee4d, 0xb0fb0e4e,
+]);
+// T_j <<< (j mod 32), precomputed (GB/T 32905 §4.2, §5.3.3).
+const TJ = /* @__PURE__ */ (() => {
+  const t = new Int32Array(64);
+  for (let j = 0; j < 64; j++) {
+    const T = j < 16 ? 0x79cc4519 : 0x7a879d8a;
+    const r = j % 32;
+    t[j] = r === 0 ? T : (T << r) | (T >>> (32 - r));
+  }
+  return t;
+})();
+const W = /* @__PURE__ */ new Int32Array(68);
+
+const rotl = (x: number, n: number) => (x << n) | (x >>> (32 - n));
+
+/** The SM3 compression function CF(V, B) on the block at `buf[off..off+64)`, in place on `v`. */
+function compress(v: Int32Array, buf: Uint8Array, off: number): void {
+  const w = W;
+  for (let i = 0; i < 16; i++, off += 4) {
+    w[i] = (buf[off]! << 24) | (buf[off + 1]! << 16) | (buf[off + 2]! << 8) | buf[off + 3]!;
+  }
+  for (let j = 16; j < 68; j++) {
+    const x = w[j - 16]! ^ w[j - 9]! ^ rotl(w[j - 3]!, 15);
+    w[j] = (x ^ rotl(x, 15) ^ rotl(x, 23)) ^ rotl(w[j - 13]!, 7) ^ w[j - 6]!;
+  }
+  let A = v[0]!, B = v[1]!, C = v[2]!, D = v[3]!, E = v[4]!, F = v[5]!, G = v[6]!, H = v[7]!;
+  for (let j = 0; j < 16; j++) {
+    const a12 = rotl(A, 12);
+    const SS1 = rotl((a12 + E + TJ[j]!) | 0, 7);
+    const SS2 = SS1 ^ a12;
+    const TT1 = ((A ^ B ^ C) + D + SS2 + (w[j]! ^ w[j + 4]!)) | 0;
+    const TT2 = ((E ^ F ^ G) + H + SS1 + w[j]!) | 0;
+    D = C; C = rotl(B, 9); B = A; A = TT1;
+    H = G; G = rotl(F, 19); F = E; E = TT2 ^ rotl(TT2, 9) ^ rotl(TT2, 17);
+  }
+  for (let j = 16; j < 64; j++) {
+    const a12 = rotl(A, 12);
+    const SS1 = rotl((a12 + E + TJ[j]!) | 0, 7);
+    const SS2 = SS1 ^ a12;
+    const TT1 = (((A & B) | (A & C) | (B & C)) + D + SS2 + (w[j]! ^ w[j + 4]!)) | 0;
+    const TT2 = (((E & F) | (~E & G)) + H + SS1 + w[j]!) | 0;
+    D = C; C = rotl(B, 9); B = A; A = TT1;
+    H = G; G = rotl(F, 19); F = E; E = TT2 ^ rotl(TT2, 9) ^ rotl(TT2, 17);
+  }
+  v[0] ^= A; v[1] ^= B; v[2] ^= C; v[3] ^= D; v[4] ^= E; v[5] ^= F; v[6] ^= G; v[7] ^= H;
+}
+
+/** A streaming hash object: `update` any number of times, then `digest` once. */
+export interface Hash {
+  /** Absorbs more input (a string is UTF-8). Returns `this` for chaining. */
+  update(data: Input): Hash;
+  /** Finishes and returns the 32-byte digest; the object cannot be used afterwards. */
+  digest(): Uint8Array;
+  /** An independent copy of the current state. */
+  clone(): Hash;
+  /** Wipes the internal state. */
+  destroy(): void;
+  readonly blockLen: number;
+  readonly outputLen: number;
+}
+
+class Sm3Js implements Hash {
+  readonly blockLen = BLOCK;
+  readonly outputLen = 32;
+  private v = new Int32Array(IV);
+  private buf = new Uint8Array(BLOCK);
+  private pos = 0;
+  private length = 0; // total bytes absorbed (safe integer: up to 2^53 bytes)
+  private finished = false;
+
+  update(data: Input): this {
+    if (this.finished) throw new BukejianError('BAD_STATE', '"hash" expected unfinished state, got digest() already called');
+    const d = toBytes(data);
+    const { buf, v } = this;
+    const len = d.length;
+    this.length += len;
+    let i = 0;
+    if (this.pos > 0) {
+      const take = Math.min(BLOCK - this.pos, len);
+      buf.set(d.subarray(0, take), this.pos);
+      this.pos += take;
+      i = take;
+      if (this.pos < BLOCK) return this;
+      compress(v, buf, 0);
+      this.pos = 0;
+    }
+    for (; len - i >= BLOCK; i += BLOCK) compress(v, d, i); // whole blocks straight from the input
+    if (i < len) {
+      buf.set(d.subarray(i), 0);
+      this.pos = len - i;
+    }
+    return this;
+  }
+
+  digest(): Uint8Array {
+    if (this.finished) throw new BukejianError('BAD_STATE', '"hash" expected unfinished state, got digest() already called');
+    this.finished = true;
+    const { buf, v } = this;
+    let pos = this.pos;
+    buf[pos++] = 0x80;
+    buf.fill(0, pos);
+    if (pos > BLOCK - 8) {
+      compress(v, buf, 0);
+      buf.fill(0);
+    }
+    const bits = this.length * 8;
+    const hi = Math.floor(bits / 0x100000000);
+    const lo = bits >>> 0;
+    buf[56] = hi >>> 24; buf[57] = hi >>> 16; buf[58] = hi >>> 8; buf[59] = hi;
+    buf[60] = lo >>> 24; buf[61] = lo >>> 16; buf[62] = lo >>> 8; buf[63] = lo;
+    compress(v, buf, 0);
+    const out = new Uint8Array(32);
+    for (let i = 0; i < 8; i++) {
+      const x = v[i]!;
+      out[4 * i] = x >>> 24; out[4 * i + 1] = x >>> 16; out[4 * i + 2] = x >>> 8; out[4 * i + 3] = x;
+    }
+    this.destroy();
+    return out;
+  }
+
+  clone(): Sm3Js {
+    const c = new Sm3Js();
+    c.v.set(this.v);
+    c.buf.set(this.buf);
+    c.pos = this.pos;
+    c.length = this.length;
+    c.finished = this.finished;
+    return c;
+  }
+
+  destroy(): void {
+    this.finished = true;
+    zeroize(this.v, this.buf);
+  }
+}
+
+type NodeHash = ReturnType<NonNullable<ReturnType<typeof nodeCrypto>>['createHash']>;
+
+class Sm3Native implements Hash {
+  readonly blockLen = BLOCK;
+  readonly outputLen = 32;
+  private finished = false;
+  constructor(private h: NodeHash) {}
+  update(data: Input): this {
+    if (this.finished) throw new BukejianError('BAD_STATE', '"hash" expected unfinished state, got digest() already called');
+    this.h.update(toBytes(data));
+    return this;
+  }
+  digest(): Uint8Array {
+    if (this.finished) throw new BukejianError('BAD_STATE', '"hash" expected unfinished state, got digest() already called');
+    this.finished = true;
+    const b = this.h.digest();
+    return new Uint8Array(b.buffer, b.byteOffset, b.length);
+  }
+  clone(): Sm3Native {
+    if (this.finished) throw new BukejianError('BAD_STATE', '"hash" expected unfinished state, got digest() already called');
+    return new Sm3Native(this.h.copy());
+  }
+  destroy(): void {
+    this.finished = true;
+  }
+}
+
+/** Options of the SM3 functions. */
+export interface Sm3Options {
+  /** `'auto'` (default): node:crypto where it helps; `'js'`: pure TypeScript only. */
+  backend?: Backend;
+}
+
+function useNative(opts: Sm3Options | undefined, len: number): boolean {
+  const b = backendOption(aoptions(opts, 'opts', ['backend']).backend);
+  return b === 'auto' && len >= NATIVE_THRESHOLD && hasNativeHash('sm3');
+}
+
+function createSm3(opts?: Sm3Options): Hash {
+  const b = backendOption(aoptions(opts, 'opts', ['backend']).backend);
+  // Streaming length is unknown up front: under 'auto' a native hash is used whenever it exists.
+  if (b === 'auto' && hasNativeHash('sm3')) return new Sm3Native(nodeCrypto()!.createHash('sm3'));
+  return new Sm3Js();
+}
+
+/**
+ * SM3 digest (32 bytes) of `msg` (a string is hashed as UTF-8).
+ * @example
+ * bytesToHex(sm3('abc')) // '66c7f0f4...8f4ba8e0'
+ * const h = sm3.create().update('a').update('bc').digest()
+ */
+export const sm3: {
+  (msg: Input, opts?: Sm3Options): Uint8Array;
+  /** A streaming SM3 hash. */
+  create(opts?: Sm3Options): Hash;
+  readonly blockLen: number;
+  readonly outputLen: number;
+} = /* @__PURE__ */ Object.freeze(
+  Object.assign(
+    (msg: Input, opts?: Sm3Options): Uint8Array => {
+      const m = toBytes(msg, 'msg');
+      if (useNative(opts, m.length)) {
+        const b = nodeCrypto()!.createHash('sm3').update(m).digest();
+        return new Uint8Array(b.buffer, b.byteOffset, b.length);
+      }
+      return new Sm3Js().update(m).digest();
+    },
+    { create: createSm3, blockLen: BLOCK, outputLen: 32 },
+  ),
+);
+
+/** A streaming HMAC-SM3 computation. */
+export interface Mac {
+  update(data: Input): Mac;
+  /** The 32-byte tag; the object cannot be used afterwards. */
+  digest(): Uint8Array;
+  clone(): Mac;
+  destroy(): void;
+}
+
+class HmacSm3 implements Mac {
+  private inner: Hash;
+  private outer: Hash;
+  constructor(key: Uint8Array | null, opts?: Sm3Options, inner?: Hash, outer?: Hash) {
+    if (inner && outer) {
+      this.inner = inner;
+      this.outer = outer;
+      return;
+    }
+    const k = abytes(key, 'key');
+    const block = new Uint8Array(BLOCK);
+    block.set(k.length > BLOCK ? sm3(k, opts) : k);
+    for (let i = 0; i < BLOCK; i++) block[i] ^= 0x36;
+    this.inner = new Sm3Js().update(block);
+    for (let i = 0; i < BLOCK; i++) block[i] ^= 0x36 ^ 0x5c;
+    this.outer = new Sm3Js().update(block);
+    zeroize(block);
+  }
+  update(data: Input): this {
+    this.inner.update(data);
+    return this;
+  }
+  digest(): Uint8Array {
+    return this.outer.update(this.inner.digest()).digest();
+  }
+  clone(): HmacSm3 {
+    return new HmacSm3(null, undefined, this.inner.clone(), this.outer.clone());
+  }
+  destroy(): void {
+    this.inner.destroy();
+    this.outer.destroy();
+  }
+}
+
+/**
+ * HMAC-SM3 (RFC 2104 with SM3; GM/T 0042-2015). Keys of any length; the tag is 32 bytes.
+ * Compare tags with `equalBytes` (constant time), or use {@link verifyHmacSm3}.
+ * @example
+ * const tag = hmacSm3(key, '申请编号 2026-0001')
+ * const mac = hmacSm3.create(key).update(part1).update(part2).digest()
+ */
+export const hmacSm3: {
+  (key: Uint8Array, msg: Input, opts?: Sm3Options): Uint8Array;
+  /** A streaming HMAC-SM3 (pure TypeScript). */
+  create(key: Uint8Array): Mac;
+} = /* @__PURE__ */ Object.freeze(
+  Object.assign(
+    (key: Uint8Array, msg: Input, opts?: Sm3Options): Uint8Array => {
+      abytes(key, 'key');
+      const m = toBytes(msg, 'msg');
+      if (useNative(opts, m.length)) {
+        const b = nodeCrypto()!.createHmac('sm3', key).update(m).digest();
+        return new Uint8Array(b.buffer, b.byteOffset, b.length);
+      }
+      return new HmacSm3(key).update(m).digest();
+    },
+    { create: (key: Uint8Array): Mac => new HmacSm3(key) },
+  ),
+);
+
+/**
+ * Checks an HMAC-SM3 tag in constant time. `tag` may be truncated to its leftmost 4..32 bytes
+ * (as Wycheproof and GM/T 0042 allow); shorter tags are rejected (return false).
+ * @example if (!verifyHmacSm3(key, msg, tag)) throw new Error('tampered')
+ */
+export function verifyHmacSm3(key: Uint8Array, msg: Input, tag: Uint8Array, opts?: Sm3Options): boolean {
+  abytes(tag, 'tag');
+  const full = hmacSm3(key, msg, opts);
+  if (tag.length < 4 || tag.length > 32) return false;
+  let diff = 0;
+  for (let i = 0; i < tag.length; i++) diff |= full[i]! ^ tag[i]!;
+  zeroize(full);
+  return diff === 0;
+}
+
+/**
+ * The key derivation function of GB/T 32918.4-2016 §5.4.3:
+ * `K = SM3(Z ‖ ct=1) ‖ SM3(Z ‖ ct=2) ‖ …`, truncated to `byteLength` bytes (32-bit big-endian counter).
+ * @example const k = kdf(concatBytes(x2, y2), 16)
+ */
+export function kdf(z: Uint8Array, byteLength: number): Uint8Array {
+  abytes(z, 'z');
+  anumber(byteLength, 'byteLength', 0, 2 ** 32 - 1);
+  const out = new Uint8Array(byteLength);
+  const base = new Sm3Js().update(z);
+  const ct = new Uint8Array(4);
+  for (let i = 0, c = 1; i < byteLength; i += 32, c++) {
+    ct[0] = c >>> 24; ct[1] = c >>> 16; ct[2] = c >>> 8; ct[3] = c;
+    const d = base.clone().update(ct).digest();
+    out.set(byteLength - i >= 32 ? d : d.subarray(0, byteLength - i), i);
+  }
+  base.destroy();
+  return out;
+}
