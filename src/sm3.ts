@@ -43,23 +43,94 @@ function compress(v: Int32Array, buf: Uint8Array, off: number): void {
     w[j] = (x ^ rotl(x, 15) ^ rotl(x, 23)) ^ rotl(w[j - 13]!, 7) ^ w[j - 6]!;
   }
   let A = v[0]!, B = v[1]!, C = v[2]!, D = v[3]!, E = v[4]!, F = v[5]!, G = v[6]!, H = v[7]!;
-  for (let j = 0; j < 16; j++) {
-    const a12 = rotl(A, 12);
-    const SS1 = rotl((a12 + E + TJ[j]!) | 0, 7);
-    const SS2 = SS1 ^ a12;
-    const TT1 = ((A ^ B ^ C) + D + SS2 + (w[j]! ^ w[j + 4]!)) | 0;
-    const TT2 = ((E ^ F ^ G) + H + SS1 + w[j]!) | 0;
-    D = C; C = rotl(B, 9); B = A; A = TT1;
-    H = G; G = rotl(F, 19); F = E; E = TT2 ^ rotl(TT2, 9) ^ rotl(TT2, 17);
+  // Rounds unrolled by 8 with the registers renamed instead of shifted (as GmSSL does): one round
+  // writes TT1 into H's slot and P0(TT2) into D's, rotates B and F in place, and the next round
+  // reads (H, A, B, C, D, E, F, G) as its (A..H). FF/GG are the j < 16 and j ≥ 16 forms of §4.3,
+  // FF1 = (A∧B)∨(C∧(A∨B)) and GG1 = G⊕(E∧(F⊕G)) being the same Boolean functions.
+  let j = 0, a12 = 0, t = 0, SS1 = 0, TT2 = 0, w0 = 0;
+  for (let r = 0; r < 2; r++) {
+    a12 = (A << 12) | (A >>> 20); t = (a12 + E + TJ[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
+    w0 = w[j]!; TT2 = (E ^ F ^ G) + H + SS1 + w0;
+    H = ((A ^ B ^ C) + D + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
+    B = (B << 9) | (B >>> 23); F = (F << 19) | (F >>> 13);
+    D = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
+    a12 = (H << 12) | (H >>> 20); t = (a12 + D + TJ[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
+    w0 = w[j]!; TT2 = (D ^ E ^ F) + G + SS1 + w0;
+    G = ((H ^ A ^ B) + C + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
+    A = (A << 9) | (A >>> 23); E = (E << 19) | (E >>> 13);
+    C = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
+    a12 = (G << 12) | (G >>> 20); t = (a12 + C + TJ[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
+    w0 = w[j]!; TT2 = (C ^ D ^ E) + F + SS1 + w0;
+    F = ((G ^ H ^ A) + B + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
+    H = (H << 9) | (H >>> 23); D = (D << 19) | (D >>> 13);
+    B = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
+    a12 = (F << 12) | (F >>> 20); t = (a12 + B + TJ[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
+    w0 = w[j]!; TT2 = (B ^ C ^ D) + E + SS1 + w0;
+    E = ((F ^ G ^ H) + A + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
+    G = (G << 9) | (G >>> 23); C = (C << 19) | (C >>> 13);
+    A = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
+    a12 = (E << 12) | (E >>> 20); t = (a12 + A + TJ[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
+    w0 = w[j]!; TT2 = (A ^ B ^ C) + D + SS1 + w0;
+    D = ((E ^ F ^ G) + H + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
+    F = (F << 9) | (F >>> 23); B = (B << 19) | (B >>> 13);
+    H = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
+    a12 = (D << 12) | (D >>> 20); t = (a12 + H + TJ[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
+    w0 = w[j]!; TT2 = (H ^ A ^ B) + C + SS1 + w0;
+    C = ((D ^ E ^ F) + G + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
+    E = (E << 9) | (E >>> 23); A = (A << 19) | (A >>> 13);
+    G = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
+    a12 = (C << 12) | (C >>> 20); t = (a12 + G + TJ[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
+    w0 = w[j]!; TT2 = (G ^ H ^ A) + B + SS1 + w0;
+    B = ((C ^ D ^ E) + F + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
+    D = (D << 9) | (D >>> 23); H = (H << 19) | (H >>> 13);
+    F = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
+    a12 = (B << 12) | (B >>> 20); t = (a12 + F + TJ[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
+    w0 = w[j]!; TT2 = (F ^ G ^ H) + A + SS1 + w0;
+    A = ((B ^ C ^ D) + E + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
+    C = (C << 9) | (C >>> 23); G = (G << 19) | (G >>> 13);
+    E = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
   }
-  for (let j = 16; j < 64; j++) {
-    const a12 = rotl(A, 12);
-    const SS1 = rotl((a12 + E + TJ[j]!) | 0, 7);
-    const SS2 = SS1 ^ a12;
-    const TT1 = (((A & B) | (A & C) | (B & C)) + D + SS2 + (w[j]! ^ w[j + 4]!)) | 0;
-    const TT2 = (((E & F) | (~E & G)) + H + SS1 + w[j]!) | 0;
-    D = C; C = rotl(B, 9); B = A; A = TT1;
-    H = G; G = rotl(F, 19); F = E; E = TT2 ^ rotl(TT2, 9) ^ rotl(TT2, 17);
+  for (let r = 0; r < 6; r++) {
+    a12 = (A << 12) | (A >>> 20); t = (a12 + E + TJ[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
+    w0 = w[j]!; TT2 = (G ^ (E & (F ^ G))) + H + SS1 + w0;
+    H = (((A & B) | (C & (A | B))) + D + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
+    B = (B << 9) | (B >>> 23); F = (F << 19) | (F >>> 13);
+    D = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
+    a12 = (H << 12) | (H >>> 20); t = (a12 + D + TJ[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
+    w0 = w[j]!; TT2 = (F ^ (D & (E ^ F))) + G + SS1 + w0;
+    G = (((H & A) | (B & (H | A))) + C + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
+    A = (A << 9) | (A >>> 23); E = (E << 19) | (E >>> 13);
+    C = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
+    a12 = (G << 12) | (G >>> 20); t = (a12 + C + TJ[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
+    w0 = w[j]!; TT2 = (E ^ (C & (D ^ E))) + F + SS1 + w0;
+    F = (((G & H) | (A & (G | H))) + B + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
+    H = (H << 9) | (H >>> 23); D = (D << 19) | (D >>> 13);
+    B = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
+    a12 = (F << 12) | (F >>> 20); t = (a12 + B + TJ[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
+    w0 = w[j]!; TT2 = (D ^ (B & (C ^ D))) + E + SS1 + w0;
+    E = (((F & G) | (H & (F | G))) + A + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
+    G = (G << 9) | (G >>> 23); C = (C << 19) | (C >>> 13);
+    A = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
+    a12 = (E << 12) | (E >>> 20); t = (a12 + A + TJ[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
+    w0 = w[j]!; TT2 = (C ^ (A & (B ^ C))) + D + SS1 + w0;
+    D = (((E & F) | (G & (E | F))) + H + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
+    F = (F << 9) | (F >>> 23); B = (B << 19) | (B >>> 13);
+    H = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
+    a12 = (D << 12) | (D >>> 20); t = (a12 + H + TJ[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
+    w0 = w[j]!; TT2 = (B ^ (H & (A ^ B))) + C + SS1 + w0;
+    C = (((D & E) | (F & (D | E))) + G + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
+    E = (E << 9) | (E >>> 23); A = (A << 19) | (A >>> 13);
+    G = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
+    a12 = (C << 12) | (C >>> 20); t = (a12 + G + TJ[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
+    w0 = w[j]!; TT2 = (A ^ (G & (H ^ A))) + B + SS1 + w0;
+    B = (((C & D) | (E & (C | D))) + F + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
+    D = (D << 9) | (D >>> 23); H = (H << 19) | (H >>> 13);
+    F = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
+    a12 = (B << 12) | (B >>> 20); t = (a12 + F + TJ[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
+    w0 = w[j]!; TT2 = (H ^ (F & (G ^ H))) + A + SS1 + w0;
+    A = (((B & C) | (D & (B | C))) + E + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
+    C = (C << 9) | (C >>> 23); G = (G << 19) | (G >>> 13);
+    E = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
   }
   v[0] ^= A; v[1] ^= B; v[2] ^= C; v[3] ^= D; v[4] ^= E; v[5] ^= F; v[6] ^= G; v[7] ^= H;
 }
