@@ -1,0 +1,372 @@
+/**
+ * The Merkle tree of a transparency log (RFC 9162 §2.1): tree hash MTH with domain-separated
+ * leaves (`HASH(0x00 ‖ d)`) and nodes (`HASH(0x01 ‖ left ‖ right)`), inclusion proofs
+ * (§2.1.3) and consistency proofs (§2.1.4), and their standalone verifiers (§2.1.3.2, §2.1.4.2)
+ * that a third party runs with nothing but the proof, the leaf and a checkpoint.
+ *
+ * The hash is SM3 (GB/T 32905) by default; `'sha256'` gives byte-for-byte RFC 6962/9162 trees
+ * for interoperability with Certificate Transparency tooling.
+ *
+ * {@link createMerkleTree} keeps every complete subtree hash (about 2 × 32 bytes per leaf), so a
+ * proof at any tree size needs O(log n) lookups plus at most O(log n) hashes on the right edge.
+ * @module
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { BukejianError } from '../errors.js';
+import { sm3 } from '../sm3.js';
+import { abytes, anumber, aoneOf, equalBytes, isBytes } from '../utils.js';
+
+/** Hash functions a tree can use. */
+export type TreeHashName = 'sm3' | 'sha256';
+
+/** The two RFC 9162 hash constructions for one hash function. */
+export interface TreeHasher {
+  readonly name: TreeHashName;
+  /** Digest length in bytes (32 for both). */
+  readonly size: number;
+  /** `HASH(0x00 ‖ data)`: the hash of a leaf entry. */
+  leaf(data: Uint8Array): Uint8Array;
+  /** `HASH(0x01 ‖ left ‖ right)`: an interior node. */
+  node(left: Uint8Array, right: Uint8Array): Uint8Array;
+  /** `HASH()`: the root of the empty tree. */
+  empty(): Uint8Array;
+}
+
+/** An inclusion proof (RFC 9162 §2.1.3): the audit path of leaf `index` in the tree of `size` leaves. */
+export interface InclusionProof {
+  index: number;
+  size: number;
+  path: Uint8Array[];
+}
+
+/** A consistency proof (RFC 9162 §2.1.4) that the tree of `oldSize` is a prefix of the tree of `newSize`. */
+export interface ConsistencyProof {
+  oldSize: number;
+  newSize: number;
+  path: Uint8Array[];
+}
+
+const HASHES = { sm3: (m: Uint8Array) => sm3(m, { backend: 'js' }), sha256 } as const;
+const hashers = new Map<TreeHashName, TreeHasher>();
+
+/**
+ * The tree hasher for `name` (default `'sm3'`).
+ * @example
+ * const h = treeHasher('sha256'); h.leaf(new Uint8Array(0)) // 6e340b9c…
+ */
+export function treeHasher(name: TreeHashName = 'sm3'): TreeHasher {
+  aoneOf(name, 'hash', ['sm3', 'sha256'] as const);
+  let h = hashers.get(name);
+  if (h) return h;
+  const H = HASHES[name];
+  const scratch = new Uint8Array(65);
+  scratch[0] = 1;
+  h = Object.freeze({
+    name,
+    size: 32,
+    leaf(data: Uint8Array): Uint8Array {
+      abytes(data, 'data');
+      const m = new Uint8Array(data.length + 1);
+      m.set(data, 1);
+      return H(m);
+    },
+    node(left: Uint8Array, right: Uint8Array): Uint8Array {
+      scratch.set(abytes(left, 'left', 32), 1);
+      scratch.set(abytes(right, 'right', 32), 33);
+      return H(scratch);
+    },
+    empty: () => H(new Uint8Array(0)),
+  });
+  hashers.set(name, h);
+  return h;
+}
+
+/** The largest power of two strictly below n (n ≥ 2). */
+function splitPoint(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+/**
+ * MTH over a list of leaf hashes (RFC 9162 §2.1.1), computed from scratch.
+ * @example
+ * const h = treeHasher(); merkleRoot([h.leaf(a), h.leaf(b)]) // h.node(h.leaf(a), h.leaf(b))
+ */
+export function merkleRoot(leafHashes: readonly Uint8Array[], hash: TreeHashName = 'sm3'): Uint8Array {
+  const h = treeHasher(hash);
+  if (!Array.isArray(leafHashes)) throw new BukejianError('INVALID_TYPE', '"leafHashes" expected Array, got other');
+  if (leafHashes.length === 0) return h.empty();
+  // Iterative form of the recursive definition: pair left to right, carry an odd last node up.
+  let level = leafHashes.map((x, i) => abytes(x, `leafHashes[${i}]`, 32));
+  while (level.length > 1) {
+    const next: Uint8Array[] = [];
+    for (let i = 0; i + 1 < level.length; i += 2) next.push(h.node(level[i]!, level[i + 1]!));
+    if (level.length % 2) next.push(level[level.length - 1]!);
+    level = next;
+  }
+  return level[0]!;
+}
+
+/** A growable array of 32-byte hashes stored contiguously. */
+class HashArray {
+  buf = new Uint8Array(32 * 16);
+  length = 0;
+  push(h: Uint8Array): void {
+    if ((this.length + 1) * 32 > this.buf.length) {
+      const b = new Uint8Array(this.buf.length * 2);
+      b.set(this.buf);
+      this.buf = b;
+    }
+    this.buf.set(h, this.length * 32);
+    this.length++;
+  }
+  get(i: number): Uint8Array {
+    return this.buf.subarray(i * 32, i * 32 + 32);
+  }
+}
+
+/** An append-only Merkle tree over leaf hashes, with proofs for any past size. */
+export interface MerkleTree {
+  readonly hash: TreeHashName;
+  /** Number of leaves. */
+  readonly size: number;
+  /** Appends one leaf hash (32 bytes, already `HASH(0x00 ‖ entry)`). */
+  appendLeafHash(leafHash: Uint8Array): void;
+  /** Appends the leaf hash of `data`; returns it. */
+  appendData(data: Uint8Array): Uint8Array;
+  /** The leaf hash at `index` (a copy). */
+  leafHash(index: number): Uint8Array;
+  /** MTH of the first `size` leaves (default: all). */
+  root(size?: number): Uint8Array;
+  /** Inclusion proof of leaf `index` in the tree of `size` leaves (default: all). */
+  inclusionProof(index: number, size?: number): InclusionProof;
+  /** Consistency proof between the trees of `oldSize` and `newSize` (default: all) leaves. */
+  consistencyProof(oldSize: number, newSize?: number): ConsistencyProof;
+}
+
+/**
+ * A new, empty Merkle tree.
+ * @example
+ * const t = createMerkleTree({ hash: 'sm3' });
+ * t.appendData(utf8ToBytes('event 1')); t.appendData(utf8ToBytes('event 2'));
+ * verifyInclusion(t.inclusionProof(0), t.leafHash(0), t.root()) // true
+ */
+export function createMerkleTree(opts: { hash?: TreeHashName } = {}): MerkleTree {
+  const h = treeHasher(opts.hash ?? 'sm3');
+  // levels[j][i] = hash of the complete subtree over leaves [i·2^j, (i+1)·2^j).
+  const levels: HashArray[] = [new HashArray()];
+
+  const size = () => levels[0]!.length;
+
+  function appendLeafHash(leafHash: Uint8Array): void {
+    abytes(leafHash, 'leafHash', 32);
+    let j = 0;
+    let idx = levels[0]!.length;
+    levels[0]!.push(leafHash);
+    while (idx % 2 === 1) {
+      const lv = levels[j]!;
+      const parent = h.node(lv.get(idx - 1), lv.get(idx));
+      j++;
+      if (!levels[j]) levels.push(new HashArray());
+      levels[j]!.push(parent);
+      idx = Math.floor(idx / 2);
+    }
+  }
+
+  // MTH(D[lo:hi]) for 0 ≤ lo < hi ≤ size, where lo is a multiple of the largest power of two ≤ hi − lo
+  // (true of every range the RFC recursions visit).
+  function mth(lo: number, hi: number): Uint8Array {
+    const n = hi - lo;
+    const k = n === 1 ? 1 : splitPoint(n);
+    if (k * 2 === n || n === 1) {
+      // a complete subtree: stored (lo is a multiple of n here)
+      let j = 0;
+      for (let s = 1; s < n; s *= 2) j++;
+      return levels[j]!.get(lo / n);
+    }
+    return h.node(mth(lo, lo + k), mth(lo + k, hi));
+  }
+
+  function root(s: number = size()): Uint8Array {
+    anumber(s, 'size', 0, size());
+    return s === 0 ? h.empty() : mth(0, s).slice();
+  }
+
+  function path(m: number, lo: number, hi: number, out: Uint8Array[]): void {
+    const n = hi - lo;
+    if (n === 1) return;
+    const k = splitPoint(n);
+    if (m < k) {
+      path(m, lo, lo + k, out);
+      out.push(mth(lo + k, hi).slice());
+    } else {
+      path(m - k, lo + k, hi, out);
+      out.push(mth(lo, lo + k).slice());
+    }
+  }
+
+  function subproof(m: number, lo: number, hi: number, b: boolean, out: Uint8Array[]): void {
+    const n = hi - lo;
+    if (m === n) {
+      if (!b) out.push(mth(lo, hi).slice());
+      return;
+    }
+    const k = splitPoint(n);
+    if (m <= k) {
+      subproof(m, lo, lo + k, b, out);
+      out.push(mth(lo + k, hi).slice());
+    } else {
+      subproof(m - k, lo + k, hi, false, out);
+      out.push(mth(lo, lo + k).slice());
+    }
+  }
+
+  const tree: MerkleTree = {
+    hash: h.name,
+    get size() {
+      return size();
+    },
+    appendLeafHash,
+    appendData(data) {
+      const lh = h.leaf(data);
+      appendLeafHash(lh);
+      return lh;
+    },
+    leafHash(index) {
+      anumber(index, 'index', 0, size() - 1);
+      return levels[0]!.get(index).slice();
+    },
+    root,
+    inclusionProof(index, s = size()) {
+      anumber(s, 'size', 1, size());
+      anumber(index, 'index', 0, s - 1);
+      const out: Uint8Array[] = [];
+      path(index, 0, s, out);
+      return { index, size: s, path: out };
+    },
+    consistencyProof(oldSize, newSize = size()) {
+      anumber(newSize, 'newSize', 0, size());
+      anumber(oldSize, 'oldSize', 0, newSize);
+      const out: Uint8Array[] = [];
+      if (oldSize > 0 && oldSize < newSize) subproof(oldSize, 0, newSize, true, out);
+      return { oldSize, newSize, path: out };
+    },
+  };
+  return Object.freeze(tree);
+}
+
+function validPath(path: unknown): path is Uint8Array[] {
+  return Array.isArray(path) && path.length <= 64 && path.every((p) => isBytes(p) && p.length === 32);
+}
+
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+
+/**
+ * The root implied by an inclusion proof and a leaf hash (RFC 9162 §2.1.3.2), or `null` when
+ * the proof is malformed for its index and size.
+ * @example const r = rootFromInclusion(proof, leafHash); r && equalBytes(r, checkpoint.root)
+ */
+export function rootFromInclusion(
+  proof: InclusionProof,
+  leafHash: Uint8Array,
+  hash: TreeHashName = 'sm3',
+): Uint8Array | null {
+  const h = treeHasher(hash);
+  if (!proof || typeof proof !== 'object') return null;
+  const { index, size, path } = proof;
+  if (!isCount(index) || !isCount(size) || index >= size || !validPath(path)) return null;
+  if (!isBytes(leafHash) || leafHash.length !== 32) return null;
+  let fn = index;
+  let sn = size - 1;
+  let r = leafHash;
+  for (const p of path) {
+    if (sn === 0) return null;
+    if (fn % 2 === 1 || fn === sn) {
+      r = h.node(p, r);
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
+      }
+    } else {
+      r = h.node(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 ? r : null;
+}
+
+/**
+ * Verifies that `leafHash` is leaf `proof.index` of the tree of `proof.size` leaves whose root
+ * is `root` (RFC 9162 §2.1.3.2). Returns `false` for any proof that does not verify, malformed
+ * ones included.
+ * @example verifyInclusion(proof, treeHasher().leaf(entryBytes), checkpoint.root) // true
+ */
+export function verifyInclusion(
+  proof: InclusionProof,
+  leafHash: Uint8Array,
+  root: Uint8Array,
+  hash: TreeHashName = 'sm3',
+): boolean {
+  const r = rootFromInclusion(proof, leafHash, hash);
+  return r !== null && isBytes(root) && root.length === 32 && equalBytes(r, root);
+}
+
+/**
+ * Verifies that the tree of `proof.oldSize` leaves with root `oldRoot` is a prefix of the tree of
+ * `proof.newSize` leaves with root `newRoot` (RFC 9162 §2.1.4.2). Equal sizes need an empty proof
+ * and equal roots; an empty old tree is consistent with anything (empty proof). Returns `false`
+ * for anything that does not verify.
+ * @example verifyConsistency(log.consistencyProof(older.size), older.root, newer.root) // true
+ */
+export function verifyConsistency(
+  proof: ConsistencyProof,
+  oldRoot: Uint8Array,
+  newRoot: Uint8Array,
+  hash: TreeHashName = 'sm3',
+): boolean {
+  const h = treeHasher(hash);
+  if (!proof || typeof proof !== 'object') return false;
+  const { oldSize, newSize, path } = proof;
+  if (!isCount(oldSize) || !isCount(newSize) || oldSize > newSize || !validPath(path)) return false;
+  if (!isBytes(oldRoot) || oldRoot.length !== 32 || !isBytes(newRoot) || newRoot.length !== 32) return false;
+  if (oldSize === newSize) return path.length === 0 && equalBytes(oldRoot, newRoot);
+  if (oldSize === 0) return path.length === 0;
+  if (path.length === 0) return false;
+  const c = isPow2(oldSize) ? [oldRoot, ...path] : path;
+  let fn = oldSize - 1;
+  let sn = newSize - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = c[0]!;
+  let sr = c[0]!;
+  for (let i = 1; i < c.length; i++) {
+    const x = c[i]!;
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = h.node(x, fr);
+      sr = h.node(x, sr);
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
+      }
+    } else {
+      sr = h.node(sr, x);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && equalBytes(fr, oldRoot) && equalBytes(sr, newRoot);
+}
+
+function isPow2(n: number): boolean {
+  while (n > 1 && n % 2 === 0) n /= 2;
+  return n === 1;
+}

@@ -1,0 +1,232 @@
+// RFC 9162 Merkle tree: CT reference vectors (SHA-256), and a naive recursive reference (hashes
+// from node:crypto, the RFC's recursive definitions written out) for SM3 at every size 1..300.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  createMerkleTree,
+  merkleRoot,
+  rootFromInclusion,
+  treeHasher,
+  verifyConsistency,
+  verifyInclusion,
+  type TreeHashName,
+} from '../src/audit/merkle.js';
+import { hex, toHex } from './helpers/vectors.js';
+
+const V = JSON.parse(readFileSync(path.join(__dirname, 'vectors', 'merkle-sha256.json'), 'utf8'));
+
+// ---- naive reference (RFC 9162 §2.1.1, §2.1.3.1, §2.1.4.1 verbatim, node:crypto hashes) ----
+const H = (alg: TreeHashName, ...parts: Uint8Array[]) => {
+  const h = createHash(alg);
+  for (const p of parts) h.update(p);
+  return new Uint8Array(h.digest());
+};
+const k_ = (n: number) => {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+};
+function MTH(alg: TreeHashName, D: Uint8Array[]): Uint8Array {
+  if (D.length === 0) return H(alg);
+  if (D.length === 1) return H(alg, Uint8Array.of(0), D[0]!);
+  const k = k_(D.length);
+  return H(alg, Uint8Array.of(1), MTH(alg, D.slice(0, k)), MTH(alg, D.slice(k)));
+}
+function PATH(alg: TreeHashName, m: number, D: Uint8Array[]): Uint8Array[] {
+  if (D.length === 1) return [];
+  const k = k_(D.length);
+  return m < k
+    ? [...PATH(alg, m, D.slice(0, k)), MTH(alg, D.slice(k))]
+    : [...PATH(alg, m - k, D.slice(k)), MTH(alg, D.slice(0, k))];
+}
+function SUBPROOF(alg: TreeHashName, m: number, D: Uint8Array[], b: boolean): Uint8Array[] {
+  if (m === D.length) return b ? [] : [MTH(alg, D)];
+  const k = k_(D.length);
+  return m <= k
+    ? [...SUBPROOF(alg, m, D.slice(0, k), b), MTH(alg, D.slice(k))]
+    : [...SUBPROOF(alg, m - k, D.slice(k), false), MTH(alg, D.slice(0, k))];
+}
+const hexes = (a: Uint8Array[]) => a.map(toHex);
+const data = (i: number) => new TextEncoder().encode(`entry #${i}`);
+
+describe('RFC 6962/9162 SHA-256 vectors (transparency-dev/merkle, CT reference)', () => {
+  const leaves: Uint8Array[] = V.leaves.map(hex);
+  const t = createMerkleTree({ hash: 'sha256' });
+  for (const l of leaves) t.appendData(l);
+
+  it('empty tree hash', () => {
+    expect(toHex(createMerkleTree({ hash: 'sha256' }).root())).toBe(V.emptyTreeHash);
+    expect(toHex(merkleRoot([], 'sha256'))).toBe(V.emptyTreeHash);
+  });
+  it.each(V.roots.map((r: string, i: number) => [i + 1, r]))('root of size %i', (n, r) => {
+    expect(toHex(t.root(n as number))).toBe(r);
+    const h = treeHasher('sha256');
+    expect(toHex(merkleRoot(leaves.slice(0, n as number).map((l) => h.leaf(l)), 'sha256'))).toBe(r);
+  });
+  it.each(V.inclusion.map((c: any) => [c.leaf, c.size, c]))('inclusion proof leaf %i size %i', (_l, _s, c: any) => {
+    const p = t.inclusionProof(c.leaf - 1, c.size);
+    expect(hexes(p.path)).toEqual(c.proof);
+    const lh = treeHasher('sha256').leaf(leaves[c.leaf - 1]!);
+    const root = hex(V.roots[c.size - 1]);
+    expect(verifyInclusion({ index: c.leaf - 1, size: c.size, path: c.proof.map(hex) }, lh, root, 'sha256')).toBe(true);
+    // wrong index / size / leaf / root / truncated / extended proofs fail
+    expect(verifyInclusion({ ...p, index: p.index ^ 1 }, lh, root, 'sha256')).toBe(false);
+    expect(verifyInclusion({ ...p, size: p.size * 2 }, lh, root, 'sha256')).toBe(false);
+    expect(verifyInclusion(p, treeHasher('sha256').leaf(Uint8Array.of(9)), root, 'sha256')).toBe(false);
+    expect(verifyInclusion(p, lh, hex(V.emptyTreeHash), 'sha256')).toBe(false);
+    expect(verifyInclusion({ ...p, path: p.path.slice(0, -1) }, lh, root, 'sha256')).toBe(false);
+    expect(verifyInclusion({ ...p, path: [...p.path, root] }, lh, root, 'sha256')).toBe(false);
+  });
+  it.each(V.consistency.map((c: any) => [c.size1, c.size2, c]))('consistency proof %i → %i', (_a, _b, c: any) => {
+    const p = t.consistencyProof(c.size1, c.size2);
+    expect(hexes(p.path)).toEqual(c.proof);
+    const r1 = hex(V.roots[c.size1 - 1]);
+    const r2 = hex(V.roots[c.size2 - 1]);
+    expect(verifyConsistency({ oldSize: c.size1, newSize: c.size2, path: c.proof.map(hex) }, r1, r2, 'sha256')).toBe(true);
+    if (c.proof.length) {
+      expect(verifyConsistency(p, r2, r1, 'sha256')).toBe(false);
+      expect(verifyConsistency({ ...p, path: [] }, r1, r2, 'sha256')).toBe(false);
+      expect(verifyConsistency({ ...p, oldSize: c.size1 + 1 }, r1, r2, 'sha256')).toBe(false);
+      expect(verifyConsistency({ ...p, path: [...p.path, r1] }, r1, r2, 'sha256')).toBe(false);
+    }
+  });
+  it('special cases of the reference suite', () => {
+    const r1 = hex(V.roots[0]);
+    const some = hex('abacaba000000000000000000000000000000000000000000060061e00123456');
+    expect(verifyConsistency({ oldSize: 0, newSize: 0, path: [] }, r1, r1, 'sha256')).toBe(true);
+    expect(verifyConsistency({ oldSize: 0, newSize: 1, path: [] }, r1, some, 'sha256')).toBe(true);
+    expect(verifyConsistency({ oldSize: 1, newSize: 1, path: [] }, r1, some, 'sha256')).toBe(false);
+    expect(verifyConsistency({ oldSize: 2, newSize: 1, path: [] }, r1, some, 'sha256')).toBe(false);
+    expect(verifyConsistency({ oldSize: 1, newSize: 1, path: [r1] }, r1, r1, 'sha256')).toBe(false);
+    expect(verifyInclusion({ index: 0, size: 0, path: [] }, some, some, 'sha256')).toBe(false);
+    expect(verifyInclusion({ index: 2, size: 1, path: [] }, some, some, 'sha256')).toBe(false);
+    expect(verifyInclusion({ index: 0, size: 1, path: [] }, some, some, 'sha256')).toBe(true);
+  });
+});
+
+describe.each(['sm3', 'sha256'] as const)('%s tree against the naive recursive reference', (alg) => {
+  const N = 300;
+  const D = Array.from({ length: N }, (_, i) => data(i));
+  const t = createMerkleTree({ hash: alg });
+  for (const d of D) t.appendData(d);
+
+  it('roots for every size 0..300', () => {
+    for (let n = 0; n <= N; n++) expect(toHex(t.root(n))).toBe(toHex(MTH(alg, D.slice(0, n))));
+  });
+  it('every inclusion proof for sizes 1..64, sampled above, equals the reference and verifies', () => {
+    const sizes = [...Array.from({ length: 64 }, (_, i) => i + 1), 100, 127, 128, 129, 255, 256, 257, 300];
+    for (const n of sizes) {
+      const root = MTH(alg, D.slice(0, n));
+      for (let m = 0; m < n; m += n > 64 ? 7 : 1) {
+        const p = t.inclusionProof(m, n);
+        expect(hexes(p.path)).toEqual(hexes(PATH(alg, m, D.slice(0, n))));
+        expect(verifyInclusion(p, H(alg, Uint8Array.of(0), D[m]!), root, alg)).toBe(true);
+      }
+    }
+  });
+  it('every consistency proof for all 0 < m < n ≤ 64 equals the reference and verifies', () => {
+    for (let n = 1; n <= 64; n++) {
+      const rn = t.root(n);
+      for (let m = 1; m <= n; m++) {
+        const p = t.consistencyProof(m, n);
+        expect(hexes(p.path)).toEqual(m === n ? [] : hexes(SUBPROOF(alg, m, D.slice(0, n), true)));
+        expect(verifyConsistency(p, t.root(m), rn, alg)).toBe(true);
+      }
+    }
+  });
+  it('random pairs of sizes up to 300', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: N }), fc.integer({ min: 1, max: N }), (a, b) => {
+        const [m, n] = a <= b ? [a, b] : [b, a];
+        const p = t.consistencyProof(m, n);
+        expect(hexes(p.path)).toEqual(m === n ? [] : hexes(SUBPROOF(alg, m, D.slice(0, n), true)));
+        expect(verifyConsistency(p, MTH(alg, D.slice(0, m)), MTH(alg, D.slice(0, n)), alg)).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('proof properties (fast-check, SM3)', () => {
+  const N = 200;
+  const t = createMerkleTree();
+  for (let i = 0; i < N; i++) t.appendData(data(i));
+  const h = treeHasher();
+
+  it('an inclusion proof verifies only for its own leaf, index and size', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: N }), fc.nat(), fc.nat(), fc.nat(), (n, a, b, c) => {
+        const m = a % n;
+        const p = t.inclusionProof(m, n);
+        const root = t.root(n);
+        expect(verifyInclusion(p, t.leafHash(m), root)).toBe(true);
+        const other = b % n;
+        if (other !== m) {
+          expect(verifyInclusion(p, t.leafHash(other), root)).toBe(false);
+          expect(verifyInclusion({ ...p, index: other }, t.leafHash(m), root)).toBe(false);
+        }
+        const n2 = 1 + (c % N);
+        // (the size itself is bound by the signed checkpoint: a proof checked against the root of
+        // another size fails)
+        if (n2 !== n) expect(verifyInclusion(p, t.leafHash(m), t.root(n2))).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
+  });
+  it('flipping any bit of a proof element rejects', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: N }), fc.nat(), fc.nat(), fc.nat(), (n, a, e, bit) => {
+        const p = t.inclusionProof(a % n, n);
+        const path = p.path.map((x) => x.slice());
+        path[e % path.length]![(bit >> 3) % 32]! ^= 1 << (bit & 7);
+        expect(verifyInclusion({ ...p, path }, t.leafHash(a % n), t.root(n))).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: N - 1 }), fc.integer({ min: 2, max: N }), fc.nat(), fc.nat(), (m, n, e, bit) => {
+        fc.pre(m < n);
+        const p = t.consistencyProof(m, n);
+        const path = p.path.map((x) => x.slice());
+        path[e % path.length]![(bit >> 3) % 32]! ^= 1 << (bit & 7);
+        expect(verifyConsistency({ ...p, path }, t.root(m), t.root(n))).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
+  });
+  it('a fork (a different tree sharing no prefix) has no valid consistency proof', () => {
+    const fork = createMerkleTree();
+    for (let i = 0; i < N; i++) fork.appendData(i === 17 ? data(-1) : data(i));
+    for (const [m, n] of [[18, 40], [20, 200], [64, 65], [100, 199]] as const) {
+      expect(verifyConsistency(fork.consistencyProof(m, n), t.root(m), fork.root(n))).toBe(false);
+      expect(verifyConsistency(t.consistencyProof(m, n), t.root(m), fork.root(n))).toBe(false);
+      expect(verifyConsistency(fork.consistencyProof(m, n), fork.root(m), fork.root(n))).toBe(true);
+    }
+    // before the forked entry the trees agree
+    expect(verifyConsistency(fork.consistencyProof(17, 100), t.root(17), fork.root(100))).toBe(true);
+  });
+  it('malformed proofs are rejected with false, never a throw', () => {
+    const lh = t.leafHash(0);
+    const r = t.root(10);
+    const bad: unknown[] = [null, 1, {}, { index: -1, size: 10, path: [] }, { index: 0.5, size: 10, path: [] },
+      { index: 0, size: 10, path: 'x' }, { index: 0, size: 10, path: [new Uint8Array(31)] },
+      { index: 0, size: 10, path: Array(65).fill(new Uint8Array(32)) }];
+    for (const p of bad) {
+      expect(verifyInclusion(p as never, lh, r)).toBe(false);
+      expect(rootFromInclusion(p as never, lh)).toBe(null);
+      expect(verifyConsistency(p as never, lh, r)).toBe(false);
+    }
+    expect(verifyInclusion(t.inclusionProof(0, 10), new Uint8Array(3), r)).toBe(false);
+    expect(h.name).toBe('sm3');
+  });
+  it('rejects the caller\'s own bad arguments with BukejianError', () => {
+    expect(() => t.inclusionProof(5, 5)).toThrow(expect.objectContaining({ code: 'INVALID_RANGE' }));
+    expect(() => t.inclusionProof(0, N + 1)).toThrow(expect.objectContaining({ code: 'INVALID_RANGE' }));
+    expect(() => t.consistencyProof(5, 4)).toThrow(expect.objectContaining({ code: 'INVALID_RANGE' }));
+    expect(() => t.appendLeafHash(new Uint8Array(31))).toThrow(expect.objectContaining({ code: 'INVALID_LENGTH' }));
+    expect(() => treeHasher('md5' as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+});
