@@ -34,6 +34,7 @@ export type ErrorCode =
   | 'INVALID_CONFIG' // a configuration object that does not validate
   | 'NOT_FOUND' // a requested entry, artifact or file does not exist
   | 'UNSUPPORTED' // a feature this environment or build cannot provide
+  | 'INTEGRITY' // stored data that fails its own checksums, hashes or signed checkpoints (tampering, corruption)
   | 'IO'; // a storage or file operation failed
 
 /**
