@@ -1,0 +1,81 @@
+/**
+ * The public AEAD wrappers `sm4.gcm` and `sm4.ccm`: arguments validated up front, a copy of
+ * key/nonce/AAD taken at construction, and single use for encryption (a second `encrypt` on
+ * the same instance, i.e. the same key and nonce, throws NONCE_REUSE; noble-ciphers'
+ * `wrapCipher` habit). `encrypt` returns ciphertext ‖ tag; `decrypt` takes ciphertext ‖ tag.
+ * @module
+ */
+import { BukejianError } from '../errors.js';
+import { abytes, anumber, aoptions, toBytes, type Input } from '../utils.js';
+import { CCM_NONCE_LENGTHS, CCM_TAG_LENGTHS, ccmDecrypt, ccmEncrypt } from './ccm.js';
+import { akey, type Cipher } from './classic.js';
+import { gcmDecrypt, gcmEncrypt } from './gcm.js';
+
+/** Options of `sm4.ccm`. */
+export interface CcmOptions {
+  /** Tag length in bytes: 4, 6, 8, 10, 12, 14 or 16 (default 16). */
+  tagLength?: number;
+}
+
+function aaad(aad: unknown): Uint8Array {
+  if (aad === undefined) return new Uint8Array(0);
+  const a = abytes(aad, 'aad');
+  if (a.length >= 2 ** 32) throw new BukejianError('DATA_LENGTH', `"aad" expected fewer than 2^32 bytes, got length=${a.length}`);
+  return Uint8Array.from(a);
+}
+
+function singleUse(enc: (pt: Uint8Array) => Uint8Array, dec: (ct: Uint8Array) => Uint8Array): Cipher {
+  let used = false;
+  return Object.freeze({
+    encrypt(plaintext: Input): Uint8Array {
+      const p = toBytes(plaintext, 'plaintext');
+      if (used) throw new BukejianError('NONCE_REUSE', '"encrypt" expected a fresh key+nonce instance, got a second call (create a new instance with a new nonce)');
+      used = true;
+      return enc(p);
+    },
+    decrypt: (ciphertext: Uint8Array): Uint8Array => dec(abytes(ciphertext, 'ciphertext')),
+  });
+}
+
+/**
+ * SM4-GCM (RFC 8998): 16-byte tag appended to the ciphertext. `nonce` is normally 12 random
+ * bytes (`randomBytes(12)`); any non-zero length is accepted. Never encrypt twice under one
+ * key+nonce: an instance refuses to (NONCE_REUSE).
+ * @example
+ * const nonce = randomBytes(12)
+ * const sealed = gcm(key, nonce, aad).encrypt('身份证号 110101199003070017')
+ * const pt = gcm(key, nonce, aad).decrypt(sealed) // throws AUTH_FAILED if anything was altered
+ */
+export function gcm(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): Cipher {
+  const k = Uint8Array.from(akey(key));
+  abytes(nonce, 'nonce');
+  if (nonce.length === 0 || nonce.length > 2 ** 28) {
+    throw new BukejianError('NONCE_LENGTH', `"nonce" expected Uint8Array of length 1..2^28 (12 recommended), got length=${nonce.length}`);
+  }
+  const n = Uint8Array.from(nonce);
+  const a = aaad(aad);
+  return singleUse(
+    (pt) => gcmEncrypt(k, n, a, pt),
+    (ct) => gcmDecrypt(k, n, a, ct),
+  );
+}
+
+/**
+ * SM4-CCM (RFC 8998): `tagLength`-byte tag (default 16) appended to the ciphertext; nonce of
+ * 7..13 bytes (12 is usual). Single-use for encryption like {@link gcm}.
+ * @example const sealed = ccm(key, randomBytes(12), aad, { tagLength: 16 }).encrypt(data)
+ */
+export function ccm(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array, opts?: CcmOptions): Cipher {
+  const k = Uint8Array.from(akey(key));
+  const n = Uint8Array.from(abytes(nonce, 'nonce', CCM_NONCE_LENGTHS, 'NONCE_LENGTH'));
+  const a = aaad(aad);
+  const o = aoptions(opts, 'opts', ['tagLength']);
+  const tagLen = o.tagLength === undefined ? 16 : anumber(o.tagLength, 'tagLength', 0, 1024);
+  if (!CCM_TAG_LENGTHS.includes(tagLen)) {
+    throw new BukejianError('TAG_LENGTH', `"tagLength" expected one of ${CCM_TAG_LENGTHS.join('|')}, got ${tagLen}`);
+  }
+  return singleUse(
+    (pt) => ccmEncrypt(k, n, a, pt, tagLen),
+    (ct) => ccmDecrypt(k, n, a, ct, tagLen),
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * SM4-GCM (NIST SP 800-38D with SM4 as the block cipher; RFC 8998 §3.1, GB/T 36624-2018).
+ * Tags are 16 bytes. Nonces of any non-zero length are accepted (12 bytes is the standard and
+ * fastest choice; other lengths are hashed into J0 with GHASH as §7.1 specifies).
+ * Decryption computes the tag over the ciphertext first, compares it in constant time, and only
+ * then decrypts: nothing is decrypted, let alone returned, for a forged message.
+ * @module
+ */
+import { BukejianError } from '../errors.js';
+import { equalBytes, zeroize } from '../utils.js';
+import { cryptWords, expandKey, OUT, readWord, writeWord } from './cipher.js';
+import { Ghash } from './ghash.js';
+
+/** Largest plaintext GCM allows: 2^32 − 2 blocks (SP 800-38D §5.2.1.1). */
+export const GCM_MAX_BYTES = (2 ** 32 - 2) * 16;
+
+interface GcmKeyState {
+  rk: Int32Array;
+  gh: Ghash;
+  j0: Int32Array;
+}
+
+function setup(key: Uint8Array, nonce: Uint8Array, expectedBytes: number): GcmKeyState {
+  const rk = expandKey(key);
+  cryptWords(rk, 0, 0, 0, 0);
+  const h = Int32Array.from(OUT);
+  const gh = new Ghash(h, expectedBytes);
+  zeroize(h);
+  let j0: Int32Array;
+  if (nonce.length === 12) {
+    j0 = Int32Array.of(readWord(nonce, 0), readWord(nonce, 4), readWord(nonce, 8), 1);
+  } else {
+    // J0 = GHASH(IV ‖ 0^s ‖ 0^64 ‖ [len(IV)]_64)
+    gh.updatePadded(nonce).updateLengths(0, nonce.length);
+    const b = gh.digestInto(new Uint8Array(16));
+    j0 = Int32Array.of(readWord(b, 0), readWord(b, 4), readWord(b, 8), readWord(b, 12));
+    zeroize(b);
+    gh.reset();
+  }
+  return { rk, gh, j0 };
+}
+
+/** GCTR from inc32(J0): the counter's low 32 bits wrap, the upper 96 stay (§6.5). */
+function gctr(rk: Int32Array, j0: Int32Array, src: Uint8Array, dst: Uint8Array): void {
+  const o = OUT;
+  const c0 = j0[0]!, c1 = j0[1]!, c2 = j0[2]!;
+  let c3 = j0[3]!;
+  const len = src.length;
+  let i = 0;
+  for (; len - i >= 16; i += 16) {
+    c3 = (c3 + 1) | 0;
+    cryptWords(rk, c0, c1, c2, c3);
+    writeWord(dst, i, readWord(src, i) ^ o[0]!); writeWord(dst, i + 4, readWord(src, i + 4) ^ o[1]!);
+    writeWord(dst, i + 8, readWord(src, i + 8) ^ o[2]!); writeWord(dst, i + 12, readWord(src, i + 12) ^ o[3]!);
+  }
+  if (i < len) {
+    c3 = (c3 + 1) | 0;
+    cryptWords(rk, c0, c1, c2, c3);
+    const ks = new Uint8Array(16);
+    writeWord(ks, 0, o[0]!); writeWord(ks, 4, o[1]!); writeWord(ks, 8, o[2]!); writeWord(ks, 12, o[3]!);
+    for (let j = 0; i < len; i++, j++) dst[i] = src[i]! ^ ks[j]!;
+    zeroize(ks);
+  }
+}
+
+/** tag = E_K(J0) ⊕ GHASH_H(A, C) */
+function tagOf(st: GcmKeyState, aad: Uint8Array, ct: Uint8Array): Uint8Array {
+  const s = st.gh.updatePadded(aad).updatePadded(ct).updateLengths(aad.length, ct.length).digestInto(new Uint8Array(16));
+  const j = st.j0;
+  cryptWords(st.rk, j[0]!, j[1]!, j[2]!, j[3]!);
+  const o = OUT;
+  for (let i = 0; i < 4; i++) writeWord(s, 4 * i, readWord(s, 4 * i) ^ o[i]!);
+  return s;
+}
+
+function wipe(st: GcmKeyState): void {
+  zeroize(st.rk, st.j0);
+  st.gh.destroy();
+}
+
+/** GCM encryption: ciphertext ‖ 16-byte tag. Inputs are already validated. */
+export function gcmEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, pt: Uint8Array): Uint8Array {
+  if (pt.length > GCM_MAX_BYTES) throw new BukejianError('DATA_LENGTH', `"plaintext" expected at most ${GCM_MAX_BYTES} bytes, got length=${pt.length}`);
+  const st = setup(key, nonce, aad.length + pt.length);
+  const out = new Uint8Array(pt.length + 16);
+  const ct = out.subarray(0, pt.length);
+  gctr(st.rk, st.j0, pt, ct);
+  out.set(tagOf(st, aad, ct), pt.length);
+  wipe(st);
+  return out;
+}
+
+/** GCM decryption of ciphertext ‖ tag: AUTH_FAILED (and nothing decrypted) unless the tag matches. */
+export function gcmDecrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): Uint8Array {
+  if (data.length < 16) throw new BukejianError('DATA_LENGTH', `"ciphertext" expected at least 16 bytes (the tag), got length=${data.length}`);
+  const ct = data.subarray(0, data.length - 16);
+  const st = setup(key, nonce, aad.length + ct.length);
+  const tag = tagOf(st, aad, ct);
+  if (!equalBytes(tag, data.subarray(data.length - 16))) {
+    wipe(st);
+    throw new BukejianError('AUTH_FAILED', '"ciphertext" expected a valid authentication tag, got a mismatch');
+  }
+  const out = new Uint8Array(ct.length);
+  gctr(st.rk, st.j0, ct, out);
+  wipe(st);
+  return out;
+}
