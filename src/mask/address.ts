@@ -1,0 +1,79 @@
+/**
+ * Chinese postal addresses split at the GB/T 2260 levels: province, prefecture-level city,
+ * county-level district, then the rest (street, number, room). Names are matched against the
+ * generated region table, accepting the short forms in common use (广东 for 广东省, 内蒙古 for
+ * 内蒙古自治区, 深圳 for 深圳市).
+ * @module
+ */
+import { astring } from '../utils.js';
+import { toHalfWidth } from './normalize.js';
+import { provinceCodes, childCodes, regionName } from './regions.js';
+
+/** An address split at the administrative levels it names. */
+export interface AddressParts {
+  province: string | null;
+  city: string | null;
+  district: string | null;
+  /** Everything after the last recognised level. */
+  rest: string;
+  /** GB/T 2260 code of the deepest recognised level, or null. */
+  code: string | null;
+}
+
+const SUFFIX = /(?:维吾尔自治区|壮族自治区|回族自治区|特别行政区|自治区|自治州|地区|省|市|盟|区|县|旗)$/;
+
+function shortForms(full: string): string[] {
+  const short = full.replace(SUFFIX, '');
+  return short.length >= 2 && short !== full ? [full, short] : [full];
+}
+
+function matchLevel(s: string, pos: number, codes: readonly string[]): { code: string; len: number } | null {
+  let best: { code: string; len: number } | null = null;
+  for (const code of codes) {
+    const n = regionName(code)!;
+    if (n === '市辖区' || n === '县' || n.endsWith('直辖县级行政区划')) continue;
+    for (const form of shortForms(n)) {
+      if (s.startsWith(form, pos) && (!best || form.length > best.len)) best = { code, len: form.length };
+    }
+  }
+  return best;
+}
+
+/**
+ * Splits an address at province / city / district. Municipalities (北京, 上海, 天津, 重庆) have
+ * no prefecture level: their districts are found directly under the province.
+ * @example splitAddress('广东省深圳市南山区科技园路1号') // { province: '广东省', city: '深圳市', district: '南山区', rest: '科技园路1号', code: '440305' }
+ */
+export function splitAddress(input: string): AddressParts {
+  astring(input, 'input');
+  const s = toHalfWidth(input).trim();
+  const out: AddressParts = { province: null, city: null, district: null, rest: s, code: null };
+  const p = matchLevel(s, 0, provinceCodes());
+  if (!p) return out;
+  let pos = p.len;
+  out.province = s.slice(0, pos);
+  out.code = p.code;
+  const cities = childCodes(p.code);
+  const c = matchLevel(s, pos, cities);
+  let areas: readonly string[];
+  if (c) {
+    out.city = s.slice(pos, pos + c.len);
+    out.code = c.code;
+    pos += c.len;
+    areas = childCodes(c.code);
+  } else areas = cities.flatMap((code) => childCodes(code));
+  const d = matchLevel(s, pos, areas);
+  if (d) {
+    out.district = s.slice(pos, pos + d.len);
+    out.code = d.code;
+    pos += d.len;
+  }
+  out.rest = s.slice(pos);
+  return out;
+}
+
+/**
+ * The address API as one frozen object.
+ * @example address.split('北京市朝阳区建国路88号').district // '朝阳区'
+ */
+export const address = Object.freeze({ split: splitAddress });

@@ -1,0 +1,346 @@
+/**
+ * Detection of personal identifiers in free text (Chinese and mixed), and redaction.
+ *
+ * One left-to-right scan with a single combined regular expression on the full-width-normalized
+ * text; every candidate is then confirmed by its validator (ID check character and birth date,
+ * Luhn for bank cards, GB 32100 check for USCCs, allocated mobile prefixes) or by a keyword
+ * before it (names, addresses, passports, 15-digit legacy IDs, which have no check character).
+ * A run of digits is only a candidate as a whole (a 20-digit order number never yields a
+ * "bank card" inside it), and numbers right after order/waybill keywords are not bank cards or
+ * phones.
+ *
+ * Streaming: every decision depends on at most {@link DETECT_WINDOW} characters after the
+ * position being decided and {@link DETECT_CONTEXT} before it, so {@link createDetector} makes the
+ * same decisions as {@link detect} on the whole text wherever the chunks are split: a decision is
+ * taken only once that much text after it has arrived.
+ * @module
+ */
+import { aoptions, astring } from '../utils.js';
+import { BukejianError } from '../errors.js';
+import { toHalfWidth } from './normalize.js';
+import { validateIdCard } from './idcard.js';
+import { validatePhone } from './phone.js';
+import { validateBankCard, luhnValid } from './bankcard.js';
+import { validateUscc } from './uscc.js';
+import { validatePassport } from './passport.js';
+import { validateEmail } from './email.js';
+import { validatePlate, PLATE_SOURCE } from './plate.js';
+import { validateName, COMPOUND_SURNAMES, SINGLE_SURNAMES } from './name.js';
+import { splitAddress } from './address.js';
+import { provinceCodes, regionName } from './regions.js';
+import { mask } from './display.js';
+
+/** Identifier types found by {@link detect}. */
+export type PiiType = 'idCard' | 'phone' | 'bankCard' | 'uscc' | 'email' | 'plate' | 'passport' | 'name' | 'address';
+
+export const PII_TYPES: readonly PiiType[] = Object.freeze(['idCard', 'phone', 'bankCard', 'uscc', 'email', 'plate', 'passport', 'name', 'address']);
+
+/** A detected identifier: `text.slice(start, end)` of the input, and its normalized value. */
+export interface Span {
+  type: PiiType;
+  start: number;
+  end: number;
+  /** The characters as they appear in the input. */
+  text: string;
+  /** The normalized value (half-width, separators removed, 15-digit IDs converted to 18). */
+  value: string;
+}
+
+/** Longest stretch of text after a position that can influence the decision there. */
+export const DETECT_WINDOW = 512;
+/** Longest stretch of text before a position that can influence the decision there. */
+export const DETECT_CONTEXT = 24;
+
+const NAME_KEYS = '姓名|联系人|收件人|收货人|患者|申请人|户主|法定代表人|法人代表|经办人|持卡人|被保险人|投保人|监护人|乘车人|乘客|借款人|当事人';
+const ADDR_KEYS = '家庭住址|通讯地址|收货地址|联系地址|户籍地址|现住址|居住地址|住址|地址|住所|户籍地|居住地';
+const DOC_KEYS = '护照|通行证|回乡证|台胞证|旅行证|Passport|passport|PASSPORT';
+const NOT_ACCOUNT = /订单|单号|流水|编号|交易号|快递|运单|工单|批次/;
+const ID_CONTEXT = /身份证|证件|公民身份|身份号/;
+
+let RE: RegExp | undefined;
+
+function regex(): RegExp {
+  if (RE) return RE;
+  const compound = COMPOUND_SURNAMES.join('|');
+  const stop = '(?!电话|手机|身份|性别|年龄|住址|地址|联系|先生|女士|证件|籍贯|民族|出生)';
+  const provinces = provinceCodes()
+    .map((c) => regionName(c)!)
+    .filter((n) => n.length > 2)
+    .join('|');
+  const B = '(?<![0-9A-Za-z])';
+  const A = '(?![0-9A-Za-z@])';
+  const parts = [
+    // 1 e-mail
+    `(?<![A-Za-z0-9._%+-])([A-Za-z0-9_%+-][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,4}\\.[A-Za-z]{2,24})(?![A-Za-z0-9-])`,
+    // 2 phone with country code or separators
+    `(?<![0-9A-Za-z+])((?:(?:\\+|00)86[ -]?)?1[3-9]\\d[ -]\\d{4}[ -]\\d{4}|(?:\\+|00)86[ -]?1[3-9]\\d{9})${A}`,
+    // 3 bank card in groups of four
+    `${B}(\\d{4}(?:[ -]\\d{4}){3}(?:[ -]?\\d{1,3})?)${A}`,
+    // 4 a whole alphanumeric run of 11–19 (phone, IDs, USCC, bank card)
+    `${B}([0-9A-Za-z]{11,19})${A}`,
+    // 5 passport / permit after a keyword
+    `(?:${DOC_KEYS})(?:号码|号|No\\.?)?[:： ]{0,2}([A-Za-z]{0,2}\\d{7,10})(?![0-9A-Za-z])`,
+    // 6 name after a keyword
+    `(?:${NAME_KEYS})[:： ]{0,2}((?:${compound}|[${SINGLE_SURNAMES}])(?:${stop}[\\u4e00-\\u9fa5]){1,2}(?:·[\\u4e00-\\u9fa5]{1,10})?)`,
+    // 7 address after a keyword
+    `(?:${ADDR_KEYS})[:： ]{0,2}([\\u4e00-\\u9fa5A-Za-z0-9#()（）-]{4,60})`,
+    // 8 address starting with a full province name
+    `((?:${provinces})[\\u4e00-\\u9fa5A-Za-z0-9#()（）-]{2,58})`,
+    // 9 licence plate
+    `(?<![A-Za-z0-9])(${PLATE_SOURCE})(?![A-Za-z0-9])`,
+  ];
+  return (RE = new RegExp(parts.join('|'), 'g'));
+}
+
+type Classified = { type: PiiType; value: string } | null;
+
+function classifyRun(run: string, norm: string, start: number): Classified {
+  const digits = /^\d+$/.test(run);
+  const before = norm.slice(Math.max(0, start - DETECT_CONTEXT), start);
+  const len = run.length;
+  if (len === 18) {
+    const id = validateIdCard(run);
+    if (id.valid) return { type: 'idCard', value: id.id };
+    const u = validateUscc(run);
+    if (u.valid && /[A-Z]/.test(run) ? true : u.valid && /统一社会信用|信用代码|税号|纳税人识别/.test(before)) return { type: 'uscc', value: (u as { code: string }).code };
+  }
+  if (!digits) return null;
+  if (len === 15 && ID_CONTEXT.test(before)) {
+    const id = validateIdCard(run);
+    if (id.valid) return { type: 'idCard', value: id.id };
+  }
+  if (NOT_ACCOUNT.test(before.slice(-8))) return null;
+  if (len === 11) {
+    const p = validatePhone(run);
+    return p.valid ? { type: 'phone', value: p.number } : null;
+  }
+  if (len >= 16 && run.charCodeAt(0) >= 51 && run.charCodeAt(0) <= 54 && luhnValid(run)) return { type: 'bankCard', value: run };
+  return null;
+}
+
+function classify(m: RegExpExecArray, norm: string): { type: PiiType; value: string; group: string } | null {
+  let g: string | undefined;
+  let c: Classified = null;
+  if ((g = m[1]) !== undefined) {
+    const r = validateEmail(g);
+    c = r.valid ? { type: 'email', value: r.email } : null;
+  } else if ((g = m[2]) !== undefined) {
+    const r = validatePhone(g);
+    c = r.valid ? { type: 'phone', value: r.number } : null;
+  } else if ((g = m[3]) !== undefined) {
+    const r = validateBankCard(g);
+    c = r.valid && !NOT_ACCOUNT.test(norm.slice(Math.max(0, m.index - 8), m.index)) ? { type: 'bankCard', value: r.number } : null;
+  } else if ((g = m[4]) !== undefined) {
+    c = classifyRun(g.toUpperCase(), norm, m.index);
+  } else if ((g = m[5]) !== undefined) {
+    const r = validatePassport(g);
+    c = r.valid ? { type: 'passport', value: r.number } : /^\d{8}$/.test(g) && /台胞证/.test(m[0]) ? { type: 'passport', value: g } : null;
+  } else if ((g = m[6]) !== undefined) {
+    const r = validateName(g);
+    c = r.valid ? { type: 'name', value: r.name } : null;
+  } else if ((g = m[7] ?? m[8]) !== undefined) {
+    const r = splitAddress(g);
+    c = r.province && (r.city || r.district) && (m[7] !== undefined || r.district) ? { type: 'address', value: g } : null;
+  } else if ((g = m[9]) !== undefined) {
+    const r = validatePlate(g);
+    c = r.valid ? { type: 'plate', value: r.plate } : null;
+  }
+  return c && g !== undefined ? { ...c, group: g } : null;
+}
+
+/**
+ * The scan core shared by whole-text and streaming detection. Scans `norm` from `pos`; when
+ * `final` is false it stops before any decision that more text could change. Returns the next
+ * position to scan from.
+ */
+function scan(norm: string, orig: string, base: number, pos: number, final: boolean, out: Span[]): number {
+  const re = regex();
+  const len = norm.length;
+  for (;;) {
+    re.lastIndex = pos;
+    const m = re.exec(norm);
+    if (!m) return final ? len : Math.max(pos, len - DETECT_WINDOW);
+    if (!final && m.index + DETECT_WINDOW > len) return Math.max(pos, len - DETECT_WINDOW);
+    const c = classify(m, norm);
+    if (!c) {
+      pos = m.index + 1;
+      continue;
+    }
+    const end = m.index + m[0].length;
+    // Keyword alternatives capture the identifier at the end of the match.
+    const start = end - c.group.length;
+    out.push({ type: c.type, start: base + start, end: base + end, text: orig.slice(start, end), value: c.value });
+    pos = end;
+  }
+}
+
+/** Options of {@link detect}. */
+export interface DetectOptions {
+  /** Only report these types (default: all). */
+  types?: readonly PiiType[];
+}
+
+function typeFilter(opts: DetectOptions | undefined): ((s: Span) => boolean) | null {
+  const o = aoptions(opts, 'opts', ['types']);
+  if (o.types === undefined) return null;
+  if (!Array.isArray(o.types) || o.types.some((t) => !PII_TYPES.includes(t))) {
+    throw new BukejianError('INVALID_OPTION', `"types" expected an array of ${PII_TYPES.join('|')}, got other`);
+  }
+  const set = new Set(o.types);
+  return (s) => set.has(s.type);
+}
+
+/**
+ * Finds identifiers in `text`. Spans are in order, never overlap, and index the input string.
+ * @example detect('联系人：张三，手机 138 1234 5678') // [{ type: 'name', ... }, { type: 'phone', value: '13812345678', ... }]
+ */
+export function detect(text: string, opts?: DetectOptions): Span[] {
+  astring(text, 'text');
+  const keep = typeFilter(opts);
+  const out: Span[] = [];
+  scan(toHalfWidth(text), text, 0, 0, true, out);
+  return keep ? out.filter(keep) : out;
+}
+
+/** A streaming detector: push chunks, get the spans decided so far (absolute offsets). */
+export interface Detector {
+  push(chunk: string): Span[];
+  end(): Span[];
+}
+
+/**
+ * A detector for text arriving in chunks (a chunk may end anywhere, even inside an identifier).
+ * The concatenation of everything `push` and `end` return equals `detect(whole text)`.
+ * @example
+ * const d = createDetector();
+ * const spans = [...d.push('手机 13812'), ...d.push('345678'), ...d.end()];
+ */
+export function createDetector(opts?: DetectOptions): Detector {
+  const keep = typeFilter(opts);
+  let norm = '', orig = '', base = 0, pos = 0, done = false;
+  const step = (final: boolean): Span[] => {
+    const out: Span[] = [];
+    pos = scan(norm, orig, base, pos, final, out);
+    const cut = Math.max(0, pos - DETECT_CONTEXT);
+    if (cut > 0) {
+      norm = norm.slice(cut);
+      orig = orig.slice(cut);
+      base += cut;
+      pos -= cut;
+    }
+    return keep ? out.filter(keep) : out;
+  };
+  return {
+    push(chunk: string): Span[] {
+      astring(chunk, 'chunk');
+      if (done) throw new BukejianError('BAD_STATE', '"detector" expected open stream, got push after end');
+      orig += chunk;
+      norm += toHalfWidth(chunk);
+      return step(false);
+    },
+    end(): Span[] {
+      if (done) throw new BukejianError('BAD_STATE', '"detector" expected open stream, got end twice');
+      done = true;
+      return step(true);
+    },
+  };
+}
+
+/** How {@link redact} replaces a span. */
+export interface RedactOptions extends DetectOptions {
+  /** `mask` (default): the display mask of the type; `label`: `[手机号]`-style labels; or a function. */
+  mode?: 'mask' | 'label' | ((span: Span) => string);
+}
+
+/** The labels of `mode: 'label'`. */
+export const PII_LABELS: Readonly<Record<PiiType, string>> = Object.freeze({
+  idCard: '[身份证号]',
+  phone: '[手机号]',
+  bankCard: '[银行卡号]',
+  uscc: '[统一社会信用代码]',
+  email: '[邮箱]',
+  plate: '[车牌号]',
+  passport: '[证件号]',
+  name: '[姓名]',
+  address: '[地址]',
+});
+
+function replacer(opts: RedactOptions | undefined): (s: Span) => string {
+  const mode = opts?.mode ?? 'mask';
+  if (typeof mode === 'function') return mode;
+  if (mode === 'label') return (s) => PII_LABELS[s.type];
+  if (mode !== 'mask') throw new BukejianError('INVALID_OPTION', '"mode" expected mask|label|function, got other');
+  return (s) => mask[s.type](s.text, { onInvalid: 'redact' });
+}
+
+function splitOpts(opts: RedactOptions | undefined): DetectOptions | undefined {
+  const o = aoptions(opts, 'opts', ['types', 'mode']);
+  return o.types === undefined ? undefined : { types: o.types };
+}
+
+function apply(orig: string, base: number, from: number, to: number, spans: Span[], rep: (s: Span) => string): string {
+  let out = '';
+  let at = from;
+  for (const s of spans) {
+    out += orig.slice(at - base, s.start - base) + rep(s);
+    at = s.end;
+  }
+  return out + orig.slice(at - base, to - base);
+}
+
+/**
+ * Replaces every detected identifier: by its display mask (default) or a label.
+ * @example redact('电话13812345678') // '电话138****5678'
+ */
+export function redact(text: string, opts?: RedactOptions): string {
+  const rep = replacer(opts);
+  const spans = detect(text, splitOpts(opts));
+  return apply(text, 0, 0, text.length, spans, rep);
+}
+
+/** A streaming redactor: push chunks, get redacted text as soon as it is decided. */
+export interface Redactor {
+  push(chunk: string): string;
+  end(): string;
+}
+
+/**
+ * Streaming {@link redact}: the concatenation of the outputs equals `redact(whole text)`.
+ * @example const r = createRedactor(); const out = r.push('电话1381234') + r.push('5678') + r.end();
+ */
+export function createRedactor(opts?: RedactOptions): Redactor {
+  const rep = replacer(opts);
+  const keep = typeFilter(splitOpts(opts));
+  let norm = '', orig = '', base = 0, pos = 0, emitted = 0, done = false;
+  const step = (final: boolean): string => {
+    let spans: Span[] = [];
+    pos = scan(norm, orig, base, pos, final, spans);
+    if (keep) spans = spans.filter(keep);
+    // Everything before `pos` is decided: no later span starts before it.
+    const upTo = base + pos;
+    const out = apply(orig, base, emitted, upTo, spans, rep);
+    emitted = upTo;
+    const cut = Math.max(0, pos - DETECT_CONTEXT);
+    if (cut > 0) {
+      norm = norm.slice(cut);
+      orig = orig.slice(cut);
+      base += cut;
+      pos -= cut;
+    }
+    return out;
+  };
+  return {
+    push(chunk: string): string {
+      astring(chunk, 'chunk');
+      if (done) throw new BukejianError('BAD_STATE', '"redactor" expected open stream, got push after end');
+      orig += chunk;
+      norm += toHalfWidth(chunk);
+      return step(false);
+    },
+    end(): string {
+      if (done) throw new BukejianError('BAD_STATE', '"redactor" expected open stream, got end twice');
+      done = true;
+      return step(true);
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Motor-vehicle licence plates (GA 36-2018): province abbreviation, issuing-authority letter
+ * (A–Z without I and O), then 5 characters (ordinary) or 6 (new-energy: `D`/`F`/`A`–`K` first
+ * for small cars, `D`/`F` last for large ones), optionally followed by 警/学/挂/领/港/澳/试/超.
+ * @module
+ */
+import { astring } from '../utils.js';
+import { toHalfWidth } from './normalize.js';
+
+/** Province abbreviations used on plates. */
+export const PLATE_PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼';
+
+export type PlateResult =
+  | { valid: true; plate: string; province: string; newEnergy: boolean }
+  | { valid: false; reason: 'format' };
+
+/** The plate pattern, unanchored (shared with detection). */
+export const PLATE_SOURCE =
+  `[${PLATE_PROVINCES}][A-HJ-NP-Z][·• ]?(?:[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳领试超]|[DFA-K][A-HJ-NP-Z0-9]\\d{4}|\\d{5}[DF])`;
+const PLATE = new RegExp(`^${PLATE_SOURCE}$`);
+
+/**
+ * Validates a plate number (full-width normalized, upper-cased; a `·` or space after the
+ * authority letter is accepted and removed).
+ * @example validatePlate('京A·12345') // { valid: true, plate: '京A12345', province: '京', newEnergy: false }
+ */
+export function validatePlate(input: string): PlateResult {
+  astring(input, 'input');
+  const s = toHalfWidth(input).trim().toUpperCase();
+  if (!PLATE.test(s)) return { valid: false, reason: 'format' };
+  const plate = s.replace(/[·• ]/, '');
+  return { valid: true, plate, province: plate[0]!, newEnergy: plate.length === 8 };
+}
+
+/**
+ * The plate API as one frozen object.
+ * @example plate.validate('粤B D12345').valid // true
+ */
+export const plate = Object.freeze({ validate: validatePlate, provinces: PLATE_PROVINCES });
