@@ -58,7 +58,7 @@ function ccmRef(key: Uint8Array, n: Uint8Array, aad: Uint8Array, pt: Uint8Array,
   const aadEnc = aad.length ? Uint8Array.from([...num(aad.length, 2), ...aad]) : new Uint8Array(0);
   const pad = (b: Uint8Array) => Uint8Array.from([...b, ...new Array((16 - (b.length % 16)) % 16).fill(0)]);
   const stream = Uint8Array.from([...b0, ...pad(aadEnc), ...pad(pt)]);
-  let y = new Uint8Array(16);
+  let y: Uint8Array = new Uint8Array(16);
   for (let i = 0; i < stream.length; i += 16) y = E(key, y.map((v, j) => v ^ stream[i + j]!));
   const ctr = (i: number) => Uint8Array.from([q - 1, ...n, ...num(i, q)]);
   const ct = pt.map((v, i) => v ^ E(key, ctr(Math.floor(i / 16) + 1))[i % 16]!);
@@ -175,7 +175,7 @@ describe('SM4-CCM', () => {
       const stream = [...b0, ...head, ...aad];
       while (stream.length % 16) stream.push(0);
       stream.push(...pt, ...new Array(12).fill(0));
-      let y = new Uint8Array(16);
+      let y: Uint8Array = new Uint8Array(16);
       for (let i = 0; i < stream.length; i += 16) y = E(key, y.map((v, j) => v ^ stream[i + j]!));
       const s0 = E(key, Uint8Array.from([q - 1, ...nonce, 0, 0, 0]));
       const sealed = sm4.ccm(key, nonce, aad).encrypt(pt);

@@ -79,7 +79,7 @@ describe('SM4 misuse matrix', () => {
   it('plaintext / ciphertext of the wrong type → INVALID_TYPE (strings are UTF-8 plaintext)', () => {
     for (const make of [() => sm4.ecb(key), () => sm4.cbc(key, iv), () => sm4.ctr(key, iv), () => sm4.gcm(key, nonce), () => sm4.ccm(key, nonce)]) {
       for (const v of notBytes.filter((x) => typeof x !== 'string')) {
-        expect(codeOf(() => make().encrypt(v))).toBe('INVALID_TYPE');
+        expect(codeOf(() => make().encrypt(v as Uint8Array))).toBe('INVALID_TYPE');
         expect(codeOf(() => make().decrypt(v as Uint8Array))).toBe('INVALID_TYPE');
       }
       expect(codeOf(() => make().decrypt('abc' as unknown as Uint8Array))).toBe('INVALID_TYPE');
