@@ -16,7 +16,11 @@ import {
 } from '../src/audit/merkle.js';
 import { hex, toHex } from './helpers/vectors.js';
 
-const V = JSON.parse(readFileSync(path.join(__dirname, 'vectors', 'merkle-sha256.json'), 'utf8'));
+type Inc = { leaf: number; size: number; proof: string[] };
+type Cons = { size1: number; size2: number; proof: string[] };
+const V: { emptyTreeHash: string; leaves: string[]; roots: string[]; inclusion: Inc[]; consistency: Cons[] } = JSON.parse(
+  readFileSync(path.join(__dirname, 'vectors', 'merkle-sha256.json'), 'utf8'),
+);
 
 // ---- naive reference (RFC 9162 §2.1.1, §2.1.3.1, §2.1.4.1 verbatim, node:crypto hashes) ----
 const H = (alg: TreeHashName, ...parts: Uint8Array[]) => {
@@ -61,12 +65,12 @@ describe('RFC 6962/9162 SHA-256 vectors (transparency-dev/merkle, CT reference)'
     expect(toHex(createMerkleTree({ hash: 'sha256' }).root())).toBe(V.emptyTreeHash);
     expect(toHex(merkleRoot([], 'sha256'))).toBe(V.emptyTreeHash);
   });
-  it.each(V.roots.map((r: string, i: number) => [i + 1, r]))('root of size %i', (n, r) => {
-    expect(toHex(t.root(n as number))).toBe(r);
+  it.each(V.roots.map((r, i) => [i + 1, r] as [number, string]))('root of size %i', (n, r) => {
+    expect(toHex(t.root(n))).toBe(r);
     const h = treeHasher('sha256');
     expect(toHex(merkleRoot(leaves.slice(0, n as number).map((l) => h.leaf(l)), 'sha256'))).toBe(r);
   });
-  it.each(V.inclusion.map((c: any) => [c.leaf, c.size, c]))('inclusion proof leaf %i size %i', (_l, _s, c: any) => {
+  it.each(V.inclusion.map((c) => [c.leaf, c.size, c] as [number, number, Inc]))('inclusion proof leaf %i size %i', (_l, _s, c) => {
     const p = t.inclusionProof(c.leaf - 1, c.size);
     expect(hexes(p.path)).toEqual(c.proof);
     const lh = treeHasher('sha256').leaf(leaves[c.leaf - 1]!);
@@ -80,7 +84,7 @@ describe('RFC 6962/9162 SHA-256 vectors (transparency-dev/merkle, CT reference)'
     expect(verifyInclusion({ ...p, path: p.path.slice(0, -1) }, lh, root, 'sha256')).toBe(false);
     expect(verifyInclusion({ ...p, path: [...p.path, root] }, lh, root, 'sha256')).toBe(false);
   });
-  it.each(V.consistency.map((c: any) => [c.size1, c.size2, c]))('consistency proof %i → %i', (_a, _b, c: any) => {
+  it.each(V.consistency.map((c) => [c.size1, c.size2, c] as [number, number, Cons]))('consistency proof %i → %i', (_a, _b, c) => {
     const p = t.consistencyProof(c.size1, c.size2);
     expect(hexes(p.path)).toEqual(c.proof);
     const r1 = hex(V.roots[c.size1 - 1]);

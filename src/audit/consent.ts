@@ -1,0 +1,136 @@
+/**
+ * Consent and purpose checks over the log's consent grants, revocations and declared legal
+ * bases: `checkAccess({ subject, purpose, fields, at })` answers whether ONE basis valid at
+ * `at` covers every requested field, and what is missing when none does.
+ *
+ * Validity is half-open: a consent is valid for `granted ≤ at < expires`; a revocation takes
+ * effect at its own time (`revoked ≤ at` → no longer valid); a legal basis is valid for
+ * `effective ≤ at < expires`. Purposes must match exactly. A revocation only counts when it
+ * comes from the consent's own subject.
+ * @module
+ */
+import { BukejianError } from '../errors.js';
+import { aoptions, astring } from '../utils.js';
+import { timeMs, toTime, type ConsentEntry, type Entry, type LegalBasisEntry, type TimeInput } from './entries.js';
+
+/** The question. */
+export interface AccessQuery {
+  /** Subject pseudonym. */
+  subject: string;
+  purpose: string;
+  fields: string[];
+  /** When the access would happen (default: now). */
+  at?: TimeInput;
+}
+
+/** Why no basis applies. */
+export type DenyReason = 'no-basis' | 'not-yet-valid' | 'expired' | 'revoked' | 'fields';
+
+/** The answer. */
+export type AccessDecision =
+  | { allowed: true; basis: { consent: string } | { legal: string }; missing: [] }
+  | {
+      allowed: false;
+      /** Requested fields not covered by the closest basis (all of them when no basis is valid). */
+      missing: string[];
+      /** The most specific reason, from the closest candidate. */
+      reason: DenyReason;
+      /** The closest candidate basis, if any matched subject and purpose. */
+      closest?: { consent: string } | { legal: string };
+    };
+
+/** Consent state built from log entries, in log order. */
+export interface ConsentIndex {
+  /** Feeds one decoded entry (others than consent/revocation/legal-basis are ignored). */
+  add(entry: Entry): void;
+  /** Answers an access question. */
+  check(q: AccessQuery): AccessDecision;
+  /** The consent grant with this ID, if any. */
+  consent(id: string): ConsentEntry | undefined;
+}
+
+/**
+ * An empty consent index; the audit log keeps one up to date.
+ * @example
+ * const ix = createConsentIndex(); for (const e of entries) ix.add(e);
+ * ix.check({ subject, purpose: 'benefits', fields: ['income'], at: Date.now() })
+ */
+export function createConsentIndex(): ConsentIndex {
+  const grants = new Map<string, ConsentEntry>(); // by consent id
+  const bySubject = new Map<string, ConsentEntry[]>();
+  const revoked = new Map<string, number>(); // consent id → earliest effective revocation (ms)
+  const legal: LegalBasisEntry[] = [];
+
+  function add(e: Entry): void {
+    if (e.type === 'consent') {
+      if (grants.has(e.id)) return; // the first grant with an ID wins; later duplicates are ignored
+      grants.set(e.id, e);
+      const l = bySubject.get(e.subject) ?? [];
+      l.push(e);
+      bySubject.set(e.subject, l);
+    } else if (e.type === 'revocation') {
+      const g = grants.get(e.consent);
+      if (!g || g.subject !== e.subject) return; // only the subject can revoke their consent
+      const t = timeMs(e.time);
+      const prev = revoked.get(e.consent);
+      if (prev === undefined || t < prev) revoked.set(e.consent, t);
+    } else if (e.type === 'legal-basis') {
+      legal.push(e);
+    }
+  }
+
+  function check(q: AccessQuery): AccessDecision {
+    const o = aoptions(q, 'query', ['subject', 'purpose', 'fields', 'at']);
+    const subject = astring(o.subject, 'subject');
+    const purpose = astring(o.purpose, 'purpose');
+    if (!Array.isArray(o.fields) || o.fields.length === 0) {
+      throw new BukejianError('INVALID_TYPE', '"fields" expected non-empty string array, got other');
+    }
+    const want = [...new Set(o.fields.map((f, i) => astring(f, `fields[${i}]`)))].sort();
+    const at = timeMs(toTime(o.at ?? Date.now(), 'at'));
+
+    type Cand = { basis: { consent: string } | { legal: string }; problem: DenyReason | null; missing: string[] };
+    const cands: Cand[] = [];
+    const consider = (basis: Cand['basis'], granted: Set<string>, from: string, to: string | null, revokedAt?: number) => {
+      const missing = want.filter((f) => !granted.has(f));
+      let problem: DenyReason | null = null;
+      if (at < timeMs(from)) problem = 'not-yet-valid';
+      else if (to !== null && at >= timeMs(to)) problem = 'expired';
+      else if (revokedAt !== undefined && revokedAt <= at) problem = 'revoked';
+      else if (missing.length) problem = 'fields';
+      cands.push({ basis, problem, missing });
+    };
+    for (const g of bySubject.get(subject) ?? []) {
+      if (g.purpose !== purpose) continue;
+      consider({ consent: g.id }, new Set(g.fields), g.granted, g.expires, revoked.get(g.id));
+    }
+    for (const l of legal) {
+      if (l.purpose !== purpose) continue;
+      consider({ legal: l.id }, new Set(l.fields), l.effective, l.expires);
+    }
+    const ok = cands.find((c) => c.problem === null);
+    if (ok) return { allowed: true, basis: ok.basis, missing: [] };
+    if (cands.length === 0) return { allowed: false, missing: want, reason: 'no-basis' };
+    // Closest: a time-valid basis with the fewest missing fields, else the first candidate.
+    const timeValid = cands.filter((c) => c.problem === 'fields').sort((a, b) => a.missing.length - b.missing.length);
+    const best = timeValid[0] ?? cands[cands.length - 1]!;
+    return {
+      allowed: false,
+      missing: best.problem === 'fields' ? best.missing : want,
+      reason: best.problem!,
+      closest: best.basis,
+    };
+  }
+
+  return Object.freeze({ add, check, consent: (id: string) => grants.get(id) });
+}
+
+/**
+ * One-shot check over a list of entries (builds an index each call; the audit log keeps one).
+ * @example checkAccess(entries, { subject, purpose: 'benefits', fields: ['income'], at: '2026-01-01T00:00:00.000Z' })
+ */
+export function checkAccess(entries: Iterable<Entry>, q: AccessQuery): AccessDecision {
+  const ix = createConsentIndex();
+  for (const e of entries) ix.add(e);
+  return ix.check(q);
+}

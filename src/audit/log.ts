@@ -1,0 +1,391 @@
+/**
+ * The audit log: entries appended in durable batches to a store, an RFC 9162 Merkle tree over
+ * their canonical bytes, SM2-signed checkpoints, consent checks, retention and subject queries.
+ *
+ * Appends issued while a batch is being made durable are grouped into the next batch (group
+ * commit, at most `maxBatch` entries); each append resolves with its index only after its batch
+ * is durable. At open the tree is rebuilt from the stored leaf hashes and checked against the
+ * latest stored checkpoint (`INTEGRITY` if the tree lost checkpointed entries or differs).
+ * @module
+ */
+import { BukejianError } from '../errors.js';
+import { anumber, aoptions, astring, bytesToHex, equalBytes } from '../utils.js';
+import {
+  parseCheckpoint,
+  signCheckpoint,
+  verifyCheckpoint,
+  type Checkpoint,
+  type CheckpointSigner,
+  type CheckpointVerifier,
+} from './checkpoint.js';
+import { createConsentIndex, type AccessDecision, type AccessQuery } from './consent.js';
+import {
+  decodeEntry,
+  encodeEntry,
+  entrySubject,
+  KIND_CODES,
+  normalizeEntry,
+  subjectTag,
+  timeMs,
+  type Entry,
+  type PruneEntry,
+} from './entries.js';
+import { createMerkleTree, treeHasher, type ConsistencyProof, type InclusionProof, type MerkleTree, type TreeHashName } from './merkle.js';
+import { eventsFor, type SubjectEvents } from './query.js';
+import { indexesDigest, pruneExpired, type PruneResult } from './retention.js';
+import type { AuditStore, StoredEntry } from './store/types.js';
+
+/** Options of {@link openAuditLog}. */
+export interface AuditLogOptions {
+  store: AuditStore;
+  /** The log identity written into every checkpoint (e.g. `"agency.example/audit"`). */
+  origin: string;
+  /** Tree hash (default `'sm3'`); fixed for the life of a log. */
+  hash?: TreeHashName;
+  /** Signs checkpoints (SM2: `sm2CheckpointSigner`). Without it `checkpoint()` throws. */
+  signer?: CheckpointSigner;
+  /** Verifies stored checkpoints at open and in `verify()` (default: none, roots still checked). */
+  verifier?: CheckpointVerifier;
+  /** Largest batch made durable at once (default 1000). */
+  maxBatch?: number;
+}
+
+/** What reading an entry returns. */
+export type ReadResult =
+  | { index: number; entry: Entry }
+  | { index: number; deleted: { time: string; rule: string } };
+
+/** Result of {@link AuditLog.verify}. */
+export interface VerifyReport {
+  ok: boolean;
+  /** Entries checked against their leaf hashes (pruned ones excluded). */
+  checked: number;
+  problems: string[];
+}
+
+type Pending = { entry: Entry; bytes: Uint8Array; resolve: (i: number) => void; reject: (e: unknown) => void };
+
+/** An open audit log. Create with {@link openAuditLog}. */
+export class AuditLog {
+  readonly origin: string;
+  readonly hash: TreeHashName;
+  /** @internal */ readonly store: AuditStore;
+  readonly #tree: MerkleTree;
+  readonly #signer?: CheckpointSigner;
+  readonly #verifier?: CheckpointVerifier;
+  readonly #maxBatch: number;
+  readonly #consent = createConsentIndex();
+  #queue: Pending[] = [];
+  #flushing = false;
+  #lock: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  /** @internal use {@link openAuditLog} */
+  constructor(o: Required<Pick<AuditLogOptions, 'store' | 'origin' | 'hash' | 'maxBatch'>> & AuditLogOptions, tree: MerkleTree) {
+    this.store = o.store;
+    this.origin = o.origin;
+    this.hash = o.hash;
+    this.#tree = tree;
+    this.#signer = o.signer;
+    this.#verifier = o.verifier;
+    this.#maxBatch = o.maxBatch;
+  }
+
+  /** Number of durable entries. */
+  get size(): number {
+    return this.#tree.size;
+  }
+
+  /** @internal feeds entries read at open into the consent index. */
+  _index(e: Entry): void {
+    this.#consent.add(e);
+  }
+
+  /** Runs `fn` with exclusive use of the store's write side. @internal */
+  _exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(fn, fn);
+    this.#lock = run.catch(() => undefined);
+    return run;
+  }
+
+  #open(): void {
+    if (this.#closed) throw new BukejianError('BAD_STATE', '"log" expected open, got closed');
+  }
+
+  /**
+   * Appends one entry; resolves with its index once its batch is durable.
+   * @example const i = await log.append({ type: 'access', actor, subject, purpose, fields, basis, time: Date.now() })
+   */
+  append(entry: Entry | Record<string, unknown>): Promise<number> {
+    this.#open();
+    const e = normalizeEntry(entry);
+    if (e.type === 'prune') throw new BukejianError('INVALID_DATA', '"entry" expected access|consent|revocation|legal-basis, got prune (use prune())');
+    return this._appendNormalized(e);
+  }
+
+  /** @internal */
+  _appendNormalized(e: Entry): Promise<number> {
+    const bytes = encodeEntry(e);
+    return new Promise<number>((resolve, reject) => {
+      this.#queue.push({ entry: e, bytes, resolve, reject });
+      if (!this.#flushing) {
+        this.#flushing = true;
+        // Start after the current synchronous run so that appends issued together share a batch.
+        void Promise.resolve().then(() => this.#flush());
+      }
+    });
+  }
+
+  /**
+   * Appends many entries (one or more durable batches); resolves with their indexes.
+   * @example const idx = await log.appendMany(events)
+   */
+  appendMany(entries: Iterable<Entry | Record<string, unknown>>): Promise<number[]> {
+    const ps: Promise<number>[] = [];
+    for (const e of entries) ps.push(this.append(e));
+    return Promise.all(ps);
+  }
+
+  async #flush(): Promise<void> {
+    try {
+      while (this.#queue.length) {
+        const batch = this.#queue.splice(0, this.#maxBatch);
+        try {
+          await this._exclusive(async () => {
+            const h = treeHasher(this.hash);
+            const stored: StoredEntry[] = batch.map((p) => ({
+              payload: p.bytes,
+              leafHash: h.leaf(p.bytes),
+              kind: KIND_CODES[p.entry.type],
+              subjectTag: subjectTag(entrySubject(p.entry)),
+              retainUntil: p.entry.retention ? timeMs(p.entry.retention.until) : 0,
+            }));
+            await this.store.append(stored);
+            for (let j = 0; j < batch.length; j++) {
+              const index = this.#tree.size;
+              this.#tree.appendLeafHash(stored[j]!.leafHash);
+              this.#consent.add(batch[j]!.entry);
+              batch[j]!.resolve(index);
+            }
+          });
+        } catch (err) {
+          for (const p of batch) p.reject(err);
+        }
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  /** Waits until every append issued so far has been made durable (or failed). @example await log.flush() */
+  async flush(): Promise<void> {
+    while (this.#flushing || this.#queue.length) await this._exclusive(async () => undefined);
+  }
+
+  /**
+   * Reads entry `index`: the entry, or when deleted under retention, when and under which rule.
+   * @example const r = await log.read(7); if ('deleted' in r) console.log(r.deleted.rule)
+   */
+  async read(index: number): Promise<ReadResult> {
+    this.#open();
+    anumber(index, 'index', 0, this.size - 1);
+    const bytes = await this.store.read(index);
+    if (bytes === null) {
+      const t = this.store.tombstones().find((x) => x.indexes.includes(index));
+      if (!t) throw new BukejianError('INTEGRITY', `entry ${index} has no payload and no tombstone`);
+      const note = decodeEntry(t.note) as PruneEntry;
+      return { index, deleted: { time: note.time, rule: note.rule } };
+    }
+    if (!equalBytes(treeHasher(this.hash).leaf(bytes), this.#tree.leafHash(index))) {
+      throw new BukejianError('INTEGRITY', `entry ${index} does not match its leaf hash`);
+    }
+    return { index, entry: decodeEntry(bytes) };
+  }
+
+  /** The leaf hash of entry `index`. @example log.leafHash(0) */
+  leafHash(index: number): Uint8Array {
+    return this.#tree.leafHash(index);
+  }
+
+  /** Root hash of the first `size` entries (default all). @example bytesToHex(log.root()) */
+  root(size?: number): Uint8Array {
+    return this.#tree.root(size);
+  }
+
+  /** Inclusion proof of entry `index` in the tree of `size` entries (default all). @example log.inclusionProof(3, cp.size) */
+  inclusionProof(index: number, size?: number): InclusionProof {
+    return this.#tree.inclusionProof(index, size);
+  }
+
+  /** Consistency proof between two tree sizes. @example log.consistencyProof(old.size, cur.size) */
+  consistencyProof(oldSize: number, newSize?: number): ConsistencyProof {
+    return this.#tree.consistencyProof(oldSize, newSize);
+  }
+
+  /**
+   * Signs and durably stores a checkpoint of the current tree; returns the note text.
+   * @example const note = await log.checkpoint()
+   */
+  async checkpoint(opts?: { time?: number | Date }): Promise<string> {
+    this.#open();
+    const o = aoptions(opts, 'opts', ['time']);
+    if (!this.#signer) throw new BukejianError('BAD_STATE', '"signer" expected for checkpoint(), got none');
+    await this.flush();
+    return this._exclusive(async () => {
+      const t = o.time === undefined ? Date.now() : o.time instanceof Date ? o.time.getTime() : anumber(o.time, 'time');
+      const cp: Checkpoint = { origin: this.origin, size: this.size, root: this.root(), time: new Date(t).toISOString(), hash: this.hash };
+      const note = await signCheckpoint(cp, this.#signer!);
+      await this.store.appendCheckpoint(new TextEncoder().encode(note));
+      return note;
+    });
+  }
+
+  /** The latest stored checkpoint (note text and parsed content), or `null`. @example log.latestCheckpoint()?.checkpoint.size */
+  latestCheckpoint(): { note: string; checkpoint: Checkpoint } | null {
+    const all = this.store.checkpoints();
+    if (!all.length) return null;
+    const note = new TextDecoder().decode(all[all.length - 1]);
+    const p = parseCheckpoint(note);
+    if (!p) throw new BukejianError('INTEGRITY', 'the latest stored checkpoint is malformed');
+    return { note, checkpoint: p.checkpoint };
+  }
+
+  /**
+   * Whether a valid consent or legal basis covers exactly these fields for this purpose at `at`.
+   * @example log.checkAccess({ subject, purpose: 'benefits', fields: ['income'], at: Date.now() })
+   */
+  checkAccess(q: AccessQuery): AccessDecision {
+    return this.#consent.check(q);
+  }
+
+  /**
+   * A subject's events with inclusion proofs against the latest checkpoint (see query.ts).
+   * @example const answer = await log.eventsFor(pseudonym)
+   */
+  eventsFor(subject: string): Promise<SubjectEvents> {
+    this.#open();
+    return eventsFor(this, astring(subject, 'subject'));
+  }
+
+  /**
+   * Deletes payloads whose retention ended at or before `now`, keeping their leaf hashes; each
+   * deletion is itself logged as a `prune` entry.
+   * @example await log.prune(Date.now())
+   */
+  prune(now: number | Date = Date.now()): Promise<PruneResult> {
+    this.#open();
+    return pruneExpired(this, now instanceof Date ? now.getTime() : anumber(now, 'now'));
+  }
+
+  /**
+   * Full audit of the stored data: every payload against its leaf hash, kind, subject tag and
+   * retention index; every tombstone against its logged prune entry; every stored checkpoint
+   * against the recomputed root (and its signature when a verifier was given).
+   * @example const { ok, problems } = await log.verify()
+   */
+  async verify(): Promise<VerifyReport> {
+    this.#open();
+    await this.flush();
+    const problems: string[] = [];
+    const h = treeHasher(this.hash);
+    const pruneEntries = new Map<string, number>();
+    let checked = 0;
+    for (let i = 0; i < this.size; i++) {
+      const bytes = await this.store.read(i);
+      if (bytes === null) continue;
+      checked++;
+      if (!equalBytes(h.leaf(bytes), this.#tree.leafHash(i))) {
+        problems.push(`entry ${i}: payload does not match its leaf hash`);
+        continue;
+      }
+      let e: Entry;
+      try {
+        e = decodeEntry(bytes);
+      } catch {
+        problems.push(`entry ${i}: not a canonical entry`);
+        continue;
+      }
+      if (this.store.kind(i) !== KIND_CODES[e.type]) problems.push(`entry ${i}: kind index differs`);
+      if (!equalBytes(this.store.subjectTag(i), subjectTag(entrySubject(e)))) problems.push(`entry ${i}: subject index differs`);
+      if (this.store.retainUntil(i) !== (e.retention ? timeMs(e.retention.until) : 0)) problems.push(`entry ${i}: retention index differs`);
+      if (e.type === 'prune') pruneEntries.set(bytesToHex(bytes), i);
+    }
+    for (const t of this.store.tombstones()) {
+      if (!pruneEntries.has(bytesToHex(t.note))) {
+        problems.push(`tombstone for ${t.indexes.length} entries has no matching prune entry in the log`);
+        continue;
+      }
+      const note = decodeEntry(t.note) as PruneEntry;
+      if (note.count !== t.indexes.length || note.indexes !== indexesDigest(t.indexes)) {
+        problems.push('tombstone entry list differs from its logged prune entry');
+      }
+      for (const i of t.indexes) {
+        if (this.store.retainUntil(i) === 0 || this.store.retainUntil(i) > timeMs(note.time)) {
+          problems.push(`entry ${i}: deleted before its retention ended`);
+        }
+      }
+    }
+    for (const raw of this.store.checkpoints()) {
+      const p = parseCheckpoint(raw);
+      if (!p) {
+        problems.push('a stored checkpoint is malformed');
+        continue;
+      }
+      const cp = p.checkpoint;
+      if (this.#verifier && !verifyCheckpoint(raw, this.#verifier, { origin: this.origin, hash: this.hash })) {
+        problems.push(`checkpoint of size ${cp.size}: signature does not verify`);
+      }
+      if (cp.size > this.size || !equalBytes(this.root(cp.size), cp.root)) {
+        problems.push(`checkpoint of size ${cp.size}: root differs from the stored tree`);
+      }
+    }
+    return { ok: problems.length === 0, checked, problems };
+  }
+
+  /** Flushes pending appends and closes the store. @example await log.close() */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.flush();
+    this.#closed = true;
+    await this.store.close();
+  }
+}
+
+/**
+ * Opens an audit log over a store: rebuilds the tree, the consent index, and checks the latest
+ * checkpoint (root and, with a verifier, signature). Throws `INTEGRITY` on a mismatch.
+ * @example
+ * const log = await openAuditLog({ store: await openFileStore(dir, { create: true }),
+ *   origin: 'agency.example/audit', signer: sm2CheckpointSigner(secretKey, { name: 'agency-key' }) })
+ */
+export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
+  const o = aoptions(opts, 'opts', ['store', 'origin', 'hash', 'signer', 'verifier', 'maxBatch']);
+  if (!o.store || typeof o.store.append !== 'function') throw new BukejianError('INVALID_OPTION', '"store" expected an AuditStore, got other');
+  const origin = astring(o.origin, 'origin');
+  const hash = o.hash ?? 'sm3';
+  treeHasher(hash);
+  const maxBatch = o.maxBatch === undefined ? 1000 : anumber(o.maxBatch, 'maxBatch', 1, 1 << 20);
+  const store = o.store;
+  const tree = createMerkleTree({ hash });
+  const all = store.leafHashes();
+  for (let i = 0; i < store.size; i++) tree.appendLeafHash(all.subarray(i * 32, i * 32 + 32));
+  const log = new AuditLog({ ...o, store, origin, hash, maxBatch }, tree);
+  // Consent state: only consent, revocation and legal-basis entries are read.
+  const wanted = new Set([KIND_CODES.consent, KIND_CODES.revocation, KIND_CODES['legal-basis']]);
+  for (let i = 0; i < store.size; i++) {
+    if (!wanted.has(store.kind(i))) continue;
+    const r = await log.read(i);
+    if ('entry' in r) log._index(r.entry);
+  }
+  const latest = log.latestCheckpoint();
+  if (latest) {
+    const cp = latest.checkpoint;
+    if (cp.origin !== origin || cp.hash !== hash) throw new BukejianError('INTEGRITY', 'the latest checkpoint belongs to another log (origin or hash differ)');
+    if (cp.size > tree.size) throw new BukejianError('INTEGRITY', `the latest checkpoint covers ${cp.size} entries but only ${tree.size} are stored`);
+    if (!equalBytes(tree.root(cp.size), cp.root)) throw new BukejianError('INTEGRITY', 'the stored tree does not match the latest checkpoint');
+    if (o.verifier && !verifyCheckpoint(latest.note, o.verifier, { origin, hash })) {
+      throw new BukejianError('INTEGRITY', 'the latest checkpoint is not signed by the expected key');
+    }
+  }
+  return log;
+}

@@ -1,0 +1,72 @@
+/**
+ * The storage interface behind an audit log. A store keeps, per entry, the canonical entry bytes
+ * (the payload, deletable under retention), its Merkle leaf hash (kept forever), a kind byte and
+ * an 8-byte subject tag (for queries); plus the signed checkpoints and the retention tombstones.
+ *
+ * Implementations: {@link createMemoryStore} (tests, ephemeral logs) and `openFileStore`
+ * (`bukejian/audit`, Node only: durable, batched, crash-safe). A database-backed store implements
+ * the same interface: `append` must not resolve before the batch is durable and must be atomic
+ * (after a crash either the whole batch is present or none of it).
+ * @module
+ */
+
+/** One entry as stored. */
+export interface StoredEntry {
+  /** Canonical entry bytes (see entries.ts). */
+  payload: Uint8Array;
+  /** RFC 9162 leaf hash of `payload` (32 bytes). */
+  leafHash: Uint8Array;
+  /** Entry kind code (see entries.ts `KIND_CODES`). */
+  kind: number;
+  /** First 8 bytes of the subject tag hash (see entries.ts `subjectTag`). */
+  subjectTag: Uint8Array;
+  /** End of retention in ms since the epoch (0: kept indefinitely). */
+  retainUntil: number;
+}
+
+/** A retention deletion: which entries lost their payload, and the tombstone note describing it. */
+export interface Tombstone {
+  indexes: number[];
+  /** Canonical tombstone bytes (date, rule) written by the log. */
+  note: Uint8Array;
+}
+
+/** What the store did to recover at open. */
+export interface RecoveryReport {
+  /** Bytes of torn (never acknowledged) tails discarded, per file. */
+  truncated: Record<string, number>;
+  /** Retention deletions that were interrupted and have been completed. */
+  resumedPrunes: number;
+}
+
+/** Storage for one audit log. */
+export interface AuditStore {
+  /** Number of durable entries. */
+  readonly size: number;
+  /** All leaf hashes, concatenated (`size × 32` bytes; a view, do not modify). */
+  leafHashes(): Uint8Array;
+  /** The kind code of entry `index`. */
+  kind(index: number): number;
+  /** The 8-byte subject tag of entry `index` (a view). */
+  subjectTag(index: number): Uint8Array;
+  /** End of retention of entry `index` in ms since the epoch (0: indefinitely). */
+  retainUntil(index: number): number;
+  /** True when the payload of entry `index` was deleted under retention. */
+  isPruned(index: number): boolean;
+  /** Appends a batch; resolves once it is durable. Batches are atomic. */
+  append(entries: StoredEntry[]): Promise<void>;
+  /** The payload of entry `index`, or `null` when it was deleted under retention. */
+  read(index: number): Promise<Uint8Array | null>;
+  /** Deletes the payloads of `tombstone.indexes`, durably recording the tombstone first. */
+  prune(tombstone: Tombstone): Promise<void>;
+  /** All tombstones, in order. */
+  tombstones(): Tombstone[];
+  /** Durably appends a signed checkpoint note. */
+  appendCheckpoint(note: Uint8Array): Promise<void>;
+  /** All stored checkpoint notes, oldest first. */
+  checkpoints(): Uint8Array[];
+  /** What recovery did at open (empty for a memory store). */
+  readonly recovery: RecoveryReport;
+  /** Releases files and locks. */
+  close(): Promise<void>;
+}
