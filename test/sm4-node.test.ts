@@ -5,6 +5,7 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sm4, NATIVE_THRESHOLD } from '../src/sm4/index.js';
+import { BukejianError } from '../src/errors.js';
 import { expandKey } from '../src/sm4/cipher.js';
 import { Keystream } from '../src/sm4/modes.js';
 
@@ -100,4 +101,65 @@ describe('SM4 modes vs node:crypto', () => {
       { numRuns: 300 },
     );
   });
+
+  for (const backend of backends) {
+    it(`sm4.stream in random chunks equals node:crypto, all modes, both directions (${backend})`, () => {
+      fc.assert(
+        fc.property(
+          fc.constantFrom('ecb', 'cbc', 'ctr', 'cfb', 'ofb'),
+          fc.boolean(),
+          key16,
+          key16,
+          data,
+          fc.array(fc.nat(70), { maxLength: 10 }),
+          (mode, padded, key, iv, d, cuts) => {
+            const block = mode === 'ecb' || mode === 'cbc';
+            const pad = block && padded;
+            const input = block && !pad ? d.subarray(0, d.length - (d.length % 16)) : d;
+            const ivOrNull = mode === 'ecb' ? null : iv;
+            const run = (x: Uint8Array, decrypt: boolean) => {
+              const s = sm4.stream(mode, key, ivOrNull, { decrypt, backend, padding: block ? (pad ? 'pkcs7' : 'none') : 'none' });
+              const parts: Uint8Array[] = [];
+              let pos = 0;
+              for (const c of cuts) {
+                const end = Math.min(x.length, pos + c);
+                parts.push(s.update(x.subarray(pos, end)));
+                pos = end;
+              }
+              parts.push(s.update(x.subarray(pos)), s.final());
+              return Buffer.concat(parts);
+            };
+            const ct = nodeRun(`sm4-${mode}`, key, ivOrNull, input, pad);
+            eq(run(input, false), ct);
+            eq(run(ct, true), input);
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+
+    it(`sm4.stream rejects a partial final block and bad padding (${backend})`, () => {
+      const key = new Uint8Array(16).fill(3), iv = new Uint8Array(16).fill(4);
+      const code = (f: () => unknown) => {
+        try { f(); } catch (e) { expect(e).toBeInstanceOf(BukejianError); return (e as BukejianError).code; }
+        return 'no error';
+      };
+      const s1 = sm4.stream('cbc', key, iv, { backend, padding: 'none' });
+      s1.update(new Uint8Array(20));
+      expect(code(() => s1.final())).toBe('DATA_LENGTH');
+      const s2 = sm4.stream('cbc', key, iv, { backend, decrypt: true });
+      s2.update(new Uint8Array(33));
+      expect(code(() => s2.final())).toBe('DATA_LENGTH');
+      const s3 = sm4.stream('cbc', key, iv, { backend, decrypt: true });
+      expect(code(() => s3.final())).toBe('DATA_LENGTH');
+      const bad = sm4.cbc(key, iv, { padding: 'none' }).encrypt(new Uint8Array(32).fill(0x11));
+      const s4 = sm4.stream('cbc', key, iv, { backend, decrypt: true });
+      expect(s4.update(bad).length).toBe(16); // the last block is held back until the padding check
+      expect(code(() => s4.final())).toBe('BAD_PADDING');
+      expect(code(() => s4.update(bad))).toBe('BAD_STATE');
+      expect(code(() => sm4.stream('ctr', key, iv, { padding: 'pkcs7' }))).toBe('INVALID_OPTION');
+      expect(code(() => sm4.stream('gcm' as 'ctr', key, iv))).toBe('INVALID_OPTION');
+      expect(code(() => sm4.stream('cbc', key, new Uint8Array(12)))).toBe('IV_LENGTH');
+    });
+  }
 });
