@@ -35,6 +35,8 @@ export type ErrorCode =
   | 'NOT_FOUND' // a requested entry, artifact or file does not exist
   | 'UNSUPPORTED' // a feature this environment or build cannot provide
   | 'INTEGRITY' // stored data that fails its own checksums, hashes or signed checkpoints (tampering, corruption)
+  | 'NOT_ELIGIBLE' // zk: the credential does not satisfy the rule, so no proof can be made
+  | 'ARTIFACT_MISMATCH' // zk: circuit artifacts whose SHA-256 differs from the pinned manifest
   | 'IO'; // a storage or file operation failed
 
 /**

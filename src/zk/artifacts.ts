@@ -1,0 +1,96 @@
+/**
+ * Circuit artifacts (witness-generator WASM and Groth16 proving key) and their pinned SHA-256
+ * hashes. Artifacts are passed in explicitly (`{ wasm, zkey }`, works in any runtime) or, in Node,
+ * loaded from this package's `circuits/build/` with `loadArtifacts()`. Never fetched from a
+ * network. Artifacts whose hashes differ from the expected ones are refused (ARTIFACT_MISMATCH).
+ *
+ * Node-only part: `loadArtifacts` reaches `node:fs`/`node:module` through
+ * `process.getBuiltinModule` (no static `node:` import, so browser bundles stay clean).
+ * @module
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { BukejianError } from '../errors.js';
+import { abytes, bytesToHex } from '../utils.js';
+import { PINNED } from './pinned.js';
+
+/** The two files the prover needs. */
+export interface Artifacts {
+  readonly wasm: Uint8Array;
+  readonly zkey: Uint8Array;
+}
+
+/** Expected SHA-256 hashes (hex) of the artifacts. */
+export interface ArtifactHashes {
+  readonly wasm: string;
+  readonly zkey: string;
+}
+
+/**
+ * Checks artifacts against expected hashes (default: the pinned development build) and returns them.
+ * @example const a = checkArtifacts({ wasm, zkey }) // throws ARTIFACT_MISMATCH on any other build
+ */
+export function checkArtifacts(artifacts: Artifacts, expected: ArtifactHashes = PINNED): Artifacts {
+  if (artifacts === null || typeof artifacts !== 'object') {
+    throw new BukejianError('INVALID_TYPE', '"artifacts" expected { wasm, zkey }');
+  }
+  const wasm = abytes(artifacts.wasm, 'artifacts.wasm');
+  const zkey = abytes(artifacts.zkey, 'artifacts.zkey');
+  if (bytesToHex(sha256(wasm)) !== expected.wasm) {
+    throw new BukejianError('ARTIFACT_MISMATCH', '"artifacts.wasm" SHA-256 differs from the expected hash');
+  }
+  if (bytesToHex(sha256(zkey)) !== expected.zkey) {
+    throw new BukejianError('ARTIFACT_MISMATCH', '"artifacts.zkey" SHA-256 differs from the expected hash');
+  }
+  return Object.freeze({ wasm, zkey });
+}
+
+type Get = (id: string) => unknown;
+let cache: Promise<Artifacts> | undefined;
+
+function builtin<T>(id: string): T {
+  const get = (globalThis as { process?: { getBuiltinModule?: Get } }).process?.getBuiltinModule;
+  if (typeof get !== 'function') {
+    throw new BukejianError('UNSUPPORTED', 'loadArtifacts needs Node ≥ 20.16; pass { wasm, zkey } explicitly elsewhere');
+  }
+  return get(id) as T;
+}
+
+/** Directories where circuits/build may sit relative to this module (src/zk or dist). */
+function candidates(): string[] {
+  const out: string[] = [];
+  let here: string | undefined;
+  try {
+    here = import.meta.url;
+  } catch {
+    here = undefined;
+  }
+  if (typeof here === 'string' && here.startsWith('file:')) {
+    out.push(new URL('../../circuits/build/', here).pathname, new URL('../circuits/build/', here).pathname);
+  }
+  try {
+    const mod = builtin<{ createRequire(p: string): { resolve(id: string): string } }>('node:module');
+    const pkg = mod.createRequire(`${(globalThis as any).process.cwd()}/`).resolve('bukejian/package.json');
+    out.push(pkg.replace(/package\.json$/, 'circuits/build/'));
+  } catch {
+    // not resolvable from the working directory: the URL candidates above are all we have
+  }
+  return out;
+}
+
+/**
+ * Node only: reads circuits/build/eligibility.{wasm,zkey} from this package and checks them against
+ * the pinned hashes (cached after the first call).
+ * @example const artifacts = await loadArtifacts()
+ */
+export function loadArtifacts(): Promise<Artifacts> {
+  return (cache ??= (async () => {
+    const fs = builtin<{ existsSync(p: string): boolean; readFileSync(p: string): Uint8Array }>('node:fs');
+    const dir = candidates().find((d) => fs.existsSync(`${d}eligibility.zkey`));
+    if (!dir) throw new BukejianError('NOT_FOUND', 'circuits/build/eligibility.zkey not found in the bukejian package');
+    const read = (f: string) => new Uint8Array(fs.readFileSync(`${dir}${f}`));
+    return checkArtifacts({ wasm: read('eligibility.wasm'), zkey: read('eligibility.zkey') });
+  })().catch((e) => {
+    cache = undefined;
+    throw e;
+  }));
+}

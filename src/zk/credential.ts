@@ -1,0 +1,126 @@
+/**
+ * Issuer side of the credential: Baby Jubjub EdDSA-Poseidon keys (circomlib/circomlibjs),
+ * issuing a credential = signing Poseidon(record) (see record.ts), and checking a credential's
+ * signature outside the circuit. Wire forms are in credential-codec.ts.
+ * @module
+ */
+import { BukejianError } from '../errors.js';
+import { abytes, aoptions, randomBytes } from '../utils.js';
+import { eddsa } from './babyjub.js';
+import { signDisclosed, verifyDisclosedSignature } from './disclosed.js';
+import { afield } from './field.js';
+import { recordHash, validateRecord, type CredentialRecord } from './record.js';
+
+/** A Baby Jubjub public key as affine coordinates [x, y] (BN254 field elements). */
+export type IssuerPublicKey = readonly [bigint, bigint];
+
+/** An EdDSA-Poseidon signature: R8 (affine point) and S (< subgroup order). */
+export interface EddsaSignature {
+  readonly R8: readonly [bigint, bigint];
+  readonly S: bigint;
+}
+
+/** A signed credential (version 1). `sm2Signature` is the optional SM2 signature of the disclosed form. */
+export interface Credential {
+  readonly version: 1;
+  readonly record: CredentialRecord;
+  readonly issuerPublicKey: IssuerPublicKey;
+  readonly signature: EddsaSignature;
+  readonly sm2Signature?: Uint8Array;
+}
+
+/** An issuer key pair: a 32-byte secret seed and its Baby Jubjub public key. */
+export interface IssuerKeyPair {
+  readonly secretKey: Uint8Array;
+  readonly publicKey: IssuerPublicKey;
+}
+
+/**
+ * A fresh issuer key pair (32 random bytes from crypto.getRandomValues).
+ * @example const { secretKey, publicKey } = await issuer.keygen()
+ */
+async function keygen(): Promise<IssuerKeyPair> {
+  const secretKey = randomBytes(32);
+  return Object.freeze({ secretKey, publicKey: await getPublicKey(secretKey) });
+}
+
+/**
+ * The public key of a 32-byte issuer secret key.
+ * @example const pk = await issuer.getPublicKey(secretKey)
+ */
+async function getPublicKey(secretKey: Uint8Array): Promise<IssuerPublicKey> {
+  abytes(secretKey, 'issuerSecretKey', 32, 'INVALID_KEY');
+  const e = await eddsa();
+  const A = e.prv2pub(secretKey);
+  return Object.freeze([e.F.toObject(A[0]), e.F.toObject(A[1])] as const);
+}
+
+/** Options of {@link issuer.issue}. */
+export interface IssueOptions {
+  /** The issuer's SM2 secret key (32 bytes): adds the SM2 signature of the disclosed form. */
+  readonly sm2SecretKey?: Uint8Array;
+}
+
+/**
+ * Signs a record: EdDSA-Poseidon over Poseidon(record), and optionally SM2 over the canonical record
+ * bytes (disclosed form, see disclosed.ts). The record is validated first.
+ * @example const cred = await issuer.issue(record, secretKey, { sm2SecretKey })
+ */
+async function issue(record: CredentialRecord, issuerSecretKey: Uint8Array, options?: IssueOptions): Promise<Credential> {
+  const o = aoptions(options, 'options', ['sm2SecretKey']);
+  const r = validateRecord(record);
+  const publicKey = await getPublicKey(issuerSecretKey);
+  const e = await eddsa();
+  const sig = e.signPoseidon(issuerSecretKey, e.F.e(await recordHash(r)));
+  const signature = Object.freeze({
+    R8: Object.freeze([e.F.toObject(sig.R8[0]), e.F.toObject(sig.R8[1])] as const),
+    S: sig.S,
+  });
+  const sm2Signature = o.sm2SecretKey ? signDisclosed(r, publicKey, o.sm2SecretKey) : undefined;
+  return Object.freeze({ version: 1 as const, record: r, issuerPublicKey: publicKey, signature, ...(sm2Signature ? { sm2Signature } : {}) });
+}
+
+/**
+ * Checks the disclosed form: the credential's SM2 signature over its record under the issuer's SM2
+ * public key. False when absent or invalid (a credential comes from another party).
+ * @example issuer.verifyDisclosed(cred, issuerSm2PublicKey) // true
+ */
+function verifyDisclosed(credential: Credential, issuerSm2PublicKey: Uint8Array): boolean {
+  try {
+    if (!credential?.sm2Signature) return false;
+    const r = validateRecord(credential.record);
+    const pk = [afield(credential.issuerPublicKey[0], 'Ax'), afield(credential.issuerPublicKey[1], 'Ay')] as const;
+    return verifyDisclosedSignature(r, pk, credential.sm2Signature, issuerSm2PublicKey);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks the credential's EdDSA-Poseidon signature outside the circuit, and (optionally) that it
+ * was issued by `expectedIssuer`. Returns false for any credential that does not verify.
+ * @example if (!(await issuer.verify(cred, issuerPublicKey))) throw new Error('bad credential')
+ */
+async function verify(credential: Credential, expectedIssuer?: IssuerPublicKey): Promise<boolean> {
+  try {
+    const r = validateRecord(credential.record);
+    const [ax, ay] = credential.issuerPublicKey;
+    const A = [afield(ax, 'Ax'), afield(ay, 'Ay')];
+    if (expectedIssuer && (afield(expectedIssuer[0], 'issuerPublicKey[0]') !== A[0] || expectedIssuer[1] !== A[1])) {
+      return false;
+    }
+    const S = afield(credential.signature.S, 'S');
+    const R8 = [afield(credential.signature.R8[0], 'R8x'), afield(credential.signature.R8[1], 'R8y')];
+    const e = await eddsa();
+    const Ae = [e.F.e(A[0]!), e.F.e(A[1]!)] as [unknown, unknown];
+    const Re = [e.F.e(R8[0]!), e.F.e(R8[1]!)] as [unknown, unknown];
+    if (!e.babyJub.inCurve(Ae) || !e.babyJub.inCurve(Re) || S >= e.babyJub.subOrder) return false;
+    return e.verifyPoseidon(e.F.e(await recordHash(r)), { R8: Re, S }, Ae);
+  } catch (err) {
+    if (err instanceof BukejianError) return false;
+    throw err;
+  }
+}
+
+/** Issuer functions (EdDSA-Poseidon on Baby Jubjub). @example const kp = await issuer.keygen() */
+export const issuer = Object.freeze({ keygen, getPublicKey, issue, verify, verifyDisclosed });

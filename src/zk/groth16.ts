@@ -1,0 +1,183 @@
+/**
+ * Groth16 verification over BN254 (Groth 2016, eprint 2016/260, §3.2), single and batched, on
+ * the WASM field/curve engine that snarkjs ships (ffjavascript, reached through
+ * `snarkjs.curves`, single-threaded). Unlike `snarkjs.groth16.verify` this verifier
+ *  - checks A and C are on G1 (prime order, so on-curve = in-group) and not the identity,
+ *  - checks B is on the twist AND in the order-r subgroup of G2 ([r]B = O),
+ *  - checks every public signal is < r,
+ * and its batch check uses a random linear combination (Bellare–Garay–Rabin small-exponent test):
+ * with 128-bit random weights ρ_i (crypto.getRandomValues),
+ *   ∏ e(ρ_i·A_i, B_i) = e(Σρ_i·α, β) · e(Σρ_i·L_i, γ) · e(Σρ_i·C_i, δ),
+ * i.e. N + 3 Miller loops and ONE final exponentiation for N proofs; Σρ_i·L_i is folded into one
+ * combination of the verification key's IC points. A batch containing an invalid proof passes with
+ * probability ≤ 2^-128. When a batch fails it is bisected to name exactly the invalid proofs.
+ *
+ * Not constant time: verification handles only public data.
+ * @module
+ */
+// @ts-ignore snarkjs ships no type declarations
+import * as snarkjs from 'snarkjs';
+import { BukejianError } from '../errors.js';
+import { bytesToNumberBE, randomBytes } from '../utils.js';
+import { FIELD_ORDER } from './field.js';
+import type { EligibilityProof } from './proof-codec.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Buf = Uint8Array;
+type Curve = any;
+
+let curveP: Promise<Curve> | undefined;
+
+/** The BN254 engine (cached, single-threaded). @example const curve = await bn254() */
+export function bn254(): Promise<Curve> {
+  return (curveP ??= snarkjs.curves.getCurveFromName('bn128', { singleThread: true }) as Promise<Curve>);
+}
+
+/** A snarkjs-format Groth16 verification key (JSON). */
+export type VerificationKeyJson = Readonly<Record<string, unknown>>;
+
+/** One proof and the public signals the verifier derived for it. */
+export interface BatchItem {
+  readonly proof: EligibilityProof;
+  readonly signals: readonly bigint[];
+}
+
+/** A verifier bound to one verification key. */
+export interface Groth16Verifier {
+  readonly nPublic: number;
+  /** True iff the proof is well formed (on curve, in subgroup, in range) and verifies. */
+  verify(proof: EligibilityProof, signals: readonly bigint[]): boolean;
+  /** One boolean per item: random-linear-combination batch check, bisected on failure. */
+  verifyBatch(items: readonly BatchItem[]): boolean[];
+}
+
+function big(v: unknown, name: string): bigint {
+  if (typeof v !== 'string' || !/^[0-9]+$/.test(v)) throw new BukejianError('INVALID_CONFIG', `"${name}" expected decimal string`);
+  return BigInt(v);
+}
+
+interface Points {
+  A: Buf;
+  B: Buf;
+  C: Buf;
+}
+
+/**
+ * Prepares a verifier for a snarkjs verification key (curve bn128, protocol groth16).
+ * @example const v = await prepareVerifier(VKEY); v.verify(proof, signals)
+ */
+export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth16Verifier> {
+  if (vkey.protocol !== 'groth16' || vkey.curve !== 'bn128') {
+    throw new BukejianError('INVALID_CONFIG', '"vkey" expected a groth16 bn128 verification key');
+  }
+  const curve = await bn254();
+  const { G1, G2, F12 } = curve;
+  const g1 = (v: any, n: string): Buf => {
+    const p = G1.fromObject([big(v?.[0], n), big(v?.[1], n), big(v?.[2], n)]);
+    if (!G1.isValid(p) || G1.isZero(p)) throw new BukejianError('INVALID_CONFIG', `"vkey.${n}" is not a G1 point`);
+    return p;
+  };
+  const g2 = (v: any, n: string): Buf => {
+    const p = G2.fromObject(v.map((c: any) => [big(c?.[0], n), big(c?.[1], n)]));
+    if (!G2.isValid(p) || G2.isZero(p) || !G2.isZero(G2.timesScalar(p, FIELD_ORDER))) {
+      throw new BukejianError('INVALID_CONFIG', `"vkey.${n}" is not a G2 subgroup point`);
+    }
+    return p;
+  };
+  const nPublic = Number(vkey.nPublic);
+  const IC = (vkey.IC as unknown[]).map((p, i) => g1(p, `IC[${i}]`));
+  if (!Number.isInteger(nPublic) || IC.length !== nPublic + 1) throw new BukejianError('INVALID_CONFIG', '"vkey.IC" length mismatch');
+  const alpha = g1(vkey.vk_alpha_1, 'vk_alpha_1');
+  const preBeta = curve.prepareG2(g2(vkey.vk_beta_2, 'vk_beta_2'));
+  const preGamma = curve.prepareG2(g2(vkey.vk_gamma_2, 'vk_gamma_2'));
+  const preDelta = curve.prepareG2(g2(vkey.vk_delta_2, 'vk_delta_2'));
+
+  const ml = (P: Buf, preQ: Buf): Buf => curve.millerLoop(curve.prepareG1(G1.toJacobian(P)), preQ);
+
+  /** Decodes and validates the points of a proof; null when malformed. */
+  function points(p: EligibilityProof): Points | null {
+    try {
+      const A = G1.fromObject([p.a[0], p.a[1], 1n]);
+      const C = G1.fromObject([p.c[0], p.c[1], 1n]);
+      const B = G2.fromObject([[p.b[0][0], p.b[0][1]], [p.b[1][0], p.b[1][1]], [1n, 0n]]);
+      if (!G1.isValid(A) || !G1.isValid(C) || !G2.isValid(B)) return null;
+      // SECURITY: G2 has a large cofactor; a B outside the order-r subgroup is rejected.
+      if (!G2.isZero(G2.timesScalar(B, FIELD_ORDER))) return null;
+      return { A, B, C };
+    } catch {
+      return null;
+    }
+  }
+
+  function signalsOk(s: readonly bigint[]): boolean {
+    return s.length === nPublic && s.every((v) => typeof v === 'bigint' && v >= 0n && v < FIELD_ORDER);
+  }
+
+  /** Σ_i w_i·(IC0 + Σ_j x_ij·IC_j) = (Σ w_i)·IC0 + Σ_j (Σ_i w_i·x_ij)·IC_j. */
+  function combinedInputs(signals: (readonly bigint[])[], weights: bigint[]): Buf {
+    let acc = G1.timesScalar(IC[0], weights.reduce((a, w) => a + w, 0n) % FIELD_ORDER);
+    for (let j = 0; j < nPublic; j++) {
+      let s = 0n;
+      for (let i = 0; i < signals.length; i++) s += weights[i]! * signals[i]![j]!;
+      s %= FIELD_ORDER;
+      if (s !== 0n) acc = G1.add(acc, G1.timesScalar(IC[j + 1], s));
+    }
+    return acc;
+  }
+
+  /** The pairing-product check for points/signals with the given weights. */
+  function check(pts: Points[], signals: (readonly bigint[])[], weights: bigint[]): boolean {
+    let acc: Buf = F12.one;
+    let sumC: Buf = G1.zero;
+    let wsum = 0n;
+    for (let i = 0; i < pts.length; i++) {
+      const w = weights[i]!;
+      const wA = w === 1n ? pts[i]!.A : G1.timesScalar(pts[i]!.A, w);
+      acc = F12.mul(acc, curve.millerLoop(curve.prepareG1(G1.toJacobian(G1.neg(wA))), curve.prepareG2(G2.toJacobian(pts[i]!.B))));
+      sumC = G1.add(sumC, w === 1n ? pts[i]!.C : G1.timesScalar(pts[i]!.C, w));
+      wsum += w;
+    }
+    acc = F12.mul(acc, ml(G1.timesScalar(alpha, wsum % FIELD_ORDER), preBeta));
+    acc = F12.mul(acc, ml(combinedInputs(signals, weights), preGamma));
+    if (!G1.isZero(sumC)) acc = F12.mul(acc, ml(sumC, preDelta));
+    return F12.eq(curve.finalExponentiation(acc), F12.one);
+  }
+
+  function weight(): bigint {
+    // SECURITY: 128-bit non-zero random weights from crypto.getRandomValues.
+    let w = 0n;
+    while (w === 0n) w = bytesToNumberBE(randomBytes(16));
+    return w;
+  }
+
+  function verify(proof: EligibilityProof, signals: readonly bigint[]): boolean {
+    if (!signalsOk(signals)) return false;
+    const pts = points(proof);
+    return pts !== null && check([pts], [signals], [1n]);
+  }
+
+  function verifyBatch(items: readonly BatchItem[]): boolean[] {
+    const out = new Array<boolean>(items.length).fill(false);
+    const pts: (Points | null)[] = items.map((it) => (signalsOk(it.signals) ? points(it.proof) : null));
+    const live = pts.flatMap((p, i) => (p ? [i] : []));
+    const run = (idx: number[]): void => {
+      if (idx.length === 0) return;
+      if (idx.length === 1) {
+        out[idx[0]!] = check([pts[idx[0]!]!], [items[idx[0]!]!.signals], [1n]);
+        return;
+      }
+      const ok = check(idx.map((i) => pts[i]!), idx.map((i) => items[i]!.signals), idx.map(weight));
+      if (ok) {
+        for (const i of idx) out[i] = true;
+        return;
+      }
+      const mid = idx.length >> 1;
+      run(idx.slice(0, mid));
+      run(idx.slice(mid));
+    };
+    run(live);
+    return out;
+  }
+
+  return Object.freeze({ nPublic, verify, verifyBatch });
+}

@@ -1,0 +1,47 @@
+/**
+ * `bukejian/zk`: zero-knowledge eligibility (可用不可见). An issuer signs a citizen record once as a
+ * credential (EdDSA-Poseidon on Baby Jubjub); the holder proves with Groth16 (circuits/eligibility.circom)
+ * that the record satisfies a programme rule; the verifier learns one bit and a per-programme
+ * nullifier. Separate subpath (not re-exported from the root): it loads snarkjs and circomlibjs,
+ * which are GPL-3.0.
+ * @module
+ */
+import { challenge, verify, verifyBatch } from './verify.js';
+import { circuitInput, prove } from './prove.js';
+
+export { issuer } from './credential.js';
+export type { Credential, EddsaSignature, IssuerKeyPair, IssuerPublicKey } from './credential.js';
+export { holder } from './holder.js';
+export type { HolderKey } from './holder.js';
+export { rule } from './rule.js';
+export type { Rule, RuleSpec } from './rule.js';
+export { validateRecord, recordHash, recordBytes, SEX_CODES, MAX_INCOME } from './record.js';
+export type { CredentialRecord } from './record.js';
+export { credentialToJson, credentialFromJson, encodeCredential, decodeCredential } from './credential-codec.js';
+export type { CredentialJson } from './credential-codec.js';
+export { proofToJson, proofFromJson, encodeProof, decodeProof, PROOF_BYTES } from './proof-codec.js';
+export type { EligibilityProof } from './proof-codec.js';
+export { programId, PUBLIC_SIGNALS } from './context.js';
+export type { ProofContext } from './context.js';
+export { dateOf, isDate } from './dates.js';
+export { FIELD_ORDER } from './field.js';
+export { buildRegionTree, REGION_TREE_DEPTH } from './region-tree.js';
+export type { RegionTree, RegionPath } from './region-tree.js';
+export { createMemoryRegistry, nullifierKey } from './nullifier.js';
+export type { NullifierRegistry } from './nullifier.js';
+export { checkArtifacts, loadArtifacts } from './artifacts.js';
+export type { Artifacts, ArtifactHashes } from './artifacts.js';
+export { prepareVerifier } from './groth16.js';
+export type { Groth16Verifier, VerificationKeyJson } from './groth16.js';
+export { PINNED, VKEY } from './pinned.js';
+export type { ProveInput, ProveOptions } from './prove.js';
+export type { VerifyOptions, VerifyResult, ProofInput } from './verify.js';
+
+/**
+ * Holder proving and verifier checking of eligibility proofs.
+ * @example
+ * const challenge = eligibility.challenge()
+ * const proof = await eligibility.prove({ credential, holderSecret, rule, today, programId, period, challenge })
+ * const { ok, nullifier } = await eligibility.verify(proof, { issuerPublicKey, rule, today, programId, period, challenge })
+ */
+export const eligibility = Object.freeze({ prove, verify, verifyBatch, challenge, circuitInput });

@@ -1,0 +1,114 @@
+/**
+ * Holder side: builds the circuit input (witness assignment) from the credential, the holder
+ * secret and the verifier's context, and produces a Groth16 proof with snarkjs
+ * (`groth16.fullProve`: witness generation in the circuit's WASM, then proving with the zkey).
+ * Works in Node and in browsers: artifacts are passed in, or loaded from the package in Node.
+ * If the credential does not satisfy the rule (or does not match the secret, or its signature does
+ * not verify), witness generation fails inside the circuit and `prove` throws NOT_ELIGIBLE.
+ * @module
+ */
+// @ts-ignore snarkjs ships no type declarations
+import * as snarkjs from 'snarkjs';
+import { BukejianError } from '../errors.js';
+import { aoptions } from '../utils.js';
+import { checkArtifacts, loadArtifacts, type ArtifactHashes, type Artifacts } from './artifacts.js';
+import type { Credential } from './credential.js';
+import { publicSignals, resolveContext, type ProofContext } from './context.js';
+import { afield } from './field.js';
+import { checkProof, type EligibilityProof } from './proof-codec.js';
+import { validateRecord } from './record.js';
+import { REGION_TREE_DEPTH } from './region-tree.js';
+
+/** What the holder needs to prove: credential, secret, and the verifier's request. */
+export interface ProveInput extends Omit<ProofContext, 'issuerPublicKey'> {
+  readonly credential: Credential;
+  readonly holderSecret: bigint;
+}
+
+/** Prover options. */
+export interface ProveOptions {
+  /** `{ wasm, zkey }`; default: the package's committed build (Node only). */
+  readonly artifacts?: Artifacts;
+  /** Expected SHA-256 hashes of explicitly passed artifacts (default: the pinned development build). */
+  readonly expectedHashes?: ArtifactHashes;
+}
+
+/**
+ * The circuit's input signals (decimal strings) for a proof request.
+ * @example const input = circuitInput({ credential, holderSecret, rule, today, programId, period, challenge })
+ */
+export function circuitInput(input: ProveInput): Record<string, string | string[]> {
+  const { credential, holderSecret, ...ctx } = aoptions(input, 'input', [
+    'credential', 'holderSecret', 'rule', 'today', 'programId', 'period', 'challenge',
+  ]) as ProveInput;
+  if (!credential || typeof credential !== 'object') throw new BukejianError('INVALID_TYPE', '"credential" expected a credential');
+  const r = validateRecord(credential.record);
+  const c = resolveContext({ ...ctx, issuerPublicKey: credential.issuerPublicKey });
+  const secret = afield(holderSecret, 'holderSecret');
+  // Not in the set (or no region check): any path; the circuit rejects it when checkRegion = 1.
+  const path = c.rule.regionPath(r.regionCode) ?? { index: 0, siblings: new Array<bigint>(REGION_TREE_DEPTH).fill(0n) };
+  const signals = publicSignals(0n, c).map(String);
+  const s = credential.signature;
+  return {
+    holderSecret: String(secret),
+    birthDate: String(r.birthDate),
+    sex: String(r.sex),
+    regionCode: String(r.regionCode),
+    income: String(r.income),
+    householdSize: String(r.householdSize),
+    flags: String(r.flags),
+    issuedAt: String(r.issuedAt),
+    expiresAt: String(r.expiresAt),
+    sigR8x: String(afield(s.R8[0], 'signature.R8[0]')),
+    sigR8y: String(afield(s.R8[1], 'signature.R8[1]')),
+    sigS: String(afield(s.S, 'signature.S')),
+    regionIndex: String(path.index),
+    regionSiblings: path.siblings.map(String),
+    today: signals[1]!,
+    minAge: signals[2]!,
+    maxIncome: signals[3]!,
+    regionRoot: signals[4]!,
+    requiredFlags: signals[5]!,
+    checkAge: signals[6]!,
+    checkIncome: signals[7]!,
+    checkRegion: signals[8]!,
+    checkFlags: signals[9]!,
+    programId: signals[10]!,
+    period: signals[11]!,
+    challenge: signals[12]!,
+    issuerAx: signals[13]!,
+    issuerAy: signals[14]!,
+  };
+}
+
+/**
+ * Proves eligibility. Throws NOT_ELIGIBLE when the credential does not satisfy the rule.
+ * @example
+ * const proof = await eligibility.prove({ credential, holderSecret, rule, today: 20261125,
+ *   programId: '高龄津贴', period: 202611, challenge })
+ */
+export async function prove(input: ProveInput, options?: ProveOptions): Promise<EligibilityProof> {
+  const o = aoptions(options, 'options', ['artifacts', 'expectedHashes']);
+  const signalsIn = circuitInput(input);
+  const artifacts = o.artifacts ? checkArtifacts(o.artifacts, o.expectedHashes) : await loadArtifacts();
+  let res: { proof: Record<string, string[] | string[][]>; publicSignals: string[] };
+  try {
+    res = await snarkjs.groth16.fullProve(signalsIn, artifacts.wasm, artifacts.zkey);
+  } catch (e) {
+    const msg = String((e as Error)?.message ?? e);
+    if (/assert|constraint|not satisfied/i.test(msg)) {
+      throw new BukejianError('NOT_ELIGIBLE', 'the credential does not satisfy the rule (circuit constraints failed)');
+    }
+    throw new BukejianError('BAD_STATE', 'proof generation failed', { cause: e });
+  }
+  const p = res.proof as { pi_a: string[]; pi_b: string[][]; pi_c: string[] };
+  return checkProof(
+    {
+      a: [p.pi_a[0], p.pi_a[1]],
+      b: [[p.pi_b[0]![0], p.pi_b[0]![1]], [p.pi_b[1]![0], p.pi_b[1]![1]]],
+      c: [p.pi_c[0], p.pi_c[1]],
+      nullifier: res.publicSignals[0],
+    },
+    true,
+  );
+}

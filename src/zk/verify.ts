@@ -1,0 +1,123 @@
+/**
+ * Verifier side: `verify` and `verifyBatch` of eligibility proofs. The verifier derives every public
+ * signal from its OWN context (issuer key, rule, today, programme, period, challenge); only the
+ * nullifier comes from the proof. Proofs from the other party may arrive as objects, JSON or bytes:
+ * anything malformed yields `{ ok: false }`, never an exception; a malformed context (the caller's
+ * own input) throws. With a nullifier registry, an accepted proof's nullifier is claimed and a
+ * second claim for the same programme and period is rejected.
+ * @module
+ */
+import { BukejianError } from '../errors.js';
+import { aoptions, isBytes } from '../utils.js';
+import { prepareVerifier, type Groth16Verifier, type VerificationKeyJson } from './groth16.js';
+import { publicSignals, resolveContext, type ProofContext, type ResolvedContext } from './context.js';
+import { randomField } from './field.js';
+import type { NullifierRegistry } from './nullifier.js';
+import { checkProof, decodeProof, proofFromJson, type EligibilityProof } from './proof-codec.js';
+import { VKEY } from './pinned.js';
+
+/** What the verifier learns: the decision and, when accepted, the nullifier. */
+export interface VerifyResult {
+  readonly ok: boolean;
+  readonly nullifier?: bigint;
+  /** Why a proof was rejected: 'malformed' | 'invalid' | 'already-claimed'. */
+  readonly reason?: 'malformed' | 'invalid' | 'already-claimed';
+}
+
+/** Verifier options. */
+export interface VerifyOptions {
+  /** Record nullifiers and reject repeats. */
+  readonly registry?: NullifierRegistry;
+  /** Verification key (snarkjs JSON); default: the pinned development key. */
+  readonly vkey?: VerificationKeyJson;
+}
+
+/** A proof as received: object, JSON (object or string) or the binary form. */
+export type ProofInput = EligibilityProof | Uint8Array | string | Record<string, unknown>;
+
+const verifiers = new Map<VerificationKeyJson, Promise<Groth16Verifier>>();
+
+function verifierFor(vkey: VerificationKeyJson = VKEY): Promise<Groth16Verifier> {
+  let v = verifiers.get(vkey);
+  if (!v) {
+    v = prepareVerifier(vkey);
+    v.catch(() => verifiers.delete(vkey));
+    verifiers.set(vkey, v);
+  }
+  return v;
+}
+
+function parse(input: ProofInput): EligibilityProof | null {
+  try {
+    if (isBytes(input)) return decodeProof(input);
+    if (typeof input === 'string') return proofFromJson(input);
+    if (input && typeof input === 'object' && 'type' in input) return proofFromJson(input);
+    return checkProof(input);
+  } catch (e) {
+    if (e instanceof BukejianError) return null;
+    throw e;
+  }
+}
+
+async function claim(reg: NullifierRegistry | undefined, c: ResolvedContext, nullifier: bigint): Promise<VerifyResult> {
+  if (reg && !(await reg.claim(c.programId, c.period, nullifier))) {
+    return Object.freeze({ ok: false, reason: 'already-claimed' as const });
+  }
+  return Object.freeze({ ok: true, nullifier });
+}
+
+/**
+ * Verifies one proof against the verifier's own context.
+ * @example
+ * const { ok, nullifier } = await eligibility.verify(proof, { issuerPublicKey, rule, today: 20261125,
+ *   programId: '高龄津贴', period: 202611, challenge })
+ */
+export async function verify(proof: ProofInput, context: ProofContext, options?: VerifyOptions): Promise<VerifyResult> {
+  const o = aoptions(options, 'options', ['registry', 'vkey']);
+  const c = resolveContext(context);
+  const v = await verifierFor(o.vkey);
+  const p = parse(proof);
+  if (!p) return Object.freeze({ ok: false, reason: 'malformed' as const });
+  if (!v.verify(p, publicSignals(p.nullifier, c))) return Object.freeze({ ok: false, reason: 'invalid' as const });
+  return claim(o.registry, c, p.nullifier);
+}
+
+/**
+ * Verifies many proofs with one random-linear-combination pairing check (N + 3 Miller loops, one
+ * final exponentiation), bisecting on failure so each result is exact. `context` is shared by all
+ * proofs or given per proof (each request normally has its own challenge).
+ * @example const results = await eligibility.verifyBatch(proofs, contexts, { registry })
+ */
+export async function verifyBatch(
+  proofs: readonly ProofInput[],
+  context: ProofContext | readonly ProofContext[],
+  options?: VerifyOptions,
+): Promise<VerifyResult[]> {
+  const o = aoptions(options, 'options', ['registry', 'vkey']);
+  if (!Array.isArray(proofs)) throw new BukejianError('INVALID_TYPE', '"proofs" expected array');
+  const many = Array.isArray(context);
+  if (many && context.length !== proofs.length) {
+    throw new BukejianError('INVALID_LENGTH', `"context" expected ${proofs.length} contexts, got length=${context.length}`);
+  }
+  const shared = many ? undefined : resolveContext(context as ProofContext);
+  const ctxs = proofs.map((_, i) => shared ?? resolveContext((context as readonly ProofContext[])[i]!));
+  const v = await verifierFor(o.vkey);
+  const parsed = proofs.map(parse);
+  const live = parsed.flatMap((p, i) => (p ? [i] : []));
+  const ok = v.verifyBatch(live.map((i) => ({ proof: parsed[i]!, signals: publicSignals(parsed[i]!.nullifier, ctxs[i]!) })));
+  const out: VerifyResult[] = parsed.map(() => Object.freeze({ ok: false, reason: 'malformed' as const }));
+  for (let k = 0; k < live.length; k++) {
+    const i = live[k]!;
+    out[i] = ok[k] ? await claim(o.registry, ctxs[i]!, parsed[i]!.nullifier) : Object.freeze({ ok: false, reason: 'invalid' as const });
+  }
+  return out;
+}
+
+/**
+ * A fresh verifier challenge (uniform field element from crypto.getRandomValues); send it with
+ * the request and verify against the same value.
+ * @example const challenge = eligibility.challenge()
+ */
+export function challenge(): bigint {
+  return randomField();
+}
