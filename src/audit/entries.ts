@@ -51,6 +51,8 @@ export interface AccessEntry {
   basis: Basis;
   /** What happened: `read` (default), `share`, `verify` or any short verb. */
   action: string;
+  /** Name of the field policy applied (from `applyPolicy` of `bukejian/mask`), or `null`. */
+  policy: string | null;
   time: string;
   retention: Retention | null;
 }
@@ -190,6 +192,7 @@ export function normalizeEntry(e: unknown): Entry {
         fields: fields(x.fields, 'fields'),
         basis: basis(x.basis),
         action: x.action === undefined ? 'read' : str(x.action, 'action', 32),
+        policy: x.policy === undefined || x.policy === null ? null : str(x.policy, 'policy', 128),
         time: toTime(x.time as TimeInput),
         retention: retention(x.retention),
       };
@@ -300,4 +303,40 @@ export function subjectTag(subject: string | null): Uint8Array {
 /** The subject an entry is about, or `null` (legal bases and prune records). @example entrySubject(e) */
 export function entrySubject(e: Entry): string | null {
   return e.type === 'access' || e.type === 'consent' || e.type === 'revocation' ? e.subject : null;
+}
+
+/** The access description `applyPolicy` (bukejian/mask) returns, as far as the log needs it. */
+export interface PolicyAccess {
+  actor: string | null;
+  purpose: string;
+  policy?: string;
+  released: readonly { field: string }[];
+}
+
+/**
+ * An access entry from the access description of `applyPolicy`: its purpose, released fields,
+ * policy name and actor (as the staff pseudonym), plus what only the caller knows.
+ * @example
+ * const { record, access } = applyPolicy(row, policy, { purpose: 'benefits', actor: 'clerk-17' });
+ * await log.append(accessEntryFromPolicy(access, { agency: 'civil-affairs', subject, basis: { legal: 'lb-1' }, time: Date.now() }));
+ */
+export function accessEntryFromPolicy(
+  access: PolicyAccess,
+  ctx: { agency: string; subject: string; basis: Basis; time: TimeInput; staff?: string; action?: string; retention?: { rule: string; until: TimeInput } },
+): AccessEntry {
+  if (!access || typeof access !== 'object' || !Array.isArray(access.released)) bad('"access" expected an applyPolicy access description, got other');
+  const staff = ctx.staff ?? access.actor;
+  if (staff === null || staff === undefined) bad('"staff" expected (the access description has no actor), got none');
+  return normalizeEntry({
+    type: 'access',
+    actor: { agency: ctx.agency, staff },
+    subject: ctx.subject,
+    purpose: access.purpose,
+    fields: access.released.map((r) => r.field),
+    basis: ctx.basis,
+    action: ctx.action,
+    policy: access.policy ?? null,
+    time: ctx.time,
+    retention: ctx.retention,
+  }) as AccessEntry;
 }

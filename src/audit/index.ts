@@ -28,6 +28,7 @@ export type { Checkpoint, CheckpointSigner, CheckpointVerifier, ConsistencyResul
 export { sm2CheckpointSigner, sm2CheckpointVerifier } from './signer.js';
 export type { Sm2NoteOptions } from './signer.js';
 export {
+  accessEntryFromPolicy,
   decodeEntry,
   encodeEntry,
   entrySubject,
@@ -44,6 +45,7 @@ export type {
   ConsentEntry,
   Entry,
   LegalBasisEntry,
+  PolicyAccess,
   PruneEntry,
   Retention,
   RevocationEntry,
