@@ -1,0 +1,228 @@
+/**
+ * `anonymize(rows, config)`: validates a JSON configuration, transforms the rows to satisfy the
+ * configured privacy models (optimal full-domain generalization with suppression, or Mondrian
+ * local recoding) and reports what was done: transformation, classes, suppressed records, each
+ * model's achieved value, utility, re-identification risk before and after, lattice nodes checked
+ * and time.
+ *
+ * Column roles follow ARX: quasi-identifiers are generalized, sensitive attributes are kept and
+ * protected by l-diversity / t-closeness, `insensitive` columns are kept as they are, and every
+ * other column is treated as a direct identifier and dropped (the safe default).
+ * Suppressed records keep their sensitive and insensitive values with every quasi-identifier `*`
+ * (or are removed with `suppressedRows: 'remove'`); the risk "after" is measured on the released,
+ * non-suppressed records.
+ * @module
+ */
+import { BukejianError } from '../errors.js';
+import { aoneOf, aoptions, astring } from '../utils.js';
+import { buildHierarchy, type HierarchySpec } from './builders.js';
+import { evaluate, partition } from './classes.js';
+import type { Hierarchy } from './hierarchy.js';
+import { utility, type SearchMetric, type UtilityReport } from './metrics.js';
+import { compileModel, validateModel, type ModelSpec } from './models.js';
+import { mondrian } from './mondrian.js';
+import { riskFromClassSizes, type RiskReport } from './risk.js';
+import { optimalSearch } from './search.js';
+import { encodeTable, type Row } from './table.js';
+
+/** The JSON configuration of {@link anonymize}. */
+export interface AnonymizeConfig {
+  /** Quasi-identifier → its hierarchy (a JSON spec, or a Hierarchy object when called from code). */
+  quasiIdentifiers: Record<string, HierarchySpec | Hierarchy>;
+  /** Sensitive attributes (kept; those named by models are added automatically). */
+  sensitive?: string[];
+  /** Columns kept unchanged. Every column not listed anywhere is dropped. */
+  insensitive?: string[];
+  /** At least one privacy model. */
+  models: ModelSpec[];
+  /** Fraction of records that may be suppressed, 0..1 (default 0). */
+  suppressionLimit?: number;
+  /** Default 'optimal'. */
+  algorithm?: 'optimal' | 'mondrian';
+  /** What the optimal search minimizes (default 'entropy', non-uniform entropy). */
+  metric?: SearchMetric;
+  /** Risk threshold for "records at risk" (default 0.2). */
+  riskThreshold?: number;
+  /** 'mask' (default): suppressed records keep only non-QI columns, QIs are '*'; 'remove': dropped. */
+  suppressedRows?: 'mask' | 'remove';
+}
+
+/** The report of {@link anonymize} (JSON-serializable; NaN becomes null in JSON). */
+export interface AnonymizeReport {
+  algorithm: 'optimal' | 'mondrian';
+  /** Generalization level per quasi-identifier (optimal search), null for Mondrian or no solution. */
+  transformation: Record<string, number> | null;
+  records: number;
+  releasedRecords: number;
+  suppressed: number;
+  suppressionLimit: number;
+  classes: number;
+  models: { model: ModelSpec; achieved: number }[];
+  utility: UtilityReport & { ncp?: number };
+  risk: { before: RiskReport; after: RiskReport };
+  lattice: { nodes: number; checked: number } | null;
+  timeMs: number;
+}
+
+/** Options that are not part of the JSON configuration. */
+export interface AnonymizeOptions {
+  /** Progress callback: lattice nodes checked so far and the lattice size. */
+  onProgress?: (checked: number, total: number) => void;
+}
+
+const CONFIG_KEYS = ['quasiIdentifiers', 'sensitive', 'insensitive', 'models', 'suppressionLimit', 'algorithm', 'metric', 'riskThreshold', 'suppressedRows'] as const;
+
+function isHierarchy(x: unknown): x is Hierarchy {
+  return typeof x === 'object' && x !== null && typeof (x as Hierarchy).generalize === 'function';
+}
+
+/**
+ * Validates a configuration and returns it with defaults filled in; throws INVALID_CONFIG /
+ * INVALID_OPTION / INVALID_TYPE otherwise.
+ * @example validateConfig({ quasiIdentifiers: { age: { type: 'intervals', widths: [10] } }, models: [{ type: 'k-anonymity', k: 5 }] })
+ */
+export function validateConfig(config: AnonymizeConfig): Required<AnonymizeConfig> {
+  const c = aoptions(config, 'config', CONFIG_KEYS);
+  if (!c.quasiIdentifiers || typeof c.quasiIdentifiers !== 'object' || Array.isArray(c.quasiIdentifiers)) {
+    throw new BukejianError('INVALID_CONFIG', '"quasiIdentifiers" expected an object of column → hierarchy, got another type');
+  }
+  const qiNames = Object.keys(c.quasiIdentifiers);
+  if (!qiNames.length) throw new BukejianError('INVALID_CONFIG', '"quasiIdentifiers" expected at least one column, got none');
+  if (!Array.isArray(c.models) || !c.models.length) throw new BukejianError('INVALID_CONFIG', '"models" expected a non-empty array, got none');
+  c.models.forEach(validateModel);
+  const list = (v: unknown, name: string): string[] => {
+    if (v === undefined) return [];
+    if (!Array.isArray(v)) throw new BukejianError('INVALID_CONFIG', `"${name}" expected an array of column names, got another type`);
+    return v.map((x, i) => astring(x, `${name}[${i}]`));
+  };
+  const sensitive = [...new Set([...list(c.sensitive, 'sensitive'), ...c.models.flatMap((m) => (m.type === 'k-anonymity' ? [] : [m.attribute]))])];
+  const insensitive = list(c.insensitive, 'insensitive');
+  for (const s of [...sensitive, ...insensitive]) {
+    if (qiNames.includes(s)) throw new BukejianError('INVALID_CONFIG', `"${s.slice(0, 40)}" expected one role, got quasi-identifier and another`);
+  }
+  if (insensitive.some((s) => sensitive.includes(s))) throw new BukejianError('INVALID_CONFIG', '"insensitive" expected columns that are not sensitive, got an overlap');
+  const limit = c.suppressionLimit ?? 0;
+  if (typeof limit !== 'number' || !(limit >= 0 && limit <= 1)) throw new BukejianError('INVALID_CONFIG', '"suppressionLimit" expected a number in [0, 1], got another value');
+  const threshold = c.riskThreshold ?? 0.2;
+  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) throw new BukejianError('INVALID_CONFIG', '"riskThreshold" expected a number in [0, 1], got another value');
+  return {
+    quasiIdentifiers: c.quasiIdentifiers,
+    sensitive,
+    insensitive,
+    models: c.models,
+    suppressionLimit: limit,
+    algorithm: c.algorithm === undefined ? 'optimal' : aoneOf(c.algorithm, 'algorithm', ['optimal', 'mondrian']),
+    metric: c.metric === undefined ? 'entropy' : aoneOf(c.metric, 'metric', ['entropy', 'precision', 'height']),
+    riskThreshold: threshold,
+    suppressedRows: c.suppressedRows === undefined ? 'mask' : aoneOf(c.suppressedRows, 'suppressedRows', ['mask', 'remove']),
+  };
+}
+
+/**
+ * Anonymizes `rows` according to `config`.
+ * @example
+ * const { rows: out, report } = anonymize(rows, {
+ *   quasiIdentifiers: { age: { type: 'intervals', widths: [5, 10, 20] }, county: { type: 'adminCode' } },
+ *   models: [{ type: 'k-anonymity', k: 5 }],
+ *   suppressionLimit: 0.02,
+ * });
+ * report.transformation; // { age: 2, county: 1 }
+ */
+export function anonymize(rows: readonly Row[], config: AnonymizeConfig, opts?: AnonymizeOptions): { rows: Record<string, string>[]; report: AnonymizeReport } {
+  const t0 = performance.now();
+  const cfg = validateConfig(config);
+  const o = aoptions(opts, 'opts', ['onProgress']);
+  const qiNames = Object.keys(cfg.quasiIdentifiers);
+  const hierarchies: Record<string, Hierarchy> = {};
+  for (const q of qiNames) {
+    const h = cfg.quasiIdentifiers[q]!;
+    hierarchies[q] = isHierarchy(h) ? h : buildHierarchy(h);
+  }
+  const table = encodeTable(rows, hierarchies, cfg.sensitive);
+  const models = cfg.models.map((m) => compileModel(m, table.sensitive));
+  const n = table.n;
+  const maxSuppressed = Math.floor(cfg.suppressionLimit * n + 1e-9);
+  const kModel = cfg.models.filter((m) => m.type === 'k-anonymity').map((m) => (m as { k: number }).k);
+  const k = kModel.length ? Math.max(...kModel) : null;
+  const before = riskFromClassSizes(partition(table, qiNames.map(() => 0)).size, undefined, { threshold: cfg.riskThreshold });
+
+  let classOf: Int32Array;
+  let count: number;
+  let sizes: Float64Array;
+  let violating: Uint8Array;
+  let labels: (c: number, t: number, j: number) => string;
+  let transformation: Record<string, number> | null = null;
+  let lattice: { nodes: number; checked: number } | null = null;
+  let achieved: number[];
+  let util: UtilityReport & { ncp?: number };
+  if (cfg.algorithm === 'optimal') {
+    const res = optimalSearch(table, models, { maxSuppressed, metric: cfg.metric, onProgress: o.onProgress });
+    if (!res.levels) {
+      throw new BukejianError('INVALID_DATA', '"rows" expected some transformation to satisfy the models within the suppression limit, got none');
+    }
+    const levels = res.levels;
+    lattice = { nodes: res.total, checked: res.checked };
+    transformation = Object.fromEntries(qiNames.map((q, j) => [q, levels[j]!]));
+    const cls = partition(table, levels);
+    const ev = evaluate(table, cls, models, maxSuppressed, false);
+    ({ classOf, count, size: sizes } = cls);
+    violating = ev.violating!;
+    achieved = ev.achieved;
+    util = utility(table, levels, cls, violating, k);
+    labels = (_c, t, j) => {
+      const q = table.qis[j]!;
+      return q.hierarchy.labels[levels[j]!]![q.tupleCodes[levels[j]!]![t]!]!;
+    };
+  } else {
+    const res = mondrian(table, models);
+    ({ classOf, count, size: sizes, achieved } = res);
+    violating = new Uint8Array(count);
+    labels = (c, _t, j) => res.labels[c]![j]!;
+    const base = utility(table, qiNames.map(() => 0), { classOf, count, size: sizes }, violating, k);
+    util = { ...base, nonUniformEntropy: NaN, nonUniformEntropyRelative: NaN, generalizationIntensity: res.ncp, precision: 1 - res.ncp, ncp: res.ncp };
+  }
+  let suppressed = 0;
+  const released: number[] = [];
+  for (let c = 0; c < count; c++) {
+    if (violating[c]) suppressed += sizes[c]!;
+    else released.push(sizes[c]!);
+  }
+  const after = riskFromClassSizes(released, undefined, { threshold: cfg.riskThreshold });
+
+  // output rows: QIs generalized, sensitive and insensitive kept, everything else dropped
+  const keep = new Set([...cfg.sensitive, ...cfg.insensitive]);
+  const sample = rows[0] ?? {};
+  const columns = Object.keys(sample).filter((c) => qiNames.includes(c) || keep.has(c));
+  for (const c of keep) if (!columns.includes(c)) columns.push(c);
+  const qiIndex = new Map(qiNames.map((q, j) => [q, j]));
+  const out: Record<string, string>[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = table.rowTuple[i]!;
+    const c = classOf[t]!;
+    if (violating[c] && cfg.suppressedRows === 'remove') continue;
+    const r: Record<string, string> = {};
+    for (const col of columns) {
+      const j = qiIndex.get(col);
+      if (j === undefined) {
+        const v = rows[i]![col];
+        r[col] = v === undefined ? '' : String(v);
+      } else r[col] = violating[c] ? '*' : labels(c, t, j);
+    }
+    out.push(r);
+  }
+  const report: AnonymizeReport = {
+    algorithm: cfg.algorithm,
+    transformation,
+    records: n,
+    releasedRecords: n - suppressed,
+    suppressed,
+    suppressionLimit: cfg.suppressionLimit,
+    classes: count - violating.reduce((s, v) => s + v, 0),
+    models: cfg.models.map((m, i) => ({ model: m, achieved: achieved[i] ?? NaN })),
+    utility: util,
+    risk: { before, after },
+    lattice,
+    timeMs: Math.round((performance.now() - t0) * 10) / 10,
+  };
+  return { rows: out, report };
+}
