@@ -10,6 +10,7 @@ type Command = { run(args: string[]): Promise<number>; usage: string };
 
 const commands: Record<string, () => Promise<Command>> = {
   sm3: () => import('./sm3.js'),
+  sm4: () => import('./sm4.js'),
   mask: () => import('./mask.js'),
   bench: () => import('./bench.js'),
 };

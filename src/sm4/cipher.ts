@@ -55,19 +55,21 @@ const lKey = (b: number): number => b ^ rotl(b, 13) ^ rotl(b, 23);
 const lRound = (b: number): number => b ^ rotl(b, 2) ^ rotl(b, 10) ^ rotl(b, 18) ^ rotl(b, 24);
 
 // T-tables: T0[a] = L(S[a] << 24), T1[a] = L(S[a] << 16) = T0[a] >>> 8 (rotation), ...
-const T0 = /* @__PURE__ */ new Int32Array(256);
-const T1 = /* @__PURE__ */ new Int32Array(256);
-const T2 = /* @__PURE__ */ new Int32Array(256);
-const T3 = /* @__PURE__ */ new Int32Array(256);
-/* @__PURE__ */ (() => {
+// (built by a function whose result is used: a bare `/* @__PURE__ */` IIFE that only fills arrays
+// would be dropped by tree-shaking bundlers, leaving all-zero tables.)
+function buildTables(): Int32Array[] {
+  const t = [new Int32Array(256), new Int32Array(256), new Int32Array(256), new Int32Array(256)];
   for (let a = 0; a < 256; a++) {
-    const t = lRound(SBOX[a]! << 24);
-    T0[a] = t;
-    T1[a] = rotl(t, 24);
-    T2[a] = rotl(t, 16);
-    T3[a] = rotl(t, 8);
+    const x = lRound(SBOX[a]! << 24);
+    t[0]![a] = x;
+    t[1]![a] = rotl(x, 24);
+    t[2]![a] = rotl(x, 16);
+    t[3]![a] = rotl(x, 8);
   }
-})();
+  return t;
+}
+const TABLES = /* @__PURE__ */ buildTables();
+const T0 = TABLES[0]!, T1 = TABLES[1]!, T2 = TABLES[2]!, T3 = TABLES[3]!;
 
 /**
  * The key schedule (§7.3): the 32 encryption round keys rk_0..rk_31 of a 16-byte key. For

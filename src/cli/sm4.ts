@@ -1,0 +1,148 @@
+/**
+ * `bukejian sm4 encrypt|decrypt --mode MODE --key HEX (--iv HEX | --nonce HEX) [--aad HEX] [IN] [OUT]`
+ * (Node-only: reads files/stdin, writes files/stdout).
+ *
+ * Classic modes (ecb, cbc, ctr, cfb, ofb) stream through `sm4.stream` in constant memory.
+ * AEAD modes (gcm, ccm) read the whole input into memory first: on decryption nothing is written
+ * until the tag has been verified, so a forged or truncated file produces no output at all
+ * (exit 1, AUTH_FAILED). Output to a file goes to a temporary file in the same directory that is
+ * renamed into place only on success (removed on failure), so OUT never holds a partial result.
+ * Exit codes: 0 success, 1 failure (bad tag, bad padding, I/O), 2 usage error.
+ * @module
+ */
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { BukejianError } from '../errors.js';
+import { sm4 } from '../sm4/index.js';
+import { hexToBytes } from '../utils.js';
+import { parseArgs } from './args.js';
+import { openInput } from './io.js';
+
+export const usage = `usage: bukejian sm4 encrypt|decrypt --mode MODE (--key HEX | --key-file FILE) [options] [IN] [OUT]
+
+  --mode gcm|ccm|cbc|ecb|ctr|cfb|ofb   (default gcm)
+  --key HEX          16-byte key as 32 hex digits (or --key-file FILE holding the hex)
+  --nonce HEX        gcm: 1+ bytes (12 recommended), ccm: 7..13 bytes
+  --iv HEX           cbc/ctr/cfb/ofb: 16 bytes
+  --aad HEX          gcm/ccm additional authenticated data
+  --tag-length N     ccm tag bytes: 4,6,...,16 (default 16)
+  --padding pkcs7|none   ecb/cbc (default pkcs7)
+
+IN/OUT default to stdin/stdout ("-"). gcm/ccm output is ciphertext‖tag. gcm/ccm hold the whole
+message in memory and write nothing until the tag is verified; classic modes stream.`;
+
+/** Errors in the caller's own arguments (exit 2) as opposed to failed checks on the data (exit 1). */
+const USAGE_CODES = new Set(['INVALID_OPTION', 'INVALID_TYPE', 'INVALID_HEX', 'KEY_LENGTH', 'IV_LENGTH', 'NONCE_LENGTH', 'TAG_LENGTH']);
+
+const MODES = ['gcm', 'ccm', 'cbc', 'ecb', 'ctr', 'cfb', 'ofb'] as const;
+type Mode = (typeof MODES)[number];
+
+function usageError(msg: string): never {
+  throw new BukejianError('INVALID_OPTION', msg);
+}
+
+function hexFlag(flags: Record<string, string | true>, name: string): Uint8Array | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  try {
+    return hexToBytes(String(v).trim());
+  } catch {
+    return usageError(`"--${name}" expected hex, got non-hex`);
+  }
+}
+
+/** Output sink: stdout, or a temp file renamed to OUT on success. */
+function sink(out: string | undefined): { stream: Writable; commit(): Promise<void>; abort(): Promise<void> } {
+  if (!out || out === '-') return { stream: process.stdout, commit: async () => {}, abort: async () => {} };
+  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.${Buffer.from(nodeRandomBytes(6)).toString('hex')}.tmp`);
+  const stream = createWriteStream(tmp, { mode: 0o600 });
+  const closed = () => new Promise<void>((res, rej) => {
+    if (stream.closed) return res();
+    stream.once('error', rej);
+    stream.end(() => res());
+  });
+  return {
+    stream,
+    async commit() {
+      await closed();
+      await rename(tmp, out);
+    },
+    async abort() {
+      await closed().catch(() => {});
+      await unlink(tmp).catch(() => {});
+    },
+  };
+}
+
+function write(s: Writable, b: Uint8Array): Promise<void> {
+  if (b.length === 0) return Promise.resolve();
+  return new Promise((res, rej) => s.write(b, (e) => (e ? rej(e) : res())));
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { flags, positionals } = parseArgs(args, ['mode', 'key', 'key-file', 'nonce', 'iv', 'aad', 'tag-length', 'padding']);
+  const [op, inFile, outFile, extra] = positionals;
+  if (op !== 'encrypt' && op !== 'decrypt') usageError('"command" expected encrypt|decrypt, got ' + (op ? JSON.stringify(op.slice(0, 20)) : 'none'));
+  if (extra !== undefined) usageError('"arguments" expected at most IN and OUT, got more');
+  const mode = (flags.mode ?? 'gcm') as Mode;
+  if (!MODES.includes(mode)) usageError(`"--mode" expected one of ${MODES.join('|')}, got ${JSON.stringify(String(mode).slice(0, 20))}`);
+  if (flags.key !== undefined && flags['key-file'] !== undefined) usageError('"--key" expected alone, got both --key and --key-file');
+  const key = flags['key-file'] !== undefined
+    ? (() => {
+        try {
+          return hexToBytes(readFileSync(String(flags['key-file']), 'utf8').trim());
+        } catch (e) {
+          if (e instanceof BukejianError) return usageError('"--key-file" expected a file holding hex, got non-hex');
+          throw new BukejianError('IO', '"--key-file" expected a readable file, got an error');
+        }
+      })()
+    : hexFlag(flags, 'key');
+  if (!key) usageError('"--key" expected 32 hex digits, got none');
+  const aead = mode === 'gcm' || mode === 'ccm';
+  const nonce = hexFlag(flags, 'nonce');
+  const iv = hexFlag(flags, 'iv');
+  const aad = hexFlag(flags, 'aad');
+  if (aead && iv) usageError(`"--iv" expected --nonce for ${mode}, got --iv`);
+  if (!aead && (nonce || aad || flags['tag-length'] !== undefined)) usageError(`"--nonce/--aad/--tag-length" expected only with gcm|ccm, got mode ${mode}`);
+  if (aead && !nonce) usageError(`"--nonce" expected for ${mode}, got none`);
+  if (!aead && mode !== 'ecb' && !iv) usageError(`"--iv" expected for ${mode}, got none`);
+  if (mode === 'ecb' && iv) usageError('"--iv" expected no IV for ecb, got one');
+  if (flags.padding !== undefined && mode !== 'ecb' && mode !== 'cbc') usageError(`"--padding" expected only with ecb|cbc, got mode ${mode}`);
+  const decrypt = op === 'decrypt';
+
+  const input = openInput(inFile);
+  const out = sink(outFile);
+  try {
+    if (aead) {
+      // build the cipher first so that argument errors come before reading the input
+      const tagLength = flags['tag-length'] === undefined ? undefined : Number(flags['tag-length']);
+      const c = mode === 'gcm' ? sm4.gcm(key, nonce!, aad) : sm4.ccm(key, nonce!, aad, tagLength === undefined ? undefined : { tagLength });
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of input) chunks.push(chunk as Uint8Array);
+      const data = Buffer.concat(chunks);
+      const result = decrypt ? c.decrypt(data) : c.encrypt(data); // throws before anything is written
+      await write(out.stream, result);
+    } else {
+      const padding = flags.padding === undefined ? undefined : (String(flags.padding) as 'pkcs7' | 'none');
+      const s = sm4.stream(mode, key, mode === 'ecb' ? null : iv!, { decrypt, ...(padding ? { padding } : {}) });
+      for await (const chunk of input) await write(out.stream, s.update(chunk as Uint8Array));
+      await write(out.stream, s.final());
+    }
+    await out.commit();
+    return 0;
+  } catch (e) {
+    await out.abort();
+    if (e instanceof BukejianError) {
+      console.error(`bukejian sm4: ${e.code}: ${e.message}`);
+      return USAGE_CODES.has(e.code) ? 2 : 1;
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    console.error(`bukejian sm4: ${code ?? (e as Error).message}`);
+    return 1;
+  } finally {
+    key.fill(0);
+  }
+}
