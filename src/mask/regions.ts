@@ -73,7 +73,9 @@ export function lookupRegion(code: string): Region | null {
     const c = t.names.get(code.slice(0, 4));
     city = c && !PLACEHOLDER.has(c) ? c : null;
   }
-  if (code.length === 6 && code.slice(4, 6) !== '00') district = t.names.get(code) ?? null;
+  // County level: the code's own entry (for cities without counties this is the city itself,
+  // e.g. 441900 东莞市); a retired code has none.
+  if (code.length === 6 && code.slice(2) !== '0000') district = t.names.get(code) ?? null;
   return { code, province, city, district };
 }
 
