@@ -178,7 +178,7 @@ export function anonymize(rows: readonly Row[], config: AnonymizeConfig, opts?: 
     ({ classOf, count, size: sizes, achieved } = res);
     violating = new Uint8Array(count);
     labels = (c, _t, j) => res.labels[c]![j]!;
-    const base = utility(table, qiNames.map(() => 0), { classOf, count, size: sizes }, violating, k);
+    const base = utility(table, qiNames.map(() => 0), { classOf, count, size: sizes, first: new Int32Array(0) }, violating, k);
     util = { ...base, nonUniformEntropy: NaN, nonUniformEntropyRelative: NaN, generalizationIntensity: res.ncp, precision: 1 - res.ncp, ncp: res.ncp };
   }
   let suppressed = 0;
