@@ -37,6 +37,7 @@ export type ErrorCode =
   | 'INTEGRITY' // stored data that fails its own checksums, hashes or signed checkpoints (tampering, corruption)
   | 'NOT_ELIGIBLE' // zk: the credential does not satisfy the rule, so no proof can be made
   | 'ARTIFACT_MISMATCH' // zk: circuit artifacts whose SHA-256 differs from the pinned manifest
+  | 'RATE_LIMITED' // psi: a server's per-period evaluation budget is exhausted
   | 'IO'; // a storage or file operation failed
 
 /**

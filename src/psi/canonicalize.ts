@@ -1,0 +1,58 @@
+/**
+ * Canonical forms of PSI items, applied by both parties before hashing so that spellings of the
+ * same value meet. Byte items (`Uint8Array`) are used as given; strings follow one of:
+ *
+ * - `'text'` (default): Unicode NFC (UAX #15), full-width ASCII forms U+FF01–U+FF5E folded to
+ *   ASCII and U+3000 (ideographic space) to a space, leading/trailing white space removed, inner
+ *   runs of white space collapsed to one U+0020. Letter case is kept.
+ * - `'id'`: identifiers (居民身份证号 GB 11643, phone and account numbers, USCC): NFKC, every
+ *   white space, `-` and `_` removed, ASCII letters upper-cased — so `'11010119900307123x'`,
+ *   `'11010119900307123X'` and `'１１０１０１ 19900307123Ｘ'` are one item. No checksum is
+ *   verified here (that is `bukejian/mask`'s job); a wrong number stays a (different) item.
+ * - `'none'`: the UTF-8 bytes of the string exactly.
+ * @module
+ */
+import { BukejianError } from '../errors.js';
+import { aoneOf, isBytes, utf8ToBytes } from '../utils.js';
+
+/** Canonicalization presets (see the module comment). */
+export type Canonical = 'text' | 'id' | 'none';
+/** The accepted preset names. */
+export const CANONICAL_FORMS: readonly Canonical[] = /* @__PURE__ */ Object.freeze(['text', 'id', 'none'] as Canonical[]);
+
+const FULLWIDTH = /[\uff01-\uff5e\u3000]/g;
+const fold = (c: string): string => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+
+/**
+ * The canonical string form of `item` (strings only).
+ * @example
+ * canonicalString('11010119900307123x', 'id') // '11010119900307123X'
+ * canonicalString('  张　三  ', 'text')         // '张 三'
+ */
+export function canonicalString(item: string, form: Canonical = 'text'): string {
+  if (typeof item !== 'string') throw new BukejianError('INVALID_TYPE', `"item" expected string, got ${typeof item}`);
+  switch (form) {
+    case 'none':
+      return item;
+    case 'id':
+      return item.normalize('NFKC').replace(/[\s\-_]+/gu, '').replace(/[a-z]/g, (c) => c.toUpperCase());
+    default:
+      return item.normalize('NFC').replace(FULLWIDTH, fold).trim().replace(/\s+/gu, ' ');
+  }
+}
+
+/**
+ * The canonical bytes of one PSI item: a `Uint8Array` as is, a string per `form`, UTF-8 encoded.
+ * @example
+ * bytesToHex(canonicalize('11010119900307123x', 'id')) === bytesToHex(canonicalize('11010119900307123X', 'id')) // true
+ */
+export function canonicalize(item: string | Uint8Array, form: Canonical = 'text'): Uint8Array {
+  if (isBytes(item)) return item;
+  if (typeof item !== 'string') throw new BukejianError('INVALID_TYPE', `"item" expected string or Uint8Array, got ${typeof item}`);
+  return utf8ToBytes(canonicalString(item, form));
+}
+
+/** Validates a `canonical` option (default `'text'`). */
+export function canonicalOption(v: unknown): Canonical {
+  return v === undefined ? 'text' : aoneOf(v, 'canonical', CANONICAL_FORMS);
+}

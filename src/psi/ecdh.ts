@@ -1,0 +1,331 @@
+/**
+ * Two-party ECDH-PSI (semi-honest; Meadows 1986, Huberman–Franklin–Hogg 1999, as deployed by
+ * OpenMined PSI and SecretFlow) with explicit, transport-agnostic state objects.
+ *
+ *   client (key a)                                      server (key b)
+ *   request():  A_i = a·H(x_i)            ──m1──▶
+ *                                                      respond(m1): B_i = b·A_i (shuffled in
+ *                                                      cardinality mode) and S = {tag(b·H(y_j))}
+ *                                         ◀──m2──      as raw tags, a GCS or a Bloom filter
+ *   finish(m2): tag(a⁻¹·B_i) = tag(b·H(x_i)) ∈ S ?
+ *   mode 'both': reveal = tags of the matches ──m3──▶  finish(m3): the server's matched items
+ *
+ * tag(e) = SHA-256("bukejian-psi-v1-tag" ‖ e); raw tags are truncated to
+ * t = ⌈(40 + log2(n_client·n_server))/8⌉ bytes (8 ≤ t ≤ 32), so a false match anywhere in the
+ * run has probability ≤ 2^-40; GCS/Bloom give a per-item false-positive rate `fpr` (default 1e-9).
+ *
+ * What each party learns (semi-honest, DDH in the group, H a random oracle): the client learns
+ * the server's set size and the intersection (or only its size); the server learns the client's
+ * set size, and in mode 'both' the intersection. A malicious client could lie in 'both' mode.
+ * Each request carries a random 16-byte session id; the server refuses a session it has seen,
+ * and every step called out of order throws `BAD_STATE`.
+ * @module
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { BukejianError } from '../errors.js';
+import { aoneOf, aoptions, anumber, equalBytes, randomBytes, utf8ToBytes } from '../utils.js';
+import { backendOption } from '../native.js';
+import { canonicalOption } from './canonicalize.js';
+import type { Canonical } from './canonicalize.js';
+import { GROUP_NAMES, getGroup } from './groups/index.js';
+import type { GroupName } from './groups/index.js';
+import { decodeMessage, encodeMessage, SESSION_LENGTH } from './encoding.js';
+import type { Mode, RequestMessage, ResponseMessage, RevealMessage, SetFormat } from './encoding.js';
+import { encodeGcs, decodeGcs, hash53, riceParameter } from './gcs.js';
+import { encodeBloom, decodeBloom } from './bloom.js';
+import { randomPermutation } from './shuffle.js';
+import { runBatch } from './batch.js';
+import type { BatchOptions } from './batch.js';
+import { bytesKey, prepareItems } from './items.js';
+import type { Item, ItemSource } from './items.js';
+
+const TAG_PREFIX = /* @__PURE__ */ utf8ToBytes('bukejian-psi-v1-tag');
+
+/** The 32-byte comparison digest of a final group element. */
+export function tagDigest(e: Uint8Array): Uint8Array {
+  return sha256.create().update(TAG_PREFIX).update(e).digest();
+}
+
+/** Raw tag length for n_client × n_server comparisons (false-match probability ≤ 2^-40). */
+export function rawTagLength(nClient: number, nServer: number): number {
+  const pairs = Math.max(2, nClient * nServer);
+  return Math.min(32, Math.max(8, Math.ceil((40 + Math.log2(pairs)) / 8)));
+}
+
+/** Options shared by both parties. */
+export interface PartyOptions extends BatchOptions {
+  /** Group (default 'ristretto255'); both parties must agree. */
+  group?: GroupName;
+  /** 'auto' (node:crypto scalar multiplication where available) or 'js'. */
+  backend?: 'auto' | 'js';
+  /** Output mode (default 'intersection'); both parties must agree. */
+  mode?: Mode;
+  /** Canonicalization of string items (default 'text'); both parties must agree. */
+  canonical?: Canonical;
+}
+/** Server options. */
+export interface ServerOptions extends PartyOptions {
+  /** Encoding of the server's set (default 'gcs'). */
+  format?: SetFormat;
+  /** False-positive rate of 'gcs'/'bloom' (default 1e-9). */
+  fpr?: number;
+}
+
+const PARTY_KEYS = ['group', 'backend', 'mode', 'canonical', 'workers', 'chunkSize', 'onProgress'] as const;
+const MODES: readonly Mode[] = ['intersection', 'both', 'cardinality'];
+
+interface Parsed {
+  group: GroupName;
+  backend: 'auto' | 'js';
+  mode: Mode;
+  canonical: Canonical;
+  batch: BatchOptions;
+}
+function parseParty(o: Partial<ServerOptions>): Parsed {
+  return {
+    group: o.group === undefined ? 'ristretto255' : aoneOf(o.group, 'group', GROUP_NAMES),
+    backend: backendOption(o.backend),
+    mode: o.mode === undefined ? 'intersection' : aoneOf(o.mode, 'mode', MODES),
+    canonical: canonicalOption(o.canonical),
+    batch: {
+      workers: o.workers === undefined ? 0 : anumber(o.workers, 'workers', 0, 256),
+      chunkSize: o.chunkSize === undefined ? 4096 : anumber(o.chunkSize, 'chunkSize', 1, 1 << 24),
+      onProgress: o.onProgress,
+    },
+  };
+}
+
+function bad(msg: string): never {
+  throw new BukejianError('INVALID_ENCODING', msg);
+}
+
+/** What the client gets from {@link PsiClient.finish}. */
+export interface ClientResult<T extends Item> {
+  mode: Mode;
+  /** |client ∩ server| (up to the set encoding's false-positive rate). */
+  cardinality: number;
+  /** The client's matching items (first spelling of each), absent in cardinality mode. */
+  intersection?: T[];
+  /** Mode 'both': the message to send to the server. */
+  reveal?: Uint8Array;
+}
+
+/** The client party of one PSI run. */
+export interface PsiClient<T extends Item> {
+  /** 'new' → 'requested' → 'finished'. */
+  readonly state: 'new' | 'requested' | 'finished';
+  /** Message 1: the client's blinded items. */
+  request(): Promise<Uint8Array>;
+  /** Consumes message 2 and computes the result. */
+  finish(response: Uint8Array): Promise<ClientResult<T>>;
+}
+
+/**
+ * Creates the client of an ECDH-PSI run over `items` (array or async iterable).
+ * @example
+ * const client = psi.client(['11010119900307123X', '张三'], { group: 'x25519', canonical: 'id' })
+ * const m1 = await client.request()          // send to the server
+ * const { intersection } = await client.finish(m2)
+ */
+export function client<T extends Item>(items: ItemSource<T>, opts?: PartyOptions): PsiClient<T> {
+  const o = parseParty(aoptions(opts, 'opts', PARTY_KEYS));
+  const group = getGroup(o.group, o.backend);
+  let state: 'new' | 'requested' | 'finished' = 'new';
+  let busy = false;
+  let key: Uint8Array | undefined;
+  let session: Uint8Array | undefined;
+  let prepared: { items: T[]; canonical: Uint8Array[] } | undefined;
+  const step = async <R>(want: typeof state, f: () => Promise<R>): Promise<R> => {
+    if (state !== want || busy) throw new BukejianError('BAD_STATE', `PSI client: step not allowed in state "${state}"${busy ? ' (a step is running)' : ''}`);
+    busy = true;
+    try {
+      return await f();
+    } finally {
+      busy = false;
+    }
+  };
+  return {
+    get state() {
+      return state;
+    },
+    request: () =>
+      step('new', async () => {
+        prepared = await prepareItems(items, o.canonical);
+        key = group.randomKey();
+        session = randomBytes(SESSION_LENGTH);
+        const elements = await runBatch({ group: o.group, backend: o.backend, key, op: 'hash' }, prepared.canonical, o.batch);
+        state = 'requested';
+        const m: RequestMessage = { type: 'request', group: o.group, session, mode: o.mode, count: prepared.items.length, elements };
+        return encodeMessage(m);
+      }),
+    finish: (response: Uint8Array) =>
+      step('requested', async () => {
+        const m = decodeMessage(response, { validate: false, expect: 'response' }) as ResponseMessage;
+        if (m.group !== o.group) bad(`response is for group ${m.group}, this run uses ${o.group}`);
+        if (!equalBytes(m.session, session!)) bad('response belongs to another session');
+        if (m.mode !== o.mode) bad(`response is for mode ${m.mode}, this run uses ${o.mode}`);
+        const n = prepared!.items.length;
+        if (m.count !== n) bad(`response carries ${m.count} elements for ${n} requested`);
+        const unblinded = await runBatch({ group: o.group, backend: o.backend, key: key!, op: 'unblind' }, m.elements, o.batch);
+        const L = group.elementLength;
+        let member: (d: Uint8Array) => boolean;
+        if (m.format === 'raw') {
+          const t = m.tagLength;
+          const set = new Set<string>();
+          for (let j = 0; j < m.serverCount; j++) set.add(bytesKey(m.set.subarray(j * t, (j + 1) * t)));
+          member = (d) => set.has(bytesKey(d.subarray(0, t)));
+        } else if (m.format === 'gcs') {
+          const g = decodeGcs(m.set);
+          member = (d) => g.has(hash53(d));
+        } else {
+          const b = decodeBloom(m.set);
+          member = (d) => b.has(d);
+        }
+        const hits: number[] = [];
+        const digests: Uint8Array[] = [];
+        for (let i = 0; i < n; i++) {
+          const d = tagDigest(unblinded.subarray(i * L, (i + 1) * L));
+          if (member(d)) {
+            hits.push(i);
+            digests.push(d);
+          }
+        }
+        state = 'finished';
+        key!.fill(0);
+        if (o.mode === 'cardinality') return { mode: o.mode, cardinality: hits.length };
+        const result: ClientResult<T> = { mode: o.mode, cardinality: hits.length, intersection: hits.map((i) => prepared!.items[i]!) };
+        if (o.mode === 'both') {
+          const t = m.format === 'raw' ? m.tagLength : 16;
+          const tags = new Uint8Array(digests.length * t);
+          digests.forEach((d, i) => tags.set(d.subarray(0, t), i * t));
+          const rv: RevealMessage = { type: 'reveal', group: o.group, session: session!, tagLength: t, count: digests.length, tags };
+          result.reveal = encodeMessage(rv);
+        }
+        return result;
+      }),
+  };
+}
+
+/** The server party: prepares its set once and answers any number of client sessions. */
+export interface PsiServer<T extends Item> {
+  /** Hashes and encrypts the server's set (done on the first `respond` otherwise). */
+  prepare(): Promise<void>;
+  /** Message 2 for one client's message 1. */
+  respond(request: Uint8Array): Promise<Uint8Array>;
+  /** Mode 'both': the server's matched items from the client's reveal message. */
+  finish(reveal: Uint8Array): Promise<T[]>;
+  /** Number of (de-duplicated) server items, after `prepare`. */
+  readonly size: number;
+}
+
+const SERVER_KEYS = [...PARTY_KEYS, 'format', 'fpr'] as const;
+
+/**
+ * Creates the server of ECDH-PSI runs over `items` (array or async iterable).
+ * @example
+ * const server = psi.server(highEarners, { group: 'x25519', canonical: 'id', mode: 'cardinality' })
+ * const m2 = await server.respond(m1)
+ */
+export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOptions): PsiServer<T> {
+  const raw = aoptions(opts, 'opts', SERVER_KEYS);
+  const o = parseParty(raw);
+  const format: SetFormat = raw.format === undefined ? 'gcs' : aoneOf(raw.format, 'format', ['raw', 'gcs', 'bloom'] as const);
+  const fpr = raw.fpr === undefined ? 1e-9 : raw.fpr;
+  if (typeof fpr !== 'number' || !(fpr > 0 && fpr < 1)) throw new BukejianError('INVALID_OPTION', `"fpr" expected number in (0, 1), got ${String(fpr)}`);
+  const group = getGroup(o.group, o.backend);
+  const key = group.randomKey();
+  let prepared: { items: T[]; digests: Uint8Array[]; compressed?: Uint8Array } | undefined;
+  let preparing: Promise<void> | undefined;
+  const seen = new Set<string>();
+  const pendingReveal = new Map<string, number>(); // session → tag length offered
+  const tagIndex = new Map<number, Map<string, number>>();
+
+  const prepare = (): Promise<void> =>
+    (preparing ??= (async () => {
+      const p = await prepareItems(items, o.canonical);
+      const el = await runBatch({ group: o.group, backend: o.backend, key, op: 'hash' }, p.canonical, o.batch);
+      const L = group.elementLength;
+      const digests = p.canonical.map((_, i) => tagDigest(el.subarray(i * L, (i + 1) * L)));
+      let compressed: Uint8Array | undefined;
+      if (format === 'gcs') compressed = encodeGcs(digests.map(hash53), riceParameter(fpr));
+      else if (format === 'bloom') compressed = encodeBloom(digests, fpr);
+      prepared = { items: p.items, digests, compressed };
+    })());
+
+  return {
+    get size() {
+      return prepared?.items.length ?? 0;
+    },
+    prepare,
+    async respond(request: Uint8Array): Promise<Uint8Array> {
+      const m = decodeMessage(request, { validate: false, expect: 'request' }) as RequestMessage;
+      if (m.group !== o.group) bad(`request is for group ${m.group}, this server uses ${o.group}`);
+      if (m.mode !== o.mode) bad(`request asks for mode ${m.mode}, this server offers ${o.mode}`);
+      const sid = bytesKey(m.session);
+      if (seen.has(sid)) throw new BukejianError('BAD_STATE', 'PSI server: this session was already answered (replayed request)');
+      seen.add(sid);
+      await prepare();
+      const P = prepared!;
+      const L = group.elementLength;
+      let elements = await runBatch({ group: o.group, backend: o.backend, key, op: 'mul' }, m.elements, o.batch);
+      if (o.mode === 'cardinality') {
+        const perm = randomPermutation(m.count);
+        const shuffled = new Uint8Array(elements.length);
+        for (let i = 0; i < m.count; i++) shuffled.set(elements.subarray(perm[i]! * L, (perm[i]! + 1) * L), i * L);
+        elements = shuffled;
+      }
+      let set: Uint8Array;
+      let tagLength = 0;
+      if (format === 'raw') {
+        tagLength = rawTagLength(m.count, P.digests.length);
+        const tags = P.digests.map((d) => d.subarray(0, tagLength)).sort((a, b) => {
+          for (let i = 0; i < tagLength; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+          return 0;
+        });
+        set = new Uint8Array(tags.length * tagLength);
+        tags.forEach((t, i) => set.set(t, i * tagLength));
+      } else set = P.compressed!;
+      if (o.mode === 'both') pendingReveal.set(sid, format === 'raw' ? tagLength : 16);
+      const r: ResponseMessage = {
+        type: 'response',
+        group: o.group,
+        session: m.session,
+        mode: o.mode,
+        count: m.count,
+        elements,
+        format,
+        serverCount: P.digests.length,
+        tagLength,
+        set,
+      };
+      return encodeMessage(r);
+    },
+    async finish(reveal: Uint8Array): Promise<T[]> {
+      if (o.mode !== 'both') throw new BukejianError('BAD_STATE', `PSI server: finish() is only part of mode "both" (this server runs "${o.mode}")`);
+      const m = decodeMessage(reveal, { expect: 'reveal' }) as RevealMessage;
+      if (m.group !== o.group) bad(`reveal is for group ${m.group}, this server uses ${o.group}`);
+      const sid = bytesKey(m.session);
+      const t = pendingReveal.get(sid);
+      if (t === undefined) throw new BukejianError('BAD_STATE', 'PSI server: no response awaits a reveal for this session (out of order or replayed)');
+      if (m.tagLength !== t) bad(`reveal tag length ${m.tagLength}, expected ${t}`);
+      pendingReveal.delete(sid);
+      const P = prepared!;
+      let idx = tagIndex.get(t);
+      if (!idx) {
+        idx = new Map();
+        P.digests.forEach((d, i) => idx!.set(bytesKey(d.subarray(0, t)), i));
+        tagIndex.set(t, idx);
+      }
+      const out: T[] = [];
+      const got = new Set<number>();
+      for (let i = 0; i < m.count; i++) {
+        const j = idx.get(bytesKey(m.tags.subarray(i * t, (i + 1) * t)));
+        if (j !== undefined && !got.has(j)) {
+          got.add(j);
+          out.push(P.items[j]!);
+        }
+      }
+      return out;
+    },
+  };
+}
