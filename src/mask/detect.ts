@@ -56,6 +56,7 @@ const ADDR_KEYS = '家庭住址|通讯地址|收货地址|联系地址|户籍地
 const DOC_KEYS = '护照|通行证|回乡证|台胞证|旅行证|Passport|passport|PASSPORT';
 const NOT_ACCOUNT = /订单|单号|流水|编号|交易号|快递|运单|工单|批次/;
 const ID_CONTEXT = /身份证|证件|公民身份|身份号/;
+const USCC_CONTEXT = /统一社会信用|信用代码|税号|纳税人识别/;
 
 let RE: RegExp | undefined;
 
@@ -101,8 +102,11 @@ function classifyRun(run: string, norm: string, start: number): Classified {
   if (len === 18) {
     const id = validateIdCard(run);
     if (id.valid) return { type: 'idCard', value: id.id };
+    // Area and birth date of an ID with a wrong check character: a mistyped ID, not a card.
+    if (id.reason === 'checksum') return null;
     const u = validateUscc(run);
-    if (u.valid && /[A-Z]/.test(run) ? true : u.valid && /统一社会信用|信用代码|税号|纳税人识别/.test(before)) return { type: 'uscc', value: (u as { code: string }).code };
+    // An all-digit USCC is only taken as one after a USCC keyword (1 in 31 digit runs pass the check).
+    if (u.valid && (/[A-Z]/.test(run) || USCC_CONTEXT.test(before))) return { type: 'uscc', value: u.code };
   }
   if (!digits) return null;
   if (len === 15 && ID_CONTEXT.test(before)) {
