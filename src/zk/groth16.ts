@@ -88,9 +88,9 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
   const IC = (vkey.IC as unknown[]).map((p, i) => g1(p, `IC[${i}]`));
   if (!Number.isInteger(nPublic) || IC.length !== nPublic + 1) throw new BukejianError('INVALID_CONFIG', '"vkey.IC" length mismatch');
   const alpha = g1(vkey.vk_alpha_1, 'vk_alpha_1');
-  const preBeta = curve.prepareG2(g2(vkey.vk_beta_2, 'vk_beta_2'));
-  const preGamma = curve.prepareG2(g2(vkey.vk_gamma_2, 'vk_gamma_2'));
-  const preDelta = curve.prepareG2(g2(vkey.vk_delta_2, 'vk_delta_2'));
+  const preBeta = curve.prepareG2(G2.toJacobian(g2(vkey.vk_beta_2, 'vk_beta_2')));
+  const preGamma = curve.prepareG2(G2.toJacobian(g2(vkey.vk_gamma_2, 'vk_gamma_2')));
+  const preDelta = curve.prepareG2(G2.toJacobian(g2(vkey.vk_delta_2, 'vk_delta_2')));
 
   const ml = (P: Buf, preQ: Buf): Buf => curve.millerLoop(curve.prepareG1(G1.toJacobian(P)), preQ);
 
