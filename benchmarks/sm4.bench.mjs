@@ -6,6 +6,14 @@ import { createCipheriv } from 'node:crypto';
 import { sm4 } from 'bukejian/sm4';
 import { opsPerSec, report, thirdParty } from './_util.mjs';
 
+// The machine may be shared: measure every row ROUNDS times, interleaved, and keep the best.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+function bestOf(rows, measure) {
+  const best = rows.map(() => 0);
+  for (let r = 0; r < ROUNDS; r++) rows.forEach((row, i) => (best[i] = Math.max(best[i], measure(row))));
+  return rows.map(([name], i) => ({ name, value: best[i] }));
+}
+
 const smc = thirdParty('sm-crypto');
 const smc2 = thirdParty('sm-crypto-v2');
 const gm = thirdParty('gm-crypto');
@@ -62,8 +70,9 @@ export default async function () {
     const rows = contenders(mode);
     const baseline = mode === 'gcm' || mode === 'ccm' ? (mode === 'gcm' ? 'sm-crypto-v2' : 'bukejian (js)') : 'sm-crypto-v2';
     const title = `SM4-${mode.toUpperCase()} encrypt`;
-    groups.push(report(`${title}, 1 MiB`, 'MiB/s', rows.map(([name, f]) => ({ name, value: opsPerSec(() => f(big), 1500) * MiB })), baseline));
-    groups.push(report(`${title}, 64 bytes`, 'ops/s', rows.map(([name, f]) => ({ name, value: opsPerSec(() => f(small), 600) })), baseline));
+    const slow = new Set(['sm-crypto', 'gm-crypto']); // ~10 MiB/s: shorter runs
+    groups.push(report(`${title}, 1 MiB`, 'MiB/s', bestOf(rows, ([name, f]) => opsPerSec(() => f(big), slow.has(name) ? 400 : 700) * MiB), baseline));
+    groups.push(report(`${title}, 64 bytes`, 'ops/s', bestOf(rows, ([, f]) => opsPerSec(() => f(small), 300)), baseline));
   }
   return groups;
 }
