@@ -50,6 +50,7 @@ function base32(b: Uint8Array, len: number): string {
       bits -= 5;
     }
   }
+  if (out.length < len && bits > 0) out += B32[(acc << (5 - bits)) & 31]; // final partial group, zero-padded
   return out;
 }
 
