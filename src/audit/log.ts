@@ -291,7 +291,13 @@ export class AuditLog {
     const pruneEntries = new Map<string, number>();
     let checked = 0;
     for (let i = 0; i < this.size; i++) {
-      const bytes = await this.store.read(i);
+      let bytes: Uint8Array | null;
+      try {
+        bytes = await this.store.read(i);
+      } catch (e) {
+        problems.push(`entry ${i}: ${e instanceof BukejianError ? e.message : 'unreadable'}`);
+        continue;
+      }
       if (bytes === null) continue;
       checked++;
       if (!equalBytes(h.leaf(bytes), this.#tree.leafHash(i))) {

@@ -322,12 +322,16 @@ export async function openFileStore(dir: string, opts?: FileStoreOptions): Promi
     async read(i) {
       if (closed) throw new BukejianError('BAD_STATE', '"store" expected open, got closed');
       anumber(i, 'index', 0, count - 1);
-      if (pruned.has(i)) return null;
       const len = offsets[i + 1]! - offsets[i]!;
       const out = new Uint8Array(len);
       if (len) {
         const { bytesRead } = await reader.read(out, 0, len, offsets[i]!);
         if (bytesRead !== len) throw new BukejianError('INTEGRITY', `payload of entry ${i} is truncated`);
+      }
+      if (pruned.has(i)) {
+        // A deleted payload must read back as zeros: anything else was written after deletion.
+        for (let b = 0; b < len; b++) if (out[b] !== 0) throw new BukejianError('INTEGRITY', `deleted payload of entry ${i} is not erased`);
+        return null;
       }
       return out;
     },

@@ -1,0 +1,129 @@
+// The file store: persistence across reopen, the frame format (CRC-32 check value), the write
+// lock, and tamper detection: changing any stored byte is caught by opening (checksums, the
+// latest signed checkpoint) or by the full verification, or at the very least reported by
+// recovery (a damaged final frame is indistinguishable from a torn write and is reported).
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sm2 } from '../src/sm2/index.js';
+import { utf8ToBytes } from '../src/utils.js';
+import { crc32, encodeFrame, scanFrames } from '../src/audit/store/frames.js';
+import { buildLog, ev, ORIGIN, tamperSweep } from './fixtures/audit-tamper.js';
+import {
+  createMemoryStore,
+  encodeEntry,
+  openAuditLog,
+  openFileStore,
+  sm2CheckpointSigner,
+  treeHasher,
+} from '../src/audit/index.js';
+
+const signer = sm2CheckpointSigner(sm2.keygen().secretKey, { name: 'store-test-key' });
+const T0 = Date.UTC(2026, 2, 1);
+
+describe('frames', () => {
+  it('CRC-32 check value and agreement with zlib', () => {
+    expect(crc32(utf8ToBytes('123456789'))).toBe(0xcbf43926);
+    // node:zlib's crc32 when this Node has it (20.15+)
+    const z = (globalThis as { process?: { getBuiltinModule?: (id: string) => { crc32?: (b: Uint8Array) => number } } }).process
+      ?.getBuiltinModule?.('node:zlib');
+    if (z?.crc32) {
+      fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => {
+        expect(crc32(b)).toBe(z.crc32!(b));
+      }), { numRuns: 100 });
+    }
+  });
+  it('scan finds all frames and the torn tail; mid-file damage throws INTEGRITY', () => {
+    const f = [encodeFrame(utf8ToBytes('a')), encodeFrame(utf8ToBytes('bb')), encodeFrame(utf8ToBytes('ccc'))];
+    const all = new Uint8Array(Buffer.concat(f));
+    expect(scanFrames(all)).toEqual({ bodies: [[12, 13], [25, 27], [39, 42]], end: 42 });
+    expect(scanFrames(all.subarray(0, 40)).end).toBe(27);
+    const mid = all.slice();
+    mid[26] ^= 1;
+    expect(() => scanFrames(mid)).toThrow(expect.objectContaining({ code: 'INTEGRITY' }));
+    const last = all.slice();
+    last[41] ^= 1;
+    expect(scanFrames(last).end).toBe(27);
+  });
+});
+
+describe('file store', () => {
+  it('persists entries, checkpoints and deletions across reopen; memory and file stores agree', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bkj-audit-store-'));
+    try {
+      await buildLog(dir, signer);
+      const s = await openFileStore(dir);
+      const log = await openAuditLog({ store: s, origin: ORIGIN });
+      expect(log.size).toBe(38);
+      expect(s.recovery).toEqual({ truncated: {}, resumedPrunes: 0 });
+      expect(await log.read(2)).toMatchObject({ deleted: { rule: 'r-30d' } });
+      expect(await log.read(7)).toMatchObject({ entry: { time: new Date(T0 + 7).toISOString() } });
+      expect(await log.verify()).toMatchObject({ ok: true, checked: 32 });
+      expect(s.checkpoints().length).toBe(2);
+      // the same operations on a memory store give the same tree
+      const m = await openAuditLog({ store: createMemoryStore(), origin: ORIGIN, signer, maxBatch: 3 });
+      for (let i = 0; i < 30; i++) await m.append(ev(i, i < 6 ? { rule: 'r-30d', until: T0 + 100 } : undefined));
+      await m.prune(T0 + 1000);
+      for (let i = 30; i < 37; i++) await m.append(ev(i));
+      expect(Buffer.from(m.root()).equals(Buffer.from(log.root()))).toBe(true);
+      await log.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('one writer at a time; read-only opens and missing logs', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bkj-audit-lock-'));
+    try {
+      await expect(openFileStore(dir)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      const a = await openFileStore(dir, { create: true });
+      await expect(openFileStore(dir)).rejects.toMatchObject({ code: 'BAD_STATE' });
+      const r = await openFileStore(dir, { readOnly: true });
+      await expect(r.append([])).rejects.toMatchObject({ code: 'BAD_STATE' });
+      await r.close();
+      await a.close();
+      const b = await openFileStore(dir);
+      await b.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('changing any stored byte is detected (sampled; the exhaustive sweep is in test/slow)', async () => {
+    const r = await tamperSweep(25);
+    expect(r.cases).toBeGreaterThan(80);
+    expect(r.seen.open).toBeGreaterThan(0);
+    expect(r.seen.verify).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('a forger who rewrites an entry AND its leaf hash and checksums is caught by the signed checkpoint', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bkj-audit-forge-'));
+    try {
+      await buildLog(dir, signer);
+      // Rewrite entry 7's purpose in place (same length), recompute its leaf hash and the frame CRC.
+      const payPath = path.join(dir, 'payloads.bkj');
+      const idxPath = path.join(dir, 'index.bkj');
+      const pay = readFileSync(payPath);
+      const orig = Buffer.from(encodeEntry(ev(7)));
+      const at = pay.indexOf(orig);
+      expect(at).toBeGreaterThan(0);
+      const forged = Buffer.from(orig.toString().replace('vaccination-record', 'vaccination-RECORD'));
+      forged.copy(pay, at);
+      writeFileSync(payPath, pay);
+      const idx = readFileSync(idxPath);
+      const { bodies } = scanFrames(idx);
+      const oldLeaf = Buffer.from(treeHasher().leaf(orig));
+      const newLeaf = Buffer.from(treeHasher().leaf(forged));
+      const [s, e] = bodies.find(([s2, e2]) => idx.subarray(s2, e2).indexOf(oldLeaf) >= 0)!;
+      const body = Buffer.from(idx.subarray(s, e));
+      newLeaf.copy(body, body.indexOf(oldLeaf));
+      Buffer.from(encodeFrame(body)).copy(idx, s - 12);
+      writeFileSync(idxPath, idx);
+      await expect(openAuditLog({ store: await openFileStore(dir), origin: ORIGIN })).rejects.toMatchObject({ code: 'INTEGRITY' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
