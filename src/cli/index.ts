@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<Command>> = {
   sm3: () => import('./sm3.js'),
   sm4: () => import('./sm4.js'),
   mask: () => import('./mask.js'),
+  anonymize: () => import('./anonymize.js'),
   bench: () => import('./bench.js'),
 };
 

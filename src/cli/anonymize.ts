@@ -1,0 +1,144 @@
+/**
+ * `bukejian anonymize --config cfg.json [IN.csv] [OUT.csv] [--report FILE]`: de-identifies a CSV
+ * file with `bukejian/anon`. The configuration is the JSON `AnonymizeConfig` of `anonymize()`;
+ * hierarchies may also be `{ "type": "file", "path": "h.csv", "delimiter": ";" }` (ARX format,
+ * resolved relative to the configuration file). Input is read as a stream (UTF-8 decoded across
+ * chunk boundaries, a BOM dropped); the anonymized CSV goes to OUT (stdout for `-` or none), the
+ * report as JSON to `--report FILE`, and a readable summary plus a progress line to stderr.
+ * Node-only by nature (reads files).
+ * @module
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { anonymize, type AnonymizeConfig, type AnonymizeReport } from '../anon/anonymize.js';
+import { createCsvParser, csvRecord, recordsToRows } from '../anon/csv.js';
+import { BukejianError } from '../errors.js';
+import { parseArgs } from './args.js';
+import { openInput, openOutput } from './io.js';
+
+export const usage = `usage: bukejian anonymize --config cfg.json [IN.csv] [OUT.csv] [--report FILE] [--delimiter C] [--quiet]
+  Anonymizes IN (stdin for - or none) into OUT (stdout for - or none) as configured in cfg.json:
+  { "quasiIdentifiers": { "age": { "type": "intervals", "widths": [5, 10, 20] },
+                          "county": { "type": "adminCode" },
+                          "education": { "type": "file", "path": "education.csv" } },
+    "sensitive": ["diagnosis"], "insensitive": ["weight"],
+    "models": [{ "type": "k-anonymity", "k": 5 },
+               { "type": "l-diversity", "attribute": "diagnosis", "l": 3 }],
+    "suppressionLimit": 0.04, "algorithm": "optimal" | "mondrian", "metric": "entropy" }
+  Columns that are not listed are dropped. --report writes the JSON report; the summary and a
+  progress line go to stderr (--quiet: none). --delimiter sets the CSV separator (default ,).`;
+
+function readText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new BukejianError('IO', `"${what}" expected a readable file, got ${(e as NodeJS.ErrnoException).code ?? 'an error'}`);
+  }
+}
+
+/** Loads the config and turns `{ type: 'file' }` hierarchies into tables. */
+function loadConfig(file: string): AnonymizeConfig {
+  let cfg: unknown;
+  try {
+    cfg = JSON.parse(readText(file, '--config'));
+  } catch (e) {
+    if (e instanceof BukejianError) throw e;
+    throw new BukejianError('INVALID_CONFIG', '"--config" expected a JSON file, got invalid JSON');
+  }
+  if (cfg === null || typeof cfg !== 'object' || Array.isArray(cfg)) throw new BukejianError('INVALID_CONFIG', '"--config" expected a JSON object, got another type');
+  const c = cfg as { quasiIdentifiers?: unknown };
+  if (c.quasiIdentifiers && typeof c.quasiIdentifiers === 'object' && !Array.isArray(c.quasiIdentifiers)) {
+    const qis = c.quasiIdentifiers as Record<string, unknown>;
+    for (const [name, spec] of Object.entries(qis)) {
+      const s = spec as { type?: unknown; path?: unknown; delimiter?: unknown };
+      if (s && typeof s === 'object' && s.type === 'file') {
+        if (typeof s.path !== 'string') throw new BukejianError('INVALID_CONFIG', `"quasiIdentifiers.${name.slice(0, 40)}.path" expected a string, got another type`);
+        const delimiter = s.delimiter === undefined ? ';' : String(s.delimiter);
+        const text = readText(path.resolve(path.dirname(file), s.path), `quasiIdentifiers.${name.slice(0, 40)}.path`);
+        const p = createCsvParser({ delimiter });
+        const rows = [...p.push(text), ...p.end()].filter((r) => !(r.length === 1 && r[0] === ''));
+        qis[name] = { type: 'table', rows };
+      }
+    }
+  }
+  return cfg as AnonymizeConfig;
+}
+
+const fmt = (x: number | null | undefined, d = 4) => (x == null || Number.isNaN(x) ? 'n/a' : Number.isInteger(x) ? String(x) : x.toFixed(d));
+
+/** A readable summary of the report. */
+export function summary(r: AnonymizeReport): string {
+  const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+  const lines = [
+    `bukejian anonymize: ${r.algorithm}${r.transformation ? ` — transformation ${Object.entries(r.transformation).map(([k, v]) => `${k}:${v}`).join(' ')}` : ''}`,
+    `  records ${r.records}, released ${r.releasedRecords}, suppressed ${r.suppressed} (limit ${pct(r.suppressionLimit)}), classes ${r.classes}`,
+    ...r.models.map((m) => `  ${m.model.type}${'attribute' in m.model ? ` on ${m.model.attribute}` : ''}: achieved ${fmt(m.achieved)}`),
+    `  utility: non-uniform entropy ${fmt(r.utility.nonUniformEntropy, 1)} (${fmt(r.utility.nonUniformEntropyRelative)} of maximum), precision ${fmt(r.utility.precision)}, discernibility ${fmt(r.utility.discernibility)}, average class size ${fmt(r.utility.averageClassSize, 2)}${r.utility.ncp !== undefined ? `, NCP ${fmt(r.utility.ncp)}` : ''}`,
+    `  risk before: prosecutor avg ${fmt(r.risk.before.prosecutor.average)} max ${fmt(r.risk.before.prosecutor.maximum)}, at risk ${pct(r.risk.before.prosecutor.recordsAtRisk)}, uniques ${pct(r.risk.before.sampleUniques)}`,
+    `  risk after:  prosecutor avg ${fmt(r.risk.after.prosecutor.average)} max ${fmt(r.risk.after.prosecutor.maximum)}, at risk ${pct(r.risk.after.prosecutor.recordsAtRisk)}, uniques ${pct(r.risk.after.sampleUniques)}`,
+    r.lattice ? `  lattice: ${r.lattice.checked} of ${r.lattice.nodes} transformations checked, ${fmt(r.timeMs, 1)} ms` : `  ${fmt(r.timeMs, 1)} ms`,
+  ];
+  return lines.join('\n');
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { flags, positionals } = parseArgs(args, ['config', 'report', 'delimiter'], ['quiet']);
+  if (typeof flags.config !== 'string' || positionals.length > 2) {
+    console.error(usage);
+    return 2;
+  }
+  const quiet = flags.quiet === true;
+  const delimiter = typeof flags.delimiter === 'string' ? flags.delimiter : ',';
+  const config = loadConfig(flags.config);
+  const [inFile, outFile] = positionals;
+
+  // stream the input through the incremental parser
+  const parser = createCsvParser({ delimiter });
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const records: string[][] = [];
+  let first = true;
+  try {
+    for await (const chunk of openInput(inFile)) {
+      let text = decoder.decode(chunk as Uint8Array, { stream: true });
+      if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (text) first = false;
+      for (const r of parser.push(text)) records.push(r);
+    }
+    const tail = decoder.decode();
+    for (const r of [...parser.push(tail), ...parser.end()]) records.push(r);
+  } catch (e) {
+    if (e instanceof BukejianError) throw e;
+    if (e instanceof TypeError) throw new BukejianError('INVALID_ENCODING', '"input" expected UTF-8 text, got invalid bytes');
+    throw new BukejianError('IO', `"input" expected a readable file, got ${(e as NodeJS.ErrnoException).code ?? 'an error'}`);
+  }
+  const header = records.find((r) => !(r.length === 1 && r[0] === ''));
+  const rows = recordsToRows(records);
+
+  let last = 0;
+  const progress = (checked: number, total: number) => {
+    const now = Date.now();
+    if (quiet || now - last < 250) return;
+    last = now;
+    process.stderr.write(`\r  checking transformations: ${checked} checked of ${total}`);
+  };
+  const { rows: out, report } = anonymize(rows, config, { onProgress: progress });
+  if (last) process.stderr.write('\n');
+
+  const columns = out.length ? Object.keys(out[0]!) : (header ?? []).filter(() => false);
+  const sink = openOutput(outFile);
+  const write = (s: string) => new Promise<void>((resolve, reject) => (sink.write(s) ? resolve() : sink.once('drain', resolve).once('error', reject)));
+  await write(csvRecord(columns, { delimiter }) + '\r\n');
+  let buf = '';
+  for (const r of out) {
+    buf += csvRecord(columns.map((c) => r[c]!), { delimiter }) + '\r\n';
+    if (buf.length > 1 << 16) {
+      await write(buf);
+      buf = '';
+    }
+  }
+  if (buf) await write(buf);
+  if (sink !== process.stdout) await new Promise<void>((resolve, reject) => sink.end(() => resolve()).once('error', reject));
+  if (typeof flags.report === 'string') writeFileSync(flags.report, JSON.stringify(report, null, 2) + '\n');
+  if (!quiet) console.error(summary(report));
+  return 0;
+}
