@@ -25,7 +25,8 @@ function workerThreads(): WT | null {
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-import(workerData.url).then((m) => {
+const ready = workerData.tsx ? import(workerData.tsx).then((t) => t.register()) : Promise.resolve();
+ready.then(() => import(workerData.url)).then((m) => {
   parentPort.on('message', ({ id, job, input }) => {
     try {
       const out = m.runChunk(job, input);
@@ -58,8 +59,16 @@ export async function runInWorkers(
     url = undefined;
   }
   if (!wt || typeof url !== 'string' || !url.startsWith('file:')) return null;
-  // Running from TypeScript sources (tests, tsx): the workers need the same loader.
-  const execArgv = url.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  // Running from TypeScript sources (tests, tsx): the workers register tsx's loader first.
+  let tsx: string | undefined;
+  if (url.endsWith('.ts')) {
+    try {
+      const mod = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:module') as typeof import('node:module');
+      tsx = 'file://' + mod.createRequire(url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs');
+    } catch {
+      return null;
+    }
+  }
   const count = Math.max(1, Math.min(n, slices.length));
   const results: Uint8Array[] = new Array(slices.length);
   let next = 0;
@@ -68,7 +77,7 @@ export async function runInWorkers(
   try {
     await Promise.all(
       Array.from({ length: count }, () => {
-        const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { url }, execArgv });
+        const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { url, tsx } });
         workers.push(w);
         return new Promise<void>((resolve, reject) => {
           const send = (): void => {
