@@ -6,8 +6,8 @@ import { mask, maskMiddle } from '../src/mask/display.js';
 import { idCardArb, phoneArb, bankCardArb, usccArb, nameArb, addressArb } from '../src/mask/testing.js';
 import { BukejianError } from '../src/errors.js';
 
-/** The characters of `out` that equal `input` at the same position and are not the mask char. */
-function revealed(input: string, out: string, char = '*'): number[] {
+/** Positions of `out` that are not the mask character. */
+function revealed(out: string, char = '*'): number[] {
   const pos: number[] = [];
   for (let i = 0; i < out.length; i++) if (out[i] !== char) pos.push(i);
   return pos;
@@ -80,11 +80,11 @@ describe('masking never reveals more than its options say', () => {
           const out = fn(v, { keepStart: a, keepEnd: b });
           const n = norm(v);
           if (out.length !== n.length) return false;
-          for (const i of revealed(n, out)) {
+          for (const i of revealed(out)) {
             if (!(i < a || i >= n.length - b)) return false;
             if (out[i] !== n[i]) return false;
           }
-          return revealed(n, out).length <= Math.min(n.length, a + b);
+          return revealed(out).length <= Math.min(n.length, a + b);
         }),
       );
     });

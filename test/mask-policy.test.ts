@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createHmac } from 'node:crypto';
-import { loadPolicy, applyPolicy, type Policy } from '../src/mask/policy.js';
+import { loadPolicy, applyPolicy } from '../src/mask/policy.js';
 import { csvPolicyStream, jsonLinesPolicyStream, redactStream } from '../src/mask/stream.js';
 import { createCsvParser, csvLine } from '../src/mask/csv.js';
 import { validateIdCard } from '../src/mask/idcard.js';
