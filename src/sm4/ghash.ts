@@ -5,8 +5,11 @@
  * X·H = ⊕_p T_p[window_p(X)], where T_p[v] = (v placed at window p)·H. Tables are built from
  * the 128 values H·x^k (repeated "multiply by x" = shift right with reduction by 0xe1‖0^120).
  * `w = 8` (16 tables × 256 entries, 64 KiB per key, 16 look-ups per block) is used for long
- * inputs, `w = 4` (32 × 16 entries, 8 KiB, 32 look-ups) for short ones, where building the big
+ * inputs, `w = 4` (32 × 16 entries, 8 KiB, 32 look-ups) for medium ones, where building the big
  * table would cost more than it saves (the same trade-off as noble-ciphers' `_polyval.ts`).
+ * Very short inputs use Shoup's 4-bit method instead (one 16-entry table of nibble multiples of
+ * H, Horner over the 32 nibbles with a fixed 16-entry reduction table, as in mbedTLS `gcm.c`):
+ * almost no set-up, more work per block.
  *
  * The look-ups are indexed by data derived from H and the hashed values, so GHASH here is NOT
  * constant time with respect to cache timing (as the table-based SM4 under it).
@@ -16,16 +19,47 @@ import { readWord } from './cipher.js';
 
 /** Inputs of at least this many bytes (AAD + ciphertext) use the 8-bit window. */
 export const GHASH_BIG_TABLE_BYTES = 4096;
+/** Inputs below this many bytes use Shoup's single 16-entry table. */
+export const GHASH_SHOUP_BYTES = 256;
+
+// x^128+k reductions for the 4 bits shifted out by z·x^4 (mbedTLS `last4`), for the top 16 bits.
+const LAST4 = /* @__PURE__ */ Int32Array.from([
+  0x0000, 0x1c20, 0x3840, 0x2460, 0x7080, 0x6ca0, 0x48c0, 0x54e0,
+  0xe100, 0xfd20, 0xd940, 0xc560, 0x9180, 0x8da0, 0xa9c0, 0xb5e0,
+]);
+
+/** Shoup's table: M[v] = v·H for the 16 nibble values v (MSB of the nibble = x^0). */
+function shoupTable(h: Int32Array): Int32Array {
+  const t = new Int32Array(64);
+  let v0 = h[0]!, v1 = h[1]!, v2 = h[2]!, v3 = h[3]!;
+  for (let i = 8; i >= 1; i >>= 1) {
+    t[4 * i] = v0; t[4 * i + 1] = v1; t[4 * i + 2] = v2; t[4 * i + 3] = v3;
+    const carry = v3 & 1; // v = v·x
+    v3 = (v3 >>> 1) | (v2 << 31);
+    v2 = (v2 >>> 1) | (v1 << 31);
+    v1 = (v1 >>> 1) | (v0 << 31);
+    v0 = (v0 >>> 1) ^ (-carry & 0xe1000000);
+  }
+  for (let i = 2; i <= 8; i *= 2) {
+    for (let j = 1; j < i; j++) for (let k = 0; k < 4; k++) t[4 * (i + j) + k] = t[4 * i + k]! ^ t[4 * j + k]!;
+  }
+  return t;
+}
 
 /** A running GHASH state for one key H. */
 export class Ghash {
   private readonly t: Int32Array;
-  private readonly w: 4 | 8;
+  private readonly w: 0 | 4 | 8; // 0 = Shoup
   private s0 = 0; private s1 = 0; private s2 = 0; private s3 = 0;
   private readonly buf = new Uint8Array(16);
 
   /** `h` = E_K(0^128) as four big-endian words; `expectedBytes` chooses the table size. */
   constructor(h: Int32Array, expectedBytes: number) {
+    if (expectedBytes < GHASH_SHOUP_BYTES) {
+      this.w = 0;
+      this.t = shoupTable(h);
+      return;
+    }
     const w = expectedBytes >= GHASH_BIG_TABLE_BYTES ? 8 : 4;
     this.w = w;
     const n = 1 << w; // entries per window
@@ -63,7 +97,26 @@ export class Ghash {
   private mul(x0: number, x1: number, x2: number, x3: number): void {
     const t = this.t;
     let y0 = 0, y1 = 0, y2 = 0, y3 = 0;
-    const w = this.w, mask = (1 << w) - 1;
+    const w = this.w;
+    if (w === 0) {
+      // Shoup: Horner from the last nibble (x^124..x^127) to the first; z ← z·x^4 ⊕ M[nibble]
+      const a = [x0 ^ this.s0, x1 ^ this.s1, x2 ^ this.s2, x3 ^ this.s3];
+      for (let wi = 3; wi >= 0; wi--) {
+        const x = a[wi]!;
+        for (let sh = 0; sh < 32; sh += 4) {
+          const rem = y3 & 15;
+          y3 = (y3 >>> 4) | (y2 << 28);
+          y2 = (y2 >>> 4) | (y1 << 28);
+          y1 = (y1 >>> 4) | (y0 << 28);
+          y0 = (y0 >>> 4) ^ (LAST4[rem]! << 16);
+          const i = ((x >>> sh) & 15) << 2;
+          y0 ^= t[i]!; y1 ^= t[i + 1]!; y2 ^= t[i + 2]!; y3 ^= t[i + 3]!;
+        }
+      }
+      this.s0 = y0; this.s1 = y1; this.s2 = y2; this.s3 = y3;
+      return;
+    }
+    const mask = (1 << w) - 1;
     for (let wi = 0, p = 0; wi < 4; wi++) {
       const x = wi === 0 ? x0 ^ this.s0 : wi === 1 ? x1 ^ this.s1 : wi === 2 ? x2 ^ this.s2 : x3 ^ this.s3;
       for (let sh = 32 - w; sh >= 0; sh -= w, p++) {
