@@ -187,8 +187,8 @@ describe('models', () => {
         const flatSpec = { type: 'table' as const, rows: pop.map((_, i) => [`v${i}`, '*']) };
         const eq = compileModel({ type: 't-closeness', attribute: 's', t: 1 }, s);
         const hi = compileModel({ type: 't-closeness', attribute: 's', t: 1, distance: 'hierarchical', hierarchy: flatSpec }, s);
-        const counts = cls.slice(0, pop.length);
-        if (counts.every((c) => c === 0)) counts[0] = 1;
+        const counts: number[] = [...cls.slice(0, pop.length)];
+        if (!counts.some((c) => c > 0)) counts[0] = 1;
         const codes: number[] = [];
         const cnt: number[] = [];
         counts.forEach((c, i) => {

@@ -114,15 +114,18 @@ export async function run(args: string[]): Promise<number> {
   const header = records.find((r) => !(r.length === 1 && r[0] === ''));
   const rows = recordsToRows(records);
 
-  let last = 0;
+  // a progress line once a run takes longer than half a second, refreshed four times a second
+  let last = Date.now() + 250;
+  let shown = false;
   const progress = (checked: number, total: number) => {
     const now = Date.now();
     if (quiet || now - last < 250) return;
     last = now;
+    shown = true;
     process.stderr.write(`\r  checking transformations: ${checked} checked of ${total}`);
   };
   const { rows: out, report } = anonymize(rows, config, { onProgress: progress });
-  if (last) process.stderr.write('\n');
+  if (shown) process.stderr.write('\n');
 
   const columns = out.length ? Object.keys(out[0]!) : (header ?? []).filter(() => false);
   const sink = openOutput(outFile);

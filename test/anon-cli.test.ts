@@ -1,0 +1,125 @@
+// The `bukejian anonymize` command, spawned from the built dist/cli.js (run `npm run build` first),
+// on a small synthetic CSV of invented people (seeded generator below; no real data).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseCsv, recordsToRows } from '../src/anon/index.js';
+
+const cli = path.join(__dirname, '..', 'dist', 'cli.js');
+const run = (args: string[], input?: string) => spawnSync(process.execPath, [cli, 'anonymize', ...args], { input, encoding: 'utf8' });
+let dir = '';
+
+// deterministic synthetic people (test data only, so a seeded LCG is fine here)
+function people(n: number, seed = 7): string {
+  let s = seed;
+  const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
+  const surnames = ['赵', '钱', '孙', '李', '周', '吴', '郑', '王'];
+  const given = ['一', '二', '三', '四', '五', '六'];
+  const counties = ['110101', '110105', '110108', '310101', '310104', '310115', '440305', '440306'];
+  const diagnoses = ['流感', '哮喘', '胃炎', '糖尿病', '高血压, 二期'];
+  const lines = ['name,age,county,sex,diagnosis,visits'];
+  for (let i = 0; i < n; i++) {
+    const dx = pick(diagnoses);
+    lines.push([pick(surnames) + pick(given), String(18 + Math.floor(next() * 60)), pick(counties), pick(['男', '女']), dx.includes(',') ? `"${dx}"` : dx, String(Math.floor(next() * 9))].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+const CONFIG = {
+  quasiIdentifiers: {
+    age: { type: 'intervals', widths: [5, 10, 20] },
+    county: { type: 'adminCode' },
+    sex: { type: 'file', path: 'sex.csv' },
+  },
+  sensitive: ['diagnosis'],
+  insensitive: ['visits'],
+  models: [
+    { type: 'k-anonymity', k: 5 },
+    { type: 'l-diversity', attribute: 'diagnosis', l: 2 },
+  ],
+  suppressionLimit: 0.05,
+};
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error('dist/cli.js missing: run npm run build first');
+  dir = mkdtempSync(path.join(tmpdir(), 'bukejian-anon-'));
+  writeFileSync(path.join(dir, 'sex.csv'), '男;*\r\n女;*\r\n');
+  writeFileSync(path.join(dir, 'cfg.json'), JSON.stringify(CONFIG));
+  writeFileSync(path.join(dir, 'in.csv'), '\ufeff' + people(300));
+});
+
+const classesOf = (rows: Record<string, string>[], qis: string[]) => {
+  const m = new Map<string, Record<string, string>[]>();
+  for (const r of rows) {
+    const key = qis.map((q) => r[q]).join('|');
+    if (!m.has(key)) m.set(key, []);
+    m.get(key)!.push(r);
+  }
+  return m;
+};
+
+describe('bukejian anonymize', () => {
+  it('files in and out: k-anonymous, l-diverse CSV, JSON report, summary on stderr, identifiers dropped', () => {
+    const out = path.join(dir, 'out.csv');
+    const rep = path.join(dir, 'report.json');
+    const r = run(['--config', path.join(dir, 'cfg.json'), path.join(dir, 'in.csv'), out, '--report', rep]);
+    expect(r.stderr).toMatch(/records 300, released \d+, suppressed \d+/);
+    expect(r.status).toBe(0);
+    const report = JSON.parse(readFileSync(rep, 'utf8'));
+    expect(report.records).toBe(300);
+    expect(report.suppressed).toBeLessThanOrEqual(15);
+    expect(Object.keys(report.transformation)).toEqual(['age', 'county', 'sex']);
+    const rows = recordsToRows(parseCsv(readFileSync(out, 'utf8')));
+    expect(rows.length).toBe(300);
+    expect(Object.keys(rows[0]!)).toEqual(['age', 'county', 'sex', 'diagnosis', 'visits']);
+    const input = recordsToRows(parseCsv(readFileSync(path.join(dir, 'in.csv'), 'utf8').slice(1)));
+    rows.forEach((o, i) => {
+      expect(o.diagnosis).toBe(input[i]!.diagnosis);
+      expect(o.visits).toBe(input[i]!.visits);
+    });
+    let suppressed = 0;
+    for (const [key, members] of classesOf(rows, ['age', 'county', 'sex'])) {
+      if (key === '*|*|*' && report.transformation.age < 4) {
+        suppressed += members.length;
+        continue;
+      }
+      expect(members.length).toBeGreaterThanOrEqual(5);
+      expect(new Set(members.map((m) => m.diagnosis)).size).toBeGreaterThanOrEqual(2);
+    }
+    expect(suppressed).toBe(report.suppressed);
+    expect(report.risk.after.prosecutor.maximum).toBeLessThanOrEqual(1 / 5);
+    expect(report.risk.before.prosecutor.maximum).toBeGreaterThan(report.risk.after.prosecutor.maximum);
+  });
+
+  it('stdin to stdout with another delimiter, Mondrian', () => {
+    const cfg = path.join(dir, 'mondrian.json');
+    writeFileSync(cfg, JSON.stringify({ ...CONFIG, algorithm: 'mondrian' }));
+    const r = run(['--config', cfg, '--delimiter', ';', '--quiet'], people(120).replace(/,/g, ';').replace(/"高血压; 二期"/g, '"高血压, 二期"'));
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    const rows = recordsToRows(parseCsv(r.stdout, { delimiter: ';' }));
+    expect(rows.length).toBe(120);
+    for (const members of classesOf(rows, ['age', 'county', 'sex']).values()) expect(members.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('usage and configuration errors: exit 2 / 1 with the error code, no data echoed', () => {
+    expect(run([]).status).toBe(2);
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ ...CONFIG, models: [] }));
+    const r = run(['--config', bad, path.join(dir, 'in.csv'), path.join(dir, 'x.csv')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/INVALID_CONFIG/);
+    writeFileSync(bad, '{ not json');
+    expect(run(['--config', bad, path.join(dir, 'in.csv')]).stderr).toMatch(/INVALID_CONFIG/);
+    writeFileSync(bad, JSON.stringify({ ...CONFIG, quasiIdentifiers: { ...CONFIG.quasiIdentifiers, age: { type: 'intervals', widths: [5], typo: 1 } } }));
+    expect(run(['--config', bad, path.join(dir, 'in.csv')]).status).toBe(2);
+    const uncovered = run(['--config', path.join(dir, 'cfg.json')], 'name,age,county,sex,diagnosis,visits\n钱六,abc,110101,男,流感,1\n');
+    expect(uncovered.status).toBe(1);
+    expect(uncovered.stderr).toMatch(/INVALID_DATA/);
+    expect(uncovered.stderr).not.toContain('钱六');
+    expect(uncovered.stderr).not.toContain('abc');
+  });
+});
