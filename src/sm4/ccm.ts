@@ -8,7 +8,7 @@
  */
 import { BukejianError } from '../errors.js';
 import { equalBytes, zeroize } from '../utils.js';
-import { cryptWords, expandKey, OUT, readWord, writeWord } from './cipher.js';
+import { cryptWords, expandKey, OUT, readWord, view, writeWord } from './cipher.js';
 
 /** Accepted nonce lengths and tag lengths (SP 800-38C A.1). */
 export const CCM_NONCE_LENGTHS = Object.freeze([7, 8, 9, 10, 11, 12, 13]);
@@ -34,7 +34,15 @@ class CbcMac {
   padded(data: Uint8Array): void {
     const full = data.length - (data.length % 16);
     let i = 0;
-    for (; i < full; i += 16) this.block(data, i);
+    if (full > 0) {
+      const dv = view(data), o = OUT, rk = this.rk;
+      let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
+      for (; i < full; i += 16) {
+        cryptWords(rk, s0 ^ dv.getInt32(i), s1 ^ dv.getInt32(i + 4), s2 ^ dv.getInt32(i + 8), s3 ^ dv.getInt32(i + 12));
+        s0 = o[0]!; s1 = o[1]!; s2 = o[2]!; s3 = o[3]!;
+      }
+      this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
+    }
     if (i < data.length) {
       this.buf.fill(0);
       this.buf.set(data.subarray(i));

@@ -124,6 +124,9 @@ export function cryptWords(rk: Int32Array, x0: number, x1: number, x2: number, x
   o[0] = x3; o[1] = x2; o[2] = x1; o[3] = x0;
 }
 
+/** A DataView over exactly the bytes of `b` (V8 compiles getInt32/setInt32 to single loads). */
+export const view = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
 /** Reads the big-endian word at `b[i..i+4)`. */
 export const readWord = (b: Uint8Array, i: number): number =>
   (b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!;

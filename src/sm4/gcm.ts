@@ -8,7 +8,7 @@
  */
 import { BukejianError } from '../errors.js';
 import { equalBytes, zeroize } from '../utils.js';
-import { cryptWords, expandKey, OUT, readWord, writeWord } from './cipher.js';
+import { cryptWords, expandKey, OUT, readWord, view, writeWord } from './cipher.js';
 import { Ghash } from './ghash.js';
 
 /** Largest plaintext GCM allows: 2^32 − 2 blocks (SP 800-38D §5.2.1.1). */
@@ -47,11 +47,12 @@ function gctr(rk: Int32Array, j0: Int32Array, src: Uint8Array, dst: Uint8Array):
   let c3 = j0[3]!;
   const len = src.length;
   let i = 0;
+  const sv = view(src), dv = view(dst);
   for (; len - i >= 16; i += 16) {
     c3 = (c3 + 1) | 0;
     cryptWords(rk, c0, c1, c2, c3);
-    writeWord(dst, i, readWord(src, i) ^ o[0]!); writeWord(dst, i + 4, readWord(src, i + 4) ^ o[1]!);
-    writeWord(dst, i + 8, readWord(src, i + 8) ^ o[2]!); writeWord(dst, i + 12, readWord(src, i + 12) ^ o[3]!);
+    dv.setInt32(i, sv.getInt32(i) ^ o[0]!); dv.setInt32(i + 4, sv.getInt32(i + 4) ^ o[1]!);
+    dv.setInt32(i + 8, sv.getInt32(i + 8) ^ o[2]!); dv.setInt32(i + 12, sv.getInt32(i + 12) ^ o[3]!);
   }
   if (i < len) {
     c3 = (c3 + 1) | 0;

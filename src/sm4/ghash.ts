@@ -15,7 +15,7 @@
  * constant time with respect to cache timing (as the table-based SM4 under it).
  * @module
  */
-import { readWord } from './cipher.js';
+import { readWord, view } from './cipher.js';
 
 /** Inputs of at least this many bytes (AAD + ciphertext) use the 8-bit window. */
 export const GHASH_BIG_TABLE_BYTES = 4096;
@@ -136,9 +136,10 @@ export class Ghash {
       // Hot loop, written out: same as mul() with the words read straight from the input.
       const t = this.t;
       let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
+      const dv = view(data);
       for (; i < full; i += 16) {
-        const a = readWord(data, i) ^ s0, b = readWord(data, i + 4) ^ s1;
-        const c = readWord(data, i + 8) ^ s2, d = readWord(data, i + 12) ^ s3;
+        const a = dv.getInt32(i) ^ s0, b = dv.getInt32(i + 4) ^ s1;
+        const c = dv.getInt32(i + 8) ^ s2, d = dv.getInt32(i + 12) ^ s3;
         s0 = s1 = s2 = s3 = 0;
         let k: number;
         k = (a >>> 24) << 2; s0 ^= t[k]!; s1 ^= t[k + 1]!; s2 ^= t[k + 2]!; s3 ^= t[k + 3]!;

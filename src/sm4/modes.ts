@@ -7,37 +7,37 @@
  * `classic.ts` and `stream.ts` validate first.
  * @module
  */
-import { cryptWords, OUT, readWord, writeWord } from './cipher.js';
+import { cryptWords, OUT, readWord, view, writeWord } from './cipher.js';
 
 /** ECB on `len` bytes (a multiple of 16) from `src` to `dst` (may be the same array). */
 export function ecbBlocks(rk: Int32Array, src: Uint8Array, dst: Uint8Array, len: number): void {
-  const o = OUT;
+  const o = OUT, s = view(src), d = view(dst);
   for (let i = 0; i < len; i += 16) {
-    cryptWords(rk, readWord(src, i), readWord(src, i + 4), readWord(src, i + 8), readWord(src, i + 12));
-    writeWord(dst, i, o[0]!); writeWord(dst, i + 4, o[1]!); writeWord(dst, i + 8, o[2]!); writeWord(dst, i + 12, o[3]!);
+    cryptWords(rk, s.getInt32(i), s.getInt32(i + 4), s.getInt32(i + 8), s.getInt32(i + 12));
+    d.setInt32(i, o[0]!); d.setInt32(i + 4, o[1]!); d.setInt32(i + 8, o[2]!); d.setInt32(i + 12, o[3]!);
   }
 }
 
 /** CBC encryption of `len` bytes (multiple of 16); `iv` (4 words) is updated to the last block. */
 export function cbcEncryptBlocks(rk: Int32Array, iv: Int32Array, src: Uint8Array, dst: Uint8Array, len: number): void {
-  const o = OUT;
+  const o = OUT, s = view(src), d = view(dst);
   let c0 = iv[0]!, c1 = iv[1]!, c2 = iv[2]!, c3 = iv[3]!;
   for (let i = 0; i < len; i += 16) {
-    cryptWords(rk, readWord(src, i) ^ c0, readWord(src, i + 4) ^ c1, readWord(src, i + 8) ^ c2, readWord(src, i + 12) ^ c3);
+    cryptWords(rk, s.getInt32(i) ^ c0, s.getInt32(i + 4) ^ c1, s.getInt32(i + 8) ^ c2, s.getInt32(i + 12) ^ c3);
     c0 = o[0]!; c1 = o[1]!; c2 = o[2]!; c3 = o[3]!;
-    writeWord(dst, i, c0); writeWord(dst, i + 4, c1); writeWord(dst, i + 8, c2); writeWord(dst, i + 12, c3);
+    d.setInt32(i, c0); d.setInt32(i + 4, c1); d.setInt32(i + 8, c2); d.setInt32(i + 12, c3);
   }
   iv[0] = c0; iv[1] = c1; iv[2] = c2; iv[3] = c3;
 }
 
 /** CBC decryption (reversed round keys `drk`); `iv` is updated to the last ciphertext block. In place is fine. */
 export function cbcDecryptBlocks(drk: Int32Array, iv: Int32Array, src: Uint8Array, dst: Uint8Array, len: number): void {
-  const o = OUT;
+  const o = OUT, s = view(src), d = view(dst);
   let p0 = iv[0]!, p1 = iv[1]!, p2 = iv[2]!, p3 = iv[3]!;
   for (let i = 0; i < len; i += 16) {
-    const c0 = readWord(src, i), c1 = readWord(src, i + 4), c2 = readWord(src, i + 8), c3 = readWord(src, i + 12);
+    const c0 = s.getInt32(i), c1 = s.getInt32(i + 4), c2 = s.getInt32(i + 8), c3 = s.getInt32(i + 12);
     cryptWords(drk, c0, c1, c2, c3);
-    writeWord(dst, i, o[0]! ^ p0); writeWord(dst, i + 4, o[1]! ^ p1); writeWord(dst, i + 8, o[2]! ^ p2); writeWord(dst, i + 12, o[3]! ^ p3);
+    d.setInt32(i, o[0]! ^ p0); d.setInt32(i + 4, o[1]! ^ p1); d.setInt32(i + 8, o[2]! ^ p2); d.setInt32(i + 12, o[3]! ^ p3);
     p0 = c0; p1 = c1; p2 = c2; p3 = c3;
   }
   iv[0] = p0; iv[1] = p1; iv[2] = p2; iv[3] = p3;
@@ -89,12 +89,13 @@ export class Keystream {
     }
     // whole blocks, words straight from the buffers
     const r = this.r, o = OUT, rk = this.rk;
+    const sv = len - i >= 16 ? view(src) : null, dv = sv ? view(dst) : null;
     if (kind === 'ctr') {
       let r0 = r[0]!, r1 = r[1]!, r2 = r[2]!, r3 = r[3]!;
       for (; len - i >= 16; i += 16) {
         cryptWords(rk, r0, r1, r2, r3);
-        writeWord(dst, i, readWord(src, i) ^ o[0]!); writeWord(dst, i + 4, readWord(src, i + 4) ^ o[1]!);
-        writeWord(dst, i + 8, readWord(src, i + 8) ^ o[2]!); writeWord(dst, i + 12, readWord(src, i + 12) ^ o[3]!);
+        dv!.setInt32(i, sv!.getInt32(i) ^ o[0]!); dv!.setInt32(i + 4, sv!.getInt32(i + 4) ^ o[1]!);
+        dv!.setInt32(i + 8, sv!.getInt32(i + 8) ^ o[2]!); dv!.setInt32(i + 12, sv!.getInt32(i + 12) ^ o[3]!);
         if ((r3 = (r3 + 1) | 0) === 0 && (r2 = (r2 + 1) | 0) === 0 && (r1 = (r1 + 1) | 0) === 0) r0 = (r0 + 1) | 0;
       }
       r[0] = r0; r[1] = r1; r[2] = r2; r[3] = r3;
@@ -103,8 +104,8 @@ export class Keystream {
       for (; len - i >= 16; i += 16) {
         cryptWords(rk, r0, r1, r2, r3);
         r0 = o[0]!; r1 = o[1]!; r2 = o[2]!; r3 = o[3]!;
-        writeWord(dst, i, readWord(src, i) ^ r0); writeWord(dst, i + 4, readWord(src, i + 4) ^ r1);
-        writeWord(dst, i + 8, readWord(src, i + 8) ^ r2); writeWord(dst, i + 12, readWord(src, i + 12) ^ r3);
+        dv!.setInt32(i, sv!.getInt32(i) ^ r0); dv!.setInt32(i + 4, sv!.getInt32(i + 4) ^ r1);
+        dv!.setInt32(i + 8, sv!.getInt32(i + 8) ^ r2); dv!.setInt32(i + 12, sv!.getInt32(i + 12) ^ r3);
       }
       r[0] = r0; r[1] = r1; r[2] = r2; r[3] = r3;
     } else {
@@ -112,9 +113,9 @@ export class Keystream {
       let r0 = r[0]!, r1 = r[1]!, r2 = r[2]!, r3 = r[3]!;
       for (; len - i >= 16; i += 16) {
         cryptWords(rk, r0, r1, r2, r3);
-        const s0 = readWord(src, i), s1 = readWord(src, i + 4), s2 = readWord(src, i + 8), s3 = readWord(src, i + 12);
+        const s0 = sv!.getInt32(i), s1 = sv!.getInt32(i + 4), s2 = sv!.getInt32(i + 8), s3 = sv!.getInt32(i + 12);
         const c0 = s0 ^ o[0]!, c1 = s1 ^ o[1]!, c2 = s2 ^ o[2]!, c3 = s3 ^ o[3]!;
-        writeWord(dst, i, c0); writeWord(dst, i + 4, c1); writeWord(dst, i + 8, c2); writeWord(dst, i + 12, c3);
+        dv!.setInt32(i, c0); dv!.setInt32(i + 4, c1); dv!.setInt32(i + 8, c2); dv!.setInt32(i + 12, c3);
         if (enc) { r0 = c0; r1 = c1; r2 = c2; r3 = c3; } else { r0 = s0; r1 = s1; r2 = s2; r3 = s3; }
       }
       r[0] = r0; r[1] = r1; r[2] = r2; r[3] = r3;
