@@ -5,6 +5,7 @@
  * @module
  */
 import type { Sm2Curve, Sm2PointType } from './curve.js';
+import type { Table } from './fast.js';
 import { publicPoint } from './keys.js';
 
 /** Window size of per-key tables: 2^(W−1)·(⌈256/W⌉+1) points (W = 6: 1,408 points ≈ 150 KB). */
@@ -12,9 +13,13 @@ export const KEY_WINDOW = 6;
 /** A key gets its table on its second use. */
 export const PRECOMPUTE_AFTER = 2;
 
-interface Entry {
+/** A cached public key: validated point, affine coordinates, and the fast table once warm. */
+export interface Entry {
   point: Sm2PointType;
+  x: bigint;
+  y: bigint;
   uses: number;
+  table: Table | null;
 }
 
 /** An LRU map from encoded public key to validated point (with a table once warm). */
@@ -25,22 +30,30 @@ export class PointCache {
     public capacity: number,
   ) {}
 
-  /** The validated point for `publicKey` (throws INVALID_POINT like `publicPoint`). */
-  get(publicKey: Uint8Array): Sm2PointType {
-    if (this.capacity <= 0) return publicPoint(publicKey, this.curve);
+  /** The validated entry for `publicKey` (throws INVALID_POINT like `publicPoint`). */
+  get(publicKey: Uint8Array): Entry {
     let id = '';
-    for (let i = 0; i < publicKey.length; i++) id += String.fromCharCode(publicKey[i]!);
-    const e = this.map.get(id);
-    if (e) {
-      this.map.delete(id);
-      this.map.set(id, e);
-      if (++e.uses === PRECOMPUTE_AFTER) e.point.precompute(KEY_WINDOW, true);
-      return e.point;
+    if (this.capacity > 0) {
+      for (let i = 0; i < publicKey.length; i++) id += String.fromCharCode(publicKey[i]!);
+      const e = this.map.get(id);
+      if (e) {
+        this.map.delete(id);
+        this.map.set(id, e);
+        if (++e.uses === PRECOMPUTE_AFTER) {
+          if (this.curve.fast) e.table = this.curve.fast.tableFor(e.x, e.y, KEY_WINDOW);
+          else e.point.precompute(KEY_WINDOW, true);
+        }
+        return e;
+      }
     }
-    const point = this.curve.Point.fromAffine(publicPoint(publicKey, this.curve).toAffine());
-    this.map.set(id, { point, uses: 1 });
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
-    return point;
+    const point = publicPoint(publicKey, this.curve);
+    const { x, y } = point.toAffine();
+    const entry: Entry = { point, x, y, uses: 1, table: null };
+    if (this.capacity > 0) {
+      this.map.set(id, entry);
+      if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
+    }
+    return entry;
   }
 
   /** Number of cached keys. */

@@ -12,6 +12,7 @@ import { weierstrass, type WeierstrassPoint, type WeierstrassPointCons } from '@
 import { Field } from '@noble/curves/abstract/modular.js';
 import { BukejianError } from '../errors.js';
 import { randomBytes } from '../utils.js';
+import { createFast, type FastCurve } from './fast.js';
 
 /** Curve parameters y² = x³ + ax + b over Fp with a base point G of prime order n (cofactor 1). */
 export interface CurveParams {
@@ -40,6 +41,8 @@ export interface Sm2Curve {
   readonly w: number;
   /** The encoded parameters a ‖ b ‖ xG ‖ yG that enter Z_A (GB/T 32918.2 §5.5). */
   readonly zaParams: Uint8Array;
+  /** The a = −3 Jacobian engine (src/sm2/fast.ts) when the curve allows it. */
+  readonly fast: FastCurve | null;
 }
 
 function toFixed(n: bigint, len: number): Uint8Array {
@@ -72,6 +75,7 @@ export function createCurve(params: CurveParams): Sm2Curve {
     scalarBytes: Fn.BYTES,
     w: Math.ceil(nBits / 2) - 1,
     zaParams,
+    fast: params.a === params.p - 3n ? createFast(params) : null,
   });
 }
 
@@ -164,4 +168,34 @@ export function pointFromBytes(curve: Sm2Curve, bytes: Uint8Array, name = 'publi
   } catch {
     throw new BukejianError('INVALID_POINT', `"${name}" expected point on the curve, got invalid point`);
   }
+}
+
+/** Affine coordinates → SEC1 uncompressed bytes 04 ‖ x ‖ y. */
+export function affineToBytes(curve: Sm2Curve, x: bigint, y: bigint): Uint8Array {
+  const L = curve.fieldBytes;
+  const out = new Uint8Array(1 + 2 * L);
+  out[0] = 4;
+  out.set(toFixed(x, L), 1);
+  out.set(toFixed(y, L), 1 + L);
+  return out;
+}
+
+/** [k]G for a secret k in [1, n − 1] (constant-time-ish), affine. */
+export function mulBase(curve: Sm2Curve, k: bigint): { x: bigint; y: bigint } {
+  if (curve.fast) return curve.fast.mulBaseSecret(k);
+  return base(curve).multiply(k).toAffine();
+}
+
+/** [k]P for a secret k in [1, n − 1] and a validated point P (constant-time-ish), affine. */
+export function mulPoint(curve: Sm2Curve, k: bigint, P: Sm2PointType): { x: bigint; y: bigint } {
+  if (curve.fast) {
+    const a = P.toAffine();
+    return curve.fast.mulSecret(k, a.x, a.y);
+  }
+  return P.multiply(k).toAffine();
+}
+
+/** [k]G as a point object (secret k, constant-time-ish). */
+export function mulBasePoint(curve: Sm2Curve, k: bigint): Sm2PointType {
+  return curve.Point.fromAffine(mulBase(curve, k));
 }

@@ -10,7 +10,7 @@
 import { BukejianError } from '../errors.js';
 import { kdf, sm3 } from '../sm3.js';
 import { abytes, aoneOf, aoptions, concatBytes, equalBytes, toBytes, zeroize, type Input } from '../utils.js';
-import { base, fixedToNumber, numberToFixed, sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
+import { affineToBytes, fixedToNumber, mulBase, mulPoint, numberToFixed, sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
 import { DerReader, TAG, derInteger, derSequence, tlv } from './der.js';
 import { publicPoint, randomScalar, secretScalar } from './keys.js';
 
@@ -52,8 +52,10 @@ function allZero(b: Uint8Array): boolean {
  */
 export function encryptWithK(curve: Sm2Curve, P: Sm2PointType, msg: Uint8Array, k: bigint): CipherParts | null {
   const L = curve.fieldBytes;
-  const c1 = base(curve).multiply(k).toBytes(false);
-  const xy = P.multiply(k).toBytes(false).subarray(1);
+  const C1 = mulBase(curve, k);
+  const c1 = affineToBytes(curve, C1.x, C1.y);
+  const S = mulPoint(curve, k, P);
+  const xy = affineToBytes(curve, S.x, S.y).subarray(1);
   const t = kdf(xy, msg.length);
   if (allZero(t)) {
     zeroize(xy, t);
@@ -136,7 +138,8 @@ export function decodeCiphertext(
 /** Internal: decryption of validated parts with scalar d on any curve; throws DECRYPT_FAILED. */
 export function decryptCore(curve: Sm2Curve, d: bigint, C1: Sm2PointType, parts: CipherParts): Uint8Array {
   const L = curve.fieldBytes;
-  const xy = C1.multiply(d).toBytes(false).subarray(1);
+  const S = mulPoint(curve, d, C1);
+  const xy = affineToBytes(curve, S.x, S.y).subarray(1);
   const t = kdf(xy, parts.c2.length);
   if (allZero(t)) {
     zeroize(xy);

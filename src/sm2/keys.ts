@@ -6,7 +6,7 @@
  */
 import { BukejianError } from '../errors.js';
 import { abytes, bytesToHex, hexToBytes, randomBytes, zeroize } from '../utils.js';
-import { base, fixedToNumber, numberToFixed, pointFromBytes, sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
+import { fixedToNumber, mulBasePoint, numberToFixed, pointFromBytes, sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
 
 /** A freshly generated key pair. */
 export interface KeyPair {
@@ -43,7 +43,7 @@ export function getPublicKey(secretKey: Uint8Array, compressed = false): Uint8Ar
     throw new BukejianError('INVALID_TYPE', `"compressed" expected boolean, got ${typeof compressed}`);
   }
   const d = secretScalar(secretKey);
-  return base(sm2Curve).multiply(d).toBytes(compressed);
+  return mulBasePoint(sm2Curve, d).toBytes(compressed);
 }
 
 /** Internal: a random scalar in [1, n − 2] by rejection sampling from crypto.getRandomValues. */
@@ -66,7 +66,7 @@ export function keygen(): KeyPair {
   const d = randomScalar();
   return {
     secretKey: numberToFixed(d, 32),
-    publicKey: base(sm2Curve).multiply(d).toBytes(false),
+    publicKey: mulBasePoint(sm2Curve, d).toBytes(false),
   };
 }
 

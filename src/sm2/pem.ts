@@ -7,7 +7,7 @@
  */
 import { BukejianError } from '../errors.js';
 import { abytes, astring } from '../utils.js';
-import { base, fixedToNumber, numberToFixed, sm2Curve } from './curve.js';
+import { fixedToNumber, mulBasePoint, numberToFixed, sm2Curve } from './curve.js';
 import { DerReader, TAG, derInteger, derOid, derSequence, tlv } from './der.js';
 import { publicPoint, secretScalar } from './keys.js';
 
@@ -53,7 +53,7 @@ function algorithm(): Uint8Array {
  */
 export function privateKeyToPem(secretKey: Uint8Array): string {
   const d = secretScalar(secretKey);
-  const pub = base(sm2Curve).multiply(d).toBytes(false);
+  const pub = mulBasePoint(sm2Curve, d).toBytes(false);
   const ecPrivateKey = derSequence(
     derInteger(1n),
     tlv(TAG.OCTET_STRING, numberToFixed(d, 32)),
@@ -107,7 +107,7 @@ function parseEcPrivateKey(der: Uint8Array, outerCurveChecked: boolean): PemKey 
   } else if (!outerCurveChecked) {
     throw new BukejianError('INVALID_KEY', '"pem" expected curve parameters, got none');
   }
-  const publicKey = base(sm2Curve).multiply(d).toBytes(false);
+  const publicKey = mulBasePoint(sm2Curve, d).toBytes(false);
   if (s.peek() === 0xa1) {
     const inner = new DerReader(s.read(0xa1));
     const pub = inner.bits();

@@ -10,7 +10,8 @@ import { BukejianError } from '../errors.js';
 import { sm3 } from '../sm3.js';
 import { abytes, aoneOf, aoptions, equalBytes, randomBytes, toBytes, type Input } from '../utils.js';
 import { PointCache } from './cache.js';
-import { base, fixedToNumber, invertFermat, mod, numberToFixed, sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
+import { base, mulBasePoint, fixedToNumber, invertFermat, mod, mulBase, numberToFixed, sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
+import type { Entry } from './cache.js';
 import { secretScalar } from './keys.js';
 import { nonceGenerator } from './nonce.js';
 import { decodeSignature, encodeSignature, type SignatureFormat } from './signature.js';
@@ -60,10 +61,9 @@ export function digestE(curve: Sm2Curve, P: Sm2PointType, msg: Uint8Array, o: Pa
 /** Internal: the signing equation with a nonce source; retries while r = 0, r + k = n or s = 0. */
 export function signCore(curve: Sm2Curve, e: bigint, d: bigint, inv1d: bigint, nextK: () => bigint): { r: bigint; s: bigint } {
   const n = curve.params.n;
-  const G = base(curve);
   for (;;) {
     const k = nextK();
-    const x1 = G.multiply(k).toAffine().x;
+    const x1 = mulBase(curve, k).x;
     const r = mod(e + x1, n);
     if (r === 0n || r + k === n) continue;
     const s = mod(inv1d * mod(k - r * d, n), n);
@@ -104,7 +104,7 @@ function signer(secretKey: Uint8Array): SignerState {
     copy: Uint8Array.from(secretKey),
     d,
     inv1d: invertFermat(1n + d, n),
-    P: base(sm2Curve).multiply(d),
+    P: mulBasePoint(sm2Curve, d),
     za: new Map(),
   };
   signers.set(secretKey, st);
@@ -144,12 +144,19 @@ export function sign(msg: Input, secretKey: Uint8Array, opts?: SignOptions): Uin
   return encodeSignature(r, s, o.format);
 }
 
-/** Internal: the verification equation on any curve for a validated public point. */
-export function verifyCore(curve: Sm2Curve, e: bigint, r: bigint, s: bigint, P: Sm2PointType): boolean {
+/** Internal: the verification equation on any curve for a validated public point (or cache entry). */
+export function verifyCore(curve: Sm2Curve, e: bigint, r: bigint, s: bigint, P: Sm2PointType, entry?: Entry): boolean {
   const { n, p } = curve.params;
   if (r < 1n || r >= n || s < 1n || s >= n) return false;
   const t = (r + s) % n;
   if (t === 0n) return false;
+  if (curve.fast) {
+    const a = entry ?? P.toAffine();
+    const R = curve.fast.mulAddPublic(s, t, entry?.table ?? { x: a.x, y: a.y });
+    // (e + x1) mod n = r ⇔ x1 ∈ {r − e mod n, that + n}: compare with X/Z² without inverting Z
+    const x = mod(r - e, n);
+    return curve.fast.xEquals(R, x) || (x + n < p && curve.fast.xEquals(R, x + n));
+  }
   const R = base(curve).multiplyUnsafe(s).add(P.multiplyUnsafe(t));
   if (R.is0()) return false;
   // (e + x1) mod n = r  ⇔  x1 ≡ r − e (mod n); x1 < p < 2n, so x1 ∈ {x, x + n}. Compare X = x·Z
@@ -177,9 +184,9 @@ export function verify(signature: Uint8Array, msg: Input, publicKey: Uint8Array,
   const m = toBytes(msg, 'msg');
   abytes(publicKey, 'publicKey');
   const o = signOptions(opts);
-  const P = verifyCache.get(publicKey);
+  const entry = verifyCache.get(publicKey);
   if (o.prehashed && m.length !== 32) abytes(m, 'msg', 32);
   const rs = decodeSignature(signature, o.format);
   if (!rs) return false;
-  return verifyCore(sm2Curve, digestE(sm2Curve, P, m, o), rs.r, rs.s, P);
+  return verifyCore(sm2Curve, digestE(sm2Curve, entry.point, m, o), rs.r, rs.s, entry.point, entry);
 }
