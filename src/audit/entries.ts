@@ -252,9 +252,24 @@ export function normalizeEntry(e: unknown): Entry {
  * @example const bytes = encodeEntry(entry); const leaf = treeHasher().leaf(bytes)
  */
 export function encodeEntry(e: Entry | Record<string, unknown>): Uint8Array {
-  const n = normalizeEntry(e);
+  return encodeNormalized(normalizeEntry(e));
+}
+
+/**
+ * Canonical bytes of an entry that is already the output of {@link normalizeEntry} (no checks).
+ * @example encodeNormalized(normalizeEntry(e))
+ */
+export function encodeNormalized(n: Entry): Uint8Array {
   // normalizeEntry builds objects with a fixed key order, so JSON.stringify is canonical.
-  return utf8ToBytes(JSON.stringify({ v: 1, ...n }));
+  const s = JSON.stringify({ v: 1, ...n });
+  // ASCII fast path (most entries); TextEncoder otherwise.
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return utf8ToBytes(s);
+    out[i] = c;
+  }
+  return out;
 }
 
 /**

@@ -31,6 +31,7 @@ export {
   accessEntryFromPolicy,
   decodeEntry,
   encodeEntry,
+  encodeNormalized,
   entrySubject,
   KIND_CODES,
   normalizeEntry,

@@ -21,7 +21,7 @@ import {
 import { createConsentIndex, type AccessDecision, type AccessQuery } from './consent.js';
 import {
   decodeEntry,
-  encodeEntry,
+  encodeNormalized,
   entrySubject,
   KIND_CODES,
   normalizeEntry,
@@ -125,7 +125,7 @@ export class AuditLog {
 
   /** @internal */
   _appendNormalized(e: Entry): Promise<number> {
-    const bytes = encodeEntry(e);
+    const bytes = encodeNormalized(e);
     return new Promise<number>((resolve, reject) => {
       this.#queue.push({ entry: e, bytes, resolve, reject });
       if (!this.#flushing) {
@@ -373,8 +373,7 @@ export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
   const maxBatch = o.maxBatch === undefined ? 1000 : anumber(o.maxBatch, 'maxBatch', 1, 1 << 20);
   const store = o.store;
   const tree = createMerkleTree({ hash });
-  const all = store.leafHashes();
-  for (let i = 0; i < store.size; i++) tree.appendLeafHash(all.subarray(i * 32, i * 32 + 32));
+  tree.appendLeafHashes(store.leafHashes());
   const log = new AuditLog({ ...o, store, origin, hash, maxBatch }, tree);
   // Consent state: only consent, revocation and legal-basis entries are read.
   const wanted = new Set([KIND_CODES.consent, KIND_CODES.revocation, KIND_CODES['legal-basis']]);

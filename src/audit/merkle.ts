@@ -46,8 +46,12 @@ export interface ConsistencyProof {
   path: Uint8Array[];
 }
 
-const HASHES = { sm3: (m: Uint8Array) => sm3(m, { backend: 'js' }), sha256 } as const;
+// SM3 inputs here are at most 65 bytes (nodes) or one entry (leaves), below the native threshold,
+// so the default options already select the pure-TypeScript SM3.
+const HASHES = { sm3: (m: Uint8Array) => sm3(m), sha256 } as const;
 const hashers = new Map<TreeHashName, TreeHasher>();
+// Node hashing without argument checks, for the tree's own 32-byte buffers.
+const fastNode = new Map<TreeHashName, (l: Uint8Array, r: Uint8Array) => Uint8Array>();
 
 /**
  * The tree hasher for `name` (default `'sm3'`).
@@ -61,6 +65,14 @@ export function treeHasher(name: TreeHashName = 'sm3'): TreeHasher {
   const H = HASHES[name];
   const scratch = new Uint8Array(65);
   scratch[0] = 1;
+  const nodeUnchecked = (left: Uint8Array, right: Uint8Array): Uint8Array => {
+    for (let i = 0; i < 32; i++) {
+      scratch[1 + i] = left[i]!;
+      scratch[33 + i] = right[i]!;
+    }
+    return H(scratch);
+  };
+  fastNode.set(name, nodeUnchecked);
   h = Object.freeze({
     name,
     size: 32,
@@ -71,9 +83,9 @@ export function treeHasher(name: TreeHashName = 'sm3'): TreeHasher {
       return H(m);
     },
     node(left: Uint8Array, right: Uint8Array): Uint8Array {
-      scratch.set(abytes(left, 'left', 32), 1);
-      scratch.set(abytes(right, 'right', 32), 33);
-      return H(scratch);
+      abytes(left, 'left', 32);
+      abytes(right, 'right', 32);
+      return nodeUnchecked(left, right);
     },
     empty: () => H(new Uint8Array(0)),
   });
@@ -133,6 +145,8 @@ export interface MerkleTree {
   readonly size: number;
   /** Appends one leaf hash (32 bytes, already `HASH(0x00 ‖ entry)`). */
   appendLeafHash(leafHash: Uint8Array): void;
+  /** Appends many leaf hashes given back to back (`32 × n` bytes). */
+  appendLeafHashes(leafHashes: Uint8Array): void;
   /** Appends the leaf hash of `data`; returns it. */
   appendData(data: Uint8Array): Uint8Array;
   /** The leaf hash at `index` (a copy). */
@@ -154,6 +168,7 @@ export interface MerkleTree {
  */
 export function createMerkleTree(opts: { hash?: TreeHashName } = {}): MerkleTree {
   const h = treeHasher(opts.hash ?? 'sm3');
+  const node = fastNode.get(h.name)!;
   // levels[j][i] = hash of the complete subtree over leaves [i·2^j, (i+1)·2^j).
   const levels: HashArray[] = [new HashArray()];
 
@@ -166,7 +181,7 @@ export function createMerkleTree(opts: { hash?: TreeHashName } = {}): MerkleTree
     levels[0]!.push(leafHash);
     while (idx % 2 === 1) {
       const lv = levels[j]!;
-      const parent = h.node(lv.get(idx - 1), lv.get(idx));
+      const parent = node(lv.get(idx - 1), lv.get(idx));
       j++;
       if (!levels[j]) levels.push(new HashArray());
       levels[j]!.push(parent);
@@ -185,7 +200,7 @@ export function createMerkleTree(opts: { hash?: TreeHashName } = {}): MerkleTree
       for (let s = 1; s < n; s *= 2) j++;
       return levels[j]!.get(lo / n);
     }
-    return h.node(mth(lo, lo + k), mth(lo + k, hi));
+    return node(mth(lo, lo + k), mth(lo + k, hi));
   }
 
   function root(s: number = size()): Uint8Array {
@@ -222,12 +237,19 @@ export function createMerkleTree(opts: { hash?: TreeHashName } = {}): MerkleTree
     }
   }
 
+  function appendLeafHashes(all: Uint8Array): void {
+    abytes(all, 'leafHashes');
+    if (all.length % 32) throw new BukejianError('INVALID_LENGTH', `"leafHashes" expected a multiple of 32 bytes, got length=${all.length}`);
+    for (let p = 0; p < all.length; p += 32) appendLeafHash(all.subarray(p, p + 32));
+  }
+
   const tree: MerkleTree = {
     hash: h.name,
     get size() {
       return size();
     },
     appendLeafHash,
+    appendLeafHashes,
     appendData(data) {
       const lh = h.leaf(data);
       appendLeafHash(lh);

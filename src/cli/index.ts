@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
   sm4: () => import('./sm4.js'),
   mask: () => import('./mask.js'),
   anonymize: () => import('./anonymize.js'),
+  audit: () => import('./audit.js'),
   bench: () => import('./bench.js'),
 };
 

@@ -136,7 +136,10 @@ export async function openFileStore(dir: string, opts?: FileStoreOptions): Promi
         offsets[i + 1] = offsets[i]! + (((indexBytes[q + 32]! << 24) | (indexBytes[q + 33]! << 16) | (indexBytes[q + 34]! << 8) | indexBytes[q + 35]!) >>> 0);
         kb[i] = indexBytes[q + 36]!;
         for (let b = 0; b < 8; b++) tb[i * 8 + b] = indexBytes[q + 37 + b]!;
-        until[i] = u64(new DataView(indexBytes.buffer, indexBytes.byteOffset + q + 45, 8), 0);
+        const hi = ((indexBytes[q + 45]! << 24) | (indexBytes[q + 46]! << 16) | (indexBytes[q + 47]! << 8) | indexBytes[q + 48]!) >>> 0;
+        const lo = ((indexBytes[q + 49]! << 24) | (indexBytes[q + 50]! << 16) | (indexBytes[q + 51]! << 8) | indexBytes[q + 52]!) >>> 0;
+        if (hi >= 1 << 21) throw new BukejianError('INTEGRITY', 'stored retention time out of range');
+        until[i] = hi * 2 ** 32 + lo;
       }
       if (u64(v, 9) !== offsets[i]) throw new BukejianError('INTEGRITY', `index frame ending at entry ${i} has inconsistent offsets`);
     }

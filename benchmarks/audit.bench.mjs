@@ -1,0 +1,98 @@
+// bukejian/audit: durable appends/s (file store, batches of 1,000, fsync before acknowledging),
+// inclusion/consistency proof generation and verification at 1,000,000 entries, and the time to
+// open a 1,000,000-entry log (rebuild the tree from the stored leaf hashes + check the checkpoint).
+// `npm run bench -- audit` (set BKJ_AUDIT_N to change the 1,000,000).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { sm2 } from 'bukejian/sm2';
+import {
+  openAuditLog,
+  openFileStore,
+  sm2CheckpointSigner,
+  verifyConsistency,
+  verifyInclusion,
+} from 'bukejian/audit';
+import { opsPerSec, report } from './_util.mjs';
+
+const N = Number(process.env.BKJ_AUDIT_N ?? 1_000_000);
+const T0 = Date.UTC(2026, 0, 1);
+const entry = (i) => ({
+  type: 'access',
+  actor: { agency: 'civil-affairs', staff: `s:${i % 50}` },
+  subject: `p:${(i * 2654435761 % 4294967296).toString(16).padStart(8, '0')}`,
+  purpose: 'benefits-eligibility',
+  fields: ['income', 'name', 'household'],
+  basis: { legal: 'lb-benefits-2026' },
+  time: T0 + i,
+});
+const rnd = (n) => Math.floor(Math.random() * n); // benchmark sampling only, no secrets
+
+export default async function () {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bkj-audit-bench-'));
+  const signer = sm2CheckpointSigner(sm2.keygen().secretKey, { name: 'bench-key' });
+  try {
+    const log = await openAuditLog({ store: await openFileStore(dir, { create: true }), origin: 'bench.example/audit', signer, maxBatch: 1000 });
+    // 1. durable appends, batches of 1,000 (each batch: payloads + index frame, both fsynced)
+    let t = performance.now();
+    const batches = 30;
+    for (let b = 0; b < batches; b++) await log.appendMany(Array.from({ length: 1000 }, (_, j) => entry(b * 1000 + j)));
+    const appendRate = (batches * 1000 * 1000) / (performance.now() - t);
+    // fill to N in large groups (same path, batches of 1,000)
+    t = performance.now();
+    for (let i = log.size; i < N; i += 10_000) {
+      await log.appendMany(Array.from({ length: Math.min(10_000, N - i) }, (_, j) => entry(i + j)));
+    }
+    const fillRate = ((N - batches * 1000) * 1000) / (performance.now() - t);
+    await log.checkpoint();
+    await log.close();
+
+    // 2. open a log of N entries
+    t = performance.now();
+    const store = await openFileStore(dir);
+    const log2 = await openAuditLog({ store, origin: 'bench.example/audit', signer });
+    const openMs = performance.now() - t;
+
+    // 3. proofs at N entries
+    const size = log2.size;
+    const root = log2.root();
+    const incGen = opsPerSec(() => log2.inclusionProof(rnd(size)));
+    const proofs = Array.from({ length: 256 }, () => {
+      const i = rnd(size);
+      return [log2.inclusionProof(i), log2.leafHash(i)];
+    });
+    let k = 0;
+    const incVer = opsPerSec(() => {
+      const [p, l] = proofs[k++ & 255];
+      if (!verifyInclusion(p, l, root)) throw new Error('proof failed');
+    });
+    const consGen = opsPerSec(() => log2.consistencyProof(1 + rnd(size - 1), size));
+    const cps = Array.from({ length: 64 }, () => {
+      const m = 1 + rnd(size - 1);
+      return [log2.consistencyProof(m, size), log2.root(m)];
+    });
+    k = 0;
+    const consVer = opsPerSec(() => {
+      const [p, r] = cps[k++ & 63];
+      if (!verifyConsistency(p, r, root)) throw new Error('consistency failed');
+    });
+    await log2.close();
+    const n = size.toLocaleString('en-US');
+    return [
+      report(`audit: durable appends (file store, fsync per batch of 1,000)`, 'entries/s', [
+        { name: 'bukejian append (30 batches)', value: appendRate },
+        { name: `bukejian fill to ${n}`, value: fillRate },
+      ]),
+      report(`audit: open a ${n}-entry log (rebuild tree + check checkpoint)`, 'ms', [{ name: 'bukejian open', value: openMs }]),
+      report(`audit: proofs at ${n} entries (SM3)`, 'ops/s', [
+        { name: 'inclusion proof generate', value: incGen },
+        { name: 'inclusion proof verify', value: incVer },
+        { name: 'consistency proof generate', value: consGen },
+        { name: 'consistency proof verify', value: consVer },
+      ]),
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * `bukejian audit <init|append|checkpoint|prove|verify|query|prune|check> --dir DIR`: the
+ * tamper-evident audit log on a log directory (file store + `log.json` + the SM2 signing key
+ * `signing-key.pem`, PKCS#8, mode 0600). Output is JSON on stdout; exit 0 success, 1 a check
+ * failed, 2 usage error.
+ * @module
+ */
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { BukejianError } from '../errors.js';
+import { sm2 } from '../sm2/index.js';
+import { bytesToHex, hexToBytes } from '../utils.js';
+import {
+  openAuditLog,
+  openFileStore,
+  sm2CheckpointSigner,
+  sm2CheckpointVerifier,
+  verifyCheckpoint,
+  verifySubjectEvents,
+  type AuditLog,
+  type TreeHashName,
+} from '../audit/index.js';
+import { parseArgs } from './args.js';
+import { openInput } from './io.js';
+
+export const usage = `usage: bukejian audit <command> --dir DIR [options]
+
+  init        --dir DIR --origin ORIGIN [--hash sm3|sha256] [--key-name NAME] [--user-id ID] [--key PEM]
+              create a log directory; generates an SM2 signing key unless --key is given
+  append      --dir DIR [FILE|-]          append entries, one JSON object per line; prints indexes
+  checkpoint  --dir DIR                   sign and store a checkpoint of the current tree; prints it
+  prove       --dir DIR --index I [--size N]     inclusion proof (default: against the latest checkpoint)
+              --dir DIR --from M [--to N]         consistency proof
+  verify      --dir DIR                   full audit of the stored data (exit 1 on any problem)
+              --dir DIR --note FILE       verify a checkpoint note with the log's public key
+              --dir DIR --answer FILE     verify a "who used my data" answer with the log's public key
+  query       --dir DIR --subject S       a subject's events with inclusion proofs (JSON)
+  check       --dir DIR --subject S --purpose P --fields a,b [--at TIME]   consent/legal-basis check
+  prune       --dir DIR [--now TIME]      delete payloads whose retention has ended`;
+
+interface Config {
+  origin: string;
+  hash: TreeHashName;
+  keyName: string;
+  userId?: string;
+  publicKey: string;
+}
+
+const out = (v: unknown) => process.stdout.write(JSON.stringify(v, null, 2) + '\n');
+
+function readConfig(dir: string): Config {
+  const file = path.join(dir, 'log.json');
+  if (!existsSync(file)) throw new BukejianError('NOT_FOUND', `"dir" expected an audit log (log.json), got none at ${dir}`);
+  const c = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  if (typeof c.origin !== 'string' || (c.hash !== 'sm3' && c.hash !== 'sha256') || typeof c.keyName !== 'string' || typeof c.publicKey !== 'string') {
+    throw new BukejianError('INVALID_CONFIG', 'log.json expected { origin, hash, keyName, publicKey }, got other');
+  }
+  if (c.userId !== undefined && typeof c.userId !== 'string') throw new BukejianError('INVALID_CONFIG', 'log.json "userId" expected string');
+  return c as unknown as Config;
+}
+
+function verifierOf(c: Config) {
+  return sm2CheckpointVerifier(hexToBytes(c.publicKey), { name: c.keyName, ...(c.userId ? { userId: c.userId } : {}) });
+}
+
+async function openLog(dir: string, write: boolean): Promise<{ log: AuditLog; config: Config }> {
+  const config = readConfig(dir);
+  const keyFile = path.join(dir, 'signing-key.pem');
+  let signer;
+  if (write && existsSync(keyFile)) {
+    const k = sm2.keys.fromPem(readFileSync(keyFile, 'utf8'));
+    if (k.type !== 'private') throw new BukejianError('INVALID_KEY', 'signing-key.pem expected a private key');
+    signer = sm2CheckpointSigner(k.secretKey, { name: config.keyName, ...(config.userId ? { userId: config.userId } : {}) });
+  }
+  const store = await openFileStore(dir, { readOnly: !write });
+  const log = await openAuditLog({ store, origin: config.origin, hash: config.hash, signer, verifier: verifierOf(config) });
+  const t = store.recovery.truncated;
+  if (Object.keys(t).length) console.error(`bukejian audit: recovered: discarded torn tails ${JSON.stringify(t)}`);
+  return { log, config };
+}
+
+function num(v: string | true | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v === true || !Number.isSafeInteger(n) || n < 0) throw new BukejianError('INVALID_OPTION', `"--${name}" expected a non-negative integer, got ${String(v).slice(0, 20)}`);
+  return n;
+}
+
+function time(v: string | true | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const t = v === true ? NaN : /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+  if (!Number.isFinite(t)) throw new BukejianError('INVALID_OPTION', '"time" expected ISO 8601 or epoch ms, got other');
+  return t;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const { flags, positionals } = parseArgs(
+    rest,
+    ['dir', 'origin', 'hash', 'key-name', 'user-id', 'key', 'index', 'size', 'from', 'to', 'note', 'answer', 'subject', 'purpose', 'fields', 'at', 'now'],
+    [],
+  );
+  const dir = typeof flags.dir === 'string' ? flags.dir : undefined;
+  if (!sub || !dir) {
+    console.error(usage);
+    return 2;
+  }
+  switch (sub) {
+    case 'init': {
+      if (typeof flags.origin !== 'string') throw new BukejianError('INVALID_OPTION', '"--origin" expected a value, got none');
+      if (existsSync(path.join(dir, 'log.json'))) throw new BukejianError('BAD_STATE', `an audit log already exists at ${dir}`);
+      const hash = (flags.hash ?? 'sm3') as TreeHashName;
+      if (hash !== 'sm3' && hash !== 'sha256') throw new BukejianError('INVALID_OPTION', '"--hash" expected sm3|sha256');
+      let secretKey: Uint8Array;
+      if (typeof flags.key === 'string') {
+        const k = sm2.keys.fromPem(readFileSync(flags.key, 'utf8'));
+        if (k.type !== 'private') throw new BukejianError('INVALID_KEY', '"--key" expected a private key PEM');
+        secretKey = k.secretKey;
+      } else secretKey = sm2.keygen().secretKey;
+      const keyName = typeof flags['key-name'] === 'string' ? flags['key-name'] : `${flags.origin.replace(/\s+/g, '_')}-key`;
+      const userId = typeof flags['user-id'] === 'string' ? flags['user-id'] : undefined;
+      const signer = sm2CheckpointSigner(secretKey, { name: keyName, ...(userId ? { userId } : {}) });
+      const store = await openFileStore(dir, { create: true });
+      await store.close();
+      const config: Config = { origin: flags.origin, hash, keyName, ...(userId ? { userId } : {}), publicKey: bytesToHex(signer.publicKey) };
+      const keyFile = path.join(dir, 'signing-key.pem');
+      writeFileSync(keyFile, sm2.keys.privateKeyToPem(secretKey), { mode: 0o600 });
+      chmodSync(keyFile, 0o600);
+      writeFileSync(path.join(dir, 'log.json'), JSON.stringify(config, null, 2) + '\n');
+      out(config);
+      return 0;
+    }
+    case 'append': {
+      const { log } = await openLog(dir, true);
+      try {
+        const rl = createInterface({ input: openInput(positionals[0]), crlfDelay: Infinity });
+        const pending: Promise<number>[] = [];
+        let line = 0;
+        let bad = 0;
+        for await (const text of rl) {
+          line++;
+          if (!text.trim()) continue;
+          try {
+            pending.push(log.append(JSON.parse(text)));
+          } catch (e) {
+            bad++;
+            console.error(`bukejian audit append: line ${line}: ${e instanceof BukejianError ? `${e.code}: ${e.message}` : 'not JSON'}`);
+          }
+          if (pending.length >= 10_000) await Promise.all(pending.splice(0));
+        }
+        const idx = (await Promise.all(pending)).length;
+        out({ appended: idx + 0, rejected: bad, size: log.size });
+        return bad ? 1 : 0;
+      } finally {
+        await log.close();
+      }
+    }
+    case 'checkpoint': {
+      const { log } = await openLog(dir, true);
+      try {
+        process.stdout.write(await log.checkpoint());
+        return 0;
+      } finally {
+        await log.close();
+      }
+    }
+    case 'prove': {
+      const { log } = await openLog(dir, false);
+      try {
+        const latest = log.latestCheckpoint();
+        const index = num(flags.index, 'index');
+        if (index !== undefined) {
+          const size = num(flags.size, 'size') ?? latest?.checkpoint.size ?? log.size;
+          const p = log.inclusionProof(index, size);
+          out({ index, size, leafHash: bytesToHex(log.leafHash(index)), path: p.path.map(bytesToHex), checkpoint: latest && latest.checkpoint.size === size ? latest.note : null });
+          return 0;
+        }
+        const from = num(flags.from, 'from');
+        if (from === undefined) throw new BukejianError('INVALID_OPTION', '"prove" expected --index or --from');
+        const to = num(flags.to, 'to') ?? latest?.checkpoint.size ?? log.size;
+        const p = log.consistencyProof(from, to);
+        out({ oldSize: from, newSize: to, oldRoot: bytesToHex(log.root(from)), newRoot: bytesToHex(log.root(to)), path: p.path.map(bytesToHex) });
+        return 0;
+      } finally {
+        await log.close();
+      }
+    }
+    case 'verify': {
+      if (typeof flags.note === 'string' || typeof flags.answer === 'string') {
+        const config = readConfig(dir);
+        const v = verifierOf(config);
+        if (typeof flags.note === 'string') {
+          const cp = verifyCheckpoint(readFileSync(flags.note, 'utf8'), v, { origin: config.origin, hash: config.hash });
+          out(cp ? { valid: true, origin: cp.origin, size: cp.size, root: bytesToHex(cp.root), time: cp.time } : { valid: false });
+          return cp ? 0 : 1;
+        }
+        let answer;
+        try {
+          answer = JSON.parse(readFileSync(flags.answer as string, 'utf8'));
+        } catch {
+          out({ ok: false, error: 'not JSON' });
+          return 1;
+        }
+        const r = verifySubjectEvents(answer, v, { origin: config.origin });
+        out({ ok: r.ok, size: r.checkpoint?.size ?? null, proven: r.proven, unproven: r.unproven, failed: r.failed });
+        return r.ok ? 0 : 1;
+      }
+      let log: AuditLog;
+      try {
+        ({ log } = await openLog(dir, false));
+      } catch (e) {
+        if (e instanceof BukejianError && e.code === 'INTEGRITY') {
+          out({ ok: false, problems: [e.message] });
+          return 1;
+        }
+        throw e;
+      }
+      try {
+        const r = await log.verify();
+        out({ ...r, size: log.size, root: bytesToHex(log.root()) });
+        return r.ok ? 0 : 1;
+      } finally {
+        await log.close();
+      }
+    }
+    case 'query': {
+      if (typeof flags.subject !== 'string') throw new BukejianError('INVALID_OPTION', '"--subject" expected a value');
+      const { log } = await openLog(dir, false);
+      try {
+        out(await log.eventsFor(flags.subject));
+        return 0;
+      } finally {
+        await log.close();
+      }
+    }
+    case 'check': {
+      if (typeof flags.subject !== 'string' || typeof flags.purpose !== 'string' || typeof flags.fields !== 'string') {
+        throw new BukejianError('INVALID_OPTION', '"check" expected --subject, --purpose and --fields');
+      }
+      const { log } = await openLog(dir, false);
+      try {
+        const d = log.checkAccess({ subject: flags.subject, purpose: flags.purpose, fields: flags.fields.split(','), at: time(flags.at) });
+        out(d);
+        return d.allowed ? 0 : 1;
+      } finally {
+        await log.close();
+      }
+    }
+    case 'prune': {
+      const { log } = await openLog(dir, true);
+      try {
+        const r = await log.prune(time(flags.now) ?? Date.now());
+        out({ pruned: r.pruned, deletions: r.deletions.map((d) => ({ rule: d.rule, time: d.time, logIndex: d.logIndex, count: d.indexes.length })) });
+        return 0;
+      } finally {
+        await log.close();
+      }
+    }
+    default:
+      console.error(`bukejian audit: unknown command "${sub}"\n\n${usage}`);
+      return 2;
+  }
+}
