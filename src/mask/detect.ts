@@ -24,7 +24,7 @@ import { validateBankCard, luhnValid } from './bankcard.js';
 import { validateUscc } from './uscc.js';
 import { validatePassport } from './passport.js';
 import { validateEmail } from './email.js';
-import { validatePlate, PLATE_SOURCE } from './plate.js';
+import { validatePlate, PLATE_SOURCE, PLATE_PROVINCES } from './plate.js';
 import { validateName, COMPOUND_SURNAMES, SINGLE_SURNAMES } from './name.js';
 import { splitAddress } from './address.js';
 import { provinceCodes, regionName } from './regions.js';
@@ -53,14 +53,21 @@ export const DETECT_CONTEXT = 24;
 
 const NAME_KEYS = '姓名|联系人|收件人|收货人|患者|申请人|户主|法定代表人|法人代表|经办人|持卡人|被保险人|投保人|监护人|乘车人|乘客|借款人|当事人';
 const ADDR_KEYS = '家庭住址|通讯地址|收货地址|联系地址|户籍地址|现住址|居住地址|住址|地址|住所|户籍地|居住地';
-const DOC_KEYS = '护照|通行证|回乡证|台胞证|旅行证|Passport|passport|PASSPORT';
+const DOC_KEYS = '护照|通行证|回乡证|台胞证|旅行证';
+const DOC_KEYS_EN = 'Passport|passport|PASSPORT';
 const NOT_ACCOUNT = /订单|单号|流水|编号|交易号|快递|运单|工单|批次/;
 const ID_CONTEXT = /身份证|证件|公民身份|身份号/;
+const CARD_CONTEXT = /卡号|银行卡|账号|帐号|信用卡|借记卡|储蓄卡/;
 const USCC_CONTEXT = /统一社会信用|信用代码|税号|纳税人识别/;
 
-let RE: RegExp | undefined;
+let RE: { ascii: RegExp; han: RegExp; start: RegExp } | undefined;
 
-function regex(): RegExp {
+/**
+ * The candidate expressions, tried sticky at a start character: `ascii` for matches that start
+ * with an ASCII character (slots 1–5), `han` for matches that start with a Chinese keyword,
+ * province name or plate prefix (slots 5–9).
+ */
+function regex(): { ascii: RegExp; han: RegExp; start: RegExp } {
   if (RE) return RE;
   const compound = COMPOUND_SURNAMES.join('|');
   const stop = '(?!电话|手机|身份|性别|年龄|住址|地址|联系|先生|女士|证件|籍贯|民族|出生)';
@@ -70,7 +77,10 @@ function regex(): RegExp {
     .join('|');
   const B = '(?<![0-9A-Za-z])';
   const A = '(?![0-9A-Za-z@])';
-  const parts = [
+  const doc = (keys: string) => `(?:${keys})(?:号码|号|No\\.?)?[:： ]{0,2}([A-Za-z]{0,2}\\d{7,10})(?![0-9A-Za-z])`;
+  // Every ASCII alternative refuses to start right after an ASCII letter or digit, so a failed
+  // attempt at the start of an alphanumeric run lets the scan skip the whole run.
+  const ascii = [
     // 1 e-mail
     `(?<![A-Za-z0-9._%+-])([A-Za-z0-9_%+-][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,4}\\.[A-Za-z]{2,24})(?![A-Za-z0-9-])`,
     // 2 phone with country code or separators
@@ -79,8 +89,12 @@ function regex(): RegExp {
     `${B}(\\d{4}(?:[ -]\\d{4}){3}(?:[ -]?\\d{1,3})?)${A}`,
     // 4 a whole alphanumeric run of 11–19 (phone, IDs, USCC, bank card)
     `${B}([0-9A-Za-z]{11,19})${A}`,
+    // 5 passport / permit after an English keyword
+    `${B}${doc(DOC_KEYS_EN)}`,
+  ];
+  const han = [
     // 5 passport / permit after a keyword
-    `(?:${DOC_KEYS})(?:号码|号|No\\.?)?[:： ]{0,2}([A-Za-z]{0,2}\\d{7,10})(?![0-9A-Za-z])`,
+    doc(DOC_KEYS),
     // 6 name after a keyword
     `(?:${NAME_KEYS})[:： ]{0,2}((?:${compound}|[${SINGLE_SURNAMES}])(?:${stop}[\\u4e00-\\u9fa5]){1,2}(?:·[\\u4e00-\\u9fa5]{1,10})?)`,
     // 7 address after a keyword
@@ -90,8 +104,23 @@ function regex(): RegExp {
     // 9 licence plate
     `(?<![A-Za-z0-9])(${PLATE_SOURCE})(?![A-Za-z0-9])`,
   ];
-  return (RE = new RegExp(parts.join('|'), 'g'));
+  // Every match starts with one of these characters: ASCII alphanumerics and `+ _ % -` (numbers,
+  // e-mail, +86), or the first character of a keyword, a full province name or a plate prefix.
+  const firsts = new Set<string>();
+  for (const list of [NAME_KEYS, ADDR_KEYS, DOC_KEYS, provinces]) for (const w of list.split('|')) firsts.add(w[0]!);
+  for (const ch of PLATE_PROVINCES) firsts.add(ch);
+  const hanFirst = [...firsts].join('');
+  return (RE = {
+    ascii: new RegExp(ascii.join('|'), 'y'),
+    han: new RegExp(han.join('|'), 'y'),
+    start: new RegExp(`[0-9A-Za-z+_%\\-${hanFirst}]`, 'g'),
+  });
 }
+
+const ALNUM_RUN = /[0-9A-Za-z]+/y;
+const HAN_SLOTS = [0, 5, 6, 7, 8, 9];
+
+
 
 type Classified = { type: PiiType; value: string } | null;
 
@@ -102,14 +131,15 @@ function classifyRun(run: string, norm: string, start: number): Classified {
   if (len === 18) {
     const id = validateIdCard(run);
     if (id.valid) return { type: 'idCard', value: id.id };
-    // Area and birth date of an ID with a wrong check character: a mistyped ID, not a card.
-    if (id.reason === 'checksum') return null;
+    // Area and birth date of an ID with a wrong check character: a mistyped ID, not a card
+    // (unless a card keyword precedes it).
+    if (id.reason === 'checksum' && !CARD_CONTEXT.test(before.slice(-6))) return null;
     const u = validateUscc(run);
     // An all-digit USCC is only taken as one after a USCC keyword (1 in 31 digit runs pass the check).
     if (u.valid && (/[A-Z]/.test(run) || USCC_CONTEXT.test(before))) return { type: 'uscc', value: u.code };
   }
   if (!digits) return null;
-  if (len === 15 && ID_CONTEXT.test(before)) {
+  if (len === 15 && ID_CONTEXT.test(before.slice(-10))) {
     const id = validateIdCard(run);
     if (id.valid) return { type: 'idCard', value: id.id };
   }
@@ -122,34 +152,37 @@ function classifyRun(run: string, norm: string, start: number): Classified {
   return null;
 }
 
-function classify(m: RegExpExecArray, norm: string): { type: PiiType; value: string; group: string } | null {
-  let g: string | undefined;
+function classify(m: RegExpExecArray, norm: string, han: boolean): { type: PiiType; value: string; group: string } | null {
+  let gi = 1;
+  while (m[gi] === undefined) gi++;
+  const g = m[gi]!;
+  const slot = han ? HAN_SLOTS[gi]! : gi;
   let c: Classified = null;
-  if ((g = m[1]) !== undefined) {
+  if (slot === 1) {
     const r = validateEmail(g);
     c = r.valid ? { type: 'email', value: r.email } : null;
-  } else if ((g = m[2]) !== undefined) {
+  } else if (slot === 2) {
     const r = validatePhone(g);
     c = r.valid ? { type: 'phone', value: r.number } : null;
-  } else if ((g = m[3]) !== undefined) {
+  } else if (slot === 3) {
     const r = validateBankCard(g);
     c = r.valid && !NOT_ACCOUNT.test(norm.slice(Math.max(0, m.index - 8), m.index)) ? { type: 'bankCard', value: r.number } : null;
-  } else if ((g = m[4]) !== undefined) {
+  } else if (slot === 4) {
     c = classifyRun(g.toUpperCase(), norm, m.index);
-  } else if ((g = m[5]) !== undefined) {
+  } else if (slot === 5) {
     const r = validatePassport(g);
     c = r.valid ? { type: 'passport', value: r.number } : /^\d{8}$/.test(g) && /台胞证/.test(m[0]) ? { type: 'passport', value: g } : null;
-  } else if ((g = m[6]) !== undefined) {
+  } else if (slot === 6) {
     const r = validateName(g);
     c = r.valid ? { type: 'name', value: r.name } : null;
-  } else if ((g = m[7] ?? m[8]) !== undefined) {
+  } else if (slot === 7 || slot === 8) {
     const r = splitAddress(g);
-    c = r.province && (r.city || r.district) && (m[7] !== undefined || r.district) ? { type: 'address', value: g } : null;
-  } else if ((g = m[9]) !== undefined) {
+    c = r.province && (r.city || r.district) && (slot === 7 || r.district) ? { type: 'address', value: g } : null;
+  } else {
     const r = validatePlate(g);
     c = r.valid ? { type: 'plate', value: r.plate } : null;
   }
-  return c && g !== undefined ? { ...c, group: g } : null;
+  return c ? { type: c.type, value: c.value, group: g } : null;
 }
 
 /**
@@ -158,22 +191,36 @@ function classify(m: RegExpExecArray, norm: string): { type: PiiType; value: str
  * position to scan from.
  */
 function scan(norm: string, orig: string, base: number, pos: number, final: boolean, out: Span[]): number {
-  const re = regex();
+  const { ascii, han, start } = regex();
   const len = norm.length;
   for (;;) {
-    re.lastIndex = pos;
+    // Jump to the next character that can start a match (nothing else can, whatever follows),
+    // then try the sticky expression there: the same leftmost match a global search would find.
+    start.lastIndex = pos;
+    const s = start.exec(norm);
+    if (!s) return len;
+    const at = s.index;
+    if (!final && at + DETECT_WINDOW > len) return at;
+    const code = norm.charCodeAt(at);
+    const isHan = code > 127;
+    const re = isHan ? han : ascii;
+    re.lastIndex = at;
     const m = re.exec(norm);
-    if (!m) return final ? len : Math.max(pos, len - DETECT_WINDOW);
-    if (!final && m.index + DETECT_WINDOW > len) return Math.max(pos, len - DETECT_WINDOW);
-    const c = classify(m, norm);
-    if (!c) {
-      pos = m.index + 1;
+    const c = m ? classify(m, norm, isHan) : null;
+    if (!m || !c) {
+      pos = at + 1;
+      // No ASCII alternative starts inside an alphanumeric run: skip to its end.
+      if (!isHan && ((code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122))) {
+        ALNUM_RUN.lastIndex = at;
+        ALNUM_RUN.test(norm);
+        pos = ALNUM_RUN.lastIndex;
+      }
       continue;
     }
-    const end = m.index + m[0].length;
+    const end = at + m[0].length;
     // Keyword alternatives capture the identifier at the end of the match.
-    const start = end - c.group.length;
-    out.push({ type: c.type, start: base + start, end: base + end, text: orig.slice(start, end), value: c.value });
+    const from = end - c.group.length;
+    out.push({ type: c.type, start: base + from, end: base + end, text: orig.slice(from, end), value: c.value });
     pos = end;
   }
 }
