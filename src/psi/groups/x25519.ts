@@ -53,12 +53,18 @@ export function elligator2U(u: bigint): bigint {
 
 /** a⁻¹ mod P by the extended Euclidean algorithm (variable time). */
 function invertEuclid(a: bigint): bigint {
-  let [r0, r1] = [P, a];
-  let [t0, t1] = [0n, 1n];
+  let r0 = P;
+  let r1 = a;
+  let t0 = 0n;
+  let t1 = 1n;
   while (r1 !== 0n) {
     const q = r0 / r1;
-    [r0, r1] = [r1, r0 - q * r1];
-    [t0, t1] = [t1, t0 - q * t1];
+    const r2 = r0 - q * r1;
+    r0 = r1;
+    r1 = r2;
+    const t2 = t0 - q * t1;
+    t0 = t1;
+    t1 = t2;
   }
   return mod(t0);
 }
@@ -113,7 +119,6 @@ function clamp(b: Uint8Array): Uint8Array {
 }
 
 const PKCS8 = /* @__PURE__ */ Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20]);
-const SPKI = /* @__PURE__ */ Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x03, 0x21, 0x00]);
 
 /** True when node:crypto can run X25519 with imported raw keys. */
 function nativeX25519(): ReturnType<typeof nodeCrypto> {
@@ -130,13 +135,12 @@ function nativeX25519(): ReturnType<typeof nodeCrypto> {
  */
 export function x25519Group(native = true): PsiGroup {
   const crypto = native ? nativeX25519() : null;
-  const spki = new Uint8Array(SPKI.length + 32);
-  spki.set(SPKI);
+  // Public keys are imported as JWK: about 10x cheaper in Node than parsing an SPKI DER.
   const mulNative = (priv: unknown, u: Uint8Array): Uint8Array => {
-    spki.set(u, SPKI.length);
     let out: Uint8Array;
     try {
-      const publicKey = crypto!.createPublicKey({ key: spki as never, format: 'der', type: 'spki' });
+      const x = Buffer.from(u.buffer, u.byteOffset, u.length).toString('base64url');
+      const publicKey = crypto!.createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' });
       out = crypto!.diffieHellman({ privateKey: priv as never, publicKey });
     } catch {
       throw new BukejianError('INVALID_POINT', 'x25519 element rejected');
