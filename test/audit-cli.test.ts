@@ -1,0 +1,103 @@
+// `bukejian audit` end to end on a temporary log directory: in-process through the command
+// module (fast), plus one real process through the `bukejian` entry point (stdin, exit codes).
+import { describe, expect, it, vi } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { verifyInclusion, verifyConsistency } from '../src/audit/index.js';
+import { hexToBytes } from '../src/utils.js';
+
+import { run as auditRun } from '../src/cli/audit.js';
+
+const cli = path.join(__dirname, '..', 'src', 'cli', 'index.ts');
+function spawnCli(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', cli, 'audit', ...args], { encoding: 'utf8', input });
+  return { code: r.status, out: r.stdout, err: r.stderr, json: () => JSON.parse(r.stdout) };
+}
+async function run(args: string[]) {
+  let out = '';
+  let err = '';
+  const w = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
+  const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (err += a.join(' ') + '\n'));
+  let code: number;
+  try {
+    code = await auditRun(args);
+  } catch (x) {
+    code = (x as { code?: string }).code === 'INVALID_OPTION' ? 2 : 1; // what the bukejian entry point does
+    err += String(x);
+  } finally {
+    w.mockRestore();
+    e.mockRestore();
+  }
+  return { code, out, err, json: () => JSON.parse(out) };
+}
+
+const S = 'p:5e1f0c2a9b7d';
+const lines = [
+  { type: 'consent', id: 'c-1', subject: S, purpose: 'benefits', fields: ['income', 'name'], granted: '2026-01-01T00:00:00.000Z', expires: '2026-07-01T00:00:00.000Z' },
+  { type: 'access', actor: { agency: 'civil-affairs', staff: 's:clerk-17' }, subject: S, purpose: 'benefits', fields: ['income'], basis: { consent: 'c-1' }, time: '2026-02-01T09:30:00.000Z', retention: { rule: 'access-180d', until: '2026-08-01T00:00:00.000Z' } },
+  { type: 'access', actor: { agency: 'tax-bureau', staff: 's:officer-3' }, subject: 'p:other', purpose: 'tax', fields: ['income'], basis: { legal: 'lb-tax' }, time: '2026-02-02T10:00:00.000Z' },
+];
+
+describe('bukejian audit CLI', () => {
+  it('init → append → checkpoint → prove → query → verify → check → prune; tampering makes verify fail', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'bkj-audit-cli-'));
+    const dir = path.join(root, 'log');
+    try {
+      expect((await run(['init', '--dir', dir])).code).toBe(2); // no --origin: usage error
+      const init = await run(['init', '--dir', dir, '--origin', 'civil-affairs.example/audit', '--user-id', 'audit@civil-affairs']);
+      expect(init.code).toBe(0);
+      expect(init.json()).toMatchObject({ origin: 'civil-affairs.example/audit', hash: 'sm3' });
+      expect(statSync(path.join(dir, 'signing-key.pem')).mode & 0o777).toBe(0o600);
+      expect((await run(['init', '--dir', dir, '--origin', 'x'])).code).not.toBe(0); // exists
+
+      // through the real entry point, entries on stdin
+      const app = spawnCli(['append', '--dir', dir, '-'], lines.map((l) => JSON.stringify(l)).join('\n') + '\nnot json\n');
+      expect(app.code).toBe(1); // one bad line reported, the others appended
+      expect(app.json()).toEqual({ appended: 3, rejected: 1, size: 3 });
+      expect(app.err).toMatch(/line 4/);
+
+      const cp = await run(['checkpoint', '--dir', dir]);
+      expect(cp.code).toBe(0);
+      expect(cp.out).toMatch(/^civil-affairs\.example\/audit\n3\n/);
+      writeFileSync(path.join(root, 'note.txt'), cp.out);
+      expect((await run(['verify', '--dir', dir, '--note', path.join(root, 'note.txt')])).json()).toMatchObject({ valid: true, size: 3 });
+      writeFileSync(path.join(root, 'bad-note.txt'), cp.out.replace('\n3\n', '\n4\n'));
+      expect((await run(['verify', '--dir', dir, '--note', path.join(root, 'bad-note.txt')])).code).toBe(1);
+
+      const inc = (await run(['prove', '--dir', dir, '--index', '1'])).json();
+      const cpRoot = (await run(['verify', '--dir', dir, '--note', path.join(root, 'note.txt')])).json().root;
+      expect(verifyInclusion({ index: 1, size: 3, path: inc.path.map(hexToBytes) }, hexToBytes(inc.leafHash), hexToBytes(cpRoot))).toBe(true);
+      const cons = (await run(['prove', '--dir', dir, '--from', '1'])).json();
+      expect(verifyConsistency({ oldSize: 1, newSize: 3, path: cons.path.map(hexToBytes) }, hexToBytes(cons.oldRoot), hexToBytes(cpRoot))).toBe(true);
+
+      const q = await run(['query', '--dir', dir, '--subject', S]);
+      expect(q.json().events.map((e: { index: number }) => e.index)).toEqual([0, 1]);
+      writeFileSync(path.join(root, 'answer.json'), q.out);
+      expect((await run(['verify', '--dir', dir, '--answer', path.join(root, 'answer.json')])).json()).toMatchObject({ ok: true, proven: [0, 1] });
+      writeFileSync(path.join(root, 'edited.json'), q.out.replace('"s:clerk-17"', '"s:clerk-18"'));
+      expect((await run(['verify', '--dir', dir, '--answer', path.join(root, 'edited.json')])).code).toBe(1);
+
+      const allowed = await run(['check', '--dir', dir, '--subject', S, '--purpose', 'benefits', '--fields', 'income,name', '--at', '2026-06-30T23:59:59.999Z']);
+      expect(allowed.code).toBe(0);
+      const expired = await run(['check', '--dir', dir, '--subject', S, '--purpose', 'benefits', '--fields', 'income', '--at', '2026-07-01T00:00:00.000Z']);
+      expect(expired.code).toBe(1);
+      expect(expired.json()).toMatchObject({ allowed: false, reason: 'expired' });
+
+      expect((await run(['prune', '--dir', dir, '--now', '2026-09-01T00:00:00.000Z'])).json()).toMatchObject({ pruned: 1 });
+      expect((await run(['verify', '--dir', dir])).json()).toMatchObject({ ok: true, size: 4 });
+
+      // flip one byte of a stored payload: the full verification fails
+      const pay = path.join(dir, 'payloads.bkj');
+      const b = readFileSync(pay);
+      b[b.length - 10]! ^= 1;
+      writeFileSync(pay, b);
+      const v = await run(['verify', '--dir', dir]);
+      expect(v.code).toBe(1);
+      expect(v.json().ok).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
