@@ -34,7 +34,8 @@ export function defaultWorkers(): number {
 
 declare const __filename: string | undefined;
 
-function workerLocation(): { url: URL; execArgv: string[] } | null {
+/** Where the worker script is: built JS next to the entry, or (running from source) an eval bootstrap that registers tsx. */
+function workerLocation(): { url: URL | string; eval: boolean } | null {
   let here: string | undefined;
   try {
     here = import.meta.url;
@@ -43,10 +44,22 @@ function workerLocation(): { url: URL; execArgv: string[] } | null {
   }
   if (!here && typeof __filename === 'string') here = 'file://' + __filename;
   if (!here) return null;
-  if (/\.ts$/.test(here)) return { url: new URL('./worker.ts', here), execArgv: ['--import', 'tsx'] };
+  if (/\.ts$/.test(here)) {
+    // development/tests only: tsx compiles src/sm2/worker.ts inside the worker
+    const mod = builtin<typeof import('node:module')>('node:module');
+    if (!mod) return null;
+    let api: string;
+    try {
+      api = new URL('file://' + mod.createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+    } catch {
+      return null;
+    }
+    const target = new URL('./worker.ts', here).href;
+    return { url: `import(${JSON.stringify(api)}).then((m) => m.register()).then(() => import(${JSON.stringify(target)}))`, eval: true };
+  }
   const cjs = /\.cjs$/.test(here);
   // built code sits in dist/ (entry or shared chunk); the worker entry is dist/sm2/worker.{js,cjs}
-  return { url: new URL(cjs ? './sm2/worker.cjs' : './sm2/worker.js', here), execArgv: [] };
+  return { url: new URL(cjs ? './sm2/worker.cjs' : './sm2/worker.js', here), eval: false };
 }
 
 interface Slot {
@@ -60,7 +73,7 @@ let nextId = 1;
 function spawn(): Slot {
   const wt = builtin<typeof WT>('node:worker_threads')!;
   const loc = workerLocation()!;
-  const worker = new wt.Worker(loc.url, { execArgv: loc.execArgv });
+  const worker = new wt.Worker(loc.url, { eval: loc.eval });
   const slot: Slot = { worker, pending: new Map() };
   worker.on('message', (msg: { id: number; ok: Uint8Array }) => {
     const p = slot.pending.get(msg.id);

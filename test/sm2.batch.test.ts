@@ -1,0 +1,64 @@
+// verifyBatch: same answers as verify, in input order, in the calling thread and over 1–2
+// worker_threads (from source the workers load src/sm2/worker.ts through tsx), arrays and async
+// iterables, malformed items → false.
+import { afterAll, describe, expect, it } from 'vitest';
+import { sm2 } from '../src/sm2/index.js';
+import { PointCache } from '../src/sm2/cache.js';
+import { sm2Curve } from '../src/sm2/curve.js';
+
+const keys = Array.from({ length: 5 }, () => sm2.keygen());
+const items = Array.from({ length: 120 }, (_, i) => {
+  const k = keys[i % keys.length]!;
+  const message = `record ${i}`;
+  const signature = sm2.sign(message, k.secretKey, { format: i % 3 === 0 ? 'raw' : 'der', userId: i % 2 ? 'agency-7' : undefined });
+  return { signature, message, publicKey: k.publicKey, format: (i % 3 === 0 ? 'raw' : 'der') as 'raw' | 'der', userId: i % 2 ? 'agency-7' : undefined };
+});
+// every 7th item tampered, one with a broken key, one with garbage DER
+const input = items.map((it, i) => (i % 7 === 3 ? { ...it, message: it.message + '!' } : it));
+input[10] = { ...input[10]!, publicKey: new Uint8Array(65).fill(4) };
+input[11] = { ...input[11]!, signature: new Uint8Array([0x30, 0x00]) };
+const expected = input.map((it) => {
+  try {
+    return sm2.verify(it.signature, it.message, it.publicKey, { format: it.format, userId: it.userId });
+  } catch {
+    return false;
+  }
+});
+
+afterAll(() => sm2.verifyBatch.close());
+
+describe('verifyBatch', () => {
+  it('expected answers contain both outcomes', () => {
+    expect(expected.filter(Boolean).length).toBeGreaterThan(80);
+    expect(expected.filter((x) => !x).length).toBeGreaterThan(15);
+  });
+  for (const workers of [0, 1, 2]) {
+    it(`workers: ${workers} matches verify item by item`, async () => {
+      expect(await sm2.verifyBatch(input, { workers, chunkSize: 16 })).toEqual(expected);
+    });
+  }
+  it('accepts an async iterable', async () => {
+    async function* gen() {
+      for (const it of input.slice(0, 30)) yield it;
+    }
+    expect(await sm2.verifyBatch(gen(), { workers: 0 })).toEqual(expected.slice(0, 30));
+  });
+  it('empty input, bad options', async () => {
+    expect(await sm2.verifyBatch([], { workers: 2 })).toEqual([]);
+    await expect(sm2.verifyBatch(input, { workers: -1 })).rejects.toMatchObject({ code: 'INVALID_RANGE' });
+    await expect(sm2.verifyBatch(input, { threads: 2 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(sm2.verifyBatch(42 as never)).rejects.toMatchObject({ code: 'INVALID_TYPE' });
+  });
+});
+
+describe('per-key LRU', () => {
+  it('is bounded, evicts the least recently used key, builds a table on the second use', () => {
+    const cache = new PointCache(sm2Curve, 3);
+    for (const k of keys) cache.get(k.publicKey);
+    expect(cache.size).toBe(3);
+    const e = cache.get(keys[4]!.publicKey);
+    expect(e.table).not.toBeNull();
+    expect(cache.get(keys[0]!.publicKey).table).toBeNull(); // evicted earlier, cold again
+    expect(() => cache.get(new Uint8Array(65))).toThrowError(expect.objectContaining({ code: 'INVALID_POINT' }));
+  });
+});
