@@ -2,6 +2,7 @@
 // the pure-TS backend: a bundler that drops table initialisation (tree-shaking a "pure" IIFE)
 // would pass every src/ test and still ship a broken cipher. Runs after `npm run build`.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -28,5 +29,38 @@ describe('built bukejian/sm4', () => {
   });
   it('CJS require gives the standard answers (js backend)', () => {
     expect(node(body("require('bukejian/sm4')"), 'commonjs')).toBe(want);
+  });
+
+  it('imports no node:* module statically (ESM graph of dist/sm4.js), so it bundles for browsers', () => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const src = readFileSync(path.join(root, 'dist', file), 'utf8');
+      for (const m of src.matchAll(/(?:^|[;\n])\s*(?:import|export)\s[^;]*?from\s*['"]([^'"]+)['"]/g)) {
+        const spec = m[1]!;
+        expect(spec.startsWith('node:') ? spec : 'ok').toBe('ok');
+        if (spec.startsWith('./')) visit(spec.slice(2));
+      }
+    };
+    visit('sm4.js');
+    expect(seen.size).toBeGreaterThan(1);
+  });
+
+  it('works unchanged without node:crypto (no process.getBuiltinModule): auto falls back to pure TS', () => {
+    const code = `
+      const { sm4 } = await import('bukejian/sm4');
+      const key = new Uint8Array(16).fill(7), iv = new Uint8Array(16).fill(9);
+      const d = new Uint8Array(5000).map((_, i) => i * 13);
+      const x = (b) => Buffer.from(b).toString('hex');
+      console.log(x(sm4.cbc(key, iv).encrypt(d)).slice(-64) + ' ' + x(sm4.ctr(key, iv).encrypt(d)).slice(-64));`;
+    const withNative = node(code, 'module');
+    const without = node(`delete process.getBuiltinModule; ${code}`, 'module');
+    const { createCipheriv } = require('node:crypto') as typeof import('node:crypto');
+    const key = Buffer.alloc(16, 7), iv = Buffer.alloc(16, 9);
+    const d = Uint8Array.from({ length: 5000 }, (_, i) => (i * 13) & 255);
+    const run = (name: string) => { const c = createCipheriv(name, key, iv); return Buffer.concat([c.update(d), c.final()]).toString('hex').slice(-64); };
+    expect(without).toBe(`${run('sm4-cbc')} ${run('sm4-ctr')}`);
+    expect(withNative).toBe(without);
   });
 });
