@@ -191,15 +191,30 @@ export class AuditLog {
     anumber(index, 'index', 0, this.size - 1);
     const bytes = await this.store.read(index);
     if (bytes === null) {
-      const t = this.store.tombstones().find((x) => x.indexes.includes(index));
-      if (!t) throw new BukejianError('INTEGRITY', `entry ${index} has no payload and no tombstone`);
-      const note = decodeEntry(t.note) as PruneEntry;
+      const note = this.#tombstoneOf(index);
+      if (!note) throw new BukejianError('INTEGRITY', `entry ${index} has no payload and no tombstone`);
       return { index, deleted: { time: note.time, rule: note.rule } };
     }
     if (!equalBytes(treeHasher(this.hash).leaf(bytes), this.#tree.leafHash(index))) {
       throw new BukejianError('INTEGRITY', `entry ${index} does not match its leaf hash`);
     }
     return { index, entry: decodeEntry(bytes) };
+  }
+
+  // index → its tombstone's prune entry; rebuilt when the number of tombstones changes.
+  #tombs: { n: number; map: Map<number, PruneEntry> } = { n: -1, map: new Map() };
+  #tombstoneOf(index: number): PruneEntry | undefined {
+    const all = this.store.tombstones();
+    if (all.length !== this.#tombs.n) {
+      const map = new Map<number, PruneEntry>();
+      for (const t of all) {
+        const note = decodeEntry(t.note);
+        if (note.type !== 'prune') throw new BukejianError('INTEGRITY', 'a tombstone note is not a prune entry');
+        for (const i of t.indexes) if (!map.has(i)) map.set(i, note);
+      }
+      this.#tombs = { n: all.length, map };
+    }
+    return this.#tombs.map.get(index);
   }
 
   /** The leaf hash of entry `index`. @example log.leafHash(0) */
