@@ -10,11 +10,12 @@ import { BukejianError } from '../errors.js';
 import { equalBytes, zeroize } from '../utils.js';
 import { cryptWords, expandKey, OUT, readWord, view, writeWord } from './cipher.js';
 
-/** Accepted nonce lengths and tag lengths (SP 800-38C A.1). */
+/** Accepted nonce lengths (SP 800-38C A.1). @example CCM_NONCE_LENGTHS.includes(12) // true */
 export const CCM_NONCE_LENGTHS = Object.freeze([7, 8, 9, 10, 11, 12, 13]);
+/** Accepted tag lengths in bytes. @example CCM_TAG_LENGTHS.includes(5) // false */
 export const CCM_TAG_LENGTHS = Object.freeze([4, 6, 8, 10, 12, 14, 16]);
 
-/** Largest message for a nonce of `n` bytes: the length must fit in q = 15 − n bytes. */
+/** Largest message for a nonce of `n` bytes: the length must fit in q = 15 − n bytes. @example ccmMaxBytes(13) // 65535 */
 export function ccmMaxBytes(nonceLength: number): number {
   const q = 15 - nonceLength;
   return q >= 7 ? Number.MAX_SAFE_INTEGER : 2 ** (8 * q) - 1;
@@ -108,7 +109,7 @@ function tagBytes(m: CbcMac, s0: Int32Array, tagLen: number): Uint8Array {
   return t.subarray(0, tagLen);
 }
 
-/** CCM encryption: ciphertext ‖ tag (`tagLen` bytes). Inputs are already validated. */
+/** CCM encryption: ciphertext ‖ tag (`tagLen` bytes). Inputs are already validated. @example ccmEncrypt(key, nonce12, aad, pt, 16) */
 export function ccmEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, pt: Uint8Array, tagLen: number): Uint8Array {
   if (pt.length > ccmMaxBytes(nonce.length)) {
     throw new BukejianError('DATA_LENGTH', `"plaintext" expected at most ${ccmMaxBytes(nonce.length)} bytes for this nonce length, got length=${pt.length}`);
@@ -122,7 +123,7 @@ export function ccmEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, 
   return out;
 }
 
-/** CCM decryption of ciphertext ‖ tag: AUTH_FAILED (decrypted bytes wiped, nothing returned) on mismatch. */
+/** CCM decryption of ciphertext ‖ tag: AUTH_FAILED (decrypted bytes wiped, nothing returned) on mismatch. @example ccmDecrypt(key, nonce12, aad, sealed, 16) */
 export function ccmDecrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array, tagLen: number): Uint8Array {
   if (data.length < tagLen) throw new BukejianError('DATA_LENGTH', `"ciphertext" expected at least ${tagLen} bytes (the tag), got length=${data.length}`);
   const ct = data.subarray(0, data.length - tagLen);

@@ -10,7 +10,7 @@
  * @module
  */
 
-/** The S-box of GB/T 32907-2016 §6.2 (re-derived algebraically in the tests). */
+/** The S-box of GB/T 32907-2016 §6.2 (re-derived algebraically in the tests). @example SBOX[0x00] // 0xd6 */
 export const SBOX = /* @__PURE__ */ Uint8Array.from([
   0xd6, 0x90, 0xe9, 0xfe, 0xcc, 0xe1, 0x3d, 0xb7, 0x16, 0xb6, 0x14, 0xc2, 0x28, 0xfb, 0x2c, 0x05,
   0x2b, 0x67, 0x9a, 0x76, 0x2a, 0xbe, 0x04, 0xc3, 0xaa, 0x44, 0x13, 0x26, 0x49, 0x86, 0x06, 0x99,
@@ -30,10 +30,10 @@ export const SBOX = /* @__PURE__ */ Uint8Array.from([
   0x18, 0xf0, 0x7d, 0xec, 0x3a, 0xdc, 0x4d, 0x20, 0x79, 0xee, 0x5f, 0x3e, 0xd7, 0xcb, 0x39, 0x48,
 ]);
 
-/** System parameter FK of the key schedule (GB/T 32907-2016 §7.3.1; re-derived in the tests). */
+/** System parameter FK of the key schedule (GB/T 32907-2016 §7.3.1; re-derived in the tests). @example FK[0] >>> 0 // 0xa3b1bac6 */
 export const FK = /* @__PURE__ */ Int32Array.from([0xa3b1bac6, 0x56aa3350, 0x677d9197, 0xb27022dc]);
 
-/** Fixed parameters CK_0..CK_31 (GB/T 32907-2016 §7.3.2: byte j of CK_i is (4i + j)·7 mod 256). */
+/** Fixed parameters CK_0..CK_31 (GB/T 32907-2016 §7.3.2: byte j of CK_i is (4i + j)·7 mod 256). @example CK[1] // 0x1c232a31 */
 export const CK = /* @__PURE__ */ Int32Array.from([
   0x00070e15, 0x1c232a31, 0x383f464d, 0x545b6269, 0x70777e85, 0x8c939aa1, 0xa8afb6bd, 0xc4cbd2d9,
   0xe0e7eef5, 0xfc030a11, 0x181f262d, 0x343b4249, 0x50575e65, 0x6c737a81, 0x888f969d, 0xa4abb2b9,
@@ -100,6 +100,7 @@ export function reverseRoundKeys(rk: Int32Array): Int32Array {
 /**
  * Output of {@link cryptWords}: the four big-endian words of the last block processed.
  * Module-level scratch (JS is single-threaded per realm); callers copy it out at once.
+ * @example cryptWords(rk, 0, 0, 0, 0); const h0 = OUT[0]
  */
 export const OUT = /* @__PURE__ */ new Int32Array(4);
 
@@ -124,14 +125,14 @@ export function cryptWords(rk: Int32Array, x0: number, x1: number, x2: number, x
   o[0] = x3; o[1] = x2; o[2] = x1; o[3] = x0;
 }
 
-/** A DataView over exactly the bytes of `b` (V8 compiles getInt32/setInt32 to single loads). */
+/** A DataView over exactly the bytes of `b` (V8 compiles getInt32/setInt32 to single loads). @example view(buf).getInt32(16) */
 export const view = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
-/** Reads the big-endian word at `b[i..i+4)`. */
+/** Reads the big-endian word at `b[i..i+4)`. @example readWord(Uint8Array.of(0, 0, 1, 0), 0) // 256 */
 export const readWord = (b: Uint8Array, i: number): number =>
   (b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!;
 
-/** Writes `x` big-endian at `b[i..i+4)`. */
+/** Writes `x` big-endian at `b[i..i+4)`. @example writeWord(out, 12, counter) */
 export function writeWord(b: Uint8Array, i: number, x: number): void {
   b[i] = x >>> 24; b[i + 1] = x >>> 16; b[i + 2] = x >>> 8; b[i + 3] = x;
 }

@@ -20,6 +20,7 @@ import { pad, unpadLength } from './padding.js';
  * One-shot calls on at least this many bytes use node:crypto under `backend: 'auto'`. Below it
  * the cost of creating an OpenSSL cipher context exceeds the pure-TS work (measured on Node 20,
  * x64: the two break even between 512 and 1024 bytes for CBC and CTR).
+ * @example sm4.ctr(key, iv).encrypt(new Uint8Array(NATIVE_THRESHOLD)) // goes to OpenSSL under Node
  */
 export const NATIVE_THRESHOLD = 1024;
 
@@ -44,7 +45,7 @@ export interface StreamModeOptions {
   backend?: Backend;
 }
 
-/** Validates a key (16 bytes → KEY_LENGTH) and returns it. */
+/** Validates a key (16 bytes → KEY_LENGTH) and returns it. @example const k = akey(key) */
 export function akey(key: unknown): Uint8Array {
   return abytes(key, 'key', 16, 'KEY_LENGTH');
 }

@@ -11,7 +11,7 @@ import { equalBytes, zeroize } from '../utils.js';
 import { cryptWords, expandKey, OUT, readWord, view, writeWord } from './cipher.js';
 import { Ghash } from './ghash.js';
 
-/** Largest plaintext GCM allows: 2^32 − 2 blocks (SP 800-38D §5.2.1.1). */
+/** Largest plaintext GCM allows: 2^32 − 2 blocks (SP 800-38D §5.2.1.1). @example pt.length <= GCM_MAX_BYTES */
 export const GCM_MAX_BYTES = (2 ** 32 - 2) * 16;
 
 interface GcmKeyState {
@@ -79,7 +79,7 @@ function wipe(st: GcmKeyState): void {
   st.gh.destroy();
 }
 
-/** GCM encryption: ciphertext ‖ 16-byte tag. Inputs are already validated. */
+/** GCM encryption: ciphertext ‖ 16-byte tag. Inputs are already validated. @example gcmEncrypt(key, nonce12, aad, pt) */
 export function gcmEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, pt: Uint8Array): Uint8Array {
   if (pt.length > GCM_MAX_BYTES) throw new BukejianError('DATA_LENGTH', `"plaintext" expected at most ${GCM_MAX_BYTES} bytes, got length=${pt.length}`);
   const st = setup(key, nonce, aad.length + pt.length);
@@ -91,7 +91,7 @@ export function gcmEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, 
   return out;
 }
 
-/** GCM decryption of ciphertext ‖ tag: AUTH_FAILED (and nothing decrypted) unless the tag matches. */
+/** GCM decryption of ciphertext ‖ tag: AUTH_FAILED (and nothing decrypted) unless the tag matches. @example gcmDecrypt(key, nonce12, aad, sealed) */
 export function gcmDecrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): Uint8Array {
   if (data.length < 16) throw new BukejianError('DATA_LENGTH', `"ciphertext" expected at least 16 bytes (the tag), got length=${data.length}`);
   const ct = data.subarray(0, data.length - 16);

@@ -17,9 +17,9 @@
  */
 import { readWord, view } from './cipher.js';
 
-/** Inputs of at least this many bytes (AAD + ciphertext) use the 8-bit window. */
+/** Inputs of at least this many bytes (AAD + ciphertext) use the 8-bit window. @example new Ghash(h, GHASH_BIG_TABLE_BYTES) // 64 KiB table */
 export const GHASH_BIG_TABLE_BYTES = 4096;
-/** Inputs below this many bytes use Shoup's single 16-entry table. */
+/** Inputs below this many bytes use Shoup's single 16-entry table. @example new Ghash(h, 64) // Shoup */
 export const GHASH_SHOUP_BYTES = 256;
 
 // x^128+k reductions for the 4 bits shifted out by z·x^4 (mbedTLS `last4`), for the top 16 bits.
@@ -46,7 +46,12 @@ function shoupTable(h: Int32Array): Int32Array {
   return t;
 }
 
-/** A running GHASH state for one key H. */
+/**
+ * A running GHASH state for one key H.
+ * @example
+ * const s = new Ghash(hWords, aad.length + ct.length).updatePadded(aad).updatePadded(ct)
+ *   .updateLengths(aad.length, ct.length).digestInto(new Uint8Array(16))
+ */
 export class Ghash {
   private readonly t: Int32Array;
   private readonly w: 0 | 4 | 8; // 0 = Shoup

@@ -9,7 +9,7 @@
  */
 import { cryptWords, OUT, readWord, view, writeWord } from './cipher.js';
 
-/** ECB on `len` bytes (a multiple of 16) from `src` to `dst` (may be the same array). */
+/** ECB on `len` bytes (a multiple of 16) from `src` to `dst` (may be the same array). @example ecbBlocks(rk, pt, ct, pt.length) */
 export function ecbBlocks(rk: Int32Array, src: Uint8Array, dst: Uint8Array, len: number): void {
   const o = OUT, s = view(src), d = view(dst);
   for (let i = 0; i < len; i += 16) {
@@ -18,7 +18,7 @@ export function ecbBlocks(rk: Int32Array, src: Uint8Array, dst: Uint8Array, len:
   }
 }
 
-/** CBC encryption of `len` bytes (multiple of 16); `iv` (4 words) is updated to the last block. */
+/** CBC encryption of `len` bytes (multiple of 16); `iv` (4 words) is updated to the last block. @example cbcEncryptBlocks(rk, ivWords, pt, ct, pt.length) */
 export function cbcEncryptBlocks(rk: Int32Array, iv: Int32Array, src: Uint8Array, dst: Uint8Array, len: number): void {
   const o = OUT, s = view(src), d = view(dst);
   let c0 = iv[0]!, c1 = iv[1]!, c2 = iv[2]!, c3 = iv[3]!;
@@ -30,7 +30,7 @@ export function cbcEncryptBlocks(rk: Int32Array, iv: Int32Array, src: Uint8Array
   iv[0] = c0; iv[1] = c1; iv[2] = c2; iv[3] = c3;
 }
 
-/** CBC decryption (reversed round keys `drk`); `iv` is updated to the last ciphertext block. In place is fine. */
+/** CBC decryption (reversed round keys `drk`); `iv` is updated to the last ciphertext block. In place is fine. @example cbcDecryptBlocks(reverseRoundKeys(rk), ivWords, ct, pt, ct.length) */
 export function cbcDecryptBlocks(drk: Int32Array, iv: Int32Array, src: Uint8Array, dst: Uint8Array, len: number): void {
   const o = OUT, s = view(src), d = view(dst);
   let p0 = iv[0]!, p1 = iv[1]!, p2 = iv[2]!, p3 = iv[3]!;
@@ -43,13 +43,14 @@ export function cbcDecryptBlocks(drk: Int32Array, iv: Int32Array, src: Uint8Arra
   iv[0] = p0; iv[1] = p1; iv[2] = p2; iv[3] = p3;
 }
 
-/** Which keystream construction a {@link Keystream} runs. */
+/** Which keystream construction a {@link Keystream} runs. @example const k: KeystreamKind = 'cfb-dec' */
 export type KeystreamKind = 'ctr' | 'ofb' | 'cfb-enc' | 'cfb-dec';
 
 /**
  * CTR / OFB / CFB-128 state: the register (counter, output feedback or ciphertext feedback),
  * the current keystream block and how much of it is used. `process` may be called repeatedly
  * with pieces of any length; the result equals one call on the concatenation.
+ * @example const ks = new Keystream(expandKey(key), iv, 'ctr'); ks.process(chunk, out)
  */
 export class Keystream {
   private r = new Int32Array(4); // register: counter / feedback
