@@ -37,7 +37,10 @@ export interface MaskOptions {
 
 const KEYS = ['keepStart', 'keepEnd', 'char', 'onInvalid'] as const;
 
+const DEFAULTS = Object.freeze({ o: Object.freeze({}) as Partial<MaskOptions>, char: '*', onInvalid: 'throw' as const });
+
 function common(opts: MaskOptions | undefined, extra: readonly string[] = []) {
+  if (opts === undefined) return DEFAULTS;
   const o = aoptions(opts, 'opts', [...KEYS, ...extra]);
   const char = o.char === undefined ? '*' : astring(o.char, 'char');
   if (char.length !== 1) throw new BukejianError('INVALID_OPTION', `"char" expected one character, got length=${char.length}`);

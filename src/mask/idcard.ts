@@ -62,9 +62,26 @@ const PERMITS: Record<string, IdCardKind> = { '810000': 'permit-hk', '820000': '
 export function idCardCheckChar(body17: string): string {
   astring(body17, 'body17');
   if (!/^\d{17}$/.test(body17)) throw new BukejianError('INVALID_DATA', '"body17" expected 17 digits, got other');
+  return check17(body17);
+}
+
+/** Check character of the first 17 characters of `s` (known to be digits). */
+function check17(s: string): string {
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += (body17.charCodeAt(i) - 48) * WEIGHTS[i]!;
+  for (let i = 0; i < 17; i++) sum += (s.charCodeAt(i) - 48) * WEIGHTS[i]!;
   return CHECK[sum % 11]!;
+}
+
+// Today as YYYYMMDD, recomputed at most once a minute (validation runs in hot loops).
+let today = 0, todayAt = -Infinity;
+function todayNumber(): number {
+  const t = Date.now();
+  if (t - todayAt > 60_000) {
+    const n = new Date(t);
+    today = n.getFullYear() * 10000 + (n.getMonth() + 1) * 100 + n.getDate();
+    todayAt = t;
+  }
+  return today;
 }
 
 /** Days in month `m` (1–12) of year `y` (Gregorian). */
@@ -72,10 +89,10 @@ export function daysInMonth(y: number, m: number): number {
   return m === 2 ? ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
 }
 
-function dateOk(y: number, m: number, d: number, now: Date | null): boolean {
+function dateOk(y: number, m: number, d: number, now: Date | null | undefined): boolean {
   if (y < 1800 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return false;
   if (now === null) return true;
-  const n = now.getFullYear() * 10000 + (now.getMonth() + 1) * 100 + now.getDate();
+  const n = now === undefined ? todayNumber() : now.getFullYear() * 10000 + (now.getMonth() + 1) * 100 + now.getDate();
   return y * 10000 + m * 100 + d <= n;
 }
 
@@ -88,15 +105,15 @@ function dateOk(y: number, m: number, d: number, now: Date | null): boolean {
  */
 export function validateIdCard(input: string, opts?: IdCardValidateOptions): IdCardResult {
   astring(input, 'input');
-  const o = aoptions(opts, 'opts', ['now', 'legacy']);
-  const now = o.now === undefined ? new Date() : o.now;
+  const o = opts === undefined ? {} : aoptions(opts, 'opts', ['now', 'legacy']);
+  const now = o.now;
   const s = normalizeId(input);
   let id: string;
   let legacy = false;
   if (s.length === 15 && o.legacy !== false && /^\d{15}$/.test(s)) {
     legacy = true;
     id = s.slice(0, 6) + '19' + s.slice(6);
-    id += idCardCheckChar(id);
+    id += check17(id);
   } else if (s.length === 18 && /^\d{17}[\dX]$/.test(s)) id = s;
   else return { valid: false, reason: 'format' };
   const areaCode = id.slice(0, 6);
@@ -107,7 +124,7 @@ export function validateIdCard(input: string, opts?: IdCardValidateOptions): IdC
   if (kind === 'resident' && (!region || (!region.district && areaCode.endsWith('00')))) return { valid: false, reason: 'area' };
   const y = +id.slice(6, 10), m = +id.slice(10, 12), d = +id.slice(12, 14);
   if (!dateOk(y, m, d, now)) return { valid: false, reason: 'birthDate' };
-  if (!legacy && idCardCheckChar(id.slice(0, 17)) !== id[17]) return { valid: false, reason: 'checksum' };
+  if (!legacy && check17(id) !== id[17]) return { valid: false, reason: 'checksum' };
   return {
     valid: true,
     id,

@@ -284,8 +284,9 @@ function compileField(name: string, f: FieldPolicy, t: NormTreatment, policy: Po
       if (t.keepStart !== undefined) o.keepStart = t.keepStart as number;
       if (t.keepEnd !== undefined) o.keepEnd = t.keepEnd as number;
       if (f.type === 'text') return wrap(name, (s) => mask.middle(s, o.keepStart ?? 0, o.keepEnd ?? 0));
-      const m = mask[f.type as Exclude<FieldType, 'date' | 'number' | 'text'>] as (s: string, o: object) => string;
-      return wrap(name, (s) => m(s, o));
+      const m = mask[f.type as Exclude<FieldType, 'date' | 'number' | 'text'>] as (s: string, o?: object) => string;
+      const mo = Object.keys(o).length ? o : undefined;
+      return wrap(name, (s) => m(s, mo));
     }
     case 'pseudonymize': {
       const key = keys?.pseudonym;

@@ -64,7 +64,12 @@ export function regionName(code: string): string | null {
  */
 export function lookupRegion(code: string): Region | null {
   const t = load();
-  if (!/^(\d{2}|\d{4}|\d{6})$/.test(code)) return null;
+  const n = code.length;
+  if (n !== 2 && n !== 4 && n !== 6) return null;
+  for (let i = 0; i < n; i++) {
+    const c = code.charCodeAt(i);
+    if (c < 48 || c > 57) return null;
+  }
   const province = t.names.get(code.slice(0, 2));
   if (!province) return null;
   let city: string | null = null;
