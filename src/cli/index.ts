@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<Command>> = {
   mask: () => import('./mask.js'),
   anonymize: () => import('./anonymize.js'),
   audit: () => import('./audit.js'),
+  psi: () => import('./psi.js'),
   bench: () => import('./bench.js'),
 };
 
