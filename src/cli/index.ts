@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<Command>> = {
   audit: () => import('./audit.js'),
   psi: () => import('./psi.js'),
   bench: () => import('./bench.js'),
+  sm2: () => import('./sm2.js'),
 };
 
 function usage(): string {

@@ -1,0 +1,124 @@
+/**
+ * `bukejian sm2 <keygen|sign|verify|encrypt|decrypt>`: SM2 (GB/T 32918) from the command line,
+ * over files or stdin, with keys as PEM files (PKCS#8 / SPKI, OpenSSL-compatible) or hex.
+ * Node-only by nature (reads files). Exit codes: 0 ok, 1 verification/decryption failed, 2 usage.
+ * @module
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { BukejianError } from '../errors.js';
+import { sm2 } from '../sm2/index.js';
+import { bytesToHex, hexToBytes } from '../utils.js';
+import { parseArgs } from './args.js';
+import { openInput } from './io.js';
+
+export const usage = `usage: bukejian sm2 <command> [options] [FILE]   (FILE or - = stdin)
+
+  keygen  [--pem] [--out FILE]         new key pair: JSON hex, or PEM (private then public);
+                                       --out writes the private key to FILE (mode 600), public to stdout
+  sign    --key SK [FILE]              signature of FILE (DER by default) to stdout / --out
+  verify  --key PK (--sig FILE | --sig-hex HEX) [FILE]   prints OK or FAIL (exit 1)
+  encrypt --key PK [FILE]              ciphertext (GM/T 0009 DER by default) to stdout / --out
+  decrypt --key SK [FILE]              plaintext to stdout / --out (exit 1 if it does not decrypt)
+
+options:
+  --key K          PEM file (PRIVATE KEY / EC PRIVATE KEY / PUBLIC KEY), file with hex, or hex itself
+  --user-id ID     signer ID for Z_A (default 1234567812345678; OpenSSL without distid uses "")
+  --format F       der (default) | raw  (raw signature r‖s; raw ciphertext 04‖C1…)
+  --mode M         c1c3c2 (default) | c1c2c3  (raw ciphertext order)
+  --hex            sign/encrypt: print hex; decrypt: input is hex text
+  --out FILE       write the result to FILE instead of stdout`;
+
+async function readAll(file: string | undefined): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const c of openInput(file)) chunks.push(c as Uint8Array);
+  const b = Buffer.concat(chunks);
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
+}
+
+function loadKey(spec: string | true | undefined, want: 'private' | 'public'): Uint8Array {
+  if (typeof spec !== 'string') throw new BukejianError('INVALID_OPTION', '"--key" expected a key file or hex, got none');
+  let text = spec;
+  if (!/^[0-9a-fA-F]+$/.test(spec) || ![64, 66, 130].includes(spec.length)) {
+    if (!existsSync(spec)) throw new BukejianError('NOT_FOUND', `"--key" expected an existing file or hex key, got neither`);
+    text = readFileSync(spec, 'utf8');
+  }
+  if (text.includes('-----BEGIN')) {
+    const k = sm2.keys.fromPem(text);
+    if (want === 'private') {
+      if (k.type !== 'private') throw new BukejianError('INVALID_KEY', '"--key" expected a private key, got a public key');
+      return k.secretKey;
+    }
+    return k.publicKey;
+  }
+  const b = sm2.keys.fromHex(text.trim());
+  if (want === 'private' && b.length !== 32) throw new BukejianError('INVALID_KEY', '"--key" expected a 32-byte private key, got a public key');
+  return want === 'public' && b.length === 32 ? sm2.getPublicKey(b) : b;
+}
+
+function output(flags: Record<string, string | true>, data: Uint8Array, hex: boolean): void {
+  const bytes = hex ? new TextEncoder().encode(bytesToHex(data) + '\n') : data;
+  if (typeof flags.out === 'string') writeFileSync(flags.out, bytes);
+  else process.stdout.write(bytes);
+}
+
+export async function run(args: string[]): Promise<number> {
+  const [cmd, ...rest] = args;
+  const { flags, positionals } = parseArgs(rest, ['key', 'user-id', 'format', 'mode', 'out', 'sig', 'sig-hex'], ['pem', 'hex']);
+  if (positionals.length > 1) throw new BukejianError('INVALID_OPTION', `"FILE" expected at most one input, got ${positionals.length}`);
+  const file = positionals[0];
+  const userId = typeof flags['user-id'] === 'string' ? flags['user-id'] : undefined;
+  const format = (flags.format ?? 'der') as 'der' | 'raw';
+  const mode = (flags.mode ?? 'c1c3c2') as 'c1c3c2' | 'c1c2c3';
+  switch (cmd) {
+    case 'keygen': {
+      const { secretKey, publicKey } = sm2.keygen();
+      const priv = flags.pem ? sm2.keys.toPem(secretKey) : bytesToHex(secretKey) + '\n';
+      const pub = flags.pem ? sm2.keys.toPem(publicKey) : bytesToHex(publicKey) + '\n';
+      if (typeof flags.out === 'string') {
+        writeFileSync(flags.out, priv, { mode: 0o600 });
+        process.stdout.write(pub);
+      } else if (flags.pem) process.stdout.write(priv + pub);
+      else process.stdout.write(JSON.stringify({ secretKey: priv.trim(), publicKey: pub.trim() }) + '\n');
+      secretKey.fill(0);
+      return 0;
+    }
+    case 'sign': {
+      const sk = loadKey(flags.key, 'private');
+      output(flags, sm2.sign(await readAll(file), sk, { userId, format }), flags.hex === true);
+      return 0;
+    }
+    case 'verify': {
+      const pk = loadKey(flags.key, 'public');
+      let sig: Uint8Array;
+      if (typeof flags['sig-hex'] === 'string') sig = hexToBytes(flags['sig-hex'].trim());
+      else if (typeof flags.sig === 'string') sig = new Uint8Array(readFileSync(flags.sig));
+      else throw new BukejianError('INVALID_OPTION', '"--sig" expected a signature file (or --sig-hex), got none');
+      const ok = sm2.verify(sig, await readAll(file), pk, { userId, format });
+      console.log(ok ? 'OK' : 'FAIL');
+      return ok ? 0 : 1;
+    }
+    case 'encrypt': {
+      const pk = loadKey(flags.key, 'public');
+      output(flags, sm2.encrypt(pk, await readAll(file), { mode, format }), flags.hex === true);
+      return 0;
+    }
+    case 'decrypt': {
+      const sk = loadKey(flags.key, 'private');
+      let ct = await readAll(file);
+      if (flags.hex) ct = hexToBytes(new TextDecoder().decode(ct).trim());
+      try {
+        output(flags, sm2.decrypt(sk, ct, { mode, format }), false);
+      } catch (e) {
+        if (e instanceof BukejianError && e.code === 'DECRYPT_FAILED') {
+          console.error('bukejian sm2: DECRYPT_FAILED: the ciphertext does not decrypt with this key');
+          return 1;
+        }
+        throw e;
+      }
+      return 0;
+    }
+    default:
+      console.error(usage);
+      return 2;
+  }
+}
