@@ -5,8 +5,9 @@
  * - `'text'` (default): Unicode NFC (UAX #15), full-width ASCII forms U+FF01–U+FF5E folded to
  *   ASCII and U+3000 (ideographic space) to a space, leading/trailing white space removed, inner
  *   runs of white space collapsed to one U+0020. Letter case is kept.
- * - `'id'`: identifiers (居民身份证号 GB 11643, phone and account numbers, USCC): NFKC, every
- *   white space, `-` and `_` removed, ASCII letters upper-cased — so `'11010119900307123x'`,
+ * - `'id'`: identifiers (居民身份证号 GB 11643, phone and account numbers, USCC): NFKC, then
+ *   `bukejian/mask`'s `normalizeId` (half-width, trimmed, upper-cased), then every white space,
+ *   `-` and `_` removed — so `'11010119900307123x'`,
  *   `'11010119900307123X'` and `'１１０１０１ 19900307123Ｘ'` are one item. No checksum is
  *   verified here (that is `bukejian/mask`'s job); a wrong number stays a (different) item.
  * - `'none'`: the UTF-8 bytes of the string exactly.
@@ -14,6 +15,7 @@
  */
 import { BukejianError } from '../errors.js';
 import { aoneOf, isBytes, utf8ToBytes } from '../utils.js';
+import { normalizeId } from '../mask/normalize.js';
 
 /** Canonicalization presets (see the module comment). */
 export type Canonical = 'text' | 'id' | 'none';
@@ -35,7 +37,7 @@ export function canonicalString(item: string, form: Canonical = 'text'): string 
     case 'none':
       return item;
     case 'id':
-      return item.normalize('NFKC').replace(/[\s\-_]+/gu, '').replace(/[a-z]/g, (c) => c.toUpperCase());
+      return normalizeId(item.normalize('NFKC')).replace(/[\s\-_]+/gu, '');
     default:
       return item.normalize('NFC').replace(FULLWIDTH, fold).trim().replace(/\s+/gu, ' ');
   }
