@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, renameSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -29,7 +29,9 @@ function* items(step) {
 }
 
 async function party() {
-  const { psi } = await import('bukejian/psi');
+  // PSI_MODULE: a snapshot of dist/psi.js (another build replacing dist/ mid-run breaks the
+  // worker chunks); default the package itself.
+  const { psi } = await import(process.env.PSI_MODULE ? pathToFileURL(process.env.PSI_MODULE).href : 'bukejian/psi');
   const t0 = performance.now();
   let last = 0;
   const onProgress = (d, t) => {
