@@ -18,11 +18,18 @@ export interface Classes {
   readonly first: Int32Array;
 }
 
-/** Groups the base tuples by their generalization at `levels`. @example partition(table, [1, 0, 2]).count */
-export function partition(table: EncodedTable, levels: readonly number[]): Classes {
+/**
+ * Groups the base tuples by their generalization at `levels` (`null` when there would be more than
+ * `maxClasses` classes). @example partition(table, [1, 0, 2]).count
+ */
+export function partition(table: EncodedTable, levels: readonly number[]): Classes;
+export function partition(table: EncodedTable, levels: readonly number[], maxClasses: number): Classes | null;
+export function partition(table: EncodedTable, levels: readonly number[], maxClasses = Infinity): Classes | null {
   const cols = table.qis.map((q, j) => q.tupleCodes[levels[j]!]!);
   const radix = table.qis.map((q, j) => q.sizes[levels[j]!]!);
-  const { groupOf, groups, first } = groupTuples(cols, radix, table.tuples);
+  const g = groupTuples(cols, radix, table.tuples, maxClasses);
+  if (!g) return null;
+  const { groupOf, groups, first } = g;
   const size = new Float64Array(groups);
   const cnt = table.tupleCount;
   for (let t = 0; t < table.tuples; t++) size[groupOf[t]!]! += cnt[t]!;
@@ -35,14 +42,18 @@ export function partition(table: EncodedTable, levels: readonly number[]): Class
  * cost is one hash operation per class instead of one per base tuple.
  * @example coarsen(table, partition(table, [0, 1]), [1, 1])
  */
-export function coarsen(table: EncodedTable, from: Classes, levels: readonly number[]): Classes {
+export function coarsen(table: EncodedTable, from: Classes, levels: readonly number[]): Classes;
+export function coarsen(table: EncodedTable, from: Classes, levels: readonly number[], maxClasses: number): Classes | null;
+export function coarsen(table: EncodedTable, from: Classes, levels: readonly number[], maxClasses = Infinity): Classes | null {
   const rep = from.first;
   const cols = table.qis.map((q, j) => {
     const codes = q.tupleCodes[levels[j]!]!;
     return Int32Array.from(rep, (t) => codes[t]!);
   });
   const radix = table.qis.map((q, j) => q.sizes[levels[j]!]!);
-  const { groupOf, groups, first } = groupTuples(cols, radix, from.count);
+  const g = groupTuples(cols, radix, from.count, maxClasses);
+  if (!g) return null;
+  const { groupOf, groups, first } = g;
   const size = new Float64Array(groups);
   for (let c = 0; c < from.count; c++) size[groupOf[c]!]! += from.size[c]!;
   const classOf = new Int32Array(table.tuples);

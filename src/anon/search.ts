@@ -81,21 +81,28 @@ export function optimalSearch(table: EncodedTable, models: readonly CompiledMode
   let checked = 0;
   // a few recent partitions, to roll classes up from the closest more specific one
   const cache: { levels: number[]; classes: Classes }[] = [];
-  const classesOf = (levels: number[]): Classes => {
+  // Every released class has at least kMin records (k-anonymity's k, distinct l-diversity's l), so
+  // with S ≤ maxSuppressed records suppressed there are at most (n − S)/kMin + S classes: a node with
+  // more classes is not acceptable, and its grouping can stop there.
+  const kMin = Math.max(1, ...models.map((md) => (md.spec.type === 'k-anonymity' ? md.spec.k : md.spec.type === 'l-diversity' && (md.spec.variant ?? 'distinct') === 'distinct' ? md.spec.l : 1)));
+  const maxClasses = kMin > 1 ? Math.floor(table.n / kMin + opts.maxSuppressed) : Infinity;
+  const classesOf = (levels: number[]): Classes | null => {
     let from: Classes | null = null;
     for (const c of cache) {
       if (c.levels.every((l, j) => l <= levels[j]!) && (!from || c.classes.count < from.count)) from = c.classes;
     }
-    const classes = from ? coarsen(table, from, levels) : partition(table, levels);
+    const classes = from ? coarsen(table, from, levels, maxClasses) : partition(table, levels, maxClasses);
+    if (!classes) return null;
     if (cache.length >= 12) cache.shift();
     cache.push({ levels, classes });
     return classes;
   };
   const check = (idx: number): boolean => {
     checked++;
-    const ev = evaluate(table, classesOf(lat.levels(idx)), models, opts.maxSuppressed, true);
+    const classes = classesOf(lat.levels(idx));
+    const ok = classes !== null && evaluate(table, classes, models, opts.maxSuppressed, true).acceptable;
     opts.onProgress?.(checked, size);
-    return ev.acceptable;
+    return ok;
   };
   const stack: number[] = [];
   const mark = (idx: number, value: number) => {

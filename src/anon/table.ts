@@ -72,70 +72,89 @@ export function encodeColumn(rows: readonly Row[], name: string): { values: stri
   return { values, codes };
 }
 
+let scratch = new Int32Array(1 << 16);
+let scratchKeys = new Float64Array(1 << 16);
+
 /**
  * Groups `len` items by the tuple of `columns[j][i]` (each in `[0, radix[j])`). Returns each item's
- * group (dense, first-seen order), the number of groups and the first item of each group.
+ * group (dense), the number of groups and the first item of each group; `null` as soon as there
+ * would be more than `maxGroups` groups.
+ *
+ * Refinement one column at a time (smallest radix first): the key of an item is
+ * (group so far) · radix + code, looked up in a direct-address table while that is small (cache
+ * friendly) and in an open-addressing hash table otherwise. Every pass is a sequential scan.
  */
 export function groupTuples(
   columns: readonly Int32Array[],
   radix: readonly number[],
   len: number,
-): { groupOf: Int32Array; groups: number; first: Int32Array } {
-  const groupOf = new Int32Array(len);
-  const firstList: number[] = [];
-  let product = 1;
-  for (const r of radix) product *= Math.max(1, r);
-  if (product <= Number.MAX_SAFE_INTEGER) {
-    const mult: number[] = [];
-    let m = 1;
-    for (const r of radix) {
-      mult.push(m);
-      m *= Math.max(1, r);
-    }
-    // open addressing on the mixed-radix key (faster than a Map for millions of lookups)
-    let cap = 16;
-    while (cap < len * 2) cap *= 2;
-    const mask = cap - 1;
-    const keys = new Float64Array(cap);
-    const slot = new Int32Array(cap).fill(-1);
-    const k = columns.length;
-    for (let i = 0; i < len; i++) {
-      let key = 0;
-      for (let j = 0; j < k; j++) key += columns[j]![i]! * mult[j]!;
-      const hi = Math.floor(key / 4294967296);
-      let h = (Math.imul(key >>> 0, 0x9e3779b1) ^ Math.imul(hi + 0x7f4a7c15, 0x85ebca6b)) & mask;
-      h = (h ^ (h >>> 15)) & mask;
-      for (;;) {
-        const g = slot[h]!;
-        if (g < 0) {
-          slot[h] = firstList.length;
-          keys[h] = key;
-          groupOf[i] = firstList.length;
+  maxGroups = Infinity,
+): { groupOf: Int32Array; groups: number; first: Int32Array } | null {
+  const g = new Int32Array(len);
+  let groups = len > 0 ? 1 : 0;
+  const order = radix.map((_, j) => j).sort((a, b) => radix[a]! - radix[b]! || a - b);
+  let first: Int32Array = new Int32Array(groups);
+  for (const j of order) {
+    const S = radix[j]!;
+    if (S <= 1) continue;
+    const col = columns[j]!;
+    const span = groups * S;
+    const firstList: number[] = [];
+    if (span <= 1 << 22) {
+      if (scratch.length < span) scratch = new Int32Array(Math.max(span, scratch.length * 2));
+      scratch.fill(-1, 0, span);
+      const table = scratch;
+      for (let i = 0; i < len; i++) {
+        const k = g[i]! * S + col[i]!;
+        let v = table[k]!;
+        if (v < 0) {
+          v = table[k] = firstList.length;
           firstList.push(i);
-          break;
         }
-        if (keys[h] === key) {
-          groupOf[i] = g;
-          break;
+        g[i] = v;
+      }
+    } else {
+      let cap = 16;
+      while (cap < Math.min(span, len) * 2) cap *= 2;
+      const mask = cap - 1;
+      if (scratch.length < cap) scratch = new Int32Array(cap);
+      if (scratchKeys.length < cap) scratchKeys = new Float64Array(cap);
+      const slot = scratch;
+      const keys = scratchKeys;
+      slot.fill(-1, 0, cap);
+      for (let i = 0; i < len; i++) {
+        const key = g[i]! * S + col[i]!;
+        // murmur3 fmix32 of both halves
+        let x = (key >>> 0) ^ Math.imul(Math.floor(key / 4294967296), 0x27d4eb2f);
+        x ^= x >>> 16;
+        x = Math.imul(x, 0x85ebca6b);
+        x ^= x >>> 13;
+        x = Math.imul(x, 0xc2b2ae35);
+        x ^= x >>> 16;
+        let h = x & mask;
+        for (;;) {
+          const v = slot[h]!;
+          if (v < 0) {
+            slot[h] = firstList.length;
+            keys[h] = key;
+            g[i] = firstList.length;
+            firstList.push(i);
+            break;
+          }
+          if (keys[h] === key) {
+            g[i] = v;
+            break;
+          }
+          h = (h + 1) & mask;
         }
-        h = (h + 1) & mask;
       }
     }
-  } else {
-    const map = new Map<string, number>();
-    for (let i = 0; i < len; i++) {
-      let key = '';
-      for (const col of columns) key += col[i]! + ',';
-      let g = map.get(key);
-      if (g === undefined) {
-        g = firstList.length;
-        map.set(key, g);
-        firstList.push(i);
-      }
-      groupOf[i] = g;
-    }
+    groups = firstList.length;
+    if (groups > maxGroups) return null;
+    first = Int32Array.from(firstList);
   }
-  return { groupOf, groups: firstList.length, first: Int32Array.from(firstList) };
+  if (groups === 1 && first.length === 0) first = new Int32Array([0]);
+  return { groupOf: g, groups, first };
 }
 
 /**
@@ -155,7 +174,7 @@ export function encodeTable(rows: readonly Row[], qis: Readonly<Record<string, H
   const sEnc = sensitive.map((name) => ({ name, ...encodeColumn(rows, name) }));
   const cols = [...qiEnc.map((c) => c.codes), ...sEnc.map((c) => c.codes)];
   const radix = [...qiEnc.map((c) => c.values.length), ...sEnc.map((c) => c.values.length)];
-  const { groupOf, groups, first } = groupTuples(cols, radix, n);
+  const { groupOf, groups, first } = groupTuples(cols, radix, n)!;
   const tupleCount = new Int32Array(groups);
   for (let i = 0; i < n; i++) tupleCount[groupOf[i]!]!++;
   const qiCols: QiColumn[] = qiEnc.map((c) => {
