@@ -49,6 +49,9 @@ export function ff1(cipher: BlockEncrypt, opts: { radix: number; tweak?: Uint8Ar
   while (radix ** minLength < 1_000_000) minLength++;
   const R = BigInt(radix);
   const buf = new Uint8Array(16);
+  // Scratch buffers (the round output is consumed before the next round overwrites it).
+  const Y = new Uint8Array(16);
+  let Qbuf = new Uint8Array(64);
 
   // Per-length constants: u, v, b, d, P's encryption (first CBC-MAC block), radix^u, radix^v.
   interface Geo { u: number; v: number; b: number; d: number; small: boolean; mu: number; mv: number; Mu: bigint; Mv: bigint; t: number; EP: Uint8Array }
@@ -93,9 +96,12 @@ export function ff1(cipher: BlockEncrypt, opts: { radix: number; tweak?: Uint8Ar
       cipher.encryptBlock(P, g.EP);
       g.t = t;
     }
-    const y = g.EP.slice();
-    const Q = new Uint8Array(qLen);
+    const y = Y;
+    y.set(g.EP);
+    if (Qbuf.length < qLen) Qbuf = new Uint8Array(qLen);
+    const Q = Qbuf;
     Q.set(T, 0);
+    Q.fill(0, t, t + pad);
     Q[t + pad] = i;
     // [NUM_radix(B)]^b big-endian
     if (typeof numB === 'number') {
