@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { sm4 } from '../src/sm4/index.js';
 import { GHASH_BIG_TABLE_BYTES, GHASH_SHOUP_BYTES } from '../src/sm4/ghash.js';
 import { BukejianError } from '../src/errors.js';
+import { GcmStream } from '../src/sm4/gcm-stream.js';
 
 const E = (key: Uint8Array, block: Uint8Array): Uint8Array => {
   const c = createCipheriv('sm4-ecb', key, null).setAutoPadding(false);
@@ -202,5 +203,72 @@ describe('AEAD single use', () => {
     const want = gcmRef(key.slice(), nonce.slice(), aad.slice(), new Uint8Array(9));
     key.fill(0); nonce.fill(0); aad.fill(0);
     expect(hexOf(c.encrypt(new Uint8Array(9)))).toBe(hexOf(want));
+  });
+});
+
+describe('GcmStream (incremental GCM used by the CLI)', () => {
+  const cutsOf = (d: Uint8Array, cuts: number[]) => {
+    const parts: Uint8Array[] = [];
+    let pos = 0;
+    for (const c of cuts) {
+      parts.push(d.subarray(pos, Math.min(d.length, pos + c)));
+      pos = Math.min(d.length, pos + c);
+    }
+    parts.push(d.subarray(pos));
+    return parts;
+  };
+
+  it('encryption in random pieces equals the one-shot sm4.gcm and the reference', () => {
+    fc.assert(
+      fc.property(key16, fc.uint8Array({ minLength: 1, maxLength: 20 }), fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 300 }), fc.array(fc.nat(40), { maxLength: 8 }),
+        (key, iv, aad, pt, cuts) => {
+          const g = new GcmStream(key, iv, aad);
+          const out = Buffer.concat([...cutsOf(pt, cuts).map((p) => g.encrypt(p)), g.tag()]);
+          expect(out.toString('hex')).toBe(hexOf(sm4.gcm(key, iv, aad).encrypt(pt)));
+          expect(out.toString('hex')).toBe(hexOf(gcmRef(key, iv, aad, pt)));
+        }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('two-pass decryption: absorb, verify, decrypt; any bit flip → verify false and no decrypt', () => {
+    fc.assert(
+      fc.property(key16, fc.uint8Array({ minLength: 12, maxLength: 12 }), fc.uint8Array({ maxLength: 20 }), fc.uint8Array({ maxLength: 200 }), fc.array(fc.nat(40), { maxLength: 6 }), fc.nat(),
+        (key, iv, aad, pt, cuts, flip) => {
+          const sealed = sm4.gcm(key, iv, aad).encrypt(pt);
+          const ct = sealed.subarray(0, pt.length), tag = sealed.subarray(pt.length);
+          const d = new GcmStream(key, iv, aad);
+          for (const p of cutsOf(ct, cuts)) d.absorb(p);
+          expect(d.verify(tag)).toBe(true);
+          expect(Buffer.concat(cutsOf(ct, cuts).map((p) => d.decrypt(p))).toString('hex')).toBe(hexOf(pt));
+          const bad = sealed.slice();
+          const bit = flip % (bad.length * 8);
+          bad[bit >> 3] ^= 1 << (bit & 7);
+          const e = new GcmStream(key, iv, aad);
+          e.absorb(bad.subarray(0, pt.length));
+          expect(e.verify(bad.subarray(pt.length))).toBe(false);
+          expect(codeOf(() => e.decrypt(bad.subarray(0, pt.length)))).toBe('BAD_STATE');
+        }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('refuses out-of-order use (decrypt before verify, encrypt after tag, more bytes than verified)', () => {
+    const key = new Uint8Array(16), iv = new Uint8Array(12);
+    const a = new GcmStream(key, iv, new Uint8Array(0));
+    a.absorb(new Uint8Array(10));
+    expect(codeOf(() => a.decrypt(new Uint8Array(10)))).toBe('BAD_STATE');
+    const b = new GcmStream(key, iv, new Uint8Array(0));
+    b.encrypt(new Uint8Array(3));
+    b.tag();
+    expect(codeOf(() => b.encrypt(new Uint8Array(3)))).toBe('BAD_STATE');
+    const sealed = sm4.gcm(key, iv).encrypt(new Uint8Array(8));
+    const c = new GcmStream(key, iv, new Uint8Array(0));
+    c.absorb(sealed.subarray(0, 8));
+    expect(c.verify(sealed.subarray(8))).toBe(true);
+    c.decrypt(sealed.subarray(0, 8));
+    expect(codeOf(() => c.decrypt(new Uint8Array(1)))).toBe('BAD_STATE');
+    expect(codeOf(() => new GcmStream(new Uint8Array(15), iv, new Uint8Array(0)))).toBe('KEY_LENGTH');
+    expect(codeOf(() => new GcmStream(key, new Uint8Array(0), new Uint8Array(0)))).toBe('NONCE_LENGTH');
   });
 });

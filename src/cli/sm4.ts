@@ -3,20 +3,27 @@
  * (Node-only: reads files/stdin, writes files/stdout).
  *
  * Classic modes (ecb, cbc, ctr, cfb, ofb) stream through `sm4.stream` in constant memory.
- * AEAD modes (gcm, ccm) read the whole input into memory first: on decryption nothing is written
- * until the tag has been verified, so a forged or truncated file produces no output at all
- * (exit 1, AUTH_FAILED). Output to a file goes to a temporary file in the same directory that is
- * renamed into place only on success (removed on failure), so OUT never holds a partial result.
+ * GCM streams too: encryption in one pass; decryption in two passes, first copying the
+ * ciphertext into a private temporary directory (mode 0700, removed afterwards) while computing
+ * GHASH, then verifying the tag, and only then decrypting the spooled copy, so no plaintext is
+ * written before the tag is verified and the input cannot change between the passes.
+ * CCM needs the message length before it starts, so it reads the whole input into memory
+ * (nothing is written until the tag is verified). A forged or truncated message produces no
+ * output at all (exit 1, AUTH_FAILED). Output to a file goes to a temporary file in the same
+ * directory that is renamed into place only on success (removed on failure), so OUT never holds
+ * a partial result.
  * Exit codes: 0 success, 1 failure (bad tag, bad padding, I/O), 2 usage error.
  * @module
  */
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import { createWriteStream, readFileSync } from 'node:fs';
-import { rename, unlink } from 'node:fs/promises';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { mkdtemp, rename, rm, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { BukejianError } from '../errors.js';
 import { sm4 } from '../sm4/index.js';
+import { GcmStream } from '../sm4/gcm-stream.js';
 import { hexToBytes } from '../utils.js';
 import { parseArgs } from './args.js';
 import { openInput } from './io.js';
@@ -31,8 +38,9 @@ export const usage = `usage: bukejian sm4 encrypt|decrypt --mode MODE (--key HEX
   --tag-length N     ccm tag bytes: 4,6,...,16 (default 16)
   --padding pkcs7|none   ecb/cbc (default pkcs7)
 
-IN/OUT default to stdin/stdout ("-"). gcm/ccm output is ciphertext‖tag. gcm/ccm hold the whole
-message in memory and write nothing until the tag is verified; classic modes stream.`;
+IN/OUT default to stdin/stdout ("-"). gcm/ccm output is ciphertext‖tag. Nothing is written on
+decryption until the tag is verified: gcm spools the ciphertext to a private temporary directory
+(constant memory), ccm holds the whole message in memory. Classic modes stream.`;
 
 /** Errors in the caller's own arguments (exit 2) as opposed to failed checks on the data (exit 1). */
 const USAGE_CODES = new Set(['INVALID_OPTION', 'INVALID_TYPE', 'INVALID_HEX', 'KEY_LENGTH', 'IV_LENGTH', 'NONCE_LENGTH', 'TAG_LENGTH']);
@@ -82,6 +90,39 @@ function write(s: Writable, b: Uint8Array): Promise<void> {
   return new Promise((res, rej) => s.write(b, (e) => (e ? rej(e) : res())));
 }
 
+/** Two-pass GCM decryption through a spool file: absorb + copy, verify, then decrypt the copy. */
+async function gcmDecrypt(g: GcmStream, input: AsyncIterable<unknown>, out: Writable): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'bukejian-sm4-'));
+  const spoolPath = path.join(dir, 'ciphertext');
+  try {
+    const spool = createWriteStream(spoolPath, { mode: 0o600 });
+    let tail: Uint8Array = new Uint8Array(0); // the last 16 bytes seen: the tag candidate
+    for await (const c of input) {
+      const chunk = c as Uint8Array;
+      const all = new Uint8Array(tail.length + chunk.length);
+      all.set(tail);
+      all.set(chunk, tail.length);
+      const cut = Math.max(0, all.length - 16);
+      const body = all.subarray(0, cut);
+      tail = all.slice(cut);
+      if (body.length) {
+        g.absorb(body);
+        await write(spool, body);
+      }
+    }
+    await new Promise<void>((res, rej) => {
+      spool.once('error', rej);
+      spool.end(() => res());
+    });
+    if (tail.length < 16) throw new BukejianError('DATA_LENGTH', `"ciphertext" expected at least 16 bytes (the tag), got fewer`);
+    if (!g.verify(tail)) throw new BukejianError('AUTH_FAILED', '"ciphertext" expected a valid authentication tag, got a mismatch');
+    for await (const c of createReadStream(spoolPath)) await write(out, g.decrypt(c as Uint8Array));
+    g.destroy();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export async function run(args: string[]): Promise<number> {
   const { flags, positionals } = parseArgs(args, ['mode', 'key', 'key-file', 'nonce', 'iv', 'aad', 'tag-length', 'padding']);
   const [op, inFile, outFile, extra] = positionals;
@@ -116,10 +157,18 @@ export async function run(args: string[]): Promise<number> {
   const input = openInput(inFile);
   const out = sink(outFile);
   try {
-    if (aead) {
+    if (mode === 'gcm') {
+      const g = new GcmStream(key, nonce!, aad ?? new Uint8Array(0));
+      if (!decrypt) {
+        for await (const chunk of input) await write(out.stream, g.encrypt(chunk as Uint8Array));
+        await write(out.stream, g.tag());
+      } else {
+        await gcmDecrypt(g, input, out.stream);
+      }
+    } else if (aead) {
       // build the cipher first so that argument errors come before reading the input
       const tagLength = flags['tag-length'] === undefined ? undefined : Number(flags['tag-length']);
-      const c = mode === 'gcm' ? sm4.gcm(key, nonce!, aad) : sm4.ccm(key, nonce!, aad, tagLength === undefined ? undefined : { tagLength });
+      const c = sm4.ccm(key, nonce!, aad, tagLength === undefined ? undefined : { tagLength });
       const chunks: Uint8Array[] = [];
       for await (const chunk of input) chunks.push(chunk as Uint8Array);
       const data = Buffer.concat(chunks);

@@ -14,13 +14,18 @@ import { Ghash } from './ghash.js';
 /** Largest plaintext GCM allows: 2^32 − 2 blocks (SP 800-38D §5.2.1.1). @example pt.length <= GCM_MAX_BYTES */
 export const GCM_MAX_BYTES = (2 ** 32 - 2) * 16;
 
-interface GcmKeyState {
+/** Per-message GCM state: round keys, GHASH tables for H, and J0. */
+export interface GcmKeyState {
   rk: Int32Array;
   gh: Ghash;
   j0: Int32Array;
 }
 
-function setup(key: Uint8Array, nonce: Uint8Array, expectedBytes: number): GcmKeyState {
+/**
+ * Round keys, H = E_K(0^128) with its GHASH tables (sized for `expectedBytes`), and J0 (§7.1).
+ * @example const st = setup(key, nonce12, aad.length + pt.length)
+ */
+export function setup(key: Uint8Array, nonce: Uint8Array, expectedBytes: number): GcmKeyState {
   const rk = expandKey(key);
   cryptWords(rk, 0, 0, 0, 0);
   const h = Int32Array.from(OUT);
@@ -74,7 +79,8 @@ function tagOf(st: GcmKeyState, aad: Uint8Array, ct: Uint8Array): Uint8Array {
   return s;
 }
 
-function wipe(st: GcmKeyState): void {
+/** Wipes round keys, J0 and the GHASH tables. @example wipe(st) */
+export function wipe(st: GcmKeyState): void {
   zeroize(st.rk, st.j0);
   st.gh.destroy();
 }

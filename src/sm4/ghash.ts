@@ -57,6 +57,7 @@ export class Ghash {
   private readonly w: 0 | 4 | 8; // 0 = Shoup
   private s0 = 0; private s1 = 0; private s2 = 0; private s3 = 0;
   private readonly buf = new Uint8Array(16);
+  private pending = 0; // bytes waiting in buf for update()
 
   /** `h` = E_K(0^128) as four big-endian words; `expectedBytes` chooses the table size. */
   constructor(h: Int32Array, expectedBytes: number) {
@@ -178,6 +179,45 @@ export class Ghash {
     return this;
   }
 
+  /**
+   * Absorbs `data` as part of one longer string fed in pieces: partial blocks are carried to the
+   * next call; {@link padPending} zero-pads the last one. Equals one `updatePadded` on the concatenation.
+   */
+  update(data: Uint8Array): this {
+    const b = this.buf;
+    let i = 0;
+    if (this.pending > 0) {
+      const take = Math.min(16 - this.pending, data.length);
+      b.set(data.subarray(0, take), this.pending);
+      this.pending += take;
+      i = take;
+      if (this.pending < 16) return this;
+      this.mul(readWord(b, 0), readWord(b, 4), readWord(b, 8), readWord(b, 12));
+      this.pending = 0;
+    }
+    const rest = data.length - i;
+    const whole = rest - (rest % 16);
+    if (whole > 0) this.updatePadded(data.subarray(i, i + whole));
+    i += whole;
+    if (i < data.length) {
+      b.set(data.subarray(i));
+      this.pending = data.length - i;
+    }
+    return this;
+  }
+
+  /** Zero-pads and absorbs a partial block left by {@link update}. */
+  padPending(): this {
+    if (this.pending > 0) {
+      const b = this.buf;
+      b.fill(0, this.pending);
+      this.mul(readWord(b, 0), readWord(b, 4), readWord(b, 8), readWord(b, 12));
+      b.fill(0);
+      this.pending = 0;
+    }
+    return this;
+  }
+
   /** Sets the running value back to zero (same key, same tables). */
   reset(): this {
     this.s0 = this.s1 = this.s2 = this.s3 = 0;
@@ -204,6 +244,7 @@ export class Ghash {
   /** Wipes the tables and the state. */
   destroy(): void {
     this.t.fill(0);
+    this.buf.fill(0);
     this.s0 = this.s1 = this.s2 = this.s3 = 0;
   }
 }

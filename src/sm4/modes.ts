@@ -43,8 +43,12 @@ export function cbcDecryptBlocks(drk: Int32Array, iv: Int32Array, src: Uint8Arra
   iv[0] = p0; iv[1] = p1; iv[2] = p2; iv[3] = p3;
 }
 
-/** Which keystream construction a {@link Keystream} runs. @example const k: KeystreamKind = 'cfb-dec' */
-export type KeystreamKind = 'ctr' | 'ofb' | 'cfb-enc' | 'cfb-dec';
+/**
+ * Which keystream construction a {@link Keystream} runs: `ctr` increments the whole 128-bit
+ * counter block, `gctr` only its low 32 bits (GCM's inc32, SP 800-38D §6.2).
+ * @example const k: KeystreamKind = 'cfb-dec'
+ */
+export type KeystreamKind = 'ctr' | 'gctr' | 'ofb' | 'cfb-enc' | 'cfb-dec';
 
 /**
  * CTR / OFB / CFB-128 state: the register (counter, output feedback or ciphertext feedback),
@@ -70,6 +74,8 @@ export class Keystream {
     writeWord(ks, 0, o[0]!); writeWord(ks, 4, o[1]!); writeWord(ks, 8, o[2]!); writeWord(ks, 12, o[3]!);
     if (this.kind === 'ctr') {
       for (let i = 3; i >= 0; i--) if ((r[i] = (r[i]! + 1) | 0) !== 0) break;
+    } else if (this.kind === 'gctr') {
+      r[3] = (r[3]! + 1) | 0;
     } else if (this.kind === 'ofb') {
       r.set(o);
     }
@@ -91,13 +97,14 @@ export class Keystream {
     // whole blocks, words straight from the buffers
     const r = this.r, o = OUT, rk = this.rk;
     const sv = len - i >= 16 ? view(src) : null, dv = sv ? view(dst) : null;
-    if (kind === 'ctr') {
+    if (kind === 'ctr' || kind === 'gctr') {
+      const wide = kind === 'ctr';
       let r0 = r[0]!, r1 = r[1]!, r2 = r[2]!, r3 = r[3]!;
       for (; len - i >= 16; i += 16) {
         cryptWords(rk, r0, r1, r2, r3);
         dv!.setInt32(i, sv!.getInt32(i) ^ o[0]!); dv!.setInt32(i + 4, sv!.getInt32(i + 4) ^ o[1]!);
         dv!.setInt32(i + 8, sv!.getInt32(i + 8) ^ o[2]!); dv!.setInt32(i + 12, sv!.getInt32(i + 12) ^ o[3]!);
-        if ((r3 = (r3 + 1) | 0) === 0 && (r2 = (r2 + 1) | 0) === 0 && (r1 = (r1 + 1) | 0) === 0) r0 = (r0 + 1) | 0;
+        if ((r3 = (r3 + 1) | 0) === 0 && wide && (r2 = (r2 + 1) | 0) === 0 && (r1 = (r1 + 1) | 0) === 0) r0 = (r0 + 1) | 0;
       }
       r[0] = r0; r[1] = r1; r[2] = r2; r[3] = r3;
     } else if (kind === 'ofb') {
