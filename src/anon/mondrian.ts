@@ -50,18 +50,13 @@ function prepare(table: EncodedTable): Column[] {
     const codes = vals.map((_, i) => i);
     if (numeric) codes.sort((a, b) => nums[a]! - nums[b]! || a - b);
     else {
-      const path = (i: number) => {
-        const p: string[] = [];
-        for (let l = h.height - 1; l >= 0; l--) p.push(h.labels[l]![h.codes[l]![i]!]!);
-        return p;
-      };
-      const paths = vals.map((_, i) => path(i));
-      codes.sort((a, b) => {
-        const pa = paths[a]!;
-        const pb = paths[b]!;
-        for (let l = 0; l < pa.length; l++) if (pa[l] !== pb[l]) return pa[l]! < pb[l]! ? -1 : 1;
-        return 0;
+      // sort key: the labels from the top level down, joined (siblings become adjacent)
+      const keys = vals.map((_, i) => {
+        let k = '';
+        for (let l = h.height - 1; l >= 0; l--) k += h.labels[l]![h.codes[l]![i]!]! + '\u0000';
+        return k;
       });
+      codes.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
     }
     const rankOf = new Int32Array(vals.length);
     codes.forEach((c, r) => (rankOf[c] = r));
@@ -135,6 +130,7 @@ export function mondrian(table: EncodedTable, models: readonly CompiledModel[]):
   if (!satisfies(idx, 0, T, total)) {
     throw new BukejianError('INVALID_DATA', '"rows" expected to satisfy the privacy models at least as a whole, got a violation');
   }
+  const ranks = cols.map((c) => c.rank);
   const span = cols.map((c) => (c.numeric ? c.numeric[c.ranks - 1]! - c.numeric[0]! : c.ranks - 1));
   const classOf = new Int32Array(T);
   const sizes: number[] = [];
@@ -145,17 +141,22 @@ export function mondrian(table: EncodedTable, models: readonly CompiledModel[]):
   const hi = new Int32Array(m);
   const stack: [number, number, number][] = [[0, T, total]];
   let hist = new Float64Array(1024);
+  let sortBuf = new Float64Array(1024);
   while (stack.length) {
     const [from, to, size] = stack.pop()!;
     lo.fill(0x7fffffff);
     hi.fill(-1);
-    for (let i = from; i < to; i++) {
-      const t = idx[i]!;
-      for (let j = 0; j < m; j++) {
-        const r = cols[j]!.rank[t]!;
-        if (r < lo[j]!) lo[j] = r;
-        if (r > hi[j]!) hi[j] = r;
+    for (let j = 0; j < m; j++) {
+      const rk = ranks[j]!;
+      let a = 0x7fffffff;
+      let b = -1;
+      for (let i = from; i < to; i++) {
+        const r = rk[idx[i]!]!;
+        if (r < a) a = r;
+        if (r > b) b = r;
       }
+      lo[j] = a;
+      hi[j] = b;
     }
     const width = cols.map((c, j) => {
       if (span[j] === 0) return 0;
@@ -167,25 +168,56 @@ export function mondrian(table: EncodedTable, models: readonly CompiledModel[]):
       const rank = cols[j]!.rank;
       const base = lo[j]!;
       const range = hi[j]! - base + 1;
-      if (hist.length < range) hist = new Float64Array(range * 2);
-      hist.fill(0, 0, range);
-      for (let i = from; i < to; i++) {
-        const t = idx[i]!;
-        hist[rank[t]! - base]! += w[t]!;
-      }
-      // median: the smallest rank whose cumulative weight reaches half
-      let acc = 0;
-      let med = 0;
-      for (; med < range; med++) {
-        acc += hist[med]!;
-        if (acc >= size / 2) break;
-      }
-      let cut = med; // left = ranks ≤ cut
-      let leftW = acc;
-      if (cut >= range - 1) {
-        cut = med - 1;
-        leftW = acc - hist[med]!;
-        while (cut >= 0 && hist[cut] === 0) cut--;
+      let cut: number; // left = ranks ≤ base + cut
+      let leftW: number;
+      if (range <= 4 * (to - from) + 1024) {
+        if (hist.length < range) hist = new Float64Array(range * 2);
+        hist.fill(0, 0, range);
+        for (let i = from; i < to; i++) {
+          const t = idx[i]!;
+          hist[rank[t]! - base]! += w[t]!;
+        }
+        // median: the smallest rank whose cumulative weight reaches half
+        let acc = 0;
+        let med = 0;
+        for (; med < range; med++) {
+          acc += hist[med]!;
+          if (acc >= size / 2) break;
+        }
+        cut = med;
+        leftW = acc;
+        if (cut >= range - 1) {
+          cut = med - 1;
+          leftW = acc - hist[med]!;
+          while (cut >= 0 && hist[cut] === 0) cut--;
+        }
+      } else {
+        // sparse ranks (a column with many distinct values): sort the partition's ranks instead
+        const len = to - from;
+        if (sortBuf.length < len) sortBuf = new Float64Array(len * 2);
+        for (let i = 0; i < len; i++) sortBuf[i] = (rank[idx[from + i]!]! - base) * 16777216 + i;
+        const sorted = sortBuf.subarray(0, len).sort();
+        let acc = 0;
+        let i = 0;
+        for (; i < len; i++) {
+          acc += w[idx[from + (sorted[i]! % 16777216)]!]!;
+          if (acc >= size / 2) break;
+        }
+        const rAt = (k: number) => Math.floor(sorted[k]! / 16777216);
+        const med = rAt(i);
+        // extend to the end of the median rank's run
+        while (i + 1 < len && rAt(i + 1) === med) acc += w[idx[from + (sorted[++i]! % 16777216)]!]!;
+        if (i + 1 < len) {
+          cut = med;
+          leftW = acc;
+        } else {
+          // the median rank is the largest: cut just below it
+          let k = i;
+          let accLeft = acc;
+          while (k >= 0 && rAt(k) === med) accLeft -= w[idx[from + (sorted[k--]! % 16777216)]!]!;
+          cut = k >= 0 ? rAt(k) : -1;
+          leftW = accLeft;
+        }
       }
       if (cut < 0 || leftW <= 0 || leftW >= size) continue;
       // in-place partition of idx[from..to) by rank ≤ base + cut
