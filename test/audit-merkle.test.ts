@@ -8,6 +8,7 @@ import path from 'node:path';
 import {
   createMerkleTree,
   merkleRoot,
+  restoreMerkleTree,
   rootFromInclusion,
   treeHasher,
   verifyConsistency,
@@ -211,6 +212,19 @@ describe('proof properties (fast-check, SM3)', () => {
     }
     // before the forked entry the trees agree
     expect(verifyConsistency(fork.consistencyProof(17, 100), t.root(17), fork.root(100))).toBe(true);
+  });
+  it('exportNodes → restoreMerkleTree gives the same tree at every size, and keeps growing correctly', () => {
+    for (let n = 0; n <= 70; n++) {
+      const leaves = new Uint8Array(32 * n);
+      for (let i = 0; i < n; i++) leaves.set(t.leafHash(i), 32 * i);
+      const part = createMerkleTree();
+      part.appendLeafHashes(leaves);
+      const r = restoreMerkleTree('sm3', leaves, part.exportNodes());
+      for (let i = n; i < 80; i++) r.appendLeafHash(t.leafHash(i));
+      expect(toHex(r.root())).toBe(toHex(t.root(80)));
+      expect(hexes(r.inclusionProof(n % 80, 80).path)).toEqual(hexes(t.inclusionProof(n % 80, 80).path));
+    }
+    expect(() => restoreMerkleTree('sm3', new Uint8Array(64), new Uint8Array(0))).toThrow(expect.objectContaining({ code: 'INVALID_LENGTH' }));
   });
   it('malformed proofs are rejected with false, never a throw', () => {
     const lh = t.leafHash(0);

@@ -10,6 +10,7 @@
 export {
   createMerkleTree,
   merkleRoot,
+  restoreMerkleTree,
   rootFromInclusion,
   treeHasher,
   verifyConsistency,

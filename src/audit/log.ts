@@ -30,7 +30,7 @@ import {
   type Entry,
   type PruneEntry,
 } from './entries.js';
-import { createMerkleTree, treeHasher, type ConsistencyProof, type InclusionProof, type MerkleTree, type TreeHashName } from './merkle.js';
+import { createMerkleTree, restoreMerkleTree, treeHasher, type ConsistencyProof, type InclusionProof, type MerkleTree, type TreeHashName } from './merkle.js';
 import { eventsFor, type SubjectEvents } from './query.js';
 import { indexesDigest, pruneExpired, type PruneResult } from './retention.js';
 import type { AuditStore, StoredEntry } from './store/types.js';
@@ -48,6 +48,13 @@ export interface AuditLogOptions {
   verifier?: CheckpointVerifier;
   /** Largest batch made durable at once (default 1000). */
   maxBatch?: number;
+  /**
+   * Keep a cache of the tree's interior nodes in the store (saved at `close()`) and open from it
+   * (default false). Opening then costs I/O instead of rehashing every node, but open no longer
+   * recomputes the tree from the leaf hashes: it checks the cached tree against the latest signed
+   * checkpoint, and `verify()` does the full recomputation.
+   */
+  treeCache?: boolean;
 }
 
 /** What reading an entry returns. */
@@ -79,6 +86,7 @@ export class AuditLog {
   #flushing = false;
   #lock: Promise<unknown> = Promise.resolve();
   #closed = false;
+  #cache: { enabled: boolean; savedSize: number };
 
   /** @internal use {@link openAuditLog} */
   constructor(o: Required<Pick<AuditLogOptions, 'store' | 'origin' | 'hash' | 'maxBatch'>> & AuditLogOptions, tree: MerkleTree) {
@@ -89,6 +97,12 @@ export class AuditLog {
     this.#signer = o.signer;
     this.#verifier = o.verifier;
     this.#maxBatch = o.maxBatch;
+    this.#cache = { enabled: o.treeCache === true, savedSize: -1 };
+  }
+
+  /** @internal the size of the tree cache the log was opened from. */
+  _cacheLoaded(size: number): void {
+    this.#cache.savedSize = size;
   }
 
   /** Number of durable entries. */
@@ -346,6 +360,27 @@ export class AuditLog {
         }
       }
     }
+    // The tree recomputed from the stored leaf hashes (the log may have been opened from a cache).
+    const fresh = createMerkleTree({ hash: this.hash });
+    const leaves = this.store.leafHashes();
+    let cached: ReturnType<typeof decodeTreeCache> | null = null;
+    try {
+      const body = this.store.loadTreeCache?.() ?? null;
+      cached = body === null ? null : decodeTreeCache(body, this.hash);
+      if (body !== null && !cached) problems.push('the tree cache is malformed');
+    } catch {
+      problems.push('the tree cache is damaged');
+    }
+    if (cached && cached.size > this.size) {
+      problems.push('the tree cache covers more entries than are stored');
+      cached = null;
+    }
+    if (cached) {
+      fresh.appendLeafHashes(leaves.subarray(0, cached.size * 32));
+      if (!equalBytes(fresh.exportNodes(), cached.nodes)) problems.push('the tree cache differs from the stored leaf hashes');
+      fresh.appendLeafHashes(leaves.subarray(cached.size * 32));
+    } else fresh.appendLeafHashes(leaves);
+    if (!equalBytes(fresh.root(), this.root())) problems.push('the tree in use differs from the stored leaf hashes');
     for (const raw of this.store.checkpoints()) {
       const p = parseCheckpoint(raw);
       if (!p) {
@@ -356,7 +391,7 @@ export class AuditLog {
       if (this.#verifier && !verifyCheckpoint(raw, this.#verifier, { origin: this.origin, hash: this.hash })) {
         problems.push(`checkpoint of size ${cp.size}: signature does not verify`);
       }
-      if (cp.size > this.size || !equalBytes(this.root(cp.size), cp.root)) {
+      if (cp.size > this.size || !equalBytes(fresh.root(cp.size), cp.root)) {
         problems.push(`checkpoint of size ${cp.size}: root differs from the stored tree`);
       }
     }
@@ -367,6 +402,11 @@ export class AuditLog {
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.flush();
+    if (this.#cache.enabled && this.store.saveTreeCache && this.#cache.savedSize !== this.size) {
+      const body = encodeTreeCache(this.hash, this.size, this.#tree.exportNodes());
+      await this._exclusive(() => this.store.saveTreeCache!(body));
+      this.#cache.savedSize = this.size;
+    }
     this.#closed = true;
     await this.store.close();
   }
@@ -380,16 +420,35 @@ export class AuditLog {
  *   origin: 'agency.example/audit', signer: sm2CheckpointSigner(secretKey, { name: 'agency-key' }) })
  */
 export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
-  const o = aoptions(opts, 'opts', ['store', 'origin', 'hash', 'signer', 'verifier', 'maxBatch']);
+  const o = aoptions(opts, 'opts', ['store', 'origin', 'hash', 'signer', 'verifier', 'maxBatch', 'treeCache']);
   if (!o.store || typeof o.store.append !== 'function') throw new BukejianError('INVALID_OPTION', '"store" expected an AuditStore, got other');
   const origin = astring(o.origin, 'origin');
   const hash = o.hash ?? 'sm3';
   treeHasher(hash);
   const maxBatch = o.maxBatch === undefined ? 1000 : anumber(o.maxBatch, 'maxBatch', 1, 1 << 20);
   const store = o.store;
-  const tree = createMerkleTree({ hash });
-  tree.appendLeafHashes(store.leafHashes());
+  const leaves = store.leafHashes();
+  let tree: MerkleTree | null = null;
+  let cachedSize = -1;
+  if (o.treeCache === true && store.loadTreeCache) {
+    try {
+      const body = store.loadTreeCache();
+      const c = body === null ? null : decodeTreeCache(body, hash);
+      if (c && c.size <= store.size) {
+        tree = restoreMerkleTree(hash, leaves.subarray(0, c.size * 32), c.nodes);
+        tree.appendLeafHashes(leaves.subarray(c.size * 32));
+        cachedSize = c.size;
+      }
+    } catch {
+      tree = null; // a damaged or stale cache only costs the full rebuild below
+    }
+  }
+  if (!tree) {
+    tree = createMerkleTree({ hash });
+    tree.appendLeafHashes(leaves);
+  }
   const log = new AuditLog({ ...o, store, origin, hash, maxBatch }, tree);
+  if (cachedSize === store.size) log._cacheLoaded(cachedSize);
   // Consent state: only consent, revocation and legal-basis entries are read.
   const wanted = new Set([KIND_CODES.consent, KIND_CODES.revocation, KIND_CODES['legal-basis']]);
   for (let i = 0; i < store.size; i++) {
@@ -408,4 +467,26 @@ export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
     }
   }
   return log;
+}
+
+// Tree cache body: u8 version (1) ‖ u8 hash (0 sm3, 1 sha256) ‖ u64be size ‖ interior nodes.
+function encodeTreeCache(hash: TreeHashName, size: number, nodes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(10 + nodes.length);
+  const v = new DataView(out.buffer);
+  out[0] = 1;
+  out[1] = hash === 'sm3' ? 0 : 1;
+  v.setUint32(2, Math.floor(size / 2 ** 32));
+  v.setUint32(6, size >>> 0);
+  out.set(nodes, 10);
+  return out;
+}
+
+function decodeTreeCache(body: Uint8Array, hash: TreeHashName): { size: number; nodes: Uint8Array } | null {
+  if (body.length < 10 || body[0] !== 1 || body[1] !== (hash === 'sm3' ? 0 : 1)) return null;
+  const v = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const size = v.getUint32(2) * 2 ** 32 + v.getUint32(6);
+  let want = 0;
+  for (let c = Math.floor(size / 2); c >= 1; c = Math.floor(c / 2)) want += c;
+  if (body.length !== 10 + want * 32) return null;
+  return { size, nodes: body.subarray(10) };
 }

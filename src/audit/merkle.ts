@@ -122,8 +122,11 @@ export function merkleRoot(leafHashes: readonly Uint8Array[], hash: TreeHashName
 
 /** A growable array of 32-byte hashes stored contiguously. */
 class HashArray {
-  buf = new Uint8Array(32 * 16);
+  buf: Uint8Array;
   length = 0;
+  constructor(capacity = 32 * 16) {
+    this.buf = new Uint8Array(capacity);
+  }
   push(h: Uint8Array): void {
     if ((this.length + 1) * 32 > this.buf.length) {
       const b = new Uint8Array(this.buf.length * 2);
@@ -145,6 +148,11 @@ export interface MerkleTree {
   readonly size: number;
   /** Appends one leaf hash (32 bytes, already `HASH(0x00 ‖ entry)`). */
   appendLeafHash(leafHash: Uint8Array): void;
+  /**
+   * The interior nodes (every complete subtree of 2 or more leaves), level by level, back to back:
+   * what {@link restoreMerkleTree} takes to rebuild the tree without rehashing.
+   */
+  exportNodes(): Uint8Array;
   /** Appends many leaf hashes given back to back (`32 × n` bytes). */
   appendLeafHashes(leafHashes: Uint8Array): void;
   /** Appends the leaf hash of `data`; returns it. */
@@ -167,10 +175,52 @@ export interface MerkleTree {
  * verifyInclusion(t.inclusionProof(0), t.leafHash(0), t.root()) // true
  */
 export function createMerkleTree(opts: { hash?: TreeHashName } = {}): MerkleTree {
-  const h = treeHasher(opts.hash ?? 'sm3');
+  return buildTree(opts.hash ?? 'sm3');
+}
+
+/** Number of complete subtrees at each level ≥ 1 for `n` leaves. */
+function nodeCounts(n: number): number[] {
+  const out: number[] = [];
+  for (let c = Math.floor(n / 2); c >= 1; c = Math.floor(c / 2)) out.push(c);
+  return out;
+}
+
+/**
+ * Rebuilds a tree from its leaf hashes and the interior nodes saved by `exportNodes()` (no
+ * hashing). The nodes are trusted as given: check the result against a signed root, and run a
+ * full recomputation (`createMerkleTree` + `appendLeafHashes`) when the nodes' origin is not trusted.
+ * @example const t = restoreMerkleTree('sm3', leafHashes, savedNodes); equalBytes(t.root(), checkpoint.root)
+ */
+export function restoreMerkleTree(hash: TreeHashName, leafHashes: Uint8Array, nodes: Uint8Array): MerkleTree {
+  abytes(leafHashes, 'leafHashes');
+  abytes(nodes, 'nodes');
+  if (leafHashes.length % 32) throw new BukejianError('INVALID_LENGTH', `"leafHashes" expected a multiple of 32 bytes, got length=${leafHashes.length}`);
+  const n = leafHashes.length / 32;
+  const counts = nodeCounts(n);
+  const want = counts.reduce((a, c) => a + c, 0) * 32;
+  if (nodes.length !== want) throw new BukejianError('INVALID_LENGTH', `"nodes" expected Uint8Array of length ${want}, got length=${nodes.length}`);
+  const parts = [leafHashes];
+  let p = 0;
+  for (const c of counts) {
+    parts.push(nodes.subarray(p, p + c * 32));
+    p += c * 32;
+  }
+  return buildTree(hash, parts);
+}
+
+function buildTree(hash: TreeHashName, restore?: Uint8Array[]): MerkleTree {
+  const h = treeHasher(hash);
   const node = fastNode.get(h.name)!;
   // levels[j][i] = hash of the complete subtree over leaves [i·2^j, (i+1)·2^j).
   const levels: HashArray[] = [new HashArray()];
+  if (restore) {
+    restore.forEach((part, j) => {
+      const a = new HashArray(part.length + 32 * 16);
+      a.buf.set(part);
+      a.length = part.length / 32;
+      levels[j] = a;
+    });
+  }
 
   const size = () => levels[0]!.length;
 
@@ -250,6 +300,16 @@ export function createMerkleTree(opts: { hash?: TreeHashName } = {}): MerkleTree
     },
     appendLeafHash,
     appendLeafHashes,
+    exportNodes() {
+      const counts = nodeCounts(size());
+      const out = new Uint8Array(counts.reduce((a, c) => a + c, 0) * 32);
+      let p = 0;
+      counts.forEach((c, i) => {
+        out.set(levels[i + 1]!.buf.subarray(0, c * 32), p);
+        p += c * 32;
+      });
+      return out;
+    },
     appendData(data) {
       const lh = h.leaf(data);
       appendLeafHash(lh);

@@ -74,7 +74,8 @@ async function openLog(dir: string, write: boolean): Promise<{ log: AuditLog; co
     signer = sm2CheckpointSigner(k.secretKey, { name: config.keyName, ...(config.userId ? { userId: config.userId } : {}) });
   }
   const store = await openFileStore(dir, { readOnly: !write });
-  const log = await openAuditLog({ store, origin: config.origin, hash: config.hash, signer, verifier: verifierOf(config) });
+  // The node cache makes each invocation I/O-bound; `verify` still recomputes the whole tree.
+  const log = await openAuditLog({ store, origin: config.origin, hash: config.hash, signer, verifier: verifierOf(config), treeCache: true });
   const t = store.recovery.truncated;
   if (Object.keys(t).length) console.error(`bukejian audit: recovered: discarded torn tails ${JSON.stringify(t)}`);
   return { log, config };

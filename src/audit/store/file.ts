@@ -7,6 +7,8 @@
  *   retention;
  * - `checkpoints.bkj`: one frame per signed checkpoint note;
  * - `tombstones.bkj`: retention deletions (a tombstone frame, then a "done" frame once zeroed);
+ * - `tree.bkj` (optional): a cache of the Merkle tree's interior nodes, one checksummed frame,
+ *   replaced atomically (write, fsync, rename); it only speeds up opening;
  * - `LOCK`: the pid of the process that has the log open for writing.
  *
  * Durability: a batch's payloads are written and fsynced, then its index frame is written and
@@ -365,6 +367,33 @@ export async function openFileStore(dir: string, opts?: FileStoreOptions): Promi
         cps.push(note.slice());
       }),
     checkpoints: () => cps.map((c) => c.slice()),
+    loadTreeCache() {
+      if (closed) throw new BukejianError('BAD_STATE', '"store" expected open, got closed');
+      if (!fs.existsSync(p('tree.bkj'))) return null;
+      const b = new Uint8Array(fs.readFileSync(p('tree.bkj')));
+      let scan;
+      try {
+        scan = scanFrames(b);
+      } catch {
+        scan = null;
+      }
+      if (!scan || scan.bodies.length !== 1 || scan.end !== b.length) throw new BukejianError('INTEGRITY', 'the tree cache is damaged');
+      return b.subarray(scan.bodies[0]![0], scan.bodies[0]![1]);
+    },
+    saveTreeCache: readOnly ? undefined : (body: Uint8Array) =>
+      guarded(async () => {
+        const f = encodeFrame(abytes(body, 'body'));
+        const tmp = p('tree.bkj.tmp');
+        const h = await fsp.open(tmp, 'w');
+        try {
+          await h.write(f, 0, f.length, 0);
+          await h.sync();
+        } finally {
+          await h.close();
+        }
+        fs.renameSync(tmp, p('tree.bkj'));
+        fsyncDir(fs, dir);
+      }),
     recovery: Object.freeze(recovery),
     async close() {
       if (closed) return;

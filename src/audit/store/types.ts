@@ -65,6 +65,13 @@ export interface AuditStore {
   appendCheckpoint(note: Uint8Array): Promise<void>;
   /** All stored checkpoint notes, oldest first. */
   checkpoints(): Uint8Array[];
+  /**
+   * Optional: the saved tree-node cache (see `treeCache` of `openAuditLog`), or `null` when there
+   * is none. Throws `INTEGRITY` when a cache exists but is damaged.
+   */
+  loadTreeCache?(): Uint8Array | null;
+  /** Optional: durably replaces the tree-node cache. */
+  saveTreeCache?(body: Uint8Array): Promise<void>;
   /** What recovery did at open (empty for a memory store). */
   readonly recovery: RecoveryReport;
   /** Releases files and locks. */
