@@ -71,7 +71,7 @@ function invalid(kind: string, reason: string, input: string, how: 'throw' | 're
 function fixed(kind: string, value: string | null, reason: string, input: string, opts: MaskOptions | undefined, ds: number, de: number): string {
   const { o, char, onInvalid } = common(opts);
   if (value === null) return invalid(kind, reason, input, onInvalid, char);
-  return maskMiddle(value, o.keepStart ?? ds, o.keepEnd ?? de, char);
+  return maskMiddle(value, o.keepStart === undefined ? ds : o.keepStart, o.keepEnd === undefined ? de : o.keepEnd, char);
 }
 
 /**
@@ -122,7 +122,7 @@ function name(input: string, opts?: MaskOptions): string {
   const { o, char, onInvalid } = common(opts);
   const r = validateName(input);
   if (!r.valid) return invalid('name', r.reason, input, onInvalid, char);
-  return maskMiddle(r.name, o.keepStart ?? r.surname.length, o.keepEnd ?? 0, char);
+  return maskMiddle(r.name, o.keepStart === undefined ? r.surname.length : o.keepStart, o.keepEnd === undefined ? 0 : o.keepEnd, char);
 }
 
 /**
@@ -135,7 +135,7 @@ function email(input: string, opts?: MaskOptions & { keepDomain?: boolean }): st
   const { o, char, onInvalid } = common(opts, ['keepDomain']);
   const r = validateEmail(input);
   if (!r.valid) return invalid('email', r.reason, input, onInvalid, char);
-  const keep = Math.min(anumber(o.keepStart ?? 1, 'keepStart', 0, 64), r.local.length);
+  const keep = Math.min(anumber(o.keepStart === undefined ? 1 : o.keepStart, 'keepStart', 0, 64), r.local.length);
   const keepDomain = (o as { keepDomain?: boolean }).keepDomain !== false;
   return r.local.slice(0, keep) + char.repeat(3) + '@' + (keepDomain ? r.domain : char.repeat(3));
 }

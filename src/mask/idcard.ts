@@ -107,6 +107,9 @@ export function validateIdCard(input: string, opts?: IdCardValidateOptions): IdC
   astring(input, 'input');
   const o = opts === undefined ? {} : aoptions(opts, 'opts', ['now', 'legacy']);
   const now = o.now;
+  if (now !== undefined && now !== null && !(now instanceof Date && !Number.isNaN(now.getTime()))) {
+    throw new BukejianError('INVALID_OPTION', '"now" expected a valid Date or null, got other');
+  }
   const s = normalizeId(input);
   let id: string;
   let legacy = false;

@@ -97,6 +97,10 @@ const fail = (path: string, what: string): never => {
   throw new BukejianError('INVALID_CONFIG', `policy ${path}: ${what}`);
 };
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isPlainProto = (v: object) => {
+  const p = Object.getPrototypeOf(v);
+  return p === Object.prototype || p === null;
+};
 const oneOf = <T extends string>(v: unknown, list: readonly T[], path: string): T =>
   typeof v === 'string' && (list as readonly string[]).includes(v) ? (v as T) : fail(path, `expected one of ${list.join('|')}, got ${typeof v === 'string' ? JSON.stringify(v.slice(0, 32)) : typeof v}`);
 const onlyKeys = (o: Record<string, unknown>, keys: readonly string[], path: string) => {
@@ -358,7 +362,7 @@ export function applyPolicy(record: Record<string, unknown>, policy: Policy, opt
   if (!validated.has(policy)) policy = loadPolicy(policy);
   const o = aoptions(opts, 'opts', ['purpose', 'actor', 'keys']);
   const purpose = astring(o.purpose, 'purpose');
-  if (!isObj(record)) throw new BukejianError('INVALID_TYPE', '"record" expected a plain object, got other');
+  if (!isObj(record) || !isPlainProto(record)) throw new BukejianError('INVALID_TYPE', '"record" expected a plain object, got other');
   const p = plan(policy, purpose, o.keys);
   const out: Record<string, unknown> = {};
   const released: ReleasedField[] = [];
