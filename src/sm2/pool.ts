@@ -73,7 +73,8 @@ let nextId = 1;
 function spawn(): Slot {
   const wt = builtin<typeof WT>('node:worker_threads')!;
   const loc = workerLocation()!;
-  const worker = new wt.Worker(loc.url, { eval: loc.eval });
+  // execArgv: [] — the worker needs no flags of the parent (and some, like --input-type, break it)
+  const worker = new wt.Worker(loc.url, { eval: loc.eval, execArgv: [] });
   const slot: Slot = { worker, pending: new Map() };
   worker.on('message', (msg: { id: number; ok: Uint8Array }) => {
     const p = slot.pending.get(msg.id);
