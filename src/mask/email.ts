@@ -9,8 +9,7 @@ import { toHalfWidth } from './normalize.js';
 
 export type EmailResult = { valid: true; email: string; local: string; domain: string } | { valid: false; reason: 'format' };
 
-const LOCAL = /^[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*$/;
-const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const EMAIL = /^([A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*)@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})$/;
 
 /**
  * Validates an e-mail address (full-width normalized; the domain is lower-cased).
@@ -19,12 +18,9 @@ const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 export function validateEmail(input: string): EmailResult {
   astring(input, 'input');
   const s = toHalfWidth(input).trim();
-  const at = s.lastIndexOf('@');
-  if (at < 1 || at > 64 || s.length - at - 1 > 253) return { valid: false, reason: 'format' };
-  const local = s.slice(0, at), domain = s.slice(at + 1).toLowerCase();
-  const labels = domain.split('.');
-  if (!LOCAL.test(local) || labels.length < 2 || !labels.every((l) => LABEL.test(l))) return { valid: false, reason: 'format' };
-  if (!/^[a-z]{2,24}$/.test(labels[labels.length - 1]!)) return { valid: false, reason: 'format' };
+  const m = EMAIL.exec(s);
+  if (!m || m[1]!.length > 64 || m[2]!.length > 253) return { valid: false, reason: 'format' };
+  const local = m[1]!, domain = m[2]!.toLowerCase();
   return { valid: true, email: `${local}@${domain}`, local, domain };
 }
 
