@@ -33,6 +33,23 @@ export function bn254(): Promise<Curve> {
   return (curveP ??= snarkjs.curves.getCurveFromName('bn128', { singleThread: true }) as Promise<Curve>);
 }
 
+/**
+ * Releases the WASM curve engines (ours and the multi-threaded one snarkjs caches for proving in
+ * `globalThis.curve_bn128`), whose worker threads otherwise keep a Node process alive.
+ * @example await eligibility.terminate() // at the end of a CLI run or benchmark
+ */
+export async function terminate(): Promise<void> {
+  const mine = curveP;
+  curveP = undefined;
+  if (mine) await (await mine).terminate();
+  const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
+  if (g.curve_bn128) {
+    const c = g.curve_bn128;
+    g.curve_bn128 = null;
+    await c.terminate();
+  }
+}
+
 /** A snarkjs-format Groth16 verification key (JSON). */
 export type VerificationKeyJson = Readonly<Record<string, unknown>>;
 

@@ -6,7 +6,7 @@
  * which are GPL-3.0.
  * @module
  */
-import { challenge, verify, verifyBatch } from './verify.js';
+import { challenge, terminate, verify, verifyBatch } from './verify.js';
 import { circuitInput, prove } from './prove.js';
 
 export { issuer } from './credential.js';
@@ -44,4 +44,4 @@ export type { VerifyOptions, VerifyResult, ProofInput } from './verify.js';
  * const proof = await eligibility.prove({ credential, holderSecret, rule, today, programId, period, challenge })
  * const { ok, nullifier } = await eligibility.verify(proof, { issuerPublicKey, rule, today, programId, period, challenge })
  */
-export const eligibility = Object.freeze({ prove, verify, verifyBatch, challenge, circuitInput });
+export const eligibility = Object.freeze({ prove, verify, verifyBatch, challenge, circuitInput, terminate });

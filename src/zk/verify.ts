@@ -9,7 +9,7 @@
  */
 import { BukejianError } from '../errors.js';
 import { aoptions, isBytes } from '../utils.js';
-import { prepareVerifier, type Groth16Verifier, type VerificationKeyJson } from './groth16.js';
+import { prepareVerifier, terminate as terminateCurves, type Groth16Verifier, type VerificationKeyJson } from './groth16.js';
 import { publicSignals, resolveContext, type ProofContext, type ResolvedContext } from './context.js';
 import { randomField } from './field.js';
 import type { NullifierRegistry } from './nullifier.js';
@@ -120,4 +120,14 @@ export async function verifyBatch(
  */
 export function challenge(): bigint {
   return randomField();
+}
+
+/**
+ * Frees the curve engines and cached verifiers (worker threads would keep Node alive); later
+ * calls rebuild them on demand.
+ * @example await eligibility.terminate()
+ */
+export async function terminate(): Promise<void> {
+  verifiers.clear();
+  await terminateCurves();
 }

@@ -1,0 +1,124 @@
+// Zero-knowledge eligibility: witness generation, proving (median of several) and verification,
+// ours (bukejian/zk: subgroup-checked single verify, random-linear-combination verifyBatch) side by
+// side with snarkjs.groth16.verify (no G2 subgroup check) in the same run.
+// Batches of N = 16, 64, 256 distinct valid proofs are made from a few real proofs by Groth16
+// re-randomisation (A' = A/t, B' = t·B + s·δ, C' = C + s·A'), which is exactly as costly to verify
+// as fresh proofs. Run: npm run bench -- zk   (BENCH_PROVES=n to change the number of proofs)
+import { loadavg } from 'node:os';
+import * as snarkjs from 'snarkjs';
+import { eligibility, holder, issuer, loadArtifacts, rule, VKEY } from 'bukejian/zk';
+import { report } from './_util.mjs';
+
+const PROVES = Number(process.env.BENCH_PROVES ?? 5);
+const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const time = async (fn) => {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+};
+const rnd = () => BigInt('0x' + Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex')) % R;
+
+const snarkProof = (p) => ({
+  pi_a: [String(p.a[0]), String(p.a[1]), '1'],
+  pi_b: [[String(p.b[0][0]), String(p.b[0][1])], [String(p.b[1][0]), String(p.b[1][1])], ['1', '0']],
+  pi_c: [String(p.c[0]), String(p.c[1]), '1'],
+  protocol: 'groth16',
+  curve: 'bn128',
+});
+
+function signals(p, c) {
+  const r = c.rule;
+  return [p.nullifier, c.today, r.minAge, r.maxIncome, r.regionRoot, r.requiredFlags, +r.checkAge, +r.checkIncome,
+    +r.checkRegion, +r.checkFlags, c.programId, c.period, c.challenge, c.issuerPublicKey[0], c.issuerPublicKey[1]].map(String);
+}
+
+/** Re-randomises a Groth16 proof (still valid for the same public inputs). */
+function rerandomise(curve, p) {
+  const { G1, G2 } = curve;
+  const t = rnd() || 1n;
+  const s = rnd();
+  const tInv = curve.Fr.toObject(curve.Fr.inv(curve.Fr.e(t)));
+  const A = G1.timesScalar(G1.fromObject([p.a[0], p.a[1], 1n]), tInv);
+  const delta = G2.fromObject(VKEY.vk_delta_2.map((c) => c.map(BigInt)));
+  const B = G2.add(G2.timesScalar(G2.fromObject([[p.b[0][0], p.b[0][1]], [p.b[1][0], p.b[1][1]], [1n, 0n]]), t), G2.timesScalar(delta, s));
+  const C = G1.add(G1.fromObject([p.c[0], p.c[1], 1n]), G1.timesScalar(A, s));
+  const a = G1.toObject(G1.toAffine(A));
+  const b = G2.toObject(G2.toAffine(B));
+  const c = G1.toObject(G1.toAffine(C));
+  return { a: [a[0], a[1]], b: [[b[0][0], b[0][1]], [b[1][0], b[1][1]]], c: [c[0], c[1]], nullifier: p.nullifier };
+}
+
+export default async function () {
+  const kp = await issuer.keygen();
+  const h = await holder.create();
+  const credential = await issuer.issue({
+    holderCommitment: h.commitment, birthDate: 19600301, sex: 1, regionCode: 110105, income: 21000,
+    householdSize: 2, flags: 0b11, issuedAt: 20260101, expiresAt: 20271231,
+  }, kp.secretKey);
+  const r = await rule.create({ minAge: 60, maxIncome: 30000, regions: [110101, 110105, 310115], requiredFlags: 1 });
+  const base = { rule: r, today: 20261125, programId: 20261n, period: 202611n };
+  const { wasm } = await loadArtifacts();
+
+  const wt = [];
+  const pt = [];
+  const made = [];
+  for (let i = 0; i < PROVES; i++) {
+    const challenge = eligibility.challenge();
+    const input = { ...base, challenge, credential, holderSecret: h.secret };
+    wt.push(await time(() => snarkjs.wtns.calculate(eligibility.circuitInput(input), wasm, { type: 'mem' })));
+    let proof;
+    pt.push(await time(async () => (proof = await eligibility.prove(input))));
+    made.push({ proof, context: { ...base, challenge, issuerPublicKey: kp.publicKey } });
+  }
+  const groups = [
+    report(`zk: witness and proof generation (median of ${PROVES}; load average ${loadavg()[0].toFixed(1)})`, 'ms', [
+      { name: 'witness (circuit WASM)', value: median(wt) },
+      { name: 'prove (eligibility.prove)', value: median(pt) },
+    ]),
+  ];
+
+  // single verification
+  const one = made[0];
+  const sig1 = signals(one.proof, one.context);
+  const sp1 = snarkProof(one.proof);
+  await eligibility.verify(one.proof, one.context); // warm-up (prepares the verifier)
+  await snarkjs.groth16.verify(VKEY, sig1, sp1);
+  const reps = 20;
+  let tOurs = 0;
+  let tSnark = 0;
+  for (let i = 0; i < reps; i++) {
+    tOurs += await time(() => eligibility.verify(one.proof, one.context));
+    tSnark += await time(() => snarkjs.groth16.verify(VKEY, sig1, sp1));
+  }
+  const snarkPerProof = tSnark / reps;
+  groups.push(report('zk: single proof verification', 'ms/proof', [
+    { name: 'snarkjs.groth16.verify', value: snarkPerProof },
+    { name: 'bukejian verify (+subgroup)', value: tOurs / reps },
+  ], 'snarkjs.groth16.verify'));
+
+  // batches of distinct re-randomised proofs
+  const curve = await snarkjs.curves.getCurveFromName('bn128', { singleThread: true });
+  const rows = [{ name: 'snarkjs.groth16.verify', value: 1000 / snarkPerProof }];
+  for (const N of [16, 64, 256]) {
+    const proofs = [];
+    const contexts = [];
+    for (let i = 0; i < N; i++) {
+      const src = made[i % made.length];
+      proofs.push(rerandomise(curve, src.proof));
+      contexts.push(src.context);
+    }
+    let best = Infinity;
+    for (let k = 0; k < 2; k++) {
+      let res;
+      const t = await time(async () => (res = await eligibility.verifyBatch(proofs, contexts)));
+      if (!res.every((x) => x.ok)) throw new Error('benchmark batch did not verify');
+      best = Math.min(best, t);
+    }
+    rows.push({ name: `verifyBatch N=${N}`, value: (1000 * N) / best });
+  }
+  await curve.terminate();
+  await eligibility.terminate();
+  groups.push(report('zk: verification throughput (subgroup checks on in ours)', 'proofs/s', rows, 'snarkjs.groth16.verify'));
+  return groups;
+}
