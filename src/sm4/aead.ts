@@ -21,7 +21,7 @@ function aaad(aad: unknown): Uint8Array {
   if (aad === undefined) return new Uint8Array(0);
   const a = abytes(aad, 'aad');
   if (a.length >= 2 ** 32) throw new BukejianError('DATA_LENGTH', `"aad" expected fewer than 2^32 bytes, got length=${a.length}`);
-  return Uint8Array.from(a);
+  return new Uint8Array(a);
 }
 
 function singleUse(enc: (pt: Uint8Array) => Uint8Array, dec: (ct: Uint8Array) => Uint8Array): Cipher {
@@ -47,12 +47,12 @@ function singleUse(enc: (pt: Uint8Array) => Uint8Array, dec: (ct: Uint8Array) =>
  * const pt = gcm(key, nonce, aad).decrypt(sealed) // throws AUTH_FAILED if anything was altered
  */
 export function gcm(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): Cipher {
-  const k = Uint8Array.from(akey(key));
+  const k = new Uint8Array(akey(key));
   abytes(nonce, 'nonce');
   if (nonce.length === 0 || nonce.length > 2 ** 28) {
     throw new BukejianError('NONCE_LENGTH', `"nonce" expected Uint8Array of length 1..2^28 (12 recommended), got length=${nonce.length}`);
   }
-  const n = Uint8Array.from(nonce);
+  const n = new Uint8Array(nonce);
   const a = aaad(aad);
   return singleUse(
     (pt) => gcmEncrypt(k, n, a, pt),
@@ -66,8 +66,8 @@ export function gcm(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): Ciphe
  * @example const sealed = ccm(key, randomBytes(12), aad, { tagLength: 16 }).encrypt(data)
  */
 export function ccm(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array, opts?: CcmOptions): Cipher {
-  const k = Uint8Array.from(akey(key));
-  const n = Uint8Array.from(abytes(nonce, 'nonce', CCM_NONCE_LENGTHS, 'NONCE_LENGTH'));
+  const k = new Uint8Array(akey(key));
+  const n = new Uint8Array(abytes(nonce, 'nonce', CCM_NONCE_LENGTHS, 'NONCE_LENGTH'));
   const a = aaad(aad);
   const o = aoptions(opts, 'opts', ['tagLength']);
   const tagLen = o.tagLength === undefined ? 16 : anumber(o.tagLength, 'tagLength', 0, 1024);

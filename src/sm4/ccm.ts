@@ -83,7 +83,7 @@ function ctrCrypt(rk: Int32Array, nonce: Uint8Array, src: Uint8Array, dst: Uint8
   a.set(nonce, 1);
   const o = OUT;
   cryptWords(rk, readWord(a, 0), readWord(a, 4), readWord(a, 8), readWord(a, 12));
-  const s0 = Int32Array.from(o);
+  const s0 = o.slice();
   const len = src.length;
   for (let i = 0, ctr = 1; i < len; i += 16, ctr++) {
     for (let j = 15, n = ctr; j > nonce.length; j--, n = Math.floor(n / 256)) a[j] = n & 255;

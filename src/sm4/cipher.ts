@@ -72,16 +72,16 @@ const TABLES = /* @__PURE__ */ buildTables();
 const T0 = TABLES[0]!, T1 = TABLES[1]!, T2 = TABLES[2]!, T3 = TABLES[3]!;
 
 /**
- * The key schedule (§7.3): the 32 encryption round keys rk_0..rk_31 of a 16-byte key. For
- * decryption use the same keys in reverse order ({@link reverseRoundKeys}). No length check here.
+ * The key schedule (§7.3): the 32 encryption round keys rk_0..rk_31 of a 16-byte key (into `rk`
+ * when given). For decryption use the same keys in reverse order ({@link reverseRoundKeys}).
+ * No length check here.
  * @example const rk = expandKey(key) // Int32Array(32)
  */
-export function expandKey(key: Uint8Array): Int32Array {
+export function expandKey(key: Uint8Array, rk: Int32Array = new Int32Array(32)): Int32Array {
   let k0 = ((key[0]! << 24) | (key[1]! << 16) | (key[2]! << 8) | key[3]!) ^ FK[0]!;
   let k1 = ((key[4]! << 24) | (key[5]! << 16) | (key[6]! << 8) | key[7]!) ^ FK[1]!;
   let k2 = ((key[8]! << 24) | (key[9]! << 16) | (key[10]! << 8) | key[11]!) ^ FK[2]!;
   let k3 = ((key[12]! << 24) | (key[13]! << 16) | (key[14]! << 8) | key[15]!) ^ FK[3]!;
-  const rk = new Int32Array(32);
   for (let i = 0; i < 32; i++) {
     const k4 = k0 ^ lKey(tau(k1 ^ k2 ^ k3 ^ CK[i]!));
     rk[i] = k4;
@@ -91,8 +91,7 @@ export function expandKey(key: Uint8Array): Int32Array {
 }
 
 /** The round keys in reverse order (decryption, §7.2). @example const drk = reverseRoundKeys(rk) */
-export function reverseRoundKeys(rk: Int32Array): Int32Array {
-  const d = new Int32Array(32);
+export function reverseRoundKeys(rk: Int32Array, d: Int32Array = new Int32Array(32)): Int32Array {
   for (let i = 0; i < 32; i++) d[i] = rk[31 - i]!;
   return d;
 }

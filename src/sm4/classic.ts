@@ -14,7 +14,7 @@ import { backendOption, hasNativeCipher, nodeCrypto, type Backend } from '../nat
 import { abytes, aoneOf, aoptions, toBytes, zeroize, type Input } from '../utils.js';
 import { expandKey, readWord, reverseRoundKeys } from './cipher.js';
 import { cbcDecryptBlocks, cbcEncryptBlocks, ecbBlocks, Keystream, type KeystreamKind } from './modes.js';
-import { pad, unpadLength } from './padding.js';
+import { unpadLength } from './padding.js';
 
 /**
  * One-shot calls on at least this many bytes use node:crypto under `backend: 'auto'`. Below it
@@ -74,25 +74,34 @@ function nativeRun(name: string, key: Uint8Array, iv: Uint8Array | null, data: U
   return out;
 }
 
+// Scratch round keys for one-shot calls (synchronous, single-threaded realm): no allocation per
+// call; wiped before each call returns.
+const RK = /* @__PURE__ */ new Int32Array(32);
+const DRK = /* @__PURE__ */ new Int32Array(32);
+
 function blockMode(mode: 'ecb' | 'cbc', key: Uint8Array, iv: Uint8Array | null, opts: BlockModeOptions | undefined): Cipher {
   const o = aoptions(opts, 'opts', ['padding', 'backend']);
   const padding = o.padding === undefined ? 'pkcs7' : aoneOf(o.padding, 'padding', ['pkcs7', 'none'] as const);
   const backend = backendOption(o.backend);
-  const k = Uint8Array.from(key);
-  const ivc = iv ? Uint8Array.from(iv) : null;
+  const k = new Uint8Array(key);
+  const ivc = iv ? new Uint8Array(iv) : null;
   const name = `sm4-${mode}`;
-  const run = (data: Uint8Array, decrypt: boolean): Uint8Array => {
-    if (useNative(backend, name, data.length)) return nativeRun(name, k, ivc, data, decrypt);
-    const rk = decrypt ? reverseRoundKeys(expandKey(k)) : expandKey(k);
-    const out = new Uint8Array(data.length);
-    if (mode === 'ecb') ecbBlocks(rk, data, out, data.length);
+  /** Encrypts/decrypts `buf` (whole blocks) in place with the JS code. */
+  const jsInPlace = (buf: Uint8Array, decrypt: boolean): Uint8Array => {
+    const rk = expandKey(k, RK);
+    const keys = decrypt ? reverseRoundKeys(rk, DRK) : rk;
+    if (mode === 'ecb') ecbBlocks(keys, buf, buf, buf.length);
     else {
       const st = Int32Array.of(readWord(ivc!, 0), readWord(ivc!, 4), readWord(ivc!, 8), readWord(ivc!, 12));
-      (decrypt ? cbcDecryptBlocks : cbcEncryptBlocks)(rk, st, data, out, data.length);
+      (decrypt ? cbcDecryptBlocks : cbcEncryptBlocks)(keys, st, buf, buf, buf.length);
       zeroize(st);
     }
-    zeroize(rk);
-    return out;
+    zeroize(RK, DRK);
+    return buf;
+  };
+  const run = (data: Uint8Array, decrypt: boolean): Uint8Array => {
+    if (useNative(backend, name, data.length)) return nativeRun(name, k, ivc, data, decrypt);
+    return jsInPlace(new Uint8Array(data), decrypt);
   };
   return Object.freeze({
     encrypt(plaintext: Input): Uint8Array {
@@ -102,10 +111,12 @@ function blockMode(mode: 'ecb' | 'cbc', key: Uint8Array, iv: Uint8Array | null, 
         return run(p, false);
       }
       if (useNative(backend, name, p.length)) return nativeRun(name, k, ivc, p, false, true);
-      const padded = pad(p);
-      const out = run(padded, false);
-      zeroize(padded);
-      return out;
+      // PKCS#7: pad straight into the output buffer, then encrypt in place
+      const n = 16 - (p.length % 16);
+      const buf = new Uint8Array(p.length + n);
+      buf.set(p);
+      buf.fill(n, p.length);
+      return jsInPlace(buf, false);
     },
     decrypt(ciphertext: Uint8Array): Uint8Array {
       const c = abytes(ciphertext, 'ciphertext');
@@ -128,18 +139,17 @@ function blockMode(mode: 'ecb' | 'cbc', key: Uint8Array, iv: Uint8Array | null, 
 
 function streamMode(mode: 'ctr' | 'cfb' | 'ofb', key: Uint8Array, iv: Uint8Array, opts: StreamModeOptions | undefined): Cipher {
   const backend = backendOption(aoptions(opts, 'opts', ['backend']).backend);
-  const k = Uint8Array.from(key);
-  const ivc = Uint8Array.from(iv);
+  const k = new Uint8Array(key);
+  const ivc = new Uint8Array(iv);
   const name = `sm4-${mode}`;
   const run = (data: Uint8Array, decrypt: boolean): Uint8Array => {
     if (useNative(backend, name, data.length)) return nativeRun(name, k, ivc, data, decrypt);
     const kind: KeystreamKind = mode === 'cfb' ? (decrypt ? 'cfb-dec' : 'cfb-enc') : mode;
-    const rk = expandKey(k);
-    const ks = new Keystream(rk, ivc, kind);
-    const out = new Uint8Array(data.length);
-    ks.process(data, out);
+    const ks = new Keystream(expandKey(k, RK), ivc, kind);
+    const out = new Uint8Array(data);
+    ks.process(out, out);
     ks.destroy();
-    zeroize(rk);
+    zeroize(RK);
     return out;
   };
   return Object.freeze({

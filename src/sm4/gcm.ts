@@ -28,7 +28,7 @@ export interface GcmKeyState {
 export function setup(key: Uint8Array, nonce: Uint8Array, expectedBytes: number): GcmKeyState {
   const rk = expandKey(key);
   cryptWords(rk, 0, 0, 0, 0);
-  const h = Int32Array.from(OUT);
+  const h = OUT.slice();
   const gh = new Ghash(h, expectedBytes);
   zeroize(h);
   let j0: Int32Array;

@@ -11,7 +11,7 @@ import { cryptWords, OUT, readWord, view, writeWord } from './cipher.js';
 
 /** ECB on `len` bytes (a multiple of 16) from `src` to `dst` (may be the same array). @example ecbBlocks(rk, pt, ct, pt.length) */
 export function ecbBlocks(rk: Int32Array, src: Uint8Array, dst: Uint8Array, len: number): void {
-  const o = OUT, s = view(src), d = view(dst);
+  const o = OUT, s = view(src), d = src === dst ? s : view(dst);
   for (let i = 0; i < len; i += 16) {
     cryptWords(rk, s.getInt32(i), s.getInt32(i + 4), s.getInt32(i + 8), s.getInt32(i + 12));
     d.setInt32(i, o[0]!); d.setInt32(i + 4, o[1]!); d.setInt32(i + 8, o[2]!); d.setInt32(i + 12, o[3]!);
@@ -20,7 +20,7 @@ export function ecbBlocks(rk: Int32Array, src: Uint8Array, dst: Uint8Array, len:
 
 /** CBC encryption of `len` bytes (multiple of 16); `iv` (4 words) is updated to the last block. @example cbcEncryptBlocks(rk, ivWords, pt, ct, pt.length) */
 export function cbcEncryptBlocks(rk: Int32Array, iv: Int32Array, src: Uint8Array, dst: Uint8Array, len: number): void {
-  const o = OUT, s = view(src), d = view(dst);
+  const o = OUT, s = view(src), d = src === dst ? s : view(dst);
   let c0 = iv[0]!, c1 = iv[1]!, c2 = iv[2]!, c3 = iv[3]!;
   for (let i = 0; i < len; i += 16) {
     cryptWords(rk, s.getInt32(i) ^ c0, s.getInt32(i + 4) ^ c1, s.getInt32(i + 8) ^ c2, s.getInt32(i + 12) ^ c3);
@@ -32,7 +32,7 @@ export function cbcEncryptBlocks(rk: Int32Array, iv: Int32Array, src: Uint8Array
 
 /** CBC decryption (reversed round keys `drk`); `iv` is updated to the last ciphertext block. In place is fine. @example cbcDecryptBlocks(reverseRoundKeys(rk), ivWords, ct, pt, ct.length) */
 export function cbcDecryptBlocks(drk: Int32Array, iv: Int32Array, src: Uint8Array, dst: Uint8Array, len: number): void {
-  const o = OUT, s = view(src), d = view(dst);
+  const o = OUT, s = view(src), d = src === dst ? s : view(dst);
   let p0 = iv[0]!, p1 = iv[1]!, p2 = iv[2]!, p3 = iv[3]!;
   for (let i = 0; i < len; i += 16) {
     const c0 = s.getInt32(i), c1 = s.getInt32(i + 4), c2 = s.getInt32(i + 8), c3 = s.getInt32(i + 12);
@@ -96,7 +96,7 @@ export class Keystream {
     }
     // whole blocks, words straight from the buffers
     const r = this.r, o = OUT, rk = this.rk;
-    const sv = len - i >= 16 ? view(src) : null, dv = sv ? view(dst) : null;
+    const sv = len - i >= 16 ? view(src) : null, dv = sv && src !== dst ? view(dst) : sv;
     if (kind === 'ctr' || kind === 'gctr') {
       const wide = kind === 'ctr';
       let r0 = r[0]!, r1 = r[1]!, r2 = r[2]!, r3 = r[3]!;

@@ -6,14 +6,7 @@
  */
 import { BukejianError } from '../errors.js';
 
-/** `data` followed by its PKCS#7 padding, in a new array. @example pad(new Uint8Array(3)).length // 16 */
-export function pad(data: Uint8Array): Uint8Array {
-  const n = 16 - (data.length % 16);
-  const out = new Uint8Array(data.length + n);
-  out.set(data);
-  out.fill(n, data.length);
-  return out;
-}
+// Padding is added by the callers straight into their output buffers (classic.ts, stream.ts).
 
 /**
  * The length of `data` without its PKCS#7 padding; BAD_PADDING if the padding is malformed.

@@ -125,12 +125,12 @@ function nativeEngine(mode: StreamMode, key: Uint8Array, iv: Uint8Array | null, 
  */
 export function stream(mode: StreamMode, key: Uint8Array, iv: Uint8Array | null, opts?: StreamOptions): CipherStream {
   aoneOf(mode, 'mode', ['ecb', 'cbc', 'ctr', 'cfb', 'ofb'] as const);
-  const k = Uint8Array.from(akey(key));
+  const k = new Uint8Array(akey(key));
   let ivc: Uint8Array | null = null;
   if (mode === 'ecb') {
     if (iv !== null && iv !== undefined) throw new BukejianError('IV_LENGTH', '"iv" expected null for ECB, got a value');
   } else {
-    ivc = Uint8Array.from(abytes(iv, 'iv', 16, 'IV_LENGTH'));
+    ivc = new Uint8Array(abytes(iv, 'iv', 16, 'IV_LENGTH'));
   }
   const o = aoptions(opts, 'opts', ['decrypt', 'padding', 'backend']);
   const decrypt = o.decrypt === undefined ? false : o.decrypt;
