@@ -100,7 +100,7 @@ export function groupTuples(
     const col = columns[j]!;
     const span = groups * S;
     const firstList: number[] = [];
-    if (span <= 1 << 22) {
+    if (span <= 1 << 22 && span <= 4 * len + 4096) {
       if (scratch.length < span) scratch = new Int32Array(Math.max(span, scratch.length * 2));
       scratch.fill(-1, 0, span);
       const table = scratch;
