@@ -27,6 +27,7 @@ describe('bukejian sm2 (dist/cli.js)', () => {
       writeFileSync(f('pub.pem'), kg.text);
       const key = sm2.keys.fromPem(readFileSync(f('key.pem'), 'utf8'));
       expect(key.type).toBe('private');
+      if (key.type !== 'private') throw new Error('expected a private key');
       expect(toHex(sm2.keys.fromPem(kg.text).publicKey)).toBe(toHex(key.publicKey));
       writeFileSync(f('msg.txt'), '数据共享申请 2026-0001');
 

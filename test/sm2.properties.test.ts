@@ -39,6 +39,7 @@ describe('fast engine vs @noble/curves generic arithmetic', () => {
         expect(fast.mulBaseSecret(k)).toEqual(ref);
         const P = G.multiply(s).toAffine();
         expect(fast.mulSecret(k, P.x, P.y)).toEqual(G.multiply(s).multiply(k).toAffine());
+        expect(fast.mulSecretTable(k, fast.tableFor(P.x, P.y, 6))).toEqual(G.multiply(s).multiply(k).toAffine());
         const want = G.multiplyUnsafe(s).add(G.multiplyUnsafe(k).multiplyUnsafe(t)).toAffine();
         const Q = G.multiply(k).toAffine();
         for (const R of [fast.mulAddPublic(s, t, Q), fast.mulAddPublic(s, t, fast.tableFor(Q.x, Q.y, 6))]) {

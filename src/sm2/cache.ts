@@ -4,7 +4,7 @@
  * against the same signer costs only point additions. Only public data is cached.
  * @module
  */
-import type { Sm2Curve, Sm2PointType } from './curve.js';
+import { sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
 import type { Table } from './fast.js';
 import { publicPoint } from './keys.js';
 
@@ -66,3 +66,10 @@ export class PointCache {
     this.map.clear();
   }
 }
+
+/**
+ * The module's LRU of sm2p256v1 public keys (32 keys), shared by verification and encryption:
+ * a key used twice gets a window table, so later verifications and encryptions to it cost
+ * table additions instead of 256 doublings.
+ */
+export const publicKeyCache = /* @__PURE__ */ new PointCache(sm2Curve, 32);

@@ -12,6 +12,8 @@ import { kdf, sm3 } from '../sm3.js';
 import { abytes, aoneOf, aoptions, concatBytes, equalBytes, toBytes, zeroize, type Input } from '../utils.js';
 import { affineToBytes, fixedToNumber, mulBase, mulPoint, numberToFixed, sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
 import { DerReader, TAG, derInteger, derSequence, tlv } from './der.js';
+import { publicKeyCache } from './cache.js';
+import type { Table } from './fast.js';
 import { publicPoint, randomScalar, secretScalar } from './keys.js';
 
 /** Ciphertext component order of the raw format. */
@@ -50,11 +52,11 @@ function allZero(b: Uint8Array): boolean {
  * Internal: encryption with a given nonce source (the known-answer hook passes the standard's k).
  * Returns null when t is all zero for this k (the caller draws another k).
  */
-export function encryptWithK(curve: Sm2Curve, P: Sm2PointType, msg: Uint8Array, k: bigint): CipherParts | null {
+export function encryptWithK(curve: Sm2Curve, P: Sm2PointType, msg: Uint8Array, k: bigint, table?: Table | null): CipherParts | null {
   const L = curve.fieldBytes;
   const C1 = mulBase(curve, k);
   const c1 = affineToBytes(curve, C1.x, C1.y);
-  const S = mulPoint(curve, k, P);
+  const S = table && curve.fast ? curve.fast.mulSecretTable(k, table) : mulPoint(curve, k, P);
   const xy = affineToBytes(curve, S.x, S.y).subarray(1);
   const t = kdf(xy, msg.length);
   if (allZero(t)) {
@@ -164,13 +166,14 @@ export function decryptCore(curve: Sm2Curve, d: bigint, C1: Sm2PointType, parts:
  * const raw = encrypt(publicKey, data, { format: 'raw', mode: 'c1c2c3' }) // 04 ‖ x ‖ y ‖ C2 ‖ C3
  */
 export function encrypt(publicKey: Uint8Array, plaintext: Input, opts?: EncryptOptions): Uint8Array {
-  const P = publicPoint(publicKey);
+  abytes(publicKey, 'publicKey');
+  const entry = publicKeyCache.get(publicKey);
   const m = toBytes(plaintext, 'plaintext');
   if (m.length === 0) throw new BukejianError('INVALID_LENGTH', '"plaintext" expected at least 1 byte, got length=0');
   const o = options(opts);
   for (;;) {
     const k = randomScalar();
-    const c = encryptWithK(sm2Curve, P, m, k);
+    const c = encryptWithK(sm2Curve, entry.point, m, k, entry.table);
     if (c) return encodeCiphertext(sm2Curve, c, o.mode, o.format);
   }
 }

@@ -39,6 +39,8 @@ export interface FastCurve {
   mulBaseSecret(k: bigint): { x: bigint; y: bigint };
   /** [k]P for a secret k in [1, n−1] and an affine public point P → affine (x, y). */
   mulSecret(k: bigint, px: bigint, py: bigint): { x: bigint; y: bigint };
+  /** [k]P for a secret k in [1, n−1] and P given by its table (see `tableFor`) → affine (x, y). */
+  mulSecretTable(k: bigint, T: Table): { x: bigint; y: bigint };
   /** [s]G + [t]P for public s, t; P given by its table or (cold) by affine coordinates. Jacobian result. */
   mulAddPublic(s: bigint, t: bigint, P: Table | { x: bigint; y: bigint }): Jac;
   /** A variable-base table for a public point, window W. */
@@ -280,6 +282,7 @@ export function createFast(params: CurveParams, baseWindow = 8): FastCurve {
   return Object.freeze({
     mulBaseSecret: (k: bigint) => toAffineBlinded(mulTableCT(G(), k)),
     mulSecret: (k: bigint, px: bigint, py: bigint) => toAffineBlinded(mulVar(k, px, py, true)),
+    mulSecretTable: (k: bigint, T: Table) => toAffineBlinded(mulTableCT(T, k)),
     mulAddPublic(s: bigint, t: bigint, P: Table | { x: bigint; y: bigint }): Jac {
       let acc: Jac = 'xs' in P ? mulTablePublicInto({ X: 1n, Y: 1n, Z: 0n }, P, t) : t === 0n ? { X: 1n, Y: 1n, Z: 0n } : mulVar(t, P.x, P.y, false);
       acc = mulTablePublicInto(acc, G(), s);

@@ -9,9 +9,8 @@
 import { BukejianError } from '../errors.js';
 import { sm3 } from '../sm3.js';
 import { abytes, aoneOf, aoptions, equalBytes, randomBytes, toBytes, type Input } from '../utils.js';
-import { PointCache } from './cache.js';
 import { base, mulBasePoint, fixedToNumber, invertFermat, mod, mulBase, numberToFixed, sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
-import type { Entry } from './cache.js';
+import { publicKeyCache, type Entry } from './cache.js';
 import { secretScalar } from './keys.js';
 import { nonceGenerator } from './nonce.js';
 import { decodeSignature, encodeSignature, type SignatureFormat } from './signature.js';
@@ -168,9 +167,6 @@ export function verifyCore(curve: Sm2Curve, e: bigint, r: bigint, s: bigint, P: 
   return x2 < p && (x2 * Z) % p === R.X;
 }
 
-/** Verification-side LRU of public-key points (with precomputed tables once warm). */
-export const verifyCache = /* @__PURE__ */ new PointCache(sm2Curve, 32);
-
 /**
  * Verifies an SM2 signature. Returns false for every signature that does not verify, including
  * malformed or non-canonical DER, wrong raw length, r or s outside [1, n − 1] and r + s ≡ 0.
@@ -184,7 +180,7 @@ export function verify(signature: Uint8Array, msg: Input, publicKey: Uint8Array,
   const m = toBytes(msg, 'msg');
   abytes(publicKey, 'publicKey');
   const o = signOptions(opts);
-  const entry = verifyCache.get(publicKey);
+  const entry = publicKeyCache.get(publicKey);
   if (o.prehashed && m.length !== 32) abytes(m, 'msg', 32);
   const rs = decodeSignature(signature, o.format);
   if (!rs) return false;
