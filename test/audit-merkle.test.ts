@@ -34,25 +34,37 @@ const k_ = (n: number) => {
   while (k * 2 < n) k *= 2;
   return k;
 };
-function MTH(alg: TreeHashName, D: Uint8Array[]): Uint8Array {
-  if (D.length === 0) return H(alg);
-  if (D.length === 1) return H(alg, Uint8Array.of(0), D[0]!);
-  const k = k_(D.length);
-  return H(alg, Uint8Array.of(1), MTH(alg, D.slice(0, k)), MTH(alg, D.slice(k)));
+// MTH(D[lo:hi]) memoized per data array (the definition itself, evaluated once per range).
+const memo = new WeakMap<Uint8Array[], Map<string, Uint8Array>>();
+function MTH(alg: TreeHashName, D: Uint8Array[], lo = 0, hi = D.length): Uint8Array {
+  let m = memo.get(D);
+  if (!m) memo.set(D, (m = new Map()));
+  const key = `${alg}:${lo}:${hi}`;
+  const hit = m.get(key);
+  if (hit) return hit;
+  let r: Uint8Array;
+  if (hi - lo === 0) r = H(alg);
+  else if (hi - lo === 1) r = H(alg, Uint8Array.of(0), D[lo]!);
+  else {
+    const k = k_(hi - lo);
+    r = H(alg, Uint8Array.of(1), MTH(alg, D, lo, lo + k), MTH(alg, D, lo + k, hi));
+  }
+  m.set(key, r);
+  return r;
 }
-function PATH(alg: TreeHashName, m: number, D: Uint8Array[]): Uint8Array[] {
-  if (D.length === 1) return [];
-  const k = k_(D.length);
+function PATH(alg: TreeHashName, m: number, D: Uint8Array[], lo = 0, hi = D.length): Uint8Array[] {
+  if (hi - lo === 1) return [];
+  const k = k_(hi - lo);
   return m < k
-    ? [...PATH(alg, m, D.slice(0, k)), MTH(alg, D.slice(k))]
-    : [...PATH(alg, m - k, D.slice(k)), MTH(alg, D.slice(0, k))];
+    ? [...PATH(alg, m, D, lo, lo + k), MTH(alg, D, lo + k, hi)]
+    : [...PATH(alg, m - k, D, lo + k, hi), MTH(alg, D, lo, lo + k)];
 }
-function SUBPROOF(alg: TreeHashName, m: number, D: Uint8Array[], b: boolean): Uint8Array[] {
-  if (m === D.length) return b ? [] : [MTH(alg, D)];
-  const k = k_(D.length);
+function SUBPROOF(alg: TreeHashName, m: number, D: Uint8Array[], b: boolean, lo = 0, hi = D.length): Uint8Array[] {
+  if (m === hi - lo) return b ? [] : [MTH(alg, D, lo, hi)];
+  const k = k_(hi - lo);
   return m <= k
-    ? [...SUBPROOF(alg, m, D.slice(0, k), b), MTH(alg, D.slice(k))]
-    : [...SUBPROOF(alg, m - k, D.slice(k), false), MTH(alg, D.slice(0, k))];
+    ? [...SUBPROOF(alg, m, D, b, lo, lo + k), MTH(alg, D, lo + k, hi)]
+    : [...SUBPROOF(alg, m - k, D, false, lo + k, hi), MTH(alg, D, lo, lo + k)];
 }
 const hexes = (a: Uint8Array[]) => a.map(toHex);
 const data = (i: number) => new TextEncoder().encode(`entry #${i}`);
@@ -119,16 +131,22 @@ describe.each(['sm3', 'sha256'] as const)('%s tree against the naive recursive r
   for (const d of D) t.appendData(d);
 
   it('roots for every size 0..300', () => {
-    for (let n = 0; n <= N; n++) expect(toHex(t.root(n))).toBe(toHex(MTH(alg, D.slice(0, n))));
+    for (let n = 0; n <= N; n++) expect(toHex(t.root(n))).toBe(toHex(MTH(alg, D, 0, n)));
   });
-  it('every inclusion proof for sizes 1..64, sampled above, equals the reference and verifies', () => {
-    const sizes = [...Array.from({ length: 64 }, (_, i) => i + 1), 100, 127, 128, 129, 255, 256, 257, 300];
-    for (const n of sizes) {
-      const root = MTH(alg, D.slice(0, n));
-      for (let m = 0; m < n; m += n > 64 ? 7 : 1) {
+  it('at every size 1..300: every inclusion proof, and consistency proofs from the edges, the middle and a spread point, equal the reference', () => {
+    for (let n = 1; n <= N; n++) {
+      const root = MTH(alg, D, 0, n);
+      const r = (n * 7919) % n; // a spread-out point, different for each size
+      for (let m = 0; m < n; m++) {
         const p = t.inclusionProof(m, n);
-        expect(hexes(p.path)).toEqual(hexes(PATH(alg, m, D.slice(0, n))));
-        expect(verifyInclusion(p, H(alg, Uint8Array.of(0), D[m]!), root, alg)).toBe(true);
+        expect(hexes(p.path)).toEqual(hexes(PATH(alg, m, D, 0, n)));
+        if (m % 16 === 0 || m === n - 1) expect(verifyInclusion(p, H(alg, Uint8Array.of(0), D[m]!), root, alg)).toBe(true);
+      }
+      for (const m of new Set([1, n - 1, Math.max(1, n >> 1), 1 + (r % n)])) {
+        if (m < 1 || m > n) continue;
+        const p = t.consistencyProof(m, n);
+        expect(hexes(p.path)).toEqual(m === n ? [] : hexes(SUBPROOF(alg, m, D, true, 0, n)));
+        expect(verifyConsistency(p, MTH(alg, D, 0, m), root, alg)).toBe(true);
       }
     }
   });
@@ -137,7 +155,7 @@ describe.each(['sm3', 'sha256'] as const)('%s tree against the naive recursive r
       const rn = t.root(n);
       for (let m = 1; m <= n; m++) {
         const p = t.consistencyProof(m, n);
-        expect(hexes(p.path)).toEqual(m === n ? [] : hexes(SUBPROOF(alg, m, D.slice(0, n), true)));
+        expect(hexes(p.path)).toEqual(m === n ? [] : hexes(SUBPROOF(alg, m, D, true, 0, n)));
         expect(verifyConsistency(p, t.root(m), rn, alg)).toBe(true);
       }
     }
@@ -147,8 +165,8 @@ describe.each(['sm3', 'sha256'] as const)('%s tree against the naive recursive r
       fc.property(fc.integer({ min: 1, max: N }), fc.integer({ min: 1, max: N }), (a, b) => {
         const [m, n] = a <= b ? [a, b] : [b, a];
         const p = t.consistencyProof(m, n);
-        expect(hexes(p.path)).toEqual(m === n ? [] : hexes(SUBPROOF(alg, m, D.slice(0, n), true)));
-        expect(verifyConsistency(p, MTH(alg, D.slice(0, m)), MTH(alg, D.slice(0, n)), alg)).toBe(true);
+        expect(hexes(p.path)).toEqual(m === n ? [] : hexes(SUBPROOF(alg, m, D, true, 0, n)));
+        expect(verifyConsistency(p, MTH(alg, D, 0, m), MTH(alg, D, 0, n), alg)).toBe(true);
       }),
       { numRuns: 60 },
     );
