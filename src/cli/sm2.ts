@@ -11,6 +11,10 @@ import { bytesToHex, hexToBytes } from '../utils.js';
 import { parseArgs } from './args.js';
 import { openInput } from './io.js';
 
+/**
+ * Help text of `bukejian sm2`.
+ * @example console.log(usage)
+ */
 export const usage = `usage: bukejian sm2 <command> [options] [FILE]   (FILE or - = stdin)
 
   keygen  [--pem] [--out FILE]         new key pair: JSON hex, or PEM (private then public);
@@ -61,6 +65,10 @@ function output(flags: Record<string, string | true>, data: Uint8Array, hex: boo
   else process.stdout.write(bytes);
 }
 
+/**
+ * Runs `bukejian sm2 <command> …`; resolves to the exit code.
+ * @example await run(['sign', '--key', 'key.pem', 'msg.txt'])
+ */
 export async function run(args: string[]): Promise<number> {
   const [cmd, ...rest] = args;
   const { flags, positionals } = parseArgs(rest, ['key', 'user-id', 'format', 'mode', 'out', 'sig', 'sig-hex'], ['pem', 'hex']);

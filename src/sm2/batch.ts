@@ -38,7 +38,10 @@ export interface WireItem {
   f?: 'der' | 'raw';
 }
 
-/** Verifies one wire item: false for anything malformed (a batch never throws per item). */
+/**
+ * Verifies one wire item: false for anything malformed (a batch never throws per item).
+ * @example verifyWire({ s: sig, m: msg, p: publicKey }) // true | false, never throws
+ */
 export function verifyWire(it: WireItem): boolean {
   try {
     const opts: VerifyOptions = {};

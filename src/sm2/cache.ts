@@ -8,9 +8,15 @@ import { sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
 import type { Table } from './fast.js';
 import { publicPoint } from './keys.js';
 
-/** Window size of per-key tables: 2^(W−1)·(⌈256/W⌉+1) points (W = 6: 1,408 points ≈ 150 KB). */
+/**
+ * Window size of per-key tables: 2^(W−1)·(⌈256/W⌉+1) points (W = 6: 1,408 points ≈ 150 KB).
+ * @example fast.tableFor(x, y, KEY_WINDOW)
+ */
 export const KEY_WINDOW = 6;
-/** A key gets its table on its second use. */
+/**
+ * A key gets its table on its second use.
+ * @example if (entry.uses === PRECOMPUTE_AFTER) buildTable(entry)
+ */
 export const PRECOMPUTE_AFTER = 2;
 
 /** A cached public key: validated point, affine coordinates, and the fast table once warm. */
@@ -22,7 +28,10 @@ export interface Entry {
   table: Table | null;
 }
 
-/** An LRU map from encoded public key to validated point (with a table once warm). */
+/**
+ * An LRU map from encoded public key to validated point (with a table once warm).
+ * @example const cache = new PointCache(sm2Curve, 32); const { point, table } = cache.get(publicKey)
+ */
 export class PointCache {
   private map = new Map<string, Entry>();
   constructor(
@@ -71,5 +80,6 @@ export class PointCache {
  * The module's LRU of sm2p256v1 public keys (32 keys), shared by verification and encryption:
  * a key used twice gets a window table, so later verifications and encryptions to it cost
  * table additions instead of 256 doublings.
+ * @example const entry = publicKeyCache.get(publicKey) // throws INVALID_POINT for a bad key
  */
 export const publicKeyCache = /* @__PURE__ */ new PointCache(sm2Curve, 32);

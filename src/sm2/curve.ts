@@ -79,7 +79,10 @@ export function createCurve(params: CurveParams): Sm2Curve {
   });
 }
 
-/** sm2p256v1 (OID 1.2.156.10197.1.301), GB/T 32918.5-2017 §2. */
+/**
+ * sm2p256v1 (OID 1.2.156.10197.1.301), GB/T 32918.5-2017 §2.
+ * @example createCurve(SM2P256V1).Point.BASE
+ */
 export const SM2P256V1: CurveParams = /* @__PURE__ */ Object.freeze({
   name: 'sm2p256v1',
   p: 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn,
@@ -110,7 +113,10 @@ export const Sm2Point: WeierstrassPointCons<bigint> = sm2Curve.Point;
 const BASE_WINDOW = 8;
 const tuned = new WeakSet<object>();
 
-/** The curve's base point with its fixed-base window table registered (built lazily). */
+/**
+ * The curve's base point with its fixed-base window table registered (built lazily).
+ * @example base(sm2Curve).multiplyUnsafe(s)
+ */
 export function base(curve: Sm2Curve): Sm2PointType {
   const G = curve.Point.BASE;
   if (!tuned.has(G)) {
@@ -120,19 +126,28 @@ export function base(curve: Sm2Curve): Sm2PointType {
   return G;
 }
 
-/** Big-endian fixed-length encoding of a field element or scalar. */
+/**
+ * Big-endian fixed-length encoding of a field element or scalar.
+ * @example numberToFixed(255n, 2) // Uint8Array [0, 255]
+ */
 export function numberToFixed(n: bigint, len: number): Uint8Array {
   return toFixed(n, len);
 }
 
-/** Big-endian bytes → bigint (no validation). */
+/**
+ * Big-endian bytes → bigint (no validation).
+ * @example fixedToNumber(Uint8Array.of(1, 0)) // 256n
+ */
 export function fixedToNumber(b: Uint8Array): bigint {
   let n = 0n;
   for (let i = 0; i < b.length; i++) n = (n << 8n) | BigInt(b[i]!);
   return n;
 }
 
-/** x mod m for a possibly negative x. */
+/**
+ * x mod m for a possibly negative x.
+ * @example mod(-1n, 7n) // 6n
+ */
 export function mod(x: bigint, m: bigint): bigint {
   const r = x % m;
   return r < 0n ? r + m : r;
@@ -141,6 +156,7 @@ export function mod(x: bigint, m: bigint): bigint {
 /**
  * a^(m−2) mod m by a fixed square-and-multiply chain over the public exponent m − 2 (Fermat):
  * the sequence of operations does not depend on `a`. Used to invert 1 + d when signing.
+ * @example invertFermat(3n, 7n) // 5n
  */
 export function invertFermat(a: bigint, m: bigint): bigint {
   const e = m - 2n;
@@ -152,7 +168,10 @@ export function invertFermat(a: bigint, m: bigint): bigint {
   return r;
 }
 
-/** Parses a SEC1 point (04‖x‖y, or 02/03‖x) on `curve`; anything else throws INVALID_POINT. */
+/**
+ * Parses a SEC1 point (04‖x‖y, or 02/03‖x) on `curve`; anything else throws INVALID_POINT.
+ * @example pointFromBytes(sm2Curve, publicKey).toAffine()
+ */
 export function pointFromBytes(curve: Sm2Curve, bytes: Uint8Array, name = 'publicKey'): Sm2PointType {
   const L = curve.fieldBytes;
   if (!(bytes.length === 2 * L + 1 && bytes[0] === 4) && !(bytes.length === L + 1 && (bytes[0] === 2 || bytes[0] === 3))) {
@@ -170,7 +189,10 @@ export function pointFromBytes(curve: Sm2Curve, bytes: Uint8Array, name = 'publi
   }
 }
 
-/** Affine coordinates → SEC1 uncompressed bytes 04 ‖ x ‖ y. */
+/**
+ * Affine coordinates → SEC1 uncompressed bytes 04 ‖ x ‖ y.
+ * @example affineToBytes(sm2Curve, x, y) // 04 ‖ x ‖ y
+ */
 export function affineToBytes(curve: Sm2Curve, x: bigint, y: bigint): Uint8Array {
   const L = curve.fieldBytes;
   const out = new Uint8Array(1 + 2 * L);
@@ -180,13 +202,19 @@ export function affineToBytes(curve: Sm2Curve, x: bigint, y: bigint): Uint8Array
   return out;
 }
 
-/** [k]G for a secret k in [1, n − 1] (constant-time-ish), affine. */
+/**
+ * [k]G for a secret k in [1, n − 1] (constant-time-ish), affine.
+ * @example const { x } = mulBase(sm2Curve, k)
+ */
 export function mulBase(curve: Sm2Curve, k: bigint): { x: bigint; y: bigint } {
   if (curve.fast) return curve.fast.mulBaseSecret(k);
   return base(curve).multiply(k).toAffine();
 }
 
-/** [k]P for a secret k in [1, n − 1] and a validated point P (constant-time-ish), affine. */
+/**
+ * [k]P for a secret k in [1, n − 1] and a validated point P (constant-time-ish), affine.
+ * @example const S = mulPoint(sm2Curve, k, P)
+ */
 export function mulPoint(curve: Sm2Curve, k: bigint, P: Sm2PointType): { x: bigint; y: bigint } {
   if (curve.fast) {
     const a = P.toAffine();
@@ -195,7 +223,10 @@ export function mulPoint(curve: Sm2Curve, k: bigint, P: Sm2PointType): { x: bigi
   return P.multiply(k).toAffine();
 }
 
-/** [k]G as a point object (secret k, constant-time-ish). */
+/**
+ * [k]G as a point object (secret k, constant-time-ish).
+ * @example mulBasePoint(sm2Curve, d).toBytes(false) // public key of d
+ */
 export function mulBasePoint(curve: Sm2Curve, k: bigint): Sm2PointType {
   return curve.Point.fromAffine(mulBase(curve, k));
 }

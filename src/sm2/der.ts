@@ -8,7 +8,10 @@
 import { BukejianError } from '../errors.js';
 import { concatBytes } from '../utils.js';
 
-/** ASN.1 tags used here. */
+/**
+ * ASN.1 tags used here.
+ * @example new DerReader(der).read(TAG.OCTET_STRING)
+ */
 export const TAG = Object.freeze({ INTEGER: 0x02, BIT_STRING: 0x03, OCTET_STRING: 0x04, OID: 0x06, SEQUENCE: 0x30 });
 
 function bad(what: string): never {
@@ -37,12 +40,18 @@ export function derInteger(n: bigint): Uint8Array {
   return tlv(TAG.INTEGER, v);
 }
 
-/** A SEQUENCE of already encoded elements. */
+/**
+ * A SEQUENCE of already encoded elements.
+ * @example derSequence(derInteger(r), derInteger(s))
+ */
 export function derSequence(...items: Uint8Array[]): Uint8Array {
   return tlv(TAG.SEQUENCE, concatBytes(...items));
 }
 
-/** Encodes a dotted OID such as `1.2.156.10197.1.301`. */
+/**
+ * Encodes a dotted OID such as `1.2.156.10197.1.301`.
+ * @example derOid('1.2.156.10197.1.301') // 06 08 2a 81 1c cf 55 01 82 2d
+ */
 export function derOid(oid: string): Uint8Array {
   const parts = oid.split('.').map(Number);
   const out: number[] = [40 * parts[0]! + parts[1]!];
@@ -54,7 +63,10 @@ export function derOid(oid: string): Uint8Array {
   return tlv(TAG.OID, Uint8Array.from(out));
 }
 
-/** A cursor over DER bytes; every read checks bounds and canonical form. */
+/**
+ * A cursor over DER bytes; every read checks bounds and canonical form.
+ * @example const seq = new DerReader(sig).sequence(); const r = seq.integer(); const s = seq.integer(); seq.end()
+ */
 export class DerReader {
   private pos = 0;
   constructor(private readonly buf: Uint8Array) {}

@@ -51,6 +51,7 @@ function allZero(b: Uint8Array): boolean {
 /**
  * Internal: encryption with a given nonce source (the known-answer hook passes the standard's k).
  * Returns null when t is all zero for this k (the caller draws another k).
+ * @example encryptWithK(curve, P, msg, k) // GB/T 32918.4 Annex A with the printed k
  */
 export function encryptWithK(curve: Sm2Curve, P: Sm2PointType, msg: Uint8Array, k: bigint, table?: Table | null): CipherParts | null {
   const L = curve.fieldBytes;
@@ -70,7 +71,10 @@ export function encryptWithK(curve: Sm2Curve, P: Sm2PointType, msg: Uint8Array, 
   return { c1, c2, c3 };
 }
 
-/** Encodes ciphertext parts. */
+/**
+ * Encodes ciphertext parts.
+ * @example encodeCiphertext(sm2Curve, parts, 'c1c3c2', 'raw')
+ */
 export function encodeCiphertext(curve: Sm2Curve, c: CipherParts, mode: CipherMode, format: 'der' | 'raw'): Uint8Array {
   if (format === 'raw') return mode === 'c1c3c2' ? concatBytes(c.c1, c.c3, c.c2) : concatBytes(c.c1, c.c2, c.c3);
   const L = curve.fieldBytes;
@@ -84,7 +88,10 @@ export function encodeCiphertext(curve: Sm2Curve, c: CipherParts, mode: CipherMo
 
 const FAIL = (): BukejianError => new BukejianError('DECRYPT_FAILED', '"ciphertext" expected valid SM2 ciphertext, got one that does not decrypt');
 
-/** Decodes a ciphertext into parts (C1 validated as a curve point); throws DECRYPT_FAILED. */
+/**
+ * Decodes a ciphertext into parts (C1 validated as a curve point); throws DECRYPT_FAILED.
+ * @example const { parts, C1 } = decodeCiphertext(sm2Curve, ct, 'c1c3c2', 'der')
+ */
 export function decodeCiphertext(
   curve: Sm2Curve,
   ct: Uint8Array,
@@ -137,7 +144,10 @@ export function decodeCiphertext(
   return got;
 }
 
-/** Internal: decryption of validated parts with scalar d on any curve; throws DECRYPT_FAILED. */
+/**
+ * Internal: decryption of validated parts with scalar d on any curve; throws DECRYPT_FAILED.
+ * @example decryptCore(sm2Curve, d, C1, parts) // plaintext or DECRYPT_FAILED
+ */
 export function decryptCore(curve: Sm2Curve, d: bigint, C1: Sm2PointType, parts: CipherParts): Uint8Array {
   const L = curve.fieldBytes;
   const S = mulPoint(curve, d, C1);

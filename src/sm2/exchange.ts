@@ -45,7 +45,10 @@ export interface KeyExchangeResult {
   peerConfirmation: Uint8Array;
 }
 
-/** Internal: the exchange on any curve with parsed inputs. */
+/**
+ * Internal: the exchange on any curve with parsed inputs.
+ * @example keyExchangeCore(curve, true, dA, rA, idA, idB, PB, RB, 16).sharedKey
+ */
 export function keyExchangeCore(
   curve: Sm2Curve,
   initiator: boolean,

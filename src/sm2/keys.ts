@@ -16,7 +16,10 @@ export interface KeyPair {
   publicKey: Uint8Array;
 }
 
-/** Parses and range-checks a secret key; throws INVALID_KEY outside [1, n − 2]. */
+/**
+ * Parses and range-checks a secret key; throws INVALID_KEY outside [1, n − 2].
+ * @example const d = secretScalar(secretKey) // bigint in [1, n-2]
+ */
 export function secretScalar(secretKey: Uint8Array, curve: Sm2Curve = sm2Curve, name = 'secretKey'): bigint {
   abytes(secretKey, name, curve.scalarBytes, 'INVALID_KEY');
   const d = fixedToNumber(secretKey);
@@ -26,7 +29,10 @@ export function secretScalar(secretKey: Uint8Array, curve: Sm2Curve = sm2Curve, 
   return d;
 }
 
-/** Parses and validates a public key (on the curve, not infinity, coordinates < p): INVALID_POINT otherwise. */
+/**
+ * Parses and validates a public key (on the curve, not infinity, coordinates < p): INVALID_POINT otherwise.
+ * @example const P = publicPoint(publicKey) // throws INVALID_POINT when invalid
+ */
 export function publicPoint(publicKey: Uint8Array, curve: Sm2Curve = sm2Curve, name = 'publicKey'): Sm2PointType {
   abytes(publicKey, name);
   return pointFromBytes(curve, publicKey, name);
@@ -46,7 +52,10 @@ export function getPublicKey(secretKey: Uint8Array, compressed = false): Uint8Ar
   return mulBasePoint(sm2Curve, d).toBytes(compressed);
 }
 
-/** Internal: a random scalar in [1, n − 2] by rejection sampling from crypto.getRandomValues. */
+/**
+ * Internal: a random scalar in [1, n − 2] by rejection sampling from crypto.getRandomValues.
+ * @example const k = randomScalar()
+ */
 export function randomScalar(curve: Sm2Curve = sm2Curve): bigint {
   const max = curve.params.n - 2n;
   for (;;) {

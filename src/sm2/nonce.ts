@@ -11,6 +11,7 @@ import { fixedToNumber } from './curve.js';
 /**
  * Returns a generator of candidate nonces k in [1, n − 1] (call again if a candidate is rejected
  * by the signing equation). `len` is the scalar byte length.
+ * @example const next = nonceGenerator(d, e, randomBytes(32), n, 32); const k = next()
  */
 export function nonceGenerator(d: Uint8Array, e: Uint8Array, extra: Uint8Array, n: bigint, len: number): () => bigint {
   // RFC 6979 §3.2 b–g with HMAC-SM3 (hlen = 32); seed = int2octets(d) ‖ bits2octets(e) ‖ extra.

@@ -11,9 +11,15 @@ import { fixedToNumber, mulBasePoint, numberToFixed, sm2Curve } from './curve.js
 import { DerReader, TAG, derInteger, derOid, derSequence, tlv } from './der.js';
 import { publicPoint, secretScalar } from './keys.js';
 
-/** id-ecPublicKey (RFC 5480). */
+/**
+ * id-ecPublicKey (RFC 5480).
+ * @example derOid(OID_EC_PUBLIC_KEY)
+ */
 export const OID_EC_PUBLIC_KEY = '1.2.840.10045.2.1';
-/** The SM2 curve sm2p256v1 (GM/T 0006). */
+/**
+ * The SM2 curve sm2p256v1 (GM/T 0006).
+ * @example derOid(OID_SM2)
+ */
 export const OID_SM2 = '1.2.156.10197.1.301';
 
 /** A key read from PEM. */

@@ -21,12 +21,18 @@ function builtin<T>(id: string): T | null {
   }
 }
 
-/** True when worker_threads exist here. */
+/**
+ * True when worker_threads exist here.
+ * @example if (!poolAvailable()) verifyInThread(items)
+ */
 export function poolAvailable(): boolean {
   return builtin<typeof WT>('node:worker_threads') !== null && workerLocation() !== null;
 }
 
-/** Default worker count: the number of cores (1 where unknown). */
+/**
+ * Default worker count: the number of cores (1 where unknown).
+ * @example defaultWorkers() // 2 on a 2-core machine
+ */
 export function defaultWorkers(): number {
   const os = builtin<typeof OS>('node:os');
   return os ? Math.max(1, os.availableParallelism?.() ?? os.cpus().length) : 1;
@@ -94,7 +100,10 @@ function spawn(): Slot {
   return slot;
 }
 
-/** Sends `items` to worker `index` of a pool of at least `size` workers; resolves to 1/0 per item. */
+/**
+ * Sends `items` to worker `index` of a pool of at least `size` workers; resolves to 1/0 per item.
+ * @example const ok = await runOnPool(2, 0, wireItems) // Uint8Array of 1/0
+ */
 export function runOnPool(size: number, index: number, items: WireItem[]): Promise<Uint8Array> {
   while (pool.length < size) pool.push(spawn());
   const slot = pool[index % size]!;

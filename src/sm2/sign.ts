@@ -37,7 +37,10 @@ interface Parsed {
   userId: Uint8Array;
 }
 
-/** Validates sign/verify options. */
+/**
+ * Validates sign/verify options.
+ * @example const o = signOptions({ userId: 'ALICE123@YAHOO.COM', format: 'raw' })
+ */
 export function signOptions(opts: SignOptions | undefined): Parsed {
   const o = aoptions(opts, 'opts', SIGN_KEYS);
   const format = o.format === undefined ? 'der' : aoneOf(o.format, 'format', ['der', 'raw'] as const);
@@ -47,7 +50,10 @@ export function signOptions(opts: SignOptions | undefined): Parsed {
   return { format, prehashed: o.prehashed === true, userId: userIdBytes(o.userId) };
 }
 
-/** e = SM3(Z ‖ M) as a bigint, or the given 32-byte digest when prehashed. */
+/**
+ * e = SM3(Z ‖ M) as a bigint, or the given 32-byte digest when prehashed.
+ * @example const e = digestE(sm2Curve, P, msg, signOptions(undefined))
+ */
 export function digestE(curve: Sm2Curve, P: Sm2PointType, msg: Uint8Array, o: Parsed): bigint {
   if (o.prehashed) {
     abytes(msg, 'msg', 32);
@@ -57,7 +63,10 @@ export function digestE(curve: Sm2Curve, P: Sm2PointType, msg: Uint8Array, o: Pa
   return fixedToNumber(sm3.create({ backend: msg.length >= 1024 ? 'auto' : 'js' }).update(z).update(msg).digest());
 }
 
-/** Internal: the signing equation with a nonce source; retries while r = 0, r + k = n or s = 0. */
+/**
+ * Internal: the signing equation with a nonce source; retries while r = 0, r + k = n or s = 0.
+ * @example signCore(sm2Curve, e, d, invertFermat(1n + d, n), nextK)
+ */
 export function signCore(curve: Sm2Curve, e: bigint, d: bigint, inv1d: bigint, nextK: () => bigint): { r: bigint; s: bigint } {
   const n = curve.params.n;
   for (;;) {
@@ -74,6 +83,7 @@ export function signCore(curve: Sm2Curve, e: bigint, d: bigint, inv1d: bigint, n
 /**
  * Internal known-answer hook: signs the digest e with a given nonce k (GB/T 32918.2 Annex A).
  * Never exported from the package entry.
+ * @example signWithK(curve, e, d, k) // { r, s } of GB/T 32918.2 Annex A
  */
 export function signWithK(curve: Sm2Curve, e: bigint, d: bigint, k: bigint): { r: bigint; s: bigint } {
   let used = false;
@@ -143,7 +153,10 @@ export function sign(msg: Input, secretKey: Uint8Array, opts?: SignOptions): Uin
   return encodeSignature(r, s, o.format);
 }
 
-/** Internal: the verification equation on any curve for a validated public point (or cache entry). */
+/**
+ * Internal: the verification equation on any curve for a validated public point (or cache entry).
+ * @example verifyCore(sm2Curve, e, r, s, P) // boolean
+ */
 export function verifyCore(curve: Sm2Curve, e: bigint, r: bigint, s: bigint, P: Sm2PointType, entry?: Entry): boolean {
   const { n, p } = curve.params;
   if (r < 1n || r >= n || s < 1n || s >= n) return false;

@@ -10,7 +10,10 @@ import { fixedToNumber, numberToFixed } from './curve.js';
 /** Signature formats. */
 export type SignatureFormat = 'der' | 'raw';
 
-/** Encodes (r, s). */
+/**
+ * Encodes (r, s).
+ * @example encodeSignature(r, s, 'der')
+ */
 export function encodeSignature(r: bigint, s: bigint, format: SignatureFormat, len = 32): Uint8Array {
   if (format === 'raw') {
     const out = new Uint8Array(2 * len);
@@ -21,7 +24,10 @@ export function encodeSignature(r: bigint, s: bigint, format: SignatureFormat, l
   return derSequence(derInteger(r), derInteger(s));
 }
 
-/** Decodes a signature, or null when it is not a canonical encoding. Range checks are left to verify. */
+/**
+ * Decodes a signature, or null when it is not a canonical encoding. Range checks are left to verify.
+ * @example decodeSignature(sig, 'der') // { r, s } or null
+ */
 export function decodeSignature(sig: Uint8Array, format: SignatureFormat, len = 32): { r: bigint; s: bigint } | null {
   if (format === 'raw') {
     if (sig.length !== 2 * len) return null;

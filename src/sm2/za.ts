@@ -9,10 +9,16 @@ import { abytes, utf8ToBytes } from '../utils.js';
 import { sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
 import { publicPoint } from './keys.js';
 
-/** The GB/T 32918.2 default distinguishing identifier. */
+/**
+ * The GB/T 32918.2 default distinguishing identifier.
+ * @example za(publicKey, DEFAULT_USER_ID)
+ */
 export const DEFAULT_USER_ID = '1234567812345678';
 
-/** A user ID option: a string (UTF-8) or bytes; default `'1234567812345678'`. */
+/**
+ * A user ID option: a string (UTF-8) or bytes; default `'1234567812345678'`.
+ * @example userIdBytes(undefined) // UTF-8 of '1234567812345678'
+ */
 export function userIdBytes(userId: unknown, name = 'userId'): Uint8Array {
   if (userId === undefined) return utf8ToBytes(DEFAULT_USER_ID);
   const id = typeof userId === 'string' ? utf8ToBytes(userId) : abytes(userId, name);
@@ -20,7 +26,10 @@ export function userIdBytes(userId: unknown, name = 'userId'): Uint8Array {
   return id;
 }
 
-/** Internal: Z for a validated point on any curve. */
+/**
+ * Internal: Z for a validated point on any curve.
+ * @example zaPoint(sm2Curve, userIdBytes('ALICE123@YAHOO.COM'), P)
+ */
 export function zaPoint(curve: Sm2Curve, id: Uint8Array, P: Sm2PointType): Uint8Array {
   const bits = id.length * 8;
   const h = sm3.create({ backend: 'js' });
