@@ -20,7 +20,7 @@ import { readWord, view } from './cipher.js';
 /** Inputs of at least this many bytes (AAD + ciphertext) use the 8-bit window. @example new Ghash(h, GHASH_BIG_TABLE_BYTES) // 64 KiB table */
 export const GHASH_BIG_TABLE_BYTES = 4096;
 /** Inputs below this many bytes use Shoup's single 16-entry table. @example new Ghash(h, 64) // Shoup */
-export const GHASH_SHOUP_BYTES = 256;
+export const GHASH_SHOUP_BYTES = 1024;
 
 // x^128+k reductions for the 4 bits shifted out by z·x^4 (mbedTLS `last4`), for the top 16 bits.
 const LAST4 = /* @__PURE__ */ Int32Array.from([
