@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<Command>> = {
   psi: () => import('./psi.js'),
   bench: () => import('./bench.js'),
   sm2: () => import('./sm2.js'),
+  zk: () => import('./zk.js'),
 };
 
 function usage(): string {

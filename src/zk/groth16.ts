@@ -3,7 +3,9 @@
  * the WASM field/curve engine that snarkjs ships (ffjavascript, reached through
  * `snarkjs.curves`, single-threaded). Unlike `snarkjs.groth16.verify` this verifier
  *  - checks A and C are on G1 (prime order, so on-curve = in-group) and not the identity,
- *  - checks B is on the twist AND in the order-r subgroup of G2 ([r]B = O),
+ *  - checks B is on the twist AND in the order-r subgroup of G2, with the endomorphism test
+ *    ψ(B) = [6x²]B = [p − r]B (Scott, eprint 2021/1130; the check gnark-crypto uses for BN254):
+ *    a 127-bit scalar multiplication instead of the 254-bit [r]B = O (both are tested to agree),
  *  - checks every public signal is < r,
  * and its batch check uses a random linear combination (Bellare–Garay–Rabin small-exponent test):
  * with 128-bit random weights ρ_i (crypto.getRandomValues),
@@ -20,7 +22,7 @@ import * as snarkjs from 'snarkjs';
 import { BukejianError } from '../errors.js';
 import { bytesToNumberBE, randomBytes } from '../utils.js';
 import { FIELD_ORDER } from './field.js';
-import type { EligibilityProof } from './proof-codec.js';
+import { BASE_FIELD, type EligibilityProof } from './proof-codec.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Buf = Uint8Array;
@@ -66,6 +68,8 @@ export interface Groth16Verifier {
   verify(proof: EligibilityProof, signals: readonly bigint[]): boolean;
   /** One boolean per item: random-linear-combination batch check, bisected on failure. */
   verifyBatch(items: readonly BatchItem[]): boolean[];
+  /** The G2 subgroup test used on B (affine [[x0, x1], [y0, y1]]; the point must be on the twist). */
+  inG2Subgroup(q: readonly [readonly [bigint, bigint], readonly [bigint, bigint]]): boolean;
 }
 
 function big(v: unknown, name: string): bigint {
@@ -109,6 +113,26 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
   const preGamma = curve.prepareG2(G2.toJacobian(g2(vkey.vk_gamma_2, 'vk_gamma_2')));
   const preDelta = curve.prepareG2(G2.toJacobian(g2(vkey.vk_delta_2, 'vk_delta_2')));
 
+  // ψ = untwist ∘ Frobenius ∘ twist on the D-type twist: ψ(x, y) = (x̄·ξ^((p−1)/3), ȳ·ξ^((p−1)/2)), ξ = 9 + u.
+  const { F1, F2 } = curve;
+  const xi = F2.fromObject([9n, 1n]);
+  const psiX = F2.exp(xi, (BASE_FIELD - 1n) / 3n);
+  const psiY = F2.exp(xi, (BASE_FIELD - 1n) / 2n);
+  const conj = (a: Buf): Buf => {
+    const r = new Uint8Array(64);
+    r.set(a.subarray(0, 32));
+    r.set(F1.neg(a.slice(32, 64)), 32);
+    return r;
+  };
+  /** SECURITY: G2 subgroup membership, ψ(Q) = [p − r]Q (p − r = 6x² is ψ's eigenvalue on G2). */
+  function inG2Subgroup(Q: Buf): boolean {
+    const q = G2.toAffine(Q);
+    const image = new Uint8Array(128);
+    image.set(F2.mul(conj(q.slice(0, 64)), psiX), 0);
+    image.set(F2.mul(conj(q.slice(64, 128)), psiY), 64);
+    return G2.eq(G2.timesScalar(q, BASE_FIELD - FIELD_ORDER), image);
+  }
+
   const ml = (P: Buf, preQ: Buf): Buf => curve.millerLoop(curve.prepareG1(G1.toJacobian(P)), preQ);
 
   /** Decodes and validates the points of a proof; null when malformed. */
@@ -119,7 +143,7 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
       const B = G2.fromObject([[p.b[0][0], p.b[0][1]], [p.b[1][0], p.b[1][1]], [1n, 0n]]);
       if (!G1.isValid(A) || !G1.isValid(C) || !G2.isValid(B)) return null;
       // SECURITY: G2 has a large cofactor; a B outside the order-r subgroup is rejected.
-      if (!G2.isZero(G2.timesScalar(B, FIELD_ORDER))) return null;
+      if (G2.isZero(B) || !inG2Subgroup(B)) return null;
       return { A, B, C };
     } catch {
       return null;
@@ -196,5 +220,6 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
     return out;
   }
 
-  return Object.freeze({ nPublic, verify, verifyBatch });
+  return Object.freeze({ nPublic, verify, verifyBatch, inG2Subgroup: (q: readonly [readonly [bigint, bigint], readonly [bigint, bigint]]) =>
+    inG2Subgroup(G2.fromObject([[q[0][0], q[0][1]], [q[1][0], q[1][1]], [1n, 0n]])) });
 }
