@@ -177,6 +177,23 @@ describe('ID-number tokens', () => {
     );
     expect(ID_TOKEN_DOMAIN).toBe(73049 * 1000);
   });
+  it('keepSex keeps the sex digit; years bounds the token dates (never in the future with a past end year)', () => {
+    const ks = fpe.idCard(key, { keepSex: true, years: [1930, 2020] });
+    fc.assert(
+      fc.property(idCardArb({ minBirth: new Date(Date.UTC(1930, 0, 1)), maxBirth: new Date(Date.UTC(2020, 11, 31)) }), (id) => {
+        const token = ks.encrypt(id);
+        const r = validateIdCard(token); // default: future dates rejected
+        const o = validateIdCard(id);
+        return r.valid && o.valid && r.sex === o.sex && r.birthDate >= '1930' && r.birthDate <= '2020-12-31' && ks.decrypt(token) === id;
+      }),
+      { numRuns: 200 },
+    );
+    expect(() => ks.encrypt('11010520210101002' + idCardCheckChar('11010520210101002'))).toThrow(/1930-2020/);
+    expect(ks.encrypt('11010519491231002X')).not.toBe(fpe.idCard(key).encrypt('11010519491231002X'));
+    expect(() => fpe.idCard(key, { years: [2000, 1990] })).toThrow(BukejianError);
+    expect(() => fpe.idCard(key, { keepSex: 'yes' as never })).toThrow(BukejianError);
+  });
+
   it('different keys or tweaks give different tokens; legacy numbers are converted first', () => {
     const id = '11010519491231002X';
     expect(fpe.idCard(key, { tweak: 'other' }).encrypt(id)).not.toBe(t.encrypt(id));

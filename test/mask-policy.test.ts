@@ -108,6 +108,11 @@ describe('applyPolicy', () => {
   it('generalize and fpe', () => {
     const s = applyPolicy(record, policy, { purpose: 'statistics' }).record;
     expect(s).toEqual({ idCard: '1940s', address: '广东省深圳市', age: '70-79', district: '朝阳' });
+    const sexPolicy = loadPolicy({ version: 1, name: 'p', fields: { id: { type: 'idCard', level: 'important', sharing: 'conditional', purposes: { x: { treatment: 'fpe', keepSex: true, years: [1900, 2020] } } } } });
+    const tok = applyPolicy({ id: record.idCard }, sexPolicy, { purpose: 'x', keys: { fpe: fkey } }).record.id as string;
+    const tv = validateIdCard(tok);
+    expect(tv.valid && tv.sex).toBe('female');
+    expect(() => loadPolicy({ version: 1, name: 'p', fields: { a: { type: 'text', level: 'general', sharing: 'conditional', purposes: { x: { treatment: 'fpe', alphabet: '0123456789', keepSex: true } } } } })).toThrow(/only apply to ID tokens/);
     const l = applyPolicy(record, policy, { purpose: 'legacy', keys: { fpe: fkey } }).record;
     const token = l.idCard as string;
     expect(validateIdCard(token, { now: null }).valid).toBe(true);

@@ -4,16 +4,17 @@
  * mode whose output is itself a syntactically valid GB 11643 number.
  *
  * ID tokens: the area code stays in clear (and is bound into the tweak); the birth date (as a day
- * in 1900-01-01…2099-12-31) and the 3-digit sequence form one number X < 73,049,000 that is
- * encrypted with FF1 over 8 decimal digits, cycle-walking until the result is below the bound
- * (1.37 FF1 calls on average); the check character is recomputed. Tokens therefore carry a real
- * (possibly future) date and a valid check character, and decrypt back exactly. Sex (the
- * sequence parity) is not preserved.
+ * in the token years, default 1900-01-01…2099-12-31) and the 3-digit sequence form one number
+ * X < N (73,049,000 by default) that is encrypted with FF1 over k ≥ 6 decimal digits (8 by
+ * default), cycle-walking until the result is below N (1.37 FF1 calls on average by default);
+ * the check character is recomputed. Tokens therefore carry a real date within the token years
+ * (possibly in the future with the default years) and a valid check character, and decrypt back
+ * exactly. With `keepSex` the sequence parity (the sex) is kept and only seq/2 is encrypted.
  * @module
  */
 import { BukejianError } from '../errors.js';
 import { block } from '../sm4/block.js';
-import { abytes, aoptions, astring, utf8ToBytes, concatBytes } from '../utils.js';
+import { abytes, anumber, aoptions, astring, utf8ToBytes, concatBytes } from '../utils.js';
 import { ff1, type Ff1 } from './ff1.js';
 import { idCardCheckChar, validateIdCard, daysInMonth } from './idcard.js';
 
@@ -75,33 +76,35 @@ export function ff1Sm4(key: Uint8Array, opts?: FpeOptions): StringFpe {
   });
 }
 
-// Day index ↔ date over 1900-01-01 … 2099-12-31 (73,049 days).
-const FIRST_YEAR = 1900, YEARS = 200;
-const YEAR_START: number[] = [];
-for (let y = 0, acc = 0; y <= YEARS; y++) {
-  YEAR_START.push(acc);
-  const yy = FIRST_YEAR + y;
-  acc += (yy % 4 === 0 && yy % 100 !== 0) || yy % 400 === 0 ? 366 : 365;
-}
-const DAYS = YEAR_START[YEARS]!;
-/** Size of the token domain: days × 1000 sequences. */
-export const ID_TOKEN_DOMAIN = DAYS * 1000;
+// Day index ↔ date over the token years (default 1900-01-01 … 2099-12-31, 73,049 days).
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
-function dayIndex(y: number, m: number, d: number): number {
-  let i = YEAR_START[y - FIRST_YEAR]!;
-  for (let k = 1; k < m; k++) i += daysInMonth(y, k);
-  return i + d - 1;
+function calendar(first: number, last: number) {
+  const yearStart: number[] = [];
+  for (let y = first, acc = 0; y <= last + 1; y++) {
+    yearStart.push(acc);
+    acc += isLeap(y) ? 366 : 365;
+  }
+  const days = yearStart[last - first + 1]!;
+  const index = (y: number, m: number, d: number): number => {
+    let i = yearStart[y - first]!;
+    for (let k = 1; k < m; k++) i += daysInMonth(y, k);
+    return i + d - 1;
+  };
+  const date = (i: number): string => {
+    let y = 0;
+    while (yearStart[y + 1]! <= i) y++;
+    let r = i - yearStart[y]!;
+    const yy = first + y;
+    let m = 1;
+    while (r >= daysInMonth(yy, m)) r -= daysInMonth(yy, m++);
+    return `${yy}${String(m).padStart(2, '0')}${String(r + 1).padStart(2, '0')}`;
+  };
+  return { days, index, date };
 }
 
-function dayDate(i: number): string {
-  let y = 0;
-  while (YEAR_START[y + 1]! <= i) y++;
-  let r = i - YEAR_START[y]!;
-  const yy = FIRST_YEAR + y;
-  let m = 1;
-  while (r >= daysInMonth(yy, m)) r -= daysInMonth(yy, m++);
-  return `${yy}${String(m).padStart(2, '0')}${String(r + 1).padStart(2, '0')}`;
-}
+/** Size of the default token domain: 73,049 days (1900–2099) × 1000 sequences. */
+export const ID_TOKEN_DOMAIN = calendar(1900, 2099).days * 1000;
 
 /** ID-number tokenization. */
 export interface IdCardFpe {
@@ -110,32 +113,61 @@ export interface IdCardFpe {
   decrypt(token: string): string;
 }
 
+/** Options of {@link idCardFpe}. Encryption and decryption must use the same options. */
+export interface IdCardFpeOptions {
+  tweak?: Uint8Array | string;
+  /**
+   * Birth years of the token domain, inclusive (default `[1900, 2099]`). IDs outside cannot be
+   * tokenized; tokens only carry dates inside, so `[1900, 2025]` gives tokens that are never in
+   * the future (for systems that check), at the price of rejecting IDs born later.
+   */
+  years?: [number, number];
+  /** Keep the sex digit's parity (the sequence is encrypted as seq/2), default false. */
+  keepSex?: boolean;
+}
+
 /**
- * ID-number tokens (see the module comment). The birth date must lie in 1900–2099.
+ * ID-number tokens (see the module comment): the area code stays, the birth date (within
+ * `years`) and sequence are encrypted together, the check character is recomputed.
  * @example
- * const t = fpe.idCard(key, { tweak: 'civil-affairs' })
+ * const t = fpe.idCard(key, { tweak: 'civil-affairs', keepSex: true })
  * const token = t.encrypt('11010519491231002X') // '110105' + another date/sequence + its check char
  * t.decrypt(token) // '11010519491231002X'
  */
-export function idCardFpe(key: Uint8Array, opts?: { tweak?: Uint8Array | string }): IdCardFpe {
-  const o = aoptions(opts, 'opts', ['tweak']);
+export function idCardFpe(key: Uint8Array, opts?: IdCardFpeOptions): IdCardFpe {
+  const o = aoptions(opts, 'opts', ['tweak', 'years', 'keepSex']);
   const base = tweakBytes(o.tweak, 'tweak') ?? new Uint8Array(0);
+  const years = o.years ?? [1900, 2099];
+  if (!Array.isArray(years) || years.length !== 2) throw new BukejianError('INVALID_OPTION', '"years" expected [first, last], got other');
+  const first = anumber(years[0], 'years[0]', 1800, 9999);
+  const last = anumber(years[1], 'years[1]', first, 9999);
+  if (o.keepSex !== undefined && typeof o.keepSex !== 'boolean') throw new BukejianError('INVALID_OPTION', '"keepSex" expected boolean, got other');
+  const keepSex = o.keepSex === true;
+  const cal = calendar(first, last);
+  const seqs = keepSex ? 500 : 1000;
+  const N = cal.days * seqs;
+  const k = Math.max(6, String(N - 1).length);
   const f = ff1(block(key), { radix: 10 });
+  const params = utf8ToBytes(`|${first}-${last}|${keepSex ? 's' : 'a'}|`);
   const digits = (x: number): number[] => {
-    const out = new Array<number>(8);
-    for (let i = 7; i >= 0; i--, x = Math.floor(x / 10)) out[i] = x % 10;
+    const out = new Array<number>(k);
+    for (let i = k - 1; i >= 0; i--, x = Math.floor(x / 10)) out[i] = x % 10;
     return out;
   };
   const value = (a: number[]): number => a.reduce((acc, d) => acc * 10 + d, 0);
   const walk = (id: string, dec: boolean): string => {
     const area = id.slice(0, 6);
     const y = +id.slice(6, 10), m = +id.slice(10, 12), d = +id.slice(12, 14);
-    if (y < FIRST_YEAR || y >= FIRST_YEAR + YEARS) throw new BukejianError('INVALID_DATA', '"id" expected a birth year in 1900-2099, got other');
-    const tweak = concatBytes(base, utf8ToBytes('|' + area));
-    let x = dayIndex(y, m, d) * 1000 + +id.slice(14, 17);
+    if (y < first || y > last) throw new BukejianError('INVALID_DATA', `"id" expected a birth year in ${first}-${last}, got other`);
+    const seq = +id.slice(14, 17);
+    const tweak = concatBytes(base, params, utf8ToBytes(area));
+    // Cycle-walking: FF1 permutes [0, 10^k); repeat until the result is inside [0, N).
+    let x = cal.index(y, m, d) * seqs + (keepSex ? seq >> 1 : seq);
     do x = value(dec ? f.decrypt(digits(x), tweak) : f.encrypt(digits(x), tweak));
-    while (x >= ID_TOKEN_DOMAIN);
-    const body = area + dayDate(Math.floor(x / 1000)) + String(x % 1000).padStart(3, '0');
+    while (x >= N);
+    const s = x % seqs;
+    const outSeq = keepSex ? s * 2 + (seq & 1) : s;
+    const body = area + cal.date(Math.floor(x / seqs)) + String(outSeq).padStart(3, '0');
     return body + idCardCheckChar(body);
   };
   const parse = (s: string, name: string): string => {

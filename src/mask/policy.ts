@@ -41,7 +41,7 @@ export type Treatment =
   | { treatment: 'keep' | 'drop' }
   | { treatment: 'mask'; keepStart?: number; keepEnd?: number; level?: 'province' | 'city' | 'district' }
   | { treatment: 'pseudonymize'; domain?: string; format?: PseudonymFormat; length?: number }
-  | { treatment: 'fpe'; alphabet?: string; tweak?: string }
+  | { treatment: 'fpe'; alphabet?: string; tweak?: string; keepSex?: boolean; years?: [number, number] }
   | { treatment: 'generalize'; to: 'year' | 'month' | 'decade' | 'province' | 'city' | 'district' | 'range'; width?: number };
 
 export interface FieldPolicy {
@@ -147,9 +147,15 @@ function checkTreatment(t: unknown, f: FieldPolicy, path: string): NormTreatment
       num('length', 13, 64);
       break;
     case 'fpe':
-      onlyKeys(n, ['treatment', 'alphabet', 'tweak'], path);
+      onlyKeys(n, ['treatment', 'alphabet', 'tweak', 'keepSex', 'years'], path);
       if (f.type !== 'idCard' && typeof n.alphabet !== 'string') fail(path, 'fpe needs type idCard or an alphabet');
       if (n.tweak !== undefined && typeof n.tweak !== 'string') fail(`${path}.tweak`, 'expected a string');
+      if ((n.keepSex !== undefined || n.years !== undefined) && (f.type !== 'idCard' || n.alphabet !== undefined)) fail(path, 'keepSex and years only apply to ID tokens');
+      if (n.keepSex !== undefined && typeof n.keepSex !== 'boolean') fail(`${path}.keepSex`, 'expected a boolean');
+      if (n.years !== undefined) {
+        const y = n.years;
+        if (!Array.isArray(y) || y.length !== 2 || !y.every((v) => Number.isInteger(v) && v >= 1800 && v <= 9999) || y[0] > y[1]) fail(`${path}.years`, 'expected [first, last] years');
+      }
       break;
     case 'generalize': {
       onlyKeys(n, ['treatment', 'to', 'width'], path);
@@ -308,7 +314,11 @@ function compileField(name: string, f: FieldPolicy, t: NormTreatment, policy: Po
       if (!isBytes(key)) throw new BukejianError('INVALID_OPTION', `"keys.fpe" expected Uint8Array for field "${name}", got none`);
       const tweak = (t.tweak as string | undefined) ?? `${policy.name}/${name}`;
       if (t.alphabet === undefined) {
-        const c = idCardFpe(key, { tweak });
+        const c = idCardFpe(key, {
+          tweak,
+          ...(t.keepSex !== undefined ? { keepSex: t.keepSex as boolean } : {}),
+          ...(t.years !== undefined ? { years: t.years as [number, number] } : {}),
+        });
         return wrap(name, (s) => c.encrypt(s));
       }
       const c = ff1Sm4(key, { alphabet: t.alphabet as string, tweak });
