@@ -3,7 +3,7 @@
 // iterables, malformed items → false.
 import { afterAll, describe, expect, it } from 'vitest';
 import { sm2 } from '../src/sm2/index.js';
-import { PointCache } from '../src/sm2/cache.js';
+import { PointCache, PRECOMPUTE_AFTER } from '../src/sm2/cache.js';
 import { sm2Curve } from '../src/sm2/curve.js';
 
 const keys = Array.from({ length: 5 }, () => sm2.keygen());
@@ -52,10 +52,11 @@ describe('verifyBatch', () => {
 });
 
 describe('per-key LRU', () => {
-  it('is bounded, evicts the least recently used key, builds a table on the second use', () => {
+  it('is bounded, evicts the least recently used key, builds a table on the PRECOMPUTE_AFTER-th use', () => {
     const cache = new PointCache(sm2Curve, 3);
     for (const k of keys) cache.get(k.publicKey);
     expect(cache.size).toBe(3);
+    for (let i = 2; i < PRECOMPUTE_AFTER; i++) expect(cache.get(keys[4]!.publicKey).table).toBeNull();
     const e = cache.get(keys[4]!.publicKey);
     expect(e.table).not.toBeNull();
     expect(cache.get(keys[0]!.publicKey).table).toBeNull(); // evicted earlier, cold again

@@ -54,7 +54,7 @@ export interface FastCurve {
  * @example
  * const fast = createFast(SM2P256V1); const { x } = fast.mulBaseSecret(k)
  */
-export function createFast(params: CurveParams, baseWindow = 8): FastCurve {
+export function createFast(params: CurveParams, baseWindow = 10): FastCurve {
   const { p, n, Gx, Gy } = params;
   if (params.a !== p - 3n) throw new Error('fast engine needs a = p - 3');
   const bits = n.toString(2).length;
