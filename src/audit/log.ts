@@ -70,7 +70,7 @@ export interface VerifyReport {
   problems: string[];
 }
 
-type Pending = { entry: Entry; bytes: Uint8Array; resolve: (i: number) => void; reject: (e: unknown) => void };
+type Pending = { entry: Entry; stored: StoredEntry; resolve: (i: number) => void; reject: (e: unknown) => void };
 
 /** An open audit log. Create with {@link openAuditLog}. */
 export class AuditLog {
@@ -139,9 +139,17 @@ export class AuditLog {
 
   /** @internal */
   _appendNormalized(e: Entry): Promise<number> {
+    // Hash now, so that this CPU work overlaps the fsync of the batch in flight.
     const bytes = encodeNormalized(e);
+    const stored: StoredEntry = {
+      payload: bytes,
+      leafHash: treeHasher(this.hash).leaf(bytes),
+      kind: KIND_CODES[e.type],
+      subjectTag: subjectTag(entrySubject(e)),
+      retainUntil: e.retention ? timeMs(e.retention.until) : 0,
+    };
     return new Promise<number>((resolve, reject) => {
-      this.#queue.push({ entry: e, bytes, resolve, reject });
+      this.#queue.push({ entry: e, stored, resolve, reject });
       if (!this.#flushing) {
         this.#flushing = true;
         // Start after the current synchronous run so that appends issued together share a batch.
@@ -166,14 +174,7 @@ export class AuditLog {
         const batch = this.#queue.splice(0, this.#maxBatch);
         try {
           await this._exclusive(async () => {
-            const h = treeHasher(this.hash);
-            const stored: StoredEntry[] = batch.map((p) => ({
-              payload: p.bytes,
-              leafHash: h.leaf(p.bytes),
-              kind: KIND_CODES[p.entry.type],
-              subjectTag: subjectTag(entrySubject(p.entry)),
-              retainUntil: p.entry.retention ? timeMs(p.entry.retention.until) : 0,
-            }));
+            const stored = batch.map((p) => p.stored);
             await this.store.append(stored);
             for (let j = 0; j < batch.length; j++) {
               const index = this.#tree.size;
