@@ -227,6 +227,15 @@ describe('Bloom filter', () => {
     expect(fp).toBeLessThan(q * fpr * 1.4);
   });
 
+  it('tiny filters keep their rate (regression: probes cycling when m was composite)', () => {
+    for (const n of [1, 2, 3, 5, 8]) {
+      const set = decodeBloom(encodeBloom(Array.from({ length: n }, (_, i) => sha256(enc(`t${n}-${i}`))), 1e-9));
+      let fp = 0;
+      for (let i = 0; i < 5000; i++) if (set.has(sha256(enc(`q${n}-${i}`)))) fp++;
+      expect(fp).toBe(0);
+    }
+  });
+
   it('≈ 1.44·log2(1/fpr) bits per member; decoder rejects bad lengths and padding', () => {
     const digests = Array.from({ length: 1000 }, (_, i) => sha256(enc(`m${i}`)));
     const b = encodeBloom(digests, 1e-9);
@@ -237,6 +246,9 @@ describe('Bloom filter', () => {
     const c = b.slice();
     c[0] = 0;
     expect(codeOf(() => decodeBloom(c))).toBe('INVALID_ENCODING');
+    const composite = b.slice();
+    new DataView(composite.buffer).setUint32(5, new DataView(b.buffer).getUint32(5) + 1); // m + 1 is even
+    expect(codeOf(() => decodeBloom(composite))).toBe('INVALID_ENCODING');
     const odd = encodeBloom(digests.slice(0, 3), 0.3);
     const m = new DataView(odd.buffer).getUint32(5);
     if (m & 7) {
