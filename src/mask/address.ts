@@ -76,4 +76,4 @@ export function splitAddress(input: string): AddressParts {
  * The address API as one frozen object.
  * @example address.split('北京市朝阳区建国路88号').district // '朝阳区'
  */
-export const address = Object.freeze({ split: splitAddress });
+export const address = /* @__PURE__ */ Object.freeze({ split: splitAddress });

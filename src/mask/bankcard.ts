@@ -72,4 +72,4 @@ export function generateBankCard(length = 19, random: (n: number) => Uint8Array 
  * The bank-card API as one frozen object.
  * @example bankCard.validate('4111111111111111').valid // true
  */
-export const bankCard = Object.freeze({ validate: validateBankCard, generate: generateBankCard, luhnValid, luhnCheckDigit });
+export const bankCard = /* @__PURE__ */ Object.freeze({ validate: validateBankCard, generate: generateBankCard, luhnValid, luhnCheckDigit });

@@ -33,7 +33,7 @@ import { mask } from './display.js';
 /** Identifier types found by {@link detect}. */
 export type PiiType = 'idCard' | 'phone' | 'bankCard' | 'uscc' | 'email' | 'plate' | 'passport' | 'name' | 'address';
 
-export const PII_TYPES: readonly PiiType[] = Object.freeze(['idCard', 'phone', 'bankCard', 'uscc', 'email', 'plate', 'passport', 'name', 'address']);
+export const PII_TYPES: readonly PiiType[] = /* @__PURE__ */ Object.freeze(['idCard', 'phone', 'bankCard', 'uscc', 'email', 'plate', 'passport', 'name', 'address']);
 
 /** A detected identifier: `text.slice(start, end)` of the input, and its normalized value. */
 export interface Span {
@@ -304,7 +304,7 @@ export interface RedactOptions extends DetectOptions {
 }
 
 /** The labels of `mode: 'label'`. */
-export const PII_LABELS: Readonly<Record<PiiType, string>> = Object.freeze({
+export const PII_LABELS: Readonly<Record<PiiType, string>> = /* @__PURE__ */ Object.freeze({
   idCard: '[身份证号]',
   phone: '[手机号]',
   bankCard: '[银行卡号]',

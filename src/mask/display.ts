@@ -37,7 +37,7 @@ export interface MaskOptions {
 
 const KEYS = ['keepStart', 'keepEnd', 'char', 'onInvalid'] as const;
 
-const DEFAULTS = Object.freeze({ o: Object.freeze({}) as Partial<MaskOptions>, char: '*', onInvalid: 'throw' as const });
+const DEFAULTS = /* @__PURE__ */ Object.freeze({ o: Object.freeze({}) as Partial<MaskOptions>, char: '*', onInvalid: 'throw' as const });
 
 function common(opts: MaskOptions | undefined, extra: readonly string[] = []) {
   if (opts === undefined) return DEFAULTS;
@@ -169,4 +169,4 @@ function address(input: string, opts?: AddressMaskOptions): string {
  * Display masks per identifier type, as one frozen object.
  * @example mask.idCard('110101199003071234') // '110101********1234'
  */
-export const mask = Object.freeze({ idCard, phone, bankCard, uscc, passport, plate, name, email, address, middle: maskMiddle });
+export const mask = /* @__PURE__ */ Object.freeze({ idCard, phone, bankCard, uscc, passport, plate, name, email, address, middle: maskMiddle });

@@ -28,4 +28,4 @@ export function validateEmail(input: string): EmailResult {
  * The e-mail API as one frozen object.
  * @example email.validate('a@b.cn').valid // true
  */
-export const email = Object.freeze({ validate: validateEmail });
+export const email = /* @__PURE__ */ Object.freeze({ validate: validateEmail });

@@ -104,7 +104,7 @@ function calendar(first: number, last: number) {
 }
 
 /** Size of the default token domain: 73,049 days (1900–2099) × 1000 sequences. */
-export const ID_TOKEN_DOMAIN = calendar(1900, 2099).days * 1000;
+export const ID_TOKEN_DOMAIN = /* @__PURE__ */ calendar(1900, 2099).days * 1000;
 
 /** ID-number tokenization. */
 export interface IdCardFpe {
@@ -187,4 +187,4 @@ export function idCardFpe(key: Uint8Array, opts?: IdCardFpeOptions): IdCardFpe {
  * (FF1 over any 128-bit block cipher).
  * @example fpe.ff1(key).encrypt('13812345678')
  */
-export const fpe = Object.freeze({ ff1: ff1Sm4, idCard: idCardFpe, ff1Generic: ff1 });
+export const fpe = /* @__PURE__ */ Object.freeze({ ff1: ff1Sm4, idCard: idCardFpe, ff1Generic: ff1 });

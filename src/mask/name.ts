@@ -9,7 +9,7 @@ import { astring, randomBytes } from '../utils.js';
 import { toHalfWidth } from './normalize.js';
 
 /** Compound surnames (复姓) recognised when splitting a name. */
-export const COMPOUND_SURNAMES: readonly string[] = Object.freeze(
+export const COMPOUND_SURNAMES: readonly string[] = /* @__PURE__ */ Object.freeze(
   ('欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 百里 ' +
     '呼延 澹台 公羊 万俟 闻人 赫连 拓跋 第五 钟离 申屠 太史 濮阳 鲜于 闾丘 司空 亓官 司寇 子车 颛孙 巫马 ' +
     '公西 漆雕 乐正 壤驷 公良 宰父 谷梁 段干 东郭 梁丘 左丘 东门 羊舌 微生 公冶 夹谷 单于 淳于 仲孙 叔孙').split(' '),
@@ -61,4 +61,4 @@ export function generateName(random: (n: number) => Uint8Array = randomBytes): s
  * The name API as one frozen object.
  * @example name.validate('司马光').surname // '司马'
  */
-export const name = Object.freeze({ validate: validateName, generate: generateName, compoundSurnames: COMPOUND_SURNAMES });
+export const name = /* @__PURE__ */ Object.freeze({ validate: validateName, generate: generateName, compoundSurnames: COMPOUND_SURNAMES });

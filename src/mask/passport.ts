@@ -40,4 +40,4 @@ export function validatePassport(input: string, kind?: TravelDocKind): PassportR
  * The passport API as one frozen object.
  * @example passport.validate('EA1234567').valid // true
  */
-export const passport = Object.freeze({ validate: validatePassport });
+export const passport = /* @__PURE__ */ Object.freeze({ validate: validatePassport });

@@ -17,7 +17,7 @@ export type PlateResult =
 /** The plate pattern, unanchored (shared with detection). */
 export const PLATE_SOURCE =
   `[${PLATE_PROVINCES}][A-HJ-NP-Z][·• ]?(?:[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳领试超]|[DFA-K][A-HJ-NP-Z0-9]\\d{4}|\\d{5}[DF])`;
-const PLATE = new RegExp(`^${PLATE_SOURCE}$`);
+const PLATE = /* @__PURE__ */ new RegExp(`^${PLATE_SOURCE}$`);
 
 /**
  * Validates a plate number (full-width normalized, upper-cased; a `·` or space after the
@@ -36,4 +36,4 @@ export function validatePlate(input: string): PlateResult {
  * The plate API as one frozen object.
  * @example plate.validate('粤B D12345').valid // true
  */
-export const plate = Object.freeze({ validate: validatePlate, provinces: PLATE_PROVINCES });
+export const plate = /* @__PURE__ */ Object.freeze({ validate: validatePlate, provinces: PLATE_PROVINCES });

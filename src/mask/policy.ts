@@ -172,7 +172,7 @@ function checkTreatment(t: unknown, f: FieldPolicy, path: string): NormTreatment
   return n;
 }
 
-const validated = new WeakSet<object>();
+const validated = /* @__PURE__ */ new WeakSet<object>();
 
 /**
  * Validates a policy (a JSON string or the parsed object) and returns a frozen copy. Errors are
@@ -335,7 +335,7 @@ interface Plan {
   released: ReleasedField[];
 }
 
-const plans = new WeakMap<object, Map<string, { keys: ApplyOptions['keys']; pk?: Uint8Array; fk?: Uint8Array; plan: Plan }>>();
+const plans = /* @__PURE__ */ new WeakMap<object, Map<string, { keys: ApplyOptions['keys']; pk?: Uint8Array; fk?: Uint8Array; plan: Plan }>>();
 
 function plan(policy: Policy, purpose: string, keys: ApplyOptions['keys']): Plan {
   let byPurpose = plans.get(policy);

@@ -12,7 +12,7 @@ import { normalizeId } from './normalize.js';
 export const USCC_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2];
-const VALUE = new Map([...USCC_CHARSET].map((c, i) => [c, i]));
+const VALUE = /* @__PURE__ */ new Map([...USCC_CHARSET].map((c, i) => [c, i]));
 
 export type UsccResult =
   | {
@@ -92,4 +92,4 @@ export function generateUscc(areaCode = '110105', random: (n: number) => Uint8Ar
  * The USCC API as one frozen object.
  * @example uscc.validate('91350100M000100Y43').valid // true
  */
-export const uscc = Object.freeze({ validate: validateUscc, checkChar: usccCheckChar, orgCodeCheckChar, generate: generateUscc, charset: USCC_CHARSET });
+export const uscc = /* @__PURE__ */ Object.freeze({ validate: validateUscc, checkChar: usccCheckChar, orgCodeCheckChar, generate: generateUscc, charset: USCC_CHARSET });
