@@ -16,6 +16,7 @@ import { mask } from '../mask/display.js';
 import { parseArgs } from './args.js';
 import { openInput, openOutput } from './io.js';
 
+/** Usage text. @example console.log(usage) */
 export const usage = `usage:
   bukejian mask --policy POLICY.json --purpose P [--format csv|jsonl] [--actor A]
                 [--pseudonym-key-file F] [--fpe-key-file F] [--access-log F] [--progress] [IN] [OUT]
@@ -143,6 +144,10 @@ async function runRedact(args: string[]): Promise<number> {
   return 0;
 }
 
+/**
+ * Runs `bukejian mask ...`; resolves to the exit code.
+ * @example process.exitCode = await run(['redact', 'in.txt', 'out.txt'])
+ */
 export async function run(args: string[]): Promise<number> {
   if (args[0] === 'detect') return runDetect(args.slice(1));
   if (args[0] === 'redact') return runRedact(args.slice(1));

@@ -33,6 +33,7 @@ import { mask } from './display.js';
 /** Identifier types found by {@link detect}. */
 export type PiiType = 'idCard' | 'phone' | 'bankCard' | 'uscc' | 'email' | 'plate' | 'passport' | 'name' | 'address';
 
+/** Every type {@link detect} can report. @example PII_TYPES.includes('phone') // true */
 export const PII_TYPES: readonly PiiType[] = /* @__PURE__ */ Object.freeze(['idCard', 'phone', 'bankCard', 'uscc', 'email', 'plate', 'passport', 'name', 'address']);
 
 /** A detected identifier: `text.slice(start, end)` of the input, and its normalized value. */
@@ -46,9 +47,9 @@ export interface Span {
   value: string;
 }
 
-/** Longest stretch of text after a position that can influence the decision there. */
+/** Longest stretch of text after a position that can influence the decision there. @example DETECT_WINDOW // 512 */
 export const DETECT_WINDOW = 512;
-/** Longest stretch of text before a position that can influence the decision there. */
+/** Longest stretch of text before a position that can influence the decision there. @example DETECT_CONTEXT // 24 */
 export const DETECT_CONTEXT = 24;
 
 const NAME_KEYS = '姓名|联系人|收件人|收货人|患者|申请人|户主|法定代表人|法人代表|经办人|持卡人|被保险人|投保人|监护人|乘车人|乘客|借款人|当事人';
@@ -303,7 +304,7 @@ export interface RedactOptions extends DetectOptions {
   mode?: 'mask' | 'label' | ((span: Span) => string);
 }
 
-/** The labels of `mode: 'label'`. */
+/** The labels of `mode: 'label'`. @example PII_LABELS.phone // '[手机号]' */
 export const PII_LABELS: Readonly<Record<PiiType, string>> = /* @__PURE__ */ Object.freeze({
   idCard: '[身份证号]',
   phone: '[手机号]',

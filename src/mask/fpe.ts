@@ -103,7 +103,7 @@ function calendar(first: number, last: number) {
   return { days, index, date };
 }
 
-/** Size of the default token domain: 73,049 days (1900–2099) × 1000 sequences. */
+/** Size of the default token domain: 73,049 days (1900–2099) × 1000 sequences. @example ID_TOKEN_DOMAIN // 73049000 */
 export const ID_TOKEN_DOMAIN = /* @__PURE__ */ calendar(1900, 2099).days * 1000;
 
 /** ID-number tokenization. */

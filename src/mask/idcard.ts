@@ -84,7 +84,7 @@ function todayNumber(): number {
   return today;
 }
 
-/** Days in month `m` (1–12) of year `y` (Gregorian). */
+/** Days in month `m` (1–12) of year `y` (Gregorian). @example daysInMonth(2000, 2) // 29 */
 export function daysInMonth(y: number, m: number): number {
   return m === 2 ? ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
 }

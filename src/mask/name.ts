@@ -8,14 +8,14 @@
 import { astring, randomBytes } from '../utils.js';
 import { toHalfWidth } from './normalize.js';
 
-/** Compound surnames (复姓) recognised when splitting a name. */
+/** Compound surnames (复姓) recognised when splitting a name. @example COMPOUND_SURNAMES.includes('欧阳') // true */
 export const COMPOUND_SURNAMES: readonly string[] = /* @__PURE__ */ Object.freeze(
   ('欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 百里 ' +
     '呼延 澹台 公羊 万俟 闻人 赫连 拓跋 第五 钟离 申屠 太史 濮阳 鲜于 闾丘 司空 亓官 司寇 子车 颛孙 巫马 ' +
     '公西 漆雕 乐正 壤驷 公良 宰父 谷梁 段干 东郭 梁丘 左丘 东门 羊舌 微生 公冶 夹谷 单于 淳于 仲孙 叔孙').split(' '),
 );
 
-/** Common single surnames (about 190, covering the large majority of the population). */
+/** Common single surnames (about 190, covering the large majority of the population). @example SINGLE_SURNAMES.includes('王') // true */
 export const SINGLE_SURNAMES =
   '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝';
 

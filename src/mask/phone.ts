@@ -24,7 +24,7 @@ const OPERATORS: Record<string, PhoneOperator> = /* @__PURE__ */ (() => {
   return table;
 })();
 
-/** Every allocated mobile prefix (3 digits). */
+/** Every allocated mobile prefix (3 digits). @example PHONE_PREFIXES.includes('199') // true */
 export const PHONE_PREFIXES: readonly string[] = /* @__PURE__ */ Object.freeze(Object.keys(OPERATORS).sort());
 
 export type PhoneResult =

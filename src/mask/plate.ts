@@ -7,14 +7,14 @@
 import { astring } from '../utils.js';
 import { toHalfWidth } from './normalize.js';
 
-/** Province abbreviations used on plates. */
+/** Province abbreviations used on plates. @example PLATE_PROVINCES.includes('粤') // true */
 export const PLATE_PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼';
 
 export type PlateResult =
   | { valid: true; plate: string; province: string; newEnergy: boolean }
   | { valid: false; reason: 'format' };
 
-/** The plate pattern, unanchored (shared with detection). */
+/** The plate pattern, unanchored (shared with detection). @example new RegExp(`^${PLATE_SOURCE}$`).test('京A12345') // true */
 export const PLATE_SOURCE =
   `[${PLATE_PROVINCES}][A-HJ-NP-Z][·• ]?(?:[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳领试超]|[DFA-K][A-HJ-NP-Z0-9]\\d{4}|\\d{5}[DF])`;
 const PLATE = /* @__PURE__ */ new RegExp(`^${PLATE_SOURCE}$`);

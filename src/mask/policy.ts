@@ -20,18 +20,19 @@ import { idCardFpe, ff1Sm4 } from './fpe.js';
 import { validateIdCard } from './idcard.js';
 import { splitAddress } from './address.js';
 
-/** Value types a field can declare (they decide which treatments apply). */
+/** Value types a field can declare (they decide which treatments apply). @example FIELD_TYPES.includes('idCard') // true */
 export const FIELD_TYPES = ['idCard', 'phone', 'bankCard', 'uscc', 'email', 'plate', 'passport', 'name', 'address', 'date', 'number', 'text'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
-/** PIPL art. 28 sensitive personal information categories. */
+/** PIPL art. 28 sensitive personal information categories. @example SENSITIVE.includes('medical') // true */
 export const SENSITIVE = ['biometric', 'religion', 'specificIdentity', 'medical', 'financial', 'whereabouts', 'minor'] as const;
 export type SensitiveCategory = (typeof SENSITIVE)[number];
-/** GB/T 43697-2024 data levels. */
+/** GB/T 43697-2024 data levels. @example LEVELS // ['general', 'important', 'core'] */
 export const LEVELS = ['general', 'important', 'core'] as const;
 export type Level = (typeof LEVELS)[number];
-/** Sharing classes of government data catalogues. */
+/** Sharing classes of government data catalogues. @example SHARING // ['unconditional', 'conditional', 'none'] */
 export const SHARING = ['unconditional', 'conditional', 'none'] as const;
 export type Sharing = (typeof SHARING)[number];
+/** Treatments a purpose can get. @example TREATMENTS.includes('pseudonymize') // true */
 export const TREATMENTS = ['keep', 'mask', 'pseudonymize', 'fpe', 'generalize', 'drop'] as const;
 export type TreatmentName = (typeof TREATMENTS)[number];
 

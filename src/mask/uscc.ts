@@ -8,7 +8,7 @@
 import { astring, randomBytes } from '../utils.js';
 import { normalizeId } from './normalize.js';
 
-/** The 31-character set of GB 32100 in value order. */
+/** The 31-character set of GB 32100 in value order. @example USCC_CHARSET.length // 31 */
 export const USCC_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2];
