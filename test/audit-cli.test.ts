@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { verifyInclusion, verifyConsistency } from '../src/audit/index.js';
+import { proofFromJSON, verifyInclusion, verifyConsistency } from '../src/audit/index.js';
 import { hexToBytes } from '../src/utils.js';
 
 import { run as auditRun } from '../src/cli/audit.js';
@@ -68,9 +68,12 @@ describe('bukejian audit CLI', () => {
 
       const inc = (await run(['prove', '--dir', dir, '--index', '1'])).json();
       const cpRoot = (await run(['verify', '--dir', dir, '--note', path.join(root, 'note.txt')])).json().root;
-      expect(verifyInclusion({ index: 1, size: 3, path: inc.path.map(hexToBytes) }, hexToBytes(inc.leafHash), hexToBytes(cpRoot))).toBe(true);
+      const incProof = proofFromJSON(inc.proof);
+      expect(incProof.type === 'inclusion' && verifyInclusion(incProof.proof, hexToBytes(inc.leafHash), hexToBytes(cpRoot))).toBe(true);
       const cons = (await run(['prove', '--dir', dir, '--from', '1'])).json();
-      expect(verifyConsistency({ oldSize: 1, newSize: 3, path: cons.path.map(hexToBytes) }, hexToBytes(cons.oldRoot), hexToBytes(cpRoot))).toBe(true);
+      const consProof = proofFromJSON(cons.proof);
+      expect(consProof.type === 'consistency' && consProof.proof.oldSize === 1 && consProof.proof.newSize === 3).toBe(true);
+      expect(consProof.type === 'consistency' && verifyConsistency(consProof.proof, hexToBytes(cons.oldRoot), hexToBytes(cpRoot))).toBe(true);
 
       const q = await run(['query', '--dir', dir, '--subject', S]);
       expect(q.json().events.map((e: { index: number }) => e.index)).toEqual([0, 1]);

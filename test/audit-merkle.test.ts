@@ -15,6 +15,7 @@ import {
   verifyInclusion,
   type TreeHashName,
 } from '../src/audit/merkle.js';
+import { decodeProof, encodeProof, proofFromJSON, proofToJSON } from '../src/audit/proof-encoding.js';
 import { hex, toHex } from './helpers/vectors.js';
 
 type Inc = { leaf: number; size: number; proof: string[] };
@@ -264,5 +265,58 @@ describe('proof properties (fast-check, SM3)', () => {
     expect(() => t.consistencyProof(5, 4)).toThrow(expect.objectContaining({ code: 'INVALID_RANGE' }));
     expect(() => t.appendLeafHash(new Uint8Array(31))).toThrow(expect.objectContaining({ code: 'INVALID_LENGTH' }));
     expect(() => treeHasher('md5' as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+});
+
+describe('proof wire and JSON forms', () => {
+  const t = createMerkleTree();
+  for (let i = 0; i < 100; i++) t.appendData(data(i));
+  it('round trip (binary and JSON) for every kind, and the decoded proofs verify', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100 }), fc.nat(), (n, a) => {
+        const inc = { type: 'inclusion' as const, hash: 'sm3' as const, proof: t.inclusionProof(a % n, n) };
+        const d = decodeProof(encodeProof(inc));
+        expect(d).toEqual(inc);
+        expect(proofFromJSON(JSON.stringify(proofToJSON(inc)))).toEqual(inc);
+        if (d.type === 'inclusion') expect(verifyInclusion(d.proof, t.leafHash(a % n), t.root(n))).toBe(true);
+        const m = 1 + (a % n);
+        const cons = { type: 'consistency' as const, hash: 'sha256' as const, proof: t.consistencyProof(m, n) };
+        expect(decodeProof(encodeProof(cons))).toEqual(cons);
+        expect(proofFromJSON(proofToJSON(cons))).toEqual(cons);
+      }),
+      { numRuns: 100 },
+    );
+  });
+  it('rejects wrong magic, version, type, ranges, lengths, trailing bytes and unknown JSON keys', () => {
+    const good = encodeProof({ type: 'inclusion', hash: 'sm3', proof: t.inclusionProof(5, 50) });
+    const mut = (i: number, v: number) => {
+      const b = good.slice();
+      b[i] = v;
+      return b;
+    };
+    const code = (f: () => unknown) => {
+      try {
+        f();
+        return 'none';
+      } catch (e) {
+        return (e as { code?: string }).code;
+      }
+    };
+    expect(code(() => decodeProof(mut(0, 0x41)))).toBe('INVALID_ENCODING');
+    expect(code(() => decodeProof(mut(4, 2)))).toBe('VERSION');
+    expect(code(() => decodeProof(mut(5, 3)))).toBe('INVALID_ENCODING');
+    expect(code(() => decodeProof(mut(6, 2)))).toBe('INVALID_ENCODING');
+    expect(code(() => decodeProof(mut(14, 200)))).toBe('INVALID_ENCODING'); // index ≥ size
+    expect(code(() => decodeProof(mut(7, 0xff)))).toBe('INVALID_ENCODING'); // beyond 2^53
+    expect(code(() => decodeProof(mut(23, 65)))).toBe('INVALID_ENCODING');
+    expect(code(() => decodeProof(new Uint8Array([...good, 0])))).toBe('INVALID_ENCODING');
+    expect(code(() => decodeProof(good.subarray(0, good.length - 1)))).toBe('INVALID_ENCODING');
+    const j = proofToJSON({ type: 'inclusion', hash: 'sm3', proof: t.inclusionProof(5, 50) });
+    expect(code(() => proofFromJSON({ ...j, extra: 1 }))).toBe('INVALID_ENCODING');
+    expect(code(() => proofFromJSON({ ...j, v: 2 }))).toBe('VERSION');
+    expect(code(() => proofFromJSON({ ...j, index: 50 }))).toBe('INVALID_ENCODING');
+    expect(code(() => proofFromJSON({ ...j, index: '5' }))).toBe('INVALID_ENCODING');
+    expect(code(() => proofFromJSON({ ...j, path: ['zz'] }))).toBe('INVALID_ENCODING');
+    expect(code(() => proofFromJSON('{'))).toBe('INVALID_ENCODING');
   });
 });

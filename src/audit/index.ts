@@ -17,6 +17,8 @@ export {
   verifyInclusion,
 } from './merkle.js';
 export type { ConsistencyProof, InclusionProof, MerkleTree, TreeHasher, TreeHashName } from './merkle.js';
+export { decodeProof, encodeProof, proofFromJSON, proofToJSON } from './proof-encoding.js';
+export type { EncodedProof } from './proof-encoding.js';
 export {
   checkCheckpointConsistency,
   formatCheckpoint,

@@ -14,6 +14,7 @@ import { bytesToHex, hexToBytes } from '../utils.js';
 import {
   openAuditLog,
   openFileStore,
+  proofToJSON,
   sm2CheckpointSigner,
   sm2CheckpointVerifier,
   verifyCheckpoint,
@@ -30,8 +31,8 @@ export const usage = `usage: bukejian audit <command> --dir DIR [options]
               create a log directory; generates an SM2 signing key unless --key is given
   append      --dir DIR [FILE|-]          append entries, one JSON object per line; prints indexes
   checkpoint  --dir DIR                   sign and store a checkpoint of the current tree; prints it
-  prove       --dir DIR --index I [--size N]     inclusion proof (default: against the latest checkpoint)
-              --dir DIR --from M [--to N]         consistency proof
+  prove       --dir DIR --index I [--size N]     inclusion proof, JSON form (default: against the latest checkpoint)
+              --dir DIR --from M [--to N]         consistency proof, JSON form
   verify      --dir DIR                   full audit of the stored data (exit 1 on any problem)
               --dir DIR --note FILE       verify a checkpoint note with the log's public key
               --dir DIR --answer FILE     verify a "who used my data" answer with the log's public key
@@ -174,14 +175,22 @@ export async function run(args: string[]): Promise<number> {
         if (index !== undefined) {
           const size = num(flags.size, 'size') ?? latest?.checkpoint.size ?? log.size;
           const p = log.inclusionProof(index, size);
-          out({ index, size, leafHash: bytesToHex(log.leafHash(index)), path: p.path.map(bytesToHex), checkpoint: latest && latest.checkpoint.size === size ? latest.note : null });
+          out({
+            proof: proofToJSON({ type: 'inclusion', hash: log.hash, proof: p }),
+            leafHash: bytesToHex(log.leafHash(index)),
+            checkpoint: latest && latest.checkpoint.size === size ? latest.note : null,
+          });
           return 0;
         }
         const from = num(flags.from, 'from');
         if (from === undefined) throw new BukejianError('INVALID_OPTION', '"prove" expected --index or --from');
         const to = num(flags.to, 'to') ?? latest?.checkpoint.size ?? log.size;
         const p = log.consistencyProof(from, to);
-        out({ oldSize: from, newSize: to, oldRoot: bytesToHex(log.root(from)), newRoot: bytesToHex(log.root(to)), path: p.path.map(bytesToHex) });
+        out({
+          proof: proofToJSON({ type: 'consistency', hash: log.hash, proof: p }),
+          oldRoot: bytesToHex(log.root(from)),
+          newRoot: bytesToHex(log.root(to)),
+        });
         return 0;
       } finally {
         await log.close();
