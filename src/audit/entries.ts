@@ -106,7 +106,7 @@ export interface PruneEntry {
 /** Any log entry. */
 export type Entry = AccessEntry | ConsentEntry | RevocationEntry | LegalBasisEntry | PruneEntry;
 
-/** Stable one-byte codes of the entry types (stored next to each leaf for indexing). */
+/** Stable one-byte codes of the entry types (stored next to each leaf for indexing). @example KIND_CODES.access // 1 */
 export const KIND_CODES: Readonly<Record<Entry['type'], number>> = /* @__PURE__ */ Object.freeze({
   access: 1,
   consent: 2,

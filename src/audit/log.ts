@@ -72,7 +72,12 @@ export interface VerifyReport {
 
 type Pending = { entry: Entry; stored: StoredEntry; resolve: (i: number) => void; reject: (e: unknown) => void };
 
-/** An open audit log. Create with {@link openAuditLog}. */
+/**
+ * An open audit log. Create with {@link openAuditLog}.
+ * @example
+ * const log = await openAuditLog({ store: createMemoryStore(), origin: 'agency.example/audit', signer })
+ * const i = await log.append(entry); const note = await log.checkpoint(); await log.close()
+ */
 export class AuditLog {
   readonly origin: string;
   readonly hash: TreeHashName;

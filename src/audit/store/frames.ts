@@ -15,9 +15,9 @@
 import { BukejianError } from '../../errors.js';
 
 const MAGIC = 0x424b4a46; // "BKJF"
-/** Bytes before the body of every frame. */
+/** Bytes before the body of every frame. @example frame.subarray(FRAME_HEADER) // the body */
 export const FRAME_HEADER = 12;
-/** Largest accepted frame body (a sanity bound against a garbled length field). */
+/** Largest accepted frame body (a sanity bound against a garbled length field). @example body.length <= MAX_FRAME */
 export const MAX_FRAME = 1 << 30;
 
 const CRC_TABLE = /* @__PURE__ */ (() => {
