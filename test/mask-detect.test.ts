@@ -57,6 +57,18 @@ describe('detection on a realistic fixture', () => {
     for (const s of spans) expect(t.slice(s.start, s.end)).toBe(s.text);
   });
 
+  it('an address without punctuation stops at the next field keyword', () => {
+    expect(detect('住址北京市朝阳区建国路88号电话13812345678').map((s) => [s.type, s.text])).toEqual([
+      ['address', '北京市朝阳区建国路88号'],
+      ['phone', '13812345678'],
+    ]);
+  });
+
+  it('words after a name keyword that are not names', () => {
+    expect(detect('与户主关系：父子；联系人单位：市民政局；申请人应当如实填写；监护人和被监护人')).toEqual([]);
+    expect(detect('户主：关羽').map((s) => s.text)).toEqual(['关羽']);
+  });
+
   it('15-digit legacy IDs only with an ID keyword before them', () => {
     expect(detect('身份证号码：110105491231002').map((s) => s.value)).toEqual(['11010519491231002X']);
     expect(detect('批次110105491231002')).toEqual([]);

@@ -72,6 +72,12 @@ function regex(): { ascii: RegExp; han: RegExp; start: RegExp } {
   if (RE) return RE;
   const compound = COMPOUND_SURNAMES.join('|');
   const stop = '(?!电话|手机|身份|性别|年龄|住址|地址|联系|先生|女士|证件|籍贯|民族|出生)';
+  // An address runs over Chinese, ASCII alphanumerics and # ( ) - until punctuation, or until the
+  // next field's keyword when the text has no punctuation.
+  const addrChar = '[\\u4e00-\\u9fa5A-Za-z0-9#()（）-]';
+  const addrStop = '(?!电话|手机|联系|邮箱|身份证|姓名|性别|Tel|TEL|电子邮件)';
+  // Words after a name keyword that start with a surname character but are not names.
+  const notName = '(?!关系|单位|应当|应该|管理|签字|签名|信息|名单|资料|须知|本人|情况|[和及等或的])';
   const provinces = provinceCodes()
     .map((c) => regionName(c)!)
     .filter((n) => n.length > 2)
@@ -97,11 +103,11 @@ function regex(): { ascii: RegExp; han: RegExp; start: RegExp } {
     // 5 passport / permit after a keyword
     doc(DOC_KEYS),
     // 6 name after a keyword
-    `(?:${NAME_KEYS})[:： ]{0,2}((?:${compound}|[${SINGLE_SURNAMES}])(?:${stop}[\\u4e00-\\u9fa5]){1,2}(?:·[\\u4e00-\\u9fa5]{1,10})?)`,
+    `(?:${NAME_KEYS})[:： ]{0,2}(${notName}(?:${compound}|[${SINGLE_SURNAMES}])(?:${stop}[\\u4e00-\\u9fa5]){1,2}(?:·[\\u4e00-\\u9fa5]{1,10})?)`,
     // 7 address after a keyword
-    `(?:${ADDR_KEYS})[:： ]{0,2}([\\u4e00-\\u9fa5A-Za-z0-9#()（）-]{4,60})`,
+    `(?:${ADDR_KEYS})[:： ]{0,2}((?:${addrStop}${addrChar}){4,60})`,
     // 8 address starting with a full province name
-    `((?:${provinces})[\\u4e00-\\u9fa5A-Za-z0-9#()（）-]{2,58})`,
+    `((?:${provinces})(?:${addrStop}${addrChar}){2,58})`,
     // 9 licence plate
     `(?<![A-Za-z0-9])(${PLATE_SOURCE})(?![A-Za-z0-9])`,
   ];
