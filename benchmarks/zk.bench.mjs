@@ -75,6 +75,7 @@ export default async function () {
     report(`zk: witness and proof generation (median of ${PROVES}; load average ${loadavg()[0].toFixed(1)})`, 'ms', [
       { name: 'witness (circuit WASM)', value: median(wt) },
       { name: 'prove (eligibility.prove)', value: median(pt) },
+      { name: 'prove, best of the runs', value: Math.min(...pt) },
     ]),
   ];
 
@@ -84,17 +85,18 @@ export default async function () {
   const sp1 = snarkProof(one.proof);
   await eligibility.verify(one.proof, one.context); // warm-up (prepares the verifier)
   await snarkjs.groth16.verify(VKEY, sig1, sp1);
+  // The machine may be shared: interleave the two and keep each one's best time.
   const reps = 20;
-  let tOurs = 0;
-  let tSnark = 0;
+  let tOurs = Infinity;
+  let tSnark = Infinity;
   for (let i = 0; i < reps; i++) {
-    tOurs += await time(() => eligibility.verify(one.proof, one.context));
-    tSnark += await time(() => snarkjs.groth16.verify(VKEY, sig1, sp1));
+    tOurs = Math.min(tOurs, await time(() => eligibility.verify(one.proof, one.context)));
+    tSnark = Math.min(tSnark, await time(() => snarkjs.groth16.verify(VKEY, sig1, sp1)));
   }
-  const snarkPerProof = tSnark / reps;
-  groups.push(report('zk: single proof verification', 'ms/proof', [
+  const snarkPerProof = tSnark;
+  groups.push(report('zk: single proof verification (best of 20, interleaved)', 'ms/proof', [
     { name: 'snarkjs.groth16.verify', value: snarkPerProof },
-    { name: 'bukejian verify (+subgroup)', value: tOurs / reps },
+    { name: 'bukejian verify (+subgroup)', value: tOurs },
   ], 'snarkjs.groth16.verify'));
 
   // batches of distinct re-randomised proofs
@@ -109,7 +111,7 @@ export default async function () {
       contexts.push(src.context);
     }
     let best = Infinity;
-    for (let k = 0; k < 2; k++) {
+    for (let k = 0; k < 3; k++) {
       let res;
       const t = await time(async () => (res = await eligibility.verifyBatch(proofs, contexts)));
       if (!res.every((x) => x.ok)) throw new Error('benchmark batch did not verify');
