@@ -43,6 +43,10 @@ describe('verifyBatch', () => {
     }
     expect(await sm2.verifyBatch(gen(), { workers: 0 })).toEqual(expected.slice(0, 30));
   });
+  it('malformed items give false, not an exception', async () => {
+    const junk = [null, 42, { message: 7, signature: 'x', publicKey: [] }, { ...items[0]!, publicKey: undefined }] as never[];
+    for (const workers of [0, 2]) expect(await sm2.verifyBatch([items[0]!, ...junk], { workers })).toEqual([true, false, false, false, false]);
+  });
   it('empty input, bad options', async () => {
     expect(await sm2.verifyBatch([], { workers: 2 })).toEqual([]);
     await expect(sm2.verifyBatch(input, { workers: -1 })).rejects.toMatchObject({ code: 'INVALID_RANGE' });

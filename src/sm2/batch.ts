@@ -53,11 +53,17 @@ export function verifyWire(it: WireItem): boolean {
   }
 }
 
-function toWire(item: BatchItem, i: number): WireItem {
-  if (item === null || typeof item !== 'object') {
-    throw new BukejianError('INVALID_TYPE', `"items[${i}]" expected object, got ${item === null ? 'null' : typeof item}`);
+/** An item in wire form; a malformed item (not an object, message not bytes/string) becomes one that fails. */
+function toWire(item: BatchItem): WireItem {
+  const broken: WireItem = { s: new Uint8Array(0), m: new Uint8Array(0), p: new Uint8Array(0) };
+  if (item === null || typeof item !== 'object') return broken;
+  let m: Uint8Array;
+  try {
+    m = toBytes(item.message, 'message');
+  } catch {
+    return broken;
   }
-  const w: WireItem = { s: item.signature, m: toBytes(item.message, `items[${i}].message`), p: item.publicKey };
+  const w: WireItem = { s: item.signature, m, p: item.publicKey };
   if (item.userId !== undefined) w.u = item.userId;
   if (item.format !== undefined) w.f = item.format;
   return w;
@@ -72,8 +78,7 @@ function bucketOf(pub: Uint8Array): number {
 
 async function collect(items: Iterable<BatchItem> | AsyncIterable<BatchItem>): Promise<WireItem[]> {
   const out: WireItem[] = [];
-  let i = 0;
-  for await (const it of items as AsyncIterable<BatchItem>) out.push(toWire(it, i++));
+  for await (const it of items as AsyncIterable<BatchItem>) out.push(toWire(it));
   return out;
 }
 
@@ -103,7 +108,7 @@ export async function verifyBatch(
   // Order the items by a hash of their public key, then cut that order into `workers` equal
   // contiguous slices: the load is balanced and each key's items land on one worker (or two,
   // when one key dominates), so the per-key tables in each worker are reused.
-  const order = wire.map((w, i) => [bucketOf(w.p ?? new Uint8Array(0)), i] as const);
+  const order = wire.map((w, i) => [bucketOf(w.p instanceof Uint8Array ? w.p : new Uint8Array(0)), i] as const);
   order.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const per = Math.ceil(order.length / workers);
   const jobs: Promise<void>[] = [];

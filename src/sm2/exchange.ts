@@ -10,8 +10,7 @@
 import { BukejianError } from '../errors.js';
 import { kdf, sm3 } from '../sm3.js';
 import { abytes, aoneOf, aoptions, anumber, equalBytes, zeroize } from '../utils.js';
-import { fixedToNumber, mod, sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
-import { base } from './curve.js';
+import { base, fixedToNumber, mod, sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
 import { publicPoint, secretScalar } from './keys.js';
 import { userIdBytes, zaPoint } from './za.js';
 
@@ -108,10 +107,10 @@ export function keyExchangeCore(
  * // A.sharedKey equals B.sharedKey; checkConfirmation(A, B.confirmation) === true
  */
 export function keyExchange(opts: KeyExchangeOptions): KeyExchangeResult {
+  if (opts === undefined) throw new BukejianError('INVALID_TYPE', '"opts" expected options object, got undefined');
   const o = aoptions(opts, 'opts', [
     'role', 'secretKey', 'ephemeralSecretKey', 'peerPublicKey', 'peerEphemeralPublicKey', 'userId', 'peerUserId', 'keyLength',
   ]);
-  if (opts === undefined) throw new BukejianError('INVALID_TYPE', '"opts" expected options object, got undefined');
   const role = aoneOf(o.role, 'role', ['initiator', 'responder'] as const);
   const d = secretScalar(abytes(o.secretKey, 'secretKey'), sm2Curve, 'secretKey');
   const r = secretScalar(abytes(o.ephemeralSecretKey, 'ephemeralSecretKey'), sm2Curve, 'ephemeralSecretKey');
