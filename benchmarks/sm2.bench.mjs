@@ -4,7 +4,7 @@
 // through node:crypto (an SM2 key loaded from our PEM; node cannot set the SM2 distid, so OpenSSL
 // signs with the EMPTY user ID — Z_A is still computed, the work is the same) plus `openssl speed sm2`.
 // Run: npm run bench -- sm2        (BENCH_ROUNDS=n: rounds per row, best kept; default 3)
-import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { sm2 } from 'bukejian/sm2';
 import { opsPerSec, opsPerSecAsync, report, thirdParty } from './_util.mjs';
@@ -46,6 +46,7 @@ export default async function () {
 
   groups.push(report('SM2 keygen', 'ops/s', bestOf([
     ['bukejian', () => sm2.keygen()],
+    ['node:crypto (OpenSSL)', () => generateKeyPairSync('ec', { namedCurve: 'SM2' })],
     ['sm-crypto', smc && (() => smc.generateKeyPairHex())],
     ['sm-crypto-v2', smc2 && (() => smc2.generateKeyPairHex())],
     ['gm-crypto', gm && (() => gm.generateKeyPair())],
@@ -81,6 +82,7 @@ export default async function () {
     ['bukejian', () => sm2.verify(sigDer, msg, K.publicKey, { userId: '' })],
     ['node:crypto (OpenSSL)', () => nodeVerify(null, msg, nodePk, sigDer)],
     ['sm-crypto', smc && (() => smc.doVerifySignature(msgHex, sigRaw, pkHex, { hash: true }))],
+    ['sm-crypto-v2', smc2 && (() => smc2.doVerifySignature(msg, sigRaw, pkHex, { hash: true }))],
     ['sm-crypto-v2 (precomputed)', smc2 && (() => smc2.doVerifySignature(msg, sigRaw, v2Pre, { hash: true }))],
   ]);
   if (speed) verify.push({ name: 'openssl speed sm2 (CLI)', value: speed.verify });
