@@ -93,6 +93,15 @@ describe('bukejian sm4', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('I/O failures exit 1 with the error code (missing input, unwritable output)', () => {
+    const r1 = run(['encrypt', '--mode', 'gcm', '--key', K, '--nonce', '00', path.join(dir, 'does-not-exist')]);
+    expect(r1.code).toBe(1);
+    expect(r1.err).toMatch(/ENOENT/);
+    const r2 = run(['encrypt', '--mode', 'gcm', '--key', K, '--nonce', '00', '-', path.join(dir, 'no-such-dir', 'out.bin')], Buffer.from('x'));
+    expect(r2.code).toBe(1);
+    expect(r2.err).toMatch(/ENOENT/);
+  });
+
   it('--key-file and --padding none', () => {
     const kf = path.join(dir, 'key.hex');
     writeFileSync(kf, K + '\n', { mode: 0o600 });

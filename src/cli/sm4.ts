@@ -63,10 +63,12 @@ function hexFlag(flags: Record<string, string | true>, name: string): Uint8Array
 }
 
 /** Output sink: stdout, or a temp file renamed to OUT on success. */
-function sink(out: string | undefined): { stream: Writable; commit(): Promise<void>; abort(): Promise<void> } {
-  if (!out || out === '-') return { stream: process.stdout, commit: async () => {}, abort: async () => {} };
+function sink(out: string | undefined): { stream: Writable; commit(): Promise<void>; abort(): Promise<void>; failure(): Error | null } {
+  if (!out || out === '-') return { stream: process.stdout, commit: async () => {}, abort: async () => {}, failure: () => null };
+  let failed: Error | null = null;
   const tmp = path.join(path.dirname(out), `.${path.basename(out)}.${Buffer.from(nodeRandomBytes(6)).toString('hex')}.tmp`);
   const stream = createWriteStream(tmp, { mode: 0o600 });
+  stream.on('error', (e) => (failed ??= e)); // reported by run(); never an uncaught 'error'
   const closed = () => new Promise<void>((res, rej) => {
     if (stream.closed) return res();
     stream.once('error', rej);
@@ -82,6 +84,7 @@ function sink(out: string | undefined): { stream: Writable; commit(): Promise<vo
       await closed().catch(() => {});
       await unlink(tmp).catch(() => {});
     },
+    failure: () => failed,
   };
 }
 
@@ -96,6 +99,7 @@ async function gcmDecrypt(g: GcmStream, input: AsyncIterable<unknown>, out: Writ
   const spoolPath = path.join(dir, 'ciphertext');
   try {
     const spool = createWriteStream(spoolPath, { mode: 0o600 });
+    spool.on('error', () => {}); // surfaces through the write callbacks
     let tail: Uint8Array = new Uint8Array(0); // the last 16 bytes seen: the tag candidate
     for await (const c of input) {
       const chunk = c as Uint8Array;
@@ -188,7 +192,7 @@ export async function run(args: string[]): Promise<number> {
       console.error(`bukejian sm4: ${e.code}: ${e.message}`);
       return USAGE_CODES.has(e.code) ? 2 : 1;
     }
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = ((out.failure() ?? e) as NodeJS.ErrnoException).code;
     console.error(`bukejian sm4: ${code ?? (e as Error).message}`);
     return 1;
   } finally {
