@@ -77,7 +77,8 @@ function regex(): { ascii: RegExp; han: RegExp; start: RegExp } {
   const addrChar = '[\\u4e00-\\u9fa5A-Za-z0-9#()（）-]';
   const addrStop = '(?!电话|手机|联系|邮箱|身份证|姓名|性别|Tel|TEL|电子邮件)';
   // Words after a name keyword that start with a surname character but are not names.
-  const notName = '(?!关系|单位|应当|应该|管理|签字|签名|信息|名单|资料|须知|本人|情况|[和及等或的])';
+  // (Function words that are also rare surnames, 和 及 等…, only count as such after a colon.)
+  const notName = '(?!关系|单位|应当|应该|管理|签字|签名|信息|名单|资料|须知|本人|情况)(?!(?<![:：]|[:：] )[和及等或的])';
   const provinces = provinceCodes()
     .map((c) => regionName(c)!)
     .filter((n) => n.length > 2)
