@@ -23,6 +23,8 @@ export type Canonical = 'text' | 'id' | 'none';
 export const CANONICAL_FORMS: readonly Canonical[] = /* @__PURE__ */ Object.freeze(['text', 'id', 'none'] as Canonical[]);
 
 const FULLWIDTH = /[\uff01-\uff5e\u3000]/g;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const DOUBLE_SPACE = /  /;
 const fold = (c: string): string => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 
 /**
@@ -39,6 +41,8 @@ export function canonicalString(item: string, form: Canonical = 'text'): string 
     case 'id':
       return normalizeId(item.normalize('NFKC')).replace(/[\s\-_]+/gu, '');
     default:
+      // printable ASCII is already NFC and has no full-width forms
+      if (PRINTABLE_ASCII.test(item)) return DOUBLE_SPACE.test(item) || item.trim() !== item ? item.trim().replace(/ +/g, ' ') : item;
       return item.normalize('NFC').replace(FULLWIDTH, fold).trim().replace(/\s+/gu, ' ');
   }
 }

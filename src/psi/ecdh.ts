@@ -41,9 +41,16 @@ import type { Item, ItemSource } from './items.js';
 
 const TAG_PREFIX = /* @__PURE__ */ utf8ToBytes('bukejian-psi-v1-tag');
 
-/** The 32-byte comparison digest of a final group element. */
+/**
+ * The 32-byte comparison digest SHA-256("bukejian-psi-v1-tag" ‖ e) of a final group element.
+ * @example
+ * tagDigest(element).subarray(0, rawTagLength(n, m))
+ */
 export function tagDigest(e: Uint8Array): Uint8Array {
-  return sha256.create().update(TAG_PREFIX).update(e).digest();
+  const buf = new Uint8Array(TAG_PREFIX.length + e.length);
+  buf.set(TAG_PREFIX);
+  buf.set(e, TAG_PREFIX.length);
+  return sha256(buf);
 }
 
 /** Raw tag length for n_client × n_server comparisons (false-match probability ≤ 2^-40). */

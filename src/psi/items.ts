@@ -5,7 +5,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { canonicalize } from './canonicalize.js';
+import { canonicalString } from './canonicalize.js';
+import { isBytes, utf8ToBytes } from '../utils.js';
 import type { Canonical } from './canonicalize.js';
 
 /** A PSI item: text (canonicalized) or raw bytes (used as given). */
@@ -18,6 +19,15 @@ export interface PreparedItems<T extends Item> {
   items: T[];
   canonical: Uint8Array[];
 }
+
+const decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true });
+const utf8 = (b: Uint8Array): string | undefined => {
+  try {
+    return decoder.decode(b);
+  } catch {
+    return undefined;
+  }
+};
 
 const key = (b: Uint8Array): string => {
   let s = '';
@@ -38,8 +48,18 @@ export async function prepareItems<T extends Item>(src: ItemSource<T>, form: Can
   const items: T[] = [];
   const canonical: Uint8Array[] = [];
   for await (const it of src as AsyncIterable<T>) {
-    const c = canonicalize(it, form);
-    const k = key(c);
+    // de-duplicate on the canonical string (bytes: their UTF-8 reading when valid, so equal
+    // canonical bytes always meet; otherwise a binary-string key that no text can produce)
+    let k: string;
+    let c: Uint8Array;
+    if (isBytes(it)) {
+      c = it;
+      const s = utf8(it);
+      k = s ?? '\u0000' + key(it);
+    } else if (typeof it === 'string') {
+      k = canonicalString(it, form);
+      c = utf8ToBytes(k);
+    } else throw new BukejianError('INVALID_TYPE', `"items" expected strings or Uint8Arrays, got ${typeof it}`);
     if (seen.has(k)) continue;
     seen.add(k);
     items.push(it);
