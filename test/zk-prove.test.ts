@@ -243,6 +243,37 @@ describe('batch verification', () => {
     expect(r2.map((r) => r.ok)).toEqual(items.map((_, i) => i !== 2));
   });
 
+  it('worker threads give the same exact results (valid batch, corrupted proof, altered input, B outside G2)', async () => {
+    const items = all();
+    const ps = items.map((x) => x.proof);
+    const cs = items.map((x) => x.context);
+    const ok = await eligibility.verifyBatch(ps, cs, { workers: 2 });
+    expect(ok.map((r) => r.ok)).toEqual(items.map(() => true));
+    const bad = [...ps];
+    bad[1] = { ...bad[1]!, c: ps[0]!.c };
+    const cs2 = [...cs];
+    cs2[3] = { ...cs2[3]!, period: 199901 };
+    // B of proof 5 replaced by a twist point outside the subgroup (see the subgroup test)
+    const Fp2 = bn254.fields.Fp2;
+    const b2 = Fp2.div(Fp2.fromBigTuple([3n, 0n]), Fp2.fromBigTuple([9n, 1n]));
+    for (let i = 1n; ; i++) {
+      const x = Fp2.fromBigTuple([i, 1n]);
+      const rhs = Fp2.add(Fp2.mul(Fp2.sqr(x), x), b2);
+      let y;
+      try {
+        y = Fp2.sqrt(rhs);
+      } catch {
+        continue;
+      }
+      if (!Fp2.eql(Fp2.sqr(y), rhs) || bn254.G2.Point.fromAffine({ x, y }).isTorsionFree()) continue;
+      bad[5] = { ...bad[5]!, b: [[x.c0, x.c1], [y.c0, y.c1]] as const };
+      break;
+    }
+    const res = await eligibility.verifyBatch(bad, cs2, { workers: 2 });
+    expect(res.map((r) => r.ok)).toEqual([true, false, true, false, true, false]);
+    expect((await eligibility.verifyBatch(bad, cs2, { workers: 0 })).map((r) => r.ok)).toEqual([true, false, true, false, true, false]);
+  });
+
   it('registry in a batch: the second claim of the same nullifier is rejected', async () => {
     const items = [proofs.leapExact!, proofs.sameAgain!, proofs.yearBoundary!];
     const res = await eligibility.verifyBatch(items.map((x) => x.proof), items.map((x) => x.context), { registry: createMemoryRegistry() });

@@ -21,6 +21,7 @@
 import * as snarkjs from 'snarkjs';
 import { BukejianError } from '../errors.js';
 import { bytesToNumberBE, randomBytes } from '../utils.js';
+import { millerOnWorkers, terminateBatchWorkers } from './batch-pool.js';
 import { FIELD_ORDER } from './field.js';
 import { BASE_FIELD, type EligibilityProof } from './proof-codec.js';
 
@@ -41,6 +42,7 @@ export function bn254(): Promise<Curve> {
  * @example await eligibility.terminate() // at the end of a CLI run or benchmark
  */
 export async function terminate(): Promise<void> {
+  await terminateBatchWorkers();
   const mine = curveP;
   curveP = undefined;
   if (mine) await (await mine).terminate();
@@ -68,6 +70,8 @@ export interface Groth16Verifier {
   verify(proof: EligibilityProof, signals: readonly bigint[]): boolean;
   /** One boolean per item: random-linear-combination batch check, bisected on failure. */
   verifyBatch(items: readonly BatchItem[]): boolean[];
+  /** Same results as verifyBatch, with the per-proof work (B checks, Miller loops) fanned out over `workers` threads (Node). */
+  verifyBatchOnWorkers(items: readonly BatchItem[], workers: number): Promise<boolean[]>;
   /** The G2 subgroup test used on B (affine [[x0, x1], [y0, y1]]; the point must be on the twist). */
   inG2Subgroup(q: readonly [readonly [bigint, bigint], readonly [bigint, bigint]]): boolean;
 }
@@ -166,22 +170,30 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
     return acc;
   }
 
-  /** The pairing-product check for points/signals with the given weights. */
-  function check(pts: Points[], signals: (readonly bigint[])[], weights: bigint[]): boolean {
-    let acc: Buf = F12.one;
+  /** Completes a batch check from the Miller product of the proof terms: the 3 key terms, one final exponentiation. */
+  function finish(acc: Buf, Cs: Buf[], signals: (readonly bigint[])[], weights: bigint[]): boolean {
     let sumC: Buf = G1.zero;
     let wsum = 0n;
-    for (let i = 0; i < pts.length; i++) {
+    for (let i = 0; i < Cs.length; i++) {
       const w = weights[i]!;
-      const wA = w === 1n ? pts[i]!.A : G1.timesScalar(pts[i]!.A, w);
-      acc = F12.mul(acc, curve.millerLoop(curve.prepareG1(G1.toJacobian(G1.neg(wA))), curve.prepareG2(G2.toJacobian(pts[i]!.B))));
-      sumC = G1.add(sumC, w === 1n ? pts[i]!.C : G1.timesScalar(pts[i]!.C, w));
+      sumC = G1.add(sumC, w === 1n ? Cs[i]! : G1.timesScalar(Cs[i]!, w));
       wsum += w;
     }
     acc = F12.mul(acc, ml(G1.timesScalar(alpha, wsum % FIELD_ORDER), preBeta));
     acc = F12.mul(acc, ml(combinedInputs(signals, weights), preGamma));
     if (!G1.isZero(sumC)) acc = F12.mul(acc, ml(sumC, preDelta));
     return F12.eq(curve.finalExponentiation(acc), F12.one);
+  }
+
+  /** The pairing-product check for points/signals with the given weights (in this thread). */
+  function check(pts: Points[], signals: (readonly bigint[])[], weights: bigint[]): boolean {
+    let acc: Buf = F12.one;
+    for (let i = 0; i < pts.length; i++) {
+      const w = weights[i]!;
+      const wA = w === 1n ? pts[i]!.A : G1.timesScalar(pts[i]!.A, w);
+      acc = F12.mul(acc, curve.millerLoop(curve.prepareG1(G1.toJacobian(G1.neg(wA))), curve.prepareG2(G2.toJacobian(pts[i]!.B))));
+    }
+    return finish(acc, pts.map((p) => p.C), signals, weights);
   }
 
   function weight(): bigint {
@@ -220,6 +232,52 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
     return out;
   }
 
-  return Object.freeze({ nPublic, verify, verifyBatch, inG2Subgroup: (q: readonly [readonly [bigint, bigint], readonly [bigint, bigint]]) =>
+  /** A and C on G1 (the cheap part of point validation; B is checked where its Miller loop runs). */
+  function g1Points(p: EligibilityProof): { A: Buf; C: Buf } | null {
+    try {
+      const A = G1.fromObject([p.a[0], p.a[1], 1n]);
+      const C = G1.fromObject([p.c[0], p.c[1], 1n]);
+      return G1.isValid(A) && G1.isValid(C) ? { A, C } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async function verifyBatchOnWorkers(items: readonly BatchItem[], workers: number): Promise<boolean[]> {
+    const out = new Array<boolean>(items.length).fill(false);
+    const pre = items.map((it) => (signalsOk(it.signals) ? g1Points(it.proof) : null));
+    const invalid = new Set<number>();
+    const unchecked = new Set<number>(pre.flatMap((p, i) => (p ? [i] : [])));
+    const run = async (all: number[]): Promise<void> => {
+      const idx = all.filter((i) => !invalid.has(i));
+      if (idx.length === 0) return;
+      const weights = idx.length === 1 ? [1n] : idx.map(weight);
+      const parts = await millerOnWorkers(
+        idx.map((i, k) => ({ a: items[i]!.proof.a, b: items[i]!.proof.b, w: weights[k]!, validate: unchecked.has(i) })),
+        Math.min(workers, idx.length),
+      );
+      for (const i of idx) unchecked.delete(i);
+      const bad = new Set(parts.flatMap((p) => p.bad));
+      for (const k of bad) invalid.add(idx[k]!);
+      const keep = idx.flatMap((_, k) => (bad.has(k) ? [] : [k]));
+      if (keep.length === 0) return;
+      let acc: Buf = F12.one;
+      for (const p of parts) acc = F12.mul(acc, p.acc);
+      const ok = finish(acc, keep.map((k) => pre[idx[k]!]!.C), keep.map((k) => items[idx[k]!]!.signals), keep.map((k) => weights[k]!));
+      if (ok) {
+        for (const k of keep) out[idx[k]!] = true;
+        return;
+      }
+      if (keep.length === 1) return;
+      const good = keep.map((k) => idx[k]!);
+      const mid = good.length >> 1;
+      await run(good.slice(0, mid));
+      await run(good.slice(mid));
+    };
+    await run(pre.flatMap((p, i) => (p ? [i] : [])));
+    return out;
+  }
+
+  return Object.freeze({ nPublic, verify, verifyBatch, verifyBatchOnWorkers, inG2Subgroup: (q: readonly [readonly [bigint, bigint], readonly [bigint, bigint]]) =>
     inG2Subgroup(G2.fromObject([[q[0][0], q[0][1]], [q[1][0], q[1][1]], [1n, 0n]])) });
 }

@@ -8,7 +8,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { aoptions, isBytes } from '../utils.js';
+import { anumber, aoptions, isBytes } from '../utils.js';
+import { batchWorkersAvailable } from './batch-pool.js';
 import { prepareVerifier, terminate as terminateCurves, type Groth16Verifier, type VerificationKeyJson } from './groth16.js';
 import { publicSignals, resolveContext, type ProofContext, type ResolvedContext } from './context.js';
 import { randomField } from './field.js';
@@ -30,6 +31,11 @@ export interface VerifyOptions {
   readonly registry?: NullifierRegistry;
   /** Verification key (snarkjs JSON); default: the pinned development key. */
   readonly vkey?: VerificationKeyJson;
+  /**
+   * verifyBatch only: worker threads for the per-proof work (Node). Default: the number of cores for
+   * batches of 32 or more, else 0 (in this thread). 0 or 1 = in this thread.
+   */
+  readonly workers?: number;
 }
 
 /** A proof as received: object, JSON (object or string) or the binary form. */
@@ -73,7 +79,7 @@ async function claim(reg: NullifierRegistry | undefined, c: ResolvedContext, nul
  *   programId: '高龄津贴', period: 202611, challenge })
  */
 export async function verify(proof: ProofInput, context: ProofContext, options?: VerifyOptions): Promise<VerifyResult> {
-  const o = aoptions(options, 'options', ['registry', 'vkey']);
+  const o = aoptions(options, 'options', ['registry', 'vkey', 'workers']);
   const c = resolveContext(context);
   const v = await verifierFor(o.vkey);
   const p = parse(proof);
@@ -93,7 +99,8 @@ export async function verifyBatch(
   context: ProofContext | readonly ProofContext[],
   options?: VerifyOptions,
 ): Promise<VerifyResult[]> {
-  const o = aoptions(options, 'options', ['registry', 'vkey']);
+  const o = aoptions(options, 'options', ['registry', 'vkey', 'workers']);
+  const workers = o.workers === undefined ? (proofs.length >= 32 ? batchWorkersAvailable() : 0) : anumber(o.workers, 'workers', 0, 256);
   if (!Array.isArray(proofs)) throw new BukejianError('INVALID_TYPE', '"proofs" expected array');
   const many = Array.isArray(context);
   if (many && context.length !== proofs.length) {
@@ -104,7 +111,8 @@ export async function verifyBatch(
   const v = await verifierFor(o.vkey);
   const parsed = proofs.map(parse);
   const live = parsed.flatMap((p, i) => (p ? [i] : []));
-  const ok = v.verifyBatch(live.map((i) => ({ proof: parsed[i]!, signals: publicSignals(parsed[i]!.nullifier, ctxs[i]!) })));
+  const batch = live.map((i) => ({ proof: parsed[i]!, signals: publicSignals(parsed[i]!.nullifier, ctxs[i]!) }));
+  const ok = workers > 1 && batchWorkersAvailable() > 0 ? await v.verifyBatchOnWorkers(batch, workers) : v.verifyBatch(batch);
   const out: VerifyResult[] = parsed.map(() => Object.freeze({ ok: false, reason: 'malformed' as const }));
   for (let k = 0; k < live.length; k++) {
     const i = live[k]!;
