@@ -162,4 +162,24 @@ describe('SM4 modes vs node:crypto', () => {
       expect(code(() => sm4.stream('cbc', key, new Uint8Array(12)))).toBe('IV_LENGTH');
     });
   }
+
+  it('sm4.stream: every split point of a 70-byte message, every mode, both directions', () => {
+    const key = Uint8Array.from({ length: 16 }, (_, i) => 3 * i + 1);
+    const iv = Uint8Array.from({ length: 16 }, (_, i) => 250 - i);
+    const msg = Uint8Array.from({ length: 70 }, (_, i) => (i * 29) & 255);
+    for (const backend of backends) {
+      for (const mode of ['ecb', 'cbc', 'ctr', 'cfb', 'ofb'] as const) {
+        const ivOrNull = mode === 'ecb' ? null : iv;
+        const ct = nodeRun(`sm4-${mode}`, key, ivOrNull, msg, mode === 'ecb' || mode === 'cbc');
+        for (let cut = 0; cut <= msg.length; cut++) {
+          const e = sm4.stream(mode, key, ivOrNull, { backend });
+          eq(Buffer.concat([e.update(msg.subarray(0, cut)), e.update(msg.subarray(cut)), e.final()]), ct);
+        }
+        for (let cut = 0; cut <= ct.length; cut++) {
+          const d = sm4.stream(mode, key, ivOrNull, { backend, decrypt: true });
+          eq(Buffer.concat([d.update(ct.subarray(0, cut)), d.update(ct.subarray(cut)), d.final()]), msg);
+        }
+      }
+    }
+  });
 });
