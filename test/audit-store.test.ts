@@ -43,6 +43,9 @@ describe('frames', () => {
     const mid = all.slice();
     mid[26] ^= 1;
     expect(() => scanFrames(mid)).toThrow(expect.objectContaining({ code: 'INTEGRITY' }));
+    const len = all.slice();
+    len[20] ^= 0x40; // the middle frame's length field: its declared end no longer meets the next frame
+    expect(() => scanFrames(len)).toThrow(expect.objectContaining({ code: 'INTEGRITY' }));
     const last = all.slice();
     last[41] ^= 1;
     expect(scanFrames(last).end).toBe(27);

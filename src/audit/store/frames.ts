@@ -7,8 +7,8 @@
  * caught by the Merkle tree and the signed checkpoints, not here.
  *
  * Recovery rule: frames are read from the start. The first position that does not hold a
- * complete, valid frame ends the durable data, and everything after it is a torn tail, unless
- * another valid frame follows the damaged one (damage in the middle of a file is not a torn
+ * complete, valid frame ends the durable data, and everything after it is a torn tail, unless a
+ * valid frame appears anywhere after that position (damage in the middle of a file is not a torn
  * append: it throws `INTEGRITY` instead of silently dropping later data).
  * @module
  */
@@ -79,12 +79,11 @@ export function scanFrames(buf: Uint8Array): FrameScan {
     bodies.push([p + FRAME_HEADER, next]);
     p = next;
   }
-  if (p < buf.length && p + FRAME_HEADER <= buf.length && v.getUint32(p) === MAGIC) {
-    // A damaged frame whose declared extent ends inside the file: if a valid frame follows it,
-    // this is damage in the middle, not a torn final write.
-    const len = v.getUint32(p + 4);
-    const after = p + FRAME_HEADER + len;
-    if (len <= MAX_FRAME && after < buf.length && validAt(buf, v, after) >= 0) {
+  // Whatever follows the last valid frame must not contain a valid frame anywhere (whatever the
+  // damaged frame's length field says): otherwise this is damage in the middle, not a torn append,
+  // and truncating would destroy good data.
+  for (let q = p + 1; q + FRAME_HEADER <= buf.length; q++) {
+    if (buf[q] === 0x42 && v.getUint32(q) === MAGIC && validAt(buf, v, q) >= 0) {
       throw new BukejianError('INTEGRITY', `stored frame at offset ${p} is damaged and followed by valid data`);
     }
   }
