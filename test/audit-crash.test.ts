@@ -5,7 +5,7 @@
 // growing across kills. Torn writes (which SIGKILL alone rarely produces) are simulated byte by
 // byte in a second test. A longer soak is in test/slow/audit-soak.test.ts.
 import { describe, expect, it } from 'vitest';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openAuditLog, openFileStore } from '../src/audit/index.js';
@@ -53,12 +53,16 @@ describe('file store crash recovery', () => {
         await l.close();
         expect(statSync(idx).size).toBe(idxGood.length);
         expect(statSync(pay).size).toBe(payGood.length);
+        for (const f of readdirSync(dir).filter((x) => x.endsWith('.tail'))) rmSync(path.join(dir, f));
       }
       // A zero-filled tail (what some filesystems leave after a crash) is torn data too.
       appendFileSync(idx, Buffer.alloc(300));
       const s = await openFileStore(dir);
       expect(s.size).toBe(20);
       expect(s.recovery.truncated['index.bkj']).toBe(300);
+      const kept = readdirSync(dir).filter((x) => x.startsWith('index.bkj.') && x.endsWith('.tail'));
+      expect(kept.length).toBe(1);
+      expect(readFileSync(path.join(dir, kept[0]!))).toEqual(Buffer.alloc(300)); // the discarded bytes, kept aside
       await s.close();
       // An acknowledged payload that went missing is not a torn tail: it is refused.
       truncateSync(pay, payGood.length - 1);

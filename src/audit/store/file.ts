@@ -14,7 +14,8 @@
  * Durability: a batch's payloads are written and fsynced, then its index frame is written and
  * fsynced, and only then is the append acknowledged. The index frame is the commit record, so a
  * batch is atomic. At open, a torn index frame is discarded, payload bytes past the last committed
- * batch are truncated, and an interrupted retention deletion is completed. Damage anywhere other
+ * batch are truncated (the discarded bytes are kept as `<file>.<ms>.tail` beside the log), and an
+ * interrupted retention deletion is completed. Damage anywhere other
  * than the torn tail throws `INTEGRITY`.
  *
  * `node:fs` is reached through `process.getBuiltinModule`, never a static import, so importing
@@ -100,6 +101,15 @@ export async function openFileStore(dir: string, opts?: FileStoreOptions): Promi
     if (readOnly) throw new BukejianError('BAD_STATE', `"${f}" has an unrecovered torn tail; open it for writing once first`);
     const fd = fs.openSync(p(f), 'r+');
     try {
+      // Keep the discarded bytes beside the log (a torn write is junk, but damage that only looks
+      // like one is evidence): `<file>.<ms>.tail`, then truncate.
+      const tail = new Uint8Array(size - end);
+      fs.readSync(fd, tail, 0, tail.length, end);
+      const keep = p(`${f}.${Date.now()}.tail`);
+      fs.writeFileSync(keep, tail);
+      const kfd = fs.openSync(keep, 'r');
+      fs.fsyncSync(kfd);
+      fs.closeSync(kfd);
       fs.ftruncateSync(fd, end);
       fs.fsyncSync(fd);
     } finally {

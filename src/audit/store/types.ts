@@ -33,7 +33,7 @@ export interface Tombstone {
 
 /** What the store did to recover at open. */
 export interface RecoveryReport {
-  /** Bytes of torn (never acknowledged) tails discarded, per file. */
+  /** Bytes of torn (never acknowledged) tails discarded, per file (kept aside as `<file>.<ms>.tail`). */
   truncated: Record<string, number>;
   /** Retention deletions that were interrupted and have been completed. */
   resumedPrunes: number;
