@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { redact } from '../src/mask/detect.js';
 
 const cli = path.join(__dirname, '..', 'dist', 'cli.js');
 const run = (args: string[], input?: string) => spawnSync(process.execPath, [cli, 'mask', ...args], { input, encoding: 'utf8' });
@@ -74,6 +75,17 @@ describe('bukejian mask detect / redact', () => {
     const v = run(['detect', '--values', '--types', 'phone'], text);
     expect(JSON.parse(v.stdout)).toMatchObject({ type: 'phone', value: '13812345678' });
   });
+  it('redact over a multi-chunk file (UTF-8 split across 64 KiB reads) equals whole-text redact', () => {
+    const para = '联系人：欧阳娜娜，身份证号11010519491231002X，电话138-1234-5678。根据有关规定，应当核对材料。';
+    let big = '';
+    for (let i = 0; big.length < 150_000; i++) big += para.slice(0, 5 + (i % 50)) + para;
+    const file = path.join(dir, 'big.txt');
+    writeFileSync(file, big);
+    const out = path.join(dir, 'big.red.txt');
+    expect(run(['redact', file, out]).status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(redact(big));
+  });
+
   it('redact copies the text with identifiers masked or labelled', () => {
     expect(run(['redact'], text).stdout).toBe('联系人：欧阳**，电话138****5678，身份证110105********002X。');
     expect(run(['redact', '--mode', 'label'], text).stdout).toBe('联系人：[姓名]，电话[手机号]，身份证[身份证号]。');
