@@ -71,4 +71,37 @@ describe('file store crash recovery', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a retention deletion interrupted after its tombstone is completed at the next open', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bkj-audit-prune-crash-'));
+    try {
+      const log = await openAuditLog({ store: await openFileStore(dir, { create: true }), origin: ORIGIN });
+      const T = 1_767_225_600_000;
+      for (let i = 0; i < 10; i++) await log.append({ ...expectedEntry(i), retention: { rule: 'r-1', until: T + (i < 4 ? 10 : 1e9) } });
+      await log.close();
+      const pay = path.join(dir, 'payloads.bkj');
+      const before = readFileSync(pay);
+      const l2 = await openAuditLog({ store: await openFileStore(dir), origin: ORIGIN });
+      expect((await l2.prune(T + 10)).pruned).toBe(4);
+      await l2.close();
+      // Crash simulation: the zeroing never reached the disk and the "done" frame was never written.
+      const tomb = path.join(dir, 'tombstones.bkj');
+      truncateSync(tomb, readFileSync(tomb).length - (12 + 5));
+      const after = readFileSync(pay);
+      before.copy(after, 0, 0, before.length); // the entries' original bytes are back (the prune entry stays)
+      writeFileSync(pay, after);
+      const s = await openFileStore(dir);
+      expect(s.recovery.resumedPrunes).toBe(1);
+      const l3 = await openAuditLog({ store: s, origin: ORIGIN });
+      expect(await l3.read(2)).toMatchObject({ deleted: { rule: 'r-1' } });
+      expect(await l3.read(5)).toMatchObject({ entry: { type: 'access' } });
+      expect(await l3.verify()).toMatchObject({ ok: true, checked: 7 });
+      await l3.close();
+      const s4 = await openFileStore(dir); // nothing left to resume
+      expect(s4.recovery.resumedPrunes).toBe(0);
+      await s4.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
