@@ -43,7 +43,7 @@ function singleUse(enc: (pt: Uint8Array) => Uint8Array, dec: (ct: Uint8Array) =>
  * key+nonce: an instance refuses to (NONCE_REUSE).
  * @example
  * const nonce = randomBytes(12)
- * const sealed = gcm(key, nonce, aad).encrypt('身份证号 110101199003070017')
+ * const sealed = gcm(key, nonce, aad).encrypt('身份证号 440305198806140325') // synthetic ID, valid checksum
  * const pt = gcm(key, nonce, aad).decrypt(sealed) // throws AUTH_FAILED if anything was altered
  */
 export function gcm(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): Cipher {
