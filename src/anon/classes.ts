@@ -48,7 +48,9 @@ export function coarsen(table: EncodedTable, from: Classes, levels: readonly num
   const rep = from.first;
   const cols = table.qis.map((q, j) => {
     const codes = q.tupleCodes[levels[j]!]!;
-    return Int32Array.from(rep, (t) => codes[t]!);
+    const out = new Int32Array(rep.length);
+    for (let c = 0; c < rep.length; c++) out[c] = codes[rep[c]!]!;
+    return out;
   });
   const radix = table.qis.map((q, j) => q.sizes[levels[j]!]!);
   const g = groupTuples(cols, radix, from.count, maxClasses);
@@ -59,7 +61,9 @@ export function coarsen(table: EncodedTable, from: Classes, levels: readonly num
   const classOf = new Int32Array(table.tuples);
   const old = from.classOf;
   for (let t = 0; t < classOf.length; t++) classOf[t] = groupOf[old[t]!]!;
-  return { classOf, count: groups, size, first: Int32Array.from(first, (c) => rep[c]!) };
+  const reps = new Int32Array(groups);
+  for (let c = 0; c < groups; c++) reps[c] = rep[first[c]!]!;
+  return { classOf, count: groups, size, first: reps };
 }
 
 /** The outcome of evaluating the models on a set of classes. */

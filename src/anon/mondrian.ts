@@ -61,7 +61,8 @@ function prepare(table: EncodedTable): Column[] {
     const rankOf = new Int32Array(vals.length);
     codes.forEach((c, r) => (rankOf[c] = r));
     const t0 = q.tupleCodes[0]!;
-    const rank = Int32Array.from(t0, (c) => rankOf[c]!);
+    const rank = new Int32Array(t0.length);
+    for (let t = 0; t < t0.length; t++) rank[t] = rankOf[t0[t]!]!;
     const leaves = h.codes.map((lc, l) => {
       const out = new Int32Array(h.labels[l]!.length);
       for (let i = 0; i < lc.length; i++) out[lc[i]!]!++;
