@@ -148,6 +148,12 @@ describe('FF1-SM4', () => {
     expect(() => fpe.ff1(new Uint8Array(15))).toThrow(BukejianError);
     expect(() => ff1({} as never, { radix: 10 })).toThrow(BukejianError);
     expect(() => ff1(nodeBlock('sm4-ecb', key), { radix: 1 })).toThrow(BukejianError);
+    const f = fpe.ff1(key);
+    f.destroy();
+    expect(() => f.encrypt('123456')).toThrow(expect.objectContaining({ code: 'BAD_STATE' }));
+    const t = fpe.idCard(key);
+    t.destroy();
+    expect(() => t.encrypt('11010519491231002X')).toThrow(expect.objectContaining({ code: 'BAD_STATE' }));
   });
 });
 

@@ -32,6 +32,8 @@ export interface StringFpe {
   readonly minLength: number;
   encrypt(text: string, tweak?: Uint8Array | string): string;
   decrypt(text: string, tweak?: Uint8Array | string): string;
+  /** Wipes the SM4 round keys; later calls throw BAD_STATE. */
+  destroy(): void;
 }
 
 const tweakBytes = (t: Uint8Array | string | undefined, name: string): Uint8Array | undefined =>
@@ -52,7 +54,8 @@ export function ff1Sm4(key: Uint8Array, opts?: FpeOptions): StringFpe {
   if (index.size !== alphabet.length || alphabet.length < 2) {
     throw new BukejianError('INVALID_OPTION', '"alphabet" expected at least 2 distinct characters, got repeats or too few');
   }
-  const f: Ff1 = ff1(block(key), { radix: alphabet.length, tweak: tweakBytes(o.tweak, 'tweak') });
+  const cipher = block(key);
+  const f: Ff1 = ff1(cipher, { radix: alphabet.length, tweak: tweakBytes(o.tweak, 'tweak') });
   const toNum = (s: string): number[] => {
     astring(s, 'text');
     const out = new Array<number>(s.length);
@@ -73,6 +76,7 @@ export function ff1Sm4(key: Uint8Array, opts?: FpeOptions): StringFpe {
     minLength: f.minLength,
     encrypt: (s: string, t?: Uint8Array | string) => toStr(f.encrypt(toNum(s), tweakBytes(t, 'tweak'))),
     decrypt: (s: string, t?: Uint8Array | string) => toStr(f.decrypt(toNum(s), tweakBytes(t, 'tweak'))),
+    destroy: () => cipher.destroy(),
   });
 }
 
@@ -111,6 +115,8 @@ export interface IdCardFpe {
   /** A valid ID number (18, or 15 converted) → a token that is itself a valid 18-character number. */
   encrypt(id: string): string;
   decrypt(token: string): string;
+  /** Wipes the SM4 round keys; later calls throw BAD_STATE. */
+  destroy(): void;
 }
 
 /** Options of {@link idCardFpe}. Encryption and decryption must use the same options. */
@@ -147,7 +153,8 @@ export function idCardFpe(key: Uint8Array, opts?: IdCardFpeOptions): IdCardFpe {
   const seqs = keepSex ? 500 : 1000;
   const N = cal.days * seqs;
   const k = Math.max(6, String(N - 1).length);
-  const f = ff1(block(key), { radix: 10 });
+  const cipher = block(key);
+  const f = ff1(cipher, { radix: 10 });
   const params = utf8ToBytes(`|${first}-${last}|${keepSex ? 's' : 'a'}|`);
   const digits = (x: number): number[] => {
     const out = new Array<number>(k);
@@ -178,6 +185,7 @@ export function idCardFpe(key: Uint8Array, opts?: IdCardFpeOptions): IdCardFpe {
   return Object.freeze({
     encrypt: (id: string) => walk(parse(id, 'id'), false),
     decrypt: (token: string) => walk(parse(token, 'token'), true),
+    destroy: () => cipher.destroy(),
   });
 }
 
