@@ -6,13 +6,13 @@ import { validateIdCard, idCardCheckChar, idCard15to18, generateIdCard } from '.
 import { validatePhone, generatePhone } from '../src/mask/phone.js';
 import { validateBankCard, luhnValid, generateBankCard } from '../src/mask/bankcard.js';
 import { validateUscc, generateUscc, orgCodeCheckChar } from '../src/mask/uscc.js';
-import { validatePassport } from '../src/mask/passport.js';
-import { validateEmail } from '../src/mask/email.js';
-import { validatePlate } from '../src/mask/plate.js';
+import { validatePassport, generatePassport } from '../src/mask/passport.js';
+import { validateEmail, generateEmail } from '../src/mask/email.js';
+import { validatePlate, generatePlate } from '../src/mask/plate.js';
 import { validateName, generateName } from '../src/mask/name.js';
-import { splitAddress } from '../src/mask/address.js';
+import { splitAddress, generateAddress } from '../src/mask/address.js';
 import { toHalfWidth, normalizeId } from '../src/mask/normalize.js';
-import { idCardArb, invalidIdCardArb, phoneArb, bankCardArb, usccArb, nameArb, addressArb } from '../src/mask/testing.js';
+import { idCardArb, invalidIdCardArb, phoneArb, bankCardArb, usccArb, nameArb, addressArb, emailArb, plateArb, passportArb } from '../src/mask/testing.js';
 import { BukejianError } from '../src/errors.js';
 
 // --- naive references, written from the standards' definitions ---------------------------------
@@ -202,6 +202,22 @@ describe('unified social credit codes (GB 32100)', () => {
         return validateUscc(changed).valid === false;
       }),
     );
+  });
+});
+
+describe('generators and arbitraries produce valid values', () => {
+  it('generate() and the fast-check arbitraries', () => {
+    for (let i = 0; i < 30; i++) {
+      expect(validatePassport(generatePassport()).valid).toBe(true);
+      expect(validateEmail(generateEmail()).valid).toBe(true);
+      expect(validatePlate(generatePlate()).valid).toBe(true);
+      expect(splitAddress(generateAddress()).province).not.toBeNull();
+    }
+    fc.assert(fc.property(emailArb(), plateArb(), passportArb(), (e, p, q) => validateEmail(e).valid && validatePlate(p).valid && validatePassport(q).valid));
+  });
+  it('arbitraries are reproducible from a seed', () => {
+    const a = fc.sample(idCardArb(), { seed: 42, numRuns: 5 });
+    expect(fc.sample(idCardArb(), { seed: 42, numRuns: 5 })).toEqual(a);
   });
 });
 

@@ -5,9 +5,9 @@
  * 内蒙古自治区, 深圳 for 深圳市).
  * @module
  */
-import { astring } from '../utils.js';
+import { astring, randomBytes } from '../utils.js';
 import { toHalfWidth } from './normalize.js';
-import { provinceCodes, childCodes, regionName } from './regions.js';
+import { provinceCodes, childCodes, regionName, areaCodes } from './regions.js';
 
 /** An address split at the administrative levels it names. */
 export interface AddressParts {
@@ -73,7 +73,22 @@ export function splitAddress(input: string): AddressParts {
 }
 
 /**
+ * A random synthetic address: a mainland county from the table, an invented street and number.
+ * @example splitAddress(generateAddress()).province !== null // true
+ */
+export function generateAddress(random: (n: number) => Uint8Array = randomBytes): string {
+  const b = random(4);
+  const codes = areaCodes().filter((c) => !/^(71|81|82)/.test(c));
+  const code = codes[((b[0]! << 8) | b[1]!) % codes.length]!;
+  const c = regionName(code.slice(0, 4))!;
+  const city = c === '市辖区' || c === '县' || c.endsWith('行政区划') ? '' : c;
+  const county = regionName(code)!;
+  const street = ['人民路', '解放路', '建设大街', '中山路', '和平街'][b[2]! % 5];
+  return regionName(code.slice(0, 2))! + city + (county === city ? '' : county) + street + (1 + b[3]!) + '号';
+}
+
+/**
  * The address API as one frozen object.
  * @example address.split('北京市朝阳区建国路88号').district // '朝阳区'
  */
-export const address = /* @__PURE__ */ Object.freeze({ split: splitAddress });
+export const address = /* @__PURE__ */ Object.freeze({ split: splitAddress, generate: generateAddress });

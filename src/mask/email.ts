@@ -4,7 +4,7 @@
  * with an alphabetic TLD of 2–24 letters (253 characters at most).
  * @module
  */
-import { astring } from '../utils.js';
+import { astring, randomBytes } from '../utils.js';
 import { toHalfWidth } from './normalize.js';
 
 export type EmailResult = { valid: true; email: string; local: string; domain: string } | { valid: false; reason: 'format' };
@@ -25,7 +25,18 @@ export function validateEmail(input: string): EmailResult {
 }
 
 /**
+ * A random synthetic address at a reserved example domain (RFC 2606) for tests.
+ * @example validateEmail(generateEmail()).valid // true
+ */
+export function generateEmail(random: (n: number) => Uint8Array = randomBytes): string {
+  const b = random(9);
+  let local = '';
+  for (let i = 0; i < 8; i++) local += 'abcdefghijklmnopqrstuvwxyz0123456789'[b[i]! % 36];
+  return `u${local}@${['example.cn', 'example.com', 'example.org'][b[8]! % 3]}`;
+}
+
+/**
  * The e-mail API as one frozen object.
  * @example email.validate('a@b.cn').valid // true
  */
-export const email = /* @__PURE__ */ Object.freeze({ validate: validateEmail });
+export const email = /* @__PURE__ */ Object.freeze({ validate: validateEmail, generate: generateEmail });

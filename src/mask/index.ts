@@ -15,11 +15,11 @@ export {
 export { phone, validatePhone, generatePhone, PHONE_PREFIXES, type PhoneResult, type PhoneOperator } from './phone.js';
 export { bankCard, validateBankCard, generateBankCard, luhnValid, luhnCheckDigit, type BankCardResult, type CardNetwork } from './bankcard.js';
 export { uscc, validateUscc, usccCheckChar, orgCodeCheckChar, generateUscc, USCC_CHARSET, type UsccResult } from './uscc.js';
-export { passport, validatePassport, type PassportResult, type TravelDocKind } from './passport.js';
-export { email, validateEmail, type EmailResult } from './email.js';
-export { plate, validatePlate, PLATE_PROVINCES, type PlateResult } from './plate.js';
+export { passport, validatePassport, generatePassport, type PassportResult, type TravelDocKind } from './passport.js';
+export { email, validateEmail, generateEmail, type EmailResult } from './email.js';
+export { plate, validatePlate, generatePlate, PLATE_PROVINCES, type PlateResult } from './plate.js';
 export { name, validateName, generateName, COMPOUND_SURNAMES, type NameResult } from './name.js';
-export { address, splitAddress, type AddressParts } from './address.js';
+export { address, splitAddress, generateAddress, type AddressParts } from './address.js';
 export { mask, maskMiddle, type MaskOptions, type AddressMaskOptions } from './display.js';
 export {
   detect, redact, createDetector, createRedactor, PII_TYPES, PII_LABELS, DETECT_WINDOW, DETECT_CONTEXT,

@@ -6,7 +6,7 @@
  * digits; 港澳居民来往内地通行证 (回乡证) `H`/`M` + 8 or 10 digits; 台湾居民来往大陆通行证 8 digits.
  * @module
  */
-import { astring } from '../utils.js';
+import { astring, randomBytes } from '../utils.js';
 import { normalizeId } from './normalize.js';
 
 export type TravelDocKind = 'passport' | 'hk-macao-permit' | 'taiwan-permit' | 'home-return-permit' | 'mtp';
@@ -37,7 +37,18 @@ export function validatePassport(input: string, kind?: TravelDocKind): PassportR
 }
 
 /**
+ * A random synthetic ordinary passport number (`E` + 8 digits) for tests.
+ * @example validatePassport(generatePassport()).valid // true
+ */
+export function generatePassport(random: (n: number) => Uint8Array = randomBytes): string {
+  const b = random(8);
+  let s = 'E';
+  for (let i = 0; i < 8; i++) s += String(b[i]! % 10);
+  return s;
+}
+
+/**
  * The passport API as one frozen object.
  * @example passport.validate('EA1234567').valid // true
  */
-export const passport = /* @__PURE__ */ Object.freeze({ validate: validatePassport });
+export const passport = /* @__PURE__ */ Object.freeze({ validate: validatePassport, generate: generatePassport });

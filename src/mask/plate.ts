@@ -4,7 +4,7 @@
  * for small cars, `D`/`F` last for large ones), optionally followed by 警/学/挂/领/港/澳/试/超.
  * @module
  */
-import { astring } from '../utils.js';
+import { astring, randomBytes } from '../utils.js';
 import { toHalfWidth } from './normalize.js';
 
 /** Province abbreviations used on plates. @example PLATE_PROVINCES.includes('粤') // true */
@@ -33,7 +33,18 @@ export function validatePlate(input: string): PlateResult {
 }
 
 /**
+ * A random synthetic ordinary plate (province, authority letter, 5 digits) for tests.
+ * @example validatePlate(generatePlate()).valid // true
+ */
+export function generatePlate(random: (n: number) => Uint8Array = randomBytes): string {
+  const b = random(7);
+  let s = PLATE_PROVINCES[b[0]! % PLATE_PROVINCES.length]! + 'ABCDEFGHJKLMNPQRSTUVWXYZ'[b[1]! % 24];
+  for (let i = 2; i < 7; i++) s += String(b[i]! % 10);
+  return s;
+}
+
+/**
  * The plate API as one frozen object.
  * @example plate.validate('粤B D12345').valid // true
  */
-export const plate = /* @__PURE__ */ Object.freeze({ validate: validatePlate, provinces: PLATE_PROVINCES });
+export const plate = /* @__PURE__ */ Object.freeze({ validate: validatePlate, generate: generatePlate, provinces: PLATE_PROVINCES });

@@ -16,6 +16,7 @@ import { PHONE_PREFIXES } from './phone.js';
 import { luhnCheckDigit } from './bankcard.js';
 import { USCC_CHARSET, orgCodeCheckChar, usccCheckChar } from './uscc.js';
 import { COMPOUND_SURNAMES, SINGLE_SURNAMES } from './name.js';
+import { PLATE_PROVINCES } from './plate.js';
 import type { Policy, FieldType } from './policy.js';
 
 const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((a) => a.join(''));
@@ -126,6 +127,25 @@ export function addressArb(): fc.Arbitrary<string> {
 }
 
 
+/** Synthetic e-mail addresses at RFC 2606 example domains. @example emailArb() */
+export function emailArb(): fc.Arbitrary<string> {
+  return fc.tuple(fc.stringMatching(/^[a-z][a-z0-9]{2,10}$/), fc.constantFrom('example.cn', 'example.com', 'mail.example.org')).map(([l, d]) => `${l}@${d}`);
+}
+
+/** Ordinary and new-energy licence plates. @example plateArb() */
+export function plateArb(): fc.Arbitrary<string> {
+  const letter = fc.constantFrom(...'ABCDEFGHJKLMNPQRSTUVWXYZ');
+  return fc.oneof(
+    fc.tuple(fc.constantFrom(...PLATE_PROVINCES), letter, digits(5)).map(([p, l, d]) => p + l + d),
+    fc.tuple(fc.constantFrom(...PLATE_PROVINCES), letter, fc.constantFrom('D', 'F'), digits(5)).map(([p, l, e, d]) => p + l + e + d),
+  );
+}
+
+/** Ordinary passport numbers (`E` + 8 digits, or `E` + letter + 7 digits). @example passportArb() */
+export function passportArb(): fc.Arbitrary<string> {
+  return fc.oneof(digits(8).map((d) => 'E' + d), fc.tuple(fc.constantFrom(...'ABCDEFGHJKLMNPQRSTUVWXYZ'), digits(7)).map(([l, d]) => 'E' + l + d));
+}
+
 const BY_TYPE: Partial<Record<FieldType, () => fc.Arbitrary<string>>> = {
   idCard: () => idCardArb(),
   phone: phoneArb,
@@ -133,9 +153,9 @@ const BY_TYPE: Partial<Record<FieldType, () => fc.Arbitrary<string>>> = {
   uscc: usccArb,
   name: nameArb,
   address: addressArb,
-  email: () => fc.tuple(fc.stringMatching(/^[a-z][a-z0-9]{2,10}$/), fc.constantFrom('example.cn', 'example.com', 'mail.example.org')).map(([l, d]) => `${l}@${d}`),
-  plate: () => fc.tuple(fc.constantFrom(...'京沪粤川浙'), fc.constantFrom(...'ABCDE'), digits(5)).map(([p, l, d]) => p + l + d),
-  passport: () => digits(8).map((d) => 'E' + d),
+  email: emailArb,
+  plate: plateArb,
+  passport: passportArb,
   date: () => fc.date({ min: new Date(Date.UTC(1930, 0, 1)), max: new Date(Date.UTC(2020, 11, 31)), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
   number: () => fc.integer({ min: 0, max: 120 }).map(String),
   text: () => fc.string({ maxLength: 20 }),
