@@ -124,7 +124,10 @@ function ensure(n: number): PoolWorker[] {
   const path = snarkjsPath();
   if (!wt || !path) throw new BukejianError('UNSUPPORTED', 'worker_threads are not available here');
   while (pool.length < n) {
-    const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { snarkjs: path } });
+    // `mod`/`type`: ffjavascript loads the 'web-worker' package, which treats every worker thread as
+    // one of its own and runs workerData.mod; an empty data: URL makes that a no-op here.
+    const workerData = { snarkjs: path, mod: 'data:text/javascript,', type: 'classic', name: 'bukejian-zk-batch' };
+    const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData });
     const pw: PoolWorker = { w, busy: 0 };
     w.on('message', (m: { id: number; acc?: Uint8Array; bad?: number[]; error?: string }) => {
       const p = pending.get(m.id);

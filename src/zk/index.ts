@@ -32,6 +32,7 @@ export type { NullifierRegistry } from './nullifier.js';
 export { checkArtifacts, loadArtifacts } from './artifacts.js';
 export type { Artifacts, ArtifactHashes } from './artifacts.js';
 export { prepareVerifier } from './groth16.js';
+export { batchWorkersAvailable } from './batch-pool.js';
 export type { Groth16Verifier, VerificationKeyJson } from './groth16.js';
 export { PINNED, VKEY } from './pinned.js';
 export type { ProveInput, ProveOptions } from './prove.js';
