@@ -108,6 +108,7 @@ export function groupTuples(
         const k = g[i]! * S + col[i]!;
         let v = table[k]!;
         if (v < 0) {
+          if (firstList.length >= maxGroups) return null;
           v = table[k] = firstList.length;
           firstList.push(i);
         }
@@ -135,6 +136,7 @@ export function groupTuples(
         for (;;) {
           const v = slot[h]!;
           if (v < 0) {
+            if (firstList.length >= maxGroups) return null;
             slot[h] = firstList.length;
             keys[h] = key;
             g[i] = firstList.length;
