@@ -20,7 +20,7 @@ export interface Lattice {
   level(index: number, j: number): number;
 }
 
-/** The largest lattice the optimal search accepts (beyond that, use Mondrian). */
+/** The largest lattice the optimal search accepts (beyond that, use Mondrian). @example lattice([5, 4, 2]).size <= MAX_LATTICE_SIZE */
 export const MAX_LATTICE_SIZE = 1 << 23;
 
 /**

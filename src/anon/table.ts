@@ -46,7 +46,7 @@ export interface EncodedTable {
   readonly rowTuple: Int32Array;
 }
 
-/** Reads a cell as a string; a missing column is INVALID_DATA (the row index, never the content). */
+/** Reads a cell as a string; a missing column is INVALID_DATA (the row index, never the content). @example cell({ age: 34 }, 'age', 0) // '34' */
 export function cell(row: Row, name: string, i: number): string {
   const v = row == null ? undefined : row[name];
   if (typeof v === 'string') return v;
@@ -54,7 +54,7 @@ export function cell(row: Row, name: string, i: number): string {
   throw new BukejianError('INVALID_DATA', `"rows[${i}]" expected a string or number in column "${name.slice(0, 40)}", got ${v === undefined ? 'nothing' : typeof v}`);
 }
 
-/** Encodes a column: distinct values in first-seen order and the code of each row. */
+/** Encodes a column: distinct values in first-seen order and the code of each row. @example encodeColumn([{ a: 'x' }, { a: 'y' }, { a: 'x' }], 'a') // { values: ['x', 'y'], codes: [0, 1, 0] } */
 export function encodeColumn(rows: readonly Row[], name: string): { values: string[]; codes: Int32Array } {
   const index = new Map<string, number>();
   const values: string[] = [];
@@ -83,6 +83,7 @@ let scratchKeys = new Float64Array(1 << 16);
  * Refinement one column at a time (smallest radix first): the key of an item is
  * (group so far) · radix + code, looked up in a direct-address table while that is small (cache
  * friendly) and in an open-addressing hash table otherwise. Every pass is a sequential scan.
+ * @example groupTuples([Int32Array.of(0, 1, 0)], [2], 3) // { groupOf: [0, 1, 0], groups: 2, first: [0, 1] }
  */
 export function groupTuples(
   columns: readonly Int32Array[],

@@ -16,6 +16,7 @@ import { BukejianError } from '../errors.js';
 import { parseArgs } from './args.js';
 import { openInput, openOutput } from './io.js';
 
+/** Usage text. @example console.log(usage) */
 export const usage = `usage: bukejian anonymize --config cfg.json [IN.csv] [OUT.csv] [--report FILE] [--delimiter C] [--quiet]
   Anonymizes IN (stdin for - or none) into OUT (stdout for - or none) as configured in cfg.json:
   { "quasiIdentifiers": { "age": { "type": "intervals", "widths": [5, 10, 20] },
@@ -66,7 +67,7 @@ function loadConfig(file: string): AnonymizeConfig {
 
 const fmt = (x: number | null | undefined, d = 4) => (x == null || Number.isNaN(x) ? 'n/a' : Number.isInteger(x) ? String(x) : x.toFixed(d));
 
-/** A readable summary of the report. */
+/** A readable summary of the report. @example console.error(summary(report)) */
 export function summary(r: AnonymizeReport): string {
   const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
   const lines = [
@@ -81,6 +82,7 @@ export function summary(r: AnonymizeReport): string {
   return lines.join('\n');
 }
 
+/** Runs the command; returns the exit code. @example await run(['--config', 'cfg.json', 'in.csv', 'out.csv']) */
 export async function run(args: string[]): Promise<number> {
   const { flags, positionals } = parseArgs(args, ['config', 'report', 'delimiter'], ['quiet']);
   if (typeof flags.config !== 'string' || positionals.length > 2) {
