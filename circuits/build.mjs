@@ -98,7 +98,7 @@ function writePinned(manifest, vkey) {
  * @module
  */
 
-/** Pinned SHA-256 hashes (hex) of circuits/build/*, and the r1cs they were built from. */
+/** Pinned SHA-256 hashes (hex) of circuits/build/*, and the r1cs they were built from. @example PINNED.zkey */
 export const PINNED = Object.freeze({
   label: ${JSON.stringify(LABEL)},
   constraints: ${manifest.constraints},
@@ -108,7 +108,7 @@ export const PINNED = Object.freeze({
   r1cs: ${JSON.stringify(manifest.r1cs.sha256)},
 });
 
-/** The Groth16 verification key (snarkjs JSON form) of the committed build. */
+/** The Groth16 verification key (snarkjs JSON form) of the committed build. @example await eligibility.verify(proof, ctx, { vkey: VKEY }) */
 export const VKEY = Object.freeze(${JSON.stringify(vkey, null, 2)}) as unknown as Readonly<Record<string, unknown>>;
 `;
   writeFileSync(file, text);

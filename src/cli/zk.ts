@@ -17,6 +17,7 @@ import { bytesToHex, randomBytes } from '../utils.js';
 import { terminate } from '../zk/groth16.js';
 import { parseArgs } from './args.js';
 
+/** Help text. @example console.log(usage) */
 export const usage = `usage: bukejian zk ceremony <step> [options]
   init --r1cs FILE --ptau FILE OUT.zkey            Groth16 setup: initial phase-2 zkey (no contribution)
   contribute IN.zkey OUT.zkey --name NAME          add one contribution (entropy: crypto.getRandomValues)
@@ -38,6 +39,10 @@ function positional(p: string[], n: number, what: string): string[] {
   return p;
 }
 
+/**
+ * Runs `bukejian zk ...`; resolves to the exit status.
+ * @example await run(['ceremony', 'export', 'final.zkey', '--out', 'vkey.json']) // 0
+ */
 export async function run(args: string[]): Promise<number> {
   const [group, step, ...rest] = args;
   if (group !== 'ceremony' || !step) {

@@ -30,7 +30,7 @@ export interface ProofContext {
   readonly challenge: bigint;
 }
 
-/** Number of public signals, nullifier included. */
+/** Number of public signals, nullifier included. @example publicSignals(n, ctx).length === PUBLIC_SIGNALS */
 export const PUBLIC_SIGNALS = 15;
 
 const CONTEXT_KEYS = ['issuerPublicKey', 'rule', 'today', 'programId', 'period', 'challenge'] as const;

@@ -6,8 +6,9 @@
  */
 import { BukejianError } from '../errors.js';
 
-/** Smallest and largest accepted dates (the circuit range-checks dates to 32 bits). */
+/** Smallest accepted date (the circuit range-checks dates to 32 bits). @example isDate(MIN_DATE) // true */
 export const MIN_DATE = 18000101;
+/** Largest accepted date. @example isDate(MAX_DATE + 1) // false */
 export const MAX_DATE = 29991231;
 
 function daysIn(year: number, month: number): number {

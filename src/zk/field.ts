@@ -7,7 +7,7 @@
 import { BukejianError } from '../errors.js';
 import { bytesToNumberBE, numberToBytesBE, randomBytes, zeroize } from '../utils.js';
 
-/** Order r of the BN254 scalar field (the circuit's native field). */
+/** Order r of the BN254 scalar field (the circuit's native field). @example afield(FIELD_ORDER - 1n, 'x') */
 export const FIELD_ORDER = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
 const DECIMAL = /^(0|[1-9][0-9]{0,77})$/;

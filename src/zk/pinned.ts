@@ -5,7 +5,7 @@
  * @module
  */
 
-/** Pinned SHA-256 hashes (hex) of circuits/build/*, and the r1cs they were built from. */
+/** Pinned SHA-256 hashes (hex) of circuits/build/*, and the r1cs they were built from. @example PINNED.zkey */
 export const PINNED = Object.freeze({
   label: "development setup, not for production",
   constraints: 9589,
@@ -15,7 +15,7 @@ export const PINNED = Object.freeze({
   r1cs: "bf7bce519ab4c496f8082c912433dd94ce0d38eaea9256548bc6eb4002403ebc",
 });
 
-/** The Groth16 verification key (snarkjs JSON form) of the committed build. */
+/** The Groth16 verification key (snarkjs JSON form) of the committed build. @example await eligibility.verify(proof, ctx, { vkey: VKEY }) */
 export const VKEY = Object.freeze({
   "protocol": "groth16",
   "curve": "bn128",

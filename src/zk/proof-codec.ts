@@ -13,7 +13,7 @@ import { BukejianError } from '../errors.js';
 import { bytesToNumberBE, concatBytes, isBytes, numberToBytesBE, utf8ToBytes } from '../utils.js';
 import { afield } from './field.js';
 
-/** BN254 base-field modulus p. */
+/** BN254 base-field modulus p. @example proof.a[0] < BASE_FIELD */
 export const BASE_FIELD = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 
 /** A Groth16 eligibility proof (affine coordinates) and its nullifier. */
@@ -26,7 +26,7 @@ export interface EligibilityProof {
 
 const MAGIC = /* @__PURE__ */ utf8ToBytes('BKZP');
 const JSON_TYPE = 'bukejian/zk-proof';
-/** Length of the binary form. */
+/** Length of the binary form. @example encodeProof(proof).length === PROOF_BYTES // 293 */
 export const PROOF_BYTES = 5 + 9 * 32;
 
 function bad(msg: string): never {

@@ -9,9 +9,9 @@ import { poseidonHash } from './babyjub.js';
 import { adate } from './dates.js';
 import { afield, fieldToBytes } from './field.js';
 
-/** Sex codes of GB/T 2261.1: 0 unknown, 1 male, 2 female, 9 unspecified. */
+/** Sex codes of GB/T 2261.1: 0 unknown, 1 male, 2 female, 9 unspecified. @example SEX_CODES.includes(2) // true */
 export const SEX_CODES = Object.freeze([0, 1, 2, 9] as const);
-/** Largest income (yuan) the circuit accepts: incomes are range-checked to 48 bits. */
+/** Largest income (yuan) the circuit accepts: incomes are range-checked to 48 bits. @example rule.create({ maxIncome: MAX_INCOME }) */
 export const MAX_INCOME = 2 ** 48 - 1;
 
 /** A citizen record as signed by the issuer. Dates are YYYYMMDD integers. */
@@ -101,5 +101,5 @@ export function recordBytes(r: CredentialRecord): Uint8Array {
   );
 }
 
-/** Length of {@link recordBytes}. */
+/** Length of {@link recordBytes}. @example recordBytes(r).length === RECORD_BYTES // 62 */
 export const RECORD_BYTES = 32 + 4 + 1 + 4 + 8 + 1 + 4 + 4 + 4;

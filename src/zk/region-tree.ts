@@ -9,7 +9,7 @@ import { BukejianError } from '../errors.js';
 import { anumber } from '../utils.js';
 import { poseidon } from './babyjub.js';
 
-/** Depth of the region tree (the circuit's `Eligibility(16)`). */
+/** Depth of the region tree (the circuit's `Eligibility(16)`). @example path.siblings.length === REGION_TREE_DEPTH */
 export const REGION_TREE_DEPTH = 16;
 
 /** An inclusion path: leaf index and the sibling at each level, bottom up. */
