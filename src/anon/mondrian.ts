@@ -47,16 +47,23 @@ function prepare(table: EncodedTable): Column[] {
     const vals = h.values;
     const nums = vals.map((v) => (/^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN));
     const numeric = nums.every((x) => Number.isFinite(x));
-    const codes = vals.map((_, i) => i);
-    if (numeric) codes.sort((a, b) => nums[a]! - nums[b]! || a - b);
+    let codes: number[] | Int32Array;
+    if (numeric) codes = vals.map((_, i) => i).sort((a, b) => nums[a]! - nums[b]! || a - b);
     else {
-      // sort key: the labels from the top level down, joined (siblings become adjacent)
-      const keys = vals.map((_, i) => {
-        let k = '';
-        for (let l = h.height - 1; l >= 0; l--) k += h.labels[l]![h.codes[l]![i]!]! + '\u0000';
-        return k;
-      });
-      codes.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+      // order by the hierarchy path from the top level down (siblings adjacent): a stable LSD
+      // counting sort on the level codes, level 0 first
+      let cur = new Int32Array(vals.length);
+      for (let i = 0; i < cur.length; i++) cur[i] = i;
+      let next = new Int32Array(vals.length);
+      for (let l = 0; l < h.height; l++) {
+        const lc = h.codes[l]!;
+        const count = new Int32Array(h.labels[l]!.length + 1);
+        for (let i = 0; i < lc.length; i++) count[lc[i]! + 1]!++;
+        for (let c = 1; c < count.length; c++) count[c]! += count[c - 1]!;
+        for (let i = 0; i < cur.length; i++) next[count[lc[cur[i]!]!]!++] = cur[i]!;
+        [cur, next] = [next, cur];
+      }
+      codes = cur;
     }
     const rankOf = new Int32Array(vals.length);
     codes.forEach((c, r) => (rankOf[c] = r));
@@ -68,7 +75,7 @@ function prepare(table: EncodedTable): Column[] {
       for (let i = 0; i < lc.length; i++) out[lc[i]!]!++;
       return out;
     });
-    return { rank, ranks: vals.length, numeric: numeric ? codes.map((c) => nums[c]!) : null, byRank: codes, leaves };
+    return { rank, ranks: vals.length, numeric: numeric ? Array.from(codes, (c) => nums[c]!) : null, byRank: Array.from(codes), leaves };
   });
 }
 
