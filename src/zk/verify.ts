@@ -41,7 +41,8 @@ export interface VerifyOptions {
 /** A proof as received: object, JSON (object or string) or the binary form. */
 export type ProofInput = EligibilityProof | Uint8Array | string | Record<string, unknown>;
 
-const verifiers = new Map<VerificationKeyJson, Promise<Groth16Verifier>>();
+// Keyed by the vkey object (weakly: a caller that parses a fresh vkey per call leaks nothing).
+let verifiers = new WeakMap<VerificationKeyJson, Promise<Groth16Verifier>>();
 
 function verifierFor(vkey: VerificationKeyJson = VKEY): Promise<Groth16Verifier> {
   let v = verifiers.get(vkey);
@@ -136,6 +137,6 @@ export function challenge(): bigint {
  * @example await eligibility.terminate()
  */
 export async function terminate(): Promise<void> {
-  verifiers.clear();
+  verifiers = new WeakMap();
   await terminateCurves();
 }
