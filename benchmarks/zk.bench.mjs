@@ -114,7 +114,7 @@ export default async function () {
     }
     if (workers) await eligibility.verifyBatch(proofs.slice(0, 2 * workers), contexts.slice(0, 2 * workers), { workers }); // start the pool
     let best = Infinity;
-    for (let k = 0; k < 3; k++) {
+    for (let k = 0; k < 5; k++) {
       let res;
       const t = await time(async () => (res = await eligibility.verifyBatch(proofs, contexts, { workers })));
       if (!res.every((x) => x.ok)) throw new Error('benchmark batch did not verify');
