@@ -75,12 +75,20 @@ describe('bukejian audit CLI', () => {
       expect(consProof.type === 'consistency' && consProof.proof.oldSize === 1 && consProof.proof.newSize === 3).toBe(true);
       expect(consProof.type === 'consistency' && verifyConsistency(consProof.proof, hexToBytes(cons.oldRoot), hexToBytes(cpRoot))).toBe(true);
 
+      writeFileSync(path.join(root, 'more.jsonl'), JSON.stringify({ ...lines[2], time: '2026-02-03T10:00:00.000Z' }) + '\n');
       const q = await run(['query', '--dir', dir, '--subject', S]);
       expect(q.json().events.map((e: { index: number }) => e.index)).toEqual([0, 1]);
       writeFileSync(path.join(root, 'answer.json'), q.out);
       expect((await run(['verify', '--dir', dir, '--answer', path.join(root, 'answer.json')])).json()).toMatchObject({ ok: true, proven: [0, 1] });
       writeFileSync(path.join(root, 'edited.json'), q.out.replace('"s:clerk-17"', '"s:clerk-18"'));
       expect((await run(['verify', '--dir', dir, '--answer', path.join(root, 'edited.json')])).code).toBe(1);
+      // a later answer proven to extend the checkpoint of the first one
+      expect((await run(['append', '--dir', dir, path.join(root, 'more.jsonl')])).code).toBe(0);
+      await run(['checkpoint', '--dir', dir]);
+      const q2 = await run(['query', '--dir', dir, '--subject', S, '--since', '3']);
+      writeFileSync(path.join(root, 'answer2.json'), q2.out);
+      expect((await run(['verify', '--dir', dir, '--answer', path.join(root, 'answer2.json'), '--previous', path.join(root, 'note.txt')])).json())
+        .toMatchObject({ ok: true, consistent: true, fork: false, size: 4 });
 
       const allowed = await run(['check', '--dir', dir, '--subject', S, '--purpose', 'benefits', '--fields', 'income,name', '--at', '2026-06-30T23:59:59.999Z']);
       expect(allowed.code).toBe(0);
@@ -89,7 +97,7 @@ describe('bukejian audit CLI', () => {
       expect(expired.json()).toMatchObject({ allowed: false, reason: 'expired' });
 
       expect((await run(['prune', '--dir', dir, '--now', '2026-09-01T00:00:00.000Z'])).json()).toMatchObject({ pruned: 1 });
-      expect((await run(['verify', '--dir', dir])).json()).toMatchObject({ ok: true, size: 4 });
+      expect((await run(['verify', '--dir', dir])).json()).toMatchObject({ ok: true, size: 5 });
 
       // flip one byte of a stored payload: the full verification fails
       const pay = path.join(dir, 'payloads.bkj');

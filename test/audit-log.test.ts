@@ -154,6 +154,17 @@ describe('checkpoints (SM2)', () => {
     for (let i = 10; i < 15; i++) await b.append(access(P(i), T0 + i));
     expect(checkCheckpointConsistency(cb, ca2, b.consistencyProof(cb.size, 15))).toEqual({ consistent: false, fork: true });
     expect(checkCheckpointConsistency(cb, ca2, a.consistencyProof(cb.size, 15))).toEqual({ consistent: false, fork: true });
+    // a citizen who kept the checkpoint of an earlier answer checks that the next answer extends it
+    const first = verifySubjectEvents(await a.eventsFor(P(3)), verifier, { subject: P(3) });
+    expect(first.ok).toBe(true);
+    for (let i = 15; i < 20; i++) await a.append(access(P(i % 5), T0 + i));
+    await a.checkpoint();
+    const next = await a.eventsFor(P(3), { since: first.checkpoint!.size });
+    expect(verifySubjectEvents(next, verifier, { previous: first.checkpoint! })).toMatchObject({ ok: true, consistent: true, fork: false });
+    expect(verifySubjectEvents({ ...next, consistency: undefined }, verifier, { previous: first.checkpoint! })).toMatchObject({ ok: false, consistent: false });
+    await b.checkpoint();
+    const forked = await b.eventsFor(P(3), { since: first.checkpoint!.size });
+    expect(verifySubjectEvents(forked, verifier, { previous: first.checkpoint! })).toMatchObject({ ok: false, consistent: false, fork: true });
   });
 });
 

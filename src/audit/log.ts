@@ -295,11 +295,14 @@ export class AuditLog {
 
   /**
    * A subject's events with inclusion proofs against the latest checkpoint (see query.ts).
-   * @example const answer = await log.eventsFor(pseudonym)
+   * With `since` (the size of a checkpoint the subject saw before), the answer also carries the
+   * consistency proof from it.
+   * @example const answer = await log.eventsFor(pseudonym, { since: previous.size })
    */
-  eventsFor(subject: string): Promise<SubjectEvents> {
+  eventsFor(subject: string, opts?: { since?: number }): Promise<SubjectEvents> {
     this.#open();
-    return eventsFor(this, astring(subject, 'subject'));
+    const o = aoptions(opts, 'opts', ['since']);
+    return eventsFor(this, astring(subject, 'subject'), o);
   }
 
   /**

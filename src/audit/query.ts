@@ -10,8 +10,9 @@
  * shows different histories to different people.
  * @module
  */
-import { bytesToHex, equalBytes, hexToBytes, isBytes } from '../utils.js';
-import { verifyCheckpoint, type Checkpoint, type CheckpointVerifier } from './checkpoint.js';
+import { anumber, bytesToHex, equalBytes, hexToBytes, isBytes } from '../utils.js';
+import { checkCheckpointConsistency, verifyCheckpoint, type Checkpoint, type CheckpointVerifier } from './checkpoint.js';
+import { proofFromJSON, proofToJSON } from './proof-encoding.js';
 import { decodeEntry, encodeEntry, entrySubject, subjectTag, type Entry } from './entries.js';
 import type { AuditLog } from './log.js';
 import { treeHasher, verifyInclusion } from './merkle.js';
@@ -35,6 +36,11 @@ export interface SubjectEvents {
   /** The signed checkpoint note the proofs refer to (`null` if the log has none yet). */
   checkpoint: string | null;
   events: SubjectEvent[];
+  /**
+   * When asked with `since` (the size of a checkpoint the subject saw before): the consistency
+   * proof from that size to this checkpoint, in the JSON proof form (see proof-encoding.ts).
+   */
+  consistency?: Record<string, unknown>;
 }
 
 /**
@@ -42,7 +48,7 @@ export interface SubjectEvents {
  * Deleted events are matched by their subject index tag only (their content is gone).
  * @example const answer = await eventsFor(log, pseudonym)
  */
-export async function eventsFor(log: AuditLog, subject: string): Promise<SubjectEvents> {
+export async function eventsFor(log: AuditLog, subject: string, opts: { since?: number } = {}): Promise<SubjectEvents> {
   await log.flush();
   const store = log.store;
   const tag = subjectTag(subject);
@@ -60,7 +66,12 @@ export async function eventsFor(log: AuditLog, subject: string): Promise<Subject
       proof: i < cpSize ? log.inclusionProof(i, cpSize).path.map(bytesToHex) : null,
     });
   }
-  return { subject, checkpoint: latest ? latest.note : null, events };
+  const answer: SubjectEvents = { subject, checkpoint: latest ? latest.note : null, events };
+  if (opts.since !== undefined) {
+    anumber(opts.since, 'since', 0, cpSize);
+    answer.consistency = proofToJSON({ type: 'consistency', hash: log.hash, proof: log.consistencyProof(opts.since, cpSize) });
+  }
+  return answer;
 }
 
 /** Outcome of {@link verifySubjectEvents}. */
@@ -74,18 +85,26 @@ export interface SubjectEventsCheck {
   unproven: number[];
   /** Events that failed (bad proof, content not matching its leaf hash, another subject). */
   failed: number[];
+  /**
+   * With `expect.previous`: whether this checkpoint extends the previous one (`false` also when
+   * the answer carries no usable consistency proof), and whether the two prove a fork.
+   */
+  consistent?: boolean;
+  fork?: boolean;
 }
 
 /**
  * Verifies an answer independently of the agency that served it: the checkpoint signature (with
  * the log's public key), and for each event the inclusion proof and (when present) that the
- * content hashes to the leaf and names this subject. Malformed answers give `ok: false`.
+ * content hashes to the leaf and names this subject. With `expect.previous` (a checkpoint the
+ * subject verified earlier) it also requires the answer's consistency proof from it, and reports
+ * a fork. Malformed answers give `ok: false`.
  * @example verifySubjectEvents(answer, sm2CheckpointVerifier(logPublicKey, { name: 'agency-key' }), { origin: 'agency.example/audit' }).ok
  */
 export function verifySubjectEvents(
   answer: SubjectEvents,
   verifier: CheckpointVerifier,
-  expect: { origin?: string; subject?: string } = {},
+  expect: { origin?: string; subject?: string; previous?: Checkpoint } = {},
 ): SubjectEventsCheck {
   const out: SubjectEventsCheck = { ok: false, checkpoint: null, proven: [], unproven: [], failed: [] };
   if (!answer || typeof answer !== 'object' || !Array.isArray(answer.events) || typeof answer.subject !== 'string') return out;
@@ -93,6 +112,19 @@ export function verifySubjectEvents(
   const cp = answer.checkpoint === null ? null : verifyCheckpoint(answer.checkpoint, verifier, { origin: expect.origin });
   if (answer.checkpoint !== null && !cp) return out;
   out.checkpoint = cp;
+  if (expect.previous) {
+    let proof;
+    try {
+      const d = answer.consistency === undefined ? null : proofFromJSON(answer.consistency);
+      proof = d && d.type === 'consistency' ? d.proof : undefined;
+    } catch {
+      proof = undefined;
+    }
+    const r = cp ? checkCheckpointConsistency(expect.previous, cp, proof) : { consistent: false, fork: false };
+    out.consistent = r.consistent;
+    out.fork = r.fork;
+    if (!r.consistent) return out;
+  }
   const h = treeHasher(cp?.hash ?? 'sm3');
   for (const ev of answer.events) {
     const idx = ev && typeof ev.index === 'number' ? ev.index : -1;

@@ -35,8 +35,9 @@ export const usage = `usage: bukejian audit <command> --dir DIR [options]
               --dir DIR --from M [--to N]         consistency proof, JSON form
   verify      --dir DIR                   full audit of the stored data (exit 1 on any problem)
               --dir DIR --note FILE       verify a checkpoint note with the log's public key
-              --dir DIR --answer FILE     verify a "who used my data" answer with the log's public key
-  query       --dir DIR --subject S       a subject's events with inclusion proofs (JSON)
+              --dir DIR --answer FILE [--previous NOTE]   verify a "who used my data" answer with the
+                                          log's public key (and that it extends an earlier checkpoint)
+  query       --dir DIR --subject S [--since SIZE]   a subject's events with inclusion proofs (JSON)
   check       --dir DIR --subject S --purpose P --fields a,b [--at TIME]   consent/legal-basis check
   prune       --dir DIR [--now TIME]      delete payloads whose retention has ended`;
 
@@ -100,7 +101,7 @@ export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const { flags, positionals } = parseArgs(
     rest,
-    ['dir', 'origin', 'hash', 'key-name', 'user-id', 'key', 'index', 'size', 'from', 'to', 'note', 'answer', 'subject', 'purpose', 'fields', 'at', 'now'],
+    ['dir', 'origin', 'hash', 'key-name', 'user-id', 'key', 'index', 'size', 'from', 'to', 'note', 'answer', 'previous', 'subject', 'purpose', 'fields', 'at', 'now', 'since'],
     [],
   );
   const dir = typeof flags.dir === 'string' ? flags.dir : undefined;
@@ -212,8 +213,23 @@ export async function run(args: string[]): Promise<number> {
           out({ ok: false, error: 'not JSON' });
           return 1;
         }
-        const r = verifySubjectEvents(answer, v, { origin: config.origin });
-        out({ ok: r.ok, size: r.checkpoint?.size ?? null, proven: r.proven, unproven: r.unproven, failed: r.failed });
+        let previous;
+        if (typeof flags.previous === 'string') {
+          previous = verifyCheckpoint(readFileSync(flags.previous, 'utf8'), v, { origin: config.origin, hash: config.hash }) ?? undefined;
+          if (!previous) {
+            out({ ok: false, error: 'the previous checkpoint does not verify' });
+            return 1;
+          }
+        }
+        const r = verifySubjectEvents(answer, v, { origin: config.origin, ...(previous ? { previous } : {}) });
+        out({
+          ok: r.ok,
+          size: r.checkpoint?.size ?? null,
+          proven: r.proven,
+          unproven: r.unproven,
+          failed: r.failed,
+          ...(previous ? { consistent: r.consistent, fork: r.fork } : {}),
+        });
         return r.ok ? 0 : 1;
       }
       let log: AuditLog;
@@ -238,7 +254,8 @@ export async function run(args: string[]): Promise<number> {
       if (typeof flags.subject !== 'string') throw new BukejianError('INVALID_OPTION', '"--subject" expected a value');
       const { log } = await openLog(dir, false);
       try {
-        out(await log.eventsFor(flags.subject));
+        const since = num(flags.since, 'since');
+        out(await log.eventsFor(flags.subject, since === undefined ? {} : { since }));
         return 0;
       } finally {
         await log.close();
