@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { validateIdCard, idCardCheckChar, idCard15to18, generateIdCard } from '../src/mask/idcard.js';
 import { validatePhone, generatePhone } from '../src/mask/phone.js';
-import { validateBankCard, luhnValid, generateBankCard } from '../src/mask/bankcard.js';
-import { validateUscc, generateUscc, orgCodeCheckChar } from '../src/mask/uscc.js';
+import { validateBankCard, luhnValid, luhnCheckDigit, generateBankCard } from '../src/mask/bankcard.js';
+import { validateUscc, generateUscc, orgCodeCheckChar, usccCheckChar } from '../src/mask/uscc.js';
 import { validatePassport, generatePassport } from '../src/mask/passport.js';
 import { validateEmail, generateEmail } from '../src/mask/email.js';
 import { validatePlate, generatePlate } from '../src/mask/plate.js';
@@ -81,11 +81,15 @@ describe('resident ID numbers (GB 11643)', () => {
   it('deliberately invalid IDs are rejected with the right reason', () => {
     fc.assert(
       fc.property(invalidIdCardArb(), ([id, defect]) => {
-        const r = validateIdCard(id, { legacy: false });
+        const r = validateIdCard(id); // default options, as users call it (15-digit legacy accepted)
         if (r.valid) return false;
         return defect === 'length' || defect === 'charset' ? r.reason === 'format' : r.reason === defect;
       }),
+      { numRuns: 1000 },
     );
+    // the length-15 case that used to slip through: a 15-digit prefix of an ID born 2001-05-12
+    const born2001 = '110105' + '20010512' + '003';
+    expect(validateIdCard((born2001 + refIdCheck(born2001)).slice(0, 15)).valid).toBe(true);
   });
 
   it('any single-character change of a valid ID is reported invalid', () => {
@@ -136,7 +140,15 @@ describe('resident ID numbers (GB 11643)', () => {
       expect(r.valid && r.kind).toBe(kind);
       expect(r.valid && r.region).toBeNull();
       expect(validateIdCard(generateIdCard({ area: area === '810000' ? 'hk' : area === '820000' ? 'mo' : 'tw' })).valid).toBe(true);
+      // permits (2018–) have no 15-digit form
+      expect(validateIdCard(area + '900101001')).toEqual({ valid: false, reason: 'area' });
     }
+    // 台湾省 71, 香港 81, 澳门 82 issue no resident numbers: only the permit codes are valid there
+    for (const b of ['81010119900101001', '82000119900101001', '71010119900101001', '83010119900101001']) {
+      expect(validateIdCard(b + refIdCheck(b))).toEqual({ valid: false, reason: 'area' });
+    }
+    expect(() => generateIdCard({ area: '810101' })).toThrow(BukejianError);
+    expect(() => generateIdCard({ area: '440300' })).toThrow(BukejianError);
   });
 });
 
@@ -158,6 +170,13 @@ describe('bank cards (Luhn)', () => {
   it('published Luhn examples and the naive reference', () => {
     expect(luhnValid('79927398713')).toBe(true);
     expect(luhnValid('79927398710')).toBe(false);
+    expect(luhnValid('')).toBe(false); // no digits: nothing to check
+    expect(luhnValid('0')).toBe(true);
+    expect(luhnValid('7992739871a')).toBe(false);
+    expect(luhnCheckDigit('7992739871')).toBe('3');
+    expect(() => luhnCheckDigit('')).toThrow(BukejianError);
+    expect(() => luhnCheckDigit('12a4')).toThrow(BukejianError);
+    fc.assert(fc.property(fc.stringMatching(/^\d{1,20}$/), (b) => refLuhn(b + luhnCheckDigit(b)) && [...'0123456789'].filter((c) => refLuhn(b + c)).length === 1));
     expect(validateBankCard('4111 1111 1111 1111')).toEqual({ valid: true, number: '4111111111111111', network: 'visa' });
     fc.assert(fc.property(fc.stringMatching(/^\d{16,19}$/), (s) => luhnValid(s) === refLuhn(s)), { numRuns: 500 });
   });
@@ -184,6 +203,10 @@ describe('unified social credit codes (GB 32100)', () => {
     expect(validateUscc('91350100M000100I43')).toEqual({ valid: false, reason: 'format' }); // I is not in the set
     fc.assert(fc.property(usccArb(), (c) => validateUscc(c).valid && refUsccCheck(c.slice(0, 17)) === c[17]));
     expect(validateUscc(generateUscc()).valid).toBe(true);
+    expect(usccCheckChar('91350100M000100Y4')).toBe('3');
+    for (const bad of ['91350100M000100I4', '9135', '91350100M000100Y43']) expect(() => usccCheckChar(bad)).toThrow(BukejianError);
+    expect(() => orgCodeCheckChar('M000100')).toThrow(BukejianError);
+    expect(() => generateUscc('1101')).toThrow(BukejianError);
   });
   it('GB 11714 organization code check (naive: weights 3,7,9,10,5,8,4,2; 11 − Σ mod 11)', () => {
     const ref = (b: string) => {

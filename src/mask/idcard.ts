@@ -54,6 +54,11 @@ export interface IdCardValidateOptions {
 }
 
 const PERMITS: Record<string, IdCardKind> = { '810000': 'permit-hk', '820000': 'permit-mo', '830000': 'permit-tw' };
+/**
+ * GB/T 2260 provinces that issue no resident ID numbers (台湾省 71, 香港 81, 澳门 82): their
+ * residents hold the residence permits above, whose only area codes are 810000/820000/830000.
+ */
+const NOT_RESIDENT = /* @__PURE__ */ new Set(['71', '81', '82']);
 
 /**
  * The ISO 7064 MOD 11-2 check character of the first 17 digits.
@@ -121,7 +126,9 @@ export function validateIdCard(input: string, opts?: IdCardValidateOptions): IdC
   else return { valid: false, reason: 'format' };
   const areaCode = id.slice(0, 6);
   const kind = PERMITS[areaCode] ?? 'resident';
-  const region = kind === 'resident' ? lookupRegion(areaCode) : null;
+  // Residence permits date from 2018: there is no 15-digit permit number.
+  if (legacy && kind !== 'resident') return { valid: false, reason: 'area' };
+  const region = kind === 'resident' && !NOT_RESIDENT.has(areaCode.slice(0, 2)) ? lookupRegion(areaCode) : null;
   // A county code in the table, or one with a known province that is not a province/city
   // aggregate (xx0000 / xxxx00) unless the table lists it (441900 东莞市 is a county-level code).
   if (kind === 'resident' && (!region || (!region.district && areaCode.endsWith('00')))) return { valid: false, reason: 'area' };
@@ -196,7 +203,10 @@ export function generateIdCard(opts?: IdCardGenerateOptions): string {
   const sex = o.sex ?? (randInt(rnd, 2) ? 'male' : 'female');
   const seq = randInt(rnd, 500) * 2 + (sex === 'male' ? 1 : 0);
   const body = area + birth + String(seq).padStart(3, '0');
-  return body + idCardCheckChar(body);
+  const id = body + check17(body);
+  const r = validateIdCard(id, { now: null });
+  if (!r.valid) throw new BukejianError('INVALID_OPTION', `"area" expected a county-level area code or hk|mo|tw, got ${r.reason} error`);
+  return id;
 }
 
 /**
