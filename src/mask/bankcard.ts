@@ -3,6 +3,7 @@
  * with optional space or `-` separators. The network is read from the IIN prefix.
  * @module
  */
+import { BukejianError } from '../errors.js';
 import { astring, randomBytes } from '../utils.js';
 import { toHalfWidth } from './normalize.js';
 
@@ -13,13 +14,17 @@ export type BankCardResult =
   | { valid: false; reason: 'format' | 'checksum' };
 
 /**
- * True when the digit string passes the Luhn (mod 10) check.
+ * True when `digits` is a non-empty string of ASCII digits that passes the Luhn (mod 10) check
+ * (anything else, the empty string included, is false).
  * @example luhnValid('6222021234567890127')
  */
 export function luhnValid(digits: string): boolean {
+  astring(digits, 'digits');
+  if (digits.length === 0) return false;
   let sum = 0;
   for (let i = digits.length - 1, dbl = false; i >= 0; i--, dbl = !dbl) {
     let d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
     if (dbl) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
     sum += d;
   }
@@ -27,12 +32,21 @@ export function luhnValid(digits: string): boolean {
 }
 
 /**
- * The Luhn check digit that completes `body`.
+ * The Luhn check digit that completes `body` (one or more digits; anything else throws INVALID_DATA).
  * @example luhnCheckDigit('7992739871') // '3'
  */
 export function luhnCheckDigit(body: string): string {
-  for (let c = 0; c < 10; c++) if (luhnValid(body + c)) return String(c);
-  return '0'; // unreachable for a digit string
+  astring(body, 'body');
+  let sum = 0;
+  // The check digit will be the rightmost, undoubled: the body's last digit is doubled.
+  for (let i = body.length - 1, dbl = true; i >= 0; i--, dbl = !dbl) {
+    let d = body.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) throw new BukejianError('INVALID_DATA', '"body" expected digits, got other');
+    if (dbl) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  if (body.length === 0) throw new BukejianError('INVALID_DATA', '"body" expected digits, got empty');
+  return String((10 - (sum % 10)) % 10);
 }
 
 function network(n: string): CardNetwork {

@@ -5,6 +5,7 @@
  * own MOD 11 check character) and a MOD 31 check character with weights 3^i mod 31 (§4.2).
  * @module
  */
+import { BukejianError } from '../errors.js';
 import { astring, randomBytes } from '../utils.js';
 import { normalizeId } from './normalize.js';
 
@@ -13,6 +14,7 @@ export const USCC_CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2];
 const VALUE = /* @__PURE__ */ new Map([...USCC_CHARSET].map((c, i) => [c, i]));
+const BODY17 = /^[0-9A-HJ-NP-RTUW-Y]{17}$/;
 
 export type UsccResult =
   | {
@@ -34,6 +36,13 @@ export type UsccResult =
  * @example usccCheckChar('91350100M000100Y4') // '3'
  */
 export function usccCheckChar(body17: string): string {
+  astring(body17, 'body17');
+  if (!BODY17.test(body17)) throw new BukejianError('INVALID_DATA', '"body17" expected 17 characters of the GB 32100 set, got other');
+  return check17(body17);
+}
+
+/** Check character of the first 17 characters of `s` (known to be in the set). */
+function check17(body17: string): string {
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += VALUE.get(body17[i]!)! * WEIGHTS[i]!;
   return USCC_CHARSET[(31 - (sum % 31)) % 31]!;
@@ -45,6 +54,8 @@ export function usccCheckChar(body17: string): string {
  * @example orgCodeCheckChar('M0001000') // 'Y'
  */
 export function orgCodeCheckChar(body8: string): string {
+  astring(body8, 'body8');
+  if (!/^[0-9A-Z]{8}$/.test(body8)) throw new BukejianError('INVALID_DATA', '"body8" expected 8 characters 0-9 A-Z, got other');
   let sum = 0;
   for (let i = 0; i < 8; i++) {
     const c = body8.charCodeAt(i);
@@ -62,7 +73,7 @@ export function validateUscc(input: string): UsccResult {
   astring(input, 'input');
   const s = normalizeId(input);
   if (!/^[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}$/.test(s)) return { valid: false, reason: 'format' };
-  if (usccCheckChar(s) !== s[17]) return { valid: false, reason: 'checksum' };
+  if (check17(s) !== s[17]) return { valid: false, reason: 'checksum' };
   const orgCode = s.slice(8, 17);
   return {
     valid: true,
@@ -71,7 +82,7 @@ export function validateUscc(input: string): UsccResult {
     category: s[1]!,
     areaCode: s.slice(2, 8),
     orgCode,
-    orgCodeValid: /^[0-9A-Z]{8}[0-9X]$/.test(orgCode) && orgCodeCheckChar(orgCode) === orgCode[8],
+    orgCodeValid: /^[0-9A-Z]{8}[0-9X]$/.test(orgCode) && orgCodeCheckChar(orgCode.slice(0, 8)) === orgCode[8],
   };
 }
 
@@ -81,11 +92,12 @@ export function validateUscc(input: string): UsccResult {
  * @example validateUscc(generateUscc('110105')).valid // true
  */
 export function generateUscc(areaCode = '110105', random: (n: number) => Uint8Array = randomBytes): string {
+  if (typeof areaCode !== 'string' || !/^\d{6}$/.test(areaCode)) throw new BukejianError('INVALID_OPTION', '"areaCode" expected 6 digits, got other');
   const b = random(8);
   let org = '';
   for (let i = 0; i < 8; i++) org += String(b[i]! % 10);
   const body = '91' + areaCode + org + orgCodeCheckChar(org);
-  return body + usccCheckChar(body);
+  return body + check17(body);
 }
 
 /**
