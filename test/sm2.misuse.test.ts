@@ -30,6 +30,18 @@ const derInt = (x: bigint): Uint8Array => {
   if (parseInt(h.slice(0, 2), 16) >= 0x80) h = '00' + h;
   return cat(Uint8Array.of(2, h.length / 2), hex(h));
 };
+// A DER INTEGER of `len` content bytes (long-form length), value 0x7f5555…: far larger than any
+// SM2 field. Decoding such an INTEGER byte by byte into a bigint is quadratic, so a 1 MB one
+// took minutes: the reader must reject it by its length before converting anything.
+const hugeDerInt = (len: number): Uint8Array => {
+  const out = new Uint8Array(5 + len).fill(0x55);
+  out.set([2, 0x83, len >>> 16, (len >>> 8) & 255, len & 255, 0x7f]);
+  return out;
+};
+const derSeqLong = (body: Uint8Array): Uint8Array => {
+  const head = Uint8Array.of(0x30, 0x83, body.length >>> 16, (body.length >>> 8) & 255, body.length & 255);
+  return cat(head, body);
+};
 const derSig = (r: bigint, s: bigint): Uint8Array => {
   const body = cat(derInt(r), derInt(s));
   return cat(Uint8Array.of(0x30, body.length), body);
@@ -122,6 +134,8 @@ describe('untrusted signatures: false, never a throw', () => {
     ['raw r = 0', cat(new Uint8Array(32), e.subarray(32)), 'raw'],
     ['DER given as raw', good, 'raw'],
     ['raw given as DER', e, 'der'],
+    ['1 MB INTEGER r (rejected by length, not converted)', derSeqLong(cat(hugeDerInt(1 << 20), derInt(s))), 'der'],
+    ['r with 33 content bytes and a value ≥ 2^256', (() => { const b = cat(Uint8Array.of(2, 33, 1), big(r), derInt(s)); return cat(Uint8Array.of(0x30, b.length), b); })(), 'der'],
   ];
   it('the unmodified signature verifies (control)', () => {
     expect(sm2.verify(good, msg, K.publicKey)).toBe(true);
@@ -149,6 +163,7 @@ describe('untrusted ciphertexts: DECRYPT_FAILED, never a partial or empty plaint
     ['DER C2 before C3', fail(seq(derInt(x), derInt(y), oct(c2), oct(c3)))],
     ['DER non-minimal x', fail(seq(cat(Uint8Array.of(2, 34, 0, 0), big(x)), derInt(y), oct(c3), oct(c2)))],
     ['DER C1 off the curve', fail(seq(derInt(x), derInt(y ^ 1n), oct(c3), oct(c2)))],
+    ['DER 1 MB INTEGER x (rejected by length, not converted)', fail(derSeqLong(cat(hugeDerInt(1 << 20), derInt(y), oct(c3), oct(c2))))],
     ['raw too short', fail(raw.subarray(0, 97), { format: 'raw' })],
     ['raw C1 off the curve', fail(cat(raw.subarray(0, 64), Uint8Array.of(raw[64]! ^ 1), raw.subarray(65)), { format: 'raw' })],
     ['raw read in the other order', fail(raw, { format: 'raw', mode: 'c1c2c3' })],

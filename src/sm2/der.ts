@@ -6,7 +6,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { concatBytes } from '../utils.js';
+import { bytesToHex, concatBytes } from '../utils.js';
 
 /**
  * ASN.1 tags used here.
@@ -113,15 +113,18 @@ export class DerReader {
     return new DerReader(this.read(TAG.SEQUENCE));
   }
 
-  /** Reads a non-negative minimal INTEGER. */
-  integer(): bigint {
+  /**
+   * Reads a non-negative minimal INTEGER of at most `maxBytes` content bytes (default 33: a
+   * 256-bit value plus its sign byte). The cap is checked before any conversion, so an oversized
+   * INTEGER from another party costs nothing (a byte-by-byte bigint build is quadratic).
+   */
+  integer(maxBytes = 33): bigint {
     const v = this.read(TAG.INTEGER);
     if (v.length === 0) bad('empty INTEGER');
+    if (v.length > maxBytes) bad('oversized INTEGER');
     if (v[0]! & 0x80) bad('negative INTEGER');
     if (v.length > 1 && v[0] === 0 && !(v[1]! & 0x80)) bad('non-minimal INTEGER');
-    let n = 0n;
-    for (let i = 0; i < v.length; i++) n = (n << 8n) | BigInt(v[i]!);
-    return n;
+    return BigInt('0x' + bytesToHex(v));
   }
 
   /** Reads an OCTET STRING. */

@@ -112,8 +112,8 @@ export function decodeCiphertext(
       const outer = new DerReader(ct);
       const s = outer.sequence();
       outer.end();
-      x = s.integer();
-      y = s.integer();
+      x = s.integer(L + 1);
+      y = s.integer(L + 1);
       c3 = s.octets();
       c2 = s.octets();
       s.end();

@@ -37,8 +37,8 @@ export function decodeSignature(sig: Uint8Array, format: SignatureFormat, len = 
     const outer = new DerReader(sig);
     const seq = outer.sequence();
     outer.end();
-    const r = seq.integer();
-    const s = seq.integer();
+    const r = seq.integer(len + 1);
+    const s = seq.integer(len + 1);
     seq.end();
     return { r, s };
   } catch {
