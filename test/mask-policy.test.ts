@@ -55,6 +55,9 @@ describe('policy validation', () => {
     ['generalize to bad level', { ...RAW, fields: { a: { type: 'date', level: 'general', sharing: 'conditional', purposes: { x: { treatment: 'generalize', to: 'city' } } } } }, /\.to/],
     ['range without width', { ...RAW, fields: { a: { type: 'number', level: 'general', sharing: 'conditional', purposes: { x: { treatment: 'generalize', to: 'range' } } } } }, /width/],
     ['fpe on text without alphabet', { ...RAW, fields: { a: { type: 'text', level: 'general', sharing: 'conditional', purposes: { x: 'fpe' } } } }, /alphabet/],
+    ['pseudonym length the format refuses', { ...RAW, fields: { a: { type: 'text', level: 'general', sharing: 'conditional', purposes: { x: { treatment: 'pseudonymize', length: 13 } } } } }, /purposes\.x\.length/],
+    ['fpe alphabet with repeats', { ...RAW, fields: { a: { type: 'text', level: 'general', sharing: 'conditional', purposes: { x: { treatment: 'fpe', alphabet: '00123' } } } } }, /alphabet/],
+    ['__proto__ as a field', JSON.parse('{"version":1,"name":"p","fields":{"__proto__":{"type":"text","level":"general","sharing":"unconditional","default":"keep"}}}'), /reserved/],
     ['extra treatment key', { ...RAW, fields: { a: { type: 'phone', level: 'general', sharing: 'conditional', purposes: { x: { treatment: 'mask', keepMiddle: 1 } } } } }, /unknown key "keepMiddle"/],
   ];
   for (const [what, p, msg] of bad) {
@@ -70,6 +73,24 @@ describe('policy validation', () => {
       expect((err as Error).message).toMatch(msg);
     });
   }
+});
+
+describe('a loaded policy cannot be changed behind the validator', () => {
+  it('purposes, defaults and treatment objects are frozen', () => {
+    const p = loadPolicy({ version: 1, name: 'p', fields: {
+      a: { type: 'text', level: 'core', sharing: 'conditional', purposes: { x: 'mask', y: { treatment: 'mask', keepStart: 1 } } },
+      b: { type: 'number', level: 'general', sharing: 'unconditional', default: { treatment: 'generalize', to: 'range', width: 10 } },
+    } });
+    expect(() => { (p.fields.a!.purposes as Record<string, unknown>).x = 'keep'; }).toThrow(TypeError);
+    expect(() => { (p.fields.a!.purposes!.y as { keepStart: number }).keepStart = 64; }).toThrow(TypeError);
+    expect(() => { (p.fields.b!.default as { width: number }).width = 1; }).toThrow(TypeError);
+    expect(applyPolicy({ a: 'secret' }, p, { purpose: 'x' }).record).toEqual({ a: '******' });
+  });
+  it('purposes are own entries only: constructor, toString, __proto__ get nothing', () => {
+    for (const purpose of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(applyPolicy(record, policy, { purpose }).record).toEqual({ age: '70-79', district: '朝阳' });
+    }
+  });
 });
 
 describe('applyPolicy', () => {
@@ -117,6 +138,17 @@ describe('applyPolicy', () => {
     const token = l.idCard as string;
     expect(validateIdCard(token, { now: null }).valid).toBe(true);
     expect(token).not.toBe(record.idCard);
+  });
+
+  it('generalize never turns an invalid value into a valid-looking one', () => {
+    const p = loadPolicy({ version: 1, name: 'p', fields: {
+      n: { type: 'number', level: 'general', sharing: 'conditional', purposes: { x: { treatment: 'generalize', to: 'range', width: 10 } } },
+      d: { type: 'date', level: 'general', sharing: 'conditional', purposes: { x: { treatment: 'generalize', to: 'month' } } },
+    } });
+    expect(applyPolicy({ n: '42', d: '2000-02-29' }, p, { purpose: 'x' }).record).toEqual({ n: '40-49', d: '2000-02' });
+    expect(applyPolicy({ n: ' 7.5 ' }, p, { purpose: 'x' }).record).toEqual({ n: '0-9' });
+    for (const n of ['', ' ', '0x10', 'abc', '1,000']) expect(() => applyPolicy({ n }, p, { purpose: 'x' }), n).toThrow(expect.objectContaining({ code: 'INVALID_DATA' }));
+    for (const d of ['2020-13-01', '2019-02-29', '2020-04-31', '2020-00-10', '20201301']) expect(() => applyPolicy({ d }, p, { purpose: 'x' }), d).toThrow(expect.objectContaining({ code: 'INVALID_DATA' }));
   });
 
   it('a value that does not fit its type throws INVALID_DATA naming the field, not the value', () => {

@@ -25,11 +25,11 @@ export {
   detect, redact, createDetector, createRedactor, PII_TYPES, PII_LABELS, DETECT_WINDOW, DETECT_CONTEXT,
   type Span, type PiiType, type DetectOptions, type RedactOptions, type Detector, type Redactor,
 } from './detect.js';
-export { pseudonymize, createPseudonymizer, type PseudonymOptions, type PseudonymFormat, type Pseudonymizer } from './pseudonym.js';
+export { pseudonymize, createPseudonymizer, PSEUDONYM_LENGTHS, type PseudonymOptions, type PseudonymFormat, type Pseudonymizer } from './pseudonym.js';
 export { ff1, type Ff1, type BlockEncrypt } from './ff1.js';
 export { fpe, ff1Sm4, idCardFpe, ID_TOKEN_DOMAIN, type FpeOptions, type StringFpe, type IdCardFpe, type IdCardFpeOptions } from './fpe.js';
 export {
-  loadPolicy, applyPolicy, FIELD_TYPES, SENSITIVE, LEVELS, SHARING, TREATMENTS,
+  loadPolicy, applyPolicy, treatmentFor, FIELD_TYPES, SENSITIVE, LEVELS, SHARING, TREATMENTS,
   type Policy, type FieldPolicy, type Treatment, type TreatmentName, type FieldType, type Level, type Sharing,
   type SensitiveCategory, type ApplyOptions, type ApplyResult, type AccessDescription, type ReleasedField,
 } from './policy.js';

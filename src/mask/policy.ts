@@ -15,9 +15,9 @@
 import { BukejianError } from '../errors.js';
 import { aoptions, astring, isBytes } from '../utils.js';
 import { mask } from './display.js';
-import { createPseudonymizer, type Pseudonymizer, type PseudonymFormat } from './pseudonym.js';
+import { createPseudonymizer, PSEUDONYM_LENGTHS, type Pseudonymizer, type PseudonymFormat } from './pseudonym.js';
 import { idCardFpe, ff1Sm4 } from './fpe.js';
-import { validateIdCard } from './idcard.js';
+import { validateIdCard, daysInMonth } from './idcard.js';
 import { splitAddress } from './address.js';
 
 /** Value types a field can declare (they decide which treatments apply). @example FIELD_TYPES.includes('idCard') // true */
@@ -145,17 +145,25 @@ function checkTreatment(t: unknown, f: FieldPolicy, path: string): NormTreatment
       onlyKeys(n, ['treatment', 'domain', 'format', 'length'], path);
       if (n.domain !== undefined && (typeof n.domain !== 'string' || !n.domain)) fail(`${path}.domain`, 'expected a non-empty string');
       if (n.format !== undefined) oneOf(n.format, ['hex', 'base32', 'numeric'], `${path}.format`);
-      num('length', 13, 64);
+      {
+        // The output lengths createPseudonymizer accepts for the format (checked here, not at first use).
+        const [min, max] = PSEUDONYM_LENGTHS[(n.format as PseudonymFormat | undefined) ?? 'hex'];
+        num('length', min, max);
+      }
       break;
     case 'fpe':
       onlyKeys(n, ['treatment', 'alphabet', 'tweak', 'keepSex', 'years'], path);
       if (f.type !== 'idCard' && typeof n.alphabet !== 'string') fail(path, 'fpe needs type idCard or an alphabet');
+      if (n.alphabet !== undefined && (typeof n.alphabet !== 'string' || n.alphabet.length < 2 || new Set(n.alphabet).size !== n.alphabet.length)) {
+        fail(`${path}.alphabet`, 'expected a string of at least 2 distinct characters');
+      }
       if (n.tweak !== undefined && typeof n.tweak !== 'string') fail(`${path}.tweak`, 'expected a string');
       if ((n.keepSex !== undefined || n.years !== undefined) && (f.type !== 'idCard' || n.alphabet !== undefined)) fail(path, 'keepSex and years only apply to ID tokens');
       if (n.keepSex !== undefined && typeof n.keepSex !== 'boolean') fail(`${path}.keepSex`, 'expected a boolean');
       if (n.years !== undefined) {
         const y = n.years;
         if (!Array.isArray(y) || y.length !== 2 || !y.every((v) => Number.isInteger(v) && v >= 1800 && v <= 9999) || y[0] > y[1]) fail(`${path}.years`, 'expected [first, last] years');
+        n.years = Object.freeze([...(y as number[])]);
       }
       break;
     case 'generalize': {
@@ -170,8 +178,11 @@ function checkTreatment(t: unknown, f: FieldPolicy, path: string): NormTreatment
       break;
     }
   }
-  return n;
+  return Object.freeze(n);
 }
+
+/** Names that would not be plain own properties of a record or lookup table. */
+const RESERVED_NAME = (k: string) => k === '__proto__';
 
 const validated = /* @__PURE__ */ new WeakSet<object>();
 
@@ -200,6 +211,7 @@ export function loadPolicy(input: string | object): Policy {
   const fields: Record<string, FieldPolicy> = {};
   for (const [name, raw] of Object.entries(p.fields as Record<string, unknown>)) {
     const path = `fields.${name}`;
+    if (RESERVED_NAME(name)) fail(path, 'reserved field name');
     if (!isObj(raw)) fail(path, 'expected an object');
     const r = raw as Record<string, unknown>;
     onlyKeys(r, ['type', 'level', 'sensitive', 'sharing', 'purposes', 'default', 'description'], path);
@@ -214,8 +226,13 @@ export function loadPolicy(input: string | object): Policy {
     if (f.sharing === 'none' && (Object.keys(purposes).length || r.default !== undefined)) fail(path, 'sharing "none" fields cannot list purposes or a default');
     if (r.default !== undefined && f.sharing !== 'unconditional') fail(`${path}.default`, 'only unconditional fields have a default treatment');
     if (f.sharing === 'unconditional' && f.sensitive) fail(path, 'sensitive personal information (PIPL art. 28) cannot be shared unconditionally');
-    f.purposes = {};
-    for (const [purpose, t] of Object.entries(purposes)) f.purposes[purpose] = checkTreatment(t, f, `${path}.purposes.${purpose}`) as Treatment;
+    const fp: Record<string, Treatment> = {};
+    for (const [purpose, t] of Object.entries(purposes)) {
+      if (RESERVED_NAME(purpose)) fail(`${path}.purposes.${purpose}`, 'reserved purpose name');
+      fp[purpose] = checkTreatment(t, f, `${path}.purposes.${purpose}`) as Treatment;
+    }
+    // Frozen all the way down: applyPolicy trusts a loaded policy, so it must not change after the checks.
+    f.purposes = Object.freeze(fp);
     if (r.default !== undefined) f.default = checkTreatment(r.default, f, `${path}.default`) as Treatment;
     fields[name] = Object.freeze(f);
   }
@@ -243,12 +260,15 @@ function wrap(field: string, fn: (s: string) => unknown): FieldFn {
   };
 }
 
+const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
 function generalize(f: FieldPolicy, t: NormTreatment, field: string): FieldFn {
   const to = t.to as string;
   if (f.type === 'number') {
     const w = t.width as number;
     return (v) => {
-      const n = typeof v === 'number' ? v : Number(str(v, field));
+      // A decimal number (a string like '', ' ' or '0x10' is not one: Number() would make it 0 or 16).
+      const n = typeof v === 'number' ? v : DECIMAL.test(str(v, field)) ? Number(v) : NaN;
       if (!Number.isFinite(n)) throw new BukejianError('INVALID_DATA', `field "${field}" expected a number, got other`);
       const lo = Math.floor(n / w) * w;
       return `${lo}-${lo + w - 1}`;
@@ -257,7 +277,7 @@ function generalize(f: FieldPolicy, t: NormTreatment, field: string): FieldFn {
   if (f.type === 'date') {
     return wrap(field, (s) => {
       const m = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(s);
-      if (!m) throw new BukejianError('INVALID_DATA', 'expected a date YYYY-MM-DD, got other');
+      if (!m || +m[2]! < 1 || +m[2]! > 12 || +m[3]! < 1 || +m[3]! > daysInMonth(+m[1]!, +m[2]!)) throw new BukejianError('INVALID_DATA', 'expected a date YYYY-MM-DD, got other');
       return to === 'year' ? m[1] : to === 'month' ? `${m[1]}-${m[2]}` : `${m[1]!.slice(0, 3)}0s`;
     });
   }
@@ -330,6 +350,16 @@ function compileField(name: string, f: FieldPolicy, t: NormTreatment, policy: Po
   }
 }
 
+/**
+ * The treatment of field `f` for `purpose`: its own entry in `purposes` (never an inherited
+ * property such as `constructor`), else the default of an unconditional field, else none.
+ * @example treatmentFor(policy.fields.idCard, 'benefits') // 'mask'
+ */
+export function treatmentFor(f: FieldPolicy, purpose: string): Treatment | undefined {
+  const own = f.purposes !== undefined && Object.prototype.hasOwnProperty.call(f.purposes, purpose) ? f.purposes[purpose] : undefined;
+  return own ?? (f.sharing === 'unconditional' ? f.default : undefined);
+}
+
 interface Plan {
   fields: [string, FieldFn][];
   known: Set<string>;
@@ -346,7 +376,7 @@ function plan(policy: Policy, purpose: string, keys: ApplyOptions['keys']): Plan
   const fields: [string, FieldFn][] = [];
   const released: ReleasedField[] = [];
   for (const [name, f] of Object.entries(policy.fields)) {
-    const t = f.purposes?.[purpose] ?? (f.sharing === 'unconditional' ? f.default : undefined);
+    const t = treatmentFor(f, purpose);
     if (t === undefined) continue;
     const nt: NormTreatment = typeof t === 'string' ? { treatment: t } : (t as NormTreatment);
     const fn = compileField(name, f, nt, policy, purpose, keys);
@@ -379,6 +409,7 @@ export function applyPolicy(record: Record<string, unknown>, policy: Policy, opt
   const released: ReleasedField[] = [];
   for (let i = 0; i < p.fields.length; i++) {
     const [name, fn] = p.fields[i]!;
+    if (!Object.prototype.hasOwnProperty.call(record, name)) continue;
     const v = record[name];
     if (v === undefined || v === null) continue;
     out[name] = fn(v);

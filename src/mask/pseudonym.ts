@@ -36,7 +36,12 @@ export interface PseudonymOptions {
   normalize?: 'text' | 'id' | 'none';
 }
 
-const LIMITS: Record<PseudonymFormat, [number, number, number]> = { hex: [16, 64, 32], base32: [13, 52, 26], numeric: [16, 60, 20] };
+/** Output lengths per format: [min, max, default]. @example PSEUDONYM_LENGTHS.hex // [16, 64, 32] */
+export const PSEUDONYM_LENGTHS: Readonly<Record<PseudonymFormat, readonly [number, number, number]>> = /* @__PURE__ */ Object.freeze({
+  hex: Object.freeze([16, 64, 32] as const),
+  base32: Object.freeze([13, 52, 26] as const),
+  numeric: Object.freeze([16, 60, 20] as const),
+});
 const B32 = 'abcdefghijklmnopqrstuvwxyz234567';
 const LABEL = /* @__PURE__ */ utf8ToBytes('bukejian/pseudonym/v1\0');
 
@@ -81,7 +86,7 @@ export function createPseudonymizer(key: Uint8Array, opts: PseudonymOptions): Ps
   const domain = astring(o.domain, 'domain');
   if (!domain) throw new BukejianError('INVALID_OPTION', '"domain" expected a non-empty string, got empty');
   const format = o.format === undefined ? 'hex' : aoneOf(o.format, 'format', ['hex', 'base32', 'numeric']);
-  const [min, max, def] = LIMITS[format];
+  const [min, max, def] = PSEUDONYM_LENGTHS[format];
   const length = o.length === undefined ? def : anumber(o.length, 'length', min, max);
   const norm = o.normalize === undefined ? 'text' : aoneOf(o.normalize, 'normalize', ['text', 'id', 'none']);
   const dk = hmacSm3(key, concatBytes(LABEL, utf8ToBytes(domain)));

@@ -10,7 +10,7 @@
  */
 import { BukejianError } from '../errors.js';
 import { createCsvParser, csvLine } from './csv.js';
-import { applyPolicy, type ApplyOptions, type Policy, type AccessDescription } from './policy.js';
+import { applyPolicy, treatmentFor, type ApplyOptions, type Policy, type AccessDescription } from './policy.js';
 import { createRedactor, type RedactOptions } from './detect.js';
 
 /** Options of the record transforms. */
@@ -126,8 +126,7 @@ export function csvPolicyStream(policy: Policy, opts: RecordStreamOptions, stats
 }
 
 function isReleased(policy: Policy, field: string, purpose: string): boolean {
-  const f = policy.fields[field]!;
-  const t = f.purposes?.[purpose] ?? (f.sharing === 'unconditional' ? f.default : undefined);
+  const t = treatmentFor(policy.fields[field]!, purpose);
   if (t === undefined) return false;
   return (typeof t === 'string' ? t : t.treatment) !== 'drop';
 }
