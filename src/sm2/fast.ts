@@ -269,8 +269,13 @@ export function createFast(params: CurveParams, baseWindow = 10): FastCurve {
 
   function toAffineBlinded(P: Jac): { x: bigint; y: bigint } {
     // 1/Z = β / (Z·β) with a random β: the variable-time inversion never sees Z itself.
+    // rejection sampling in [1, p): each attempt starts from zero (a draw ≥ p, probability ~2^-32
+    // here, must not be shifted further left, or it stays ≥ p and the loop never ends)
     let beta = 0n;
-    while (beta === 0n || beta >= p) for (const b of randomBytes(32)) beta = (beta << 8n) | BigInt(b);
+    while (beta === 0n || beta >= p) {
+      beta = 0n;
+      for (const b of randomBytes(32)) beta = (beta << 8n) | BigInt(b);
+    }
     const zi = mul(invert(mul(P.Z, beta), p), beta);
     const zi2 = mul(zi, zi);
     return { x: mul(P.X, zi2), y: mul(P.Y, mul(zi2, zi)) };
