@@ -74,6 +74,7 @@ export function encodeColumn(rows: readonly Row[], name: string): { values: stri
 
 let scratch = new Int32Array(1 << 16);
 let scratchKeys = new Float64Array(1 << 16);
+let firstBuf = new Int32Array(1 << 16);
 
 /**
  * Groups `len` items by the tuple of `columns[j][i]` (each in `[0, radix[j])`). Returns each item's
@@ -95,12 +96,15 @@ export function groupTuples(
   let groups = len > 0 ? 1 : 0;
   const order = radix.map((_, j) => j).sort((a, b) => radix[a]! - radix[b]! || a - b);
   let first: Int32Array = new Int32Array(groups);
+  if (firstBuf.length < len) firstBuf = new Int32Array(len);
+  const fb = firstBuf;
+  let passes = 0;
   for (const j of order) {
     const S = radix[j]!;
     if (S <= 1) continue;
     const col = columns[j]!;
     const span = groups * S;
-    const firstList: number[] = [];
+    let nf = 0; // groups created in this pass; fb[0..nf) their first items
     if (span <= 1 << 22 && span <= 4 * len + 4096) {
       if (scratch.length < span) scratch = new Int32Array(Math.max(span, scratch.length * 2));
       scratch.fill(-1, 0, span);
@@ -109,9 +113,9 @@ export function groupTuples(
         const k = g[i]! * S + col[i]!;
         let v = table[k]!;
         if (v < 0) {
-          if (firstList.length >= maxGroups) return null;
-          v = table[k] = firstList.length;
-          firstList.push(i);
+          if (nf >= maxGroups) return null;
+          v = table[k] = nf;
+          fb[nf++] = i;
         }
         g[i] = v;
       }
@@ -137,11 +141,11 @@ export function groupTuples(
         for (;;) {
           const v = slot[h]!;
           if (v < 0) {
-            if (firstList.length >= maxGroups) return null;
-            slot[h] = firstList.length;
+            if (nf >= maxGroups) return null;
+            slot[h] = nf;
             keys[h] = key;
-            g[i] = firstList.length;
-            firstList.push(i);
+            g[i] = nf;
+            fb[nf++] = i;
             break;
           }
           if (keys[h] === key) {
@@ -152,10 +156,11 @@ export function groupTuples(
         }
       }
     }
-    groups = firstList.length;
+    groups = nf;
     if (groups > maxGroups) return null;
-    first = Int32Array.from(firstList);
+    passes++;
   }
+  if (passes) first = fb.slice(0, groups);
   if (groups === 1 && first.length === 0) first = new Int32Array([0]);
   return { groupOf: g, groups, first };
 }
