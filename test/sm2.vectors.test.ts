@@ -29,6 +29,8 @@ describe('sm2.json inventory', () => {
     expect([all.length, count('curve'), count('sign'), count('encrypt'), count('key-exchange'), count('verify'), count('decrypt')]).toEqual([
       34, 3, 2, 3, 2, 15, 9,
     ]);
+    const invalid = (t: string): number => all.filter((c) => c.type === t && c.result === 'invalid').length;
+    expect([invalid('verify'), invalid('decrypt')]).toEqual([7, 3]);
   });
 });
 

@@ -34,6 +34,13 @@ describe('sm4.json vectors', () => {
     expect(all.length).toBe(424);
     expect(byType('cipher').length).toBe(131);
     expect(byType('aead').length).toBe(289);
+    // the per-case tests below iterate over these lists: none of them may be empty
+    expect(byType('key-schedule').length).toBe(2);
+    expect(byType('block-iterated').length).toBe(2);
+    expect(byType('cipher').filter((c) => c.result === 'valid').length).toBe(83);
+    expect(byType('cipher').filter((c) => c.result === 'invalid').length).toBe(48);
+    expect(byType('aead').filter((c) => c.result === 'valid').length).toBe(211);
+    expect(byType('aead').filter((c) => c.result === 'invalid').length).toBe(78);
   });
 
   it.each(byType('key-schedule').map((c) => [c.id, c] as const))('key schedule %s', (_id, c) => {
