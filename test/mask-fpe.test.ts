@@ -170,6 +170,38 @@ describe('ID-number tokens', () => {
       { numRuns: 300 },
     );
   });
+  it('default cutoff: an ID born up to 2025 gets a token that is never dated in the future', () => {
+    let later = 0;
+    fc.assert(
+      fc.property(idCardArb({ minBirth: new Date(Date.UTC(1900, 0, 1)), maxBirth: new Date(Date.UTC(2025, 11, 31)) }), (id) => {
+        const token = t.encrypt(id);
+        const r = validateIdCard(token); // default options: future dates rejected
+        return r.valid && r.birthDate <= '2025-12-31' && t.decrypt(token) === id;
+      }),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(idCardArb({ minBirth: new Date(Date.UTC(2026, 0, 1)), maxBirth: new Date(Date.UTC(2099, 11, 31)) }), (id) => {
+        const token = t.encrypt(id);
+        const r = validateIdCard(token, { now: null });
+        if (r.valid && r.birthDate > '2040') later++;
+        return r.valid && r.birthDate >= '2026-01-01' && t.decrypt(token) === id;
+      }),
+      { numRuns: 100 },
+    );
+    expect(later).toBeGreaterThan(0); // the after-cutoff part spans 2026–2099, not just the near future
+    // cutoff: null keeps one domain: some tokens of old IDs are then dated after 2025
+    const one = fpe.idCard(key, { tweak: 'civil-affairs/2026', cutoff: null });
+    const dates = Array.from({ length: 60 }, (_, i) => {
+      const b = '110105' + (1950 + i) + '0101' + '002';
+      const tok = one.encrypt(b + idCardCheckChar(b));
+      expect(one.decrypt(tok)).toBe(b + idCardCheckChar(b));
+      return tok.slice(6, 14);
+    });
+    expect(dates.some((d) => d > '20251231')).toBe(true);
+    expect(() => fpe.idCard(key, { cutoff: 1700 })).toThrow(BukejianError);
+  });
+
   it('is a permutation of the (date, sequence) domain for one area (no two IDs share a token)', () => {
     const seen = new Map<string, string>();
     fc.assert(
@@ -182,6 +214,24 @@ describe('ID-number tokens', () => {
       { numRuns: 500 },
     );
     expect(ID_TOKEN_DOMAIN).toBe(73049 * 1000);
+  });
+  it('is exactly a permutation on a small domain (every date and sequence of one year, keepSex)', () => {
+    const small = fpe.idCard(key, { years: [2000, 2000], keepSex: true, tweak: 'small' });
+    const seen = new Set<string>();
+    for (let day = 0; day < 366; day += 3) {
+      const d = new Date(Date.UTC(2000, 0, 1 + day));
+      const ymd = d.toISOString().slice(0, 10).replace(/-/g, '');
+      for (let seq = 1; seq < 1000; seq += 37) {
+        const b = '110105' + ymd + String(seq).padStart(3, '0');
+        const id = b + idCardCheckChar(b);
+        const tok = small.encrypt(id);
+        expect(tok.slice(6, 10)).toBe('2000');
+        expect(Number(tok[16]) % 2).toBe(seq % 2);
+        expect(small.decrypt(tok)).toBe(id);
+        seen.add(tok);
+      }
+    }
+    expect(seen.size).toBe(122 * 27);
   });
   it('keepSex keeps the sex digit; years bounds the token dates (never in the future with a past end year)', () => {
     const ks = fpe.idCard(key, { keepSex: true, years: [1930, 2020] });

@@ -5,11 +5,12 @@
  *
  * ID tokens: the area code stays in clear (and is bound into the tweak); the birth date (as a day
  * in the token years, default 1900-01-01…2099-12-31) and the 3-digit sequence form one number
- * X < N (73,049,000 by default) that is encrypted with FF1 over k ≥ 6 decimal digits (8 by
- * default), cycle-walking until the result is below N (1.37 FF1 calls on average by default);
- * the check character is recomputed. Tokens therefore carry a real date within the token years
- * (possibly in the future with the default years) and a valid check character, and decrypt back
- * exactly. With `keepSex` the sequence parity (the sex) is kept and only seq/2 is encrypted.
+ * X < N that is encrypted with FF1 over two numerals of radix ⌈√N⌉, cycle-walking until the
+ * result is below N (under 1.001 FF1 calls on average); the check character is recomputed. The
+ * domain is split at the end of a cutoff year (default 2025) and each side permuted on its own,
+ * so an ID born up to the cutoff gets a token that is never dated in the future. Tokens carry a
+ * real date, a valid check character, and decrypt back exactly. With `keepSex` the sequence
+ * parity (the sex) is kept and only seq/2 is encrypted.
  * @module
  */
 import { BukejianError } from '../errors.js';
@@ -107,7 +108,14 @@ function calendar(first: number, last: number) {
   return { days, index, date };
 }
 
-/** Size of the default token domain: 73,049 days (1900–2099) × 1000 sequences. @example ID_TOKEN_DOMAIN // 73049000 */
+/** Default last birth year of the "past" part of the token domain (see {@link IdCardFpeOptions.cutoff}). @example ID_TOKEN_CUTOFF // 2025 */
+export const ID_TOKEN_CUTOFF = 2025;
+
+/**
+ * Size of the default token domain: 73,049 days (1900–2099) × 1000 sequences, split at the end of
+ * {@link ID_TOKEN_CUTOFF} into 46,020,000 (1900–2025) and 27,029,000 (2026–2099) values.
+ * @example ID_TOKEN_DOMAIN // 73049000
+ */
 export const ID_TOKEN_DOMAIN = /* @__PURE__ */ calendar(1900, 2099).days * 1000;
 
 /** ID-number tokenization. */
@@ -122,12 +130,17 @@ export interface IdCardFpe {
 /** Options of {@link idCardFpe}. Encryption and decryption must use the same options. */
 export interface IdCardFpeOptions {
   tweak?: Uint8Array | string;
-  /**
-   * Birth years of the token domain, inclusive (default `[1900, 2099]`). IDs outside cannot be
-   * tokenized; tokens only carry dates inside, so `[1900, 2025]` gives tokens that are never in
-   * the future (for systems that check), at the price of rejecting IDs born later.
-   */
+  /** Birth years of the token domain, inclusive (default `[1900, 2099]`); IDs outside cannot be tokenized. */
   years?: [number, number];
+  /**
+   * Last birth year of the "past" part (default {@link ID_TOKEN_CUTOFF}, 2025). The domain is split
+   * there and each part is permuted on its own: an ID born up to the end of `cutoff` gets a token
+   * dated up to it, so never in the future (it passes `validateIdCard` with its default `now`);
+   * an ID born later gets a token dated after it. The token thus reveals on which side of the
+   * cutoff the birth date lies. `null` (or a cutoff outside `[years[0], years[1])`) keeps one
+   * domain, whose tokens may be dated anywhere in `years`.
+   */
+  cutoff?: number | null;
   /** Keep the sex digit's parity (the sequence is encrypted as seq/2), default false. */
   keepSex?: boolean;
 }
@@ -137,41 +150,54 @@ export interface IdCardFpeOptions {
  * `years`) and sequence are encrypted together, the check character is recomputed.
  * @example
  * const t = fpe.idCard(key, { tweak: 'civil-affairs', keepSex: true })
- * const token = t.encrypt('11010519491231002X') // '110105' + another date/sequence + its check char
+ * const token = t.encrypt('11010519491231002X') // '110105' + another date (1900–2025) and sequence + its check char
  * t.decrypt(token) // '11010519491231002X'
  */
 export function idCardFpe(key: Uint8Array, opts?: IdCardFpeOptions): IdCardFpe {
-  const o = aoptions(opts, 'opts', ['tweak', 'years', 'keepSex']);
+  const o = aoptions(opts, 'opts', ['tweak', 'years', 'cutoff', 'keepSex']);
   const base = tweakBytes(o.tweak, 'tweak') ?? new Uint8Array(0);
   const years = o.years ?? [1900, 2099];
   if (!Array.isArray(years) || years.length !== 2) throw new BukejianError('INVALID_OPTION', '"years" expected [first, last], got other');
   const first = anumber(years[0], 'years[0]', 1800, 9999);
   const last = anumber(years[1], 'years[1]', first, 9999);
+  const cut = o.cutoff === undefined ? ID_TOKEN_CUTOFF : o.cutoff === null ? null : anumber(o.cutoff, 'cutoff', 1800, 9999);
   if (o.keepSex !== undefined && typeof o.keepSex !== 'boolean') throw new BukejianError('INVALID_OPTION', '"keepSex" expected boolean, got other');
   const keepSex = o.keepSex === true;
-  const cal = calendar(first, last);
   const seqs = keepSex ? 500 : 1000;
-  const N = cal.days * seqs;
-  const k = Math.max(6, String(N - 1).length);
   const cipher = block(key);
-  const f = ff1(cipher, { radix: 10 });
-  const params = utf8ToBytes(`|${first}-${last}|${keepSex ? 's' : 'a'}|`);
-  const digits = (x: number): number[] => {
-    const out = new Array<number>(k);
-    for (let i = k - 1; i >= 0; i--, x = Math.floor(x / 10)) out[i] = x % 10;
-    return out;
-  };
-  const value = (a: number[]): number => a.reduce((acc, d) => acc * 10 + d, 0);
+  // One part per side of the cutoff. Each part is a domain of N = days × seqs values, encrypted as
+  // two numerals of radix r = ⌈√N⌉ (at least 1000, so r² ≥ 10^6 as SP 800-38G requires) with
+  // cycle-walking until the result is below N: r²/N < 1.001 FF1 calls on average for the default
+  // parts (at most 2^32 values: 8,200 years × 366 days × 1000 < 2^32, so r ≤ 65,536).
+  const split = cut !== null && cut >= first && cut < last;
+  const parts = (split ? [[first, cut], [cut + 1, last]] : [[first, last]]).map(([a, b], i) => {
+    const cal = calendar(a!, b!);
+    const N = cal.days * seqs;
+    let r = Math.max(1000, Math.ceil(Math.sqrt(N)));
+    while (r * r < N) r++;
+    return {
+      first: a!, last: b!, cal, N, r,
+      f: ff1(cipher, { radix: r }),
+      tag: utf8ToBytes(`|${first}-${last}|${split ? cut : '-'}|${i}|${keepSex ? 's' : 'a'}|`),
+    };
+  });
   const walk = (id: string, dec: boolean): string => {
     const area = id.slice(0, 6);
     const y = +id.slice(6, 10), m = +id.slice(10, 12), d = +id.slice(12, 14);
     if (y < first || y > last) throw new BukejianError('INVALID_DATA', `"id" expected a birth year in ${first}-${last}, got other`);
+    const part = parts[parts.length > 1 && y > parts[0]!.last ? 1 : 0]!;
     const seq = +id.slice(14, 17);
-    const tweak = concatBytes(base, params, utf8ToBytes(area));
-    // Cycle-walking: FF1 permutes [0, 10^k); repeat until the result is inside [0, N).
+    const tweak = concatBytes(base, part.tag, utf8ToBytes(area));
+    const { r, f, N, cal } = part;
+    // Cycle-walking: FF1 permutes [0, r²); repeat until the result is inside [0, N).
     let x = cal.index(y, m, d) * seqs + (keepSex ? seq >> 1 : seq);
-    do x = value(dec ? f.decrypt(digits(x), tweak) : f.encrypt(digits(x), tweak));
-    while (x >= N);
+    const pair = [0, 0];
+    do {
+      pair[0] = Math.floor(x / r);
+      pair[1] = x % r;
+      const out = dec ? f.decrypt(pair, tweak) : f.encrypt(pair, tweak);
+      x = out[0]! * r + out[1]!;
+    } while (x >= N);
     const s = x % seqs;
     const outSeq = keepSex ? s * 2 + (seq & 1) : s;
     const body = area + cal.date(Math.floor(x / seqs)) + String(outSeq).padStart(3, '0');

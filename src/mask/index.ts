@@ -27,7 +27,7 @@ export {
 } from './detect.js';
 export { pseudonymize, createPseudonymizer, PSEUDONYM_LENGTHS, type PseudonymOptions, type PseudonymFormat, type Pseudonymizer } from './pseudonym.js';
 export { ff1, type Ff1, type BlockEncrypt } from './ff1.js';
-export { fpe, ff1Sm4, idCardFpe, ID_TOKEN_DOMAIN, type FpeOptions, type StringFpe, type IdCardFpe, type IdCardFpeOptions } from './fpe.js';
+export { fpe, ff1Sm4, idCardFpe, ID_TOKEN_DOMAIN, ID_TOKEN_CUTOFF, type FpeOptions, type StringFpe, type IdCardFpe, type IdCardFpeOptions } from './fpe.js';
 export {
   loadPolicy, applyPolicy, treatmentFor, FIELD_TYPES, SENSITIVE, LEVELS, SHARING, TREATMENTS,
   type Policy, type FieldPolicy, type Treatment, type TreatmentName, type FieldType, type Level, type Sharing,

@@ -42,7 +42,7 @@ export type Treatment =
   | { treatment: 'keep' | 'drop' }
   | { treatment: 'mask'; keepStart?: number; keepEnd?: number; level?: 'province' | 'city' | 'district' }
   | { treatment: 'pseudonymize'; domain?: string; format?: PseudonymFormat; length?: number }
-  | { treatment: 'fpe'; alphabet?: string; tweak?: string; keepSex?: boolean; years?: [number, number] }
+  | { treatment: 'fpe'; alphabet?: string; tweak?: string; keepSex?: boolean; years?: [number, number]; cutoff?: number | null }
   | { treatment: 'generalize'; to: 'year' | 'month' | 'decade' | 'province' | 'city' | 'district' | 'range'; width?: number };
 
 export interface FieldPolicy {
@@ -152,13 +152,14 @@ function checkTreatment(t: unknown, f: FieldPolicy, path: string): NormTreatment
       }
       break;
     case 'fpe':
-      onlyKeys(n, ['treatment', 'alphabet', 'tweak', 'keepSex', 'years'], path);
+      onlyKeys(n, ['treatment', 'alphabet', 'tweak', 'keepSex', 'years', 'cutoff'], path);
       if (f.type !== 'idCard' && typeof n.alphabet !== 'string') fail(path, 'fpe needs type idCard or an alphabet');
       if (n.alphabet !== undefined && (typeof n.alphabet !== 'string' || n.alphabet.length < 2 || new Set(n.alphabet).size !== n.alphabet.length)) {
         fail(`${path}.alphabet`, 'expected a string of at least 2 distinct characters');
       }
       if (n.tweak !== undefined && typeof n.tweak !== 'string') fail(`${path}.tweak`, 'expected a string');
-      if ((n.keepSex !== undefined || n.years !== undefined) && (f.type !== 'idCard' || n.alphabet !== undefined)) fail(path, 'keepSex and years only apply to ID tokens');
+      if ((n.keepSex !== undefined || n.years !== undefined || n.cutoff !== undefined) && (f.type !== 'idCard' || n.alphabet !== undefined)) fail(path, 'keepSex, years and cutoff only apply to ID tokens');
+      if (n.cutoff !== undefined && n.cutoff !== null && !(Number.isInteger(n.cutoff) && (n.cutoff as number) >= 1800 && (n.cutoff as number) <= 9999)) fail(`${path}.cutoff`, 'expected a year or null');
       if (n.keepSex !== undefined && typeof n.keepSex !== 'boolean') fail(`${path}.keepSex`, 'expected a boolean');
       if (n.years !== undefined) {
         const y = n.years;
@@ -339,6 +340,7 @@ function compileField(name: string, f: FieldPolicy, t: NormTreatment, policy: Po
           tweak,
           ...(t.keepSex !== undefined ? { keepSex: t.keepSex as boolean } : {}),
           ...(t.years !== undefined ? { years: t.years as [number, number] } : {}),
+          ...(t.cutoff !== undefined ? { cutoff: t.cutoff as number | null } : {}),
         });
         return wrap(name, (s) => c.encrypt(s));
       }
