@@ -46,7 +46,8 @@ describe('display mask defaults', () => {
 
   it('invalid input throws INVALID_DATA (no value in the message) or, on request, is fully redacted', () => {
     const bad: [keyof typeof mask, string][] = [
-      ['idCard', '11010519491231002Y'], ['idCard', '110105194912310021'], ['phone', '15412345678'], ['bankCard', '6222021234567890129'],
+      ['idCard', '11010519491231002Y'], ['idCard', '110105194912310021'], ['idCard', '110105209901010012'], // 2099: future birth date (check character valid)
+      ['idCard', '810101199001010010'], // 81 is no resident area ['phone', '15412345678'], ['bankCard', '6222021234567890129'],
       ['uscc', '91350100M000100Y44'], ['passport', 'X1'], ['plate', '京I12345'], ['name', 'Zhang'], ['email', 'a@b'], ['address', '月球背面'],
     ];
     for (const [kind, value] of bad) {

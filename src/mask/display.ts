@@ -75,11 +75,12 @@ function fixed(kind: string, value: string | null, reason: string, input: string
 }
 
 /**
- * Masks an ID number (18-character, 15-digit legacy, or residence permit). Default 6/4.
+ * Masks an ID number (18-character, 15-digit legacy, or residence permit). Default 6/4. Validated
+ * with the defaults of `validateIdCard`: a birth date in the future is invalid.
  * @example mask.idCard('11010519491231002X') // '110105********002X'
  */
 function idCard(input: string, opts?: MaskOptions): string {
-  const r = validateIdCard(input, { now: null, legacy: true });
+  const r = validateIdCard(input);
   return fixed('idCard', r.valid ? (r.legacy ? normalizeId(input) : r.id) : null, r.valid ? '' : r.reason, input, opts, 6, 4);
 }
 
