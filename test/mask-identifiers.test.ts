@@ -87,6 +87,10 @@ describe('resident ID numbers (GB 11643)', () => {
       }),
       { numRuns: 1000 },
     );
+    fc.assert(
+      fc.property(invalidIdCardArb({ areas: ['440305'], sex: 'male' }), ([id, defect]) =>
+        !validateIdCard(id).valid && (defect !== 'checksum' || (id.startsWith('440305') && Number(id[16]) % 2 === 1))),
+    );
     // the length-15 case that used to slip through: a 15-digit prefix of an ID born 2001-05-12
     const born2001 = '110105' + '20010512' + '003';
     expect(validateIdCard((born2001 + refIdCheck(born2001)).slice(0, 15)).valid).toBe(true);

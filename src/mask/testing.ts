@@ -57,11 +57,13 @@ export function idCardArb(opts: IdCardArbOptions = {}): fc.Arbitrary<string> {
 export type IdCardDefect = 'checksum' | 'birthDate' | 'area' | 'length' | 'charset';
 
 /**
- * Deliberately invalid ID numbers, each with its defect (`[id, defect]`).
- * @example fc.assert(fc.property(invalidIdCardArb(), ([id, defect]) => validateIdCard(id).valid === false))
+ * Deliberately invalid ID numbers, each with its defect (`[id, defect]`), made by breaking one
+ * part of a valid number drawn with the same options as {@link idCardArb} (region, birth range,
+ * sex); the broken part itself (area for `area`, date for `birthDate`) then no longer follows them.
+ * @example fc.assert(fc.property(invalidIdCardArb({ areas: ['110105'] }), ([id, defect]) => validateIdCard(id).valid === false))
  */
-export function invalidIdCardArb(): fc.Arbitrary<[string, IdCardDefect]> {
-  const valid = idCardArb();
+export function invalidIdCardArb(opts: IdCardArbOptions = {}): fc.Arbitrary<[string, IdCardDefect]> {
+  const valid = idCardArb(opts);
   return fc.oneof(
     fc.tuple(valid, fc.integer({ min: 1, max: 10 })).map(([id, k]): [string, IdCardDefect] => {
       const c = '0123456789X';
