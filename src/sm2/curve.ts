@@ -11,7 +11,7 @@
 import { weierstrass, type WeierstrassPoint, type WeierstrassPointCons } from '@noble/curves/abstract/weierstrass.js';
 import { Field } from '@noble/curves/abstract/modular.js';
 import { BukejianError } from '../errors.js';
-import { randomBytes } from '../utils.js';
+import { bytesToNumberBE, numberToBytesBE, randomBytes } from '../utils.js';
 import { createFast, type FastCurve } from './fast.js';
 
 /** Curve parameters y² = x³ + ax + b over Fp with a base point G of prime order n (cofactor 1). */
@@ -45,11 +45,7 @@ export interface Sm2Curve {
   readonly fast: FastCurve | null;
 }
 
-function toFixed(n: bigint, len: number): Uint8Array {
-  const out = new Uint8Array(len);
-  for (let i = len - 1; i >= 0; i--, n >>= 8n) out[i] = Number(n & 0xffn);
-  return out;
-}
+const toFixed = numberToBytesBE;
 
 /**
  * Builds a curve from its parameters (used for sm2p256v1 and the GB/T 32918 test curves).
@@ -128,7 +124,8 @@ export function base(curve: Sm2Curve): Sm2PointType {
 }
 
 /**
- * Big-endian fixed-length encoding of a field element or scalar.
+ * Big-endian fixed-length encoding of a field element or scalar (`numberToBytesBE` of utils:
+ * INVALID_RANGE instead of silent truncation when the value does not fit).
  * @example numberToFixed(255n, 2) // Uint8Array [0, 255]
  */
 export function numberToFixed(n: bigint, len: number): Uint8Array {
@@ -136,13 +133,11 @@ export function numberToFixed(n: bigint, len: number): Uint8Array {
 }
 
 /**
- * Big-endian bytes → bigint (no validation).
+ * Big-endian bytes → bigint (`bytesToNumberBE` of utils).
  * @example fixedToNumber(Uint8Array.of(1, 0)) // 256n
  */
 export function fixedToNumber(b: Uint8Array): bigint {
-  let n = 0n;
-  for (let i = 0; i < b.length; i++) n = (n << 8n) | BigInt(b[i]!);
-  return n;
+  return bytesToNumberBE(b);
 }
 
 /**
