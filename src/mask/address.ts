@@ -27,12 +27,31 @@ function shortForms(full: string): string[] {
   return short.length >= 2 && short !== full ? [full, short] : [full];
 }
 
+// Names (full and short form) per code, computed once per code: address matching runs per
+// record in applyPolicy and per candidate in detect. Placeholders (市辖区, 县, …) match nothing.
+const FORMS = /* @__PURE__ */ new Map<string, readonly string[]>();
+function formsOf(code: string): readonly string[] {
+  let f = FORMS.get(code);
+  if (!f) {
+    const n = regionName(code)!;
+    f = n === '市辖区' || n === '县' || n.endsWith('直辖县级行政区划') ? [] : shortForms(n);
+    FORMS.set(code, f);
+  }
+  return f;
+}
+
+// The county-level codes of a province with no prefecture level matched (municipalities).
+const GRANDCHILDREN = /* @__PURE__ */ new Map<string, readonly string[]>();
+function grandchildren(province: string): readonly string[] {
+  let g = GRANDCHILDREN.get(province);
+  if (!g) GRANDCHILDREN.set(province, (g = childCodes(province).flatMap((code) => childCodes(code))));
+  return g;
+}
+
 function matchLevel(s: string, pos: number, codes: readonly string[]): { code: string; len: number } | null {
   let best: { code: string; len: number } | null = null;
   for (const code of codes) {
-    const n = regionName(code)!;
-    if (n === '市辖区' || n === '县' || n.endsWith('直辖县级行政区划')) continue;
-    for (const form of shortForms(n)) {
+    for (const form of formsOf(code)) {
       if (s.startsWith(form, pos) && (!best || form.length > best.len)) best = { code, len: form.length };
     }
   }
@@ -61,7 +80,7 @@ export function splitAddress(input: string): AddressParts {
     out.code = c.code;
     pos += c.len;
     areas = childCodes(c.code);
-  } else areas = cities.flatMap((code) => childCodes(code));
+  } else areas = grandchildren(p.code);
   const d = matchLevel(s, pos, areas);
   if (d) {
     out.district = s.slice(pos, pos + d.len);
