@@ -128,8 +128,6 @@ function regex(): { ascii: RegExp; han: RegExp; start: RegExp } {
 const ALNUM_RUN = /[0-9A-Za-z]+/y;
 const HAN_SLOTS = [0, 5, 6, 7, 8, 9];
 
-
-
 type Classified = { type: PiiType; value: string } | null;
 
 function classifyRun(run: string, norm: string, start: number): Classified {

@@ -18,7 +18,7 @@ export { uscc, validateUscc, usccCheckChar, orgCodeCheckChar, generateUscc, USCC
 export { passport, validatePassport, generatePassport, type PassportResult, type TravelDocKind } from './passport.js';
 export { email, validateEmail, generateEmail, type EmailResult } from './email.js';
 export { plate, validatePlate, generatePlate, PLATE_PROVINCES, type PlateResult } from './plate.js';
-export { name, validateName, generateName, COMPOUND_SURNAMES, type NameResult } from './name.js';
+export { name, validateName, generateName, COMPOUND_SURNAMES, GIVEN_NAME_CHARS, type NameResult } from './name.js';
 export { address, splitAddress, generateAddress, type AddressParts } from './address.js';
 export { mask, maskMiddle, type MaskOptions, type AddressMaskOptions } from './display.js';
 export {

@@ -45,7 +45,9 @@ export function validateName(input: string): NameResult {
   return { valid: true, name: s, surname: s.slice(0, n), given: s.slice(n), compound, minority: false };
 }
 
-const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉建国红文斌宇浩然欣怡梓涵子轩雨桐思远嘉诚';
+/** Common given-name characters, for invented test names. @example GIVEN_NAME_CHARS.includes('伟') // true */
+export const GIVEN_NAME_CHARS = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉建国红文斌宇浩然欣怡梓涵子轩雨桐思远嘉诚';
+const GIVEN = GIVEN_NAME_CHARS;
 
 /**
  * A random invented name (surname from the lists above, given name from common characters).

@@ -15,7 +15,7 @@ import { areaCodes, regionName } from './regions.js';
 import { PHONE_PREFIXES } from './phone.js';
 import { luhnCheckDigit } from './bankcard.js';
 import { USCC_CHARSET, orgCodeCheckChar, usccCheckChar } from './uscc.js';
-import { COMPOUND_SURNAMES, SINGLE_SURNAMES } from './name.js';
+import { COMPOUND_SURNAMES, SINGLE_SURNAMES, GIVEN_NAME_CHARS } from './name.js';
 import { PLATE_PROVINCES } from './plate.js';
 import type { Policy, FieldType } from './policy.js';
 
@@ -107,7 +107,7 @@ export function usccArb(): fc.Arbitrary<string> {
     });
 }
 
-const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚英华玉兰萍鹏辉建国红文斌宇浩然欣怡梓涵轩雨桐思远嘉诚';
+const GIVEN = GIVEN_NAME_CHARS;
 
 /** Invented Chinese names (single or compound surname + 1–2 given characters). @example nameArb() */
 export function nameArb(): fc.Arbitrary<string> {
@@ -129,7 +129,6 @@ export function addressArb(): fc.Arbitrary<string> {
       return p + city + (county === city ? '' : county) + street + no + '号'; // 东莞市 441900 has no county level
     });
 }
-
 
 /** Synthetic e-mail addresses at RFC 2606 example domains. @example emailArb() */
 export function emailArb(): fc.Arbitrary<string> {
