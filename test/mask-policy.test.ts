@@ -126,6 +126,23 @@ describe('applyPolicy', () => {
     expect(() => applyPolicy(record, policy, { purpose: 'research' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 
+  it('pseudonymize: one person, one pseudonym whatever the formatting; invalid identifiers rejected', () => {
+    const p = loadPolicy({ version: 1, name: 'j', fields: {
+      id: { type: 'idCard', level: 'important', sharing: 'conditional', purposes: { join: 'pseudonymize' } },
+      phone: { type: 'phone', level: 'general', sharing: 'conditional', purposes: { join: 'pseudonymize' } },
+      card: { type: 'bankCard', level: 'important', sharing: 'conditional', purposes: { join: 'pseudonymize' } },
+    } });
+    const o = { purpose: 'join', keys: { pseudonym: pkey } };
+    const a = applyPolicy({ id: '11010519491231002X', phone: '13812345678', card: '6222021234567890128' }, p, o).record;
+    const b = applyPolicy({ id: '110105491231002', phone: '+86 138-1234-5678', card: '6222 0212 3456 7890 128' }, p, o).record;
+    const c = applyPolicy({ id: '１１０１０５１９４９１２３１００２ｘ', phone: '００８６１３８１２３４５６７８', card: '6222-0212-3456-7890-128' }, p, o).record;
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    for (const bad of [{ id: '11010519491231002Y' }, { phone: '15412345678' }, { card: '6222021234567890129' }]) {
+      expect(() => applyPolicy(bad, p, o)).toThrow(expect.objectContaining({ code: 'INVALID_DATA' }));
+    }
+  });
+
   it('generalize and fpe', () => {
     const s = applyPolicy(record, policy, { purpose: 'statistics' }).record;
     expect(s).toEqual({ idCard: '1940s', address: '广东省深圳市', age: '70-79', district: '朝阳' });

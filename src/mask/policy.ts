@@ -19,6 +19,12 @@ import { createPseudonymizer, PSEUDONYM_LENGTHS, type Pseudonymizer, type Pseudo
 import { idCardFpe, ff1Sm4 } from './fpe.js';
 import { validateIdCard, daysInMonth } from './idcard.js';
 import { splitAddress } from './address.js';
+import { validatePhone } from './phone.js';
+import { validateBankCard } from './bankcard.js';
+import { validateUscc } from './uscc.js';
+import { validatePassport } from './passport.js';
+import { validatePlate } from './plate.js';
+import { validateEmail } from './email.js';
 
 /** Value types a field can declare (they decide which treatments apply). @example FIELD_TYPES.includes('idCard') // true */
 export const FIELD_TYPES = ['idCard', 'phone', 'bankCard', 'uscc', 'email', 'plate', 'passport', 'name', 'address', 'date', 'number', 'text'] as const;
@@ -301,6 +307,21 @@ function generalize(f: FieldPolicy, t: NormTreatment, field: string): FieldFn {
   });
 }
 
+/**
+ * Canonical forms of the typed identifiers, pseudonymized instead of the raw string so that one
+ * person gets one pseudonym whatever the formatting (15- or 18-digit ID, +86 and separators, card
+ * groups, full width, case); null for an invalid value, which is rejected as with masking.
+ */
+const CANONICAL: Partial<Record<FieldType, (s: string) => string | null>> = {
+  idCard: (s) => { const r = validateIdCard(s); return r.valid ? r.id : null; },
+  phone: (s) => { const r = validatePhone(s); return r.valid ? r.number : null; },
+  bankCard: (s) => { const r = validateBankCard(s); return r.valid ? r.number : null; },
+  uscc: (s) => { const r = validateUscc(s); return r.valid ? r.code : null; },
+  passport: (s) => { const r = validatePassport(s); return r.valid ? r.number : null; },
+  plate: (s) => { const r = validatePlate(s); return r.valid ? r.plate : null; },
+  email: (s) => { const r = validateEmail(s); return r.valid ? r.email : null; },
+};
+
 function compileField(name: string, f: FieldPolicy, t: NormTreatment, policy: Policy, purpose: string, keys: ApplyOptions['keys']): FieldFn | null {
   switch (t.treatment) {
     case 'drop':
@@ -327,9 +348,15 @@ function compileField(name: string, f: FieldPolicy, t: NormTreatment, policy: Po
         domain: (t.domain as string | undefined) ?? `${policy.name}/${purpose}/${name}`,
         ...(t.format !== undefined ? { format: t.format as PseudonymFormat } : {}),
         ...(t.length !== undefined ? { length: t.length as number } : {}),
-        normalize: ['idCard', 'phone', 'bankCard', 'uscc', 'passport', 'plate'].includes(f.type) ? 'id' : 'text',
+        normalize: 'text',
       });
-      return wrap(name, (s) => p(s));
+      const canon = CANONICAL[f.type];
+      if (!canon) return wrap(name, (s) => p(s));
+      return wrap(name, (s) => {
+        const c = canon(s);
+        if (c === null) throw new BukejianError('INVALID_DATA', `"${f.type}" expected a valid value, got invalid`);
+        return p(c);
+      });
     }
     case 'fpe': {
       const key = keys?.fpe;

@@ -60,7 +60,7 @@ function base32(b: Uint8Array, len: number): string {
 }
 
 function numeric(b: Uint8Array, len: number): string {
-  // 256-bit value mod 10^len: bias at most 10^60 / 2^256 < 2^-57.
+  // 256-bit value mod 10^len: bias at most 10^len / 2^256 ≤ 10^60 / 2^256 < 2^-56.
   let n = 0n;
   for (let i = 0; i < b.length; i++) n = (n << 8n) | BigInt(b[i]!);
   return (n % 10n ** BigInt(len)).toString().padStart(len, '0');
