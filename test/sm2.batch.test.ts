@@ -40,11 +40,15 @@ describe('verifyBatch', () => {
       expect(await sm2.verifyBatch(input, { workers, chunkSize: 16 })).toEqual(expected);
     });
   }
-  it('accepts an async iterable', async () => {
+  it('input read in many small windows (chunkSize 3): same answers, same order', async () => {
+    for (const workers of [0, 2]) expect(await sm2.verifyBatch(input, { workers, chunkSize: 3 })).toEqual(expected);
+  });
+  it('accepts an async iterable (one window and several)', async () => {
     async function* gen() {
       for (const it of input.slice(0, 30)) yield it;
     }
     expect(await sm2.verifyBatch(gen(), { workers: 0 })).toEqual(expected.slice(0, 30));
+    expect(await sm2.verifyBatch(gen(), { workers: 2, chunkSize: 2 })).toEqual(expected.slice(0, 30));
   });
   it('malformed items give false, not an exception', async () => {
     const junk = [null, 42, { message: 7, signature: 'x', publicKey: [] }, { ...items[0]!, publicKey: undefined }] as never[];

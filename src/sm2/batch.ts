@@ -76,30 +76,11 @@ function bucketOf(pub: Uint8Array): number {
   return h >>> 0;
 }
 
-async function collect(items: Iterable<BatchItem> | AsyncIterable<BatchItem>): Promise<WireItem[]> {
-  const out: WireItem[] = [];
-  for await (const it of items as AsyncIterable<BatchItem>) out.push(toWire(it));
-  return out;
-}
+/** Chunks per worker in one window of the input (see {@link verifyBatch}). */
+const WINDOW_CHUNKS = 4;
 
-/**
- * Verifies many signatures, one boolean per item in input order. Malformed items (bad
- * signature, bad public key, bad options) give `false` instead of throwing.
- * @example
- * const ok = await verifyBatch(records.map((r) => ({ signature: r.sig, message: r.body, publicKey: agencyKey })), { workers: 2 })
- * ok.every(Boolean)
- */
-export async function verifyBatch(
-  items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
-  opts?: BatchOptions,
-): Promise<boolean[]> {
-  if (items === null || typeof items !== 'object' || (!(Symbol.iterator in items) && !(Symbol.asyncIterator in items))) {
-    throw new BukejianError('INVALID_TYPE', '"items" expected iterable of items, got other');
-  }
-  const o = aoptions(opts, 'opts', ['workers', 'chunkSize']);
-  const workers = o.workers === undefined ? defaultWorkers() : anumber(o.workers, 'workers', 0, 256);
-  const chunkSize = o.chunkSize === undefined ? 512 : anumber(o.chunkSize, 'chunkSize', 1, 1 << 20);
-  const wire = await collect(items);
+/** Verifies one window of wire items, in the calling thread or over the pool; input order. */
+async function verifyWindow(wire: WireItem[], workers: number, chunkSize: number): Promise<boolean[]> {
   const results = new Array<boolean>(wire.length);
   if (workers === 0 || !poolAvailable() || wire.length === 0) {
     for (let i = 0; i < wire.length; i++) results[i] = verifyWire(wire[i]!);
@@ -131,5 +112,44 @@ export async function verifyBatch(
     }
   }
   await Promise.all(jobs);
+  return results;
+}
+
+/**
+ * Verifies many signatures, one boolean per item in input order. Malformed items (bad
+ * signature, bad public key, bad options) give `false` instead of throwing. The input is read
+ * in bounded windows (`chunkSize × workers × 4` items, at most two windows held at once: one
+ * being verified while the next is read), so an async iterable of millions of records never
+ * sits in memory as a whole; only the booleans accumulate.
+ * @example
+ * const ok = await verifyBatch(records.map((r) => ({ signature: r.sig, message: r.body, publicKey: agencyKey })), { workers: 2 })
+ * ok.every(Boolean)
+ */
+export async function verifyBatch(
+  items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
+  opts?: BatchOptions,
+): Promise<boolean[]> {
+  if (items === null || typeof items !== 'object' || (!(Symbol.iterator in items) && !(Symbol.asyncIterator in items))) {
+    throw new BukejianError('INVALID_TYPE', '"items" expected iterable of items, got other');
+  }
+  const o = aoptions(opts, 'opts', ['workers', 'chunkSize']);
+  const workers = o.workers === undefined ? defaultWorkers() : anumber(o.workers, 'workers', 0, 256);
+  const chunkSize = o.chunkSize === undefined ? 512 : anumber(o.chunkSize, 'chunkSize', 1, 1 << 20);
+  const windowSize = chunkSize * Math.max(1, workers) * WINDOW_CHUNKS;
+  const results: boolean[] = [];
+  let inFlight: Promise<boolean[]> | null = null;
+  let window: WireItem[] = [];
+  const flush = async (): Promise<void> => {
+    const next = verifyWindow(window, workers, chunkSize);
+    window = [];
+    if (inFlight) for (const r of await inFlight) results.push(r);
+    inFlight = next;
+  };
+  for await (const it of items as AsyncIterable<BatchItem>) {
+    window.push(toWire(it));
+    if (window.length >= windowSize) await flush();
+  }
+  if (window.length > 0) await flush();
+  if (inFlight) for (const r of await (inFlight as Promise<boolean[]>)) results.push(r);
   return results;
 }
