@@ -26,7 +26,8 @@ export type NameResult =
   | { valid: false; reason: 'format' };
 
 /**
- * Splits and validates a Chinese personal name: 2–4 Han characters (compound surname recognised),
+ * Splits and validates a Chinese personal name: 2–4 Han characters, or 5 with a compound surname
+ * (compound surname recognised),
  * or a minority name of Han parts joined by `·` (2–20 characters in all; the first part is then
  * reported as `surname` for masking purposes).
  * @example validateName('欧阳娜娜') // { valid: true, surname: '欧阳', given: '娜娜', compound: true, ... }
@@ -39,8 +40,9 @@ export function validateName(input: string): NameResult {
     if (s.length > 20 || parts.length < 2 || !parts.every((p) => p.length > 0 && HAN.test(p))) return { valid: false, reason: 'format' };
     return { valid: true, name: s, surname: parts[0]!, given: s.slice(parts[0]!.length), compound: false, minority: true };
   }
-  if (s.length < 2 || s.length > 4 || !HAN.test(s)) return { valid: false, reason: 'format' };
+  if (s.length < 2 || s.length > 5 || !HAN.test(s)) return { valid: false, reason: 'format' };
   const compound = s.length >= 3 && COMPOUND_SURNAMES.includes(s.slice(0, 2));
+  if (s.length === 5 && !compound) return { valid: false, reason: 'format' }; // a 3-character given name needs a compound surname
   const n = compound ? 2 : 1;
   return { valid: true, name: s, surname: s.slice(0, n), given: s.slice(n), compound, minority: false };
 }
