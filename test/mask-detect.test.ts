@@ -48,6 +48,10 @@ describe('detection on a realistic fixture', () => {
     expect(detect('订单号6222021234567890128')).toEqual([]); // passes Luhn but is an order number
     expect(detect('卡号6222021234567890128').map((s) => s.type)).toEqual(['bankCard']);
     expect(detect('编号62220212345678901280')).toEqual([]); // 20 digits: never a card inside a longer run
+    // UnionPay 81 and Mastercard 2-series cards: bare runs only after a card keyword
+    expect(detect('银行卡号：8171999927660000').map((s) => s.type)).toEqual(['bankCard']);
+    expect(detect('卡号2221000000000009').map((s) => s.type)).toEqual(['bankCard']);
+    expect(detect('编码8171999927660000')).toEqual([]);
   });
 
   it('handles full-width characters and keeps offsets into the original text', () => {

@@ -154,7 +154,9 @@ function classifyRun(run: string, norm: string, start: number): Classified {
     const p = validatePhone(run);
     return p.valid ? { type: 'phone', value: p.number } : null;
   }
-  if (len >= 16 && run.charCodeAt(0) >= 51 && run.charCodeAt(0) <= 54 && luhnValid(run)) return { type: 'bankCard', value: run };
+  // A bare run is a card when Luhn-valid and it starts like the common networks (3 Amex/JCB, 4 Visa,
+  // 5 Mastercard, 6 UnionPay), or, any first digit (UnionPay 81, Mastercard 2), after a card keyword.
+  if (len >= 16 && ((run.charCodeAt(0) >= 51 && run.charCodeAt(0) <= 54) || CARD_CONTEXT.test(before.slice(-6))) && luhnValid(run)) return { type: 'bankCard', value: run };
   return null;
 }
 
