@@ -12,7 +12,8 @@
  *   unknown nodes is built upward from it (cheapest successor first) and binary-searched for its
  *   lowest acceptable node. With suppression the border lies lower, and the search first checks,
  *   among the unknown nodes cheaper than the best acceptable node known, the most generalized one
- *   (a "no" prunes a large down-set, a "yes" lowers the bound) until none is left;
+ *   (a "no" prunes a large down-set, a "yes" lowers the bound) until none is left, each time first
+ *   trying its cheapest successor (a "no" there covers the node and its neighbours at once);
  * - otherwise every node cheaper than the answer is checked.
  * Checked nodes get their classes by rolling up the classes of a recently checked, more specific
  * node when there is one (one hash operation per class instead of per distinct tuple).
@@ -148,6 +149,17 @@ export function optimalSearch(table: EncodedTable, models: readonly CompiledMode
         if (status[x] === UNKNOWN && (pick < 0 || levelSum[x]! > levelSum[pick]!)) pick = x;
       }
       if (pick < 0) break;
+      // first its cheapest successor that is not known acceptable: if that is not acceptable
+      // either, its down-set covers the pick and its neighbours in one check
+      let up = -1;
+      for (let j = 0; j < m; j++) {
+        const l = Math.floor(pick / mult[j]!) % heights[j]!;
+        if (l + 1 >= heights[j]!) continue;
+        const y = pick + mult[j]!;
+        if (status[y] === YES) continue;
+        if (up < 0 || rank[y]! < rank[up]!) up = y;
+      }
+      if (up >= 0) note(up, resolve(up));
       note(pick, resolve(pick));
     }
   }
