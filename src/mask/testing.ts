@@ -170,6 +170,18 @@ const BY_TYPE: Partial<Record<FieldType, () => fc.Arbitrary<string>>> = {
  */
 export function recordArb(policy: Policy): fc.Arbitrary<Record<string, string>> {
   const shape: Record<string, fc.Arbitrary<string>> = {};
-  for (const [name, f] of Object.entries(policy.fields)) shape[name] = BY_TYPE[f.type]!();
+  for (const [name, f] of Object.entries(policy.fields)) {
+    // A text field that some purpose encrypts with FF1 over an alphabet: strings over that alphabet,
+    // at least as long as FF1 allows (radix^n ≥ 10^6), so every purpose can process the record.
+    const alphabets = [...Object.values(f.purposes ?? {}), f.default]
+      .map((t) => (typeof t === 'object' && t.treatment === 'fpe' ? t.alphabet : undefined))
+      .filter((a): a is string => typeof a === 'string');
+    if (f.type === 'text' && alphabets.length) {
+      const chars = [...alphabets[0]!].filter((c) => alphabets.every((a) => a.includes(c)));
+      let min = 1;
+      while (chars.length ** min < 1_000_000) min++;
+      shape[name] = fc.array(fc.constantFrom(...chars), { minLength: min, maxLength: min + 12 }).map((a) => a.join(''));
+    } else shape[name] = BY_TYPE[f.type]!();
+  }
   return fc.record(shape);
 }
