@@ -2,7 +2,7 @@
 // its outputs with the library and vice versa.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sm2 } from '../src/sm2/index.js';
@@ -53,6 +53,9 @@ describe('bukejian sm2 (dist/cli.js)', () => {
       const dec2 = run(['decrypt', '--key', toHex(key.secretKey), f('ct.der')]);
       expect(dec2.code).toBe(0);
       expect(toHex(new Uint8Array(dec2.out))).toBe('000102ff');
+      expect(run(['decrypt', '--key', f('key.pem'), '--out', f('pt.bin'), f('ct.der')]).code).toBe(0);
+      expect(toHex(new Uint8Array(readFileSync(f('pt.bin'))))).toBe('000102ff');
+      expect(statSync(f('pt.bin')).mode & 0o777).toBe(0o600); // plaintext file: owner only
       const wrong = run(['decrypt', '--key', toHex(sm2.keygen().secretKey), f('ct.der')]);
       expect(wrong.code).toBe(1);
       expect(wrong.out.length).toBe(0);

@@ -59,9 +59,10 @@ function loadKey(spec: string | true | undefined, want: 'private' | 'public'): U
   return want === 'public' && b.length === 32 ? sm2.getPublicKey(b) : b;
 }
 
-function output(flags: Record<string, string | true>, data: Uint8Array, hex: boolean): void {
+/** Writes the result to --out or stdout; a new --out file holding plaintext is created mode 600. */
+function output(flags: Record<string, string | true>, data: Uint8Array, hex: boolean, plaintext = false): void {
   const bytes = hex ? new TextEncoder().encode(bytesToHex(data) + '\n') : data;
-  if (typeof flags.out === 'string') writeFileSync(flags.out, bytes);
+  if (typeof flags.out === 'string') writeFileSync(flags.out, bytes, plaintext ? { mode: 0o600 } : undefined);
   else process.stdout.write(bytes);
 }
 
@@ -115,7 +116,7 @@ export async function run(args: string[]): Promise<number> {
       let ct = await readAll(file);
       if (flags.hex) ct = hexToBytes(new TextDecoder().decode(ct).trim());
       try {
-        output(flags, sm2.decrypt(sk, ct, { mode, format }), false);
+        output(flags, sm2.decrypt(sk, ct, { mode, format }), false, true);
       } catch (e) {
         if (e instanceof BukejianError && e.code === 'DECRYPT_FAILED') {
           console.error('bukejian sm2: DECRYPT_FAILED: the ciphertext does not decrypt with this key');
