@@ -364,17 +364,32 @@ export const hmacSm3: {
   ),
 );
 
+/** Options of {@link verifyHmacSm3}. */
+export interface VerifyHmacOptions extends Sm3Options {
+  /**
+   * The tag length the verifier expects, 4..32 bytes (default 32, the full tag). A truncated tag
+   * is checked against the leftmost `tagLength` bytes (GM/T 0042, Wycheproof). The length is the
+   * verifier's choice, never the sender's: a tag of any other length is rejected, so an attacker
+   * cannot shorten the tag to make forgery cheap.
+   */
+  tagLength?: number;
+}
+
 /**
- * Checks an HMAC-SM3 tag in constant time. `tag` may be truncated to its leftmost 4..32 bytes
- * (as Wycheproof and GM/T 0042 allow); shorter tags are rejected (return false).
- * @example if (!verifyHmacSm3(key, msg, tag)) throw new Error('tampered')
+ * Checks an HMAC-SM3 tag in constant time. The tag must be exactly `tagLength` bytes (default
+ * 32); any other length returns false.
+ * @example
+ * if (!verifyHmacSm3(key, msg, tag)) throw new Error('tampered')
+ * verifyHmacSm3(key, msg, tag16, { tagLength: 16 }) // a protocol that truncates to 128 bits
  */
-export function verifyHmacSm3(key: Uint8Array, msg: Input, tag: Uint8Array, opts?: Sm3Options): boolean {
+export function verifyHmacSm3(key: Uint8Array, msg: Input, tag: Uint8Array, opts?: VerifyHmacOptions): boolean {
   abytes(tag, 'tag');
-  const full = hmacSm3(key, msg, opts);
-  if (tag.length < 4 || tag.length > 32) return false;
+  const o = aoptions(opts, 'opts', ['backend', 'tagLength']);
+  const tagLength = o.tagLength === undefined ? 32 : anumber(o.tagLength, 'tagLength', 4, 32);
+  const full = hmacSm3(key, msg, o.backend === undefined ? undefined : { backend: o.backend });
+  if (tag.length !== tagLength) return false;
   let diff = 0;
-  for (let i = 0; i < tag.length; i++) diff |= full[i]! ^ tag[i]!;
+  for (let i = 0; i < tagLength; i++) diff |= full[i]! ^ tag[i]!;
   zeroize(full);
   return diff === 0;
 }

@@ -41,11 +41,35 @@ describe('HMAC-SM3 vectors (GM/T 0042, Wycheproof)', () => {
   for (const backend of backends) {
     it.each(macs.map((c) => [c.id, c] as const))(`%s (${backend})`, (_id, c) => {
       const key = hex(c.key_hex), msg = hex(c.msg_hex), tag = hex(c.mac_hex);
-      const ok = verifyHmacSm3(key, msg, tag, { backend });
+      const ok = verifyHmacSm3(key, msg, tag, { backend, tagLength: c.mac_len as number });
+      expect(tag.length).toBe(c.mac_len);
       expect(ok).toBe(c.result === 'valid');
       if (c.result === 'valid') expect(toHex(hmacSm3(key, msg, { backend }).subarray(0, tag.length))).toBe(c.mac_hex);
     });
   }
+});
+
+describe('verifyHmacSm3: the verifier fixes the tag length', () => {
+  const key = new Uint8Array(20).fill(0x0b), msg = 'Hi There';
+  const full = hmacSm3(key, msg);
+  it('full tag by default; any shorter or longer tag is rejected, even a correct prefix', () => {
+    expect(verifyHmacSm3(key, msg, full)).toBe(true);
+    for (const len of [0, 4, 16, 31]) expect(verifyHmacSm3(key, msg, full.subarray(0, len))).toBe(false);
+    expect(verifyHmacSm3(key, msg, Uint8Array.from([...full, 0]))).toBe(false);
+  });
+  it('tagLength: a truncated tag of exactly that length, and only that length', () => {
+    expect(verifyHmacSm3(key, msg, full.subarray(0, 16), { tagLength: 16 })).toBe(true);
+    expect(verifyHmacSm3(key, msg, full.subarray(0, 4), { tagLength: 16 })).toBe(false);
+    expect(verifyHmacSm3(key, msg, full, { tagLength: 16 })).toBe(false);
+    const bad = full.slice(0, 16);
+    bad[15] ^= 1;
+    expect(verifyHmacSm3(key, msg, bad, { tagLength: 16 })).toBe(false);
+  });
+  it('tagLength outside 4..32 or unknown options throw', () => {
+    expect(() => verifyHmacSm3(key, msg, full, { tagLength: 2 })).toThrow(expect.objectContaining({ code: 'INVALID_RANGE' }));
+    expect(() => verifyHmacSm3(key, msg, full, { tagLength: 33 })).toThrow(expect.objectContaining({ code: 'INVALID_RANGE' }));
+    expect(() => verifyHmacSm3(key, msg, full, { tagLen: 16 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
 });
 
 describe('SM3 differential against node:crypto', () => {
