@@ -16,9 +16,8 @@ function ref(k: Uint8Array, domain: string, value: string): Buffer {
 describe('pseudonymize (HMAC-SM3, domain-separated)', () => {
   it('hex output equals the construction computed with node:crypto', () => {
     fc.assert(
+      // normalize: 'none' hashes the string as given, surrounding spaces included: no case is skipped.
       fc.property(fc.uint8Array({ minLength: 16, maxLength: 64 }), fc.string({ minLength: 1, maxLength: 20 }), fc.string({ maxLength: 40 }), (k, domain, value) => {
-        const v = value.trim();
-        if (v !== value) return true;
         return pseudonymize(value, k, { domain, normalize: 'none', length: 64 }) === ref(k, domain, value).toString('hex');
       }),
       { numRuns: 200 },
