@@ -174,7 +174,13 @@ export function stream(mode: StreamMode, key: Uint8Array, iv: Uint8Array | null,
       engine.final();
       if (padding === 'pkcs7') {
         if (held.length === 0) throw new BukejianError('DATA_LENGTH', '"ciphertext" expected a non-zero multiple of 16 bytes, got length=0');
-        const n = unpadLength(held);
+        let n: number;
+        try {
+          n = unpadLength(held);
+        } catch (e) {
+          zeroize(held); // the held-back block is not released
+          throw e;
+        }
         return held.subarray(0, n);
       }
       return new Uint8Array(0);
