@@ -19,6 +19,11 @@ import { psi } from '../psi/index.js';
 import type { Mode } from '../psi/index.js';
 import { parseArgs } from './args.js';
 
+/**
+ * The help text of `bukejian psi`.
+ * @example
+ * console.log(usage)
+ */
 export const usage = `usage:
   bukejian psi server --in FILE [--column NAME] --port P [--host H] [--once] [OPTIONS]
   bukejian psi client --in FILE [--column NAME] --connect URL [--cardinality] [--json] [OPTIONS]

@@ -32,7 +32,11 @@ function isPrime(n: number): boolean {
   return true;
 }
 
-/** Bloom parameters (bits m, probes k) for N members at false-positive rate fpr. */
+/**
+ * Bloom parameters (bits m, probes k) for N members at false-positive rate fpr.
+ * @example
+ * bloomParameters(1000, 1e-9) // { m: 43133, k: 30 }
+ */
 export function bloomParameters(n: number, fpr: number): { m: number; k: number } {
   if (!(fpr > 0 && fpr < 1)) throw new BukejianError('INVALID_RANGE', `"fpr" expected number in (0, 1), got ${fpr}`);
   let m = Math.max(11, Math.ceil(Math.cbrt(4 / fpr)), Math.ceil((-Math.max(n, 1) * Math.log(fpr)) / (Math.LN2 * Math.LN2)));

@@ -19,7 +19,11 @@ import { normalizeId } from '../mask/normalize.js';
 
 /** Canonicalization presets (see the module comment). */
 export type Canonical = 'text' | 'id' | 'none';
-/** The accepted preset names. */
+/**
+ * The accepted preset names.
+ * @example
+ * CANONICAL_FORMS.includes('id') // true
+ */
 export const CANONICAL_FORMS: readonly Canonical[] = /* @__PURE__ */ Object.freeze(['text', 'id', 'none'] as Canonical[]);
 
 const FULLWIDTH = /[\uff01-\uff5e\u3000]/g;
@@ -58,7 +62,11 @@ export function canonicalize(item: string | Uint8Array, form: Canonical = 'text'
   return utf8ToBytes(canonicalString(item, form));
 }
 
-/** Validates a `canonical` option (default `'text'`). */
+/**
+ * Validates a `canonical` option (default `'text'`).
+ * @example
+ * canonicalOption(undefined) // 'text'
+ */
 export function canonicalOption(v: unknown): Canonical {
   return v === undefined ? 'text' : aoneOf(v, 'canonical', CANONICAL_FORMS);
 }

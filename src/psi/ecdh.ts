@@ -53,7 +53,11 @@ export function tagDigest(e: Uint8Array): Uint8Array {
   return sha256(buf);
 }
 
-/** Raw tag length for n_client × n_server comparisons (false-match probability ≤ 2^-40). */
+/**
+ * Raw tag length for n_client × n_server comparisons (false-match probability ≤ 2^-40).
+ * @example
+ * rawTagLength(1e6, 1e6) // 10
+ */
 export function rawTagLength(nClient: number, nServer: number): number {
   const pairs = Math.max(2, nClient * nServer);
   return Math.min(32, Math.max(8, Math.ceil((40 + Math.log2(pairs)) / 8)));

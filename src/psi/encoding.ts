@@ -29,13 +29,29 @@ import type { GroupName } from './groups/index.js';
 import { decodeGcs } from './gcs.js';
 import { decodeBloom } from './bloom.js';
 
-/** The 6-byte magic prefix "BKJPSI". */
+/**
+ * The 6-byte magic prefix "BKJPSI".
+ * @example
+ * bytesToUtf8(MAGIC) // 'BKJPSI'
+ */
 export const MAGIC = /* @__PURE__ */ Uint8Array.from([0x42, 0x4b, 0x4a, 0x50, 0x53, 0x49]);
-/** The wire-format version this code writes and reads. */
+/**
+ * The wire-format version this code writes and reads.
+ * @example
+ * message[6] === VERSION
+ */
 export const VERSION = 1;
-/** Header length: magic, version, type, group, session. */
+/**
+ * Header length: magic, version, type, group, session.
+ * @example
+ * const body = message.subarray(HEADER_LENGTH)
+ */
 export const HEADER_LENGTH = 6 + 1 + 1 + 1 + 16;
-/** Session identifier length. */
+/**
+ * Session identifier length.
+ * @example
+ * const session = randomBytes(SESSION_LENGTH)
+ */
 export const SESSION_LENGTH = 16;
 
 /** Output modes. */
@@ -345,7 +361,11 @@ export function decodeMessage(bytes: Uint8Array, opts?: DecodeOptions): PsiMessa
   return out;
 }
 
-/** Lexicographic byte comparison. */
+/**
+ * Lexicographic byte comparison.
+ * @example
+ * tags.sort(compare)
+ */
 export function compare(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;

@@ -26,7 +26,11 @@ export function hash53(d: Uint8Array): number {
   return hi * 2 ** 21 + lo;
 }
 
-/** The Golomb-Rice parameter P = ⌈log2(1/fpr)⌉ for a false-positive rate. */
+/**
+ * The Golomb-Rice parameter P = ⌈log2(1/fpr)⌉ for a false-positive rate.
+ * @example
+ * riceParameter(1e-9) // 30
+ */
 export function riceParameter(fpr: number): number {
   if (!(fpr > 0 && fpr < 1)) throw new BukejianError('INVALID_RANGE', `"fpr" expected number in (0, 1), got ${fpr}`);
   return Math.max(1, Math.ceil(-Math.log2(fpr)));

@@ -68,5 +68,9 @@ export async function prepareItems<T extends Item>(src: ItemSource<T>, form: Can
   return { items, canonical };
 }
 
-/** A binary-string map key for byte strings. */
+/**
+ * A binary-string map key for byte strings.
+ * @example
+ * new Set([bytesKey(a)]).has(bytesKey(b)) // a and b equal bytes
+ */
 export const bytesKey = key;

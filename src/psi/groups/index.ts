@@ -13,7 +13,11 @@ import { sm2Group } from './sm2.js';
 
 export type { GroupName, KeyOps, PsiGroup } from './types.js';
 
-/** All group names, in wire-id order. */
+/**
+ * All group names, in wire-id order.
+ * @example
+ * GROUP_NAMES.includes('sm2') // true
+ */
 export const GROUP_NAMES: readonly GroupName[] = /* @__PURE__ */ Object.freeze(['ristretto255', 'p256', 'x25519', 'sm2'] as GroupName[]);
 
 const cache = new Map<string, PsiGroup>();

@@ -8,7 +8,11 @@ import { p256, p256_hasher } from '@noble/curves/nist.js';
 import type { PsiGroup } from './types.js';
 import { xOnlyGroup } from './xonly.js';
 
-/** Domain separation tag of bukejian's ECDH-PSI over P-256. */
+/**
+ * Domain separation tag of bukejian's ECDH-PSI over P-256.
+ * @example
+ * p256_hasher.hashToCurve(msg, { DST: P256_DST })
+ */
 export const P256_DST = 'bukejian-psi-v1-P256_XMD:SHA-256_SSWU_RO_';
 
 /**

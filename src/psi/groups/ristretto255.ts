@@ -12,7 +12,11 @@ import { invertMod, leToNumber, numberToLe, randomScalar } from './scalar.js';
 
 const Point = ristretto255.Point;
 const ORDER = Point.Fn.ORDER;
-/** Domain separation tag of bukejian's ECDH-PSI over ristretto255. */
+/**
+ * Domain separation tag of bukejian's ECDH-PSI over ristretto255.
+ * @example
+ * ristretto255_hasher.hashToCurve(msg, { DST: RISTRETTO255_DST })
+ */
 export const RISTRETTO255_DST = 'bukejian-psi-v1-ristretto255_XMD:SHA-512_R255MAP_RO_';
 
 type RPoint = InstanceType<typeof Point>;

@@ -18,9 +18,17 @@ import { sm3 } from '../../sm3.js';
 import type { PsiGroup } from './types.js';
 import { xOnlyGroup } from './xonly.js';
 
-/** Domain separation tag of bukejian's ECDH-PSI over SM2. */
+/**
+ * Domain separation tag of bukejian's ECDH-PSI over SM2.
+ * @example
+ * sm2Hasher().hashToCurve(msg) // uses SM2_DST
+ */
 export const SM2_DST = 'bukejian-psi-v1-SM2_XMD:SM3_SSWU_RO_';
-/** The SSWU constant Z for SM2 (RFC 9380 Appendix H.2 `find_z_sswu`). */
+/**
+ * The SSWU constant Z for SM2 (RFC 9380 Appendix H.2 `find_z_sswu`).
+ * @example
+ * mapToCurveSimpleSWU(Fp, { A, B, Z: Fp.create(SM2_SSWU_Z) })
+ */
 export const SM2_SSWU_Z = -9n;
 
 const sm3Hash = /* @__PURE__ */ Object.assign((m: Uint8Array) => sm3(m), {
@@ -30,7 +38,11 @@ const sm3Hash = /* @__PURE__ */ Object.assign((m: Uint8Array) => sm3(m), {
 });
 
 let hasher: ReturnType<typeof createHasher<typeof Sm2Point>> | undefined;
-/** The SM2 hasher (`SM2_XMD:SM3_SSWU_RO_`), built on first use. */
+/**
+ * The SM2 hasher (`SM2_XMD:SM3_SSWU_RO_`), built on first use.
+ * @example
+ * sm2Hasher().hashToCurve(utf8ToBytes('abc')).toAffine().x
+ */
 export function sm2Hasher(): ReturnType<typeof createHasher<typeof Sm2Point>> {
   if (hasher) return hasher;
   const Fp = Sm2Point.Fp;

@@ -30,7 +30,11 @@ const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 const A = 486662n;
 const A24 = 121666n; // (A + 2) / 4
 const Z = 2n;
-/** Domain separation tag of bukejian's ECDH-PSI over X25519. */
+/**
+ * Domain separation tag of bukejian's ECDH-PSI over X25519.
+ * @example
+ * hashToU(msg, X25519_DST)
+ */
 export const X25519_DST = 'bukejian-psi-v1-curve25519_XMD:SHA-512_ELL2_NU_';
 
 const mod = (x: bigint): bigint => {
@@ -69,7 +73,11 @@ function invertEuclid(a: bigint): bigint {
   return mod(t0);
 }
 
-/** u-coordinate of H(msg): hash_to_field (one element) then Elligator 2, no cofactor clearing. */
+/**
+ * u-coordinate of H(msg): hash_to_field (one element) then Elligator 2, no cofactor clearing.
+ * @example
+ * hashToU(new TextEncoder().encode('abc'), 'QUUX-V01-CS02-with-curve25519_XMD:SHA-512_ELL2_NU_') // Q.x of RFC 9380 J.4.2
+ */
 export function hashToU(msg: Uint8Array, DST: string = X25519_DST): bigint {
   const [[u]] = hash_to_field(msg, 1, { DST, p: P, m: 1, k: 128, expand: 'xmd', hash: sha512 }) as bigint[][];
   return elligator2U(u!);

@@ -31,7 +31,11 @@ export interface XOnlyParams {
 
 type NativeEcdh = { setPrivateKey(k: Uint8Array): void; computeSecret(pub: Uint8Array): Uint8Array };
 
-/** True when node:crypto offers ECDH on `curve`. */
+/**
+ * True when node:crypto offers ECDH on `curve`.
+ * @example
+ * hasNativeEcdh('SM2') // true on Node with OpenSSL 3
+ */
 export function hasNativeEcdh(curve: string): boolean {
   const c = nodeCrypto();
   if (!c) return false;
