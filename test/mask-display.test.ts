@@ -114,6 +114,9 @@ describe('masking never reveals more than its options say', () => {
   it('maskMiddle clips overlapping keeps', () => {
     expect(maskMiddle('abc', 2, 2)).toBe('abc');
     expect(maskMiddle('abcdef', 0, 0)).toBe('******');
+    expect(maskMiddle('abcdef', 1, 1, '#')).toBe('a####f');
+    expect(() => maskMiddle('abcdef', 1, 1, '')).toThrow(BukejianError); // would shorten the output
+    expect(() => maskMiddle('abcdef', 1, 1, 7 as never)).toThrow(BukejianError);
     fc.assert(fc.property(fc.string(), keep, keep, (s, a, b) => maskMiddle(s, a, b).length === s.length));
   });
 });

@@ -57,6 +57,7 @@ export function maskMiddle(value: string, keepStart: number, keepEnd: number, ch
   astring(value, 'value');
   anumber(keepStart, 'keepStart', 0, 1 << 20);
   anumber(keepEnd, 'keepEnd', 0, 1 << 20);
+  if (char !== '*' && (astring(char, 'char').length !== 1)) throw new BukejianError('INVALID_OPTION', `"char" expected one character, got length=${char.length}`);
   const n = value.length;
   const a = Math.min(keepStart, n);
   const b = Math.min(keepEnd, n - a);
