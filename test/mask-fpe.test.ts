@@ -138,6 +138,12 @@ describe('FF1-SM4', () => {
     const a = fpe.ff1(key, { tweak: 'a' }), b = fpe.ff1(key, { tweak: 'b' });
     expect(a.encrypt('6222021234567890')).not.toBe(b.encrypt('6222021234567890'));
     expect(a.decrypt(a.encrypt('6222021234567890', 'x'), 'x')).toBe('6222021234567890');
+    // the default tweak is copied: changing the caller's bytes later changes nothing
+    const tw = new Uint8Array([1, 2, 3]);
+    const g = fpe.ff1(key, { tweak: tw }), ti = fpe.idCard(key, { tweak: tw });
+    const before = [g.encrypt('6222021234567890'), ti.encrypt('11010519491231002X')];
+    tw[0] = 9;
+    expect([g.encrypt('6222021234567890'), ti.encrypt('11010519491231002X')]).toEqual(before);
   });
 
   it('rejects misuse', () => {

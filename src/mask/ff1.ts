@@ -44,7 +44,7 @@ export function ff1(cipher: BlockEncrypt, opts: { radix: number; tweak?: Uint8Ar
     throw new BukejianError('INVALID_TYPE', '"cipher" expected { encryptBlock }, got other');
   }
   const radix = anumber(opts?.radix, 'radix', 2, 1 << 16);
-  const defTweak = opts.tweak === undefined ? new Uint8Array(0) : abytes(opts.tweak, 'tweak');
+  const defTweak = opts.tweak === undefined ? new Uint8Array(0) : abytes(opts.tweak, 'tweak').slice(); // a copy: later changes by the caller do not move it
   let minLength = 1;
   while (radix ** minLength < 1_000_000) minLength++;
   const R = BigInt(radix);

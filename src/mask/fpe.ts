@@ -155,7 +155,7 @@ export interface IdCardFpeOptions {
  */
 export function idCardFpe(key: Uint8Array, opts?: IdCardFpeOptions): IdCardFpe {
   const o = aoptions(opts, 'opts', ['tweak', 'years', 'cutoff', 'keepSex']);
-  const base = tweakBytes(o.tweak, 'tweak') ?? new Uint8Array(0);
+  const base = (tweakBytes(o.tweak, 'tweak') ?? new Uint8Array(0)).slice(); // a copy, like the FF1 default tweak
   const years = o.years ?? [1900, 2099];
   if (!Array.isArray(years) || years.length !== 2) throw new BukejianError('INVALID_OPTION', '"years" expected [first, last], got other');
   const first = anumber(years[0], 'years[0]', 1800, 9999);
