@@ -126,6 +126,15 @@ describe('applyPolicy', () => {
     expect(() => applyPolicy(record, policy, { purpose: 'research' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 
+  it('default pseudonym domains of different (policy, purpose, field) never coincide, even with / in names', () => {
+    const mk = (name: string, purpose: string) => loadPolicy({ version: 1, name, fields: { f: { type: 'text', level: 'general', sharing: 'conditional', purposes: { [purpose]: 'pseudonymize' } } } });
+    const a = applyPolicy({ f: 'x' }, mk('a/b', 'c'), { purpose: 'c', keys: { pseudonym: pkey } }).record.f;
+    const b = applyPolicy({ f: 'x' }, mk('a', 'b/c'), { purpose: 'b/c', keys: { pseudonym: pkey } }).record.f;
+    expect(a).not.toBe(b);
+    const dk = createHmac('sm3', pkey).update('bukejian/pseudonym/v1\0a\\/b/c/f').digest();
+    expect(a).toBe(createHmac('sm3', dk).update('x').digest('hex').slice(0, 32));
+  });
+
   it('pseudonymize: one person, one pseudonym whatever the formatting; invalid identifiers rejected', () => {
     const p = loadPolicy({ version: 1, name: 'j', fields: {
       id: { type: 'idCard', level: 'important', sharing: 'conditional', purposes: { join: 'pseudonymize' } },

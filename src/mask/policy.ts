@@ -308,6 +308,13 @@ function generalize(f: FieldPolicy, t: NormTreatment, field: string): FieldFn {
 }
 
 /**
+ * Default pseudonym domain / FPE tweak: the names joined by `/`, with `\` and `/` inside a name
+ * escaped, so that distinct (policy, purpose, field) triples never share a domain (`a/b`+`c` vs
+ * `a`+`b/c`). Names without `/` or `\` give plain `policy/purpose/field`.
+ */
+const label = (...names: string[]): string => names.map((n) => n.replace(/[\\/]/g, '\\$&')).join('/');
+
+/**
  * Canonical forms of the typed identifiers, pseudonymized instead of the raw string so that one
  * person gets one pseudonym whatever the formatting (15- or 18-digit ID, +86 and separators, card
  * groups, full width, case); null for an invalid value, which is rejected as with masking.
@@ -345,7 +352,7 @@ function compileField(name: string, f: FieldPolicy, t: NormTreatment, policy: Po
       const key = keys?.pseudonym;
       if (!isBytes(key)) throw new BukejianError('INVALID_OPTION', `"keys.pseudonym" expected Uint8Array for field "${name}", got none`);
       const p: Pseudonymizer = createPseudonymizer(key, {
-        domain: (t.domain as string | undefined) ?? `${policy.name}/${purpose}/${name}`,
+        domain: (t.domain as string | undefined) ?? label(policy.name, purpose, name),
         ...(t.format !== undefined ? { format: t.format as PseudonymFormat } : {}),
         ...(t.length !== undefined ? { length: t.length as number } : {}),
         normalize: 'text',
@@ -361,7 +368,7 @@ function compileField(name: string, f: FieldPolicy, t: NormTreatment, policy: Po
     case 'fpe': {
       const key = keys?.fpe;
       if (!isBytes(key)) throw new BukejianError('INVALID_OPTION', `"keys.fpe" expected Uint8Array for field "${name}", got none`);
-      const tweak = (t.tweak as string | undefined) ?? `${policy.name}/${name}`;
+      const tweak = (t.tweak as string | undefined) ?? label(policy.name, name);
       if (t.alphabet === undefined) {
         const c = idCardFpe(key, {
           tweak,
