@@ -265,6 +265,15 @@ describe('record streams', () => {
     for (const [, , m] of rejected) expect(m).not.toContain('110105194912310021');
   });
 
+  it('a leading byte-order mark is not part of the first column or line', async () => {
+    const csv = await runStream(csvPolicyStream(policy, { purpose: 'benefits' }), ['\uFEFF', 'name,phone\n张三,13812345678\n']);
+    expect(csv).toBe('name,phone\n张*,*******5678\n');
+    const stats = { rows: 0, rejected: 0 };
+    const jl = await runStream(jsonLinesPolicyStream(policy, { purpose: 'benefits' }, stats), ['\uFEFF{"phone":"13812345678"}\n']);
+    expect(jl).toBe('{"phone":"*******5678"}\n');
+    expect(stats).toEqual({ rows: 1, rejected: 0 });
+  });
+
   it('JSON Lines: records in, treated records out, bad lines skipped', async () => {
     const stats = { rows: 0, rejected: 0 };
     const access: unknown[] = [];

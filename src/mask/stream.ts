@@ -34,6 +34,9 @@ function reject(e: unknown, row: number, stats: StreamStats, onReject: RecordStr
   onReject?.(row, code, msg);
 }
 
+/** A leading U+FEFF (the BOM spreadsheet exports put first) is not data: it would rename the first column. */
+const stripBom = (s: string): string => (s.charCodeAt(0) === 0xfeff ? s.slice(1) : s);
+
 function applyOpts(o: RecordStreamOptions): ApplyOptions {
   return { purpose: o.purpose, ...(o.actor !== undefined ? { actor: o.actor } : {}), ...(o.keys ? { keys: o.keys } : {}) };
 }
@@ -48,6 +51,7 @@ function applyOpts(o: RecordStreamOptions): ApplyOptions {
 export function jsonLinesPolicyStream(policy: Policy, opts: RecordStreamOptions, stats: StreamStats = { rows: 0, rejected: 0 }): TransformStream<string, string> {
   const ao = applyOpts(opts);
   let carry = '';
+  let started = false;
   const line = (l: string, ctl: TransformStreamDefaultController<string>) => {
     if (!l.trim()) return;
     const row = ++stats.rows;
@@ -69,6 +73,10 @@ export function jsonLinesPolicyStream(policy: Policy, opts: RecordStreamOptions,
   };
   return new TransformStream<string, string>({
     transform(chunk, ctl) {
+      if (!started && chunk) {
+        started = true;
+        chunk = stripBom(chunk);
+      }
       const parts = (carry + chunk).split('\n');
       carry = parts.pop()!;
       for (const l of parts) line(l, ctl);
@@ -89,6 +97,7 @@ export function csvPolicyStream(policy: Policy, opts: RecordStreamOptions, stats
   const parser = createCsvParser();
   let header: string[] | null = null;
   let outCols: string[] | null = null;
+  let started = false;
   const rows = (list: string[][], ctl: TransformStreamDefaultController<string>) => {
     for (const cells of list) {
       if (!header) {
@@ -117,6 +126,10 @@ export function csvPolicyStream(policy: Policy, opts: RecordStreamOptions, stats
   };
   return new TransformStream<string, string>({
     transform(chunk, ctl) {
+      if (!started && chunk) {
+        started = true;
+        chunk = stripBom(chunk);
+      }
       rows(parser.push(chunk), ctl);
     },
     flush(ctl) {
