@@ -429,7 +429,8 @@ function plan(policy: Policy, purpose: string, keys: ApplyOptions['keys']): Plan
  * Applies a policy to one record for one purpose: only the fields the purpose may see, each
  * treated; everything else withheld. A value that does not fit its field's type throws
  * INVALID_DATA naming the field (never the value). Plans are compiled once per (policy, purpose,
- * keys) and cached.
+ * keys) and cached, for a policy returned by {@link loadPolicy}: a raw policy object is accepted
+ * but validated and compiled again on every call (tens of times slower), so load it once.
  * @example
  * const { record, access } = applyPolicy({ name: '张三', idCard: '11010519491231002X', note: 'x' },
  *   policy, { purpose: 'benefits', actor: 'clerk-17' })
