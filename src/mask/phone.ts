@@ -50,9 +50,9 @@ export function validatePhone(input: string): PhoneResult {
  * @example validatePhone(generatePhone()).valid // true
  */
 export function generatePhone(random: (n: number) => Uint8Array = randomBytes): string {
-  const b = random(9);
+  const b = random(10);
   let s = PHONE_PREFIXES[((b[0]! << 8) | b[1]!) % PHONE_PREFIXES.length]!;
-  for (let i = 2; i < 10; i++) s += String(b[i % 9]! % 10);
+  for (let i = 2; i < 10; i++) s += String(b[i]! % 10); // 8 digits from bytes 2–9 (the last one used to reuse byte 0)
   return s;
 }
 
