@@ -113,7 +113,7 @@ export const ID_TOKEN_CUTOFF = 2025;
 
 /**
  * Size of the default token domain: 73,049 days (1900–2099) × 1000 sequences, split at the end of
- * {@link ID_TOKEN_CUTOFF} into 46,020,000 (1900–2025) and 27,029,000 (2026–2099) values.
+ * {@link ID_TOKEN_CUTOFF} into 46,021,000 (1900–2025) and 27,028,000 (2026–2099) values.
  * @example ID_TOKEN_DOMAIN // 73049000
  */
 export const ID_TOKEN_DOMAIN = /* @__PURE__ */ calendar(1900, 2099).days * 1000;
