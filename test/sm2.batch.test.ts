@@ -2,6 +2,8 @@
 // worker_threads (from source the workers load src/sm2/worker.ts through tsx), arrays and async
 // iterables, malformed items → false.
 import { afterAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { sm2 } from '../src/sm2/index.js';
 import { PointCache, PRECOMPUTE_AFTER } from '../src/sm2/cache.js';
 import { sm2Curve } from '../src/sm2/curve.js';
@@ -53,6 +55,24 @@ describe('verifyBatch', () => {
   it('malformed items give false, not an exception', async () => {
     const junk = [null, 42, { message: 7, signature: 'x', publicKey: [] }, { ...items[0]!, publicKey: undefined }] as never[];
     for (const workers of [0, 2]) expect(await sm2.verifyBatch([items[0]!, ...junk], { workers })).toEqual([true, false, false, false, false]);
+  });
+  it('items that could not be sent to a worker (a function as userId, non-bytes fields) give false', async () => {
+    const odd = [{ ...items[1]!, userId: () => 1 }, { ...items[1]!, signature: new Proxy(items[1]!.signature, {}) }, { ...items[1]!, format: 'pem' }] as never[];
+    for (const workers of [0, 2]) expect(await sm2.verifyBatch([items[1]!, ...odd, items[2]!], { workers })).toEqual([true, false, false, false, true]);
+  });
+  it('a chunk the pool cannot send is rejected (and the slot released), not left pending', async () => {
+    const { runOnPool } = await import('../src/sm2/pool.js');
+    await expect(runOnPool(1, 0, [{ s: new Uint8Array(0), m: new Uint8Array(0), p: new Uint8Array(0), u: (() => 1) as never }])).rejects.toBeDefined();
+    const ok = await runOnPool(1, 0, [{ s: items[0]!.signature, m: new TextEncoder().encode(items[0]!.message), p: items[0]!.publicKey, f: items[0]!.format }]);
+    expect(Array.from(ok)).toEqual([1]);
+  });
+  it('the process exits after a batch with such items (built package, no close())', () => {
+    const code = `import { sm2 } from 'bukejian/sm2';
+      const k = sm2.keygen(), sig = sm2.sign('m', k.secretKey);
+      const r = await sm2.verifyBatch([{ signature: sig, message: 'm', publicKey: k.publicKey }, { signature: sig, message: 'm', publicKey: k.publicKey, userId: () => 1 }], { workers: 2 });
+      console.log(JSON.stringify(r));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: path.resolve(__dirname, '..'), encoding: 'utf8', timeout: 15_000 });
+    expect(out.trim()).toBe('[true,false]');
   });
   it('empty input, bad options', async () => {
     expect(await sm2.verifyBatch([], { workers: 2 })).toEqual([]);

@@ -8,7 +8,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { anumber, aoptions, toBytes, type Input } from '../utils.js';
+import { anumber, aoptions, isBytes, toBytes, type Input } from '../utils.js';
 import { verify, type VerifyOptions } from './sign.js';
 import { defaultWorkers, poolAvailable, runOnPool } from './pool.js';
 
@@ -63,9 +63,14 @@ function toWire(item: BatchItem): WireItem {
   } catch {
     return broken;
   }
-  const w: WireItem = { s: item.signature, m, p: item.publicKey };
-  if (item.userId !== undefined) w.u = item.userId;
-  if (item.format !== undefined) w.f = item.format;
+  // only plain bytes and strings go to a worker (anything else could not be cloned, and fails anyway)
+  const { signature, publicKey, userId, format } = item;
+  if (!isBytes(signature) || !isBytes(publicKey)) return broken;
+  if (userId !== undefined && typeof userId !== 'string' && !isBytes(userId)) return broken;
+  if (format !== undefined && format !== 'der' && format !== 'raw') return broken;
+  const w: WireItem = { s: signature, m, p: publicKey };
+  if (userId !== undefined) w.u = userId;
+  if (format !== undefined) w.f = format;
   return w;
 }
 

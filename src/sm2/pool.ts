@@ -111,7 +111,15 @@ export function runOnPool(size: number, index: number, items: WireItem[]): Promi
   return new Promise((resolve, reject) => {
     slot.pending.set(id, { resolve, reject });
     slot.worker.ref();
-    slot.worker.postMessage({ id, items });
+    try {
+      slot.worker.postMessage({ id, items });
+    } catch (e) {
+      // e.g. DataCloneError: the message never left, so no answer will come; without this the
+      // entry stayed pending and the worker ref'd, and the process never exited
+      slot.pending.delete(id);
+      if (slot.pending.size === 0) slot.worker.unref();
+      reject(e);
+    }
   });
 }
 
