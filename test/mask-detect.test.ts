@@ -54,6 +54,26 @@ describe('detection on a realistic fixture', () => {
     expect(detect('编码8171999927660000')).toEqual([]);
   });
 
+  it('adversarial short texts: obvious identifiers found, look-alikes left alone', () => {
+    const d = (t: string) => detect(t).map((s) => [s.type, s.text]);
+    expect(d('id=11010519491231002x&phone=13812345678')).toEqual([['idCard', '11010519491231002x'], ['phone', '13812345678']]);
+    expect(d('手机号：13812345678，13912345678')).toEqual([['phone', '13812345678'], ['phone', '13912345678']]);
+    expect(d('电话：１３８　１２３４　５６７８')).toEqual([['phone', '１３８　１２３４　５６７８']]);
+    expect(d('银行卡号6222021234567890128，6222021234567890127')).toEqual([['bankCard', '6222021234567890128']]); // second fails Luhn
+    expect(d('法定代表人：欧阳修 统一社会信用代码：91350100M000100Y43')).toEqual([['name', '欧阳修'], ['uscc', '91350100M000100Y43']]);
+    expect(d('身份证：810000199001010019')).toEqual([['idCard', '810000199001010019']]); // HK residence permit
+    for (const fake of [
+      '订单号：202403051234567890，金额：199.00', // 18-digit order number
+      '身份证11010519491231002X1', // 19 characters: not an ID inside a longer run
+      '身份证：810101199001010010', // 81 + county: no such resident number
+      '身份证：110105209901010012', // born in 2099
+      'ISBN 9787111213826, 时间戳 1700000000123',
+      '手机13812345678x', // glued to a letter
+      '2026年11月25日13时38分',
+      '护照号E1234567', // one digit short
+    ]) expect(d(fake), fake).toEqual([]);
+  });
+
   it('handles full-width characters and keeps offsets into the original text', () => {
     const t = '电话：１３８１２３４５６７８，身份证：１１０１０５１９４９１２３１００２ｘ';
     const spans = detect(t);
