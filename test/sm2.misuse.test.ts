@@ -80,6 +80,9 @@ describe('caller mistakes throw with stable codes', () => {
     ['keys.fromPem: not PEM', () => sm2.keys.fromPem('hello'), 'INVALID_ENCODING'],
     ['keys.fromPem: bad base64', () => sm2.keys.fromPem('-----BEGIN PUBLIC KEY-----\n@@@@\n-----END PUBLIC KEY-----'), 'INVALID_ENCODING'],
     ['keys.fromPem: truncated DER', () => sm2.keys.fromPem(sm2.keys.toPem(K.publicKey).replace(/[A-Za-z0-9+/]{8}=*\n-----END/, '\n-----END')), 'INVALID_ENCODING'],
+    // a lazy regex with a back-reference rescanned the text from every BEGIN: 2 MB took ~1.5 min
+    ['keys.fromPem: 2 MB of BEGIN lines, no END', () => sm2.keys.fromPem('-----BEGIN PUBLIC KEY-----\n'.repeat(80_000)), 'INVALID_ENCODING'],
+    ['keys.fromPem: END label differs', () => sm2.keys.fromPem(sm2.keys.toPem(K.publicKey).replace('END PUBLIC', 'END PRIVATE')), 'INVALID_ENCODING'],
     ['keys.fromPem: other label', () => sm2.keys.fromPem('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'), 'INVALID_KEY'],
     ['keys.fromPem: not a string', () => sm2.keys.fromPem(new Uint8Array(3) as never), 'INVALID_TYPE'],
     ['keys.toPem: 40-byte key', () => sm2.keys.toPem(new Uint8Array(40)), 'INVALID_KEY'],

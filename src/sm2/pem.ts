@@ -136,10 +136,14 @@ function parseEcPrivateKey(der: Uint8Array, outerCurveChecked: boolean): PemKey 
  */
 export function fromPem(text: string): PemKey {
   astring(text, 'pem');
-  const m = /-----BEGIN ([A-Z ]+)-----([\s\S]*?)-----END \1-----/.exec(text);
-  if (!m) throw new BukejianError('INVALID_ENCODING', '"pem" expected -----BEGIN …----- block, got none');
-  const label = m[1]!;
-  const der = b64decode(m[2]!.replace(/\s+/g, ''));
+  // Located with indexOf, not a lazy regex with a back-reference: that one rescans the rest of
+  // the text from every "-----BEGIN", quadratic on hostile input (216 KB took 0.85 s).
+  const begin = text.indexOf('-----BEGIN ');
+  const labelEnd = begin < 0 ? -1 : text.indexOf('-----', begin + 11);
+  const label = labelEnd < 0 ? '' : text.slice(begin + 11, labelEnd);
+  const end = /^[A-Z ]{1,40}$/.test(label) ? text.indexOf(`-----END ${label}-----`, labelEnd + 5) : -1;
+  if (end < 0) throw new BukejianError('INVALID_ENCODING', '"pem" expected -----BEGIN …----- block, got none');
+  const der = b64decode(text.slice(labelEnd + 5, end).replace(/\s+/g, ''));
   if (label === 'PUBLIC KEY') {
     const r = new DerReader(der);
     const s = r.sequence();
