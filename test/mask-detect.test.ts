@@ -121,11 +121,12 @@ const planted = fc.oneof(
   usccArb().filter((v) => /[A-Z]/.test(v)).map((v) => ({ pre: '信用代码', v, type: 'uscc' as PiiType })),
   nameArb().map((v) => ({ pre: '联系人：', v, type: 'name' as PiiType })),
   addressArb().map((v) => ({ pre: '地址：', v, type: 'address' as PiiType })),
+  // A mistyped ID (wrong check character) still identifies a person: detected, flagged invalid.
+  idCardArb().map((v) => ({ pre: '证件', v: v.slice(0, 17) + ((Number(v[17] === 'X' ? 10 : v[17]) + 1) % 10), type: 'idCard' as PiiType })),
 );
 const lookalike = fc.oneof(
   fc.stringMatching(/^[1-9]\d{15}$/).filter((s) => !luhn(s)).map((v) => '订单' + v),
   fc.stringMatching(/^\d{20,24}$/).map((v) => '流水号' + v),
-  idCardArb().map((v) => '证件' + v.slice(0, 17) + ((Number(v[17] === 'X' ? 10 : v[17]) + 1) % 10)),
   fc.stringMatching(/^1(?:54|94|20|40)\d{8}$/).map((v) => '号码' + v),
   fc.stringMatching(/^\d{5,10}$/).map((v) => '编号' + v),
 );
@@ -230,5 +231,25 @@ describe('streaming detection equals whole-text detection', () => {
     const d = createDetector();
     d.end();
     expect(() => d.push('x')).toThrow(BukejianError);
+  });
+});
+
+describe('mistyped ID numbers', () => {
+  // A synthetic ID (GB 11643 example) with its check character changed: area and birth date are
+  // real, so it still identifies a person and must not pass through redaction in clear.
+  const good = '11010519491231002X';
+  const typo = '110105194912310021';
+  it('are reported as idCard with invalid: checksum, and redacted completely', () => {
+    const spans = detect(`身份证号${typo}，请核对`);
+    expect(spans).toHaveLength(1);
+    expect(spans[0]).toMatchObject({ type: 'idCard', text: typo, invalid: 'checksum' });
+    const r = redact(`身份证号${typo}，请核对`);
+    expect(r).not.toContain(typo.slice(0, 6));
+    expect(r).not.toContain(typo.slice(-4));
+    expect(r).toContain('请核对');
+  });
+  it('a valid ID carries no invalid flag', () => {
+    const spans = detect(`身份证号${good}`);
+    expect(spans[0]!.invalid).toBeUndefined();
   });
 });

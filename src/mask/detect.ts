@@ -45,6 +45,12 @@ export interface Span {
   text: string;
   /** The normalized value (half-width, separators removed, 15-digit IDs converted to 18). */
   value: string;
+  /**
+   * Set when the identifier is recognizable but fails its check: `'checksum'` for an 18-character
+   * ID number with a real area code and birth date but a wrong check character (a mistyped ID).
+   * It still identifies a person, so {@link redact} masks it (fully, as its display mask refuses it).
+   */
+  invalid?: 'checksum';
 }
 
 /** Longest stretch of text after a position that can influence the decision there. @example DETECT_WINDOW // 512 */
@@ -128,7 +134,7 @@ function regex(): { ascii: RegExp; han: RegExp; start: RegExp } {
 const ALNUM_RUN = /[0-9A-Za-z]+/y;
 const HAN_SLOTS = [0, 5, 6, 7, 8, 9];
 
-type Classified = { type: PiiType; value: string } | null;
+type Classified = { type: PiiType; value: string; invalid?: 'checksum' } | null;
 
 function classifyRun(run: string, norm: string, start: number): Classified {
   const digits = /^\d+$/.test(run);
@@ -138,8 +144,8 @@ function classifyRun(run: string, norm: string, start: number): Classified {
     const id = validateIdCard(run);
     if (id.valid) return { type: 'idCard', value: id.id };
     // Area and birth date of an ID with a wrong check character: a mistyped ID, not a card
-    // (unless a card keyword precedes it).
-    if (id.reason === 'checksum' && !CARD_CONTEXT.test(before.slice(-6))) return null;
+    // (unless a card keyword precedes it). Still personal data: reported, flagged, redacted.
+    if (id.reason === 'checksum' && !CARD_CONTEXT.test(before.slice(-6))) return { type: 'idCard', value: run, invalid: 'checksum' };
     const u = validateUscc(run);
     // An all-digit USCC is only taken as one after a USCC keyword (1 in 31 digit runs pass the check).
     if (u.valid && (/[A-Z]/.test(run) || USCC_CONTEXT.test(before))) return { type: 'uscc', value: u.code };
@@ -160,7 +166,7 @@ function classifyRun(run: string, norm: string, start: number): Classified {
   return null;
 }
 
-function classify(m: RegExpExecArray, norm: string, han: boolean): { type: PiiType; value: string; group: string } | null {
+function classify(m: RegExpExecArray, norm: string, han: boolean): (NonNullable<Classified> & { group: string }) | null {
   let gi = 1;
   while (m[gi] === undefined) gi++;
   const g = m[gi]!;
@@ -190,7 +196,7 @@ function classify(m: RegExpExecArray, norm: string, han: boolean): { type: PiiTy
     const r = validatePlate(g);
     c = r.valid ? { type: 'plate', value: r.plate } : null;
   }
-  return c ? { type: c.type, value: c.value, group: g } : null;
+  return c ? { ...c, group: g } : null;
 }
 
 /**
@@ -228,7 +234,9 @@ function scan(norm: string, orig: string, base: number, pos: number, final: bool
     const end = at + m[0].length;
     // Keyword alternatives capture the identifier at the end of the match.
     const from = end - c.group.length;
-    out.push({ type: c.type, start: base + from, end: base + end, text: orig.slice(from, end), value: c.value });
+    const span: Span = { type: c.type, start: base + from, end: base + end, text: orig.slice(from, end), value: c.value };
+    if (c.invalid) span.invalid = c.invalid;
+    out.push(span);
     pos = end;
   }
 }
