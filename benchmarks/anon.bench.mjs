@@ -1,5 +1,5 @@
 // bukejian/anon benchmarks (`npm run bench -- anon`):
-// 1. UCI Adult (test/fixtures/adult, ARX hierarchies): optimal search, k = 5, 4 % (and 0 %)
+// 1. UCI Adult (benchmarks/data/adult, ARX hierarchies): optimal search, k = 5, 4 % (and 0 %)
 //    suppression, non-uniform entropy; median time of the search on the encoded table, nodes checked.
 //    Anchor (published, not measured here): ARX's Flash finds the Adult k = 5 optimum in 28 ms
 //    checking 115 of 4,320 nodes (Java, 2013 desktop CPU).
@@ -17,7 +17,7 @@ import { anonymize, compileModel, encodeTable, hierarchyFromTable, optimalSearch
 import { report } from './_util.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const adultDir = path.join(here, '..', 'test', 'fixtures', 'adult');
+const adultDir = path.join(here, 'data', 'adult');
 const ADULT = ['sex', 'age', 'race', 'marital-status', 'education', 'native-country', 'workclass', 'occupation', 'salary-class'];
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

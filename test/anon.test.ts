@@ -84,7 +84,7 @@ describe('csv', () => {
 });
 
 describe('hierarchies', () => {
-  const adultAge = readFileSync(path.join(__dirname, 'fixtures', 'adult', 'adult_hierarchy_age.csv'), 'utf8');
+  const adultAge = readFileSync(path.join(__dirname, '..', 'benchmarks', 'data', 'adult', 'adult_hierarchy_age.csv'), 'utf8');
   it('loads an ARX hierarchy', () => {
     const h = hierarchyFromCsv(adultAge);
     expect(h.height).toBe(5);

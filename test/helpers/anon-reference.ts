@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { anonymize, hierarchyFromTable, parseCsv, recordsToRows } from '../../src/anon/index.js';
 
-const dir = path.join(__dirname, '..', 'fixtures', 'adult');
+const dir = path.join(__dirname, '..', '..', 'benchmarks', 'data', 'adult');
 export const ATTRS = ['sex', 'age', 'race', 'marital-status', 'education', 'native-country', 'workclass', 'occupation', 'salary-class'];
 export const rows = recordsToRows(parseCsv(readFileSync(path.join(dir, 'adult.csv'), 'utf8'), { delimiter: ';' }));
 const tables: Record<string, string[][]> = Object.fromEntries(
