@@ -192,6 +192,18 @@ describe('consent and purpose checks', () => {
     expect(q('research', ['age'], T0 + 10 * day)).toMatchObject({ allowed: false, reason: 'revoked' });
     expect(q('benefits', ['income'], T0 + 2 * day).allowed).toBe(true);
   });
+  it('a revocation recorded before the grant it names still revokes it (no fail-open on log order)', () => {
+    const grant = normalizeEntry({ type: 'consent', id: 'c-9', subject: S, purpose: 'housing', fields: ['address'], granted: T0, expires: null });
+    const early = normalizeEntry({ type: 'revocation', consent: 'c-9', subject: S, time: T0 + day });
+    const stranger = normalizeEntry({ type: 'revocation', consent: 'c-9', subject: P(6), time: T0 });
+    const at = (es: Entry[], t: number) => checkAccess(es, { subject: S, purpose: 'housing', fields: ['address'], at: t });
+    expect(at([early, grant], T0 + day - 1).allowed).toBe(true);
+    expect(at([early, grant], T0 + day)).toMatchObject({ allowed: false, reason: 'revoked' });
+    expect(at([grant, early], T0 + day)).toMatchObject({ allowed: false, reason: 'revoked' });
+    // another subject's revocation never counts, before or after the grant
+    expect(at([stranger, grant], T0 + 2 * day).allowed).toBe(true);
+    expect(at([grant, stranger], T0 + 2 * day).allowed).toBe(true);
+  });
   it('a field outside the grant is named as missing', () => {
     expect(q('benefits', ['income', 'bankCard'], T0)).toEqual({
       allowed: false, reason: 'fields', missing: ['bankCard'], closest: { consent: 'c-1' },

@@ -6,7 +6,8 @@
  * Validity is half-open: a consent is valid for `granted ≤ at < expires`; a revocation takes
  * effect at its own time (`revoked ≤ at` → no longer valid); a legal basis is valid for
  * `effective ≤ at < expires`. Purposes must match exactly. A revocation only counts when it
- * comes from the consent's own subject.
+ * comes from the consent's own subject, and it counts wherever it stands in the log (a revocation
+ * recorded before the grant it names still revokes it: ignoring it would fail open).
  * @module
  */
 import { BukejianError } from '../errors.js';
@@ -58,7 +59,9 @@ export interface ConsentIndex {
 export function createConsentIndex(): ConsentIndex {
   const grants = new Map<string, ConsentEntry>(); // by consent id
   const bySubject = new Map<string, ConsentEntry[]>();
-  const revoked = new Map<string, number>(); // consent id → earliest effective revocation (ms)
+  // consent id → subject → earliest effective revocation (ms); kept even when the grant is not
+  // (yet) known, and matched against the grant's subject at check time
+  const revoked = new Map<string, Map<string, number>>();
   const legal: LegalBasisEntry[] = [];
 
   function add(e: Entry): void {
@@ -69,11 +72,11 @@ export function createConsentIndex(): ConsentIndex {
       l.push(e);
       bySubject.set(e.subject, l);
     } else if (e.type === 'revocation') {
-      const g = grants.get(e.consent);
-      if (!g || g.subject !== e.subject) return; // only the subject can revoke their consent
       const t = timeMs(e.time);
-      const prev = revoked.get(e.consent);
-      if (prev === undefined || t < prev) revoked.set(e.consent, t);
+      const bySubj = revoked.get(e.consent) ?? new Map<string, number>();
+      const prev = bySubj.get(e.subject);
+      if (prev === undefined || t < prev) bySubj.set(e.subject, t);
+      revoked.set(e.consent, bySubj);
     } else if (e.type === 'legal-basis') {
       legal.push(e);
     }
@@ -102,7 +105,8 @@ export function createConsentIndex(): ConsentIndex {
     };
     for (const g of bySubject.get(subject) ?? []) {
       if (g.purpose !== purpose) continue;
-      consider({ consent: g.id }, new Set(g.fields), g.granted, g.expires, revoked.get(g.id));
+      // only the subject can revoke their consent
+      consider({ consent: g.id }, new Set(g.fields), g.granted, g.expires, revoked.get(g.id)?.get(g.subject));
     }
     for (const l of legal) {
       if (l.purpose !== purpose) continue;
