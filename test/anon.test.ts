@@ -178,6 +178,9 @@ describe('models', () => {
     // p = (1/2, 0, 1/2, 0): mass moves within X and within Y: 2 · (1/2 · 1/4)
     const h3 = { codes: Int32Array.from([0, 2]), counts: Float64Array.from([1, 1]), m: 2, size: 2 };
     expect(hi.measure(h3.size, h3.codes, h3.counts, h3.m)).toBeCloseTo(0.25, 12);
+    // a "hierarchy" without a single root is not a tree: moving mass between X and Y would cost 0
+    const forest = { type: 'table' as const, rows: [['a', 'X'], ['b', 'X'], ['c', 'Y'], ['d', 'Y']] };
+    expect(code(() => compileModel({ type: 't-closeness', attribute: 's', t: 0.3, distance: 'hierarchical', hierarchy: forest }, s))).toBe('INVALID_CONFIG');
   });
   it('random distributions: flat hierarchical EMD = equal-distance EMD = ½ L1 (property)', () => {
     fc.assert(

@@ -132,6 +132,11 @@ export function compileModel(spec: ModelSpec, sensitive: readonly SensitiveColum
   const h = compileHierarchy(buildHierarchy(spec.hierarchy!), col.values, spec.attribute);
   const H = h.height - 1;
   if (H < 1) throw new BukejianError('INVALID_CONFIG', '"hierarchy" expected at least two levels for hierarchical t-closeness, got one');
+  // Li et al.'s ground distance is defined on a tree: mass that must cross between two top-level
+  // nodes would otherwise cost nothing, and the EMD (hence t) would be understated.
+  if (h.labels[H]!.length !== 1) {
+    throw new BukejianError('INVALID_CONFIG', `"hierarchy" expected a single root (one value at the top level) for hierarchical t-closeness, got ${h.labels[H]!.length}`);
+  }
   // parent[L][c]: the level-(L+1) node of level-L node c
   const parent = Array.from({ length: H }, (_, L) => {
     const p = new Int32Array(h.labels[L]!.length);
