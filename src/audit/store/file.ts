@@ -94,7 +94,31 @@ export async function openFileStore(dir: string, opts?: FileStoreOptions): Promi
     fsyncDir(fs, dir);
   }
   if (!readOnly) lock(fs, p('LOCK'));
+  // A failed open (INTEGRITY, I/O) must not leave our lock and file handles behind: the lock
+  // names this live process, so every later open in it would be refused as "open for writing".
+  const opened: NodeFs.promises.FileHandle[] = [];
+  try {
+    return await openLocked(fs, dir, p, readOnly, opened);
+  } catch (e) {
+    for (const h of opened) await h.close().catch(() => undefined);
+    if (!readOnly) {
+      try {
+        fs.unlinkSync(p('LOCK'));
+      } catch {
+        /* already gone */
+      }
+    }
+    throw e;
+  }
+}
 
+async function openLocked(
+  fs: typeof NodeFs,
+  dir: string,
+  p: (f: string) => string,
+  readOnly: boolean,
+  opened: NodeFs.promises.FileHandle[],
+): Promise<AuditStore> {
   const recovery: RecoveryReport = { truncated: {}, resumedPrunes: 0 };
   const truncate = (f: string, end: number, size: number) => {
     if (end >= size) return;
@@ -179,9 +203,12 @@ export async function openFileStore(dir: string, opts?: FileStoreOptions): Promi
   const done = new Set<number>();
   for (const [s, e] of tScan.bodies) {
     const v = new DataView(tBytes.buffer, tBytes.byteOffset + s, e - s);
+    // lengths are checked before any read: a malformed frame is INTEGRITY, never a RangeError
+    if (e - s < 5) throw new BukejianError('INTEGRITY', 'tombstone frame is too short');
     const type = v.getUint8(0);
     if (type === 1) {
       const n = v.getUint32(1);
+      if (e - s < 5 + 8 * n) throw new BukejianError('INTEGRITY', 'tombstone frame is shorter than its entry list');
       const indexes: number[] = [];
       for (let j = 0; j < n; j++) {
         const x = u64(v, 5 + 8 * j);
@@ -190,6 +217,7 @@ export async function openFileStore(dir: string, opts?: FileStoreOptions): Promi
       }
       tombs.push({ indexes, note: tBytes.slice(s + 5 + 8 * n, e) });
     } else if (type === 2) {
+      if (e - s !== 5) throw new BukejianError('INTEGRITY', 'tombstone "done" frame has the wrong length');
       done.add(v.getUint32(1));
     } else throw new BukejianError('INTEGRITY', 'tombstone frame of unknown type');
   }
@@ -200,15 +228,20 @@ export async function openFileStore(dir: string, opts?: FileStoreOptions): Promi
 
   // Long-lived handles for writing.
   const fsp = fs.promises;
+  const openFile = async (f: string, flags: string) => {
+    const h = await fsp.open(p(f), flags);
+    opened.push(h);
+    return h;
+  };
   const handles = readOnly
     ? null
     : {
-        payloads: await fsp.open(p(FILES.payloads), 'r+'),
-        index: await fsp.open(p(FILES.index), 'r+'),
-        checkpoints: await fsp.open(p(FILES.checkpoints), 'r+'),
-        tombstones: await fsp.open(p(FILES.tombstones), 'r+'),
+        payloads: await openFile(FILES.payloads, 'r+'),
+        index: await openFile(FILES.index, 'r+'),
+        checkpoints: await openFile(FILES.checkpoints, 'r+'),
+        tombstones: await openFile(FILES.tombstones, 'r+'),
       };
-  const reader = await fsp.open(p(FILES.payloads), 'r');
+  const reader = await openFile(FILES.payloads, 'r');
   let closed = false;
   let failed: unknown = null;
   let busy = false;
