@@ -274,6 +274,24 @@ describe('retention and "who used my data"', () => {
     expect(later.events.at(-1)!.proof).toBe(null);
     expect(verifySubjectEvents(later, verifier)).toMatchObject({ ok: true, unproven: [21] });
   });
+  it('prune keeps a revocation while the grant it revokes is stored and unexpired (no consent revived at reopen)', async () => {
+    const store = createMemoryStore();
+    const log = await openAuditLog({ store, origin: ORIGIN });
+    const S = P(21);
+    const short = { rule: 'consent-records-1d', until: T0 + day };
+    await log.append({ type: 'consent', id: 'c-open', subject: S, purpose: 'housing', fields: ['address'], granted: T0, expires: null });
+    await log.append({ type: 'revocation', consent: 'c-open', subject: S, time: T0 + 1, retention: short });
+    await log.append({ type: 'consent', id: 'c-ends', subject: S, purpose: 'school', fields: ['address'], granted: T0, expires: T0 + 2 * day });
+    await log.append({ type: 'revocation', consent: 'c-ends', subject: S, time: T0 + 1, retention: short });
+    const q = (l: typeof log, purpose: string) => l.checkAccess({ subject: S, purpose, fields: ['address'], at: T0 + day + 5 });
+    // c-open could still be valid: its revocation stays; c-ends has expired: its revocation may go
+    expect((await log.prune(T0 + 3 * day)).pruned).toBe(1);
+    expect(await log.read(1)).toMatchObject({ entry: { type: 'revocation', consent: 'c-open' } });
+    expect(await log.read(3)).toMatchObject({ deleted: { rule: short.rule } });
+    const reopened = await openAuditLog({ store, origin: ORIGIN });
+    expect(q(reopened, 'housing')).toMatchObject({ allowed: false, reason: 'revoked' });
+    expect(q(log, 'housing')).toMatchObject({ allowed: false, reason: 'revoked' });
+  });
   it('appends issued together are grouped into batches and keep their order', async () => {
     const log = await openAuditLog({ store: createMemoryStore(), origin: ORIGIN, signer, maxBatch: 7 });
     const idx = await Promise.all(Array.from({ length: 30 }, (_, i) => log.append(access(P(i), T0 + i))));

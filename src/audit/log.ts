@@ -27,6 +27,7 @@ import {
   normalizeEntry,
   subjectTag,
   timeMs,
+  type ConsentEntry,
   type Entry,
   type PruneEntry,
 } from './entries.js';
@@ -113,6 +114,11 @@ export class AuditLog {
   /** Number of durable entries. */
   get size(): number {
     return this.#tree.size;
+  }
+
+  /** @internal the consent grant with this ID, as the consent index knows it. */
+  _consentGrant(id: string): ConsentEntry | undefined {
+    return this.#consent.consent(id);
   }
 
   /** @internal feeds entries read at open into the consent index. */

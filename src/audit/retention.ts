@@ -8,11 +8,15 @@
  * deleted index list), appended durably BEFORE any payload is zeroed, so an agency cannot delete
  * quietly. A crash between the two steps leaves a logged prune whose entries are still present;
  * the next `prune` deletes them and logs again.
+ *
+ * A revocation whose retention has ended is not deleted while the consent grant it revokes is
+ * still stored and unexpired (its payload is what keeps that consent revoked after a reopen); it
+ * is deleted by a later `prune` once the grant has expired or been deleted itself.
  * @module
  */
 import { bytesToHex, utf8ToBytes } from '../utils.js';
 import { sm3 } from '../sm3.js';
-import { decodeEntry, KIND_CODES, toTime, type PruneEntry } from './entries.js';
+import { decodeEntry, KIND_CODES, timeMs, toTime, type PruneEntry } from './entries.js';
 import type { AuditLog } from './log.js';
 
 /** What one `prune` did. */
@@ -46,6 +50,12 @@ export async function pruneExpired(log: AuditLog, now: number): Promise<PruneRes
     if (until === 0 || until > now || store.isPruned(i) || store.kind(i) === KIND_CODES.prune) continue;
     const r = await log.read(i);
     if (!('entry' in r) || !r.entry.retention) continue;
+    if (r.entry.type === 'revocation') {
+      // A revocation is kept while the grant it revokes is stored and could still be valid:
+      // deleting it first would make the consent valid again once the log is reopened (fail-open).
+      const g = log._consentGrant(r.entry.consent);
+      if (g && g.subject === r.entry.subject && (g.expires === null || timeMs(g.expires) > now)) continue;
+    }
     const l = byRule.get(r.entry.retention.rule) ?? [];
     l.push(i);
     byRule.set(r.entry.retention.rule, l);
