@@ -145,7 +145,11 @@ export async function run(args: string[]): Promise<number> {
           line++;
           if (!text.trim()) continue;
           try {
-            pending.push(log.append(JSON.parse(text)));
+            const p = log.append(JSON.parse(text));
+            // a batch that fails while lines are still being read must not be an unhandled
+            // rejection (that kills the process); Promise.all below reports it
+            p.catch(() => undefined);
+            pending.push(p);
           } catch (e) {
             bad++;
             console.error(`bukejian audit append: line ${line}: ${e instanceof BukejianError ? `${e.code}: ${e.message}` : 'not JSON'}`);
