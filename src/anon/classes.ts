@@ -74,13 +74,14 @@ export interface Evaluation {
   readonly suppressed: number;
   /** 1 for each class that violates a model (absent after an early exit). */
   readonly violating: Uint8Array | null;
-  /** Per model, the worst value over the released classes (NaN when nothing is released). */
+  /** Per model, the worst value over the released classes (NaN when nothing is released; empty after an early exit or with `withAchieved: false`). */
   readonly achieved: number[];
 }
 
 /**
  * Evaluates `models` on `classes`; `maxSuppressed` is the number of records that may be suppressed.
- * With `early`, stops as soon as the limit is exceeded.
+ * With `early`, stops as soon as the limit is exceeded. `withAchieved: false` skips the per-model
+ * achieved values (a second pass over the classes) when only `acceptable` is needed, as in the search.
  * @example evaluate(table, partition(table, levels), models, 0.04 * table.n, false).acceptable
  */
 export function evaluate(
@@ -89,8 +90,9 @@ export function evaluate(
   models: readonly CompiledModel[],
   maxSuppressed: number,
   early: boolean,
+  withAchieved = true,
 ): Evaluation {
-  const { classOf, count, size } = classes;
+  const { count, size } = classes;
   const violating = new Uint8Array(count);
   let suppressed = 0;
   const kModels = models.filter((m) => m.attr < 0);
@@ -106,13 +108,7 @@ export function evaluate(
   }
   const attrs = [...new Set(models.filter((m) => m.attr >= 0).map((m) => m.attr))];
   if (attrs.length) {
-    // counting sort of the base tuples by class
-    const start = new Int32Array(count + 1);
-    for (let t = 0; t < table.tuples; t++) start[classOf[t]! + 1]!++;
-    for (let c = 0; c < count; c++) start[c + 1]! += start[c]!;
-    const order = new Int32Array(table.tuples);
-    const fill = start.slice(0, count);
-    for (let t = 0; t < table.tuples; t++) order[fill[classOf[t]!]!++] = t;
+    const { start, order } = byClass(table, classes);
     for (const a of attrs) {
       const col = table.sensitive[a]!;
       const ms = models.filter((m) => m.attr === a);
@@ -144,7 +140,19 @@ export function evaluate(
     }
   }
   const acceptable = suppressed <= maxSuppressed;
-  return { acceptable, suppressed, violating, achieved: acceptable || !early ? achievedValues(table, classes, models, violating) : [] };
+  return { acceptable, suppressed, violating, achieved: withAchieved && (acceptable || !early) ? achievedValues(table, classes, models, violating) : [] };
+}
+
+/** Counting sort of the base tuples by class: class c's tuples are `order[start[c]..start[c+1])`. */
+function byClass(table: EncodedTable, classes: Classes): { start: Int32Array; order: Int32Array } {
+  const { classOf, count } = classes;
+  const start = new Int32Array(count + 1);
+  for (let t = 0; t < table.tuples; t++) start[classOf[t]! + 1]!++;
+  for (let c = 0; c < count; c++) start[c + 1]! += start[c]!;
+  const order = new Int32Array(table.tuples);
+  const fill = start.slice(0, count);
+  for (let t = 0; t < table.tuples; t++) order[fill[classOf[t]!]!++] = t;
+  return { start, order };
 }
 
 const EMPTY_I = new Int32Array(0);
@@ -152,14 +160,9 @@ const EMPTY_F = new Float64Array(0);
 
 /** Per model, the worst measured value over the classes that are not `violating`. */
 function achievedValues(table: EncodedTable, classes: Classes, models: readonly CompiledModel[], violating: Uint8Array): number[] {
-  const { classOf, count, size } = classes;
+  const { count, size } = classes;
   const out = models.map((m) => (m.worst === 'min' ? Infinity : -Infinity));
-  const start = new Int32Array(count + 1);
-  for (let t = 0; t < table.tuples; t++) start[classOf[t]! + 1]!++;
-  for (let c = 0; c < count; c++) start[c + 1]! += start[c]!;
-  const order = new Int32Array(table.tuples);
-  const fill = start.slice(0, count);
-  for (let t = 0; t < table.tuples; t++) order[fill[classOf[t]!]!++] = t;
+  const { start, order } = byClass(table, classes);
   models.forEach((model, mi) => {
     const col = model.attr >= 0 ? table.sensitive[model.attr]! : null;
     const dense = new Float64Array(col ? col.values.length : 0);

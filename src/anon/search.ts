@@ -101,7 +101,7 @@ export function optimalSearch(table: EncodedTable, models: readonly CompiledMode
   const check = (idx: number): boolean => {
     checked++;
     const classes = classesOf(lat.levels(idx));
-    const ok = classes !== null && evaluate(table, classes, models, opts.maxSuppressed, true).acceptable;
+    const ok = classes !== null && evaluate(table, classes, models, opts.maxSuppressed, true, false).acceptable;
     opts.onProgress?.(checked, size);
     return ok;
   };
