@@ -1,5 +1,5 @@
 // UCI Adult (benchmarks/data/adult, with the ARX hierarchies), a 5-attribute projection so the
-// exhaustive comparison stays fast (the full 12,960-node lattices are in test/slow/anon-adult.test.ts):
+// exhaustive comparison stays fast (the full 12,960-node lattices are in test/anon-adult-lattice.test.ts):
 // the optimal search returns the transformation and information loss of an exhaustive evaluation.
 import { describe, expect, it } from 'vitest';
 import { ATTRS, compare, hier, n, rows, type Case } from './helpers/anon-reference.js';

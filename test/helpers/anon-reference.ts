@@ -1,4 +1,4 @@
-// Naive reference for the Adult tests (test/anon-adult.test.ts and test/slow/anon-adult.test.ts):
+// Naive reference for the Adult tests (test/anon-adult.test.ts and test/anon-adult-lattice.test.ts):
 // an exhaustive evaluation of every transformation of the lattice, written independently of
 // src/anon: string hierarchies interned here, classes rolled up dimension by dimension in a
 // depth-first walk over all nodes, and the non-uniform entropy computed straight from its
