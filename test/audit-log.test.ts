@@ -268,6 +268,9 @@ describe('retention and "who used my data"', () => {
     const noProof = structuredClone(json);
     noProof.events[0].proof = null;
     expect(verifySubjectEvents(noProof, verifier).ok).toBe(false);
+    // stripping the checkpoint and every proof does not make an answer pass
+    const stripped = { ...structuredClone(json), checkpoint: null, events: json.events.map((e: object) => ({ ...e, proof: null })) };
+    expect(verifySubjectEvents(stripped, verifier)).toMatchObject({ ok: false, checkpoint: null, proven: [] });
     // events newer than the checkpoint come back without proof and are reported as unproven
     await log.append(access(S, T0 + 50));
     const later = await log.eventsFor(S);

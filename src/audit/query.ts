@@ -76,7 +76,11 @@ export async function eventsFor(log: AuditLog, subject: string, opts: { since?: 
 
 /** Outcome of {@link verifySubjectEvents}. */
 export interface SubjectEventsCheck {
-  /** The checkpoint verified and every event with a proof verified. */
+  /**
+   * A signed checkpoint verified and every event with a proof verified. An answer without a
+   * checkpoint proves nothing and is never `ok` (an agency could otherwise strip the checkpoint and
+   * every proof from an answer and still have it pass).
+   */
   ok: boolean;
   checkpoint: Checkpoint | null;
   /** Indexes of events that are proven in the signed log. */
@@ -159,6 +163,6 @@ export function verifySubjectEvents(
       out.failed.push(idx);
     }
   }
-  out.ok = out.failed.length === 0;
+  out.ok = cp !== null && out.failed.length === 0;
   return out;
 }
