@@ -123,6 +123,7 @@ describe('bukejian sm4', () => {
     [['encrypt', '--mode', 'gcm', '--key', '0011', '--nonce', '00']],
     [['encrypt', '--mode', 'ccm', '--key', K, '--nonce', '00']],
     [['encrypt', '--mode', 'ccm', '--key', K, '--nonce', '0a0b0c0d0e0f1011', '--tag-length', '5']],
+    [['encrypt', '--mode', 'gcm', '--key', K, '--nonce', '00', '--tag-length', '8']],
     [['encrypt', '--mode', 'cbc', '--key', K, '--iv', '0011']],
     [['encrypt', '--bogus']],
   ])('usage error %j → exit 2, nothing on stdout', (args) => {

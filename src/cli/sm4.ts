@@ -153,6 +153,7 @@ export async function run(args: string[]): Promise<number> {
   if (aead && iv) usageError(`"--iv" expected --nonce for ${mode}, got --iv`);
   if (!aead && (nonce || aad || flags['tag-length'] !== undefined)) usageError(`"--nonce/--aad/--tag-length" expected only with gcm|ccm, got mode ${mode}`);
   if (aead && !nonce) usageError(`"--nonce" expected for ${mode}, got none`);
+  if (mode === 'gcm' && flags['tag-length'] !== undefined) usageError('"--tag-length" expected only with ccm (gcm tags are 16 bytes), got mode gcm');
   if (!aead && mode !== 'ecb' && !iv) usageError(`"--iv" expected for ${mode}, got none`);
   if (mode === 'ecb' && iv) usageError('"--iv" expected no IV for ecb, got one');
   if (flags.padding !== undefined && mode !== 'ecb' && mode !== 'cbc') usageError(`"--padding" expected only with ecb|cbc, got mode ${mode}`);
