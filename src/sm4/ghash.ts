@@ -106,9 +106,9 @@ export class Ghash {
     const w = this.w;
     if (w === 0) {
       // Shoup: Horner from the last nibble (x^124..x^127) to the first; z ← z·x^4 ⊕ M[nibble]
-      const a = [x0 ^ this.s0, x1 ^ this.s1, x2 ^ this.s2, x3 ^ this.s3];
+      const a0 = x0 ^ this.s0, a1 = x1 ^ this.s1, a2 = x2 ^ this.s2, a3 = x3 ^ this.s3; // no array per block
       for (let wi = 3; wi >= 0; wi--) {
-        const x = a[wi]!;
+        const x = wi === 3 ? a3 : wi === 2 ? a2 : wi === 1 ? a1 : a0;
         for (let sh = 0; sh < 32; sh += 4) {
           const rem = y3 & 15;
           y3 = (y3 >>> 4) | (y2 << 28);
@@ -233,9 +233,8 @@ export class Ghash {
 
   /** The current value S as 16 bytes. */
   digestInto(out: Uint8Array): Uint8Array {
-    const s = [this.s0, this.s1, this.s2, this.s3];
     for (let i = 0; i < 4; i++) {
-      const x = s[i]!;
+      const x = i === 0 ? this.s0 : i === 1 ? this.s1 : i === 2 ? this.s2 : this.s3;
       out[4 * i] = x >>> 24; out[4 * i + 1] = x >>> 16; out[4 * i + 2] = x >>> 8; out[4 * i + 3] = x;
     }
     return out;
