@@ -105,6 +105,12 @@ describe('bukejian anonymize', () => {
     for (const members of classesOf(rows, ['age', 'county', 'sex']).values()) expect(members.length).toBeGreaterThanOrEqual(5);
   });
 
+  it('a header-only input gives a header-only output naming the released columns (identifiers dropped)', () => {
+    const r = run(['--config', path.join(dir, 'cfg.json'), '--quiet'], 'name,age,county,sex,diagnosis,visits\r\n');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('age,county,sex,diagnosis,visits\r\n');
+  });
+
   it('usage and configuration errors: exit 2 / 1 with the error code, no data echoed', () => {
     expect(run([]).status).toBe(2);
     const bad = path.join(dir, 'bad.json');

@@ -10,7 +10,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { anonymize, type AnonymizeConfig, type AnonymizeReport } from '../anon/anonymize.js';
+import { anonymize, validateConfig, type AnonymizeConfig, type AnonymizeReport } from '../anon/anonymize.js';
 import { createCsvParser, csvRecord, recordsToRows } from '../anon/csv.js';
 import { BukejianError } from '../errors.js';
 import { parseArgs } from './args.js';
@@ -129,7 +129,15 @@ export async function run(args: string[]): Promise<number> {
   const { rows: out, report } = anonymize(rows, config, { onProgress: progress });
   if (shown) process.stderr.write('\n');
 
-  const columns = out.length ? Object.keys(out[0]!) : (header ?? []).filter(() => false);
+  // with no output rows (empty input, or every record suppressed with suppressedRows: 'remove')
+  // the header still names the released columns, in input order, as anonymize() would
+  let columns: string[];
+  if (out.length) columns = Object.keys(out[0]!);
+  else {
+    const c = validateConfig(config);
+    const released = new Set([...Object.keys(c.quasiIdentifiers), ...c.sensitive, ...c.insensitive]);
+    columns = (header ?? []).filter((h) => released.has(h));
+  }
   const sink = openOutput(outFile);
   const write = (s: string) => new Promise<void>((resolve, reject) => (sink.write(s) ? resolve() : sink.once('drain', resolve).once('error', reject)));
   await write(csvRecord(columns, { delimiter }) + '\r\n');
