@@ -146,6 +146,11 @@ describe('checkpoints (SM2)', () => {
     const ca = verifyCheckpoint(await a.checkpoint(), verifier)!;
     const cb = verifyCheckpoint(await b.checkpoint(), verifier)!;
     expect(checkCheckpointConsistency(ca, cb)).toEqual({ consistent: false, fork: true });
+    // size 0: only the empty-tree root HASH() is honest, whatever the proof says
+    const empty = { ...ca, size: 0, root: treeHasher().empty() };
+    expect(checkCheckpointConsistency(empty, ca, { oldSize: 0, newSize: ca.size, path: [] })).toEqual({ consistent: true, fork: false });
+    expect(checkCheckpointConsistency({ ...empty, root: ca.root }, ca, { oldSize: 0, newSize: ca.size, path: [] })).toEqual({ consistent: false, fork: true });
+    expect(checkCheckpointConsistency({ ...empty, root: ca.root }, { ...empty, root: ca.root })).toEqual({ consistent: false, fork: true });
     const old = verifyCheckpoint((await a.checkpoint()) && a.latestCheckpoint()!.note, verifier)!;
     for (let i = 10; i < 15; i++) await a.append(access(P(i), T0 + i));
     const ca2 = verifyCheckpoint(await a.checkpoint(), verifier)!;

@@ -23,7 +23,7 @@
 import { BukejianError } from '../errors.js';
 import { sm3 } from '../sm3.js';
 import { abytes, anumber, aoneOf, bytesToUtf8, concatBytes, equalBytes, isBytes, utf8ToBytes } from '../utils.js';
-import { verifyConsistency, type ConsistencyProof, type TreeHashName } from './merkle.js';
+import { treeHasher, verifyConsistency, type ConsistencyProof, type TreeHashName } from './merkle.js';
 
 /** A checkpoint's content. */
 export interface Checkpoint {
@@ -211,6 +211,12 @@ export interface ConsistencyResult {
 export function checkCheckpointConsistency(a: Checkpoint, b: Checkpoint, proof?: ConsistencyProof): ConsistencyResult {
   const [older, newer] = a.size <= b.size ? [a, b] : [b, a];
   if (older.origin !== newer.origin || older.hash !== newer.hash) return { consistent: false, fork: false };
+  // The empty tree has exactly one root, HASH(). A signed size-0 checkpoint with any other root is
+  // a false statement by the log (verifyConsistency, like the RFC and its reference verifier,
+  // accepts any old root for size 0, so it must be caught here).
+  for (const c of [older, newer]) {
+    if (c.size === 0 && !equalBytes(c.root, treeHasher(c.hash).empty())) return { consistent: false, fork: true };
+  }
   if (older.size === newer.size) {
     const same = equalBytes(older.root, newer.root);
     return { consistent: same, fork: !same };
