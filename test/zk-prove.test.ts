@@ -5,7 +5,7 @@
 // Failing cases are rejected by the circuit itself during witness generation (NOT_ELIGIBLE):
 // prove() does no predicate pre-checks in JS. Pass cases marked "witness" run witness generation
 // only (every circuit constraint is checked there) to keep the number of full proofs small.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 // @ts-ignore no types
 import * as snarkjs from 'snarkjs';
@@ -14,7 +14,7 @@ import { buildPoseidon } from 'circomlibjs';
 import { bn254 } from '@noble/curves/bn254.js';
 import {
   createMemoryRegistry, eligibility, encodeProof, holder, issuer, loadArtifacts, programId, proofToJson, rule,
-  VKEY, type Credential, type EligibilityProof, type HolderKey, type ProofContext, type Rule,
+  VKEY, witnessCalculator, WitnessError, type Credential, type EligibilityProof, type HolderKey, type ProofContext, type Rule,
 } from '../src/zk/index.js';
 
 let poseidon: any;
@@ -57,14 +57,20 @@ async function expectNotEligible(input: Parameters<typeof eligibility.prove>[0])
   await expect(eligibility.prove(input)).rejects.toMatchObject({ code: 'NOT_ELIGIBLE' });
 }
 
-/** Witness generation only (all constraints are asserted there). */
+/**
+ * Witness generation only (all constraints are asserted there): false only when a circuit
+ * assertion fails (circom code 4); any other error fails the test. The calculator is checked
+ * byte for byte against snarkjs.wtns.calculate below.
+ */
 async function witnessOk(input: Parameters<typeof eligibility.prove>[0]): Promise<boolean> {
   const { wasm } = await loadArtifacts();
+  const wc = await witnessCalculator(wasm);
   try {
-    await snarkjs.wtns.calculate(eligibility.circuitInput(input), wasm, { type: 'mem' });
+    wc.calculate(eligibility.circuitInput(input));
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    if (e instanceof WitnessError && e.code === 4) return false;
+    throw e;
   }
 }
 
@@ -318,6 +324,28 @@ describe('rejected statements (the circuit refuses the witness)', () => {
     await expectNotEligible({ ...base, ...c({ rule: rNone, today: 20231231 }) });
     expect(await witnessOk({ ...base, ...c({ rule: rNone, today: 20281231 }) })).toBe(true);
     expect(await witnessOk({ ...base, ...c({ rule: rNone, today: 20240101 }) })).toBe(true);
+  });
+
+  it('an ineligible prove prints nothing; the reused witness calculator then matches snarkjs byte for byte', async () => {
+    const spies = (['log', 'error', 'warn', 'info', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation(() => {}));
+    try {
+      await expectNotEligible({ ...c({ rule: r60, today: 20240228 }), credential: credA, holderSecret: A.secret });
+      for (const s of spies) expect(s).not.toHaveBeenCalled();
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+    const { wasm } = await loadArtifacts();
+    const wc = await witnessCalculator(wasm);
+    const bad = eligibility.circuitInput({ ...c({ rule: r60, today: 20240228 }), credential: credA, holderSecret: A.secret });
+    expect(() => wc.calculate(bad)).toThrow(WitnessError);
+    const good = eligibility.circuitInput({ ...c({ rule: r60, today: 20240229 }), credential: credA, holderSecret: A.secret });
+    const ref = { type: 'mem' } as { type: 'mem'; data?: Uint8Array };
+    await snarkjs.wtns.calculate(good, wasm, ref);
+    expect(wc.calculate(good)).toEqual(ref.data);
+    // a real error (not an unsatisfied constraint) is not reported as ineligibility
+    const { challenge: _c, ...missing } = good;
+    expect(() => wc.calculate(missing)).toThrow(/only \d+ of \d+ input signals/);
+    expect(() => wc.calculate({ ...good, nonsense: '1' })).toThrow(/not an input signal/);
   });
 
   it('tampered record, swapped issuer key, wrong holder secret', async () => {

@@ -30,6 +30,8 @@ export type { RegionTree, RegionPath } from './region-tree.js';
 export { createMemoryRegistry, nullifierKey } from './nullifier.js';
 export type { NullifierRegistry } from './nullifier.js';
 export { checkArtifacts, loadArtifacts } from './artifacts.js';
+export { witnessCalculator, WitnessError } from './witness.js';
+export type { WitnessCalculator } from './witness.js';
 export type { Artifacts, ArtifactHashes } from './artifacts.js';
 export { prepareVerifier } from './groth16.js';
 export { batchWorkersAvailable } from './batch-pool.js';

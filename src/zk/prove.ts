@@ -1,10 +1,12 @@
 /**
  * Holder side: builds the circuit input (witness assignment) from the credential, the holder
- * secret and the verifier's context, and produces a Groth16 proof with snarkjs
- * (`groth16.fullProve`: witness generation in the circuit's WASM, then proving with the zkey).
+ * secret and the verifier's context, computes the witness in the circuit's WASM (compiled and
+ * instantiated once, see witness.ts) and proves with `snarkjs.groth16.prove` on the in-memory zkey
+ * (snarkjs's BN254 engine is built once and cached; `eligibility.terminate()` releases it).
  * Works in Node and in browsers: artifacts are passed in, or loaded from the package in Node.
  * If the credential does not satisfy the rule (or does not match the secret, or its signature does
- * not verify), witness generation fails inside the circuit and `prove` throws NOT_ELIGIBLE.
+ * not verify), a circuit assertion fails during witness generation and `prove` throws NOT_ELIGIBLE
+ * (nothing is printed); any other failure throws BAD_STATE with the original error as `cause`.
  * @module
  */
 // @ts-ignore snarkjs ships no type declarations
@@ -18,6 +20,7 @@ import { afield } from './field.js';
 import { checkProof, type EligibilityProof } from './proof-codec.js';
 import { validateRecord } from './record.js';
 import { REGION_TREE_DEPTH } from './region-tree.js';
+import { witnessCalculator, WitnessError } from './witness.js';
 
 /** What the holder needs to prove: credential, secret, and the verifier's request. */
 export interface ProveInput extends Omit<ProofContext, 'issuerPublicKey'> {
@@ -91,14 +94,21 @@ export async function prove(input: ProveInput, options?: ProveOptions): Promise<
   const o = aoptions(options, 'options', ['artifacts', 'expectedHashes']);
   const signalsIn = circuitInput(input);
   const artifacts = o.artifacts ? checkArtifacts(o.artifacts, o.expectedHashes) : await loadArtifacts();
-  let res: { proof: Record<string, string[] | string[][]>; publicSignals: string[] };
+  const wc = await witnessCalculator(artifacts.wasm);
+  let wtns: Uint8Array;
   try {
-    res = await snarkjs.groth16.fullProve(signalsIn, artifacts.wasm, artifacts.zkey);
+    wtns = wc.calculate(signalsIn);
   } catch (e) {
-    const msg = String((e as Error)?.message ?? e);
-    if (/assert|constraint|not satisfied/i.test(msg)) {
+    // Code 4 = a circuit assert/constraint failed: the statement is false for this credential.
+    if (e instanceof WitnessError && e.code === 4) {
       throw new BukejianError('NOT_ELIGIBLE', 'the credential does not satisfy the rule (circuit constraints failed)');
     }
+    throw new BukejianError('BAD_STATE', `witness generation failed: ${String((e as Error)?.message ?? e)}`, { cause: e });
+  }
+  let res: { proof: Record<string, string[] | string[][]>; publicSignals: string[] };
+  try {
+    res = await snarkjs.groth16.prove({ type: 'mem', data: artifacts.zkey }, { type: 'mem', data: wtns });
+  } catch (e) {
     throw new BukejianError('BAD_STATE', 'proof generation failed', { cause: e });
   }
   const p = res.proof as { pi_a: string[]; pi_b: string[][]; pi_c: string[] };
