@@ -38,9 +38,11 @@ function compress(v: Int32Array, buf: Uint8Array, off: number): void {
   for (let i = 0; i < 16; i++, off += 4) {
     w[i] = (buf[off]! << 24) | (buf[off + 1]! << 16) | (buf[off + 2]! << 8) | buf[off + 3]!;
   }
+  // Message expansion (§5.3.2) with the rotations written out: P1(x) = x ⊕ (x <<< 15) ⊕ (x <<< 23).
   for (let j = 16; j < 68; j++) {
-    const x = w[j - 16]! ^ w[j - 9]! ^ rotl(w[j - 3]!, 15);
-    w[j] = (x ^ rotl(x, 15) ^ rotl(x, 23)) ^ rotl(w[j - 13]!, 7) ^ w[j - 6]!;
+    const w3 = w[j - 3]!, w13 = w[j - 13]!;
+    const x = w[j - 16]! ^ w[j - 9]! ^ ((w3 << 15) | (w3 >>> 17));
+    w[j] = x ^ ((x << 15) | (x >>> 17)) ^ ((x << 23) | (x >>> 9)) ^ ((w13 << 7) | (w13 >>> 25)) ^ w[j - 6]!;
   }
   let A = v[0]!, B = v[1]!, C = v[2]!, D = v[3]!, E = v[4]!, F = v[5]!, G = v[6]!, H = v[7]!;
   // Rounds unrolled by 8 with the registers renamed instead of shifted (as GmSSL does): one round
