@@ -101,8 +101,8 @@ export async function verifyBatch(
   options?: VerifyOptions,
 ): Promise<VerifyResult[]> {
   const o = aoptions(options, 'options', ['registry', 'vkey', 'workers']);
-  const workers = o.workers === undefined ? (proofs.length >= 32 ? batchWorkersAvailable() : 0) : anumber(o.workers, 'workers', 0, 256);
   if (!Array.isArray(proofs)) throw new BukejianError('INVALID_TYPE', '"proofs" expected array');
+  const workers = o.workers === undefined ? (proofs.length >= 32 ? batchWorkersAvailable() : 0) : anumber(o.workers, 'workers', 0, 256);
   const many = Array.isArray(context);
   if (many && context.length !== proofs.length) {
     throw new BukejianError('INVALID_LENGTH', `"context" expected ${proofs.length} contexts, got length=${context.length}`);
