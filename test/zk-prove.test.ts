@@ -183,6 +183,50 @@ describe('the verifier recomputes every public signal: any change of context rej
     for (const b of bad) expect((await eligibility.verify(b as never, context)).ok).toBe(false);
   });
 
+  it('property: hostile JSON (wrong shapes, huge or signed numbers, values ≥ p, identity, off-curve) → ok:false, never throws, in verify and verifyBatch', async () => {
+    const { proof, context } = proofs.leapExact!;
+    const P = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+    const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+    const good = proofToJson(proof) as Record<string, any>;
+    const junk = fc.oneof(
+      fc.constantFrom<unknown>(
+        String(P), String(P + 1n), String(R), String(P + BigInt(good.a[0])), '0', '1', '-1', '01', '1e3', ' 1', '0x1', '9'.repeat(78), '9'.repeat(5000),
+        1, -1, 1.5, 1e308, null, true, [], {}, ['0', '0'], ['0', '1'], [['0', '0'], ['0', '0']], [['1', '0'], ['0', '0']], [[['1']]],
+      ),
+      fc.jsonValue({ maxDepth: 3 }),
+    );
+    const paths = ['a', 'a.0', 'a.1', 'b', 'b.0', 'b.1', 'b.0.0', 'b.0.1', 'b.1.0', 'b.1.1', 'c', 'c.0', 'c.1', 'nullifier', 'type', 'version', 'extra'];
+    const mutate = (path: string, v: unknown) => {
+      const o = JSON.parse(JSON.stringify(good));
+      const ks = path.split('.');
+      let t = o;
+      for (const k of ks.slice(0, -1)) t = t[k];
+      t[ks.at(-1)!] = v;
+      return o;
+    };
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...paths), junk, fc.boolean(), async (path, v, asString) => {
+        const m = mutate(path, v);
+        if (JSON.stringify(m) === JSON.stringify(good)) return; // the mutation changed nothing
+        const input = asString ? JSON.stringify(m) : m;
+        expect((await eligibility.verify(input, context)).ok).toBe(false);
+        const res = await eligibility.verifyBatch([proof, input, proof], [context, context, context]);
+        expect(res.map((r) => r.ok)).toEqual([true, false, true]);
+      }),
+      { numRuns: 60 },
+    );
+    // identity and small-order-looking points in every position; the in-memory form with bigints
+    for (const pt of [[0n, 0n], [0n, 1n], [1n, 2n]] as const) {
+      expect((await eligibility.verify({ ...proof, a: pt }, context)).ok).toBe(false);
+      expect((await eligibility.verify({ ...proof, c: pt }, context)).ok).toBe(false);
+    }
+    expect((await eligibility.verify({ ...proof, b: [[0n, 0n], [0n, 0n]] }, context)).ok).toBe(false);
+    expect((await eligibility.verify({ ...proof, b: [[0n, 0n], [1n, 0n]] }, context)).ok).toBe(false);
+    for (const b of [undefined, 5, 5n, [], [proof], new Uint8Array(293), Symbol('x'), () => proof]) {
+      expect((await eligibility.verify(b as never, context)).ok).toBe(false);
+    }
+  });
+
   it('a B on the twist but outside the order-r subgroup is rejected (noble confirms it is not torsion-free)', async () => {
     const { proof, context } = proofs.leapExact!;
     const Fp2 = bn254.fields.Fp2;
