@@ -96,22 +96,26 @@ function instantiate(mod: WebAssembly.Module): { ex: Exports; state: { err: stri
   return { ex, state };
 }
 
-const compiled = new WeakMap<Uint8Array, Promise<WebAssembly.Module>>();
+const calculators = new WeakMap<Uint8Array, Promise<WitnessCalculator>>();
 
 /**
- * The witness calculator for a circuit WASM (compiled once per buffer; async only for the compile).
+ * The witness calculator for a circuit WASM: compiled and instantiated once per buffer (the same
+ * object is returned for the same buffer); async only for the first compile.
  * @example const wc = await witnessCalculator(artifacts.wasm); const wtns = wc.calculate(circuitInput(input))
  */
-export async function witnessCalculator(wasm: Uint8Array): Promise<WitnessCalculator> {
-  let m = compiled.get(wasm);
-  if (!m) {
-    m = WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
-    m.catch(() => compiled.delete(wasm));
-    compiled.set(wasm, m);
+export function witnessCalculator(wasm: Uint8Array): Promise<WitnessCalculator> {
+  let wc = calculators.get(wasm);
+  if (!wc) {
+    wc = build(wasm);
+    wc.catch(() => calculators.delete(wasm));
+    calculators.set(wasm, wc);
   }
-  const mod = await m;
-  let live: ReturnType<typeof instantiate> | undefined;
+  return wc;
+}
 
+async function build(wasm: Uint8Array): Promise<WitnessCalculator> {
+  const mod = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
+  let live: ReturnType<typeof instantiate> | undefined;
   function calculate(input: Readonly<Record<string, string | readonly string[]>>): Uint8Array {
     const { ex, state } = (live ??= instantiate(mod));
     state.err = '';
