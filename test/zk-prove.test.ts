@@ -225,6 +225,18 @@ describe('the verifier recomputes every public signal: any change of context rej
     for (const b of [undefined, 5, 5n, [], [proof], new Uint8Array(293), Symbol('x'), () => proof]) {
       expect((await eligibility.verify(b as never, context)).ok).toBe(false);
     }
+    // the worker-thread batch path gets the same hostile points (B off the twist, B = (0,0), A = (0,0), x ≥ p)
+    const hostile = [
+      proof,
+      { ...proof, b: [proof.b[1], proof.b[0]] },
+      { ...proof, b: [[0n, 0n], [0n, 0n]] },
+      { ...proof, a: [0n, 0n] },
+      mutate('b.0.0', String(P)),
+      mutate('c.1', '0'),
+      proof,
+    ];
+    const res = await eligibility.verifyBatch(hostile as never, hostile.map(() => context), { workers: 2 });
+    expect(res.map((r) => r.ok)).toEqual([true, false, false, false, false, false, true]);
   });
 
   it('a B on the twist but outside the order-r subgroup is rejected (noble confirms it is not torsion-free)', async () => {
