@@ -92,7 +92,10 @@ export async function verify(proof: ProofInput, context: ProofContext, options?:
 /**
  * Verifies many proofs with one random-linear-combination pairing check (N + 3 Miller loops, one
  * final exponentiation), bisecting on failure so each result is exact. `context` is shared by all
- * proofs or given per proof (each request normally has its own challenge).
+ * proofs or given per proof (each request normally has its own challenge). With a registry, the
+ * accepted proofs' nullifiers are claimed one by one, in order, after the pairing checks; if the
+ * registry throws, verifyBatch throws, and nullifiers claimed before the failure stay claimed
+ * (the interface has no release), so a registry that can fail should be retried by its owner.
  * @example const results = await eligibility.verifyBatch(proofs, contexts, { registry })
  */
 export async function verifyBatch(
