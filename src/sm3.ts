@@ -30,7 +30,6 @@ const TJ = /* @__PURE__ */ (() => {
 })();
 const W = /* @__PURE__ */ new Int32Array(68);
 
-const rotl = (x: number, n: number) => (x << n) | (x >>> (32 - n));
 
 /** The SM3 compression function CF(V, B) on the block at `buf[off..off+64)`, in place on `v`. */
 function compress(v: Int32Array, buf: Uint8Array, off: number): void {
