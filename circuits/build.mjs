@@ -10,7 +10,7 @@
 //
 // DEVELOPMENT SETUP, NOT FOR PRODUCTION: every contribution here is made by one machine, so
 // whoever ran it could keep the toxic waste. Production keys come from a multi-party phase 2
-// (`bukejian zk ceremony ...`, see docs/zk.md).
+// (`bukejian zk ceremony ...`, see the README (zk section)).
 //
 // Flags: --compile-only (step 1 only, prints the r1cs SHA-256), --force-ptau (redo step 2).
 import { spawnSync } from 'node:child_process';

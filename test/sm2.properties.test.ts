@@ -1,6 +1,6 @@
 // SM2 properties (fast-check) and differential tests against independent implementations that run
 // in-process: @noble/curves' generic Weierstrass arithmetic (vs our a = −3 Jacobian engine),
-// node:crypto's OpenSSL SM2 (empty user ID, see docs/sm2.md) and sm-crypto.
+// node:crypto's OpenSSL SM2 (empty user ID, see the README (SM2 section)) and sm-crypto.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';

@@ -5,7 +5,7 @@
  * each agency in turn runs `contribute` on the previous zkey (fresh entropy from
  * crypto.getRandomValues, printed contribution hash); a public random `beacon` closes it; anyone
  * re-checks the whole transcript with `verify` and derives the verification key with `export`.
- * See docs/zk.md for the step-by-step procedure.
+ * See the README (zk section) for the step-by-step procedure.
  * @module
  */
 // @ts-ignore snarkjs ships no type declarations

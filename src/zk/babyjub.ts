@@ -2,7 +2,7 @@
  * Lazy, cached access to circomlibjs's Poseidon hash and EdDSA-Poseidon (Baby Jubjub), the
  * exact primitives circomlib's circuits implement. circomlibjs builds them asynchronously
  * (WASM field arithmetic), so every accessor is async and the build happens once, on first use.
- * circomlibjs is GPL-3.0 (see docs/zk.md).
+ * circomlibjs is GPL-3.0 (see the README (zk section)).
  * @module
  */
 // @ts-ignore circomlibjs ships no type declarations

@@ -1,7 +1,7 @@
 // Slow: the phase-2 ceremony CLI (`bukejian zk ceremony contribute | beacon | export`) on the committed
 // zkey, then a real proof with the new key: it verifies under the new vkey (ours and snarkjs) and NOT
 // under the old pinned one. (`ceremony verify` needs the 19 MB ptau, which is not in git; run it by
-// hand: see docs/zk.md.)
+// hand: see the README (zk section).)
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
