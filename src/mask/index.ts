@@ -35,3 +35,4 @@ export {
 } from './policy.js';
 export { createCsvParser, csvLine, type CsvParser } from './csv.js';
 export { jsonLinesPolicyStream, csvPolicyStream, redactStream, type RecordStreamOptions, type StreamStats } from './stream.js';
+export { toNodeTransform } from './node-stream.js';
