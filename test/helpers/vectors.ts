@@ -1,4 +1,4 @@
-// Loads the standard vectors copied into test/vectors (the project never reads ../shared).
+// Loads the standard vectors copied into test/vectors (the project never reads the shared workspace folder).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
