@@ -7,21 +7,16 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { sm2 } from 'bukejian/sm2';
-import { opsPerSec, opsPerSecAsync, report, thirdParty } from './_util.mjs';
+import { bestOf, opsPerSec, opsPerSecAsync, report, thirdParty, ROUNDS } from './_util.mjs';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const MS = Number(process.env.BENCH_MS ?? 500);
 const smc = thirdParty('sm-crypto')?.sm2;
 const smc2 = thirdParty('sm-crypto-v2')?.sm2;
 const gm = thirdParty('gm-crypto')?.SM2;
 const hex = (b) => Buffer.from(b).toString('hex');
 
-/** Interleaved best-of-ROUNDS for rows [name, fn] (fn null → n/a). */
-function bestOf(rows) {
-  const best = rows.map(() => 0);
-  for (let r = 0; r < ROUNDS; r++) rows.forEach(([, fn], i) => fn && (best[i] = Math.max(best[i], opsPerSec(fn, MS))));
-  return rows.map(([name, fn], i) => ({ name, value: fn ? best[i] : null }));
-}
+/** Interleaved best-of-ROUNDS ops/s for rows [name, fn] (fn null → n/a). */
+const bestOps = (rows) => bestOf(rows, ([, fn]) => opsPerSec(fn, MS));
 
 function opensslSpeed() {
   try {
@@ -44,7 +39,7 @@ export default async function () {
   const speed = opensslSpeed();
   const groups = [];
 
-  groups.push(report('SM2 keygen', 'ops/s', bestOf([
+  groups.push(report('SM2 keygen', 'ops/s', bestOps([
     ['bukejian', () => sm2.keygen()],
     ['node:crypto (OpenSSL)', () => generateKeyPairSync('ec', { namedCurve: 'SM2' })],
     ['sm-crypto', smc && (() => smc.generateKeyPairHex())],
@@ -52,7 +47,7 @@ export default async function () {
     ['gm-crypto', gm && (() => gm.generateKeyPair())],
   ]), 'sm-crypto-v2'));
 
-  const sign = bestOf([
+  const sign = bestOps([
     ['bukejian', () => sm2.sign(msg, K.secretKey)],
     ['node:crypto (OpenSSL)', () => nodeSign(null, msg, nodeSk)],
     ['sm-crypto', smc && (() => smc.doSignature(msgHex, skHex, { hash: true, publicKey: pkHex }))],
@@ -69,7 +64,7 @@ export default async function () {
   });
   let i = 0;
   const next = () => cold[i++ & 255];
-  groups.push(report('SM2 verify, cold key (a different signer each time)', 'ops/s', bestOf([
+  groups.push(report('SM2 verify, cold key (a different signer each time)', 'ops/s', bestOps([
     ['bukejian', () => { const c = next(); sm2.verify(c.sig, msg, c.pk, { userId: '' }); }],
     ['node:crypto (OpenSSL)', () => { const c = next(); nodeVerify(null, msg, c.node, c.sig); }],
     ['sm-crypto', smc && (() => { const c = next(); smc.doVerifySignature(msgHex, c.raw, c.pkHex, { hash: true }); })],
@@ -78,7 +73,7 @@ export default async function () {
 
   const sigDer = sm2.sign(msg, K.secretKey, { userId: '' });
   const sigRaw = hex(sm2.sign(msg, K.secretKey, { format: 'raw' }));
-  const verify = bestOf([
+  const verify = bestOps([
     ['bukejian', () => sm2.verify(sigDer, msg, K.publicKey, { userId: '' })],
     ['node:crypto (OpenSSL)', () => nodeVerify(null, msg, nodePk, sigDer)],
     ['sm-crypto', smc && (() => smc.doVerifySignature(msgHex, sigRaw, pkHex, { hash: true }))],
@@ -109,7 +104,7 @@ export default async function () {
   const ctSmc = smc?.doEncrypt(Array.from(pt), pkHex, 1);
   const ctV2 = smc2?.doEncrypt(pt, pkHex, 1);
   const ctGm = gm?.encrypt(Buffer.from(pt), pkHex, { mode: 1 });
-  groups.push(report('SM2 encrypt 32 bytes (C1C3C2)', 'ops/s', bestOf([
+  groups.push(report('SM2 encrypt 32 bytes (C1C3C2)', 'ops/s', bestOps([
     ['bukejian (raw)', () => sm2.encrypt(K.publicKey, pt, { format: 'raw' })],
     ['bukejian (DER)', () => sm2.encrypt(K.publicKey, pt)],
     ['sm-crypto', smc && (() => smc.doEncrypt(Array.from(pt), pkHex, 1))],
@@ -117,7 +112,7 @@ export default async function () {
     ['sm-crypto-v2 (precomputed)', smc2 && (() => smc2.doEncrypt(pt, v2Pre, 1))],
     ['gm-crypto', gm && (() => gm.encrypt(Buffer.from(pt), pkHex, { mode: 1 }))],
   ]), 'sm-crypto-v2'));
-  groups.push(report('SM2 decrypt 32 bytes (C1C3C2)', 'ops/s', bestOf([
+  groups.push(report('SM2 decrypt 32 bytes (C1C3C2)', 'ops/s', bestOps([
     ['bukejian (raw)', () => sm2.decrypt(K.secretKey, ct, { format: 'raw' })],
     ['sm-crypto', smc && (() => smc.doDecrypt(ctSmc, skHex, 1, { output: 'array' }))],
     ['sm-crypto-v2', smc2 && (() => smc2.doDecrypt(ctV2, skHex, 1, { output: 'array' }))],

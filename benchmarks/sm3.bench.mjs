@@ -3,15 +3,8 @@
 // Run: npm run bench -- sm3
 import { createHash, createHmac } from 'node:crypto';
 import { sm3, hmacSm3 } from 'bukejian/sm3';
-import { opsPerSec, report, thirdParty } from './_util.mjs';
+import { bestOf, opsPerSec, report, thirdParty } from './_util.mjs';
 
-// The machine may be shared: measure every row ROUNDS times, interleaved, and keep the best.
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-function bestOf(rows, measure) {
-  const best = rows.map(() => 0);
-  for (let r = 0; r < ROUNDS; r++) rows.forEach((row, i) => (best[i] = Math.max(best[i], measure(row))));
-  return rows.map(([name], i) => ({ name, value: best[i] }));
-}
 
 const smc = thirdParty('sm-crypto');
 const smc2 = thirdParty('sm-crypto-v2');
