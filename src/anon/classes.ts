@@ -112,22 +112,10 @@ export function evaluate(
     for (const a of attrs) {
       const col = table.sensitive[a]!;
       const ms = models.filter((m) => m.attr === a);
-      const dense = new Float64Array(col.values.length);
-      const codes = new Int32Array(col.values.length);
-      const counts = new Float64Array(col.values.length);
+      const { codes, counts, fill } = classHistogram(table, col, start, order);
       for (let c = 0; c < count; c++) {
         if (violating[c]) continue;
-        let m = 0;
-        for (let i = start[c]!; i < start[c + 1]!; i++) {
-          const t = order[i]!;
-          const v = col.tupleCodes[t]!;
-          if (dense[v] === 0) codes[m++] = v;
-          dense[v]! += table.tupleCount[t]!;
-        }
-        for (let i = 0; i < m; i++) {
-          counts[i] = dense[codes[i]!]!;
-          dense[codes[i]!] = 0;
-        }
+        const m = fill(c);
         for (const model of ms) {
           if (!model.ok(model.measure(size[c]!, codes, counts, m))) {
             violating[c] = 1;
@@ -155,6 +143,32 @@ function byClass(table: EncodedTable, classes: Classes): { start: Int32Array; or
   return { start, order };
 }
 
+/**
+ * The sensitive-value histogram of one class at a time: `fill(c)` writes the distinct codes of
+ * class c to `codes[0..m)` and their record counts to `counts[0..m)`, and returns m. The buffers
+ * are reused from class to class.
+ */
+function classHistogram(table: EncodedTable, col: EncodedTable['sensitive'][number], start: Int32Array, order: Int32Array) {
+  const dense = new Float64Array(col.values.length);
+  const codes = new Int32Array(col.values.length);
+  const counts = new Float64Array(col.values.length);
+  const fill = (c: number): number => {
+    let m = 0;
+    for (let i = start[c]!; i < start[c + 1]!; i++) {
+      const t = order[i]!;
+      const v = col.tupleCodes[t]!;
+      if (dense[v] === 0) codes[m++] = v;
+      dense[v]! += table.tupleCount[t]!;
+    }
+    for (let i = 0; i < m; i++) {
+      counts[i] = dense[codes[i]!]!;
+      dense[codes[i]!] = 0;
+    }
+    return m;
+  };
+  return { codes, counts, fill };
+}
+
 const EMPTY_I = new Int32Array(0);
 const EMPTY_F = new Float64Array(0);
 
@@ -165,24 +179,12 @@ function achievedValues(table: EncodedTable, classes: Classes, models: readonly 
   const { start, order } = byClass(table, classes);
   models.forEach((model, mi) => {
     const col = model.attr >= 0 ? table.sensitive[model.attr]! : null;
-    const dense = new Float64Array(col ? col.values.length : 0);
-    const codes = new Int32Array(dense.length);
-    const counts = new Float64Array(dense.length);
+    const h = col ? classHistogram(table, col, start, order) : null;
+    const codes = h ? h.codes : EMPTY_I;
+    const counts = h ? h.counts : EMPTY_F;
     for (let c = 0; c < count; c++) {
       if (violating[c]) continue;
-      let m = 0;
-      if (col) {
-        for (let i = start[c]!; i < start[c + 1]!; i++) {
-          const t = order[i]!;
-          const v = col.tupleCodes[t]!;
-          if (dense[v] === 0) codes[m++] = v;
-          dense[v]! += table.tupleCount[t]!;
-        }
-        for (let i = 0; i < m; i++) {
-          counts[i] = dense[codes[i]!]!;
-          dense[codes[i]!] = 0;
-        }
-      }
+      const m = h ? h.fill(c) : 0;
       const v = model.measure(size[c]!, codes, counts, m);
       out[mi] = model.worst === 'min' ? Math.min(out[mi]!, v) : Math.max(out[mi]!, v);
     }
