@@ -9,7 +9,8 @@
 //   issuedAt <= today <= expiresAt
 //   checkAge    => birthDate + 10000*minAge <= today     (dates are YYYYMMDD integers)
 //   checkIncome => income <= maxIncome
-//   checkRegion => regionCode is a leaf of the depth-16 Poseidon Merkle tree with root regionRoot
+//   checkRegion => regionCode is a leaf of the region tree with root regionRoot: 65,536 = 2^16
+//                  leaf slots, quaternary (8 levels of Poseidon(4)), see lib/merkle.circom
 //   checkFlags  => (flags & requiredFlags) == requiredFlags
 //   nullifier  = Poseidon(holderSecret, programId, period)
 //
@@ -26,7 +27,7 @@ include "../node_modules/circomlib/circuits/comparators.circom";
 include "lib/range.circom";
 include "lib/merkle.circom";
 
-template Eligibility(depth) {
+template Eligibility(levels) {
     // ---- private: the credential and the holder secret ----
     signal input holderSecret;
     signal input birthDate;       // YYYYMMDD
@@ -40,8 +41,8 @@ template Eligibility(depth) {
     signal input sigR8x;
     signal input sigR8y;
     signal input sigS;
-    signal input regionIndex;     // leaf position of regionCode in the region tree
-    signal input regionSiblings[depth];
+    signal input regionIndex;     // leaf position of regionCode in the region tree (< 4^levels)
+    signal input regionSiblings[levels][3];
 
     // ---- public: the verifier's own context (recomputed by the verifier, never trusted) ----
     signal input today;           // YYYYMMDD
@@ -89,27 +90,37 @@ template Eligibility(depth) {
     sig.R8y <== sigR8y;
     sig.M <== recordHash.out;
 
-    // SECURITY: validity window, always enforced: issuedAt <= today <= expiresAt
-    // (all three range-checked to 32 bits inside RangedLessEqThan).
-    component notBefore = RangedLessEqThan(32);
-    notBefore.a <== issuedAt;
-    notBefore.b <== today;
-    notBefore.out === 1;
-    component notAfter = RangedLessEqThan(32);
-    notAfter.a <== today;
-    notAfter.b <== expiresAt;
-    notAfter.out === 1;
-
-    // SECURITY: age. birthDate < 2^32 and minAge < 2^8 are range-checked separately so the
-    // sum birthDate + 10000*minAge < 2^33 cannot wrap; then compared on 34 bits.
+    // SECURITY: range checks, each operand once (the comparisons below are only sound for
+    // operands known to be small): the four dates to 32 bits, minAge to 8 bits.
+    component todayRange = RangeCheck(32);
+    todayRange.in <== today;
+    component issuedRange = RangeCheck(32);
+    issuedRange.in <== issuedAt;
+    component expiresRange = RangeCheck(32);
+    expiresRange.in <== expiresAt;
     component birthRange = RangeCheck(32);
     birthRange.in <== birthDate;
     component minAgeRange = RangeCheck(8);
     minAgeRange.in <== minAge;
-    component age = RequireLessEqIf(34);
-    age.enabled <== checkAge;
-    age.a <== birthDate + 10000 * minAge;
-    age.b <== today;
+
+    // SECURITY: validity window, always enforced: issuedAt <= today <= expiresAt
+    // (operands < 2^32 above, so LessEqThan(32) cannot wrap).
+    component notBefore = LessEqThan(32);
+    notBefore.in[0] <== issuedAt;
+    notBefore.in[1] <== today;
+    notBefore.out === 1;
+    component notAfter = LessEqThan(32);
+    notAfter.in[0] <== today;
+    notAfter.in[1] <== expiresAt;
+    notAfter.out === 1;
+
+    // SECURITY: age. birthDate < 2^32 and minAge < 2^8, so birthDate + 10000*minAge < 2^33 and
+    // today < 2^32: the comparison on 33 bits cannot wrap. The switch must be a bit.
+    checkAge * (checkAge - 1) === 0;
+    component age = LessEqThan(33);
+    age.in[0] <== birthDate + 10000 * minAge;
+    age.in[1] <== today;
+    checkAge * (1 - age.out) === 0;
 
     // SECURITY: income <= maxIncome, both range-checked to 48 bits (2.8e14 yuan).
     component inc = RequireLessEqIf(48);
@@ -121,26 +132,30 @@ template Eligibility(depth) {
     // from the signed regionCode must equal the public root, and regionCode must be non-zero
     // (0 is the empty-leaf value, so an empty slot can never prove membership).
     checkRegion * (checkRegion - 1) === 0;
-    component tree = MerkleRoot(depth);
+    component tree = MerkleRoot4(levels);
     tree.leaf <== regionCode;
     tree.index <== regionIndex;
-    for (var i = 0; i < depth; i++) tree.siblings[i] <== regionSiblings[i];
+    for (var i = 0; i < levels; i++) {
+        for (var j = 0; j < 3; j++) tree.siblings[i][j] <== regionSiblings[i][j];
+    }
     checkRegion * (tree.root - regionRoot) === 0;
     component regionZero = IsZero();
     regionZero.in <== regionCode;
     checkRegion * regionZero.out === 0;
 
-    // SECURITY: required flags. Both masks decomposed to 32 bits (which range-checks them);
-    // for every bit required (and the switch on), the credential's bit must be 1.
+    // SECURITY: required flags. With the switch on, the effective mask is requiredFlags,
+    // decomposed to 32 bits (which range-checks it); with it off, the mask is 0 and nothing is
+    // required. The credential's flags are always decomposed to 32 bits. For every required bit
+    // the credential's bit must be 1.
     checkFlags * (checkFlags - 1) === 0;
+    signal effectiveFlags;
+    effectiveFlags <== checkFlags * requiredFlags;
     component flagBits = Num2Bits(32);
     flagBits.in <== flags;
     component reqBits = Num2Bits(32);
-    reqBits.in <== requiredFlags;
-    signal need[32];
+    reqBits.in <== effectiveFlags;
     for (var i = 0; i < 32; i++) {
-        need[i] <== checkFlags * reqBits.out[i];
-        need[i] * (1 - flagBits.out[i]) === 0;
+        reqBits.out[i] * (1 - flagBits.out[i]) === 0;
     }
 
     // SECURITY: per-programme, per-period nullifier from the holder secret. Same holder, programme
@@ -159,4 +174,4 @@ template Eligibility(depth) {
 
 component main { public [today, minAge, maxIncome, regionRoot, requiredFlags,
                          checkAge, checkIncome, checkRegion, checkFlags,
-                         programId, period, challenge, issuerAx, issuerAy] } = Eligibility(16);
+                         programId, period, challenge, issuerAx, issuerAy] } = Eligibility(8);

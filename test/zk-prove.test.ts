@@ -374,6 +374,30 @@ describe('rejected statements (the circuit refuses the witness)', () => {
     expect(await witnessOk({ ...base, ...c({ rule: await rule.create({ requiredFlags: 0b1011 }), today: 20240229 }) })).toBe(true);
   });
 
+  it('region tree (witness): every position 0..3 at the first two levels passes; a reordered or altered path fails', async () => {
+    // 21 codes: leaf indices 0..20 cover positions 0..3 at level 0 and 0..3 at level 1 (and 5 at level 2).
+    const codes = Array.from({ length: 21 }, (_, i) => 110101 + i);
+    const wide = await rule.create({ regions: codes });
+    for (const [i, code] of codes.entries()) {
+      if (![0, 1, 2, 3, 5, 10, 15, 16, 20].includes(i)) continue;
+      const cred = await issuer.issue({ ...credA.record, regionCode: code }, kp.secretKey);
+      const input = { ...c({ rule: wide, today: 20240229 }), credential: cred, holderSecret: A.secret };
+      expect(await witnessOk(input), `index ${i}`).toBe(true);
+      // the same siblings fed to the circuit in another order, or one sibling changed, must fail
+      const wc = await witnessCalculator((await loadArtifacts()).wasm);
+      const sig = eligibility.circuitInput(input);
+      const sib = sig.regionSiblings as string[][];
+      const swapped = sib.map((l, k) => (k === 0 ? [l[1]!, l[0]!, l[2]!] : l));
+      const altered = sib.map((l, k) => (k === 7 ? [l[0]!, l[1]!, String(BigInt(l[2]!) + 1n)] : l));
+      for (const bad of [swapped, altered]) {
+        if (JSON.stringify(bad) === JSON.stringify(sib)) continue; // equal siblings (both empty) swap to themselves
+        expect(() => wc.calculate({ ...sig, regionSiblings: bad }), `index ${i}`).toThrow(WitnessError);
+      }
+      // a wrong leaf index (the path of another position) must fail too
+      expect(() => wc.calculate({ ...sig, regionIndex: String(i ^ 1) }), `index ${i}`).toThrow(WitnessError);
+    }
+  });
+
   it('expired and not-yet-valid credentials', async () => {
     const base = { credential: credA, holderSecret: A.secret };
     await expectNotEligible({ ...base, ...c({ rule: rNone, today: 20290101 }) });

@@ -10,7 +10,7 @@ import { sm2 as smv2 } from 'sm-crypto-v2';
 import {
   buildRegionTree, createMemoryRegistry, credentialFromJson, credentialToJson, decodeCredential, decodeProof,
   encodeCredential, encodeProof, holder, isDate, issuer, proofFromJson, proofToJson, programId, recordHash, rule,
-  validateRecord, FIELD_ORDER, REGION_TREE_DEPTH, type CredentialRecord,
+  validateRecord, FIELD_ORDER, REGION_TREE_LEVELS, REGION_TREE_CAPACITY, type CredentialRecord,
 } from '../src/zk/index.js';
 import { disclosedMessage } from '../src/zk/disclosed.js';
 import { sm2 } from '../src/sm2/index.js';
@@ -177,31 +177,45 @@ describe('records and credentials', () => {
 });
 
 describe('region tree', () => {
-  it('every path re-hashes (circomlibjs Poseidon) to the root; absent codes have no path', async () => {
-    const codes = [110101, 110105, 310115, 440305, 510107, 110105];
+  // The reference below is written independently of src/zk/region-tree.ts: a dense quaternary
+  // tree over all 65,536 slots is too slow, so it hashes the naive way level by level over the
+  // occupied prefix, padding with zero subtrees computed by circomlibjs Poseidon.
+  it('every path re-hashes (circomlibjs Poseidon(4)) to the root; absent codes have no path', async () => {
+    const codes = [110101, 110105, 310115, 440305, 510107, 110105, 120101, 130102, 140105, 150102];
     const t = await buildRegionTree(codes);
-    expect(t.codes).toEqual([110101, 110105, 310115, 440305, 510107]);
+    expect(t.codes).toEqual([...new Set(codes)].sort((a, b) => a - b));
+    expect(REGION_TREE_CAPACITY).toBe(2 ** 16);
     for (const c of t.codes) {
       const p = t.path(c)!;
-      expect(p.siblings.length).toBe(REGION_TREE_DEPTH);
+      expect(p.index).toBe(t.codes.indexOf(c));
+      expect(p.siblings.length).toBe(REGION_TREE_LEVELS);
       let cur = BigInt(c);
-      for (let i = 0; i < REGION_TREE_DEPTH; i++) {
-        cur = (p.index >> i) & 1 ? await H([p.siblings[i]!, cur]) : await H([cur, p.siblings[i]!]);
+      for (let i = 0; i < REGION_TREE_LEVELS; i++) {
+        const pos = (p.index >> (2 * i)) & 3;
+        const children = [...p.siblings[i]!];
+        children.splice(pos, 0, cur);
+        cur = await H(children);
       }
       expect(cur).toBe(t.root);
     }
-    expect(t.path(120101)).toBeUndefined();
+    expect(t.path(120102)).toBeUndefined();
   });
 
-  it('single-leaf root equals hashing the leaf up with explicit zero subtrees', async () => {
-    const t = await buildRegionTree([110101]);
-    let z = 0n;
-    let cur = 110101n;
-    for (let i = 0; i < REGION_TREE_DEPTH; i++) {
-      cur = await H([cur, z]);
-      z = await H([z, z]);
+  it('roots equal a naive level-by-level quaternary tree with explicit zero subtrees', async () => {
+    const naive = async (leaves: bigint[]) => {
+      let z = 0n;
+      let level = leaves;
+      for (let i = 0; i < REGION_TREE_LEVELS; i++) {
+        const next: bigint[] = [];
+        for (let j = 0; j < Math.max(1, level.length); j += 4) next.push(await H([0, 1, 2, 3].map((k) => level[j + k] ?? z)));
+        level = next;
+        z = await H([z, z, z, z]);
+      }
+      return level[0]!;
+    };
+    for (const codes of [[110101], [110101, 110102, 110105, 110106, 110107], Array.from({ length: 17 }, (_, i) => 110101 + i)]) {
+      expect((await buildRegionTree(codes)).root).toBe(await naive(codes.map(BigInt)));
     }
-    expect(t.root).toBe(cur);
   });
 
   it('rule validation', async () => {

@@ -19,8 +19,8 @@ import { publicSignals, resolveContext, type ProofContext } from './context.js';
 import { afield } from './field.js';
 import { checkProof, type EligibilityProof } from './proof-codec.js';
 import { validateRecord } from './record.js';
-import { REGION_TREE_DEPTH } from './region-tree.js';
-import { witnessCalculator, WitnessError } from './witness.js';
+import { REGION_TREE_LEVELS } from './region-tree.js';
+import { witnessCalculator, WitnessError, type SignalValue } from './witness.js';
 
 /** What the holder needs to prove: credential, secret, and the verifier's request. */
 export interface ProveInput extends Omit<ProofContext, 'issuerPublicKey'> {
@@ -40,7 +40,7 @@ export interface ProveOptions {
  * The circuit's input signals (decimal strings) for a proof request.
  * @example const input = circuitInput({ credential, holderSecret, rule, today, programId, period, challenge })
  */
-export function circuitInput(input: ProveInput): Record<string, string | string[]> {
+export function circuitInput(input: ProveInput): Record<string, SignalValue> {
   const { credential, holderSecret, ...ctx } = aoptions(input, 'input', [
     'credential', 'holderSecret', 'rule', 'today', 'programId', 'period', 'challenge',
   ]) as ProveInput;
@@ -49,7 +49,7 @@ export function circuitInput(input: ProveInput): Record<string, string | string[
   const c = resolveContext({ ...ctx, issuerPublicKey: credential.issuerPublicKey });
   const secret = afield(holderSecret, 'holderSecret');
   // Not in the set (or no region check): any path; the circuit rejects it when checkRegion = 1.
-  const path = c.rule.regionPath(r.regionCode) ?? { index: 0, siblings: new Array<bigint>(REGION_TREE_DEPTH).fill(0n) };
+  const path = c.rule.regionPath(r.regionCode) ?? { index: 0, siblings: Array.from({ length: REGION_TREE_LEVELS }, () => [0n, 0n, 0n] as const) };
   const signals = publicSignals(0n, c).map(String);
   const s = credential.signature;
   return {
@@ -66,7 +66,7 @@ export function circuitInput(input: ProveInput): Record<string, string | string[
     sigR8y: String(afield(s.R8[1], 'signature.R8[1]')),
     sigS: String(afield(s.S, 'signature.S')),
     regionIndex: String(path.index),
-    regionSiblings: path.siblings.map(String),
+    regionSiblings: path.siblings.map((level) => level.map(String)),
     today: signals[1]!,
     minAge: signals[2]!,
     maxIncome: signals[3]!,

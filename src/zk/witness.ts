@@ -50,10 +50,13 @@ interface Exports {
   getMessageChar(): number;
 }
 
+/** An input signal's value: a decimal string, or (for signal arrays) arrays of them, flattened row-major. */
+export type SignalValue = string | readonly string[] | readonly (readonly string[])[];
+
 /** A reusable witness calculator for one circuit. */
 export interface WitnessCalculator {
   /** Witness for the given input signals (decimal strings or arrays of them), as `.wtns` bytes. Throws WitnessError. */
-  calculate(input: Readonly<Record<string, string | readonly string[]>>): Uint8Array;
+  calculate(input: Readonly<Record<string, SignalValue>>): Uint8Array;
 }
 
 const MASK64 = (1n << 64n) - 1n;
@@ -116,7 +119,7 @@ export function witnessCalculator(wasm: Uint8Array): Promise<WitnessCalculator> 
 async function build(wasm: Uint8Array): Promise<WitnessCalculator> {
   const mod = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
   let live: ReturnType<typeof instantiate> | undefined;
-  function calculate(input: Readonly<Record<string, string | readonly string[]>>): Uint8Array {
+  function calculate(input: Readonly<Record<string, SignalValue>>): Uint8Array {
     const { ex, state } = (live ??= instantiate(mod));
     state.err = '';
     try {
@@ -129,7 +132,7 @@ async function build(wasm: Uint8Array): Promise<WitnessCalculator> {
   return Object.freeze({ calculate });
 }
 
-function run(ex: Exports, input: Readonly<Record<string, string | readonly string[]>>): Uint8Array {
+function run(ex: Exports, input: Readonly<Record<string, SignalValue>>): Uint8Array {
   const n32 = ex.getFieldNumLen32();
   ex.getRawPrime();
   let prime = 0n;
@@ -139,7 +142,7 @@ function run(ex: Exports, input: Readonly<Record<string, string | readonly strin
   let count = 0;
   for (const [name, value] of Object.entries(input)) {
     const [hi, lo] = fnv(name);
-    const values = typeof value === 'string' ? [value] : value;
+    const values: readonly string[] = typeof value === 'string' ? [value] : value.flat();
     const size = ex.getInputSignalSize(hi, lo);
     if (size <= 0) throw new Error(`"${name}" is not an input signal of the circuit`);
     if (values.length !== size) throw new Error(`input signal "${name}" expects ${size} values, got ${values.length}`);
