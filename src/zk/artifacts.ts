@@ -25,6 +25,16 @@ export interface ArtifactHashes {
   readonly zkey: string;
 }
 
+// SHA-256 per buffer object, so a prover given the same buffers again does not re-hash 11 MB per
+// proof. Artifact buffers must not be modified after their first use (the parsed proving key is
+// cached per buffer too).
+const hashes = new WeakMap<Uint8Array, string>();
+function hashOf(b: Uint8Array): string {
+  let h = hashes.get(b);
+  if (h === undefined) hashes.set(b, (h = bytesToHex(sha256(b))));
+  return h;
+}
+
 /**
  * Checks artifacts against expected hashes (default: the pinned development build) and returns them.
  * @example const a = checkArtifacts({ wasm, zkey }) // throws ARTIFACT_MISMATCH on any other build
@@ -35,10 +45,10 @@ export function checkArtifacts(artifacts: Artifacts, expected: ArtifactHashes = 
   }
   const wasm = abytes(artifacts.wasm, 'artifacts.wasm');
   const zkey = abytes(artifacts.zkey, 'artifacts.zkey');
-  if (bytesToHex(sha256(wasm)) !== expected.wasm) {
+  if (hashOf(wasm) !== expected.wasm) {
     throw new BukejianError('ARTIFACT_MISMATCH', '"artifacts.wasm" SHA-256 differs from the expected hash');
   }
-  if (bytesToHex(sha256(zkey)) !== expected.zkey) {
+  if (hashOf(zkey) !== expected.zkey) {
     throw new BukejianError('ARTIFACT_MISMATCH', '"artifacts.zkey" SHA-256 differs from the expected hash');
   }
   return Object.freeze({ wasm, zkey });

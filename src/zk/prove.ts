@@ -1,16 +1,14 @@
 /**
  * Holder side: builds the circuit input (witness assignment) from the credential, the holder
  * secret and the verifier's context, computes the witness in the circuit's WASM (compiled and
- * instantiated once, see witness.ts) and proves with `snarkjs.groth16.prove` on the in-memory zkey
- * (snarkjs's BN254 engine is built once and cached; `eligibility.terminate()` releases it).
+ * instantiated once, see witness.ts) and proves with ./groth16-prove.ts on the in-memory zkey
+ * (parsed once; snarkjs's BN254 engine is built once and cached; `eligibility.terminate()` releases it).
  * Works in Node and in browsers: artifacts are passed in, or loaded from the package in Node.
  * If the credential does not satisfy the rule (or does not match the secret, or its signature does
  * not verify), a circuit assertion fails during witness generation and `prove` throws NOT_ELIGIBLE
  * (nothing is printed); any other failure throws BAD_STATE with the original error as `cause`.
  * @module
  */
-// @ts-ignore snarkjs ships no type declarations
-import * as snarkjs from 'snarkjs';
 import { BukejianError } from '../errors.js';
 import { aoptions } from '../utils.js';
 import { checkArtifacts, loadArtifacts, type ArtifactHashes, type Artifacts } from './artifacts.js';
@@ -20,7 +18,8 @@ import { afield } from './field.js';
 import { checkProof, type EligibilityProof } from './proof-codec.js';
 import { validateRecord } from './record.js';
 import { REGION_TREE_LEVELS } from './region-tree.js';
-import { witnessCalculator, WitnessError, type SignalValue } from './witness.js';
+import { witnessCalculator, WitnessError, wtnsWitness, type SignalValue } from './witness.js';
+import { groth16Prove } from './groth16-prove.js';
 
 /** What the holder needs to prove: credential, secret, and the verifier's request. */
 export interface ProveInput extends Omit<ProofContext, 'issuerPublicKey'> {
@@ -105,20 +104,11 @@ export async function prove(input: ProveInput, options?: ProveOptions): Promise<
     }
     throw new BukejianError('BAD_STATE', `witness generation failed: ${String((e as Error)?.message ?? e)}`, { cause: e });
   }
-  let res: { proof: Record<string, string[] | string[][]>; publicSignals: string[] };
+  let res: Awaited<ReturnType<typeof groth16Prove>>;
   try {
-    res = await snarkjs.groth16.prove({ type: 'mem', data: artifacts.zkey }, { type: 'mem', data: wtns });
+    res = await groth16Prove(artifacts.zkey, wtnsWitness(wtns));
   } catch (e) {
     throw new BukejianError('BAD_STATE', 'proof generation failed', { cause: e });
   }
-  const p = res.proof as { pi_a: string[]; pi_b: string[][]; pi_c: string[] };
-  return checkProof(
-    {
-      a: [p.pi_a[0], p.pi_a[1]],
-      b: [[p.pi_b[0]![0], p.pi_b[0]![1]], [p.pi_b[1]![0], p.pi_b[1]![1]]],
-      c: [p.pi_c[0], p.pi_c[1]],
-      nullifier: res.publicSignals[0],
-    },
-    true,
-  );
+  return checkProof({ a: res.a, b: res.b, c: res.c, nullifier: res.publicSignals[0] });
 }

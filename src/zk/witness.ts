@@ -180,3 +180,35 @@ function run(ex: Exports, input: Readonly<Record<string, SignalValue>>): Uint8Ar
   }
   return new Uint8Array(out.buffer);
 }
+
+/**
+ * The witness section of a `.wtns` v2 file (nWitness × n8 little-endian field elements), checked
+ * against the header.
+ * @example const w = wtnsWitness(wc.calculate(input)) // w.length === nVars * 32
+ */
+export function wtnsWitness(wtns: Uint8Array): Uint8Array {
+  const dv = new DataView(wtns.buffer, wtns.byteOffset, wtns.byteLength);
+  const fail = (): never => {
+    throw new Error('not a .wtns v2 file');
+  };
+  if (wtns.length < 12 || dv.getUint32(0, true) !== 0x736e7477 || dv.getUint32(4, true) !== 2) fail();
+  let p = 12;
+  let n8 = 0;
+  let n = 0;
+  for (let i = 0, k = dv.getUint32(8, true); i < k; i++) {
+    if (p + 12 > wtns.length) fail();
+    const type = dv.getUint32(p, true);
+    const size = dv.getUint32(p + 4, true) + dv.getUint32(p + 8, true) * 2 ** 32;
+    p += 12;
+    if (p + size > wtns.length) fail();
+    if (type === 1) {
+      n8 = dv.getUint32(p, true);
+      n = dv.getUint32(p + 4 + n8, true);
+    } else if (type === 2) {
+      if (size !== n8 * n || n8 === 0) fail();
+      return wtns.subarray(p, p + size);
+    }
+    p += size;
+  }
+  return fail();
+}

@@ -1,0 +1,71 @@
+// The Groth16 prover (src/zk/groth16-prove.ts) against snarkjs on the committed zkey: same
+// witness → snarkjs.groth16.verify accepts our proof with the public signals snarkjs's own prover
+// reports; proofs are re-randomised each time; malformed keys and witnesses get typed errors.
+import { beforeAll, describe, expect, it } from 'vitest';
+// @ts-ignore no types
+import * as snarkjs from 'snarkjs';
+import { eligibility, holder, issuer, loadArtifacts, rule, VKEY, witnessCalculator } from '../src/zk/index.js';
+import { groth16Prove } from '../src/zk/groth16-prove.js';
+import { wtnsWitness } from '../src/zk/witness.js';
+
+let zkey: Uint8Array;
+let wtns: Uint8Array;
+
+beforeAll(async () => {
+  const kp = await issuer.keygen();
+  const h = await holder.create();
+  const credential = await issuer.issue({
+    holderCommitment: h.commitment, birthDate: 19581231, sex: 2, regionCode: 440305, income: 18000,
+    householdSize: 3, flags: 0b101, issuedAt: 20250101, expiresAt: 20291231,
+  }, kp.secretKey);
+  const r = await rule.create({ minAge: 65, maxIncome: 20000, regions: [440305, 440306], requiredFlags: 0b100 });
+  const a = await loadArtifacts();
+  zkey = a.zkey;
+  const wc = await witnessCalculator(a.wasm);
+  wtns = wc.calculate(eligibility.circuitInput({ credential, holderSecret: h.secret, rule: r, today: 20251125, programId: 7n, period: 202511n, challenge: 99n }));
+}, 120_000);
+
+const toSnark = (p: Awaited<ReturnType<typeof groth16Prove>>) => ({
+  pi_a: [String(p.a[0]), String(p.a[1]), '1'],
+  pi_b: [[String(p.b[0][0]), String(p.b[0][1])], [String(p.b[1][0]), String(p.b[1][1])], ['1', '0']],
+  pi_c: [String(p.c[0]), String(p.c[1]), '1'],
+  protocol: 'groth16',
+  curve: 'bn128',
+});
+
+describe('groth16Prove', () => {
+  it('snarkjs verifies our proofs with the public signals of snarkjs.groth16.prove; each proof is fresh', async () => {
+    const ref = await snarkjs.groth16.prove({ type: 'mem', data: zkey }, { type: 'mem', data: wtns });
+    expect(await snarkjs.groth16.verify(VKEY, ref.publicSignals, ref.proof)).toBe(true);
+    const p1 = await groth16Prove(zkey, wtnsWitness(wtns));
+    const p2 = await groth16Prove(zkey, wtnsWitness(wtns));
+    expect(p1.publicSignals.map(String)).toEqual(ref.publicSignals);
+    expect(await snarkjs.groth16.verify(VKEY, ref.publicSignals, toSnark(p1))).toBe(true);
+    expect(await snarkjs.groth16.verify(VKEY, ref.publicSignals, toSnark(p2))).toBe(true);
+    expect(p1.a).not.toEqual(p2.a);
+    expect(p1.c).not.toEqual(p2.c);
+    // a proof for another witness value does not verify for these signals
+    const altered = [...ref.publicSignals];
+    altered[12] = '100';
+    expect(await snarkjs.groth16.verify(VKEY, altered, toSnark(p1))).toBe(false);
+  }, 120_000);
+
+  it('malformed zkey → INVALID_ENCODING; wrong witness size → INVALID_LENGTH', async () => {
+    const w = wtnsWitness(wtns);
+    const cases: Uint8Array[] = [
+      new Uint8Array(8),
+      Uint8Array.from([...new TextEncoder().encode('zkex'), ...zkey.subarray(4, 64)]),
+      zkey.slice(0, zkey.length - 1), // truncated last section
+      zkey.slice(0, 4096),
+    ];
+    for (const z of cases) await expect(groth16Prove(z, w)).rejects.toMatchObject({ code: 'INVALID_ENCODING' });
+    await expect(groth16Prove(zkey, w.subarray(32))).rejects.toMatchObject({ code: 'INVALID_LENGTH' });
+    await expect(groth16Prove(zkey, new Uint8Array(w.length + 32))).rejects.toMatchObject({ code: 'INVALID_LENGTH' });
+  });
+
+  it('wtnsWitness rejects what is not a .wtns v2 file', () => {
+    expect(wtnsWitness(wtns).length % 32).toBe(0);
+    expect(() => wtnsWitness(new Uint8Array(16))).toThrow(/wtns/);
+    expect(() => wtnsWitness(wtns.subarray(0, 100))).toThrow(/wtns/);
+  });
+});
