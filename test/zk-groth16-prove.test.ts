@@ -63,6 +63,13 @@ describe('groth16Prove', () => {
     await expect(groth16Prove(zkey, new Uint8Array(w.length + 32))).rejects.toMatchObject({ code: 'INVALID_LENGTH' });
   });
 
+  it('proves again after eligibility.terminate() released the engine', async () => {
+    await eligibility.terminate();
+    const p = await groth16Prove(zkey, wtnsWitness(wtns));
+    expect(await snarkjs.groth16.verify(VKEY, p.publicSignals.map(String), toSnark(p))).toBe(true);
+    await eligibility.terminate();
+  }, 120_000);
+
   it('wtnsWitness rejects what is not a .wtns v2 file', () => {
     expect(wtnsWitness(wtns).length % 32).toBe(0);
     expect(() => wtnsWitness(new Uint8Array(16))).toThrow(/wtns/);
