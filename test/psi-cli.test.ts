@@ -49,7 +49,9 @@ describe('bukejian psi (two processes over HTTP)', () => {
     it(`intersection (${group})`, async () => {
       const s = proc(['server', '--in', path.join(dir, 'theirs.csv'), '--column', 'id', '--port', '0', '--once', '--group', group, '--canonical', 'id']);
       const url = await s.url;
-      const c = proc(['client', '--in', path.join(dir, 'mine.csv'), '--column', 'id', '--connect', url, '--group', group, '--canonical', 'id']);
+      // x25519: 40 items in chunks of 7 (six chunk messages, the last one short)
+      const chunk = group === 'x25519' ? ['--chunk', '7'] : [];
+      const c = proc(['client', '--in', path.join(dir, 'mine.csv'), '--column', 'id', '--connect', url, '--group', group, '--canonical', 'id', ...chunk]);
       const cr = await c.done;
       expect(cr.err).toBe('');
       expect(cr.code).toBe(0);
@@ -60,7 +62,7 @@ describe('bukejian psi (two processes over HTTP)', () => {
 
   it('cardinality only', async () => {
     const s = proc(['server', '--in', path.join(dir, 'theirs.csv'), '--column', 'id', '--port', '0', '--once', '--mode', 'cardinality', '--canonical', 'id', '--group', 'x25519']);
-    const c = proc(['client', '--in', path.join(dir, 'mine.csv'), '--column', 'id', '--connect', await s.url, '--cardinality', '--canonical', 'id', '--group', 'x25519', '--json']);
+    const c = proc(['client', '--in', path.join(dir, 'mine.csv'), '--column', 'id', '--connect', await s.url, '--cardinality', '--canonical', 'id', '--group', 'x25519', '--json', '--chunk', '3']);
     const cr = await c.done;
     expect(cr.code).toBe(0);
     expect(JSON.parse(cr.out)).toEqual({ mode: 'cardinality', cardinality: expected.length });
@@ -70,7 +72,7 @@ describe('bukejian psi (two processes over HTTP)', () => {
   it('both parties learn the intersection (mode both), server output to a file', async () => {
     const outFile = path.join(dir, 'server-out.txt');
     const s = proc(['server', '--in', path.join(dir, 'theirs.csv'), '--column', 'id', '--port', '0', '--once', '--mode', 'both', '--canonical', 'id', '--group', 'x25519', '--out', outFile, '--format', 'raw']);
-    const c = proc(['client', '--in', path.join(dir, 'mine.csv'), '--column', 'id', '--connect', await s.url, '--mode', 'both', '--canonical', 'id', '--group', 'x25519']);
+    const c = proc(['client', '--in', path.join(dir, 'mine.csv'), '--column', 'id', '--connect', await s.url, '--mode', 'both', '--canonical', 'id', '--group', 'x25519', '--chunk', '16']);
     expect((await c.done).code).toBe(0);
     expect((await s.done).code).toBe(0);
     expect(readFileSync(outFile, 'utf8').trim().split('\n').sort()).toEqual([...expected].sort());
@@ -86,6 +88,17 @@ describe('bukejian psi (two processes over HTTP)', () => {
     } finally {
       s.p.kill();
     }
+  }, 60_000);
+
+  it("--canonical cn-id: a 15-digit legacy number meets its 18-digit form", async () => {
+    writeFileSync(path.join(dir, 'legacy.txt'), '110105491231002\n110105491331002\n');
+    writeFileSync(path.join(dir, 'new.txt'), '11010519491231002X\n11010519491331002X\n');
+    const s = proc(['server', '--in', path.join(dir, 'new.txt'), '--port', '0', '--once', '--canonical', 'cn-id', '--group', 'x25519']);
+    const c = proc(['client', '--in', path.join(dir, 'legacy.txt'), '--connect', await s.url, '--canonical', 'cn-id', '--group', 'x25519']);
+    const cr = await c.done;
+    expect(cr.code).toBe(0);
+    expect(cr.out).toBe('110105491231002\n'); // the invalid one (month 13) is not converted
+    expect((await s.done).code).toBe(0);
   }, 60_000);
 
   it('usage errors exit 2', async () => {

@@ -10,6 +10,7 @@ import { decodeMessage, encodeMessage, HEADER_LENGTH } from '../src/psi/encoding
 import type { ResponseMessage } from '../src/psi/encoding.js';
 import { getGroup } from '../src/psi/groups/index.js';
 import { BukejianError } from '../src/errors.js';
+import { codeOf } from './helpers/errors.js';
 
 const GROUPS: GroupName[] = ['ristretto255', 'p256', 'x25519', 'sm2'];
 const MODES = ['intersection', 'both', 'cardinality'] as const;
@@ -161,15 +162,6 @@ describe('cardinality mode', () => {
   });
 });
 
-const codeOf = async (f: () => Promise<unknown>): Promise<string | undefined> => {
-  try {
-    await f();
-  } catch (e) {
-    if (!(e instanceof BukejianError)) throw e;
-    return e.code;
-  }
-  return undefined;
-};
 
 describe('misuse and hostile messages', () => {
   it('out-of-order steps throw BAD_STATE', async () => {

@@ -11,21 +11,12 @@ import { canonicalString } from '../src/psi/canonicalize.js';
 import { decodeMessage, encodeMessage } from '../src/psi/encoding.js';
 import type { OprfTableMessage } from '../src/psi/encoding.js';
 import { sm4 } from '../src/sm4/index.js';
-import { BukejianError } from '../src/errors.js';
 import { bytesToUtf8, randomBytes } from '../src/utils.js';
 import { hex, toHex } from './helpers/vectors.js';
+import { codeOf } from './helpers/errors.js';
 
 const V = JSON.parse(readFileSync(path.join(__dirname, 'vectors', 'oprf-ristretto255-sha512.json'), 'utf8'));
 
-const codeOf = async (f: () => unknown): Promise<string | undefined> => {
-  try {
-    await f();
-  } catch (e) {
-    if (!(e instanceof BukejianError)) throw e;
-    return e.code;
-  }
-  return undefined;
-};
 
 describe('RFC 9497 A.1.1 ristretto255-SHA512 OPRF mode', () => {
   it('DeriveKeyPair, BlindEvaluate, Finalize and our direct Evaluate reproduce the vectors', () => {

@@ -4,10 +4,12 @@
  *   bukejian psi server --in list.csv --column id --port P [--host 127.0.0.1] [--once]
  *   bukejian psi client --in mine.csv --column id --connect URL [--cardinality | --mode M]
  *
- * The server answers POST /psi (message 1 → message 2) and, in mode 'both', POST /psi/reveal
- * (message 3 → 204; it prints its matched items). The client prints its matched items one per
- * line (or only the count with --cardinality; --json for a JSON object). Both parties must use
- * the same --group, --mode and --canonical. Node-only (this file imports node:* directly).
+ * They run the chunked protocol (src/psi/chunked.ts): every client message (hello, chunk, pull,
+ * reveal) is one POST /psi whose response body is the server's reply, so the client's memory is
+ * bounded by --chunk items whatever the size of its file. In mode 'both' the server prints its
+ * matched items when the client reveals them. The client prints its matched items one per line
+ * (or only the count with --cardinality; --json for a JSON object). Both parties must use the
+ * same --group, --mode and --canonical. Node-only (this file imports node:* directly).
  * @module
  */
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -33,15 +35,18 @@ Options (both parties must agree on group, mode and canonical):
   --group G           ristretto255 (default) | p256 | x25519 | sm2
   --mode M            intersection (default) | both | cardinality
   --cardinality       same as --mode cardinality
-  --canonical C       text (default) | id (ID/phone numbers: NFKC, no spaces, upper-case) | none
+  --canonical C       text (default) | id (ID/phone numbers: NFKC, no spaces, upper-case) |
+                      cn-id (id + valid 15-digit 居民身份证号 → 18 digits) | none
+  --chunk N           client: items per message (default 4096; memory is bounded by it)
   --format F          server: gcs (default) | bloom | raw
   --fpr X             server: false-positive rate of gcs/bloom (default 1e-9)
   --workers N         worker threads (default 0: this thread)
   --out FILE          where the matched items go (default stdout)
   --once              server: exit after one client has been served
+  --quiet             no progress line
 Exit codes: 0 success, 1 failure, 2 usage error.`;
 
-const VALUED = ['in', 'column', 'port', 'host', 'connect', 'group', 'mode', 'canonical', 'format', 'fpr', 'workers', 'out'] as const;
+const VALUED = ['in', 'column', 'port', 'host', 'connect', 'group', 'mode', 'canonical', 'format', 'fpr', 'workers', 'out', 'chunk'] as const;
 const BOOLS = ['once', 'cardinality', 'json', 'quiet'] as const;
 
 /** Items of one CSV column (header row first), or of each non-empty line. */
@@ -86,14 +91,20 @@ async function body(req: IncomingMessage, limit = 2 ** 31): Promise<Uint8Array> 
   return new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
 
+/** A progress line on stderr for long runs (after 2 s, every 2 s); `total` may be NaN (unknown). */
 function progress(quiet: boolean, label: string): ((d: number, t: number) => void) | undefined {
   if (quiet) return undefined;
-  let last = 0;
+  const start = Date.now();
+  let last = start;
+  let shown = false;
   return (d, t) => {
     const now = Date.now();
-    if (t >= 100_000 && (now - last > 2000 || d === t)) {
+    const end = d === t;
+    if ((now - last > 2000 && now - start > 2000) || (end && shown)) {
       last = now;
-      process.stderr.write(`\r${label}: ${d}/${t} (${((100 * d) / t).toFixed(0)}%)${d === t ? '\n' : ''}`);
+      shown = true;
+      const pct = Number.isFinite(t) && t > 0 ? ` of ${t} (${((100 * d) / t).toFixed(0)}%)` : '';
+      process.stderr.write(`\r${label}: ${d} items${pct}, ${((now - start) / 1000).toFixed(0)} s${end ? '\n' : ''}`);
     }
   };
 }
@@ -115,40 +126,41 @@ function common(flags: Record<string, string | true>) {
   };
 }
 
+/** True when `reply` ends a chunked session (the last chunk or pull reply, or done). */
+function endsSession(reply: Uint8Array, mode: Mode): boolean {
+  const m = psi.decodeMessage(reply, { validate: false });
+  if (m.type === 'done') return true;
+  if (m.type === 'pull-reply') return m.last;
+  return m.type === 'chunk-reply' && m.last && mode === 'intersection';
+}
+
 async function runServer(flags: Record<string, string | true>): Promise<number> {
   const { file, column, out, opts, str } = common(flags);
   if (!file || str('port') === undefined) throw new BukejianError('INVALID_OPTION', '"psi server" expected --in FILE and --port P');
   const port = Number(str('port'));
   const host = str('host') ?? '127.0.0.1';
   const fpr = str('fpr') === undefined ? undefined : Number(str('fpr'));
+  const sink = out ? createWriteStream(out) : process.stdout;
   const server = psi.server(readItems(file, column), {
     ...opts,
     format: (str('format') ?? 'gcs') as never,
     fpr,
-    onProgress: progress(Boolean(flags.quiet), 'psi server'),
+    onProgress: progress(Boolean(flags.quiet), 'psi server: preparing'),
+    onReveal: (items) => {
+      for (const x of items) sink.write(`${String(x)}\n`);
+    },
   });
   await server.prepare();
-  const sink = out ? createWriteStream(out) : process.stdout;
-  let served = 0;
   return new Promise<number>((resolve) => {
     const http = createServer(async (req, res) => {
       try {
-        if (req.method !== 'POST' || (req.url !== '/psi' && req.url !== '/psi/reveal')) {
+        if (req.method !== 'POST' || req.url !== '/psi') {
           res.writeHead(404).end();
           return;
         }
-        const msg = await body(req);
-        if (req.url === '/psi') {
-          const m2 = await server.respond(msg);
-          res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(m2);
-          if (opts.mode !== 'both') served++;
-        } else {
-          const mine = await server.finish(msg);
-          for (const x of mine) sink.write(`${String(x)}\n`);
-          res.writeHead(204).end();
-          served++;
-        }
-        if (flags.once && served > 0) {
+        const reply = await server.handle(await body(req));
+        res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(reply);
+        if (flags.once && endsSession(reply, opts.mode)) {
           http.close();
           if (sink !== process.stdout) (sink as ReturnType<typeof createWriteStream>).end();
           resolve(0);
@@ -181,10 +193,13 @@ async function runClient(flags: Record<string, string | true>): Promise<number> 
   const url = str('connect');
   if (!file || !url) throw new BukejianError('INVALID_OPTION', '"psi client" expected --in FILE and --connect URL');
   const base = url.replace(/\/psi\/?$/, '').replace(/\/$/, '');
-  const client = psi.client(readItems(file, column), { ...opts, onProgress: progress(Boolean(flags.quiet), 'psi client') });
-  const m2 = await post(`${base}/psi`, await client.request());
-  const r = await client.finish(m2);
-  if (r.reveal) await post(`${base}/psi/reveal`, r.reveal);
+  const chunk = str('chunk');
+  const onProgress = progress(Boolean(flags.quiet), 'psi client');
+  const client = psi.chunkedClient(readItems(file, column), { ...opts, chunkSize: chunk === undefined ? undefined : Number(chunk), onProgress });
+  let m = await client.next();
+  while (m) m = await client.next(await post(`${base}/psi`, m));
+  onProgress?.(client.stats.done, client.stats.done); // ends the progress line, if one was shown
+  const r = client.result();
   const sink = out ? createWriteStream(out) : process.stdout;
   if (flags.json) sink.write(JSON.stringify({ mode: r.mode, cardinality: r.cardinality, intersection: r.intersection?.map(String) }) + '\n');
   else if (r.intersection) for (const x of r.intersection) sink.write(`${String(x)}\n`);

@@ -25,8 +25,22 @@ export interface BatchOptions {
   workers?: number;
   /** Items per chunk (default 4096). */
   chunkSize?: number;
-  /** Called after each chunk with the number of items done. */
+  /**
+   * Called after each chunk with the number of items done and the total (NaN when it is not
+   * known in advance: the chunked client over an async iterable).
+   */
   onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * The batch options for one protocol chunk of `n` items: split into one slice per worker
+ * (so `workers: n` keeps working when a protocol chunk is a single batch), no progress calls.
+ * @example
+ * await runBatch(job, chunkItems, chunkBatch({ workers: 2 }, chunkItems.length))
+ */
+export function chunkBatch(opts: BatchOptions, n: number): BatchOptions {
+  const w = opts.workers ?? 0;
+  return { workers: w, chunkSize: Math.max(1, w > 1 ? Math.ceil(n / w) : n) };
 }
 
 /**

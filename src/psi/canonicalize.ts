@@ -10,31 +10,42 @@
  *   `-` and `_` removed — so `'11010119900307123x'`,
  *   `'11010119900307123X'` and `'１１０１０１ 19900307123Ｘ'` are one item. No checksum is
  *   verified here (that is `bukejian/mask`'s job); a wrong number stays a (different) item.
+ * - `'cn-id'`: the `'id'` rules, then a valid 15-digit legacy 居民身份证号 (GB 11643: known area
+ *   code, real 19YYMMDD birth date) becomes its 18-character form (`bukejian/mask`'s
+ *   `idCard15to18`: `19` inserted, check character appended), so `'110105491231002'` and
+ *   `'11010519491231002X'` meet. Any other 15-digit string stays as it is. Use it for columns of
+ *   resident ID numbers only: under `'id'` a 15-digit business registration number (工商注册号)
+ *   is never rewritten, under `'cn-id'` one that happens to look like a valid legacy ID would be.
  * - `'none'`: the UTF-8 bytes of the string exactly.
  * @module
  */
 import { BukejianError } from '../errors.js';
 import { aoneOf, isBytes, utf8ToBytes } from '../utils.js';
 import { normalizeId } from '../mask/normalize.js';
+import { validateIdCard } from '../mask/idcard.js';
 
 /** Canonicalization presets (see the module comment). */
-export type Canonical = 'text' | 'id' | 'none';
+export type Canonical = 'text' | 'id' | 'cn-id' | 'none';
 /**
  * The accepted preset names.
  * @example
  * CANONICAL_FORMS.includes('id') // true
  */
-export const CANONICAL_FORMS: readonly Canonical[] = /* @__PURE__ */ Object.freeze(['text', 'id', 'none'] as Canonical[]);
+export const CANONICAL_FORMS: readonly Canonical[] = /* @__PURE__ */ Object.freeze(['text', 'id', 'cn-id', 'none'] as Canonical[]);
 
 const FULLWIDTH = /[\uff01-\uff5e\u3000]/g;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const DOUBLE_SPACE = /  /;
 const fold = (c: string): string => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0));
 
+const LEGACY = /^\d{15}$/;
+const canonicalId = (item: string): string => normalizeId(item.normalize('NFKC')).replace(/[\s\-_]+/gu, '');
+
 /**
  * The canonical string form of `item` (strings only).
  * @example
  * canonicalString('11010119900307123x', 'id') // '11010119900307123X'
+ * canonicalString('110105491231002', 'cn-id')   // '11010519491231002X'
  * canonicalString('  张　三  ', 'text')         // '张 三'
  */
 export function canonicalString(item: string, form: Canonical = 'text'): string {
@@ -43,7 +54,13 @@ export function canonicalString(item: string, form: Canonical = 'text'): string 
     case 'none':
       return item;
     case 'id':
-      return normalizeId(item.normalize('NFKC')).replace(/[\s\-_]+/gu, '');
+      return canonicalId(item);
+    case 'cn-id': {
+      const s = canonicalId(item);
+      if (s.length !== 15 || !LEGACY.test(s)) return s;
+      const r = validateIdCard(s, { now: null });
+      return r.valid && r.legacy ? r.id : s;
+    }
     default:
       // printable ASCII is already NFC and has no full-width forms
       if (PRINTABLE_ASCII.test(item)) return DOUBLE_SPACE.test(item) || item.trim() !== item ? item.trim().replace(/ +/g, ' ') : item;

@@ -19,49 +19,29 @@
  * set size, and in mode 'both' the intersection. A malicious client could lie in 'both' mode.
  * Each request carries a random 16-byte session id; the server refuses a session it has seen,
  * and every step called out of order throws `BAD_STATE`.
+ *
+ * This is the one-shot protocol (the whole client set in one message). The same server also
+ * answers the chunked protocol through `handle` (./sessions.ts; client ./chunked.ts), whose
+ * client memory is bounded by the chunk size.
  * @module
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { BukejianError } from '../errors.js';
-import { aoneOf, aoptions, anumber, equalBytes, randomBytes, utf8ToBytes } from '../utils.js';
-import { backendOption } from '../native.js';
-import { canonicalOption } from './canonicalize.js';
+import { aoneOf, aoptions, equalBytes, randomBytes } from '../utils.js';
+import { bad, parseParty, PARTY_KEYS } from './options.js';
 import type { Canonical } from './canonicalize.js';
-import { GROUP_NAMES, getGroup } from './groups/index.js';
+import { getGroup } from './groups/index.js';
 import type { GroupName } from './groups/index.js';
 import { decodeMessage, encodeMessage, SESSION_LENGTH } from './encoding.js';
 import type { Mode, RequestMessage, ResponseMessage, RevealMessage, SetFormat } from './encoding.js';
-import { encodeGcs, decodeGcs, hash53, riceParameter } from './gcs.js';
-import { encodeBloom, decodeBloom } from './bloom.js';
-import { randomPermutation } from './shuffle.js';
+import { compressSet, membership, rawTagLength, rawTags, revealTagLength, tagDigest } from './sets.js';
+import { shuffleElements } from './shuffle.js';
 import { runBatch } from './batch.js';
 import type { BatchOptions } from './batch.js';
 import { bytesKey, prepareItems } from './items.js';
 import type { Item, ItemSource } from './items.js';
+import { createSessions } from './sessions.js';
 
-const TAG_PREFIX = /* @__PURE__ */ utf8ToBytes('bukejian-psi-v1-tag');
-
-/**
- * The 32-byte comparison digest SHA-256("bukejian-psi-v1-tag" ‖ e) of a final group element.
- * @example
- * tagDigest(element).subarray(0, rawTagLength(n, m))
- */
-export function tagDigest(e: Uint8Array): Uint8Array {
-  const buf = new Uint8Array(TAG_PREFIX.length + e.length);
-  buf.set(TAG_PREFIX);
-  buf.set(e, TAG_PREFIX.length);
-  return sha256(buf);
-}
-
-/**
- * Raw tag length for n_client × n_server comparisons (false-match probability ≤ 2^-40).
- * @example
- * rawTagLength(1e6, 1e6) // 10
- */
-export function rawTagLength(nClient: number, nServer: number): number {
-  const pairs = Math.max(2, nClient * nServer);
-  return Math.min(32, Math.max(8, Math.ceil((40 + Math.log2(pairs)) / 8)));
-}
+export { rawTagLength, tagDigest } from './sets.js';
 
 /** Options shared by both parties. */
 export interface PartyOptions extends BatchOptions {
@@ -75,39 +55,17 @@ export interface PartyOptions extends BatchOptions {
   canonical?: Canonical;
 }
 /** Server options. */
-export interface ServerOptions extends PartyOptions {
+export interface ServerOptions<T extends Item = Item> extends PartyOptions {
   /** Encoding of the server's set (default 'gcs'). */
   format?: SetFormat;
   /** False-positive rate of 'gcs'/'bloom' (default 1e-9). */
   fpr?: number;
-}
-
-const PARTY_KEYS = ['group', 'backend', 'mode', 'canonical', 'workers', 'chunkSize', 'onProgress'] as const;
-const MODES: readonly Mode[] = ['intersection', 'both', 'cardinality'];
-
-interface Parsed {
-  group: GroupName;
-  backend: 'auto' | 'js';
-  mode: Mode;
-  canonical: Canonical;
-  batch: BatchOptions;
-}
-function parseParty(o: Partial<ServerOptions>): Parsed {
-  return {
-    group: o.group === undefined ? 'ristretto255' : aoneOf(o.group, 'group', GROUP_NAMES),
-    backend: backendOption(o.backend),
-    mode: o.mode === undefined ? 'intersection' : aoneOf(o.mode, 'mode', MODES),
-    canonical: canonicalOption(o.canonical),
-    batch: {
-      workers: o.workers === undefined ? 0 : anumber(o.workers, 'workers', 0, 256),
-      chunkSize: o.chunkSize === undefined ? 4096 : anumber(o.chunkSize, 'chunkSize', 1, 1 << 24),
-      onProgress: o.onProgress,
-    },
-  };
-}
-
-function bad(msg: string): never {
-  throw new BukejianError('INVALID_ENCODING', msg);
+  /** Chunked protocol: sessions open at once (default 16); a hello beyond it → RATE_LIMITED. */
+  maxSessions?: number;
+  /** Chunked protocol: milliseconds after which an idle session is dropped (default 600000). */
+  sessionTimeout?: number;
+  /** Chunked protocol, mode 'both': receives the server's matched items of each revealed session. */
+  onReveal?: (items: T[], session: Uint8Array) => void;
 }
 
 /** What the client gets from {@link PsiClient.finish}. */
@@ -179,19 +137,7 @@ export function client<T extends Item>(items: ItemSource<T>, opts?: PartyOptions
         if (m.count !== n) bad(`response carries ${m.count} elements for ${n} requested`);
         const unblinded = await runBatch({ group: o.group, backend: o.backend, key: key!, op: 'unblind' }, m.elements, o.batch);
         const L = group.elementLength;
-        let member: (d: Uint8Array) => boolean;
-        if (m.format === 'raw') {
-          const t = m.tagLength;
-          const set = new Set<string>();
-          for (let j = 0; j < m.serverCount; j++) set.add(bytesKey(m.set.subarray(j * t, (j + 1) * t)));
-          member = (d) => set.has(bytesKey(d.subarray(0, t)));
-        } else if (m.format === 'gcs') {
-          const g = decodeGcs(m.set);
-          member = (d) => g.has(hash53(d));
-        } else {
-          const b = decodeBloom(m.set);
-          member = (d) => b.has(d);
-        }
+        const member = membership(m.format, m.set, m.tagLength, m.serverCount);
         const hits: number[] = [];
         const digests: Uint8Array[] = [];
         for (let i = 0; i < n; i++) {
@@ -206,7 +152,7 @@ export function client<T extends Item>(items: ItemSource<T>, opts?: PartyOptions
         if (o.mode === 'cardinality') return { mode: o.mode, cardinality: hits.length };
         const result: ClientResult<T> = { mode: o.mode, cardinality: hits.length, intersection: hits.map((i) => prepared!.items[i]!) };
         if (o.mode === 'both') {
-          const t = m.format === 'raw' ? m.tagLength : 16;
+          const t = revealTagLength(m.format, m.tagLength);
           const tags = new Uint8Array(digests.length * t);
           digests.forEach((d, i) => tags.set(d.subarray(0, t), i * t));
           const rv: RevealMessage = { type: 'reveal', group: o.group, session: session!, tagLength: t, count: digests.length, tags };
@@ -219,37 +165,75 @@ export function client<T extends Item>(items: ItemSource<T>, opts?: PartyOptions
 
 /** The server party: prepares its set once and answers any number of client sessions. */
 export interface PsiServer<T extends Item> {
-  /** Hashes and encrypts the server's set (done on the first `respond` otherwise). */
+  /** Hashes and encrypts the server's set (done on the first `respond`/`handle` otherwise). */
   prepare(): Promise<void>;
-  /** Message 2 for one client's message 1. */
+  /** One-shot protocol: message 2 for one client's message 1. */
   respond(request: Uint8Array): Promise<Uint8Array>;
-  /** Mode 'both': the server's matched items from the client's reveal message. */
+  /** One-shot protocol, mode 'both': the server's matched items from the client's reveal message. */
   finish(reveal: Uint8Array): Promise<T[]>;
+  /**
+   * Chunked protocol (./chunked.ts): the reply to one client message (hello, chunk, pull or
+   * reveal) of any of up to `maxSessions` concurrent sessions.
+   */
+  handle(message: Uint8Array): Promise<Uint8Array>;
   /** Number of (de-duplicated) server items, after `prepare`. */
   readonly size: number;
+  /** Chunked sessions currently open. */
+  readonly sessions: number;
 }
 
-const SERVER_KEYS = [...PARTY_KEYS, 'format', 'fpr'] as const;
+/** What the session handler (./sessions.ts) needs from a prepared server. */
+export interface PreparedServer<T extends Item> {
+  items: T[];
+  digests: Uint8Array[];
+  compressed?: Uint8Array;
+  /** The server's matched items for revealed tags of length t (each item once). */
+  matchTags(tags: Uint8Array, t: number, count: number): T[];
+}
+
+const SERVER_KEYS = [...PARTY_KEYS, 'format', 'fpr', 'maxSessions', 'sessionTimeout', 'onReveal'] as const;
 
 /**
  * Creates the server of ECDH-PSI runs over `items` (array or async iterable).
  * @example
  * const server = psi.server(highEarners, { group: 'x25519', canonical: 'id', mode: 'cardinality' })
- * const m2 = await server.respond(m1)
+ * const m2 = await server.respond(m1)          // one-shot, or per chunked message:
+ * const reply = await server.handle(message)
  */
-export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOptions): PsiServer<T> {
+export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOptions<T>): PsiServer<T> {
   const raw = aoptions(opts, 'opts', SERVER_KEYS);
   const o = parseParty(raw);
   const format: SetFormat = raw.format === undefined ? 'gcs' : aoneOf(raw.format, 'format', ['raw', 'gcs', 'bloom'] as const);
   const fpr = raw.fpr === undefined ? 1e-9 : raw.fpr;
   if (typeof fpr !== 'number' || !(fpr > 0 && fpr < 1)) throw new BukejianError('INVALID_OPTION', `"fpr" expected number in (0, 1), got ${String(fpr)}`);
+  if (raw.onReveal !== undefined && typeof raw.onReveal !== 'function') throw new BukejianError('INVALID_OPTION', '"onReveal" expected a function');
   const group = getGroup(o.group, o.backend);
   const key = group.randomKey();
-  let prepared: { items: T[]; digests: Uint8Array[]; compressed?: Uint8Array } | undefined;
+  let prepared: PreparedServer<T> | undefined;
   let preparing: Promise<void> | undefined;
   const seen = new Set<string>();
   const pendingReveal = new Map<string, number>(); // session → tag length offered
   const tagIndex = new Map<number, Map<string, number>>();
+
+  const matchTags = (tags: Uint8Array, t: number, count: number): T[] => {
+    const P = prepared!;
+    let idx = tagIndex.get(t);
+    if (!idx) {
+      idx = new Map();
+      P.digests.forEach((d, i) => idx!.set(bytesKey(d.subarray(0, t)), i));
+      tagIndex.set(t, idx);
+    }
+    const out: T[] = [];
+    const got = new Set<number>();
+    for (let i = 0; i < count; i++) {
+      const j = idx.get(bytesKey(tags.subarray(i * t, (i + 1) * t)));
+      if (j !== undefined && !got.has(j)) {
+        got.add(j);
+        out.push(P.items[j]!);
+      }
+    }
+    return out;
+  };
 
   const prepare = (): Promise<void> =>
     (preparing ??= (async () => {
@@ -257,17 +241,32 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
       const el = await runBatch({ group: o.group, backend: o.backend, key, op: 'hash' }, p.canonical, o.batch);
       const L = group.elementLength;
       const digests = p.canonical.map((_, i) => tagDigest(el.subarray(i * L, (i + 1) * L)));
-      let compressed: Uint8Array | undefined;
-      if (format === 'gcs') compressed = encodeGcs(digests.map(hash53), riceParameter(fpr));
-      else if (format === 'bloom') compressed = encodeBloom(digests, fpr);
-      prepared = { items: p.items, digests, compressed };
+      prepared = { items: p.items, digests, compressed: compressSet(digests, format, fpr), matchTags };
     })());
+
+  const sessions = createSessions<T>({
+    group: o.group,
+    backend: o.backend,
+    mode: o.mode,
+    format,
+    key,
+    batch: o.batch,
+    seen,
+    prepare: async () => (await prepare(), prepared!),
+    maxSessions: raw.maxSessions,
+    sessionTimeout: raw.sessionTimeout,
+    onReveal: raw.onReveal,
+  });
 
   return {
     get size() {
       return prepared?.items.length ?? 0;
     },
+    get sessions() {
+      return sessions.open;
+    },
     prepare,
+    handle: sessions.handle,
     async respond(request: Uint8Array): Promise<Uint8Array> {
       const m = decodeMessage(request, { validate: false, expect: 'request' }) as RequestMessage;
       if (m.group !== o.group) bad(`request is for group ${m.group}, this server uses ${o.group}`);
@@ -279,24 +278,10 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
       const P = prepared!;
       const L = group.elementLength;
       let elements = await runBatch({ group: o.group, backend: o.backend, key, op: 'mul' }, m.elements, o.batch);
-      if (o.mode === 'cardinality') {
-        const perm = randomPermutation(m.count);
-        const shuffled = new Uint8Array(elements.length);
-        for (let i = 0; i < m.count; i++) shuffled.set(elements.subarray(perm[i]! * L, (perm[i]! + 1) * L), i * L);
-        elements = shuffled;
-      }
-      let set: Uint8Array;
-      let tagLength = 0;
-      if (format === 'raw') {
-        tagLength = rawTagLength(m.count, P.digests.length);
-        const tags = P.digests.map((d) => d.subarray(0, tagLength)).sort((a, b) => {
-          for (let i = 0; i < tagLength; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-          return 0;
-        });
-        set = new Uint8Array(tags.length * tagLength);
-        tags.forEach((t, i) => set.set(t, i * tagLength));
-      } else set = P.compressed!;
-      if (o.mode === 'both') pendingReveal.set(sid, format === 'raw' ? tagLength : 16);
+      if (o.mode === 'cardinality') elements = shuffleElements(elements, m.count, L);
+      const tagLength = format === 'raw' ? rawTagLength(m.count, P.digests.length) : 0;
+      const set = format === 'raw' ? rawTags(P.digests, tagLength) : P.compressed!;
+      if (o.mode === 'both') pendingReveal.set(sid, revealTagLength(format, tagLength));
       const r: ResponseMessage = {
         type: 'response',
         group: o.group,
@@ -320,23 +305,7 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
       if (t === undefined) throw new BukejianError('BAD_STATE', 'PSI server: no response awaits a reveal for this session (out of order or replayed)');
       if (m.tagLength !== t) bad(`reveal tag length ${m.tagLength}, expected ${t}`);
       pendingReveal.delete(sid);
-      const P = prepared!;
-      let idx = tagIndex.get(t);
-      if (!idx) {
-        idx = new Map();
-        P.digests.forEach((d, i) => idx!.set(bytesKey(d.subarray(0, t)), i));
-        tagIndex.set(t, idx);
-      }
-      const out: T[] = [];
-      const got = new Set<number>();
-      for (let i = 0; i < m.count; i++) {
-        const j = idx.get(bytesKey(m.tags.subarray(i * t, (i + 1) * t)));
-        if (j !== undefined && !got.has(j)) {
-          got.add(j);
-          out.push(P.items[j]!);
-        }
-      }
-      return out;
+      return matchTags(m.tags, t, m.count);
     },
   };
 }

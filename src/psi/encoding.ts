@@ -9,6 +9,18 @@
  * - 2 response    mode u8 ‖ count u32 ‖ count × element ‖ format u8 (1 raw, 2 gcs, 3 bloom) ‖
  *                 serverCount u32 ‖ tagLength u8 (raw; else 0) ‖ setLength u32 ‖ set bytes
  * - 3 reveal      tagLength u8 ‖ count u32 ‖ count × tag
+ *
+ * Chunked protocol (./chunked.ts client, ./sessions.ts server; one reply per client message):
+ *
+ * - 4 hello       mode u8 ‖ clientCount u32 (0xffffffff: not known up front)
+ * - 5 setup       mode u8 ‖ format u8 ‖ serverCount u32 ‖ tagLength u8 (raw; else 0) ‖
+ *                 setLength u32 ‖ set bytes                          (the server's set, once)
+ * - 6 chunk       index u32 ‖ last u8 (0 | 1) ‖ count u32 ‖ count × element
+ * - 7 chunk-reply index u32 ‖ last u8 ‖ count u32 ‖ count × element (cardinality: count 0)
+ * - 8 pull        index u32 ‖ max u32 (≥ 1)                          (cardinality only)
+ * - 9 pull-reply  index u32 ‖ last u8 ‖ count u32 ‖ count × element
+ * - 10 done       empty body (the server's answer to a reveal)
+ *
  * - 16 oprf-request   count u32 ‖ count × element
  * - 17 oprf-response  epoch u32 ‖ count u32 ‖ count × element
  * - 18 oprf-table     epoch u32 ‖ count u32 ‖ count × (lookup tag 16 ‖ u16 length ‖ sealed label),
@@ -93,6 +105,42 @@ export interface RevealMessage extends Base {
   count: number;
   tags: Uint8Array;
 }
+/** Chunked, client → server: opens a session. */
+export interface HelloMessage extends Base {
+  type: 'hello';
+  mode: Mode;
+  /** The client's item count, or {@link UNKNOWN_COUNT}. */
+  clientCount: number;
+}
+/** Chunked, server → client: the server's encoded set, sent once per session. */
+export interface SetupMessage extends Base {
+  type: 'setup';
+  mode: Mode;
+  format: SetFormat;
+  serverCount: number;
+  /** Raw format: bytes per tag; 0 otherwise. */
+  tagLength: number;
+  set: Uint8Array;
+}
+/** Chunked: a numbered slice of blinded elements (chunk, chunk-reply, pull-reply). */
+export interface ChunkMessage extends Base {
+  type: 'chunk' | 'chunk-reply' | 'pull-reply';
+  index: number;
+  last: boolean;
+  count: number;
+  elements: Uint8Array;
+}
+/** Chunked, client → server (cardinality): asks for the next slice of shuffled elements. */
+export interface PullMessage extends Base {
+  type: 'pull';
+  index: number;
+  /** At most this many elements. */
+  max: number;
+}
+/** Chunked, server → client: the reveal was received. */
+export interface DoneMessage extends Base {
+  type: 'done';
+}
 /** OPRF client → server: blinded inputs. */
 export interface OprfRequestMessage extends Base {
   type: 'oprf-request';
@@ -118,12 +166,38 @@ export interface OprfTableMessage extends Base {
   entries: OprfTableEntry[];
 }
 /** Any PSI wire message. */
-export type PsiMessage = RequestMessage | ResponseMessage | RevealMessage | OprfRequestMessage | OprfResponseMessage | OprfTableMessage;
+export type PsiMessage =
+  | RequestMessage
+  | ResponseMessage
+  | RevealMessage
+  | HelloMessage
+  | SetupMessage
+  | ChunkMessage
+  | PullMessage
+  | DoneMessage
+  | OprfRequestMessage
+  | OprfResponseMessage
+  | OprfTableMessage;
+
+/**
+ * The `clientCount` of a hello whose client does not know its count (an async iterable): the
+ * raw tag length is then computed for 2^32 client items.
+ * @example
+ * encodeMessage({ type: 'hello', group, session, mode, clientCount: UNKNOWN_COUNT })
+ */
+export const UNKNOWN_COUNT = 0xffffffff;
 
 const TYPE_IDS: Record<PsiMessage['type'], number> = {
   request: 1,
   response: 2,
   reveal: 3,
+  hello: 4,
+  setup: 5,
+  chunk: 6,
+  'chunk-reply': 7,
+  pull: 8,
+  'pull-reply': 9,
+  done: 10,
   'oprf-request': 16,
   'oprf-response': 17,
   'oprf-table': 18,
@@ -198,6 +272,36 @@ function checkElements(group: GroupName, count: number, elements: Uint8Array): v
   if (elements.length !== count * L) throw new BukejianError('INVALID_LENGTH', `"elements" expected ${count} × ${L} bytes, got length=${elements.length}`);
 }
 
+type SetFields = Pick<SetupMessage, 'format' | 'serverCount' | 'tagLength' | 'set'>;
+
+function writeSet(w: Writer, m: SetFields): void {
+  if (m.format === 'raw' && m.set.length !== m.serverCount * m.tagLength) throw new BukejianError('INVALID_LENGTH', '"set" size disagrees with serverCount × tagLength');
+  w.u8(FORMATS.indexOf(m.format) + 1)
+    .u32(m.serverCount)
+    .u8(m.format === 'raw' ? m.tagLength : 0)
+    .u32(m.set.length)
+    .bytes(m.set);
+}
+
+function readSet(r: Reader): SetFields {
+  const f = r.u8('format');
+  const format = FORMATS[f - 1];
+  if (!format) throw new BukejianError('INVALID_ENCODING', `unknown set format ${f}`);
+  const serverCount = r.u32('serverCount');
+  const tagLength = r.u8('tagLength');
+  const setLength = r.u32('setLength');
+  const set = r.bytes(setLength, 'set');
+  if (format === 'raw') {
+    if (tagLength < 8 || tagLength > 32) throw new BukejianError('INVALID_ENCODING', `raw tag length ${tagLength} outside 8..32`);
+    if (setLength !== serverCount * tagLength) throw new BukejianError('INVALID_ENCODING', 'raw set size disagrees with serverCount × tagLength');
+  } else {
+    if (tagLength !== 0) throw new BukejianError('INVALID_ENCODING', 'tag length must be 0 for a compressed set');
+    const n = format === 'gcs' ? decodeGcs(set).size : decodeBloom(set).size;
+    if (n !== serverCount) throw new BukejianError('INVALID_ENCODING', 'compressed set size disagrees with serverCount');
+  }
+  return { format, serverCount, tagLength, set };
+}
+
 /**
  * Serializes a PSI message.
  * @example
@@ -212,17 +316,23 @@ export function encodeMessage(m: PsiMessage): Uint8Array {
       return w.u8(MODES.indexOf(m.mode) + 1).u32(m.count).bytes(m.elements).finish();
     case 'response':
       checkElements(m.group, m.count, m.elements);
-      if (m.format === 'raw' && m.set.length !== m.serverCount * m.tagLength) throw new BukejianError('INVALID_LENGTH', '"set" size disagrees with serverCount × tagLength');
-      return w
-        .u8(MODES.indexOf(m.mode) + 1)
-        .u32(m.count)
-        .bytes(m.elements)
-        .u8(FORMATS.indexOf(m.format) + 1)
-        .u32(m.serverCount)
-        .u8(m.format === 'raw' ? m.tagLength : 0)
-        .u32(m.set.length)
-        .bytes(m.set)
-        .finish();
+      writeSet(w.u8(MODES.indexOf(m.mode) + 1).u32(m.count).bytes(m.elements), m);
+      return w.finish();
+    case 'hello':
+      return w.u8(MODES.indexOf(m.mode) + 1).u32(m.clientCount).finish();
+    case 'setup':
+      writeSet(w.u8(MODES.indexOf(m.mode) + 1), m);
+      return w.finish();
+    case 'chunk':
+    case 'chunk-reply':
+    case 'pull-reply':
+      checkElements(m.group, m.count, m.elements);
+      return w.u32(m.index).u8(m.last ? 1 : 0).u32(m.count).bytes(m.elements).finish();
+    case 'pull':
+      if (m.max < 1) throw new BukejianError('INVALID_RANGE', `"max" expected ≥ 1, got ${m.max}`);
+      return w.u32(m.index).u32(m.max).finish();
+    case 'done':
+      return w.finish();
     case 'reveal':
       if (m.tags.length !== m.count * m.tagLength) throw new BukejianError('INVALID_LENGTH', '"tags" size disagrees with count × tagLength');
       return w.u8(m.tagLength).u32(m.count).bytes(m.tags).finish();
@@ -303,24 +413,39 @@ export function decodeMessage(bytes: Uint8Array, opts?: DecodeOptions): PsiMessa
       const md = mode();
       const count = r.u32('count');
       const elements = readElements(r, group, count, validate);
-      const f = r.u8('format');
-      const format = FORMATS[f - 1];
-      if (!format) throw new BukejianError('INVALID_ENCODING', `unknown set format ${f}`);
-      const serverCount = r.u32('serverCount');
-      const tagLength = r.u8('tagLength');
-      const setLength = r.u32('setLength');
-      const set = r.bytes(setLength, 'set');
-      if (format === 'raw') {
-        if (tagLength < 8 || tagLength > 32) throw new BukejianError('INVALID_ENCODING', `raw tag length ${tagLength} outside 8..32`);
-        if (setLength !== serverCount * tagLength) throw new BukejianError('INVALID_ENCODING', 'raw set size disagrees with serverCount × tagLength');
-      } else {
-        if (tagLength !== 0) throw new BukejianError('INVALID_ENCODING', 'tag length must be 0 for a compressed set');
-        const n = format === 'gcs' ? decodeGcs(set).size : decodeBloom(set).size;
-        if (n !== serverCount) throw new BukejianError('INVALID_ENCODING', 'compressed set size disagrees with serverCount');
-      }
-      out = { type, group, session, mode: md, count, elements, format, serverCount, tagLength, set };
+      out = { type, group, session, mode: md, count, elements, ...readSet(r) };
       break;
     }
+    case 'hello': {
+      const md = mode();
+      out = { type, group, session, mode: md, clientCount: r.u32('clientCount') };
+      break;
+    }
+    case 'setup': {
+      const md = mode();
+      out = { type, group, session, mode: md, ...readSet(r) };
+      break;
+    }
+    case 'chunk':
+    case 'chunk-reply':
+    case 'pull-reply': {
+      const index = r.u32('index');
+      const l = r.u8('last');
+      if (l > 1) throw new BukejianError('INVALID_ENCODING', `"last" flag must be 0 or 1, got ${l}`);
+      const count = r.u32('count');
+      out = { type, group, session, index, last: l === 1, count, elements: readElements(r, group, count, validate) };
+      break;
+    }
+    case 'pull': {
+      const index = r.u32('index');
+      const max = r.u32('max');
+      if (max < 1) throw new BukejianError('INVALID_ENCODING', 'pull "max" must be at least 1');
+      out = { type, group, session, index, max };
+      break;
+    }
+    case 'done':
+      out = { type, group, session };
+      break;
     case 'reveal': {
       const tagLength = r.u8('tagLength');
       if (tagLength < 8 || tagLength > 32) throw new BukejianError('INVALID_ENCODING', `reveal tag length ${tagLength} outside 8..32`);

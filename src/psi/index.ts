@@ -3,6 +3,9 @@
  *
  * - ECDH-PSI (./ecdh.ts): `psi.client` / `psi.server` state objects exchanging byte messages;
  *   intersection to the client, to both parties, or only its size (cardinality, server-shuffled).
+ *   One-shot (`client().request()` → `server.respond()` → `finish()`) or chunked with client
+ *   memory bounded by the chunk size (`psi.chunkedClient` ./chunked.ts ↔ `server.handle`,
+ *   ./sessions.ts).
  * - Groups (./groups): ristretto255 (default, RFC 9496 + RFC 9380 hash), P-256 (RFC 9380
  *   P256_XMD:SHA-256_SSWU_RO_, node:crypto ECDH fast path), X25519 (RFC 9380
  *   curve25519_XMD:SHA-512_ELL2_NU_, node:crypto X25519), SM2 (SSWU + SM3, documented suite).
@@ -13,6 +16,7 @@
  * @module
  */
 import { client, server, rawTagLength, tagDigest } from './ecdh.js';
+import { chunkedClient } from './chunked.js';
 import { oprfClient, oprfServer, evaluate } from './oprf.js';
 import { canonicalize, canonicalString } from './canonicalize.js';
 import { bucketOf, partition } from './bucket.js';
@@ -21,13 +25,15 @@ import { GROUP_NAMES, getGroup } from './groups/index.js';
 
 export { client, server, rawTagLength, tagDigest } from './ecdh.js';
 export type { ClientResult, PartyOptions, PsiClient, PsiServer, ServerOptions } from './ecdh.js';
+export { chunkedClient } from './chunked.js';
+export type { ChunkedClient, ChunkedResult, ChunkedState, ChunkedStats } from './chunked.js';
 export { oprfClient, oprfServer, evaluate as oprfEvaluate } from './oprf.js';
 export type { OprfClient, OprfMatch, OprfServer, OprfServerOptions } from './oprf.js';
 export { canonicalize, canonicalString, CANONICAL_FORMS } from './canonicalize.js';
 export type { Canonical } from './canonicalize.js';
 export { bucketOf, partition } from './bucket.js';
 export type { BucketOptions } from './bucket.js';
-export { decodeMessage, encodeMessage, MAGIC, VERSION } from './encoding.js';
+export { decodeMessage, encodeMessage, MAGIC, VERSION, UNKNOWN_COUNT } from './encoding.js';
 export type { Mode, PsiMessage, SetFormat, DecodeOptions } from './encoding.js';
 export { encodeGcs, decodeGcs, hash53, riceParameter } from './gcs.js';
 export type { GcsSet } from './gcs.js';
@@ -44,9 +50,15 @@ export type { Item, ItemSource } from './items.js';
  * const a = psi.client(mine, { group: 'x25519', canonical: 'id' })
  * const b = psi.server(theirs, { group: 'x25519', canonical: 'id' })
  * const { intersection } = await a.finish(await b.respond(await a.request()))
+ * // chunked (client memory bounded by chunkSize):
+ * const c = psi.chunkedClient(mine, { group: 'x25519', canonical: 'id' })
+ * let out = await c.next()
+ * while (out) out = await c.next(await b.handle(out))
+ * c.result().intersection
  */
 export const psi = /* @__PURE__ */ Object.freeze({
   client,
+  chunkedClient,
   server,
   oprf: Object.freeze({ client: oprfClient, server: oprfServer, evaluate }),
   canonicalize,

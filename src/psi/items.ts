@@ -36,34 +36,54 @@ const key = (b: Uint8Array): string => {
 };
 
 /**
+ * Checks that `src` is an array or (async) iterable and returns an async iterator over it.
+ * @example
+ * const it = itemIterator(['a', 'b']); await it.next() // { value: 'a', done: false }
+ */
+export function itemIterator<T extends Item>(src: ItemSource<T>): AsyncIterator<T> | Iterator<T> {
+  if (src === null || typeof src !== 'object' || (!(Symbol.iterator in src) && !(Symbol.asyncIterator in src))) {
+    throw new BukejianError('INVALID_TYPE', '"items" expected an array or (async) iterable of strings or Uint8Arrays');
+  }
+  return Symbol.asyncIterator in src ? (src as AsyncIterable<T>)[Symbol.asyncIterator]() : (src as Iterable<T>)[Symbol.iterator]();
+}
+
+/**
+ * The de-duplication key and canonical bytes of one item: strings by their canonical string,
+ * bytes by their UTF-8 reading when valid (so equal canonical bytes always meet), otherwise by a
+ * binary-string key that no text can produce.
+ * @example
+ * canonicalItem(' a ', 'text') // { key: 'a', bytes: Uint8Array [0x61] }
+ */
+export function canonicalItem(it: Item, form: Canonical): { key: string; bytes: Uint8Array } {
+  if (isBytes(it)) {
+    const s = utf8(it);
+    return { key: s ?? '\u0000' + key(it), bytes: it };
+  }
+  if (typeof it === 'string') {
+    const k = canonicalString(it, form);
+    return { key: k, bytes: utf8ToBytes(k) };
+  }
+  throw new BukejianError('INVALID_TYPE', `"items" expected strings or Uint8Arrays, got ${typeof it}`);
+}
+
+/**
  * Collects, canonicalizes and de-duplicates items.
  * @example
  * const { items, canonical } = await prepareItems(['a', ' a ', 'b'], 'text') // items: ['a', 'b']
  */
 export async function prepareItems<T extends Item>(src: ItemSource<T>, form: Canonical): Promise<PreparedItems<T>> {
-  if (src === null || typeof src !== 'object' || (!(Symbol.iterator in src) && !(Symbol.asyncIterator in src))) {
-    throw new BukejianError('INVALID_TYPE', '"items" expected an array or (async) iterable of strings or Uint8Arrays');
-  }
+  const iter = itemIterator(src);
   const seen = new Set<string>();
   const items: T[] = [];
   const canonical: Uint8Array[] = [];
-  for await (const it of src as AsyncIterable<T>) {
-    // de-duplicate on the canonical string (bytes: their UTF-8 reading when valid, so equal
-    // canonical bytes always meet; otherwise a binary-string key that no text can produce)
-    let k: string;
-    let c: Uint8Array;
-    if (isBytes(it)) {
-      c = it;
-      const s = utf8(it);
-      k = s ?? '\u0000' + key(it);
-    } else if (typeof it === 'string') {
-      k = canonicalString(it, form);
-      c = utf8ToBytes(k);
-    } else throw new BukejianError('INVALID_TYPE', `"items" expected strings or Uint8Arrays, got ${typeof it}`);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    items.push(it);
-    canonical.push(c);
+  for (;;) {
+    const r = await iter.next();
+    if (r.done) break;
+    const c = canonicalItem(r.value, form);
+    if (seen.has(c.key)) continue;
+    seen.add(c.key);
+    items.push(r.value);
+    canonical.push(c.bytes);
   }
   return { items, canonical };
 }

@@ -44,3 +44,15 @@ export function randomPermutation(n: number): Uint32Array {
   }
   return p;
 }
+
+/**
+ * The `count` elements of `L` bytes each in `elements`, in a uniformly random order (a copy).
+ * @example
+ * const shuffled = shuffleElements(doublyBlinded, n, 32)
+ */
+export function shuffleElements(elements: Uint8Array, count: number, L: number): Uint8Array {
+  const perm = randomPermutation(count);
+  const out = new Uint8Array(count * L);
+  for (let i = 0; i < count; i++) out.set(elements.subarray(perm[i]! * L, (perm[i]! + 1) * L), i * L);
+  return out;
+}
