@@ -70,9 +70,59 @@ describe('groth16Prove', () => {
     await eligibility.terminate();
   }, 120_000);
 
+  it('terminate() during proofs: they finish and verify; concurrent proofs after it succeed; terminate() clears the global engine', async () => {
+    const w = wtnsWitness(wtns);
+    const running = [groth16Prove(zkey, w), groth16Prove(zkey, w)];
+    await new Promise((r) => setTimeout(r, 100));
+    const t = eligibility.terminate();
+    const done = await Promise.all(running);
+    await t;
+    for (const p of done) expect(await snarkjs.groth16.verify(VKEY, p.publicSignals.map(String), toSnark(p))).toBe(true);
+    const again = await Promise.all([groth16Prove(zkey, w), groth16Prove(zkey, w), groth16Prove(zkey, w)]);
+    for (const p of again) expect(await snarkjs.groth16.verify(VKEY, p.publicSignals.map(String), toSnark(p))).toBe(true);
+    const g = globalThis as { curve_bn128?: unknown };
+    expect(g.curve_bn128).toBeTruthy();
+    await eligibility.terminate();
+    expect(g.curve_bn128).toBeNull();
+  }, 120_000);
+
+  it('a section of the wrong size → INVALID_ENCODING (header, coefficients, points)', async () => {
+    // Rebuild the zkey with one section cut short, keeping the container consistent.
+    const dv = new DataView(zkey.buffer, zkey.byteOffset, zkey.byteLength);
+    const parts: { type: number; data: Uint8Array }[] = [];
+    for (let i = 0, p = 12; i < dv.getUint32(8, true); i++) {
+      const size = dv.getUint32(p + 4, true);
+      parts.push({ type: dv.getUint32(p, true), data: zkey.subarray(p + 12, p + 12 + size) });
+      p += 12 + size;
+    }
+    const rebuild = (type: number, cut: number) => {
+      const ps = parts.map((x) => (x.type === type ? { ...x, data: x.data.subarray(0, x.data.length - cut) } : x));
+      const out = new Uint8Array(12 + ps.reduce((a, x) => a + 12 + x.data.length, 0));
+      const o = new DataView(out.buffer);
+      out.set(zkey.subarray(0, 12));
+      let p = 12;
+      for (const x of ps) {
+        o.setUint32(p, x.type, true);
+        o.setUint32(p + 4, x.data.length, true);
+        out.set(x.data, p + 12);
+        p += 12 + x.data.length;
+      }
+      return out;
+    };
+    const w = wtnsWitness(wtns);
+    expect((await groth16Prove(rebuild(2, 0), w)).publicSignals.length).toBe(15); // the rebuild itself is faithful
+    for (const [type, cut] of [[2, 1], [2, 64], [4, 1], [5, 64], [7, 128], [9, 64]] as const) {
+      await expect(groth16Prove(rebuild(type, cut), w), `section ${type}`).rejects.toMatchObject({ code: 'INVALID_ENCODING' });
+    }
+    await eligibility.terminate();
+  }, 120_000);
+
   it('wtnsWitness rejects what is not a .wtns v2 file', () => {
     expect(wtnsWitness(wtns).length % 32).toBe(0);
-    expect(() => wtnsWitness(new Uint8Array(16))).toThrow(/wtns/);
-    expect(() => wtnsWitness(wtns.subarray(0, 100))).toThrow(/wtns/);
+    expect(() => wtnsWitness(new Uint8Array(16))).toThrow(expect.objectContaining({ code: 'INVALID_ENCODING' }));
+    expect(() => wtnsWitness(wtns.subarray(0, 100))).toThrow(expect.objectContaining({ code: 'INVALID_ENCODING' }));
+    const badN8 = wtns.slice();
+    new DataView(badN8.buffer).setUint32(24, 33, true); // section 1's n8
+    expect(() => wtnsWitness(badN8)).toThrow(expect.objectContaining({ code: 'INVALID_ENCODING' }));
   });
 });

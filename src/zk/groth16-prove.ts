@@ -9,8 +9,8 @@
  *    worker instead of one JS → WASM round trip per coefficient (≈ 90,000 for this circuit);
  *  - the five multi-exponentiations are queued together, so the engine's workers never idle while
  *    the main thread folds the windows of the previous one;
- *  - the blinding scalars r and s come from `crypto.getRandomValues` (64 bytes reduced mod r)
- *    and are overwritten after use.
+ *  - the blinding scalars r and s come from `crypto.getRandomValues` (64 bytes reduced mod r);
+ *    their engine encodings are zeroed after use (BigInt and engine-scratch copies cannot be).
  *
  * The proof, for witness w (w_0 = 1, w_1..w_ℓ the public signals) and proving key
  * ([α]₁, [β]₁, [β]₂, [δ]₁, [δ]₂, A_i, B_i, C_i, H_j):
@@ -21,10 +21,9 @@
  * form in which a snarkjs zkey stores its H points.
  * @module
  */
-// @ts-ignore snarkjs ships no type declarations
-import * as snarkjs from 'snarkjs';
 import { BukejianError } from '../errors.js';
 import { FIELD_ORDER } from './field.js';
+import { withProverEngine } from './engine.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Curve = any;
@@ -62,19 +61,6 @@ export interface RawProof {
 const N8 = 32;
 const SCOEF = 12 + N8;
 
-let curveP: Promise<Curve> | undefined;
-/** snarkjs's multi-threaded BN254 engine (cached by ffjavascript in `globalThis.curve_bn128`). */
-function engine(): Promise<Curve> {
-  return (curveP ??= snarkjs.curves.getCurveFromName('bn128') as Promise<Curve>).then((c: Curve) => {
-    // eligibility.terminate() may have released it: build a fresh one then.
-    if ((globalThis as { curve_bn128?: unknown }).curve_bn128 !== c) {
-      curveP = snarkjs.curves.getCurveFromName('bn128') as Promise<Curve>;
-      return curveP;
-    }
-    return c;
-  });
-}
-
 const keys = new WeakMap<Uint8Array, ProvingKey>();
 
 function bad(msg: string): never {
@@ -107,6 +93,8 @@ function parse(curve: Curve, zkey: Uint8Array): ProvingKey {
   const s1 = get(1);
   if (s1.length < 4 || new DataView(s1.buffer, s1.byteOffset).getUint32(0, true) !== 1) bad('not a Groth16 key');
   const h = get(2);
+  // n8q ‖ q ‖ n8r ‖ r ‖ nVars ‖ nPublic ‖ domainSize ‖ α₁ β₁ δ₁ (G1) ‖ β₂ γ₂ δ₂ (G2)
+  if (h.length !== 4 + N8 + 4 + N8 + 12 + 3 * 2 * N8 + 3 * 4 * N8) bad('header section size');
   const dv = new DataView(h.buffer, h.byteOffset, h.byteLength);
   if (dv.getUint32(0, true) !== N8 || dv.getUint32(4 + N8, true) !== N8) bad('not a BN254 key');
   let r = 0n;
@@ -136,16 +124,19 @@ function parse(curve: Curve, zkey: Uint8Array): ProvingKey {
   const power = Math.log2(domainSize);
   if (!Number.isInteger(power) || power > curve.Fr.s) bad('domain size is not a supported power of two');
   const c4 = get(4);
+  if (c4.length < 4) bad('coefficient section size');
   const nCoefs = new DataView(c4.buffer, c4.byteOffset).getUint32(0, true);
   if (c4.length !== 4 + nCoefs * SCOEF) bad('coefficient section size');
+  // Private copies: the key no longer depends on the caller's buffer after this first (hash-checked)
+  // use, and a task posted to a worker clones only its section, not the whole zkey.
   const pts = (t: number, n: number, size: number) => {
     const b = get(t);
     if (b.length !== n * size) bad(`section ${t} size`);
-    return b;
+    return b.slice();
   };
   return {
     nVars, nPublic, domainSize, power, alpha1, beta1, beta2, delta1, delta2,
-    coefs: c4.subarray(4),
+    coefs: c4.slice(4),
     nCoefs,
     A: pts(5, nVars, 2 * N8),
     B1: pts(6, nVars, 2 * N8),
@@ -171,8 +162,11 @@ function randomScalar(): bigint {
  * @example
  * const { a, b, c, publicSignals } = await groth16Prove(zkeyBytes, witnessBytes)
  */
-export async function groth16Prove(zkey: Uint8Array, witness: Uint8Array): Promise<RawProof> {
-  const curve = await engine();
+export function groth16Prove(zkey: Uint8Array, witness: Uint8Array): Promise<RawProof> {
+  return withProverEngine((curve) => prove(curve, zkey, witness));
+}
+
+async function prove(curve: Curve, zkey: Uint8Array, witness: Uint8Array): Promise<RawProof> {
   const { Fr, G1, G2 } = curve;
   let pk = keys.get(zkey);
   if (!pk) keys.set(zkey, (pk = parse(curve, zkey)));
@@ -212,7 +206,8 @@ export async function groth16Prove(zkey: Uint8Array, witness: Uint8Array): Promi
     G1.multiExpAffine(pk.C, witness.subarray((pk.nPublic + 1) * N8)),
     G1.multiExpAffine(pk.H, hOdd),
   ]);
-  // r, s: BigInts cannot be wiped; their engine copies (rF, sF) are zeroed below.
+  // rF and sF are zeroed below; other copies of r and s (the BigInts, the engine's scratch memory,
+  // the product r·s) are not wiped.
   const rF = Fr.e(randomScalar());
   const sF = Fr.e(randomScalar());
   const piA = G1.add(G1.add(mA, pk.alpha1), G1.timesFr(pk.delta1, rF));

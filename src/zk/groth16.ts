@@ -22,6 +22,7 @@ import * as snarkjs from 'snarkjs';
 import { BukejianError } from '../errors.js';
 import { bytesToNumberBE, randomBytes } from '../utils.js';
 import { millerOnWorkers, terminateBatchWorkers } from './batch-pool.js';
+import { releaseProverEngine } from './engine.js';
 import { FIELD_ORDER } from './field.js';
 import { BASE_FIELD, type EligibilityProof } from './proof-codec.js';
 
@@ -37,8 +38,9 @@ export function bn254(): Promise<Curve> {
 }
 
 /**
- * Releases the WASM curve engines (ours and the multi-threaded one snarkjs caches for proving in
- * `globalThis.curve_bn128`), whose worker threads otherwise keep a Node process alive.
+ * Releases the WASM curve engines (the verifier's and the multi-threaded prover engine, which
+ * ffjavascript caches in `globalThis.curve_bn128`), whose worker threads otherwise keep a Node
+ * process alive. Proofs still running finish first; a later proof builds a fresh engine.
  * @example await eligibility.terminate() // at the end of a CLI run or benchmark
  */
 export async function terminate(): Promise<void> {
@@ -46,12 +48,7 @@ export async function terminate(): Promise<void> {
   const mine = curveP;
   curveP = undefined;
   if (mine) await (await mine).terminate();
-  const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
-  if (g.curve_bn128) {
-    const c = g.curve_bn128;
-    g.curve_bn128 = null;
-    await c.terminate();
-  }
+  await releaseProverEngine(); // waits for proofs still running on it
 }
 
 /** A snarkjs-format Groth16 verification key (JSON). */

@@ -14,6 +14,8 @@
  * @module
  */
 
+import { BukejianError } from '../errors.js';
+
 /** circom runtime exception codes (circom_runtime exceptionHandler). */
 const CODES: Record<number, string> = {
   1: 'Signal not found',
@@ -189,7 +191,7 @@ function run(ex: Exports, input: Readonly<Record<string, SignalValue>>): Uint8Ar
 export function wtnsWitness(wtns: Uint8Array): Uint8Array {
   const dv = new DataView(wtns.buffer, wtns.byteOffset, wtns.byteLength);
   const fail = (): never => {
-    throw new Error('not a .wtns v2 file');
+    throw new BukejianError('INVALID_ENCODING', 'not a .wtns v2 file');
   };
   if (wtns.length < 12 || dv.getUint32(0, true) !== 0x736e7477 || dv.getUint32(4, true) !== 2) fail();
   let p = 12;
@@ -202,7 +204,9 @@ export function wtnsWitness(wtns: Uint8Array): Uint8Array {
     p += 12;
     if (p + size > wtns.length) fail();
     if (type === 1) {
+      if (size < 4) fail();
       n8 = dv.getUint32(p, true);
+      if (n8 === 0 || n8 % 8 !== 0 || size !== 8 + n8) fail();
       n = dv.getUint32(p + 4 + n8, true);
     } else if (type === 2) {
       if (size !== n8 * n || n8 === 0) fail();
