@@ -26,8 +26,9 @@ export interface ArtifactHashes {
 }
 
 // SHA-256 per buffer object, so a prover given the same buffers again does not re-hash 11 MB per
-// proof. Artifact buffers must not be modified after their first use (the parsed proving key is
-// cached per buffer too).
+// proof. What is proved with is fixed at that first use too: the proving key is parsed into a
+// private copy (groth16-prove.ts) and the WASM compiled once (witness.ts), so a later change to
+// the same buffer object has no effect.
 const hashes = new WeakMap<Uint8Array, string>();
 function hashOf(b: Uint8Array): string {
   let h = hashes.get(b);
