@@ -349,56 +349,75 @@ describe('misuse and hostile replies (chunkedClient)', () => {
     return { s, c, hello, setup };
   }
 
-  it('steps out of order, replayed and reordered replies → BAD_STATE', async () => {
+  /** `reply` ends the run with `code`; the good reply is refused afterwards (BAD_STATE). */
+  async function ends(c: ReturnType<typeof psi.chunkedClient>, reply: Uint8Array | undefined, code: string, good: Uint8Array) {
+    expect(await codeOf(() => c.next(reply))).toBe(code);
+    expect(c.state).toBe('failed');
+    expect(await codeOf(() => c.next(good))).toBe('BAD_STATE');
+  }
+
+  it('steps out of order, replayed and reordered replies → BAD_STATE, and the run is over', async () => {
+    let r = await started();
+    await ends(r.c, undefined, 'BAD_STATE', r.setup); // a reply is required now
+    r = await started();
+    let chunk0 = (await r.c.next(r.setup))!;
+    await ends(r.c, r.setup, 'BAD_STATE', await r.s.handle(chunk0)); // replayed setup
+    r = await started();
+    chunk0 = (await r.c.next(r.setup))!;
+    const r0 = await r.s.handle(chunk0);
+    const chunk1 = (await r.c.next(r0))!;
+    expect(r.c.state).toBe('chunks');
+    await ends(r.c, r0, 'BAD_STATE', await r.s.handle(chunk1)); // replayed chunk reply (index 0, expected 1)
+    // the honest run to its end
     const { s, c, setup } = await started();
-    expect(await codeOf(() => c.next())).toBe('BAD_STATE'); // a reply is required now
-    const chunk0 = (await c.next(setup))!;
-    expect(await codeOf(() => c.next(setup))).toBe('BAD_STATE'); // replayed setup
-    const r0 = await s.handle(chunk0);
-    const chunk1 = (await c.next(r0))!;
-    expect(await codeOf(() => c.next(r0))).toBe('BAD_STATE'); // replayed chunk reply (index 0, expected 1)
-    expect(c.state).toBe('chunks');
-    const r1 = await s.handle(chunk1);
-    expect(await c.next(r1)).toBeUndefined();
+    let out = await c.next(setup);
+    let last = setup;
+    while (out) out = await c.next((last = await s.handle(out)));
     expect(c.result().intersection).toEqual(['a', 'b']);
-    expect(await codeOf(() => c.next(r1))).toBe('BAD_STATE'); // after the end
+    expect(await codeOf(() => c.next(last))).toBe('BAD_STATE'); // after the end
+    expect(c.state).toBe('finished');
     expect(await codeOf(async () => psi.chunkedClient(['a']).result())).toBe('BAD_STATE');
   });
 
-  it('a reply from another session, truncated or tampered replies are rejected and leave the run usable', async () => {
-    const { s, c, setup } = await started();
+  it('a reply from another session, truncated or tampered replies are rejected and end the run', async () => {
     const other = await started();
-    expect(await codeOf(() => c.next(other.setup))).toBe('INVALID_ENCODING');
-    for (let n = 0; n < setup.length; n += 3) expect(await codeOf(() => c.next(setup.subarray(0, n)))).toBe('INVALID_ENCODING');
-    const chunk0 = (await c.next(setup))!;
-    const r0 = (await s.handle(chunk0)).slice();
-    const bad = r0.slice();
-    bad[bad.length - 1]! ^= 0x80; // u ≥ 2^255: not a canonical X25519 u-coordinate
-    expect(await codeOf(() => c.next(bad))).toBe('INVALID_POINT');
-    expect(await codeOf(() => c.next(Uint8Array.from([...r0, 1])))).toBe('INVALID_ENCODING');
-    const flip = r0.slice();
-    flip[HEADER_LENGTH + 4] = 1; // 'last' flag disagrees
-    expect(await codeOf(() => c.next(flip))).toBe('INVALID_ENCODING');
-    const chunk1 = (await c.next(r0))!;
-    expect(await c.next(await s.handle(chunk1))).toBeUndefined();
-    expect(c.result().intersection).toEqual(['a', 'b']);
+    let r = await started();
+    await ends(r.c, other.setup, 'INVALID_ENCODING', r.setup);
+    for (let n = 0; n < r.setup.length; n += 3) {
+      r = await started();
+      await ends(r.c, r.setup.subarray(0, n), 'INVALID_ENCODING', r.setup);
+    }
+    const tampered: [string, (r0: Uint8Array) => Uint8Array][] = [
+      ['INVALID_POINT', (r0) => r0.map((x, i) => (i === r0.length - 1 ? x ^ 0x80 : x))], // u ≥ 2^255: not a canonical X25519 u-coordinate
+      ['INVALID_ENCODING', (r0) => Uint8Array.from([...r0, 1])],
+      ['INVALID_ENCODING', (r0) => r0.map((x, i) => (i === HEADER_LENGTH + 4 ? 1 : x))], // 'last' flag disagrees
+    ];
+    for (const [code, tamper] of tampered) {
+      const { s, c, setup } = await started();
+      const r0 = await s.handle((await c.next(setup))!);
+      await ends(c, tamper(r0), code, r0);
+    }
   });
 
   it('cardinality: a pull reply that ends early or carries too much is rejected', async () => {
-    const { s, c, setup } = await started('cardinality');
-    let out = await c.next(setup);
-    let reply = await s.handle(out!);
-    out = await c.next(reply);
-    reply = await s.handle(out!);
-    const pull0 = (await c.next(reply))!;
-    const good = await s.handle(pull0);
-    const m = decodeMessage(good);
-    if (m.type !== 'pull-reply') throw new Error('expected pull-reply');
-    const early = encodeMessage({ ...m, last: !m.last });
-    expect(await codeOf(() => c.next(early))).toBe('INVALID_ENCODING');
-    let next = await c.next(good);
-    while (next) next = await c.next(await s.handle(next));
-    expect(c.result().cardinality).toBe(2);
+    const atPull = async () => {
+      const { s, c, setup } = await started('cardinality');
+      let out = await c.next(setup);
+      for (let i = 0; i < 2; i++) out = await c.next(await s.handle(out!));
+      const good = await s.handle(out!);
+      const m = decodeMessage(good);
+      if (m.type !== 'pull-reply') throw new Error('expected pull-reply');
+      return { s, c, good, m };
+    };
+    let p = await atPull();
+    await ends(p.c, encodeMessage({ ...p.m, last: !p.m.last }), 'INVALID_ENCODING', p.good); // ends early
+    p = await atPull();
+    const three = Uint8Array.from([...p.m.elements, ...p.m.elements.subarray(0, 32)]);
+    await ends(p.c, encodeMessage({ ...p.m, count: 3, elements: three }), 'INVALID_ENCODING', p.good); // > chunkSize 2
+    p = await atPull();
+    let next = await p.c.next(p.good);
+    while (next) next = await p.c.next(await p.s.handle(next));
+    expect(p.c.result().cardinality).toBe(2);
   });
 
   it('a failing item source ends the run in state "failed"', async () => {

@@ -101,6 +101,24 @@ describe('bukejian psi (two processes over HTTP)', () => {
     expect((await s.done).code).toBe(0);
   }, 60_000);
 
+  it('server limits: a client over --max-items and an oversized body → INVALID_LENGTH', async () => {
+    const s = proc(['server', '--in', path.join(dir, 'theirs.csv'), '--column', 'id', '--port', '0', '--group', 'x25519', '--canonical', 'id', '--max-items', '5']);
+    try {
+      const url = await s.url;
+      // the CLI client reads a stream ("unknown" count): held to the server's 5 items
+      const c = proc(['client', '--in', path.join(dir, 'mine.csv'), '--column', 'id', '--connect', url, '--group', 'x25519', '--canonical', 'id', '--chunk', '3']);
+      const cr = await c.done;
+      expect(cr.code).toBe(1);
+      expect(cr.err).toMatch(/INVALID_LENGTH/);
+      // a body larger than a full chunk (2^16 elements of 32 bytes + header) is refused unread
+      const r = await fetch(url, { method: 'POST', body: new Uint8Array(2 ** 16 * 32 + 64) });
+      expect(r.status).toBe(400);
+      expect(await r.text()).toMatch(/^INVALID_LENGTH: request body too large/);
+    } finally {
+      s.p.kill();
+    }
+  }, 60_000);
+
   it('usage errors exit 2', async () => {
     const c = proc(['client', '--bogus']);
     expect((await c.done).code).toBe(2);

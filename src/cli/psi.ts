@@ -17,8 +17,9 @@ import { createServer } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { BukejianError } from '../errors.js';
 import { createCsvParser } from '../anon/csv.js';
-import { psi } from '../psi/index.js';
+import { DEFAULT_MAX_CHUNK, DEFAULT_MAX_CLIENT_ITEMS, psi } from '../psi/index.js';
 import type { Mode } from '../psi/index.js';
+import { HEADER_LENGTH } from '../psi/encoding.js';
 import { parseArgs } from './args.js';
 
 /**
@@ -37,16 +38,18 @@ Options (both parties must agree on group, mode and canonical):
   --cardinality       same as --mode cardinality
   --canonical C       text (default) | id (ID/phone numbers: NFKC, no spaces, upper-case) |
                       cn-id (id + valid 15-digit 居民身份证号 → 18 digits) | none
-  --chunk N           client: items per message (default 4096; memory is bounded by it)
+  --chunk N           client: items per message (default 4096; memory is bounded by it;
+                      the server accepts at most ${DEFAULT_MAX_CHUNK})
   --format F          server: gcs (default) | bloom | raw
   --fpr X             server: false-positive rate of gcs/bloom (default 1e-9)
+  --max-items N       server: items one client may send (default ${DEFAULT_MAX_CLIENT_ITEMS})
   --workers N         worker threads (default 0: this thread)
   --out FILE          where the matched items go (default stdout)
   --once              server: exit after one client has been served
   --quiet             no progress line
 Exit codes: 0 success, 1 failure, 2 usage error.`;
 
-const VALUED = ['in', 'column', 'port', 'host', 'connect', 'group', 'mode', 'canonical', 'format', 'fpr', 'workers', 'out', 'chunk'] as const;
+const VALUED = ['in', 'column', 'port', 'host', 'connect', 'group', 'mode', 'canonical', 'format', 'fpr', 'workers', 'out', 'chunk', 'max-items'] as const;
 const BOOLS = ['once', 'cardinality', 'json', 'quiet'] as const;
 
 /** Items of one CSV column (header row first), or of each non-empty line. */
@@ -79,7 +82,7 @@ async function* readItems(file: string, column: string | undefined): AsyncGenera
   yield* take(parser.end());
 }
 
-async function body(req: IncomingMessage, limit = 2 ** 31): Promise<Uint8Array> {
+async function body(req: IncomingMessage, limit: number): Promise<Uint8Array> {
   const parts: Buffer[] = [];
   let n = 0;
   for await (const c of req as AsyncIterable<Buffer>) {
@@ -140,17 +143,26 @@ async function runServer(flags: Record<string, string | true>): Promise<number> 
   const port = Number(str('port'));
   const host = str('host') ?? '127.0.0.1';
   const fpr = str('fpr') === undefined ? undefined : Number(str('fpr'));
+  const maxClientItems = str('max-items') === undefined ? DEFAULT_MAX_CLIENT_ITEMS : Number(str('max-items'));
   const sink = out ? createWriteStream(out) : process.stdout;
   const server = psi.server(readItems(file, column), {
     ...opts,
     format: (str('format') ?? 'gcs') as never,
     fpr,
+    maxClientItems,
+    maxChunk: DEFAULT_MAX_CHUNK,
     onProgress: progress(Boolean(flags.quiet), 'psi server: preparing'),
     onReveal: (items) => {
       for (const x of items) sink.write(`${String(x)}\n`);
     },
   });
   await server.prepare();
+  // SECURITY: the largest message an honest client sends is a full chunk or, in mode 'both', its
+  // reveal (≤ 32-byte tags of at most the server's items plus the set encoding's false positives,
+  // far below 2·fpr·maxClientItems + 64); a larger body is refused before it is buffered further
+  const L = psi.getGroup(opts.group).elementLength;
+  const revealTags = opts.mode === 'both' ? Math.min(maxClientItems, server.size + Math.ceil(2 * (fpr ?? 1e-9) * maxClientItems) + 64) : 0;
+  const limit = HEADER_LENGTH + 9 + Math.max(DEFAULT_MAX_CHUNK * L, revealTags * 32);
   return new Promise<number>((resolve) => {
     const http = createServer(async (req, res) => {
       try {
@@ -158,7 +170,7 @@ async function runServer(flags: Record<string, string | true>): Promise<number> 
           res.writeHead(404).end();
           return;
         }
-        const reply = await server.handle(await body(req));
+        const reply = await server.handle(await body(req, limit));
         res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(reply);
         if (flags.once && endsSession(reply, opts.mode)) {
           http.close();

@@ -22,11 +22,16 @@
  * Cardinality mode: a shuffle within each chunk would show the client how many matches fell in
  * each chunk (with chunk size 1, exactly which items match), so the server acknowledges the
  * chunks, permutes all of the client's doubly blinded elements after the last one and the client
- * pulls them back in chunks and counts (server memory O(n_client) for this).
+ * pulls them back in chunks and counts (server memory O(n_client) for this). This hides the
+ * matches' positions from a semi-honest client only (README, security notes).
  *
  * Raw tags: their length depends on n_client; an array announces its length, an async iterable
- * announces "unknown" and the server sizes the tags for 2^32 client items (≤ 2^-40 false match
- * either way; it never accepts more elements than announced).
+ * announces "unknown" and the server sizes the tags for its `maxClientItems` (default 2^24;
+ * ≤ 2^-40 false match either way; it never accepts more elements than announced or than that
+ * limit, nor chunks larger than its `maxChunk`, default 2^16: INVALID_LENGTH).
+ *
+ * Any error inside `next` (a bad item source, a malformed, foreign or out-of-order reply) ends
+ * the run: state 'failed', key wiped, every later `next` → BAD_STATE.
  * @module
  */
 import { BukejianError } from '../errors.js';
@@ -183,12 +188,13 @@ export function chunkedClient<T extends Item>(items: ItemSource<T>, opts?: Party
     }
   }
 
-  const finish = (): undefined => {
-    st = 'finished';
-    key!.fill(0);
+  const end = (state: 'finished' | 'failed'): undefined => {
+    st = state;
+    key?.fill(0);
     key = undefined;
     return undefined;
   };
+  const finish = (): undefined => end('finished');
 
   /** After the last chunk's reply: the mode's closing step. */
   function afterLast(): Uint8Array | undefined {
@@ -211,10 +217,9 @@ export function chunkedClient<T extends Item>(items: ItemSource<T>, opts?: Party
       const clientCount = Number.isInteger(total) && total < UNKNOWN_COUNT ? total : UNKNOWN_COUNT;
       return send({ type: 'hello', ...header, mode: o.mode, clientCount });
     }
-    if (st === 'finished' || st === 'failed') return stateError(`next() called in state "${st}"`);
     if (reply === undefined) return stateError(`next() expected the server's reply in state "${st}"`);
     const m = decodeMessage(reply, { validate: false });
-    const expected = { setup: 'setup', chunks: 'chunk-reply', pull: 'pull-reply', reveal: 'done' }[st];
+    const expected = { setup: 'setup', chunks: 'chunk-reply', pull: 'pull-reply', reveal: 'done' }[st as Exclude<ChunkedState, 'new' | 'finished' | 'failed'>]; // next() checked
     if (m.type !== 'setup' && m.type !== 'chunk-reply' && m.type !== 'pull-reply' && m.type !== 'done') bad(`a ${m.type} message is not a chunked-protocol server reply`);
     if (m.group !== o.group) bad(`reply is for group ${m.group}, this run uses ${o.group}`);
     if (!equalBytes(m.session, session)) bad('reply belongs to another session');
@@ -225,7 +230,7 @@ export function chunkedClient<T extends Item>(items: ItemSource<T>, opts?: Party
       member = membership(m.format, m.set, m.tagLength, m.serverCount);
       setup = m;
       st = 'chunks';
-      return source(nextChunk);
+      return nextChunk();
     }
     if (m.type === 'chunk-reply') {
       const p = pending!;
@@ -238,12 +243,13 @@ export function chunkedClient<T extends Item>(items: ItemSource<T>, opts?: Party
       stats.pending -= p.read;
       stats.done += p.read;
       o.batch.onProgress?.(stats.done, total);
-      return p.last ? afterLast() : source(nextChunk);
+      return p.last ? afterLast() : nextChunk();
     }
     if (m.type === 'pull-reply') {
       if (m.index !== pullIndex) stateError(`reply to pull ${m.index}, expected pull ${pullIndex}`);
       if (m.count > chunkSize || pulled + m.count > sent) bad(`pull reply carries ${m.count} elements, more than asked or sent`);
       if (m.last !== (pulled + m.count === sent)) bad(`pull reply ends after ${pulled + m.count} of ${sent} elements`);
+      if (m.count === 0 && !m.last) bad('an empty pull reply must be the last'); // else: pulls forever
       await absorb(m.elements, m.count);
       pulled += m.count;
       pullIndex++;
@@ -251,17 +257,6 @@ export function chunkedClient<T extends Item>(items: ItemSource<T>, opts?: Party
       return send({ type: 'pull', ...header, index: pullIndex, max: chunkSize });
     }
     return finish(); // done
-  }
-
-  /** Errors of the item source (a bad item, an I/O error) end the run. */
-  async function source(f: () => Promise<Uint8Array>): Promise<Uint8Array> {
-    try {
-      return await f();
-    } catch (e) {
-      st = 'failed';
-      key?.fill(0);
-      throw e;
-    }
   }
 
   return {
@@ -273,9 +268,13 @@ export function chunkedClient<T extends Item>(items: ItemSource<T>, opts?: Party
     },
     async next(reply?: Uint8Array) {
       if (busy) stateError('next() called while a step is running');
+      if (st === 'finished' || st === 'failed') stateError(`next() called in state "${st}"`);
       busy = true;
       try {
         return await step(reply);
+      } catch (e) {
+        end('failed'); // SECURITY: a run that saw a bad reply or source is not resumed
+        throw e;
       } finally {
         busy = false;
       }

@@ -16,9 +16,11 @@
  *
  * What each party learns (semi-honest, DDH in the group, H a random oracle): the client learns
  * the server's set size and the intersection (or only its size); the server learns the client's
- * set size, and in mode 'both' the intersection. A malicious client could lie in 'both' mode.
- * Each request carries a random 16-byte session id; the server refuses a session it has seen,
- * and every step called out of order throws `BAD_STATE`.
+ * set size, and in mode 'both' the intersection. A malicious client could lie in 'both' mode
+ * (the server only checks it reveals no more tags than it sent elements). Each request carries
+ * a random 16-byte session id; the server refuses a session id seen within `sessionTimeout`, a
+ * request of more than `maxClientItems` elements (INVALID_LENGTH), and every step called out of
+ * order throws `BAD_STATE`.
  *
  * This is the one-shot protocol (the whole client set in one message). The same server also
  * answers the chunked protocol through `handle` (./sessions.ts; client ./chunked.ts), whose
@@ -39,7 +41,7 @@ import { runBatch } from './batch.js';
 import type { BatchOptions } from './batch.js';
 import { bytesKey, prepareItems } from './items.js';
 import type { Item, ItemSource } from './items.js';
-import { createSessions } from './sessions.js';
+import { createSessions, TimedMap } from './sessions.js';
 
 export { rawTagLength, tagDigest } from './sets.js';
 
@@ -62,8 +64,19 @@ export interface ServerOptions<T extends Item = Item> extends PartyOptions {
   fpr?: number;
   /** Chunked protocol: sessions open at once (default 16); a hello beyond it → RATE_LIMITED. */
   maxSessions?: number;
-  /** Chunked protocol: milliseconds after which an idle session is dropped (default 600000). */
+  /**
+   * Milliseconds after which an idle chunked session is dropped, and for which a used session
+   * id (chunked or one-shot) and a one-shot reveal offer are remembered (default 600000).
+   */
   sessionTimeout?: number;
+  /**
+   * Elements one client may send in a session (default 2^24 = DEFAULT_MAX_CLIENT_ITEMS): a
+   * larger hello count, request or running total → INVALID_LENGTH; a hello with "unknown" count
+   * is held to it (and raw tags are sized for it).
+   */
+  maxClientItems?: number;
+  /** Chunked protocol: elements per chunk and per pull reply (default 2^16); more → INVALID_LENGTH. */
+  maxChunk?: number;
   /** Chunked protocol, mode 'both': receives the server's matched items of each revealed session. */
   onReveal?: (items: T[], session: Uint8Array) => void;
 }
@@ -187,11 +200,13 @@ export interface PreparedServer<T extends Item> {
   items: T[];
   digests: Uint8Array[];
   compressed?: Uint8Array;
+  /** The sorted raw tags of length t (computed once per t). */
+  rawSet(t: number): Uint8Array;
   /** The server's matched items for revealed tags of length t (each item once). */
   matchTags(tags: Uint8Array, t: number, count: number): T[];
 }
 
-const SERVER_KEYS = [...PARTY_KEYS, 'format', 'fpr', 'maxSessions', 'sessionTimeout', 'onReveal'] as const;
+const SERVER_KEYS = [...PARTY_KEYS, 'format', 'fpr', 'maxSessions', 'sessionTimeout', 'maxClientItems', 'maxChunk', 'onReveal'] as const;
 
 /**
  * Creates the server of ECDH-PSI runs over `items` (array or async iterable).
@@ -211,9 +226,8 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
   const key = group.randomKey();
   let prepared: PreparedServer<T> | undefined;
   let preparing: Promise<void> | undefined;
-  const seen = new Set<string>();
-  const pendingReveal = new Map<string, number>(); // session → tag length offered
   const tagIndex = new Map<number, Map<string, number>>();
+  const rawCache = new Map<number, Uint8Array>(); // a few lengths: t varies by 1 per 2^8 client items
 
   const matchTags = (tags: Uint8Array, t: number, count: number): T[] => {
     const P = prepared!;
@@ -241,7 +255,12 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
       const el = await runBatch({ group: o.group, backend: o.backend, key, op: 'hash' }, p.canonical, o.batch);
       const L = group.elementLength;
       const digests = p.canonical.map((_, i) => tagDigest(el.subarray(i * L, (i + 1) * L)));
-      prepared = { items: p.items, digests, compressed: compressSet(digests, format, fpr), matchTags };
+      const rawSet = (t: number): Uint8Array => {
+        let set = rawCache.get(t);
+        if (!set) rawCache.set(t, (set = rawTags(digests, t)));
+        return set;
+      };
+      prepared = { items: p.items, digests, compressed: compressSet(digests, format, fpr), rawSet, matchTags };
     })());
 
   const sessions = createSessions<T>({
@@ -251,12 +270,15 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
     format,
     key,
     batch: o.batch,
-    seen,
     prepare: async () => (await prepare(), prepared!),
     maxSessions: raw.maxSessions,
     sessionTimeout: raw.sessionTimeout,
+    maxClientItems: raw.maxClientItems,
+    maxChunk: raw.maxChunk,
     onReveal: raw.onReveal,
   });
+  const seen = sessions.seen;
+  const pendingReveal = new TimedMap<{ t: number; count: number }>(sessions.timeout); // session → offer
 
   return {
     get size() {
@@ -273,15 +295,16 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
       if (m.mode !== o.mode) bad(`request asks for mode ${m.mode}, this server offers ${o.mode}`);
       const sid = bytesKey(m.session);
       if (seen.has(sid)) throw new BukejianError('BAD_STATE', 'PSI server: this session was already answered (replayed request)');
-      seen.add(sid);
+      if (m.count > sessions.maxClientItems) throw new BukejianError('INVALID_LENGTH', `PSI server: request of ${m.count} elements, this server accepts at most ${sessions.maxClientItems}`);
+      seen.set(sid, true);
       await prepare();
       const P = prepared!;
       const L = group.elementLength;
       let elements = await runBatch({ group: o.group, backend: o.backend, key, op: 'mul' }, m.elements, o.batch);
       if (o.mode === 'cardinality') elements = shuffleElements(elements, m.count, L);
       const tagLength = format === 'raw' ? rawTagLength(m.count, P.digests.length) : 0;
-      const set = format === 'raw' ? rawTags(P.digests, tagLength) : P.compressed!;
-      if (o.mode === 'both') pendingReveal.set(sid, revealTagLength(format, tagLength));
+      const set = format === 'raw' ? P.rawSet(tagLength) : P.compressed!;
+      if (o.mode === 'both') pendingReveal.set(sid, { t: revealTagLength(format, tagLength), count: m.count });
       const r: ResponseMessage = {
         type: 'response',
         group: o.group,
@@ -301,11 +324,13 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
       const m = decodeMessage(reveal, { expect: 'reveal' }) as RevealMessage;
       if (m.group !== o.group) bad(`reveal is for group ${m.group}, this server uses ${o.group}`);
       const sid = bytesKey(m.session);
-      const t = pendingReveal.get(sid);
-      if (t === undefined) throw new BukejianError('BAD_STATE', 'PSI server: no response awaits a reveal for this session (out of order or replayed)');
-      if (m.tagLength !== t) bad(`reveal tag length ${m.tagLength}, expected ${t}`);
+      const offer = pendingReveal.get(sid);
+      if (offer === undefined) throw new BukejianError('BAD_STATE', 'PSI server: no response awaits a reveal for this session (out of order, replayed or expired)');
+      if (m.tagLength !== offer.t) bad(`reveal tag length ${m.tagLength}, expected ${offer.t}`);
+      // SECURITY: no more matches than elements sent (see the sessions.ts reveal check)
+      if (m.count > offer.count) bad(`reveal of ${m.count} tags after ${offer.count} elements sent`);
       pendingReveal.delete(sid);
-      return matchTags(m.tags, t, m.count);
+      return matchTags(m.tags, offer.t, m.count);
     },
   };
 }

@@ -14,8 +14,15 @@
  * the phase (a message of another phase → BAD_STATE), one message in progress at a time, the
  * count of elements received (never more than the hello announced: the raw tag length was
  * computed for it). Sessions are bounded (`maxSessions`, RATE_LIMITED beyond) and dropped after
- * `sessionTimeout` ms idle; a session id is never accepted twice. Server memory is O(its set)
- * plus, in cardinality mode, O(n_client) per session for the shuffle.
+ * `sessionTimeout` ms idle; a session id is refused while its session is open and for
+ * `sessionTimeout` ms after its last message (then forgotten, so the set of used ids stays
+ * bounded by the message rate × the timeout).
+ *
+ * SECURITY: what a client may make the server hold is bounded by the server, never by the
+ * client's announcement: at most `maxClientItems` elements per session (a hello announcing more
+ * → INVALID_LENGTH; "unknown" counts as `maxClientItems`) and `maxChunk` per chunk or pull reply
+ * (INVALID_LENGTH beyond). Server memory is O(its set) plus, in cardinality mode, up to
+ * maxClientItems × (element length + 4) bytes per session (the client's b·A and one permutation).
  * @module
  */
 import { BukejianError } from '../errors.js';
@@ -28,8 +35,8 @@ import { chunkBatch, runBatch } from './batch.js';
 import type { BatchOptions } from './batch.js';
 import { bytesKey } from './items.js';
 import type { Item } from './items.js';
-import { rawTagLength, rawTags, revealTagLength } from './sets.js';
-import { shuffleElements } from './shuffle.js';
+import { rawTagLength, revealTagLength } from './sets.js';
+import { randomPermutation } from './shuffle.js';
 import { bad } from './options.js';
 import type { PreparedServer } from './ecdh.js';
 
@@ -41,12 +48,57 @@ export interface SessionContext<T extends Item> {
   format: SetFormat;
   key: Uint8Array;
   batch: BatchOptions;
-  /** Session ids ever accepted (shared with the one-shot `respond`). */
-  seen: Set<string>;
   prepare(): Promise<PreparedServer<T>>;
   maxSessions?: unknown;
   sessionTimeout?: unknown;
+  maxClientItems?: unknown;
+  maxChunk?: unknown;
   onReveal?: (items: T[], session: Uint8Array) => void;
+}
+
+/**
+ * Default `maxClientItems`: elements one client session may send (2^24).
+ * @example
+ * psi.server(items, { maxClientItems: DEFAULT_MAX_CLIENT_ITEMS })
+ */
+export const DEFAULT_MAX_CLIENT_ITEMS = 2 ** 24;
+/**
+ * Default `maxChunk`: elements per chunk message and per pull reply (2^16).
+ * @example
+ * psi.server(items, { maxChunk: DEFAULT_MAX_CHUNK })
+ */
+export const DEFAULT_MAX_CHUNK = 2 ** 16;
+
+/**
+ * A map whose entries are forgotten `window` ms after they were last set (insertion order is
+ * kept equal to time order, so pruning stops at the first live entry).
+ * @example
+ * const seen = new TimedMap<true>(600_000); seen.set(id, true); seen.has(id)
+ */
+export class TimedMap<V> {
+  private readonly m = new Map<string, { v: V; at: number }>();
+  constructor(readonly window: number) {}
+  private prune(): void {
+    const now = Date.now();
+    for (const [k, e] of this.m) {
+      if (now - e.at <= this.window) break;
+      this.m.delete(k);
+    }
+  }
+  get(k: string): V | undefined {
+    this.prune();
+    return this.m.get(k)?.v;
+  }
+  has(k: string): boolean {
+    return this.get(k) !== undefined;
+  }
+  set(k: string, v: V): void {
+    this.m.delete(k);
+    this.m.set(k, { v, at: Date.now() });
+  }
+  delete(k: string): void {
+    this.m.delete(k);
+  }
 }
 
 interface Session {
@@ -55,11 +107,24 @@ interface Session {
   announced: number;
   received: number;
   revealTag: number;
+  /** Cardinality: the b·A of each non-empty chunk, `starts[i]` = index of its first element. */
   parts: Uint8Array[];
-  shuffled?: Uint8Array;
+  starts: number[];
+  perm?: Uint32Array;
   pos: number;
   busy: boolean;
   touched: number;
+}
+
+/** The chunked-protocol handler of one server, and the limits it enforces. */
+export interface Sessions {
+  handle(message: Uint8Array): Promise<Uint8Array>;
+  readonly open: number;
+  /** Session ids in use or used within `timeout` ms (shared with the one-shot `respond`). */
+  readonly seen: TimedMap<true>;
+  readonly timeout: number;
+  readonly maxClientItems: number;
+  readonly maxChunk: number;
 }
 
 const state = (msg: string): never => {
@@ -72,11 +137,17 @@ const state = (msg: string): never => {
  * const sessions = createSessions(ctx)
  * const reply = await sessions.handle(hello)
  */
-export function createSessions<T extends Item>(ctx: SessionContext<T>): { handle(message: Uint8Array): Promise<Uint8Array>; readonly open: number } {
+export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions {
   const maxSessions = ctx.maxSessions === undefined ? 16 : anumber(ctx.maxSessions, 'maxSessions', 1, 1 << 20);
   const timeout = ctx.sessionTimeout === undefined ? 600_000 : anumber(ctx.sessionTimeout, 'sessionTimeout', 1);
+  const maxClientItems = ctx.maxClientItems === undefined ? DEFAULT_MAX_CLIENT_ITEMS : anumber(ctx.maxClientItems, 'maxClientItems', 1, UNKNOWN_COUNT - 1);
+  const maxChunk = ctx.maxChunk === undefined ? DEFAULT_MAX_CHUNK : anumber(ctx.maxChunk, 'maxChunk', 1, 1 << 24);
   const L = getGroup(ctx.group, ctx.backend).elementLength;
   const sessions = new Map<string, Session>();
+  const seen = new TimedMap<true>(timeout);
+  const tooMany = (msg: string): never => {
+    throw new BukejianError('INVALID_LENGTH', `PSI server: ${msg}`);
+  };
   const job = (op: 'mul') => ({ group: ctx.group, backend: ctx.backend, key: ctx.key, op });
   const reply = (m: PsiMessage): Uint8Array => encodeMessage(m);
 
@@ -86,19 +157,20 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): { handle
 
   async function hello(m: Extract<PsiMessage, { type: 'hello' }>, sid: string): Promise<Uint8Array> {
     if (m.mode !== ctx.mode) bad(`hello asks for mode ${m.mode}, this server offers ${ctx.mode}`);
-    if (ctx.seen.has(sid)) state('this session id was already used (replayed hello)');
+    if (seen.has(sid) || sessions.has(sid)) state('this session id was already used (replayed hello)');
+    if (m.clientCount !== UNKNOWN_COUNT && m.clientCount > maxClientItems) tooMany(`the client announces ${m.clientCount} items, this server accepts at most ${maxClientItems}`);
     const now = Date.now();
     evict(now);
     if (sessions.size >= maxSessions) throw new BukejianError('RATE_LIMITED', `PSI server: ${maxSessions} sessions already open`);
-    ctx.seen.add(sid);
-    const announced = m.clientCount === UNKNOWN_COUNT ? 2 ** 32 : m.clientCount;
-    const s: Session = { phase: 'chunks', next: 0, announced, received: 0, revealTag: 0, parts: [], pos: 0, busy: true, touched: now };
+    seen.set(sid, true);
+    const announced = m.clientCount === UNKNOWN_COUNT ? maxClientItems : m.clientCount;
+    const s: Session = { phase: 'chunks', next: 0, announced, received: 0, revealTag: 0, parts: [], starts: [], pos: 0, busy: true, touched: now };
     sessions.set(sid, s);
     try {
       const P = await ctx.prepare();
       const tagLength = ctx.format === 'raw' ? rawTagLength(announced, P.digests.length) : 0;
       s.revealTag = revealTagLength(ctx.format, tagLength);
-      const set = ctx.format === 'raw' ? rawTags(P.digests, tagLength) : P.compressed!;
+      const set = ctx.format === 'raw' ? P.rawSet(tagLength) : P.compressed!;
       const out: SetupMessage = { type: 'setup', group: ctx.group, session: m.session, mode: ctx.mode, format: ctx.format, serverCount: P.digests.length, tagLength, set };
       return reply(out);
     } catch (e) {
@@ -114,6 +186,8 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): { handle
     if (s.phase !== 'chunks') state(`chunk ${m.index} after the last chunk`);
     if (m.index !== s.next) state(m.index < s.next ? `chunk ${m.index} was already answered (replayed)` : `chunk ${m.index} arrived before chunk ${s.next}`);
     if (m.count === 0 && !m.last) bad('an empty chunk must be the last');
+    if (m.count > maxChunk) tooMany(`chunk of ${m.count} elements, this server accepts at most ${maxChunk} per chunk`);
+    if (s.received + m.count > maxClientItems) tooMany(`the client sends more than ${maxClientItems} elements, this server's limit`);
     if (s.received + m.count > s.announced) bad(`the client sends more than the ${s.announced} elements it announced`);
     const elements = await runBatch(job('mul'), m.elements, chunkBatch(ctx.batch, m.count));
     s.next++;
@@ -126,17 +200,14 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): { handle
       }
       return reply({ ...base, count: m.count, elements });
     }
-    s.parts.push(elements);
+    if (m.count > 0) {
+      s.starts.push(s.received - m.count);
+      s.parts.push(elements);
+    }
     if (m.last) {
-      // one permutation over the whole client set: which chunk a match came from stays hidden
-      const all = new Uint8Array(s.received * L);
-      let o = 0;
-      for (const p of s.parts) {
-        all.set(p, o);
-        o += p.length;
-      }
-      s.parts = [];
-      s.shuffled = shuffleElements(all, s.received, L);
+      // one permutation over the whole client set (no copy of the elements: pulls read through
+      // it), so a semi-honest client cannot tell which chunk a match came from
+      s.perm = randomPermutation(s.received);
       s.phase = 'pull';
       s.next = 0;
     }
@@ -146,8 +217,19 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): { handle
   function pull(m: Extract<PsiMessage, { type: 'pull' }>, s: Session, sid: string): Uint8Array {
     if (s.phase !== 'pull') state(ctx.mode === 'cardinality' ? 'pull before the last chunk' : `pull is not part of mode "${ctx.mode}"`);
     if (m.index !== s.next) state(m.index < s.next ? `pull ${m.index} was already answered (replayed)` : `pull ${m.index} arrived before pull ${s.next}`);
-    const n = Math.min(m.max, s.received - s.pos);
-    const elements = s.shuffled!.slice(s.pos * L, (s.pos + n) * L);
+    const n = Math.min(m.max, maxChunk, s.received - s.pos);
+    const elements = new Uint8Array(n * L);
+    for (let i = 0; i < n; i++) {
+      const j = s.perm![s.pos + i]!;
+      let lo = 0; // the last part starting at or before element j
+      for (let hi = s.starts.length - 1; lo < hi; ) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (s.starts[mid]! <= j) lo = mid;
+        else hi = mid - 1;
+      }
+      const off = (j - s.starts[lo]!) * L;
+      elements.set(s.parts[lo]!.subarray(off, off + L), i * L);
+    }
     s.pos += n;
     s.next++;
     const last = s.pos === s.received;
@@ -158,6 +240,9 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): { handle
   async function reveal(m: Extract<PsiMessage, { type: 'reveal' }>, s: Session, sid: string): Promise<Uint8Array> {
     if (s.phase !== 'reveal') state(ctx.mode === 'both' ? 'reveal before the last chunk' : `reveal is not part of mode "${ctx.mode}"`);
     if (m.tagLength !== s.revealTag) bad(`reveal tag length ${m.tagLength}, expected ${s.revealTag}`);
+    // SECURITY: a client cannot reveal more matches than it sent elements (with raw tags it knows
+    // every server tag; the revealed list is still only as trustworthy as the client)
+    if (m.count > s.received) bad(`reveal of ${m.count} tags after ${s.received} elements sent`);
     const P = await ctx.prepare();
     const matched = P.matchTags(m.tags, m.tagLength, m.count);
     sessions.delete(sid);
@@ -169,6 +254,10 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): { handle
     get open() {
       return sessions.size;
     },
+    seen,
+    timeout,
+    maxClientItems,
+    maxChunk,
     async handle(message: Uint8Array): Promise<Uint8Array> {
       const m = decodeMessage(message, { validate: false });
       if (m.type !== 'hello' && m.type !== 'chunk' && m.type !== 'pull' && m.type !== 'reveal') bad(`a ${m.type} message is not a chunked-protocol client message`);
@@ -190,6 +279,7 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): { handle
       } finally {
         s.busy = false;
         s.touched = Date.now();
+        seen.set(sid, true); // refused until `timeout` ms after the session's last message
       }
     },
   };
