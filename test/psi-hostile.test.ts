@@ -53,6 +53,35 @@ function hand(s: ReturnType<typeof psi.server>, mode: Mode = 'intersection') {
 const items = (n: number, p = 's') => Array.from({ length: n }, (_, i) => `${p}${i}`);
 
 describe('server limits: maxClientItems and maxChunk', () => {
+  it('maxHeldItems bounds the elements all open cardinality sessions hold → RATE_LIMITED, freed by the pulls', async () => {
+    const s = psi.server(items(6), { group: G, mode: 'cardinality', maxHeldItems: 10 });
+    const c1 = hand(s, 'cardinality');
+    const c2 = hand(s, 'cardinality');
+    await c1.hello(UNKNOWN_COUNT);
+    await c2.hello(UNKNOWN_COUNT);
+    await c1.chunk(0, false, items(4, 'a'));
+    await c2.chunk(0, false, items(4, 'b'));
+    expect(s.held).toBe(8);
+    // c2's next chunk would take the server over its budget: refused, and c2's session ends
+    expect(await codeOf(() => c2.chunk(1, true, items(3, 'c')))).toBe('RATE_LIMITED');
+    expect(s.held).toBe(4);
+    expect(await codeOf(() => c2.chunk(1, true, ['c0']))).toBe('BAD_STATE');
+    await c1.chunk(1, true, ['s0', 's1', 'a9']);
+    expect(s.held).toBe(7);
+    let got = 0;
+    for (let i = 0, last = false; !last; i++) {
+      const r = (await c1.pull(i, 3)) as ChunkMessage;
+      got += r.count;
+      last = r.last;
+    }
+    expect(got).toBe(7);
+    expect(s.held).toBe(0); // all pulled: the budget is free again
+    const c3 = hand(s, 'cardinality');
+    await c3.hello(10);
+    expect(await c3.chunk(0, true, items(10, 'e'))).toMatchObject({ type: 'chunk-reply', count: 0 });
+    expect(s.held).toBe(10);
+  });
+
   it('a hello over the limit, a chunk over maxChunk and a running total over the limit → INVALID_LENGTH', async () => {
     const s = psi.server(items(4), { group: G, format: 'raw', maxClientItems: 5, maxChunk: 3 });
     expect(await codeOf(() => hand(s).hello(6))).toBe('INVALID_LENGTH');

@@ -77,6 +77,11 @@ export interface ServerOptions<T extends Item = Item> extends PartyOptions {
   maxClientItems?: number;
   /** Chunked protocol: elements per chunk and per pull reply (default 2^16); more → INVALID_LENGTH. */
   maxChunk?: number;
+  /**
+   * Chunked protocol, mode 'cardinality': client elements held at once across all open sessions
+   * (default 2^25 ≈ 1.2 GB); a chunk beyond it ends its session with RATE_LIMITED.
+   */
+  maxHeldItems?: number;
   /** Chunked protocol, mode 'both': receives the server's matched items of each revealed session. */
   onReveal?: (items: T[], session: Uint8Array) => void;
 }
@@ -193,6 +198,8 @@ export interface PsiServer<T extends Item> {
   readonly size: number;
   /** Chunked sessions currently open. */
   readonly sessions: number;
+  /** Client elements held by open cardinality sessions (at most `maxHeldItems`). */
+  readonly held: number;
 }
 
 /** What the session handler (./sessions.ts) needs from a prepared server. */
@@ -206,7 +213,7 @@ export interface PreparedServer<T extends Item> {
   matchTags(tags: Uint8Array, t: number, count: number): T[];
 }
 
-const SERVER_KEYS = [...PARTY_KEYS, 'format', 'fpr', 'maxSessions', 'sessionTimeout', 'maxClientItems', 'maxChunk', 'onReveal'] as const;
+const SERVER_KEYS = [...PARTY_KEYS, 'format', 'fpr', 'maxSessions', 'sessionTimeout', 'maxClientItems', 'maxChunk', 'maxHeldItems', 'onReveal'] as const;
 
 /**
  * Creates the server of ECDH-PSI runs over `items` (array or async iterable).
@@ -275,6 +282,7 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
     sessionTimeout: raw.sessionTimeout,
     maxClientItems: raw.maxClientItems,
     maxChunk: raw.maxChunk,
+    maxHeldItems: raw.maxHeldItems,
     onReveal: raw.onReveal,
   });
   const seen = sessions.seen;
@@ -286,6 +294,9 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
     },
     get sessions() {
       return sessions.open;
+    },
+    get held() {
+      return sessions.held;
     },
     prepare,
     handle: sessions.handle,

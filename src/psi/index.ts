@@ -26,7 +26,7 @@ import { GROUP_NAMES, getGroup } from './groups/index.js';
 export { client, server, rawTagLength, tagDigest } from './ecdh.js';
 export type { ClientResult, PartyOptions, PsiClient, PsiServer, ServerOptions } from './ecdh.js';
 export { chunkedClient } from './chunked.js';
-export { DEFAULT_MAX_CHUNK, DEFAULT_MAX_CLIENT_ITEMS } from './sessions.js';
+export { DEFAULT_MAX_CHUNK, DEFAULT_MAX_CLIENT_ITEMS, DEFAULT_MAX_HELD_ITEMS } from './sessions.js';
 export type { ChunkedClient, ChunkedResult, ChunkedState, ChunkedStats } from './chunked.js';
 export { oprfClient, oprfServer, evaluate as oprfEvaluate } from './oprf.js';
 export type { OprfClient, OprfMatch, OprfServer, OprfServerOptions } from './oprf.js';

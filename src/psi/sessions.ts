@@ -53,6 +53,7 @@ export interface SessionContext<T extends Item> {
   sessionTimeout?: unknown;
   maxClientItems?: unknown;
   maxChunk?: unknown;
+  maxHeldItems?: unknown;
   onReveal?: (items: T[], session: Uint8Array) => void;
 }
 
@@ -68,6 +69,13 @@ export const DEFAULT_MAX_CLIENT_ITEMS = 2 ** 24;
  * psi.server(items, { maxChunk: DEFAULT_MAX_CHUNK })
  */
 export const DEFAULT_MAX_CHUNK = 2 ** 16;
+/**
+ * Default `maxHeldItems`: client elements held at once across all open cardinality sessions
+ * (2^25 ≈ 1.2 GB with their permutations); beyond it a chunk is refused with RATE_LIMITED.
+ * @example
+ * psi.server(items, { mode: 'cardinality', maxHeldItems: DEFAULT_MAX_HELD_ITEMS })
+ */
+export const DEFAULT_MAX_HELD_ITEMS = 2 ** 25;
 
 /**
  * A map whose entries are forgotten `window` ms after they were last set (insertion order is
@@ -123,6 +131,8 @@ export interface Sessions {
   /** Session ids in use or used within `timeout` ms (shared with the one-shot `respond`). */
   readonly seen: TimedMap<true>;
   readonly timeout: number;
+  /** Client elements currently held by cardinality sessions (bounded by `maxHeldItems`). */
+  readonly held: number;
   readonly maxClientItems: number;
   readonly maxChunk: number;
 }
@@ -142,8 +152,16 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
   const timeout = ctx.sessionTimeout === undefined ? 600_000 : anumber(ctx.sessionTimeout, 'sessionTimeout', 1);
   const maxClientItems = ctx.maxClientItems === undefined ? DEFAULT_MAX_CLIENT_ITEMS : anumber(ctx.maxClientItems, 'maxClientItems', 1, UNKNOWN_COUNT - 1);
   const maxChunk = ctx.maxChunk === undefined ? DEFAULT_MAX_CHUNK : anumber(ctx.maxChunk, 'maxChunk', 1, 1 << 24);
+  const maxHeld = ctx.maxHeldItems === undefined ? DEFAULT_MAX_HELD_ITEMS : anumber(ctx.maxHeldItems, 'maxHeldItems', 1, 2 ** 40);
   const L = getGroup(ctx.group, ctx.backend).elementLength;
   const sessions = new Map<string, Session>();
+  // Cardinality sessions keep the client's elements until they are pulled: one budget for all.
+  let held = 0;
+  const drop = (sid: string): void => {
+    const s = sessions.get(sid);
+    if (s) held -= s.parts.reduce((a, p) => a + p.length / L, 0);
+    sessions.delete(sid);
+  };
   const seen = new TimedMap<true>(timeout);
   const tooMany = (msg: string): never => {
     throw new BukejianError('INVALID_LENGTH', `PSI server: ${msg}`);
@@ -152,7 +170,7 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
   const reply = (m: PsiMessage): Uint8Array => encodeMessage(m);
 
   const evict = (now: number): void => {
-    for (const [k, s] of sessions) if (!s.busy && now - s.touched > timeout) sessions.delete(k);
+    for (const [k, s] of sessions) if (!s.busy && now - s.touched > timeout) drop(k);
   };
 
   async function hello(m: Extract<PsiMessage, { type: 'hello' }>, sid: string): Promise<Uint8Array> {
@@ -174,7 +192,7 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
       const out: SetupMessage = { type: 'setup', group: ctx.group, session: m.session, mode: ctx.mode, format: ctx.format, serverCount: P.digests.length, tagLength, set };
       return reply(out);
     } catch (e) {
-      sessions.delete(sid);
+      drop(sid);
       throw e;
     } finally {
       s.busy = false;
@@ -196,11 +214,17 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
     if (ctx.mode !== 'cardinality') {
       if (m.last) {
         if (ctx.mode === 'both') s.phase = 'reveal';
-        else sessions.delete(sid);
+        else drop(sid);
       }
       return reply({ ...base, count: m.count, elements });
     }
     if (m.count > 0) {
+      // SECURITY: a server-wide bound on memory, whatever each client announces
+      if (held + m.count > maxHeld) {
+        drop(sid);
+        throw new BukejianError('RATE_LIMITED', `PSI server: ${maxHeld} client elements already held by open sessions`);
+      }
+      held += m.count;
       s.starts.push(s.received - m.count);
       s.parts.push(elements);
     }
@@ -233,7 +257,7 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
     s.pos += n;
     s.next++;
     const last = s.pos === s.received;
-    if (last) sessions.delete(sid);
+    if (last) drop(sid);
     return reply({ type: 'pull-reply', group: ctx.group, session: m.session, index: m.index, last, count: n, elements });
   }
 
@@ -245,7 +269,7 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
     if (m.count > s.received) bad(`reveal of ${m.count} tags after ${s.received} elements sent`);
     const P = await ctx.prepare();
     const matched = P.matchTags(m.tags, m.tagLength, m.count);
-    sessions.delete(sid);
+    drop(sid);
     ctx.onReveal?.(matched, m.session);
     return reply({ type: 'done', group: ctx.group, session: m.session });
   }
@@ -258,6 +282,9 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
     timeout,
     maxClientItems,
     maxChunk,
+    get held() {
+      return held;
+    },
     async handle(message: Uint8Array): Promise<Uint8Array> {
       const m = decodeMessage(message, { validate: false });
       if (m.type !== 'hello' && m.type !== 'chunk' && m.type !== 'pull' && m.type !== 'reveal') bad(`a ${m.type} message is not a chunked-protocol client message`);
@@ -267,7 +294,7 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
       const s = sessions.get(sid);
       if (!s) return state('unknown, finished or expired session');
       if (Date.now() - s.touched > timeout && !s.busy) {
-        sessions.delete(sid);
+        drop(sid);
         return state('session expired');
       }
       if (s.busy) state('another message of this session is being processed');
