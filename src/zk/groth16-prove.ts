@@ -24,6 +24,8 @@
 import { BukejianError } from '../errors.js';
 import { FIELD_ORDER } from './field.js';
 import { withProverEngine } from './engine.js';
+import { binSections } from './binfile.js';
+import { bytesToNumberBE, randomBytes } from '../utils.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Curve = any;
@@ -67,28 +69,8 @@ function bad(msg: string): never {
   throw new BukejianError('INVALID_ENCODING', `zkey: ${msg}`);
 }
 
-/** Splits a snarkjs binary file ("zkey") into its sections (type → bytes). */
-function sections(buf: Uint8Array): Map<number, Uint8Array> {
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (buf.length < 12 || String.fromCharCode(...buf.subarray(0, 4)) !== 'zkey') bad('not a zkey file');
-  const n = dv.getUint32(8, true);
-  const out = new Map<number, Uint8Array>();
-  let p = 12;
-  for (let i = 0; i < n; i++) {
-    if (p + 12 > buf.length) bad('truncated section header');
-    const type = dv.getUint32(p, true);
-    const size = dv.getUint32(p + 4, true) + dv.getUint32(p + 8, true) * 2 ** 32;
-    p += 12;
-    if (p + size > buf.length) bad('truncated section');
-    if (out.has(type)) bad(`section ${type} repeated`);
-    out.set(type, buf.subarray(p, p + size));
-    p += size;
-  }
-  return out;
-}
-
 function parse(curve: Curve, zkey: Uint8Array): ProvingKey {
-  const s = sections(zkey);
+  const s = binSections(zkey, 'zkey', 1);
   const get = (t: number) => s.get(t) ?? bad(`section ${t} missing`);
   const s1 = get(1);
   if (s1.length < 4 || new DataView(s1.buffer, s1.byteOffset).getUint32(0, true) !== 1) bad('not a Groth16 key');
@@ -97,9 +79,7 @@ function parse(curve: Curve, zkey: Uint8Array): ProvingKey {
   if (h.length !== 4 + N8 + 4 + N8 + 12 + 3 * 2 * N8 + 3 * 4 * N8) bad('header section size');
   const dv = new DataView(h.buffer, h.byteOffset, h.byteLength);
   if (dv.getUint32(0, true) !== N8 || dv.getUint32(4 + N8, true) !== N8) bad('not a BN254 key');
-  let r = 0n;
-  for (let i = N8 - 1; i >= 0; i--) r = (r << 8n) | BigInt(h[8 + N8 + i]!);
-  if (r !== FIELD_ORDER) bad('not a BN254 key');
+  if (leToNumber(h.subarray(8 + N8, 8 + 2 * N8)) !== FIELD_ORDER) bad('not a BN254 key');
   let p = 8 + 2 * N8;
   const nVars = dv.getUint32(p, true);
   const nPublic = dv.getUint32(p + 4, true);
@@ -148,12 +128,13 @@ function parse(curve: Curve, zkey: Uint8Array): ProvingKey {
 
 /** A uniformly random scalar in [1, r) from crypto.getRandomValues (64 bytes reduced mod r). */
 function randomScalar(): bigint {
-  const b = crypto.getRandomValues(new Uint8Array(64));
-  let x = 0n;
-  for (const v of b) x = (x << 8n) | BigInt(v);
+  const b = randomBytes(64);
+  const x = bytesToNumberBE(b);
   b.fill(0);
   return (x % (FIELD_ORDER - 1n)) + 1n;
 }
+
+const leToNumber = (b: Uint8Array): bigint => bytesToNumberBE(b.slice().reverse());
 
 /**
  * Proves with a snarkjs Groth16 zkey and a witness (nVars × 32-byte little-endian field elements,
@@ -223,11 +204,7 @@ async function prove(curve: Curve, zkey: Uint8Array, witness: Uint8Array): Promi
   const B = G2.toObject(G2.toAffine(piB)) as bigint[][];
   const C = G1.toObject(G1.toAffine(piC)) as bigint[];
   const publicSignals: bigint[] = [];
-  for (let i = 1; i <= pk.nPublic; i++) {
-    let v = 0n;
-    for (let j = N8 - 1; j >= 0; j--) v = (v << 8n) | BigInt(witness[i * N8 + j]!);
-    publicSignals.push(v);
-  }
+  for (let i = 1; i <= pk.nPublic; i++) publicSignals.push(leToNumber(witness.subarray(i * N8, (i + 1) * N8)));
   return {
     a: [A[0]!, A[1]!],
     b: [[B[0]![0]!, B[0]![1]!], [B[1]![0]!, B[1]![1]!]],

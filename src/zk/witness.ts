@@ -15,6 +15,7 @@
  */
 
 import { BukejianError } from '../errors.js';
+import { binSections } from './binfile.js';
 
 /** circom runtime exception codes (circom_runtime exceptionHandler). */
 const CODES: Record<number, string> = {
@@ -189,30 +190,16 @@ function run(ex: Exports, input: Readonly<Record<string, SignalValue>>): Uint8Ar
  * @example const w = wtnsWitness(wc.calculate(input)) // w.length === nVars * 32
  */
 export function wtnsWitness(wtns: Uint8Array): Uint8Array {
-  const dv = new DataView(wtns.buffer, wtns.byteOffset, wtns.byteLength);
-  const fail = (): never => {
-    throw new BukejianError('INVALID_ENCODING', 'not a .wtns v2 file');
+  const s = binSections(wtns, 'wtns', 2);
+  const h = s.get(1);
+  const w = s.get(2);
+  const fail = (msg: string): never => {
+    throw new BukejianError('INVALID_ENCODING', `wtns: ${msg}`);
   };
-  if (wtns.length < 12 || dv.getUint32(0, true) !== 0x736e7477 || dv.getUint32(4, true) !== 2) fail();
-  let p = 12;
-  let n8 = 0;
-  let n = 0;
-  for (let i = 0, k = dv.getUint32(8, true); i < k; i++) {
-    if (p + 12 > wtns.length) fail();
-    const type = dv.getUint32(p, true);
-    const size = dv.getUint32(p + 4, true) + dv.getUint32(p + 8, true) * 2 ** 32;
-    p += 12;
-    if (p + size > wtns.length) fail();
-    if (type === 1) {
-      if (size < 4) fail();
-      n8 = dv.getUint32(p, true);
-      if (n8 === 0 || n8 % 8 !== 0 || size !== 8 + n8) fail();
-      n = dv.getUint32(p + 4 + n8, true);
-    } else if (type === 2) {
-      if (size !== n8 * n || n8 === 0) fail();
-      return wtns.subarray(p, p + size);
-    }
-    p += size;
-  }
-  return fail();
+  if (!h || !w) return fail('section 1 or 2 missing');
+  const dv = new DataView(h.buffer, h.byteOffset, h.byteLength);
+  const n8 = h.length >= 4 ? dv.getUint32(0, true) : 0;
+  if (n8 === 0 || n8 % 8 !== 0 || h.length !== 8 + n8) fail('header section');
+  if (w.length !== n8 * dv.getUint32(4 + n8, true)) fail('witness section size');
+  return w;
 }
