@@ -180,6 +180,8 @@ describe('bukejian audit --anchor', () => {
       expect((await cli(['init', '--dir', dir, '--origin', ORIGIN, '--anchor', anchor])).code).toBe(0);
       expect(readFileSync(anchor, 'utf8')).toMatch(new RegExp(`^${ORIGIN.replace(/[./]/g, '\\$&')}\n0\n`)); // the signed empty log
       expect((await cli(['verify', '--dir', dir, '--anchor', path.join(dir, 'log.json')])).code).toBe('INVALID_OPTION');
+      // a new log never starts from another log's anchor
+      expect((await cli(['init', '--dir', path.join(root, 'log2'), '--origin', ORIGIN, '--anchor', anchor])).code).toBe('BAD_STATE');
 
       expect((await cli(['append', '--dir', dir, '--anchor', anchor, jsonl(0, 2)])).json()).toMatchObject({ appended: 2, size: 2 });
       const cp1 = await cli(['checkpoint', '--dir', dir, '--anchor', anchor]);
