@@ -341,7 +341,8 @@ export class AuditLog {
   /**
    * Full audit of the stored data: every payload against its leaf hash, kind, subject tag and
    * retention index; every tombstone against its logged prune entry; every stored checkpoint
-   * against the recomputed root (and its signature when a verifier was given).
+   * against the recomputed root (and its signature when a verifier was given); the `anchor` of
+   * {@link openAuditLog}, when given, against the recomputed tree.
    * @example const { ok, problems } = await log.verify()
    */
   async verify(): Promise<VerifyReport> {
