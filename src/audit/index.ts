@@ -62,7 +62,7 @@ export type { PruneResult } from './retention.js';
 export { eventsFor, verifySubjectEvents } from './query.js';
 export type { SubjectEvent, SubjectEvents, SubjectEventsCheck } from './query.js';
 export { AuditLog, openAuditLog } from './log.js';
-export type { AuditLogOptions, ReadResult, VerifyReport } from './log.js';
+export type { AuditAnchor, AuditLogOptions, ReadResult, VerifyReport } from './log.js';
 export { createMemoryStore } from './store/memory.js';
 export { openFileStore } from './store/file.js';
 export type { FileStoreOptions } from './store/file.js';

@@ -9,6 +9,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
+import { anchorProblem, resolveAnchor, type AuditAnchor, type ResolvedAnchor } from './_anchor.js';
+export type { AuditAnchor } from './_anchor.js';
 import { anumber, aoptions, astring, bytesToHex, equalBytes } from '../utils.js';
 import {
   parseCheckpoint,
@@ -56,6 +58,15 @@ export interface AuditLogOptions {
    * checkpoint, and `verify()` does the full recomputation.
    */
   treeCache?: boolean;
+  /**
+   * What you saw of this log before, kept outside its store (by you or a witness): a signed
+   * checkpoint note of this log (e.g. the text `checkpoint()` returned last; needs `verifier`) or
+   * a minimum size `{ size }`. Open throws `INTEGRITY` when the store holds fewer entries, or, for
+   * a note, when the store's first `size` entries do not have the note's root (rolled back and
+   * re-grown). Without an anchor a store truncated at frame boundaries opens cleanly: every stored
+   * checksum and checkpoint still holds. `verify()` checks the anchor again on the recomputed tree.
+   */
+  anchor?: AuditAnchor;
 }
 
 /** What reading an entry returns. */
@@ -93,9 +104,14 @@ export class AuditLog {
   #lock: Promise<unknown> = Promise.resolve();
   #closed = false;
   #cache: { enabled: boolean; savedSize: number };
+  readonly #anchor: ResolvedAnchor | null;
 
   /** @internal use {@link openAuditLog} */
-  constructor(o: Required<Pick<AuditLogOptions, 'store' | 'origin' | 'hash' | 'maxBatch'>> & AuditLogOptions, tree: MerkleTree) {
+  constructor(
+    o: Required<Pick<AuditLogOptions, 'store' | 'origin' | 'hash' | 'maxBatch'>> & Omit<AuditLogOptions, 'anchor'>,
+    tree: MerkleTree,
+    anchor: ResolvedAnchor | null = null,
+  ) {
     this.store = o.store;
     this.origin = o.origin;
     this.hash = o.hash;
@@ -104,6 +120,7 @@ export class AuditLog {
     this.#verifier = o.verifier;
     this.#maxBatch = o.maxBatch;
     this.#cache = { enabled: o.treeCache === true, savedSize: -1 };
+    this.#anchor = anchor;
   }
 
   /** @internal the size of the tree cache the log was opened from. */
@@ -324,7 +341,8 @@ export class AuditLog {
   /**
    * Full audit of the stored data: every payload against its leaf hash, kind, subject tag and
    * retention index; every tombstone against its logged prune entry; every stored checkpoint
-   * against the recomputed root (and its signature when a verifier was given).
+   * against the recomputed root (and its signature when a verifier was given); the `anchor` of
+   * {@link openAuditLog}, when given, against the recomputed tree.
    * @example const { ok, problems } = await log.verify()
    */
   async verify(): Promise<VerifyReport> {
@@ -410,6 +428,8 @@ export class AuditLog {
         problems.push(`checkpoint of size ${cp.size}: root differs from the stored tree`);
       }
     }
+    const a = this.#anchor && anchorProblem(this.#anchor, fresh.size, (n) => fresh.root(n));
+    if (a) problems.push(a);
     return { ok: problems.length === 0, checked, problems };
   }
 
@@ -429,18 +449,24 @@ export class AuditLog {
 
 /**
  * Opens an audit log over a store: rebuilds the tree, the consent index, and checks the latest
- * checkpoint (root and, with a verifier, signature). Throws `INTEGRITY` on a mismatch.
+ * checkpoint (root and, with a verifier, signature) and the outside `anchor` when given. Throws
+ * `INTEGRITY` on a mismatch (the store stays open: close it).
  * @example
  * const log = await openAuditLog({ store: await openFileStore(dir, { create: true }),
  *   origin: 'agency.example/audit', signer: sm2CheckpointSigner(secretKey, { name: 'agency-key' }) })
+ * // keep each checkpoint outside the log directory and pass it back at the next open:
+ * writeFileSync('/etc/agency/audit-anchor.txt', await log.checkpoint())
+ * const again = await openAuditLog({ store, origin, verifier,
+ *   anchor: readFileSync('/etc/agency/audit-anchor.txt', 'utf8') }) // INTEGRITY if rolled back
  */
 export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
-  const o = aoptions(opts, 'opts', ['store', 'origin', 'hash', 'signer', 'verifier', 'maxBatch', 'treeCache']);
+  const o = aoptions(opts, 'opts', ['store', 'origin', 'hash', 'signer', 'verifier', 'maxBatch', 'treeCache', 'anchor']);
   if (!o.store || typeof o.store.append !== 'function') throw new BukejianError('INVALID_OPTION', '"store" expected an AuditStore, got other');
   const origin = astring(o.origin, 'origin');
   const hash = o.hash ?? 'sm3';
   treeHasher(hash);
   const maxBatch = o.maxBatch === undefined ? 1000 : anumber(o.maxBatch, 'maxBatch', 1, 1 << 20);
+  const anchor = o.anchor === undefined ? null : resolveAnchor(o.anchor, o.verifier, { origin, hash });
   const store = o.store;
   const leaves = store.leafHashes();
   let tree: MerkleTree | null = null;
@@ -462,7 +488,8 @@ export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
     tree = createMerkleTree({ hash });
     tree.appendLeafHashes(leaves);
   }
-  const log = new AuditLog({ ...o, store, origin, hash, maxBatch }, tree);
+  const { anchor: _a, ...rest } = o;
+  const log = new AuditLog({ ...rest, store, origin, hash, maxBatch }, tree, anchor);
   if (cachedSize === store.size) log._cacheLoaded(cachedSize);
   // Consent state: only consent, revocation and legal-basis entries are read.
   const wanted = new Set([KIND_CODES.consent, KIND_CODES.revocation, KIND_CODES['legal-basis']]);
@@ -481,6 +508,9 @@ export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
       throw new BukejianError('INTEGRITY', 'the latest checkpoint is not signed by the expected key');
     }
   }
+  // A store truncated at frame boundaries passes every check above: only an outside anchor sees it.
+  const a = anchor && anchorProblem(anchor, tree.size, (n) => tree.root(n));
+  if (a) throw new BukejianError('INTEGRITY', a);
   return log;
 }
 

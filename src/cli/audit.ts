@@ -3,9 +3,13 @@
  * tamper-evident audit log on a log directory (file store + `log.json` + the SM2 signing key
  * `signing-key.pem`, PKCS#8, mode 0600). Output is JSON on stdout; exit 0 success, 1 a check
  * failed, 2 usage error.
+ *
+ * `--anchor FILE` (outside the log directory) keeps the latest checkpoint this CLI made: it is
+ * checked at every open (a log rolled back behind it is refused with `INTEGRITY`) and replaced
+ * atomically after every checkpoint; `init` and `checkpoint` create it when missing.
  * @module
  */
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { BukejianError } from '../errors.js';
@@ -25,7 +29,7 @@ import {
 import { parseArgs } from './args.js';
 import { openInput } from './io.js';
 
-export const usage = `usage: bukejian audit <command> --dir DIR [options]
+export const usage = `usage: bukejian audit <command> --dir DIR [--anchor FILE] [options]
 
   init        --dir DIR --origin ORIGIN [--hash sm3|sha256] [--key-name NAME] [--user-id ID] [--key PEM]
               create a log directory; generates an SM2 signing key unless --key is given
@@ -39,7 +43,10 @@ export const usage = `usage: bukejian audit <command> --dir DIR [options]
                                           log's public key (and that it extends an earlier checkpoint)
   query       --dir DIR --subject S [--since SIZE]   a subject's events with inclusion proofs (JSON)
   check       --dir DIR --subject S --purpose P --fields a,b [--at TIME]   consent/legal-basis check
-  prune       --dir DIR [--now TIME]      delete payloads whose retention has ended`;
+  prune       --dir DIR [--now TIME]      delete payloads whose retention has ended
+
+  --anchor FILE   the latest checkpoint, kept outside DIR: every command refuses a log rolled back
+                  behind it (INTEGRITY); init and checkpoint write it (init signs the empty log)`;
 
 interface Config {
   origin: string;
@@ -66,7 +73,64 @@ function verifierOf(c: Config) {
   return sm2CheckpointVerifier(hexToBytes(c.publicKey), { name: c.keyName, ...(c.userId ? { userId: c.userId } : {}) });
 }
 
-async function openLog(dir: string, write: boolean): Promise<{ log: AuditLog; config: Config }> {
+/**
+ * The `--anchor` file: must lie outside the log directory (someone who can roll the log back can
+ * rewrite anything inside it). Returns its resolved path, or undefined without the option.
+ */
+function anchorPath(dir: string, v: string | true | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (v === true || v === '') throw new BukejianError('INVALID_OPTION', '"--anchor" expected a file, got none');
+  const real = (p: string): string => {
+    // the file itself may not exist yet: resolve its nearest existing ancestor (symlinks included)
+    try {
+      return realpathSync(p);
+    } catch {
+      const parent = path.dirname(p);
+      return parent === p ? p : path.join(real(parent), path.basename(p));
+    }
+  };
+  const file = real(path.resolve(v));
+  const rel = path.relative(real(path.resolve(dir)), file);
+  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
+    throw new BukejianError('INVALID_OPTION', '"--anchor" expected a file outside the log directory, got one inside it');
+  }
+  return file;
+}
+
+/** Atomically replaces the anchor file with `note` (temporary file, fsync, rename, fsync dir). */
+function writeAnchor(file: string, note: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, note);
+  const fd = openSync(tmp, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  try {
+    const d = openSync(path.dirname(file), 'r');
+    try {
+      fsyncSync(d);
+    } finally {
+      closeSync(d);
+    }
+  } catch {
+    /* directories cannot be fsynced on every platform */
+  }
+}
+
+/** The anchor note to check at open: none without `--anchor`; a missing file only where `create` allows it. */
+function readAnchor(file: string | undefined, create: boolean): string | undefined {
+  if (file === undefined) return undefined;
+  if (!existsSync(file)) {
+    if (create) return undefined;
+    throw new BukejianError('NOT_FOUND', '"--anchor" expected an existing anchor file (init or checkpoint with --anchor writes it), got none');
+  }
+  return readFileSync(file, 'utf8');
+}
+
+async function openLog(dir: string, write: boolean, anchor?: string): Promise<{ log: AuditLog; config: Config }> {
   const config = readConfig(dir);
   const keyFile = path.join(dir, 'signing-key.pem');
   let signer;
@@ -77,7 +141,21 @@ async function openLog(dir: string, write: boolean): Promise<{ log: AuditLog; co
   }
   const store = await openFileStore(dir, { readOnly: !write });
   // The node cache makes each invocation I/O-bound; `verify` still recomputes the whole tree.
-  const log = await openAuditLog({ store, origin: config.origin, hash: config.hash, signer, verifier: verifierOf(config), treeCache: true });
+  let log: AuditLog;
+  try {
+    log = await openAuditLog({
+      store,
+      origin: config.origin,
+      hash: config.hash,
+      signer,
+      verifier: verifierOf(config),
+      treeCache: true,
+      ...(anchor === undefined ? {} : { anchor }),
+    });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   const t = store.recovery.truncated;
   if (Object.keys(t).length) console.error(`bukejian audit: recovered: discarded torn tails ${JSON.stringify(t)}`);
   return { log, config };
@@ -101,7 +179,7 @@ export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const { flags, positionals } = parseArgs(
     rest,
-    ['dir', 'origin', 'hash', 'key-name', 'user-id', 'key', 'index', 'size', 'from', 'to', 'note', 'answer', 'previous', 'subject', 'purpose', 'fields', 'at', 'now', 'since'],
+    ['dir', 'origin', 'hash', 'key-name', 'user-id', 'key', 'index', 'size', 'from', 'to', 'note', 'answer', 'previous', 'subject', 'purpose', 'fields', 'at', 'now', 'since', 'anchor'],
     [],
   );
   const dir = typeof flags.dir === 'string' ? flags.dir : undefined;
@@ -109,6 +187,8 @@ export async function run(args: string[]): Promise<number> {
     console.error(usage);
     return 2;
   }
+  const anchorFile = anchorPath(dir, flags.anchor);
+  const anchor = () => readAnchor(anchorFile, sub === 'checkpoint');
   switch (sub) {
     case 'init': {
       if (typeof flags.origin !== 'string') throw new BukejianError('INVALID_OPTION', '"--origin" expected a value, got none');
@@ -124,8 +204,17 @@ export async function run(args: string[]): Promise<number> {
       const keyName = typeof flags['key-name'] === 'string' ? flags['key-name'] : `${flags.origin.replace(/\s+/g, '_')}-key`;
       const userId = typeof flags['user-id'] === 'string' ? flags['user-id'] : undefined;
       const signer = sm2CheckpointSigner(secretKey, { name: keyName, ...(userId ? { userId } : {}) });
+      if (anchorFile && existsSync(anchorFile)) throw new BukejianError('BAD_STATE', '"--anchor" expected a new file for a new log, got an existing one');
       const store = await openFileStore(dir, { create: true });
-      await store.close();
+      if (anchorFile) {
+        // the signed empty checkpoint starts the anchor chain; later checkpoints replace it
+        const log = await openAuditLog({ store, origin: flags.origin, hash, signer });
+        try {
+          writeAnchor(anchorFile, await log.checkpoint());
+        } finally {
+          await log.close();
+        }
+      } else await store.close();
       const config: Config = { origin: flags.origin, hash, keyName, ...(userId ? { userId } : {}), publicKey: bytesToHex(signer.publicKey) };
       const keyFile = path.join(dir, 'signing-key.pem');
       writeFileSync(keyFile, sm2.keys.privateKeyToPem(secretKey), { mode: 0o600 });
@@ -135,7 +224,7 @@ export async function run(args: string[]): Promise<number> {
       return 0;
     }
     case 'append': {
-      const { log } = await openLog(dir, true);
+      const { log } = await openLog(dir, true, anchor());
       try {
         const rl = createInterface({ input: openInput(positionals[0]), crlfDelay: Infinity });
         const pending: Promise<number>[] = [];
@@ -164,16 +253,18 @@ export async function run(args: string[]): Promise<number> {
       }
     }
     case 'checkpoint': {
-      const { log } = await openLog(dir, true);
+      const { log } = await openLog(dir, true, anchor());
       try {
-        process.stdout.write(await log.checkpoint());
+        const note = await log.checkpoint();
+        if (anchorFile) writeAnchor(anchorFile, note);
+        process.stdout.write(note);
         return 0;
       } finally {
         await log.close();
       }
     }
     case 'prove': {
-      const { log } = await openLog(dir, false);
+      const { log } = await openLog(dir, false, anchor());
       try {
         const latest = log.latestCheckpoint();
         const index = num(flags.index, 'index');
@@ -238,7 +329,7 @@ export async function run(args: string[]): Promise<number> {
       }
       let log: AuditLog;
       try {
-        ({ log } = await openLog(dir, false));
+        ({ log } = await openLog(dir, false, anchor()));
       } catch (e) {
         if (e instanceof BukejianError && e.code === 'INTEGRITY') {
           out({ ok: false, problems: [e.message] });
@@ -256,7 +347,7 @@ export async function run(args: string[]): Promise<number> {
     }
     case 'query': {
       if (typeof flags.subject !== 'string') throw new BukejianError('INVALID_OPTION', '"--subject" expected a value');
-      const { log } = await openLog(dir, false);
+      const { log } = await openLog(dir, false, anchor());
       try {
         const since = num(flags.since, 'since');
         out(await log.eventsFor(flags.subject, since === undefined ? {} : { since }));
@@ -269,7 +360,7 @@ export async function run(args: string[]): Promise<number> {
       if (typeof flags.subject !== 'string' || typeof flags.purpose !== 'string' || typeof flags.fields !== 'string') {
         throw new BukejianError('INVALID_OPTION', '"check" expected --subject, --purpose and --fields');
       }
-      const { log } = await openLog(dir, false);
+      const { log } = await openLog(dir, false, anchor());
       try {
         const d = log.checkAccess({ subject: flags.subject, purpose: flags.purpose, fields: flags.fields.split(','), at: time(flags.at) });
         out(d);
@@ -279,7 +370,7 @@ export async function run(args: string[]): Promise<number> {
       }
     }
     case 'prune': {
-      const { log } = await openLog(dir, true);
+      const { log } = await openLog(dir, true, anchor());
       try {
         const r = await log.prune(time(flags.now) ?? Date.now());
         out({ pruned: r.pruned, deletions: r.deletions.map((d) => ({ rule: d.rule, time: d.time, logIndex: d.logIndex, count: d.indexes.length })) });

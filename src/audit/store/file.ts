@@ -9,7 +9,8 @@
  * - `tombstones.bkj`: retention deletions (a tombstone frame, then a "done" frame once zeroed);
  * - `tree.bkj` (optional): a cache of the Merkle tree's interior nodes, one checksummed frame,
  *   replaced atomically (write, fsync, rename); it only speeds up opening;
- * - `LOCK`: the pid of the process that has the log open for writing.
+ * - `LOCK`: the pid of the process that has the log open for writing (see `_lock.ts`: created
+ *   exclusively, and a dead process's lock is taken over atomically).
  *
  * Durability: a batch's payloads are written and fsynced, then its index frame is written and
  * fsynced, and only then is the append acknowledged. The index frame is the commit record, so a
@@ -28,6 +29,7 @@ import type * as NodePath from 'node:path';
 import { BukejianError } from '../../errors.js';
 import { abytes, anumber, aoptions, astring } from '../../utils.js';
 import { encodeFrame, scanFrames } from './frames.js';
+import { releaseLock, takeLock } from './_lock.js';
 import type { AuditStore, RecoveryReport, StoredEntry, Tombstone } from './types.js';
 
 const ENTRY_META = 32 + 4 + 1 + 8 + 8; // leaf hash, payload length, kind, subject tag, retain-until (ms)
@@ -93,21 +95,15 @@ export async function openFileStore(dir: string, opts?: FileStoreOptions): Promi
     for (const f of Object.values(FILES)) fs.closeSync(fs.openSync(p(f), 'a'));
     fsyncDir(fs, dir);
   }
-  if (!readOnly) lock(fs, p('LOCK'));
+  const lockToken = readOnly ? null : takeLock(fs, p('LOCK'));
   // A failed open (INTEGRITY, I/O) must not leave our lock and file handles behind: the lock
   // names this live process, so every later open in it would be refused as "open for writing".
   const opened: NodeFs.promises.FileHandle[] = [];
   try {
-    return await openLocked(fs, dir, p, readOnly, opened);
+    return await openLocked(fs, dir, p, readOnly, opened, lockToken);
   } catch (e) {
     for (const h of opened) await h.close().catch(() => undefined);
-    if (!readOnly) {
-      try {
-        fs.unlinkSync(p('LOCK'));
-      } catch {
-        /* already gone */
-      }
-    }
+    if (lockToken !== null) releaseLock(fs, p('LOCK'), lockToken);
     throw e;
   }
 }
@@ -118,6 +114,7 @@ async function openLocked(
   p: (f: string) => string,
   readOnly: boolean,
   opened: NodeFs.promises.FileHandle[],
+  lockToken: string | null,
 ): Promise<AuditStore> {
   const recovery: RecoveryReport = { truncated: {}, resumedPrunes: 0 };
   const truncate = (f: string, end: number, size: number) => {
@@ -444,11 +441,7 @@ async function openLocked(
       await reader.close();
       if (handles) {
         for (const h of Object.values(handles)) await h.close();
-        try {
-          fs.unlinkSync(p('LOCK'));
-        } catch {
-          /* already gone */
-        }
+        if (lockToken !== null) releaseLock(fs, p('LOCK'), lockToken);
       }
     },
   };
@@ -466,32 +459,4 @@ function fsyncDir(fs: typeof NodeFs, dir: string): void {
   } catch {
     /* directories cannot be fsynced on every platform */
   }
-}
-
-/** Takes the write lock: a LOCK file with our pid; a lock left by a dead process is taken over. */
-function lock(fs: typeof NodeFs, file: string): void {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = fs.openSync(file, 'wx');
-      fs.writeSync(fd, String(process.pid));
-      fs.closeSync(fd);
-      return;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new BukejianError('IO', 'cannot create the log lock file', { cause: e });
-      const pid = Number(fs.readFileSync(file, 'utf8'));
-      let alive = false;
-      if (pid === process.pid) alive = true;
-      else if (Number.isSafeInteger(pid) && pid > 0) {
-        try {
-          process.kill(pid, 0);
-          alive = true;
-        } catch (err) {
-          alive = (err as NodeJS.ErrnoException).code === 'EPERM';
-        }
-      }
-      if (alive) throw new BukejianError('BAD_STATE', `the log is open for writing by process ${pid}`);
-      fs.unlinkSync(file);
-    }
-  }
-  throw new BukejianError('BAD_STATE', 'cannot take the log lock');
 }
