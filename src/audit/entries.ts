@@ -15,7 +15,7 @@
  */
 import { BukejianError } from '../errors.js';
 import { sm3 } from '../sm3.js';
-import { bytesToUtf8, equalBytes, isBytes, utf8ToBytes } from '../utils.js';
+import { bytesToHex, bytesToUtf8, equalBytes, isBytes, utf8ToBytes } from '../utils.js';
 
 /** A time: a `Date`, ms since the epoch, or an ISO 8601 string; stored as ISO UTC with ms. */
 export type TimeInput = Date | number | string;
@@ -100,6 +100,11 @@ export interface PruneEntry {
   count: number;
   /** SM3 (hex) of the sorted deleted indexes as decimal numbers joined by `,`. */
   indexes: string;
+  /**
+   * {@link consentIdDigest} of every consent ID named by a deleted consent grant or revocation
+   * (sorted, unique): the log remembers that these IDs were used, so they are never reused.
+   */
+  consents: string[];
   retention: null;
 }
 
@@ -114,6 +119,13 @@ export const KIND_CODES: Readonly<Record<Entry['type'], number>> = /* @__PURE__ 
   'legal-basis': 4,
   prune: 5,
 });
+
+/**
+ * Version of the entry encoding (the `v` key). 2: prune entries list the digests of the consent
+ * IDs they deleted. Version 1 entries are refused with `VERSION`.
+ * @example JSON.parse(new TextDecoder().decode(encodeEntry(e))).v === ENTRY_VERSION
+ */
+export const ENTRY_VERSION = 2;
 
 const MAX_STR = 512;
 const MAX_FIELDS = 256;
@@ -240,7 +252,10 @@ export function normalizeEntry(e: unknown): Entry {
       const ix = str(x.indexes, 'indexes', 64);
       if (!/^[0-9a-f]{64}$/.test(ix)) bad('"indexes" expected 64 hex digits, got other');
       if (x.retention !== undefined && x.retention !== null) bad('"retention" expected null for a prune entry, got other');
-      return { type: 'prune', rule: str(x.rule, 'rule', 128), time: toTime(x.time as TimeInput), count: x.count, indexes: ix, retention: null };
+      if (!Array.isArray(x.consents) || x.consents.length > x.count) bad('"consents" expected an array of at most "count" digests, got other');
+      const consents = [...new Set(x.consents.map((c, i) => str(c, `consents[${i}]`, 32)))].sort();
+      if (!consents.every((c) => /^[0-9a-f]{32}$/.test(c))) bad('"consents" expected 32 hex digits each, got other');
+      return { type: 'prune', rule: str(x.rule, 'rule', 128), time: toTime(x.time as TimeInput), count: x.count, indexes: ix, consents, retention: null };
     }
     default:
       return bad('"type" expected access|consent|revocation|legal-basis|prune, got other');
@@ -261,7 +276,7 @@ export function encodeEntry(e: Entry | Record<string, unknown>): Uint8Array {
  */
 export function encodeNormalized(n: Entry): Uint8Array {
   // normalizeEntry builds objects with a fixed key order, so JSON.stringify is canonical.
-  const s = JSON.stringify({ v: 1, ...n });
+  const s = JSON.stringify({ v: ENTRY_VERSION, ...n });
   // ASCII fast path (most entries); TextEncoder otherwise.
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) {
@@ -285,8 +300,8 @@ export function decodeEntry(bytes: Uint8Array): Entry {
   } catch {
     throw new BukejianError('INVALID_ENCODING', '"bytes" expected canonical entry JSON, got unparsable');
   }
-  if (!parsed || typeof parsed !== 'object' || (parsed as { v?: unknown }).v !== 1) {
-    throw new BukejianError('VERSION', '"bytes" expected entry version 1, got other');
+  if (!parsed || typeof parsed !== 'object' || (parsed as { v?: unknown }).v !== ENTRY_VERSION) {
+    throw new BukejianError('VERSION', `"bytes" expected entry version ${ENTRY_VERSION}, got other`);
   }
   const { v: _v, ...rest } = parsed as Record<string, unknown>;
   let e: Entry;
@@ -313,6 +328,21 @@ export function subjectTag(subject: string | null): Uint8Array {
   m.set(TAG_PREFIX);
   m.set(s, TAG_PREFIX.length);
   return sm3(m).subarray(0, 8);
+}
+
+const CONSENT_ID_PREFIX = /* @__PURE__ */ utf8ToBytes('bukejian/audit consent id\u0000');
+
+/**
+ * What a prune entry keeps of a deleted consent ID: `SM3("bukejian/audit consent id\0" ‖ id)[0..16)`
+ * as hex. Enough to refuse the ID forever without keeping it in clear.
+ * @example consentIdDigest('c-1').length // 32
+ */
+export function consentIdDigest(id: string): string {
+  const s = utf8ToBytes(id);
+  const m = new Uint8Array(CONSENT_ID_PREFIX.length + s.length);
+  m.set(CONSENT_ID_PREFIX);
+  m.set(s, CONSENT_ID_PREFIX.length);
+  return bytesToHex(sm3(m).subarray(0, 16));
 }
 
 /** The subject an entry is about, or `null` (legal bases and prune records). @example entrySubject(e) */

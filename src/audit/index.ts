@@ -32,9 +32,11 @@ export { sm2CheckpointSigner, sm2CheckpointVerifier } from './signer.js';
 export type { Sm2NoteOptions } from './signer.js';
 export {
   accessEntryFromPolicy,
+  consentIdDigest,
   decodeEntry,
   encodeEntry,
   encodeNormalized,
+  ENTRY_VERSION,
   entrySubject,
   KIND_CODES,
   normalizeEntry,
@@ -57,7 +59,7 @@ export type {
 } from './entries.js';
 export { checkAccess, createConsentIndex } from './consent.js';
 export type { AccessDecision, AccessQuery, ConsentIndex, DenyReason } from './consent.js';
-export { indexesDigest, prune, pruneExpired } from './retention.js';
+export { indexesDigest, MAX_PRUNE_BATCH, prune, pruneExpired } from './retention.js';
 export type { PruneResult } from './retention.js';
 export { eventsFor, verifySubjectEvents } from './query.js';
 export type { SubjectEvent, SubjectEvents, SubjectEventsCheck } from './query.js';

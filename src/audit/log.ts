@@ -73,6 +73,11 @@ export interface VerifyReport {
 
 type Pending = { entry: Entry; stored: StoredEntry; resolve: (i: number) => void; reject: (e: unknown) => void };
 
+/** The consent ID an entry names (a grant's own ID, the grant a revocation revokes), if any. */
+function namedConsentId(e: Entry): string | undefined {
+  return e.type === 'consent' ? e.id : e.type === 'revocation' ? e.consent : undefined;
+}
+
 /**
  * An open audit log. Create with {@link openAuditLog}.
  * @example
@@ -87,7 +92,9 @@ export class AuditLog {
   readonly #signer?: CheckpointSigner;
   readonly #verifier?: CheckpointVerifier;
   readonly #maxBatch: number;
-  readonly #consent = createConsentIndex();
+  #consent = createConsentIndex();
+  // consent IDs named by queued entries not yet in the index (count per ID)
+  readonly #pendingIds = new Map<string, number>();
   #queue: Pending[] = [];
   #flushing = false;
   #lock: Promise<unknown> = Promise.resolve();
@@ -121,9 +128,22 @@ export class AuditLog {
     return this.#consent.consent(id);
   }
 
-  /** @internal feeds entries read at open into the consent index. */
-  _index(e: Entry): void {
-    this.#consent.add(e);
+  /**
+   * @internal rebuilds the consent index from the stored entries (consent, revocation,
+   * legal-basis and prune kinds), at open and after a prune, so that the live index is always
+   * the one a reopen would build.
+   */
+  _rebuildConsent(): Promise<void> {
+    return this._exclusive(async () => {
+      const ix = createConsentIndex();
+      const wanted = new Set([KIND_CODES.consent, KIND_CODES.revocation, KIND_CODES['legal-basis'], KIND_CODES.prune]);
+      for (let i = 0; i < this.store.size; i++) {
+        if (!wanted.has(this.store.kind(i))) continue;
+        const r = await this.read(i);
+        if ('entry' in r) ix.add(r.entry);
+      }
+      this.#consent = ix;
+    });
   }
 
   /** Runs `fn` with exclusive use of the store's write side. @internal */
@@ -145,6 +165,11 @@ export class AuditLog {
     this.#open();
     const e = normalizeEntry(entry);
     if (e.type === 'prune') throw new BukejianError('INVALID_DATA', '"entry" expected access|consent|revocation|legal-basis, got prune (use prune())');
+    // Consent IDs are never reused (also after the earlier grant was deleted under retention):
+    // a second grant with a used ID would be ignored now and take effect once the first is pruned.
+    if (e.type === 'consent' && (this.#consent.idUsed(e.id) || this.#pendingIds.has(e.id))) {
+      throw new BukejianError('INVALID_DATA', '"id" expected a consent ID not used before in this log, got one already used');
+    }
     return this._appendNormalized(e);
   }
 
@@ -159,6 +184,8 @@ export class AuditLog {
       subjectTag: subjectTag(entrySubject(e)),
       retainUntil: e.retention ? timeMs(e.retention.until) : 0,
     };
+    const id = namedConsentId(e);
+    if (id !== undefined) this.#pendingIds.set(id, (this.#pendingIds.get(id) ?? 0) + 1);
     return new Promise<number>((resolve, reject) => {
       this.#queue.push({ entry: e, stored, resolve, reject });
       if (!this.#flushing) {
@@ -196,6 +223,14 @@ export class AuditLog {
           });
         } catch (err) {
           for (const p of batch) p.reject(err);
+        } finally {
+          for (const p of batch) {
+            const id = namedConsentId(p.entry);
+            if (id === undefined) continue;
+            const n = this.#pendingIds.get(id)! - 1;
+            if (n === 0) this.#pendingIds.delete(id);
+            else this.#pendingIds.set(id, n);
+          }
         }
       }
     } finally {
@@ -464,13 +499,7 @@ export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
   }
   const log = new AuditLog({ ...o, store, origin, hash, maxBatch }, tree);
   if (cachedSize === store.size) log._cacheLoaded(cachedSize);
-  // Consent state: only consent, revocation and legal-basis entries are read.
-  const wanted = new Set([KIND_CODES.consent, KIND_CODES.revocation, KIND_CODES['legal-basis']]);
-  for (let i = 0; i < store.size; i++) {
-    if (!wanted.has(store.kind(i))) continue;
-    const r = await log.read(i);
-    if ('entry' in r) log._index(r.entry);
-  }
+  await log._rebuildConsent(); // consent state: consent, revocation, legal-basis and prune entries
   const latest = log.latestCheckpoint();
   if (latest) {
     const cp = latest.checkpoint;
