@@ -308,8 +308,16 @@ describe('retention and "who used my data"', () => {
     const log = await openAuditLog({ store: createMemoryStore(), origin: ORIGIN, signer, maxBatch: 7 });
     const idx = await Promise.all(Array.from({ length: 30 }, (_, i) => log.append(access(P(i), T0 + i))));
     expect(idx).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    // leaf format 2, written out: HASH(0x00 ‖ 0x02 ‖ SM3("bukejian/audit subject\0" ‖ subject) ‖ HASH(bytes))
     const h = treeHasher();
-    for (const i of [0, 13, 29]) expect(bytesToHex(log.leafHash(i))).toBe(bytesToHex(h.leaf(encodeEntry(access(P(i), T0 + i)))));
+    const leaf = (bytes: Uint8Array, subject: string) => {
+      const d = new Uint8Array(65);
+      d[0] = 2;
+      d.set(sm3(utf8ToBytes(`bukejian/audit subject\u0000${subject}`)), 1);
+      d.set(sm3(bytes), 33);
+      return h.leaf(d);
+    };
+    for (const i of [0, 13, 29]) expect(bytesToHex(log.leafHash(i))).toBe(bytesToHex(leaf(encodeEntry(access(P(i), T0 + i)), P(i))));
   });
   it('open checks the stored tree against the latest checkpoint', async () => {
     const store = createMemoryStore();

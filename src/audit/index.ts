@@ -33,13 +33,18 @@ export type { Sm2NoteOptions } from './signer.js';
 export {
   accessEntryFromPolicy,
   consentIdDigest,
+  contentDigest,
   decodeEntry,
   encodeEntry,
   encodeNormalized,
   ENTRY_VERSION,
+  entryLeafHash,
   entrySubject,
   KIND_CODES,
+  LEAF_FORMAT,
+  leafFromContent,
   normalizeEntry,
+  subjectCommitment,
   subjectTag,
   timeMs,
   toTime,
@@ -62,7 +67,7 @@ export type { AccessDecision, AccessQuery, ConsentIndex, DenyReason } from './co
 export { indexesDigest, MAX_PRUNE_BATCH, prune, pruneExpired } from './retention.js';
 export type { PruneResult } from './retention.js';
 export { eventsFor, verifySubjectEvents } from './query.js';
-export type { SubjectEvent, SubjectEvents, SubjectEventsCheck } from './query.js';
+export type { PruneEvidence, SubjectEvent, SubjectEvents, SubjectEventsCheck } from './query.js';
 export { AuditLog, openAuditLog } from './log.js';
 export type { AuditLogOptions, ReadResult, VerifyReport } from './log.js';
 export { createMemoryStore } from './store/memory.js';

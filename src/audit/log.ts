@@ -22,6 +22,7 @@ import { createConsentIndex, type AccessDecision, type AccessQuery } from './con
 import {
   decodeEntry,
   encodeNormalized,
+  entryLeafHash,
   entrySubject,
   KIND_CODES,
   normalizeEntry,
@@ -179,7 +180,7 @@ export class AuditLog {
     const bytes = encodeNormalized(e);
     const stored: StoredEntry = {
       payload: bytes,
-      leafHash: treeHasher(this.hash).leaf(bytes),
+      leafHash: entryLeafHash(bytes, entrySubject(e), this.hash),
       kind: KIND_CODES[e.type],
       subjectTag: subjectTag(entrySubject(e)),
       retainUntil: e.retention ? timeMs(e.retention.until) : 0,
@@ -256,10 +257,25 @@ export class AuditLog {
       if (!note) throw new BukejianError('INTEGRITY', `entry ${index} has no payload and no tombstone`);
       return { index, deleted: { time: note.time, rule: note.rule } };
     }
-    if (!equalBytes(treeHasher(this.hash).leaf(bytes), this.#tree.leafHash(index))) {
+    return { index, entry: this.#checked(index, bytes) };
+  }
+
+  // The entry stored at `index`, decoded and checked against its leaf (which commits to the
+  // subject too, so the entry is decoded first). Any mismatch is INTEGRITY; an entry written in
+  // entry/leaf format 1 (before leaves committed to the subject) is VERSION.
+  #checked(index: number, bytes: Uint8Array): Entry {
+    let e: Entry | null = null;
+    try {
+      e = decodeEntry(bytes);
+    } catch (err) {
+      if (err instanceof BukejianError && err.code === 'VERSION' && equalBytes(treeHasher(this.hash).leaf(bytes), this.#tree.leafHash(index))) {
+        throw new BukejianError('VERSION', `entry ${index} is in entry and leaf format 1; this version reads format 2 only`);
+      }
+    }
+    if (!e || !equalBytes(entryLeafHash(bytes, entrySubject(e), this.hash), this.#tree.leafHash(index))) {
       throw new BukejianError('INTEGRITY', `entry ${index} does not match its leaf hash`);
     }
-    return { index, entry: decodeEntry(bytes) };
+    return e;
   }
 
   // index → its tombstone's prune entry; rebuilt when the number of tombstones changes.
@@ -366,7 +382,6 @@ export class AuditLog {
     this.#open();
     await this.flush();
     const problems: string[] = [];
-    const h = treeHasher(this.hash);
     const pruneEntries = new Map<string, number>();
     let checked = 0;
     for (let i = 0; i < this.size; i++) {
@@ -379,15 +394,11 @@ export class AuditLog {
       }
       if (bytes === null) continue;
       checked++;
-      if (!equalBytes(h.leaf(bytes), this.#tree.leafHash(i))) {
-        problems.push(`entry ${i}: payload does not match its leaf hash`);
-        continue;
-      }
       let e: Entry;
       try {
-        e = decodeEntry(bytes);
-      } catch {
-        problems.push(`entry ${i}: not a canonical entry`);
+        e = this.#checked(i, bytes);
+      } catch (err) {
+        problems.push(`entry ${i}: ${err instanceof BukejianError && err.code === 'VERSION' ? 'written in format 1' : 'payload does not match its leaf hash'}`);
         continue;
       }
       if (this.store.kind(i) !== KIND_CODES[e.type]) problems.push(`entry ${i}: kind index differs`);

@@ -5,8 +5,8 @@
  * under retention rule R".
  *
  * Each deletion is itself logged: one `prune` entry per rule and per {@link MAX_PRUNE_BATCH}
- * entries (time, rule, count, the SM3 of the deleted index list and the digests of the consent IDs
- * the deleted grants and revocations named), appended durably BEFORE any payload is zeroed, so an
+ * entries (time, rule, count, the SM3 of the deleted index list, the tree hash of each deleted
+ * payload, and the digests of the consent IDs the deleted grants and revocations named), appended durably BEFORE any payload is zeroed, so an
  * agency cannot delete quietly. A crash between the two steps leaves a logged prune whose entries
  * are still present; the next `prune` deletes them and logs again.
  *
@@ -21,7 +21,7 @@
  */
 import { bytesToHex, utf8ToBytes } from '../utils.js';
 import { sm3 } from '../sm3.js';
-import { consentIdDigest, decodeEntry, KIND_CODES, toTime, type Entry, type PruneEntry } from './entries.js';
+import { consentIdDigest, contentDigest, decodeEntry, encodeNormalized, KIND_CODES, toTime, type Entry, type PruneEntry } from './entries.js';
 import type { AuditLog } from './log.js';
 
 /** What one `prune` did. */
@@ -83,12 +83,14 @@ export async function pruneExpired(log: AuditLog, now: number): Promise<PruneRes
   const result: PruneResult = { pruned: 0, deletions: [] };
   for (const [rule, all] of byRule) {
     for (let c = 0; c < all.length; c += MAX_PRUNE_BATCH) {
-      const chunk = all.slice(c, c + MAX_PRUNE_BATCH);
+      const chunk = all.slice(c, c + MAX_PRUNE_BATCH); // ascending index order, as scanned
       const indexes = chunk.map((d) => d.index);
+      // what the deleted leaves commit to besides their subject: kept so deleted events stay verifiable
+      const leaves = chunk.map((d) => bytesToHex(contentDigest(encodeNormalized(d.entry), log.hash)));
       const consents = [
         ...new Set(chunk.flatMap(({ entry: e }) => (e.type === 'consent' ? [e.id] : e.type === 'revocation' ? [e.consent] : [])).map(consentIdDigest)),
       ].sort();
-      const entry: PruneEntry = { type: 'prune', rule, time, count: indexes.length, indexes: indexesDigest(indexes), consents, retention: null };
+      const entry: PruneEntry = { type: 'prune', rule, time, count: indexes.length, indexes: indexesDigest(indexes), leaves, consents, retention: null };
       const logIndex = await log._appendNormalized(entry); // durable before any deletion
       const note = await store.read(logIndex);
       await log._exclusive(() => store.prune({ indexes, note: note! }));
