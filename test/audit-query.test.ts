@@ -192,6 +192,25 @@ describe('verifySubjectEvents: a deleted event must be a real, logged deletion o
   });
 });
 
+describe('large prunes', () => {
+  it('a rule deleting more than 4,096 entries is logged as several prune entries, each backing its own deletions', async () => {
+    const log = await openAuditLog({ store: createMemoryStore(), origin: ORIGIN, signer });
+    const n = 4096 + 5;
+    await log.appendMany(Array.from({ length: n }, (_, i) => access(i === 1 || i === n - 2 ? S : O, T0 + i, short)));
+    const r = await log.prune(T0 + 10 * day);
+    expect(r.pruned).toBe(n);
+    expect(r.deletions.map((d) => [d.logIndex, d.indexes.length])).toEqual([[n, 4096], [n + 1, 5]]);
+    await log.checkpoint();
+    const answer = asJson(await log.eventsFor(S));
+    expect(answer.events.map((e) => [e.index, e.prune])).toEqual([[1, n], [n - 2, n + 1]]);
+    expect(verifySubjectEvents(answer, verifier, { subject: S })).toMatchObject({ ok: true, proven: [1, n - 2] });
+    // pointing a deletion at the other prune entry fails
+    const swapped = structuredClone(answer);
+    swapped.events[1]!.prune = n;
+    expect(verifySubjectEvents(swapped, verifier, { subject: S })).toMatchObject({ ok: false, failed: [n - 2] });
+  });
+});
+
 describe('format versions', () => {
   it('an entry written in entry/leaf format 1 reads as VERSION; a changed one as INTEGRITY', async () => {
     const v1 = utf8ToBytes(new TextDecoder().decode(encodeEntry(access(S, T0))).replace('{"v":2,', '{"v":1,'));
