@@ -14,10 +14,10 @@ import { buildLog, ev, ORIGIN, tamperSweep } from './fixtures/audit-tamper.js';
 import {
   createMemoryStore,
   encodeEntry,
+  entryLeafHash,
   openAuditLog,
   openFileStore,
   sm2CheckpointSigner,
-  treeHasher,
 } from '../src/audit/index.js';
 
 const signer = sm2CheckpointSigner(sm2.keygen().secretKey, { name: 'store-test-key' });
@@ -185,8 +185,8 @@ describe('file store', () => {
       writeFileSync(payPath, pay);
       const idx = readFileSync(idxPath);
       const { bodies } = scanFrames(idx);
-      const oldLeaf = Buffer.from(treeHasher().leaf(orig));
-      const newLeaf = Buffer.from(treeHasher().leaf(forged));
+      const oldLeaf = Buffer.from(entryLeafHash(orig, ev(7).subject));
+      const newLeaf = Buffer.from(entryLeafHash(forged, ev(7).subject));
       const [s, e] = bodies.find(([s2, e2]) => idx.subarray(s2, e2).indexOf(oldLeaf) >= 0)!;
       const body = Buffer.from(idx.subarray(s, e));
       newLeaf.copy(body, body.indexOf(oldLeaf));

@@ -8,11 +8,16 @@
  * `effective ≤ at < expires`. Purposes must match exactly. A revocation only counts when it
  * comes from the consent's own subject, and it counts wherever it stands in the log (a revocation
  * recorded before the grant it names still revokes it: ignoring it would fail open).
+ *
+ * Consent IDs are never reused: the index remembers every ID a grant or revocation has named,
+ * including those whose entries were deleted under retention (prune entries list their digests),
+ * and the audit log refuses a grant whose ID {@link ConsentIndex.idUsed} reports. The index only
+ * ever holds the entries still stored; the log rebuilds it after a prune the same way as at open.
  * @module
  */
 import { BukejianError } from '../errors.js';
 import { aoptions, astring } from '../utils.js';
-import { timeMs, toTime, type ConsentEntry, type Entry, type LegalBasisEntry, type TimeInput } from './entries.js';
+import { consentIdDigest, timeMs, toTime, type ConsentEntry, type Entry, type LegalBasisEntry, type TimeInput } from './entries.js';
 
 /** The question. */
 export interface AccessQuery {
@@ -42,12 +47,17 @@ export type AccessDecision =
 
 /** Consent state built from log entries, in log order. */
 export interface ConsentIndex {
-  /** Feeds one decoded entry (others than consent/revocation/legal-basis are ignored). */
+  /** Feeds one decoded entry (access entries are ignored; prune entries retire consent IDs). */
   add(entry: Entry): void;
   /** Answers an access question. */
   check(q: AccessQuery): AccessDecision;
   /** The consent grant with this ID, if any. */
   consent(id: string): ConsentEntry | undefined;
+  /**
+   * Whether a grant or revocation fed to the index named this consent ID, or a prune entry
+   * recorded it as deleted: such an ID cannot be granted again.
+   */
+  idUsed(id: string): boolean;
 }
 
 /**
@@ -63,15 +73,20 @@ export function createConsentIndex(): ConsentIndex {
   // (yet) known, and matched against the grant's subject at check time
   const revoked = new Map<string, Map<string, number>>();
   const legal: LegalBasisEntry[] = [];
+  const named = new Set<string>(); // consent IDs named by a grant or a revocation
+  const retired = new Set<string>(); // consentIdDigest of IDs whose entries were deleted
 
   function add(e: Entry): void {
     if (e.type === 'consent') {
-      if (grants.has(e.id)) return; // the first grant with an ID wins; later duplicates are ignored
+      named.add(e.id);
+      // The audit log refuses a reused ID; in a hand-made list the first grant with an ID wins.
+      if (grants.has(e.id)) return;
       grants.set(e.id, e);
       const l = bySubject.get(e.subject) ?? [];
       l.push(e);
       bySubject.set(e.subject, l);
     } else if (e.type === 'revocation') {
+      named.add(e.consent);
       const t = timeMs(e.time);
       const bySubj = revoked.get(e.consent) ?? new Map<string, number>();
       const prev = bySubj.get(e.subject);
@@ -79,6 +94,8 @@ export function createConsentIndex(): ConsentIndex {
       revoked.set(e.consent, bySubj);
     } else if (e.type === 'legal-basis') {
       legal.push(e);
+    } else if (e.type === 'prune') {
+      for (const d of e.consents) retired.add(d);
     }
   }
 
@@ -126,7 +143,12 @@ export function createConsentIndex(): ConsentIndex {
     };
   }
 
-  return Object.freeze({ add, check, consent: (id: string) => grants.get(id) });
+  return Object.freeze({
+    add,
+    check,
+    consent: (id: string) => grants.get(id),
+    idUsed: (id: string) => named.has(id) || retired.has(consentIdDigest(id)),
+  });
 }
 
 /**

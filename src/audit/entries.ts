@@ -5,17 +5,24 @@
  *
  * The canonical encoding is UTF-8 JSON with a fixed key order per entry type, no whitespace,
  * times as ISO 8601 UTC with milliseconds (`2026-11-25T08:00:00.000Z`) and field lists sorted
- * and de-duplicated. It is what the Merkle leaf hashes (`HASH(0x00 ‖ bytes)`), so
- * {@link decodeEntry} accepts only canonical bytes: it re-encodes what it parsed and rejects
- * any difference (`INVALID_ENCODING`), and never returns an unvalidated structure.
+ * and de-duplicated. {@link decodeEntry} accepts only canonical bytes: it re-encodes what it
+ * parsed and rejects any difference (`INVALID_ENCODING`), and never returns an unvalidated
+ * structure.
+ *
+ * The Merkle leaf of an entry (leaf format 2, {@link entryLeafHash}) commits to the entry's
+ * subject as well as to its bytes: `HASH(0x00 ‖ 0x02 ‖ subjectCommitment(subject) ‖ HASH(bytes))`.
+ * `HASH(bytes)` survives a retention deletion in the logged prune entry, so a deleted event can
+ * still be proven to be this subject's (and no one else's) without its content.
  *
  * Subjects are keyed pseudonyms (for example `pseudonymize` of `bukejian/mask`), never raw
  * identifiers; staff are pseudonyms too.
  * @module
  */
+import { sha256 } from '@noble/hashes/sha2.js';
 import { BukejianError } from '../errors.js';
 import { sm3 } from '../sm3.js';
-import { bytesToUtf8, equalBytes, isBytes, utf8ToBytes } from '../utils.js';
+import { treeHasher, type TreeHashName } from './merkle.js';
+import { bytesToHex, bytesToUtf8, equalBytes, isBytes, utf8ToBytes } from '../utils.js';
 
 /** A time: a `Date`, ms since the epoch, or an ISO 8601 string; stored as ISO UTC with ms. */
 export type TimeInput = Date | number | string;
@@ -100,6 +107,16 @@ export interface PruneEntry {
   count: number;
   /** SM3 (hex) of the sorted deleted indexes as decimal numbers joined by `,`. */
   indexes: string;
+  /**
+   * The tree hash (hex) of each deleted payload, in the order of the sorted indexes: what the
+   * deleted leaves still commit to, so that a deleted event stays verifiable (see {@link leafFromContent}).
+   */
+  leaves: string[];
+  /**
+   * {@link consentIdDigest} of every consent ID named by a deleted consent grant or revocation
+   * (sorted, unique): the log remembers that these IDs were used, so they are never reused.
+   */
+  consents: string[];
   retention: null;
 }
 
@@ -114,6 +131,14 @@ export const KIND_CODES: Readonly<Record<Entry['type'], number>> = /* @__PURE__ 
   'legal-basis': 4,
   prune: 5,
 });
+
+/**
+ * Version of the entry encoding (the `v` key). 2 (with leaf format 2): prune entries list the
+ * digests of the payloads and of the consent IDs they deleted. Version 1 entries are refused with
+ * `VERSION`.
+ * @example JSON.parse(new TextDecoder().decode(encodeEntry(e))).v === ENTRY_VERSION
+ */
+export const ENTRY_VERSION = 2;
 
 const MAX_STR = 512;
 const MAX_FIELDS = 256;
@@ -240,7 +265,13 @@ export function normalizeEntry(e: unknown): Entry {
       const ix = str(x.indexes, 'indexes', 64);
       if (!/^[0-9a-f]{64}$/.test(ix)) bad('"indexes" expected 64 hex digits, got other');
       if (x.retention !== undefined && x.retention !== null) bad('"retention" expected null for a prune entry, got other');
-      return { type: 'prune', rule: str(x.rule, 'rule', 128), time: toTime(x.time as TimeInput), count: x.count, indexes: ix, retention: null };
+      if (!Array.isArray(x.leaves) || x.leaves.length !== x.count) bad('"leaves" expected one digest per deleted entry, got other');
+      const leaves = x.leaves.map((l, i) => str(l, `leaves[${i}]`, 64));
+      if (!leaves.every((l) => /^[0-9a-f]{64}$/.test(l))) bad('"leaves" expected 64 hex digits each, got other');
+      if (!Array.isArray(x.consents) || x.consents.length > x.count) bad('"consents" expected an array of at most "count" digests, got other');
+      const consents = [...new Set(x.consents.map((c, i) => str(c, `consents[${i}]`, 32)))].sort();
+      if (!consents.every((c) => /^[0-9a-f]{32}$/.test(c))) bad('"consents" expected 32 hex digits each, got other');
+      return { type: 'prune', rule: str(x.rule, 'rule', 128), time: toTime(x.time as TimeInput), count: x.count, indexes: ix, leaves, consents, retention: null };
     }
     default:
       return bad('"type" expected access|consent|revocation|legal-basis|prune, got other');
@@ -261,7 +292,7 @@ export function encodeEntry(e: Entry | Record<string, unknown>): Uint8Array {
  */
 export function encodeNormalized(n: Entry): Uint8Array {
   // normalizeEntry builds objects with a fixed key order, so JSON.stringify is canonical.
-  const s = JSON.stringify({ v: 1, ...n });
+  const s = JSON.stringify({ v: ENTRY_VERSION, ...n });
   // ASCII fast path (most entries); TextEncoder otherwise.
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) {
@@ -285,8 +316,8 @@ export function decodeEntry(bytes: Uint8Array): Entry {
   } catch {
     throw new BukejianError('INVALID_ENCODING', '"bytes" expected canonical entry JSON, got unparsable');
   }
-  if (!parsed || typeof parsed !== 'object' || (parsed as { v?: unknown }).v !== 1) {
-    throw new BukejianError('VERSION', '"bytes" expected entry version 1, got other');
+  if (!parsed || typeof parsed !== 'object' || (parsed as { v?: unknown }).v !== ENTRY_VERSION) {
+    throw new BukejianError('VERSION', `"bytes" expected entry version ${ENTRY_VERSION}, got other`);
   }
   const { v: _v, ...rest } = parsed as Record<string, unknown>;
   let e: Entry;
@@ -302,17 +333,77 @@ export function decodeEntry(bytes: Uint8Array): Entry {
 const TAG_PREFIX = /* @__PURE__ */ utf8ToBytes('bukejian/audit subject\u0000');
 
 /**
- * The 8-byte index tag of a subject pseudonym: `SM3("bukejian/audit subject\0" ‖ subject)[0..8)`.
- * Only an index: queries confirm the subject against the entry itself.
- * @example subjectTag('p:9c1f…') // Uint8Array(8)
+ * The 32-byte subject commitment a leaf binds: `SM3("bukejian/audit subject\0" ‖ subject)`, or
+ * 32 zero bytes for entries about no subject (legal bases, prune records).
+ * @example subjectCommitment('p:9c1f…') // Uint8Array(32)
  */
-export function subjectTag(subject: string | null): Uint8Array {
-  if (subject === null) return new Uint8Array(8);
+export function subjectCommitment(subject: string | null): Uint8Array {
+  if (subject === null) return new Uint8Array(32);
   const s = utf8ToBytes(subject);
   const m = new Uint8Array(TAG_PREFIX.length + s.length);
   m.set(TAG_PREFIX);
   m.set(s, TAG_PREFIX.length);
-  return sm3(m).subarray(0, 8);
+  return sm3(m);
+}
+
+/**
+ * The 8-byte index tag of a subject pseudonym: the first 8 bytes of {@link subjectCommitment}.
+ * Only an index: queries confirm the subject against the entry or its leaf.
+ * @example subjectTag('p:9c1f…') // Uint8Array(8)
+ */
+export function subjectTag(subject: string | null): Uint8Array {
+  return subjectCommitment(subject).subarray(0, 8);
+}
+
+/** Version byte that starts the leaf data of {@link leafFromContent}. @example LEAF_FORMAT // 2 */
+export const LEAF_FORMAT = 2;
+
+/**
+ * The leaf hash of an entry from the tree hash of its bytes (what a prune entry keeps) and its
+ * subject: `HASH(0x00 ‖ 0x02 ‖ subjectCommitment(subject) ‖ content)`, RFC 9162 leaf hashing of
+ * a 65-byte leaf.
+ * @example leafFromContent(hexToBytes(prune.leaves[k]), subject, 'sm3')
+ */
+export function leafFromContent(content: Uint8Array, subject: string | null, hash: TreeHashName = 'sm3'): Uint8Array {
+  if (!isBytes(content) || content.length !== 32) bad(`"content" expected Uint8Array of length 32, got ${isBytes(content) ? `length=${content.length}` : 'other'}`);
+  const d = new Uint8Array(65);
+  d[0] = LEAF_FORMAT;
+  d.set(subjectCommitment(subject), 1);
+  d.set(content, 33);
+  return treeHasher(hash).leaf(d);
+}
+
+/**
+ * The tree hash of canonical entry bytes (`HASH(bytes)`, SM3 or SHA-256).
+ * @example bytesToHex(contentDigest(encodeEntry(e)))
+ */
+export function contentDigest(bytes: Uint8Array, hash: TreeHashName = 'sm3'): Uint8Array {
+  treeHasher(hash);
+  return hash === 'sha256' ? sha256(bytes) : sm3(bytes);
+}
+
+/**
+ * The Merkle leaf hash of canonical entry bytes about `subject` (leaf format 2):
+ * `leafFromContent(contentDigest(bytes), subject)`.
+ * @example entryLeafHash(encodeEntry(e), entrySubject(normalizeEntry(e)), 'sm3')
+ */
+export function entryLeafHash(bytes: Uint8Array, subject: string | null, hash: TreeHashName = 'sm3'): Uint8Array {
+  return leafFromContent(contentDigest(bytes, hash), subject, hash);
+}
+
+const CONSENT_ID_PREFIX = /* @__PURE__ */ utf8ToBytes('bukejian/audit consent id\u0000');
+
+/**
+ * What a prune entry keeps of a deleted consent ID: `SM3("bukejian/audit consent id\0" ‖ id)[0..16)`
+ * as hex. Enough to refuse the ID forever without keeping it in clear.
+ * @example consentIdDigest('c-1').length // 32
+ */
+export function consentIdDigest(id: string): string {
+  const s = utf8ToBytes(id);
+  const m = new Uint8Array(CONSENT_ID_PREFIX.length + s.length);
+  m.set(CONSENT_ID_PREFIX);
+  m.set(s, CONSENT_ID_PREFIX.length);
+  return bytesToHex(sm3(m).subarray(0, 16));
 }
 
 /** The subject an entry is about, or `null` (legal bases and prune records). @example entrySubject(e) */

@@ -32,12 +32,19 @@ export { sm2CheckpointSigner, sm2CheckpointVerifier } from './signer.js';
 export type { Sm2NoteOptions } from './signer.js';
 export {
   accessEntryFromPolicy,
+  consentIdDigest,
+  contentDigest,
   decodeEntry,
   encodeEntry,
   encodeNormalized,
+  ENTRY_VERSION,
+  entryLeafHash,
   entrySubject,
   KIND_CODES,
+  LEAF_FORMAT,
+  leafFromContent,
   normalizeEntry,
+  subjectCommitment,
   subjectTag,
   timeMs,
   toTime,
@@ -57,10 +64,10 @@ export type {
 } from './entries.js';
 export { checkAccess, createConsentIndex } from './consent.js';
 export type { AccessDecision, AccessQuery, ConsentIndex, DenyReason } from './consent.js';
-export { indexesDigest, prune, pruneExpired } from './retention.js';
+export { indexesDigest, MAX_PRUNE_BATCH, prune, pruneExpired } from './retention.js';
 export type { PruneResult } from './retention.js';
 export { eventsFor, verifySubjectEvents } from './query.js';
-export type { SubjectEvent, SubjectEvents, SubjectEventsCheck } from './query.js';
+export type { PruneEvidence, SubjectEvent, SubjectEvents, SubjectEventsCheck } from './query.js';
 export { AuditLog, openAuditLog } from './log.js';
 export type { AuditAnchor, AuditLogOptions, ReadResult, VerifyReport } from './log.js';
 export { createMemoryStore } from './store/memory.js';

@@ -24,6 +24,7 @@ import { createConsentIndex, type AccessDecision, type AccessQuery } from './con
 import {
   decodeEntry,
   encodeNormalized,
+  entryLeafHash,
   entrySubject,
   KIND_CODES,
   normalizeEntry,
@@ -84,6 +85,11 @@ export interface VerifyReport {
 
 type Pending = { entry: Entry; stored: StoredEntry; resolve: (i: number) => void; reject: (e: unknown) => void };
 
+/** The consent ID an entry names (a grant's own ID, the grant a revocation revokes), if any. */
+function namedConsentId(e: Entry): string | undefined {
+  return e.type === 'consent' ? e.id : e.type === 'revocation' ? e.consent : undefined;
+}
+
 /**
  * An open audit log. Create with {@link openAuditLog}.
  * @example
@@ -98,7 +104,9 @@ export class AuditLog {
   readonly #signer?: CheckpointSigner;
   readonly #verifier?: CheckpointVerifier;
   readonly #maxBatch: number;
-  readonly #consent = createConsentIndex();
+  #consent = createConsentIndex();
+  // consent IDs named by queued entries not yet in the index (count per ID)
+  readonly #pendingIds = new Map<string, number>();
   #queue: Pending[] = [];
   #flushing = false;
   #lock: Promise<unknown> = Promise.resolve();
@@ -138,9 +146,22 @@ export class AuditLog {
     return this.#consent.consent(id);
   }
 
-  /** @internal feeds entries read at open into the consent index. */
-  _index(e: Entry): void {
-    this.#consent.add(e);
+  /**
+   * @internal rebuilds the consent index from the stored entries (consent, revocation,
+   * legal-basis and prune kinds), at open and after a prune, so that the live index is always
+   * the one a reopen would build.
+   */
+  _rebuildConsent(): Promise<void> {
+    return this._exclusive(async () => {
+      const ix = createConsentIndex();
+      const wanted = new Set([KIND_CODES.consent, KIND_CODES.revocation, KIND_CODES['legal-basis'], KIND_CODES.prune]);
+      for (let i = 0; i < this.store.size; i++) {
+        if (!wanted.has(this.store.kind(i))) continue;
+        const r = await this.read(i);
+        if ('entry' in r) ix.add(r.entry);
+      }
+      this.#consent = ix;
+    });
   }
 
   /** Runs `fn` with exclusive use of the store's write side. @internal */
@@ -162,6 +183,11 @@ export class AuditLog {
     this.#open();
     const e = normalizeEntry(entry);
     if (e.type === 'prune') throw new BukejianError('INVALID_DATA', '"entry" expected access|consent|revocation|legal-basis, got prune (use prune())');
+    // Consent IDs are never reused (also after the earlier grant was deleted under retention):
+    // a second grant with a used ID would be ignored now and take effect once the first is pruned.
+    if (e.type === 'consent' && (this.#consent.idUsed(e.id) || this.#pendingIds.has(e.id))) {
+      throw new BukejianError('INVALID_DATA', '"id" expected a consent ID not used before in this log, got one already used');
+    }
     return this._appendNormalized(e);
   }
 
@@ -171,11 +197,13 @@ export class AuditLog {
     const bytes = encodeNormalized(e);
     const stored: StoredEntry = {
       payload: bytes,
-      leafHash: treeHasher(this.hash).leaf(bytes),
+      leafHash: entryLeafHash(bytes, entrySubject(e), this.hash),
       kind: KIND_CODES[e.type],
       subjectTag: subjectTag(entrySubject(e)),
       retainUntil: e.retention ? timeMs(e.retention.until) : 0,
     };
+    const id = namedConsentId(e);
+    if (id !== undefined) this.#pendingIds.set(id, (this.#pendingIds.get(id) ?? 0) + 1);
     return new Promise<number>((resolve, reject) => {
       this.#queue.push({ entry: e, stored, resolve, reject });
       if (!this.#flushing) {
@@ -213,6 +241,14 @@ export class AuditLog {
           });
         } catch (err) {
           for (const p of batch) p.reject(err);
+        } finally {
+          for (const p of batch) {
+            const id = namedConsentId(p.entry);
+            if (id === undefined) continue;
+            const n = this.#pendingIds.get(id)! - 1;
+            if (n === 0) this.#pendingIds.delete(id);
+            else this.#pendingIds.set(id, n);
+          }
         }
       }
     } finally {
@@ -238,10 +274,25 @@ export class AuditLog {
       if (!note) throw new BukejianError('INTEGRITY', `entry ${index} has no payload and no tombstone`);
       return { index, deleted: { time: note.time, rule: note.rule } };
     }
-    if (!equalBytes(treeHasher(this.hash).leaf(bytes), this.#tree.leafHash(index))) {
+    return { index, entry: this.#checked(index, bytes) };
+  }
+
+  // The entry stored at `index`, decoded and checked against its leaf (which commits to the
+  // subject too, so the entry is decoded first). Any mismatch is INTEGRITY; an entry written in
+  // entry/leaf format 1 (before leaves committed to the subject) is VERSION.
+  #checked(index: number, bytes: Uint8Array): Entry {
+    let e: Entry | null = null;
+    try {
+      e = decodeEntry(bytes);
+    } catch (err) {
+      if (err instanceof BukejianError && err.code === 'VERSION' && equalBytes(treeHasher(this.hash).leaf(bytes), this.#tree.leafHash(index))) {
+        throw new BukejianError('VERSION', `entry ${index} is in entry and leaf format 1; this version reads format 2 only`);
+      }
+    }
+    if (!e || !equalBytes(entryLeafHash(bytes, entrySubject(e), this.hash), this.#tree.leafHash(index))) {
       throw new BukejianError('INTEGRITY', `entry ${index} does not match its leaf hash`);
     }
-    return { index, entry: decodeEntry(bytes) };
+    return e;
   }
 
   // index → its tombstone's prune entry; rebuilt when the number of tombstones changes.
@@ -349,7 +400,6 @@ export class AuditLog {
     this.#open();
     await this.flush();
     const problems: string[] = [];
-    const h = treeHasher(this.hash);
     const pruneEntries = new Map<string, number>();
     let checked = 0;
     for (let i = 0; i < this.size; i++) {
@@ -362,15 +412,11 @@ export class AuditLog {
       }
       if (bytes === null) continue;
       checked++;
-      if (!equalBytes(h.leaf(bytes), this.#tree.leafHash(i))) {
-        problems.push(`entry ${i}: payload does not match its leaf hash`);
-        continue;
-      }
       let e: Entry;
       try {
-        e = decodeEntry(bytes);
-      } catch {
-        problems.push(`entry ${i}: not a canonical entry`);
+        e = this.#checked(i, bytes);
+      } catch (err) {
+        problems.push(`entry ${i}: ${err instanceof BukejianError && err.code === 'VERSION' ? 'written in format 1' : 'payload does not match its leaf hash'}`);
         continue;
       }
       if (this.store.kind(i) !== KIND_CODES[e.type]) problems.push(`entry ${i}: kind index differs`);
@@ -491,13 +537,7 @@ export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
   const { anchor: _a, ...rest } = o;
   const log = new AuditLog({ ...rest, store, origin, hash, maxBatch }, tree, anchor);
   if (cachedSize === store.size) log._cacheLoaded(cachedSize);
-  // Consent state: only consent, revocation and legal-basis entries are read.
-  const wanted = new Set([KIND_CODES.consent, KIND_CODES.revocation, KIND_CODES['legal-basis']]);
-  for (let i = 0; i < store.size; i++) {
-    if (!wanted.has(store.kind(i))) continue;
-    const r = await log.read(i);
-    if ('entry' in r) log._index(r.entry);
-  }
+  await log._rebuildConsent(); // consent state: consent, revocation, legal-basis and prune entries
   const latest = log.latestCheckpoint();
   if (latest) {
     const cp = latest.checkpoint;

@@ -4,26 +4,34 @@
  * and the proofs of all other entries stay valid, and a pruned entry reads back as "deleted on D
  * under retention rule R".
  *
- * Each deletion is itself logged: one `prune` entry per rule (time, rule, count and the SM3 of the
- * deleted index list), appended durably BEFORE any payload is zeroed, so an agency cannot delete
- * quietly. A crash between the two steps leaves a logged prune whose entries are still present;
- * the next `prune` deletes them and logs again.
+ * Each deletion is itself logged: one `prune` entry per rule and per {@link MAX_PRUNE_BATCH}
+ * entries (time, rule, count, the SM3 of the deleted index list, the tree hash of each deleted
+ * payload, and the digests of the consent IDs the deleted grants and revocations named), appended durably BEFORE any payload is zeroed, so an
+ * agency cannot delete quietly. A crash between the two steps leaves a logged prune whose entries
+ * are still present; the next `prune` deletes them and logs again.
  *
- * A revocation whose retention has ended is not deleted while the consent grant it revokes is
- * still stored and unexpired (its payload is what keeps that consent revoked after a reopen); it
- * is deleted by a later `prune` once the grant has expired or been deleted itself.
+ * Consent state after a prune is what a reopen builds: the log rebuilds its consent index from
+ * the entries still stored. A grant or legal basis whose retention ended no longer counts (its
+ * record is gone: fail closed). A revocation whose retention has ended is not deleted while the
+ * consent grant it revokes is still stored, whether or not that grant has expired (its payload is
+ * what keeps that consent revoked, also for questions about past times); it goes in the same
+ * `prune` as that grant or a later one. Deleted consent IDs stay refused: the prune entry keeps
+ * their digests.
  * @module
  */
 import { bytesToHex, utf8ToBytes } from '../utils.js';
 import { sm3 } from '../sm3.js';
-import { decodeEntry, KIND_CODES, timeMs, toTime, type PruneEntry } from './entries.js';
+import { consentIdDigest, contentDigest, decodeEntry, encodeNormalized, KIND_CODES, toTime, type Entry, type PruneEntry } from './entries.js';
 import type { AuditLog } from './log.js';
 
 /** What one `prune` did. */
 export interface PruneResult {
   /** Number of payloads deleted. */
   pruned: number;
-  /** One record per retention rule: the index of its logged prune entry and the entries deleted. */
+  /**
+   * One record per logged prune entry (one per rule, more when a rule deletes more than
+   * {@link MAX_PRUNE_BATCH} entries): the index of the prune entry and the entries deleted.
+   */
   deletions: { rule: string; time: string; logIndex: number; indexes: number[] }[];
 }
 
@@ -36,6 +44,12 @@ export function indexesDigest(indexes: readonly number[]): string {
 }
 
 /**
+ * Largest number of entries one prune entry covers (keeps prune entries well below the 1 MiB
+ * entry limit). @example MAX_PRUNE_BATCH // 4096
+ */
+export const MAX_PRUNE_BATCH = 4096;
+
+/**
  * Deletes the payloads of `log` whose retention ended at or before `now` (ms since the epoch).
  * Used by `AuditLog.prune`; exported for custom schedulers.
  * @example const r = await pruneExpired(log, Date.now()); console.log(r.pruned)
@@ -44,32 +58,49 @@ export async function pruneExpired(log: AuditLog, now: number): Promise<PruneRes
   await log.flush();
   const store = log.store;
   const time = toTime(now, 'now');
-  const byRule = new Map<string, number[]>();
+  const due: { index: number; entry: Entry & { retention: { rule: string } } }[] = [];
   for (let i = 0; i < store.size; i++) {
     const until = store.retainUntil(i);
     if (until === 0 || until > now || store.isPruned(i) || store.kind(i) === KIND_CODES.prune) continue;
     const r = await log.read(i);
     if (!('entry' in r) || !r.entry.retention) continue;
-    if (r.entry.type === 'revocation') {
-      // A revocation is kept while the grant it revokes is stored and could still be valid:
-      // deleting it first would make the consent valid again once the log is reopened (fail-open).
-      const g = log._consentGrant(r.entry.consent);
-      if (g && g.subject === r.entry.subject && (g.expires === null || timeMs(g.expires) > now)) continue;
+    due.push({ index: i, entry: r.entry as Entry & { retention: { rule: string } } });
+  }
+  // Grants deleted in this run; a revocation of a grant that stays stored stays too: deleting it
+  // would make that consent valid again (fail open), now or for any question about a past time.
+  const goneGrants = new Set(due.flatMap((d) => (d.entry.type === 'consent' ? [d.entry.id] : [])));
+  const byRule = new Map<string, { index: number; entry: Entry }[]>();
+  for (const d of due) {
+    const e = d.entry;
+    if (e.type === 'revocation' && !goneGrants.has(e.consent)) {
+      const g = log._consentGrant(e.consent);
+      if (g && g.subject === e.subject) continue;
     }
-    const l = byRule.get(r.entry.retention.rule) ?? [];
-    l.push(i);
-    byRule.set(r.entry.retention.rule, l);
+    const l = byRule.get(e.retention.rule) ?? [];
+    l.push(d);
+    byRule.set(e.retention.rule, l);
   }
   const result: PruneResult = { pruned: 0, deletions: [] };
-  for (const [rule, indexes] of byRule) {
-    const entry: PruneEntry = { type: 'prune', rule, time, count: indexes.length, indexes: indexesDigest(indexes), retention: null };
-    const logIndex = await log._appendNormalized(entry); // durable before any deletion
-    const note = await store.read(logIndex);
-    await log._exclusive(() => store.prune({ indexes, note: note! }));
-    decodeEntry(note!); // sanity: the tombstone note is the canonical prune entry
-    result.pruned += indexes.length;
-    result.deletions.push({ rule, time, logIndex, indexes });
+  for (const [rule, all] of byRule) {
+    for (let c = 0; c < all.length; c += MAX_PRUNE_BATCH) {
+      const chunk = all.slice(c, c + MAX_PRUNE_BATCH); // ascending index order, as scanned
+      const indexes = chunk.map((d) => d.index);
+      // what the deleted leaves commit to besides their subject: kept so deleted events stay verifiable
+      const leaves = chunk.map((d) => bytesToHex(contentDigest(encodeNormalized(d.entry), log.hash)));
+      const consents = [
+        ...new Set(chunk.flatMap(({ entry: e }) => (e.type === 'consent' ? [e.id] : e.type === 'revocation' ? [e.consent] : [])).map(consentIdDigest)),
+      ].sort();
+      const entry: PruneEntry = { type: 'prune', rule, time, count: indexes.length, indexes: indexesDigest(indexes), leaves, consents, retention: null };
+      const logIndex = await log._appendNormalized(entry); // durable before any deletion
+      const note = await store.read(logIndex);
+      await log._exclusive(() => store.prune({ indexes, note: note! }));
+      decodeEntry(note!); // sanity: the tombstone note is the canonical prune entry
+      result.pruned += indexes.length;
+      result.deletions.push({ rule, time, logIndex, indexes });
+    }
   }
+  // Consent state is what a reopen builds from the entries still stored.
+  if (result.pruned > 0) await log._rebuildConsent();
   return result;
 }
 
