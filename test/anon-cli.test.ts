@@ -153,6 +153,43 @@ describe('bukejian anonymize', () => {
     expect(r.stdout).toBe('age,county,sex,diagnosis,visits\r\n');
   });
 
+  it('data errors (security review item 9): exit 1 with the error code, the marker values never on stderr', () => {
+    const ID = '65010219491231002X';
+    const NAME = '马某某标记';
+    const head = 'name,age,county,sex,diagnosis,visits\n';
+    const inputs = [
+      `${head}${NAME},${ID}"x,110101,男,流感,1\n`, // a quote inside an unquoted field
+      `${head}${NAME},"${ID}"x,110101,男,流感,1\n`, // text after a closing quote
+      `${head}${NAME},30,110101,男,"${ID}\n`, // unterminated quoted field
+      `${head}${NAME},30,110101,男,流感,1,${ID}\n`, // ragged record
+      `${head}${NAME},${ID},110101,男,流感,1\n`, // non-numeric age
+      `${head}${NAME},30,${ID},男,流感,1\n`, // not an administrative code
+      `${head}${NAME},30,110101,${ID},流感,1\n`, // not in the sex hierarchy file
+      `${head}${NAME},30,110101,男,${ID},1\n`, // one record cannot be 5-anonymous
+    ];
+    for (const input of inputs) {
+      const r = run(['--config', path.join(dir, 'cfg.json')], input);
+      expect(r.status, input).toBe(1);
+      expect(r.stderr).toMatch(/INVALID_DATA/);
+      expect(r.stderr).not.toContain(ID);
+      expect(r.stderr).not.toContain(NAME);
+      expect(r.stdout).toBe('');
+    }
+    // a hierarchy file whose values are data: inconsistent levels
+    writeFileSync(path.join(dir, 'sex-bad.csv'), `男;${ID};*\r\n女;${ID};${NAME}\r\n`);
+    const cfg = path.join(dir, 'bad-hierarchy.json');
+    writeFileSync(cfg, JSON.stringify({ ...CONFIG, quasiIdentifiers: { ...CONFIG.quasiIdentifiers, sex: { type: 'file', path: 'sex-bad.csv' } } }));
+    const r = run(['--config', cfg], `${head}${NAME},30,110101,男,流感,1\n`);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/INVALID_DATA/);
+    expect(r.stderr).not.toContain(ID);
+    expect(r.stderr).not.toContain(NAME);
+    const bytes = run(['--config', path.join(dir, 'cfg.json')], Buffer.concat([Buffer.from(`${head}${NAME},30,110101,`), Buffer.from([0xff]), Buffer.from(`,${ID},1\n`)]) as unknown as string);
+    expect(bytes.status).toBe(1);
+    expect(bytes.stderr).toMatch(/INVALID_ENCODING/);
+    expect(bytes.stderr).not.toContain(ID);
+  });
+
   it('usage and configuration errors: exit 2 / 1 with the error code, no data echoed', () => {
     expect(run([]).status).toBe(2);
     const bad = path.join(dir, 'bad.json');
