@@ -73,25 +73,67 @@ describe('bukejian anonymize', () => {
     expect(report.suppressed).toBeLessThanOrEqual(15);
     expect(Object.keys(report.transformation)).toEqual(['age', 'county', 'sex']);
     const rows = recordsToRows(parseCsv(readFileSync(out, 'utf8')));
-    expect(rows.length).toBe(300);
+    // suppressed records are removed by default
+    expect(report.suppressedRows).toBe('remove');
+    expect(rows.length).toBe(300 - report.suppressed);
+    expect(report.releasedRecords).toBe(rows.length);
     expect(Object.keys(rows[0]!)).toEqual(['age', 'county', 'sex', 'diagnosis', 'visits']);
-    const input = recordsToRows(parseCsv(readFileSync(path.join(dir, 'in.csv'), 'utf8').slice(1)));
-    rows.forEach((o, i) => {
-      expect(o.diagnosis).toBe(input[i]!.diagnosis);
-      expect(o.visits).toBe(input[i]!.visits);
-    });
-    let suppressed = 0;
-    for (const [key, members] of classesOf(rows, ['age', 'county', 'sex'])) {
-      if (key === '*|*|*' && report.transformation.age < 4) {
-        suppressed += members.length;
-        continue;
-      }
+    const classes = classesOf(rows, ['age', 'county', 'sex']);
+    expect(report.classes).toBe(classes.size);
+    for (const members of classes.values()) {
       expect(members.length).toBeGreaterThanOrEqual(5);
       expect(new Set(members.map((m) => m.diagnosis)).size).toBeGreaterThanOrEqual(2);
     }
-    expect(suppressed).toBe(report.suppressed);
     expect(report.risk.after.prosecutor.maximum).toBeLessThanOrEqual(1 / 5);
     expect(report.risk.before.prosecutor.maximum).toBeGreaterThan(report.risk.after.prosecutor.maximum);
+  });
+
+  it("suppressedRows 'mask': one row per record, suppressed ones '*' in every column, the others in input order", () => {
+    const cfg = path.join(dir, 'mask.json');
+    writeFileSync(cfg, JSON.stringify({ ...CONFIG, suppressedRows: 'mask' }));
+    const rep = path.join(dir, 'report-mask.json');
+    const r = run(['--config', cfg, path.join(dir, 'in.csv'), '--report', rep]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/suppressed \d+ \(limit 5\.00 %; rows of \*\)/);
+    const report = JSON.parse(readFileSync(rep, 'utf8'));
+    const rows = recordsToRows(parseCsv(r.stdout));
+    expect(rows.length).toBe(300);
+    const input = recordsToRows(parseCsv(readFileSync(path.join(dir, 'in.csv'), 'utf8').slice(1)));
+    let masked = 0;
+    rows.forEach((o, i) => {
+      if (Object.values(o).every((v) => v === '*')) {
+        masked++;
+        return;
+      }
+      expect(o.diagnosis).toBe(input[i]!.diagnosis);
+      expect(o.visits).toBe(input[i]!.visits);
+    });
+    expect(report.suppressed).toBeGreaterThan(0);
+    expect(masked).toBe(report.suppressed);
+    expect(report.releasedRecords).toBe(300 - masked);
+  });
+
+  it('the suppressed HIV outlier (security review item 5) is not in the output, removed or masked', () => {
+    const lines = ['age,county,diagnosis'];
+    const dx = ['flu', 'asthma', 'gastritis', 'diabetes'];
+    for (let i = 0; i < 40; i++) lines.push(`${30 + (i % 10)},${i % 2 ? 110105 : 110101},${dx[i % 4]}`);
+    lines.push('95,650102,HIV');
+    const cfg = {
+      quasiIdentifiers: { age: { type: 'intervals', widths: [5, 10, 20] }, county: { type: 'adminCode' } },
+      models: [{ type: 'k-anonymity', k: 5 }, { type: 'l-diversity', attribute: 'diagnosis', l: 2 }],
+      suppressionLimit: 0.05,
+    };
+    for (const mode of [undefined, 'mask'] as const) {
+      const file = path.join(dir, `hiv-${mode ?? 'default'}.json`);
+      writeFileSync(file, JSON.stringify({ ...cfg, suppressedRows: mode }));
+      const r = run(['--config', file], lines.join('\n') + '\n');
+      expect(r.status).toBe(0);
+      expect(r.stdout).not.toContain('HIV');
+      expect(r.stderr).toMatch(/records 41, released 40, suppressed 1 /);
+      const rows = recordsToRows(parseCsv(r.stdout));
+      expect(rows.length).toBe(mode === 'mask' ? 41 : 40);
+      if (mode === 'mask') expect(rows[40]).toEqual({ age: '*', county: '*', diagnosis: '*' });
+    }
   });
 
   it('stdin to stdout with another delimiter, Mondrian', () => {
@@ -109,6 +151,43 @@ describe('bukejian anonymize', () => {
     const r = run(['--config', path.join(dir, 'cfg.json'), '--quiet'], 'name,age,county,sex,diagnosis,visits\r\n');
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('age,county,sex,diagnosis,visits\r\n');
+  });
+
+  it('data errors (security review item 9): exit 1 with the error code, the marker values never on stderr', () => {
+    const ID = '65010219491231002X';
+    const NAME = '马某某标记';
+    const head = 'name,age,county,sex,diagnosis,visits\n';
+    const inputs = [
+      `${head}${NAME},${ID}"x,110101,男,流感,1\n`, // a quote inside an unquoted field
+      `${head}${NAME},"${ID}"x,110101,男,流感,1\n`, // text after a closing quote
+      `${head}${NAME},30,110101,男,"${ID}\n`, // unterminated quoted field
+      `${head}${NAME},30,110101,男,流感,1,${ID}\n`, // ragged record
+      `${head}${NAME},${ID},110101,男,流感,1\n`, // non-numeric age
+      `${head}${NAME},30,${ID},男,流感,1\n`, // not an administrative code
+      `${head}${NAME},30,110101,${ID},流感,1\n`, // not in the sex hierarchy file
+      `${head}${NAME},30,110101,男,${ID},1\n`, // one record cannot be 5-anonymous
+    ];
+    for (const input of inputs) {
+      const r = run(['--config', path.join(dir, 'cfg.json')], input);
+      expect(r.status, input).toBe(1);
+      expect(r.stderr).toMatch(/INVALID_DATA/);
+      expect(r.stderr).not.toContain(ID);
+      expect(r.stderr).not.toContain(NAME);
+      expect(r.stdout).toBe('');
+    }
+    // a hierarchy file whose values are data: inconsistent levels
+    writeFileSync(path.join(dir, 'sex-bad.csv'), `男;${ID};*\r\n女;${ID};${NAME}\r\n`);
+    const cfg = path.join(dir, 'bad-hierarchy.json');
+    writeFileSync(cfg, JSON.stringify({ ...CONFIG, quasiIdentifiers: { ...CONFIG.quasiIdentifiers, sex: { type: 'file', path: 'sex-bad.csv' } } }));
+    const r = run(['--config', cfg], `${head}${NAME},30,110101,男,流感,1\n`);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/INVALID_DATA/);
+    expect(r.stderr).not.toContain(ID);
+    expect(r.stderr).not.toContain(NAME);
+    const bytes = run(['--config', path.join(dir, 'cfg.json')], Buffer.concat([Buffer.from(`${head}${NAME},30,110101,`), Buffer.from([0xff]), Buffer.from(`,${ID},1\n`)]) as unknown as string);
+    expect(bytes.status).toBe(1);
+    expect(bytes.stderr).toMatch(/INVALID_ENCODING/);
+    expect(bytes.stderr).not.toContain(ID);
   });
 
   it('usage and configuration errors: exit 2 / 1 with the error code, no data echoed', () => {

@@ -6,7 +6,11 @@
 // - generalized values are the hierarchy's generalization of the original at the reported level;
 // - prosecutor risk never exceeds 1/k after k-anonymization;
 // - the optimal search returns the least-loss acceptable transformation of the whole lattice;
-// - Mondrian: every class satisfies every model and contains its records' original values.
+// - Mondrian: every class satisfies every model and contains its records' original values;
+// - suppression (both algorithms, both `suppressedRows` modes): the records of the classes that a
+//   naive evaluation at the reported transformation finds violating are absent ('remove', the
+//   default) or rows of '*' in every column ('mask'), and the report's counts, classes, model
+//   values and risk "after" equal those recomputed naively from the released rows alone.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { anonymize, buildHierarchy, type AnonymizeConfig, type HierarchySpec, type ModelSpec } from '../src/anon/index.js';
@@ -22,6 +26,8 @@ const row = fc.record({
   city: fc.constantFrom('110101', '110105', '120101', '440103', '440305', '440306'),
   sex: fc.constantFrom('F', 'M'),
   disease: fc.constantFrom(...DISEASES),
+  visits: fc.integer({ min: 0, max: 9 }).map(String),
+  name: fc.constantFrom('赵一', '钱二', '孙三'),
 });
 
 const model: fc.Arbitrary<ModelSpec> = fc.oneof(
@@ -33,7 +39,8 @@ const model: fc.Arbitrary<ModelSpec> = fc.oneof(
   fc.double({ min: 0.1, max: 0.9, noNaN: true }).map((t) => ({ type: 't-closeness' as const, attribute: 'disease', t, distance: 'hierarchical' as const, hierarchy: DISEASE_TREE })),
 );
 
-type R = { age: string; city: string; sex: string; disease: string };
+type R = { age: string; city: string; sex: string; disease: string; visits: string; name: string };
+type Out = Record<string, string>;
 
 /** The model's value on a class of sensitive values, from the definitions. */
 function measure(m: ModelSpec, values: string[], all: string[]): { ok: boolean; value: number } {
@@ -88,16 +95,20 @@ const HEIGHTS = [5, 4, 2];
 /** Naive evaluation of one level vector: acceptable within the limit, and its loss (entropy). */
 function naive(rows: R[], levels: number[], models: ModelSpec[], limit: number) {
   const hs = QIS.map((q) => buildHierarchy(SPECS[q]!));
-  const classes = new Map<string, R[]>();
-  for (const r of rows) {
+  const classes = new Map<string, number[]>();
+  rows.forEach((r, i) => {
     const key = QIS.map((q, j) => hs[j]!.generalize(r[q], levels[j]!)).join('|');
     if (!classes.has(key)) classes.set(key, []);
-    classes.get(key)!.push(r);
-  }
+    classes.get(key)!.push(i);
+  });
   const all = rows.map((r) => r.disease);
   let suppressed = 0;
+  const isSuppressed = rows.map(() => false);
   for (const members of classes.values()) {
-    if (!models.every((m) => measure(m, members.map((r) => r.disease), all).ok)) suppressed += members.length;
+    if (!models.every((m) => measure(m, members.map((i) => rows[i]!.disease), all).ok)) {
+      suppressed += members.length;
+      for (const i of members) isSuppressed[i] = true;
+    }
   }
   let loss = 0;
   QIS.forEach((q, j) => {
@@ -110,7 +121,52 @@ function naive(rows: R[], levels: number[], models: ModelSpec[], limit: number) 
     }
     for (const [v, c] of cv) loss += c * Math.log2(cg.get(hs[j]!.generalize(v, levels[j]!)!)! / c);
   });
-  return { acceptable: suppressed <= Math.floor(limit * rows.length + 1e-9), loss };
+  return { acceptable: suppressed <= Math.floor(limit * rows.length + 1e-9), loss, isSuppressed };
+}
+
+const isMasked = (o: Out) => Object.values(o).every((v) => v === '*');
+
+/**
+ * Recomputes the report's release figures from the released rows alone (masked rows of '*' carry
+ * nothing and are only counted): records, suppressed, classes (rows grouped by their quasi-identifier
+ * strings), each model's worst value, and the prosecutor risk per record from its class size.
+ */
+function checkReport(out: Out[], report: ReturnType<typeof anonymize>['report'], models: ModelSpec[], input: R[], mode: 'mask' | 'remove') {
+  const released = out.filter((o) => !isMasked(o));
+  const masked = out.length - released.length;
+  expect(masked).toBe(mode === 'mask' ? input.length - released.length : 0);
+  expect(report.suppressedRows).toBe(mode);
+  expect(report.records).toBe(input.length);
+  expect(report.releasedRecords).toBe(released.length);
+  expect(report.suppressed).toBe(input.length - released.length);
+  const classes = new Map<string, Out[]>();
+  for (const o of released) {
+    const key = JSON.stringify(QIS.map((q) => o[q]));
+    if (!classes.has(key)) classes.set(key, []);
+    classes.get(key)!.push(o);
+  }
+  expect(report.classes).toBe(classes.size);
+  const all = input.map((r) => r.disease);
+  models.forEach((m, mi) => {
+    const values = [...classes.values()].map((members) => {
+      const r = measure(m, members.map((o) => o.disease!), all);
+      expect(r.ok, JSON.stringify(m)).toBe(true);
+      return r.value;
+    });
+    const minIsWorst = m.type === 'k-anonymity' || (m.type === 'l-diversity' && (m.variant ?? 'distinct') !== 'recursive');
+    if (!values.length) expect(report.models[mi]!.achieved).toBeNaN();
+    else expect(report.models[mi]!.achieved).toBeCloseTo(minIsWorst ? Math.min(...values) : Math.max(...values), 9);
+  });
+  // prosecutor risk of each released record: 1 / (rows sharing its quasi-identifiers)
+  const risks = released.map((o) => 1 / classes.get(JSON.stringify(QIS.map((q) => o[q])))!.length);
+  const a = report.risk.after;
+  expect(a.records).toBe(released.length);
+  expect(a.classes).toBe(classes.size);
+  if (!released.length) return;
+  expect(a.prosecutor.average).toBeCloseTo(risks.reduce((x, y) => x + y, 0) / released.length, 12);
+  expect(a.prosecutor.maximum).toBeCloseTo(Math.max(...risks), 12);
+  expect(a.prosecutor.recordsAtRisk).toBeCloseTo(risks.filter((r) => r > 0.2).length / released.length, 12);
+  expect(a.sampleUniques).toBeCloseTo(risks.filter((r) => r === 1).length / released.length, 12);
 }
 
 describe('anonymize (optimal) on random tables', () => {
@@ -120,8 +176,10 @@ describe('anonymize (optimal) on random tables', () => {
         fc.array(row, { minLength: 1, maxLength: 40 }),
         fc.array(model, { minLength: 1, maxLength: 3 }),
         fc.constantFrom(0, 0.05, 0.1, 0.25),
-        (rows, models, limit) => {
-          const config: AnonymizeConfig = { quasiIdentifiers: SPECS, sensitive: ['disease'], models, suppressionLimit: limit };
+        fc.constantFrom<'mask' | 'remove' | undefined>('mask', 'remove', undefined),
+        (rows, models, limit, suppressedRows) => {
+          const mode = suppressedRows ?? 'remove';
+          const config: AnonymizeConfig = { quasiIdentifiers: SPECS, sensitive: ['disease'], insensitive: ['visits'], models, suppressionLimit: limit, suppressedRows };
           // exhaustive reference over all 40 transformations
           let best: number | null = null;
           for (let a = 0; a < HEIGHTS[0]!; a++)
@@ -145,41 +203,28 @@ describe('anonymize (optimal) on random tables', () => {
           expect(mine.acceptable).toBe(true);
           expect(mine.loss).toBeCloseTo(best!, 9);
           expect(report.utility.nonUniformEntropy).toBeCloseTo(best!, 9);
-          // output checks
-          expect(out.length).toBe(rows.length);
+          // output checks: the records a naive evaluation at the reported levels finds violating
+          // are suppressed, and nothing of them is released
           expect(report.suppressed).toBeLessThanOrEqual(Math.floor(limit * rows.length + 1e-9));
           const hs = QIS.map((q) => buildHierarchy(SPECS[q]!));
-          const classes = new Map<string, string[]>();
-          let suppressed = 0;
-          out.forEach((o, i) => {
-            expect(o.disease).toBe(rows[i]!.disease);
-            expect(Object.keys(o).sort()).toEqual(['age', 'city', 'disease', 'sex']);
-            if (QIS.every((q) => o[q] === '*') && !QIS.every((q, j) => hs[j]!.generalize(rows[i]![q], levels[j]!) === '*')) {
-              suppressed++;
-              return;
-            }
-            QIS.forEach((q, j) => expect(o[q]).toBe(hs[j]!.generalize(rows[i]![q], levels[j]!)));
-            const key = QIS.map((q) => o[q]).join('|');
-            if (!classes.has(key)) classes.set(key, []);
-            classes.get(key)!.push(o.disease!);
-          });
-          expect(suppressed).toBeLessThanOrEqual(report.suppressed);
-          const all = rows.map((r) => r.disease);
-          const worst = models.map(() => [] as number[]);
-          for (const values of classes.values()) {
-            models.forEach((m, mi) => {
-              const r = measure(m, values, all);
-              worst[mi]!.push(r.value);
-              // a fully generalized class of suppressed-looking rows may mix with suppressed ones;
-              // every released class must satisfy every model
-              expect(r.ok, JSON.stringify(m)).toBe(true);
-            });
+          const kept = rows.filter((_, i) => !mine.isSuppressed[i]);
+          if (mode === 'remove') {
+            expect(out.length).toBe(kept.length);
+            expect(out.some(isMasked)).toBe(false);
+          } else {
+            expect(out.length).toBe(rows.length);
+            rows.forEach((_, i) => expect(isMasked(out[i]!)).toBe(mine.isSuppressed[i]));
           }
-          models.forEach((m, mi) => {
-            if (!worst[mi]!.length) return;
-            const w = m.type === 'k-anonymity' || (m.type === 'l-diversity' && (m.variant ?? 'distinct') !== 'recursive') ? Math.min(...worst[mi]!) : Math.max(...worst[mi]!);
-            expect(report.models[mi]!.achieved).toBeCloseTo(w, 9);
+          const shown = mode === 'remove' ? out : out.filter((o) => !isMasked(o));
+          shown.forEach((o, p) => {
+            const r = kept[p]!;
+            expect(Object.keys(o).sort()).toEqual(['age', 'city', 'disease', 'sex', 'visits']);
+            expect(o.disease).toBe(r.disease);
+            expect(o.visits).toBe(r.visits);
+            QIS.forEach((q, j) => expect(o[q]).toBe(hs[j]!.generalize(r[q], levels[j]!)));
           });
+          for (const o of out.filter(isMasked)) expect(Object.keys(o).sort()).toEqual(['age', 'city', 'disease', 'sex', 'visits']);
+          checkReport(out, report, models, rows, mode);
           const k = Math.max(0, ...models.map((m) => (m.type === 'k-anonymity' ? m.k : 0)));
           if (k > 0 && report.releasedRecords > 0) expect(report.risk.after.prosecutor.maximum).toBeLessThanOrEqual(1 / k + 1e-12);
         },
@@ -192,10 +237,10 @@ describe('anonymize (optimal) on random tables', () => {
 describe('anonymize (mondrian) on random tables', () => {
   it('every class satisfies every model and covers its records', () => {
     fc.assert(
-      fc.property(fc.array(row, { minLength: 1, maxLength: 60 }), fc.array(model, { minLength: 1, maxLength: 2 }), (rows, models) => {
+      fc.property(fc.array(row, { minLength: 1, maxLength: 60 }), fc.array(model, { minLength: 1, maxLength: 2 }), fc.constantFrom<'mask' | 'remove'>('mask', 'remove'), (rows, models, mode) => {
         let result;
         try {
-          result = anonymize(rows, { quasiIdentifiers: SPECS, sensitive: ['disease'], models, algorithm: 'mondrian' });
+          result = anonymize(rows, { quasiIdentifiers: SPECS, sensitive: ['disease'], models, algorithm: 'mondrian', suppressionLimit: 0.1, suppressedRows: mode });
         } catch (e) {
           // only when the whole table violates a model
           expect((e as { code?: string }).code).toBe('INVALID_DATA');
@@ -205,6 +250,8 @@ describe('anonymize (mondrian) on random tables', () => {
         }
         const { rows: out, report } = result;
         expect(report.suppressed).toBe(0);
+        expect(out.length).toBe(rows.length);
+        checkReport(out, report, models, rows, mode);
         const classes = new Map<string, string[]>();
         const hs = QIS.map((q) => buildHierarchy(SPECS[q]!));
         out.forEach((o, i) => {

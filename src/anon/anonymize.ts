@@ -8,22 +8,23 @@
  * Column roles follow ARX: quasi-identifiers are generalized, sensitive attributes are kept and
  * protected by l-diversity / t-closeness, `insensitive` columns are kept as they are, and every
  * other column is treated as a direct identifier and dropped (the safe default).
- * Suppressed records keep their sensitive and insensitive values with every quasi-identifier `*`
- * (or are removed with `suppressedRows: 'remove'`); the risk "after" is measured on the released,
- * non-suppressed records.
+ * Suppressed records release nothing: they are removed (`suppressedRows: 'remove'`, the default)
+ * or kept as rows with every column `*` (`'mask'`: only the fact that a record existed is released).
+ * The report's classes, model values, utility and risk "after" are measured on the release itself:
+ * the non-suppressed records grouped by their released quasi-identifier values.
  * @module
  */
 import { BukejianError } from '../errors.js';
 import { aoneOf, aoptions, astring } from '../utils.js';
 import { buildHierarchy, type HierarchySpec } from './builders.js';
-import { evaluate, partition } from './classes.js';
+import { achievedValues, evaluate, partition, type Classes } from './classes.js';
 import type { Hierarchy } from './hierarchy.js';
 import { utility, type SearchMetric, type UtilityReport } from './metrics.js';
 import { compileModel, validateModel, type ModelSpec } from './models.js';
 import { mondrian } from './mondrian.js';
 import { riskFromClassSizes, type RiskReport } from './risk.js';
 import { optimalSearch } from './search.js';
-import { encodeTable, type Row } from './table.js';
+import { encodeTable, type EncodedTable, type Row } from './table.js';
 
 /** The JSON configuration of {@link anonymize}. */
 export interface AnonymizeConfig {
@@ -43,7 +44,10 @@ export interface AnonymizeConfig {
   metric?: SearchMetric;
   /** Risk threshold for "records at risk" (default 0.2). */
   riskThreshold?: number;
-  /** 'mask' (default): suppressed records keep only non-QI columns, QIs are '*'; 'remove': dropped. */
+  /**
+   * What becomes of suppressed records: 'remove' (default) drops them; 'mask' keeps one row per
+   * record with every column (quasi-identifiers, sensitive and insensitive) `*`.
+   */
   suppressedRows?: 'mask' | 'remove';
 }
 
@@ -52,11 +56,18 @@ export interface AnonymizeReport {
   algorithm: 'optimal' | 'mondrian';
   /** Generalization level per quasi-identifier (optimal search), null for Mondrian or no solution. */
   transformation: Record<string, number> | null;
+  /** Input records. */
   records: number;
+  /** Records whose values are released (`records − suppressed`). */
   releasedRecords: number;
+  /** Records suppressed: none of their values is released. */
   suppressed: number;
+  /** How suppressed records appear in `rows`: 'remove' (absent) or 'mask' (a row of `*`). */
+  suppressedRows: 'mask' | 'remove';
   suppressionLimit: number;
+  /** Classes of the release: released records grouped by their released quasi-identifier values. */
   classes: number;
+  /** Per model, the worst value over the classes of the release (NaN when nothing is released). */
   models: { model: ModelSpec; achieved: number }[];
   utility: UtilityReport & { ncp?: number };
   risk: { before: RiskReport; after: RiskReport };
@@ -74,6 +85,55 @@ const CONFIG_KEYS = ['quasiIdentifiers', 'sensitive', 'insensitive', 'models', '
 
 function isHierarchy(x: unknown): x is Hierarchy {
   return typeof x === 'object' && x !== null && typeof (x as Hierarchy).generalize === 'function';
+}
+
+/**
+ * The classes of the release as its recipient sees them: the base tuples of non-violating classes
+ * grouped by their released quasi-identifier labels (two engine classes with the same labels are
+ * one class to the recipient), and the tuples of violating classes in one last group marked
+ * `violating` (their records are suppressed and release nothing).
+ */
+function releasedClasses(
+  table: EncodedTable,
+  classOf: Int32Array,
+  count: number,
+  violating: Uint8Array,
+  label: (c: number, t: number, j: number) => string,
+): { classes: Classes; violating: Uint8Array; released: number } {
+  const m = table.qis.length;
+  const groupOfClass = new Int32Array(count).fill(-1);
+  const index = new Map<string, number>();
+  const first: number[] = [];
+  let firstSuppressed = -1;
+  for (let t = 0; t < table.tuples; t++) {
+    const c = classOf[t]!;
+    if (violating[c]) {
+      if (firstSuppressed < 0) firstSuppressed = t;
+      continue;
+    }
+    if (groupOfClass[c]! >= 0) continue;
+    const key = JSON.stringify(Array.from({ length: m }, (_, j) => label(c, t, j)));
+    let g = index.get(key);
+    if (g === undefined) {
+      g = first.length;
+      index.set(key, g);
+      first.push(t);
+    }
+    groupOfClass[c] = g;
+  }
+  const released = first.length;
+  if (firstSuppressed >= 0) first.push(firstSuppressed);
+  const size = new Float64Array(first.length);
+  const groupOf = new Int32Array(table.tuples);
+  for (let t = 0; t < table.tuples; t++) {
+    const c = classOf[t]!;
+    const g = violating[c] ? released : groupOfClass[c]!;
+    groupOf[t] = g;
+    size[g]! += table.tupleCount[t]!;
+  }
+  const v = new Uint8Array(first.length);
+  if (firstSuppressed >= 0) v[released] = 1;
+  return { classes: { classOf: groupOf, count: first.length, size, first: Int32Array.from(first) }, violating: v, released };
 }
 
 /**
@@ -114,7 +174,7 @@ export function validateConfig(config: AnonymizeConfig): Required<AnonymizeConfi
     algorithm: c.algorithm === undefined ? 'optimal' : aoneOf(c.algorithm, 'algorithm', ['optimal', 'mondrian']),
     metric: c.metric === undefined ? 'entropy' : aoneOf(c.metric, 'metric', ['entropy', 'precision', 'height']),
     riskThreshold: threshold,
-    suppressedRows: c.suppressedRows === undefined ? 'mask' : aoneOf(c.suppressedRows, 'suppressedRows', ['mask', 'remove']),
+    suppressedRows: c.suppressedRows === undefined ? 'remove' : aoneOf(c.suppressedRows, 'suppressedRows', ['mask', 'remove']),
   };
 }
 
@@ -148,48 +208,55 @@ export function anonymize(rows: readonly Row[], config: AnonymizeConfig, opts?: 
 
   let classOf: Int32Array;
   let count: number;
-  let sizes: Float64Array;
   let violating: Uint8Array;
   let labels: (c: number, t: number, j: number) => string;
+  let levels: number[];
   let transformation: Record<string, number> | null = null;
   let lattice: { nodes: number; checked: number } | null = null;
-  let achieved: number[];
-  let util: UtilityReport & { ncp?: number };
+  let ncp: number | undefined;
   if (cfg.algorithm === 'optimal') {
     const res = optimalSearch(table, models, { maxSuppressed, metric: cfg.metric, onProgress: o.onProgress });
     if (!res.levels) {
       throw new BukejianError('INVALID_DATA', '"rows" expected some transformation to satisfy the models within the suppression limit, got none');
     }
-    const levels = res.levels;
+    const lv = res.levels;
+    levels = lv;
     lattice = { nodes: res.total, checked: res.checked };
-    transformation = Object.fromEntries(qiNames.map((q, j) => [q, levels[j]!]));
-    const cls = partition(table, levels);
-    const ev = evaluate(table, cls, models, maxSuppressed, false);
-    ({ classOf, count, size: sizes } = cls);
+    transformation = Object.fromEntries(qiNames.map((q, j) => [q, lv[j]!]));
+    const cls = partition(table, lv);
+    const ev = evaluate(table, cls, models, maxSuppressed, false, false);
+    ({ classOf, count } = cls);
     violating = ev.violating!;
-    achieved = ev.achieved;
-    util = utility(table, levels, cls, violating, k);
     labels = (_c, t, j) => {
       const q = table.qis[j]!;
-      return q.hierarchy.labels[levels[j]!]![q.tupleCodes[levels[j]!]![t]!]!;
+      return q.hierarchy.labels[lv[j]!]![q.tupleCodes[lv[j]!]![t]!]!;
     };
   } else {
     const res = mondrian(table, models);
-    ({ classOf, count, size: sizes, achieved } = res);
+    ({ classOf, count, ncp } = res);
+    levels = qiNames.map(() => 0);
     violating = new Uint8Array(count);
     labels = (c, _t, j) => res.labels[c]![j]!;
-    const base = utility(table, qiNames.map(() => 0), { classOf, count, size: sizes, first: new Int32Array(0) }, violating, k);
-    util = { ...base, nonUniformEntropy: NaN, nonUniformEntropyRelative: NaN, generalizationIntensity: res.ncp, precision: 1 - res.ncp, ncp: res.ncp };
   }
-  let suppressed = 0;
-  const released: number[] = [];
-  for (let c = 0; c < count; c++) {
-    if (violating[c]) suppressed += sizes[c]!;
-    else released.push(sizes[c]!);
-  }
-  const after = riskFromClassSizes(released, undefined, { threshold: cfg.riskThreshold });
 
-  // output rows: QIs generalized, sensitive and insensitive kept, everything else dropped
+  // The report describes the release: its classes are the released records grouped by their
+  // released quasi-identifier values; suppressed records release nothing and are only counted.
+  const rel = releasedClasses(table, classOf, count, violating, labels);
+  const achieved = achievedValues(table, rel.classes, models, rel.violating);
+  // every class of the release satisfies every model (by construction; checked, so that a release
+  // that would contradict its report is never returned)
+  if (!models.every((md, i) => Number.isNaN(achieved[i]!) || md.ok(achieved[i]!))) {
+    throw new BukejianError('INVALID_DATA', '"rows" expected a release whose every class satisfies the models, got a violating class');
+  }
+  const releasedSizes = Array.from(rel.classes.size.subarray(0, rel.released));
+  const suppressed = rel.released < rel.classes.count ? rel.classes.size[rel.released]! : 0;
+  const after = riskFromClassSizes(releasedSizes, undefined, { threshold: cfg.riskThreshold });
+  const base = utility(table, levels, rel.classes, rel.violating, k);
+  const util: UtilityReport & { ncp?: number } =
+    ncp === undefined ? base : { ...base, nonUniformEntropy: NaN, nonUniformEntropyRelative: NaN, generalizationIntensity: ncp, precision: 1 - ncp, ncp };
+
+  // output rows: QIs generalized, sensitive and insensitive kept, everything else dropped;
+  // a suppressed record is dropped ('remove') or becomes a row of '*' in every column ('mask')
   const keep = new Set([...cfg.sensitive, ...cfg.insensitive]);
   const sample = rows[0] ?? {};
   const columns = Object.keys(sample).filter((c) => qiNames.includes(c) || keep.has(c));
@@ -199,14 +266,19 @@ export function anonymize(rows: readonly Row[], config: AnonymizeConfig, opts?: 
   for (let i = 0; i < n; i++) {
     const t = table.rowTuple[i]!;
     const c = classOf[t]!;
-    if (violating[c] && cfg.suppressedRows === 'remove') continue;
     const r: Record<string, string> = {};
+    if (violating[c]) {
+      if (cfg.suppressedRows === 'remove') continue;
+      for (const col of columns) r[col] = '*';
+      out.push(r);
+      continue;
+    }
     for (const col of columns) {
       const j = qiIndex.get(col);
       if (j === undefined) {
         const v = rows[i]![col];
         r[col] = v === undefined ? '' : String(v);
-      } else r[col] = violating[c] ? '*' : labels(c, t, j);
+      } else r[col] = labels(c, t, j);
     }
     out.push(r);
   }
@@ -216,8 +288,9 @@ export function anonymize(rows: readonly Row[], config: AnonymizeConfig, opts?: 
     records: n,
     releasedRecords: n - suppressed,
     suppressed,
+    suppressedRows: cfg.suppressedRows,
     suppressionLimit: cfg.suppressionLimit,
-    classes: count - violating.reduce((s, v) => s + v, 0),
+    classes: rel.released,
     models: cfg.models.map((m, i) => ({ model: m, achieved: achieved[i] ?? NaN })),
     utility: util,
     risk: { before, after },

@@ -179,7 +179,11 @@ export function treeHierarchy(tree: TreeSpec): Hierarchy {
   const walk = (node: TreeSpec | string[], ancestors: string[], depth: number) => {
     if (depth > 32) throw new BukejianError('INVALID_CONFIG', '"tree" expected depth at most 32, got deeper');
     if (Array.isArray(node)) {
-      for (const leaf of node) paths.push([astring(leaf, 'tree leaf'), ...ancestors]);
+      for (const leaf of node) {
+        // leaves are values from the data: name the type only (never the value, nor a constructor name it carries)
+        if (typeof leaf !== 'string') throw new BukejianError('INVALID_TYPE', `"tree leaf" expected string, got ${leaf === null ? 'null' : typeof leaf}`);
+        paths.push([leaf, ...ancestors]);
+      }
       return;
     }
     if (node === null || typeof node !== 'object') throw new BukejianError('INVALID_CONFIG', '"tree" expected objects and arrays of strings, got another type');

@@ -172,8 +172,13 @@ function classHistogram(table: EncodedTable, col: EncodedTable['sensitive'][numb
 const EMPTY_I = new Int32Array(0);
 const EMPTY_F = new Float64Array(0);
 
-/** Per model, the worst measured value over the classes that are not `violating`. */
-function achievedValues(table: EncodedTable, classes: Classes, models: readonly CompiledModel[], violating: Uint8Array): number[] {
+/**
+ * Per model, the worst measured value over the classes that are not `violating` (NaN when every
+ * class is). `anonymize` calls it on the classes of the release, so the report describes exactly
+ * what is released.
+ * @example achievedValues(table, classes, models, new Uint8Array(classes.count)) // [min size, …]
+ */
+export function achievedValues(table: EncodedTable, classes: Classes, models: readonly CompiledModel[], violating: Uint8Array): number[] {
   const { count, size } = classes;
   const out = models.map((m) => (m.worst === 'min' ? Infinity : -Infinity));
   const { start, order } = byClass(table, classes);

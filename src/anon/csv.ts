@@ -52,7 +52,8 @@ export function createCsvParser(opts?: CsvOptions): CsvParser {
     throw new BukejianError('INVALID_DATA', `"csv" expected RFC 4180 text, got ${what} on line ${line}`);
   };
   const push = (text: string): string[][] => {
-    astring(text, 'text');
+    // the text is the data: name its type only (never a constructor name it carries)
+    if (typeof text !== 'string') throw new BukejianError('INVALID_TYPE', `"text" expected string, got ${text === null ? 'null' : typeof text}`);
     const out: string[][] = [];
     const endRecord = () => {
       record.push(field);

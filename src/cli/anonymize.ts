@@ -25,8 +25,10 @@ export const usage = `usage: bukejian anonymize --config cfg.json [IN.csv] [OUT.
     "sensitive": ["diagnosis"], "insensitive": ["weight"],
     "models": [{ "type": "k-anonymity", "k": 5 },
                { "type": "l-diversity", "attribute": "diagnosis", "l": 3 }],
-    "suppressionLimit": 0.04, "algorithm": "optimal" | "mondrian", "metric": "entropy" }
-  Columns that are not listed are dropped. --report writes the JSON report; the summary and a
+    "suppressionLimit": 0.04, "suppressedRows": "remove" | "mask",
+    "algorithm": "optimal" | "mondrian", "metric": "entropy" }
+  Columns that are not listed are dropped. Suppressed records are removed (default) or, with
+  "suppressedRows": "mask", written as a row of * in every column. --report writes the JSON report; the summary and a
   progress line go to stderr (--quiet: none). --delimiter sets the CSV separator (default ,).`;
 
 function readText(file: string, what: string): string {
@@ -72,7 +74,7 @@ export function summary(r: AnonymizeReport): string {
   const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
   const lines = [
     `bukejian anonymize: ${r.algorithm}${r.transformation ? ` — transformation ${Object.entries(r.transformation).map(([k, v]) => `${k}:${v}`).join(' ')}` : ''}`,
-    `  records ${r.records}, released ${r.releasedRecords}, suppressed ${r.suppressed} (limit ${pct(r.suppressionLimit)}), classes ${r.classes}`,
+    `  records ${r.records}, released ${r.releasedRecords}, suppressed ${r.suppressed} (limit ${pct(r.suppressionLimit)}; ${r.suppressedRows === 'mask' ? 'rows of *' : 'removed'}), classes ${r.classes}`,
     ...r.models.map((m) => `  ${m.model.type}${'attribute' in m.model ? ` on ${m.model.attribute}` : ''}: achieved ${fmt(m.achieved)}`),
     `  utility: non-uniform entropy ${fmt(r.utility.nonUniformEntropy, 1)} (${fmt(r.utility.nonUniformEntropyRelative)} of maximum), precision ${fmt(r.utility.precision)}, discernibility ${fmt(r.utility.discernibility)}, average class size ${fmt(r.utility.averageClassSize, 2)}${r.utility.ncp !== undefined ? `, NCP ${fmt(r.utility.ncp)}` : ''}`,
     `  risk before: prosecutor avg ${fmt(r.risk.before.prosecutor.average)} max ${fmt(r.risk.before.prosecutor.maximum)}, at risk ${pct(r.risk.before.prosecutor.recordsAtRisk)}, uniques ${pct(r.risk.before.sampleUniques)}`,
