@@ -9,12 +9,13 @@
  *
  * Policies are JSON; {@link loadPolicy} validates one and rejects, with INVALID_CONFIG and the
  * path of the offending entry, anything unknown, ill-typed or contradictory (a `none` field with
- * purposes, a sensitive field shared unconditionally, a core field released in clear).
+ * purposes, a sensitive field shared unconditionally, a core field released in clear, mask options
+ * that would show more than the type's default mask).
  * @module
  */
 import { BukejianError } from '../errors.js';
 import { aoptions, astring, isBytes } from '../utils.js';
-import { mask } from './display.js';
+import { mask, maskOptionProblem } from './display.js';
 import { createPseudonymizer, PSEUDONYM_LENGTHS, type Pseudonymizer, type PseudonymFormat } from './pseudonym.js';
 import { idCardFpe, ff1Sm4 } from './fpe.js';
 import { validateIdCard, daysInMonth } from './idcard.js';
@@ -144,6 +145,11 @@ function checkTreatment(t: unknown, f: FieldPolicy, path: string): NormTreatment
       if (n.level !== undefined) {
         if (f.type !== 'address') fail(`${path}.level`, 'only applies to addresses');
         oneOf(n.level, ['province', 'city', 'district'], `${path}.level`);
+      }
+      if (f.type !== 'text' && f.type !== 'address') {
+        // Never more shown than the type's default mask (text: at most half, enforced per value).
+        const why = maskOptionProblem(f.type as Parameters<typeof maskOptionProblem>[0], n.keepStart as number | undefined, n.keepEnd as number | undefined);
+        if (why) fail(path, why);
       }
       if (f.type === 'text' && n.keepStart === undefined && n.keepEnd === undefined) n.keepStart = n.keepEnd = 0;
       break;

@@ -1,0 +1,180 @@
+// Regression tests for the adversarial review of bukejian/mask: mask options that released
+// everything (item 3), identifiers written with separators or invisible characters that redact
+// missed (item 4), error messages that echoed record values (item 9), ID tokens that failed
+// validation after the fixed 2025 cutoff and a too-small FF1 domain that was accepted (item 10).
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { mask, maskMiddle } from '../src/mask/display.js';
+import { loadPolicy, applyPolicy } from '../src/mask/policy.js';
+import { COMPOUND_SURNAMES } from '../src/mask/name.js';
+import { idCardArb, phoneArb, bankCardArb, usccArb, nameArb, emailArb, plateArb, passportArb } from '../src/mask/testing.js';
+import { BukejianError } from '../src/errors.js';
+
+/** The error `fn` throws (fails the test when it returns). */
+function thrown(fn: () => unknown): BukejianError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(BukejianError);
+    return e as BukejianError;
+  }
+  throw new Error('expected a throw');
+}
+
+const stars = (s: string) => [...s].filter((c) => c === '*').length;
+
+describe('item 3: a mask never shows more than its type default', () => {
+  const ID = '11010519491231002X';
+  it('the review policy (core idCard keepStart 17 + keepEnd 1, core medical text keepStart 64) no longer releases the values', () => {
+    const reviewed = {
+      version: 1,
+      name: 'clinic',
+      fields: {
+        idCard: { type: 'idCard', level: 'core', sensitive: 'specificIdentity', sharing: 'conditional', purposes: { care: { treatment: 'mask', keepStart: 17, keepEnd: 1 } } },
+        diagnosis: { type: 'text', level: 'core', sensitive: 'medical', sharing: 'conditional', purposes: { care: { treatment: 'mask', keepStart: 64 } } },
+      },
+    };
+    const e = thrown(() => loadPolicy(reviewed));
+    expect(e.code).toBe('INVALID_CONFIG');
+    expect(e.message).toContain('fields.idCard.purposes.care');
+    // The text field alone loads (its option depends on the length) but shows at most half.
+    const textOnly = loadPolicy({ ...reviewed, fields: { diagnosis: reviewed.fields.diagnosis } });
+    const diagnosis = '二型糖尿病伴周围神经病变，胰岛素治疗中';
+    const { record, access } = applyPolicy({ idCard: ID, diagnosis }, textOnly, { purpose: 'care' });
+    const out = record.diagnosis as string;
+    expect(out).not.toBe(diagnosis);
+    expect(out.length).toBe(diagnosis.length);
+    expect(stars(out)).toBeGreaterThanOrEqual(Math.ceil(diagnosis.length / 2));
+    expect(out).toBe(diagnosis.slice(0, 9) + '*'.repeat(10));
+    expect(access.released).toEqual([{ field: 'diagnosis', treatment: 'mask', level: 'core', sensitive: 'medical' }]);
+    // Short texts too: one character is never shown, two show one.
+    expect(applyPolicy({ diagnosis: '癌' }, textOnly, { purpose: 'care' }).record.diagnosis).toBe('*');
+    expect(applyPolicy({ diagnosis: '肝癌' }, textOnly, { purpose: 'care' }).record.diagnosis).toBe('肝*');
+  });
+
+  it('mask.idCard(id, { keepStart: 17, keepEnd: 1 }) throws INVALID_OPTION (before looking at the value)', () => {
+    expect(thrown(() => mask.idCard(ID, { keepStart: 17, keepEnd: 1 })).code).toBe('INVALID_OPTION');
+    expect(thrown(() => mask.idCard('not an id', { keepStart: 17, keepEnd: 1 })).code).toBe('INVALID_OPTION');
+    expect(thrown(() => mask.idCard(ID, { keepStart: 7 })).code).toBe('INVALID_OPTION'); // 7 + default 4
+    expect(mask.idCard(ID, { keepStart: 10, keepEnd: 0 })).toBe('1101051949********');
+    expect(mask.idCard(ID, { keepStart: 0, keepEnd: 10 })).toBe('********491231002X');
+  });
+
+  it('every display mask refuses options beyond its floor, with INVALID_OPTION', () => {
+    const over: [string, () => unknown][] = [
+      ['phone', () => mask.phone('13812345678', { keepStart: 4 })],
+      ['phone', () => mask.phone('13812345678', { keepStart: 0, keepEnd: 8 })],
+      ['bankCard', () => mask.bankCard('6222021234567890127', { keepStart: 15, keepEnd: 4 })],
+      ['uscc', () => mask.uscc('91350100M000100Y43', { keepEnd: 5 })],
+      ['passport', () => mask.passport('E12345678', { keepStart: 2 })],
+      ['plate', () => mask.plate('京A12345', { keepStart: 3 })],
+      ['name', () => mask.name('张三', { keepStart: 2 })],
+      ['name', () => mask.name('张三', { keepEnd: 1 })], // the default keepStart is the surname
+      ['name', () => mask.name('欧阳娜娜', { keepStart: 1, keepEnd: 1 })],
+      ['email', () => mask.email('zhang.san@example.cn', { keepStart: 9 })],
+    ];
+    for (const [kind, fn] of over) expect(thrown(fn).code, kind).toBe('INVALID_OPTION');
+    // E-mail never shows a whole local part, even by default.
+    expect(mask.email('a@example.cn')).toBe('***@example.cn');
+    // Free text: at most half shown whatever the options.
+    expect(maskMiddle('abc', 2, 2)).toBe('a**');
+    expect(maskMiddle('13812345678', 64, 64)).toBe('13812******');
+    expect(maskMiddle('x', 1, 1)).toBe('*');
+  });
+
+  // Floors written out from the type definitions (not from the code): characters hidden by the
+  // default mask of each type.
+  type Opt = { keepStart?: number; keepEnd?: number };
+  const optArb = fc.record({ keepStart: fc.integer({ min: 0, max: 24 }), keepEnd: fc.integer({ min: 0, max: 24 }) }, { requiredKeys: [] }) as fc.Arbitrary<Opt>;
+  const fixedCases: [string, fc.Arbitrary<string>, (v: string, o: Opt) => string, (v: string) => number, [number, number], number][] = [
+    ['idCard', idCardArb(), mask.idCard, () => 8, [6, 4], 10],
+    ['phone', phoneArb(), mask.phone, () => 4, [3, 4], 7],
+    ['bankCard', bankCardArb(), mask.bankCard, (v) => v.replace(/\D/g, '').length - 10, [6, 4], 10],
+    ['uscc', usccArb(), mask.uscc, () => 8, [6, 4], 10],
+    ['passport', passportArb(), mask.passport, (v) => v.length - 4, [1, 3], 4],
+    ['plate', plateArb(), mask.plate, (v) => v.replace(/[·• ]/, '').length - 3, [2, 1], 3],
+  ];
+  for (const [kind, arb, fn, floor, [ds, de], max] of fixedCases) {
+    it(`${kind}: any accepted options hide at least the default mask's characters; options within the budget are accepted`, () => {
+      let accepted = 0;
+      fc.assert(
+        fc.property(arb, optArb, (v, o) => {
+          const within = (o.keepStart ?? ds) + (o.keepEnd ?? de) <= max;
+          let out: string;
+          try {
+            out = fn(v, o);
+          } catch (e) {
+            return !within && e instanceof BukejianError && e.code === 'INVALID_OPTION';
+          }
+          accepted++;
+          return within && stars(out) >= floor(v) && stars(out) >= 1;
+        }),
+        { numRuns: 300 },
+      );
+      expect(accepted).toBeGreaterThan(0);
+    });
+  }
+  it('name: accepted options hide at least the given name', () => {
+    fc.assert(
+      fc.property(nameArb(), optArb, (n, o) => {
+        const surname = n.length >= 3 && COMPOUND_SURNAMES.includes(n.slice(0, 2)) ? 2 : 1;
+        let out: string;
+        try {
+          out = mask.name(n, o);
+        } catch (e) {
+          return e instanceof BukejianError && e.code === 'INVALID_OPTION' && (o.keepStart === undefined ? (o.keepEnd ?? 0) > 0 : o.keepStart + (o.keepEnd ?? 0) > 1);
+        }
+        return stars(out) >= n.length - surname && stars(out) >= 1;
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('email: accepted options show at most one character of the local part, never all of it', () => {
+    const local = fc.stringMatching(/^[a-z0-9]{1,12}$/);
+    fc.assert(
+      fc.property(local, optArb, (l, o) => {
+        let out: string;
+        try {
+          out = mask.email(`${l}@example.cn`, o);
+        } catch (e) {
+          return e instanceof BukejianError && e.code === 'INVALID_OPTION' && (o.keepStart ?? 1) > 1;
+        }
+        const shown = out.slice(0, out.indexOf('***'));
+        return shown.length <= 1 && shown.length < l.length && l.startsWith(shown) && out.endsWith('***@example.cn');
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('free text: any options hide at least half (rounded up), at least one character', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }).filter((s) => !s.includes('*')), fc.integer({ min: 0, max: 64 }), fc.integer({ min: 0, max: 64 }), (s, a, b) => {
+        const out = maskMiddle(s, a, b);
+        return out.length === s.length && stars(out) >= Math.ceil(s.length / 2) && (s.length === 0 || stars(out) >= 1);
+      }),
+    );
+  });
+  it('loadPolicy: mask options either fail with INVALID_CONFIG and the path, or the released value hides at least the floor', () => {
+    const types: [string, fc.Arbitrary<string>, (v: string) => number][] = [
+      ['idCard', idCardArb(), () => 8],
+      ['phone', phoneArb(), () => 4],
+      ['uscc', usccArb(), () => 8],
+      ['text', fc.string({ minLength: 1, maxLength: 30 }).filter((s) => !s.includes('*')), (v) => Math.ceil(v.length / 2)],
+    ];
+    for (const [type, arb, floor] of types) {
+      fc.assert(
+        fc.property(arb, fc.integer({ min: 0, max: 64 }), fc.integer({ min: 0, max: 64 }), (v, a, b) => {
+          const raw = { version: 1, name: 'p', fields: { f: { type, level: 'core', sharing: 'conditional', purposes: { x: { treatment: 'mask', keepStart: a, keepEnd: b } } } } };
+          let p;
+          try {
+            p = loadPolicy(raw);
+          } catch (e) {
+            return e instanceof BukejianError && e.code === 'INVALID_CONFIG' && e.message.includes('fields.f.purposes.x') && type !== 'text';
+          }
+          const out = applyPolicy({ f: v }, p, { purpose: 'x' }).record.f as string;
+          return stars(out) >= floor(v) && stars(out) >= 1;
+        }),
+        { numRuns: 100 },
+      );
+    }
+  });
+});
