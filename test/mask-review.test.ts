@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { mask, maskMiddle } from '../src/mask/display.js';
 import { loadPolicy, applyPolicy } from '../src/mask/policy.js';
 import { COMPOUND_SURNAMES } from '../src/mask/name.js';
-import { idCardArb, phoneArb, bankCardArb, usccArb, nameArb, emailArb, plateArb, passportArb } from '../src/mask/testing.js';
+import { idCardArb, phoneArb, bankCardArb, usccArb, nameArb, plateArb, passportArb } from '../src/mask/testing.js';
 import { BukejianError } from '../src/errors.js';
 
 /** The error `fn` throws (fails the test when it returns). */
