@@ -2,11 +2,13 @@
 // everything (item 3), identifiers written with separators or invisible characters that redact
 // missed (item 4), error messages that echoed record values (item 9), ID tokens that failed
 // validation after the fixed 2025 cutoff and a too-small FF1 domain that was accepted (item 10).
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { mask, maskMiddle } from '../src/mask/display.js';
 import { loadPolicy, applyPolicy } from '../src/mask/policy.js';
 import { COMPOUND_SURNAMES } from '../src/mask/name.js';
+import { fpe, ID_TOKEN_CUTOFF } from '../src/mask/fpe.js';
+import { validateIdCard, idCardCheckChar } from '../src/mask/idcard.js';
 import { idCardArb, phoneArb, bankCardArb, usccArb, nameArb, plateArb, passportArb } from '../src/mask/testing.js';
 import { BukejianError } from '../src/errors.js';
 
@@ -176,5 +178,81 @@ describe('item 3: a mask never shows more than its type default', () => {
         { numRuns: 100 },
       );
     }
+  });
+});
+
+describe('item 10: ID tokens after the old 2025 cutoff; FF1 domains under 10^6', () => {
+  const key = Uint8Array.from({ length: 16 }, (_, i) => i * 17);
+  const TODAY = new Date(2026, 11, 5, 12); // the review's date, 2026-12-05 (local time, as validateIdCard reads it)
+  /** Twenty IDs born in 2026 up to TODAY (area 110105, one every 17 days, sequence 001…). */
+  const born2026 = Array.from({ length: 20 }, (_, i) => {
+    const d = new Date(2026, 0, 1 + i * 17);
+    const ymd = `${d.getFullYear()}${String(d.getMonth() + 1).padStart(2, '0')}${String(d.getDate()).padStart(2, '0')}`;
+    const body = '110105' + ymd + String(2 * i + 1).padStart(3, '0');
+    return body + idCardCheckChar(body);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('with the clock at 2026-12-05, tokens of people born in 2026 are valid ID numbers (default options)', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(TODAY);
+    const t = fpe.idCard(key, { tweak: 'civil-affairs' });
+    for (const id of born2026) {
+      expect(validateIdCard(id, { now: TODAY }).valid).toBe(true);
+      const token = t.encrypt(id);
+      expect(validateIdCard(token, { now: TODAY }).valid, id).toBe(true);
+      expect(t.decrypt(token)).toBe(id);
+    }
+    // The same through the injectable `now`, with the real clock.
+    vi.useRealTimers();
+    const u = fpe.idCard(key, { tweak: 'civil-affairs', now: TODAY });
+    for (const id of born2026) expect(validateIdCard(u.encrypt(id), { now: TODAY }).valid).toBe(true);
+  });
+
+  it('default tokens are never dated after the current year, and are the same all year', () => {
+    const jan = fpe.idCard(key, { tweak: 't', now: new Date(2026, 0, 1) });
+    const dec = fpe.idCard(key, { tweak: 't', now: TODAY });
+    const next = fpe.idCard(key, { tweak: 't', now: new Date(2027, 0, 1) });
+    fc.assert(
+      fc.property(idCardArb({ minBirth: new Date(Date.UTC(1900, 0, 1)), maxBirth: new Date(Date.UTC(2026, 11, 5)) }), (id) => {
+        const token = dec.encrypt(id);
+        return token.slice(6, 10) <= '2026' && jan.encrypt(id) === token && dec.decrypt(token) === id;
+      }),
+      { numRuns: 200 },
+    );
+    // A new year is a new domain (documented): last year's tokens decrypt with last year's years.
+    const id = '11010519491231002X';
+    expect(next.encrypt(id)).not.toBe(dec.encrypt(id));
+    expect(fpe.idCard(key, { tweak: 't', years: [1900, 2026], now: new Date(2027, 0, 1) }).decrypt(dec.encrypt(id))).toBe(id);
+  });
+
+  it('explicit years and cutoff 2025 give exactly the tokens of the earlier versions (known answers)', () => {
+    const t = fpe.idCard(key, { tweak: 'civil-affairs/2026', years: [1900, 2099], cutoff: ID_TOKEN_CUTOFF });
+    const ks = fpe.idCard(key, { tweak: 'civil-affairs/2026', years: [1900, 2099], cutoff: 2025, keepSex: true });
+    // Produced by the code before this change with its defaults (years [1900, 2099], cutoff 2025).
+    expect(t.encrypt('11010519491231002X')).toBe('110105192401115506');
+    expect(ks.encrypt('11010519491231002X')).toBe('110105191001010663');
+    const b = '11010520260301001'; // born 2026: dated 2083 by the old default, in the future
+    expect(t.encrypt(b + idCardCheckChar(b))).toBe('110105208310155346');
+  });
+
+  it('fpe.idCard(key, { years: [2000, 2000], keepSex: true, cutoff: null }) (183,000 values) is refused with INVALID_OPTION', () => {
+    const e = thrown(() => fpe.idCard(key, { years: [2000, 2000], keepSex: true, cutoff: null }));
+    expect(e.code).toBe('INVALID_OPTION');
+    expect(e.message).toContain('10^6');
+    // Without keepSex: 366,000 values, still too few; six years with keepSex: 1,096,000, enough.
+    expect(thrown(() => fpe.idCard(key, { years: [2000, 2000], cutoff: null })).code).toBe('INVALID_OPTION');
+    expect(() => fpe.idCard(key, { years: [2000, 2005], keepSex: true, cutoff: null })).not.toThrow();
+    // A split leaving a small part is refused too (2099 alone after cutoff 2098), also by default cutoff.
+    expect(thrown(() => fpe.idCard(key, { years: [1900, 2099], cutoff: 2098 })).code).toBe('INVALID_OPTION');
+    expect(thrown(() => fpe.idCard(key, { years: [1930, 2028], keepSex: true, now: TODAY })).code).toBe('INVALID_OPTION'); // 2027–2028 × 500
+    expect(thrown(() => fpe.idCard(key, { now: new Date(NaN) })).code).toBe('INVALID_OPTION');
+    // And in a policy, at load time with the path.
+    const p = { version: 1, name: 'p', fields: { id: { type: 'idCard', level: 'important', sharing: 'conditional', purposes: { x: { treatment: 'fpe', years: [2000, 2000], keepSex: true, cutoff: null } } } } };
+    const pe = thrown(() => loadPolicy(p));
+    expect(pe.code).toBe('INVALID_CONFIG');
+    expect(pe.message).toContain('fields.id.purposes.x');
   });
 });
