@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { mask, maskMiddle } from '../src/mask/display.js';
 import { loadPolicy, applyPolicy } from '../src/mask/policy.js';
+import { detect, redact, createDetector, createRedactor } from '../src/mask/detect.js';
 import { COMPOUND_SURNAMES } from '../src/mask/name.js';
 import { fpe, ID_TOKEN_CUTOFF } from '../src/mask/fpe.js';
 import { validateIdCard, idCardCheckChar } from '../src/mask/idcard.js';
@@ -254,5 +255,109 @@ describe('item 10: ID tokens after the old 2025 cutoff; FF1 domains under 10^6',
     const pe = thrown(() => loadPolicy(p));
     expect(pe.code).toBe('INVALID_CONFIG');
     expect(pe.message).toContain('fields.id.purposes.x');
+  });
+});
+
+describe('item 4: IDs and phones written with separators or invisible characters are found and redacted', () => {
+  // The review's examples, verbatim; each with the identifier as written and its masked form.
+  const ID_MASK = '110105********002X', PHONE_MASK = '138****5678';
+  const EXAMPLES: [string, 'idCard' | 'phone', string, string][] = [
+    ['身份证号：110105 19491231 002X', 'idCard', '110105 19491231 002X', ID_MASK],
+    ['110105-19491231-002X', 'idCard', '110105-19491231-002X', ID_MASK],
+    ['身份证号：110105\u00A019491231\u00A0002X', 'idCard', '110105\u00A019491231\u00A0002X', ID_MASK],
+    ['110105\u00A019491231\u00A0002X', 'idCard', '110105\u00A019491231\u00A0002X', ID_MASK],
+    ['身份证号：110105\u300019491231\u3000002X', 'idCard', '110105\u300019491231\u3000002X', ID_MASK],
+    ['110105\u300019491231\u3000002X', 'idCard', '110105\u300019491231\u3000002X', ID_MASK],
+    ['身份证号：110105\u200B19491231\u200B002X', 'idCard', '110105\u200B19491231\u200B002X', ID_MASK],
+    ['身份证号：1101051949\u200B1231002X', 'idCard', '1101051949\u200B1231002X', ID_MASK],
+    ['身份证号：110105\u00AD19491231\u00AD002X', 'idCard', '110105\u00AD19491231\u00AD002X', ID_MASK],
+    ['身份证号：11010519\u00AD491231002X', 'idCard', '11010519\u00AD491231002X', ID_MASK],
+    ['110105-\u200B19491231-\u00AD002X', 'idCard', '110105-\u200B19491231-\u00AD002X', ID_MASK],
+    ['手机 1381234 5678', 'phone', '1381234 5678', PHONE_MASK],
+    ['138 12345678', 'phone', '138 12345678', PHONE_MASK],
+    ['8613812345678', 'phone', '8613812345678', PHONE_MASK],
+    ['138.1234.5678', 'phone', '138.1234.5678', PHONE_MASK],
+    // the other format characters named in the fix, and an astral one (U+E0001, two code units)
+    ['电话138\u200C1234\u200D5678', 'phone', '138\u200C1234\u200D5678', PHONE_MASK],
+    ['电话1381\u2060234\uFEFF5678', 'phone', '1381\u2060234\uFEFF5678', PHONE_MASK],
+    ['电话 138\u{E0001}1234\u00AD5678。', 'phone', '138\u{E0001}1234\u00AD5678', PHONE_MASK],
+    ['电话：+86 138.1234.5678', 'phone', '+86 138.1234.5678', PHONE_MASK],
+  ];
+  it('detect finds each one, with offsets into the original text, and redact masks it', () => {
+    for (const [text, type, written, masked] of EXAMPLES) {
+      const spans = detect(text);
+      expect(spans.map((s) => [s.type, s.text]), JSON.stringify(text)).toEqual([[type, written]]);
+      const s = spans[0]!;
+      expect(text.slice(s.start, s.end)).toBe(written);
+      expect(s.value).toBe(type === 'idCard' ? '11010519491231002X' : '13812345678');
+      const out = redact(text);
+      expect(out).toBe(text.slice(0, s.start) + masked + text.slice(s.end));
+      expect(out.replace(/\D/g, '')).not.toContain(type === 'idCard' ? '19491231' : '1234');
+      expect(redact(text, { mode: 'label' })).toBe(text.slice(0, s.start) + (type === 'idCard' ? '[身份证号]' : '[手机号]') + text.slice(s.end));
+    }
+  });
+  it('streaming agrees with one-shot detection and redaction at every split point (and one character at a time)', () => {
+    for (const [text] of EXAMPLES) {
+      const whole = detect(text);
+      const red = redact(text);
+      expect(whole.length).toBe(1);
+      for (let i = 0; i <= text.length; i++) {
+        const d = createDetector();
+        expect([...d.push(text.slice(0, i)), ...d.push(text.slice(i)), ...d.end()], `${JSON.stringify(text)} @${i}`).toEqual(whole);
+        const r = createRedactor();
+        expect(r.push(text.slice(0, i)) + r.push(text.slice(i)) + r.end(), `${JSON.stringify(text)} @${i}`).toBe(red);
+      }
+      const d = createDetector();
+      const r = createRedactor();
+      const spans = [];
+      let out = '';
+      for (const ch of text.split('')) { // code units: splits surrogate pairs too
+        spans.push(...d.push(ch));
+        out += r.push(ch);
+      }
+      expect([...spans, ...d.end()]).toEqual(whole);
+      expect(out + r.end()).toBe(red);
+    }
+  });
+  it('property: IDs in 6-8-4 and phones in 3-4-4 / 3-8 / 7-4 groups, any allowed separator, format characters anywhere: found, and streaming agrees', () => {
+    const sep = fc.constantFrom(' ', '-', '.', '\u00A0', '\u3000', ' - ');
+    const cf = fc.constantFrom('\u200B', '\u00AD', '\u200C', '\u200D', '\u2060', '\uFEFF');
+    /** Inserts format characters at random places inside `s` (not before its first character). */
+    const sprinkle = (s: string) => fc.array(fc.tuple(fc.integer({ min: 1, max: s.length - 1 }), cf), { maxLength: 3 })
+      .map((ins) => ins.sort((a, b) => b[0] - a[0]).reduce((acc, [i, c]) => acc.slice(0, i) + c + acc.slice(i), s));
+    const id = fc.tuple(idCardArb(), sep, sep).chain(([v, a, b]) => sprinkle(v.slice(0, 6) + a + v.slice(6, 14) + b + v.slice(14)).map((w) => ['idCard', v, w] as const));
+    const phone = fc.tuple(phoneArb(), sep, sep, fc.constantFrom(0, 1, 2)).chain(([v, a, b, g]) =>
+      sprinkle(g === 0 ? v.slice(0, 3) + a + v.slice(3, 7) + b + v.slice(7) : g === 1 ? v.slice(0, 3) + a + v.slice(3) : v.slice(0, 7) + a + v.slice(7)).map((w) => ['phone', v, w] as const));
+    fc.assert(
+      fc.property(fc.oneof(id, phone), fc.constantFrom('：', '，电话', ' 号码 ', '（'), fc.nat(), fc.nat(), ([type, value, written], before, i, j) => {
+        const text = '登记' + before + written + '。';
+        const spans = detect(text);
+        if (spans.length !== 1 || spans[0]!.type !== type || spans[0]!.value !== value.toUpperCase() || text.slice(spans[0]!.start, spans[0]!.end) !== written) return false;
+        const [a, b] = [i % (text.length + 1), j % (text.length + 1)].sort((x, y) => x - y) as [number, number];
+        const d = createDetector();
+        const r = createRedactor();
+        const ds = [...d.push(text.slice(0, a)), ...d.push(text.slice(a, b)), ...d.push(text.slice(b)), ...d.end()];
+        const rs = r.push(text.slice(0, a)) + r.push(text.slice(a, b)) + r.push(text.slice(b)) + r.end();
+        return JSON.stringify(ds) === JSON.stringify(spans) && rs === redact(text) && !rs.includes(value.slice(6, 14));
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('false positives stay in check: the ID checksum still holds, digit groups are not IDs or phones by shape alone', () => {
+    // A wrong check character with a real area and date is a mistyped ID (as for a plain run): masked fully.
+    const typo = detect('身份证号：110105 19491231 0021');
+    expect(typo.map((s) => [s.type, s.invalid])).toEqual([['idCard', 'checksum']]);
+    expect(redact('身份证号：110105 19491231 0021')).toBe('身份证号：' + '*'.repeat(18));
+    for (const fake of [
+      '编号 123456 12345678 1234', // no such area or date
+      '110105 20991231 0012', // born in 2099
+      '2026-12-05 13:38:00', // a date and time
+      '电话 154 1234 5678', // 154 is not allocated
+      '8615412345678', // the same after 86
+      '订单号8613812345678', // an order number
+      '时间戳 1700000000 123', // groups that are neither
+      '价格 138.12 元，数量 1234.5678',
+      '共 86 人，138 组', // 86 and 138 alone
+    ]) expect(detect(fake), fake).toEqual([]);
   });
 });
