@@ -3,13 +3,24 @@
 // missed (item 4), error messages that echoed record values (item 9), ID tokens that failed
 // validation after the fixed 2025 cutoff and a too-small FF1 domain that was accepted (item 10).
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import fc from 'fast-check';
 import { mask, maskMiddle } from '../src/mask/display.js';
 import { loadPolicy, applyPolicy } from '../src/mask/policy.js';
 import { detect, redact, createDetector, createRedactor } from '../src/mask/detect.js';
 import { COMPOUND_SURNAMES } from '../src/mask/name.js';
 import { fpe, ID_TOKEN_CUTOFF } from '../src/mask/fpe.js';
-import { validateIdCard, idCardCheckChar } from '../src/mask/idcard.js';
+import { validateIdCard, idCardCheckChar, idCard15to18, generateIdCard } from '../src/mask/idcard.js';
+import { luhnCheckDigit } from '../src/mask/bankcard.js';
+import { usccCheckChar, orgCodeCheckChar } from '../src/mask/uscc.js';
+import { ff1 } from '../src/mask/ff1.js';
+import { createPseudonymizer, pseudonymize } from '../src/mask/pseudonym.js';
+import { csvPolicyStream, jsonLinesPolicyStream, type RecordStreamOptions } from '../src/mask/stream.js';
+import { createCsvParser } from '../src/mask/csv.js';
+import { block } from '../src/sm4/block.js';
 import { idCardArb, phoneArb, bankCardArb, usccArb, nameArb, plateArb, passportArb } from '../src/mask/testing.js';
 import { BukejianError } from '../src/errors.js';
 
@@ -359,5 +370,123 @@ describe('item 4: IDs and phones written with separators or invisible characters
       '价格 138.12 元，数量 1234.5678',
       '共 86 人，138 组', // 86 and 138 alone
     ]) expect(detect(fake), fake).toEqual([]);
+  });
+});
+
+describe('item 9: no mask error message (or bad-row report) echoes a record value', () => {
+  // Distinctive values planted in every input below: a 1963-02-29 birth date (no such day), the
+  // review's 16-digit number, a name, an e-mail local part.
+  const MARKERS = ['19630229', '630229', '1125899906854969', '欧阳娜娜', 'zhang.san.marker'];
+  const BAD_ID = '110105196302290011'; // area ok, 1963-02-29 does not exist
+  const key = Uint8Array.from({ length: 16 }, (_, i) => i);
+  const clean = (what: string, msg: string) => {
+    for (const m of MARKERS) expect(msg.includes(m), `${what}: ${msg}`).toBe(false);
+  };
+  const paths: [string, () => unknown][] = [
+    // validators and helpers that throw on data
+    ['idCard.to18', () => idCard15to18('110105630229001')],
+    ['idCardCheckChar', () => idCardCheckChar('1125899906854969x')],
+    ['luhnCheckDigit', () => luhnCheckDigit('1125899906854969x')],
+    ['usccCheckChar', () => usccCheckChar('1125899906854969I')],
+    ['orgCodeCheckChar', () => orgCodeCheckChar('19630229-')],
+    ['generateIdCard birth', () => generateIdCard({ birth: '19630229' })],
+    ['validateIdCard non-string', () => validateIdCard(19630229 as never)],
+    // display masks (invalid values), also with options
+    ['mask.idCard', () => mask.idCard(BAD_ID)],
+    ['mask.idCard options', () => mask.idCard(BAD_ID, { keepStart: 0, keepEnd: 4 })],
+    ['mask.phone', () => mask.phone('1125899906854969')],
+    ['mask.bankCard', () => mask.bankCard('1125899906854969')],
+    ['mask.uscc', () => mask.uscc('1125899906854969AB')],
+    ['mask.passport', () => mask.passport('E1125899906854969')],
+    ['mask.plate', () => mask.plate('京A1125899906854969')],
+    ['mask.name', () => mask.name('欧阳娜娜1125899906854969')],
+    ['mask.email', () => mask.email('zhang.san.marker@@example.cn')],
+    ['mask.address', () => mask.address('欧阳娜娜家1125899906854969号')],
+    ['maskMiddle non-string', () => maskMiddle(1125899906854969 as never, 1, 1)],
+    // FPE
+    ['fpe.ff1 alphabet', () => fpe.ff1(key).encrypt('1125899906854969x')],
+    ['fpe.ff1 length', () => fpe.ff1(key, { alphabet: '0123456789x' }).encrypt('630229'.slice(0, 5))],
+    ['fpe.idCard encrypt', () => fpe.idCard(key).encrypt(BAD_ID)],
+    ['fpe.idCard decrypt', () => fpe.idCard(key).decrypt(BAD_ID)],
+    ['fpe.idCard year', () => fpe.idCard(key, { years: [1970, 2000] }).encrypt('11010519630228' + '001' + idCardCheckChar('11010519630228001'))],
+    ['ff1 numerals', () => ff1(block(key), { radix: 10 }).encrypt([1, 1, 2, 5, 8, 9, 9, 9, 0, 6, 8, 5, 4, 9, 6, 19630229])],
+    // pseudonyms
+    ['pseudonym value type', () => createPseudonymizer(new Uint8Array(16), { domain: 'd' })(19630229 as never)],
+    ['pseudonym short key', () => pseudonymize('欧阳娜娜', new Uint8Array(8), { domain: 'd' })],
+    // detection
+    ['detect non-string', () => detect(1125899906854969 as never)],
+    ['detector push after end', () => { const d = createDetector(); d.end(); d.push('欧阳娜娜 1125899906854969'); }],
+    ['redactor push after end', () => { const r = createRedactor(); r.end(); r.push('欧阳娜娜 1125899906854969'); }],
+    // CSV
+    ['csv unterminated quote', () => { const c = createCsvParser(); c.push('"欧阳娜娜,1125899906854969'); c.end(); }],
+  ];
+  // Policy application, one field per treatment and type, each fed a bad value with a marker.
+  const policy = loadPolicy({
+    version: 1,
+    name: 'p',
+    fields: {
+      idCard: { type: 'idCard', level: 'important', sharing: 'conditional', purposes: { mask: 'mask', pseudo: 'pseudonymize', fpe: 'fpe', year: { treatment: 'generalize', to: 'year' } } },
+      phone: { type: 'phone', level: 'general', sharing: 'conditional', purposes: { mask: 'mask', pseudo: 'pseudonymize' } },
+      birth: { type: 'date', level: 'general', sharing: 'conditional', purposes: { year: { treatment: 'generalize', to: 'month' } } },
+      income: { type: 'number', level: 'general', sharing: 'conditional', purposes: { year: { treatment: 'generalize', to: 'range', width: 1000 } } },
+      home: { type: 'address', level: 'general', sharing: 'conditional', purposes: { mask: 'mask', year: { treatment: 'generalize', to: 'city' } } },
+      acct: { type: 'text', level: 'general', sharing: 'conditional', purposes: { fpe: { treatment: 'fpe', alphabet: '0123456789' } } },
+    },
+  });
+  const keys = { pseudonym: new Uint8Array(32), fpe: key };
+  const bad: [string, string, unknown][] = [
+    ['mask', 'idCard', BAD_ID], ['pseudo', 'idCard', BAD_ID], ['fpe', 'idCard', BAD_ID], ['year', 'idCard', BAD_ID],
+    ['mask', 'phone', '1125899906854969'], ['pseudo', 'phone', '1125899906854969'],
+    ['year', 'birth', '1963-02-29'], ['year', 'birth', '19630229'], ['year', 'income', '1125899906854969x'], ['year', 'income', { v: 1125899906854969 }],
+    ['mask', 'home', '欧阳娜娜家'], ['year', 'home', '欧阳娜娜家'],
+    ['fpe', 'acct', '1125899906854969x'], ['fpe', 'acct', '63022'],
+  ];
+  for (const [purpose, field, value] of bad) paths.push([`applyPolicy ${purpose}/${field}`, () => applyPolicy({ [field]: value, note: '欧阳娜娜' }, policy, { purpose, keys })]);
+
+  it('every error path throws a BukejianError whose message has none of the markers', () => {
+    for (const [what, fn] of paths) {
+      const e = thrown(fn);
+      expect(e.code, what).toMatch(/^[A-Z_]+$/);
+      clean(what, e.message);
+    }
+  });
+
+  it('bad-row reports of the CSV and JSON Lines transforms carry no marker', async () => {
+    const reports: string[] = [];
+    const opts: RecordStreamOptions = { purpose: 'year', keys, onReject: (row, code, message) => reports.push(`${row} ${code} ${message}`) };
+    const drain = async (t: TransformStream<string, string>, input: string) => {
+      const w = t.writable.getWriter();
+      void w.write(input).then(() => w.close());
+      const r = t.readable.getReader();
+      let out = '';
+      for (;;) {
+        const { value, done } = await r.read();
+        if (done) return out;
+        out += value;
+      }
+    };
+    const jsonl = [
+      '{"idCard":"110105196302290011","birth":"1963-02-29"}',
+      '{"income":"1125899906854969x"}',
+      '{"idCard": 欧阳娜娜 1125899906854969}', // not JSON
+      '["欧阳娜娜", "1125899906854969"]', // not an object
+      '{"home":"欧阳娜娜家"}',
+    ].join('\n');
+    await drain(jsonLinesPolicyStream(policy, opts), jsonl);
+    await drain(csvPolicyStream(policy, opts), 'idCard,birth,income\n110105196302290011,1963-02-29,1\n1,2\n欧阳娜娜,19630229,1125899906854969,x\n');
+    expect(reports.length).toBe(8); // JSON Lines rows 1–5, CSV rows 1–3
+    for (const r of reports) clean('report', r);
+  });
+
+  it('the CLI reports bad rows on stderr without the markers', () => {
+    const cli = path.join(__dirname, '..', 'dist', 'cli.js');
+    if (!existsSync(cli)) throw new Error('dist/cli.js missing: run npm run build first');
+    const dir = mkdtempSync(path.join(tmpdir(), 'bukejian-review-'));
+    writeFileSync(path.join(dir, 'p.json'), JSON.stringify({ version: 1, name: 'p', fields: { idCard: { type: 'idCard', level: 'important', sharing: 'conditional', purposes: { x: 'mask' } }, birth: { type: 'date', level: 'general', sharing: 'conditional', purposes: { x: { treatment: 'generalize', to: 'year' } } } } }));
+    const input = 'idCard,birth\n110105196302290011,1990-01-01\n11010519491231002X,1963-02-29\n欧阳娜娜,1125899906854969\n';
+    const r = spawnSync(process.execPath, [cli, 'mask', '--policy', path.join(dir, 'p.json'), '--purpose', 'x', '--format', 'csv'], { input, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/row 3 rejected: INVALID_DATA/);
+    clean('cli stderr', r.stderr);
   });
 });
