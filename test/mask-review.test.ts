@@ -354,6 +354,16 @@ describe('item 4: IDs and phones written with separators or invisible characters
       { numRuns: 300 },
     );
   });
+  it('a stream of format characters passes through the redactor as it arrives (nothing held back)', () => {
+    const r = createRedactor();
+    const d = createDetector();
+    for (let i = 0; i < 200; i++) {
+      expect(r.push('\u200B\u00AD'.repeat(50))).toBe('\u200B\u00AD'.repeat(50));
+      expect(d.push('\u200B'.repeat(100))).toEqual([]);
+    }
+    expect(r.push('手机1381234\u200B5678') + r.end()).toBe('手机138****5678');
+    expect(d.push('手机1381234\u200B5678').concat(d.end()).map((s) => [s.start, s.text])).toEqual([[20002, '1381234\u200B5678']]);
+  });
   it('false positives stay in check: the ID checksum still holds, digit groups are not IDs or phones by shape alone', () => {
     // A wrong check character with a real area and date is a mistyped ID (as for a plain run): masked fully.
     const typo = detect('身份证号：110105 19491231 0021');

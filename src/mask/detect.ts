@@ -205,7 +205,7 @@ function feed(t: Text, chunk: string, final: boolean): void {
   t.norm += out + h.slice(from);
 }
 
-/** Index in `t.orig` of `t.norm[i]` (`i` < norm length). */
+/** Index in `t.orig` of `t.norm[i]` (for `i` = norm length: of the next one, after any format characters). */
 function origAt(t: Text, i: number): number {
   const at = t.at;
   if (!at.length || at[0]! > i) return i;
@@ -218,8 +218,13 @@ function origAt(t: Text, i: number): number {
   return i + t.cum[lo]!;
 }
 
-/** Drops the first `n` (< norm length) normalized characters and everything of `orig` before the next. */
+/**
+ * Drops the first `n` (≤ norm length) normalized characters and everything of `orig` before the
+ * next one (so also format characters with no normalized character left before them: a stream of
+ * nothing but format characters is not buffered).
+ */
 function cut(t: Text, n: number): void {
+  if (n === 0 && !(t.at.length && t.at[0] === 0)) return;
   const o = origAt(t, n);
   const r = o - n;
   t.norm = t.norm.slice(n);
@@ -403,10 +408,8 @@ export function createDetector(opts?: DetectOptions): Detector {
     const out: Span[] = [];
     pos = scan(t, pos, final, out);
     const n = Math.max(0, pos - DETECT_CONTEXT);
-    if (n > 0) {
-      cut(t, n);
-      pos -= n;
-    }
+    cut(t, n);
+    pos -= n;
     return keep ? out.filter(keep) : out;
   };
   return {
@@ -514,10 +517,8 @@ export function createRedactor(opts?: RedactOptions): Redactor {
     const out = apply(t.orig, t.base, emitted, upTo, spans, rep);
     emitted = upTo;
     const n = Math.max(0, pos - DETECT_CONTEXT);
-    if (n > 0) {
-      cut(t, n);
-      pos -= n;
-    }
+    cut(t, n);
+    pos -= n;
     return out;
   };
   return {
