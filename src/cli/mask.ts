@@ -11,8 +11,7 @@ import { BukejianError } from '../errors.js';
 import { hexToBytes } from '../utils.js';
 import { loadPolicy } from '../mask/policy.js';
 import { csvPolicyStream, jsonLinesPolicyStream, redactStream, type StreamStats } from '../mask/stream.js';
-import { createDetector, PII_TYPES, type PiiType, type Span } from '../mask/detect.js';
-import { mask } from '../mask/display.js';
+import { createDetector, maskSpan, PII_TYPES, type PiiType, type Span } from '../mask/detect.js';
 import { parseArgs } from './args.js';
 import { openInput, openOutput } from './io.js';
 
@@ -122,7 +121,7 @@ async function runDetect(args: string[]): Promise<number> {
   const out = process.stdout;
   const print = async (spans: Span[]) => {
     for (const s of spans) {
-      const rec: Record<string, unknown> = { type: s.type, start: s.start, end: s.end, masked: mask[s.type](s.text, { onInvalid: 'redact' }) };
+      const rec: Record<string, unknown> = { type: s.type, start: s.start, end: s.end, masked: maskSpan(s) };
       if (flags.values) rec.value = s.value;
       await write(out, JSON.stringify(rec) + '\n');
     }

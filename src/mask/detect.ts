@@ -9,10 +9,17 @@
  * "bank card" inside it), and numbers right after order/waybill keywords are not bank cards or
  * phones.
  *
+ * Separators and invisible characters: the scan runs on the text with format characters (Unicode
+ * Cf: soft hyphen U+00AD, zero-width space/joiners U+200B–U+200D, word joiner U+2060, BOM U+FEFF,
+ * bidi marks, …) removed, spaces (U+00A0, U+3000, the other Zs) read as a space and the dashes
+ * U+2010–U+2013, U+2212 as `-`; ID numbers are also found in 6-8-4 groups and phones in 3-4-4,
+ * 3-8 and 7-4 groups, separated by a space, `-` or `.`, and after `+86`, `0086` or `86`. Spans
+ * still index the original text (an invisible character inside an identifier is inside its span).
+ *
  * Streaming: every decision depends on at most {@link DETECT_WINDOW} characters after the
- * position being decided and {@link DETECT_CONTEXT} before it, so {@link createDetector} makes the
- * same decisions as {@link detect} on the whole text wherever the chunks are split: a decision is
- * taken only once that much text after it has arrived.
+ * position being decided and {@link DETECT_CONTEXT} before it (counted without format characters),
+ * so {@link createDetector} makes the same decisions as {@link detect} on the whole text wherever
+ * the chunks are split: a decision is taken only once that much text after it has arrived.
  * @module
  */
 import { aoptions, astring } from '../utils.js';
@@ -91,16 +98,21 @@ function regex(): { ascii: RegExp; han: RegExp; start: RegExp } {
     .join('|');
   const B = '(?<![0-9A-Za-z])';
   const A = '(?![0-9A-Za-z@])';
+  // A separator between digit groups: one or two spaces, or `-` / `.` with optional spaces around.
+  const S = '(?: ?[.-] ?| {1,2})';
+  const CC = `(?:(?:\\+|00)86${S}?|86${S})`; // country code
   const doc = (keys: string) => `(?:${keys})(?:号码|号|No\\.?)?[:： ]{0,2}([A-Za-z]{0,2}\\d{7,10})(?![0-9A-Za-z])`;
   // Every ASCII alternative refuses to start right after an ASCII letter or digit, so a failed
   // attempt at the start of an alphanumeric run lets the scan skip the whole run.
   const ascii = [
     // 1 e-mail
     `(?<![A-Za-z0-9._%+-])([A-Za-z0-9_%+-][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63}){0,4}\\.[A-Za-z]{2,24})(?![A-Za-z0-9-])`,
-    // 2 phone with country code or separators
-    `(?<![0-9A-Za-z+])((?:(?:\\+|00)86[ -]?)?1[3-9]\\d[ -]\\d{4}[ -]\\d{4}|(?:\\+|00)86[ -]?1[3-9]\\d{9})${A}`,
+    // 2 phone with country code or separators (3-4-4, 3-8, 7-4)
+    `(?<![0-9A-Za-z+])(${CC}?1[3-9]\\d(?:${S}\\d{4}${S}?\\d{4}|\\d{4}${S}\\d{4})|${CC}1[3-9]\\d{9})${A}`,
     // 3 bank card in groups of four
     `${B}(\\d{4}(?:[ -]\\d{4}){3}(?:[ -]?\\d{1,3})?)${A}`,
+    // 10 ID number in 6-8-4 (or 6-12, 14-4) groups; before 4, which would take the 14 digits as a run
+    `${B}(\\d{6}${S}\\d{8}${S}?\\d{3}[\\dXx]|\\d{14}${S}\\d{3}[\\dXx])${A}`,
     // 4 a whole alphanumeric run of 11–19 (phone, IDs, USCC, bank card)
     `${B}([0-9A-Za-z]{11,19})${A}`,
     // 5 passport / permit after an English keyword
@@ -132,7 +144,99 @@ function regex(): { ascii: RegExp; han: RegExp; start: RegExp } {
 }
 
 const ALNUM_RUN = /[0-9A-Za-z]+/y;
+/** Capture group → slot number (the comments in {@link regex}). */
+const ASCII_SLOTS = [0, 1, 2, 3, 10, 4, 5];
 const HAN_SLOTS = [0, 5, 6, 7, 8, 9];
+
+/** Unicode format characters (Cf), ignored when matching. */
+const FORMAT = /\p{Cf}/u;
+const FORMAT_G = /\p{Cf}/gu;
+/** Other spaces (Zs; U+3000 is mapped by toHalfWidth) and dashes, read as ' ' and '-' (one code unit each). */
+const SPACE_DASH = /[\u00A0\u1680\u2000-\u200A\u202F\u205F\u2010-\u2013\u2212]/;
+const SPACE_DASH_G = /[\u00A0\u1680\u2000-\u200A\u202F\u205F\u2010-\u2013\u2212]/g;
+const spaceOrDash = (c: string): string => (c >= '\u2010' && c <= '\u2013') || c === '\u2212' ? '-' : ' ';
+
+/**
+ * The text a scan works on: `orig`, the input from absolute offset `base`, and `norm`, its
+ * normalized form without format characters. `at[k]`/`cum[k]`: before `norm[at[k]]`, `cum[k]`
+ * code units of `orig` were removed in all (so `norm[i]` is `orig[i + cum[k]]` for the last
+ * `at[k] <= i`). Empty arrays (no format characters) make the two index each other directly.
+ */
+interface Text {
+  orig: string;
+  norm: string;
+  base: number;
+  at: number[];
+  cum: number[];
+  /** A trailing high surrogate held back until the next chunk (it may start an astral Cf character). */
+  held: string;
+}
+
+const newText = (): Text => ({ orig: '', norm: '', base: 0, at: [], cum: [], held: '' });
+
+function feed(t: Text, chunk: string, final: boolean): void {
+  let c = t.held + chunk;
+  t.held = '';
+  const last = c.charCodeAt(c.length - 1);
+  if (!final && last >= 0xd800 && last <= 0xdbff) {
+    t.held = c.slice(-1);
+    c = c.slice(0, -1);
+  }
+  t.orig += c;
+  let h = toHalfWidth(c);
+  if (SPACE_DASH.test(h)) h = h.replace(SPACE_DASH_G, spaceOrDash);
+  if (!FORMAT.test(h)) {
+    t.norm += h;
+    return;
+  }
+  let removed = t.cum.length ? t.cum[t.cum.length - 1]! : 0;
+  let out = '', from = 0;
+  for (const m of h.matchAll(FORMAT_G)) {
+    out += h.slice(from, m.index);
+    from = m.index + m[0].length;
+    removed += m[0].length;
+    const at = t.norm.length + out.length;
+    if (t.at.length && t.at[t.at.length - 1] === at) t.cum[t.cum.length - 1] = removed;
+    else {
+      t.at.push(at);
+      t.cum.push(removed);
+    }
+  }
+  t.norm += out + h.slice(from);
+}
+
+/** Index in `t.orig` of `t.norm[i]` (for `i` = norm length: of the next one, after any format characters). */
+function origAt(t: Text, i: number): number {
+  const at = t.at;
+  if (!at.length || at[0]! > i) return i;
+  let lo = 0, hi = at.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (at[mid]! <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return i + t.cum[lo]!;
+}
+
+/**
+ * Drops the first `n` (≤ norm length) normalized characters and everything of `orig` before the
+ * next one (so also format characters with no normalized character left before them: a stream of
+ * nothing but format characters is not buffered).
+ */
+function cut(t: Text, n: number): void {
+  if (n === 0 && !(t.at.length && t.at[0] === 0)) return;
+  const o = origAt(t, n);
+  const r = o - n;
+  t.norm = t.norm.slice(n);
+  t.orig = t.orig.slice(o);
+  t.base += o;
+  if (t.at.length) {
+    let k = 0;
+    while (k < t.at.length && t.at[k]! <= n) k++;
+    t.at = t.at.slice(k).map((a) => a - n);
+    t.cum = t.cum.slice(k).map((c) => c - r);
+  }
+}
 
 type Classified = { type: PiiType; value: string; invalid?: 'checksum' } | null;
 
@@ -156,8 +260,8 @@ function classifyRun(run: string, norm: string, start: number): Classified {
     if (id.valid) return { type: 'idCard', value: id.id };
   }
   if (NOT_ACCOUNT.test(before.slice(-8))) return null;
-  if (len === 11) {
-    const p = validatePhone(run);
+  if (len === 11 || (len === 13 && run.startsWith('86')) || (len === 15 && run.startsWith('0086'))) {
+    const p = validatePhone(run.slice(len - 11));
     return p.valid ? { type: 'phone', value: p.number } : null;
   }
   // A bare run is a card when Luhn-valid and it starts like the common networks (3 Amex/JCB, 4 Visa,
@@ -170,13 +274,23 @@ function classify(m: RegExpExecArray, norm: string, han: boolean): (NonNullable<
   let gi = 1;
   while (m[gi] === undefined) gi++;
   const g = m[gi]!;
-  const slot = han ? HAN_SLOTS[gi]! : gi;
+  const slot = han ? HAN_SLOTS[gi]! : ASCII_SLOTS[gi]!;
   let c: Classified = null;
-  if (slot === 1) {
+  if (slot === 10) {
+    // An 18-character ID number in groups: the same checks as a whole run (a wrong check character
+    // with a real area and birth date is a mistyped ID, unless a card keyword precedes it).
+    const run = g.replace(/[ .-]/g, '').toUpperCase();
+    const id = validateIdCard(run);
+    c = id.valid
+      ? { type: 'idCard', value: id.id }
+      : id.reason === 'checksum' && !CARD_CONTEXT.test(norm.slice(Math.max(0, m.index - 6), m.index))
+        ? { type: 'idCard', value: run, invalid: 'checksum' }
+        : null;
+  } else if (slot === 1) {
     const r = validateEmail(g);
     c = r.valid ? { type: 'email', value: r.email } : null;
   } else if (slot === 2) {
-    const r = validatePhone(g);
+    const r = validatePhone(g.replace(/[ .-]/g, ''));
     c = r.valid ? { type: 'phone', value: r.number } : null;
   } else if (slot === 3) {
     const r = validateBankCard(g);
@@ -204,8 +318,9 @@ function classify(m: RegExpExecArray, norm: string, han: boolean): (NonNullable<
  * `final` is false it stops before any decision that more text could change. Returns the next
  * position to scan from.
  */
-function scan(norm: string, orig: string, base: number, pos: number, final: boolean, out: Span[]): number {
+function scan(t: Text, pos: number, final: boolean, out: Span[]): number {
   const { ascii, han, start } = regex();
+  const { norm, orig, base } = t;
   const len = norm.length;
   for (;;) {
     // Jump to the next character that can start a match (nothing else can, whatever follows),
@@ -234,7 +349,8 @@ function scan(norm: string, orig: string, base: number, pos: number, final: bool
     const end = at + m[0].length;
     // Keyword alternatives capture the identifier at the end of the match.
     const from = end - c.group.length;
-    const span: Span = { type: c.type, start: base + from, end: base + end, text: orig.slice(from, end), value: c.value };
+    const so = origAt(t, from), eo = origAt(t, end - 1) + 1;
+    const span: Span = { type: c.type, start: base + so, end: base + eo, text: orig.slice(so, eo), value: c.value };
     if (c.invalid) span.invalid = c.invalid;
     out.push(span);
     pos = end;
@@ -265,7 +381,9 @@ export function detect(text: string, opts?: DetectOptions): Span[] {
   astring(text, 'text');
   const keep = typeFilter(opts);
   const out: Span[] = [];
-  scan(toHalfWidth(text), text, 0, 0, true, out);
+  const t = newText();
+  feed(t, text, true);
+  scan(t, 0, true, out);
   return keep ? out.filter(keep) : out;
 }
 
@@ -284,30 +402,27 @@ export interface Detector {
  */
 export function createDetector(opts?: DetectOptions): Detector {
   const keep = typeFilter(opts);
-  let norm = '', orig = '', base = 0, pos = 0, done = false;
+  const t = newText();
+  let pos = 0, done = false;
   const step = (final: boolean): Span[] => {
     const out: Span[] = [];
-    pos = scan(norm, orig, base, pos, final, out);
-    const cut = Math.max(0, pos - DETECT_CONTEXT);
-    if (cut > 0) {
-      norm = norm.slice(cut);
-      orig = orig.slice(cut);
-      base += cut;
-      pos -= cut;
-    }
+    pos = scan(t, pos, final, out);
+    const n = Math.max(0, pos - DETECT_CONTEXT);
+    cut(t, n);
+    pos -= n;
     return keep ? out.filter(keep) : out;
   };
   return {
     push(chunk: string): Span[] {
       astring(chunk, 'chunk');
       if (done) throw new BukejianError('BAD_STATE', '"detector" expected open stream, got push after end');
-      orig += chunk;
-      norm += toHalfWidth(chunk);
+      feed(t, chunk, false);
       return step(false);
     },
     end(): Span[] {
       if (done) throw new BukejianError('BAD_STATE', '"detector" expected open stream, got end twice');
       done = true;
+      feed(t, '', true);
       return step(true);
     },
   };
@@ -337,7 +452,19 @@ function replacer(opts: RedactOptions | undefined): (s: Span) => string {
   if (typeof mode === 'function') return mode;
   if (mode === 'label') return (s) => PII_LABELS[s.type];
   if (mode !== 'mask') throw new BukejianError('INVALID_OPTION', '"mode" expected mask|label|function, got other');
-  return (s) => mask[s.type](s.text, { onInvalid: 'redact' });
+  return maskSpan;
+}
+
+/**
+ * The display mask of a detected span (what `redact` puts in its place by default): format
+ * characters dropped, ID numbers and phones without their group separators, and a value its mask
+ * refuses (a mistyped ID) replaced by mask characters only.
+ * @example maskSpan(detect('手机 138.1234.5678')[0]) // '138****5678'
+ */
+export function maskSpan(s: Span): string {
+  let text = s.text.replace(FORMAT_G, '');
+  if (s.type === 'idCard' || s.type === 'phone') text = toHalfWidth(text).replace(/[\s.\-\u2010-\u2013\u2212]/g, '');
+  return mask[s.type](text, { onInvalid: 'redact' });
 }
 
 function splitOpts(opts: RedactOptions | undefined): DetectOptions | undefined {
@@ -378,35 +505,33 @@ export interface Redactor {
 export function createRedactor(opts?: RedactOptions): Redactor {
   const rep = replacer(opts);
   const keep = typeFilter(splitOpts(opts));
-  let norm = '', orig = '', base = 0, pos = 0, emitted = 0, done = false;
+  const t = newText();
+  let pos = 0, emitted = 0, done = false;
   const step = (final: boolean): string => {
     let spans: Span[] = [];
-    pos = scan(norm, orig, base, pos, final, spans);
+    pos = scan(t, pos, final, spans);
     if (keep) spans = spans.filter(keep);
-    // Everything before `pos` is decided: no later span starts before it.
-    const upTo = base + pos;
-    const out = apply(orig, base, emitted, upTo, spans, rep);
+    // Everything before `pos` is decided: no later span starts before it (nor before the format
+    // characters in front of it, which no span starts with).
+    const upTo = t.base + (pos < t.norm.length ? origAt(t, pos) : t.orig.length);
+    const out = apply(t.orig, t.base, emitted, upTo, spans, rep);
     emitted = upTo;
-    const cut = Math.max(0, pos - DETECT_CONTEXT);
-    if (cut > 0) {
-      norm = norm.slice(cut);
-      orig = orig.slice(cut);
-      base += cut;
-      pos -= cut;
-    }
+    const n = Math.max(0, pos - DETECT_CONTEXT);
+    cut(t, n);
+    pos -= n;
     return out;
   };
   return {
     push(chunk: string): string {
       astring(chunk, 'chunk');
       if (done) throw new BukejianError('BAD_STATE', '"redactor" expected open stream, got push after end');
-      orig += chunk;
-      norm += toHalfWidth(chunk);
+      feed(t, chunk, false);
       return step(false);
     },
     end(): string {
       if (done) throw new BukejianError('BAD_STATE', '"redactor" expected open stream, got end twice');
       done = true;
+      feed(t, '', true);
       return step(true);
     },
   };

@@ -8,6 +8,12 @@
  * Defaults: ID `110101********1234` (6/4), phone `138****5678` (3/4), bank card first 6 and last 4,
  * USCC 6/4, passport 1/3, plate 2/1, name `张*` / `欧阳**` (surname kept), e-mail `z***@example.cn`,
  * address kept to district level then `****`.
+ *
+ * Floors: options can move what is shown but never show more than the type's default does
+ * ({@link MASK_MAX_SHOWN}: `keepStart + keepEnd` at most 10 for ID numbers, bank cards and USCCs, 7 for
+ * phones, 4 for passports, 3 for plates, 1 for names (the default shows the surname), 1 character of
+ * an e-mail's local part and never all of it); options beyond that throw INVALID_OPTION before the
+ * value is looked at. Free text (`mask.middle`) always hides at least half, rounded up.
  * @module
  */
 import { BukejianError } from '../errors.js';
@@ -37,6 +43,46 @@ export interface MaskOptions {
 
 const KEYS = ['keepStart', 'keepEnd', 'char', 'onInvalid'] as const;
 
+/**
+ * The most characters each display mask may show, `keepStart + keepEnd` (its default's): every
+ * value of the type is longer, so at least as many characters stay hidden as with the default
+ * (an 18-character ID number hides at least 8, a phone 4, a bank card 6 to 9, a USCC 8, a passport
+ * 4, a plate 4). `name`: with options at most 1 character (without, the surname); `email`: at most
+ * 1 character of the local part (`keepStart`), never the whole local part.
+ * @example MASK_MAX_SHOWN.idCard // 10
+ */
+export const MASK_MAX_SHOWN = /* @__PURE__ */ Object.freeze({ idCard: 10, phone: 7, bankCard: 10, uscc: 10, passport: 4, plate: 3, name: 1, email: 1 });
+/** Default keepStart / keepEnd of the fixed-format masks. */
+const DEFAULT_KEEP = { idCard: [6, 4], phone: [3, 4], bankCard: [6, 4], uscc: [6, 4], passport: [1, 3], plate: [2, 1] } as const;
+type FloorType = keyof typeof MASK_MAX_SHOWN;
+
+/**
+ * Why `keepStart`/`keepEnd` would show more of a `type` value than its default mask does, or null
+ * when they may be used. Shared with `loadPolicy` (internal; options must be integers ≥ 0).
+ * @example maskOptionProblem('idCard', 17, 1) // '"keepStart" + "keepEnd" expected at most 10 for idCard ...'
+ */
+export function maskOptionProblem(type: FloorType, keepStart: number | undefined, keepEnd: number | undefined): string | null {
+  const max = MASK_MAX_SHOWN[type];
+  if (type === 'email') return keepStart !== undefined && keepStart > max ? `"keepStart" expected at most ${max} for email, got ${keepStart}` : null;
+  if (type === 'name') {
+    // An omitted keepStart is the surname, which already uses the whole budget.
+    if (keepStart === undefined) return keepEnd ? '"keepEnd" expected 0 for name unless "keepStart" is given, got more' : null;
+    const shown = keepStart + (keepEnd ?? 0);
+    return shown > max ? `"keepStart" + "keepEnd" expected at most ${max} for name, got ${shown}` : null;
+  }
+  const [ds, de] = DEFAULT_KEEP[type];
+  const shown = (keepStart ?? ds) + (keepEnd ?? de);
+  return shown > max ? `"keepStart" + "keepEnd" expected at most ${max} for ${type} (its default mask's), got ${shown}` : null;
+}
+
+/** Checks the keep options of a display mask: types and ranges first, then the floor. */
+function keeps(type: FloorType, o: Partial<MaskOptions>): void {
+  if (o.keepStart !== undefined) anumber(o.keepStart, 'keepStart', 0, 1 << 20);
+  if (o.keepEnd !== undefined) anumber(o.keepEnd, 'keepEnd', 0, 1 << 20);
+  const why = maskOptionProblem(type, o.keepStart, o.keepEnd);
+  if (why) throw new BukejianError('INVALID_OPTION', why);
+}
+
 const DEFAULTS = /* @__PURE__ */ Object.freeze({ o: Object.freeze({}) as Partial<MaskOptions>, char: '*', onInvalid: 'throw' as const });
 
 function common(opts: MaskOptions | undefined, extra: readonly string[] = []) {
@@ -48,20 +94,29 @@ function common(opts: MaskOptions | undefined, extra: readonly string[] = []) {
   return { o, char, onInvalid };
 }
 
+/** Shows `a` leading and `b` trailing characters (clipped to the value), the rest masked. */
+function reveal(value: string, a: number, b: number, char: string): string {
+  const n = value.length;
+  a = Math.min(a, n);
+  b = Math.min(b, n - a);
+  return value.slice(0, a) + char.repeat(n - a - b) + value.slice(n - b);
+}
+
 /**
- * Keeps `keepStart` leading and `keepEnd` trailing characters of `value` and replaces the rest
- * (never reveals more than keepStart + keepEnd characters; overlapping keeps are clipped).
- * @example maskMiddle('13812345678', 3, 4) // '138****5678'
+ * Free-text mask: keeps up to `keepStart` leading and `keepEnd` trailing characters of `value` and
+ * replaces the rest, but never shows more than half of it (⌊length/2⌋ characters: `keepStart`
+ * first, then `keepEnd` within what is left), so at least half, and at least one character of
+ * any non-empty value, is always hidden. Length preserved.
+ * @example maskMiddle('13812345678', 3, 2) // '138******78'
  */
 export function maskMiddle(value: string, keepStart: number, keepEnd: number, char = '*'): string {
   astring(value, 'value');
   anumber(keepStart, 'keepStart', 0, 1 << 20);
   anumber(keepEnd, 'keepEnd', 0, 1 << 20);
   if (char !== '*' && (astring(char, 'char').length !== 1)) throw new BukejianError('INVALID_OPTION', `"char" expected one character, got length=${char.length}`);
-  const n = value.length;
-  const a = Math.min(keepStart, n);
-  const b = Math.min(keepEnd, n - a);
-  return value.slice(0, a) + char.repeat(n - a - b) + value.slice(n - b);
+  const half = value.length >> 1;
+  const a = Math.min(keepStart, half);
+  return reveal(value, a, Math.min(keepEnd, half - a), char);
 }
 
 function invalid(kind: string, reason: string, input: string, how: 'throw' | 'redact', char: string): string {
@@ -69,75 +124,81 @@ function invalid(kind: string, reason: string, input: string, how: 'throw' | 're
   throw new BukejianError('INVALID_DATA', `"${kind}" expected a valid value, got ${reason} error`);
 }
 
-function fixed(kind: string, value: string | null, reason: string, input: string, opts: MaskOptions | undefined, ds: number, de: number): string {
+/** `check` returns the normalized value, or the reason it is invalid. */
+function fixed(kind: keyof typeof DEFAULT_KEEP, input: string, opts: MaskOptions | undefined, check: (s: string) => { value: string } | { reason: string }): string {
   const { o, char, onInvalid } = common(opts);
-  if (value === null) return invalid(kind, reason, input, onInvalid, char);
-  return maskMiddle(value, o.keepStart === undefined ? ds : o.keepStart, o.keepEnd === undefined ? de : o.keepEnd, char);
+  keeps(kind, o); // the options first: a bad one fails whatever the value
+  const r = check(input);
+  if (!('value' in r)) return invalid(kind, r.reason, input, onInvalid, char);
+  const [ds, de] = DEFAULT_KEEP[kind];
+  return reveal(r.value, o.keepStart ?? ds, o.keepEnd ?? de, char);
 }
 
 /**
- * Masks an ID number (18-character, 15-digit legacy, or residence permit). Default 6/4. Validated
- * with the defaults of `validateIdCard`: a birth date in the future is invalid.
+ * Masks an ID number (18-character, 15-digit legacy, or residence permit). Default 6/4; options may
+ * show at most 10 characters in all (INVALID_OPTION beyond). Validated with the defaults of
+ * `validateIdCard`: a birth date in the future is invalid.
  * @example mask.idCard('11010519491231002X') // '110105********002X'
  */
 function idCard(input: string, opts?: MaskOptions): string {
-  const r = validateIdCard(input);
-  return fixed('idCard', r.valid ? (r.legacy ? normalizeId(input) : r.id) : null, r.valid ? '' : r.reason, input, opts, 6, 4);
+  return fixed('idCard', input, opts, (s) => {
+    const r = validateIdCard(s);
+    return r.valid ? { value: r.legacy ? normalizeId(s) : r.id } : r;
+  });
 }
 
-/** Masks a mobile number (normalized to 11 digits). Default 3/4. @example mask.phone('13812345678') // '138****5678' */
+/** Masks a mobile number (normalized to 11 digits). Default 3/4, at most 7 shown. @example mask.phone('13812345678') // '138****5678' */
 function phone(input: string, opts?: MaskOptions): string {
-  const r = validatePhone(input);
-  return fixed('phone', r.valid ? r.number : null, r.valid ? '' : r.reason, input, opts, 3, 4);
+  return fixed('phone', input, opts, (s) => { const r = validatePhone(s); return r.valid ? { value: r.number } : r; });
 }
 
-/** Masks a bank card (separators removed). Default first 6, last 4. @example mask.bankCard('6222021234567890127') // '622202*********0127' */
+/** Masks a bank card (separators removed). Default first 6, last 4, at most 10 shown. @example mask.bankCard('6222021234567890127') // '622202*********0127' */
 function bankCard(input: string, opts?: MaskOptions): string {
-  const r = validateBankCard(input);
-  return fixed('bankCard', r.valid ? r.number : null, r.valid ? '' : r.reason, input, opts, 6, 4);
+  return fixed('bankCard', input, opts, (s) => { const r = validateBankCard(s); return r.valid ? { value: r.number } : r; });
 }
 
-/** Masks a unified social credit code. Default 6/4. @example mask.uscc('91350100M000100Y43') // '913501********0Y43' */
+/** Masks a unified social credit code. Default 6/4, at most 10 shown. @example mask.uscc('91350100M000100Y43') // '913501********0Y43' */
 function uscc(input: string, opts?: MaskOptions): string {
-  const r = validateUscc(input);
-  return fixed('uscc', r.valid ? r.code : null, r.valid ? '' : r.reason, input, opts, 6, 4);
+  return fixed('uscc', input, opts, (s) => { const r = validateUscc(s); return r.valid ? { value: r.code } : r; });
 }
 
-/** Masks a passport or travel permit number. Default 1/3. @example mask.passport('E12345678') // 'E*****678' */
+/** Masks a passport or travel permit number. Default 1/3, at most 4 shown. @example mask.passport('E12345678') // 'E*****678' */
 function passport(input: string, opts?: MaskOptions): string {
-  const r = validatePassport(input);
-  return fixed('passport', r.valid ? r.number : null, r.valid ? '' : r.reason, input, opts, 1, 3);
+  return fixed('passport', input, opts, (s) => { const r = validatePassport(s); return r.valid ? { value: r.number } : r; });
 }
 
-/** Masks a licence plate. Default 2/1. @example mask.plate('京A12345') // '京A****5' */
+/** Masks a licence plate. Default 2/1, at most 3 shown. @example mask.plate('京A12345') // '京A****5' */
 function plate(input: string, opts?: MaskOptions): string {
-  const r = validatePlate(input);
-  return fixed('plate', r.valid ? r.plate : null, r.valid ? '' : r.reason, input, opts, 2, 1);
+  return fixed('plate', input, opts, (s) => { const r = validatePlate(s); return r.valid ? { value: r.plate } : r; });
 }
 
 /**
  * Masks a personal name: by default the surname (single or compound) is kept and every other
- * character masked: `张*`, `张**`, `欧阳**`. `keepStart`/`keepEnd` count characters instead.
+ * character masked: `张*`, `张**`, `欧阳**`. `keepStart`/`keepEnd` count characters instead, at most
+ * one in all (`keepEnd` alone must be 0: the default `keepStart` is the surname); more throws INVALID_OPTION.
  * @example mask.name('欧阳娜娜') // '欧阳**'
  */
 function name(input: string, opts?: MaskOptions): string {
   const { o, char, onInvalid } = common(opts);
+  keeps('name', o);
   const r = validateName(input);
   if (!r.valid) return invalid('name', r.reason, input, onInvalid, char);
-  return maskMiddle(r.name, o.keepStart === undefined ? r.surname.length : o.keepStart, o.keepEnd === undefined ? 0 : o.keepEnd, char);
+  return reveal(r.name, o.keepStart === undefined ? r.surname.length : o.keepStart, o.keepEnd ?? 0, char);
 }
 
 /**
- * Masks an e-mail address: `keepStart` (default 1) characters of the local part, then `***`
- * (fixed, hiding the length), then `@` and the domain unless `keepDomain: false` (then `***`).
- * `keepEnd` does not apply.
+ * Masks an e-mail address: `keepStart` (0 or 1, default 1) characters of the local part, never all
+ * of it (a one-character local part shows none), then `***` (fixed, hiding the length), then `@`
+ * and the domain unless `keepDomain: false` (then `***`). `keepEnd` does not apply.
  * @example mask.email('zhang.san@example.cn') // 'z***@example.cn'
  */
 function email(input: string, opts?: MaskOptions & { keepDomain?: boolean }): string {
   const { o, char, onInvalid } = common(opts, ['keepDomain']);
+  keeps('email', o);
   const r = validateEmail(input);
   if (!r.valid) return invalid('email', r.reason, input, onInvalid, char);
-  const keep = Math.min(anumber(o.keepStart === undefined ? 1 : o.keepStart, 'keepStart', 0, 64), r.local.length);
+  // Never the whole local part: a one-character local part shows nothing.
+  const keep = Math.min(o.keepStart ?? 1, r.local.length - 1);
   const keepDomain = (o as { keepDomain?: boolean }).keepDomain !== false;
   return r.local.slice(0, keep) + char.repeat(3) + '@' + (keepDomain ? r.domain : char.repeat(3));
 }

@@ -7,10 +7,14 @@
  * in the token years, default 1900-01-01…2099-12-31) and the 3-digit sequence form one number
  * X < N that is encrypted with FF1 over two numerals of radix ⌈√N⌉, cycle-walking until the
  * result is below N (under 1.001 FF1 calls on average); the check character is recomputed. The
- * domain is split at the end of a cutoff year (default 2025) and each side permuted on its own,
- * so an ID born up to the cutoff gets a token that is never dated in the future. Tokens carry a
- * real date, a valid check character, and decrypt back exactly. With `keepSex` the sequence
- * parity (the sex) is kept and only seq/2 is encrypted.
+ * default token years run from 1900 to the current year (read from the clock when the instance is
+ * made), so tokens are stable within a calendar year and change on 1 January; explicit `years`
+ * make them stable for good. With `years` that reach past a cutoff year (default: the current
+ * year) the domain is split at its end and each side permuted on its own, so an ID born up to the
+ * cutoff gets a token dated up to it. Every permuted part must hold at least 10^6 values (SP
+ * 800-38G's minimum domain, applied to the cycle-walked domain itself). Tokens carry a real date,
+ * a valid check character, and decrypt back exactly. With `keepSex` the sequence parity (the sex)
+ * is kept and only seq/2 is encrypted.
  * @module
  */
 import { BukejianError } from '../errors.js';
@@ -108,15 +112,55 @@ function calendar(first: number, last: number) {
   return { days, index, date };
 }
 
-/** Default last birth year of the "past" part of the token domain (see {@link IdCardFpeOptions.cutoff}). @example ID_TOKEN_CUTOFF // 2025 */
+/**
+ * @deprecated The fixed cutoff of earlier versions; the default cutoff is now the current year
+ * (see {@link IdCardFpeOptions.cutoff}). Pass `cutoff: ID_TOKEN_CUTOFF, years: [1900, 2099]` to
+ * keep the tokens of those versions.
+ * @example fpe.idCard(key, { years: [1900, 2099], cutoff: ID_TOKEN_CUTOFF }) // the tokens of the 2025-cutoff versions
+ */
 export const ID_TOKEN_CUTOFF = 2025;
 
 /**
- * Size of the default token domain: 73,049 days (1900–2099) × 1000 sequences, split at the end of
- * {@link ID_TOKEN_CUTOFF} into 46,021,000 (1900–2025) and 27,028,000 (2026–2099) values.
+ * Size of the full token domain `years: [1900, 2099]`: 73,049 days × 1000 sequences (with a
+ * cutoff, split between its two parts). The default domain is 1900 to the current year.
  * @example ID_TOKEN_DOMAIN // 73049000
  */
 export const ID_TOKEN_DOMAIN = /* @__PURE__ */ calendar(1900, 2099).days * 1000;
+
+/** SP 800-38G Rev. 1's minimum domain size, enforced on every cycle-walked part of an ID-token domain. */
+const MIN_DOMAIN = 1_000_000;
+
+/** Year of `now` (default: the clock), checked. */
+function yearOf(now: unknown): number {
+  if (now === undefined) return new Date().getFullYear();
+  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new BukejianError('INVALID_OPTION', '"now" expected a valid Date, got other');
+  return now.getFullYear();
+}
+
+/**
+ * The parts of an ID-token domain for the given options, checked (INVALID_OPTION): years in
+ * [1800, 9999], first ≤ last, and every part at least 10^6 values. Internal, shared with `loadPolicy`.
+ * @example idTokenParts({ years: [2000, 2000], keepSex: true }) // throws INVALID_OPTION (183,000 values)
+ */
+export function idTokenParts(o: Pick<IdCardFpeOptions, 'years' | 'cutoff' | 'keepSex' | 'now'>): { first: number; last: number; cut: number | null; seqs: number; parts: [number, number][] } {
+  const year = yearOf(o.now);
+  const years = o.years ?? [1900, year];
+  if (!Array.isArray(years) || years.length !== 2) throw new BukejianError('INVALID_OPTION', '"years" expected [first, last], got other');
+  const first = anumber(years[0], 'years[0]', 1800, 9999);
+  const last = anumber(years[1], 'years[1]', first, 9999);
+  const cut = o.cutoff === undefined ? year : o.cutoff === null ? null : anumber(o.cutoff, 'cutoff', 1800, 9999);
+  if (o.keepSex !== undefined && typeof o.keepSex !== 'boolean') throw new BukejianError('INVALID_OPTION', '"keepSex" expected boolean, got other');
+  const seqs = o.keepSex === true ? 500 : 1000;
+  const split = cut !== null && cut >= first && cut < last;
+  const parts: [number, number][] = split ? [[first, cut], [cut + 1, last]] : [[first, last]];
+  for (const [a, b] of parts) {
+    const n = calendar(a, b).days * seqs;
+    if (n < MIN_DOMAIN) {
+      throw new BukejianError('INVALID_OPTION', `"years" expected token domains of at least 10^6 values (SP 800-38G), got ${a}-${b} with ${n}${split ? ' (split at "cutoff"' + (o.cutoff === undefined ? ', the current year by default: pass cutoff explicitly, e.g. null)' : ')') : ''}`);
+    }
+  }
+  return { first, last, cut: split ? cut : null, seqs, parts };
+}
 
 /** ID-number tokenization. */
 export interface IdCardFpe {
@@ -127,22 +171,35 @@ export interface IdCardFpe {
   destroy(): void;
 }
 
-/** Options of {@link idCardFpe}. Encryption and decryption must use the same options. */
+/**
+ * Options of {@link idCardFpe}. Encryption and decryption must use the same options, and, when
+ * `years` or `cutoff` is left to its default, the same calendar year (see `years`).
+ */
 export interface IdCardFpeOptions {
   tweak?: Uint8Array | string;
-  /** Birth years of the token domain, inclusive (default `[1900, 2099]`); IDs outside cannot be tokenized. */
+  /**
+   * Birth years of the token domain, inclusive; IDs outside cannot be tokenized. Default
+   * `[1900, Y]` with Y the current year (of `now`): tokens are never dated after this year, and
+   * they are stable for the whole calendar year, but on 1 January the domain grows by a year and
+   * every default token changes (decrypt last year's tokens with `years: [1900, Y - 1]`). Pass
+   * explicit years (e.g. `[1900, 2099]` with a `cutoff`) for tokens that never change.
+   */
   years?: [number, number];
   /**
-   * Last birth year of the "past" part (default {@link ID_TOKEN_CUTOFF}, 2025). The domain is split
-   * there and each part is permuted on its own: an ID born up to the end of `cutoff` gets a token
-   * dated up to it, so never in the future (it passes `validateIdCard` with its default `now`);
-   * an ID born later gets a token dated after it. The token thus reveals on which side of the
-   * cutoff the birth date lies. `null` (or a cutoff outside `[years[0], years[1])`) keeps one
-   * domain, whose tokens may be dated anywhere in `years`.
+   * Last birth year of the "past" part (default: the current year, of `now`). When `years` reach
+   * past it the domain is split there and each part is permuted on its own: an ID born up to the
+   * end of `cutoff` gets a token dated up to it, an ID born later one dated after it (the token
+   * reveals the side). `null` (or a cutoff outside `[years[0], years[1])`) keeps one domain.
+   * With the default `years` there is nothing after the cutoff: one domain. A token can still be
+   * dated later in the cutoff year than today (at most the rest of the year out of the part's
+   * days: under 0.8% of tokens on 1 January, 0 on 31 December), and then fails `validateIdCard`'s
+   * default future-date check until that day.
    */
   cutoff?: number | null;
   /** Keep the sex digit's parity (the sequence is encrypted as seq/2), default false. */
   keepSex?: boolean;
+  /** The date the default `years` and `cutoff` are read from (default: the clock, when the instance is made). */
+  now?: Date;
 }
 
 /**
@@ -154,23 +211,18 @@ export interface IdCardFpeOptions {
  * t.decrypt(token) // '11010519491231002X'
  */
 export function idCardFpe(key: Uint8Array, opts?: IdCardFpeOptions): IdCardFpe {
-  const o = aoptions(opts, 'opts', ['tweak', 'years', 'cutoff', 'keepSex']);
+  const o = aoptions(opts, 'opts', ['tweak', 'years', 'cutoff', 'keepSex', 'now']);
   const base = (tweakBytes(o.tweak, 'tweak') ?? new Uint8Array(0)).slice(); // a copy, like the FF1 default tweak
-  const years = o.years ?? [1900, 2099];
-  if (!Array.isArray(years) || years.length !== 2) throw new BukejianError('INVALID_OPTION', '"years" expected [first, last], got other');
-  const first = anumber(years[0], 'years[0]', 1800, 9999);
-  const last = anumber(years[1], 'years[1]', first, 9999);
-  const cut = o.cutoff === undefined ? ID_TOKEN_CUTOFF : o.cutoff === null ? null : anumber(o.cutoff, 'cutoff', 1800, 9999);
-  if (o.keepSex !== undefined && typeof o.keepSex !== 'boolean') throw new BukejianError('INVALID_OPTION', '"keepSex" expected boolean, got other');
-  const keepSex = o.keepSex === true;
-  const seqs = keepSex ? 500 : 1000;
+  const { first, last, cut, seqs, parts: spans } = idTokenParts(o);
+  const keepSex = seqs === 500;
+  const split = cut !== null;
   const cipher = block(key);
-  // One part per side of the cutoff. Each part is a domain of N = days × seqs values, encrypted as
-  // two numerals of radix r = ⌈√N⌉ (at least 1000, so r² ≥ 10^6 as SP 800-38G requires) with
-  // cycle-walking until the result is below N: r²/N < 1.001 FF1 calls on average for the default
-  // parts (at most 2^32 values: 8,200 years × 366 days × 1000 < 2^32, so r ≤ 65,536).
-  const split = cut !== null && cut >= first && cut < last;
-  const parts = (split ? [[first, cut], [cut + 1, last]] : [[first, last]]).map(([a, b], i) => {
+  // One part per side of the cutoff. Each part is a domain of N = days × seqs ≥ 10^6 values (SP
+  // 800-38G's minimum, on the domain actually permuted), encrypted as two numerals of radix
+  // r = ⌈√N⌉ (at least 1000) with cycle-walking until the result is below N: r²/N < 1.001 FF1 calls
+  // on average for the default parts (at most 2^32 values: 8,200 years × 366 days × 1000 < 2^32,
+  // so r ≤ 65,536).
+  const parts = spans.map(([a, b], i) => {
     const cal = calendar(a!, b!);
     const N = cal.days * seqs;
     let r = Math.max(1000, Math.ceil(Math.sqrt(N)));

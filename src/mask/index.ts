@@ -20,7 +20,7 @@ export { email, validateEmail, generateEmail, type EmailResult } from './email.j
 export { plate, validatePlate, generatePlate, PLATE_PROVINCES, type PlateResult } from './plate.js';
 export { name, validateName, generateName, COMPOUND_SURNAMES, GIVEN_NAME_CHARS, type NameResult } from './name.js';
 export { address, splitAddress, generateAddress, type AddressParts } from './address.js';
-export { mask, maskMiddle, type MaskOptions, type AddressMaskOptions } from './display.js';
+export { mask, maskMiddle, MASK_MAX_SHOWN, type MaskOptions, type AddressMaskOptions } from './display.js';
 export {
   detect, redact, createDetector, createRedactor, PII_TYPES, PII_LABELS, DETECT_WINDOW, DETECT_CONTEXT,
   type Span, type PiiType, type DetectOptions, type RedactOptions, type Detector, type Redactor,

@@ -9,14 +9,15 @@
  *
  * Policies are JSON; {@link loadPolicy} validates one and rejects, with INVALID_CONFIG and the
  * path of the offending entry, anything unknown, ill-typed or contradictory (a `none` field with
- * purposes, a sensitive field shared unconditionally, a core field released in clear).
+ * purposes, a sensitive field shared unconditionally, a core field released in clear, mask options
+ * that would show more than the type's default mask).
  * @module
  */
 import { BukejianError } from '../errors.js';
 import { aoptions, astring, isBytes } from '../utils.js';
-import { mask } from './display.js';
+import { mask, maskOptionProblem } from './display.js';
 import { createPseudonymizer, PSEUDONYM_LENGTHS, type Pseudonymizer, type PseudonymFormat } from './pseudonym.js';
-import { idCardFpe, ff1Sm4 } from './fpe.js';
+import { idCardFpe, ff1Sm4, idTokenParts } from './fpe.js';
 import { validateIdCard, daysInMonth } from './idcard.js';
 import { splitAddress } from './address.js';
 import { validatePhone } from './phone.js';
@@ -145,6 +146,11 @@ function checkTreatment(t: unknown, f: FieldPolicy, path: string): NormTreatment
         if (f.type !== 'address') fail(`${path}.level`, 'only applies to addresses');
         oneOf(n.level, ['province', 'city', 'district'], `${path}.level`);
       }
+      if (f.type !== 'text' && f.type !== 'address') {
+        // Never more shown than the type's default mask (text: at most half, enforced per value).
+        const why = maskOptionProblem(f.type as Parameters<typeof maskOptionProblem>[0], n.keepStart as number | undefined, n.keepEnd as number | undefined);
+        if (why) fail(path, why);
+      }
       if (f.type === 'text' && n.keepStart === undefined && n.keepEnd === undefined) n.keepStart = n.keepEnd = 0;
       break;
     case 'pseudonymize':
@@ -171,6 +177,16 @@ function checkTreatment(t: unknown, f: FieldPolicy, path: string): NormTreatment
         const y = n.years;
         if (!Array.isArray(y) || y.length !== 2 || !y.every((v) => Number.isInteger(v) && v >= 1800 && v <= 9999) || y[0] > y[1]) fail(`${path}.years`, 'expected [first, last] years');
         n.years = Object.freeze([...(y as number[])]);
+      }
+      if (n.alphabet === undefined) {
+        // Every permuted part of the ID-token domain must hold 10^6 values (the default cutoff is
+        // the current year, so this is checked again when the plan is compiled).
+        try {
+          idTokenParts({ years: n.years as [number, number] | undefined, cutoff: n.cutoff as number | null | undefined, keepSex: n.keepSex as boolean | undefined });
+        } catch (e) {
+          if (e instanceof BukejianError) fail(path, e.message);
+          throw e;
+        }
       }
       break;
     case 'generalize': {
