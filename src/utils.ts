@@ -10,11 +10,15 @@ import { BukejianError, type ErrorCode } from './errors.js';
 /** Bytes, or a string taken as its UTF-8 encoding. */
 export type Input = Uint8Array | string;
 
+// Names the type only. Never reads `constructor.name` (an object parsed from JSON can carry
+// `{"constructor":{"name":"<a personal value>"}}`); the built-in tag of a typed array or a
+// class instance cannot be set by data (JSON has no symbol keys).
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'Array';
-  if (ArrayBuffer.isView(v)) return v.constructor.name;
-  return typeof v === 'object' ? (v as object).constructor?.name ?? 'object' : typeof v;
+  if (typeof v !== 'object') return typeof v;
+  const tag = Object.prototype.toString.call(v).slice(8, -1);
+  return ArrayBuffer.isView(v) || tag !== 'Object' ? tag : 'object';
 }
 
 /** True for a Uint8Array (also a Node Buffer or a Uint8Array from another realm). */
