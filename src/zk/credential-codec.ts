@@ -82,7 +82,7 @@ export function credentialFromJson(input: unknown): Credential {
   }
   const top = exactKeys(o, 'credential', ['type', 'version', 'record', 'issuerPublicKey', 'signature'], ['sm2Signature']);
   if (top.type !== JSON_TYPE) bad(`"type" expected ${JSON_TYPE}`);
-  if (top.version !== VERSION) throw new BukejianError('VERSION', `"version" expected 1, got ${String(top.version).slice(0, 16)}`);
+  if (top.version !== VERSION) throw new BukejianError('VERSION', `"version" expected 1, got another ${typeof top.version}`);
   const rec = exactKeys(top.record, 'record', [
     'holderCommitment', 'birthDate', 'sex', 'regionCode', 'income', 'householdSize', 'flags', 'issuedAt', 'expiresAt',
   ]);

@@ -99,7 +99,7 @@ export function proofFromJson(input: unknown): EligibilityProof {
   const keys = ['type', 'version', 'a', 'b', 'c', 'nullifier'];
   for (const k of Object.keys(r)) if (!keys.includes(k)) bad(`"proof" has unknown key "${k.slice(0, 32)}"`);
   if (r.type !== JSON_TYPE) bad(`"type" expected ${JSON_TYPE}`);
-  if (r.version !== 1) throw new BukejianError('VERSION', `"version" expected 1, got ${String(r.version).slice(0, 16)}`);
+  if (r.version !== 1) throw new BukejianError('VERSION', `"version" expected 1, got another ${typeof r.version}`);
   return checkProof(r, true);
 }
 
