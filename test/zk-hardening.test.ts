@@ -3,12 +3,14 @@
 //    error path we can reach (record validation, credential JSON and binary decoding, rule
 //    validation, the verifier's context, issuing, proving) is driven with a marker value and the
 //    marker must not appear in err.message; the code must still say what went wrong.
+//  - item 14: eligibility.verify / verifyBatch never pick a verification key by themselves:
+//    `vkey` or an explicit `allowDevelopmentKey: true`, neither → INVALID_OPTION.
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  credentialFromJson, credentialToJson, decodeCredential, eligibility, encodeCredential, holder,
-  isDate, issuer, MAX_INCOME, proofFromJson, proofToJson, rule, validateRecord, FIELD_ORDER,
-  type Credential, type CredentialRecord, type HolderKey, type ProofContext, type Rule,
+  createMemoryRegistry, credentialFromJson, credentialToJson, decodeCredential, eligibility, encodeCredential, holder,
+  isDate, issuer, MAX_INCOME, proofFromJson, proofToJson, rule, validateRecord, VKEY, FIELD_ORDER,
+  type Credential, type CredentialRecord, type EligibilityProof, type HolderKey, type ProofContext, type Rule,
 } from '../src/zk/index.js';
 import { BukejianError } from '../src/errors.js';
 
@@ -195,5 +197,43 @@ describe('item 9: zk error messages never echo a record value', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('item 14: eligibility.verify / verifyBatch need an explicit verification key', () => {
+  let proof: EligibilityProof;
+  let context: ProofContext;
+
+  beforeAll(async () => {
+    const req = { rule: r60, today: 20260101, programId: '高龄津贴', period: 202601, challenge: eligibility.challenge() };
+    proof = await eligibility.prove({ ...req, credential: await issuer.issue({ ...base(me.commitment), birthDate: 19600101 }, kp.secretKey), holderSecret: me.secret });
+    context = { ...req, issuerPublicKey: kp.publicKey };
+  }, 180_000);
+
+  it('without vkey or allowDevelopmentKey: INVALID_OPTION (verify and verifyBatch), nothing is claimed', async () => {
+    const registry = createMemoryRegistry();
+    for (const opts of [undefined, {}, { registry }, { allowDevelopmentKey: false }, { registry, workers: 0 }]) {
+      expect((await failure(() => eligibility.verify(proof, context, opts))).code).toBe('INVALID_OPTION');
+      expect((await failure(() => eligibility.verifyBatch([proof], context, opts))).code).toBe('INVALID_OPTION');
+    }
+    // the check comes first: even a malformed proof does not get a silent development-key answer
+    expect((await failure(() => eligibility.verify('garbage', context))).code).toBe('INVALID_OPTION');
+    expect((await failure(() => eligibility.verify(proof, context, { allowDevelopmentKey: 'yes' as never }))).code).toBe('INVALID_OPTION');
+    expect(registry.size).toBe(0);
+  });
+
+  it('with allowDevelopmentKey: true it verifies against the pinned development key', async () => {
+    expect(await eligibility.verify(proof, context, { allowDevelopmentKey: true })).toMatchObject({ ok: true });
+    expect((await eligibility.verifyBatch([proof, proof], context, { allowDevelopmentKey: true })).map((r) => r.ok)).toEqual([true, true]);
+  });
+
+  it('with an explicit vkey it verifies against that key, which wins over allowDevelopmentKey', async () => {
+    expect(await eligibility.verify(proof, context, { vkey: VKEY })).toMatchObject({ ok: true });
+    expect((await eligibility.verifyBatch([proof], [context], { vkey: VKEY }))[0]).toMatchObject({ ok: true });
+    // Another well-formed key (delta replaced by gamma): the same proof no longer verifies, with or
+    // without allowDevelopmentKey, so the named key is the one used.
+    const other = { ...VKEY, vk_delta_2: VKEY.vk_gamma_2 };
+    expect(await eligibility.verify(proof, context, { vkey: other })).toEqual({ ok: false, reason: 'invalid' });
+    expect(await eligibility.verify(proof, context, { vkey: other, allowDevelopmentKey: true })).toEqual({ ok: false, reason: 'invalid' });
   });
 });
