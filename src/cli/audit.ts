@@ -5,7 +5,7 @@
  * failed, 2 usage error.
  * @module
  */
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { BukejianError } from '../errors.js';
@@ -23,7 +23,7 @@ import {
   type TreeHashName,
 } from '../audit/index.js';
 import { parseArgs } from './args.js';
-import { openInput } from './io.js';
+import { openInput, writeSecretFile } from './io.js';
 
 export const usage = `usage: bukejian audit <command> --dir DIR [options]
 
@@ -127,9 +127,9 @@ export async function run(args: string[]): Promise<number> {
       const store = await openFileStore(dir, { create: true });
       await store.close();
       const config: Config = { origin: flags.origin, hash, keyName, ...(userId ? { userId } : {}), publicKey: bytesToHex(signer.publicKey) };
-      const keyFile = path.join(dir, 'signing-key.pem');
-      writeFileSync(keyFile, sm2.keys.privateKeyToPem(secretKey), { mode: 0o600 });
-      chmodSync(keyFile, 0o600);
+      // created mode 0600 and exclusively: an existing signing-key.pem (or symlink) is refused with
+      // BAD_STATE and left as it is
+      writeSecretFile(path.join(dir, 'signing-key.pem'), sm2.keys.privateKeyToPem(secretKey), false, 'signing-key.pem');
       writeFileSync(path.join(dir, 'log.json'), JSON.stringify(config, null, 2) + '\n');
       out(config);
       return 0;
