@@ -85,7 +85,8 @@ async function claim({ person, me, credential }, label) {
   let result;
   try {
     const proof = await eligibility.prove({ ...request, credential, holderSecret: me.secret });
-    result = await eligibility.verify(proof, { ...request, issuerPublicKey: civil.publicKey }, { registry });
+    // The demo verifies against the committed development key; production passes { vkey } from its ceremony.
+    result = await eligibility.verify(proof, { ...request, issuerPublicKey: civil.publicKey }, { registry, allowDevelopmentKey: true });
   } catch (e) {
     if (e?.code !== 'NOT_ELIGIBLE') throw e;
     result = { ok: false, reason: 'no proof exists: the record does not satisfy the rule' };
@@ -118,7 +119,7 @@ await claim(holders[0], 'replayed claim');
   const captured = { rule: elderly, today: TODAY, programId: PROGRAMME, period: PERIOD, challenge: eligibility.challenge() };
   const stolen = await eligibility.prove({ ...captured, credential: holders[2].credential, holderSecret: holders[2].me.secret });
   const mine = { ...captured, challenge: eligibility.challenge(), issuerPublicKey: civil.publicKey };
-  const r = await eligibility.verify(stolen, mine, { registry });
+  const r = await eligibility.verify(stolen, mine, { registry, allowDevelopmentKey: true });
   const who = `${mask.name(people[1].name)} ${mask.idCard(people[1].id)}`;
   line(`   ${'captured proof'.padEnd(22)} ${who.padEnd(26)} ${r.ok ? 'ACCEPT (!)' : `REJECT  ${r.reason ?? 'proof does not verify for this request'}`}`);
 }

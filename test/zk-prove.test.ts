@@ -51,6 +51,9 @@ const snarkProof = (p: EligibilityProof) => ({
   curve: 'bn128',
 });
 
+// The committed development key, named explicitly (verify refuses to pick a key by itself).
+const dev = { vkey: VKEY };
+
 const snarkVerify = (p: EligibilityProof, c: ProofContext) => snarkjs.groth16.verify(VKEY, signals(p.nullifier, c), snarkProof(p));
 
 async function expectNotEligible(input: Parameters<typeof eligibility.prove>[0]) {
@@ -109,7 +112,7 @@ beforeAll(async () => {
 describe('accepted proofs (each a real proof, cross-checked with snarkjs.groth16.verify)', () => {
   it('age exactly the minimum (29 Feb birth on 29 Feb of a leap year), income = threshold, region and flag in set', async () => {
     const { proof, context } = proofs.leapExact!;
-    const res = await eligibility.verify(proof, context);
+    const res = await eligibility.verify(proof, context, dev);
     expect(res).toEqual({ ok: true, nullifier: H([A.secret, ELDERLY, 202402n]) });
     expect(await snarkVerify(proof, context)).toBe(true);
   });
@@ -117,15 +120,15 @@ describe('accepted proofs (each a real proof, cross-checked with snarkjs.groth16
   it('29 Feb birth reaches the age on 1 March of a non-leap year; new year boundary', async () => {
     for (const k of ['leapMarch1', 'yearBoundary', 'otherProgramme', 'sameAgain'] as const) {
       const { proof, context } = proofs[k]!;
-      expect((await eligibility.verify(proof, context)).ok, k).toBe(true);
+      expect((await eligibility.verify(proof, context, dev)).ok, k).toBe(true);
       expect(await snarkVerify(proof, context), k).toBe(true);
     }
   });
 
   it('JSON and binary wire forms verify the same', async () => {
     const { proof, context } = proofs.leapExact!;
-    expect((await eligibility.verify(JSON.stringify(proofToJson(proof)), context)).ok).toBe(true);
-    expect((await eligibility.verify(encodeProof(proof), context)).ok).toBe(true);
+    expect((await eligibility.verify(JSON.stringify(proofToJson(proof)), context, dev)).ok).toBe(true);
+    expect((await eligibility.verify(encodeProof(proof), context, dev)).ok).toBe(true);
   });
 
   it('nullifiers: same holder+programme+period → same; other programme or period → different; registry blocks the replay', async () => {
@@ -137,10 +140,10 @@ describe('accepted proofs (each a real proof, cross-checked with snarkjs.groth16
     expect(n('leapMarch1')).not.toBe(n('leapExact'));
     expect(n('yearBoundary')).toBe(H([B.secret, ELDERLY, 202601n]));
     const registry = createMemoryRegistry();
-    expect((await eligibility.verify(proofs.leapExact!.proof, proofs.leapExact!.context, { registry })).ok).toBe(true);
-    const again = await eligibility.verify(proofs.sameAgain!.proof, proofs.sameAgain!.context, { registry });
+    expect((await eligibility.verify(proofs.leapExact!.proof, proofs.leapExact!.context, { vkey: VKEY, registry })).ok).toBe(true);
+    const again = await eligibility.verify(proofs.sameAgain!.proof, proofs.sameAgain!.context, { vkey: VKEY, registry });
     expect(again).toEqual({ ok: false, reason: 'already-claimed' });
-    expect((await eligibility.verify(proofs.otherProgramme!.proof, proofs.otherProgramme!.context, { registry })).ok).toBe(true);
+    expect((await eligibility.verify(proofs.otherProgramme!.proof, proofs.otherProgramme!.context, { vkey: VKEY, registry })).ok).toBe(true);
   });
 });
 
@@ -157,16 +160,16 @@ describe('the verifier recomputes every public signal: any change of context rej
       { ...context, issuerPublicKey: rogue.publicKey },
     ];
     for (const v of variants) {
-      expect(await eligibility.verify(proof, v)).toEqual({ ok: false, reason: 'invalid' });
+      expect(await eligibility.verify(proof, v, dev)).toEqual({ ok: false, reason: 'invalid' });
       expect(await snarkVerify(proof, v)).toBe(false);
     }
   });
 
   it('a credential signed by another issuer proves only under that issuer key', async () => {
     const { proof, context } = proofs.rogue!;
-    expect((await eligibility.verify(proof, context)).ok).toBe(true);
+    expect((await eligibility.verify(proof, context, dev)).ok).toBe(true);
     expect(await snarkVerify(proof, context)).toBe(true);
-    expect((await eligibility.verify(proof, { ...context, issuerPublicKey: kp.publicKey })).ok).toBe(false);
+    expect((await eligibility.verify(proof, { ...context, issuerPublicKey: kp.publicKey }, dev)).ok).toBe(false);
   });
 
   it('malformed proofs from the other party return false, never throw', async () => {
@@ -180,7 +183,7 @@ describe('the verifier recomputes every public signal: any change of context rej
       { ...proof, nullifier: -1n },
       null, 'not json', new Uint8Array(10), { type: 'bukejian/zk-proof', version: 1 },
     ];
-    for (const b of bad) expect((await eligibility.verify(b as never, context)).ok).toBe(false);
+    for (const b of bad) expect((await eligibility.verify(b as never, context, dev)).ok).toBe(false);
   });
 
   it('property: hostile JSON (wrong shapes, huge or signed numbers, values ≥ p, identity, off-curve) → ok:false, never throws, in verify and verifyBatch', async () => {
@@ -209,21 +212,21 @@ describe('the verifier recomputes every public signal: any change of context rej
         const m = mutate(path, v);
         if (JSON.stringify(m) === JSON.stringify(good)) return; // the mutation changed nothing
         const input = asString ? JSON.stringify(m) : m;
-        expect((await eligibility.verify(input, context)).ok).toBe(false);
-        const res = await eligibility.verifyBatch([proof, input, proof], [context, context, context]);
+        expect((await eligibility.verify(input, context, dev)).ok).toBe(false);
+        const res = await eligibility.verifyBatch([proof, input, proof], [context, context, context], dev);
         expect(res.map((r) => r.ok)).toEqual([true, false, true]);
       }),
       { numRuns: 60 },
     );
     // identity and small-order-looking points in every position; the in-memory form with bigints
     for (const pt of [[0n, 0n], [0n, 1n], [1n, 2n]] as const) {
-      expect((await eligibility.verify({ ...proof, a: pt }, context)).ok).toBe(false);
-      expect((await eligibility.verify({ ...proof, c: pt }, context)).ok).toBe(false);
+      expect((await eligibility.verify({ ...proof, a: pt }, context, dev)).ok).toBe(false);
+      expect((await eligibility.verify({ ...proof, c: pt }, context, dev)).ok).toBe(false);
     }
-    expect((await eligibility.verify({ ...proof, b: [[0n, 0n], [0n, 0n]] }, context)).ok).toBe(false);
-    expect((await eligibility.verify({ ...proof, b: [[0n, 0n], [1n, 0n]] }, context)).ok).toBe(false);
+    expect((await eligibility.verify({ ...proof, b: [[0n, 0n], [0n, 0n]] }, context, dev)).ok).toBe(false);
+    expect((await eligibility.verify({ ...proof, b: [[0n, 0n], [1n, 0n]] }, context, dev)).ok).toBe(false);
     for (const b of [undefined, 5, 5n, [], [proof], new Uint8Array(293), Symbol('x'), () => proof]) {
-      expect((await eligibility.verify(b as never, context)).ok).toBe(false);
+      expect((await eligibility.verify(b as never, context, dev)).ok).toBe(false);
     }
     // the worker-thread batch path gets the same hostile points (B off the twist, B = (0,0), A = (0,0), x ≥ p)
     const hostile = [
@@ -235,7 +238,7 @@ describe('the verifier recomputes every public signal: any change of context rej
       mutate('c.1', '0'),
       proof,
     ];
-    const res = await eligibility.verifyBatch(hostile as never, hostile.map(() => context), { workers: 2 });
+    const res = await eligibility.verifyBatch(hostile as never, hostile.map(() => context), { vkey: VKEY, workers: 2 });
     expect(res.map((r) => r.ok)).toEqual([true, false, false, false, false, false, true]);
   });
 
@@ -260,8 +263,8 @@ describe('the verifier recomputes every public signal: any change of context rej
     const Q = bn254.G2.Point.fromAffine(pt);
     expect(Q.isTorsionFree()).toBe(false);
     const forged = { ...proof, b: [[pt.x.c0, pt.x.c1], [pt.y.c0, pt.y.c1]] as const };
-    expect(await eligibility.verify(forged, context)).toEqual({ ok: false, reason: 'invalid' });
-    const [res] = await eligibility.verifyBatch([forged], [context]);
+    expect(await eligibility.verify(forged, context, dev)).toEqual({ ok: false, reason: 'invalid' });
+    const [res] = await eligibility.verifyBatch([forged], [context], dev);
     expect(res!.ok).toBe(false);
   });
 
@@ -272,7 +275,7 @@ describe('the verifier recomputes every public signal: any change of context rej
       fc.asyncProperty(fc.integer({ min: 0, max: bin.length - 1 }), fc.integer({ min: 1, max: 255 }), async (i, x) => {
         const t = bin.slice();
         t[i]! ^= x;
-        expect((await eligibility.verify(t, context)).ok).toBe(false);
+        expect((await eligibility.verify(t, context, dev)).ok).toBe(false);
       }),
       { numRuns: 25 },
     );
@@ -284,7 +287,7 @@ describe('batch verification', () => {
 
   it('a batch of valid proofs (each with its own context) passes', async () => {
     const items = all();
-    const res = await eligibility.verifyBatch(items.map((x) => x.proof), items.map((x) => x.context));
+    const res = await eligibility.verifyBatch(items.map((x) => x.proof), items.map((x) => x.context), dev);
     expect(res.map((r) => r.ok)).toEqual(items.map(() => true));
     expect(res.map((r) => r.nullifier)).toEqual(items.map((x) => x.proof.nullifier));
   });
@@ -296,12 +299,12 @@ describe('batch verification', () => {
       const cs = items.map((x) => x.context);
       // corrupted: C replaced by another valid proof's C (on curve, wrong)
       ps[bad] = { ...ps[bad]!, c: items[(bad + 1) % items.length]!.proof.c };
-      const r1 = await eligibility.verifyBatch(ps, cs);
+      const r1 = await eligibility.verifyBatch(ps, cs, dev);
       expect(r1.map((r) => r.ok)).toEqual(items.map((_, i) => i !== bad));
     }
     const cs = items.map((x) => x.context);
     cs[2] = { ...cs[2]!, challenge: cs[2]!.challenge + 1n };
-    const r2 = await eligibility.verifyBatch(items.map((x) => x.proof), cs);
+    const r2 = await eligibility.verifyBatch(items.map((x) => x.proof), cs, dev);
     expect(r2.map((r) => r.ok)).toEqual(items.map((_, i) => i !== 2));
   });
 
@@ -309,7 +312,7 @@ describe('batch verification', () => {
     const items = all();
     const ps = items.map((x) => x.proof);
     const cs = items.map((x) => x.context);
-    const ok = await eligibility.verifyBatch(ps, cs, { workers: 2 });
+    const ok = await eligibility.verifyBatch(ps, cs, { vkey: VKEY, workers: 2 });
     expect(ok.map((r) => r.ok)).toEqual(items.map(() => true));
     const bad = [...ps];
     bad[1] = { ...bad[1]!, c: ps[0]!.c };
@@ -331,14 +334,14 @@ describe('batch verification', () => {
       bad[5] = { ...bad[5]!, b: [[x.c0, x.c1], [y.c0, y.c1]] as const };
       break;
     }
-    const res = await eligibility.verifyBatch(bad, cs2, { workers: 2 });
+    const res = await eligibility.verifyBatch(bad, cs2, { vkey: VKEY, workers: 2 });
     expect(res.map((r) => r.ok)).toEqual([true, false, true, false, true, false]);
-    expect((await eligibility.verifyBatch(bad, cs2, { workers: 0 })).map((r) => r.ok)).toEqual([true, false, true, false, true, false]);
+    expect((await eligibility.verifyBatch(bad, cs2, { vkey: VKEY, workers: 0 })).map((r) => r.ok)).toEqual([true, false, true, false, true, false]);
   });
 
   it('registry in a batch: the second claim of the same nullifier is rejected', async () => {
     const items = [proofs.leapExact!, proofs.sameAgain!, proofs.yearBoundary!];
-    const res = await eligibility.verifyBatch(items.map((x) => x.proof), items.map((x) => x.context), { registry: createMemoryRegistry() });
+    const res = await eligibility.verifyBatch(items.map((x) => x.proof), items.map((x) => x.context), { vkey: VKEY, registry: createMemoryRegistry() });
     expect(res.map((r) => r.reason ?? 'ok')).toEqual(['ok', 'already-claimed', 'ok']);
   });
 });

@@ -9,7 +9,7 @@
  * atomically after every checkpoint; `init` and `checkpoint` create it when missing.
  * @module
  */
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { BukejianError } from '../errors.js';
@@ -27,7 +27,7 @@ import {
   type TreeHashName,
 } from '../audit/index.js';
 import { parseArgs } from './args.js';
-import { openInput } from './io.js';
+import { openInput, writeSecretFile } from './io.js';
 
 export const usage = `usage: bukejian audit <command> --dir DIR [--anchor FILE] [options]
 
@@ -216,9 +216,9 @@ export async function run(args: string[]): Promise<number> {
         }
       } else await store.close();
       const config: Config = { origin: flags.origin, hash, keyName, ...(userId ? { userId } : {}), publicKey: bytesToHex(signer.publicKey) };
-      const keyFile = path.join(dir, 'signing-key.pem');
-      writeFileSync(keyFile, sm2.keys.privateKeyToPem(secretKey), { mode: 0o600 });
-      chmodSync(keyFile, 0o600);
+      // created mode 0600 and exclusively: an existing signing-key.pem (or symlink) is refused with
+      // BAD_STATE and left as it is
+      writeSecretFile(path.join(dir, 'signing-key.pem'), sm2.keys.privateKeyToPem(secretKey), false, 'signing-key.pem');
       writeFileSync(path.join(dir, 'log.json'), JSON.stringify(config, null, 2) + '\n');
       out(config);
       return 0;

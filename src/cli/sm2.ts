@@ -9,7 +9,7 @@ import { BukejianError } from '../errors.js';
 import { sm2 } from '../sm2/index.js';
 import { bytesToHex, hexToBytes } from '../utils.js';
 import { parseArgs } from './args.js';
-import { openInput } from './io.js';
+import { openInput, writeSecretFile } from './io.js';
 
 /**
  * Help text of `bukejian sm2`.
@@ -17,12 +17,15 @@ import { openInput } from './io.js';
  */
 export const usage = `usage: bukejian sm2 <command> [options] [FILE]   (FILE or - = stdin)
 
-  keygen  [--pem] [--out FILE]         new key pair: JSON hex, or PEM (private then public);
-                                       --out writes the private key to FILE (mode 600), public to stdout
+  keygen  [--pem] [--out FILE [--force]]   new key pair: JSON hex, or PEM (private then public);
+                                       --out creates FILE (mode 600) with the private key, public to
+                                       stdout; an existing FILE is refused unless --force, which
+                                       replaces it with a new mode-600 file
   sign    --key SK [FILE]              signature of FILE (DER by default) to stdout / --out
   verify  --key PK (--sig FILE | --sig-hex HEX) [FILE]   prints OK or FAIL (exit 1)
   encrypt --key PK [FILE]              ciphertext (GM/T 0009 DER by default) to stdout / --out
-  decrypt --key SK [FILE]              plaintext to stdout / --out (exit 1 if it does not decrypt)
+  decrypt --key SK [FILE]              plaintext to stdout / --out (a new mode-600 file, --force to
+                                       replace an existing one; exit 1 if it does not decrypt)
 
 options:
   --key K          PEM file (PRIVATE KEY / EC PRIVATE KEY / PUBLIC KEY), file with hex, or hex itself
@@ -30,7 +33,8 @@ options:
   --format F       der (default) | raw  (raw signature r‖s; raw ciphertext 04‖C1…)
   --mode M         c1c3c2 (default) | c1c2c3  (raw ciphertext order)
   --hex            sign/encrypt: print hex; decrypt: input is hex text
-  --out FILE       write the result to FILE instead of stdout`;
+  --out FILE       write the result to FILE instead of stdout
+  --force          keygen/decrypt: replace an existing --out FILE (atomically, by a new mode-600 file)`;
 
 async function readAll(file: string | undefined): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
@@ -59,11 +63,15 @@ function loadKey(spec: string | true | undefined, want: 'private' | 'public'): U
   return want === 'public' && b.length === 32 ? sm2.getPublicKey(b) : b;
 }
 
-/** Writes the result to --out or stdout; a new --out file holding plaintext is created mode 600. */
+/**
+ * Writes the result to --out or stdout. Plaintext goes only to a file created mode 600 (an existing
+ * one is refused unless --force, see {@link writeSecretFile}).
+ */
 function output(flags: Record<string, string | true>, data: Uint8Array, hex: boolean, plaintext = false): void {
   const bytes = hex ? new TextEncoder().encode(bytesToHex(data) + '\n') : data;
-  if (typeof flags.out === 'string') writeFileSync(flags.out, bytes, plaintext ? { mode: 0o600 } : undefined);
-  else process.stdout.write(bytes);
+  if (typeof flags.out !== 'string') process.stdout.write(bytes);
+  else if (plaintext) writeSecretFile(flags.out, bytes, flags.force === true);
+  else writeFileSync(flags.out, bytes);
 }
 
 /**
@@ -72,7 +80,7 @@ function output(flags: Record<string, string | true>, data: Uint8Array, hex: boo
  */
 export async function run(args: string[]): Promise<number> {
   const [cmd, ...rest] = args;
-  const { flags, positionals } = parseArgs(rest, ['key', 'user-id', 'format', 'mode', 'out', 'sig', 'sig-hex'], ['pem', 'hex']);
+  const { flags, positionals } = parseArgs(rest, ['key', 'user-id', 'format', 'mode', 'out', 'sig', 'sig-hex'], ['pem', 'hex', 'force']);
   if (positionals.length > 1) throw new BukejianError('INVALID_OPTION', `"FILE" expected at most one input, got ${positionals.length}`);
   const file = positionals[0];
   const userId = typeof flags['user-id'] === 'string' ? flags['user-id'] : undefined;
@@ -83,12 +91,15 @@ export async function run(args: string[]): Promise<number> {
       const { secretKey, publicKey } = sm2.keygen();
       const priv = flags.pem ? sm2.keys.toPem(secretKey) : bytesToHex(secretKey) + '\n';
       const pub = flags.pem ? sm2.keys.toPem(publicKey) : bytesToHex(publicKey) + '\n';
-      if (typeof flags.out === 'string') {
-        writeFileSync(flags.out, priv, { mode: 0o600 });
-        process.stdout.write(pub);
-      } else if (flags.pem) process.stdout.write(priv + pub);
-      else process.stdout.write(JSON.stringify({ secretKey: priv.trim(), publicKey: pub.trim() }) + '\n');
-      secretKey.fill(0);
+      try {
+        if (typeof flags.out === 'string') {
+          writeSecretFile(flags.out, priv, flags.force === true);
+          process.stdout.write(pub);
+        } else if (flags.pem) process.stdout.write(priv + pub);
+        else process.stdout.write(JSON.stringify({ secretKey: priv.trim(), publicKey: pub.trim() }) + '\n');
+      } finally {
+        secretKey.fill(0);
+      }
       return 0;
     }
     case 'sign': {

@@ -4,6 +4,7 @@
  * returned values carries no information about which client item each one belongs to.
  * @module
  */
+import { BukejianError } from '../errors.js';
 import { randomBytes } from '../utils.js';
 
 /** A buffered source of uniform integers below a bound. */
@@ -20,10 +21,12 @@ function randomBelow(): (n: number) => number {
   };
   return (n: number): number => {
     const limit = 0x100000000 - (0x100000000 % n);
-    for (;;) {
+    // a draw is rejected with probability < 1/2; 256 in a row mean a stuck source (all 0xff)
+    for (let i = 0; i < 256; i++) {
       const x = next();
       if (x < limit) return x % n;
     }
+    throw new BukejianError('UNSUPPORTED', 'crypto.getRandomValues expected to return random bytes, got a stuck or broken source');
   };
 }
 

@@ -15,6 +15,7 @@ import { DerReader, TAG, derInteger, derSequence, tlv } from './der.js';
 import { publicKeyCache } from './cache.js';
 import type { Table } from './fast.js';
 import { publicPoint, randomScalar, secretScalar } from './keys.js';
+import { brokenSource, MAX_DRAWS } from './_random.js';
 
 /** Ciphertext component order of the raw format. */
 export type CipherMode = 'c1c3c2' | 'c1c2c3';
@@ -181,11 +182,13 @@ export function encrypt(publicKey: Uint8Array, plaintext: Input, opts?: EncryptO
   const m = toBytes(plaintext, 'plaintext');
   if (m.length === 0) throw new BukejianError('INVALID_LENGTH', '"plaintext" expected at least 1 byte, got length=0');
   const o = options(opts);
-  for (;;) {
-    const k = randomScalar();
-    const c = encryptWithK(sm2Curve, entry.point, m, k, entry.table);
+  // A null result (all-zero KDF output) has probability ~2^-256 per k; a bounded retry count keeps
+  // a broken random source from looping forever (randomScalar itself throws UNSUPPORTED for one).
+  for (let i = 0; i < MAX_DRAWS; i++) {
+    const c = encryptWithK(sm2Curve, entry.point, m, randomScalar(), entry.table);
     if (c) return encodeCiphertext(sm2Curve, c, o.mode, o.format);
   }
+  return brokenSource();
 }
 
 /**

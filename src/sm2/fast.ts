@@ -14,7 +14,7 @@
  * @module
  */
 import { invert } from '@noble/curves/abstract/modular.js';
-import { randomBytes } from '../utils.js';
+import { brokenSource, freshBytes, MAX_DRAWS } from './_random.js';
 import type { CurveParams } from './curve.js';
 
 /** Jacobian point; Z = 0 is the point at infinity. */
@@ -270,11 +270,13 @@ export function createFast(params: CurveParams, baseWindow = 10): FastCurve {
   function toAffineBlinded(P: Jac): { x: bigint; y: bigint } {
     // 1/Z = β / (Z·β) with a random β: the variable-time inversion never sees Z itself.
     // rejection sampling in [1, p): each attempt starts from zero (a draw ≥ p, probability ~2^-32
-    // here, must not be shifted further left, or it stays ≥ p and the loop never ends)
+    // here, must not be shifted further left, or it stays ≥ p and the loop never ends); at most
+    // MAX_DRAWS attempts, and a stuck source (all-equal bytes) throws UNSUPPORTED (_random.ts)
     let beta = 0n;
-    while (beta === 0n || beta >= p) {
+    for (let i = 0; beta === 0n || beta >= p; i++) {
+      if (i === MAX_DRAWS) brokenSource();
       beta = 0n;
-      for (const b of randomBytes(32)) beta = (beta << 8n) | BigInt(b);
+      for (const b of freshBytes(32)) beta = (beta << 8n) | BigInt(b);
     }
     const zi = mul(invert(mul(P.Z, beta), p), beta);
     const zi2 = mul(zi, zi);

@@ -5,7 +5,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { abytes, bytesToHex, hexToBytes, randomBytes, zeroize } from '../utils.js';
+import { abytes, bytesToHex, hexToBytes, zeroize } from '../utils.js';
+import { brokenSource, freshBytes, MAX_DRAWS } from './_random.js';
 import { fixedToNumber, mulBasePoint, numberToFixed, pointFromBytes, sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
 
 /** A freshly generated key pair. */
@@ -53,17 +54,19 @@ export function getPublicKey(secretKey: Uint8Array, compressed = false): Uint8Ar
 }
 
 /**
- * Internal: a random scalar in [1, n − 2] by rejection sampling from crypto.getRandomValues.
+ * Internal: a random scalar in [1, n − 2] by rejection sampling from crypto.getRandomValues, at
+ * most {@link MAX_DRAWS} draws; a stuck or broken source throws UNSUPPORTED (see _random.ts).
  * @example const k = randomScalar()
  */
 export function randomScalar(curve: Sm2Curve = sm2Curve): bigint {
   const max = curve.params.n - 2n;
-  for (;;) {
-    const b = randomBytes(curve.scalarBytes);
+  for (let i = 0; i < MAX_DRAWS; i++) {
+    const b = freshBytes(curve.scalarBytes);
     const k = fixedToNumber(b);
     zeroize(b);
     if (k >= 1n && k <= max) return k;
   }
+  return brokenSource();
 }
 
 /**

@@ -7,10 +7,12 @@
 import { hmacSm3 } from '../sm3.js';
 import { concatBytes, zeroize } from '../utils.js';
 import { fixedToNumber } from './curve.js';
+import { brokenSource, MAX_DRAWS } from './_random.js';
 
 /**
  * Returns a generator of candidate nonces k in [1, n − 1] (call again if a candidate is rejected
- * by the signing equation). `len` is the scalar byte length.
+ * by the signing equation). `len` is the scalar byte length. Each call tries at most
+ * {@link MAX_DRAWS} DRBG outputs, then throws UNSUPPORTED.
  * @example const next = nonceGenerator(d, e, randomBytes(32), n, 32); const k = next()
  */
 export function nonceGenerator(d: Uint8Array, e: Uint8Array, extra: Uint8Array, n: bigint, len: number): () => bigint {
@@ -30,7 +32,7 @@ export function nonceGenerator(d: Uint8Array, e: Uint8Array, extra: Uint8Array, 
   zeroize(seed);
   let first = true;
   return () => {
-    for (;;) {
+    for (let i = 0; i < MAX_DRAWS; i++) {
       if (!first) {
         K = mac(K, V, Uint8Array.of(0));
         V = mac(K, V);
@@ -44,5 +46,6 @@ export function nonceGenerator(d: Uint8Array, e: Uint8Array, extra: Uint8Array, 
       const k = fixedToNumber(t.subarray(0, len));
       if (k >= 1n && k < n) return k;
     }
+    return brokenSource();
   };
 }

@@ -8,7 +8,8 @@
  */
 import { BukejianError } from '../errors.js';
 import { sm3 } from '../sm3.js';
-import { abytes, aoneOf, aoptions, equalBytes, randomBytes, toBytes, type Input } from '../utils.js';
+import { abytes, aoneOf, aoptions, equalBytes, toBytes, type Input } from '../utils.js';
+import { brokenSource, freshBytes, MAX_DRAWS } from './_random.js';
 import { base, mulBasePoint, fixedToNumber, invertFermat, mod, mulBase, numberToFixed, sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
 import { publicKeyCache, type Entry } from './cache.js';
 import { secretScalar } from './keys.js';
@@ -64,12 +65,13 @@ export function digestE(curve: Sm2Curve, P: Sm2PointType, msg: Uint8Array, o: Pa
 }
 
 /**
- * Internal: the signing equation with a nonce source; retries while r = 0, r + k = n or s = 0.
+ * Internal: the signing equation with a nonce source; retries while r = 0, r + k = n or s = 0, at
+ * most MAX_DRAWS times (then UNSUPPORTED: no working nonce source produces that many).
  * @example signCore(sm2Curve, e, d, invertFermat(1n + d, n), nextK)
  */
 export function signCore(curve: Sm2Curve, e: bigint, d: bigint, inv1d: bigint, nextK: () => bigint): { r: bigint; s: bigint } {
   const n = curve.params.n;
-  for (;;) {
+  for (let i = 0; i < MAX_DRAWS; i++) {
     const k = nextK();
     const x1 = mulBase(curve, k).x;
     const r = mod(e + x1, n);
@@ -78,6 +80,7 @@ export function signCore(curve: Sm2Curve, e: bigint, d: bigint, inv1d: bigint, n
     if (s === 0n) continue;
     return { r, s };
   }
+  return brokenSource();
 }
 
 /**
@@ -147,7 +150,7 @@ export function sign(msg: Input, secretKey: Uint8Array, opts?: SignOptions): Uin
   }
   const n = sm2Curve.params.n;
   const dBytes = numberToFixed(st.d, 32);
-  const next = nonceGenerator(dBytes, numberToFixed(mod(e, n), 32), randomBytes(32), n, 32);
+  const next = nonceGenerator(dBytes, numberToFixed(mod(e, n), 32), freshBytes(32), n, 32);
   dBytes.fill(0);
   const { r, s } = signCore(sm2Curve, e, st.d, st.inv1d, next);
   return encodeSignature(r, s, o.format);

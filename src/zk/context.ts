@@ -8,7 +8,8 @@
  */
 import { BukejianError } from '../errors.js';
 import { sm3 } from '../sm3.js';
-import { aoptions, anumber, bytesToNumberBE, utf8ToBytes } from '../utils.js';
+import { aoptions, bytesToNumberBE, utf8ToBytes } from '../utils.js';
+import { aint } from './_int.js';
 import type { IssuerPublicKey } from './credential.js';
 import { adate } from './dates.js';
 import { afield, FIELD_ORDER } from './field.js';
@@ -77,7 +78,7 @@ export function resolveContext(context: ProofContext): ResolvedContext {
   }
   if (!isRule(c.rule)) throw new BukejianError('INVALID_TYPE', '"rule" expected a rule from rule.create');
   const pid = typeof c.programId === 'string' ? programId(c.programId) : afield(c.programId, 'programId');
-  const period = typeof c.period === 'number' ? BigInt(anumber(c.period, 'period')) : afield(c.period, 'period');
+  const period = typeof c.period === 'number' ? BigInt(aint(c.period, 'period', 0, Number.MAX_SAFE_INTEGER)) : afield(c.period, 'period');
   return Object.freeze({
     issuer: Object.freeze([afield(c.issuerPublicKey[0], 'issuerPublicKey[0]'), afield(c.issuerPublicKey[1], 'issuerPublicKey[1]')] as const),
     rule: c.rule,

@@ -82,7 +82,7 @@ export function credentialFromJson(input: unknown): Credential {
   }
   const top = exactKeys(o, 'credential', ['type', 'version', 'record', 'issuerPublicKey', 'signature'], ['sm2Signature']);
   if (top.type !== JSON_TYPE) bad(`"type" expected ${JSON_TYPE}`);
-  if (top.version !== VERSION) throw new BukejianError('VERSION', `"version" expected 1, got ${String(top.version).slice(0, 16)}`);
+  if (top.version !== VERSION) throw new BukejianError('VERSION', `"version" expected 1, got another ${typeof top.version}`);
   const rec = exactKeys(top.record, 'record', [
     'holderCommitment', 'birthDate', 'sex', 'regionCode', 'income', 'householdSize', 'flags', 'issuedAt', 'expiresAt',
   ]);
@@ -121,7 +121,7 @@ export function encodeCredential(c: Credential): Uint8Array {
 export function decodeCredential(bytes: Uint8Array): Credential {
   if (!isBytes(bytes)) throw new BukejianError('INVALID_TYPE', '"credential" expected Uint8Array');
   if (bytes.length < 5 || !MAGIC.every((m, i) => bytes[i] === m)) bad('"credential" expected magic BKZC');
-  if (bytes[4] !== VERSION) throw new BukejianError('VERSION', `"credential" expected version 1, got ${bytes[4]}`);
+  if (bytes[4] !== VERSION) throw new BukejianError('VERSION', '"credential" expected version 1, got another version');
   if (bytes.length !== FIXED && bytes.length !== FIXED + 64) bad(`"credential" expected ${FIXED} or ${FIXED + 64} bytes, got length=${bytes.length}`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let p = 5;

@@ -32,7 +32,7 @@ export function adate(v: unknown, name: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
     throw new BukejianError('INVALID_TYPE', `"${name}" expected YYYYMMDD integer, got ${typeof v}`);
   }
-  if (!isDate(v)) throw new BukejianError('INVALID_RANGE', `"${name}" expected a valid YYYYMMDD date, got ${v}`);
+  if (!isDate(v)) throw new BukejianError('INVALID_RANGE', `"${name}" expected a valid YYYYMMDD date in [${MIN_DATE}, ${MAX_DATE}], got another integer`);
   return v;
 }
 

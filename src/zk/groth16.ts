@@ -194,10 +194,14 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
   }
 
   function weight(): bigint {
-    // SECURITY: 128-bit non-zero random weights from crypto.getRandomValues.
-    let w = 0n;
-    while (w === 0n) w = bytesToNumberBE(randomBytes(16));
-    return w;
+    // SECURITY: 128-bit non-zero random weights from crypto.getRandomValues. A draw of 16 equal
+    // bytes (probability 2^-120 from a working source) means a stuck source: all zeros used to loop
+    // here forever, and equal weights would let the errors of two bad proofs cancel. UNSUPPORTED.
+    const b = randomBytes(16);
+    if (b.every((x) => x === b[0])) {
+      throw new BukejianError('UNSUPPORTED', 'crypto.getRandomValues expected to return random bytes, got a stuck or broken source');
+    }
+    return bytesToNumberBE(b);
   }
 
   function verify(proof: EligibilityProof, signals: readonly bigint[]): boolean {

@@ -45,6 +45,6 @@ export type { VerifyOptions, VerifyResult, ProofInput } from './verify.js';
  * @example
  * const challenge = eligibility.challenge()
  * const proof = await eligibility.prove({ credential, holderSecret, rule, today, programId, period, challenge })
- * const { ok, nullifier } = await eligibility.verify(proof, { issuerPublicKey, rule, today, programId, period, challenge })
+ * const { ok, nullifier } = await eligibility.verify(proof, { issuerPublicKey, rule, today, programId, period, challenge }, { vkey })
  */
 export const eligibility = Object.freeze({ prove, verify, verifyBatch, challenge, circuitInput, terminate });

@@ -27,7 +27,7 @@ export function nullifierKey(programId: bigint, period: bigint, nullifier: bigin
 
 /**
  * An in-memory registry (a Set; single process; lost on restart).
- * @example const registry = createMemoryRegistry(); await eligibility.verify(proof, ctx, { registry })
+ * @example const registry = createMemoryRegistry(); await eligibility.verify(proof, ctx, { vkey, registry })
  */
 export function createMemoryRegistry(): NullifierRegistry & { readonly size: number } {
   const seen = new Set<string>();

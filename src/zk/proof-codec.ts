@@ -99,7 +99,7 @@ export function proofFromJson(input: unknown): EligibilityProof {
   const keys = ['type', 'version', 'a', 'b', 'c', 'nullifier'];
   for (const k of Object.keys(r)) if (!keys.includes(k)) bad(`"proof" has unknown key "${k.slice(0, 32)}"`);
   if (r.type !== JSON_TYPE) bad(`"type" expected ${JSON_TYPE}`);
-  if (r.version !== 1) throw new BukejianError('VERSION', `"version" expected 1, got ${String(r.version).slice(0, 16)}`);
+  if (r.version !== 1) throw new BukejianError('VERSION', `"version" expected 1, got another ${typeof r.version}`);
   return checkProof(r, true);
 }
 
@@ -117,7 +117,7 @@ export function encodeProof(p: EligibilityProof): Uint8Array {
 export function decodeProof(bytes: Uint8Array): EligibilityProof {
   if (!isBytes(bytes)) throw new BukejianError('INVALID_TYPE', '"proof" expected Uint8Array');
   if (bytes.length < 5 || !MAGIC.every((m, i) => bytes[i] === m)) bad('"proof" expected magic BKZP');
-  if (bytes[4] !== 1) throw new BukejianError('VERSION', `"proof" expected version 1, got ${bytes[4]}`);
+  if (bytes[4] !== 1) throw new BukejianError('VERSION', '"proof" expected version 1, got another version');
   if (bytes.length !== PROOF_BYTES) bad(`"proof" expected ${PROOF_BYTES} bytes, got length=${bytes.length}`);
   const v = (i: number) => bytesToNumberBE(bytes.subarray(5 + 32 * i, 5 + 32 * (i + 1)));
   return checkProof({ a: [v(0), v(1)], b: [[v(2), v(3)], [v(4), v(5)]], c: [v(6), v(7)], nullifier: v(8) });

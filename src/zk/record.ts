@@ -4,7 +4,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { aoptions, anumber, concatBytes } from '../utils.js';
+import { aoptions, concatBytes } from '../utils.js';
+import { aint } from './_int.js';
 import { poseidonHash } from './babyjub.js';
 import { adate } from './dates.js';
 import { afield, fieldToBytes } from './field.js';
@@ -41,18 +42,18 @@ export function validateRecord(record: CredentialRecord): CredentialRecord {
   for (const k of KEYS) {
     if (r[k] === undefined) throw new BukejianError('INVALID_DATA', `"record.${k}" expected a value, got undefined`);
   }
-  const sex = anumber(r.sex, 'record.sex', 0, 9);
+  const sex = aint(r.sex, 'record.sex', 0, 9);
   if (!(SEX_CODES as readonly number[]).includes(sex)) {
-    throw new BukejianError('INVALID_RANGE', `"record.sex" expected one of ${SEX_CODES.join('|')}, got ${sex}`);
+    throw new BukejianError('INVALID_RANGE', `"record.sex" expected one of ${SEX_CODES.join('|')}, got another code`);
   }
   const out: CredentialRecord = {
     holderCommitment: afield(r.holderCommitment, 'record.holderCommitment'),
     birthDate: adate(r.birthDate, 'record.birthDate'),
     sex,
-    regionCode: anumber(r.regionCode, 'record.regionCode', 100000, 999999),
-    income: anumber(r.income, 'record.income', 0, MAX_INCOME),
-    householdSize: anumber(r.householdSize, 'record.householdSize', 1, 255),
-    flags: anumber(r.flags, 'record.flags', 0, 0xffffffff),
+    regionCode: aint(r.regionCode, 'record.regionCode', 100000, 999999),
+    income: aint(r.income, 'record.income', 0, MAX_INCOME),
+    householdSize: aint(r.householdSize, 'record.householdSize', 1, 255),
+    flags: aint(r.flags, 'record.flags', 0, 0xffffffff),
     issuedAt: adate(r.issuedAt, 'record.issuedAt'),
     expiresAt: adate(r.expiresAt, 'record.expiresAt'),
   };

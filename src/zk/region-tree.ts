@@ -7,7 +7,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { anumber } from '../utils.js';
+import { aint } from './_int.js';
 import { poseidon } from './babyjub.js';
 
 /** Levels of the region tree (the circuit's `Eligibility(8)`). @example path.siblings.length === REGION_TREE_LEVELS */
@@ -40,7 +40,7 @@ export interface RegionTree {
  */
 export async function buildRegionTree(codes: readonly number[]): Promise<RegionTree> {
   if (!Array.isArray(codes)) throw new BukejianError('INVALID_TYPE', '"regions" expected array of region codes');
-  const sorted = [...new Set(codes.map((c, i) => anumber(c, `regions[${i}]`, 100000, 999999)))].sort((a, b) => a - b);
+  const sorted = [...new Set(codes.map((c, i) => aint(c, `regions[${i}]`, 100000, 999999)))].sort((a, b) => a - b);
   if (sorted.length > REGION_TREE_CAPACITY) {
     throw new BukejianError('INVALID_LENGTH', `"regions" expected at most ${REGION_TREE_CAPACITY} codes, got length=${sorted.length}`);
   }

@@ -5,7 +5,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { aoptions, anumber } from '../utils.js';
+import { aoptions } from '../utils.js';
+import { aint } from './_int.js';
 import { MAX_INCOME } from './record.js';
 import { buildRegionTree, type RegionPath, type RegionTree } from './region-tree.js';
 
@@ -48,9 +49,9 @@ async function create(spec: RuleSpec): Promise<Rule> {
   const checkIncome = s.maxIncome !== undefined;
   const checkRegion = s.regions !== undefined;
   const checkFlags = s.requiredFlags !== undefined;
-  const minAge = checkAge ? anumber(s.minAge, 'rule.minAge', 0, 255) : 0;
-  const maxIncome = checkIncome ? anumber(s.maxIncome, 'rule.maxIncome', 0, MAX_INCOME) : 0;
-  const requiredFlags = checkFlags ? anumber(s.requiredFlags, 'rule.requiredFlags', 1, 0xffffffff) : 0;
+  const minAge = checkAge ? aint(s.minAge, 'rule.minAge', 0, 255) : 0;
+  const maxIncome = checkIncome ? aint(s.maxIncome, 'rule.maxIncome', 0, MAX_INCOME) : 0;
+  const requiredFlags = checkFlags ? aint(s.requiredFlags, 'rule.requiredFlags', 1, 0xffffffff) : 0;
   const regionTree = checkRegion ? await buildRegionTree(s.regions!) : undefined;
   if (regionTree && regionTree.codes.length === 0) {
     throw new BukejianError('INVALID_LENGTH', '"rule.regions" expected at least 1 region code, got length=0');

@@ -4,7 +4,9 @@
  * nullifier comes from the proof. Proofs from the other party may arrive as objects, JSON or bytes:
  * anything malformed yields `{ ok: false }`, never an exception; a malformed context (the caller's
  * own input) throws. With a nullifier registry, an accepted proof's nullifier is claimed and a
- * second claim for the same programme and period is rejected.
+ * second claim for the same programme and period is rejected. The verification key is never
+ * implied: the caller passes `vkey` (the key of its ceremony) or opts in to the pinned development
+ * key with `allowDevelopmentKey: true`; neither → INVALID_OPTION.
  * @module
  */
 import { BukejianError } from '../errors.js';
@@ -29,8 +31,16 @@ export interface VerifyResult {
 export interface VerifyOptions {
   /** Record nullifiers and reject repeats. */
   readonly registry?: NullifierRegistry;
-  /** Verification key (snarkjs JSON); default: the pinned development key. */
+  /**
+   * Verification key (snarkjs JSON) from the production ceremony. Required unless
+   * `allowDevelopmentKey` is true; when given, it is the key used.
+   */
   readonly vkey?: VerificationKeyJson;
+  /**
+   * `true` = without `vkey`, verify against the pinned development key {@link VKEY} (the committed
+   * single-machine setup: whoever ran it can forge proofs). For tests and demos only.
+   */
+  readonly allowDevelopmentKey?: boolean;
   /**
    * verifyBatch only: worker threads for the per-proof work (Node). Default: the number of cores for
    * batches of 32 or more, else 0 (in this thread). 0 or 1 = in this thread.
@@ -44,7 +54,22 @@ export type ProofInput = EligibilityProof | Uint8Array | string | Record<string,
 // Keyed by the vkey object (weakly: a caller that parses a fresh vkey per call leaks nothing).
 let verifiers = new WeakMap<VerificationKeyJson, Promise<Groth16Verifier>>();
 
-function verifierFor(vkey: VerificationKeyJson = VKEY): Promise<Groth16Verifier> {
+const OPTION_KEYS = ['registry', 'vkey', 'allowDevelopmentKey', 'workers'] as const;
+
+/** The key the caller chose: its own `vkey`, or the development key only when asked for by name. */
+function chosenKey(o: Partial<VerifyOptions>): VerificationKeyJson {
+  if (o.allowDevelopmentKey !== undefined && typeof o.allowDevelopmentKey !== 'boolean') {
+    throw new BukejianError('INVALID_OPTION', `"allowDevelopmentKey" expected boolean, got ${typeof o.allowDevelopmentKey}`);
+  }
+  if (o.vkey !== undefined) return o.vkey;
+  if (o.allowDevelopmentKey === true) return VKEY;
+  throw new BukejianError(
+    'INVALID_OPTION',
+    '"vkey" expected the verification key of your ceremony (or allowDevelopmentKey: true for the pinned development key), got none',
+  );
+}
+
+function verifierFor(vkey: VerificationKeyJson): Promise<Groth16Verifier> {
   let v = verifiers.get(vkey);
   if (!v) {
     v = prepareVerifier(vkey);
@@ -74,15 +99,18 @@ async function claim(reg: NullifierRegistry | undefined, c: ResolvedContext, nul
 }
 
 /**
- * Verifies one proof against the verifier's own context.
+ * Verifies one proof against the verifier's own context and the verification key the caller names
+ * (`vkey`, or `allowDevelopmentKey: true`; neither throws INVALID_OPTION).
  * @example
+ * const vkey = JSON.parse(readFileSync('vkey.json', 'utf8')) // from `bukejian zk ceremony export`
  * const { ok, nullifier } = await eligibility.verify(proof, { issuerPublicKey, rule, today: 20261125,
- *   programId: '高龄津贴', period: 202611, challenge })
+ *   programId: '高龄津贴', period: 202611, challenge }, { vkey })
  */
 export async function verify(proof: ProofInput, context: ProofContext, options?: VerifyOptions): Promise<VerifyResult> {
-  const o = aoptions(options, 'options', ['registry', 'vkey', 'workers']);
+  const o = aoptions(options, 'options', OPTION_KEYS);
+  const key = chosenKey(o);
   const c = resolveContext(context);
-  const v = await verifierFor(o.vkey);
+  const v = await verifierFor(key);
   const p = parse(proof);
   if (!p) return Object.freeze({ ok: false, reason: 'malformed' as const });
   if (!v.verify(p, publicSignals(p.nullifier, c))) return Object.freeze({ ok: false, reason: 'invalid' as const });
@@ -96,14 +124,16 @@ export async function verify(proof: ProofInput, context: ProofContext, options?:
  * accepted proofs' nullifiers are claimed one by one, in order, after the pairing checks; if the
  * registry throws, verifyBatch throws, and nullifiers claimed before the failure stay claimed
  * (the interface has no release), so a registry that can fail should be retried by its owner.
- * @example const results = await eligibility.verifyBatch(proofs, contexts, { registry })
+ * Like {@link verify}, it needs `vkey` or `allowDevelopmentKey: true` (neither → INVALID_OPTION).
+ * @example const results = await eligibility.verifyBatch(proofs, contexts, { vkey, registry })
  */
 export async function verifyBatch(
   proofs: readonly ProofInput[],
   context: ProofContext | readonly ProofContext[],
   options?: VerifyOptions,
 ): Promise<VerifyResult[]> {
-  const o = aoptions(options, 'options', ['registry', 'vkey', 'workers']);
+  const o = aoptions(options, 'options', OPTION_KEYS);
+  const key = chosenKey(o);
   if (!Array.isArray(proofs)) throw new BukejianError('INVALID_TYPE', '"proofs" expected array');
   const workers = o.workers === undefined ? (proofs.length >= 32 ? batchWorkersAvailable() : 0) : anumber(o.workers, 'workers', 0, 256);
   const many = Array.isArray(context);
@@ -112,7 +142,7 @@ export async function verifyBatch(
   }
   const shared = many ? undefined : resolveContext(context as ProofContext);
   const ctxs = proofs.map((_, i) => shared ?? resolveContext((context as readonly ProofContext[])[i]!));
-  const v = await verifierFor(o.vkey);
+  const v = await verifierFor(key);
   const parsed = proofs.map(parse);
   const live = parsed.flatMap((p, i) => (p ? [i] : []));
   const batch = live.map((i) => ({ proof: parsed[i]!, signals: publicSignals(parsed[i]!.nullifier, ctxs[i]!) }));

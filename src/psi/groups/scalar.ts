@@ -3,6 +3,7 @@
  * (64 random bytes reduced mod the order, bias < 2^-250) and fixed-length integer encodings.
  * @module
  */
+import { BukejianError } from '../../errors.js';
 import { randomBytes } from '../../utils.js';
 
 /**
@@ -55,10 +56,22 @@ export function numberToBe(n: bigint, len: number): Uint8Array {
  * const k = randomScalar(ristretto255.Point.Fn.ORDER)
  */
 export function randomScalar(order: bigint): bigint {
-  for (;;) {
+  // bounded: a source stuck on zeros would otherwise loop here forever
+  for (let i = 0; i < 64; i++) {
     const k = leToNumber(randomBytes(64)) % order;
     if (k !== 0n) return k;
   }
+  return brokenSource();
+}
+
+/**
+ * Throws UNSUPPORTED for a random source whose draws never become usable (a bounded retry loop
+ * ran out).
+ * @example
+ * for (let i = 0; i < 64; i++) { … } brokenSource()
+ */
+export function brokenSource(): never {
+  throw new BukejianError('UNSUPPORTED', 'crypto.getRandomValues expected to return random bytes, got a stuck or broken source');
 }
 
 /**
