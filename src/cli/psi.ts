@@ -17,7 +17,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { BukejianError } from '../errors.js';
 import { createCsvParser } from '../anon/csv.js';
-import { DEFAULT_MAX_CHUNK, DEFAULT_MAX_CLIENT_ITEMS, psi } from '../psi/index.js';
+import { DEFAULT_MAX_CHUNK, DEFAULT_MAX_CLIENT_ITEMS, DEFAULT_MAX_EVALUATIONS, psi } from '../psi/index.js';
 import type { Mode } from '../psi/index.js';
 import { HEADER_LENGTH } from '../psi/encoding.js';
 import { parseArgs } from './args.js';
@@ -43,13 +43,15 @@ Options (both parties must agree on group, mode and canonical):
   --format F          server: gcs (default) | bloom | raw
   --fpr X             server: false-positive rate of gcs/bloom (default 1e-9)
   --max-items N       server: items one client may send (default ${DEFAULT_MAX_CLIENT_ITEMS})
+  --max-evaluations N server: client items evaluated per day, all clients together
+                      (default ${DEFAULT_MAX_EVALUATIONS}; beyond it RATE_LIMITED; "inf" for no limit)
   --workers N         worker threads (default 0: this thread)
   --out FILE          where the matched items go (default stdout)
   --once              server: exit after one client has been served
   --quiet             no progress line
 Exit codes: 0 success, 1 failure, 2 usage error.`;
 
-const VALUED = ['in', 'column', 'port', 'host', 'connect', 'group', 'mode', 'canonical', 'format', 'fpr', 'workers', 'out', 'chunk', 'max-items'] as const;
+const VALUED = ['in', 'column', 'port', 'host', 'connect', 'group', 'mode', 'canonical', 'format', 'fpr', 'workers', 'out', 'chunk', 'max-items', 'max-evaluations'] as const;
 const BOOLS = ['once', 'cardinality', 'json', 'quiet'] as const;
 
 /** Items of one CSV column (header row first), or of each non-empty line. */
@@ -144,12 +146,15 @@ async function runServer(flags: Record<string, string | true>): Promise<number> 
   const host = str('host') ?? '127.0.0.1';
   const fpr = str('fpr') === undefined ? undefined : Number(str('fpr'));
   const maxClientItems = str('max-items') === undefined ? DEFAULT_MAX_CLIENT_ITEMS : Number(str('max-items'));
+  const evaluations = str('max-evaluations');
+  const maxEvaluations = evaluations === undefined ? undefined : evaluations === 'inf' ? Infinity : Number(evaluations);
   const sink = out ? createWriteStream(out) : process.stdout;
   const server = psi.server(readItems(file, column), {
     ...opts,
     format: (str('format') ?? 'gcs') as never,
     fpr,
     maxClientItems,
+    maxEvaluations,
     maxChunk: DEFAULT_MAX_CHUNK,
     onProgress: progress(Boolean(flags.quiet), 'psi server: preparing'),
     onReveal: (items) => {

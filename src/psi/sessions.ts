@@ -18,6 +18,11 @@
  * `sessionTimeout` ms after its last message (then forgotten, so the set of used ids stays
  * bounded by the message rate × the timeout).
  *
+ * SECURITY: each session is pinned to the key period of its hello (ctx.prepare); a message after
+ * that period ended ends the session (BAD_STATE), so elements evaluated under two keys are never
+ * mixed. Every chunk is counted against the server's per-period evaluation budget (./_budget.ts)
+ * before it is evaluated; a chunk beyond it ends its session with RATE_LIMITED.
+ *
  * SECURITY: what a client may make the server hold is bounded by the server, never by the
  * client's announcement: at most `maxClientItems` elements per session (a hello announcing more
  * → INVALID_LENGTH; "unknown" counts as `maxClientItems`) and `maxChunk` per chunk or pull reply
@@ -39,6 +44,8 @@ import { rawTagLength, revealTagLength } from './sets.js';
 import { randomPermutation } from './shuffle.js';
 import { bad } from './options.js';
 import type { PreparedServer } from './ecdh.js';
+import { spend } from './_budget.js';
+import type { EvaluationBudget } from './_budget.js';
 
 /** What a session handler needs from its server. */
 export interface SessionContext<T extends Item> {
@@ -46,9 +53,15 @@ export interface SessionContext<T extends Item> {
   backend: 'auto' | 'js';
   mode: Mode;
   format: SetFormat;
-  key: Uint8Array;
   batch: BatchOptions;
+  /** The server prepared for the current key period (its key, set and period number). */
   prepare(): Promise<PreparedServer<T>>;
+  /** The current key period number. */
+  period(): number;
+  /** Evaluations counted per key period, across sessions and the one-shot protocol. */
+  budget: EvaluationBudget;
+  /** Milliseconds clock. */
+  now: () => number;
   maxSessions?: unknown;
   sessionTimeout?: unknown;
   maxClientItems?: unknown;
@@ -85,9 +98,12 @@ export const DEFAULT_MAX_HELD_ITEMS = 2 ** 25;
  */
 export class TimedMap<V> {
   private readonly m = new Map<string, { v: V; at: number }>();
-  constructor(readonly window: number) {}
+  constructor(
+    readonly window: number,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
   private prune(): void {
-    const now = Date.now();
+    const now = this.now();
     for (const [k, e] of this.m) {
       if (now - e.at <= this.window) break;
       this.m.delete(k);
@@ -102,14 +118,16 @@ export class TimedMap<V> {
   }
   set(k: string, v: V): void {
     this.m.delete(k);
-    this.m.set(k, { v, at: Date.now() });
+    this.m.set(k, { v, at: this.now() });
   }
   delete(k: string): void {
     this.m.delete(k);
   }
 }
 
-interface Session {
+interface Session<T extends Item> {
+  /** The server of the key period this session started in (undefined while the hello runs). */
+  P?: PreparedServer<T>;
   phase: 'chunks' | 'pull' | 'reveal';
   next: number;
   announced: number;
@@ -150,11 +168,12 @@ const state = (msg: string): never => {
 export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions {
   const maxSessions = ctx.maxSessions === undefined ? 16 : anumber(ctx.maxSessions, 'maxSessions', 1, 1 << 20);
   const timeout = ctx.sessionTimeout === undefined ? 600_000 : anumber(ctx.sessionTimeout, 'sessionTimeout', 1);
+  const now = ctx.now;
   const maxClientItems = ctx.maxClientItems === undefined ? DEFAULT_MAX_CLIENT_ITEMS : anumber(ctx.maxClientItems, 'maxClientItems', 1, UNKNOWN_COUNT - 1);
   const maxChunk = ctx.maxChunk === undefined ? DEFAULT_MAX_CHUNK : anumber(ctx.maxChunk, 'maxChunk', 1, 1 << 24);
   const maxHeld = ctx.maxHeldItems === undefined ? DEFAULT_MAX_HELD_ITEMS : anumber(ctx.maxHeldItems, 'maxHeldItems', 1, 2 ** 40);
   const L = getGroup(ctx.group, ctx.backend).elementLength;
-  const sessions = new Map<string, Session>();
+  const sessions = new Map<string, Session<T>>();
   // Cardinality sessions keep the client's elements until they are pulled: one budget for all.
   let held = 0;
   const drop = (sid: string): void => {
@@ -162,30 +181,33 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
     if (s) held -= s.parts.reduce((a, p) => a + p.length / L, 0);
     sessions.delete(sid);
   };
-  const seen = new TimedMap<true>(timeout);
+  const seen = new TimedMap<true>(timeout, now);
   const tooMany = (msg: string): never => {
     throw new BukejianError('INVALID_LENGTH', `PSI server: ${msg}`);
   };
-  const job = (op: 'mul') => ({ group: ctx.group, backend: ctx.backend, key: ctx.key, op });
   const reply = (m: PsiMessage): Uint8Array => encodeMessage(m);
 
-  const evict = (now: number): void => {
-    for (const [k, s] of sessions) if (!s.busy && now - s.touched > timeout) drop(k);
+  const expired = (s: Session<T>, t: number): boolean => t - s.touched > timeout;
+  const periodEnded = (s: Session<T>, period: number): boolean => s.P !== undefined && s.P.period !== period;
+  const evict = (t: number): void => {
+    const period = ctx.period();
+    for (const [k, s] of sessions) if (!s.busy && (expired(s, t) || periodEnded(s, period))) drop(k);
   };
 
   async function hello(m: Extract<PsiMessage, { type: 'hello' }>, sid: string): Promise<Uint8Array> {
     if (m.mode !== ctx.mode) bad(`hello asks for mode ${m.mode}, this server offers ${ctx.mode}`);
     if (seen.has(sid) || sessions.has(sid)) state('this session id was already used (replayed hello)');
     if (m.clientCount !== UNKNOWN_COUNT && m.clientCount > maxClientItems) tooMany(`the client announces ${m.clientCount} items, this server accepts at most ${maxClientItems}`);
-    const now = Date.now();
-    evict(now);
+    const t = now();
+    evict(t);
     if (sessions.size >= maxSessions) throw new BukejianError('RATE_LIMITED', `PSI server: ${maxSessions} sessions already open`);
     seen.set(sid, true);
     const announced = m.clientCount === UNKNOWN_COUNT ? maxClientItems : m.clientCount;
-    const s: Session = { phase: 'chunks', next: 0, announced, received: 0, revealTag: 0, parts: [], starts: [], pos: 0, busy: true, touched: now };
+    const s: Session<T> = { phase: 'chunks', next: 0, announced, received: 0, revealTag: 0, parts: [], starts: [], pos: 0, busy: true, touched: t };
     sessions.set(sid, s);
     try {
       const P = await ctx.prepare();
+      s.P = P; // pinned: the session's chunks are evaluated with this period's key
       const tagLength = ctx.format === 'raw' ? rawTagLength(announced, P.digests.length) : 0;
       s.revealTag = revealTagLength(ctx.format, tagLength);
       const set = ctx.format === 'raw' ? P.rawSet(tagLength) : P.compressed!;
@@ -196,18 +218,26 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
       throw e;
     } finally {
       s.busy = false;
-      s.touched = Date.now();
+      s.touched = now();
     }
   }
 
-  async function chunk(m: ChunkMessage, s: Session, sid: string): Promise<Uint8Array> {
+  async function chunk(m: ChunkMessage, s: Session<T>, sid: string): Promise<Uint8Array> {
     if (s.phase !== 'chunks') state(`chunk ${m.index} after the last chunk`);
     if (m.index !== s.next) state(m.index < s.next ? `chunk ${m.index} was already answered (replayed)` : `chunk ${m.index} arrived before chunk ${s.next}`);
     if (m.count === 0 && !m.last) bad('an empty chunk must be the last');
     if (m.count > maxChunk) tooMany(`chunk of ${m.count} elements, this server accepts at most ${maxChunk} per chunk`);
     if (s.received + m.count > maxClientItems) tooMany(`the client sends more than ${maxClientItems} elements, this server's limit`);
     if (s.received + m.count > s.announced) bad(`the client sends more than the ${s.announced} elements it announced`);
-    const elements = await runBatch(job('mul'), m.elements, chunkBatch(ctx.batch, m.count));
+    const P = s.P!;
+    try {
+      // SECURITY: counted across all sessions and the one-shot protocol before any evaluation
+      await spend(ctx.budget, P.period, m.count, 'PSI server');
+    } catch (e) {
+      drop(sid);
+      throw e;
+    }
+    const elements = await runBatch({ group: ctx.group, backend: ctx.backend, key: P.key, op: 'mul' }, m.elements, chunkBatch(ctx.batch, m.count));
     s.next++;
     s.received += m.count;
     const base = { type: 'chunk-reply' as const, group: ctx.group, session: m.session, index: m.index, last: m.last };
@@ -238,7 +268,7 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
     return reply({ ...base, count: 0, elements: new Uint8Array(0) });
   }
 
-  function pull(m: Extract<PsiMessage, { type: 'pull' }>, s: Session, sid: string): Uint8Array {
+  function pull(m: Extract<PsiMessage, { type: 'pull' }>, s: Session<T>, sid: string): Uint8Array {
     if (s.phase !== 'pull') state(ctx.mode === 'cardinality' ? 'pull before the last chunk' : `pull is not part of mode "${ctx.mode}"`);
     if (m.index !== s.next) state(m.index < s.next ? `pull ${m.index} was already answered (replayed)` : `pull ${m.index} arrived before pull ${s.next}`);
     const n = Math.min(m.max, maxChunk, s.received - s.pos);
@@ -261,14 +291,13 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
     return reply({ type: 'pull-reply', group: ctx.group, session: m.session, index: m.index, last, count: n, elements });
   }
 
-  async function reveal(m: Extract<PsiMessage, { type: 'reveal' }>, s: Session, sid: string): Promise<Uint8Array> {
+  async function reveal(m: Extract<PsiMessage, { type: 'reveal' }>, s: Session<T>, sid: string): Promise<Uint8Array> {
     if (s.phase !== 'reveal') state(ctx.mode === 'both' ? 'reveal before the last chunk' : `reveal is not part of mode "${ctx.mode}"`);
     if (m.tagLength !== s.revealTag) bad(`reveal tag length ${m.tagLength}, expected ${s.revealTag}`);
     // SECURITY: a client cannot reveal more matches than it sent elements (with raw tags it knows
     // every server tag; the revealed list is still only as trustworthy as the client)
     if (m.count > s.received) bad(`reveal of ${m.count} tags after ${s.received} elements sent`);
-    const P = await ctx.prepare();
-    const matched = P.matchTags(m.tags, m.tagLength, m.count);
+    const matched = s.P!.matchTags(m.tags, m.tagLength, m.count);
     drop(sid);
     ctx.onReveal?.(matched, m.session);
     return reply({ type: 'done', group: ctx.group, session: m.session });
@@ -293,9 +322,13 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
       if (m.type === 'hello') return hello(m, sid);
       const s = sessions.get(sid);
       if (!s) return state('unknown, finished or expired session');
-      if (Date.now() - s.touched > timeout && !s.busy) {
+      if (!s.busy && expired(s, now())) {
         drop(sid);
         return state('session expired');
+      }
+      if (!s.busy && periodEnded(s, ctx.period())) {
+        drop(sid);
+        return state("session expired: the server's key period ended (start a new session)");
       }
       if (s.busy) state('another message of this session is being processed');
       s.busy = true;
@@ -305,7 +338,7 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
         return await reveal(m as Extract<PsiMessage, { type: 'reveal' }>, s, sid);
       } finally {
         s.busy = false;
-        s.touched = Date.now();
+        s.touched = now();
         seen.set(sid, true); // refused until `timeout` ms after the session's last message
       }
     },
