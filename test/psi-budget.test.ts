@@ -5,7 +5,7 @@
 // RATE_LIMITED and the client cannot recover all 40 items.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { psi, DEFAULT_MAX_EVALUATIONS, memoryBudget } from '../src/psi/index.js';
+import { psi, DEFAULT_MAX_EVALUATIONS, DEFAULT_SETUP_TIMEOUT, memoryBudget } from '../src/psi/index.js';
 import type { EvaluationBudget } from '../src/psi/index.js';
 import { decodeMessage, encodeMessage } from '../src/psi/encoding.js';
 import type { PsiMessage, SetupMessage } from '../src/psi/encoding.js';
@@ -27,8 +27,9 @@ const sessionsOf = Array.from({ length: 5 }, (_, s) => domain.slice(s * 4096, (s
 const reachable = held.filter((x) => domain.indexOf(x) < 4 * 4096);
 
 describe('the enumeration attack against the default budget', () => {
-  it('the default is 2^14 evaluations per period', () => {
+  it('the defaults are 2^14 evaluations per period and a 30 s setup timeout', () => {
     expect(DEFAULT_MAX_EVALUATIONS).toBe(16_384);
+    expect(DEFAULT_SETUP_TIMEOUT).toBe(30_000);
     expect(reachable.length).toBe(33); // k·500 + 250 < 16,384 ⇔ k ≤ 32
   });
 

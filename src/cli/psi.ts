@@ -175,7 +175,9 @@ async function runServer(flags: Record<string, string | true>): Promise<number> 
           res.writeHead(404).end();
           return;
         }
-        const reply = await server.handle(await body(req, limit));
+        // the peer address holds one client to a share of the session slots (behind a reverse
+        // proxy every client is the proxy: limit sessions there)
+        const reply = await server.handle(await body(req, limit), req.socket.remoteAddress ?? '');
         res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(reply);
         if (flags.once && endsSession(reply, opts.mode)) {
           http.close();

@@ -75,10 +75,20 @@ export interface ServerOptions<T extends Item = Item> extends PartyOptions {
   /** Chunked protocol: sessions open at once (default 16); a hello beyond it → RATE_LIMITED. */
   maxSessions?: number;
   /**
+   * Chunked protocol: sessions open at once for one peer address, when the transport passes it to
+   * `handle(message, peer)` (default maxSessions / 4, at least 1); a hello beyond it → RATE_LIMITED.
+   */
+  maxSessionsPerPeer?: number;
+  /**
    * Milliseconds after which an idle chunked session is dropped, and for which a used session
    * id (chunked or one-shot) and a one-shot reveal offer are remembered (default 600000).
    */
   sessionTimeout?: number;
+  /**
+   * Chunked protocol: milliseconds a session may wait between its hello and its first chunk
+   * before it is dropped (default 30000 = DEFAULT_SETUP_TIMEOUT, at most `sessionTimeout`).
+   */
+  setupTimeout?: number;
   /**
    * Client elements evaluated per key period, one-shot and chunked, all sessions together
    * (default 2^14 = DEFAULT_MAX_EVALUATIONS; `Infinity` for none); beyond it → RATE_LIMITED.
@@ -215,9 +225,10 @@ export interface PsiServer<T extends Item> {
   finish(reveal: Uint8Array): Promise<T[]>;
   /**
    * Chunked protocol (./chunked.ts): the reply to one client message (hello, chunk, pull or
-   * reveal) of any of up to `maxSessions` concurrent sessions.
+   * reveal) of any of up to `maxSessions` concurrent sessions. `peer` (e.g. the remote address)
+   * holds one peer to `maxSessionsPerPeer` of them.
    */
-  handle(message: Uint8Array): Promise<Uint8Array>;
+  handle(message: Uint8Array, peer?: string): Promise<Uint8Array>;
   /** Number of (de-duplicated) server items, after `prepare`. */
   readonly size: number;
   /** Chunked sessions currently open. */
@@ -245,7 +256,9 @@ const SERVER_KEYS = [
   'format',
   'fpr',
   'maxSessions',
+  'maxSessionsPerPeer',
   'sessionTimeout',
+  'setupTimeout',
   'maxClientItems',
   'maxChunk',
   'maxHeldItems',
@@ -261,7 +274,7 @@ const SERVER_KEYS = [
  * @example
  * const server = psi.server(highEarners, { group: 'x25519', canonical: 'id', mode: 'cardinality', maxEvaluations: 100_000 })
  * const m2 = await server.respond(m1)          // one-shot, or per chunked message:
- * const reply = await server.handle(message)
+ * const reply = await server.handle(message, req.socket.remoteAddress)
  */
 export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOptions<T>): PsiServer<T> {
   const raw = aoptions(opts, 'opts', SERVER_KEYS);
@@ -336,7 +349,9 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
     budget,
     now,
     maxSessions: raw.maxSessions,
+    maxSessionsPerPeer: raw.maxSessionsPerPeer,
     sessionTimeout: raw.sessionTimeout,
+    setupTimeout: raw.setupTimeout,
     maxClientItems: raw.maxClientItems,
     maxChunk: raw.maxChunk,
     maxHeldItems: raw.maxHeldItems,

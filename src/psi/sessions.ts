@@ -13,10 +13,12 @@
  * Per-session state: the next chunk / pull index (a replayed or skipped index → BAD_STATE),
  * the phase (a message of another phase → BAD_STATE), one message in progress at a time, the
  * count of elements received (never more than the hello announced: the raw tag length was
- * computed for it). Sessions are bounded (`maxSessions`, RATE_LIMITED beyond) and dropped after
- * `sessionTimeout` ms idle; a session id is refused while its session is open and for
- * `sessionTimeout` ms after its last message (then forgotten, so the set of used ids stays
- * bounded by the message rate × the timeout).
+ * computed for it). Sessions are bounded (`maxSessions`, RATE_LIMITED beyond; with a peer
+ * address passed to `handle`, `maxSessionsPerPeer` per address) and dropped after
+ * `sessionTimeout` ms idle, or `setupTimeout` ms (default 30 s) while no chunk has arrived, so
+ * hellos that never continue cannot hold the session slots for long; a session id is refused
+ * while its session is open and for `sessionTimeout` ms after its last message (then forgotten,
+ * so the set of used ids stays bounded by the message rate × the timeout).
  *
  * SECURITY: each session is pinned to the key period of its hello (ctx.prepare); a message after
  * that period ended ends the session (BAD_STATE), so elements evaluated under two keys are never
@@ -63,7 +65,9 @@ export interface SessionContext<T extends Item> {
   /** Milliseconds clock. */
   now: () => number;
   maxSessions?: unknown;
+  maxSessionsPerPeer?: unknown;
   sessionTimeout?: unknown;
+  setupTimeout?: unknown;
   maxClientItems?: unknown;
   maxChunk?: unknown;
   maxHeldItems?: unknown;
@@ -89,6 +93,13 @@ export const DEFAULT_MAX_CHUNK = 2 ** 16;
  * psi.server(items, { mode: 'cardinality', maxHeldItems: DEFAULT_MAX_HELD_ITEMS })
  */
 export const DEFAULT_MAX_HELD_ITEMS = 2 ** 25;
+/**
+ * Default `setupTimeout`: milliseconds a chunked session may wait between its hello and its first
+ * chunk (30 s; never more than `sessionTimeout`).
+ * @example
+ * psi.server(items, { setupTimeout: DEFAULT_SETUP_TIMEOUT })
+ */
+export const DEFAULT_SETUP_TIMEOUT = 30_000;
 
 /**
  * A map whose entries are forgotten `window` ms after they were last set (insertion order is
@@ -128,6 +139,8 @@ export class TimedMap<V> {
 interface Session<T extends Item> {
   /** The server of the key period this session started in (undefined while the hello runs). */
   P?: PreparedServer<T>;
+  /** The transport's peer address given with the hello, if any. */
+  peer?: string;
   phase: 'chunks' | 'pull' | 'reveal';
   next: number;
   announced: number;
@@ -144,7 +157,7 @@ interface Session<T extends Item> {
 
 /** The chunked-protocol handler of one server, and the limits it enforces. */
 export interface Sessions {
-  handle(message: Uint8Array): Promise<Uint8Array>;
+  handle(message: Uint8Array, peer?: string): Promise<Uint8Array>;
   readonly open: number;
   /** Session ids in use or used within `timeout` ms (shared with the one-shot `respond`). */
   readonly seen: TimedMap<true>;
@@ -167,7 +180,9 @@ const state = (msg: string): never => {
  */
 export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions {
   const maxSessions = ctx.maxSessions === undefined ? 16 : anumber(ctx.maxSessions, 'maxSessions', 1, 1 << 20);
+  const perPeer = ctx.maxSessionsPerPeer === undefined ? Math.max(1, maxSessions >>> 2) : anumber(ctx.maxSessionsPerPeer, 'maxSessionsPerPeer', 1, maxSessions);
   const timeout = ctx.sessionTimeout === undefined ? 600_000 : anumber(ctx.sessionTimeout, 'sessionTimeout', 1);
+  const setupTimeout = ctx.setupTimeout === undefined ? Math.min(DEFAULT_SETUP_TIMEOUT, timeout) : anumber(ctx.setupTimeout, 'setupTimeout', 1, timeout);
   const now = ctx.now;
   const maxClientItems = ctx.maxClientItems === undefined ? DEFAULT_MAX_CLIENT_ITEMS : anumber(ctx.maxClientItems, 'maxClientItems', 1, UNKNOWN_COUNT - 1);
   const maxChunk = ctx.maxChunk === undefined ? DEFAULT_MAX_CHUNK : anumber(ctx.maxChunk, 'maxChunk', 1, 1 << 24);
@@ -187,23 +202,31 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
   };
   const reply = (m: PsiMessage): Uint8Array => encodeMessage(m);
 
-  const expired = (s: Session<T>, t: number): boolean => t - s.touched > timeout;
+  // SECURITY: a session that never sent a chunk (hello only) expires after the short setupTimeout,
+  // so unauthenticated hellos cannot keep every slot for the whole sessionTimeout
+  const expired = (s: Session<T>, t: number): boolean => t - s.touched > (s.phase === 'chunks' && s.next === 0 ? setupTimeout : timeout);
   const periodEnded = (s: Session<T>, period: number): boolean => s.P !== undefined && s.P.period !== period;
   const evict = (t: number): void => {
     const period = ctx.period();
     for (const [k, s] of sessions) if (!s.busy && (expired(s, t) || periodEnded(s, period))) drop(k);
   };
 
-  async function hello(m: Extract<PsiMessage, { type: 'hello' }>, sid: string): Promise<Uint8Array> {
+  async function hello(m: Extract<PsiMessage, { type: 'hello' }>, sid: string, peer: string | undefined): Promise<Uint8Array> {
     if (m.mode !== ctx.mode) bad(`hello asks for mode ${m.mode}, this server offers ${ctx.mode}`);
     if (seen.has(sid) || sessions.has(sid)) state('this session id was already used (replayed hello)');
     if (m.clientCount !== UNKNOWN_COUNT && m.clientCount > maxClientItems) tooMany(`the client announces ${m.clientCount} items, this server accepts at most ${maxClientItems}`);
     const t = now();
     evict(t);
     if (sessions.size >= maxSessions) throw new BukejianError('RATE_LIMITED', `PSI server: ${maxSessions} sessions already open`);
+    if (peer !== undefined) {
+      let mine = 0;
+      for (const s of sessions.values()) if (s.peer === peer) mine++;
+      // SECURITY: one transport peer cannot take every session slot (the address is not echoed)
+      if (mine >= perPeer) throw new BukejianError('RATE_LIMITED', `PSI server: ${perPeer} sessions already open for this peer`);
+    }
     seen.set(sid, true);
     const announced = m.clientCount === UNKNOWN_COUNT ? maxClientItems : m.clientCount;
-    const s: Session<T> = { phase: 'chunks', next: 0, announced, received: 0, revealTag: 0, parts: [], starts: [], pos: 0, busy: true, touched: t };
+    const s: Session<T> = { peer, phase: 'chunks', next: 0, announced, received: 0, revealTag: 0, parts: [], starts: [], pos: 0, busy: true, touched: t };
     sessions.set(sid, s);
     try {
       const P = await ctx.prepare();
@@ -314,12 +337,12 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
     get held() {
       return held;
     },
-    async handle(message: Uint8Array): Promise<Uint8Array> {
+    async handle(message: Uint8Array, peer?: string): Promise<Uint8Array> {
       const m = decodeMessage(message, { validate: false });
       if (m.type !== 'hello' && m.type !== 'chunk' && m.type !== 'pull' && m.type !== 'reveal') bad(`a ${m.type} message is not a chunked-protocol client message`);
       if (m.group !== ctx.group) bad(`message is for group ${m.group}, this server uses ${ctx.group}`);
       const sid = bytesKey(m.session);
-      if (m.type === 'hello') return hello(m, sid);
+      if (m.type === 'hello') return hello(m, sid, peer);
       const s = sessions.get(sid);
       if (!s) return state('unknown, finished or expired session');
       if (!s.busy && expired(s, now())) {
