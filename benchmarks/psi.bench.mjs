@@ -20,7 +20,7 @@ const expected = clientItems.filter((x) => new Set(serverItems).has(x)).length;
 
 async function ours(group, backend = 'auto', n = N) {
   const c = psi.client(clientItems.slice(0, n), { group, backend });
-  const s = psi.server(serverItems.slice(0, n), { group, backend, format: 'gcs', fpr: FPR });
+  const s = psi.server(serverItems.slice(0, n), { group, backend, format: 'gcs', fpr: FPR, maxEvaluations: Infinity }); // a benchmark, not a service
   const t0 = performance.now();
   const m1 = await c.request();
   const t1 = performance.now();

@@ -280,3 +280,56 @@ describe('the chunked client stops at the first bad reply', () => {
     }
   });
 });
+
+describe('hellos that never continue cannot lock real clients out', () => {
+  const real = async (s: ReturnType<typeof psi.server>) => {
+    const c = psi.chunkedClient(['s1', 's7', 'zz'], { group: G });
+    let out = await c.next();
+    while (out) out = await c.next(await s.handle(out));
+    return c.result().intersection;
+  };
+
+  it('16 unauthenticated hellos (the default maxSessions) expire after the 30 s setup timeout, then a real client succeeds', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const s = psi.server(items(10), { group: G });
+    for (let i = 0; i < 16; i++) await hand(s).hello(1);
+    expect(s.sessions).toBe(16);
+    expect(await codeOf(() => real(s))).toBe('RATE_LIMITED'); // while they are fresh
+    vi.setSystemTime(Date.now() + 30_001); // the setup timeout, not the 10-minute session timeout
+    expect(await real(s)).toEqual(['s1', 's7']);
+    expect(s.sessions).toBe(0);
+  });
+
+  it('setupTimeout (injectable clock): only sessions without a chunk expire early; a started session keeps sessionTimeout', async () => {
+    let t = 0;
+    const s = psi.server(items(10), { group: G, maxSessions: 2, setupTimeout: 50, sessionTimeout: 1000, now: () => t });
+    const started = hand(s);
+    await started.hello(3);
+    await started.chunk(0, false, ['s1']);
+    await hand(s).hello(1); // never continues
+    expect(await codeOf(() => real(s))).toBe('RATE_LIMITED');
+    t = 51;
+    expect(await real(s)).toEqual(['s1', 's7']); // the idle hello was dropped, the started session kept
+    t = 900;
+    expect(await started.chunk(1, true, ['s2'])).toMatchObject({ type: 'chunk-reply', count: 1 });
+    const late = hand(s);
+    await late.hello(1);
+    t = 951;
+    expect(await codeOf(() => late.chunk(0, true, ['s1']))).toBe('BAD_STATE'); // expired in setup
+    expect(await codeOf(() => psi.server(['a'], { sessionTimeout: 10, setupTimeout: 11 }))).toBe('INVALID_RANGE');
+  });
+
+  it('one peer address holds at most maxSessionsPerPeer (default maxSessions / 4) sessions', async () => {
+    const s = psi.server(items(10), { group: G });
+    const hello = (peer?: string) => s.handle(encodeMessage({ type: 'hello', group: G, session: crypto.getRandomValues(new Uint8Array(16)), mode: 'intersection', clientCount: 1 }), peer);
+    for (let i = 0; i < 4; i++) await hello('10.0.0.66');
+    expect(await codeOf(() => hello('10.0.0.66'))).toBe('RATE_LIMITED');
+    await hello('10.0.0.7'); // another peer still gets a session
+    await hello(); // so does a transport that names no peer
+    expect(s.sessions).toBe(6);
+    const t = psi.server(items(1), { group: G, maxSessions: 4, maxSessionsPerPeer: 1 });
+    await t.handle(encodeMessage({ type: 'hello', group: G, session: crypto.getRandomValues(new Uint8Array(16)), mode: 'intersection', clientCount: 1 }), 'p');
+    expect(await codeOf(() => t.handle(encodeMessage({ type: 'hello', group: G, session: crypto.getRandomValues(new Uint8Array(16)), mode: 'intersection', clientCount: 1 }), 'p'))).toBe('RATE_LIMITED');
+    expect(await codeOf(() => psi.server(['a'], { maxSessions: 4, maxSessionsPerPeer: 5 }))).toBe('INVALID_RANGE');
+  });
+});

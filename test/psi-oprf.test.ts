@@ -58,7 +58,7 @@ describe('labeled membership queries', () => {
         fc.array(fc.oneof(fc.constantFrom(...people.map((p) => p[0]), '11010519850101002x', '１１０１０１１９９００３０７１２３４'), fc.string({ maxLength: 4 })), { maxLength: 6 }),
         async (query) => {
           const c = psi.oprf.client(query, { canonical: 'id' });
-          const res = await c.finish(srv.evaluate(await c.request()), table);
+          const res = await c.finish(await srv.evaluate(await c.request()), table);
           const want = new Map(people.map(([k, v]) => [canonicalString(k, 'id'), v]));
           expect(res.map((r) => r.item)).toEqual(query);
           for (const r of res) {
@@ -82,11 +82,11 @@ describe('labeled membership queries', () => {
       entries: table.entries.map((e) => ({ tag: e.tag, sealed: sm4.gcm(randomBytes(16), randomBytes(12)).encrypt(new TextEncoder().encode('一级')) })),
     };
     const c = psi.oprf.client([people[0]![0]]);
-    const resp = srv.evaluate(await c.request());
+    const resp = await srv.evaluate(await c.request());
     expect(await codeOf(() => c.finish(resp, encodeMessage(forged)))).toBe('AUTH_FAILED');
     // and a flipped bit in a genuine sealed label too
     const c2 = psi.oprf.client([people[1]![0]]);
-    const resp2 = srv.evaluate(await c2.request());
+    const resp2 = await srv.evaluate(await c2.request());
     const flipped: OprfTableMessage = { ...table, entries: table.entries.map((e) => ({ tag: e.tag, sealed: e.sealed.map((x, i) => (i === 0 ? x ^ 1 : x)) })) };
     expect(await codeOf(() => c2.finish(resp2, encodeMessage(flipped)))).toBe('AUTH_FAILED');
   });
@@ -95,17 +95,17 @@ describe('labeled membership queries', () => {
     const srv = psi.oprf.server({ maxEvaluations: 3 });
     const t0 = await srv.table(people);
     const c1 = psi.oprf.client(['a', 'b']);
-    srv.evaluate(await c1.request());
+    await srv.evaluate(await c1.request());
     const c2 = psi.oprf.client(['c', 'd']);
     const m2 = await c2.request();
     expect(await codeOf(() => srv.evaluate(m2))).toBe('RATE_LIMITED');
     expect(srv.rotate()).toBe(1);
-    expect(srv.remaining).toBe(3);
+    expect(await srv.remaining()).toBe(3);
     const c3 = psi.oprf.client([people[0]![0]]);
-    const r3 = srv.evaluate(await c3.request());
+    const r3 = await srv.evaluate(await c3.request());
     expect(await codeOf(() => c3.finish(r3, t0))).toBe('INVALID_ENCODING'); // epoch 1 response, epoch 0 table
     const c4 = psi.oprf.client([people[0]![0]]);
-    const res = await c4.finish(srv.evaluate(await c4.request()), await srv.table(people));
+    const res = await c4.finish(await srv.evaluate(await c4.request()), await srv.table(people));
     expect(res[0]!.member).toBe(true);
   });
 
@@ -117,9 +117,9 @@ describe('labeled membership queries', () => {
     const m = await c.request();
     expect(await codeOf(() => c.request())).toBe('BAD_STATE');
     const other = psi.oprf.client(['x']);
-    const foreign = srv.evaluate(await other.request());
+    const foreign = await srv.evaluate(await other.request());
     expect(await codeOf(() => c.finish(foreign, table))).toBe('INVALID_ENCODING');
-    const r = srv.evaluate(m);
+    const r = await srv.evaluate(m);
     await c.finish(r, table);
     expect(await codeOf(() => c.finish(r, table))).toBe('BAD_STATE');
   });

@@ -10,6 +10,13 @@
  * matched items when the client reveals them. The client prints its matched items one per line
  * (or only the count with --cardinality; --json for a JSON object). Both parties must use the
  * same --group, --mode and --canonical. Node-only (this file imports node:* directly).
+ *
+ * SECURITY: the server counts every client element against a budget per key period (one day;
+ * --max-evaluations, default 16,384) and holds one peer address to a quarter of its session
+ * slots. The client trusts nothing the server sends back: a reply body is read up to a cap (the
+ * setup message up to --max-reply MiB, every later reply up to one chunk), an error is shown
+ * with a known code only and its text stripped of control characters, and each request gives
+ * up after --timeout seconds.
  * @module
  */
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -17,7 +24,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { BukejianError } from '../errors.js';
 import { createCsvParser } from '../anon/csv.js';
-import { DEFAULT_MAX_CHUNK, DEFAULT_MAX_CLIENT_ITEMS, psi } from '../psi/index.js';
+import { DEFAULT_MAX_CHUNK, DEFAULT_MAX_CLIENT_ITEMS, DEFAULT_MAX_EVALUATIONS, psi } from '../psi/index.js';
 import type { Mode } from '../psi/index.js';
 import { HEADER_LENGTH } from '../psi/encoding.js';
 import { parseArgs } from './args.js';
@@ -43,13 +50,17 @@ Options (both parties must agree on group, mode and canonical):
   --format F          server: gcs (default) | bloom | raw
   --fpr X             server: false-positive rate of gcs/bloom (default 1e-9)
   --max-items N       server: items one client may send (default ${DEFAULT_MAX_CLIENT_ITEMS})
+  --max-evaluations N server: client items evaluated per day, all clients together
+                      (default ${DEFAULT_MAX_EVALUATIONS}; beyond it RATE_LIMITED; "inf" for no limit)
+  --max-reply MIB     client: largest server setup reply read (default 256 MiB)
+  --timeout S         client: seconds to wait for each server reply (default 600)
   --workers N         worker threads (default 0: this thread)
   --out FILE          where the matched items go (default stdout)
   --once              server: exit after one client has been served
   --quiet             no progress line
 Exit codes: 0 success, 1 failure, 2 usage error.`;
 
-const VALUED = ['in', 'column', 'port', 'host', 'connect', 'group', 'mode', 'canonical', 'format', 'fpr', 'workers', 'out', 'chunk', 'max-items'] as const;
+const VALUED = ['in', 'column', 'port', 'host', 'connect', 'group', 'mode', 'canonical', 'format', 'fpr', 'workers', 'out', 'chunk', 'max-items', 'max-evaluations', 'max-reply', 'timeout'] as const;
 const BOOLS = ['once', 'cardinality', 'json', 'quiet'] as const;
 
 /** Items of one CSV column (header row first), or of each non-empty line. */
@@ -144,12 +155,15 @@ async function runServer(flags: Record<string, string | true>): Promise<number> 
   const host = str('host') ?? '127.0.0.1';
   const fpr = str('fpr') === undefined ? undefined : Number(str('fpr'));
   const maxClientItems = str('max-items') === undefined ? DEFAULT_MAX_CLIENT_ITEMS : Number(str('max-items'));
+  const evaluations = str('max-evaluations');
+  const maxEvaluations = evaluations === undefined ? undefined : evaluations === 'inf' ? Infinity : Number(evaluations);
   const sink = out ? createWriteStream(out) : process.stdout;
   const server = psi.server(readItems(file, column), {
     ...opts,
     format: (str('format') ?? 'gcs') as never,
     fpr,
     maxClientItems,
+    maxEvaluations,
     maxChunk: DEFAULT_MAX_CHUNK,
     onProgress: progress(Boolean(flags.quiet), 'psi server: preparing'),
     onReveal: (items) => {
@@ -170,7 +184,9 @@ async function runServer(flags: Record<string, string | true>): Promise<number> 
           res.writeHead(404).end();
           return;
         }
-        const reply = await server.handle(await body(req, limit));
+        // the peer address holds one client to a share of the session slots (behind a reverse
+        // proxy every client is the proxy: limit sessions there)
+        const reply = await server.handle(await body(req, limit), req.socket.remoteAddress ?? '');
         res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(reply);
         if (flags.once && endsSession(reply, opts.mode)) {
           http.close();
@@ -190,14 +206,91 @@ async function runServer(flags: Record<string, string | true>): Promise<number> 
   });
 }
 
-async function post(url: string, data: Uint8Array): Promise<Uint8Array> {
-  const r = await fetch(url, { method: 'POST', body: data as unknown as BodyInit, headers: { 'content-type': 'application/octet-stream' } });
-  if (!r.ok) {
-    const text = await r.text();
-    const m = /^([A-Z_]+): (.*)$/s.exec(text);
-    throw new BukejianError((m?.[1] ?? 'IO') as never, `server answered ${r.status}: ${(m?.[2] ?? text).slice(0, 200)}`);
+/** Error codes a PSI server answers with; anything else is shown as SERVER_CODE_UNKNOWN. */
+const SERVER_CODES: ReadonlySet<string> = new Set(['INVALID_ENCODING', 'INVALID_LENGTH', 'INVALID_RANGE', 'INVALID_TYPE', 'INVALID_POINT', 'INVALID_OPTION', 'INVALID_DATA', 'VERSION', 'BAD_STATE', 'RATE_LIMITED', 'IO']);
+const SERVER_CODE_UNKNOWN = 'IO';
+/** The most of an error body the client reads (and the most of its text it shows). */
+const ERROR_BODY_LIMIT = 4096;
+const ERROR_TEXT_LIMIT = 200;
+
+/**
+ * Server text made safe for a terminal: ANSI/ECMA-48 escape sequences (CSI, OSC, DCS, ...)
+ * removed whole, then every remaining C0/C1 control character, DEL and Unicode bidi control
+ * (U+061C, U+200E/F, U+202A–E, U+2066–9) and line/paragraph separator replaced by a space.
+ * @example
+ * sanitize('\x1b[31mBAD\x1b[0m\u202e') // 'BAD '
+ */
+export function sanitize(text: string): string {
+  return text
+    .replace(/(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]/g, '') // CSI … final byte
+    .replace(/(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?/g, '') // OSC, DCS, SOS, PM, APC … terminator
+    .replace(/\x1b[ -/]*[0-~]?/g, '') // other ESC sequences
+    .replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ');
+}
+
+/** Reads at most `limit` bytes of a response body; more → INVALID_LENGTH (the rest is not read). */
+async function readCapped(r: Response, limit: number, what: string): Promise<Uint8Array> {
+  const tooLarge = (): never => {
+    throw new BukejianError('INVALID_LENGTH', `server ${what} larger than ${limit} bytes; stopped reading`);
+  };
+  const declared = Number(r.headers.get('content-length') ?? Number.NaN);
+  if (declared > limit) {
+    await r.body?.cancel().catch(() => undefined);
+    tooLarge();
   }
-  return new Uint8Array(await r.arrayBuffer());
+  const out = new Uint8Array(Math.min(limit, Number.isFinite(declared) ? declared : 65536));
+  let buf = out;
+  let n = 0;
+  if (!r.body) return buf.subarray(0, 0);
+  const reader = r.body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (n + value.length > limit) {
+        await reader.cancel().catch(() => undefined);
+        tooLarge();
+      }
+      if (n + value.length > buf.length) {
+        const next = new Uint8Array(Math.min(limit, Math.max(buf.length * 2, n + value.length)));
+        next.set(buf.subarray(0, n));
+        buf = next;
+      }
+      buf.set(value, n);
+      n += value.length;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return buf.subarray(0, n);
+}
+
+/**
+ * One client message as an HTTP POST; the server's reply body, read up to `limit` bytes within
+ * `timeout` ms. A non-2xx reply becomes a BukejianError with a known code and sanitized text.
+ */
+async function post(url: string, data: Uint8Array, limit: number, timeout: number): Promise<Uint8Array> {
+  const signal = AbortSignal.timeout(timeout);
+  try {
+    const r = await fetch(url, { method: 'POST', body: data as unknown as BodyInit, headers: { 'content-type': 'application/octet-stream' }, signal, redirect: 'error' });
+    if (r.ok) return await readCapped(r, limit, 'reply');
+    let text: string;
+    try {
+      text = new TextDecoder().decode(await readCapped(r, ERROR_BODY_LIMIT, 'error reply'));
+    } catch (e) {
+      if (!(e instanceof BukejianError)) throw e;
+      text = '(error reply too large, not shown)';
+    }
+    const m = /^([A-Z_]{1,40}): ?(.*)$/s.exec(text);
+    // SECURITY: the code comes from a fixed list, the text is cut and stripped of terminal controls
+    const code = m && SERVER_CODES.has(m[1]!) ? m[1]! : SERVER_CODE_UNKNOWN;
+    const shown = sanitize((m ? m[2]! : text).slice(0, ERROR_TEXT_LIMIT));
+    throw new BukejianError(code as never, `server answered HTTP ${r.status}: ${shown}`);
+  } catch (e) {
+    if (e instanceof BukejianError) throw e;
+    if (signal.aborted) throw new BukejianError('IO', `no complete server reply within ${timeout / 1000} s`);
+    throw new BukejianError('IO', `request to the server failed (${sanitize(String((e as Error)?.message ?? e)).slice(0, ERROR_TEXT_LIMIT)})`);
+  }
 }
 
 async function runClient(flags: Record<string, string | true>): Promise<number> {
@@ -207,9 +300,21 @@ async function runClient(flags: Record<string, string | true>): Promise<number> 
   const base = url.replace(/\/psi\/?$/, '').replace(/\/$/, '');
   const chunk = str('chunk');
   const onProgress = progress(Boolean(flags.quiet), 'psi client');
-  const client = psi.chunkedClient(readItems(file, column), { ...opts, chunkSize: chunk === undefined ? undefined : Number(chunk), onProgress });
+  const chunkSize = chunk === undefined ? 4096 : Number(chunk);
+  const maxReply = str('max-reply') === undefined ? 256 : Number(str('max-reply'));
+  const timeout = str('timeout') === undefined ? 600 : Number(str('timeout'));
+  if (!(maxReply > 0) || !(timeout > 0)) throw new BukejianError('INVALID_OPTION', '"--max-reply" and "--timeout" expected positive numbers');
+  const client = psi.chunkedClient(readItems(file, column), { ...opts, chunkSize, onProgress });
+  // SECURITY: the setup reply carries the server's whole set (up to --max-reply MiB); every later
+  // reply at most one chunk of elements
+  const L = psi.getGroup(opts.group).elementLength;
+  const chunkReply = HEADER_LENGTH + 64 + (Number.isSafeInteger(chunkSize) && chunkSize > 0 ? chunkSize : 0) * L;
+  let limit = Math.floor(maxReply * 2 ** 20);
   let m = await client.next();
-  while (m) m = await client.next(await post(`${base}/psi`, m));
+  while (m) {
+    m = await client.next(await post(`${base}/psi`, m, limit, timeout * 1000));
+    limit = chunkReply;
+  }
   onProgress?.(client.stats.done, client.stats.done); // ends the progress line, if one was shown
   const r = client.result();
   const sink = out ? createWriteStream(out) : process.stdout;

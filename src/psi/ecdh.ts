@@ -22,13 +22,21 @@
  * request of more than `maxClientItems` elements (INVALID_LENGTH), and every step called out of
  * order throws `BAD_STATE`.
  *
+ * SECURITY: each evaluated client element answers one membership question, so the server counts
+ * them (one-shot and chunked, all sessions together) against a budget per key period
+ * (`maxEvaluations`, default 2^14, or a shared `budget` store: ./_budget.ts) and refuses more
+ * with RATE_LIMITED. Its key b changes with the period (`period` ms, default one day, clock
+ * `now`): the set is re-encrypted under the new key at the first request of the period, and a
+ * session or reveal offer of an ended period fails with BAD_STATE, so answers under two keys are
+ * never joined.
+ *
  * This is the one-shot protocol (the whole client set in one message). The same server also
  * answers the chunked protocol through `handle` (./sessions.ts; client ./chunked.ts), whose
  * client memory is bounded by the chunk size.
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { aoneOf, aoptions, equalBytes, randomBytes } from '../utils.js';
+import { anumber, aoneOf, aoptions, equalBytes, randomBytes } from '../utils.js';
 import { bad, parseParty, PARTY_KEYS } from './options.js';
 import type { Canonical } from './canonicalize.js';
 import { getGroup } from './groups/index.js';
@@ -40,8 +48,10 @@ import { shuffleElements } from './shuffle.js';
 import { runBatch } from './batch.js';
 import type { BatchOptions } from './batch.js';
 import { bytesKey, prepareItems } from './items.js';
-import type { Item, ItemSource } from './items.js';
+import type { Item, ItemSource, PreparedItems } from './items.js';
 import { createSessions, TimedMap } from './sessions.js';
+import { clockOption, DEFAULT_KEY_PERIOD, serverBudget, spend } from './_budget.js';
+import type { EvaluationBudget } from './_budget.js';
 
 export { rawTagLength, tagDigest } from './sets.js';
 
@@ -65,10 +75,34 @@ export interface ServerOptions<T extends Item = Item> extends PartyOptions {
   /** Chunked protocol: sessions open at once (default 16); a hello beyond it → RATE_LIMITED. */
   maxSessions?: number;
   /**
+   * Chunked protocol: sessions open at once for one peer address, when the transport passes it to
+   * `handle(message, peer)` (default maxSessions / 4, at least 1); a hello beyond it → RATE_LIMITED.
+   */
+  maxSessionsPerPeer?: number;
+  /**
    * Milliseconds after which an idle chunked session is dropped, and for which a used session
    * id (chunked or one-shot) and a one-shot reveal offer are remembered (default 600000).
    */
   sessionTimeout?: number;
+  /**
+   * Chunked protocol: milliseconds a session may wait between its hello and its first chunk
+   * before it is dropped (default 30000 = DEFAULT_SETUP_TIMEOUT, at most `sessionTimeout`).
+   */
+  setupTimeout?: number;
+  /**
+   * Client elements evaluated per key period, one-shot and chunked, all sessions together
+   * (default 2^14 = DEFAULT_MAX_EVALUATIONS; `Infinity` for none); beyond it → RATE_LIMITED.
+   */
+  maxEvaluations?: number;
+  /** A shared budget store instead of the in-memory `maxEvaluations` (e.g. one per database). */
+  budget?: EvaluationBudget;
+  /**
+   * Key period in milliseconds (default 86400000 = DEFAULT_KEY_PERIOD, periods start at
+   * multiples of it): the server's key and budget are renewed when `floor(now() / period)` changes.
+   */
+  period?: number;
+  /** Clock in milliseconds (default `Date.now`), for the key period and the session timeouts. */
+  now?: () => number;
   /**
    * Elements one client may send in a session (default 2^24 = DEFAULT_MAX_CLIENT_ITEMS): a
    * larger hello count, request or running total → INVALID_LENGTH; a hello with "unknown" count
@@ -191,9 +225,10 @@ export interface PsiServer<T extends Item> {
   finish(reveal: Uint8Array): Promise<T[]>;
   /**
    * Chunked protocol (./chunked.ts): the reply to one client message (hello, chunk, pull or
-   * reveal) of any of up to `maxSessions` concurrent sessions.
+   * reveal) of any of up to `maxSessions` concurrent sessions. `peer` (e.g. the remote address)
+   * holds one peer to `maxSessionsPerPeer` of them.
    */
-  handle(message: Uint8Array): Promise<Uint8Array>;
+  handle(message: Uint8Array, peer?: string): Promise<Uint8Array>;
   /** Number of (de-duplicated) server items, after `prepare`. */
   readonly size: number;
   /** Chunked sessions currently open. */
@@ -202,8 +237,11 @@ export interface PsiServer<T extends Item> {
   readonly held: number;
 }
 
-/** What the session handler (./sessions.ts) needs from a prepared server. */
+/** What the session handler (./sessions.ts) needs from a server prepared for one key period. */
 export interface PreparedServer<T extends Item> {
+  /** The key period number and its key. */
+  period: number;
+  key: Uint8Array;
   items: T[];
   digests: Uint8Array[];
   compressed?: Uint8Array;
@@ -213,14 +251,30 @@ export interface PreparedServer<T extends Item> {
   matchTags(tags: Uint8Array, t: number, count: number): T[];
 }
 
-const SERVER_KEYS = [...PARTY_KEYS, 'format', 'fpr', 'maxSessions', 'sessionTimeout', 'maxClientItems', 'maxChunk', 'maxHeldItems', 'onReveal'] as const;
+const SERVER_KEYS = [
+  ...PARTY_KEYS,
+  'format',
+  'fpr',
+  'maxSessions',
+  'maxSessionsPerPeer',
+  'sessionTimeout',
+  'setupTimeout',
+  'maxClientItems',
+  'maxChunk',
+  'maxHeldItems',
+  'maxEvaluations',
+  'budget',
+  'period',
+  'now',
+  'onReveal',
+] as const;
 
 /**
  * Creates the server of ECDH-PSI runs over `items` (array or async iterable).
  * @example
- * const server = psi.server(highEarners, { group: 'x25519', canonical: 'id', mode: 'cardinality' })
+ * const server = psi.server(highEarners, { group: 'x25519', canonical: 'id', mode: 'cardinality', maxEvaluations: 100_000 })
  * const m2 = await server.respond(m1)          // one-shot, or per chunked message:
- * const reply = await server.handle(message)
+ * const reply = await server.handle(message, req.socket.remoteAddress)
  */
 export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOptions<T>): PsiServer<T> {
   const raw = aoptions(opts, 'opts', SERVER_KEYS);
@@ -230,67 +284,85 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
   if (typeof fpr !== 'number' || !(fpr > 0 && fpr < 1)) throw new BukejianError('INVALID_OPTION', `"fpr" expected number in (0, 1), got ${String(fpr)}`);
   if (raw.onReveal !== undefined && typeof raw.onReveal !== 'function') throw new BukejianError('INVALID_OPTION', '"onReveal" expected a function');
   const group = getGroup(o.group, o.backend);
-  const key = group.randomKey();
-  let prepared: PreparedServer<T> | undefined;
-  let preparing: Promise<void> | undefined;
-  const tagIndex = new Map<number, Map<string, number>>();
-  const rawCache = new Map<number, Uint8Array>(); // a few lengths: t varies by 1 per 2^8 client items
+  const budget = serverBudget(raw.budget, raw.maxEvaluations);
+  const now = clockOption(raw.now);
+  const keyPeriod = raw.period === undefined ? DEFAULT_KEY_PERIOD : anumber(raw.period, 'period', 1);
+  const period = (): number => Math.floor(now() / keyPeriod);
+  // the items are read (and canonicalized) once; each key period encrypts them under its own key
+  let source: Promise<PreparedItems<T>> | undefined;
+  let current: { period: number; ready: Promise<PreparedServer<T>> } | undefined;
+  let size = 0;
 
-  const matchTags = (tags: Uint8Array, t: number, count: number): T[] => {
-    const P = prepared!;
-    let idx = tagIndex.get(t);
-    if (!idx) {
-      idx = new Map();
-      P.digests.forEach((d, i) => idx!.set(bytesKey(d.subarray(0, t)), i));
-      tagIndex.set(t, idx);
-    }
-    const out: T[] = [];
-    const got = new Set<number>();
-    for (let i = 0; i < count; i++) {
-      const j = idx.get(bytesKey(tags.subarray(i * t, (i + 1) * t)));
-      if (j !== undefined && !got.has(j)) {
-        got.add(j);
-        out.push(P.items[j]!);
+  /** Hashes and encrypts the server's set under a fresh key for key period `p`. */
+  async function build(p: number): Promise<PreparedServer<T>> {
+    const src = await (source ??= prepareItems(items, o.canonical));
+    const key = group.randomKey();
+    const el = await runBatch({ group: o.group, backend: o.backend, key, op: 'hash' }, src.canonical, o.batch);
+    const L = group.elementLength;
+    const digests = src.canonical.map((_, i) => tagDigest(el.subarray(i * L, (i + 1) * L)));
+    const tagIndex = new Map<number, Map<string, number>>();
+    const rawCache = new Map<number, Uint8Array>(); // a few lengths: t varies by 1 per 2^8 client items
+    const rawSet = (t: number): Uint8Array => {
+      let set = rawCache.get(t);
+      if (!set) rawCache.set(t, (set = rawTags(digests, t)));
+      return set;
+    };
+    const matchTags = (tags: Uint8Array, t: number, count: number): T[] => {
+      let idx = tagIndex.get(t);
+      if (!idx) {
+        idx = new Map();
+        digests.forEach((d, i) => idx!.set(bytesKey(d.subarray(0, t)), i));
+        tagIndex.set(t, idx);
       }
-    }
-    return out;
-  };
+      const out: T[] = [];
+      const got = new Set<number>();
+      for (let i = 0; i < count; i++) {
+        const j = idx.get(bytesKey(tags.subarray(i * t, (i + 1) * t)));
+        if (j !== undefined && !got.has(j)) {
+          got.add(j);
+          out.push(src.items[j]!);
+        }
+      }
+      return out;
+    };
+    size = src.items.length;
+    return { period: p, key, items: src.items, digests, compressed: compressSet(digests, format, fpr), rawSet, matchTags };
+  }
 
-  const prepare = (): Promise<void> =>
-    (preparing ??= (async () => {
-      const p = await prepareItems(items, o.canonical);
-      const el = await runBatch({ group: o.group, backend: o.backend, key, op: 'hash' }, p.canonical, o.batch);
-      const L = group.elementLength;
-      const digests = p.canonical.map((_, i) => tagDigest(el.subarray(i * L, (i + 1) * L)));
-      const rawSet = (t: number): Uint8Array => {
-        let set = rawCache.get(t);
-        if (!set) rawCache.set(t, (set = rawTags(digests, t)));
-        return set;
-      };
-      prepared = { items: p.items, digests, compressed: compressSet(digests, format, fpr), rawSet, matchTags };
-    })());
+  /** The server prepared for the current key period (a new key and set when the period changed). */
+  const prepared = (): Promise<PreparedServer<T>> => {
+    const p = period();
+    // SECURITY: a new period never reuses the old key; the old one stays with the sessions of
+    // its period only until they next speak (then they fail)
+    if (!current || current.period !== p) current = { period: p, ready: build(p) };
+    return current.ready;
+  };
 
   const sessions = createSessions<T>({
     group: o.group,
     backend: o.backend,
     mode: o.mode,
     format,
-    key,
     batch: o.batch,
-    prepare: async () => (await prepare(), prepared!),
+    prepare: prepared,
+    period,
+    budget,
+    now,
     maxSessions: raw.maxSessions,
+    maxSessionsPerPeer: raw.maxSessionsPerPeer,
     sessionTimeout: raw.sessionTimeout,
+    setupTimeout: raw.setupTimeout,
     maxClientItems: raw.maxClientItems,
     maxChunk: raw.maxChunk,
     maxHeldItems: raw.maxHeldItems,
     onReveal: raw.onReveal,
   });
   const seen = sessions.seen;
-  const pendingReveal = new TimedMap<{ t: number; count: number }>(sessions.timeout); // session → offer
+  const pendingReveal = new TimedMap<{ t: number; count: number; period: number }>(sessions.timeout, now); // session → offer
 
   return {
     get size() {
-      return prepared?.items.length ?? 0;
+      return size;
     },
     get sessions() {
       return sessions.open;
@@ -298,7 +370,9 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
     get held() {
       return sessions.held;
     },
-    prepare,
+    async prepare() {
+      await prepared();
+    },
     handle: sessions.handle,
     async respond(request: Uint8Array): Promise<Uint8Array> {
       const m = decodeMessage(request, { validate: false, expect: 'request' }) as RequestMessage;
@@ -308,14 +382,15 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
       if (seen.has(sid)) throw new BukejianError('BAD_STATE', 'PSI server: this session was already answered (replayed request)');
       if (m.count > sessions.maxClientItems) throw new BukejianError('INVALID_LENGTH', `PSI server: request of ${m.count} elements, this server accepts at most ${sessions.maxClientItems}`);
       seen.set(sid, true);
-      await prepare();
-      const P = prepared!;
+      const P = await prepared();
+      // SECURITY: counted with the chunked sessions' elements before any evaluation
+      await spend(budget, P.period, m.count, 'PSI server');
       const L = group.elementLength;
-      let elements = await runBatch({ group: o.group, backend: o.backend, key, op: 'mul' }, m.elements, o.batch);
+      let elements = await runBatch({ group: o.group, backend: o.backend, key: P.key, op: 'mul' }, m.elements, o.batch);
       if (o.mode === 'cardinality') elements = shuffleElements(elements, m.count, L);
       const tagLength = format === 'raw' ? rawTagLength(m.count, P.digests.length) : 0;
       const set = format === 'raw' ? P.rawSet(tagLength) : P.compressed!;
-      if (o.mode === 'both') pendingReveal.set(sid, { t: revealTagLength(format, tagLength), count: m.count });
+      if (o.mode === 'both') pendingReveal.set(sid, { t: revealTagLength(format, tagLength), count: m.count, period: P.period });
       const r: ResponseMessage = {
         type: 'response',
         group: o.group,
@@ -341,7 +416,9 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
       // SECURITY: no more matches than elements sent (see the sessions.ts reveal check)
       if (m.count > offer.count) bad(`reveal of ${m.count} tags after ${offer.count} elements sent`);
       pendingReveal.delete(sid);
-      return matchTags(m.tags, offer.t, m.count);
+      const P = await prepared();
+      if (P.period !== offer.period) throw new BukejianError('BAD_STATE', "PSI server: the key period of this session's response ended (run a new session)");
+      return P.matchTags(m.tags, offer.t, m.count);
     },
   };
 }

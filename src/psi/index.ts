@@ -11,6 +11,8 @@
  *   curve25519_XMD:SHA-512_ELL2_NU_, node:crypto X25519), SM2 (SSWU + SM3, documented suite).
  * - Set encodings: raw truncated tags, Golomb-compressed set (./gcs.ts), Bloom filter (./bloom.ts).
  * - Labeled membership queries with the RFC 9497 OPRF and SM4-GCM labels (./oprf.ts).
+ * - Both servers count evaluated elements per key period against one budget (./_budget.ts,
+ *   `memoryBudget` or a shared store) and refuse more with RATE_LIMITED.
  * - Wire format (./encoding.ts), canonicalization (./canonicalize.ts), bucketing (./bucket.ts),
  *   worker_threads fan-out (./workers.ts, Node only, loaded lazily).
  * @module
@@ -20,13 +22,16 @@ import { chunkedClient } from './chunked.js';
 import { oprfClient, oprfServer, evaluate } from './oprf.js';
 import { canonicalize, canonicalString } from './canonicalize.js';
 import { bucketOf, partition } from './bucket.js';
+import { memoryBudget } from './_budget.js';
 import { decodeMessage, encodeMessage } from './encoding.js';
 import { GROUP_NAMES, getGroup } from './groups/index.js';
 
 export { client, server, rawTagLength, tagDigest } from './ecdh.js';
 export type { ClientResult, PartyOptions, PsiClient, PsiServer, ServerOptions } from './ecdh.js';
 export { chunkedClient } from './chunked.js';
-export { DEFAULT_MAX_CHUNK, DEFAULT_MAX_CLIENT_ITEMS, DEFAULT_MAX_HELD_ITEMS } from './sessions.js';
+export { DEFAULT_MAX_CHUNK, DEFAULT_MAX_CLIENT_ITEMS, DEFAULT_MAX_HELD_ITEMS, DEFAULT_SETUP_TIMEOUT } from './sessions.js';
+export { DEFAULT_KEY_PERIOD, DEFAULT_MAX_EVALUATIONS, memoryBudget } from './_budget.js';
+export type { EvaluationBudget } from './_budget.js';
 export type { ChunkedClient, ChunkedResult, ChunkedState, ChunkedStats } from './chunked.js';
 export { oprfClient, oprfServer, evaluate as oprfEvaluate } from './oprf.js';
 export type { OprfClient, OprfMatch, OprfServer, OprfServerOptions } from './oprf.js';
@@ -62,6 +67,7 @@ export const psi = /* @__PURE__ */ Object.freeze({
   chunkedClient,
   server,
   oprf: Object.freeze({ client: oprfClient, server: oprfServer, evaluate }),
+  memoryBudget,
   canonicalize,
   canonicalString,
   bucketOf,

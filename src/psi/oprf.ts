@@ -11,6 +11,11 @@
  * counted against a per-epoch budget: `RATE_LIMITED` beyond it), and the client finalizes
  * (Finalize), derives the tags and opens the labels of the items it finds.
  *
+ * SECURITY: every evaluated element answers one membership question, so evaluations are counted
+ * per epoch against the same budget as the ECDH-PSI server's (./_budget.ts: `maxEvaluations`,
+ * default 2^14, or a shared `budget` store) and refused with RATE_LIMITED beyond it. The epoch
+ * (and key) changes with `rotate()` or, with the `period` option, with the clock.
+ *
  * What each party learns: the server sees only uniformly random blinded elements (nothing about
  * the query) and how many items were queried; the client learns, for its queried items only,
  * membership and label, plus the table size. Without evaluations a client cannot test items
@@ -31,6 +36,8 @@ import { compare, decodeMessage, encodeMessage, SESSION_LENGTH } from './encodin
 import type { OprfRequestMessage, OprfResponseMessage, OprfTableEntry, OprfTableMessage } from './encoding.js';
 import { bytesKey } from './items.js';
 import type { Item, ItemSource } from './items.js';
+import { clockOption, serverBudget, spend } from './_budget.js';
+import type { EvaluationBudget } from './_budget.js';
 
 const CONTEXT = /* @__PURE__ */ utf8ToBytes('OPRFV1-\x00-ristretto255-SHA512');
 const HASH_TO_GROUP_DST = /* @__PURE__ */ concatBytes(utf8ToBytes('HashToGroup-'), CONTEXT);
@@ -73,10 +80,22 @@ const aadFor = (epoch: number, tag: Uint8Array): Uint8Array => concatBytes(LABEL
 export interface OprfServerOptions {
   /** 32-byte ristretto255 scalar (little-endian); default: derived from 32 fresh random bytes. */
   secretKey?: Uint8Array;
-  /** Key period number written into tables and responses (default 0). */
+  /** Key period number written into tables and responses (default 0; not with `period`). */
   epoch?: number;
-  /** Maximum number of blinded elements evaluated per epoch (default unlimited). */
+  /**
+   * Maximum number of blinded elements evaluated per epoch, all requests together (default
+   * 2^14 = DEFAULT_MAX_EVALUATIONS; `Infinity` for none); beyond it → RATE_LIMITED.
+   */
   maxEvaluations?: number;
+  /** A shared budget store instead of the in-memory `maxEvaluations` (counted per epoch). */
+  budget?: EvaluationBudget;
+  /**
+   * Key period in milliseconds: the epoch is `floor(now() / period)` and the key rotates by
+   * itself when it changes (tables must then be rebuilt). Default: epochs change only by `rotate()`.
+   */
+  period?: number;
+  /** Clock in milliseconds for `period` (default `Date.now`). */
+  now?: () => number;
   /** Canonicalization of string items (default 'text'). */
   canonical?: Canonical;
 }
@@ -85,13 +104,16 @@ export interface OprfServerOptions {
 export interface OprfServer {
   /** The current key period. */
   readonly epoch: number;
-  /** Evaluations left in this period. */
-  readonly remaining: number;
+  /** Evaluations left in this period (from the budget store). */
+  remaining(): Promise<number>;
   /** The labeled table of this period (an 'oprf-table' message). */
   table(entries: Iterable<[Item, string | Uint8Array]> | AsyncIterable<[Item, string | Uint8Array]>): Promise<Uint8Array>;
-  /** Answers one client request (an 'oprf-request' message). */
-  evaluate(request: Uint8Array): Uint8Array;
-  /** Starts the next period with a new (or the given) key; returns the new epoch. */
+  /** Answers one client request (an 'oprf-request' message); RATE_LIMITED beyond the budget. */
+  evaluate(request: Uint8Array): Promise<Uint8Array>;
+  /**
+   * Starts the next period with a new (or the given) key; returns the new epoch. With the
+   * `period` option the clock rotates the key and this throws BAD_STATE.
+   */
   rotate(secretKey?: Uint8Array): number;
 }
 
@@ -104,24 +126,44 @@ function newSecretKey(): Uint8Array {
  * @example
  * const srv = psi.oprf.server({ maxEvaluations: 1000 })
  * const table = await srv.table([['110101199003071234', '一级'], ['11010519850101002X', '二级']])
- * const response = srv.evaluate(request)
+ * const response = await srv.evaluate(request)
  */
 export function oprfServer(opts?: OprfServerOptions): OprfServer {
-  const o = aoptions(opts, 'opts', ['secretKey', 'epoch', 'maxEvaluations', 'canonical']);
+  const o = aoptions(opts, 'opts', ['secretKey', 'epoch', 'maxEvaluations', 'budget', 'period', 'now', 'canonical']);
   let sk = o.secretKey === undefined ? newSecretKey() : o.secretKey.slice();
   leScalar(sk);
-  let epoch = o.epoch === undefined ? 0 : anumber(o.epoch, 'epoch', 0, 0xffffffff);
-  const max = o.maxEvaluations === undefined ? Infinity : anumber(o.maxEvaluations, 'maxEvaluations', 0);
+  const budget = serverBudget(o.budget, o.maxEvaluations);
+  const now = clockOption(o.now);
+  const keyPeriod = o.period === undefined ? undefined : anumber(o.period, 'period', 1);
+  if (keyPeriod !== undefined && o.epoch !== undefined) throw new BukejianError('INVALID_OPTION', '"epoch" and "period" are exclusive (with "period" the epoch follows the clock)');
+  const clockEpoch = (): number => Math.floor(now() / keyPeriod!) >>> 0;
+  let epoch = keyPeriod !== undefined ? clockEpoch() : o.epoch === undefined ? 0 : anumber(o.epoch, 'epoch', 0, 0xffffffff);
   const form = canonicalOption(o.canonical);
-  let used = 0;
+  const newKey = (secretKey?: Uint8Array): void => {
+    const next = secretKey === undefined ? newSecretKey() : secretKey.slice();
+    leScalar(next);
+    sk.fill(0);
+    sk = next;
+  };
+  /** With `period`: a new key when the clock entered another period. */
+  const sync = (): void => {
+    if (keyPeriod === undefined) return;
+    const e = clockEpoch();
+    if (e === epoch) return;
+    newKey();
+    epoch = e;
+  };
   return {
     get epoch() {
+      sync();
       return epoch;
     },
-    get remaining() {
-      return max - used;
+    async remaining() {
+      sync();
+      return Math.max(0, budget.limit - (await budget.used(epoch)));
     },
     async table(entries) {
+      sync();
       const out: OprfTableEntry[] = [];
       const e = epoch;
       const key = sk;
@@ -137,25 +179,27 @@ export function oprfServer(opts?: OprfServerOptions): OprfServer {
       const m: OprfTableMessage = { type: 'oprf-table', group: 'ristretto255', session: new Uint8Array(SESSION_LENGTH), epoch: e, entries: out };
       return encodeMessage(m);
     },
-    evaluate(request: Uint8Array): Uint8Array {
+    async evaluate(request: Uint8Array): Promise<Uint8Array> {
       const m = decodeMessage(request, { expect: 'oprf-request' }) as OprfRequestMessage;
       if (m.group !== 'ristretto255') throw new BukejianError('INVALID_ENCODING', 'OPRF requests use ristretto255');
-      if (used + m.count > max) throw new BukejianError('RATE_LIMITED', `OPRF evaluation budget of this period exhausted (${max - used} left, ${m.count} asked)`);
-      used += m.count;
+      sync();
+      const e = epoch;
+      // SECURITY: counted (all requests of the epoch together) before any evaluation
+      await spend(budget, e, m.count, 'OPRF server');
+      sync();
+      if (epoch !== e) throw new BukejianError('BAD_STATE', "OPRF server: the key period ended while the request was counted; ask again");
+      const key = sk;
       const out = new Uint8Array(m.elements.length);
       for (let i = 0; i < m.count; i++) {
         const el = m.elements.subarray(i * 32, (i + 1) * 32);
-        out.set(ristretto255_oprf.oprf.blindEvaluate(sk, el), i * 32);
+        out.set(ristretto255_oprf.oprf.blindEvaluate(key, el), i * 32);
       }
-      const r: OprfResponseMessage = { type: 'oprf-response', group: 'ristretto255', session: m.session, epoch, count: m.count, elements: out };
+      const r: OprfResponseMessage = { type: 'oprf-response', group: 'ristretto255', session: m.session, epoch: e, count: m.count, elements: out };
       return encodeMessage(r);
     },
     rotate(secretKey?: Uint8Array): number {
-      const next = secretKey === undefined ? newSecretKey() : secretKey.slice();
-      leScalar(next);
-      sk.fill(0);
-      sk = next;
-      used = 0;
+      if (keyPeriod !== undefined) throw new BukejianError('BAD_STATE', 'OPRF server: with the "period" option the key rotates with the clock');
+      newKey(secretKey);
       epoch = (epoch + 1) >>> 0;
       return epoch;
     },
@@ -183,7 +227,7 @@ export interface OprfClient<T extends Item> {
  * Creates a client querying `items` against a labeled OPRF table.
  * @example
  * const c = psi.oprf.client(['110101199003071234'])
- * const res = await c.finish(srv.evaluate(await c.request()), table)
+ * const res = await c.finish(await srv.evaluate(await c.request()), table)
  * res[0].member && bytesToUtf8(res[0].label!) // '一级'
  */
 export function oprfClient<T extends Item>(items: ItemSource<T>, opts?: { canonical?: Canonical }): OprfClient<T> {
