@@ -75,13 +75,13 @@ export function inCurve(p: unknown): p is BabyJubPoint {
   return (BABYJUB_A * x2 + y2) % P === (1n + ((BABYJUB_D * x2) % P) * y2) % P;
 }
 
-/** An on-curve affine point as a noble point (INVALID_POINT otherwise). */
+/** An on-curve affine point as a noble point (INVALID_POINT otherwise). @example toPoint(BASE8).double() */
 export function toPoint(p: unknown, name = 'point'): EdwardsPoint {
   if (!inCurve(p)) throw new BukejianError('INVALID_POINT', `"${name}" expected a Baby Jubjub point [x, y] on the curve`);
   return babyJub().fromAffine({ x: p[0], y: p[1] });
 }
 
-/** A noble point as a frozen affine pair. */
+/** A noble point as a frozen affine pair. @example fromPoint(babyJub().BASE) // BASE8 */
 export function fromPoint(q: EdwardsPoint): BabyJubPoint {
   const { x, y } = q.toAffine();
   return Object.freeze([x, y] as const);

@@ -329,7 +329,8 @@ function permute(s: Schedule, inputs: readonly bigint[]): bigint {
   // partial rounds: lane 0 reduced every round, the other lanes only at the end (< p + rp·p²)
   let x0 = x[0]!;
   for (let r = 0, o = 0; r < rp; r++, o += t - 1) {
-    const y0 = (pow5(x0) + u[r]!) % P;
+    const x2 = (x0 * x0) % P;
+    const y0 = (x2 * x2 * x0 + u[r]!) % P; // x0⁵ + u with one reduction
     let acc = m00 * y0;
     for (let j = 1; j < t; j++) {
       acc += w[o + j - 1]! * x[j]!;
