@@ -24,7 +24,7 @@ export default defineConfig({
   sourcemap: false,
   clean: true,
   // node:* builtins are only reached through guarded dynamic lookups (see src/native.ts).
-  external: [/^node:/, '@noble/hashes', '@noble/curves', 'snarkjs', 'circomlibjs', 'fast-check'],
+  external: [/^node:/, '@noble/hashes', '@noble/curves', 'snarkjs', 'fast-check'],
   // Keep Chinese text (region names, surnames) as UTF-8 instead of \uXXXX escapes.
   esbuildOptions(o) {
     o.charset = 'utf8';

@@ -1,12 +1,12 @@
 /**
- * Issuer side of the credential: Baby Jubjub EdDSA-Poseidon keys (circomlib/circomlibjs),
+ * Issuer side of the credential: Baby Jubjub EdDSA-Poseidon keys (circomlib's scheme, see babyjub.ts),
  * issuing a credential = signing Poseidon(record) (see record.ts), and checking a credential's
  * signature outside the circuit. Wire forms are in credential-codec.ts.
  * @module
  */
 import { BukejianError } from '../errors.js';
 import { abytes, aoptions, randomBytes } from '../utils.js';
-import { eddsa } from './babyjub.js';
+import { prv2pub, signPoseidon, verifyPoseidon } from './babyjub.js';
 import { signDisclosed, verifyDisclosedSignature } from './disclosed.js';
 import { afield } from './field.js';
 import { recordHash, validateRecord, type CredentialRecord } from './record.js';
@@ -50,9 +50,8 @@ async function keygen(): Promise<IssuerKeyPair> {
  */
 async function getPublicKey(secretKey: Uint8Array): Promise<IssuerPublicKey> {
   abytes(secretKey, 'issuerSecretKey', 32, 'INVALID_KEY');
-  const e = await eddsa();
-  const A = e.prv2pub(secretKey);
-  return Object.freeze([e.F.toObject(A[0]), e.F.toObject(A[1])] as const);
+  const A = prv2pub(secretKey);
+  return Object.freeze([A[0], A[1]] as const);
 }
 
 /** Options of {@link issuer.issue}. */
@@ -70,12 +69,8 @@ async function issue(record: CredentialRecord, issuerSecretKey: Uint8Array, opti
   const o = aoptions(options, 'options', ['sm2SecretKey']);
   const r = validateRecord(record);
   const publicKey = await getPublicKey(issuerSecretKey);
-  const e = await eddsa();
-  const sig = e.signPoseidon(issuerSecretKey, e.F.e(await recordHash(r)));
-  const signature = Object.freeze({
-    R8: Object.freeze([e.F.toObject(sig.R8[0]), e.F.toObject(sig.R8[1])] as const),
-    S: sig.S,
-  });
+  const sig = signPoseidon(issuerSecretKey, await recordHash(r));
+  const signature = Object.freeze({ R8: Object.freeze([sig.R8[0], sig.R8[1]] as const), S: sig.S });
   const sm2Signature = o.sm2SecretKey ? signDisclosed(r, publicKey, o.sm2SecretKey) : undefined;
   return Object.freeze({ version: 1 as const, record: r, issuerPublicKey: publicKey, signature, ...(sm2Signature ? { sm2Signature } : {}) });
 }
@@ -105,17 +100,14 @@ async function verify(credential: Credential, expectedIssuer?: IssuerPublicKey):
   try {
     const r = validateRecord(credential.record);
     const [ax, ay] = credential.issuerPublicKey;
-    const A = [afield(ax, 'Ax'), afield(ay, 'Ay')];
+    const A = [afield(ax, 'Ax'), afield(ay, 'Ay')] as const;
     if (expectedIssuer && (afield(expectedIssuer[0], 'issuerPublicKey[0]') !== A[0] || expectedIssuer[1] !== A[1])) {
       return false;
     }
     const S = afield(credential.signature.S, 'S');
-    const R8 = [afield(credential.signature.R8[0], 'R8x'), afield(credential.signature.R8[1], 'R8y')];
-    const e = await eddsa();
-    const Ae = [e.F.e(A[0]!), e.F.e(A[1]!)] as [unknown, unknown];
-    const Re = [e.F.e(R8[0]!), e.F.e(R8[1]!)] as [unknown, unknown];
-    if (!e.babyJub.inCurve(Ae) || !e.babyJub.inCurve(Re) || S >= e.babyJub.subOrder) return false;
-    return e.verifyPoseidon(e.F.e(await recordHash(r)), { R8: Re, S }, Ae);
+    const R8 = [afield(credential.signature.R8[0], 'R8x'), afield(credential.signature.R8[1], 'R8y')] as const;
+    // on-curve R8 and A, S < l, then the verification equation (false on any failure)
+    return verifyPoseidon(await recordHash(r), { R8, S }, A);
   } catch (err) {
     if (err instanceof BukejianError) return false;
     throw err;

@@ -19,7 +19,7 @@ export interface HolderKey {
  */
 async function create(): Promise<HolderKey> {
   const secret = randomField();
-  return Object.freeze({ secret, commitment: await poseidonHash([secret]) });
+  return Object.freeze({ secret, commitment: poseidonHash([secret]) });
 }
 
 /**

@@ -2,8 +2,8 @@
  * `bukejian/zk`: zero-knowledge eligibility (可用不可见). An issuer signs a citizen record once as a
  * credential (EdDSA-Poseidon on Baby Jubjub); the holder proves with Groth16 (circuits/eligibility.circom)
  * that the record satisfies a programme rule; the verifier learns one bit and a per-programme
- * nullifier. Separate subpath (not re-exported from the root): it loads snarkjs and circomlibjs,
- * which are GPL-3.0.
+ * nullifier. Separate subpath (not re-exported from the root): it loads snarkjs (GPL-3.0), the
+ * Groth16 engine. Poseidon, Baby Jubjub and EdDSA-Poseidon are the package's own MIT code (babyjub.ts).
  * @module
  */
 import { challenge, terminate, verify, verifyBatch } from './verify.js';

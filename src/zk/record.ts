@@ -76,7 +76,7 @@ export function recordFields(r: CredentialRecord): bigint[] {
  * the message the issuer signs with EdDSA-Poseidon.
  * @example const m = await recordHash(record)
  */
-export function recordHash(r: CredentialRecord): Promise<bigint> {
+export async function recordHash(r: CredentialRecord): Promise<bigint> {
   return poseidonHash(recordFields(r));
 }
 

@@ -8,7 +8,7 @@
  */
 import { BukejianError } from '../errors.js';
 import { aint } from './_int.js';
-import { poseidon } from './babyjub.js';
+import { poseidonHash as H } from './babyjub.js';
 
 /** Levels of the region tree (the circuit's `Eligibility(8)`). @example path.siblings.length === REGION_TREE_LEVELS */
 export const REGION_TREE_LEVELS = 8;
@@ -44,8 +44,6 @@ export async function buildRegionTree(codes: readonly number[]): Promise<RegionT
   if (sorted.length > REGION_TREE_CAPACITY) {
     throw new BukejianError('INVALID_LENGTH', `"regions" expected at most ${REGION_TREE_CAPACITY} codes, got length=${sorted.length}`);
   }
-  const h = await poseidon();
-  const H = (c: bigint[]) => h.F.toObject(h(c));
   const zeros: bigint[] = [0n];
   for (let i = 0; i < REGION_TREE_LEVELS; i++) zeros.push(H([zeros[i]!, zeros[i]!, zeros[i]!, zeros[i]!]));
   const levels: bigint[][] = [sorted.map(BigInt)];
