@@ -9,7 +9,10 @@ for (const key of Object.keys(pkg.exports)) {
   if (key === './package.json') continue;
   const name = key === '.' ? 'index' : key.slice(2);
   const file = [`src/${name}.ts`, `src/${name}/index.ts`].find((f) => existsSync(f));
-  if (!file) throw new Error(`exports["${key}"] has no source file (src/${name}.ts or src/${name}/index.ts)`);
+  if (!file)
+    throw new Error(
+      `exports["${key}"] has no source file (src/${name}.ts or src/${name}/index.ts)`,
+    );
   entry[name] = file;
 }
 

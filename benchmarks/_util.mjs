@@ -50,7 +50,10 @@ export function thirdParty(name) {
   } catch {
     if (!existsSync(path.join(dir, 'node_modules'))) {
       try {
-        execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent'], { cwd: dir, stdio: 'ignore' });
+        execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent'], {
+          cwd: dir,
+          stdio: 'ignore',
+        });
         return req(name);
       } catch {
         return null;
@@ -87,6 +90,7 @@ export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
  */
 export function bestOf(rows, measure) {
   const best = rows.map(() => 0);
-  for (let r = 0; r < ROUNDS; r++) rows.forEach((row, i) => row[1] != null && (best[i] = Math.max(best[i], measure(row))));
+  for (let r = 0; r < ROUNDS; r++)
+    rows.forEach((row, i) => row[1] != null && (best[i] = Math.max(best[i], measure(row))));
   return rows.map((row, i) => ({ name: row[0], value: row[1] != null ? best[i] : null }));
 }

@@ -23,7 +23,7 @@ const T0 = Date.UTC(2026, 0, 1);
 const entry = (i) => ({
   type: 'access',
   actor: { agency: 'civil-affairs', staff: `s:${i % 50}` },
-  subject: `p:${(i * 2654435761 % 4294967296).toString(16).padStart(8, '0')}`,
+  subject: `p:${((i * 2654435761) % 4294967296).toString(16).padStart(8, '0')}`,
   purpose: 'benefits-eligibility',
   fields: ['income', 'name', 'household'],
   basis: { legal: 'lb-benefits-2026' },
@@ -44,7 +44,8 @@ export default async function () {
     });
     // 1. durable appends, batches of 1,000 (each batch: payloads + index frame, both fsynced),
     // after 5 untimed warm-up batches
-    for (let b = 0; b < 5; b++) await log.appendMany(Array.from({ length: 1000 }, (_, j) => entry(log.size + j)));
+    for (let b = 0; b < 5; b++)
+      await log.appendMany(Array.from({ length: 1000 }, (_, j) => entry(log.size + j)));
     // Two batches in flight: the next 1,000 entries are encoded and hashed while the previous
     // batch is being fsynced (group commit keeps the durable batches at 1,000).
     let t = performance.now();
@@ -72,12 +73,21 @@ export default async function () {
     for (let i = 1; i < N; i++) sm3(node);
     const floorMs = performance.now() - t;
     t = performance.now();
-    const full = await openAuditLog({ store: await openFileStore(dir), origin: 'bench.example/audit', signer });
+    const full = await openAuditLog({
+      store: await openFileStore(dir),
+      origin: 'bench.example/audit',
+      signer,
+    });
     const openMs = performance.now() - t;
     await full.close();
     t = performance.now();
     const store = await openFileStore(dir);
-    const log2 = await openAuditLog({ store, origin: 'bench.example/audit', signer, treeCache: true });
+    const log2 = await openAuditLog({
+      store,
+      origin: 'bench.example/audit',
+      signer,
+      treeCache: true,
+    });
     const openCachedMs = performance.now() - t;
 
     // 3. proofs at N entries

@@ -39,27 +39,83 @@ const policy = loadPolicy({
   version: 1,
   name: 'bench',
   fields: {
-    name: { type: 'name', level: 'general', sharing: 'conditional', purposes: { benefits: 'mask' } },
-    idCard: { type: 'idCard', level: 'important', sensitive: 'specificIdentity', sharing: 'conditional', purposes: { benefits: 'mask' } },
-    phone: { type: 'phone', level: 'general', sharing: 'conditional', purposes: { benefits: 'mask' } },
-    bankCard: { type: 'bankCard', level: 'important', sensitive: 'financial', sharing: 'conditional', purposes: { benefits: 'mask' } },
-    email: { type: 'email', level: 'general', sharing: 'conditional', purposes: { benefits: 'mask' } },
-    birth: { type: 'date', level: 'general', sharing: 'conditional', purposes: { benefits: { treatment: 'generalize', to: 'year' } } },
-    age: { type: 'number', level: 'general', sharing: 'unconditional', default: { treatment: 'generalize', to: 'range', width: 10 } },
+    name: {
+      type: 'name',
+      level: 'general',
+      sharing: 'conditional',
+      purposes: { benefits: 'mask' },
+    },
+    idCard: {
+      type: 'idCard',
+      level: 'important',
+      sensitive: 'specificIdentity',
+      sharing: 'conditional',
+      purposes: { benefits: 'mask' },
+    },
+    phone: {
+      type: 'phone',
+      level: 'general',
+      sharing: 'conditional',
+      purposes: { benefits: 'mask' },
+    },
+    bankCard: {
+      type: 'bankCard',
+      level: 'important',
+      sensitive: 'financial',
+      sharing: 'conditional',
+      purposes: { benefits: 'mask' },
+    },
+    email: {
+      type: 'email',
+      level: 'general',
+      sharing: 'conditional',
+      purposes: { benefits: 'mask' },
+    },
+    birth: {
+      type: 'date',
+      level: 'general',
+      sharing: 'conditional',
+      purposes: { benefits: { treatment: 'generalize', to: 'year' } },
+    },
+    age: {
+      type: 'number',
+      level: 'general',
+      sharing: 'unconditional',
+      default: { treatment: 'generalize', to: 'range', width: 10 },
+    },
     district: { type: 'text', level: 'general', sharing: 'unconditional', default: 'keep' },
-    income: { type: 'number', level: 'important', sensitive: 'financial', sharing: 'conditional', purposes: { tax: 'keep' } },
+    income: {
+      type: 'number',
+      level: 'important',
+      sensitive: 'financial',
+      sharing: 'conditional',
+      purposes: { tax: 'keep' },
+    },
     religion: { type: 'text', level: 'important', sensitive: 'religion', sharing: 'none' },
   },
 });
 const record = {
-  name: '欧阳娜娜', idCard: '11010519491231002X', phone: '13812345678', bankCard: '6222021234567890128',
-  email: 'zhang.san@example.cn', birth: '1949-12-31', age: 76, district: '朝阳区', income: 88000, religion: '—',
+  name: '欧阳娜娜',
+  idCard: '11010519491231002X',
+  phone: '13812345678',
+  bankCard: '6222021234567890128',
+  email: 'zhang.san@example.cn',
+  birth: '1949-12-31',
+  age: 76,
+  district: '朝阳区',
+  income: 88000,
+  religion: '—',
 };
 const opts = { purpose: 'benefits', actor: 'clerk-17' };
 const pseudoPolicy = loadPolicy({
   version: 1,
   name: 'bench-p',
-  fields: Object.fromEntries(Object.entries(policy.fields).map(([k, f]) => [k, k === 'idCard' || k === 'phone' ? { ...f, purposes: { research: 'pseudonymize' } } : f])),
+  fields: Object.fromEntries(
+    Object.entries(policy.fields).map(([k, f]) => [
+      k,
+      k === 'idCard' || k === 'phone' ? { ...f, purposes: { research: 'pseudonymize' } } : f,
+    ]),
+  ),
 });
 const pkey = new Uint8Array(32).map((_, i) => i);
 
@@ -95,36 +151,81 @@ export default async function () {
   const groups = [];
   let i = 0;
   groups.push(
-    report('applyPolicy, 10-field record (8 released: 5 masks, 2 generalizations, 1 keep; 2 withheld)', 'records/s', [
-      { name: 'bukejian applyPolicy', value: best(() => rate(() => applyPolicy(record, policy, opts))) },
-      { name: 'research: 2 pseudonyms + 2', value: best(() => rate(() => applyPolicy(record, pseudoPolicy, { purpose: 'research', keys: { pseudonym: pkey } }))) },
-    ], 'bukejian applyPolicy'),
+    report(
+      'applyPolicy, 10-field record (8 released: 5 masks, 2 generalizations, 1 keep; 2 withheld)',
+      'records/s',
+      [
+        {
+          name: 'bukejian applyPolicy',
+          value: best(() => rate(() => applyPolicy(record, policy, opts))),
+        },
+        {
+          name: 'research: 2 pseudonyms + 2',
+          value: best(() =>
+            rate(() =>
+              applyPolicy(record, pseudoPolicy, { purpose: 'research', keys: { pseudonym: pkey } }),
+            ),
+          ),
+        },
+      ],
+      'bukejian applyPolicy',
+    ),
   );
   groups.push(
-    report(`detect on Chinese text (UTF-8 MB/s; dense: 6 candidates per 230 chars, sparse: per ~1,000 chars)`, 'MB/s', [
-      { name: 'bukejian detect, dense', value: best(() => rate(() => detect(text), 1500) * mb) },
-      { name: 'bukejian detect, sparse', value: best(() => rate(() => detect(sparse), 1500) * mbSparse) },
-    ], 'bukejian detect, dense'),
+    report(
+      `detect on Chinese text (UTF-8 MB/s; dense: 6 candidates per 230 chars, sparse: per ~1,000 chars)`,
+      'MB/s',
+      [
+        { name: 'bukejian detect, dense', value: best(() => rate(() => detect(text), 1500) * mb) },
+        {
+          name: 'bukejian detect, sparse',
+          value: best(() => rate(() => detect(sparse), 1500) * mbSparse),
+        },
+      ],
+      'bukejian detect, dense',
+    ),
   );
   const nobleRow = noble
     ? (() => {
         const f = noble.FF1(10, fkey);
         const x = [1, 3, 8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3];
-        return { name: '@noble/ciphers FF1-AES 16 dig', value: best(() => rate(() => f.encrypt(x))) };
+        return {
+          name: '@noble/ciphers FF1-AES 16 dig',
+          value: best(() => rate(() => f.encrypt(x))),
+        };
       })()
     : { name: '@noble/ciphers FF1-AES 16 dig', value: null };
   groups.push(
-    report('FF1 format-preserving encryption', 'tokens/s', [
-      { name: 'bukejian ID token (FF1-SM4)', value: best(() => rate(() => tok.encrypt(full[i++ % full.length]))) },
-      { name: 'bukejian FF1-SM4 16 digits', value: best(() => rate(() => digits16.encrypt('1381234567890123'))) },
-      nobleRow,
-    ], 'bukejian ID token (FF1-SM4)'),
+    report(
+      'FF1 format-preserving encryption',
+      'tokens/s',
+      [
+        {
+          name: 'bukejian ID token (FF1-SM4)',
+          value: best(() => rate(() => tok.encrypt(full[i++ % full.length]))),
+        },
+        {
+          name: 'bukejian FF1-SM4 16 digits',
+          value: best(() => rate(() => digits16.encrypt('1381234567890123'))),
+        },
+        nobleRow,
+      ],
+      'bukejian ID token (FF1-SM4)',
+    ),
   );
   const p = createPseudonymizer(pkey, { domain: 'bench' });
   groups.push(
-    report('keyed pseudonyms (HMAC-SM3, domain key derived once)', 'pseudonyms/s', [
-      { name: 'bukejian pseudonymize', value: best(() => rate(() => p(full[i++ % full.length]))) },
-    ], 'bukejian pseudonymize'),
+    report(
+      'keyed pseudonyms (HMAC-SM3, domain key derived once)',
+      'pseudonyms/s',
+      [
+        {
+          name: 'bukejian pseudonymize',
+          value: best(() => rate(() => p(full[i++ % full.length]))),
+        },
+      ],
+      'bukejian pseudonymize',
+    ),
   );
   return groups;
 }

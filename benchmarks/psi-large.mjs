@@ -11,7 +11,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 const [, , role, nArg] = process.argv;
-const N = Number((role === 'client' || role === 'server' ? nArg : role) ?? process.env.PSI_LARGE_N ?? 1_000_000);
+const N = Number(
+  (role === 'client' || role === 'server' ? nArg : role) ?? process.env.PSI_LARGE_N ?? 1_000_000,
+);
 const GROUP = process.env.PSI_LARGE_GROUP ?? 'x25519';
 const WORKERS = Number(process.env.PSI_LARGE_WORKERS ?? 2);
 const CHUNK = Number(process.env.PSI_LARGE_CHUNK ?? 8192);
@@ -37,7 +39,9 @@ function inbox() {
 }
 
 async function party() {
-  const { psi } = await import(process.env.PSI_MODULE ? pathToFileURL(process.env.PSI_MODULE).href : 'bukejian/psi');
+  const { psi } = await import(
+    process.env.PSI_MODULE ? pathToFileURL(process.env.PSI_MODULE).href : 'bukejian/psi'
+  );
   const receive = inbox();
   const t0 = performance.now();
   let last = 0;
@@ -45,7 +49,9 @@ async function party() {
     const now = performance.now();
     if (now - last > 10_000) {
       last = now;
-      console.error(`  [${role}] ${d} items, ${((now - t0) / 1000).toFixed(0)} s, RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MiB`);
+      console.error(
+        `  [${role}] ${d} items, ${((now - t0) / 1000).toFixed(0)} s, RSS ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MiB`,
+      );
     }
   };
   const opts = { group: GROUP, workers: WORKERS, chunkSize: CHUNK, onProgress };
@@ -60,7 +66,11 @@ async function party() {
       bytes += reply.length;
       out = await c.next(reply);
     }
-    result = { cardinality: c.result().cardinality, messages: c.stats.messages, receivedBytes: bytes };
+    result = {
+      cardinality: c.result().cardinality,
+      messages: c.stats.messages,
+      receivedBytes: bytes,
+    };
     process.send(new Uint8Array(0)); // end of run
   } else {
     const s = psi.server(items(2), { ...opts, format: 'gcs', fpr: 1e-9, maxEvaluations: Infinity }); // a benchmark, not a service
@@ -80,13 +90,25 @@ async function party() {
 
 async function main() {
   const self = fileURLToPath(import.meta.url);
-  console.log(`\nPSI ${N} × ${N} on ${GROUP}, two processes (workers: ${WORKERS} each), chunked protocol (${CHUNK} items per message) over IPC pipes`);
+  console.log(
+    `\nPSI ${N} × ${N} on ${GROUP}, two processes (workers: ${WORKERS} each), chunked protocol (${CHUNK} items per message) over IPC pipes`,
+  );
   const t0 = performance.now();
   const start = (r) => {
-    const p = fork(self, [r, String(N)], { execArgv: ['--max-old-space-size=4096'], serialization: 'advanced', stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    const p = fork(self, [r, String(N)], {
+      execArgv: ['--max-old-space-size=4096'],
+      serialization: 'advanced',
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
     let out = '';
     p.stdout.on('data', (b) => (out += b));
-    p.done = new Promise((resolve, reject) => p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`${r} exited ${code}`)))));
+    p.done = new Promise((resolve, reject) =>
+      p.on('exit', (code) =>
+        code === 0
+          ? resolve(JSON.parse(out.trim().split('\n').pop()))
+          : reject(new Error(`${r} exited ${code}`)),
+      ),
+    );
     return p;
   };
   const server = start('server');
@@ -104,8 +126,12 @@ async function main() {
   });
   const [c, s] = await Promise.all([client.done, server.done]);
   const total = (performance.now() - t0) / 1000;
-  console.log(`  client: ${c.seconds.toFixed(1)} s, peak RSS ${c.maxRssMiB.toFixed(0)} MiB, |∩| = ${c.cardinality} (expected ${Math.ceil(N / 3)}), ${c.messages} messages, ${(c.receivedBytes / 2 ** 20).toFixed(1)} MiB received`);
-  console.log(`  server: ${s.seconds.toFixed(1)} s (including its preparation), peak RSS ${s.maxRssMiB.toFixed(0)} MiB`);
+  console.log(
+    `  client: ${c.seconds.toFixed(1)} s, peak RSS ${c.maxRssMiB.toFixed(0)} MiB, |∩| = ${c.cardinality} (expected ${Math.ceil(N / 3)}), ${c.messages} messages, ${(c.receivedBytes / 2 ** 20).toFixed(1)} MiB received`,
+  );
+  console.log(
+    `  server: ${s.seconds.toFixed(1)} s (including its preparation), peak RSS ${s.maxRssMiB.toFixed(0)} MiB`,
+  );
   console.log(`  end to end: ${total.toFixed(1)} s`);
 }
 

@@ -14,13 +14,25 @@ import { report, thirdParty } from './_util.mjs';
 
 const N = Number(process.env.PSI_BENCH_N ?? 2000);
 const FPR = 1e-9;
-const clientItems = Array.from({ length: N }, (_, i) => `1101011990${String(i * 3).padStart(8, '0')}`);
-const serverItems = Array.from({ length: N }, (_, i) => `1101011990${String(i * 2).padStart(8, '0')}`);
+const clientItems = Array.from(
+  { length: N },
+  (_, i) => `1101011990${String(i * 3).padStart(8, '0')}`,
+);
+const serverItems = Array.from(
+  { length: N },
+  (_, i) => `1101011990${String(i * 2).padStart(8, '0')}`,
+);
 const expected = clientItems.filter((x) => new Set(serverItems).has(x)).length;
 
 async function ours(group, backend = 'auto', n = N) {
   const c = psi.client(clientItems.slice(0, n), { group, backend });
-  const s = psi.server(serverItems.slice(0, n), { group, backend, format: 'gcs', fpr: FPR, maxEvaluations: Infinity }); // a benchmark, not a service
+  const s = psi.server(serverItems.slice(0, n), {
+    group,
+    backend,
+    format: 'gcs',
+    fpr: FPR,
+    maxEvaluations: Infinity,
+  }); // a benchmark, not a service
   const t0 = performance.now();
   const m1 = await c.request();
   const t1 = performance.now();
@@ -29,8 +41,14 @@ async function ours(group, backend = 'auto', n = N) {
   const t2 = performance.now();
   const r = await c.finish(m2);
   const t3 = performance.now();
-  if (n === N && Math.abs(r.cardinality - expected) > 1) throw new Error(`${group}: wrong result ${r.cardinality} ≠ ${expected}`);
-  return { client: t1 - t0 + (t3 - t2), server: t2 - t1, total: t3 - t0, bytes: m1.length + m2.length };
+  if (n === N && Math.abs(r.cardinality - expected) > 1)
+    throw new Error(`${group}: wrong result ${r.cardinality} ≠ ${expected}`);
+  return {
+    client: t1 - t0 + (t3 - t2),
+    server: t2 - t1,
+    total: t3 - t0,
+    bytes: m1.length + m2.length,
+  };
 }
 
 async function openmined() {
@@ -45,16 +63,27 @@ async function openmined() {
   const setup = server.createSetupMessage(FPR, N, serverItems).serializeBinary();
   const resp = server.processRequest(lib.request.deserializeBinary(req)).serializeBinary();
   const t2 = performance.now();
-  const inter = client.getIntersection(lib.serverSetup.deserializeBinary(setup), lib.response.deserializeBinary(resp));
+  const inter = client.getIntersection(
+    lib.serverSetup.deserializeBinary(setup),
+    lib.response.deserializeBinary(resp),
+  );
   const t3 = performance.now();
-  if (Math.abs(inter.length - expected) > 1) throw new Error(`psi.js: wrong result ${inter.length}`);
-  return { client: t1 - t0 + (t3 - t2), server: t2 - t1, total: t3 - t0, bytes: req.length + setup.length + resp.length };
+  if (Math.abs(inter.length - expected) > 1)
+    throw new Error(`psi.js: wrong result ${inter.length}`);
+  return {
+    client: t1 - t0 + (t3 - t2),
+    server: t2 - t1,
+    total: t3 - t0,
+    bytes: req.length + setup.length + resp.length,
+  };
 }
 
 /** Group operations alone for ristretto255 (what one PSI item costs each party in math). */
 function ristrettoOpsAlone() {
   // a full-size random scalar, like the PSI keys (a short scalar would make the ops look cheaper)
-  const k = BigInt('0x' + Buffer.from(crypto.getRandomValues(new Uint8Array(64))).toString('hex')) % ristretto255.Point.Fn.ORDER;
+  const k =
+    BigInt('0x' + Buffer.from(crypto.getRandomValues(new Uint8Array(64))).toString('hex')) %
+    ristretto255.Point.Fn.ORDER;
   const enc = new TextEncoder();
   const msgs = clientItems.slice(0, 300).map((x) => enc.encode(x));
   const DST = 'bukejian-psi-v1-ristretto255_XMD:SHA-512_R255MAP_RO_';
@@ -76,14 +105,24 @@ export default async function () {
     ['x25519 (node:crypto X25519)', 'x25519', 'auto'],
     ['sm2 (node:crypto ECDH)', 'sm2', 'auto'],
   ];
-  if (process.argv.includes('--all-backends')) groups.push(['p256 (pure TS)', 'p256', 'js'], ['x25519 (pure TS)', 'x25519', 'js'], ['sm2 (pure TS)', 'sm2', 'js']);
+  if (process.argv.includes('--all-backends'))
+    groups.push(
+      ['p256 (pure TS)', 'p256', 'js'],
+      ['x25519 (pure TS)', 'x25519', 'js'],
+      ['sm2 (pure TS)', 'sm2', 'js'],
+    );
   // The machine may be shared: run every contender ROUNDS times, interleaved, keep each best.
   const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
   const best = new Map();
   const keep = (label, r) => {
     const b = best.get(label);
     if (!b) return best.set(label, r);
-    best.set(label, { client: Math.min(b.client, r.client), server: Math.min(b.server, r.server), total: Math.min(b.total, r.total), bytes: r.bytes });
+    best.set(label, {
+      client: Math.min(b.client, r.client),
+      server: Math.min(b.server, r.server),
+      total: Math.min(b.total, r.total),
+      bytes: r.bytes,
+    });
   };
   let om = null;
   let ops = null;
@@ -99,28 +138,58 @@ export default async function () {
     const a = ristrettoOpsAlone();
     ops = ops ? { h2c: Math.min(ops.h2c, a.h2c), mul: Math.min(ops.mul, a.mul) } : a;
     const r = await ours('ristretto255', 'js', Math.min(500, N));
-    overhead = overhead ? { client: Math.min(overhead.client, r.client), server: Math.min(overhead.server, r.server) } : r;
+    overhead = overhead
+      ? { client: Math.min(overhead.client, r.client), server: Math.min(overhead.server, r.server) }
+      : r;
   }
   const res = [...best.entries()];
   const base = '@openmined/psi.js (WASM, P-256)';
   const rows = (f) => res.map(([name, r]) => ({ name, value: f(r) }));
   const out = [
-    report(`PSI ${N} × ${N}, client items/s (request + finish)`, 'items/s', rows((r) => (N * 1000) / r.client), om ? base : undefined),
-    report(`PSI ${N} × ${N}, server items/s (setup + respond)`, 'items/s', rows((r) => (N * 1000) / r.server), om ? base : undefined),
-    report(`PSI ${N} × ${N}, end to end (both parties, one thread)`, 's', rows((r) => r.total / 1000), om ? base : undefined),
-    report(`PSI ${N} × ${N}, bytes on the wire per item (request + setup + response, GCS 1e-9)`, 'B/item', rows((r) => r.bytes / N), om ? base : undefined),
+    report(
+      `PSI ${N} × ${N}, client items/s (request + finish)`,
+      'items/s',
+      rows((r) => (N * 1000) / r.client),
+      om ? base : undefined,
+    ),
+    report(
+      `PSI ${N} × ${N}, server items/s (setup + respond)`,
+      'items/s',
+      rows((r) => (N * 1000) / r.server),
+      om ? base : undefined,
+    ),
+    report(
+      `PSI ${N} × ${N}, end to end (both parties, one thread)`,
+      's',
+      rows((r) => r.total / 1000),
+      om ? base : undefined,
+    ),
+    report(
+      `PSI ${N} × ${N}, bytes on the wire per item (request + setup + response, GCS 1e-9)`,
+      'B/item',
+      rows((r) => r.bytes / N),
+      om ? base : undefined,
+    ),
   ];
-  if (!om) console.log('\n  (@openmined/psi.js could not be loaded from benchmarks/thirdparty; rows omitted)');
+  if (!om)
+    console.log(
+      '\n  (@openmined/psi.js could not be loaded from benchmarks/thirdparty; rows omitted)',
+    );
   const M = Math.min(500, N);
   const rist = { client: (overhead.client / M) * N, server: (overhead.server / M) * N };
   const clientMath = ops.h2c + 2 * ops.mul; // hash-to-group + blind, unblind
   const serverMath = ops.h2c + 2 * ops.mul; // hash-to-group + key, multiply the client's element
   out.push(
-    report('ristretto255: per-item party time vs its group operations measured alone', 'ms/item', [
-      { name: 'group ops alone (h2c + 2 mul)', value: clientMath },
-      { name: 'client, in PSI', value: rist.client / N },
-      { name: 'server, in PSI', value: rist.server / N },
-    ], 'group ops alone (h2c + 2 mul)'),
+    report(
+      'ristretto255: per-item party time vs its group operations measured alone',
+      'ms/item',
+      [
+        { name: 'group ops alone (h2c + 2 mul)', value: clientMath },
+        { name: 'client, in PSI', value: rist.client / N },
+        { name: 'server, in PSI', value: rist.server / N },
+      ],
+      'group ops alone (h2c + 2 mul)',
+    ),
   );
   void serverMath;
   if (process.argv.includes('--large')) {

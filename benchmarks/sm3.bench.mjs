@@ -5,7 +5,6 @@ import { createHash, createHmac } from 'node:crypto';
 import { sm3, hmacSm3 } from 'bukejian/sm3';
 import { bestOf, opsPerSec, report, thirdParty } from './_util.mjs';
 
-
 const smc = thirdParty('sm-crypto');
 const smc2 = thirdParty('sm-crypto-v2');
 const gm = thirdParty('gm-crypto');
@@ -23,7 +22,8 @@ function hashRows() {
   ];
   if (smc) rows.push(['sm-crypto', (d) => smc.sm3(d)]);
   if (smc2) rows.push(['sm-crypto-v2', (d) => smc2.sm3(d)]);
-  if (gm) rows.push(['gm-crypto', (d) => gm.SM3.digest(Buffer.from(d.buffer, d.byteOffset, d.length))]);
+  if (gm)
+    rows.push(['gm-crypto', (d) => gm.SM3.digest(Buffer.from(d.buffer, d.byteOffset, d.length))]);
   rows.push(['node:crypto (OpenSSL)', (d) => createHash('sm3').update(d).digest()]);
   return rows;
 }
@@ -41,10 +41,27 @@ function hmacRows() {
 
 export default async function () {
   const groups = [];
-  for (const [title, rows] of [['SM3', hashRows()], ['HMAC-SM3', hmacRows()]]) {
+  for (const [title, rows] of [
+    ['SM3', hashRows()],
+    ['HMAC-SM3', hmacRows()],
+  ]) {
     const slow = new Set(['sm-crypto', 'gm-crypto']); // very slow on 1 MiB: shorter run
-    groups.push(report(`${title}, 1 MiB`, 'MiB/s', bestOf(rows, ([name, f]) => opsPerSec(() => f(big), slow.has(name) ? 400 : 700) * MiB), 'sm-crypto-v2'));
-    groups.push(report(`${title}, 64 bytes`, 'ops/s', bestOf(rows, ([, f]) => opsPerSec(() => f(small), 300)), 'sm-crypto-v2'));
+    groups.push(
+      report(
+        `${title}, 1 MiB`,
+        'MiB/s',
+        bestOf(rows, ([name, f]) => opsPerSec(() => f(big), slow.has(name) ? 400 : 700) * MiB),
+        'sm-crypto-v2',
+      ),
+    );
+    groups.push(
+      report(
+        `${title}, 64 bytes`,
+        'ops/s',
+        bestOf(rows, ([, f]) => opsPerSec(() => f(small), 300)),
+        'sm-crypto-v2',
+      ),
+    );
   }
   return groups;
 }

@@ -12,7 +12,8 @@ import { bestOf, opsPerSec, report, thirdParty } from './_util.mjs';
 
 const MS = Number(process.env.BENCH_MS ?? 500);
 const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-const rnd = () => BigInt('0x' + Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex')) % R;
+const rnd = () =>
+  BigInt('0x' + Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex')) % R;
 
 /** The internal modules from src/ (tsx), or null when tsx is not installed. */
 async function internals() {
@@ -22,7 +23,12 @@ async function internals() {
       tsImport('../src/zk/_poseidon.ts', import.meta.url),
       tsImport('../src/zk/_eddsa.ts', import.meta.url),
     ]);
-    return { poseidon: p.poseidon, prv2pub: e.prv2pub, signPoseidon: e.signPoseidon, verifyPoseidon: e.verifyPoseidon };
+    return {
+      poseidon: p.poseidon,
+      prv2pub: e.prv2pub,
+      signPoseidon: e.signPoseidon,
+      verifyPoseidon: e.verifyPoseidon,
+    };
   } catch {
     return null;
   }
@@ -36,7 +42,8 @@ function clRegionTree(h, codes) {
   let level = [...new Set(codes)].sort((a, b) => a - b).map(BigInt);
   for (let i = 0; i < 8; i++) {
     const next = [];
-    for (let j = 0; j < level.length; j += 4) next.push(H([0, 1, 2, 3].map((k) => level[j + k] ?? zeros[i])));
+    for (let j = 0; j < level.length; j += 4)
+      next.push(H([0, 1, 2, 3].map((k) => level[j + k] ?? zeros[i])));
     level = next;
   }
   return level[0] ?? zeros[8];
@@ -48,7 +55,10 @@ export default async function () {
   const clPoseidon = cl ? await cl.buildPoseidon() : null;
   const clEddsa = cl ? await cl.buildEddsa() : null;
   const F = clEddsa?.F;
-  const rows = (name, oursFn, clFn) => [[`bukejian ${name}`, oursFn], [`circomlibjs ${name}`, clFn]];
+  const rows = (name, oursFn, clFn) => [
+    [`bukejian ${name}`, oursFn],
+    [`circomlibjs ${name}`, clFn],
+  ];
   const measure = (rs) => bestOf(rs, ([, fn]) => opsPerSec(fn, MS));
   const groups = [];
   /** One report per (bukejian, circomlibjs) pair, ratio against circomlibjs. */
@@ -63,8 +73,15 @@ export default async function () {
   const pRows = [];
   for (const n of [1, 4, 5, 9]) {
     const xs = Array.from({ length: n }, rnd);
-    if (ours && clPoseidon && ours.poseidon(xs) !== clPoseidon.F.toObject(clPoseidon(xs))) throw new Error(`Poseidon(${n}) differs`);
-    pRows.push(...rows(`Poseidon(${n})`, ours && (() => ours.poseidon(xs)), clPoseidon && (() => clPoseidon(xs))));
+    if (ours && clPoseidon && ours.poseidon(xs) !== clPoseidon.F.toObject(clPoseidon(xs)))
+      throw new Error(`Poseidon(${n}) differs`);
+    pRows.push(
+      ...rows(
+        `Poseidon(${n})`,
+        ours && (() => ours.poseidon(xs)),
+        clPoseidon && (() => clPoseidon(xs)),
+      ),
+    );
   }
   pairs('zk primitives', 'hashes/s', measure(pRows));
 
@@ -77,44 +94,72 @@ export default async function () {
     const sig = ours.signPoseidon(prv, msg);
     if (clEddsa) {
       const s2 = clEddsa.signPoseidon(prv, F.e(msg));
-      if (s2.S !== sig.S || F.toObject(s2.R8[0]) !== sig.R8[0]) throw new Error('signPoseidon differs');
+      if (s2.S !== sig.S || F.toObject(s2.R8[0]) !== sig.R8[0])
+        throw new Error('signPoseidon differs');
     }
     const clSig = clEddsa && { R8: [F.e(sig.R8[0]), F.e(sig.R8[1])], S: sig.S };
     const clA = clEddsa && [F.e(A[0]), F.e(A[1])];
     eRows = [
       ...rows('prv2pub', () => ours.prv2pub(prv), clEddsa && (() => clEddsa.prv2pub(prv))),
-      ...rows('signPoseidon', () => ours.signPoseidon(prv, msg), clEddsa && (() => clEddsa.signPoseidon(prv, F.e(msg)))),
-      ...rows('verifyPoseidon', () => ours.verifyPoseidon(msg, sig, A), clEddsa && (() => clEddsa.verifyPoseidon(F.e(msg), clSig, clA))),
+      ...rows(
+        'signPoseidon',
+        () => ours.signPoseidon(prv, msg),
+        clEddsa && (() => clEddsa.signPoseidon(prv, F.e(msg))),
+      ),
+      ...rows(
+        'verifyPoseidon',
+        () => ours.verifyPoseidon(msg, sig, A),
+        clEddsa && (() => clEddsa.verifyPoseidon(F.e(msg), clSig, clA)),
+      ),
     ];
   } else {
-    eRows = [['bukejian prv2pub', null], ['circomlibjs prv2pub', null]];
+    eRows = [
+      ['bukejian prv2pub', null],
+      ['circomlibjs prv2pub', null],
+    ];
   }
   pairs('zk primitives (EdDSA-Poseidon)', 'ops/s', measure(eRows));
 
   // hot paths through the public API (async: timed as sequential awaits)
   const h = await holder.create();
   const record = {
-    holderCommitment: h.commitment, birthDate: 19600301, sex: 1, regionCode: 110105, income: 21000,
-    householdSize: 2, flags: 0b11, issuedAt: 20260101, expiresAt: 20271231,
+    holderCommitment: h.commitment,
+    birthDate: 19600301,
+    sex: 1,
+    regionCode: 110105,
+    income: 21000,
+    householdSize: 2,
+    flags: 0b11,
+    issuedAt: 20260101,
+    expiresAt: 20271231,
   };
   const kp = await issuer.keygen();
   const cred = await issuer.issue(record, kp.secretKey);
   const fields = [h.commitment, 19600301n, 1n, 110105n, 21000n, 2n, 3n, 20260101n, 20271231n];
-  if (clPoseidon && clPoseidon.F.toObject(clPoseidon(fields)) !== (await recordHash(record))) throw new Error('record hash differs');
+  if (clPoseidon && clPoseidon.F.toObject(clPoseidon(fields)) !== (await recordHash(record)))
+    throw new Error('record hash differs');
   const codes = Array.from({ length: 3000 }, (_, i) => 110101 + i * 293);
   const tree = await buildRegionTree(codes);
-  if (clPoseidon && clRegionTree(clPoseidon, codes) !== tree.root) throw new Error('region tree root differs');
+  if (clPoseidon && clRegionTree(clPoseidon, codes) !== tree.root)
+    throw new Error('region tree root differs');
   const clIssue = () => {
     const A = clEddsa.prv2pub(kp.secretKey);
     const m = clPoseidon(fields);
     const s = clEddsa.signPoseidon(kp.secretKey, m);
     return [A, s];
   };
-  const clSig = clEddsa && { R8: [F.e(cred.signature.R8[0]), F.e(cred.signature.R8[1])], S: cred.signature.S };
+  const clSig = clEddsa && {
+    R8: [F.e(cred.signature.R8[0]), F.e(cred.signature.R8[1])],
+    S: cred.signature.S,
+  };
   const clA = clEddsa && [F.e(kp.publicKey[0]), F.e(kp.publicKey[1])];
   const clVerify = () => {
     const m = clPoseidon(fields);
-    return clEddsa.babyJub.inCurve(clA) && clEddsa.babyJub.inCurve(clSig.R8) && clEddsa.verifyPoseidon(m, clSig, clA);
+    return (
+      clEddsa.babyJub.inCurve(clA) &&
+      clEddsa.babyJub.inCurve(clSig.R8) &&
+      clEddsa.verifyPoseidon(m, clSig, clA)
+    );
   };
   // opsPerSec is synchronous: the async API calls are timed by awaiting each in turn
   const seq = async (fn, ms = MS) => {
@@ -142,8 +187,13 @@ export default async function () {
   ];
   const best = hot.map(() => 0);
   for (let r = 0; r < Number(process.env.BENCH_ROUNDS ?? 3); r++) {
-    for (let i = 0; i < hot.length; i++) if (hot[i][1]) best[i] = Math.max(best[i], await seq(hot[i][1]));
+    for (let i = 0; i < hot.length; i++)
+      if (hot[i][1]) best[i] = Math.max(best[i], await seq(hot[i][1]));
   }
-  pairs('zk hot path', 'ops/s', hot.map(([name, fn], i) => ({ name, value: fn ? best[i] : null })));
+  pairs(
+    'zk hot path',
+    'ops/s',
+    hot.map(([name, fn], i) => ({ name, value: fn ? best[i] : null })),
+  );
   return groups;
 }

@@ -6,7 +6,16 @@
 // as fresh proofs. Run: npm run bench -- zk   (BENCH_PROVES=n to change the number of proofs)
 import { loadavg } from 'node:os';
 import * as snarkjs from 'snarkjs';
-import { batchWorkersAvailable, eligibility, holder, issuer, loadArtifacts, rule, VKEY, witnessCalculator } from 'bukejian/zk';
+import {
+  batchWorkersAvailable,
+  eligibility,
+  holder,
+  issuer,
+  loadArtifacts,
+  rule,
+  VKEY,
+  witnessCalculator,
+} from 'bukejian/zk';
 import { report } from './_util.mjs';
 
 const PROVES = Number(process.env.BENCH_PROVES ?? 5);
@@ -17,11 +26,16 @@ const time = async (fn) => {
   await fn();
   return performance.now() - t;
 };
-const rnd = () => BigInt('0x' + Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex')) % R;
+const rnd = () =>
+  BigInt('0x' + Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex')) % R;
 
 const snarkProof = (p) => ({
   pi_a: [String(p.a[0]), String(p.a[1]), '1'],
-  pi_b: [[String(p.b[0][0]), String(p.b[0][1])], [String(p.b[1][0]), String(p.b[1][1])], ['1', '0']],
+  pi_b: [
+    [String(p.b[0][0]), String(p.b[0][1])],
+    [String(p.b[1][0]), String(p.b[1][1])],
+    ['1', '0'],
+  ],
   pi_c: [String(p.c[0]), String(p.c[1]), '1'],
   protocol: 'groth16',
   curve: 'bn128',
@@ -29,8 +43,23 @@ const snarkProof = (p) => ({
 
 function signals(p, c) {
   const r = c.rule;
-  return [p.nullifier, c.today, r.minAge, r.maxIncome, r.regionRoot, r.requiredFlags, +r.checkAge, +r.checkIncome,
-    +r.checkRegion, +r.checkFlags, c.programId, c.period, c.challenge, c.issuerPublicKey[0], c.issuerPublicKey[1]].map(String);
+  return [
+    p.nullifier,
+    c.today,
+    r.minAge,
+    r.maxIncome,
+    r.regionRoot,
+    r.requiredFlags,
+    +r.checkAge,
+    +r.checkIncome,
+    +r.checkRegion,
+    +r.checkFlags,
+    c.programId,
+    c.period,
+    c.challenge,
+    c.issuerPublicKey[0],
+    c.issuerPublicKey[1],
+  ].map(String);
 }
 
 /** Re-randomises a Groth16 proof (still valid for the same public inputs). */
@@ -41,22 +70,55 @@ function rerandomise(curve, p) {
   const tInv = curve.Fr.toObject(curve.Fr.inv(curve.Fr.e(t)));
   const A = G1.timesScalar(G1.fromObject([p.a[0], p.a[1], 1n]), tInv);
   const delta = G2.fromObject(VKEY.vk_delta_2.map((c) => c.map(BigInt)));
-  const B = G2.add(G2.timesScalar(G2.fromObject([[p.b[0][0], p.b[0][1]], [p.b[1][0], p.b[1][1]], [1n, 0n]]), t), G2.timesScalar(delta, s));
+  const B = G2.add(
+    G2.timesScalar(
+      G2.fromObject([
+        [p.b[0][0], p.b[0][1]],
+        [p.b[1][0], p.b[1][1]],
+        [1n, 0n],
+      ]),
+      t,
+    ),
+    G2.timesScalar(delta, s),
+  );
   const C = G1.add(G1.fromObject([p.c[0], p.c[1], 1n]), G1.timesScalar(A, s));
   const a = G1.toObject(G1.toAffine(A));
   const b = G2.toObject(G2.toAffine(B));
   const c = G1.toObject(G1.toAffine(C));
-  return { a: [a[0], a[1]], b: [[b[0][0], b[0][1]], [b[1][0], b[1][1]]], c: [c[0], c[1]], nullifier: p.nullifier };
+  return {
+    a: [a[0], a[1]],
+    b: [
+      [b[0][0], b[0][1]],
+      [b[1][0], b[1][1]],
+    ],
+    c: [c[0], c[1]],
+    nullifier: p.nullifier,
+  };
 }
 
 export default async function () {
   const kp = await issuer.keygen();
   const h = await holder.create();
-  const credential = await issuer.issue({
-    holderCommitment: h.commitment, birthDate: 19600301, sex: 1, regionCode: 110105, income: 21000,
-    householdSize: 2, flags: 0b11, issuedAt: 20260101, expiresAt: 20271231,
-  }, kp.secretKey);
-  const r = await rule.create({ minAge: 60, maxIncome: 30000, regions: [110101, 110105, 310115], requiredFlags: 1 });
+  const credential = await issuer.issue(
+    {
+      holderCommitment: h.commitment,
+      birthDate: 19600301,
+      sex: 1,
+      regionCode: 110105,
+      income: 21000,
+      householdSize: 2,
+      flags: 0b11,
+      issuedAt: 20260101,
+      expiresAt: 20271231,
+    },
+    kp.secretKey,
+  );
+  const r = await rule.create({
+    minAge: 60,
+    maxIncome: 30000,
+    regions: [110101, 110105, 310115],
+    requiredFlags: 1,
+  });
   const base = { rule: r, today: 20261125, programId: 20261n, period: 202611n };
   const { wasm } = await loadArtifacts();
   const wc = await witnessCalculator(wasm); // what eligibility.prove uses (compiled once)
@@ -66,32 +128,53 @@ export default async function () {
   const pt = [];
   const st = [];
   const made = [];
-  const input0 = { ...base, challenge: eligibility.challenge(), credential, holderSecret: h.secret };
+  const input0 = {
+    ...base,
+    challenge: eligibility.challenge(),
+    credential,
+    holderSecret: h.secret,
+  };
   // First proof: starts the multi-threaded engine and parses the proving key (reported apart).
   const cold = await time(() => eligibility.prove(input0));
   const { zkey } = await loadArtifacts();
-  await snarkjs.groth16.prove({ type: 'mem', data: zkey }, { type: 'mem', data: wc.calculate(eligibility.circuitInput(input0)) });
+  await snarkjs.groth16.prove(
+    { type: 'mem', data: zkey },
+    { type: 'mem', data: wc.calculate(eligibility.circuitInput(input0)) },
+  );
   for (let i = 0; i < PROVES; i++) {
     const challenge = eligibility.challenge();
     const input = { ...base, challenge, credential, holderSecret: h.secret };
     let w;
     wt.push(await time(() => (w = wc.calculate(eligibility.circuitInput(input)))));
-    ws.push(await time(() => snarkjs.wtns.calculate(eligibility.circuitInput(input), wasm, { type: 'mem' })));
+    ws.push(
+      await time(() =>
+        snarkjs.wtns.calculate(eligibility.circuitInput(input), wasm, { type: 'mem' }),
+      ),
+    );
     let proof;
     pt.push(await time(async () => (proof = await eligibility.prove(input))));
     // the anchor, interleaved: snarkjs's prover on the same zkey and witness (witness time excluded)
-    st.push(await time(() => snarkjs.groth16.prove({ type: 'mem', data: zkey }, { type: 'mem', data: w })));
+    st.push(
+      await time(() =>
+        snarkjs.groth16.prove({ type: 'mem', data: zkey }, { type: 'mem', data: w }),
+      ),
+    );
     made.push({ proof, context: { ...base, challenge, issuerPublicKey: kp.publicKey } });
   }
   const groups = [
-    report(`zk: witness and proof generation (median of ${PROVES}; load average ${loadavg()[0].toFixed(1)})`, 'ms', [
-      { name: 'witness (circuit WASM, reused)', value: median(wt) },
-      { name: 'witness (snarkjs.wtns.calculate)', value: median(ws) },
-      { name: 'snarkjs.groth16.prove (witness given)', value: median(st) },
-      { name: 'prove (eligibility.prove, incl. witness)', value: median(pt) },
-      { name: 'prove, best of the runs', value: Math.min(...pt) },
-      { name: 'first prove (engine start, key parse)', value: cold },
-    ], 'snarkjs.groth16.prove (witness given)'),
+    report(
+      `zk: witness and proof generation (median of ${PROVES}; load average ${loadavg()[0].toFixed(1)})`,
+      'ms',
+      [
+        { name: 'witness (circuit WASM, reused)', value: median(wt) },
+        { name: 'witness (snarkjs.wtns.calculate)', value: median(ws) },
+        { name: 'snarkjs.groth16.prove (witness given)', value: median(st) },
+        { name: 'prove (eligibility.prove, incl. witness)', value: median(pt) },
+        { name: 'prove, best of the runs', value: Math.min(...pt) },
+        { name: 'first prove (engine start, key parse)', value: cold },
+      ],
+      'snarkjs.groth16.prove (witness given)',
+    ),
   ];
 
   // single verification
@@ -105,20 +188,36 @@ export default async function () {
   let tOurs = Infinity;
   let tSnark = Infinity;
   for (let i = 0; i < reps; i++) {
-    tOurs = Math.min(tOurs, await time(() => eligibility.verify(one.proof, one.context, { vkey: VKEY })));
+    tOurs = Math.min(
+      tOurs,
+      await time(() => eligibility.verify(one.proof, one.context, { vkey: VKEY })),
+    );
     tSnark = Math.min(tSnark, await time(() => snarkjs.groth16.verify(VKEY, sig1, sp1)));
   }
   const snarkPerProof = tSnark;
-  groups.push(report('zk: single proof verification (best of 20, interleaved)', 'ms/proof', [
-    { name: 'snarkjs.groth16.verify', value: snarkPerProof },
-    { name: 'bukejian verify (+subgroup)', value: tOurs },
-  ], 'snarkjs.groth16.verify'));
+  groups.push(
+    report(
+      'zk: single proof verification (best of 20, interleaved)',
+      'ms/proof',
+      [
+        { name: 'snarkjs.groth16.verify', value: snarkPerProof },
+        { name: 'bukejian verify (+subgroup)', value: tOurs },
+      ],
+      'snarkjs.groth16.verify',
+    ),
+  );
 
   // batches of distinct re-randomised proofs
   const curve = await snarkjs.curves.getCurveFromName('bn128', { singleThread: true });
   const rows = [{ name: 'snarkjs.groth16.verify', value: 1000 / snarkPerProof }];
   const W = batchWorkersAvailable();
-  const runs = [[16, 0], [64, 0], [256, 0], [64, W], [256, W]].filter(([, w]) => w !== 1);
+  const runs = [
+    [16, 0],
+    [64, 0],
+    [256, 0],
+    [64, W],
+    [256, W],
+  ].filter(([, w]) => w !== 1);
   for (const [N, workers] of runs) {
     const proofs = [];
     const contexts = [];
@@ -127,18 +226,35 @@ export default async function () {
       proofs.push(rerandomise(curve, src.proof));
       contexts.push(src.context);
     }
-    if (workers) await eligibility.verifyBatch(proofs.slice(0, 2 * workers), contexts.slice(0, 2 * workers), { vkey: VKEY, workers }); // start the pool
+    if (workers)
+      await eligibility.verifyBatch(proofs.slice(0, 2 * workers), contexts.slice(0, 2 * workers), {
+        vkey: VKEY,
+        workers,
+      }); // start the pool
     let best = Infinity;
     for (let k = 0; k < 5; k++) {
       let res;
-      const t = await time(async () => (res = await eligibility.verifyBatch(proofs, contexts, { vkey: VKEY, workers })));
+      const t = await time(
+        async () =>
+          (res = await eligibility.verifyBatch(proofs, contexts, { vkey: VKEY, workers })),
+      );
       if (!res.every((x) => x.ok)) throw new Error('benchmark batch did not verify');
       best = Math.min(best, t);
     }
-    rows.push({ name: `verifyBatch N=${N}${workers ? ` (${workers} workers)` : ''}`, value: (1000 * N) / best });
+    rows.push({
+      name: `verifyBatch N=${N}${workers ? ` (${workers} workers)` : ''}`,
+      value: (1000 * N) / best,
+    });
   }
   await curve.terminate();
   await eligibility.terminate();
-  groups.push(report('zk: verification throughput (subgroup checks on in ours)', 'proofs/s', rows, 'snarkjs.groth16.verify'));
+  groups.push(
+    report(
+      'zk: verification throughput (subgroup checks on in ours)',
+      'proofs/s',
+      rows,
+      'snarkjs.groth16.verify',
+    ),
+  );
   return groups;
 }

@@ -15,7 +15,15 @@
 // Flags: --compile-only (step 1 only, prints the r1cs SHA-256), --force-ptau (redo step 2).
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,19 +40,32 @@ const log = (msg) => console.log(`[build:circuits] ${msg}`);
 
 function run(cmd, args) {
   const t = performance.now();
-  const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  });
   if (r.status !== 0) {
     process.stderr.write(r.stdout + r.stderr);
     throw new Error(`${relative(root, cmd)} ${args[0]} failed (exit ${r.status})`);
   }
-  log(`${relative(root, cmd)} ${args.slice(0, 2).join(' ')}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  log(
+    `${relative(root, cmd)} ${args.slice(0, 2).join(' ')}: ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
   return r.stdout;
 }
 
 /** Compiles the circuit into `dir`; returns { r1cs, wasm, constraints }. */
 export function compile(dir) {
   mkdirSync(dir, { recursive: true });
-  const stdout = run(bin('circom2'), [join(here, 'eligibility.circom'), '--O2', '--r1cs', '--wasm', '-o', dir]);
+  const stdout = run(bin('circom2'), [
+    join(here, 'eligibility.circom'),
+    '--O2',
+    '--r1cs',
+    '--wasm',
+    '-o',
+    dir,
+  ]);
   const m = /non-linear constraints: (\d+)/.exec(stdout.replace(/\x1b\[[0-9;]*m/g, ''));
   return {
     r1cs: join(dir, 'eligibility.r1cs'),
@@ -66,7 +87,14 @@ function powersOfTau(force) {
   const p1 = join(tmp, `pot${POWER}_0001.ptau`);
   const pb = join(tmp, `pot${POWER}_beacon.ptau`);
   run(s, ['powersoftau', 'new', 'bn128', String(POWER), p0]);
-  run(s, ['powersoftau', 'contribute', p0, p1, '--name=bukejian dev contribution', `-e=${entropy()}`]);
+  run(s, [
+    'powersoftau',
+    'contribute',
+    p0,
+    p1,
+    '--name=bukejian dev contribution',
+    `-e=${entropy()}`,
+  ]);
   run(s, ['powersoftau', 'beacon', p1, pb, entropy(), '10', '-n=bukejian dev beacon']);
   run(s, ['powersoftau', 'prepare', 'phase2', pb, `${final}.partial`]);
   renameSync(`${final}.partial`, final);
@@ -128,8 +156,11 @@ async function main() {
   const vk = JSON.parse(readFileSync(vkey, 'utf8'));
   writeFileSync(join(out, 'vkey.json'), JSON.stringify(vk, null, 2) + '\n');
   const files = {};
-  for (const f of ['eligibility.wasm', 'eligibility.zkey', 'vkey.json']) files[f] = sha256(join(out, f));
-  const circom = JSON.parse(readFileSync(join(root, 'node_modules', 'circom2', 'package.json'), 'utf8')).version;
+  for (const f of ['eligibility.wasm', 'eligibility.zkey', 'vkey.json'])
+    files[f] = sha256(join(out, f));
+  const circom = JSON.parse(
+    readFileSync(join(root, 'node_modules', 'circom2', 'package.json'), 'utf8'),
+  ).version;
   const manifest = {
     label: LABEL,
     circuit: 'circuits/eligibility.circom',

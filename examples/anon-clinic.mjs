@@ -5,7 +5,7 @@ import { anonymize } from 'bukejian/anon';
 
 // benchmark-style seeded generator: deterministic example data, nothing secret
 let s = 2026;
-const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+const rnd = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
 const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
 const visits = Array.from({ length: 400 }, (_, i) => ({
   visitId: `V${String(i).padStart(4, '0')}`, // an identifier: not listed in the config, so dropped
@@ -19,7 +19,13 @@ const { rows, report } = anonymize(visits, {
   quasiIdentifiers: {
     age: { type: 'intervals', widths: [5, 10, 20] },
     county: { type: 'adminCode' },
-    sex: { type: 'table', rows: [['男', '*'], ['女', '*']] },
+    sex: {
+      type: 'table',
+      rows: [
+        ['男', '*'],
+        ['女', '*'],
+      ],
+    },
   },
   sensitive: ['diagnosis'],
   models: [
@@ -33,8 +39,12 @@ console.log('transformation', JSON.stringify(report.transformation));
 console.log('first rows', JSON.stringify(rows.slice(0, 3)));
 console.log(`suppressed ${report.suppressed} of ${report.records}, classes ${report.classes}`);
 console.log(`achieved k=${report.models[0].achieved} l=${report.models[1].achieved}`);
-console.log(`prosecutor risk max before ${report.risk.before.prosecutor.maximum} after ${report.risk.after.prosecutor.maximum.toFixed(3)}`);
-console.log(`lattice: ${report.lattice.checked} of ${report.lattice.nodes} transformations checked`);
+console.log(
+  `prosecutor risk max before ${report.risk.before.prosecutor.maximum} after ${report.risk.after.prosecutor.maximum.toFixed(3)}`,
+);
+console.log(
+  `lattice: ${report.lattice.checked} of ${report.lattice.nodes} transformations checked`,
+);
 
 // Output:
 // transformation {"age":2,"county":1,"sex":0}

@@ -14,8 +14,21 @@ import { sm4 } from 'bukejian/sm4';
 import { sm2 } from 'bukejian/sm2';
 import { bytesToHex, randomBytes } from 'bukejian/utils';
 import { generateIdCard, mask, pseudonymize } from 'bukejian/mask';
-import { openAuditLog, createMemoryStore, sm2CheckpointSigner, sm2CheckpointVerifier, verifySubjectEvents } from 'bukejian/audit';
-import { issuer, holder, rule, eligibility, createMemoryRegistry, credentialToJson } from 'bukejian/zk';
+import {
+  openAuditLog,
+  createMemoryStore,
+  sm2CheckpointSigner,
+  sm2CheckpointVerifier,
+  verifySubjectEvents,
+} from 'bukejian/audit';
+import {
+  issuer,
+  holder,
+  rule,
+  eligibility,
+  createMemoryRegistry,
+  credentialToJson,
+} from 'bukejian/zk';
 
 const line = (s = '') => console.log(s);
 const TODAY = 20261125;
@@ -35,13 +48,21 @@ line('═'.repeat(78));
 // ── 1. 国密 primitives on one record: what an agency does with data at rest ────────────────
 const key = randomBytes(16);
 const nonce = randomBytes(12);
-const recordText = JSON.stringify({ name: people[0].name, id: people[0].id, income: people[0].income });
+const recordText = JSON.stringify({
+  name: people[0].name,
+  id: people[0].id,
+  income: people[0].income,
+});
 const recordBytes = new TextEncoder().encode(recordText);
 const sealed = sm4.gcm(key, nonce, new TextEncoder().encode('民政/档案')).encrypt(recordText);
-const opened = new TextDecoder().decode(sm4.gcm(key, nonce, new TextEncoder().encode('民政/档案')).decrypt(sealed));
+const opened = new TextDecoder().decode(
+  sm4.gcm(key, nonce, new TextEncoder().encode('民政/档案')).decrypt(sealed),
+);
 line('1. 国密 at rest');
 line(`   SM3(record)            ${bytesToHex(sm3(recordText)).slice(0, 32)}…`);
-line(`   SM4-GCM sealed         ${sealed.length} bytes (${recordBytes.length} plaintext + 16 tag), decrypts back: ${opened === recordText}`);
+line(
+  `   SM4-GCM sealed         ${sealed.length} bytes (${recordBytes.length} plaintext + 16 tag), decrypts back: ${opened === recordText}`,
+);
 line(`   staff see              ${mask.name(people[0].name)}  ${mask.idCard(people[0].id)}`);
 
 // ── 2. Issuer: civil affairs signs each record once ──────────────────────────────────────
@@ -68,25 +89,48 @@ for (const p of people) {
   holders.push({ person: p, me, credential });
 }
 line();
-line('2. Civil affairs issued 3 credentials (EdDSA-Poseidon for proofs, SM2 for the disclosed 电子证照 form)');
-line(`   credential JSON size   ${JSON.stringify(credentialToJson(holders[0].credential)).length} bytes; disclosed form verifies: ${issuer.verifyDisclosed(holders[0].credential, civilSm2.publicKey)}`);
+line(
+  '2. Civil affairs issued 3 credentials (EdDSA-Poseidon for proofs, SM2 for the disclosed 电子证照 form)',
+);
+line(
+  `   credential JSON size   ${JSON.stringify(credentialToJson(holders[0].credential)).length} bytes; disclosed form verifies: ${issuer.verifyDisclosed(holders[0].credential, civilSm2.publicKey)}`,
+);
 
 // ── 3. Verifier: social security sets the rule and an audit log ─────────────────────────────
-const elderly = await rule.create({ minAge: 60, maxIncome: 30000, regions: [110101, 110102, 110105], requiredFlags: 0b0001 });
+const elderly = await rule.create({
+  minAge: 60,
+  maxIncome: 30000,
+  regions: [110101, 110102, 110105],
+  requiredFlags: 0b0001,
+});
 const registry = createMemoryRegistry();
 const logKey = sm2.keygen();
 const origin = 'rsj.example/audit';
-const log = await openAuditLog({ store: createMemoryStore(), origin, signer: sm2CheckpointSigner(logKey.secretKey, { name: 'rsj-audit' }) });
+const log = await openAuditLog({
+  store: createMemoryStore(),
+  origin,
+  signer: sm2CheckpointSigner(logKey.secretKey, { name: 'rsj-audit' }),
+});
 const pseudonymKey = randomBytes(32);
 const subjectOf = (p) => pseudonymize(p.id, pseudonymKey, { domain: 'rsj/audit', normalize: 'id' });
 
 async function claim({ person, me, credential }, label) {
-  const request = { rule: elderly, today: TODAY, programId: PROGRAMME, period: PERIOD, challenge: eligibility.challenge() };
+  const request = {
+    rule: elderly,
+    today: TODAY,
+    programId: PROGRAMME,
+    period: PERIOD,
+    challenge: eligibility.challenge(),
+  };
   let result;
   try {
     const proof = await eligibility.prove({ ...request, credential, holderSecret: me.secret });
     // The demo verifies against the committed development key; production passes { vkey } from its ceremony.
-    result = await eligibility.verify(proof, { ...request, issuerPublicKey: civil.publicKey }, { registry, allowDevelopmentKey: true });
+    result = await eligibility.verify(
+      proof,
+      { ...request, issuerPublicKey: civil.publicKey },
+      { registry, allowDevelopmentKey: true },
+    );
   } catch (e) {
     if (e?.code !== 'NOT_ELIGIBLE') throw e;
     result = { ok: false, reason: 'no proof exists: the record does not satisfy the rule' };
@@ -101,13 +145,17 @@ async function claim({ person, me, credential }, label) {
     time: Date.UTC(2026, 10, 25, 9),
   });
   const who = `${mask.name(person.name)} ${mask.idCard(person.id)}`;
-  const what = result.ok ? `ACCEPT  nullifier ${String(result.nullifier).slice(0, 16)}…` : `REJECT  ${result.reason}`;
+  const what = result.ok
+    ? `ACCEPT  nullifier ${String(result.nullifier).slice(0, 16)}…`
+    : `REJECT  ${result.reason}`;
   line(`   ${label.padEnd(22)} ${who.padEnd(26)} ${what}`);
   return result;
 }
 
 line();
-line(`3. Social security checks ${PROGRAMME} (age ≥ 60, income ≤ 30000, counties 110101/110102/110105), period ${PERIOD}`);
+line(
+  `3. Social security checks ${PROGRAMME} (age ≥ 60, income ≤ 30000, counties 110101/110102/110105), period ${PERIOD}`,
+);
 await claim(holders[0], 'claim');
 await claim(holders[1], 'claim');
 await claim(holders[2], 'claim (born 29 Feb)');
@@ -116,12 +164,28 @@ await claim(holders[0], 'replayed claim');
 // 欧阳 cannot make a proof, so he submits one captured from someone else's earlier request:
 // it was bound to that request's challenge, so it fails here.
 {
-  const captured = { rule: elderly, today: TODAY, programId: PROGRAMME, period: PERIOD, challenge: eligibility.challenge() };
-  const stolen = await eligibility.prove({ ...captured, credential: holders[2].credential, holderSecret: holders[2].me.secret });
-  const mine = { ...captured, challenge: eligibility.challenge(), issuerPublicKey: civil.publicKey };
+  const captured = {
+    rule: elderly,
+    today: TODAY,
+    programId: PROGRAMME,
+    period: PERIOD,
+    challenge: eligibility.challenge(),
+  };
+  const stolen = await eligibility.prove({
+    ...captured,
+    credential: holders[2].credential,
+    holderSecret: holders[2].me.secret,
+  });
+  const mine = {
+    ...captured,
+    challenge: eligibility.challenge(),
+    issuerPublicKey: civil.publicKey,
+  };
   const r = await eligibility.verify(stolen, mine, { registry, allowDevelopmentKey: true });
   const who = `${mask.name(people[1].name)} ${mask.idCard(people[1].id)}`;
-  line(`   ${'captured proof'.padEnd(22)} ${who.padEnd(26)} ${r.ok ? 'ACCEPT (!)' : `REJECT  ${r.reason ?? 'proof does not verify for this request'}`}`);
+  line(
+    `   ${'captured proof'.padEnd(22)} ${who.padEnd(26)} ${r.ok ? 'ACCEPT (!)' : `REJECT  ${r.reason ?? 'proof does not verify for this request'}`}`,
+  );
 }
 
 // ── 4. What the verifier learned, and what it did not ───────────────────────────────────────
@@ -133,9 +197,18 @@ line('   It did not learn: name, ID number, birth date, income, county, househol
 await log.checkpoint();
 const subject = subjectOf(people[0]);
 const answer = await log.eventsFor(subject);
-const check = verifySubjectEvents(answer, sm2CheckpointVerifier(logKey.publicKey, { name: 'rsj-audit' }), { origin, subject });
+const check = verifySubjectEvents(
+  answer,
+  sm2CheckpointVerifier(logKey.publicKey, { name: 'rsj-audit' }),
+  { origin, subject },
+);
 line();
-line(`5. ${mask.name(people[0].name)} asks who used their data: ${answer.events.length} events, proofs verify against the SM2-signed checkpoint: ${check.ok}`);
-for (const e of answer.events) line(`   ${e.entry.actor.agency} ${e.entry.actor.staff}  purpose=${e.entry.purpose}  basis=${e.entry.basis.legal}`);
+line(
+  `5. ${mask.name(people[0].name)} asks who used their data: ${answer.events.length} events, proofs verify against the SM2-signed checkpoint: ${check.ok}`,
+);
+for (const e of answer.events)
+  line(
+    `   ${e.entry.actor.agency} ${e.entry.actor.staff}  purpose=${e.entry.purpose}  basis=${e.entry.basis.legal}`,
+  );
 
 await eligibility.terminate();

@@ -10,9 +10,11 @@ const entry = (name) => ({
 });
 const names = process.argv.slice(2);
 const exportsMap = { '.': entry('index') };
-for (const [k, v] of Object.entries(pkg.exports)) if (k !== '.' && k !== './package.json') exportsMap[k] = v;
+for (const [k, v] of Object.entries(pkg.exports))
+  if (k !== '.' && k !== './package.json') exportsMap[k] = v;
 for (const n of names) exportsMap[`./${n}`] = entry(n);
-for (const k of Object.keys(exportsMap)) if (k !== '.' && k !== './package.json') exportsMap[k] = entry(k.slice(2));
+for (const k of Object.keys(exportsMap))
+  if (k !== '.' && k !== './package.json') exportsMap[k] = entry(k.slice(2));
 exportsMap['./package.json'] = './package.json';
 pkg.exports = exportsMap;
 writeFileSync('package.json', JSON.stringify(pkg, null, 2) + '\n');

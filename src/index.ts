@@ -11,7 +11,21 @@ export * from './utils.js';
 export { sm3, hmacSm3, verifyHmacSm3, kdf } from './sm3.js';
 export { sm4 } from './sm4/index.js';
 export { sm2, sm2Curve, Sm2Point } from './sm2/index.js';
-export { mask, loadPolicy, applyPolicy, detect, redact, pseudonymize, fpe, validateIdCard } from './mask/index.js';
+export {
+  mask,
+  loadPolicy,
+  applyPolicy,
+  detect,
+  redact,
+  pseudonymize,
+  fpe,
+  validateIdCard,
+} from './mask/index.js';
 export { anonymize } from './anon/index.js';
 export { psi } from './psi/index.js';
-export { openAuditLog, createMemoryStore, verifyInclusion, verifyConsistency } from './audit/index.js';
+export {
+  openAuditLog,
+  createMemoryStore,
+  verifyInclusion,
+  verifyConsistency,
+} from './audit/index.js';

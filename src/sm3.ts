@@ -38,106 +38,211 @@ const compress = /* @__PURE__ */ (() => {
 
   /** The SM3 compression function CF(V, B) on the block at `buf[off..off+64)`, in place on `v`. */
   function compress(v: Int32Array, buf: Uint8Array, off: number): void {
-    const w = W, tj = TJ;
+    const w = W,
+      tj = TJ;
     for (let i = 0; i < 16; i++, off += 4) {
       w[i] = (buf[off]! << 24) | (buf[off + 1]! << 16) | (buf[off + 2]! << 8) | buf[off + 3]!;
     }
     // Message expansion (§5.3.2) with the rotations written out: P1(x) = x ⊕ (x <<< 15) ⊕ (x <<< 23).
     for (let j = 16; j < 68; j++) {
       const x = w[j - 16]! ^ w[j - 9]! ^ ((w[j - 3]! << 15) | (w[j - 3]! >>> 17));
-      w[j] = x ^ ((x << 15) | (x >>> 17)) ^ ((x << 23) | (x >>> 9)) ^ ((w[j - 13]! << 7) | (w[j - 13]! >>> 25)) ^ w[j - 6]!;
+      w[j] =
+        x ^
+        ((x << 15) | (x >>> 17)) ^
+        ((x << 23) | (x >>> 9)) ^
+        ((w[j - 13]! << 7) | (w[j - 13]! >>> 25)) ^
+        w[j - 6]!;
     }
-    let A = v[0]!, B = v[1]!, C = v[2]!, D = v[3]!, E = v[4]!, F = v[5]!, G = v[6]!, H = v[7]!;
+    let A = v[0]!,
+      B = v[1]!,
+      C = v[2]!,
+      D = v[3]!,
+      E = v[4]!,
+      F = v[5]!,
+      G = v[6]!,
+      H = v[7]!;
     // Rounds unrolled by 8 with the registers renamed instead of shifted (as GmSSL does): one round
     // writes TT1 into H's slot and P0(TT2) into D's, rotates B and F in place, and the next round
     // reads (H, A, B, C, D, E, F, G) as its (A..H). FF/GG are the j < 16 and j ≥ 16 forms of §4.3,
     // FF1 = (A∧B)∨(C∧(A∨B)) and GG1 = G⊕(E∧(F⊕G)) being the same Boolean functions.
-    let j = 0, a12 = 0, t = 0, SS1 = 0, TT2 = 0, w0 = 0;
+    let j = 0,
+      a12 = 0,
+      t = 0,
+      SS1 = 0,
+      TT2 = 0,
+      w0 = 0;
     for (let r = 0; r < 2; r++) {
-      a12 = (A << 12) | (A >>> 20); t = (a12 + E + tj[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
-      w0 = w[j]!; TT2 = (E ^ F ^ G) + H + SS1 + w0;
+      a12 = (A << 12) | (A >>> 20);
+      t = (a12 + E + tj[j]!) | 0;
+      SS1 = (t << 7) | (t >>> 25);
+      w0 = w[j]!;
+      TT2 = (E ^ F ^ G) + H + SS1 + w0;
       H = ((A ^ B ^ C) + D + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
-      B = (B << 9) | (B >>> 23); F = (F << 19) | (F >>> 13);
-      D = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
-      a12 = (H << 12) | (H >>> 20); t = (a12 + D + tj[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
-      w0 = w[j]!; TT2 = (D ^ E ^ F) + G + SS1 + w0;
+      B = (B << 9) | (B >>> 23);
+      F = (F << 19) | (F >>> 13);
+      D = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15));
+      j++;
+      a12 = (H << 12) | (H >>> 20);
+      t = (a12 + D + tj[j]!) | 0;
+      SS1 = (t << 7) | (t >>> 25);
+      w0 = w[j]!;
+      TT2 = (D ^ E ^ F) + G + SS1 + w0;
       G = ((H ^ A ^ B) + C + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
-      A = (A << 9) | (A >>> 23); E = (E << 19) | (E >>> 13);
-      C = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
-      a12 = (G << 12) | (G >>> 20); t = (a12 + C + tj[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
-      w0 = w[j]!; TT2 = (C ^ D ^ E) + F + SS1 + w0;
+      A = (A << 9) | (A >>> 23);
+      E = (E << 19) | (E >>> 13);
+      C = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15));
+      j++;
+      a12 = (G << 12) | (G >>> 20);
+      t = (a12 + C + tj[j]!) | 0;
+      SS1 = (t << 7) | (t >>> 25);
+      w0 = w[j]!;
+      TT2 = (C ^ D ^ E) + F + SS1 + w0;
       F = ((G ^ H ^ A) + B + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
-      H = (H << 9) | (H >>> 23); D = (D << 19) | (D >>> 13);
-      B = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
-      a12 = (F << 12) | (F >>> 20); t = (a12 + B + tj[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
-      w0 = w[j]!; TT2 = (B ^ C ^ D) + E + SS1 + w0;
+      H = (H << 9) | (H >>> 23);
+      D = (D << 19) | (D >>> 13);
+      B = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15));
+      j++;
+      a12 = (F << 12) | (F >>> 20);
+      t = (a12 + B + tj[j]!) | 0;
+      SS1 = (t << 7) | (t >>> 25);
+      w0 = w[j]!;
+      TT2 = (B ^ C ^ D) + E + SS1 + w0;
       E = ((F ^ G ^ H) + A + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
-      G = (G << 9) | (G >>> 23); C = (C << 19) | (C >>> 13);
-      A = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
-      a12 = (E << 12) | (E >>> 20); t = (a12 + A + tj[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
-      w0 = w[j]!; TT2 = (A ^ B ^ C) + D + SS1 + w0;
+      G = (G << 9) | (G >>> 23);
+      C = (C << 19) | (C >>> 13);
+      A = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15));
+      j++;
+      a12 = (E << 12) | (E >>> 20);
+      t = (a12 + A + tj[j]!) | 0;
+      SS1 = (t << 7) | (t >>> 25);
+      w0 = w[j]!;
+      TT2 = (A ^ B ^ C) + D + SS1 + w0;
       D = ((E ^ F ^ G) + H + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
-      F = (F << 9) | (F >>> 23); B = (B << 19) | (B >>> 13);
-      H = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
-      a12 = (D << 12) | (D >>> 20); t = (a12 + H + tj[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
-      w0 = w[j]!; TT2 = (H ^ A ^ B) + C + SS1 + w0;
+      F = (F << 9) | (F >>> 23);
+      B = (B << 19) | (B >>> 13);
+      H = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15));
+      j++;
+      a12 = (D << 12) | (D >>> 20);
+      t = (a12 + H + tj[j]!) | 0;
+      SS1 = (t << 7) | (t >>> 25);
+      w0 = w[j]!;
+      TT2 = (H ^ A ^ B) + C + SS1 + w0;
       C = ((D ^ E ^ F) + G + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
-      E = (E << 9) | (E >>> 23); A = (A << 19) | (A >>> 13);
-      G = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
-      a12 = (C << 12) | (C >>> 20); t = (a12 + G + tj[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
-      w0 = w[j]!; TT2 = (G ^ H ^ A) + B + SS1 + w0;
+      E = (E << 9) | (E >>> 23);
+      A = (A << 19) | (A >>> 13);
+      G = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15));
+      j++;
+      a12 = (C << 12) | (C >>> 20);
+      t = (a12 + G + tj[j]!) | 0;
+      SS1 = (t << 7) | (t >>> 25);
+      w0 = w[j]!;
+      TT2 = (G ^ H ^ A) + B + SS1 + w0;
       B = ((C ^ D ^ E) + F + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
-      D = (D << 9) | (D >>> 23); H = (H << 19) | (H >>> 13);
-      F = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
-      a12 = (B << 12) | (B >>> 20); t = (a12 + F + tj[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
-      w0 = w[j]!; TT2 = (F ^ G ^ H) + A + SS1 + w0;
+      D = (D << 9) | (D >>> 23);
+      H = (H << 19) | (H >>> 13);
+      F = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15));
+      j++;
+      a12 = (B << 12) | (B >>> 20);
+      t = (a12 + F + tj[j]!) | 0;
+      SS1 = (t << 7) | (t >>> 25);
+      w0 = w[j]!;
+      TT2 = (F ^ G ^ H) + A + SS1 + w0;
       A = ((B ^ C ^ D) + E + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
-      C = (C << 9) | (C >>> 23); G = (G << 19) | (G >>> 13);
-      E = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
+      C = (C << 9) | (C >>> 23);
+      G = (G << 19) | (G >>> 13);
+      E = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15));
+      j++;
     }
     for (let r = 0; r < 6; r++) {
-      a12 = (A << 12) | (A >>> 20); t = (a12 + E + tj[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
-      w0 = w[j]!; TT2 = (G ^ (E & (F ^ G))) + H + SS1 + w0;
+      a12 = (A << 12) | (A >>> 20);
+      t = (a12 + E + tj[j]!) | 0;
+      SS1 = (t << 7) | (t >>> 25);
+      w0 = w[j]!;
+      TT2 = (G ^ (E & (F ^ G))) + H + SS1 + w0;
       H = (((A & B) | (C & (A | B))) + D + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
-      B = (B << 9) | (B >>> 23); F = (F << 19) | (F >>> 13);
-      D = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
-      a12 = (H << 12) | (H >>> 20); t = (a12 + D + tj[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
-      w0 = w[j]!; TT2 = (F ^ (D & (E ^ F))) + G + SS1 + w0;
+      B = (B << 9) | (B >>> 23);
+      F = (F << 19) | (F >>> 13);
+      D = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15));
+      j++;
+      a12 = (H << 12) | (H >>> 20);
+      t = (a12 + D + tj[j]!) | 0;
+      SS1 = (t << 7) | (t >>> 25);
+      w0 = w[j]!;
+      TT2 = (F ^ (D & (E ^ F))) + G + SS1 + w0;
       G = (((H & A) | (B & (H | A))) + C + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
-      A = (A << 9) | (A >>> 23); E = (E << 19) | (E >>> 13);
-      C = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
-      a12 = (G << 12) | (G >>> 20); t = (a12 + C + tj[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
-      w0 = w[j]!; TT2 = (E ^ (C & (D ^ E))) + F + SS1 + w0;
+      A = (A << 9) | (A >>> 23);
+      E = (E << 19) | (E >>> 13);
+      C = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15));
+      j++;
+      a12 = (G << 12) | (G >>> 20);
+      t = (a12 + C + tj[j]!) | 0;
+      SS1 = (t << 7) | (t >>> 25);
+      w0 = w[j]!;
+      TT2 = (E ^ (C & (D ^ E))) + F + SS1 + w0;
       F = (((G & H) | (A & (G | H))) + B + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
-      H = (H << 9) | (H >>> 23); D = (D << 19) | (D >>> 13);
-      B = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
-      a12 = (F << 12) | (F >>> 20); t = (a12 + B + tj[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
-      w0 = w[j]!; TT2 = (D ^ (B & (C ^ D))) + E + SS1 + w0;
+      H = (H << 9) | (H >>> 23);
+      D = (D << 19) | (D >>> 13);
+      B = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15));
+      j++;
+      a12 = (F << 12) | (F >>> 20);
+      t = (a12 + B + tj[j]!) | 0;
+      SS1 = (t << 7) | (t >>> 25);
+      w0 = w[j]!;
+      TT2 = (D ^ (B & (C ^ D))) + E + SS1 + w0;
       E = (((F & G) | (H & (F | G))) + A + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
-      G = (G << 9) | (G >>> 23); C = (C << 19) | (C >>> 13);
-      A = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
-      a12 = (E << 12) | (E >>> 20); t = (a12 + A + tj[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
-      w0 = w[j]!; TT2 = (C ^ (A & (B ^ C))) + D + SS1 + w0;
+      G = (G << 9) | (G >>> 23);
+      C = (C << 19) | (C >>> 13);
+      A = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15));
+      j++;
+      a12 = (E << 12) | (E >>> 20);
+      t = (a12 + A + tj[j]!) | 0;
+      SS1 = (t << 7) | (t >>> 25);
+      w0 = w[j]!;
+      TT2 = (C ^ (A & (B ^ C))) + D + SS1 + w0;
       D = (((E & F) | (G & (E | F))) + H + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
-      F = (F << 9) | (F >>> 23); B = (B << 19) | (B >>> 13);
-      H = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
-      a12 = (D << 12) | (D >>> 20); t = (a12 + H + tj[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
-      w0 = w[j]!; TT2 = (B ^ (H & (A ^ B))) + C + SS1 + w0;
+      F = (F << 9) | (F >>> 23);
+      B = (B << 19) | (B >>> 13);
+      H = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15));
+      j++;
+      a12 = (D << 12) | (D >>> 20);
+      t = (a12 + H + tj[j]!) | 0;
+      SS1 = (t << 7) | (t >>> 25);
+      w0 = w[j]!;
+      TT2 = (B ^ (H & (A ^ B))) + C + SS1 + w0;
       C = (((D & E) | (F & (D | E))) + G + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
-      E = (E << 9) | (E >>> 23); A = (A << 19) | (A >>> 13);
-      G = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
-      a12 = (C << 12) | (C >>> 20); t = (a12 + G + tj[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
-      w0 = w[j]!; TT2 = (A ^ (G & (H ^ A))) + B + SS1 + w0;
+      E = (E << 9) | (E >>> 23);
+      A = (A << 19) | (A >>> 13);
+      G = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15));
+      j++;
+      a12 = (C << 12) | (C >>> 20);
+      t = (a12 + G + tj[j]!) | 0;
+      SS1 = (t << 7) | (t >>> 25);
+      w0 = w[j]!;
+      TT2 = (A ^ (G & (H ^ A))) + B + SS1 + w0;
       B = (((C & D) | (E & (C | D))) + F + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
-      D = (D << 9) | (D >>> 23); H = (H << 19) | (H >>> 13);
-      F = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
-      a12 = (B << 12) | (B >>> 20); t = (a12 + F + tj[j]!) | 0; SS1 = (t << 7) | (t >>> 25);
-      w0 = w[j]!; TT2 = (H ^ (F & (G ^ H))) + A + SS1 + w0;
+      D = (D << 9) | (D >>> 23);
+      H = (H << 19) | (H >>> 13);
+      F = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15));
+      j++;
+      a12 = (B << 12) | (B >>> 20);
+      t = (a12 + F + tj[j]!) | 0;
+      SS1 = (t << 7) | (t >>> 25);
+      w0 = w[j]!;
+      TT2 = (H ^ (F & (G ^ H))) + A + SS1 + w0;
       A = (((B & C) | (D & (B | C))) + E + (SS1 ^ a12) + (w0 ^ w[j + 4]!)) | 0;
-      C = (C << 9) | (C >>> 23); G = (G << 19) | (G >>> 13);
-      E = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15)); j++;
+      C = (C << 9) | (C >>> 23);
+      G = (G << 19) | (G >>> 13);
+      E = TT2 ^ ((TT2 << 9) | (TT2 >>> 23)) ^ ((TT2 << 17) | (TT2 >>> 15));
+      j++;
     }
-    v[0] ^= A; v[1] ^= B; v[2] ^= C; v[3] ^= D; v[4] ^= E; v[5] ^= F; v[6] ^= G; v[7] ^= H;
+    v[0] ^= A;
+    v[1] ^= B;
+    v[2] ^= C;
+    v[3] ^= D;
+    v[4] ^= E;
+    v[5] ^= F;
+    v[6] ^= G;
+    v[7] ^= H;
   }
   return compress;
 })();
@@ -166,7 +271,11 @@ class Sm3Js implements Hash {
   private finished = false;
 
   update(data: Input): this {
-    if (this.finished) throw new BukejianError('BAD_STATE', '"hash" expected unfinished state, got digest() already called');
+    if (this.finished)
+      throw new BukejianError(
+        'BAD_STATE',
+        '"hash" expected unfinished state, got digest() already called',
+      );
     const d = toBytes(data);
     const { buf, v } = this;
     const len = d.length;
@@ -190,7 +299,11 @@ class Sm3Js implements Hash {
   }
 
   digest(): Uint8Array {
-    if (this.finished) throw new BukejianError('BAD_STATE', '"hash" expected unfinished state, got digest() already called');
+    if (this.finished)
+      throw new BukejianError(
+        'BAD_STATE',
+        '"hash" expected unfinished state, got digest() already called',
+      );
     this.finished = true;
     const { buf, v } = this;
     let pos = this.pos;
@@ -203,13 +316,22 @@ class Sm3Js implements Hash {
     const bits = this.length * 8;
     const hi = Math.floor(bits / 0x100000000);
     const lo = bits >>> 0;
-    buf[56] = hi >>> 24; buf[57] = hi >>> 16; buf[58] = hi >>> 8; buf[59] = hi;
-    buf[60] = lo >>> 24; buf[61] = lo >>> 16; buf[62] = lo >>> 8; buf[63] = lo;
+    buf[56] = hi >>> 24;
+    buf[57] = hi >>> 16;
+    buf[58] = hi >>> 8;
+    buf[59] = hi;
+    buf[60] = lo >>> 24;
+    buf[61] = lo >>> 16;
+    buf[62] = lo >>> 8;
+    buf[63] = lo;
     compress(v, buf, 0);
     const out = new Uint8Array(32);
     for (let i = 0; i < 8; i++) {
       const x = v[i]!;
-      out[4 * i] = x >>> 24; out[4 * i + 1] = x >>> 16; out[4 * i + 2] = x >>> 8; out[4 * i + 3] = x;
+      out[4 * i] = x >>> 24;
+      out[4 * i + 1] = x >>> 16;
+      out[4 * i + 2] = x >>> 8;
+      out[4 * i + 3] = x;
     }
     this.destroy();
     return out;
@@ -239,18 +361,30 @@ class Sm3Native implements Hash {
   private finished = false;
   constructor(private h: NodeHash) {}
   update(data: Input): this {
-    if (this.finished) throw new BukejianError('BAD_STATE', '"hash" expected unfinished state, got digest() already called');
+    if (this.finished)
+      throw new BukejianError(
+        'BAD_STATE',
+        '"hash" expected unfinished state, got digest() already called',
+      );
     this.h.update(toBytes(data));
     return this;
   }
   digest(): Uint8Array {
-    if (this.finished) throw new BukejianError('BAD_STATE', '"hash" expected unfinished state, got digest() already called');
+    if (this.finished)
+      throw new BukejianError(
+        'BAD_STATE',
+        '"hash" expected unfinished state, got digest() already called',
+      );
     this.finished = true;
     const b = this.h.digest();
     return new Uint8Array(b.buffer, b.byteOffset, b.length);
   }
   clone(): Sm3Native {
-    if (this.finished) throw new BukejianError('BAD_STATE', '"hash" expected unfinished state, got digest() already called');
+    if (this.finished)
+      throw new BukejianError(
+        'BAD_STATE',
+        '"hash" expected unfinished state, got digest() already called',
+      );
     return new Sm3Native(this.h.copy());
   }
   destroy(): void {
@@ -389,7 +523,12 @@ export interface VerifyHmacOptions extends Sm3Options {
  * if (!verifyHmacSm3(key, msg, tag)) throw new Error('tampered')
  * verifyHmacSm3(key, msg, tag16, { tagLength: 16 }) // a protocol that truncates to 128 bits
  */
-export function verifyHmacSm3(key: Uint8Array, msg: Input, tag: Uint8Array, opts?: VerifyHmacOptions): boolean {
+export function verifyHmacSm3(
+  key: Uint8Array,
+  msg: Input,
+  tag: Uint8Array,
+  opts?: VerifyHmacOptions,
+): boolean {
   abytes(tag, 'tag');
   const o = aoptions(opts, 'opts', ['backend', 'tagLength']);
   const tagLength = o.tagLength === undefined ? 32 : anumber(o.tagLength, 'tagLength', 4, 32);
@@ -413,7 +552,10 @@ export function kdf(z: Uint8Array, byteLength: number): Uint8Array {
   const base = new Sm3Js().update(z);
   const ct = new Uint8Array(4);
   for (let i = 0, c = 1; i < byteLength; i += 32, c++) {
-    ct[0] = c >>> 24; ct[1] = c >>> 16; ct[2] = c >>> 8; ct[3] = c;
+    ct[0] = c >>> 24;
+    ct[1] = c >>> 16;
+    ct[2] = c >>> 8;
+    ct[3] = c;
     const d = base.clone().update(ct).digest();
     out.set(byteLength - i >= 32 ? d : d.subarray(0, byteLength - i), i);
   }

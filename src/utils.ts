@@ -37,25 +37,40 @@ export function abytes(
   code: ErrorCode = 'INVALID_LENGTH',
 ): Uint8Array {
   if (!isBytes(value)) {
-    throw new BukejianError('INVALID_TYPE', `"${name}" expected Uint8Array, got ${describe(value)}`);
+    throw new BukejianError(
+      'INVALID_TYPE',
+      `"${name}" expected Uint8Array, got ${describe(value)}`,
+    );
   }
   if (lengths !== undefined) {
-    const ok = typeof lengths === 'number' ? value.length === lengths : lengths.includes(value.length);
+    const ok =
+      typeof lengths === 'number' ? value.length === lengths : lengths.includes(value.length);
     if (!ok) {
       const want = typeof lengths === 'number' ? `${lengths}` : lengths.join('|');
-      throw new BukejianError(code, `"${name}" expected Uint8Array of length ${want}, got length=${value.length}`);
+      throw new BukejianError(
+        code,
+        `"${name}" expected Uint8Array of length ${want}, got length=${value.length}`,
+      );
     }
   }
   return value;
 }
 
 /** Asserts a safe integer within [min, max]. @example anumber(n, 'byteLength', 0, 2 ** 32) */
-export function anumber(value: unknown, name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+export function anumber(
+  value: unknown,
+  name: string,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
     throw new BukejianError('INVALID_TYPE', `"${name}" expected integer, got ${describe(value)}`);
   }
   if (value < min || value > max) {
-    throw new BukejianError('INVALID_RANGE', `"${name}" expected integer in [${min}, ${max}], got ${value}`);
+    throw new BukejianError(
+      'INVALID_RANGE',
+      `"${name}" expected integer in [${min}, ${max}], got ${value}`,
+    );
   }
   return value;
 }
@@ -75,7 +90,10 @@ export function astring(value: unknown, name: string): string {
 export function aoneOf<T extends string>(value: unknown, name: string, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     const got = typeof value === 'string' ? JSON.stringify(value.slice(0, 32)) : describe(value);
-    throw new BukejianError('INVALID_OPTION', `"${name}" expected one of ${allowed.join('|')}, got ${got}`);
+    throw new BukejianError(
+      'INVALID_OPTION',
+      `"${name}" expected one of ${allowed.join('|')}, got ${got}`,
+    );
   }
   return value as T;
 }
@@ -84,14 +102,24 @@ export function aoneOf<T extends string>(value: unknown, name: string, allowed: 
  * Asserts an options argument is undefined or a plain object whose keys are all known.
  * @example const o = aoptions(opts, 'opts', ['padding']);
  */
-export function aoptions<T extends object>(value: T | undefined, name: string, known: readonly string[]): Partial<T> {
+export function aoptions<T extends object>(
+  value: T | undefined,
+  name: string,
+  known: readonly string[],
+): Partial<T> {
   if (value === undefined) return {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new BukejianError('INVALID_TYPE', `"${name}" expected options object, got ${describe(value)}`);
+    throw new BukejianError(
+      'INVALID_TYPE',
+      `"${name}" expected options object, got ${describe(value)}`,
+    );
   }
   for (const k of Object.keys(value)) {
     if (!known.includes(k)) {
-      throw new BukejianError('INVALID_OPTION', `"${name}" expected keys ${known.join('|')}, got unknown key "${k.slice(0, 32)}"`);
+      throw new BukejianError(
+        'INVALID_OPTION',
+        `"${name}" expected keys ${known.join('|')}, got unknown key "${k.slice(0, 32)}"`,
+      );
     }
   }
   return value;
@@ -111,7 +139,10 @@ export function bytesToUtf8(b: Uint8Array): string {
   try {
     return decoder.decode(b);
   } catch {
-    throw new BukejianError('INVALID_ENCODING', '"bytes" expected valid UTF-8, got invalid sequence');
+    throw new BukejianError(
+      'INVALID_ENCODING',
+      '"bytes" expected valid UTF-8, got invalid sequence',
+    );
   }
 }
 
@@ -141,12 +172,17 @@ function hexNibble(c: number): number {
 /** Parses even-length hex (either case); anything else throws INVALID_HEX. @example hexToBytes('01ab') */
 export function hexToBytes(hex: string): Uint8Array {
   astring(hex, 'hex');
-  if (hex.length % 2) throw new BukejianError('INVALID_HEX', `"hex" expected even length, got length=${hex.length}`);
+  if (hex.length % 2)
+    throw new BukejianError('INVALID_HEX', `"hex" expected even length, got length=${hex.length}`);
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) {
     const hi = hexNibble(hex.charCodeAt(2 * i));
     const lo = hexNibble(hex.charCodeAt(2 * i + 1));
-    if (hi < 0 || lo < 0) throw new BukejianError('INVALID_HEX', `"hex" expected hex digits, got non-hex at index ${2 * i}`);
+    if (hi < 0 || lo < 0)
+      throw new BukejianError(
+        'INVALID_HEX',
+        `"hex" expected hex digits, got non-hex at index ${2 * i}`,
+      );
     out[i] = (hi << 4) | lo;
   }
   return out;
@@ -187,11 +223,15 @@ export function randomBytes(length = 32): Uint8Array {
   anumber(length, 'length', 0, 1 << 30);
   const c = globalThis.crypto;
   if (!c || typeof c.getRandomValues !== 'function') {
-    throw new BukejianError('UNSUPPORTED', 'crypto.getRandomValues expected in this environment, got none');
+    throw new BukejianError(
+      'UNSUPPORTED',
+      'crypto.getRandomValues expected in this environment, got none',
+    );
   }
   const out = new Uint8Array(length);
   // getRandomValues fills at most 65536 bytes per call.
-  for (let i = 0; i < length; i += 65536) c.getRandomValues(out.subarray(i, Math.min(length, i + 65536)));
+  for (let i = 0; i < length; i += 65536)
+    c.getRandomValues(out.subarray(i, Math.min(length, i + 65536)));
   return out;
 }
 
@@ -208,10 +248,14 @@ export function bytesToNumberBE(b: Uint8Array): bigint {
 
 /** bigint → big-endian bytes of exactly `length` bytes (INVALID_RANGE if it does not fit). @example numberToBytesBE(256n, 2) */
 export function numberToBytesBE(n: bigint, length: number): Uint8Array {
-  if (typeof n !== 'bigint') throw new BukejianError('INVALID_TYPE', `"n" expected bigint, got ${describe(n)}`);
+  if (typeof n !== 'bigint')
+    throw new BukejianError('INVALID_TYPE', `"n" expected bigint, got ${describe(n)}`);
   anumber(length, 'length', 0, 1 << 20);
   if (n < 0n || (length < 1 << 16 && n >> BigInt(8 * length) !== 0n)) {
-    throw new BukejianError('INVALID_RANGE', `"n" expected non-negative integer below 2^${8 * length}, got out of range`);
+    throw new BukejianError(
+      'INVALID_RANGE',
+      `"n" expected non-negative integer below 2^${8 * length}, got out of range`,
+    );
   }
   return hexToBytes(n.toString(16).padStart(length * 2, '0'));
 }

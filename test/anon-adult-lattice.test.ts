@@ -14,18 +14,32 @@ describe('Adult: optimal search = exhaustive evaluation', () => {
   it('k-anonymity, k = 5 and 100, suppression 0 % and 4 %, all 9 attributes (12,960 transformations)', () => {
     const kCase = (k: number, s: number): Case => ({
       name: `k=${k} s=${s}`,
-      accept: (node) => node.sizes.reduce((acc, z) => acc + (z < k ? z : 0), 0) <= Math.floor(s * n),
-      config: { quasiIdentifiers: hier(ATTRS), models: [{ type: 'k-anonymity', k }], suppressionLimit: s },
+      accept: (node) =>
+        node.sizes.reduce((acc, z) => acc + (z < k ? z : 0), 0) <= Math.floor(s * n),
+      config: {
+        quasiIdentifiers: hier(ATTRS),
+        models: [{ type: 'k-anonymity', k }],
+        suppressionLimit: s,
+      },
     });
-    const results = compare(ATTRS, null, [kCase(5, 0), kCase(5, 0.04), kCase(100, 0), kCase(100, 0.04)]);
+    const results = compare(ATTRS, null, [
+      kCase(5, 0),
+      kCase(5, 0.04),
+      kCase(100, 0),
+      kCase(100, 0.04),
+    ]);
     for (const r of results) {
       expect(r.nodes).toBe(12960);
       expect(r.isAcceptable, r.name).toBe(true);
       expect(r.chosenLoss / r.best, r.name).toBeCloseTo(1, 9);
       expect(r.reported / r.best, r.name).toBeCloseTo(1, 9);
       expect(r.report.lattice!.checked).toBeLessThan(12960);
-      expect(r.report.models[0]!.achieved).toBeGreaterThanOrEqual(r.name.startsWith('k=5 ') ? 5 : 100);
-      expect(r.report.suppressed).toBeLessThanOrEqual(Math.floor(Number(r.name.split('s=')[1]) * n));
+      expect(r.report.models[0]!.achieved).toBeGreaterThanOrEqual(
+        r.name.startsWith('k=5 ') ? 5 : 100,
+      );
+      expect(r.report.suppressed).toBeLessThanOrEqual(
+        Math.floor(Number(r.name.split('s=')[1]) * n),
+      );
     }
   }, 240_000);
 
@@ -33,8 +47,14 @@ describe('Adult: optimal search = exhaustive evaluation', () => {
     const qis = ATTRS.filter((a) => a !== 'occupation');
     const lCase = (l: number, s: number): Case => ({
       name: `l=${l} s=${s}`,
-      accept: (node) => node.sizes.reduce((acc, z, c) => acc + (node.distinct[c]! < l ? z : 0), 0) <= Math.floor(s * n),
-      config: { quasiIdentifiers: hier(qis), models: [{ type: 'l-diversity', attribute: 'occupation', l, variant: 'distinct' }], suppressionLimit: s },
+      accept: (node) =>
+        node.sizes.reduce((acc, z, c) => acc + (node.distinct[c]! < l ? z : 0), 0) <=
+        Math.floor(s * n),
+      config: {
+        quasiIdentifiers: hier(qis),
+        models: [{ type: 'l-diversity', attribute: 'occupation', l, variant: 'distinct' }],
+        suppressionLimit: s,
+      },
     });
     const results = compare(qis, 'occupation', [lCase(3, 0), lCase(3, 0.04)]);
     for (const r of results) {

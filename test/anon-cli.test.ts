@@ -8,14 +8,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv, recordsToRows } from '../src/anon/index.js';
 
 const cli = path.join(__dirname, '..', 'dist', 'cli.js');
-const run = (args: string[], input?: string) => spawnSync(process.execPath, [cli, 'anonymize', ...args], { input, encoding: 'utf8' });
+const run = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [cli, 'anonymize', ...args], { input, encoding: 'utf8' });
 let dir = '';
 
 // deterministic synthetic people (test data only, so a seeded LCG is fine here)
 function people(n: number, seed = 7): string {
   let s = seed;
   const next = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
   const surnames = ['赵', '钱', '孙', '李', '周', '吴', '郑', '王'];
   const given = ['一', '二', '三', '四', '五', '六'];
   const counties = ['110101', '110105', '110108', '310101', '310104', '310115', '440305', '440306'];
@@ -23,7 +24,16 @@ function people(n: number, seed = 7): string {
   const lines = ['name,age,county,sex,diagnosis,visits'];
   for (let i = 0; i < n; i++) {
     const dx = pick(diagnoses);
-    lines.push([pick(surnames) + pick(given), String(18 + Math.floor(next() * 60)), pick(counties), pick(['男', '女']), dx.includes(',') ? `"${dx}"` : dx, String(Math.floor(next() * 9))].join(','));
+    lines.push(
+      [
+        pick(surnames) + pick(given),
+        String(18 + Math.floor(next() * 60)),
+        pick(counties),
+        pick(['男', '女']),
+        dx.includes(',') ? `"${dx}"` : dx,
+        String(Math.floor(next() * 9)),
+      ].join(','),
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -65,7 +75,14 @@ describe('bukejian anonymize', () => {
   it('files in and out: k-anonymous, l-diverse CSV, JSON report, summary on stderr, identifiers dropped', () => {
     const out = path.join(dir, 'out.csv');
     const rep = path.join(dir, 'report.json');
-    const r = run(['--config', path.join(dir, 'cfg.json'), path.join(dir, 'in.csv'), out, '--report', rep]);
+    const r = run([
+      '--config',
+      path.join(dir, 'cfg.json'),
+      path.join(dir, 'in.csv'),
+      out,
+      '--report',
+      rep,
+    ]);
     expect(r.stderr).toMatch(/records 300, released \d+, suppressed \d+/);
     expect(r.status).toBe(0);
     const report = JSON.parse(readFileSync(rep, 'utf8'));
@@ -85,7 +102,9 @@ describe('bukejian anonymize', () => {
       expect(new Set(members.map((m) => m.diagnosis)).size).toBeGreaterThanOrEqual(2);
     }
     expect(report.risk.after.prosecutor.maximum).toBeLessThanOrEqual(1 / 5);
-    expect(report.risk.before.prosecutor.maximum).toBeGreaterThan(report.risk.after.prosecutor.maximum);
+    expect(report.risk.before.prosecutor.maximum).toBeGreaterThan(
+      report.risk.after.prosecutor.maximum,
+    );
   });
 
   it("suppressedRows 'mask': one row per record, suppressed ones '*' in every column, the others in input order", () => {
@@ -116,11 +135,18 @@ describe('bukejian anonymize', () => {
   it('the suppressed HIV outlier (security review item 5) is not in the output, removed or masked', () => {
     const lines = ['age,county,diagnosis'];
     const dx = ['flu', 'asthma', 'gastritis', 'diabetes'];
-    for (let i = 0; i < 40; i++) lines.push(`${30 + (i % 10)},${i % 2 ? 110105 : 110101},${dx[i % 4]}`);
+    for (let i = 0; i < 40; i++)
+      lines.push(`${30 + (i % 10)},${i % 2 ? 110105 : 110101},${dx[i % 4]}`);
     lines.push('95,650102,HIV');
     const cfg = {
-      quasiIdentifiers: { age: { type: 'intervals', widths: [5, 10, 20] }, county: { type: 'adminCode' } },
-      models: [{ type: 'k-anonymity', k: 5 }, { type: 'l-diversity', attribute: 'diagnosis', l: 2 }],
+      quasiIdentifiers: {
+        age: { type: 'intervals', widths: [5, 10, 20] },
+        county: { type: 'adminCode' },
+      },
+      models: [
+        { type: 'k-anonymity', k: 5 },
+        { type: 'l-diversity', attribute: 'diagnosis', l: 2 },
+      ],
       suppressionLimit: 0.05,
     };
     for (const mode of [undefined, 'mask'] as const) {
@@ -139,16 +165,25 @@ describe('bukejian anonymize', () => {
   it('stdin to stdout with another delimiter, Mondrian', () => {
     const cfg = path.join(dir, 'mondrian.json');
     writeFileSync(cfg, JSON.stringify({ ...CONFIG, algorithm: 'mondrian' }));
-    const r = run(['--config', cfg, '--delimiter', ';', '--quiet'], people(120).replace(/,/g, ';').replace(/"高血压; 二期"/g, '"高血压, 二期"'));
+    const r = run(
+      ['--config', cfg, '--delimiter', ';', '--quiet'],
+      people(120)
+        .replace(/,/g, ';')
+        .replace(/"高血压; 二期"/g, '"高血压, 二期"'),
+    );
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     const rows = recordsToRows(parseCsv(r.stdout, { delimiter: ';' }));
     expect(rows.length).toBe(120);
-    for (const members of classesOf(rows, ['age', 'county', 'sex']).values()) expect(members.length).toBeGreaterThanOrEqual(5);
+    for (const members of classesOf(rows, ['age', 'county', 'sex']).values())
+      expect(members.length).toBeGreaterThanOrEqual(5);
   });
 
   it('a header-only input gives a header-only output naming the released columns (identifiers dropped)', () => {
-    const r = run(['--config', path.join(dir, 'cfg.json'), '--quiet'], 'name,age,county,sex,diagnosis,visits\r\n');
+    const r = run(
+      ['--config', path.join(dir, 'cfg.json'), '--quiet'],
+      'name,age,county,sex,diagnosis,visits\r\n',
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('age,county,sex,diagnosis,visits\r\n');
   });
@@ -178,13 +213,29 @@ describe('bukejian anonymize', () => {
     // a hierarchy file whose values are data: inconsistent levels
     writeFileSync(path.join(dir, 'sex-bad.csv'), `男;${ID};*\r\n女;${ID};${NAME}\r\n`);
     const cfg = path.join(dir, 'bad-hierarchy.json');
-    writeFileSync(cfg, JSON.stringify({ ...CONFIG, quasiIdentifiers: { ...CONFIG.quasiIdentifiers, sex: { type: 'file', path: 'sex-bad.csv' } } }));
+    writeFileSync(
+      cfg,
+      JSON.stringify({
+        ...CONFIG,
+        quasiIdentifiers: {
+          ...CONFIG.quasiIdentifiers,
+          sex: { type: 'file', path: 'sex-bad.csv' },
+        },
+      }),
+    );
     const r = run(['--config', cfg], `${head}${NAME},30,110101,男,流感,1\n`);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/INVALID_DATA/);
     expect(r.stderr).not.toContain(ID);
     expect(r.stderr).not.toContain(NAME);
-    const bytes = run(['--config', path.join(dir, 'cfg.json')], Buffer.concat([Buffer.from(`${head}${NAME},30,110101,`), Buffer.from([0xff]), Buffer.from(`,${ID},1\n`)]) as unknown as string);
+    const bytes = run(
+      ['--config', path.join(dir, 'cfg.json')],
+      Buffer.concat([
+        Buffer.from(`${head}${NAME},30,110101,`),
+        Buffer.from([0xff]),
+        Buffer.from(`,${ID},1\n`),
+      ]) as unknown as string,
+    );
     expect(bytes.status).toBe(1);
     expect(bytes.stderr).toMatch(/INVALID_ENCODING/);
     expect(bytes.stderr).not.toContain(ID);
@@ -199,9 +250,21 @@ describe('bukejian anonymize', () => {
     expect(r.stderr).toMatch(/INVALID_CONFIG/);
     writeFileSync(bad, '{ not json');
     expect(run(['--config', bad, path.join(dir, 'in.csv')]).stderr).toMatch(/INVALID_CONFIG/);
-    writeFileSync(bad, JSON.stringify({ ...CONFIG, quasiIdentifiers: { ...CONFIG.quasiIdentifiers, age: { type: 'intervals', widths: [5], typo: 1 } } }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        ...CONFIG,
+        quasiIdentifiers: {
+          ...CONFIG.quasiIdentifiers,
+          age: { type: 'intervals', widths: [5], typo: 1 },
+        },
+      }),
+    );
     expect(run(['--config', bad, path.join(dir, 'in.csv')]).status).toBe(2);
-    const uncovered = run(['--config', path.join(dir, 'cfg.json')], 'name,age,county,sex,diagnosis,visits\n钱六,abc,110101,男,流感,1\n');
+    const uncovered = run(
+      ['--config', path.join(dir, 'cfg.json')],
+      'name,age,county,sex,diagnosis,visits\n钱六,abc,110101,男,流感,1\n',
+    );
     expect(uncovered.status).toBe(1);
     expect(uncovered.stderr).toMatch(/INVALID_DATA/);
     expect(uncovered.stderr).not.toContain('钱六');

@@ -55,7 +55,12 @@ const base = (extra: Partial<AnonymizeConfig> = {}): AnonymizeConfig => ({
   models: [{ type: 'k-anonymity', k: 1 }],
   ...extra,
 });
-const good = (i: number): Record<string, string> => ({ name: NAME, id: MARKER, age: String(30 + i), diagnosis: i % 2 ? 'flu' : 'asthma' });
+const good = (i: number): Record<string, string> => ({
+  name: NAME,
+  id: MARKER,
+  age: String(30 + i),
+  diagnosis: i % 2 ? 'flu' : 'asthma',
+});
 
 describe('anon error messages never echo record values', () => {
   it('CSV parsing: malformed quoting, unterminated fields, ragged records, duplicate header names', () => {
@@ -65,7 +70,12 @@ describe('anon error messages never echo record values', () => {
     const p = createCsvParser();
     p.push(`a\n"${MARKER}`);
     expect(failure(() => p.end()).code).toBe('INVALID_DATA');
-    const e = failure(() => recordsToRows([['name', 'id'], [NAME, MARKER, 'extra']]));
+    const e = failure(() =>
+      recordsToRows([
+        ['name', 'id'],
+        [NAME, MARKER, 'extra'],
+      ]),
+    );
     expect(e.code).toBe('INVALID_DATA');
     expect(e.message).toContain('record 2');
     expect(failure(() => recordsToRows([[MARKER, MARKER]])).code).toBe('INVALID_DATA');
@@ -78,17 +88,34 @@ describe('anon error messages never echo record values', () => {
   });
 
   it('cells: a missing column, a non-finite number, an object, null rows', () => {
-    const e = failure(() => anonymize([good(0), { name: NAME, id: MARKER, diagnosis: 'flu' }], base()));
+    const e = failure(() =>
+      anonymize([good(0), { name: NAME, id: MARKER, diagnosis: 'flu' }], base()),
+    );
     expect(e.code).toBe('INVALID_DATA');
     expect(e.message).toContain('rows[1]');
     expect(e.message).toContain('"age"');
-    expect(failure(() => anonymize([good(0), { ...good(1), age: Number.NaN }], base())).code).toBe('INVALID_DATA');
+    expect(failure(() => anonymize([good(0), { ...good(1), age: Number.NaN }], base())).code).toBe(
+      'INVALID_DATA',
+    );
     const obj = { toString: () => MARKER, constructor: { name: MARKER } } as unknown as string;
-    expect(failure(() => anonymize([good(0), { ...good(1), age: obj }], base())).code).toBe('INVALID_DATA');
-    expect(failure(() => anonymize([good(0), { ...good(1), diagnosis: obj }], base())).code).toBe('INVALID_DATA');
-    expect(failure(() => anonymize([good(0), null as unknown as Row], base())).code).toBe('INVALID_DATA');
-    expect(failure(() => encodeTable([{ age: MARKER }], { age: intervalHierarchy({ widths: [10] }) }, ['diagnosis'])).code).toBe('INVALID_DATA');
-    expect(failure(() => reidentificationRisk([{ a: MARKER }], ['a'], { population: [{ b: MARKER }] })).code).toBe('INVALID_DATA');
+    expect(failure(() => anonymize([good(0), { ...good(1), age: obj }], base())).code).toBe(
+      'INVALID_DATA',
+    );
+    expect(failure(() => anonymize([good(0), { ...good(1), diagnosis: obj }], base())).code).toBe(
+      'INVALID_DATA',
+    );
+    expect(failure(() => anonymize([good(0), null as unknown as Row], base())).code).toBe(
+      'INVALID_DATA',
+    );
+    expect(
+      failure(() =>
+        encodeTable([{ age: MARKER }], { age: intervalHierarchy({ widths: [10] }) }, ['diagnosis']),
+      ).code,
+    ).toBe('INVALID_DATA');
+    expect(
+      failure(() => reidentificationRisk([{ a: MARKER }], ['a'], { population: [{ b: MARKER }] }))
+        .code,
+    ).toBe('INVALID_DATA');
   });
 
   it('quasi-identifier values no hierarchy covers: non-numeric in a numeric column, bad dates, codes, IDs, lengths, tables, trees', () => {
@@ -109,9 +136,19 @@ describe('anon error messages never echo record values', () => {
       const e = failure(() => anonymize(rows, { ...base(), quasiIdentifiers: { age: spec } }));
       expect(e.code, JSON.stringify(spec)).toBe('INVALID_DATA');
       expect(e.message).toContain('"age"');
-      expect(failure(() => anonymize(rows, { ...base(), quasiIdentifiers: { age: spec }, algorithm: 'mondrian' })).code).toBe('INVALID_DATA');
+      expect(
+        failure(() =>
+          anonymize(rows, { ...base(), quasiIdentifiers: { age: spec }, algorithm: 'mondrian' }),
+        ).code,
+      ).toBe('INVALID_DATA');
     }
-    for (const h of [adminCodeHierarchy(), idAreaHierarchy(), dateHierarchy(), prefixHierarchy({ length: 3 }), intervalHierarchy({ widths: [5] })]) {
+    for (const h of [
+      adminCodeHierarchy(),
+      idAreaHierarchy(),
+      dateHierarchy(),
+      prefixHierarchy({ length: 3 }),
+      intervalHierarchy({ widths: [5] }),
+    ]) {
       expect(failure(() => validateHierarchy(h, [MARKER, NAME], 'col')).code).toBe('INVALID_DATA');
       expect(failure(() => compileHierarchy(h, [NAME], 'col')).code).toBe('INVALID_DATA');
     }
@@ -119,41 +156,126 @@ describe('anon error messages never echo record values', () => {
 
   it('hierarchy tables and trees built from data values: inconsistent, duplicated, ragged, not strings', () => {
     // MARKER and NAME meet at level 1 but split at level 2
-    const split = hierarchyFromTable([[MARKER, 'g', MARKER], [NAME, 'g', NAME]]);
-    const e = failure(() => anonymize([{ q: MARKER, s: 'a' }, { q: NAME, s: 'b' }], { quasiIdentifiers: { q: split }, sensitive: ['s'], models: [{ type: 'k-anonymity', k: 1 }] }));
+    const split = hierarchyFromTable([
+      [MARKER, 'g', MARKER],
+      [NAME, 'g', NAME],
+    ]);
+    const e = failure(() =>
+      anonymize(
+        [
+          { q: MARKER, s: 'a' },
+          { q: NAME, s: 'b' },
+        ],
+        {
+          quasiIdentifiers: { q: split },
+          sensitive: ['s'],
+          models: [{ type: 'k-anonymity', k: 1 }],
+        },
+      ),
+    );
     expect(e.code).toBe('INVALID_DATA');
     expect(e.message).toContain('"q"');
-    expect(failure(() => hierarchyFromTable([[MARKER, 'a'], [MARKER, NAME]])).code).toBe('INVALID_DATA');
+    expect(
+      failure(() =>
+        hierarchyFromTable([
+          [MARKER, 'a'],
+          [MARKER, NAME],
+        ]),
+      ).code,
+    ).toBe('INVALID_DATA');
     expect(failure(() => hierarchyFromTable([[MARKER, '*'], [NAME]])).code).toBe('INVALID_DATA');
-    expect(failure(() => hierarchyFromTable([[MARKER, '*'], [NAME, 7 as unknown as string]])).code).toBe('INVALID_DATA');
+    expect(
+      failure(() =>
+        hierarchyFromTable([
+          [MARKER, '*'],
+          [NAME, 7 as unknown as string],
+        ]),
+      ).code,
+    ).toBe('INVALID_DATA');
     expect(failure(() => treeHierarchy({ a: [MARKER], b: [MARKER] })).code).toBe('INVALID_CONFIG');
-    expect(failure(() => treeHierarchy({ a: [MARKER, { constructor: { name: MARKER } } as unknown as string] })).code).toBe('INVALID_TYPE');
-    expect(failure(() => treeHierarchy({ [MARKER]: NAME as unknown as string[] })).code).toBe('INVALID_CONFIG');
-    expect(failure(() => buildHierarchy({ type: 'table', rows: [[MARKER, 'a'], [MARKER, 'b']] })).code).toBe('INVALID_DATA');
+    expect(
+      failure(() =>
+        treeHierarchy({ a: [MARKER, { constructor: { name: MARKER } } as unknown as string] }),
+      ).code,
+    ).toBe('INVALID_TYPE');
+    expect(failure(() => treeHierarchy({ [MARKER]: NAME as unknown as string[] })).code).toBe(
+      'INVALID_CONFIG',
+    );
+    expect(
+      failure(() =>
+        buildHierarchy({
+          type: 'table',
+          rows: [
+            [MARKER, 'a'],
+            [MARKER, 'b'],
+          ],
+        }),
+      ).code,
+    ).toBe('INVALID_DATA');
   });
 
   it('sensitive values: t-closeness hierarchies that miss a value or have two roots, models no transformation satisfies', () => {
-    const rows = Array.from({ length: 6 }, (_, i) => ({ ...good(i), diagnosis: i < 3 ? MARKER : NAME }));
+    const rows = Array.from({ length: 6 }, (_, i) => ({
+      ...good(i),
+      diagnosis: i < 3 ? MARKER : NAME,
+    }));
     const tc = (hierarchy: AnonymizeConfig['quasiIdentifiers'][string]): AnonymizeConfig =>
-      base({ models: [{ type: 't-closeness', attribute: 'diagnosis', t: 0.5, distance: 'hierarchical', hierarchy: hierarchy as never }] });
+      base({
+        models: [
+          {
+            type: 't-closeness',
+            attribute: 'diagnosis',
+            t: 0.5,
+            distance: 'hierarchical',
+            hierarchy: hierarchy as never,
+          },
+        ],
+      });
     let e = failure(() => anonymize(rows, tc({ type: 'table', rows: [[MARKER, '*']] })));
     expect(e.code).toBe('INVALID_DATA');
     expect(e.message).toContain('"diagnosis"');
-    e = failure(() => anonymize(rows, tc({ type: 'table', rows: [[MARKER, MARKER], [NAME, NAME]] })));
+    e = failure(() =>
+      anonymize(
+        rows,
+        tc({
+          type: 'table',
+          rows: [
+            [MARKER, MARKER],
+            [NAME, NAME],
+          ],
+        }),
+      ),
+    );
     expect(e.code).toBe('INVALID_CONFIG');
     // one diagnosis for everybody: no transformation is 2-diverse
     const same = rows.map((r) => ({ ...r, diagnosis: MARKER }));
     const l2 = base({ models: [{ type: 'l-diversity', attribute: 'diagnosis', l: 2 }] });
     expect(failure(() => anonymize(same, l2)).code).toBe('INVALID_DATA');
-    expect(failure(() => anonymize(same, { ...l2, algorithm: 'mondrian' })).code).toBe('INVALID_DATA');
+    expect(failure(() => anonymize(same, { ...l2, algorithm: 'mondrian' })).code).toBe(
+      'INVALID_DATA',
+    );
     // a sensitive column missing from a row
-    expect(failure(() => anonymize([good(0), { age: '31', id: MARKER }], base())).code).toBe('INVALID_DATA');
+    expect(failure(() => anonymize([good(0), { age: '31', id: MARKER }], base())).code).toBe(
+      'INVALID_DATA',
+    );
   });
 
   it('custom hierarchy objects that misbehave on data values', () => {
-    const bad: Hierarchy = { height: 2, kind: 'custom', generalize: (v, l) => (l === 0 ? v : v === MARKER ? (undefined as unknown as string) : '*') };
-    expect(failure(() => anonymize([good(0), { ...good(1), age: MARKER }], base({ quasiIdentifiers: { age: bad } }))).code).toBe('INVALID_DATA');
-    const notString: Hierarchy = { height: 2, kind: 'custom', generalize: (v, l) => (l === 0 ? v : ({ v } as unknown as string)) };
+    const bad: Hierarchy = {
+      height: 2,
+      kind: 'custom',
+      generalize: (v, l) => (l === 0 ? v : v === MARKER ? (undefined as unknown as string) : '*'),
+    };
+    expect(
+      failure(() =>
+        anonymize([good(0), { ...good(1), age: MARKER }], base({ quasiIdentifiers: { age: bad } })),
+      ).code,
+    ).toBe('INVALID_DATA');
+    const notString: Hierarchy = {
+      height: 2,
+      kind: 'custom',
+      generalize: (v, l) => (l === 0 ? v : ({ v } as unknown as string)),
+    };
     expect(failure(() => compileHierarchy(notString, [MARKER], 'age')).code).toBe('INVALID_DATA');
   });
 });

@@ -13,13 +13,34 @@
 //   values and risk "after" equal those recomputed naively from the released rows alone.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { anonymize, buildHierarchy, type AnonymizeConfig, type HierarchySpec, type ModelSpec } from '../src/anon/index.js';
+import {
+  anonymize,
+  buildHierarchy,
+  type AnonymizeConfig,
+  type HierarchySpec,
+  type ModelSpec,
+} from '../src/anon/index.js';
 
 const AGE: HierarchySpec = { type: 'intervals', widths: [5, 10, 20] };
-const CITY: HierarchySpec = { type: 'tree', tree: { North: { Beijing: ['110101', '110105'], Tianjin: ['120101'] }, South: { Guangzhou: ['440103'], Shenzhen: ['440305', '440306'] } } };
-const SEX: HierarchySpec = { type: 'table', rows: [['F', '*'], ['M', '*']] };
+const CITY: HierarchySpec = {
+  type: 'tree',
+  tree: {
+    North: { Beijing: ['110101', '110105'], Tianjin: ['120101'] },
+    South: { Guangzhou: ['440103'], Shenzhen: ['440305', '440306'] },
+  },
+};
+const SEX: HierarchySpec = {
+  type: 'table',
+  rows: [
+    ['F', '*'],
+    ['M', '*'],
+  ],
+};
 const DISEASES = ['flu', 'asthma', 'diabetes', 'gastritis', 'hypertension'];
-const DISEASE_TREE: HierarchySpec = { type: 'tree', tree: { respiratory: ['flu', 'asthma'], other: ['diabetes', 'gastritis', 'hypertension'] } };
+const DISEASE_TREE: HierarchySpec = {
+  type: 'tree',
+  tree: { respiratory: ['flu', 'asthma'], other: ['diabetes', 'gastritis', 'hypertension'] },
+};
 
 const row = fc.record({
   age: fc.integer({ min: 18, max: 70 }).map(String),
@@ -32,11 +53,38 @@ const row = fc.record({
 
 const model: fc.Arbitrary<ModelSpec> = fc.oneof(
   fc.integer({ min: 1, max: 5 }).map((k) => ({ type: 'k-anonymity' as const, k })),
-  fc.integer({ min: 1, max: 3 }).map((l) => ({ type: 'l-diversity' as const, attribute: 'disease', l })),
-  fc.double({ min: 1, max: 2.5, noNaN: true }).map((l) => ({ type: 'l-diversity' as const, attribute: 'disease', l, variant: 'entropy' as const })),
-  fc.record({ l: fc.integer({ min: 1, max: 3 }), c: fc.double({ min: 0.5, max: 4, noNaN: true }) }).map(({ l, c }) => ({ type: 'l-diversity' as const, attribute: 'disease', l, c, variant: 'recursive' as const })),
-  fc.double({ min: 0.1, max: 0.9, noNaN: true }).map((t) => ({ type: 't-closeness' as const, attribute: 'disease', t })),
-  fc.double({ min: 0.1, max: 0.9, noNaN: true }).map((t) => ({ type: 't-closeness' as const, attribute: 'disease', t, distance: 'hierarchical' as const, hierarchy: DISEASE_TREE })),
+  fc
+    .integer({ min: 1, max: 3 })
+    .map((l) => ({ type: 'l-diversity' as const, attribute: 'disease', l })),
+  fc
+    .double({ min: 1, max: 2.5, noNaN: true })
+    .map((l) => ({
+      type: 'l-diversity' as const,
+      attribute: 'disease',
+      l,
+      variant: 'entropy' as const,
+    })),
+  fc
+    .record({ l: fc.integer({ min: 1, max: 3 }), c: fc.double({ min: 0.5, max: 4, noNaN: true }) })
+    .map(({ l, c }) => ({
+      type: 'l-diversity' as const,
+      attribute: 'disease',
+      l,
+      c,
+      variant: 'recursive' as const,
+    })),
+  fc
+    .double({ min: 0.1, max: 0.9, noNaN: true })
+    .map((t) => ({ type: 't-closeness' as const, attribute: 'disease', t })),
+  fc
+    .double({ min: 0.1, max: 0.9, noNaN: true })
+    .map((t) => ({
+      type: 't-closeness' as const,
+      attribute: 'disease',
+      t,
+      distance: 'hierarchical' as const,
+      hierarchy: DISEASE_TREE,
+    })),
 );
 
 type R = { age: string; city: string; sex: string; disease: string; visits: string; name: string };
@@ -70,7 +118,10 @@ function measure(m: ModelSpec, values: string[], all: string[]): { ok: boolean; 
     for (const v of q.keys()) d += Math.abs(p(v) - q.get(v)!) / 2;
   } else {
     // two-level disease tree: cost 1/2 inside a group, 1 across the root (Li et al.)
-    const groups = [['flu', 'asthma'], ['diabetes', 'gastritis', 'hypertension']].map((g) => g.filter((v) => q.has(v)));
+    const groups = [
+      ['flu', 'asthma'],
+      ['diabetes', 'gastritis', 'hypertension'],
+    ].map((g) => g.filter((v) => q.has(v)));
     d = 0;
     let rootPos = 0;
     let rootNeg = 0;
@@ -105,7 +156,16 @@ function naive(rows: R[], levels: number[], models: ModelSpec[], limit: number) 
   let suppressed = 0;
   const isSuppressed = rows.map(() => false);
   for (const members of classes.values()) {
-    if (!models.every((m) => measure(m, members.map((i) => rows[i]!.disease), all).ok)) {
+    if (
+      !models.every(
+        (m) =>
+          measure(
+            m,
+            members.map((i) => rows[i]!.disease),
+            all,
+          ).ok,
+      )
+    ) {
       suppressed += members.length;
       for (const i of members) isSuppressed[i] = true;
     }
@@ -131,7 +191,13 @@ const isMasked = (o: Out) => Object.values(o).every((v) => v === '*');
  * nothing and are only counted): records, suppressed, classes (rows grouped by their quasi-identifier
  * strings), each model's worst value, and the prosecutor risk per record from its class size.
  */
-function checkReport(out: Out[], report: ReturnType<typeof anonymize>['report'], models: ModelSpec[], input: R[], mode: 'mask' | 'remove') {
+function checkReport(
+  out: Out[],
+  report: ReturnType<typeof anonymize>['report'],
+  models: ModelSpec[],
+  input: R[],
+  mode: 'mask' | 'remove',
+) {
   const released = out.filter((o) => !isMasked(o));
   const masked = out.length - released.length;
   expect(masked).toBe(mode === 'mask' ? input.length - released.length : 0);
@@ -149,13 +215,23 @@ function checkReport(out: Out[], report: ReturnType<typeof anonymize>['report'],
   const all = input.map((r) => r.disease);
   models.forEach((m, mi) => {
     const values = [...classes.values()].map((members) => {
-      const r = measure(m, members.map((o) => o.disease!), all);
+      const r = measure(
+        m,
+        members.map((o) => o.disease!),
+        all,
+      );
       expect(r.ok, JSON.stringify(m)).toBe(true);
       return r.value;
     });
-    const minIsWorst = m.type === 'k-anonymity' || (m.type === 'l-diversity' && (m.variant ?? 'distinct') !== 'recursive');
+    const minIsWorst =
+      m.type === 'k-anonymity' ||
+      (m.type === 'l-diversity' && (m.variant ?? 'distinct') !== 'recursive');
     if (!values.length) expect(report.models[mi]!.achieved).toBeNaN();
-    else expect(report.models[mi]!.achieved).toBeCloseTo(minIsWorst ? Math.min(...values) : Math.max(...values), 9);
+    else
+      expect(report.models[mi]!.achieved).toBeCloseTo(
+        minIsWorst ? Math.min(...values) : Math.max(...values),
+        9,
+      );
   });
   // prosecutor risk of each released record: 1 / (rows sharing its quasi-identifiers)
   const risks = released.map((o) => 1 / classes.get(JSON.stringify(QIS.map((q) => o[q])))!.length);
@@ -165,7 +241,10 @@ function checkReport(out: Out[], report: ReturnType<typeof anonymize>['report'],
   if (!released.length) return;
   expect(a.prosecutor.average).toBeCloseTo(risks.reduce((x, y) => x + y, 0) / released.length, 12);
   expect(a.prosecutor.maximum).toBeCloseTo(Math.max(...risks), 12);
-  expect(a.prosecutor.recordsAtRisk).toBeCloseTo(risks.filter((r) => r > 0.2).length / released.length, 12);
+  expect(a.prosecutor.recordsAtRisk).toBeCloseTo(
+    risks.filter((r) => r > 0.2).length / released.length,
+    12,
+  );
   expect(a.sampleUniques).toBeCloseTo(risks.filter((r) => r === 1).length / released.length, 12);
 }
 
@@ -179,7 +258,14 @@ describe('anonymize (optimal) on random tables', () => {
         fc.constantFrom<'mask' | 'remove' | undefined>('mask', 'remove', undefined),
         (rows, models, limit, suppressedRows) => {
           const mode = suppressedRows ?? 'remove';
-          const config: AnonymizeConfig = { quasiIdentifiers: SPECS, sensitive: ['disease'], insensitive: ['visits'], models, suppressionLimit: limit, suppressedRows };
+          const config: AnonymizeConfig = {
+            quasiIdentifiers: SPECS,
+            sensitive: ['disease'],
+            insensitive: ['visits'],
+            models,
+            suppressionLimit: limit,
+            suppressedRows,
+          };
           // exhaustive reference over all 40 transformations
           let best: number | null = null;
           for (let a = 0; a < HEIGHTS[0]!; a++)
@@ -223,10 +309,12 @@ describe('anonymize (optimal) on random tables', () => {
             expect(o.visits).toBe(r.visits);
             QIS.forEach((q, j) => expect(o[q]).toBe(hs[j]!.generalize(r[q], levels[j]!)));
           });
-          for (const o of out.filter(isMasked)) expect(Object.keys(o).sort()).toEqual(['age', 'city', 'disease', 'sex', 'visits']);
+          for (const o of out.filter(isMasked))
+            expect(Object.keys(o).sort()).toEqual(['age', 'city', 'disease', 'sex', 'visits']);
           checkReport(out, report, models, rows, mode);
           const k = Math.max(0, ...models.map((m) => (m.type === 'k-anonymity' ? m.k : 0)));
-          if (k > 0 && report.releasedRecords > 0) expect(report.risk.after.prosecutor.maximum).toBeLessThanOrEqual(1 / k + 1e-12);
+          if (k > 0 && report.releasedRecords > 0)
+            expect(report.risk.after.prosecutor.maximum).toBeLessThanOrEqual(1 / k + 1e-12);
         },
       ),
       { numRuns: Number(process.env.ANON_RUNS ?? 250) },
@@ -237,44 +325,60 @@ describe('anonymize (optimal) on random tables', () => {
 describe('anonymize (mondrian) on random tables', () => {
   it('every class satisfies every model and covers its records', () => {
     fc.assert(
-      fc.property(fc.array(row, { minLength: 1, maxLength: 60 }), fc.array(model, { minLength: 1, maxLength: 2 }), fc.constantFrom<'mask' | 'remove'>('mask', 'remove'), (rows, models, mode) => {
-        let result;
-        try {
-          result = anonymize(rows, { quasiIdentifiers: SPECS, sensitive: ['disease'], models, algorithm: 'mondrian', suppressionLimit: 0.1, suppressedRows: mode });
-        } catch (e) {
-          // only when the whole table violates a model
-          expect((e as { code?: string }).code).toBe('INVALID_DATA');
-          const all = rows.map((r) => r.disease);
-          expect(models.every((m) => measure(m, all, all).ok)).toBe(false);
-          return;
-        }
-        const { rows: out, report } = result;
-        expect(report.suppressed).toBe(0);
-        expect(out.length).toBe(rows.length);
-        checkReport(out, report, models, rows, mode);
-        const classes = new Map<string, string[]>();
-        const hs = QIS.map((q) => buildHierarchy(SPECS[q]!));
-        out.forEach((o, i) => {
-          const r = rows[i]!;
-          // age: a range lo-hi containing the value (or the value itself)
-          const m = /^(\d+)-(\d+)$/.exec(o.age!);
-          if (m) expect(Number(r.age) >= Number(m[1]) && Number(r.age) <= Number(m[2])).toBe(true);
-          else expect(o.age).toBe(r.age);
-          // city and sex: an ancestor in the hierarchy (or the value)
-          for (const q of ['city', 'sex'] as const) {
-            const j = QIS.indexOf(q);
-            const ancestors = Array.from({ length: HEIGHTS[j]! }, (_, l) => hs[j]!.generalize(r[q], l));
-            expect(ancestors).toContain(o[q]);
+      fc.property(
+        fc.array(row, { minLength: 1, maxLength: 60 }),
+        fc.array(model, { minLength: 1, maxLength: 2 }),
+        fc.constantFrom<'mask' | 'remove'>('mask', 'remove'),
+        (rows, models, mode) => {
+          let result;
+          try {
+            result = anonymize(rows, {
+              quasiIdentifiers: SPECS,
+              sensitive: ['disease'],
+              models,
+              algorithm: 'mondrian',
+              suppressionLimit: 0.1,
+              suppressedRows: mode,
+            });
+          } catch (e) {
+            // only when the whole table violates a model
+            expect((e as { code?: string }).code).toBe('INVALID_DATA');
+            const all = rows.map((r) => r.disease);
+            expect(models.every((m) => measure(m, all, all).ok)).toBe(false);
+            return;
           }
-          const key = QIS.map((q) => o[q]).join('|');
-          if (!classes.has(key)) classes.set(key, []);
-          classes.get(key)!.push(r.disease);
-        });
-        const all = rows.map((r) => r.disease);
-        for (const values of classes.values()) for (const md of models) expect(measure(md, values, all).ok).toBe(true);
-        expect(report.utility.ncp).toBeGreaterThanOrEqual(0);
-        expect(report.utility.ncp).toBeLessThanOrEqual(1);
-      }),
+          const { rows: out, report } = result;
+          expect(report.suppressed).toBe(0);
+          expect(out.length).toBe(rows.length);
+          checkReport(out, report, models, rows, mode);
+          const classes = new Map<string, string[]>();
+          const hs = QIS.map((q) => buildHierarchy(SPECS[q]!));
+          out.forEach((o, i) => {
+            const r = rows[i]!;
+            // age: a range lo-hi containing the value (or the value itself)
+            const m = /^(\d+)-(\d+)$/.exec(o.age!);
+            if (m)
+              expect(Number(r.age) >= Number(m[1]) && Number(r.age) <= Number(m[2])).toBe(true);
+            else expect(o.age).toBe(r.age);
+            // city and sex: an ancestor in the hierarchy (or the value)
+            for (const q of ['city', 'sex'] as const) {
+              const j = QIS.indexOf(q);
+              const ancestors = Array.from({ length: HEIGHTS[j]! }, (_, l) =>
+                hs[j]!.generalize(r[q], l),
+              );
+              expect(ancestors).toContain(o[q]);
+            }
+            const key = QIS.map((q) => o[q]).join('|');
+            if (!classes.has(key)) classes.set(key, []);
+            classes.get(key)!.push(r.disease);
+          });
+          const all = rows.map((r) => r.disease);
+          for (const values of classes.values())
+            for (const md of models) expect(measure(md, values, all).ok).toBe(true);
+          expect(report.utility.ncp).toBeGreaterThanOrEqual(0);
+          expect(report.utility.ncp).toBeLessThanOrEqual(1);
+        },
+      ),
       { numRuns: 200 },
     );
   });

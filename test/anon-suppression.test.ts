@@ -9,12 +9,19 @@ import { describe, expect, it } from 'vitest';
 import { anonymize, type AnonymizeConfig } from '../src/anon/index.js';
 
 const DX = ['flu', 'asthma', 'gastritis', 'diabetes'];
-const ordinary = Array.from({ length: 40 }, (_, i) => ({ age: 30 + (i % 10), county: i % 2 ? 110105 : 110101, diagnosis: DX[i % 4]! }));
+const ordinary = Array.from({ length: 40 }, (_, i) => ({
+  age: 30 + (i % 10),
+  county: i % 2 ? 110105 : 110101,
+  diagnosis: DX[i % 4]!,
+}));
 const OUTLIER = { age: 95, county: 650102, diagnosis: 'HIV' };
 const rows = [...ordinary, OUTLIER];
 
 const CONFIG: AnonymizeConfig = {
-  quasiIdentifiers: { age: { type: 'intervals', widths: [5, 10, 20] }, county: { type: 'adminCode' } },
+  quasiIdentifiers: {
+    age: { type: 'intervals', widths: [5, 10, 20] },
+    county: { type: 'adminCode' },
+  },
   models: [
     { type: 'k-anonymity', k: 5 },
     { type: 'l-diversity', attribute: 'diagnosis', l: 2 },
@@ -86,8 +93,16 @@ describe('a suppressed outlier releases nothing (optimal search)', () => {
   });
 
   it("'mask' also masks insensitive columns of a suppressed record (only the row's existence is released)", () => {
-    const withVisits = rows.map((x, i) => ({ ...x, visits: i === 40 ? 'VISITS-OF-OUTLIER' : String(i % 7), name: `person ${i}` }));
-    const { rows: out } = anonymize(withVisits, { ...CONFIG, insensitive: ['visits'], suppressedRows: 'mask' });
+    const withVisits = rows.map((x, i) => ({
+      ...x,
+      visits: i === 40 ? 'VISITS-OF-OUTLIER' : String(i % 7),
+      name: `person ${i}`,
+    }));
+    const { rows: out } = anonymize(withVisits, {
+      ...CONFIG,
+      insensitive: ['visits'],
+      suppressedRows: 'mask',
+    });
     expect(out[40]).toEqual({ age: '*', county: '*', diagnosis: '*', visits: '*' });
     expect(JSON.stringify(out)).not.toContain('OUTLIER');
     expect(out[0]).toEqual({ age: '30-34', county: '110101', diagnosis: 'flu', visits: '0' });
@@ -97,7 +112,11 @@ describe('a suppressed outlier releases nothing (optimal search)', () => {
 describe('the same table with Mondrian (nothing suppressed)', () => {
   for (const mode of ['remove', 'mask'] as const) {
     it(`suppressedRows '${mode}': the outlier is released only inside a class of ≥ 5 records with ≥ 2 diagnoses, as reported`, () => {
-      const { rows: out, report } = anonymize(rows, { ...CONFIG, algorithm: 'mondrian', suppressedRows: mode });
+      const { rows: out, report } = anonymize(rows, {
+        ...CONFIG,
+        algorithm: 'mondrian',
+        suppressedRows: mode,
+      });
       expect(out.length).toBe(41);
       expect(report.suppressed).toBe(0);
       expect(report.releasedRecords).toBe(41);

@@ -5,7 +5,16 @@
 // growing across kills. Torn writes (which SIGKILL alone rarely produces) are simulated byte by
 // byte in a second test. A longer soak is in test/slow/audit-soak.test.ts.
 import { describe, expect, it } from 'vitest';
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openAuditLog, openFileStore } from '../src/audit/index.js';
@@ -43,7 +52,11 @@ describe('file store crash recovery', () => {
       for (let cut = 0; cut < frame.length; cut += cut < 16 ? 1 : 7) {
         writeFileSync(idx, Buffer.concat([idxGood, frame.subarray(0, cut)]));
         writeFileSync(pay, payNext); // payload of the torn batch is fully there, or …
-        if (cut % 2) writeFileSync(pay, payNext.subarray(0, payGood.length + (cut % (payNext.length - payGood.length)))); // … partly
+        if (cut % 2)
+          writeFileSync(
+            pay,
+            payNext.subarray(0, payGood.length + (cut % (payNext.length - payGood.length))),
+          ); // … partly
         const s = await openFileStore(dir);
         expect(s.size).toBe(20);
         if (cut > 0) expect(s.recovery.truncated['index.bkj']).toBe(cut);
@@ -53,14 +66,17 @@ describe('file store crash recovery', () => {
         await l.close();
         expect(statSync(idx).size).toBe(idxGood.length);
         expect(statSync(pay).size).toBe(payGood.length);
-        for (const f of readdirSync(dir).filter((x) => x.endsWith('.tail'))) rmSync(path.join(dir, f));
+        for (const f of readdirSync(dir).filter((x) => x.endsWith('.tail')))
+          rmSync(path.join(dir, f));
       }
       // A zero-filled tail (what some filesystems leave after a crash) is torn data too.
       appendFileSync(idx, Buffer.alloc(300));
       const s = await openFileStore(dir);
       expect(s.size).toBe(20);
       expect(s.recovery.truncated['index.bkj']).toBe(300);
-      const kept = readdirSync(dir).filter((x) => x.startsWith('index.bkj.') && x.endsWith('.tail'));
+      const kept = readdirSync(dir).filter(
+        (x) => x.startsWith('index.bkj.') && x.endsWith('.tail'),
+      );
       expect(kept.length).toBe(1);
       expect(readFileSync(path.join(dir, kept[0]!))).toEqual(Buffer.alloc(300)); // the discarded bytes, kept aside
       await s.close();
@@ -75,9 +91,16 @@ describe('file store crash recovery', () => {
   it('a retention deletion interrupted after its tombstone is completed at the next open', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bkj-audit-prune-crash-'));
     try {
-      const log = await openAuditLog({ store: await openFileStore(dir, { create: true }), origin: ORIGIN });
+      const log = await openAuditLog({
+        store: await openFileStore(dir, { create: true }),
+        origin: ORIGIN,
+      });
       const T = 1_767_225_600_000;
-      for (let i = 0; i < 10; i++) await log.append({ ...expectedEntry(i), retention: { rule: 'r-1', until: T + (i < 4 ? 10 : 1e9) } });
+      for (let i = 0; i < 10; i++)
+        await log.append({
+          ...expectedEntry(i),
+          retention: { rule: 'r-1', until: T + (i < 4 ? 10 : 1e9) },
+        });
       await log.close();
       const pay = path.join(dir, 'payloads.bkj');
       const before = readFileSync(pay);

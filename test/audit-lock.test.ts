@@ -16,7 +16,9 @@ const ORIGIN = 'lock-race.example/audit';
 
 /** A child process with a line reader: `next()` resolves with its next stdout line. */
 function start(args: string[]) {
-  const p = spawn(process.execPath, ['--import', 'tsx', child, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }) as ChildProcessWithoutNullStreams;
+  const p = spawn(process.execPath, ['--import', 'tsx', child, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  }) as ChildProcessWithoutNullStreams;
   const lines: string[] = [];
   const waiting: ((l: string) => void)[] = [];
   let buf = '';
@@ -24,7 +26,7 @@ function start(args: string[]) {
   p.stderr.on('data', (d) => (err += d));
   p.stdout.on('data', (d) => {
     buf += d;
-    for (let i; (i = buf.indexOf('\n')) >= 0; ) {
+    for (let i; (i = buf.indexOf('\n')) >= 0;) {
       const l = buf.slice(0, i);
       buf = buf.slice(i + 1);
       const w = waiting.shift();
@@ -36,7 +38,10 @@ function start(args: string[]) {
     new Promise<string>((resolve, reject) => {
       const l = lines.shift();
       if (l !== undefined) return resolve(l);
-      const t = setTimeout(() => reject(new Error(`child ${args.join(' ')} silent: ${err.slice(0, 2000)}`)), 30_000);
+      const t = setTimeout(
+        () => reject(new Error(`child ${args.join(' ')} silent: ${err.slice(0, 2000)}`)),
+        30_000,
+      );
       waiting.push((x) => (clearTimeout(t), resolve(x)));
     });
   const exited = new Promise<void>((resolve) => p.on('exit', () => resolve()));
@@ -69,20 +74,32 @@ describe('file store write lock', () => {
         const won = replies.filter((l) => l.startsWith('won '));
         const lost = replies.filter((l) => l.startsWith('lost '));
         // exactly one winner; the other is refused because the log is open for writing
-        expect({ round: rounds, won: won.length, lost: lost.map((l) => l.split(' ')[2]) }).toEqual({ round: rounds, won: 1, lost: ['BAD_STATE'] });
+        expect({ round: rounds, won: won.length, lost: lost.map((l) => l.split(' ')[2]) }).toEqual({
+          round: rounds,
+          won: 1,
+          lost: ['BAD_STATE'],
+        });
         const w = replies.findIndex((l) => l.startsWith('won '));
         acked.push({ index: Number(won[0]!.split(' ')[2]), staff: `s:${'ab'[w]}-${rounds}` });
         for (const r of racers) r.send('release');
-        expect(await Promise.all(racers.map((r) => r.next()))).toEqual([`released ${rounds}`, `released ${rounds}`]);
+        expect(await Promise.all(racers.map((r) => r.next()))).toEqual([
+          `released ${rounds}`,
+          `released ${rounds}`,
+        ]);
       }
       expect(rounds).toBeGreaterThanOrEqual(20);
       // every acknowledged append is in the log, at its acknowledged index, with its content
-      const log = await openAuditLog({ store: await openFileStore(dir, { readOnly: true }), origin: ORIGIN });
+      const log = await openAuditLog({
+        store: await openFileStore(dir, { readOnly: true }),
+        origin: ORIGIN,
+      });
       try {
         expect(log.size).toBe(acked.length);
         for (const a of acked) {
           const r = await log.read(a.index);
-          expect('entry' in r && r.entry.type === 'access' ? r.entry.actor.staff : null).toBe(a.staff);
+          expect('entry' in r && r.entry.type === 'access' ? r.entry.actor.staff : null).toBe(
+            a.staff,
+          );
         }
         expect((await log.verify()).ok).toBe(true);
       } finally {
@@ -97,11 +114,12 @@ describe('file store write lock', () => {
     }
   }, 120_000);
 
-  it('edge cases: a claim left by a dead process, a claim held by a live one, a garbage LOCK, and close() never removes another process\'s lock', async () => {
+  it("edge cases: a claim left by a dead process, a claim held by a live one, a garbage LOCK, and close() never removes another process's lock", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'bkj-audit-lock-edge-'));
     const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!; // exited: its pid names no process
     // the claim file a taker of `stale` creates (the documented name: LOCK.claim-<SM3(content)[0..16)>)
-    const claimOf = (stale: string) => path.join(dir, `LOCK.claim-${bytesToHex(sm3(new TextEncoder().encode(stale))).slice(0, 32)}`);
+    const claimOf = (stale: string) =>
+      path.join(dir, `LOCK.claim-${bytesToHex(sm3(new TextEncoder().encode(stale))).slice(0, 32)}`);
     const LOCK = path.join(dir, 'LOCK');
     const mine = (c: string) => c.split(' ')[0] === String(process.pid);
     try {

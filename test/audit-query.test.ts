@@ -35,7 +35,12 @@ const nodeHash = (alg: 'sm3' | 'sha256', ...parts: Uint8Array[]) => {
 };
 // Leaf format 2 from the README: HASH(0x00 ‖ 0x02 ‖ SM3("bukejian/audit subject\0" ‖ subject) ‖ HASH(bytes)).
 const refLeaf = (bytes: Uint8Array, subject: string, alg: 'sm3' | 'sha256' = 'sm3') =>
-  nodeHash(alg, Uint8Array.of(0, 2), nodeHash('sm3', utf8ToBytes(`bukejian/audit subject\u0000${subject}`)), nodeHash(alg, bytes));
+  nodeHash(
+    alg,
+    Uint8Array.of(0, 2),
+    nodeHash('sm3', utf8ToBytes(`bukejian/audit subject\u0000${subject}`)),
+    nodeHash(alg, bytes),
+  );
 
 const access = (subject: string, t: number, retention?: { rule: string; until: number }) => ({
   type: 'access',
@@ -56,10 +61,18 @@ describe('leaf format 2: the leaf commits to the subject', () => {
       '"fields":["income","name"],"basis":{"legal":"lb-1"},"action":"read","policy":null,"time":"2026-01-01T00:00:00.000Z","retention":null}';
     const bytes = encodeEntry(access(S, T0));
     expect(new TextDecoder().decode(bytes)).toBe(json);
-    expect(bytesToHex(refLeaf(bytes, S))).toBe('3a7234b71281b67b9f8011be217900a8bd4faabf950c128b7462585fbf1841a7');
-    expect(bytesToHex(refLeaf(bytes, S, 'sha256'))).toBe('174801f783923cd43b9991a112edf0fbdc3cd6e21f87a29f4f05b2e25158df80');
-    expect(bytesToHex(entryLeafHash(bytes, S, 'sm3'))).toBe('3a7234b71281b67b9f8011be217900a8bd4faabf950c128b7462585fbf1841a7');
-    expect(bytesToHex(entryLeafHash(bytes, S, 'sha256'))).toBe('174801f783923cd43b9991a112edf0fbdc3cd6e21f87a29f4f05b2e25158df80');
+    expect(bytesToHex(refLeaf(bytes, S))).toBe(
+      '3a7234b71281b67b9f8011be217900a8bd4faabf950c128b7462585fbf1841a7',
+    );
+    expect(bytesToHex(refLeaf(bytes, S, 'sha256'))).toBe(
+      '174801f783923cd43b9991a112edf0fbdc3cd6e21f87a29f4f05b2e25158df80',
+    );
+    expect(bytesToHex(entryLeafHash(bytes, S, 'sm3'))).toBe(
+      '3a7234b71281b67b9f8011be217900a8bd4faabf950c128b7462585fbf1841a7',
+    );
+    expect(bytesToHex(entryLeafHash(bytes, S, 'sha256'))).toBe(
+      '174801f783923cd43b9991a112edf0fbdc3cd6e21f87a29f4f05b2e25158df80',
+    );
     for (const hash of ['sm3', 'sha256'] as const) {
       const log = await openAuditLog({ store: createMemoryStore(), origin: ORIGIN, hash });
       await log.append(access(S, T0));
@@ -71,25 +84,32 @@ describe('leaf format 2: the leaf commits to the subject', () => {
 /** Events 0..9 alternate S, O; the even ones (S) 0, 2, 4 and the odd ones (O) 1, 3, 5 carry a short retention. */
 async function buildLog(): Promise<AuditLog> {
   const log = await openAuditLog({ store: createMemoryStore(), origin: ORIGIN, signer, verifier });
-  for (let i = 0; i < 10; i++) await log.append(access(i % 2 ? O : S, T0 + i, i < 6 ? short : undefined));
+  for (let i = 0; i < 10; i++)
+    await log.append(access(i % 2 ? O : S, T0 + i, i < 6 ? short : undefined));
   return log;
 }
 const asJson = (a: SubjectEvents): SubjectEvents => JSON.parse(JSON.stringify(a));
 
-describe('verifySubjectEvents: a deleted event must be a real, logged deletion of this subject\'s leaf', () => {
+describe("verifySubjectEvents: a deleted event must be a real, logged deletion of this subject's leaf", () => {
   it('attack: a live access relabelled as deleted (no prune ever ran) is rejected', async () => {
     const log = await buildLog();
     await log.checkpoint();
     const answer = asJson(await log.eventsFor(S));
-    expect(verifySubjectEvents(answer, verifier, { origin: ORIGIN, subject: S })).toMatchObject({ ok: true, proven: [0, 2, 4, 6, 8] });
+    expect(verifySubjectEvents(answer, verifier, { origin: ORIGIN, subject: S })).toMatchObject({
+      ok: true,
+      proven: [0, 2, 4, 6, 8],
+    });
     const forged = structuredClone(answer);
     const ev = forged.events.find((e) => e.index === 4)!;
     delete ev.entry;
     ev.deleted = { time: new Date(T0 + 10 * day).toISOString(), rule: short.rule };
-    expect(verifySubjectEvents(forged, verifier, { origin: ORIGIN, subject: S })).toMatchObject({ ok: false, failed: [4] });
+    expect(verifySubjectEvents(forged, verifier, { origin: ORIGIN, subject: S })).toMatchObject({
+      ok: false,
+      failed: [4],
+    });
   });
 
-  it('attack: another subject\'s leaf added as a deleted event (no prune ever ran) is rejected', async () => {
+  it("attack: another subject's leaf added as a deleted event (no prune ever ran) is rejected", async () => {
     const log = await buildLog();
     const cp = await log.checkpoint();
     const answer = asJson(await log.eventsFor(S));
@@ -101,7 +121,10 @@ describe('verifySubjectEvents: a deleted event must be a real, logged deletion o
       deleted: { time: new Date(T0 + 10 * day).toISOString(), rule: short.rule },
       proof: log.inclusionProof(3, size).path.map(bytesToHex),
     });
-    expect(verifySubjectEvents(forged, verifier, { origin: ORIGIN, subject: S })).toMatchObject({ ok: false, failed: [3] });
+    expect(verifySubjectEvents(forged, verifier, { origin: ORIGIN, subject: S })).toMatchObject({
+      ok: false,
+      failed: [3],
+    });
   });
 
   it('honest case: after a real prune and a checkpoint, the deleted events verify with their prune entry', async () => {
@@ -110,24 +133,36 @@ describe('verifySubjectEvents: a deleted event must be a real, logged deletion o
     expect(r.deletions.map((d) => [d.logIndex, d.indexes])).toEqual([[10, [0, 1, 2, 3, 4, 5]]]);
     await log.checkpoint();
     const answer = asJson(await log.eventsFor(S));
-    expect(answer.events.map((e) => [e.index, e.deleted ? 'deleted' : 'entry', e.prune ?? null])).toEqual([
-      [0, 'deleted', 10], [2, 'deleted', 10], [4, 'deleted', 10], [6, 'entry', null], [8, 'entry', null],
+    expect(
+      answer.events.map((e) => [e.index, e.deleted ? 'deleted' : 'entry', e.prune ?? null]),
+    ).toEqual([
+      [0, 'deleted', 10],
+      [2, 'deleted', 10],
+      [4, 'deleted', 10],
+      [6, 'entry', null],
+      [8, 'entry', null],
     ]);
     expect(answer.prunes!.map((p) => [p.index, p.indexes])).toEqual([[10, [0, 1, 2, 3, 4, 5]]]);
     expect(verifySubjectEvents(answer, verifier, { origin: ORIGIN, subject: S })).toMatchObject({
-      ok: true, proven: [0, 2, 4, 6, 8], unproven: [], failed: [],
+      ok: true,
+      proven: [0, 2, 4, 6, 8],
+      unproven: [],
+      failed: [],
     });
     // the other citizen's answer verifies too, with the same prune entry
-    expect(verifySubjectEvents(asJson(await log.eventsFor(O)), verifier, { subject: O })).toMatchObject({ ok: true, proven: [1, 3, 5, 7, 9] });
+    expect(
+      verifySubjectEvents(asJson(await log.eventsFor(O)), verifier, { subject: O }),
+    ).toMatchObject({ ok: true, proven: [1, 3, 5, 7, 9] });
   });
 
-  it('after a real prune: relabelling, borrowing another subject\'s deleted leaf, or editing the evidence is rejected', async () => {
+  it("after a real prune: relabelling, borrowing another subject's deleted leaf, or editing the evidence is rejected", async () => {
     const log = await buildLog();
     await log.prune(T0 + 10 * day);
     await log.checkpoint();
     const answer = asJson(await log.eventsFor(S));
     const other = asJson(await log.eventsFor(O));
-    const check = (a: SubjectEvents) => verifySubjectEvents(a, verifier, { origin: ORIGIN, subject: S });
+    const check = (a: SubjectEvents) =>
+      verifySubjectEvents(a, verifier, { origin: ORIGIN, subject: S });
     // a live access relabelled as deleted, pointing at the real prune entry (which does not list it)
     const relabel = structuredClone(answer);
     const live = relabel.events.find((e) => e.index === 6)!;
@@ -140,22 +175,37 @@ describe('verifySubjectEvents: a deleted event must be a real, logged deletion o
     expect(check(borrowed)).toMatchObject({ ok: false, failed: [3] });
     // a prune entry claimed beyond the checkpoint, without proof: not ok
     const newer = structuredClone(relabel);
-    Object.assign(newer.events.find((e) => e.index === 6)!, { prune: 11 });
+    Object.assign(
+      newer.events.find((e) => e.index === 6)!,
+      { prune: 11 },
+    );
     newer.prunes!.push({ ...structuredClone(answer.prunes![0]!), index: 11, proof: null });
     expect(check(newer).ok).toBe(false);
     // a complete fabricated prune entry listing event 6, claimed beyond the checkpoint: unproven, never ok
     const fabricated = structuredClone(relabel);
-    Object.assign(fabricated.events.find((e) => e.index === 6)!, { prune: 11 });
+    Object.assign(
+      fabricated.events.find((e) => e.index === 6)!,
+      { prune: 11 },
+    );
     const entry6 = answer.events.find((e) => e.index === 6)!.entry!;
-    fabricated.prunes = [{
-      index: 11,
-      entry: {
-        type: 'prune', rule: short.rule, time: answer.events[0]!.deleted!.time, count: 1,
-        indexes: bytesToHex(nodeHash('sm3', utf8ToBytes('6'))), leaves: [bytesToHex(nodeHash('sm3', encodeEntry(entry6)))], consents: [], retention: null,
+    fabricated.prunes = [
+      {
+        index: 11,
+        entry: {
+          type: 'prune',
+          rule: short.rule,
+          time: answer.events[0]!.deleted!.time,
+          count: 1,
+          indexes: bytesToHex(nodeHash('sm3', utf8ToBytes('6'))),
+          leaves: [bytesToHex(nodeHash('sm3', encodeEntry(entry6)))],
+          consents: [],
+          retention: null,
+        },
+        indexes: [6],
+        proof: null,
       },
-      indexes: [6],
-      proof: null,
-    }, ...answer.prunes!];
+      ...answer.prunes!,
+    ];
     expect(check(fabricated)).toMatchObject({ ok: false, failed: [], unproven: [6] });
     // edits of the evidence
     const edits: ((a: SubjectEvents) => void)[] = [
@@ -186,9 +236,16 @@ describe('verifySubjectEvents: a deleted event must be a real, logged deletion o
     await log.prune(T0 + 10 * day);
     const before = asJson(await log.eventsFor(S));
     expect(before.prunes![0]!.proof).toBe(null);
-    expect(verifySubjectEvents(before, verifier, { subject: S })).toMatchObject({ ok: false, failed: [], unproven: [0, 2, 4], proven: [6, 8] });
+    expect(verifySubjectEvents(before, verifier, { subject: S })).toMatchObject({
+      ok: false,
+      failed: [],
+      unproven: [0, 2, 4],
+      proven: [6, 8],
+    });
     await log.checkpoint();
-    expect(verifySubjectEvents(asJson(await log.eventsFor(S)), verifier, { subject: S })).toMatchObject({ ok: true, proven: [0, 2, 4, 6, 8] });
+    expect(
+      verifySubjectEvents(asJson(await log.eventsFor(S)), verifier, { subject: S }),
+    ).toMatchObject({ ok: true, proven: [0, 2, 4, 6, 8] });
   });
 });
 
@@ -196,33 +253,68 @@ describe('large prunes', () => {
   it('a rule deleting more than 4,096 entries is logged as several prune entries, each backing its own deletions', async () => {
     const log = await openAuditLog({ store: createMemoryStore(), origin: ORIGIN, signer });
     const n = 4096 + 5;
-    await log.appendMany(Array.from({ length: n }, (_, i) => access(i === 1 || i === n - 2 ? S : O, T0 + i, short)));
+    await log.appendMany(
+      Array.from({ length: n }, (_, i) => access(i === 1 || i === n - 2 ? S : O, T0 + i, short)),
+    );
     const r = await log.prune(T0 + 10 * day);
     expect(r.pruned).toBe(n);
-    expect(r.deletions.map((d) => [d.logIndex, d.indexes.length])).toEqual([[n, 4096], [n + 1, 5]]);
+    expect(r.deletions.map((d) => [d.logIndex, d.indexes.length])).toEqual([
+      [n, 4096],
+      [n + 1, 5],
+    ]);
     await log.checkpoint();
     const answer = asJson(await log.eventsFor(S));
-    expect(answer.events.map((e) => [e.index, e.prune])).toEqual([[1, n], [n - 2, n + 1]]);
-    expect(verifySubjectEvents(answer, verifier, { subject: S })).toMatchObject({ ok: true, proven: [1, n - 2] });
+    expect(answer.events.map((e) => [e.index, e.prune])).toEqual([
+      [1, n],
+      [n - 2, n + 1],
+    ]);
+    expect(verifySubjectEvents(answer, verifier, { subject: S })).toMatchObject({
+      ok: true,
+      proven: [1, n - 2],
+    });
     // pointing a deletion at the other prune entry fails
     const swapped = structuredClone(answer);
     swapped.events[1]!.prune = n;
-    expect(verifySubjectEvents(swapped, verifier, { subject: S })).toMatchObject({ ok: false, failed: [n - 2] });
+    expect(verifySubjectEvents(swapped, verifier, { subject: S })).toMatchObject({
+      ok: false,
+      failed: [n - 2],
+    });
   });
 });
 
 describe('format versions', () => {
   it('an entry written in entry/leaf format 1 reads as VERSION; a changed one as INTEGRITY', async () => {
-    const v1 = utf8ToBytes(new TextDecoder().decode(encodeEntry(access(S, T0))).replace('{"v":2,', '{"v":1,'));
+    const v1 = utf8ToBytes(
+      new TextDecoder().decode(encodeEntry(access(S, T0))).replace('{"v":2,', '{"v":1,'),
+    );
     const tag = nodeHash('sm3', utf8ToBytes(`bukejian/audit subject\u0000${S}`)).subarray(0, 8);
     const store = createMemoryStore();
-    await store.append([{ payload: v1, leafHash: nodeHash('sm3', Uint8Array.of(0), v1), kind: 1, subjectTag: tag, retainUntil: 0 }]);
+    await store.append([
+      {
+        payload: v1,
+        leafHash: nodeHash('sm3', Uint8Array.of(0), v1),
+        kind: 1,
+        subjectTag: tag,
+        retainUntil: 0,
+      },
+    ]);
     const edited = v1.slice();
     edited[edited.length - 3] ^= 1;
-    await store.append([{ payload: edited, leafHash: nodeHash('sm3', Uint8Array.of(0), v1), kind: 1, subjectTag: tag, retainUntil: 0 }]);
+    await store.append([
+      {
+        payload: edited,
+        leafHash: nodeHash('sm3', Uint8Array.of(0), v1),
+        kind: 1,
+        subjectTag: tag,
+        retainUntil: 0,
+      },
+    ]);
     const log = await openAuditLog({ store, origin: ORIGIN });
     await expect(log.read(0)).rejects.toMatchObject({ code: 'VERSION' });
     await expect(log.read(1)).rejects.toMatchObject({ code: 'INTEGRITY' });
-    expect((await log.verify()).problems).toEqual(['entry 0: written in format 1', 'entry 1: payload does not match its leaf hash']);
+    expect((await log.verify()).problems).toEqual([
+      'entry 0: written in format 1',
+      'entry 1: payload does not match its leaf hash',
+    ]);
   });
 });

@@ -27,8 +27,11 @@ describe('frames', () => {
   it('CRC-32 check value and agreement with zlib', () => {
     expect(crc32(utf8ToBytes('123456789'))).toBe(0xcbf43926);
     // node:zlib's crc32 when this Node has it (20.15+)
-    const z = (globalThis as { process?: { getBuiltinModule?: (id: string) => { crc32?: (b: Uint8Array) => number } } }).process
-      ?.getBuiltinModule?.('node:zlib');
+    const z = (
+      globalThis as {
+        process?: { getBuiltinModule?: (id: string) => { crc32?: (b: Uint8Array) => number } };
+      }
+    ).process?.getBuiltinModule?.('node:zlib');
     // and always against a bitwise (table-free) CRC-32 written here, so the check never silently
     // disappears on a Node without zlib.crc32
     const bitwise = (b: Uint8Array) => {
@@ -39,15 +42,29 @@ describe('frames', () => {
       }
       return (c ^ 0xffffffff) >>> 0;
     };
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => {
-      expect(crc32(b)).toBe(bitwise(b));
-      if (z?.crc32) expect(crc32(b)).toBe(z.crc32(b));
-    }), { numRuns: 100 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (b) => {
+        expect(crc32(b)).toBe(bitwise(b));
+        if (z?.crc32) expect(crc32(b)).toBe(z.crc32(b));
+      }),
+      { numRuns: 100 },
+    );
   });
   it('scan finds all frames and the torn tail; mid-file damage throws INTEGRITY', () => {
-    const f = [encodeFrame(utf8ToBytes('a')), encodeFrame(utf8ToBytes('bb')), encodeFrame(utf8ToBytes('ccc'))];
+    const f = [
+      encodeFrame(utf8ToBytes('a')),
+      encodeFrame(utf8ToBytes('bb')),
+      encodeFrame(utf8ToBytes('ccc')),
+    ];
     const all = new Uint8Array(Buffer.concat(f));
-    expect(scanFrames(all)).toEqual({ bodies: [[12, 13], [25, 27], [39, 42]], end: 42 });
+    expect(scanFrames(all)).toEqual({
+      bodies: [
+        [12, 13],
+        [25, 27],
+        [39, 42],
+      ],
+      end: 42,
+    });
     expect(scanFrames(all.subarray(0, 40)).end).toBe(27);
     const mid = all.slice();
     mid[26] ^= 1;
@@ -63,10 +80,18 @@ describe('frames', () => {
 
 describe('file store', () => {
   it('a malformed tombstone frame with a valid checksum is INTEGRITY, not a RangeError, and the failed open leaves no lock', async () => {
-    for (const body of [new Uint8Array(0), Uint8Array.of(2, 0, 0), Uint8Array.of(2, 0, 0, 0, 0, 0), Uint8Array.of(1, 0, 0, 0, 1, 0, 0)]) {
+    for (const body of [
+      new Uint8Array(0),
+      Uint8Array.of(2, 0, 0),
+      Uint8Array.of(2, 0, 0, 0, 0, 0),
+      Uint8Array.of(1, 0, 0, 0, 1, 0, 0),
+    ]) {
       const dir = mkdtempSync(path.join(tmpdir(), 'bkj-audit-tomb-'));
       try {
-        const log = await openAuditLog({ store: await openFileStore(dir, { create: true }), origin: ORIGIN });
+        const log = await openAuditLog({
+          store: await openFileStore(dir, { create: true }),
+          origin: ORIGIN,
+        });
         await log.append(ev(0));
         await log.close();
         writeFileSync(path.join(dir, 'tombstones.bkj'), encodeFrame(body));
@@ -94,8 +119,14 @@ describe('file store', () => {
       expect(await log.verify()).toMatchObject({ ok: true, checked: 32 });
       expect(s.checkpoints().length).toBe(2);
       // the same operations on a memory store give the same tree
-      const m = await openAuditLog({ store: createMemoryStore(), origin: ORIGIN, signer, maxBatch: 3 });
-      for (let i = 0; i < 30; i++) await m.append(ev(i, i < 6 ? { rule: 'r-30d', until: T0 + 100 } : undefined));
+      const m = await openAuditLog({
+        store: createMemoryStore(),
+        origin: ORIGIN,
+        signer,
+        maxBatch: 3,
+      });
+      for (let i = 0; i < 30; i++)
+        await m.append(ev(i, i < 6 ? { rule: 'r-30d', until: T0 + 100 } : undefined));
       await m.prune(T0 + 1000);
       for (let i = 30; i < 37; i++) await m.append(ev(i));
       expect(Buffer.from(m.root()).equals(Buffer.from(log.root()))).toBe(true);
@@ -143,12 +174,21 @@ describe('file store', () => {
       const full = await openAuditLog({ store: await openFileStore(dir), origin: ORIGIN });
       const root = Buffer.from(full.root());
       await full.close();
-      let log = await openAuditLog({ store: await openFileStore(dir), origin: ORIGIN, signer, treeCache: true });
+      let log = await openAuditLog({
+        store: await openFileStore(dir),
+        origin: ORIGIN,
+        signer,
+        treeCache: true,
+      });
       expect(Buffer.from(log.root()).equals(root)).toBe(true);
       for (let i = 37; i < 45; i++) await log.append(ev(i));
       await log.checkpoint();
       await log.close(); // saves the cache for 46 entries
-      log = await openAuditLog({ store: await openFileStore(dir), origin: ORIGIN, treeCache: true });
+      log = await openAuditLog({
+        store: await openFileStore(dir),
+        origin: ORIGIN,
+        treeCache: true,
+      });
       expect(log.size).toBe(46);
       expect((await log.verify()).ok).toBe(true);
       await log.close();
@@ -159,7 +199,11 @@ describe('file store', () => {
       const body = Buffer.from(t.subarray(12));
       body[10]! ^= 0x80;
       writeFileSync(tp, encodeFrame(body));
-      log = await openAuditLog({ store: await openFileStore(dir), origin: ORIGIN, treeCache: true });
+      log = await openAuditLog({
+        store: await openFileStore(dir),
+        origin: ORIGIN,
+        treeCache: true,
+      });
       const report = await log.verify();
       expect(report.ok).toBe(false);
       expect(report.problems).toContain('the tree cache differs from the stored leaf hashes');
@@ -180,7 +224,9 @@ describe('file store', () => {
       const orig = Buffer.from(encodeEntry(ev(7)));
       const at = pay.indexOf(orig);
       expect(at).toBeGreaterThan(0);
-      const forged = Buffer.from(orig.toString().replace('vaccination-record', 'vaccination-RECORD'));
+      const forged = Buffer.from(
+        orig.toString().replace('vaccination-record', 'vaccination-RECORD'),
+      );
       forged.copy(pay, at);
       writeFileSync(payPath, pay);
       const idx = readFileSync(idxPath);
@@ -192,7 +238,9 @@ describe('file store', () => {
       newLeaf.copy(body, body.indexOf(oldLeaf));
       Buffer.from(encodeFrame(body)).copy(idx, s - 12);
       writeFileSync(idxPath, idx);
-      await expect(openAuditLog({ store: await openFileStore(dir), origin: ORIGIN })).rejects.toMatchObject({ code: 'INTEGRITY' });
+      await expect(
+        openAuditLog({ store: await openFileStore(dir), origin: ORIGIN }),
+      ).rejects.toMatchObject({ code: 'INTEGRITY' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

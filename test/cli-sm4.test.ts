@@ -24,8 +24,20 @@ const iv = Buffer.from(IV, 'hex');
 
 describe('bukejian sm4', () => {
   it('GCM: RFC 8998 A.1 via stdin/stdout, and back', () => {
-    const pt = Buffer.from('aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbbccccccccccccccccddddddddddddddddeeeeeeeeeeeeeeeeffffffffffffffffeeeeeeeeeeeeeeeeaaaaaaaaaaaaaaaa', 'hex');
-    const args = ['--mode', 'gcm', '--key', K, '--nonce', '00001234567800000000abcd', '--aad', 'feedfacedeadbeeffeedfacedeadbeefabaddad2'];
+    const pt = Buffer.from(
+      'aaaaaaaaaaaaaaaabbbbbbbbbbbbbbbbccccccccccccccccddddddddddddddddeeeeeeeeeeeeeeeeffffffffffffffffeeeeeeeeeeeeeeeeaaaaaaaaaaaaaaaa',
+      'hex',
+    );
+    const args = [
+      '--mode',
+      'gcm',
+      '--key',
+      K,
+      '--nonce',
+      '00001234567800000000abcd',
+      '--aad',
+      'feedfacedeadbeeffeedfacedeadbeefabaddad2',
+    ];
     const enc = run(['encrypt', ...args], pt);
     expect(enc.code).toBe(0);
     expect(enc.out.toString('hex')).toBe(
@@ -38,9 +50,13 @@ describe('bukejian sm4', () => {
 
   it('GCM/CCM: a forged file gives exit 1, AUTH_FAILED, and no output file', () => {
     const pt = randomBytes(300_000);
-    const inFile = path.join(dir, 'pt.bin'), ctFile = path.join(dir, 'ct.bin');
+    const inFile = path.join(dir, 'pt.bin'),
+      ctFile = path.join(dir, 'ct.bin');
     writeFileSync(inFile, pt);
-    for (const [mode, nonce] of [['gcm', '0a0b0c0d0e0f101112131415'], ['ccm', '0a0b0c0d0e0f1011']] as const) {
+    for (const [mode, nonce] of [
+      ['gcm', '0a0b0c0d0e0f101112131415'],
+      ['ccm', '0a0b0c0d0e0f1011'],
+    ] as const) {
       const args = ['--mode', mode, '--key', K, '--nonce', nonce, '--aad', 'abcd'];
       expect(run(['encrypt', ...args, inFile, ctFile]).code).toBe(0);
       const back = path.join(dir, `back-${mode}.bin`);
@@ -50,9 +66,16 @@ describe('bukejian sm4', () => {
       const ct = readFileSync(ctFile);
       const flipped = Buffer.from(ct);
       flipped[12345] ^= 1;
-      for (const [input, extra] of [[ct, ['--aad', 'abce']], [flipped, []], [ct.subarray(0, ct.length - 1), []]] as const) {
+      for (const [input, extra] of [
+        [ct, ['--aad', 'abce']],
+        [flipped, []],
+        [ct.subarray(0, ct.length - 1), []],
+      ] as const) {
         const out = path.join(dir, `forged-${mode}.bin`);
-        const a = [...args.filter((x, i) => !(extra.length && (x === '--aad' || args[i - 1] === '--aad'))), ...extra];
+        const a = [
+          ...args.filter((x, i) => !(extra.length && (x === '--aad' || args[i - 1] === '--aad'))),
+          ...extra,
+        ];
         const r = run(['decrypt', ...a, '-', out], input);
         expect(r.code).toBe(1);
         expect(r.err).toMatch(/AUTH_FAILED/);
@@ -94,10 +117,32 @@ describe('bukejian sm4', () => {
   });
 
   it('I/O failures exit 1 with the error code (missing input, unwritable output)', () => {
-    const r1 = run(['encrypt', '--mode', 'gcm', '--key', K, '--nonce', '00', path.join(dir, 'does-not-exist')]);
+    const r1 = run([
+      'encrypt',
+      '--mode',
+      'gcm',
+      '--key',
+      K,
+      '--nonce',
+      '00',
+      path.join(dir, 'does-not-exist'),
+    ]);
     expect(r1.code).toBe(1);
     expect(r1.err).toMatch(/ENOENT/);
-    const r2 = run(['encrypt', '--mode', 'gcm', '--key', K, '--nonce', '00', '-', path.join(dir, 'no-such-dir', 'out.bin')], Buffer.from('x'));
+    const r2 = run(
+      [
+        'encrypt',
+        '--mode',
+        'gcm',
+        '--key',
+        K,
+        '--nonce',
+        '00',
+        '-',
+        path.join(dir, 'no-such-dir', 'out.bin'),
+      ],
+      Buffer.from('x'),
+    );
     expect(r2.code).toBe(1);
     expect(r2.err).toMatch(/ENOENT/);
   });

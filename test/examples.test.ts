@@ -5,9 +5,17 @@ import path from 'node:path';
 
 const root = path.resolve(__dirname, '..');
 const run2 = (file: string, args: string[]) =>
-  execFileSync(process.execPath, [path.join(root, 'examples', file), ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(process.execPath, [path.join(root, 'examples', file), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 const run = (file: string) =>
-  execFileSync(process.execPath, [path.join(root, 'examples', file)], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(process.execPath, [path.join(root, 'examples', file)], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
 describe('examples', () => {
   it('demo.mjs: 社保待遇核查 accepts the eligible, rejects the ineligible, the replay and a captured proof', () => {
@@ -37,7 +45,11 @@ describe('examples', () => {
 
   it('psi-http: two processes over localhost find exactly the planted overlap', async () => {
     const port = 20000 + Math.floor((process.pid * 7919) % 20000);
-    const server = spawn(process.execPath, [path.join(root, 'examples/psi-http/server.mjs'), String(port), '1200', '--once'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    const server = spawn(
+      process.execPath,
+      [path.join(root, 'examples/psi-http/server.mjs'), String(port), '1200', '--once'],
+      { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     try {
       await new Promise<void>((resolve, reject) => {
         let err = '';

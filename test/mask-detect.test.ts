@@ -3,8 +3,22 @@
 // whole-text detection for every split point.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { detect, redact, createDetector, createRedactor, type Span, type PiiType } from '../src/mask/detect.js';
-import { idCardArb, phoneArb, bankCardArb, usccArb, nameArb, addressArb } from '../src/mask/testing.js';
+import {
+  detect,
+  redact,
+  createDetector,
+  createRedactor,
+  type Span,
+  type PiiType,
+} from '../src/mask/detect.js';
+import {
+  idCardArb,
+  phoneArb,
+  bankCardArb,
+  usccArb,
+  nameArb,
+  addressArb,
+} from '../src/mask/testing.js';
 import { BukejianError } from '../src/errors.js';
 
 const FIXTURE = [
@@ -56,11 +70,24 @@ describe('detection on a realistic fixture', () => {
 
   it('adversarial short texts: obvious identifiers found, look-alikes left alone', () => {
     const d = (t: string) => detect(t).map((s) => [s.type, s.text]);
-    expect(d('id=11010519491231002x&phone=13812345678')).toEqual([['idCard', '11010519491231002x'], ['phone', '13812345678']]);
-    expect(d('手机号：13812345678，13912345678')).toEqual([['phone', '13812345678'], ['phone', '13912345678']]);
-    expect(d('电话：１３８　１２３４　５６７８')).toEqual([['phone', '１３８　１２３４　５６７８']]);
-    expect(d('银行卡号6222021234567890128，6222021234567890127')).toEqual([['bankCard', '6222021234567890128']]); // second fails Luhn
-    expect(d('法定代表人：欧阳修 统一社会信用代码：91350100M000100Y43')).toEqual([['name', '欧阳修'], ['uscc', '91350100M000100Y43']]);
+    expect(d('id=11010519491231002x&phone=13812345678')).toEqual([
+      ['idCard', '11010519491231002x'],
+      ['phone', '13812345678'],
+    ]);
+    expect(d('手机号：13812345678，13912345678')).toEqual([
+      ['phone', '13812345678'],
+      ['phone', '13912345678'],
+    ]);
+    expect(d('电话：１３８　１２３４　５６７８')).toEqual([
+      ['phone', '１３８　１２３４　５６７８'],
+    ]);
+    expect(d('银行卡号6222021234567890128，6222021234567890127')).toEqual([
+      ['bankCard', '6222021234567890128'],
+    ]); // second fails Luhn
+    expect(d('法定代表人：欧阳修 统一社会信用代码：91350100M000100Y43')).toEqual([
+      ['name', '欧阳修'],
+      ['uscc', '91350100M000100Y43'],
+    ]);
     expect(d('身份证：810000199001010019')).toEqual([['idCard', '810000199001010019']]); // HK residence permit
     for (const fake of [
       '订单号：202403051234567890，金额：199.00', // 18-digit order number
@@ -71,35 +98,48 @@ describe('detection on a realistic fixture', () => {
       '手机13812345678x', // glued to a letter
       '2026年11月25日13时38分',
       '护照号E1234567', // one digit short
-    ]) expect(d(fake), fake).toEqual([]);
+    ])
+      expect(d(fake), fake).toEqual([]);
   });
 
   it('handles full-width characters and keeps offsets into the original text', () => {
     const t = '电话：１３８１２３４５６７８，身份证：１１０１０５１９４９１２３１００２ｘ';
     const spans = detect(t);
-    expect(spans.map((s) => [s.type, s.value])).toEqual([['phone', '13812345678'], ['idCard', '11010519491231002X']]);
+    expect(spans.map((s) => [s.type, s.value])).toEqual([
+      ['phone', '13812345678'],
+      ['idCard', '11010519491231002X'],
+    ]);
     for (const s of spans) expect(t.slice(s.start, s.end)).toBe(s.text);
   });
 
   it('an address without punctuation stops at the next field keyword', () => {
-    expect(detect('住址北京市朝阳区建国路88号电话13812345678').map((s) => [s.type, s.text])).toEqual([
+    expect(
+      detect('住址北京市朝阳区建国路88号电话13812345678').map((s) => [s.type, s.text]),
+    ).toEqual([
       ['address', '北京市朝阳区建国路88号'],
       ['phone', '13812345678'],
     ]);
   });
 
   it('words after a name keyword that are not names', () => {
-    expect(detect('与户主关系：父子；联系人单位：市民政局；申请人应当如实填写；监护人和被监护人')).toEqual([]);
+    expect(
+      detect('与户主关系：父子；联系人单位：市民政局；申请人应当如实填写；监护人和被监护人'),
+    ).toEqual([]);
     expect(detect('户主：关羽').map((s) => s.text)).toEqual(['关羽']);
   });
 
   it('15-digit legacy IDs only with an ID keyword before them', () => {
-    expect(detect('身份证号码：110105491231002').map((s) => s.value)).toEqual(['11010519491231002X']);
+    expect(detect('身份证号码：110105491231002').map((s) => s.value)).toEqual([
+      '11010519491231002X',
+    ]);
     expect(detect('批次110105491231002')).toEqual([]);
   });
 
   it('types filter and redaction', () => {
-    expect(detect(FIXTURE, { types: ['phone', 'email'] }).map((s) => s.type)).toEqual(['phone', 'email']);
+    expect(detect(FIXTURE, { types: ['phone', 'email'] }).map((s) => s.type)).toEqual([
+      'phone',
+      'email',
+    ]);
     const r = redact(FIXTURE);
     for (const [, text] of EXPECTED) expect(r).not.toContain(text);
     expect(r).toContain('欧阳**');
@@ -113,19 +153,36 @@ describe('detection on a realistic fixture', () => {
 
 // Generated mixed text: filler that contains no identifiers, planted identifiers with their
 // context, and planted look-alikes. Detection must return exactly the planted spans.
-const FILLER = ['今天天气晴朗，', '请于工作日办理。', 'The quick brown fox. ', '金额共计3,200元；', '第3号窗口。', '会议室A-12，', '参见附件2。'];
+const FILLER = [
+  '今天天气晴朗，',
+  '请于工作日办理。',
+  'The quick brown fox. ',
+  '金额共计3,200元；',
+  '第3号窗口。',
+  '会议室A-12，',
+  '参见附件2。',
+];
 const planted = fc.oneof(
   idCardArb().map((v) => ({ pre: '身份证：', v, type: 'idCard' as PiiType })),
   phoneArb().map((v) => ({ pre: '手机', v, type: 'phone' as PiiType })),
   bankCardArb().map((v) => ({ pre: '卡号', v, type: 'bankCard' as PiiType })),
-  usccArb().filter((v) => /[A-Z]/.test(v)).map((v) => ({ pre: '信用代码', v, type: 'uscc' as PiiType })),
+  usccArb()
+    .filter((v) => /[A-Z]/.test(v))
+    .map((v) => ({ pre: '信用代码', v, type: 'uscc' as PiiType })),
   nameArb().map((v) => ({ pre: '联系人：', v, type: 'name' as PiiType })),
   addressArb().map((v) => ({ pre: '地址：', v, type: 'address' as PiiType })),
   // A mistyped ID (wrong check character) still identifies a person: detected, flagged invalid.
-  idCardArb().map((v) => ({ pre: '证件', v: v.slice(0, 17) + ((Number(v[17] === 'X' ? 10 : v[17]) + 1) % 10), type: 'idCard' as PiiType })),
+  idCardArb().map((v) => ({
+    pre: '证件',
+    v: v.slice(0, 17) + ((Number(v[17] === 'X' ? 10 : v[17]) + 1) % 10),
+    type: 'idCard' as PiiType,
+  })),
 );
 const lookalike = fc.oneof(
-  fc.stringMatching(/^[1-9]\d{15}$/).filter((s) => !luhn(s)).map((v) => '订单' + v),
+  fc
+    .stringMatching(/^[1-9]\d{15}$/)
+    .filter((s) => !luhn(s))
+    .map((v) => '订单' + v),
   fc.stringMatching(/^\d{20,24}$/).map((v) => '流水号' + v),
   fc.stringMatching(/^1(?:54|94|20|40)\d{8}$/).map((v) => '号码' + v),
   fc.stringMatching(/^\d{5,10}$/).map((v) => '编号' + v),
@@ -139,7 +196,10 @@ function luhn(s: string): boolean {
   }
   return sum % 10 === 0;
 }
-type Piece = { kind: 'fill'; s: string } | { kind: 'plant'; pre: string; v: string; type: PiiType } | { kind: 'fake'; s: string };
+type Piece =
+  | { kind: 'fill'; s: string }
+  | { kind: 'plant'; pre: string; v: string; type: PiiType }
+  | { kind: 'fake'; s: string };
 const doc = fc.array(
   fc.oneof(
     fc.constantFrom(...FILLER).map((s): Piece => ({ kind: 'fill', s })),
@@ -211,12 +271,18 @@ describe('streaming detection equals whole-text detection', () => {
   });
   it('for random multi-chunk splits of generated text (longer than the decision window)', () => {
     fc.assert(
-      fc.property(fc.array(doc, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 8 }), (docs, rawCuts) => {
-        const text = docs.map((d) => render(d).text).join('');
-        const cuts = [...new Set(rawCuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
-        expect(streamed(text, cuts)).toEqual(detect(text));
-        expect(streamedRedact(text, cuts)).toBe(redact(text));
-      }),
+      fc.property(
+        fc.array(doc, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (docs, rawCuts) => {
+          const text = docs.map((d) => render(d).text).join('');
+          const cuts = [...new Set(rawCuts.map((c) => c % (text.length + 1)))].sort(
+            (a, b) => a - b,
+          );
+          expect(streamed(text, cuts)).toEqual(detect(text));
+          expect(streamedRedact(text, cuts)).toBe(redact(text));
+        },
+      ),
       { numRuns: 150 },
     );
   });

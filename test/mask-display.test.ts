@@ -32,12 +32,16 @@ describe('display mask defaults', () => {
     expect(mask.email('zhang.san@example.cn')).toBe('z***@example.cn');
     expect(mask.email('zhang.san@example.cn', { keepDomain: false })).toBe('z***@***');
     expect(mask.address('广东省深圳市南山区科技园路1号')).toBe('广东省深圳市南山区****');
-    expect(mask.address('广东省深圳市南山区科技园路1号', { level: 'city' })).toBe('广东省深圳市****');
+    expect(mask.address('广东省深圳市南山区科技园路1号', { level: 'city' })).toBe(
+      '广东省深圳市****',
+    );
     expect(mask.address('北京市朝阳区建国路88号', { level: 'province' })).toBe('北京市****');
   });
 
   it('options: keepStart, keepEnd, char', () => {
-    expect(mask.idCard('11010519491231002X', { keepStart: 0, keepEnd: 0, char: '#' })).toBe('#'.repeat(18));
+    expect(mask.idCard('11010519491231002X', { keepStart: 0, keepEnd: 0, char: '#' })).toBe(
+      '#'.repeat(18),
+    );
     expect(mask.phone('13812345678', { keepStart: 0, keepEnd: 4 })).toBe('*******5678');
     expect(mask.name('欧阳娜娜', { keepStart: 0, keepEnd: 1 })).toBe('***娜');
     expect(() => mask.phone('13812345678', { char: '**' })).toThrow(BukejianError);
@@ -46,9 +50,16 @@ describe('display mask defaults', () => {
 
   it('invalid input throws INVALID_DATA (no value in the message) or, on request, is fully redacted', () => {
     const bad: [keyof typeof mask, string][] = [
-      ['idCard', '11010519491231002Y'], ['idCard', '110105194912310021'], ['idCard', '110105209901010012'], // 2099: future birth date (check character valid)
+      ['idCard', '11010519491231002Y'],
+      ['idCard', '110105194912310021'],
+      ['idCard', '110105209901010012'], // 2099: future birth date (check character valid)
       ['idCard', '810101199001010010'], // 81 is no resident area ['phone', '15412345678'], ['bankCard', '6222021234567890129'],
-      ['uscc', '91350100M000100Y44'], ['passport', 'X1'], ['plate', '京I12345'], ['name', 'Zhang'], ['email', 'a@b'], ['address', '月球背面'],
+      ['uscc', '91350100M000100Y44'],
+      ['passport', 'X1'],
+      ['plate', '京I12345'],
+      ['name', 'Zhang'],
+      ['email', 'a@b'],
+      ['address', '月球背面'],
     ];
     for (const [kind, value] of bad) {
       let err: unknown;
@@ -70,7 +81,13 @@ describe('masking never reveals more than its options say', () => {
   const keep = fc.integer({ min: 0, max: 24 });
   // Options within each type's budget (keepStart + keepEnd at most what the default shows; more is
   // refused: see mask-review.test.ts).
-  const cases: [string, fc.Arbitrary<string>, (v: string, o: { keepStart: number; keepEnd: number }) => string, (v: string) => string, number][] = [
+  const cases: [
+    string,
+    fc.Arbitrary<string>,
+    (v: string, o: { keepStart: number; keepEnd: number }) => string,
+    (v: string) => string,
+    number,
+  ][] = [
     ['idCard', idCardArb(), mask.idCard, (v) => v, 10],
     ['phone', phoneArb(), mask.phone, (v) => v, 7],
     ['bankCard', bankCardArb(), mask.bankCard, (v) => v, 10],
@@ -79,7 +96,9 @@ describe('masking never reveals more than its options say', () => {
   ];
   for (const [kind, arb, fn, norm, max] of cases) {
     it(`${kind}: same length, only the first keepStart and last keepEnd characters shown, and they are the input's`, () => {
-      const keeps = fc.integer({ min: 0, max }).chain((a) => fc.tuple(fc.constant(a), fc.integer({ min: 0, max: max - a })));
+      const keeps = fc
+        .integer({ min: 0, max })
+        .chain((a) => fc.tuple(fc.constant(a), fc.integer({ min: 0, max: max - a })));
       fc.assert(
         fc.property(arb, keeps, (v, [a, b]) => {
           const out = fn(v, { keepStart: a, keepEnd: b });
@@ -95,24 +114,39 @@ describe('masking never reveals more than its options say', () => {
     });
   }
   it('name default reveals exactly the surname', () => {
-    fc.assert(fc.property(nameArb(), (n) => {
-      const out = mask.name(n);
-      const s = out.replace(/\*+$/, '');
-      return n.startsWith(s) && s.length <= 2 && out.length === n.length;
-    }));
+    fc.assert(
+      fc.property(nameArb(), (n) => {
+        const out = mask.name(n);
+        const s = out.replace(/\*+$/, '');
+        return n.startsWith(s) && s.length <= 2 && out.length === n.length;
+      }),
+    );
   });
   it('address reveals exactly the chosen levels and hides the length of the rest', () => {
     // Addresses assembled from table names, so the expected kept prefix is known independently.
     const counties = areaCodes().filter((c) => !/^(71|81|82)/.test(c));
-    const arb = fc.tuple(fc.constantFrom(...counties), fc.constantFrom('人民路', '解放大街', '中山路'), fc.integer({ min: 1, max: 999 }));
-    fc.assert(fc.property(arb, fc.constantFrom('province', 'city', 'district') as fc.Arbitrary<'province' | 'city' | 'district'>, ([code, street, no], level) => {
-      const p = regionName(code.slice(0, 2))!;
-      const c0 = regionName(code.slice(0, 4))!;
-      const c = c0 === '市辖区' || c0 === '县' || c0.endsWith('行政区划') ? '' : c0;
-      const d = c === regionName(code) ? '' : regionName(code)!; // 东莞市 441900: the city is its own county
-      const out = mask.address(p + c + d + street + no + '号', { level });
-      return out === (level === 'province' ? p : level === 'city' ? p + c : p + c + d) + '****';
-    }), { numRuns: 300 });
+    const arb = fc.tuple(
+      fc.constantFrom(...counties),
+      fc.constantFrom('人民路', '解放大街', '中山路'),
+      fc.integer({ min: 1, max: 999 }),
+    );
+    fc.assert(
+      fc.property(
+        arb,
+        fc.constantFrom('province', 'city', 'district') as fc.Arbitrary<
+          'province' | 'city' | 'district'
+        >,
+        ([code, street, no], level) => {
+          const p = regionName(code.slice(0, 2))!;
+          const c0 = regionName(code.slice(0, 4))!;
+          const c = c0 === '市辖区' || c0 === '县' || c0.endsWith('行政区划') ? '' : c0;
+          const d = c === regionName(code) ? '' : regionName(code)!; // 东莞市 441900: the city is its own county
+          const out = mask.address(p + c + d + street + no + '号', { level });
+          return out === (level === 'province' ? p : level === 'city' ? p + c : p + c + d) + '****';
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
   it('maskMiddle clips the keeps to at most half the value', () => {
     expect(maskMiddle('abc', 2, 2)).toBe('a**');
@@ -121,6 +155,8 @@ describe('masking never reveals more than its options say', () => {
     expect(maskMiddle('abcdef', 1, 1, '#')).toBe('a####f');
     expect(() => maskMiddle('abcdef', 1, 1, '')).toThrow(BukejianError); // would shorten the output
     expect(() => maskMiddle('abcdef', 1, 1, 7 as never)).toThrow(BukejianError);
-    fc.assert(fc.property(fc.string(), keep, keep, (s, a, b) => maskMiddle(s, a, b).length === s.length));
+    fc.assert(
+      fc.property(fc.string(), keep, keep, (s, a, b) => maskMiddle(s, a, b).length === s.length),
+    );
   });
 });

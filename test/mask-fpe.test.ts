@@ -58,7 +58,10 @@ describe('FF1 on the NIST SP 800-38G FF1-AES samples', () => {
 /** A direct bigint transcription of SP 800-38G Algorithm 7 (FF1.Encrypt) over node:crypto SM4. */
 function refFf1Encrypt(key: Uint8Array, radix: number, T: Uint8Array, X: number[]): number[] {
   const R = BigInt(radix);
-  const n = X.length, t = T.length, u = Math.floor(n / 2), v = n - u;
+  const n = X.length,
+    t = T.length,
+    u = Math.floor(n / 2),
+    v = n - u;
   const NUM = (xs: number[]) => xs.reduce((a, d) => a * R + BigInt(d), 0n);
   const STR = (x: bigint, m: number) => {
     const out: number[] = [];
@@ -68,7 +71,8 @@ function refFf1Encrypt(key: Uint8Array, radix: number, T: Uint8Array, X: number[
     }
     return out;
   };
-  const bytes = (x: bigint, len: number) => Uint8Array.from({ length: len }, (_, i) => Number((x >> BigInt(8 * (len - 1 - i))) & 255n));
+  const bytes = (x: bigint, len: number) =>
+    Uint8Array.from({ length: len }, (_, i) => Number((x >> BigInt(8 * (len - 1 - i))) & 255n));
   const ciph = (b: Uint8Array) => nodeBlock('sm4-ecb', key).encryptBlock(b);
   const prf = (data: Uint8Array) => {
     const c = createCipheriv('sm4-cbc', key, new Uint8Array(16));
@@ -76,16 +80,30 @@ function refFf1Encrypt(key: Uint8Array, radix: number, T: Uint8Array, X: number[
     const all = Buffer.concat([c.update(data), c.final()]);
     return Uint8Array.from(all.subarray(all.length - 16));
   };
-  let A = X.slice(0, u), B = X.slice(u);
+  let A = X.slice(0, u),
+    B = X.slice(u);
   const b = Math.ceil(Math.ceil(v * Math.log2(radix)) / 8);
   const d = 4 * Math.ceil(b / 4) + 4;
-  const P = Uint8Array.from([1, 2, 1, ...bytes(BigInt(radix), 3), 10, u % 256, ...bytes(BigInt(n), 4), ...bytes(BigInt(t), 4)]);
+  const P = Uint8Array.from([
+    1,
+    2,
+    1,
+    ...bytes(BigInt(radix), 3),
+    10,
+    u % 256,
+    ...bytes(BigInt(n), 4),
+    ...bytes(BigInt(t), 4),
+  ]);
   for (let i = 0; i < 10; i++) {
     const pad = (((-t - b - 1) % 16) + 16) % 16;
     const Q = Uint8Array.from([...T, ...new Array(pad).fill(0), i, ...bytes(NUM(B), b)]);
     const Rb = prf(Uint8Array.from([...P, ...Q]));
     let S = Rb;
-    for (let j = 1; S.length < d; j++) S = Uint8Array.from([...S, ...ciph(Rb.map((x, k) => x ^ Number((BigInt(j) >> BigInt(8 * (15 - k))) & 255n)))]);
+    for (let j = 1; S.length < d; j++)
+      S = Uint8Array.from([
+        ...S,
+        ...ciph(Rb.map((x, k) => x ^ Number((BigInt(j) >> BigInt(8 * (15 - k))) & 255n))),
+      ]);
     const y = S.subarray(0, d).reduce((a, x) => (a << 8n) | BigInt(x), 0n);
     const m = i % 2 === 0 ? u : v;
     const c = (NUM(A) + y) % R ** BigInt(m);
@@ -123,24 +141,44 @@ describe('FF1-SM4', () => {
   });
 
   it('string API: round trip, same length, same alphabet; tweak changes the result', () => {
-    const alphabets = ['0123456789', '0123456789abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHJKLMNPQRTUWXY0123456789'];
+    const alphabets = [
+      '0123456789',
+      '0123456789abcdefghijklmnopqrstuvwxyz',
+      'ABCDEFGHJKLMNPQRTUWXY0123456789',
+    ];
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.constantFrom(...alphabets), fc.integer({ min: 6, max: 40 }), fc.string({ maxLength: 10 }), fc.nat(), (key, alphabet, n, tweak, seed) => {
-        const s = Array.from({ length: n }, (_, i) => alphabet[(seed + i * 31) % alphabet.length]).join('');
-        const f = fpe.ff1(key, { alphabet, tweak });
-        expect(s.length).toBeGreaterThanOrEqual(f.minLength); // n ≥ 6 is enough for every alphabet here: nothing skipped
-        const c = f.encrypt(s);
-        return c.length === s.length && [...c].every((ch) => alphabet.includes(ch)) && f.decrypt(c) === s;
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        fc.constantFrom(...alphabets),
+        fc.integer({ min: 6, max: 40 }),
+        fc.string({ maxLength: 10 }),
+        fc.nat(),
+        (key, alphabet, n, tweak, seed) => {
+          const s = Array.from(
+            { length: n },
+            (_, i) => alphabet[(seed + i * 31) % alphabet.length],
+          ).join('');
+          const f = fpe.ff1(key, { alphabet, tweak });
+          expect(s.length).toBeGreaterThanOrEqual(f.minLength); // n ≥ 6 is enough for every alphabet here: nothing skipped
+          const c = f.encrypt(s);
+          return (
+            c.length === s.length &&
+            [...c].every((ch) => alphabet.includes(ch)) &&
+            f.decrypt(c) === s
+          );
+        },
+      ),
       { numRuns: 200 },
     );
     const key = new Uint8Array(16).fill(1);
-    const a = fpe.ff1(key, { tweak: 'a' }), b = fpe.ff1(key, { tweak: 'b' });
+    const a = fpe.ff1(key, { tweak: 'a' }),
+      b = fpe.ff1(key, { tweak: 'b' });
     expect(a.encrypt('6222021234567890')).not.toBe(b.encrypt('6222021234567890'));
     expect(a.decrypt(a.encrypt('6222021234567890', 'x'), 'x')).toBe('6222021234567890');
     // the default tweak is copied: changing the caller's bytes later changes nothing
     const tw = new Uint8Array([1, 2, 3]);
-    const g = fpe.ff1(key, { tweak: tw }), ti = fpe.idCard(key, { tweak: tw });
+    const g = fpe.ff1(key, { tweak: tw }),
+      ti = fpe.idCard(key, { tweak: tw });
     const before = [g.encrypt('6222021234567890'), ti.encrypt('11010519491231002X')];
     tw[0] = 9;
     expect([g.encrypt('6222021234567890'), ti.encrypt('11010519491231002X')]).toEqual(before);
@@ -159,7 +197,9 @@ describe('FF1-SM4', () => {
     expect(() => f.encrypt('123456')).toThrow(expect.objectContaining({ code: 'BAD_STATE' }));
     const t = fpe.idCard(key);
     t.destroy();
-    expect(() => t.encrypt('11010519491231002X')).toThrow(expect.objectContaining({ code: 'BAD_STATE' }));
+    expect(() => t.encrypt('11010519491231002X')).toThrow(
+      expect.objectContaining({ code: 'BAD_STATE' }),
+    );
   });
 });
 
@@ -181,20 +221,32 @@ describe('ID-number tokens', () => {
     const t = fpe.idCard(key, { tweak: 'civil-affairs/2026', years: [1900, 2099], cutoff: 2025 });
     let later = 0;
     fc.assert(
-      fc.property(idCardArb({ minBirth: new Date(Date.UTC(1900, 0, 1)), maxBirth: new Date(Date.UTC(2025, 11, 31)) }), (id) => {
-        const token = t.encrypt(id);
-        const r = validateIdCard(token); // default options: future dates rejected
-        return r.valid && r.birthDate <= '2025-12-31' && t.decrypt(token) === id;
-      }),
+      fc.property(
+        idCardArb({
+          minBirth: new Date(Date.UTC(1900, 0, 1)),
+          maxBirth: new Date(Date.UTC(2025, 11, 31)),
+        }),
+        (id) => {
+          const token = t.encrypt(id);
+          const r = validateIdCard(token); // default options: future dates rejected
+          return r.valid && r.birthDate <= '2025-12-31' && t.decrypt(token) === id;
+        },
+      ),
       { numRuns: 300 },
     );
     fc.assert(
-      fc.property(idCardArb({ minBirth: new Date(Date.UTC(2026, 0, 1)), maxBirth: new Date(Date.UTC(2099, 11, 31)) }), (id) => {
-        const token = t.encrypt(id);
-        const r = validateIdCard(token, { now: null });
-        if (r.valid && r.birthDate > '2040') later++;
-        return r.valid && r.birthDate >= '2026-01-01' && t.decrypt(token) === id;
-      }),
+      fc.property(
+        idCardArb({
+          minBirth: new Date(Date.UTC(2026, 0, 1)),
+          maxBirth: new Date(Date.UTC(2099, 11, 31)),
+        }),
+        (id) => {
+          const token = t.encrypt(id);
+          const r = validateIdCard(token, { now: null });
+          if (r.valid && r.birthDate > '2040') later++;
+          return r.valid && r.birthDate >= '2026-01-01' && t.decrypt(token) === id;
+        },
+      ),
       { numRuns: 100 },
     );
     expect(later).toBeGreaterThan(0); // the after-cutoff part spans 2026–2099, not just the near future
@@ -224,7 +276,12 @@ describe('ID-number tokens', () => {
     expect(ID_TOKEN_DOMAIN).toBe(73049 * 1000);
   });
   it('is exactly a permutation on a small domain (dates and sequences of 2000–2005, keepSex: 1,096,000 values, the smallest kind accepted)', () => {
-    const small = fpe.idCard(key, { years: [2000, 2005], keepSex: true, cutoff: null, tweak: 'small' });
+    const small = fpe.idCard(key, {
+      years: [2000, 2005],
+      keepSex: true,
+      cutoff: null,
+      tweak: 'small',
+    });
     const seen = new Set<string>();
     for (let day = 0; day < 366; day += 3) {
       const d = new Date(Date.UTC(2000, 0, 1 + day * 6));
@@ -244,16 +301,33 @@ describe('ID-number tokens', () => {
   it('keepSex keeps the sex digit; years bounds the token dates (never in the future with a past end year)', () => {
     const ks = fpe.idCard(key, { keepSex: true, years: [1930, 2020] });
     fc.assert(
-      fc.property(idCardArb({ minBirth: new Date(Date.UTC(1930, 0, 1)), maxBirth: new Date(Date.UTC(2020, 11, 31)) }), (id) => {
-        const token = ks.encrypt(id);
-        const r = validateIdCard(token); // default: future dates rejected
-        const o = validateIdCard(id);
-        return r.valid && o.valid && r.sex === o.sex && r.birthDate >= '1930' && r.birthDate <= '2020-12-31' && ks.decrypt(token) === id;
-      }),
+      fc.property(
+        idCardArb({
+          minBirth: new Date(Date.UTC(1930, 0, 1)),
+          maxBirth: new Date(Date.UTC(2020, 11, 31)),
+        }),
+        (id) => {
+          const token = ks.encrypt(id);
+          const r = validateIdCard(token); // default: future dates rejected
+          const o = validateIdCard(id);
+          return (
+            r.valid &&
+            o.valid &&
+            r.sex === o.sex &&
+            r.birthDate >= '1930' &&
+            r.birthDate <= '2020-12-31' &&
+            ks.decrypt(token) === id
+          );
+        },
+      ),
       { numRuns: 200 },
     );
-    expect(() => ks.encrypt('11010520210101002' + idCardCheckChar('11010520210101002'))).toThrow(/1930-2020/);
-    expect(ks.encrypt('11010519491231002X')).not.toBe(fpe.idCard(key).encrypt('11010519491231002X'));
+    expect(() => ks.encrypt('11010520210101002' + idCardCheckChar('11010520210101002'))).toThrow(
+      /1930-2020/,
+    );
+    expect(ks.encrypt('11010519491231002X')).not.toBe(
+      fpe.idCard(key).encrypt('11010519491231002X'),
+    );
     expect(() => fpe.idCard(key, { years: [2000, 1990] })).toThrow(BukejianError);
     expect(() => fpe.idCard(key, { keepSex: 'yes' as never })).toThrow(BukejianError);
   });

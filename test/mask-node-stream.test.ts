@@ -5,7 +5,10 @@ import { toNodeTransform } from '../src/mask/node-stream.js';
 import { redactStream, redact } from '../src/mask/index.js';
 import { BukejianError } from '../src/errors.js';
 
-async function through(chunks: (string | Buffer)[], ts: TransformStream<string, string>): Promise<string> {
+async function through(
+  chunks: (string | Buffer)[],
+  ts: TransformStream<string, string>,
+): Promise<string> {
   let out = '';
   await pipeline(
     Readable.from(chunks),

@@ -13,15 +13,32 @@ import { loadPolicy, applyPolicy } from '../src/mask/policy.js';
 import { detect, redact, createDetector, createRedactor } from '../src/mask/detect.js';
 import { COMPOUND_SURNAMES } from '../src/mask/name.js';
 import { fpe, ID_TOKEN_CUTOFF } from '../src/mask/fpe.js';
-import { validateIdCard, idCardCheckChar, idCard15to18, generateIdCard } from '../src/mask/idcard.js';
+import {
+  validateIdCard,
+  idCardCheckChar,
+  idCard15to18,
+  generateIdCard,
+} from '../src/mask/idcard.js';
 import { luhnCheckDigit } from '../src/mask/bankcard.js';
 import { usccCheckChar, orgCodeCheckChar } from '../src/mask/uscc.js';
 import { ff1 } from '../src/mask/ff1.js';
 import { createPseudonymizer, pseudonymize } from '../src/mask/pseudonym.js';
-import { csvPolicyStream, jsonLinesPolicyStream, type RecordStreamOptions } from '../src/mask/stream.js';
+import {
+  csvPolicyStream,
+  jsonLinesPolicyStream,
+  type RecordStreamOptions,
+} from '../src/mask/stream.js';
 import { createCsvParser } from '../src/mask/csv.js';
 import { block } from '../src/sm4/block.js';
-import { idCardArb, phoneArb, bankCardArb, usccArb, nameArb, plateArb, passportArb } from '../src/mask/testing.js';
+import {
+  idCardArb,
+  phoneArb,
+  bankCardArb,
+  usccArb,
+  nameArb,
+  plateArb,
+  passportArb,
+} from '../src/mask/testing.js';
 import { BukejianError } from '../src/errors.js';
 
 /** The error `fn` throws (fails the test when it returns). */
@@ -44,8 +61,20 @@ describe('item 3: a mask never shows more than its type default', () => {
       version: 1,
       name: 'clinic',
       fields: {
-        idCard: { type: 'idCard', level: 'core', sensitive: 'specificIdentity', sharing: 'conditional', purposes: { care: { treatment: 'mask', keepStart: 17, keepEnd: 1 } } },
-        diagnosis: { type: 'text', level: 'core', sensitive: 'medical', sharing: 'conditional', purposes: { care: { treatment: 'mask', keepStart: 64 } } },
+        idCard: {
+          type: 'idCard',
+          level: 'core',
+          sensitive: 'specificIdentity',
+          sharing: 'conditional',
+          purposes: { care: { treatment: 'mask', keepStart: 17, keepEnd: 1 } },
+        },
+        diagnosis: {
+          type: 'text',
+          level: 'core',
+          sensitive: 'medical',
+          sharing: 'conditional',
+          purposes: { care: { treatment: 'mask', keepStart: 64 } },
+        },
       },
     };
     const e = thrown(() => loadPolicy(reviewed));
@@ -54,21 +83,33 @@ describe('item 3: a mask never shows more than its type default', () => {
     // The text field alone loads (its option depends on the length) but shows at most half.
     const textOnly = loadPolicy({ ...reviewed, fields: { diagnosis: reviewed.fields.diagnosis } });
     const diagnosis = '二型糖尿病伴周围神经病变，胰岛素治疗中';
-    const { record, access } = applyPolicy({ idCard: ID, diagnosis }, textOnly, { purpose: 'care' });
+    const { record, access } = applyPolicy({ idCard: ID, diagnosis }, textOnly, {
+      purpose: 'care',
+    });
     const out = record.diagnosis as string;
     expect(out).not.toBe(diagnosis);
     expect(out.length).toBe(diagnosis.length);
     expect(stars(out)).toBeGreaterThanOrEqual(Math.ceil(diagnosis.length / 2));
     expect(out).toBe(diagnosis.slice(0, 9) + '*'.repeat(10));
-    expect(access.released).toEqual([{ field: 'diagnosis', treatment: 'mask', level: 'core', sensitive: 'medical' }]);
+    expect(access.released).toEqual([
+      { field: 'diagnosis', treatment: 'mask', level: 'core', sensitive: 'medical' },
+    ]);
     // Short texts too: one character is never shown, two show one.
-    expect(applyPolicy({ diagnosis: '癌' }, textOnly, { purpose: 'care' }).record.diagnosis).toBe('*');
-    expect(applyPolicy({ diagnosis: '肝癌' }, textOnly, { purpose: 'care' }).record.diagnosis).toBe('肝*');
+    expect(applyPolicy({ diagnosis: '癌' }, textOnly, { purpose: 'care' }).record.diagnosis).toBe(
+      '*',
+    );
+    expect(applyPolicy({ diagnosis: '肝癌' }, textOnly, { purpose: 'care' }).record.diagnosis).toBe(
+      '肝*',
+    );
   });
 
   it('mask.idCard(id, { keepStart: 17, keepEnd: 1 }) throws INVALID_OPTION (before looking at the value)', () => {
-    expect(thrown(() => mask.idCard(ID, { keepStart: 17, keepEnd: 1 })).code).toBe('INVALID_OPTION');
-    expect(thrown(() => mask.idCard('not an id', { keepStart: 17, keepEnd: 1 })).code).toBe('INVALID_OPTION');
+    expect(thrown(() => mask.idCard(ID, { keepStart: 17, keepEnd: 1 })).code).toBe(
+      'INVALID_OPTION',
+    );
+    expect(thrown(() => mask.idCard('not an id', { keepStart: 17, keepEnd: 1 })).code).toBe(
+      'INVALID_OPTION',
+    );
     expect(thrown(() => mask.idCard(ID, { keepStart: 7 })).code).toBe('INVALID_OPTION'); // 7 + default 4
     expect(mask.idCard(ID, { keepStart: 10, keepEnd: 0 })).toBe('1101051949********');
     expect(mask.idCard(ID, { keepStart: 0, keepEnd: 10 })).toBe('********491231002X');
@@ -99,8 +140,18 @@ describe('item 3: a mask never shows more than its type default', () => {
   // Floors written out from the type definitions (not from the code): characters hidden by the
   // default mask of each type.
   type Opt = { keepStart?: number; keepEnd?: number };
-  const optArb = fc.record({ keepStart: fc.integer({ min: 0, max: 24 }), keepEnd: fc.integer({ min: 0, max: 24 }) }, { requiredKeys: [] }) as fc.Arbitrary<Opt>;
-  const fixedCases: [string, fc.Arbitrary<string>, (v: string, o: Opt) => string, (v: string) => number, [number, number], number][] = [
+  const optArb = fc.record(
+    { keepStart: fc.integer({ min: 0, max: 24 }), keepEnd: fc.integer({ min: 0, max: 24 }) },
+    { requiredKeys: [] },
+  ) as fc.Arbitrary<Opt>;
+  const fixedCases: [
+    string,
+    fc.Arbitrary<string>,
+    (v: string, o: Opt) => string,
+    (v: string) => number,
+    [number, number],
+    number,
+  ][] = [
     ['idCard', idCardArb(), mask.idCard, () => 8, [6, 4], 10],
     ['phone', phoneArb(), mask.phone, () => 4, [3, 4], 7],
     ['bankCard', bankCardArb(), mask.bankCard, (v) => v.replace(/\D/g, '').length - 10, [6, 4], 10],
@@ -136,7 +187,11 @@ describe('item 3: a mask never shows more than its type default', () => {
         try {
           out = mask.name(n, o);
         } catch (e) {
-          return e instanceof BukejianError && e.code === 'INVALID_OPTION' && (o.keepStart === undefined ? (o.keepEnd ?? 0) > 0 : o.keepStart + (o.keepEnd ?? 0) > 1);
+          return (
+            e instanceof BukejianError &&
+            e.code === 'INVALID_OPTION' &&
+            (o.keepStart === undefined ? (o.keepEnd ?? 0) > 0 : o.keepStart + (o.keepEnd ?? 0) > 1)
+          );
         }
         return stars(out) >= n.length - surname && stars(out) >= 1;
       }),
@@ -151,20 +206,36 @@ describe('item 3: a mask never shows more than its type default', () => {
         try {
           out = mask.email(`${l}@example.cn`, o);
         } catch (e) {
-          return e instanceof BukejianError && e.code === 'INVALID_OPTION' && (o.keepStart ?? 1) > 1;
+          return (
+            e instanceof BukejianError && e.code === 'INVALID_OPTION' && (o.keepStart ?? 1) > 1
+          );
         }
         const shown = out.slice(0, out.indexOf('***'));
-        return shown.length <= 1 && shown.length < l.length && l.startsWith(shown) && out.endsWith('***@example.cn');
+        return (
+          shown.length <= 1 &&
+          shown.length < l.length &&
+          l.startsWith(shown) &&
+          out.endsWith('***@example.cn')
+        );
       }),
       { numRuns: 300 },
     );
   });
   it('free text: any options hide at least half (rounded up), at least one character', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 40 }).filter((s) => !s.includes('*')), fc.integer({ min: 0, max: 64 }), fc.integer({ min: 0, max: 64 }), (s, a, b) => {
-        const out = maskMiddle(s, a, b);
-        return out.length === s.length && stars(out) >= Math.ceil(s.length / 2) && (s.length === 0 || stars(out) >= 1);
-      }),
+      fc.property(
+        fc.string({ maxLength: 40 }).filter((s) => !s.includes('*')),
+        fc.integer({ min: 0, max: 64 }),
+        fc.integer({ min: 0, max: 64 }),
+        (s, a, b) => {
+          const out = maskMiddle(s, a, b);
+          return (
+            out.length === s.length &&
+            stars(out) >= Math.ceil(s.length / 2) &&
+            (s.length === 0 || stars(out) >= 1)
+          );
+        },
+      ),
     );
   });
   it('loadPolicy: mask options either fail with INVALID_CONFIG and the path, or the released value hides at least the floor', () => {
@@ -172,21 +243,46 @@ describe('item 3: a mask never shows more than its type default', () => {
       ['idCard', idCardArb(), () => 8],
       ['phone', phoneArb(), () => 4],
       ['uscc', usccArb(), () => 8],
-      ['text', fc.string({ minLength: 1, maxLength: 30 }).filter((s) => !s.includes('*')), (v) => Math.ceil(v.length / 2)],
+      [
+        'text',
+        fc.string({ minLength: 1, maxLength: 30 }).filter((s) => !s.includes('*')),
+        (v) => Math.ceil(v.length / 2),
+      ],
     ];
     for (const [type, arb, floor] of types) {
       fc.assert(
-        fc.property(arb, fc.integer({ min: 0, max: 64 }), fc.integer({ min: 0, max: 64 }), (v, a, b) => {
-          const raw = { version: 1, name: 'p', fields: { f: { type, level: 'core', sharing: 'conditional', purposes: { x: { treatment: 'mask', keepStart: a, keepEnd: b } } } } };
-          let p;
-          try {
-            p = loadPolicy(raw);
-          } catch (e) {
-            return e instanceof BukejianError && e.code === 'INVALID_CONFIG' && e.message.includes('fields.f.purposes.x') && type !== 'text';
-          }
-          const out = applyPolicy({ f: v }, p, { purpose: 'x' }).record.f as string;
-          return stars(out) >= floor(v) && stars(out) >= 1;
-        }),
+        fc.property(
+          arb,
+          fc.integer({ min: 0, max: 64 }),
+          fc.integer({ min: 0, max: 64 }),
+          (v, a, b) => {
+            const raw = {
+              version: 1,
+              name: 'p',
+              fields: {
+                f: {
+                  type,
+                  level: 'core',
+                  sharing: 'conditional',
+                  purposes: { x: { treatment: 'mask', keepStart: a, keepEnd: b } },
+                },
+              },
+            };
+            let p;
+            try {
+              p = loadPolicy(raw);
+            } catch (e) {
+              return (
+                e instanceof BukejianError &&
+                e.code === 'INVALID_CONFIG' &&
+                e.message.includes('fields.f.purposes.x') &&
+                type !== 'text'
+              );
+            }
+            const out = applyPolicy({ f: v }, p, { purpose: 'x' }).record.f as string;
+            return stars(out) >= floor(v) && stars(out) >= 1;
+          },
+        ),
         { numRuns: 100 },
       );
     }
@@ -220,7 +316,8 @@ describe('item 10: ID tokens after the old 2025 cutoff; FF1 domains under 10^6',
     // The same through the injectable `now`, with the real clock.
     vi.useRealTimers();
     const u = fpe.idCard(key, { tweak: 'civil-affairs', now: TODAY });
-    for (const id of born2026) expect(validateIdCard(u.encrypt(id), { now: TODAY }).valid).toBe(true);
+    for (const id of born2026)
+      expect(validateIdCard(u.encrypt(id), { now: TODAY }).valid).toBe(true);
   });
 
   it('default tokens are never dated after the current year, and are the same all year', () => {
@@ -228,21 +325,42 @@ describe('item 10: ID tokens after the old 2025 cutoff; FF1 domains under 10^6',
     const dec = fpe.idCard(key, { tweak: 't', now: TODAY });
     const next = fpe.idCard(key, { tweak: 't', now: new Date(2027, 0, 1) });
     fc.assert(
-      fc.property(idCardArb({ minBirth: new Date(Date.UTC(1900, 0, 1)), maxBirth: new Date(Date.UTC(2026, 11, 5)) }), (id) => {
-        const token = dec.encrypt(id);
-        return token.slice(6, 10) <= '2026' && jan.encrypt(id) === token && dec.decrypt(token) === id;
-      }),
+      fc.property(
+        idCardArb({
+          minBirth: new Date(Date.UTC(1900, 0, 1)),
+          maxBirth: new Date(Date.UTC(2026, 11, 5)),
+        }),
+        (id) => {
+          const token = dec.encrypt(id);
+          return (
+            token.slice(6, 10) <= '2026' && jan.encrypt(id) === token && dec.decrypt(token) === id
+          );
+        },
+      ),
       { numRuns: 200 },
     );
     // A new year is a new domain (documented): last year's tokens decrypt with last year's years.
     const id = '11010519491231002X';
     expect(next.encrypt(id)).not.toBe(dec.encrypt(id));
-    expect(fpe.idCard(key, { tweak: 't', years: [1900, 2026], now: new Date(2027, 0, 1) }).decrypt(dec.encrypt(id))).toBe(id);
+    expect(
+      fpe
+        .idCard(key, { tweak: 't', years: [1900, 2026], now: new Date(2027, 0, 1) })
+        .decrypt(dec.encrypt(id)),
+    ).toBe(id);
   });
 
   it('explicit years and cutoff 2025 give exactly the tokens of the earlier versions (known answers)', () => {
-    const t = fpe.idCard(key, { tweak: 'civil-affairs/2026', years: [1900, 2099], cutoff: ID_TOKEN_CUTOFF });
-    const ks = fpe.idCard(key, { tweak: 'civil-affairs/2026', years: [1900, 2099], cutoff: 2025, keepSex: true });
+    const t = fpe.idCard(key, {
+      tweak: 'civil-affairs/2026',
+      years: [1900, 2099],
+      cutoff: ID_TOKEN_CUTOFF,
+    });
+    const ks = fpe.idCard(key, {
+      tweak: 'civil-affairs/2026',
+      years: [1900, 2099],
+      cutoff: 2025,
+      keepSex: true,
+    });
     // Produced by the code before this change with its defaults (years [1900, 2099], cutoff 2025).
     expect(t.encrypt('11010519491231002X')).toBe('110105192401115506');
     expect(ks.encrypt('11010519491231002X')).toBe('110105191001010663');
@@ -255,14 +373,33 @@ describe('item 10: ID tokens after the old 2025 cutoff; FF1 domains under 10^6',
     expect(e.code).toBe('INVALID_OPTION');
     expect(e.message).toContain('10^6');
     // Without keepSex: 366,000 values, still too few; six years with keepSex: 1,096,000, enough.
-    expect(thrown(() => fpe.idCard(key, { years: [2000, 2000], cutoff: null })).code).toBe('INVALID_OPTION');
-    expect(() => fpe.idCard(key, { years: [2000, 2005], keepSex: true, cutoff: null })).not.toThrow();
+    expect(thrown(() => fpe.idCard(key, { years: [2000, 2000], cutoff: null })).code).toBe(
+      'INVALID_OPTION',
+    );
+    expect(() =>
+      fpe.idCard(key, { years: [2000, 2005], keepSex: true, cutoff: null }),
+    ).not.toThrow();
     // A split leaving a small part is refused too (2099 alone after cutoff 2098), also by default cutoff.
-    expect(thrown(() => fpe.idCard(key, { years: [1900, 2099], cutoff: 2098 })).code).toBe('INVALID_OPTION');
-    expect(thrown(() => fpe.idCard(key, { years: [1930, 2028], keepSex: true, now: TODAY })).code).toBe('INVALID_OPTION'); // 2027–2028 × 500
+    expect(thrown(() => fpe.idCard(key, { years: [1900, 2099], cutoff: 2098 })).code).toBe(
+      'INVALID_OPTION',
+    );
+    expect(
+      thrown(() => fpe.idCard(key, { years: [1930, 2028], keepSex: true, now: TODAY })).code,
+    ).toBe('INVALID_OPTION'); // 2027–2028 × 500
     expect(thrown(() => fpe.idCard(key, { now: new Date(NaN) })).code).toBe('INVALID_OPTION');
     // And in a policy, at load time with the path.
-    const p = { version: 1, name: 'p', fields: { id: { type: 'idCard', level: 'important', sharing: 'conditional', purposes: { x: { treatment: 'fpe', years: [2000, 2000], keepSex: true, cutoff: null } } } } };
+    const p = {
+      version: 1,
+      name: 'p',
+      fields: {
+        id: {
+          type: 'idCard',
+          level: 'important',
+          sharing: 'conditional',
+          purposes: { x: { treatment: 'fpe', years: [2000, 2000], keepSex: true, cutoff: null } },
+        },
+      },
+    };
     const pe = thrown(() => loadPolicy(p));
     expect(pe.code).toBe('INVALID_CONFIG');
     expect(pe.message).toContain('fields.id.purposes.x');
@@ -271,17 +408,38 @@ describe('item 10: ID tokens after the old 2025 cutoff; FF1 domains under 10^6',
 
 describe('item 4: IDs and phones written with separators or invisible characters are found and redacted', () => {
   // The review's examples, verbatim; each with the identifier as written and its masked form.
-  const ID_MASK = '110105********002X', PHONE_MASK = '138****5678';
+  const ID_MASK = '110105********002X',
+    PHONE_MASK = '138****5678';
   const EXAMPLES: [string, 'idCard' | 'phone', string, string][] = [
     ['身份证号：110105 19491231 002X', 'idCard', '110105 19491231 002X', ID_MASK],
     ['110105-19491231-002X', 'idCard', '110105-19491231-002X', ID_MASK],
-    ['身份证号：110105\u00A019491231\u00A0002X', 'idCard', '110105\u00A019491231\u00A0002X', ID_MASK],
+    [
+      '身份证号：110105\u00A019491231\u00A0002X',
+      'idCard',
+      '110105\u00A019491231\u00A0002X',
+      ID_MASK,
+    ],
     ['110105\u00A019491231\u00A0002X', 'idCard', '110105\u00A019491231\u00A0002X', ID_MASK],
-    ['身份证号：110105\u300019491231\u3000002X', 'idCard', '110105\u300019491231\u3000002X', ID_MASK],
+    [
+      '身份证号：110105\u300019491231\u3000002X',
+      'idCard',
+      '110105\u300019491231\u3000002X',
+      ID_MASK,
+    ],
     ['110105\u300019491231\u3000002X', 'idCard', '110105\u300019491231\u3000002X', ID_MASK],
-    ['身份证号：110105\u200B19491231\u200B002X', 'idCard', '110105\u200B19491231\u200B002X', ID_MASK],
+    [
+      '身份证号：110105\u200B19491231\u200B002X',
+      'idCard',
+      '110105\u200B19491231\u200B002X',
+      ID_MASK,
+    ],
     ['身份证号：1101051949\u200B1231002X', 'idCard', '1101051949\u200B1231002X', ID_MASK],
-    ['身份证号：110105\u00AD19491231\u00AD002X', 'idCard', '110105\u00AD19491231\u00AD002X', ID_MASK],
+    [
+      '身份证号：110105\u00AD19491231\u00AD002X',
+      'idCard',
+      '110105\u00AD19491231\u00AD002X',
+      ID_MASK,
+    ],
     ['身份证号：11010519\u00AD491231002X', 'idCard', '11010519\u00AD491231002X', ID_MASK],
     ['110105-\u200B19491231-\u00AD002X', 'idCard', '110105-\u200B19491231-\u00AD002X', ID_MASK],
     ['手机 1381234 5678', 'phone', '1381234 5678', PHONE_MASK],
@@ -297,14 +455,21 @@ describe('item 4: IDs and phones written with separators or invisible characters
   it('detect finds each one, with offsets into the original text, and redact masks it', () => {
     for (const [text, type, written, masked] of EXAMPLES) {
       const spans = detect(text);
-      expect(spans.map((s) => [s.type, s.text]), JSON.stringify(text)).toEqual([[type, written]]);
+      expect(
+        spans.map((s) => [s.type, s.text]),
+        JSON.stringify(text),
+      ).toEqual([[type, written]]);
       const s = spans[0]!;
       expect(text.slice(s.start, s.end)).toBe(written);
       expect(s.value).toBe(type === 'idCard' ? '11010519491231002X' : '13812345678');
       const out = redact(text);
       expect(out).toBe(text.slice(0, s.start) + masked + text.slice(s.end));
       expect(out.replace(/\D/g, '')).not.toContain(type === 'idCard' ? '19491231' : '1234');
-      expect(redact(text, { mode: 'label' })).toBe(text.slice(0, s.start) + (type === 'idCard' ? '[身份证号]' : '[手机号]') + text.slice(s.end));
+      expect(redact(text, { mode: 'label' })).toBe(
+        text.slice(0, s.start) +
+          (type === 'idCard' ? '[身份证号]' : '[手机号]') +
+          text.slice(s.end),
+      );
     }
   });
   it('streaming agrees with one-shot detection and redaction at every split point (and one character at a time)', () => {
@@ -314,15 +479,22 @@ describe('item 4: IDs and phones written with separators or invisible characters
       expect(whole.length).toBe(1);
       for (let i = 0; i <= text.length; i++) {
         const d = createDetector();
-        expect([...d.push(text.slice(0, i)), ...d.push(text.slice(i)), ...d.end()], `${JSON.stringify(text)} @${i}`).toEqual(whole);
+        expect(
+          [...d.push(text.slice(0, i)), ...d.push(text.slice(i)), ...d.end()],
+          `${JSON.stringify(text)} @${i}`,
+        ).toEqual(whole);
         const r = createRedactor();
-        expect(r.push(text.slice(0, i)) + r.push(text.slice(i)) + r.end(), `${JSON.stringify(text)} @${i}`).toBe(red);
+        expect(
+          r.push(text.slice(0, i)) + r.push(text.slice(i)) + r.end(),
+          `${JSON.stringify(text)} @${i}`,
+        ).toBe(red);
       }
       const d = createDetector();
       const r = createRedactor();
       const spans = [];
       let out = '';
-      for (const ch of text.split('')) { // code units: splits surrogate pairs too
+      for (const ch of text.split('')) {
+        // code units: splits surrogate pairs too
         spans.push(...d.push(ch));
         out += r.push(ch);
       }
@@ -334,23 +506,69 @@ describe('item 4: IDs and phones written with separators or invisible characters
     const sep = fc.constantFrom(' ', '-', '.', '\u00A0', '\u3000', ' - ');
     const cf = fc.constantFrom('\u200B', '\u00AD', '\u200C', '\u200D', '\u2060', '\uFEFF');
     /** Inserts format characters at random places inside `s` (not before its first character). */
-    const sprinkle = (s: string) => fc.array(fc.tuple(fc.integer({ min: 1, max: s.length - 1 }), cf), { maxLength: 3 })
-      .map((ins) => ins.sort((a, b) => b[0] - a[0]).reduce((acc, [i, c]) => acc.slice(0, i) + c + acc.slice(i), s));
-    const id = fc.tuple(idCardArb(), sep, sep).chain(([v, a, b]) => sprinkle(v.slice(0, 6) + a + v.slice(6, 14) + b + v.slice(14)).map((w) => ['idCard', v, w] as const));
-    const phone = fc.tuple(phoneArb(), sep, sep, fc.constantFrom(0, 1, 2)).chain(([v, a, b, g]) =>
-      sprinkle(g === 0 ? v.slice(0, 3) + a + v.slice(3, 7) + b + v.slice(7) : g === 1 ? v.slice(0, 3) + a + v.slice(3) : v.slice(0, 7) + a + v.slice(7)).map((w) => ['phone', v, w] as const));
+    const sprinkle = (s: string) =>
+      fc
+        .array(fc.tuple(fc.integer({ min: 1, max: s.length - 1 }), cf), { maxLength: 3 })
+        .map((ins) =>
+          ins
+            .sort((a, b) => b[0] - a[0])
+            .reduce((acc, [i, c]) => acc.slice(0, i) + c + acc.slice(i), s),
+        );
+    const id = fc
+      .tuple(idCardArb(), sep, sep)
+      .chain(([v, a, b]) =>
+        sprinkle(v.slice(0, 6) + a + v.slice(6, 14) + b + v.slice(14)).map(
+          (w) => ['idCard', v, w] as const,
+        ),
+      );
+    const phone = fc
+      .tuple(phoneArb(), sep, sep, fc.constantFrom(0, 1, 2))
+      .chain(([v, a, b, g]) =>
+        sprinkle(
+          g === 0
+            ? v.slice(0, 3) + a + v.slice(3, 7) + b + v.slice(7)
+            : g === 1
+              ? v.slice(0, 3) + a + v.slice(3)
+              : v.slice(0, 7) + a + v.slice(7),
+        ).map((w) => ['phone', v, w] as const),
+      );
     fc.assert(
-      fc.property(fc.oneof(id, phone), fc.constantFrom('：', '，电话', ' 号码 ', '（'), fc.nat(), fc.nat(), ([type, value, written], before, i, j) => {
-        const text = '登记' + before + written + '。';
-        const spans = detect(text);
-        if (spans.length !== 1 || spans[0]!.type !== type || spans[0]!.value !== value.toUpperCase() || text.slice(spans[0]!.start, spans[0]!.end) !== written) return false;
-        const [a, b] = [i % (text.length + 1), j % (text.length + 1)].sort((x, y) => x - y) as [number, number];
-        const d = createDetector();
-        const r = createRedactor();
-        const ds = [...d.push(text.slice(0, a)), ...d.push(text.slice(a, b)), ...d.push(text.slice(b)), ...d.end()];
-        const rs = r.push(text.slice(0, a)) + r.push(text.slice(a, b)) + r.push(text.slice(b)) + r.end();
-        return JSON.stringify(ds) === JSON.stringify(spans) && rs === redact(text) && !rs.includes(value.slice(6, 14));
-      }),
+      fc.property(
+        fc.oneof(id, phone),
+        fc.constantFrom('：', '，电话', ' 号码 ', '（'),
+        fc.nat(),
+        fc.nat(),
+        ([type, value, written], before, i, j) => {
+          const text = '登记' + before + written + '。';
+          const spans = detect(text);
+          if (
+            spans.length !== 1 ||
+            spans[0]!.type !== type ||
+            spans[0]!.value !== value.toUpperCase() ||
+            text.slice(spans[0]!.start, spans[0]!.end) !== written
+          )
+            return false;
+          const [a, b] = [i % (text.length + 1), j % (text.length + 1)].sort((x, y) => x - y) as [
+            number,
+            number,
+          ];
+          const d = createDetector();
+          const r = createRedactor();
+          const ds = [
+            ...d.push(text.slice(0, a)),
+            ...d.push(text.slice(a, b)),
+            ...d.push(text.slice(b)),
+            ...d.end(),
+          ];
+          const rs =
+            r.push(text.slice(0, a)) + r.push(text.slice(a, b)) + r.push(text.slice(b)) + r.end();
+          return (
+            JSON.stringify(ds) === JSON.stringify(spans) &&
+            rs === redact(text) &&
+            !rs.includes(value.slice(6, 14))
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -362,7 +580,12 @@ describe('item 4: IDs and phones written with separators or invisible characters
       expect(d.push('\u200B'.repeat(100))).toEqual([]);
     }
     expect(r.push('手机1381234\u200B5678') + r.end()).toBe('手机138****5678');
-    expect(d.push('手机1381234\u200B5678').concat(d.end()).map((s) => [s.start, s.text])).toEqual([[20002, '1381234\u200B5678']]);
+    expect(
+      d
+        .push('手机1381234\u200B5678')
+        .concat(d.end())
+        .map((s) => [s.start, s.text]),
+    ).toEqual([[20002, '1381234\u200B5678']]);
   });
   it('false positives stay in check: the ID checksum still holds, digit groups are not IDs or phones by shape alone', () => {
     // A wrong check character with a real area and date is a mistyped ID (as for a plain run): masked fully.
@@ -379,7 +602,8 @@ describe('item 4: IDs and phones written with separators or invisible characters
       '时间戳 1700000000 123', // groups that are neither
       '价格 138.12 元，数量 1234.5678',
       '共 86 人，138 组', // 86 and 138 alone
-    ]) expect(detect(fake), fake).toEqual([]);
+    ])
+      expect(detect(fake), fake).toEqual([]);
   });
 });
 
@@ -415,43 +639,130 @@ describe('item 9: no mask error message (or bad-row report) echoes a record valu
     ['maskMiddle non-string', () => maskMiddle(1125899906854969 as never, 1, 1)],
     // FPE
     ['fpe.ff1 alphabet', () => fpe.ff1(key).encrypt('1125899906854969x')],
-    ['fpe.ff1 length', () => fpe.ff1(key, { alphabet: '0123456789x' }).encrypt('630229'.slice(0, 5))],
+    [
+      'fpe.ff1 length',
+      () => fpe.ff1(key, { alphabet: '0123456789x' }).encrypt('630229'.slice(0, 5)),
+    ],
     ['fpe.idCard encrypt', () => fpe.idCard(key).encrypt(BAD_ID)],
     ['fpe.idCard decrypt', () => fpe.idCard(key).decrypt(BAD_ID)],
-    ['fpe.idCard year', () => fpe.idCard(key, { years: [1970, 2000] }).encrypt('11010519630228' + '001' + idCardCheckChar('11010519630228001'))],
-    ['ff1 numerals', () => ff1(block(key), { radix: 10 }).encrypt([1, 1, 2, 5, 8, 9, 9, 9, 0, 6, 8, 5, 4, 9, 6, 19630229])],
+    [
+      'fpe.idCard year',
+      () =>
+        fpe
+          .idCard(key, { years: [1970, 2000] })
+          .encrypt('11010519630228' + '001' + idCardCheckChar('11010519630228001')),
+    ],
+    [
+      'ff1 numerals',
+      () =>
+        ff1(block(key), { radix: 10 }).encrypt([
+          1, 1, 2, 5, 8, 9, 9, 9, 0, 6, 8, 5, 4, 9, 6, 19630229,
+        ]),
+    ],
     // pseudonyms
-    ['pseudonym value type', () => createPseudonymizer(new Uint8Array(16), { domain: 'd' })(19630229 as never)],
+    [
+      'pseudonym value type',
+      () => createPseudonymizer(new Uint8Array(16), { domain: 'd' })(19630229 as never),
+    ],
     ['pseudonym short key', () => pseudonymize('欧阳娜娜', new Uint8Array(8), { domain: 'd' })],
     // detection
     ['detect non-string', () => detect(1125899906854969 as never)],
-    ['detector push after end', () => { const d = createDetector(); d.end(); d.push('欧阳娜娜 1125899906854969'); }],
-    ['redactor push after end', () => { const r = createRedactor(); r.end(); r.push('欧阳娜娜 1125899906854969'); }],
+    [
+      'detector push after end',
+      () => {
+        const d = createDetector();
+        d.end();
+        d.push('欧阳娜娜 1125899906854969');
+      },
+    ],
+    [
+      'redactor push after end',
+      () => {
+        const r = createRedactor();
+        r.end();
+        r.push('欧阳娜娜 1125899906854969');
+      },
+    ],
     // CSV
-    ['csv unterminated quote', () => { const c = createCsvParser(); c.push('"欧阳娜娜,1125899906854969'); c.end(); }],
+    [
+      'csv unterminated quote',
+      () => {
+        const c = createCsvParser();
+        c.push('"欧阳娜娜,1125899906854969');
+        c.end();
+      },
+    ],
   ];
   // Policy application, one field per treatment and type, each fed a bad value with a marker.
   const policy = loadPolicy({
     version: 1,
     name: 'p',
     fields: {
-      idCard: { type: 'idCard', level: 'important', sharing: 'conditional', purposes: { mask: 'mask', pseudo: 'pseudonymize', fpe: 'fpe', year: { treatment: 'generalize', to: 'year' } } },
-      phone: { type: 'phone', level: 'general', sharing: 'conditional', purposes: { mask: 'mask', pseudo: 'pseudonymize' } },
-      birth: { type: 'date', level: 'general', sharing: 'conditional', purposes: { year: { treatment: 'generalize', to: 'month' } } },
-      income: { type: 'number', level: 'general', sharing: 'conditional', purposes: { year: { treatment: 'generalize', to: 'range', width: 1000 } } },
-      home: { type: 'address', level: 'general', sharing: 'conditional', purposes: { mask: 'mask', year: { treatment: 'generalize', to: 'city' } } },
-      acct: { type: 'text', level: 'general', sharing: 'conditional', purposes: { fpe: { treatment: 'fpe', alphabet: '0123456789' } } },
+      idCard: {
+        type: 'idCard',
+        level: 'important',
+        sharing: 'conditional',
+        purposes: {
+          mask: 'mask',
+          pseudo: 'pseudonymize',
+          fpe: 'fpe',
+          year: { treatment: 'generalize', to: 'year' },
+        },
+      },
+      phone: {
+        type: 'phone',
+        level: 'general',
+        sharing: 'conditional',
+        purposes: { mask: 'mask', pseudo: 'pseudonymize' },
+      },
+      birth: {
+        type: 'date',
+        level: 'general',
+        sharing: 'conditional',
+        purposes: { year: { treatment: 'generalize', to: 'month' } },
+      },
+      income: {
+        type: 'number',
+        level: 'general',
+        sharing: 'conditional',
+        purposes: { year: { treatment: 'generalize', to: 'range', width: 1000 } },
+      },
+      home: {
+        type: 'address',
+        level: 'general',
+        sharing: 'conditional',
+        purposes: { mask: 'mask', year: { treatment: 'generalize', to: 'city' } },
+      },
+      acct: {
+        type: 'text',
+        level: 'general',
+        sharing: 'conditional',
+        purposes: { fpe: { treatment: 'fpe', alphabet: '0123456789' } },
+      },
     },
   });
   const keys = { pseudonym: new Uint8Array(32), fpe: key };
   const bad: [string, string, unknown][] = [
-    ['mask', 'idCard', BAD_ID], ['pseudo', 'idCard', BAD_ID], ['fpe', 'idCard', BAD_ID], ['year', 'idCard', BAD_ID],
-    ['mask', 'phone', '1125899906854969'], ['pseudo', 'phone', '1125899906854969'],
-    ['year', 'birth', '1963-02-29'], ['year', 'birth', '19630229'], ['year', 'income', '1125899906854969x'], ['year', 'income', { v: 1125899906854969 }],
-    ['mask', 'home', '欧阳娜娜家'], ['year', 'home', '欧阳娜娜家'],
-    ['fpe', 'acct', '1125899906854969x'], ['fpe', 'acct', '63022'],
+    ['mask', 'idCard', BAD_ID],
+    ['pseudo', 'idCard', BAD_ID],
+    ['fpe', 'idCard', BAD_ID],
+    ['year', 'idCard', BAD_ID],
+    ['mask', 'phone', '1125899906854969'],
+    ['pseudo', 'phone', '1125899906854969'],
+    ['year', 'birth', '1963-02-29'],
+    ['year', 'birth', '19630229'],
+    ['year', 'income', '1125899906854969x'],
+    ['year', 'income', { v: 1125899906854969 }],
+    ['mask', 'home', '欧阳娜娜家'],
+    ['year', 'home', '欧阳娜娜家'],
+    ['fpe', 'acct', '1125899906854969x'],
+    ['fpe', 'acct', '63022'],
   ];
-  for (const [purpose, field, value] of bad) paths.push([`applyPolicy ${purpose}/${field}`, () => applyPolicy({ [field]: value, note: '欧阳娜娜' }, policy, { purpose, keys })]);
+  for (const [purpose, field, value] of bad)
+    paths.push([
+      `applyPolicy ${purpose}/${field}`,
+      () => applyPolicy({ [field]: value, note: '欧阳娜娜' }, policy, { purpose, keys }),
+    ]);
 
   it('every error path throws a BukejianError whose message has none of the markers', () => {
     for (const [what, fn] of paths) {
@@ -463,7 +774,11 @@ describe('item 9: no mask error message (or bad-row report) echoes a record valu
 
   it('bad-row reports of the CSV and JSON Lines transforms carry no marker', async () => {
     const reports: string[] = [];
-    const opts: RecordStreamOptions = { purpose: 'year', keys, onReject: (row, code, message) => reports.push(`${row} ${code} ${message}`) };
+    const opts: RecordStreamOptions = {
+      purpose: 'year',
+      keys,
+      onReject: (row, code, message) => reports.push(`${row} ${code} ${message}`),
+    };
     const drain = async (t: TransformStream<string, string>, input: string) => {
       const w = t.writable.getWriter();
       void w.write(input).then(() => w.close());
@@ -483,7 +798,10 @@ describe('item 9: no mask error message (or bad-row report) echoes a record valu
       '{"home":"欧阳娜娜家"}',
     ].join('\n');
     await drain(jsonLinesPolicyStream(policy, opts), jsonl);
-    await drain(csvPolicyStream(policy, opts), 'idCard,birth,income\n110105196302290011,1963-02-29,1\n1,2\n欧阳娜娜,19630229,1125899906854969,x\n');
+    await drain(
+      csvPolicyStream(policy, opts),
+      'idCard,birth,income\n110105196302290011,1963-02-29,1\n1,2\n欧阳娜娜,19630229,1125899906854969,x\n',
+    );
     expect(reports.length).toBe(8); // JSON Lines rows 1–5, CSV rows 1–3
     for (const r of reports) clean('report', r);
   });
@@ -492,9 +810,34 @@ describe('item 9: no mask error message (or bad-row report) echoes a record valu
     const cli = path.join(__dirname, '..', 'dist', 'cli.js');
     if (!existsSync(cli)) throw new Error('dist/cli.js missing: run npm run build first');
     const dir = mkdtempSync(path.join(tmpdir(), 'bukejian-review-'));
-    writeFileSync(path.join(dir, 'p.json'), JSON.stringify({ version: 1, name: 'p', fields: { idCard: { type: 'idCard', level: 'important', sharing: 'conditional', purposes: { x: 'mask' } }, birth: { type: 'date', level: 'general', sharing: 'conditional', purposes: { x: { treatment: 'generalize', to: 'year' } } } } }));
-    const input = 'idCard,birth\n110105196302290011,1990-01-01\n11010519491231002X,1963-02-29\n欧阳娜娜,1125899906854969\n';
-    const r = spawnSync(process.execPath, [cli, 'mask', '--policy', path.join(dir, 'p.json'), '--purpose', 'x', '--format', 'csv'], { input, encoding: 'utf8' });
+    writeFileSync(
+      path.join(dir, 'p.json'),
+      JSON.stringify({
+        version: 1,
+        name: 'p',
+        fields: {
+          idCard: {
+            type: 'idCard',
+            level: 'important',
+            sharing: 'conditional',
+            purposes: { x: 'mask' },
+          },
+          birth: {
+            type: 'date',
+            level: 'general',
+            sharing: 'conditional',
+            purposes: { x: { treatment: 'generalize', to: 'year' } },
+          },
+        },
+      }),
+    );
+    const input =
+      'idCard,birth\n110105196302290011,1990-01-01\n11010519491231002X,1963-02-29\n欧阳娜娜,1125899906854969\n';
+    const r = spawnSync(
+      process.execPath,
+      [cli, 'mask', '--policy', path.join(dir, 'p.json'), '--purpose', 'x', '--format', 'csv'],
+      { input, encoding: 'utf8' },
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/row 3 rejected: INVALID_DATA/);
     clean('cli stderr', r.stderr);

@@ -5,7 +5,12 @@
 // RATE_LIMITED and the client cannot recover all 40 items.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { psi, DEFAULT_MAX_EVALUATIONS, DEFAULT_SETUP_TIMEOUT, memoryBudget } from '../src/psi/index.js';
+import {
+  psi,
+  DEFAULT_MAX_EVALUATIONS,
+  DEFAULT_SETUP_TIMEOUT,
+  memoryBudget,
+} from '../src/psi/index.js';
 import type { EvaluationBudget } from '../src/psi/index.js';
 import { decodeMessage, encodeMessage } from '../src/psi/encoding.js';
 import type { PsiMessage, SetupMessage } from '../src/psi/encoding.js';
@@ -42,7 +47,8 @@ describe('the enumeration attack against the default budget', () => {
       const m1 = await c.request();
       codes.push(
         await codeOf(async () => {
-          for (const x of (await c.finish(await server.respond(m1))).intersection!) recovered.add(x);
+          for (const x of (await c.finish(await server.respond(m1))).intersection!)
+            recovered.add(x);
         }),
       );
     }
@@ -74,16 +80,29 @@ describe('the enumeration attack against the default budget', () => {
     const srv = psi.oprf.server();
     expect(await srv.remaining()).toBe(DEFAULT_MAX_EVALUATIONS);
     // 4,097 copies of one valid blinded element after 12,288 counted → RATE_LIMITED
-    const spent = psi.oprf.server({ budget: { limit: DEFAULT_MAX_EVALUATIONS, take: () => false, used: () => 12_288 } });
+    const spent = psi.oprf.server({
+      budget: { limit: DEFAULT_MAX_EVALUATIONS, take: () => false, used: () => 12_288 },
+    });
     const one = decodeMessage(await psi.oprf.client(['13800100000']).request());
-    const big = encodeMessage({ ...one, count: 4097, elements: new Uint8Array(4097 * 32).map((_, i) => (one as { elements: Uint8Array }).elements[i % 32]!) } as PsiMessage);
+    const big = encodeMessage({
+      ...one,
+      count: 4097,
+      elements: new Uint8Array(4097 * 32).map(
+        (_, i) => (one as { elements: Uint8Array }).elements[i % 32]!,
+      ),
+    } as PsiMessage);
     expect(await codeOf(() => spent.evaluate(big))).toBe('RATE_LIMITED');
     expect(await spent.remaining()).toBe(4096);
   });
 });
 
 describe('one budget across sessions, protocols and server instances', () => {
-  const run = async (s: ReturnType<typeof psi.server>, xs: string[], chunked: boolean, chunkSize = 4096) => {
+  const run = async (
+    s: ReturnType<typeof psi.server>,
+    xs: string[],
+    chunked: boolean,
+    chunkSize = 4096,
+  ) => {
     if (!chunked) {
       const c = psi.client(xs, { group: G });
       return (await c.finish(await s.respond(await c.request()))).intersection!;
@@ -128,32 +147,46 @@ describe('one budget across sessions, protocols and server instances', () => {
   });
 
   it('options: budget and maxEvaluations are exclusive, Infinity means no limit, bad values are refused', async () => {
-    expect(await codeOf(() => psi.server(['a'], { budget: memoryBudget(3), maxEvaluations: 3 }))).toBe('INVALID_OPTION');
-    expect(await codeOf(() => psi.oprf.server({ budget: memoryBudget(3), maxEvaluations: 3 }))).toBe('INVALID_OPTION');
-    expect(await codeOf(() => psi.server(['a'], { budget: {} as EvaluationBudget }))).toBe('INVALID_OPTION');
+    expect(
+      await codeOf(() => psi.server(['a'], { budget: memoryBudget(3), maxEvaluations: 3 })),
+    ).toBe('INVALID_OPTION');
+    expect(
+      await codeOf(() => psi.oprf.server({ budget: memoryBudget(3), maxEvaluations: 3 })),
+    ).toBe('INVALID_OPTION');
+    expect(await codeOf(() => psi.server(['a'], { budget: {} as EvaluationBudget }))).toBe(
+      'INVALID_OPTION',
+    );
     expect(await codeOf(() => psi.server(['a'], { maxEvaluations: -1 }))).toBe('INVALID_RANGE');
     expect(await codeOf(() => psi.server(['a'], { period: 0 }))).toBe('INVALID_RANGE');
     expect(await codeOf(() => psi.server(['a'], { now: 5 as never }))).toBe('INVALID_OPTION');
     expect(await codeOf(() => psi.oprf.server({ period: 1000, epoch: 3 }))).toBe('INVALID_OPTION');
     const s = psi.server(['a'], { group: G, maxEvaluations: Infinity });
-    expect(await run(s, Array.from({ length: 20 }, (_, i) => `z${i}`).concat('a'), false)).toEqual(['a']);
+    expect(await run(s, Array.from({ length: 20 }, (_, i) => `z${i}`).concat('a'), false)).toEqual([
+      'a',
+    ]);
   });
 
   it('memoryBudget grants a take exactly when it fits in the newest period; older periods are exhausted', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 50 }), fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 20 })), { maxLength: 40 }), (limit, ops) => {
-        const b = memoryBudget(limit);
-        let newest = -1;
-        let used = 0;
-        for (const [period, n] of ops) {
-          if (period > newest) [newest, used] = [period, 0];
-          const fits = period === newest && used + n <= limit;
-          expect(b.take(period, n)).toBe(fits);
-          if (fits) used += n;
-          expect(b.used(newest)).toBe(used);
-          expect(used).toBeLessThanOrEqual(limit);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 50 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 20 })), {
+          maxLength: 40,
+        }),
+        (limit, ops) => {
+          const b = memoryBudget(limit);
+          let newest = -1;
+          let used = 0;
+          for (const [period, n] of ops) {
+            if (period > newest) [newest, used] = [period, 0];
+            const fits = period === newest && used + n <= limit;
+            expect(b.take(period, n)).toBe(fits);
+            if (fits) used += n;
+            expect(b.used(newest)).toBe(used);
+            expect(used).toBeLessThanOrEqual(limit);
+          }
+        },
+      ),
     );
   });
 });
@@ -164,19 +197,46 @@ describe('key rotation per period (injectable clock)', () => {
     const base = { group: G, session: crypto.getRandomValues(new Uint8Array(16)) };
     const send = async (m: PsiMessage) => decodeMessage(await s.handle(encodeMessage(m)));
     return {
-      hello: () => send({ type: 'hello', ...base, mode: 'intersection', clientCount: 1 }) as Promise<SetupMessage>,
-      chunk: (x: string) => send({ type: 'chunk', ...base, index: 0, last: true, count: 1, elements: a.hashMultiply(psi.canonicalize(x)) }),
+      hello: () =>
+        send({
+          type: 'hello',
+          ...base,
+          mode: 'intersection',
+          clientCount: 1,
+        }) as Promise<SetupMessage>,
+      chunk: (x: string) =>
+        send({
+          type: 'chunk',
+          ...base,
+          index: 0,
+          last: true,
+          count: 1,
+          elements: a.hashMultiply(psi.canonicalize(x)),
+        }),
     };
   };
-  const tagsOf = (m: SetupMessage) => new Set(Array.from({ length: m.serverCount }, (_, i) => Buffer.from(m.set.subarray(i * m.tagLength, (i + 1) * m.tagLength)).toString('hex')));
+  const tagsOf = (m: SetupMessage) =>
+    new Set(
+      Array.from({ length: m.serverCount }, (_, i) =>
+        Buffer.from(m.set.subarray(i * m.tagLength, (i + 1) * m.tagLength)).toString('hex'),
+      ),
+    );
 
   it('a new period renews the budget and the key: answers of two periods cannot be joined', async () => {
     let t = 5_000;
-    const s = psi.server(['a', 'b'], { group: G, format: 'raw', maxEvaluations: 1, period: 1000, now: () => t });
+    const s = psi.server(['a', 'b'], {
+      group: G,
+      format: 'raw',
+      maxEvaluations: 1,
+      period: 1000,
+      now: () => t,
+    });
     const c0 = hand(s);
     const set0 = await c0.hello();
     const r0 = (await c0.chunk('a')) as { elements: Uint8Array };
-    const tag0 = Buffer.from(psi.tagDigest(a.unblind(r0.elements)).subarray(0, set0.tagLength)).toString('hex');
+    const tag0 = Buffer.from(
+      psi.tagDigest(a.unblind(r0.elements)).subarray(0, set0.tagLength),
+    ).toString('hex');
     expect(tagsOf(set0).has(tag0)).toBe(true); // a member under this period's key
     const c1 = hand(s);
     await c1.hello();
@@ -189,7 +249,13 @@ describe('key rotation per period (injectable clock)', () => {
     expect(both).toEqual([]); // a new key: no tag in common with the last period's set
     expect(tagsOf(set1).has(tag0)).toBe(false); // last period's answer is useless now
     const r1 = (await c2.chunk('a')) as { elements: Uint8Array }; // fresh budget
-    expect(tagsOf(set1).has(Buffer.from(psi.tagDigest(a.unblind(r1.elements)).subarray(0, set1.tagLength)).toString('hex'))).toBe(true);
+    expect(
+      tagsOf(set1).has(
+        Buffer.from(psi.tagDigest(a.unblind(r1.elements)).subarray(0, set1.tagLength)).toString(
+          'hex',
+        ),
+      ),
+    ).toBe(true);
   });
 
   it('a chunked session that spans a period boundary fails cleanly (BAD_STATE) and is dropped', async () => {
@@ -232,9 +298,18 @@ describe('key rotation per period (injectable clock)', () => {
     // last period's table relabelled with the new epoch: the new key finds nothing in it
     const relabelled = encodeMessage({ ...decodeMessage(t10), epoch: 11 } as PsiMessage);
     const q3 = psi.oprf.client(['13800100000']);
-    expect((await q3.finish(await srv.evaluate(await q3.request()), relabelled))[0]!.member).toBe(false);
+    expect((await q3.finish(await srv.evaluate(await q3.request()), relabelled))[0]!.member).toBe(
+      false,
+    );
     const q4 = psi.oprf.client(['13800100000']);
-    expect((await q4.finish(await srv.evaluate(await q4.request()), await srv.table([['13800100000', '一级']])))[0]!.member).toBe(true);
+    expect(
+      (
+        await q4.finish(
+          await srv.evaluate(await q4.request()),
+          await srv.table([['13800100000', '一级']]),
+        )
+      )[0]!.member,
+    ).toBe(true);
     expect(await codeOf(() => srv.rotate())).toBe('BAD_STATE');
   });
 });

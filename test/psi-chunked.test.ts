@@ -25,11 +25,29 @@ async function* lazy<T>(xs: T[]): AsyncGenerator<T> {
 async function run(
   mine: string[],
   theirs: string[],
-  o: { group: GroupName; mode: Mode; format: Format; chunkSize: number; canonical?: Canonical; iterable?: boolean },
+  o: {
+    group: GroupName;
+    mode: Mode;
+    format: Format;
+    chunkSize: number;
+    canonical?: Canonical;
+    iterable?: boolean;
+  },
 ) {
   let serverSide: string[] | undefined;
-  const s = psi.server(theirs, { group: o.group, mode: o.mode, format: o.format, canonical: o.canonical, onReveal: (items) => (serverSide = items) });
-  const c = psi.chunkedClient(o.iterable ? lazy(mine) : mine, { group: o.group, mode: o.mode, chunkSize: o.chunkSize, canonical: o.canonical });
+  const s = psi.server(theirs, {
+    group: o.group,
+    mode: o.mode,
+    format: o.format,
+    canonical: o.canonical,
+    onReveal: (items) => (serverSide = items),
+  });
+  const c = psi.chunkedClient(o.iterable ? lazy(mine) : mine, {
+    group: o.group,
+    mode: o.mode,
+    chunkSize: o.chunkSize,
+    canonical: o.canonical,
+  });
   let out = await c.next();
   let maxPending = 0;
   while (out) {
@@ -47,15 +65,35 @@ function naive(mine: string[], theirs: string[], form: Canonical = 'text'): Set<
 const canonSet = (xs: string[] | undefined) => new Set((xs ?? []).map((x) => canonicalString(x)));
 
 const itemArb = fc.oneof(
-  fc.constantFrom('张三', '李四', 'ＡＢＣ', 'ABC', ' 王五 ', '王五', 'e\u0301', '\u00e9', '110101199003071234', '１１０１０１１９９００３０７１２３４', ''),
+  fc.constantFrom(
+    '张三',
+    '李四',
+    'ＡＢＣ',
+    'ABC',
+    ' 王五 ',
+    '王五',
+    'e\u0301',
+    '\u00e9',
+    '110101199003071234',
+    '１１０１０１１９９００３０７１２３４',
+    '',
+  ),
   fc.string({ maxLength: 3 }),
   fc.string({ unit: 'grapheme', maxLength: 2 }),
 );
 const setsArb = (max: number) =>
   fc.oneof(
     fc.tuple(fc.array(itemArb, { maxLength: max }), fc.array(itemArb, { maxLength: max })),
-    fc.array(itemArb, { maxLength: max }).chain((a) => fc.tuple(fc.constant(a), fc.shuffledSubarray(a)).map(([x, y]) => [y, x] as [string[], string[]])),
-    fc.array(itemArb, { maxLength: max }).chain((a) => fc.tuple(fc.shuffledSubarray(a), fc.constant(a))),
+    fc
+      .array(itemArb, { maxLength: max })
+      .chain((a) =>
+        fc
+          .tuple(fc.constant(a), fc.shuffledSubarray(a))
+          .map(([x, y]) => [y, x] as [string[], string[]]),
+      ),
+    fc
+      .array(itemArb, { maxLength: max })
+      .chain((a) => fc.tuple(fc.shuffledSubarray(a), fc.constant(a))),
   );
 
 describe('chunked PSI = naive intersection', () => {
@@ -95,10 +133,18 @@ describe('chunked PSI = naive intersection', () => {
 
   it('sizes crossing chunk boundaries, duplicates spread over chunks, empty sets', async () => {
     for (const n of [0, 1, 6, 7, 8, 13, 14, 15]) {
-      const mine = Array.from({ length: n }, (_, i) => `k${i % 5}`).concat(Array.from({ length: n }, (_, i) => `m${i}`));
+      const mine = Array.from({ length: n }, (_, i) => `k${i % 5}`).concat(
+        Array.from({ length: n }, (_, i) => `m${i}`),
+      );
       const theirs = Array.from({ length: 9 }, (_, i) => (i % 2 ? `k${i}` : `m${i}`));
       for (const mode of MODES) {
-        const r = await run(mine, theirs, { group: 'x25519', mode, format: 'gcs', chunkSize: 7, iterable: n % 2 === 0 });
+        const r = await run(mine, theirs, {
+          group: 'x25519',
+          mode,
+          format: 'gcs',
+          chunkSize: 7,
+          iterable: n % 2 === 0,
+        });
         expect(r.cardinality).toBe(naive(mine, theirs).size);
       }
     }
@@ -113,15 +159,25 @@ describe('chunked PSI = naive intersection', () => {
     expect(canonicalString('110105491331002', 'cn-id')).toBe('110105491331002'); // month 13
     expect(canonicalString('000000491231002', 'cn-id')).toBe('000000491231002'); // no such area
     expect(canonicalString('110105491231002', 'id')).toBe('110105491231002'); // 'id' never rewrites 15 digits
-    const r = await run(['110105491231002', '110105491331002', '440301851231123'], ['11010519491231002X', '11010519491331002X'], {
+    const r = await run(
+      ['110105491231002', '110105491331002', '440301851231123'],
+      ['11010519491231002X', '11010519491331002X'],
+      {
+        group: 'x25519',
+        mode: 'intersection',
+        format: 'raw',
+        chunkSize: 2,
+        canonical: 'cn-id',
+      },
+    );
+    expect(r.intersection).toEqual(['110105491231002']);
+    const id = await run(['110105491231002'], ['11010519491231002X'], {
       group: 'x25519',
       mode: 'intersection',
       format: 'raw',
       chunkSize: 2,
-      canonical: 'cn-id',
+      canonical: 'id',
     });
-    expect(r.intersection).toEqual(['110105491231002']);
-    const id = await run(['110105491231002'], ['11010519491231002X'], { group: 'x25519', mode: 'intersection', format: 'raw', chunkSize: 2, canonical: 'id' });
     expect(id.cardinality).toBe(0);
     expect(psi.server([], { canonical: 'cn-id' })).toBeDefined();
   });
@@ -131,7 +187,12 @@ describe('chunked PSI = naive intersection', () => {
     const theirs = Array.from({ length: 300 }, (_, i) => `w${i * 2}`);
     const progress: [number, number][] = [];
     const s = psi.server(theirs, { group: 'x25519', workers: 2 });
-    const c = psi.chunkedClient(lazy(mine), { group: 'x25519', workers: 2, chunkSize: 100, onProgress: (d, t) => progress.push([d, t]) });
+    const c = psi.chunkedClient(lazy(mine), {
+      group: 'x25519',
+      workers: 2,
+      chunkSize: 100,
+      onProgress: (d, t) => progress.push([d, t]),
+    });
     let out = await c.next();
     while (out) out = await c.next(await s.handle(out));
     expect(new Set(c.result().intersection)).toEqual(naive(mine, theirs));
@@ -146,14 +207,25 @@ describe('chunked PSI = naive intersection', () => {
     const base = { group: 'x25519' as const, session };
     const s = psi.server(['i1', 'i5'], { group: 'x25519', workers: 2 });
     await s.handle(encodeMessage({ type: 'hello', ...base, mode: 'intersection', clientCount: 6 }));
-    const elements = Uint8Array.from(Array.from({ length: 6 }, (_, i) => [...a.hashMultiply(psi.canonicalize(`i${i}`))]).flat());
+    const elements = Uint8Array.from(
+      Array.from({ length: 6 }, (_, i) => [...a.hashMultiply(psi.canonicalize(`i${i}`))]).flat(),
+    );
     const bad = elements.slice();
     bad.fill(0, 5 * 32, 6 * 32); // the last element (second worker's slice): u = 0
-    const chunk = (el: Uint8Array) => encodeMessage({ type: 'chunk', ...base, index: 0, last: true, count: 6, elements: el });
+    const chunk = (el: Uint8Array) =>
+      encodeMessage({ type: 'chunk', ...base, index: 0, last: true, count: 6, elements: el });
     expect(await codeOf(() => s.handle(chunk(bad)))).toBe('INVALID_POINT');
-    expect(decodeMessage(await s.handle(chunk(elements)))).toMatchObject({ type: 'chunk-reply', count: 6, last: true });
+    expect(decodeMessage(await s.handle(chunk(elements)))).toMatchObject({
+      type: 'chunk-reply',
+      count: 6,
+      last: true,
+    });
     // the pool still computes correct results for the next session
-    const c = psi.chunkedClient(['i0', 'i1', 'i2', 'i5', 'i7'], { group: 'x25519', workers: 2, chunkSize: 4 });
+    const c = psi.chunkedClient(['i0', 'i1', 'i2', 'i5', 'i7'], {
+      group: 'x25519',
+      workers: 2,
+      chunkSize: 4,
+    });
     let out = await c.next();
     while (out) out = await c.next(await s.handle(out));
     expect(c.result().intersection).toEqual(['i1', 'i5']);
@@ -189,7 +261,11 @@ describe('bounded memory and lazy reading', () => {
 
   it('cardinality: per-chunk replies are empty acks, the pulled elements are the whole set', async () => {
     const s = psi.server(['a', 'b'], { group: 'x25519', mode: 'cardinality' });
-    const c = psi.chunkedClient(['a', 'b', 'c', 'd', 'e'], { group: 'x25519', mode: 'cardinality', chunkSize: 2 });
+    const c = psi.chunkedClient(['a', 'b', 'c', 'd', 'e'], {
+      group: 'x25519',
+      mode: 'cardinality',
+      chunkSize: 2,
+    });
     let out = await c.next();
     const types: string[] = [];
     while (out) {
@@ -198,7 +274,15 @@ describe('bounded memory and lazy reading', () => {
       types.push(m.type + ('count' in m ? `:${m.count}` : ''));
       out = await c.next(reply);
     }
-    expect(types).toEqual(['setup', 'chunk-reply:0', 'chunk-reply:0', 'chunk-reply:0', 'pull-reply:2', 'pull-reply:2', 'pull-reply:1']);
+    expect(types).toEqual([
+      'setup',
+      'chunk-reply:0',
+      'chunk-reply:0',
+      'chunk-reply:0',
+      'pull-reply:2',
+      'pull-reply:2',
+      'pull-reply:1',
+    ]);
     expect(c.result()).toEqual({ mode: 'cardinality', cardinality: 2, serverCount: 2 });
   });
 });
@@ -213,18 +297,37 @@ describe('cardinality output carries no order', () => {
     const session = crypto.getRandomValues(new Uint8Array(16));
     const base = { group: 'x25519' as const, session };
     const s = psi.server([items[0]!], { group: 'x25519', mode: 'cardinality', format: 'raw' });
-    const setup = decodeMessage(await s.handle(encodeMessage({ type: 'hello', ...base, mode: 'cardinality', clientCount: 12 })));
+    const setup = decodeMessage(
+      await s.handle(
+        encodeMessage({ type: 'hello', ...base, mode: 'cardinality', clientCount: 12 }),
+      ),
+    );
     if (setup.type !== 'setup') throw new Error('expected setup');
     for (let i = 0; i < 12; i++) {
-      const ack = decodeMessage(await s.handle(encodeMessage({ type: 'chunk', ...base, index: i, last: i === 11, count: 1, elements: a.hashMultiply(psi.canonicalize(items[i]!)) })));
+      const ack = decodeMessage(
+        await s.handle(
+          encodeMessage({
+            type: 'chunk',
+            ...base,
+            index: i,
+            last: i === 11,
+            count: 1,
+            elements: a.hashMultiply(psi.canonicalize(items[i]!)),
+          }),
+        ),
+      );
       expect(ack).toMatchObject({ type: 'chunk-reply', count: 0 });
     }
-    const all = decodeMessage(await s.handle(encodeMessage({ type: 'pull', ...base, index: 0, max: 100 })));
+    const all = decodeMessage(
+      await s.handle(encodeMessage({ type: 'pull', ...base, index: 0, max: 100 })),
+    );
     if (all.type !== 'pull-reply') throw new Error('expected pull-reply');
     expect(all).toMatchObject({ last: true, count: 12 });
     const hits: number[] = [];
     for (let j = 0; j < 12; j++) {
-      const tag = psi.tagDigest(a.unblind(all.elements.subarray(j * 32, j * 32 + 32))).subarray(0, setup.tagLength);
+      const tag = psi
+        .tagDigest(a.unblind(all.elements.subarray(j * 32, j * 32 + 32)))
+        .subarray(0, setup.tagLength);
       if (tag.every((x, i) => x === setup.set[i])) hits.push(j);
     }
     expect(hits.length).toBe(1);
@@ -238,7 +341,6 @@ describe('cardinality output carries no order', () => {
   });
 });
 
-
 /** A hand-driven session: hello + setup done, chunk messages built by the test. */
 async function opened(mode: Mode = 'intersection', clientCount = 3) {
   const g = getGroup('x25519');
@@ -248,7 +350,16 @@ async function opened(mode: Mode = 'intersection', clientCount = 3) {
   const s = psi.server(['x', 'y'], { group: 'x25519', mode, maxSessions: 2 });
   await s.handle(encodeMessage({ type: 'hello', ...base, mode, clientCount }));
   const chunk = (index: number, last: boolean, items: string[]) =>
-    encodeMessage({ type: 'chunk', ...base, index, last, count: items.length, elements: items.length ? Uint8Array.from(items.flatMap((x) => [...a.hashMultiply(psi.canonicalize(x))])) : new Uint8Array(0) });
+    encodeMessage({
+      type: 'chunk',
+      ...base,
+      index,
+      last,
+      count: items.length,
+      elements: items.length
+        ? Uint8Array.from(items.flatMap((x) => [...a.hashMultiply(psi.canonicalize(x))]))
+        : new Uint8Array(0),
+    });
   return { s, base, chunk };
 }
 
@@ -258,26 +369,70 @@ describe('misuse and hostile messages (server.handle)', () => {
     expect(await codeOf(() => s.handle(chunk(1, false, ['x'])))).toBe('BAD_STATE'); // out of order
     await s.handle(chunk(0, false, ['x']));
     expect(await codeOf(() => s.handle(chunk(0, false, ['x'])))).toBe('BAD_STATE'); // replayed
-    expect(await codeOf(() => s.handle(encodeMessage({ type: 'pull', ...base, index: 0, max: 5 })))).toBe('BAD_STATE'); // not this mode
-    expect(await codeOf(() => s.handle(encodeMessage({ type: 'reveal', ...base, tagLength: 16, count: 0, tags: new Uint8Array(0) })))).toBe('BAD_STATE');
+    expect(
+      await codeOf(() => s.handle(encodeMessage({ type: 'pull', ...base, index: 0, max: 5 }))),
+    ).toBe('BAD_STATE'); // not this mode
+    expect(
+      await codeOf(() =>
+        s.handle(
+          encodeMessage({
+            type: 'reveal',
+            ...base,
+            tagLength: 16,
+            count: 0,
+            tags: new Uint8Array(0),
+          }),
+        ),
+      ),
+    ).toBe('BAD_STATE');
     expect(await codeOf(() => s.handle(chunk(1, false, ['y', 'z', 'w'])))).toBe('INVALID_ENCODING'); // more than announced
     await s.handle(chunk(1, true, ['y', 'z']));
     expect(s.sessions).toBe(0);
     expect(await codeOf(() => s.handle(chunk(2, true, ['q'])))).toBe('BAD_STATE'); // after the end
-    expect(await codeOf(() => s.handle(encodeMessage({ type: 'hello', ...base, mode: 'intersection', clientCount: 1 })))).toBe('BAD_STATE'); // replayed hello
+    expect(
+      await codeOf(() =>
+        s.handle(encodeMessage({ type: 'hello', ...base, mode: 'intersection', clientCount: 1 })),
+      ),
+    ).toBe('BAD_STATE'); // replayed hello
   });
 
   it('wrong session, group, mode, message type; session bound → RATE_LIMITED', async () => {
     const { s, chunk } = await opened('intersection', UNKNOWN_COUNT);
     const other = { group: 'x25519' as const, session: crypto.getRandomValues(new Uint8Array(16)) };
-    expect(await codeOf(() => s.handle(encodeMessage({ type: 'pull', ...other, index: 0, max: 1 })))).toBe('BAD_STATE'); // unknown session
-    expect(await codeOf(() => s.handle(encodeMessage({ type: 'hello', ...other, mode: 'both', clientCount: 1 })))).toBe('INVALID_ENCODING');
-    expect(await codeOf(() => s.handle(encodeMessage({ type: 'hello', ...other, group: 'p256', mode: 'intersection', clientCount: 1 })))).toBe('INVALID_ENCODING');
-    expect(await codeOf(() => s.handle(encodeMessage({ type: 'done', ...other })))).toBe('INVALID_ENCODING');
+    expect(
+      await codeOf(() => s.handle(encodeMessage({ type: 'pull', ...other, index: 0, max: 1 }))),
+    ).toBe('BAD_STATE'); // unknown session
+    expect(
+      await codeOf(() =>
+        s.handle(encodeMessage({ type: 'hello', ...other, mode: 'both', clientCount: 1 })),
+      ),
+    ).toBe('INVALID_ENCODING');
+    expect(
+      await codeOf(() =>
+        s.handle(
+          encodeMessage({
+            type: 'hello',
+            ...other,
+            group: 'p256',
+            mode: 'intersection',
+            clientCount: 1,
+          }),
+        ),
+      ),
+    ).toBe('INVALID_ENCODING');
+    expect(await codeOf(() => s.handle(encodeMessage({ type: 'done', ...other })))).toBe(
+      'INVALID_ENCODING',
+    );
     expect(await codeOf(() => s.handle(chunk(0, false, [])))).toBe('INVALID_ENCODING'); // an empty chunk must be the last
-    await s.handle(encodeMessage({ type: 'hello', ...other, mode: 'intersection', clientCount: 1 }));
+    await s.handle(
+      encodeMessage({ type: 'hello', ...other, mode: 'intersection', clientCount: 1 }),
+    );
     const third = { group: 'x25519' as const, session: crypto.getRandomValues(new Uint8Array(16)) };
-    expect(await codeOf(() => s.handle(encodeMessage({ type: 'hello', ...third, mode: 'intersection', clientCount: 1 })))).toBe('RATE_LIMITED');
+    expect(
+      await codeOf(() =>
+        s.handle(encodeMessage({ type: 'hello', ...third, mode: 'intersection', clientCount: 1 })),
+      ),
+    ).toBe('RATE_LIMITED');
     expect(s.sessions).toBe(2);
   });
 
@@ -294,7 +449,8 @@ describe('misuse and hostile messages (server.handle)', () => {
   it('truncated, trailing, tampered and bad-point messages → INVALID_ENCODING / VERSION / INVALID_POINT', async () => {
     const { s, chunk } = await opened('intersection', 3);
     const m = chunk(0, false, ['x', 'y']);
-    for (let n = 0; n < m.length; n += 5) expect(await codeOf(() => s.handle(m.subarray(0, n)))).toBe('INVALID_ENCODING');
+    for (let n = 0; n < m.length; n += 5)
+      expect(await codeOf(() => s.handle(m.subarray(0, n)))).toBe('INVALID_ENCODING');
     expect(await codeOf(() => s.handle(Uint8Array.from([...m, 0])))).toBe('INVALID_ENCODING');
     const v = m.slice();
     v[6] = 2;
@@ -308,7 +464,11 @@ describe('misuse and hostile messages (server.handle)', () => {
     const point = m.slice();
     point.fill(0, HEADER_LENGTH + 9, HEADER_LENGTH + 9 + 32); // u = 0: small order
     expect(await codeOf(() => s.handle(point))).toBe('INVALID_POINT');
-    expect(decodeMessage(await s.handle(m))).toMatchObject({ type: 'chunk-reply', index: 0, count: 2 }); // still usable
+    expect(decodeMessage(await s.handle(m))).toMatchObject({
+      type: 'chunk-reply',
+      index: 0,
+      count: 2,
+    }); // still usable
   });
 
   it('every new message type round-trips and rejects each truncation and a trailing byte', () => {
@@ -318,7 +478,15 @@ describe('misuse and hostile messages (server.handle)', () => {
     const base = { group: 'ristretto255' as const, session };
     const msgs: PsiMessage[] = [
       { type: 'hello', ...base, mode: 'both', clientCount: 7 },
-      { type: 'setup', ...base, mode: 'both', format: 'raw', serverCount: 2, tagLength: 9, set: new Uint8Array(18) },
+      {
+        type: 'setup',
+        ...base,
+        mode: 'both',
+        format: 'raw',
+        serverCount: 2,
+        tagLength: 9,
+        set: new Uint8Array(18),
+      },
       { type: 'chunk', ...base, index: 3, last: true, count: 1, elements: el },
       { type: 'chunk-reply', ...base, index: 3, last: false, count: 1, elements: el },
       { type: 'pull', ...base, index: 2, max: 9 },
@@ -328,15 +496,24 @@ describe('misuse and hostile messages (server.handle)', () => {
     for (const m of msgs) {
       const b = encodeMessage(m);
       expect(encodeMessage(decodeMessage(b))).toEqual(b);
-      for (let n = 0; n < b.length; n++) expect(() => decodeMessage(b.subarray(0, n))).toThrow(expect.objectContaining({ code: 'INVALID_ENCODING' }));
-      expect(() => decodeMessage(Uint8Array.from([...b, 0]))).toThrow(expect.objectContaining({ code: 'INVALID_ENCODING' }));
+      for (let n = 0; n < b.length; n++)
+        expect(() => decodeMessage(b.subarray(0, n))).toThrow(
+          expect.objectContaining({ code: 'INVALID_ENCODING' }),
+        );
+      expect(() => decodeMessage(Uint8Array.from([...b, 0]))).toThrow(
+        expect.objectContaining({ code: 'INVALID_ENCODING' }),
+      );
     }
     const pull = encodeMessage(msgs[4]!).slice();
     pull.fill(0, pull.length - 4); // max 0
-    expect(() => decodeMessage(pull)).toThrow(expect.objectContaining({ code: 'INVALID_ENCODING' }));
+    expect(() => decodeMessage(pull)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ENCODING' }),
+    );
     const setup = encodeMessage(msgs[1]!).slice();
     setup[HEADER_LENGTH + 6] = 10; // tag length ≠ set size / count
-    expect(() => decodeMessage(setup)).toThrow(expect.objectContaining({ code: 'INVALID_ENCODING' }));
+    expect(() => decodeMessage(setup)).toThrow(
+      expect.objectContaining({ code: 'INVALID_ENCODING' }),
+    );
   });
 });
 
@@ -350,7 +527,12 @@ describe('misuse and hostile replies (chunkedClient)', () => {
   }
 
   /** `reply` ends the run with `code`; the good reply is refused afterwards (BAD_STATE). */
-  async function ends(c: ReturnType<typeof psi.chunkedClient>, reply: Uint8Array | undefined, code: string, good: Uint8Array) {
+  async function ends(
+    c: ReturnType<typeof psi.chunkedClient>,
+    reply: Uint8Array | undefined,
+    code: string,
+    good: Uint8Array,
+  ) {
     expect(await codeOf(() => c.next(reply))).toBe(code);
     expect(c.state).toBe('failed');
     expect(await codeOf(() => c.next(good))).toBe('BAD_STATE');
@@ -413,7 +595,12 @@ describe('misuse and hostile replies (chunkedClient)', () => {
     await ends(p.c, encodeMessage({ ...p.m, last: !p.m.last }), 'INVALID_ENCODING', p.good); // ends early
     p = await atPull();
     const three = Uint8Array.from([...p.m.elements, ...p.m.elements.subarray(0, 32)]);
-    await ends(p.c, encodeMessage({ ...p.m, count: 3, elements: three }), 'INVALID_ENCODING', p.good); // > chunkSize 2
+    await ends(
+      p.c,
+      encodeMessage({ ...p.m, count: 3, elements: three }),
+      'INVALID_ENCODING',
+      p.good,
+    ); // > chunkSize 2
     p = await atPull();
     let next = await p.c.next(p.good);
     while (next) next = await p.c.next(await p.s.handle(next));
@@ -431,7 +618,11 @@ describe('misuse and hostile replies (chunkedClient)', () => {
     expect(await codeOf(() => c.next(setup))).toBe('IO');
     expect(c.state).toBe('failed');
     expect(await codeOf(() => c.next(setup))).toBe('BAD_STATE');
-    expect(() => psi.chunkedClient(42 as never)).toThrow(expect.objectContaining({ code: 'INVALID_TYPE' }));
-    expect(() => psi.chunkedClient([], { chunkSize: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_RANGE' }));
+    expect(() => psi.chunkedClient(42 as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_TYPE' }),
+    );
+    expect(() => psi.chunkedClient([], { chunkSize: 0 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_RANGE' }),
+    );
   });
 });

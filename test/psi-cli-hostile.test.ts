@@ -20,7 +20,8 @@ writeFileSync(path.join(dir, 'mine.txt'), 'a1\nb2\nc3\n');
 writeFileSync(path.join(dir, 'theirs.txt'), 'b2\nc3\nd4\n');
 
 // C0 (but the final newline), DEL, C1, bidi controls and line/paragraph separators
-const CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const CONTROL =
+  /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 function proc(args: string[]) {
   const p = spawn(process.execPath, [cli, 'psi', ...args]);
@@ -28,7 +29,9 @@ function proc(args: string[]) {
   let err = '';
   p.stdout.on('data', (b) => (out += b));
   p.stderr.on('data', (b) => (err += b));
-  const done = new Promise<{ code: number | null; out: string; err: string }>((res) => p.on('exit', (code) => res({ code, out, err })));
+  const done = new Promise<{ code: number | null; out: string; err: string }>((res) =>
+    p.on('exit', (code) => res({ code, out, err })),
+  );
   const url = new Promise<string>((res, rej) => {
     p.stderr.on('data', () => {
       const m = /listening on (http:\/\/\S+)/.exec(err);
@@ -43,7 +46,9 @@ function proc(args: string[]) {
 /** The client's exit within `ms`, or 'still running' (then it is killed). */
 async function within(c: ReturnType<typeof proc>, ms: number) {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'still running'>((res) => (timer = setTimeout(() => res('still running'), ms)));
+  const late = new Promise<'still running'>(
+    (res) => (timer = setTimeout(() => res('still running'), ms)),
+  );
   const r = await Promise.race([c.done, late]);
   clearTimeout(timer);
   if (r === 'still running') c.p.kill('SIGKILL');
@@ -51,7 +56,9 @@ async function within(c: ReturnType<typeof proc>, ms: number) {
 }
 
 /** A fake PSI server on 127.0.0.1: `answer` gets the request number (0 = the hello). */
-async function fake(answer: (n: number, body: Uint8Array, res: ServerResponse) => void): Promise<{ url: string; server: Server }> {
+async function fake(
+  answer: (n: number, body: Uint8Array, res: ServerResponse) => void,
+): Promise<{ url: string; server: Server }> {
   let n = 0;
   const server = createServer(async (req: IncomingMessage, res) => {
     const parts: Buffer[] = [];
@@ -77,22 +84,56 @@ function endless(res: ServerResponse, sent: { bytes: number }): void {
   };
   pump();
 }
-const client = (url: string, ...extra: string[]) => proc(['client', '--in', path.join(dir, 'mine.txt'), '--connect', url, '--group', 'x25519', '--quiet', ...extra]);
+const client = (url: string, ...extra: string[]) =>
+  proc([
+    'client',
+    '--in',
+    path.join(dir, 'mine.txt'),
+    '--connect',
+    url,
+    '--group',
+    'x25519',
+    '--quiet',
+    ...extra,
+  ]);
 
 describe('psi server: one peer address cannot hold every session (item 7)', () => {
   it('hellos from 127.0.0.2 that never continue take 4 of 16 slots; a real client from 127.0.0.1 still succeeds', async () => {
-    const s = proc(['server', '--in', path.join(dir, 'theirs.txt'), '--port', '0', '--group', 'x25519']);
+    const s = proc([
+      'server',
+      '--in',
+      path.join(dir, 'theirs.txt'),
+      '--port',
+      '0',
+      '--group',
+      'x25519',
+    ]);
     try {
       const url = new URL(await s.url);
       const statuses: number[] = [];
       for (let i = 0; i < 16; i++) {
-        const hello = psi.encodeMessage({ type: 'hello', group: 'x25519', session: crypto.getRandomValues(new Uint8Array(16)), mode: 'intersection', clientCount: 1 });
+        const hello = psi.encodeMessage({
+          type: 'hello',
+          group: 'x25519',
+          session: crypto.getRandomValues(new Uint8Array(16)),
+          mode: 'intersection',
+          clientCount: 1,
+        });
         const { status, text } = await new Promise<{ status: number; text: string }>((res, rej) => {
-          const rq = request({ host: url.hostname, port: url.port, path: '/psi', method: 'POST', localAddress: '127.0.0.2' }, (r) => {
-            let b = '';
-            r.on('data', (c) => (b += c.toString('latin1')));
-            r.on('end', () => res({ status: r.statusCode!, text: b }));
-          });
+          const rq = request(
+            {
+              host: url.hostname,
+              port: url.port,
+              path: '/psi',
+              method: 'POST',
+              localAddress: '127.0.0.2',
+            },
+            (r) => {
+              let b = '';
+              r.on('data', (c) => (b += c.toString('latin1')));
+              r.on('end', () => res({ status: r.statusCode!, text: b }));
+            },
+          );
           rq.on('error', rej);
           rq.end(hello);
         });
@@ -123,7 +164,9 @@ describe('psi client against a hostile server (item 12)', () => {
     ];
     const seen: string[] = [];
     for (const body of bodies) {
-      const f = await fake((_, __, res) => res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end(body));
+      const f = await fake((_, __, res) =>
+        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end(body),
+      );
       try {
         const r = await within(client(f.url), 30_000);
         expect(r).not.toBe('still running');
@@ -155,7 +198,9 @@ describe('psi client against a hostile server (item 12)', () => {
       expect(r).not.toBe('still running');
       const { code, err } = r as { code: number; err: string };
       expect(code).toBe(1);
-      expect(err).toMatch(/^bukejian: INVALID_LENGTH: server reply larger than 1048576 bytes; stopped reading\n$/);
+      expect(err).toMatch(
+        /^bukejian: INVALID_LENGTH: server reply larger than 1048576 bytes; stopped reading\n$/,
+      );
       expect(sent.bytes).toBeLessThan(64 * 2 ** 20); // it did not drain the stream
     } finally {
       close(f.server);
@@ -177,7 +222,9 @@ describe('psi client against a hostile server (item 12)', () => {
       const r = await within(client(f.url, '--chunk', '2'), 30_000);
       expect(r).not.toBe('still running');
       expect(r).toMatchObject({ code: 1 });
-      expect((r as { err: string }).err).toMatch(/^bukejian: INVALID_LENGTH: server reply larger than \d+ bytes; stopped reading\n$/);
+      expect((r as { err: string }).err).toMatch(
+        /^bukejian: INVALID_LENGTH: server reply larger than \d+ bytes; stopped reading\n$/,
+      );
       const limit = Number(/larger than (\d+) bytes/.exec((r as { err: string }).err)![1]);
       expect(limit).toBeLessThan(2 * 32 + 1024); // two 32-byte elements and the framing
     } finally {
@@ -196,12 +243,19 @@ describe('psi client against a hostile server (item 12)', () => {
     try {
       const big = (await within(client(f.url), 30_000)) as { code: number; err: string };
       expect(big.code).toBe(1);
-      expect(big.err).toMatch(/^bukejian: INVALID_LENGTH: server reply larger than 268435456 bytes/);
+      expect(big.err).toMatch(
+        /^bukejian: INVALID_LENGTH: server reply larger than 268435456 bytes/,
+      );
       const errBody = (await within(client(f.url), 30_000)) as { code: number; err: string };
       expect(errBody.code).toBe(1);
-      expect(errBody.err).toMatch(/^bukejian: IO: server answered HTTP 400: \(error reply too large, not shown\)\n$/);
+      expect(errBody.err).toMatch(
+        /^bukejian: IO: server answered HTTP 400: \(error reply too large, not shown\)\n$/,
+      );
       const started = Date.now();
-      const stalled = (await within(client(f.url, '--timeout', '1'), 30_000)) as { code: number; err: string };
+      const stalled = (await within(client(f.url, '--timeout', '1'), 30_000)) as {
+        code: number;
+        err: string;
+      };
       expect(stalled.code).toBe(1);
       expect(stalled.err).toMatch(/^bukejian: IO: no complete server reply within 1 s\n$/);
       expect(Date.now() - started).toBeLessThan(15_000);
@@ -213,14 +267,21 @@ describe('psi client against a hostile server (item 12)', () => {
   it('sanitize: no control character survives, printable text is kept', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (s) => {
-        expect(sanitize(s)).not.toMatch(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+        expect(sanitize(s)).not.toMatch(
+          /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/,
+        );
       }),
       { numRuns: 2000 },
     );
     fc.assert(
-      fc.property(fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) }), (s) => {
-        expect(sanitize(s)).toBe(s);
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+        }),
+        (s) => {
+          expect(sanitize(s)).toBe(s);
+        },
+      ),
     );
     expect(sanitize('\x1b[31mBAD\x1b[0m\u202e')).toBe('BAD ');
     expect(sanitize('a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\b')).toBe('alinkb');

@@ -16,9 +16,24 @@ const GROUPS: GroupName[] = ['ristretto255', 'p256', 'x25519', 'sm2'];
 const MODES = ['intersection', 'both', 'cardinality'] as const;
 const FORMATS = ['raw', 'gcs', 'bloom'] as const;
 
-async function run(mine: string[], theirs: string[], opts: { group: GroupName; mode: (typeof MODES)[number]; format: (typeof FORMATS)[number]; canonical?: Canonical }) {
+async function run(
+  mine: string[],
+  theirs: string[],
+  opts: {
+    group: GroupName;
+    mode: (typeof MODES)[number];
+    format: (typeof FORMATS)[number];
+    canonical?: Canonical;
+  },
+) {
   const c = psi.client(mine, { group: opts.group, mode: opts.mode, canonical: opts.canonical });
-  const s = psi.server(theirs, { group: opts.group, mode: opts.mode, format: opts.format, canonical: opts.canonical, fpr: 1e-9 });
+  const s = psi.server(theirs, {
+    group: opts.group,
+    mode: opts.mode,
+    format: opts.format,
+    canonical: opts.canonical,
+    fpr: 1e-9,
+  });
   const r = await c.finish(await s.respond(await c.request()));
   const serverSide = r.reveal ? await s.finish(r.reveal) : undefined;
   return { ...r, serverSide };
@@ -29,39 +44,67 @@ function naive(mine: string[], theirs: string[], form: Canonical = 'text'): Set<
   const t = new Set(theirs.map((x) => canonicalString(x, form)));
   return new Set(mine.map((x) => canonicalString(x, form)).filter((x) => t.has(x)));
 }
-const canonSet = (xs: string[] | undefined, form: Canonical = 'text') => new Set((xs ?? []).map((x) => canonicalString(x, form)));
+const canonSet = (xs: string[] | undefined, form: Canonical = 'text') =>
+  new Set((xs ?? []).map((x) => canonicalString(x, form)));
 
 // Items: small alphabet so sets overlap; unicode, full-width forms, spaces, duplicates.
 const itemArb = fc.oneof(
-  fc.constantFrom('张三', '李四', 'ＡＢＣ', 'ABC', ' 王五 ', '王五', 'e\u0301', '\u00e9', '110101199003071234', '１１０１０１１９９００３０７１２３４', ''),
+  fc.constantFrom(
+    '张三',
+    '李四',
+    'ＡＢＣ',
+    'ABC',
+    ' 王五 ',
+    '王五',
+    'e\u0301',
+    '\u00e9',
+    '110101199003071234',
+    '１１０１０１１９９００３０７１２３４',
+    '',
+  ),
   fc.string({ maxLength: 3 }),
   fc.string({ unit: 'grapheme', maxLength: 2 }),
 );
 const setsArb = fc.oneof(
   fc.tuple(fc.array(itemArb, { maxLength: 8 }), fc.array(itemArb, { maxLength: 8 })),
   // one set contained in the other
-  fc.array(itemArb, { maxLength: 8 }).chain((a) => fc.tuple(fc.constant(a), fc.shuffledSubarray(a)).map(([x, y]) => [y, x] as [string[], string[]])),
+  fc
+    .array(itemArb, { maxLength: 8 })
+    .chain((a) =>
+      fc
+        .tuple(fc.constant(a), fc.shuffledSubarray(a))
+        .map(([x, y]) => [y, x] as [string[], string[]]),
+    ),
 );
 
 describe('ECDH-PSI = naive intersection', () => {
   for (const group of GROUPS) {
     it(`${group}: every mode and set encoding`, async () => {
       await fc.assert(
-        fc.asyncProperty(setsArb, fc.constantFrom(...MODES), fc.constantFrom(...FORMATS), async ([mine, theirs], mode, format) => {
-          const r = await run(mine, theirs, { group, mode, format });
-          const want = naive(mine, theirs);
-          expect(r.cardinality).toBe(want.size);
-          if (mode === 'cardinality') expect(r.intersection).toBeUndefined();
-          else expect(canonSet(r.intersection)).toEqual(want);
-          if (mode === 'both') expect(canonSet(r.serverSide)).toEqual(want);
-        }),
+        fc.asyncProperty(
+          setsArb,
+          fc.constantFrom(...MODES),
+          fc.constantFrom(...FORMATS),
+          async ([mine, theirs], mode, format) => {
+            const r = await run(mine, theirs, { group, mode, format });
+            const want = naive(mine, theirs);
+            expect(r.cardinality).toBe(want.size);
+            if (mode === 'cardinality') expect(r.intersection).toBeUndefined();
+            else expect(canonSet(r.intersection)).toEqual(want);
+            if (mode === 'both') expect(canonSet(r.serverSide)).toEqual(want);
+          },
+        ),
         { numRuns: group === 'ristretto255' ? 12 : 20 },
       );
     });
   }
 
   it('empty sets on either side', async () => {
-    for (const [a, b] of [[[], ['x']], [['x'], []], [[], []]] as [string[], string[]][]) {
+    for (const [a, b] of [
+      [[], ['x']],
+      [['x'], []],
+      [[], []],
+    ] as [string[], string[]][]) {
       for (const format of FORMATS) {
         const r = await run(a, b, { group: 'x25519', mode: 'both', format });
         expect(r.cardinality).toBe(0);
@@ -98,15 +141,23 @@ describe('ECDH-PSI = naive intersection', () => {
 
 describe('canonicalization', () => {
   it("'11010119900307123x' and 'X' (and full-width, spaced forms) match as identifiers", async () => {
-    const r = await run(['11010119900307123x', '１１０１０５１９８５０１０１００２ｘ'], ['11010119900307123X', '110105 19850101002X'], {
-      group: 'ristretto255',
-      mode: 'intersection',
-      format: 'raw',
-      canonical: 'id',
-    });
+    const r = await run(
+      ['11010119900307123x', '１１０１０５１９８５０１０１００２ｘ'],
+      ['11010119900307123X', '110105 19850101002X'],
+      {
+        group: 'ristretto255',
+        mode: 'intersection',
+        format: 'raw',
+        canonical: 'id',
+      },
+    );
     expect(r.intersection).toEqual(['11010119900307123x', '１１０１０５１９８５０１０１００２ｘ']);
     // under the default 'text' form the case differs, so they do not match
-    const t = await run(['11010119900307123x'], ['11010119900307123X'], { group: 'x25519', mode: 'intersection', format: 'raw' });
+    const t = await run(['11010119900307123x'], ['11010119900307123X'], {
+      group: 'x25519',
+      mode: 'intersection',
+      format: 'raw',
+    });
     expect(t.cardinality).toBe(0);
   });
 
@@ -131,13 +182,22 @@ describe('cardinality mode', () => {
     const elements = new Uint8Array(16 * 32);
     items.forEach((x, i) => elements.set(a.hashMultiply(psi.canonicalize(x)), i * 32));
     const session = crypto.getRandomValues(new Uint8Array(16));
-    const req = encodeMessage({ type: 'request', group: 'x25519', session, mode, count: 16, elements });
+    const req = encodeMessage({
+      type: 'request',
+      group: 'x25519',
+      session,
+      mode,
+      count: 16,
+      elements,
+    });
     const s = psi.server([items[0]!], { group: 'x25519', mode, format: 'raw' });
     const res = decodeMessage(await s.respond(req)) as ResponseMessage;
     const t = res.tagLength;
     const hits: number[] = [];
     for (let j = 0; j < 16; j++) {
-      const tag = psi.tagDigest(a.unblind(res.elements.subarray(j * 32, j * 32 + 32))).subarray(0, t);
+      const tag = psi
+        .tagDigest(a.unblind(res.elements.subarray(j * 32, j * 32 + 32)))
+        .subarray(0, t);
       if (tag.every((x, i) => x === res.set[i])) hits.push(j);
     }
     expect(hits.length).toBe(1);
@@ -157,11 +217,14 @@ describe('cardinality mode', () => {
   });
 
   it('the client result holds only the count', async () => {
-    const r = await run(['a', 'b', 'c'], ['b', 'c', 'd'], { group: 'x25519', mode: 'cardinality', format: 'gcs' });
+    const r = await run(['a', 'b', 'c'], ['b', 'c', 'd'], {
+      group: 'x25519',
+      mode: 'cardinality',
+      format: 'gcs',
+    });
     expect(r).toEqual({ mode: 'cardinality', cardinality: 2, serverSide: undefined });
   });
 });
-
 
 describe('misuse and hostile messages', () => {
   it('out-of-order steps throw BAD_STATE', async () => {
@@ -196,17 +259,25 @@ describe('misuse and hostile messages', () => {
 
   it('group and mode mismatches are rejected', async () => {
     const s = psi.server(['a'], { group: 'p256' });
-    expect(await codeOf(async () => s.respond(await psi.client(['a'], { group: 'x25519' }).request()))).toBe('INVALID_ENCODING');
-    expect(await codeOf(async () => s.respond(await psi.client(['a'], { group: 'p256', mode: 'cardinality' }).request()))).toBe('INVALID_ENCODING');
+    expect(
+      await codeOf(async () => s.respond(await psi.client(['a'], { group: 'x25519' }).request())),
+    ).toBe('INVALID_ENCODING');
+    expect(
+      await codeOf(async () =>
+        s.respond(await psi.client(['a'], { group: 'p256', mode: 'cardinality' }).request()),
+      ),
+    ).toBe('INVALID_ENCODING');
   });
 
   it('truncated messages are rejected at every length', async () => {
     const c = psi.client(['a', 'b'], { group: 'x25519' });
     const s = psi.server(['a'], { group: 'x25519' });
     const m1 = await c.request();
-    for (let n = 0; n < m1.length; n += 7) expect(await codeOf(() => s.respond(m1.subarray(0, n)))).toMatch(/INVALID_ENCODING/);
+    for (let n = 0; n < m1.length; n += 7)
+      expect(await codeOf(() => s.respond(m1.subarray(0, n)))).toMatch(/INVALID_ENCODING/);
     const m2 = await s.respond(m1);
-    for (let n = 0; n < m2.length; n += 5) expect(await codeOf(() => c.finish(m2.subarray(0, n)))).toMatch(/INVALID_ENCODING/);
+    for (let n = 0; n < m2.length; n += 5)
+      expect(await codeOf(() => c.finish(m2.subarray(0, n)))).toMatch(/INVALID_ENCODING/);
     expect(c.state).toBe('requested'); // a rejected message leaves the run usable
     expect((await c.finish(m2)).intersection).toEqual(['a']);
   });
@@ -215,30 +286,41 @@ describe('misuse and hostile messages', () => {
     const mine = ['a', 'b', 'c', 'd'];
     const theirs = ['b', 'x', 'y'];
     await fc.assert(
-      fc.asyncProperty(fc.nat(), fc.nat(7), fc.constantFrom(...FORMATS), async (pos, bit, format) => {
-        const c = psi.client(mine, { group: 'ristretto255' });
-        const s = psi.server(theirs, { group: 'ristretto255', format });
-        const m2 = (await s.respond(await c.request())).slice();
-        const i = HEADER_LENGTH + (pos % (m2.length - HEADER_LENGTH));
-        m2[i]! ^= 1 << bit;
-        let r;
-        try {
-          r = await c.finish(m2);
-        } catch (e) {
-          expect(e).toBeInstanceOf(BukejianError);
-          return;
-        }
-        // never a false match: anything found is in the true intersection
-        for (const x of r.intersection!) expect(theirs).toContain(x);
-      }),
+      fc.asyncProperty(
+        fc.nat(),
+        fc.nat(7),
+        fc.constantFrom(...FORMATS),
+        async (pos, bit, format) => {
+          const c = psi.client(mine, { group: 'ristretto255' });
+          const s = psi.server(theirs, { group: 'ristretto255', format });
+          const m2 = (await s.respond(await c.request())).slice();
+          const i = HEADER_LENGTH + (pos % (m2.length - HEADER_LENGTH));
+          m2[i]! ^= 1 << bit;
+          let r;
+          try {
+            r = await c.finish(m2);
+          } catch (e) {
+            expect(e).toBeInstanceOf(BukejianError);
+            return;
+          }
+          // never a false match: anything found is in the true intersection
+          for (const x of r.intersection!) expect(theirs).toContain(x);
+        },
+      ),
       { numRuns: 25 },
     );
   });
 
   it('options are validated', () => {
-    expect(() => psi.client(['a'], { group: 'p384' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
-    expect(() => psi.server(['a'], { fpr: 2 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
-    expect(() => psi.client(['a'], { colour: 1 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => psi.client(['a'], { group: 'p384' as never })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
+    expect(() => psi.server(['a'], { fpr: 2 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
+    expect(() => psi.client(['a'], { colour: 1 } as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
   });
 });
 

@@ -43,7 +43,9 @@ describe('RFC 9380 vectors', () => {
     }
     // and the group's element is that x-coordinate (under the PSI DST)
     const g = getGroup('p256', 'js');
-    expect(toHex(g.hashToGroup(enc('abc')))).toBe(beHex(p256_hasher.hashToCurve(enc('abc'), { DST: P256_DST }).toAffine().x));
+    expect(toHex(g.hashToGroup(enc('abc')))).toBe(
+      beHex(p256_hasher.hashToCurve(enc('abc'), { DST: P256_DST }).toAffine().x),
+    );
   });
 
   it('curve25519_XMD:SHA-512_ELL2_NU_ (J.4.2): our x-only Elligator 2 gives Q.x, and [8]Q = P', () => {
@@ -77,7 +79,8 @@ describe('SM2 hash-to-group (SM2_XMD:SM3_SSWU_RO_)', () => {
   const p = Sm2Point.Fp.ORDER;
   const { a: A, b: B } = Sm2Point.CURVE();
   const mod = (x: bigint) => ((x % p) + p) % p;
-  const isSq = (x: bigint, q = p) => x % q === 0n || powMod(((x % q) + q) % q, (q - 1n) / 2n, q) === 1n;
+  const isSq = (x: bigint, q = p) =>
+    x % q === 0n || powMod(((x % q) + q) % q, (q - 1n) / 2n, q) === 1n;
 
   // RFC 9380 Appendix H.2 find_z_sswu, with the cubic irreducibility test as "no root in Fp"
   // (gcd(x^p − x, g − Z) = 1), done by square-and-multiply modulo the cubic.
@@ -85,7 +88,8 @@ describe('SM2 hash-to-group (SM2_XMD:SM3_SSWU_RO_)', () => {
     const m = (x: bigint) => ((x % q) + q) % q;
     const mulmod = (u: bigint[], v: bigint[], c0: bigint, c1: bigint) => {
       const r = [0n, 0n, 0n, 0n, 0n];
-      for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) r[i + j] = m(r[i + j]! + u[i]! * v[j]!);
+      for (let i = 0; i < 3; i++)
+        for (let j = 0; j < 3; j++) r[i + j] = m(r[i + j]! + u[i]! * v[j]!);
       for (let d = 4; d >= 3; d--) {
         const t = r[d]!;
         r[d] = 0n;
@@ -135,7 +139,9 @@ describe('SM2 hash-to-group (SM2_XMD:SM3_SSWU_RO_)', () => {
   it('equals a naive RFC 9380 implementation (expand_message_xmd(SM3), straight-line SSWU §6.6.2)', () => {
     const xmd = (msg: Uint8Array, dst: Uint8Array, len: number) => {
       const dstPrime = new Uint8Array([...dst, dst.length]);
-      const b0 = sm3(new Uint8Array([...new Uint8Array(64), ...msg, len >> 8, len & 255, 0, ...dstPrime]));
+      const b0 = sm3(
+        new Uint8Array([...new Uint8Array(64), ...msg, len >> 8, len & 255, 0, ...dstPrime]),
+      );
       const out: number[] = [];
       let prev = sm3(new Uint8Array([...b0, 1, ...dstPrime]));
       out.push(...prev);
@@ -230,7 +236,9 @@ describe('element validation', () => {
   const bad = (name: string, e: Uint8Array, backend: 'auto' | 'js' = 'js') => {
     const g = getGroup(name, backend);
     expect(g.isElement(e)).toBe(false);
-    expect(() => g.withKey(g.randomKey()).multiply(e)).toThrow(expect.objectContaining({ code: 'INVALID_POINT' }));
+    expect(() => g.withKey(g.randomKey()).multiply(e)).toThrow(
+      expect.objectContaining({ code: 'INVALID_POINT' }),
+    );
   };
   it('ristretto255: identity, non-canonical, wrong length', () => {
     bad('ristretto255', new Uint8Array(32));
@@ -261,12 +269,18 @@ describe('element validation', () => {
       bad('x25519', le(0n), be);
       bad('x25519', le(1n), be); // order 4 point (0 → twist? 1 → small order)
       bad('x25519', le(p), be);
-      bad('x25519', le(39382357235489614581723060781553021112529911719440698176882885853963445705823n), be); // order 8
+      bad(
+        'x25519',
+        le(39382357235489614581723060781553021112529911719440698176882885853963445705823n),
+        be,
+      ); // order 8
     }
   });
   it('keys out of range are refused', () => {
     for (const name of GROUP_NAMES) {
-      expect(() => getGroup(name).withKey(new Uint8Array(32))).toThrow(expect.objectContaining({ code: 'INVALID_KEY' }));
+      expect(() => getGroup(name).withKey(new Uint8Array(32))).toThrow(
+        expect.objectContaining({ code: 'INVALID_KEY' }),
+      );
     }
   });
 });

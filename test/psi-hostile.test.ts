@@ -35,7 +35,8 @@ afterEach(() => {
 const G = 'x25519' as const;
 const L = 32;
 const a = getGroup(G).withKey(getGroup(G).randomKey());
-const blind = (items: string[]) => Uint8Array.from(items.flatMap((x) => [...a.hashMultiply(psi.canonicalize(x))]));
+const blind = (items: string[]) =>
+  Uint8Array.from(items.flatMap((x) => [...a.hashMultiply(psi.canonicalize(x))]));
 const tagOf = (el: Uint8Array, t: number) => psi.tagDigest(a.unblind(el)).subarray(0, t);
 
 /** A hand-played client session against server `s`. */
@@ -45,9 +46,11 @@ function hand(s: ReturnType<typeof psi.server>, mode: Mode = 'intersection') {
   return {
     base,
     hello: (clientCount: number) => send({ type: 'hello', ...base, mode, clientCount }),
-    chunk: (index: number, last: boolean, items: string[]) => send({ type: 'chunk', ...base, index, last, count: items.length, elements: blind(items) }),
+    chunk: (index: number, last: boolean, items: string[]) =>
+      send({ type: 'chunk', ...base, index, last, count: items.length, elements: blind(items) }),
     pull: (index: number, max: number) => send({ type: 'pull', ...base, index, max }),
-    reveal: (tagLength: number, tags: Uint8Array) => send({ type: 'reveal', ...base, tagLength, count: tags.length / tagLength, tags }),
+    reveal: (tagLength: number, tags: Uint8Array) =>
+      send({ type: 'reveal', ...base, tagLength, count: tags.length / tagLength, tags }),
   };
 }
 const items = (n: number, p = 's') => Array.from({ length: n }, (_, i) => `${p}${i}`);
@@ -78,7 +81,10 @@ describe('server limits: maxClientItems and maxChunk', () => {
     expect(s.held).toBe(0); // all pulled: the budget is free again
     const c3 = hand(s, 'cardinality');
     await c3.hello(10);
-    expect(await c3.chunk(0, true, items(10, 'e'))).toMatchObject({ type: 'chunk-reply', count: 0 });
+    expect(await c3.chunk(0, true, items(10, 'e'))).toMatchObject({
+      type: 'chunk-reply',
+      count: 0,
+    });
     expect(s.held).toBe(10);
   });
 
@@ -108,15 +114,33 @@ describe('server limits: maxClientItems and maxChunk', () => {
     const big = hand(s);
     await big.hello(UNKNOWN_COUNT);
     const n = 2 ** 16 + 1; // refused before any element is looked at
-    const huge = encodeMessage({ type: 'chunk', ...big.base, index: 0, last: true, count: n, elements: new Uint8Array(n * L) });
+    const huge = encodeMessage({
+      type: 'chunk',
+      ...big.base,
+      index: 0,
+      last: true,
+      count: n,
+      elements: new Uint8Array(n * L),
+    });
     expect(await codeOf(() => s.handle(huge))).toBe('INVALID_LENGTH');
-    expect(() => psi.server([], { maxChunk: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_RANGE' }));
-    expect(() => psi.server([], { maxClientItems: UNKNOWN_COUNT })).toThrow(expect.objectContaining({ code: 'INVALID_RANGE' }));
-    expect(() => psi.server([], { maxClientItems: '5' as never })).toThrow(expect.objectContaining({ code: 'INVALID_TYPE' }));
+    expect(() => psi.server([], { maxChunk: 0 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_RANGE' }),
+    );
+    expect(() => psi.server([], { maxClientItems: UNKNOWN_COUNT })).toThrow(
+      expect.objectContaining({ code: 'INVALID_RANGE' }),
+    );
+    expect(() => psi.server([], { maxClientItems: '5' as never })).toThrow(
+      expect.objectContaining({ code: 'INVALID_TYPE' }),
+    );
     const one = psi.server(items(3), { group: G, maxClientItems: 2 });
-    expect(await codeOf(async () => one.respond(await psi.client(items(3), { group: G }).request()))).toBe('INVALID_LENGTH');
+    expect(
+      await codeOf(async () => one.respond(await psi.client(items(3), { group: G }).request())),
+    ).toBe('INVALID_LENGTH');
     const ok = psi.client(items(2), { group: G });
-    expect((await ok.finish(await one.respond(await ok.request()))).intersection).toEqual(['s0', 's1']);
+    expect((await ok.finish(await one.respond(await ok.request()))).intersection).toEqual([
+      's0',
+      's1',
+    ]);
   }, 60_000);
 
   it('cardinality: pull replies are capped at maxChunk and carry every element once, read through the permutation', async () => {
@@ -140,7 +164,13 @@ describe('server limits: maxClientItems and maxChunk', () => {
     expect(got.length).toBe(6);
     const tags = got.map((e) => Buffer.from(tagOf(e, setup.tagLength)).toString('hex'));
     expect(new Set(tags).size).toBe(6); // no element twice, none missing
-    const server = new Set(Array.from({ length: 4 }, (_, i) => Buffer.from(setup.set.subarray(i * setup.tagLength, (i + 1) * setup.tagLength)).toString('hex')));
+    const server = new Set(
+      Array.from({ length: 4 }, (_, i) =>
+        Buffer.from(setup.set.subarray(i * setup.tagLength, (i + 1) * setup.tagLength)).toString(
+          'hex',
+        ),
+      ),
+    );
     expect(tags.filter((t) => server.has(t)).length).toBe(3);
     expect(s.sessions).toBe(0);
     // an honest client whose chunks exceed the server's limit is told so and stops
@@ -155,7 +185,8 @@ describe('server limits: maxClientItems and maxChunk', () => {
     spy.mockClear();
     const s = psi.server(items(50), { group: G, format: 'raw' });
     const first = await hand(s).hello(10);
-    for (let i = 0; i < 4; i++) expect(await hand(s).hello(10)).toEqual({ ...first, session: expect.any(Uint8Array) });
+    for (let i = 0; i < 4; i++)
+      expect(await hand(s).hello(10)).toEqual({ ...first, session: expect.any(Uint8Array) });
     expect(spy).toHaveBeenCalledTimes(1);
     const c = psi.client(items(10, 'q'), { group: G });
     await s.respond(await c.request()); // the same tag length as a hello of 10
@@ -210,7 +241,12 @@ describe('used session ids are refused for sessionTimeout after their last messa
 describe("mode 'both': a reveal cannot name more matches than elements sent", () => {
   it('chunked, raw tags: one element sent, every server tag revealed → INVALID_ENCODING, nothing reported', async () => {
     const revealed: string[][] = [];
-    const s = psi.server(items(20), { group: G, mode: 'both', format: 'raw', onReveal: (x) => revealed.push(x) });
+    const s = psi.server(items(20), {
+      group: G,
+      mode: 'both',
+      format: 'raw',
+      onReveal: (x) => revealed.push(x),
+    });
     const c = hand(s, 'both');
     const setup = await c.hello(1);
     if (setup.type !== 'setup') throw new Error('expected setup');
@@ -218,7 +254,9 @@ describe("mode 'both': a reveal cannot name more matches than elements sent", ()
     if (reply.type !== 'chunk-reply') throw new Error('expected chunk-reply');
     expect(await codeOf(() => c.reveal(setup.tagLength, setup.set))).toBe('INVALID_ENCODING');
     expect(revealed).toEqual([]);
-    expect(await c.reveal(setup.tagLength, tagOf(reply.elements, setup.tagLength))).toMatchObject({ type: 'done' });
+    expect(await c.reveal(setup.tagLength, tagOf(reply.elements, setup.tagLength))).toMatchObject({
+      type: 'done',
+    });
     expect(revealed).toEqual([['s7']]);
   });
 
@@ -229,7 +267,14 @@ describe("mode 'both': a reveal cannot name more matches than elements sent", ()
     const r = await c.finish(m2);
     const m = decodeMessage(m2);
     if (m.type !== 'response') throw new Error('expected response');
-    const all = encodeMessage({ type: 'reveal', group: G, session: m.session, tagLength: m.tagLength, count: 20, tags: m.set });
+    const all = encodeMessage({
+      type: 'reveal',
+      group: G,
+      session: m.session,
+      tagLength: m.tagLength,
+      count: 20,
+      tags: m.set,
+    });
     expect(await codeOf(() => s.finish(all))).toBe('INVALID_ENCODING');
     expect(await s.finish(r.reveal!)).toEqual(['s3']);
   });
@@ -249,7 +294,16 @@ describe('the chunked client stops at the first bad reply', () => {
   }
   const pullReply = (pull: Uint8Array, fields: Partial<ChunkMessage>) => {
     const m = decodeMessage(pull);
-    return encodeMessage({ type: 'pull-reply', group: G, session: m.session, index: 0, last: false, count: 0, elements: new Uint8Array(0), ...fields });
+    return encodeMessage({
+      type: 'pull-reply',
+      group: G,
+      session: m.session,
+      index: 0,
+      last: false,
+      count: 0,
+      elements: new Uint8Array(0),
+      ...fields,
+    });
   };
 
   it('an empty pull reply that is not the last → INVALID_ENCODING (no endless pulling)', async () => {
@@ -266,7 +320,10 @@ describe('the chunked client stops at the first bad reply', () => {
       ['INVALID_ENCODING', (_, good) => good.subarray(0, 30)], // truncated
       ['INVALID_ENCODING', (_, good) => Uint8Array.from([...good, 0])], // trailing byte
       ['BAD_STATE', (pull) => pullReply(pull, { index: 1, count: 1, elements: blind(['a']) })], // out of order
-      ['INVALID_ENCODING', (_, good) => encodeMessage({ ...decodeMessage(good), session: new Uint8Array(16) })], // foreign
+      [
+        'INVALID_ENCODING',
+        (_, good) => encodeMessage({ ...decodeMessage(good), session: new Uint8Array(16) }),
+      ], // foreign
       ['INVALID_POINT', (pull) => pullReply(pull, { count: 1, elements: new Uint8Array(32) })], // u = 0: fails in the unblinding
     ];
     for (const [code, make] of hostile) {
@@ -302,7 +359,13 @@ describe('hellos that never continue cannot lock real clients out', () => {
 
   it('setupTimeout (injectable clock): only sessions without a chunk expire early; a started session keeps sessionTimeout', async () => {
     let t = 0;
-    const s = psi.server(items(10), { group: G, maxSessions: 2, setupTimeout: 50, sessionTimeout: 1000, now: () => t });
+    const s = psi.server(items(10), {
+      group: G,
+      maxSessions: 2,
+      setupTimeout: 50,
+      sessionTimeout: 1000,
+      now: () => t,
+    });
     const started = hand(s);
     await started.hello(3);
     await started.chunk(0, false, ['s1']);
@@ -316,20 +379,56 @@ describe('hellos that never continue cannot lock real clients out', () => {
     await late.hello(1);
     t = 951;
     expect(await codeOf(() => late.chunk(0, true, ['s1']))).toBe('BAD_STATE'); // expired in setup
-    expect(await codeOf(() => psi.server(['a'], { sessionTimeout: 10, setupTimeout: 11 }))).toBe('INVALID_RANGE');
+    expect(await codeOf(() => psi.server(['a'], { sessionTimeout: 10, setupTimeout: 11 }))).toBe(
+      'INVALID_RANGE',
+    );
   });
 
   it('one peer address holds at most maxSessionsPerPeer (default maxSessions / 4) sessions', async () => {
     const s = psi.server(items(10), { group: G });
-    const hello = (peer?: string) => s.handle(encodeMessage({ type: 'hello', group: G, session: crypto.getRandomValues(new Uint8Array(16)), mode: 'intersection', clientCount: 1 }), peer);
+    const hello = (peer?: string) =>
+      s.handle(
+        encodeMessage({
+          type: 'hello',
+          group: G,
+          session: crypto.getRandomValues(new Uint8Array(16)),
+          mode: 'intersection',
+          clientCount: 1,
+        }),
+        peer,
+      );
     for (let i = 0; i < 4; i++) await hello('10.0.0.66');
     expect(await codeOf(() => hello('10.0.0.66'))).toBe('RATE_LIMITED');
     await hello('10.0.0.7'); // another peer still gets a session
     await hello(); // so does a transport that names no peer
     expect(s.sessions).toBe(6);
     const t = psi.server(items(1), { group: G, maxSessions: 4, maxSessionsPerPeer: 1 });
-    await t.handle(encodeMessage({ type: 'hello', group: G, session: crypto.getRandomValues(new Uint8Array(16)), mode: 'intersection', clientCount: 1 }), 'p');
-    expect(await codeOf(() => t.handle(encodeMessage({ type: 'hello', group: G, session: crypto.getRandomValues(new Uint8Array(16)), mode: 'intersection', clientCount: 1 }), 'p'))).toBe('RATE_LIMITED');
-    expect(await codeOf(() => psi.server(['a'], { maxSessions: 4, maxSessionsPerPeer: 5 }))).toBe('INVALID_RANGE');
+    await t.handle(
+      encodeMessage({
+        type: 'hello',
+        group: G,
+        session: crypto.getRandomValues(new Uint8Array(16)),
+        mode: 'intersection',
+        clientCount: 1,
+      }),
+      'p',
+    );
+    expect(
+      await codeOf(() =>
+        t.handle(
+          encodeMessage({
+            type: 'hello',
+            group: G,
+            session: crypto.getRandomValues(new Uint8Array(16)),
+            mode: 'intersection',
+            clientCount: 1,
+          }),
+          'p',
+        ),
+      ),
+    ).toBe('RATE_LIMITED');
+    expect(await codeOf(() => psi.server(['a'], { maxSessions: 4, maxSessionsPerPeer: 5 }))).toBe(
+      'INVALID_RANGE',
+    );
   });
 });

@@ -15,16 +15,23 @@ import { bytesToUtf8, randomBytes } from '../src/utils.js';
 import { hex, toHex } from './helpers/vectors.js';
 import { codeOf } from './helpers/errors.js';
 
-const V = JSON.parse(readFileSync(path.join(__dirname, 'vectors', 'oprf-ristretto255-sha512.json'), 'utf8'));
-
+const V = JSON.parse(
+  readFileSync(path.join(__dirname, 'vectors', 'oprf-ristretto255-sha512.json'), 'utf8'),
+);
 
 describe('RFC 9497 A.1.1 ristretto255-SHA512 OPRF mode', () => {
   it('DeriveKeyPair, BlindEvaluate, Finalize and our direct Evaluate reproduce the vectors', () => {
     const { secretKey } = ristretto255_oprf.oprf.deriveKeyPair(hex(V.Seed), hex(V.KeyInfo));
     expect(toHex(secretKey)).toBe(V.skSm);
     for (const v of V.vectors) {
-      expect(toHex(ristretto255_oprf.oprf.blindEvaluate(hex(V.skSm), hex(v.BlindedElement)))).toBe(v.EvaluationElement);
-      expect(toHex(ristretto255_oprf.oprf.finalize(hex(v.Input), hex(v.Blind), hex(v.EvaluationElement)))).toBe(v.Output);
+      expect(toHex(ristretto255_oprf.oprf.blindEvaluate(hex(V.skSm), hex(v.BlindedElement)))).toBe(
+        v.EvaluationElement,
+      );
+      expect(
+        toHex(
+          ristretto255_oprf.oprf.finalize(hex(v.Input), hex(v.Blind), hex(v.EvaluationElement)),
+        ),
+      ).toBe(v.Output);
       expect(toHex(evaluate(hex(V.skSm), hex(v.Input)))).toBe(v.Output);
     }
   });
@@ -32,9 +39,16 @@ describe('RFC 9497 A.1.1 ristretto255-SHA512 OPRF mode', () => {
   it('direct Evaluate equals the interactive protocol output for random inputs and keys', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 40 }), (input) => {
-        const { secretKey } = ristretto255_oprf.oprf.deriveKeyPair(randomBytes(32), new Uint8Array(0));
+        const { secretKey } = ristretto255_oprf.oprf.deriveKeyPair(
+          randomBytes(32),
+          new Uint8Array(0),
+        );
         const b = ristretto255_oprf.oprf.blind(input);
-        const out = ristretto255_oprf.oprf.finalize(input, b.blind, ristretto255_oprf.oprf.blindEvaluate(secretKey, b.blinded));
+        const out = ristretto255_oprf.oprf.finalize(
+          input,
+          b.blind,
+          ristretto255_oprf.oprf.blindEvaluate(secretKey, b.blinded),
+        );
         expect(toHex(evaluate(secretKey, input))).toBe(toHex(out));
       }),
       { numRuns: 8 },
@@ -55,7 +69,17 @@ describe('labeled membership queries', () => {
     const table = await srv.table(people);
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.oneof(fc.constantFrom(...people.map((p) => p[0]), '11010519850101002x', '１１０１０１１９９００３０７１２３４'), fc.string({ maxLength: 4 })), { maxLength: 6 }),
+        fc.array(
+          fc.oneof(
+            fc.constantFrom(
+              ...people.map((p) => p[0]),
+              '11010519850101002x',
+              '１１０１０１１９９００３０７１２３４',
+            ),
+            fc.string({ maxLength: 4 }),
+          ),
+          { maxLength: 6 },
+        ),
         async (query) => {
           const c = psi.oprf.client(query, { canonical: 'id' });
           const res = await c.finish(await srv.evaluate(await c.request()), table);
@@ -79,7 +103,10 @@ describe('labeled membership queries', () => {
     // replace every sealed label by one sealed under a random key (same tags)
     const forged: OprfTableMessage = {
       ...table,
-      entries: table.entries.map((e) => ({ tag: e.tag, sealed: sm4.gcm(randomBytes(16), randomBytes(12)).encrypt(new TextEncoder().encode('一级')) })),
+      entries: table.entries.map((e) => ({
+        tag: e.tag,
+        sealed: sm4.gcm(randomBytes(16), randomBytes(12)).encrypt(new TextEncoder().encode('一级')),
+      })),
     };
     const c = psi.oprf.client([people[0]![0]]);
     const resp = await srv.evaluate(await c.request());
@@ -87,7 +114,13 @@ describe('labeled membership queries', () => {
     // and a flipped bit in a genuine sealed label too
     const c2 = psi.oprf.client([people[1]![0]]);
     const resp2 = await srv.evaluate(await c2.request());
-    const flipped: OprfTableMessage = { ...table, entries: table.entries.map((e) => ({ tag: e.tag, sealed: e.sealed.map((x, i) => (i === 0 ? x ^ 1 : x)) })) };
+    const flipped: OprfTableMessage = {
+      ...table,
+      entries: table.entries.map((e) => ({
+        tag: e.tag,
+        sealed: e.sealed.map((x, i) => (i === 0 ? x ^ 1 : x)),
+      })),
+    };
     expect(await codeOf(() => c2.finish(resp2, encodeMessage(flipped)))).toBe('AUTH_FAILED');
   });
 
@@ -130,6 +163,13 @@ describe('labeled membership queries', () => {
     const m = (await c.request()).slice();
     m.fill(0, m.length - 32);
     expect(await codeOf(() => srv.evaluate(m))).toBe('INVALID_POINT');
-    expect(await codeOf(() => srv.table([['a', '1'], [' a ', '2']]))).toBe('INVALID_DATA');
+    expect(
+      await codeOf(() =>
+        srv.table([
+          ['a', '1'],
+          [' a ', '2'],
+        ]),
+      ),
+    ).toBe('INVALID_DATA');
   });
 });

@@ -33,8 +33,18 @@ function elements(group: (typeof GROUP_NAMES)[number], n: number): Uint8Array {
 
 function sample(group: (typeof GROUP_NAMES)[number] = 'x25519') {
   const session = randomBytes(16);
-  const request: PsiMessage = { type: 'request', group, session, mode: 'intersection', count: 3, elements: elements(group, 3) };
-  const gcs = encodeGcs([1, 2, 3, 4].map((i) => hash53(sha256(enc(String(i))))), 20);
+  const request: PsiMessage = {
+    type: 'request',
+    group,
+    session,
+    mode: 'intersection',
+    count: 3,
+    elements: elements(group, 3),
+  };
+  const gcs = encodeGcs(
+    [1, 2, 3, 4].map((i) => hash53(sha256(enc(String(i))))),
+    20,
+  );
   const response: PsiMessage = {
     type: 'response',
     group,
@@ -47,8 +57,20 @@ function sample(group: (typeof GROUP_NAMES)[number] = 'x25519') {
     tagLength: 0,
     set: gcs,
   };
-  const raw: PsiMessage = { ...response, format: 'raw', tagLength: 10, set: randomBytes(40) } as PsiMessage;
-  const reveal: PsiMessage = { type: 'reveal', group, session, tagLength: 16, count: 2, tags: randomBytes(32) };
+  const raw: PsiMessage = {
+    ...response,
+    format: 'raw',
+    tagLength: 10,
+    set: randomBytes(40),
+  } as PsiMessage;
+  const reveal: PsiMessage = {
+    type: 'reveal',
+    group,
+    session,
+    tagLength: 16,
+    count: 2,
+    tags: randomBytes(32),
+  };
   return { request, response, raw, reveal };
 }
 
@@ -88,7 +110,10 @@ describe('wire format', () => {
   it('rejects every truncation and any trailing byte', () => {
     for (const m of Object.values(sample())) {
       const b = encodeMessage(m);
-      for (let n = 0; n < b.length; n++) expect(codeOf(() => decodeMessage(b.subarray(0, n)))).toMatch(/INVALID_ENCODING|INVALID_POINT/);
+      for (let n = 0; n < b.length; n++)
+        expect(codeOf(() => decodeMessage(b.subarray(0, n)))).toMatch(
+          /INVALID_ENCODING|INVALID_POINT/,
+        );
       expect(codeOf(() => decodeMessage(new Uint8Array([...b, 0])))).toBe('INVALID_ENCODING');
     }
   });
@@ -113,7 +138,9 @@ describe('wire format', () => {
     const f = raw.slice();
     f[at + 1] = 11;
     expect(codeOf(() => decodeMessage(f))).toBe('INVALID_ENCODING');
-    expect(codeOf(() => encodeMessage({ ...s.request, count: 4 } as PsiMessage))).toBe('INVALID_LENGTH');
+    expect(codeOf(() => encodeMessage({ ...s.request, count: 4 } as PsiMessage))).toBe(
+      'INVALID_LENGTH',
+    );
   });
 
   it('rejects the identity and elements not in the group', () => {
@@ -125,14 +152,17 @@ describe('wire format', () => {
       zero.fill(0, first, first + 32);
       // ristretto255: the identity encoding; x25519: u = 0 (small order). The x-only P-256/SM2
       // groups have no encoding of the identity at all (x = 0 is an ordinary point there).
-      if (g === 'ristretto255' || g === 'x25519') expect(codeOf(() => decodeMessage(zero))).toBe('INVALID_POINT');
+      if (g === 'ristretto255' || g === 'x25519')
+        expect(codeOf(() => decodeMessage(zero))).toBe('INVALID_POINT');
       const ff = b.slice();
       ff.fill(0xff, first, first + 32);
       expect(codeOf(() => decodeMessage(ff))).toBe('INVALID_POINT');
       // validate: false leaves the check to the scalar multiplication, which throws the same code
       const m = decodeMessage(ff, { validate: false }) as Extract<PsiMessage, { type: 'request' }>;
       const gr = getGroup(g);
-      expect(codeOf(() => gr.withKey(gr.randomKey()).multiply(m.elements.subarray(0, 32)))).toBe('INVALID_POINT');
+      expect(codeOf(() => gr.withKey(gr.randomKey()).multiply(m.elements.subarray(0, 32)))).toBe(
+        'INVALID_POINT',
+      );
     }
   });
 
@@ -176,14 +206,21 @@ describe('Golomb-compressed set', () => {
     const n = 50000;
     const P = riceParameter(1e-9);
     expect(P).toBe(30);
-    const b = encodeGcs(Array.from({ length: n }, (_, i) => hash53(sha256(enc(`m${i}`)))), P);
+    const b = encodeGcs(
+      Array.from({ length: n }, (_, i) => hash53(sha256(enc(`m${i}`)))),
+      P,
+    );
     expect(b.length / n).toBeLessThan(4.2);
     expect(b.length / n).toBeGreaterThan(3.8);
   });
 
   it('decoder rejects truncation, trailing bytes, bad padding and corrupt headers', () => {
-    const b = encodeGcs(Array.from({ length: 100 }, (_, i) => hash53(sha256(enc(`m${i}`)))), 12);
-    for (let n = 0; n < b.length; n++) expect(codeOf(() => decodeGcs(b.subarray(0, n)))).toBe('INVALID_ENCODING');
+    const b = encodeGcs(
+      Array.from({ length: 100 }, (_, i) => hash53(sha256(enc(`m${i}`)))),
+      12,
+    );
+    for (let n = 0; n < b.length; n++)
+      expect(codeOf(() => decodeGcs(b.subarray(0, n)))).toBe('INVALID_ENCODING');
     expect(codeOf(() => decodeGcs(new Uint8Array([...b, 0])))).toBe('INVALID_ENCODING');
     const c = b.slice();
     c[0] = 60;
@@ -196,7 +233,9 @@ describe('Golomb-compressed set', () => {
           const s = decodeGcs(d);
           // a flip that still parses must change the set
           const before = decodeGcs(b);
-          const same = Array.from({ length: 100 }, (_, j) => hash53(sha256(enc(`m${j}`)))).every((h) => s.has(h) === before.has(h));
+          const same = Array.from({ length: 100 }, (_, j) => hash53(sha256(enc(`m${j}`)))).every(
+            (h) => s.has(h) === before.has(h),
+          );
           expect(same && s.size === before.size && i >= 9).toBe(false);
         } catch (e) {
           expect(e).toBeInstanceOf(BukejianError);
@@ -229,7 +268,12 @@ describe('Bloom filter', () => {
 
   it('tiny filters keep their rate (regression: probes cycling when m was composite)', () => {
     for (const n of [1, 2, 3, 5, 8]) {
-      const set = decodeBloom(encodeBloom(Array.from({ length: n }, (_, i) => sha256(enc(`t${n}-${i}`))), 1e-9));
+      const set = decodeBloom(
+        encodeBloom(
+          Array.from({ length: n }, (_, i) => sha256(enc(`t${n}-${i}`))),
+          1e-9,
+        ),
+      );
       let fp = 0;
       for (let i = 0; i < 5000; i++) if (set.has(sha256(enc(`q${n}-${i}`)))) fp++;
       expect(fp).toBe(0);

@@ -21,10 +21,19 @@ interface Line {
 }
 
 function runChild(group: 'sm2' | 'zk' | 'psi', fills: number[], timeout: number): Line[] {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fixture, group, ...fills.map(String)], { encoding: 'utf8', timeout });
-  expect(r.signal, `child killed after ${timeout} ms (a random-draw loop that never ends?); stderr: ${r.stderr}`).toBeNull();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fixture, group, ...fills.map(String)], {
+    encoding: 'utf8',
+    timeout,
+  });
+  expect(
+    r.signal,
+    `child killed after ${timeout} ms (a random-draw loop that never ends?); stderr: ${r.stderr}`,
+  ).toBeNull();
   expect(r.status, r.stderr).toBe(0);
-  return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Line);
 }
 
 describe('item 15: a stuck crypto.getRandomValues gives UNSUPPORTED, never a hang', () => {
@@ -50,7 +59,11 @@ describe('item 15: a stuck crypto.getRandomValues gives UNSUPPORTED, never a han
   it('zk verifyBatch: zero (or any stuck) weights are refused instead of looping or weighting all proofs alike', () => {
     const lines = runChild('zk', [0x00, 0xff, 0x5a], 90_000);
     const ops = lines.filter((l) => l.op === 'verifyBatch');
-    expect(ops.map((l) => [l.fill, l.code])).toEqual([[0x00, 'UNSUPPORTED'], [0xff, 'UNSUPPORTED'], [0x5a, 'UNSUPPORTED']]);
+    expect(ops.map((l) => [l.fill, l.code])).toEqual([
+      [0x00, 'UNSUPPORTED'],
+      [0xff, 'UNSUPPORTED'],
+      [0x5a, 'UNSUPPORTED'],
+    ]);
     for (const l of ops) expect(l.ms!).toBeLessThan(5000);
     expect(lines.at(-1)).toEqual({ group: 'zk', op: 'restored', ok: true });
   }, 120_000);
@@ -58,8 +71,10 @@ describe('item 15: a stuck crypto.getRandomValues gives UNSUPPORTED, never a han
   it('psi (outside sm2/zk): group keys with zeros and the shuffle with 0xff are refused instead of looping', () => {
     const lines = runChild('psi', [0x00, 0xff, 0x5a], 90_000);
     const ops = lines.filter((l) => l.op !== 'restored');
-    const code = (fill: number, op: string) => ops.find((l) => l.fill === fill && l.op === op)?.code;
-    for (const g of ['ristretto255', 'p256', 'x25519', 'sm2']) expect(code(0x00, `${g} randomKey`), g).toBe('UNSUPPORTED');
+    const code = (fill: number, op: string) =>
+      ops.find((l) => l.fill === fill && l.op === op)?.code;
+    for (const g of ['ristretto255', 'p256', 'x25519', 'sm2'])
+      expect(code(0x00, `${g} randomKey`), g).toBe('UNSUPPORTED');
     expect(code(0xff, 'randomPermutation(3)')).toBe('UNSUPPORTED'); // every 32-bit draw is 2^32 - 1, always rejected
     for (const l of ops) {
       expect(['ok', 'UNSUPPORTED'], `${l.op} with every byte = ${l.fill}`).toContain(l.code);

@@ -33,7 +33,9 @@ describe('blinded inversion', () => {
     for (const fill of [0x00, 0xff, 0x01]) {
       forced.length = 0;
       forced.push(new Uint8Array(32).fill(fill));
-      expect(() => fast.mulBaseSecret(5n)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }));
+      expect(() => fast.mulBaseSecret(5n)).toThrow(
+        expect.objectContaining({ code: 'UNSUPPORTED' }),
+      );
     }
     forced.length = 0;
     expect(fast.mulBaseSecret(5n)).toEqual(sm2Curve.Point.BASE.multiply(5n).toAffine());

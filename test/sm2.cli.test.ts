@@ -31,29 +31,99 @@ describe('bukejian sm2 (dist/cli.js)', () => {
       expect(toHex(sm2.keys.fromPem(kg.text).publicKey)).toBe(toHex(key.publicKey));
       writeFileSync(f('msg.txt'), '数据共享申请 2026-0001');
 
-      const sig = run(['sign', '--key', f('key.pem'), '--user-id', 'agency-7', '--out', f('sig.der'), f('msg.txt')]);
+      const sig = run([
+        'sign',
+        '--key',
+        f('key.pem'),
+        '--user-id',
+        'agency-7',
+        '--out',
+        f('sig.der'),
+        f('msg.txt'),
+      ]);
       expect(sig.code).toBe(0);
-      expect(sm2.verify(new Uint8Array(readFileSync(f('sig.der'))), '数据共享申请 2026-0001', key.publicKey, { userId: 'agency-7' })).toBe(true);
-      expect(run(['verify', '--key', f('pub.pem'), '--user-id', 'agency-7', '--sig', f('sig.der'), f('msg.txt')])).toMatchObject({ code: 0, text: 'OK\n' });
-      expect(run(['verify', '--key', f('pub.pem'), '--sig', f('sig.der'), f('msg.txt')])).toMatchObject({ code: 1, text: 'FAIL\n' });
-      expect(run(['verify', '--key', f('pub.pem'), '--user-id', 'agency-7', '--sig', f('sig.der'), '-'], 'tampered').code).toBe(1);
+      expect(
+        sm2.verify(
+          new Uint8Array(readFileSync(f('sig.der'))),
+          '数据共享申请 2026-0001',
+          key.publicKey,
+          { userId: 'agency-7' },
+        ),
+      ).toBe(true);
+      expect(
+        run([
+          'verify',
+          '--key',
+          f('pub.pem'),
+          '--user-id',
+          'agency-7',
+          '--sig',
+          f('sig.der'),
+          f('msg.txt'),
+        ]),
+      ).toMatchObject({ code: 0, text: 'OK\n' });
+      expect(
+        run(['verify', '--key', f('pub.pem'), '--sig', f('sig.der'), f('msg.txt')]),
+      ).toMatchObject({ code: 1, text: 'FAIL\n' });
+      expect(
+        run(
+          ['verify', '--key', f('pub.pem'), '--user-id', 'agency-7', '--sig', f('sig.der'), '-'],
+          'tampered',
+        ).code,
+      ).toBe(1);
 
       const raw = run(['sign', '--key', f('key.pem'), '--format', 'raw', '--hex', '-'], 'abc');
       expect(raw.code).toBe(0);
       expect(raw.text.trim()).toHaveLength(128);
-      expect(run(['verify', '--key', toHex(key.publicKey), '--format', 'raw', '--sig-hex', raw.text.trim(), '-'], 'abc').code).toBe(0);
+      expect(
+        run(
+          [
+            'verify',
+            '--key',
+            toHex(key.publicKey),
+            '--format',
+            'raw',
+            '--sig-hex',
+            raw.text.trim(),
+            '-',
+          ],
+          'abc',
+        ).code,
+      ).toBe(0);
 
-      const enc = run(['encrypt', '--key', f('pub.pem'), '--mode', 'c1c2c3', '--format', 'raw', '--hex', f('msg.txt')]);
+      const enc = run([
+        'encrypt',
+        '--key',
+        f('pub.pem'),
+        '--mode',
+        'c1c2c3',
+        '--format',
+        'raw',
+        '--hex',
+        f('msg.txt'),
+      ]);
       expect(enc.code).toBe(0);
-      expect(new TextDecoder().decode(sm2.decrypt(key.secretKey, Buffer.from(enc.text.trim(), 'hex'), { format: 'raw', mode: 'c1c2c3' }))).toBe('数据共享申请 2026-0001');
-      const dec = run(['decrypt', '--key', f('key.pem'), '--mode', 'c1c2c3', '--format', 'raw', '--hex', '-'], enc.text);
+      expect(
+        new TextDecoder().decode(
+          sm2.decrypt(key.secretKey, Buffer.from(enc.text.trim(), 'hex'), {
+            format: 'raw',
+            mode: 'c1c2c3',
+          }),
+        ),
+      ).toBe('数据共享申请 2026-0001');
+      const dec = run(
+        ['decrypt', '--key', f('key.pem'), '--mode', 'c1c2c3', '--format', 'raw', '--hex', '-'],
+        enc.text,
+      );
       expect(dec).toMatchObject({ code: 0, text: '数据共享申请 2026-0001' });
 
       writeFileSync(f('ct.der'), sm2.encrypt(key.publicKey, new Uint8Array([0, 1, 2, 255])));
       const dec2 = run(['decrypt', '--key', toHex(key.secretKey), f('ct.der')]);
       expect(dec2.code).toBe(0);
       expect(toHex(new Uint8Array(dec2.out))).toBe('000102ff');
-      expect(run(['decrypt', '--key', f('key.pem'), '--out', f('pt.bin'), f('ct.der')]).code).toBe(0);
+      expect(run(['decrypt', '--key', f('key.pem'), '--out', f('pt.bin'), f('ct.der')]).code).toBe(
+        0,
+      );
       expect(toHex(new Uint8Array(readFileSync(f('pt.bin'))))).toBe('000102ff');
       expect(statSync(f('pt.bin')).mode & 0o777).toBe(0o600); // plaintext file: owner only
       const wrong = run(['decrypt', '--key', toHex(sm2.keygen().secretKey), f('ct.der')]);

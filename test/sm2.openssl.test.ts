@@ -22,24 +22,31 @@ function withDir<T>(fn: (f: (name: string) => string) => T): T {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-const ossl = (...args: string[]): Buffer => execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+const ossl = (...args: string[]): Buffer =>
+  execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
 const osslOk = (...args: string[]): boolean => spawnSync('openssl', args).status === 0;
 
 describe('openssl CLI interop', () => {
-  it('the openssl CLI with SM2 is available (a missing oracle fails, it is not skipped)', () => expect(hasOpenssl).toBe(true));
+  it('the openssl CLI with SM2 is available (a missing oracle fails, it is not skipped)', () =>
+    expect(hasOpenssl).toBe(true));
   it('PEM keys from openssl genpkey load, match `openssl pkey -text`, and are re-encoded byte for byte', () =>
     withDir((f) => {
       ossl('genpkey', '-algorithm', 'SM2', '-out', f('key.pem'));
       ossl('pkey', '-in', f('key.pem'), '-pubout', '-out', f('pub.pem'));
       const text = ossl('pkey', '-in', f('key.pem'), '-text', '-noout').toString();
       const grab = (label: string): string =>
-        text.split(label)[1]!.split(/\n[A-Za-z]/)[0]!.replace(/[\s:]/g, '');
+        text
+          .split(label)[1]!
+          .split(/\n[A-Za-z]/)[0]!
+          .replace(/[\s:]/g, '');
       const k = sm2.keys.fromPem(readFileSync(f('key.pem'), 'utf8'));
       expect(k.type).toBe('private');
       if (k.type !== 'private') return;
       expect(toHex(k.secretKey)).toBe(grab('priv:').padStart(64, '0'));
       expect(toHex(k.publicKey)).toBe(grab('pub:'));
-      expect(toHex(sm2.keys.fromPem(readFileSync(f('pub.pem'), 'utf8')).publicKey)).toBe(toHex(k.publicKey));
+      expect(toHex(sm2.keys.fromPem(readFileSync(f('pub.pem'), 'utf8')).publicKey)).toBe(
+        toHex(k.publicKey),
+      );
       expect(sm2.keys.toPem(k.secretKey)).toBe(readFileSync(f('key.pem'), 'utf8'));
       expect(sm2.keys.toPem(k.publicKey)).toBe(readFileSync(f('pub.pem'), 'utf8'));
     }));
@@ -49,8 +56,12 @@ describe('openssl CLI interop', () => {
       const k = sm2.keygen();
       writeFileSync(f('k.pem'), sm2.keys.toPem(k.secretKey));
       writeFileSync(f('p.pem'), sm2.keys.toPem(k.publicKey));
-      expect(ossl('pkey', '-in', f('k.pem'), '-pubout').toString()).toBe(sm2.keys.toPem(k.publicKey));
-      expect(ossl('pkey', '-pubin', '-in', f('p.pem'), '-pubout').toString()).toBe(sm2.keys.toPem(k.publicKey));
+      expect(ossl('pkey', '-in', f('k.pem'), '-pubout').toString()).toBe(
+        sm2.keys.toPem(k.publicKey),
+      );
+      expect(ossl('pkey', '-pubin', '-in', f('p.pem'), '-pubout').toString()).toBe(
+        sm2.keys.toPem(k.publicKey),
+      );
     }));
 
   it('ours signs → openssl pkeyutl -verify accepts (and rejects a changed message)', () =>
@@ -61,7 +72,22 @@ describe('openssl CLI interop', () => {
         writeFileSync(f('p.pem'), sm2.keys.toPem(k.publicKey));
         writeFileSync(f('m.bin'), msg);
         writeFileSync(f('s.der'), sm2.sign(msg, k.secretKey));
-        const args = ['pkeyutl', '-verify', '-rawin', '-digest', 'sm3', '-pkeyopt', `distid:${ID}`, '-pubin', '-inkey', f('p.pem'), '-in', f('m.bin'), '-sigfile', f('s.der')];
+        const args = [
+          'pkeyutl',
+          '-verify',
+          '-rawin',
+          '-digest',
+          'sm3',
+          '-pkeyopt',
+          `distid:${ID}`,
+          '-pubin',
+          '-inkey',
+          f('p.pem'),
+          '-in',
+          f('m.bin'),
+          '-sigfile',
+          f('s.der'),
+        ];
         expect(osslOk(...args)).toBe(true);
         writeFileSync(f('m.bin'), Uint8Array.from([...msg, 0]));
         expect(osslOk(...args)).toBe(false);
@@ -75,7 +101,21 @@ describe('openssl CLI interop', () => {
         const msg = randomBytes(i * 50);
         writeFileSync(f('k.pem'), sm2.keys.toPem(k.secretKey));
         writeFileSync(f('m.bin'), msg);
-        ossl('pkeyutl', '-sign', '-rawin', '-digest', 'sm3', '-pkeyopt', `distid:${ID}`, '-inkey', f('k.pem'), '-in', f('m.bin'), '-out', f('s.der'));
+        ossl(
+          'pkeyutl',
+          '-sign',
+          '-rawin',
+          '-digest',
+          'sm3',
+          '-pkeyopt',
+          `distid:${ID}`,
+          '-inkey',
+          f('k.pem'),
+          '-in',
+          f('m.bin'),
+          '-out',
+          f('s.der'),
+        );
         const sig = new Uint8Array(readFileSync(f('s.der')));
         expect(sm2.verify(sig, msg, k.publicKey)).toBe(true);
         expect(sm2.verify(sig, msg, k.publicKey, { userId: 'ALICE123@YAHOO.COM' })).toBe(false);
@@ -89,8 +129,20 @@ describe('openssl CLI interop', () => {
         const msg = randomBytes(1 + i * 120);
         writeFileSync(f('p.pem'), sm2.keys.toPem(k.publicKey));
         writeFileSync(f('m.bin'), msg);
-        ossl('pkeyutl', '-encrypt', '-pubin', '-inkey', f('p.pem'), '-in', f('m.bin'), '-out', f('c.der'));
-        expect(toHex(sm2.decrypt(k.secretKey, new Uint8Array(readFileSync(f('c.der')))))).toBe(toHex(msg));
+        ossl(
+          'pkeyutl',
+          '-encrypt',
+          '-pubin',
+          '-inkey',
+          f('p.pem'),
+          '-in',
+          f('m.bin'),
+          '-out',
+          f('c.der'),
+        );
+        expect(toHex(sm2.decrypt(k.secretKey, new Uint8Array(readFileSync(f('c.der')))))).toBe(
+          toHex(msg),
+        );
       }
     }));
 
@@ -108,7 +160,17 @@ describe('openssl CLI interop', () => {
 
   it('a P-256 (prime256v1) PEM key is refused with INVALID_KEY', () =>
     withDir((f) => {
-      ossl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', f('ec.pem'));
-      expect(() => sm2.keys.fromPem(readFileSync(f('ec.pem'), 'utf8'))).toThrowError(expect.objectContaining({ code: 'INVALID_KEY' }));
+      ossl(
+        'genpkey',
+        '-algorithm',
+        'EC',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-out',
+        f('ec.pem'),
+      );
+      expect(() => sm2.keys.fromPem(readFileSync(f('ec.pem'), 'utf8'))).toThrowError(
+        expect.objectContaining({ code: 'INVALID_KEY' }),
+      );
     }));
 });

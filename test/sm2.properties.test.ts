@@ -3,7 +3,12 @@
 // node:crypto's OpenSSL SM2 (empty user ID, see the README (SM2 section)) and sm-crypto.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  sign as nodeSign,
+  verify as nodeVerify,
+} from 'node:crypto';
 import { createRequire } from 'node:module';
 import { sm2, Sm2Point, sm2Curve } from '../src/sm2/index.js';
 import { createFast } from '../src/sm2/fast.js';
@@ -39,10 +44,15 @@ describe('fast engine vs @noble/curves generic arithmetic', () => {
         expect(fast.mulBaseSecret(k)).toEqual(ref);
         const P = G.multiply(s).toAffine();
         expect(fast.mulSecret(k, P.x, P.y)).toEqual(G.multiply(s).multiply(k).toAffine());
-        expect(fast.mulSecretTable(k, fast.tableFor(P.x, P.y, 6))).toEqual(G.multiply(s).multiply(k).toAffine());
+        expect(fast.mulSecretTable(k, fast.tableFor(P.x, P.y, 6))).toEqual(
+          G.multiply(s).multiply(k).toAffine(),
+        );
         const want = G.multiplyUnsafe(s).add(G.multiplyUnsafe(k).multiplyUnsafe(t)).toAffine();
         const Q = G.multiply(k).toAffine();
-        for (const R of [fast.mulAddPublic(s, t, Q), fast.mulAddPublic(s, t, fast.tableFor(Q.x, Q.y, 6))]) {
+        for (const R of [
+          fast.mulAddPublic(s, t, Q),
+          fast.mulAddPublic(s, t, fast.tableFor(Q.x, Q.y, 6)),
+        ]) {
           expect(fast.xEquals(R, want.x)).toBe(true);
           expect(fast.xEquals(R, (want.x + 1n) % SM2P256V1.p)).toBe(false);
         }
@@ -55,7 +65,10 @@ describe('fast engine vs @noble/curves generic arithmetic', () => {
     for (const k of [1n, 2n, 3n, n - 1n, n - 2n, 1n << 128n, (1n << 255n) + 1n]) {
       expect(fast.mulBaseSecret(k)).toEqual(G.multiply(k).toAffine());
       expect(fast.mulSecret(k, SM2P256V1.Gx, SM2P256V1.Gy)).toEqual(G.multiply(k).toAffine());
-      if (k !== n - 1n) expect(fast.xEquals(fast.mulAddPublic(k, 1n, T), G.multiply(k).add(G).toAffine().x)).toBe(true);
+      if (k !== n - 1n)
+        expect(fast.xEquals(fast.mulAddPublic(k, 1n, T), G.multiply(k).add(G).toAffine().x)).toBe(
+          true,
+        );
     }
     // (n−1)·G + 1·G is the point at infinity, by table and cold
     expect(fast.mulAddPublic(n - 1n, 1n, T).Z).toBe(0n);
@@ -66,32 +79,45 @@ describe('fast engine vs @noble/curves generic arithmetic', () => {
 describe('signatures', () => {
   it('sign → verify for random messages, user IDs and both formats', () => {
     fc.assert(
-      fc.property(bytes(0, 300), fc.string({ maxLength: 40 }), fc.constantFrom('der' as const, 'raw' as const), (msg, userId, format) => {
-        const sig = sm2.sign(msg, K.secretKey, { userId, format });
-        expect(sm2.verify(sig, msg, K.publicKey, { userId, format })).toBe(true);
-        expect(sm2.verify(sig, msg, sm2.keys.compress(K.publicKey), { userId, format })).toBe(true);
-      }),
+      fc.property(
+        bytes(0, 300),
+        fc.string({ maxLength: 40 }),
+        fc.constantFrom('der' as const, 'raw' as const),
+        (msg, userId, format) => {
+          const sig = sm2.sign(msg, K.secretKey, { userId, format });
+          expect(sm2.verify(sig, msg, K.publicKey, { userId, format })).toBe(true);
+          expect(sm2.verify(sig, msg, sm2.keys.compress(K.publicKey), { userId, format })).toBe(
+            true,
+          );
+        },
+      ),
       { numRuns: 30 },
     );
   });
   it('any bit flip of signature, message or public key → false (or INVALID_POINT for a broken key)', () => {
     fc.assert(
-      fc.property(bytes(1, 100), fc.nat(), fc.constantFrom('der' as const, 'raw' as const), (msg, bit, format) => {
-        const sig = sm2.sign(msg, K.secretKey, { format });
-        expect(sm2.verify(flipBit(sig, bit), msg, K.publicKey, { format })).toBe(false);
-        expect(sm2.verify(sig, flipBit(msg, bit), K.publicKey, { format })).toBe(false);
-        const badKey = flipBit(K.publicKey, 8 + (bit % 512));
-        try {
-          expect(sm2.verify(sig, msg, badKey, { format })).toBe(false);
-        } catch (e) {
-          expect((e as BukejianError).code).toBe('INVALID_POINT');
-        }
-      }),
+      fc.property(
+        bytes(1, 100),
+        fc.nat(),
+        fc.constantFrom('der' as const, 'raw' as const),
+        (msg, bit, format) => {
+          const sig = sm2.sign(msg, K.secretKey, { format });
+          expect(sm2.verify(flipBit(sig, bit), msg, K.publicKey, { format })).toBe(false);
+          expect(sm2.verify(sig, flipBit(msg, bit), K.publicKey, { format })).toBe(false);
+          const badKey = flipBit(K.publicKey, 8 + (bit % 512));
+          try {
+            expect(sm2.verify(sig, msg, badKey, { format })).toBe(false);
+          } catch (e) {
+            expect((e as BukejianError).code).toBe('INVALID_POINT');
+          }
+        },
+      ),
       { numRuns: 30 },
     );
   });
   it('signatures are randomized (hedged nonces) and the signer cache follows key mutation', () => {
-    const a = sm2.sign('m', K.secretKey), b = sm2.sign('m', K.secretKey);
+    const a = sm2.sign('m', K.secretKey),
+      b = sm2.sign('m', K.secretKey);
     expect(toHex(a)).not.toBe(toHex(b));
     const sk = Uint8Array.from(K.secretKey);
     sm2.sign('m', sk);
@@ -102,8 +128,12 @@ describe('signatures', () => {
   it('prehashed: e = SM3(Z_A ‖ M) signs like the message', async () => {
     const { sm3 } = await import('../src/sm3.js');
     const e = sm3(new Uint8Array([...sm2.za(K.publicKey), ...new TextEncoder().encode('abc')]));
-    expect(sm2.verify(sm2.sign(e, K.secretKey, { prehashed: true }), 'abc', K.publicKey)).toBe(true);
-    expect(sm2.verify(sm2.sign('abc', K.secretKey), e, K.publicKey, { prehashed: true })).toBe(true);
+    expect(sm2.verify(sm2.sign(e, K.secretKey, { prehashed: true }), 'abc', K.publicKey)).toBe(
+      true,
+    );
+    expect(sm2.verify(sm2.sign('abc', K.secretKey), e, K.publicKey, { prehashed: true })).toBe(
+      true,
+    );
   });
 });
 
@@ -116,7 +146,9 @@ describe('node:crypto (OpenSSL 3.0) differential, empty user ID', () => {
       fc.property(bytes(0, 200), (msg) => {
         const ours = sm2.sign(msg, K.secretKey, { userId: '' });
         expect(nodeVerify(null, msg, pk, ours)).toBe(true);
-        expect(nodeVerify(null, flipBit(msg.length ? msg : new Uint8Array(1), 3), pk, ours)).toBe(false);
+        expect(nodeVerify(null, flipBit(msg.length ? msg : new Uint8Array(1), 3), pk, ours)).toBe(
+          false,
+        );
         const theirs = nodeSign(null, msg, sk);
         expect(sm2.verify(new Uint8Array(theirs), msg, K.publicKey, { userId: '' })).toBe(true);
         expect(sm2.verify(new Uint8Array(theirs), msg, K.publicKey)).toBe(false); // default ID differs
@@ -134,7 +166,8 @@ describe('node:crypto (OpenSSL 3.0) differential, empty user ID', () => {
 });
 
 describe('sm-crypto interop (both directions)', () => {
-  const skHex = toHex(K.secretKey), pkHex = toHex(K.publicKey);
+  const skHex = toHex(K.secretKey),
+    pkHex = toHex(K.publicKey);
   it('signatures: sm-crypto {hash: true} (raw r‖s hex and DER) ↔ ours', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 60 }), (msg) => {
@@ -142,8 +175,20 @@ describe('sm-crypto interop (both directions)', () => {
         expect(sm2.verify(hex(theirs), msg, K.publicKey, { format: 'raw' })).toBe(true);
         const theirsDer = smCrypto.doSignature(msg, skHex, { hash: true, der: true });
         expect(sm2.verify(hex(theirsDer), msg, K.publicKey)).toBe(true);
-        expect(smCrypto.doVerifySignature(msg, toHex(sm2.sign(msg, K.secretKey, { format: 'raw' })), pkHex, { hash: true })).toBe(true);
-        expect(smCrypto.doVerifySignature(msg, toHex(sm2.sign(msg, K.secretKey)), pkHex, { hash: true, der: true })).toBe(true);
+        expect(
+          smCrypto.doVerifySignature(
+            msg,
+            toHex(sm2.sign(msg, K.secretKey, { format: 'raw' })),
+            pkHex,
+            { hash: true },
+          ),
+        ).toBe(true);
+        expect(
+          smCrypto.doVerifySignature(msg, toHex(sm2.sign(msg, K.secretKey)), pkHex, {
+            hash: true,
+            der: true,
+          }),
+        ).toBe(true);
       }),
       { numRuns: 10 },
     );
@@ -153,9 +198,13 @@ describe('sm-crypto interop (both directions)', () => {
       fc.property(bytes(1, 200), fc.constantFrom(0, 1), (msg, cipherMode) => {
         const mode = cipherMode === 1 ? 'c1c3c2' : 'c1c2c3';
         const theirs = smCrypto.doEncrypt(Array.from(msg), pkHex, cipherMode);
-        expect(toHex(sm2.decrypt(K.secretKey, hex(theirs), { format: 'raw', mode }))).toBe(toHex(msg));
+        expect(toHex(sm2.decrypt(K.secretKey, hex(theirs), { format: 'raw', mode }))).toBe(
+          toHex(msg),
+        );
         const ours = sm2.encrypt(K.publicKey, msg, { format: 'raw', mode });
-        const back = smCrypto.doDecrypt(toHex(ours).slice(2), skHex, cipherMode, { output: 'array' }) as number[];
+        const back = smCrypto.doDecrypt(toHex(ours).slice(2), skHex, cipherMode, {
+          output: 'array',
+        }) as number[];
         expect(toHex(Uint8Array.from(back))).toBe(toHex(msg));
       }),
       { numRuns: 10 },
@@ -172,7 +221,9 @@ describe('encryption', () => {
   it('decrypt ∘ encrypt = id for lengths 1..1000, every format and order', () => {
     fc.assert(
       fc.property(bytes(1, 1000), formats, (msg, o) => {
-        expect(toHex(sm2.decrypt(K.secretKey, sm2.encrypt(K.publicKey, msg, o), o))).toBe(toHex(msg));
+        expect(toHex(sm2.decrypt(K.secretKey, sm2.encrypt(K.publicKey, msg, o), o))).toBe(
+          toHex(msg),
+        );
       }),
       { numRuns: 25 },
     );
@@ -182,32 +233,71 @@ describe('encryption', () => {
       fc.property(bytes(1, 64), formats, fc.nat(), (msg, o, bit) => {
         const ct = sm2.encrypt(K.publicKey, msg, o);
         const bad = flipBit(ct, bit % (ct.length * 8));
-        expect(() => sm2.decrypt(K.secretKey, bad, o)).toThrowError(expect.objectContaining({ code: 'DECRYPT_FAILED' }));
+        expect(() => sm2.decrypt(K.secretKey, bad, o)).toThrowError(
+          expect.objectContaining({ code: 'DECRYPT_FAILED' }),
+        );
       }),
       { numRuns: 40 },
     );
   });
   it('wrong key → DECRYPT_FAILED', () => {
     const ct = sm2.encrypt(K.publicKey, 'x');
-    expect(() => sm2.decrypt(sm2.keygen().secretKey, ct)).toThrowError(expect.objectContaining({ code: 'DECRYPT_FAILED' }));
+    expect(() => sm2.decrypt(sm2.keygen().secretKey, ct)).toThrowError(
+      expect.objectContaining({ code: 'DECRYPT_FAILED' }),
+    );
   });
 });
 
 describe('key exchange', () => {
   it('initiator and responder agree, confirmations cross-check; a wrong ID breaks agreement', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 }), fc.integer({ min: 1, max: 64 }), (idA, idB, keyLength) => {
-        const a = sm2.keygen(), b = sm2.keygen(), ra = sm2.keygen(), rb = sm2.keygen();
-        const A = sm2.keyExchange({ role: 'initiator', secretKey: a.secretKey, ephemeralSecretKey: ra.secretKey, peerPublicKey: b.publicKey, peerEphemeralPublicKey: rb.publicKey, userId: idA, peerUserId: idB, keyLength });
-        const B = sm2.keyExchange({ role: 'responder', secretKey: b.secretKey, ephemeralSecretKey: rb.secretKey, peerPublicKey: a.publicKey, peerEphemeralPublicKey: ra.publicKey, userId: idB, peerUserId: idA, keyLength });
-        expect(A.sharedKey.length).toBe(keyLength);
-        expect(toHex(A.sharedKey)).toBe(toHex(B.sharedKey));
-        expect(sm2.checkConfirmation(A, B.confirmation)).toBe(true);
-        expect(sm2.checkConfirmation(B, A.confirmation)).toBe(true);
-        expect(sm2.checkConfirmation(A, A.confirmation)).toBe(false);
-        const C = sm2.keyExchange({ role: 'responder', secretKey: b.secretKey, ephemeralSecretKey: rb.secretKey, peerPublicKey: a.publicKey, peerEphemeralPublicKey: ra.publicKey, userId: idB + 'x', peerUserId: idA, keyLength });
-        expect(toHex(C.sharedKey)).not.toBe(toHex(A.sharedKey));
-      }),
+      fc.property(
+        fc.string({ maxLength: 20 }),
+        fc.string({ maxLength: 20 }),
+        fc.integer({ min: 1, max: 64 }),
+        (idA, idB, keyLength) => {
+          const a = sm2.keygen(),
+            b = sm2.keygen(),
+            ra = sm2.keygen(),
+            rb = sm2.keygen();
+          const A = sm2.keyExchange({
+            role: 'initiator',
+            secretKey: a.secretKey,
+            ephemeralSecretKey: ra.secretKey,
+            peerPublicKey: b.publicKey,
+            peerEphemeralPublicKey: rb.publicKey,
+            userId: idA,
+            peerUserId: idB,
+            keyLength,
+          });
+          const B = sm2.keyExchange({
+            role: 'responder',
+            secretKey: b.secretKey,
+            ephemeralSecretKey: rb.secretKey,
+            peerPublicKey: a.publicKey,
+            peerEphemeralPublicKey: ra.publicKey,
+            userId: idB,
+            peerUserId: idA,
+            keyLength,
+          });
+          expect(A.sharedKey.length).toBe(keyLength);
+          expect(toHex(A.sharedKey)).toBe(toHex(B.sharedKey));
+          expect(sm2.checkConfirmation(A, B.confirmation)).toBe(true);
+          expect(sm2.checkConfirmation(B, A.confirmation)).toBe(true);
+          expect(sm2.checkConfirmation(A, A.confirmation)).toBe(false);
+          const C = sm2.keyExchange({
+            role: 'responder',
+            secretKey: b.secretKey,
+            ephemeralSecretKey: rb.secretKey,
+            peerPublicKey: a.publicKey,
+            peerEphemeralPublicKey: ra.publicKey,
+            userId: idB + 'x',
+            peerUserId: idA,
+            keyLength,
+          });
+          expect(toHex(C.sharedKey)).not.toBe(toHex(A.sharedKey));
+        },
+      ),
       { numRuns: 8 },
     );
   });

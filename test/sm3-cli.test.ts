@@ -26,8 +26,11 @@ describe('bukejian sm3', () => {
   });
 
   it('several files, one larger than a read chunk, in order; a missing file → exit 1, others still printed', () => {
-    const big = randomBytes(300_001), small = '可用不可见\n';
-    const a = path.join(dir, 'big.bin'), b = path.join(dir, 'small.txt'), missing = path.join(dir, 'nope');
+    const big = randomBytes(300_001),
+      small = '可用不可见\n';
+    const a = path.join(dir, 'big.bin'),
+      b = path.join(dir, 'small.txt'),
+      missing = path.join(dir, 'nope');
     writeFileSync(a, big);
     writeFileSync(b, small);
     expect(run([a, b])).toMatchObject({ code: 0, out: `${ref(big)}  ${a}\n${ref(small)}  ${b}\n` });

@@ -25,8 +25,13 @@ describe('SM3 standard vectors (GB/T 32905, BouncyCastle, OpenSSL)', () => {
       const msg = message(c);
       expect(toHex(sm3(msg, { backend }))).toBe(c.digest_hex);
       // Streaming in 3 uneven pieces gives the same digest.
-      const a = Math.floor(msg.length / 3), b = Math.floor((2 * msg.length) / 3) + 1;
-      const h = sm3.create({ backend }).update(msg.subarray(0, a)).update(msg.subarray(a, b)).update(msg.subarray(b));
+      const a = Math.floor(msg.length / 3),
+        b = Math.floor((2 * msg.length) / 3) + 1;
+      const h = sm3
+        .create({ backend })
+        .update(msg.subarray(0, a))
+        .update(msg.subarray(a, b))
+        .update(msg.subarray(b));
       expect(toHex(h.digest())).toBe(c.digest_hex);
     });
   }
@@ -40,21 +45,26 @@ describe('HMAC-SM3 vectors (GM/T 0042, Wycheproof)', () => {
   });
   for (const backend of backends) {
     it.each(macs.map((c) => [c.id, c] as const))(`%s (${backend})`, (_id, c) => {
-      const key = hex(c.key_hex), msg = hex(c.msg_hex), tag = hex(c.mac_hex);
+      const key = hex(c.key_hex),
+        msg = hex(c.msg_hex),
+        tag = hex(c.mac_hex);
       const ok = verifyHmacSm3(key, msg, tag, { backend, tagLength: c.mac_len as number });
       expect(tag.length).toBe(c.mac_len);
       expect(ok).toBe(c.result === 'valid');
-      if (c.result === 'valid') expect(toHex(hmacSm3(key, msg, { backend }).subarray(0, tag.length))).toBe(c.mac_hex);
+      if (c.result === 'valid')
+        expect(toHex(hmacSm3(key, msg, { backend }).subarray(0, tag.length))).toBe(c.mac_hex);
     });
   }
 });
 
 describe('verifyHmacSm3: the verifier fixes the tag length', () => {
-  const key = new Uint8Array(20).fill(0x0b), msg = 'Hi There';
+  const key = new Uint8Array(20).fill(0x0b),
+    msg = 'Hi There';
   const full = hmacSm3(key, msg);
   it('full tag by default; any shorter or longer tag is rejected, even a correct prefix', () => {
     expect(verifyHmacSm3(key, msg, full)).toBe(true);
-    for (const len of [0, 4, 16, 31]) expect(verifyHmacSm3(key, msg, full.subarray(0, len))).toBe(false);
+    for (const len of [0, 4, 16, 31])
+      expect(verifyHmacSm3(key, msg, full.subarray(0, len))).toBe(false);
     expect(verifyHmacSm3(key, msg, Uint8Array.from([...full, 0]))).toBe(false);
   });
   it('tagLength: a truncated tag of exactly that length, and only that length', () => {
@@ -66,25 +76,41 @@ describe('verifyHmacSm3: the verifier fixes the tag length', () => {
     expect(verifyHmacSm3(key, msg, bad, { tagLength: 16 })).toBe(false);
   });
   it('tagLength outside 4..32 or unknown options throw', () => {
-    expect(() => verifyHmacSm3(key, msg, full, { tagLength: 2 })).toThrow(expect.objectContaining({ code: 'INVALID_RANGE' }));
-    expect(() => verifyHmacSm3(key, msg, full, { tagLength: 33 })).toThrow(expect.objectContaining({ code: 'INVALID_RANGE' }));
-    expect(() => verifyHmacSm3(key, msg, full, { tagLen: 16 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => verifyHmacSm3(key, msg, full, { tagLength: 2 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_RANGE' }),
+    );
+    expect(() => verifyHmacSm3(key, msg, full, { tagLength: 33 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_RANGE' }),
+    );
+    expect(() => verifyHmacSm3(key, msg, full, { tagLen: 16 } as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
   });
 });
 
 describe('SM3 differential against node:crypto', () => {
   it('every length 0..300, one-shot and streaming at a random split (js backend)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 300 }), fc.nat(), fc.nat(), fc.integer(), (len, s1, s2, seed) => {
-        const msg = new Uint8Array(len).map((_, i) => (i * 131 + seed) & 255);
-        const want = createHash('sm3').update(msg).digest('hex');
-        expect(toHex(sm3(msg, { backend: 'js' }))).toBe(want);
-        const a = len ? s1 % (len + 1) : 0, b = a + (len - a ? s2 % (len - a + 1) : 0);
-        const h = sm3.create({ backend: 'js' }).update(msg.subarray(0, a)).update(msg.subarray(a, b));
-        const c = h.clone();
-        expect(toHex(h.update(msg.subarray(b)).digest())).toBe(want);
-        expect(toHex(c.update(msg.subarray(b)).digest())).toBe(want);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 300 }),
+        fc.nat(),
+        fc.nat(),
+        fc.integer(),
+        (len, s1, s2, seed) => {
+          const msg = new Uint8Array(len).map((_, i) => (i * 131 + seed) & 255);
+          const want = createHash('sm3').update(msg).digest('hex');
+          expect(toHex(sm3(msg, { backend: 'js' }))).toBe(want);
+          const a = len ? s1 % (len + 1) : 0,
+            b = a + (len - a ? s2 % (len - a + 1) : 0);
+          const h = sm3
+            .create({ backend: 'js' })
+            .update(msg.subarray(0, a))
+            .update(msg.subarray(a, b));
+          const c = h.clone();
+          expect(toHex(h.update(msg.subarray(b)).digest())).toBe(want);
+          expect(toHex(c.update(msg.subarray(b)).digest())).toBe(want);
+        },
+      ),
       { numRuns: 600 },
     );
     for (let len = 0; len <= 300; len++) {
@@ -97,18 +123,26 @@ describe('SM3 differential against node:crypto', () => {
     const msg = new Uint8Array(200).map((_, i) => i ^ 0x5a);
     const want = createHash('sm3').update(msg).digest('hex');
     for (let i = 0; i <= msg.length; i++) {
-      expect(toHex(sm3.create({ backend: 'js' }).update(msg.subarray(0, i)).update(msg.subarray(i)).digest())).toBe(want);
+      expect(
+        toHex(
+          sm3.create({ backend: 'js' }).update(msg.subarray(0, i)).update(msg.subarray(i)).digest(),
+        ),
+      ).toBe(want);
     }
   });
 
   it('HMAC-SM3 for random keys (0..150 bytes) and messages (0..300 bytes)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 150 }), fc.uint8Array({ maxLength: 300 }), (key, msg) => {
-        const want = createHmac('sm3', key).update(msg).digest('hex');
-        expect(toHex(hmacSm3(key, msg, { backend: 'js' }))).toBe(want);
-        const m = hmacSm3.create(key).update(msg.subarray(0, 7));
-        expect(toHex(m.clone().update(msg.subarray(7)).digest())).toBe(want);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 150 }),
+        fc.uint8Array({ maxLength: 300 }),
+        (key, msg) => {
+          const want = createHmac('sm3', key).update(msg).digest('hex');
+          expect(toHex(hmacSm3(key, msg, { backend: 'js' }))).toBe(want);
+          const m = hmacSm3.create(key).update(msg.subarray(0, 7));
+          expect(toHex(m.clone().update(msg.subarray(7)).digest())).toBe(want);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -117,12 +151,16 @@ describe('SM3 differential against node:crypto', () => {
     for (const len of [NATIVE_THRESHOLD - 1, NATIVE_THRESHOLD, NATIVE_THRESHOLD + 1, 100_000]) {
       const msg = new Uint8Array(len).map((_, i) => i & 255);
       expect(toHex(sm3(msg, { backend: 'auto' }))).toBe(toHex(sm3(msg, { backend: 'js' })));
-      expect(toHex(hmacSm3(msg.subarray(0, 40), msg, { backend: 'auto' }))).toBe(toHex(hmacSm3(msg.subarray(0, 40), msg, { backend: 'js' })));
+      expect(toHex(hmacSm3(msg.subarray(0, 40), msg, { backend: 'auto' }))).toBe(
+        toHex(hmacSm3(msg.subarray(0, 40), msg, { backend: 'js' })),
+      );
     }
   });
 
   it('a string is hashed as UTF-8', () => {
-    expect(toHex(sm3('可用不可见'))).toBe(createHash('sm3').update('可用不可见', 'utf8').digest('hex'));
+    expect(toHex(sm3('可用不可见'))).toBe(
+      createHash('sm3').update('可用不可见', 'utf8').digest('hex'),
+    );
   });
 });
 
@@ -138,7 +176,9 @@ describe('KDF (GB/T 32918.4 §5.4.3)', () => {
     return Buffer.concat(parts).subarray(0, klen).toString('hex');
   };
   it('matches the definition for lengths 0..200', () => {
-    const z = hex('57e7b63623fae5f08cda468e872a20afa03ded41bf1403770e040dc83af31a67991f2b01ebf9efd8881f0a0493000603');
+    const z = hex(
+      '57e7b63623fae5f08cda468e872a20afa03ded41bf1403770e040dc83af31a67991f2b01ebf9efd8881f0a0493000603',
+    );
     for (let k = 0; k <= 200; k++) expect(toHex(kdf(z, k))).toBe(ref(z, k));
   });
   it('reproduces the KDF output t of the GB/T 32918.4 encryption examples', () => {
@@ -156,14 +196,22 @@ describe('SM3 misuse', () => {
   it('rejects non-bytes with INVALID_TYPE', () => {
     for (const bad of [null, undefined, 42, [1, 2], {}, new Uint16Array(2)]) {
       expect(() => sm3(bad as never)).toThrow(BukejianError);
-      try { sm3(bad as never); } catch (e) { expect((e as BukejianError).code).toBe('INVALID_TYPE'); }
+      try {
+        sm3(bad as never);
+      } catch (e) {
+        expect((e as BukejianError).code).toBe('INVALID_TYPE');
+      }
       expect(() => hmacSm3(bad as never, 'x')).toThrow(BukejianError);
       expect(() => kdf(bad as never, 1)).toThrow(BukejianError);
     }
   });
   it('rejects an unknown backend and unknown options', () => {
-    expect(() => sm3('a', { backend: 'wasm' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
-    expect(() => sm3('a', { fast: true } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => sm3('a', { backend: 'wasm' as never })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
+    expect(() => sm3('a', { fast: true } as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
   });
   it('refuses to be used after digest()', () => {
     for (const backend of backends) {
@@ -174,7 +222,11 @@ describe('SM3 misuse', () => {
     }
   });
   it('kdf rejects a negative or fractional length', () => {
-    expect(() => kdf(new Uint8Array(1), -1)).toThrow(expect.objectContaining({ code: 'INVALID_RANGE' }));
-    expect(() => kdf(new Uint8Array(1), 1.5)).toThrow(expect.objectContaining({ code: 'INVALID_TYPE' }));
+    expect(() => kdf(new Uint8Array(1), -1)).toThrow(
+      expect.objectContaining({ code: 'INVALID_RANGE' }),
+    );
+    expect(() => kdf(new Uint8Array(1), 1.5)).toThrow(
+      expect.objectContaining({ code: 'INVALID_TYPE' }),
+    );
   });
 });

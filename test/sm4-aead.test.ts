@@ -16,11 +16,13 @@ const E = (key: Uint8Array, block: Uint8Array): Uint8Array => {
   return Uint8Array.from(Buffer.concat([c.update(block), c.final()]));
 };
 const toBig = (b: Uint8Array) => BigInt('0x' + (Buffer.from(b).toString('hex') || '0'));
-const fromBig = (x: bigint, n = 16) => Uint8Array.from(Buffer.from(x.toString(16).padStart(2 * n, '0'), 'hex'));
+const fromBig = (x: bigint, n = 16) =>
+  Uint8Array.from(Buffer.from(x.toString(16).padStart(2 * n, '0'), 'hex'));
 const R = 0xe1n << 120n;
 function gfMul(x: bigint, y: bigint): bigint {
   // SP 800-38D Algorithm 1, bit 0 = most significant bit
-  let z = 0n, v = y;
+  let z = 0n,
+    v = y;
   for (let i = 127; i >= 0; i--) {
     if ((x >> BigInt(i)) & 1n) z ^= v;
     v = v & 1n ? (v >> 1n) ^ R : v >> 1n;
@@ -41,7 +43,10 @@ function ghashRef(h: bigint, parts: Uint8Array[]): bigint {
 const lenBlock = (a: number, c: number) => fromBig((BigInt(a * 8) << 64n) | BigInt(c * 8));
 function gcmRef(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, pt: Uint8Array): Uint8Array {
   const h = toBig(E(key, new Uint8Array(16)));
-  const j0 = iv.length === 12 ? toBig(Uint8Array.from([...iv, 0, 0, 0, 1])) : ghashRef(h, [iv, lenBlock(0, iv.length)]);
+  const j0 =
+    iv.length === 12
+      ? toBig(Uint8Array.from([...iv, 0, 0, 0, 1]))
+      : ghashRef(h, [iv, lenBlock(0, iv.length)]);
   const inc32 = (x: bigint, n: number) => (x & ~0xffffffffn) | ((x + BigInt(n)) & 0xffffffffn);
   const ct = new Uint8Array(pt.length);
   for (let i = 0; i < pt.length; i += 16) {
@@ -52,15 +57,30 @@ function gcmRef(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, pt: Uint8Array
   const tag = fromBig(s ^ toBig(E(key, fromBig(j0))));
   return Uint8Array.from([...ct, ...tag]);
 }
-function ccmRef(key: Uint8Array, n: Uint8Array, aad: Uint8Array, pt: Uint8Array, t: number): Uint8Array {
+function ccmRef(
+  key: Uint8Array,
+  n: Uint8Array,
+  aad: Uint8Array,
+  pt: Uint8Array,
+  t: number,
+): Uint8Array {
   const q = 15 - n.length;
   const num = (x: number, len: number) => fromBig(BigInt(x), len);
-  const b0 = Uint8Array.from([(aad.length ? 64 : 0) | (((t - 2) / 2) << 3) | (q - 1), ...n, ...num(pt.length, q)]);
+  const b0 = Uint8Array.from([
+    (aad.length ? 64 : 0) | (((t - 2) / 2) << 3) | (q - 1),
+    ...n,
+    ...num(pt.length, q),
+  ]);
   const aadEnc = aad.length ? Uint8Array.from([...num(aad.length, 2), ...aad]) : new Uint8Array(0);
-  const pad = (b: Uint8Array) => Uint8Array.from([...b, ...new Array((16 - (b.length % 16)) % 16).fill(0)]);
+  const pad = (b: Uint8Array) =>
+    Uint8Array.from([...b, ...new Array((16 - (b.length % 16)) % 16).fill(0)]);
   const stream = Uint8Array.from([...b0, ...pad(aadEnc), ...pad(pt)]);
   let y: Uint8Array = new Uint8Array(16);
-  for (let i = 0; i < stream.length; i += 16) y = E(key, y.map((v, j) => v ^ stream[i + j]!));
+  for (let i = 0; i < stream.length; i += 16)
+    y = E(
+      key,
+      y.map((v, j) => v ^ stream[i + j]!),
+    );
   const ctr = (i: number) => Uint8Array.from([q - 1, ...n, ...num(i, q)]);
   const ct = pt.map((v, i) => v ^ E(key, ctr(Math.floor(i / 16) + 1))[i % 16]!);
   const s0 = E(key, ctr(0));
@@ -82,9 +102,15 @@ const codeOf = (f: () => unknown) => {
 describe('SM4-GCM', () => {
   it('matches the naive reference (random nonce lengths, AAD, data)', () => {
     fc.assert(
-      fc.property(key16, fc.uint8Array({ minLength: 1, maxLength: 40 }), fc.uint8Array({ maxLength: 70 }), fc.uint8Array({ maxLength: 100 }), (key, iv, aad, pt) => {
-        expect(hexOf(sm4.gcm(key, iv, aad).encrypt(pt))).toBe(hexOf(gcmRef(key, iv, aad, pt)));
-      }),
+      fc.property(
+        key16,
+        fc.uint8Array({ minLength: 1, maxLength: 40 }),
+        fc.uint8Array({ maxLength: 70 }),
+        fc.uint8Array({ maxLength: 100 }),
+        (key, iv, aad, pt) => {
+          expect(hexOf(sm4.gcm(key, iv, aad).encrypt(pt))).toBe(hexOf(gcmRef(key, iv, aad, pt)));
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -92,36 +118,54 @@ describe('SM4-GCM', () => {
   it('Shoup, 4-bit and 8-bit GHASH tables give the reference result (lengths around each switch)', () => {
     const key = Uint8Array.from({ length: 16 }, (_, i) => i * 9);
     const iv = Uint8Array.from({ length: 12 }, (_, i) => i);
-    for (const len of [GHASH_SHOUP_BYTES - 1, GHASH_SHOUP_BYTES, GHASH_SHOUP_BYTES + 3, GHASH_BIG_TABLE_BYTES - 17, GHASH_BIG_TABLE_BYTES - 1, GHASH_BIG_TABLE_BYTES, GHASH_BIG_TABLE_BYTES + 5]) {
+    for (const len of [
+      GHASH_SHOUP_BYTES - 1,
+      GHASH_SHOUP_BYTES,
+      GHASH_SHOUP_BYTES + 3,
+      GHASH_BIG_TABLE_BYTES - 17,
+      GHASH_BIG_TABLE_BYTES - 1,
+      GHASH_BIG_TABLE_BYTES,
+      GHASH_BIG_TABLE_BYTES + 5,
+    ]) {
       const pt = Uint8Array.from({ length: len }, (_, i) => (i * 13) & 255);
-      expect(hexOf(sm4.gcm(key, iv).encrypt(pt))).toBe(hexOf(gcmRef(key, iv, new Uint8Array(0), pt)));
+      expect(hexOf(sm4.gcm(key, iv).encrypt(pt))).toBe(
+        hexOf(gcmRef(key, iv, new Uint8Array(0), pt)),
+      );
       // same bytes hashed as AAD + data split differently switches the table size, not the result
       const aad = pt.subarray(0, 3);
-      expect(hexOf(sm4.gcm(key, iv, aad).encrypt(pt.subarray(3)))).toBe(hexOf(gcmRef(key, iv, aad, pt.subarray(3))));
+      expect(hexOf(sm4.gcm(key, iv, aad).encrypt(pt.subarray(3)))).toBe(
+        hexOf(gcmRef(key, iv, aad, pt.subarray(3))),
+      );
     }
   });
 
   it('round trip; every single-bit flip of ciphertext, tag, AAD or nonce → AUTH_FAILED', () => {
     fc.assert(
-      fc.property(key16, fc.uint8Array({ minLength: 12, maxLength: 12 }), fc.uint8Array({ maxLength: 8 }), fc.uint8Array({ maxLength: 24 }), (key, iv, aad, pt) => {
-        const sealed = sm4.gcm(key, iv, aad).encrypt(pt);
-        expect(hexOf(sm4.gcm(key, iv, aad).decrypt(sealed))).toBe(hexOf(pt));
-        for (let bit = 0; bit < sealed.length * 8; bit++) {
-          const bad = sealed.slice();
-          bad[bit >> 3] ^= 1 << (bit & 7);
-          expect(codeOf(() => sm4.gcm(key, iv, aad).decrypt(bad))).toBe('AUTH_FAILED');
-        }
-        for (let bit = 0; bit < aad.length * 8; bit++) {
-          const bad = aad.slice();
-          bad[bit >> 3] ^= 1 << (bit & 7);
-          expect(codeOf(() => sm4.gcm(key, iv, bad).decrypt(sealed))).toBe('AUTH_FAILED');
-        }
-        for (let bit = 0; bit < 96; bit++) {
-          const bad = iv.slice();
-          bad[bit >> 3] ^= 1 << (bit & 7);
-          expect(codeOf(() => sm4.gcm(key, bad, aad).decrypt(sealed))).toBe('AUTH_FAILED');
-        }
-      }),
+      fc.property(
+        key16,
+        fc.uint8Array({ minLength: 12, maxLength: 12 }),
+        fc.uint8Array({ maxLength: 8 }),
+        fc.uint8Array({ maxLength: 24 }),
+        (key, iv, aad, pt) => {
+          const sealed = sm4.gcm(key, iv, aad).encrypt(pt);
+          expect(hexOf(sm4.gcm(key, iv, aad).decrypt(sealed))).toBe(hexOf(pt));
+          for (let bit = 0; bit < sealed.length * 8; bit++) {
+            const bad = sealed.slice();
+            bad[bit >> 3] ^= 1 << (bit & 7);
+            expect(codeOf(() => sm4.gcm(key, iv, aad).decrypt(bad))).toBe('AUTH_FAILED');
+          }
+          for (let bit = 0; bit < aad.length * 8; bit++) {
+            const bad = aad.slice();
+            bad[bit >> 3] ^= 1 << (bit & 7);
+            expect(codeOf(() => sm4.gcm(key, iv, bad).decrypt(sealed))).toBe('AUTH_FAILED');
+          }
+          for (let bit = 0; bit < 96; bit++) {
+            const bad = iv.slice();
+            bad[bit >> 3] ^= 1 << (bit & 7);
+            expect(codeOf(() => sm4.gcm(key, bad, aad).decrypt(sealed))).toBe('AUTH_FAILED');
+          }
+        },
+      ),
       { numRuns: 8 },
     );
   });
@@ -137,7 +181,9 @@ describe('SM4-CCM', () => {
         fc.uint8Array({ maxLength: 50 }),
         fc.uint8Array({ maxLength: 80 }),
         (key, nonce, t, aad, pt) => {
-          expect(hexOf(sm4.ccm(key, nonce, aad, { tagLength: t }).encrypt(pt))).toBe(hexOf(ccmRef(key, nonce, aad, pt, t)));
+          expect(hexOf(sm4.ccm(key, nonce, aad, { tagLength: t }).encrypt(pt))).toBe(
+            hexOf(ccmRef(key, nonce, aad, pt, t)),
+          );
         },
       ),
       { numRuns: 80 },
@@ -146,26 +192,33 @@ describe('SM4-CCM', () => {
 
   it('round trip; every single-bit flip of ciphertext, tag or AAD → AUTH_FAILED, no plaintext', () => {
     fc.assert(
-      fc.property(key16, fc.uint8Array({ minLength: 13, maxLength: 13 }), fc.uint8Array({ maxLength: 8 }), fc.uint8Array({ maxLength: 24 }), (key, nonce, aad, pt) => {
-        const sealed = sm4.ccm(key, nonce, aad).encrypt(pt);
-        expect(hexOf(sm4.ccm(key, nonce, aad).decrypt(sealed))).toBe(hexOf(pt));
-        for (let bit = 0; bit < sealed.length * 8; bit++) {
-          const bad = sealed.slice();
-          bad[bit >> 3] ^= 1 << (bit & 7);
-          expect(codeOf(() => sm4.ccm(key, nonce, aad).decrypt(bad))).toBe('AUTH_FAILED');
-        }
-        for (let bit = 0; bit < aad.length * 8; bit++) {
-          const bad = aad.slice();
-          bad[bit >> 3] ^= 1 << (bit & 7);
-          expect(codeOf(() => sm4.ccm(key, nonce, bad).decrypt(sealed))).toBe('AUTH_FAILED');
-        }
-      }),
+      fc.property(
+        key16,
+        fc.uint8Array({ minLength: 13, maxLength: 13 }),
+        fc.uint8Array({ maxLength: 8 }),
+        fc.uint8Array({ maxLength: 24 }),
+        (key, nonce, aad, pt) => {
+          const sealed = sm4.ccm(key, nonce, aad).encrypt(pt);
+          expect(hexOf(sm4.ccm(key, nonce, aad).decrypt(sealed))).toBe(hexOf(pt));
+          for (let bit = 0; bit < sealed.length * 8; bit++) {
+            const bad = sealed.slice();
+            bad[bit >> 3] ^= 1 << (bit & 7);
+            expect(codeOf(() => sm4.ccm(key, nonce, aad).decrypt(bad))).toBe('AUTH_FAILED');
+          }
+          for (let bit = 0; bit < aad.length * 8; bit++) {
+            const bad = aad.slice();
+            bad[bit >> 3] ^= 1 << (bit & 7);
+            expect(codeOf(() => sm4.ccm(key, nonce, bad).decrypt(sealed))).toBe('AUTH_FAILED');
+          }
+        },
+      ),
       { numRuns: 8 },
     );
   });
 
   it('AAD of 0xff00 bytes and more uses the 6-byte length encoding', () => {
-    const key = new Uint8Array(16).fill(1), nonce = new Uint8Array(12).fill(2);
+    const key = new Uint8Array(16).fill(1),
+      nonce = new Uint8Array(12).fill(2);
     for (const len of [0xfeff, 0xff00]) {
       const aad = new Uint8Array(len).fill(3);
       const pt = new Uint8Array(20).fill(4);
@@ -177,7 +230,11 @@ describe('SM4-CCM', () => {
       while (stream.length % 16) stream.push(0);
       stream.push(...pt, ...new Array(12).fill(0));
       let y: Uint8Array = new Uint8Array(16);
-      for (let i = 0; i < stream.length; i += 16) y = E(key, y.map((v, j) => v ^ stream[i + j]!));
+      for (let i = 0; i < stream.length; i += 16)
+        y = E(
+          key,
+          y.map((v, j) => v ^ stream[i + j]!),
+        );
       const s0 = E(key, Uint8Array.from([q - 1, ...nonce, 0, 0, 0]));
       const sealed = sm4.ccm(key, nonce, aad).encrypt(pt);
       expect(hexOf(sealed.subarray(20))).toBe(hexOf(y.map((v, i) => v ^ s0[i]!)));
@@ -187,7 +244,8 @@ describe('SM4-CCM', () => {
 
 describe('AEAD single use', () => {
   it('a second encrypt on one instance throws NONCE_REUSE; decrypt may repeat', () => {
-    const key = new Uint8Array(16), nonce = new Uint8Array(12);
+    const key = new Uint8Array(16),
+      nonce = new Uint8Array(12);
     for (const make of [() => sm4.gcm(key, nonce), () => sm4.ccm(key, nonce)]) {
       const c = make();
       const sealed = c.encrypt(new Uint8Array(5));
@@ -198,10 +256,14 @@ describe('AEAD single use', () => {
   });
 
   it('instances copy key, nonce and AAD (later changes by the caller have no effect)', () => {
-    const key = new Uint8Array(16).fill(5), nonce = new Uint8Array(12).fill(6), aad = new Uint8Array(4).fill(7);
+    const key = new Uint8Array(16).fill(5),
+      nonce = new Uint8Array(12).fill(6),
+      aad = new Uint8Array(4).fill(7);
     const c = sm4.gcm(key, nonce, aad);
     const want = gcmRef(key.slice(), nonce.slice(), aad.slice(), new Uint8Array(9));
-    key.fill(0); nonce.fill(0); aad.fill(0);
+    key.fill(0);
+    nonce.fill(0);
+    aad.fill(0);
     expect(hexOf(c.encrypt(new Uint8Array(9)))).toBe(hexOf(want));
   });
 });
@@ -220,27 +282,42 @@ describe('GcmStream (incremental GCM used by the CLI)', () => {
 
   it('encryption in random pieces equals the one-shot sm4.gcm and the reference', () => {
     fc.assert(
-      fc.property(key16, fc.uint8Array({ minLength: 1, maxLength: 20 }), fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 300 }), fc.array(fc.nat(40), { maxLength: 8 }),
+      fc.property(
+        key16,
+        fc.uint8Array({ minLength: 1, maxLength: 20 }),
+        fc.uint8Array({ maxLength: 40 }),
+        fc.uint8Array({ maxLength: 300 }),
+        fc.array(fc.nat(40), { maxLength: 8 }),
         (key, iv, aad, pt, cuts) => {
           const g = new GcmStream(key, iv, aad);
           const out = Buffer.concat([...cutsOf(pt, cuts).map((p) => g.encrypt(p)), g.tag()]);
           expect(out.toString('hex')).toBe(hexOf(sm4.gcm(key, iv, aad).encrypt(pt)));
           expect(out.toString('hex')).toBe(hexOf(gcmRef(key, iv, aad, pt)));
-        }),
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
   it('two-pass decryption: absorb, verify, decrypt; any bit flip → verify false and no decrypt', () => {
     fc.assert(
-      fc.property(key16, fc.uint8Array({ minLength: 12, maxLength: 12 }), fc.uint8Array({ maxLength: 20 }), fc.uint8Array({ maxLength: 200 }), fc.array(fc.nat(40), { maxLength: 6 }), fc.nat(),
+      fc.property(
+        key16,
+        fc.uint8Array({ minLength: 12, maxLength: 12 }),
+        fc.uint8Array({ maxLength: 20 }),
+        fc.uint8Array({ maxLength: 200 }),
+        fc.array(fc.nat(40), { maxLength: 6 }),
+        fc.nat(),
         (key, iv, aad, pt, cuts, flip) => {
           const sealed = sm4.gcm(key, iv, aad).encrypt(pt);
-          const ct = sealed.subarray(0, pt.length), tag = sealed.subarray(pt.length);
+          const ct = sealed.subarray(0, pt.length),
+            tag = sealed.subarray(pt.length);
           const d = new GcmStream(key, iv, aad);
           for (const p of cutsOf(ct, cuts)) d.absorb(p);
           expect(d.verify(tag)).toBe(true);
-          expect(Buffer.concat(cutsOf(ct, cuts).map((p) => d.decrypt(p))).toString('hex')).toBe(hexOf(pt));
+          expect(Buffer.concat(cutsOf(ct, cuts).map((p) => d.decrypt(p))).toString('hex')).toBe(
+            hexOf(pt),
+          );
           const bad = sealed.slice();
           const bit = flip % (bad.length * 8);
           bad[bit >> 3] ^= 1 << (bit & 7);
@@ -248,13 +325,15 @@ describe('GcmStream (incremental GCM used by the CLI)', () => {
           e.absorb(bad.subarray(0, pt.length));
           expect(e.verify(bad.subarray(pt.length))).toBe(false);
           expect(codeOf(() => e.decrypt(bad.subarray(0, pt.length)))).toBe('BAD_STATE');
-        }),
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
   it('refuses out-of-order use (decrypt before verify, encrypt after tag, more bytes than verified)', () => {
-    const key = new Uint8Array(16), iv = new Uint8Array(12);
+    const key = new Uint8Array(16),
+      iv = new Uint8Array(12);
     const a = new GcmStream(key, iv, new Uint8Array(0));
     a.absorb(new Uint8Array(10));
     expect(codeOf(() => a.decrypt(new Uint8Array(10)))).toBe('BAD_STATE');
@@ -268,7 +347,11 @@ describe('GcmStream (incremental GCM used by the CLI)', () => {
     expect(c.verify(sealed.subarray(8))).toBe(true);
     c.decrypt(sealed.subarray(0, 8));
     expect(codeOf(() => c.decrypt(new Uint8Array(1)))).toBe('BAD_STATE');
-    expect(codeOf(() => new GcmStream(new Uint8Array(15), iv, new Uint8Array(0)))).toBe('KEY_LENGTH');
-    expect(codeOf(() => new GcmStream(key, new Uint8Array(0), new Uint8Array(0)))).toBe('NONCE_LENGTH');
+    expect(codeOf(() => new GcmStream(new Uint8Array(15), iv, new Uint8Array(0)))).toBe(
+      'KEY_LENGTH',
+    );
+    expect(codeOf(() => new GcmStream(key, new Uint8Array(0), new Uint8Array(0)))).toBe(
+      'NONCE_LENGTH',
+    );
   });
 });

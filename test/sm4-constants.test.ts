@@ -39,10 +39,15 @@ function affine(x: number): number {
 
 const rotl = (x: number, n: number) => ((x << n) | (x >>> (32 - n))) >>> 0;
 const tau = (a: number) =>
-  ((SBOX_REF[a >>> 24]! << 24) | (SBOX_REF[(a >>> 16) & 255]! << 16) | (SBOX_REF[(a >>> 8) & 255]! << 8) | SBOX_REF[a & 255]!) >>> 0;
+  ((SBOX_REF[a >>> 24]! << 24) |
+    (SBOX_REF[(a >>> 16) & 255]! << 16) |
+    (SBOX_REF[(a >>> 8) & 255]! << 8) |
+    SBOX_REF[a & 255]!) >>>
+  0;
 const SBOX_REF = Array.from({ length: 256 }, (_, x) => affine(gfInv(affine(x))));
 const CK_REF = Array.from({ length: 32 }, (_, i) =>
-  [0, 1, 2, 3].reduce((w, j) => ((w << 8) | (((4 * i + j) * 7) & 255)) >>> 0, 0));
+  [0, 1, 2, 3].reduce((w, j) => ((w << 8) | (((4 * i + j) * 7) & 255)) >>> 0, 0),
+);
 
 describe('SM4 constants', () => {
   it('S-box = A·(A·x ⊕ C)^-1 ⊕ C over GF(2^8)/0x1f5 for all 256 inputs', () => {
@@ -54,35 +59,42 @@ describe('SM4 constants', () => {
     expect(Array.from(CK, (w) => w >>> 0)).toEqual(CK_REF);
   });
 
-  it.each(loadVectors('sm4').filter((c) => c.type === 'key-schedule').map((c) => [c.id, c] as const))(
-    'FK recovered from the published round keys of %s',
-    (_id, c) => {
-      // K_{i+4} = K_i ⊕ L'(τ(K_{i+1} ⊕ K_{i+2} ⊕ K_{i+3} ⊕ CK_i))  ⇒  run it backwards from rk_0..rk_3
-      const rk = (c.rk_words as string[]).map((w) => parseInt(w, 16) >>> 0);
-      const K = new Array<number>(8);
-      for (let i = 0; i < 4; i++) K[i + 4] = rk[i]!;
-      for (let i = 3; i >= 0; i--) {
-        const b = tau((K[i + 1]! ^ K[i + 2]! ^ K[i + 3]! ^ CK_REF[i]!) >>> 0);
-        K[i] = (K[i + 4]! ^ b ^ rotl(b, 13) ^ rotl(b, 23)) >>> 0;
-      }
-      const mk = hex(c.key_hex);
-      const mkWords = [0, 4, 8, 12].map((o) => ((mk[o]! << 24) | (mk[o + 1]! << 16) | (mk[o + 2]! << 8) | mk[o + 3]!) >>> 0);
-      const fk = mkWords.map((w, i) => (w ^ K[i]!) >>> 0);
-      expect(fk).toEqual([0xa3b1bac6, 0x56aa3350, 0x677d9197, 0xb27022dc]);
-      expect(Array.from(FK, (w) => w >>> 0)).toEqual(fk);
-    },
-  );
+  it.each(
+    loadVectors('sm4')
+      .filter((c) => c.type === 'key-schedule')
+      .map((c) => [c.id, c] as const),
+  )('FK recovered from the published round keys of %s', (_id, c) => {
+    // K_{i+4} = K_i ⊕ L'(τ(K_{i+1} ⊕ K_{i+2} ⊕ K_{i+3} ⊕ CK_i))  ⇒  run it backwards from rk_0..rk_3
+    const rk = (c.rk_words as string[]).map((w) => parseInt(w, 16) >>> 0);
+    const K = new Array<number>(8);
+    for (let i = 0; i < 4; i++) K[i + 4] = rk[i]!;
+    for (let i = 3; i >= 0; i--) {
+      const b = tau((K[i + 1]! ^ K[i + 2]! ^ K[i + 3]! ^ CK_REF[i]!) >>> 0);
+      K[i] = (K[i + 4]! ^ b ^ rotl(b, 13) ^ rotl(b, 23)) >>> 0;
+    }
+    const mk = hex(c.key_hex);
+    const mkWords = [0, 4, 8, 12].map(
+      (o) => ((mk[o]! << 24) | (mk[o + 1]! << 16) | (mk[o + 2]! << 8) | mk[o + 3]!) >>> 0,
+    );
+    const fk = mkWords.map((w, i) => (w ^ K[i]!) >>> 0);
+    expect(fk).toEqual([0xa3b1bac6, 0x56aa3350, 0x677d9197, 0xb27022dc]);
+    expect(Array.from(FK, (w) => w >>> 0)).toEqual(fk);
+  });
 
   it('single blocks agree with node:crypto sm4-ecb (encrypt and decrypt)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint8Array({ minLength: 16, maxLength: 16 }), (key, x) => {
-        const c = createCipheriv('sm4-ecb', key, null).setAutoPadding(false);
-        const want = Buffer.concat([c.update(x), c.final()]);
-        const b = sm4.block(key);
-        const y = b.encryptBlock(x);
-        expect(Buffer.from(y).equals(want)).toBe(true);
-        expect(Buffer.from(b.decryptBlock(y)).equals(Buffer.from(x))).toBe(true);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        (key, x) => {
+          const c = createCipheriv('sm4-ecb', key, null).setAutoPadding(false);
+          const want = Buffer.concat([c.update(x), c.final()]);
+          const b = sm4.block(key);
+          const y = b.encryptBlock(x);
+          expect(Buffer.from(y).equals(want)).toBe(true);
+          expect(Buffer.from(b.decryptBlock(y)).equals(Buffer.from(x))).toBe(true);
+        },
+      ),
       { numRuns: 500 },
     );
   });

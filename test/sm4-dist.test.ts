@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '..');
 const node = (code: string, type: 'module' | 'commonjs') =>
-  execFileSync(process.execPath, [`--input-type=${type}`, '-e', code], { cwd: root, encoding: 'utf8' }).trim();
+  execFileSync(process.execPath, [`--input-type=${type}`, '-e', code], {
+    cwd: root,
+    encoding: 'utf8',
+  }).trim();
 
 // GB/T 32907 example 1 (ECB, js backend) and RFC 8998 A.1 (GCM) from test/vectors/sm4.json
 const body = (req: string) => `
@@ -22,7 +25,8 @@ const body = (req: string) => `
   console.log(ecb + ' ' + gcm);`;
 
 describe('built bukejian/sm4', () => {
-  const want = '681edf34d206965e86b3e94f536e4246 ' +
+  const want =
+    '681edf34d206965e86b3e94f536e4246 ' +
     '17f399f08c67d5ee19d0dc9969c4bb7d5fd46fd3756489069157b282bb200735d82710ca5c22f0ccfa7cbf93d496ac15a56834cbcf98c397b4024a2691233b8d83de3541e4c2b58177e065a9bf7b62ec';
   it('ESM import gives the standard answers (js backend)', () => {
     expect(node(`${body("await import('bukejian/sm4')")}`, 'module')).toBe(want);
@@ -38,7 +42,9 @@ describe('built bukejian/sm4', () => {
       seen.add(file);
       const src = readFileSync(path.join(root, 'dist', file), 'utf8');
       // `import … from '…'`, `export … from '…'` and bare side-effect imports `import '…'`
-      for (const m of src.matchAll(/(?:^|[;\n])\s*(?:import|export)\s*(?:[^;'"]*?from\s*)?['"]([^'"]+)['"]/g)) {
+      for (const m of src.matchAll(
+        /(?:^|[;\n])\s*(?:import|export)\s*(?:[^;'"]*?from\s*)?['"]([^'"]+)['"]/g,
+      )) {
         const spec = m[1]!;
         expect(spec.startsWith('node:') ? spec : 'ok').toBe('ok');
         if (spec.startsWith('./')) visit(spec.slice(2));
@@ -46,7 +52,9 @@ describe('built bukejian/sm4', () => {
     };
     visit('sm4.js');
     // every chunk dist/sm4.js names was walked, side-effect imports included
-    const direct = [...readFileSync(path.join(root, 'dist', 'sm4.js'), 'utf8').matchAll(/['"]\.\/([^'"]+)['"]/g)].map((m) => m[1]!);
+    const direct = [
+      ...readFileSync(path.join(root, 'dist', 'sm4.js'), 'utf8').matchAll(/['"]\.\/([^'"]+)['"]/g),
+    ].map((m) => m[1]!);
     expect(direct.length).toBeGreaterThan(0);
     for (const f of direct) expect(seen.has(f)).toBe(true);
   });
@@ -61,9 +69,15 @@ describe('built bukejian/sm4', () => {
     const withNative = node(code, 'module');
     const without = node(`delete process.getBuiltinModule; ${code}`, 'module');
     const { createCipheriv } = require('node:crypto') as typeof import('node:crypto');
-    const key = Buffer.alloc(16, 7), iv = Buffer.alloc(16, 9);
+    const key = Buffer.alloc(16, 7),
+      iv = Buffer.alloc(16, 9);
     const d = Uint8Array.from({ length: 5000 }, (_, i) => (i * 13) & 255);
-    const run = (name: string) => { const c = createCipheriv(name, key, iv); return Buffer.concat([c.update(d), c.final()]).toString('hex').slice(-64); };
+    const run = (name: string) => {
+      const c = createCipheriv(name, key, iv);
+      return Buffer.concat([c.update(d), c.final()])
+        .toString('hex')
+        .slice(-64);
+    };
     expect(without).toBe(`${run('sm4-cbc')} ${run('sm4-ctr')}`);
     expect(withNative).toBe(without);
   });

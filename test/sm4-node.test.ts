@@ -13,12 +13,20 @@ const key16 = fc.uint8Array({ minLength: 16, maxLength: 16 });
 const data = fc.uint8Array({ minLength: 0, maxLength: 1300 }); // spans NATIVE_THRESHOLD (1024)
 const backends = ['js', 'auto'] as const;
 
-function nodeRun(name: string, key: Uint8Array, iv: Uint8Array | null, d: Uint8Array, pad: boolean, decrypt = false): Buffer {
+function nodeRun(
+  name: string,
+  key: Uint8Array,
+  iv: Uint8Array | null,
+  d: Uint8Array,
+  pad: boolean,
+  decrypt = false,
+): Buffer {
   const c = decrypt ? createDecipheriv(name, key, iv) : createCipheriv(name, key, iv);
   c.setAutoPadding(pad);
   return Buffer.concat([c.update(d), c.final()]);
 }
-const eq = (a: Uint8Array, b: Uint8Array) => expect(Buffer.from(a).toString('hex')).toBe(Buffer.from(b).toString('hex'));
+const eq = (a: Uint8Array, b: Uint8Array) =>
+  expect(Buffer.from(a).toString('hex')).toBe(Buffer.from(b).toString('hex'));
 
 describe('SM4 modes vs node:crypto', () => {
   for (const backend of backends) {
@@ -30,9 +38,18 @@ describe('SM4 modes vs node:crypto', () => {
           eq(sm4.cbc(key, iv, { backend }).decrypt(nodeRun('sm4-cbc', key, iv, d, true)), d);
           eq(sm4.ecb(key, { backend }).decrypt(nodeRun('sm4-ecb', key, null, d, true)), d);
           const whole = d.subarray(0, d.length - (d.length % 16));
-          eq(sm4.ecb(key, { backend, padding: 'none' }).encrypt(whole), nodeRun('sm4-ecb', key, null, whole, false));
-          eq(sm4.cbc(key, iv, { backend, padding: 'none' }).encrypt(whole), nodeRun('sm4-cbc', key, iv, whole, false));
-          eq(sm4.cbc(key, iv, { backend, padding: 'none' }).decrypt(whole), nodeRun('sm4-cbc', key, iv, whole, false, true));
+          eq(
+            sm4.ecb(key, { backend, padding: 'none' }).encrypt(whole),
+            nodeRun('sm4-ecb', key, null, whole, false),
+          );
+          eq(
+            sm4.cbc(key, iv, { backend, padding: 'none' }).encrypt(whole),
+            nodeRun('sm4-cbc', key, iv, whole, false),
+          );
+          eq(
+            sm4.cbc(key, iv, { backend, padding: 'none' }).decrypt(whole),
+            nodeRun('sm4-cbc', key, iv, whole, false, true),
+          );
         }),
         { numRuns: 150 },
       );
@@ -40,11 +57,17 @@ describe('SM4 modes vs node:crypto', () => {
 
     it(`CTR, CFB, OFB of any length (${backend})`, () => {
       fc.assert(
-        fc.property(fc.constantFrom('ctr', 'cfb', 'ofb'), key16, key16, data, (mode, key, iv, d) => {
-          const want = nodeRun(`sm4-${mode}`, key, iv, d, false);
-          eq(sm4[mode](key, iv, { backend }).encrypt(d), want);
-          eq(sm4[mode](key, iv, { backend }).decrypt(want), d);
-        }),
+        fc.property(
+          fc.constantFrom('ctr', 'cfb', 'ofb'),
+          key16,
+          key16,
+          data,
+          (mode, key, iv, d) => {
+            const want = nodeRun(`sm4-${mode}`, key, iv, d, false);
+            eq(sm4[mode](key, iv, { backend }).encrypt(d), want);
+            eq(sm4[mode](key, iv, { backend }).decrypt(want), d);
+          },
+        ),
         { numRuns: 200 },
       );
     });
@@ -53,23 +76,44 @@ describe('SM4 modes vs node:crypto', () => {
   it('js and auto are byte-identical at and around the native threshold', () => {
     const key = Uint8Array.from({ length: 16 }, (_, i) => i);
     const iv = Uint8Array.from({ length: 16 }, (_, i) => 200 - i);
-    for (const len of [NATIVE_THRESHOLD - 17, NATIVE_THRESHOLD - 1, NATIVE_THRESHOLD, NATIVE_THRESHOLD + 1, NATIVE_THRESHOLD + 16, 70_000]) {
+    for (const len of [
+      NATIVE_THRESHOLD - 17,
+      NATIVE_THRESHOLD - 1,
+      NATIVE_THRESHOLD,
+      NATIVE_THRESHOLD + 1,
+      NATIVE_THRESHOLD + 16,
+      70_000,
+    ]) {
       const d = Uint8Array.from({ length: len }, (_, i) => (i * 7) & 255);
       const padLen = len - (len % 16);
       for (const mode of ['ctr', 'cfb', 'ofb'] as const) {
-        eq(sm4[mode](key, iv, { backend: 'auto' }).encrypt(d), sm4[mode](key, iv, { backend: 'js' }).encrypt(d));
+        eq(
+          sm4[mode](key, iv, { backend: 'auto' }).encrypt(d),
+          sm4[mode](key, iv, { backend: 'js' }).encrypt(d),
+        );
       }
-      eq(sm4.cbc(key, iv, { backend: 'auto' }).encrypt(d), sm4.cbc(key, iv, { backend: 'js' }).encrypt(d));
+      eq(
+        sm4.cbc(key, iv, { backend: 'auto' }).encrypt(d),
+        sm4.cbc(key, iv, { backend: 'js' }).encrypt(d),
+      );
       eq(sm4.ecb(key, { backend: 'auto' }).encrypt(d), sm4.ecb(key, { backend: 'js' }).encrypt(d));
       const w = d.subarray(0, padLen);
-      eq(sm4.cbc(key, iv, { backend: 'auto', padding: 'none' }).decrypt(w), sm4.cbc(key, iv, { backend: 'js', padding: 'none' }).decrypt(w));
+      eq(
+        sm4.cbc(key, iv, { backend: 'auto', padding: 'none' }).decrypt(w),
+        sm4.cbc(key, iv, { backend: 'js', padding: 'none' }).decrypt(w),
+      );
     }
   });
 
   it('CTR carries across all 128 bits and wraps at 2^128 like OpenSSL', () => {
     const key = new Uint8Array(16).fill(0x42);
     const d = new Uint8Array(80).fill(0xa5);
-    for (const ivHex of ['ffffffffffffffffffffffffffffffff', '00000000ffffffffffffffffffffffff', '0000000000000000fffffffffffffffe', '000000000000000000000000fffffffe']) {
+    for (const ivHex of [
+      'ffffffffffffffffffffffffffffffff',
+      '00000000ffffffffffffffffffffffff',
+      '0000000000000000fffffffffffffffe',
+      '000000000000000000000000fffffffe',
+    ]) {
       const iv = Uint8Array.from(Buffer.from(ivHex, 'hex'));
       eq(sm4.ctr(key, iv, { backend: 'js' }).encrypt(d), nodeRun('sm4-ctr', key, iv, d, false));
     }
@@ -118,7 +162,11 @@ describe('SM4 modes vs node:crypto', () => {
             const input = block && !pad ? d.subarray(0, d.length - (d.length % 16)) : d;
             const ivOrNull = mode === 'ecb' ? null : iv;
             const run = (x: Uint8Array, decrypt: boolean) => {
-              const s = sm4.stream(mode, key, ivOrNull, { decrypt, backend, padding: block ? (pad ? 'pkcs7' : 'none') : 'none' });
+              const s = sm4.stream(mode, key, ivOrNull, {
+                decrypt,
+                backend,
+                padding: block ? (pad ? 'pkcs7' : 'none') : 'none',
+              });
               const parts: Uint8Array[] = [];
               let pos = 0;
               for (const c of cuts) {
@@ -139,9 +187,15 @@ describe('SM4 modes vs node:crypto', () => {
     });
 
     it(`sm4.stream rejects a partial final block and bad padding (${backend})`, () => {
-      const key = new Uint8Array(16).fill(3), iv = new Uint8Array(16).fill(4);
+      const key = new Uint8Array(16).fill(3),
+        iv = new Uint8Array(16).fill(4);
       const code = (f: () => unknown) => {
-        try { f(); } catch (e) { expect(e).toBeInstanceOf(BukejianError); return (e as BukejianError).code; }
+        try {
+          f();
+        } catch (e) {
+          expect(e).toBeInstanceOf(BukejianError);
+          return (e as BukejianError).code;
+        }
         return 'no error';
       };
       const s1 = sm4.stream('cbc', key, iv, { backend, padding: 'none' });
@@ -173,11 +227,17 @@ describe('SM4 modes vs node:crypto', () => {
         const ct = nodeRun(`sm4-${mode}`, key, ivOrNull, msg, mode === 'ecb' || mode === 'cbc');
         for (let cut = 0; cut <= msg.length; cut++) {
           const e = sm4.stream(mode, key, ivOrNull, { backend });
-          eq(Buffer.concat([e.update(msg.subarray(0, cut)), e.update(msg.subarray(cut)), e.final()]), ct);
+          eq(
+            Buffer.concat([e.update(msg.subarray(0, cut)), e.update(msg.subarray(cut)), e.final()]),
+            ct,
+          );
         }
         for (let cut = 0; cut <= ct.length; cut++) {
           const d = sm4.stream(mode, key, ivOrNull, { backend, decrypt: true });
-          eq(Buffer.concat([d.update(ct.subarray(0, cut)), d.update(ct.subarray(cut)), d.final()]), msg);
+          eq(
+            Buffer.concat([d.update(ct.subarray(0, cut)), d.update(ct.subarray(cut)), d.final()]),
+            msg,
+          );
         }
       }
     }

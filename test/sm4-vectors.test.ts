@@ -15,7 +15,8 @@ function classic(c: VectorCase, backend: 'js' | 'auto') {
   const mode = s(c.mode).toLowerCase();
   const key = hex(c.key_hex);
   if (mode === 'ecb') return sm4.ecb(key, { padding: c.padding as 'none' | 'pkcs7', backend });
-  if (mode === 'cbc') return sm4.cbc(key, hex(c.iv_hex), { padding: c.padding as 'none' | 'pkcs7', backend });
+  if (mode === 'cbc')
+    return sm4.cbc(key, hex(c.iv_hex), { padding: c.padding as 'none' | 'pkcs7', backend });
   return sm4[mode as 'ctr' | 'cfb' | 'ofb'](key, hex(c.iv_hex), { backend });
 }
 
@@ -44,20 +45,25 @@ describe('sm4.json vectors', () => {
   });
 
   it.each(byType('key-schedule').map((c) => [c.id, c] as const))('key schedule %s', (_id, c) => {
-    const rk = Array.from(expandKey(hex(c.key_hex)), (w) => (w >>> 0).toString(16).padStart(8, '0'));
+    const rk = Array.from(expandKey(hex(c.key_hex)), (w) =>
+      (w >>> 0).toString(16).padStart(8, '0'),
+    );
     expect(rk).toEqual(c.rk_words);
   });
 
-  it.each(byType('block-iterated').map((c) => [c.id, c] as const))('%s (1,000,000 chained encryptions)', (_id, c) => {
-    const b = sm4.block(hex(c.key_hex));
-    const x = hex(c.pt_hex);
-    const n = c.iterations as number;
-    expect(n).toBe(1_000_000);
-    for (let i = 0; i < n; i++) b.encryptBlock(x, x);
-    expect(toHex(x)).toBe(c.ct_hex);
-    for (let i = 0; i < n; i++) b.decryptBlock(x, x); // and back again
-    expect(toHex(x)).toBe(c.pt_hex);
-  });
+  it.each(byType('block-iterated').map((c) => [c.id, c] as const))(
+    '%s (1,000,000 chained encryptions)',
+    (_id, c) => {
+      const b = sm4.block(hex(c.key_hex));
+      const x = hex(c.pt_hex);
+      const n = c.iterations as number;
+      expect(n).toBe(1_000_000);
+      for (let i = 0; i < n; i++) b.encryptBlock(x, x);
+      expect(toHex(x)).toBe(c.ct_hex);
+      for (let i = 0; i < n; i++) b.decryptBlock(x, x); // and back again
+      expect(toHex(x)).toBe(c.pt_hex);
+    },
+  );
 
   for (const backend of ['js', 'auto'] as const) {
     const valid = byType('cipher').filter((c) => c.result === 'valid');
@@ -74,8 +80,12 @@ describe('sm4.json vectors', () => {
   }
 
   const aead = (c: VectorCase) => {
-    const key = hex(c.key_hex), iv = hex(c.iv_hex), aad = hex(c.aad_hex);
-    return c.mode === 'GCM' ? sm4.gcm(key, iv, aad) : sm4.ccm(key, iv, aad, { tagLength: c.tag_len as number });
+    const key = hex(c.key_hex),
+      iv = hex(c.iv_hex),
+      aad = hex(c.aad_hex);
+    return c.mode === 'GCM'
+      ? sm4.gcm(key, iv, aad)
+      : sm4.ccm(key, iv, aad, { tagLength: c.tag_len as number });
   };
 
   const aeadValid = byType('aead').filter((c) => c.result === 'valid');
@@ -89,9 +99,13 @@ describe('sm4.json vectors', () => {
   it.each(aeadInvalid.map((c) => [c.id, c] as const))('AEAD rejects %s', (_id, c) => {
     const note = s(c.note);
     // what Wycheproof says is wrong decides the code we must throw
-    const want = /ModifiedTag/.test(note) ? 'AUTH_FAILED'
-      : /InvalidTagSize|InsecureTagSize/.test(note) ? 'TAG_LENGTH'
-        : /Nonce|Iv/i.test(note) ? 'NONCE_LENGTH' : 'unknown';
+    const want = /ModifiedTag/.test(note)
+      ? 'AUTH_FAILED'
+      : /InvalidTagSize|InsecureTagSize/.test(note)
+        ? 'TAG_LENGTH'
+        : /Nonce|Iv/i.test(note)
+          ? 'NONCE_LENGTH'
+          : 'unknown';
     expect(want).not.toBe('unknown');
     expect(codeOf(() => aead(c).decrypt(hex(s(c.ct_hex) + s(c.tag_hex))))).toBe(want);
   });

@@ -13,11 +13,24 @@ import path from 'node:path';
 // @ts-ignore circomlibjs ships no type declarations
 import { buildBabyjub, buildEddsa, buildPoseidon } from 'circomlibjs';
 import {
-  poseidon, poseidonConstants, poseidonReference, POSEIDON_MAX_INPUTS, POSEIDON_PARTIAL_ROUNDS,
+  poseidon,
+  poseidonConstants,
+  poseidonReference,
+  POSEIDON_MAX_INPUTS,
+  POSEIDON_PARTIAL_ROUNDS,
 } from '../src/zk/_poseidon.js';
 import {
-  addPoint, BABYJUB_ORDER, BABYJUB_SUBORDER, BASE8, GENERATOR, IDENTITY, inCurve, inSubgroup, mulBase,
-  mulPointEscalar, type BabyJubPoint,
+  addPoint,
+  BABYJUB_ORDER,
+  BABYJUB_SUBORDER,
+  BASE8,
+  GENERATOR,
+  IDENTITY,
+  inCurve,
+  inSubgroup,
+  mulBase,
+  mulPointEscalar,
+  type BabyJubPoint,
 } from '../src/zk/_babyjub.js';
 import { prv2pub, signPoseidon, verifyPoseidon } from '../src/zk/_eddsa.js';
 import { BukejianError } from '../src/errors.js';
@@ -57,7 +70,9 @@ const fieldArb = fc.oneof(
 describe('Poseidon', () => {
   it('Grain-derived constants equal circomlibjs poseidon_constants for every width t = 2..17', () => {
     const main = createRequire(import.meta.url).resolve('circomlibjs'); // <pkg>/build/main.cjs
-    const ref = JSON.parse(readFileSync(path.join(path.dirname(main), '..', 'src', 'poseidon_constants.json'), 'utf8'));
+    const ref = JSON.parse(
+      readFileSync(path.join(path.dirname(main), '..', 'src', 'poseidon_constants.json'), 'utf8'),
+    );
     expect(ref.C.length).toBe(POSEIDON_MAX_INPUTS);
     for (let t = 2; t <= POSEIDON_MAX_INPUTS + 1; t++) {
       const c = poseidonConstants(t);
@@ -69,12 +84,24 @@ describe('Poseidon', () => {
   });
 
   it('known-answer vectors (Poseidon reference poseidonperm_x5_254_3/5, circomlib poseidoncircuit test)', () => {
-    expect(poseidon([1n, 2n])).toBe(0x115cc0f5e7d690413df64c6b9662e9cf2a3617f2743245519e19607a4417189an);
-    expect(poseidon([1n, 2n, 3n, 4n])).toBe(0x299c867db6c1fdd79dcefa40e4510b9837e60ebb1ce0663dbaa525df65250465n);
-    expect(poseidon([3n, 4n])).toBe(14763215145315200506921711489642608356394854266165572616578112107564877678998n);
-    expect(poseidon([1n, 2n, 0n, 0n, 0n])).toBe(1018317224307729531995786483840663576608797660851238720571059489595066344487n);
-    expect(poseidon([3n, 4n, 5n, 10n, 23n])).toBe(13034429309846638789535561449942021891039729847501137143363028890275222221409n);
-    expect(poseidonConstants(3).C[0]).toBe(0x0ee9a592ba9a9518d05986d656f40c2114c4993c11bb29938d21d47304cd8e6en);
+    expect(poseidon([1n, 2n])).toBe(
+      0x115cc0f5e7d690413df64c6b9662e9cf2a3617f2743245519e19607a4417189an,
+    );
+    expect(poseidon([1n, 2n, 3n, 4n])).toBe(
+      0x299c867db6c1fdd79dcefa40e4510b9837e60ebb1ce0663dbaa525df65250465n,
+    );
+    expect(poseidon([3n, 4n])).toBe(
+      14763215145315200506921711489642608356394854266165572616578112107564877678998n,
+    );
+    expect(poseidon([1n, 2n, 0n, 0n, 0n])).toBe(
+      1018317224307729531995786483840663576608797660851238720571059489595066344487n,
+    );
+    expect(poseidon([3n, 4n, 5n, 10n, 23n])).toBe(
+      13034429309846638789535561449942021891039729847501137143363028890275222221409n,
+    );
+    expect(poseidonConstants(3).C[0]).toBe(
+      0x0ee9a592ba9a9518d05986d656f40c2114c4993c11bb29938d21d47304cd8e6en,
+    );
   });
 
   it('equals circomlibjs on all-0, all-1 and all-(p − 1) inputs for every input count 1..16', () => {
@@ -118,9 +145,22 @@ describe('Poseidon', () => {
 
 describe('Baby Jubjub', () => {
   /** All 8 points of the torsion subgroup: (k·l)·Generator, k = 0..7 (the group is cyclic of order 8·l). */
-  const smallOrder = () => Array.from({ length: 8 }, (_, k) => mulPointEscalar(GENERATOR, BigInt(k) * L));
+  const smallOrder = () =>
+    Array.from({ length: 8 }, (_, k) => mulPointEscalar(GENERATOR, BigInt(k) * L));
   const scalarArb = fc.oneof(
-    fc.constantFrom(0n, 1n, 2n, 7n, 8n, L - 1n, L, L + 1n, BABYJUB_ORDER - 1n, BABYJUB_ORDER, BABYJUB_ORDER + 3n),
+    fc.constantFrom(
+      0n,
+      1n,
+      2n,
+      7n,
+      8n,
+      L - 1n,
+      L,
+      L + 1n,
+      BABYJUB_ORDER - 1n,
+      BABYJUB_ORDER,
+      BABYJUB_ORDER + 3n,
+    ),
     fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }),
   );
 
@@ -181,7 +221,16 @@ describe('Baby Jubjub', () => {
     expect(inSubgroup(wrapped)).toBe(false);
     expect(inCurve([0n, 1n + P])).toBe(false);
     expect(inCurve([-1n, 1n])).toBe(false);
-    for (const bad of [null, undefined, [], [1n], [0n, 1n, 0n], [0, 1], ['0', '1'], { 0: 0n, 1: 1n, length: 2 }]) {
+    for (const bad of [
+      null,
+      undefined,
+      [],
+      [1n],
+      [0n, 1n, 0n],
+      [0, 1],
+      ['0', '1'],
+      { 0: 0n, 1: 1n, length: 2 },
+    ]) {
       expect(inCurve(bad)).toBe(false);
       expect(inSubgroup(bad)).toBe(false);
     }
@@ -193,12 +242,17 @@ describe('Baby Jubjub', () => {
   it('property: addPoint and mulPointEscalar equal circomlibjs (points with torsion, any scalar)', () => {
     const torsion = smallOrder();
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: L - 1n }), fc.integer({ min: 0, max: 7 }), scalarArb, (k, i, e) => {
-        const a = addPoint(mulBase(k), torsion[i]!);
-        expect(addPoint(a, BASE8)).toEqual(fromF(clJub.addPoint(toF(a), clJub.Base8)));
-        expect(addPoint(a, a)).toEqual(fromF(clJub.addPoint(toF(a), toF(a))));
-        expect(mulPointEscalar(a, e)).toEqual(fromF(clJub.mulPointEscalar(toF(a), e)));
-      }),
+      fc.property(
+        fc.bigInt({ min: 0n, max: L - 1n }),
+        fc.integer({ min: 0, max: 7 }),
+        scalarArb,
+        (k, i, e) => {
+          const a = addPoint(mulBase(k), torsion[i]!);
+          expect(addPoint(a, BASE8)).toEqual(fromF(clJub.addPoint(toF(a), clJub.Base8)));
+          expect(addPoint(a, a)).toEqual(fromF(clJub.addPoint(toF(a), toF(a))));
+          expect(mulPointEscalar(a, e)).toEqual(fromF(clJub.mulPointEscalar(toF(a), e)));
+        },
+      ),
       { numRuns: 6 },
     );
   });
@@ -217,7 +271,9 @@ describe('EdDSA-Poseidon', () => {
   const keyArb = fc.uint8Array({ minLength: 32, maxLength: 32 });
 
   it('known-answer vector (circomlibjs test/eddsa.js, "Sign (using Poseidon) a single 10 bytes from 0 to 9")', () => {
-    const prv = Uint8Array.from(Buffer.from('0001020304050607080900010203040506070809000102030405060708090001', 'hex'));
+    const prv = Uint8Array.from(
+      Buffer.from('0001020304050607080900010203040506070809000102030405060708090001', 'hex'),
+    );
     const msg = 0x09080706050403020100n; // the bytes 00..09 read little-endian
     expect(prv2pub(prv)).toEqual([
       13277427435165878497778222415993513565335242147425444199013288855685581939618n,
@@ -228,7 +284,9 @@ describe('EdDSA-Poseidon', () => {
       11384336176656855268977457483345535180380036354188103142384839473266348197733n,
       15383486972088797283337779941324724402501462225528836549661220478783371668959n,
     ]);
-    expect(sig.S).toBe(1672775540645840396591609181675628451599263765380031905495115170613215233181n);
+    expect(sig.S).toBe(
+      1672775540645840396591609181675628451599263765380031905495115170613215233181n,
+    );
     expect(verifyPoseidon(msg, sig, prv2pub(prv))).toBe(true);
   });
 
@@ -259,7 +317,19 @@ describe('EdDSA-Poseidon', () => {
   it('property: verifyPoseidon agrees with circomlibjs on valid and tampered signatures', () => {
     const torsion2 = [0n, P - 1n] as const; // the point of order 2
     const other = prv2pub(new Uint8Array(32).fill(7));
-    const tamper = fc.constantFrom('none', 'S+1', 'S+l', 'S=0', 'msg+1', 'R8=-R8', 'R8+T', 'R8 off-curve', 'A other', 'A+T', 'A=identity');
+    const tamper = fc.constantFrom(
+      'none',
+      'S+1',
+      'S+l',
+      'S=0',
+      'msg+1',
+      'R8=-R8',
+      'R8+T',
+      'R8 off-curve',
+      'A other',
+      'A+T',
+      'A=identity',
+    );
     fc.assert(
       fc.property(keyArb, fieldArb, tamper, (prv, msg, how) => {
         const A = prv2pub(prv);

@@ -20,9 +20,12 @@ const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
 describe('circuit artifacts', () => {
   it('manifest is labelled as a development setup and its hashes match the files', () => {
     expect(manifest.label).toBe('development setup, not for production');
-    for (const [f, h] of Object.entries(manifest.files)) expect(sha(readFileSync(join(dir, f))), f).toBe(h);
+    for (const [f, h] of Object.entries(manifest.files))
+      expect(sha(readFileSync(join(dir, f))), f).toBe(h);
     expect(manifest.constraints).toBeLessThanOrEqual(12000);
-    expect(manifest.sourceSha256).toBe(sha(readFileSync(join(__dirname, '..', 'circuits', 'eligibility.circom'))));
+    expect(manifest.sourceSha256).toBe(
+      sha(readFileSync(join(__dirname, '..', 'circuits', 'eligibility.circom'))),
+    );
   });
 
   it('pinned hashes and vkey in src/zk/pinned.ts equal the manifest and vkey.json', () => {
@@ -34,7 +37,9 @@ describe('circuit artifacts', () => {
   });
 
   it('vkey.json is the verification key inside the zkey (snarkjs export)', async () => {
-    const vk = await snarkjs.zKey.exportVerificationKey(new Uint8Array(readFileSync(join(dir, 'eligibility.zkey'))));
+    const vk = await snarkjs.zKey.exportVerificationKey(
+      new Uint8Array(readFileSync(join(dir, 'eligibility.zkey'))),
+    );
     expect(JSON.parse(JSON.stringify(vk))).toEqual(JSON.parse(JSON.stringify(VKEY)));
   });
 
@@ -43,10 +48,16 @@ describe('circuit artifacts', () => {
     expect(sha(a.zkey)).toBe(PINNED.zkey);
     const zkey = a.zkey.slice();
     zkey[zkey.length - 1]! ^= 1;
-    expect(() => checkArtifacts({ wasm: a.wasm, zkey })).toThrow(expect.objectContaining({ code: 'ARTIFACT_MISMATCH' }));
+    expect(() => checkArtifacts({ wasm: a.wasm, zkey })).toThrow(
+      expect.objectContaining({ code: 'ARTIFACT_MISMATCH' }),
+    );
     const wasm = a.wasm.slice(0, -1);
-    expect(() => checkArtifacts({ wasm, zkey: a.zkey })).toThrow(expect.objectContaining({ code: 'ARTIFACT_MISMATCH' }));
-    expect(() => checkArtifacts({ wasm: a.wasm, zkey: 'x' } as never)).toThrow(expect.objectContaining({ code: 'INVALID_TYPE' }));
+    expect(() => checkArtifacts({ wasm, zkey: a.zkey })).toThrow(
+      expect.objectContaining({ code: 'ARTIFACT_MISMATCH' }),
+    );
+    expect(() => checkArtifacts({ wasm: a.wasm, zkey: 'x' } as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_TYPE' }),
+    );
   });
 
   it('recompiling the circuit reproduces the committed r1cs', () => {

@@ -4,7 +4,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-ignore no types
 import * as snarkjs from 'snarkjs';
-import { eligibility, holder, issuer, loadArtifacts, rule, VKEY, witnessCalculator } from '../src/zk/index.js';
+import {
+  eligibility,
+  holder,
+  issuer,
+  loadArtifacts,
+  rule,
+  VKEY,
+  witnessCalculator,
+} from '../src/zk/index.js';
 import { groth16Prove } from '../src/zk/groth16-prove.js';
 import { wtnsWitness } from '../src/zk/witness.js';
 
@@ -14,20 +22,49 @@ let wtns: Uint8Array;
 beforeAll(async () => {
   const kp = await issuer.keygen();
   const h = await holder.create();
-  const credential = await issuer.issue({
-    holderCommitment: h.commitment, birthDate: 19581231, sex: 2, regionCode: 440305, income: 18000,
-    householdSize: 3, flags: 0b101, issuedAt: 20250101, expiresAt: 20291231,
-  }, kp.secretKey);
-  const r = await rule.create({ minAge: 65, maxIncome: 20000, regions: [440305, 440306], requiredFlags: 0b100 });
+  const credential = await issuer.issue(
+    {
+      holderCommitment: h.commitment,
+      birthDate: 19581231,
+      sex: 2,
+      regionCode: 440305,
+      income: 18000,
+      householdSize: 3,
+      flags: 0b101,
+      issuedAt: 20250101,
+      expiresAt: 20291231,
+    },
+    kp.secretKey,
+  );
+  const r = await rule.create({
+    minAge: 65,
+    maxIncome: 20000,
+    regions: [440305, 440306],
+    requiredFlags: 0b100,
+  });
   const a = await loadArtifacts();
   zkey = a.zkey;
   const wc = await witnessCalculator(a.wasm);
-  wtns = wc.calculate(eligibility.circuitInput({ credential, holderSecret: h.secret, rule: r, today: 20251125, programId: 7n, period: 202511n, challenge: 99n }));
+  wtns = wc.calculate(
+    eligibility.circuitInput({
+      credential,
+      holderSecret: h.secret,
+      rule: r,
+      today: 20251125,
+      programId: 7n,
+      period: 202511n,
+      challenge: 99n,
+    }),
+  );
 }, 120_000);
 
 const toSnark = (p: Awaited<ReturnType<typeof groth16Prove>>) => ({
   pi_a: [String(p.a[0]), String(p.a[1]), '1'],
-  pi_b: [[String(p.b[0][0]), String(p.b[0][1])], [String(p.b[1][0]), String(p.b[1][1])], ['1', '0']],
+  pi_b: [
+    [String(p.b[0][0]), String(p.b[0][1])],
+    [String(p.b[1][0]), String(p.b[1][1])],
+    ['1', '0'],
+  ],
   pi_c: [String(p.c[0]), String(p.c[1]), '1'],
   protocol: 'groth16',
   curve: 'bn128',
@@ -35,7 +72,10 @@ const toSnark = (p: Awaited<ReturnType<typeof groth16Prove>>) => ({
 
 describe('groth16Prove', () => {
   it('snarkjs verifies our proofs with the public signals of snarkjs.groth16.prove; each proof is fresh', async () => {
-    const ref = await snarkjs.groth16.prove({ type: 'mem', data: zkey }, { type: 'mem', data: wtns });
+    const ref = await snarkjs.groth16.prove(
+      { type: 'mem', data: zkey },
+      { type: 'mem', data: wtns },
+    );
     expect(await snarkjs.groth16.verify(VKEY, ref.publicSignals, ref.proof)).toBe(true);
     const p1 = await groth16Prove(zkey, wtnsWitness(wtns));
     const p2 = await groth16Prove(zkey, wtnsWitness(wtns));
@@ -58,9 +98,14 @@ describe('groth16Prove', () => {
       zkey.slice(0, zkey.length - 1), // truncated last section
       zkey.slice(0, 4096),
     ];
-    for (const z of cases) await expect(groth16Prove(z, w)).rejects.toMatchObject({ code: 'INVALID_ENCODING' });
-    await expect(groth16Prove(zkey, w.subarray(32))).rejects.toMatchObject({ code: 'INVALID_LENGTH' });
-    await expect(groth16Prove(zkey, new Uint8Array(w.length + 32))).rejects.toMatchObject({ code: 'INVALID_LENGTH' });
+    for (const z of cases)
+      await expect(groth16Prove(z, w)).rejects.toMatchObject({ code: 'INVALID_ENCODING' });
+    await expect(groth16Prove(zkey, w.subarray(32))).rejects.toMatchObject({
+      code: 'INVALID_LENGTH',
+    });
+    await expect(groth16Prove(zkey, new Uint8Array(w.length + 32))).rejects.toMatchObject({
+      code: 'INVALID_LENGTH',
+    });
   });
 
   it('proves again after eligibility.terminate() released the engine', async () => {
@@ -77,9 +122,19 @@ describe('groth16Prove', () => {
     const t = eligibility.terminate();
     const done = await Promise.all(running);
     await t;
-    for (const p of done) expect(await snarkjs.groth16.verify(VKEY, p.publicSignals.map(String), toSnark(p))).toBe(true);
-    const again = await Promise.all([groth16Prove(zkey, w), groth16Prove(zkey, w), groth16Prove(zkey, w)]);
-    for (const p of again) expect(await snarkjs.groth16.verify(VKEY, p.publicSignals.map(String), toSnark(p))).toBe(true);
+    for (const p of done)
+      expect(await snarkjs.groth16.verify(VKEY, p.publicSignals.map(String), toSnark(p))).toBe(
+        true,
+      );
+    const again = await Promise.all([
+      groth16Prove(zkey, w),
+      groth16Prove(zkey, w),
+      groth16Prove(zkey, w),
+    ]);
+    for (const p of again)
+      expect(await snarkjs.groth16.verify(VKEY, p.publicSignals.map(String), toSnark(p))).toBe(
+        true,
+      );
     const g = globalThis as { curve_bn128?: unknown };
     expect(g.curve_bn128).toBeTruthy();
     await eligibility.terminate();
@@ -96,7 +151,9 @@ describe('groth16Prove', () => {
       p += 12 + size;
     }
     const rebuild = (type: number, cut: number) => {
-      const ps = parts.map((x) => (x.type === type ? { ...x, data: x.data.subarray(0, x.data.length - cut) } : x));
+      const ps = parts.map((x) =>
+        x.type === type ? { ...x, data: x.data.subarray(0, x.data.length - cut) } : x,
+      );
       const out = new Uint8Array(12 + ps.reduce((a, x) => a + 12 + x.data.length, 0));
       const o = new DataView(out.buffer);
       out.set(zkey.subarray(0, 12));
@@ -111,16 +168,29 @@ describe('groth16Prove', () => {
     };
     const w = wtnsWitness(wtns);
     expect((await groth16Prove(rebuild(2, 0), w)).publicSignals.length).toBe(15); // the rebuild itself is faithful
-    for (const [type, cut] of [[2, 1], [2, 64], [4, 1], [5, 64], [7, 128], [9, 64]] as const) {
-      await expect(groth16Prove(rebuild(type, cut), w), `section ${type}`).rejects.toMatchObject({ code: 'INVALID_ENCODING' });
+    for (const [type, cut] of [
+      [2, 1],
+      [2, 64],
+      [4, 1],
+      [5, 64],
+      [7, 128],
+      [9, 64],
+    ] as const) {
+      await expect(groth16Prove(rebuild(type, cut), w), `section ${type}`).rejects.toMatchObject({
+        code: 'INVALID_ENCODING',
+      });
     }
     await eligibility.terminate();
   }, 120_000);
 
   it('wtnsWitness rejects what is not a .wtns v2 file', () => {
     expect(wtnsWitness(wtns).length % 32).toBe(0);
-    expect(() => wtnsWitness(new Uint8Array(16))).toThrow(expect.objectContaining({ code: 'INVALID_ENCODING' }));
-    expect(() => wtnsWitness(wtns.subarray(0, 100))).toThrow(expect.objectContaining({ code: 'INVALID_ENCODING' }));
+    expect(() => wtnsWitness(new Uint8Array(16))).toThrow(
+      expect.objectContaining({ code: 'INVALID_ENCODING' }),
+    );
+    expect(() => wtnsWitness(wtns.subarray(0, 100))).toThrow(
+      expect.objectContaining({ code: 'INVALID_ENCODING' }),
+    );
     const badN8 = wtns.slice();
     new DataView(badN8.buffer).setUint32(24, 33, true); // section 1's n8
     expect(() => wtnsWitness(badN8)).toThrow(expect.objectContaining({ code: 'INVALID_ENCODING' }));

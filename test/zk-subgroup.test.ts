@@ -31,7 +31,10 @@ function twistPoints(n: number, seed: bigint) {
 
 const tuple = (P: InstanceType<typeof bn254.G2.Point>) => {
   const { x, y } = P.toAffine();
-  return [[x.c0, x.c1], [y.c0, y.c1]] as const;
+  return [
+    [x.c0, x.c1],
+    [y.c0, y.c1],
+  ] as const;
 };
 
 describe('G2 subgroup check', () => {
@@ -47,7 +50,9 @@ describe('G2 subgroup check', () => {
       if (!expected) outside++;
       expect(v.inG2Subgroup(tuple(P))).toBe(expected);
       // clearing the cofactor lands in the subgroup
-      const cleared = P.multiplyUnsafe(H2 >> 128n).multiplyUnsafe(1n << 128n).add(P.multiplyUnsafe(H2 & ((1n << 128n) - 1n)));
+      const cleared = P.multiplyUnsafe(H2 >> 128n)
+        .multiplyUnsafe(1n << 128n)
+        .add(P.multiplyUnsafe(H2 & ((1n << 128n) - 1n)));
       expect(cleared.isTorsionFree()).toBe(true);
       expect(v.inG2Subgroup(tuple(cleared))).toBe(true);
     }

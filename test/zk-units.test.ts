@@ -8,9 +8,27 @@ import { buildEddsa, buildPoseidon } from 'circomlibjs';
 // @ts-ignore no types
 import { sm2 as smv2 } from 'sm-crypto-v2';
 import {
-  buildRegionTree, createMemoryRegistry, credentialFromJson, credentialToJson, decodeCredential, decodeProof,
-  encodeCredential, encodeProof, holder, isDate, issuer, proofFromJson, proofToJson, programId, recordHash, rule,
-  validateRecord, FIELD_ORDER, REGION_TREE_LEVELS, REGION_TREE_CAPACITY, type CredentialRecord,
+  buildRegionTree,
+  createMemoryRegistry,
+  credentialFromJson,
+  credentialToJson,
+  decodeCredential,
+  decodeProof,
+  encodeCredential,
+  encodeProof,
+  holder,
+  isDate,
+  issuer,
+  proofFromJson,
+  proofToJson,
+  programId,
+  recordHash,
+  rule,
+  validateRecord,
+  FIELD_ORDER,
+  REGION_TREE_LEVELS,
+  REGION_TREE_CAPACITY,
+  type CredentialRecord,
 } from '../src/zk/index.js';
 import { disclosedMessage } from '../src/zk/disclosed.js';
 import { sm2 } from '../src/sm2/index.js';
@@ -34,8 +52,15 @@ const code = (f: () => unknown) => {
 
 // A synthetic citizen (invented data).
 const baseRecord = (commitment: bigint): CredentialRecord => ({
-  holderCommitment: commitment, birthDate: 19640229, sex: 2, regionCode: 110105, income: 28000,
-  householdSize: 3, flags: 0b1011, issuedAt: 20260101, expiresAt: 20261231,
+  holderCommitment: commitment,
+  birthDate: 19640229,
+  sex: 2,
+  regionCode: 110105,
+  income: 28000,
+  householdSize: 3,
+  flags: 0b1011,
+  issuedAt: 20260101,
+  expiresAt: 20261231,
 });
 
 describe('dates', () => {
@@ -44,7 +69,8 @@ describe('dates', () => {
       for (let m = 1; m <= 12; m++) {
         for (let d = 1; d <= 31; d++) {
           const js = new Date(Date.UTC(y, m - 1, d));
-          const real = js.getUTCFullYear() === y && js.getUTCMonth() === m - 1 && js.getUTCDate() === d;
+          const real =
+            js.getUTCFullYear() === y && js.getUTCMonth() === m - 1 && js.getUTCDate() === d;
           expect(isDate(y * 10000 + m * 100 + d)).toBe(real);
         }
       }
@@ -66,7 +92,9 @@ describe('records and credentials', () => {
 
   it('record hash is circomlibjs Poseidon over the 9 fields in circuit order', async () => {
     const r = baseRecord(12345n);
-    expect(await recordHash(r)).toBe(await H([12345n, 19640229n, 2n, 110105n, 28000n, 3n, 11n, 20260101n, 20261231n]));
+    expect(await recordHash(r)).toBe(
+      await H([12345n, 19640229n, 2n, 110105n, 28000n, 3n, 11n, 20260101n, 20261231n]),
+    );
   });
 
   it('rejects out-of-range records with stable codes', () => {
@@ -76,7 +104,9 @@ describe('records and credentials', () => {
     expect(code(() => validateRecord({ ...r, regionCode: 99999 }))).toBe('INVALID_RANGE');
     expect(code(() => validateRecord({ ...r, income: 2 ** 48 }))).toBe('INVALID_RANGE');
     expect(code(() => validateRecord({ ...r, income: 1.5 }))).toBe('INVALID_TYPE');
-    expect(code(() => validateRecord({ ...r, holderCommitment: FIELD_ORDER }))).toBe('INVALID_RANGE');
+    expect(code(() => validateRecord({ ...r, holderCommitment: FIELD_ORDER }))).toBe(
+      'INVALID_RANGE',
+    );
     expect(code(() => validateRecord({ ...r, expiresAt: 20251231 }))).toBe('INVALID_RANGE');
     expect(code(() => validateRecord({ ...r, extra: 1 } as never))).toBe('INVALID_OPTION');
     expect(code(() => validateRecord({ ...r, flags: undefined } as never))).toBe('INVALID_DATA');
@@ -89,7 +119,9 @@ describe('records and credentials', () => {
     const cred = await issuer.issue(baseRecord(h.commitment), kp.secretKey);
     const e = await eddsaP;
     const F = e.F;
-    const msg = F.e(await H([h.commitment, 19640229n, 2n, 110105n, 28000n, 3n, 11n, 20260101n, 20261231n]));
+    const msg = F.e(
+      await H([h.commitment, 19640229n, 2n, 110105n, 28000n, 3n, 11n, 20260101n, 20261231n]),
+    );
     const A = [F.e(kp.publicKey[0]), F.e(kp.publicKey[1])];
     const sig = { R8: [F.e(cred.signature.R8[0]), F.e(cred.signature.R8[1])], S: cred.signature.S };
     expect(e.verifyPoseidon(msg, sig, A)).toBe(true);
@@ -98,15 +130,23 @@ describe('records and credentials', () => {
     expect(await issuer.verify(cred, kp.publicKey)).toBe(true);
     expect(await issuer.verify(cred, other.publicKey)).toBe(false);
     expect(await issuer.verify({ ...cred, record: { ...cred.record, income: 27999 } })).toBe(false);
-    expect(await issuer.verify({ ...cred, signature: { ...cred.signature, S: cred.signature.S + 1n } })).toBe(false);
-    expect(await issuer.verify({ ...cred, signature: { ...cred.signature, S: FIELD_ORDER + 5n } })).toBe(false);
-    await expect(issuer.getPublicKey(new Uint8Array(31))).rejects.toMatchObject({ code: 'INVALID_KEY' });
+    expect(
+      await issuer.verify({ ...cred, signature: { ...cred.signature, S: cred.signature.S + 1n } }),
+    ).toBe(false);
+    expect(
+      await issuer.verify({ ...cred, signature: { ...cred.signature, S: FIELD_ORDER + 5n } }),
+    ).toBe(false);
+    await expect(issuer.getPublicKey(new Uint8Array(31))).rejects.toMatchObject({
+      code: 'INVALID_KEY',
+    });
   });
 
   it('JSON and binary forms round-trip; decoders are strict', async () => {
     const kp = await issuer.keygen();
     const sm2kp = sm2.keygen();
-    const cred = await issuer.issue(baseRecord((await holder.create()).commitment), kp.secretKey, { sm2SecretKey: sm2kp.secretKey });
+    const cred = await issuer.issue(baseRecord((await holder.create()).commitment), kp.secretKey, {
+      sm2SecretKey: sm2kp.secretKey,
+    });
     const json = JSON.stringify(credentialToJson(cred));
     expect(credentialFromJson(json)).toEqual(cred);
     const bin = encodeCredential(cred);
@@ -132,9 +172,15 @@ describe('records and credentials', () => {
     const o = JSON.parse(json);
     expect(code(() => credentialFromJson({ ...o, extra: 1 }))).toBe('INVALID_ENCODING');
     expect(code(() => credentialFromJson({ ...o, version: 2 }))).toBe('VERSION');
-    expect(code(() => credentialFromJson({ ...o, record: { ...o.record, holderCommitment: '0x10' } }))).toBe('INVALID_TYPE');
-    expect(code(() => credentialFromJson({ ...o, record: { ...o.record, holderCommitment: '007' } }))).toBe('INVALID_TYPE');
-    expect(code(() => credentialFromJson({ ...o, record: { ...o.record, income: '1' } }))).toBe('INVALID_TYPE');
+    expect(
+      code(() => credentialFromJson({ ...o, record: { ...o.record, holderCommitment: '0x10' } })),
+    ).toBe('INVALID_TYPE');
+    expect(
+      code(() => credentialFromJson({ ...o, record: { ...o.record, holderCommitment: '007' } })),
+    ).toBe('INVALID_TYPE');
+    expect(code(() => credentialFromJson({ ...o, record: { ...o.record, income: '1' } }))).toBe(
+      'INVALID_TYPE',
+    );
     expect(code(() => credentialFromJson('{'))).toBe('INVALID_ENCODING');
   });
 
@@ -143,19 +189,23 @@ describe('records and credentials', () => {
     const cred = await issuer.issue(baseRecord((await holder.create()).commitment), kp.secretKey);
     const bin = encodeCredential(cred);
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: bin.length - 1 }), fc.integer({ min: 1, max: 255 }), async (i, x) => {
-        const t = bin.slice();
-        t[i]! ^= x;
-        let dec;
-        try {
-          dec = decodeCredential(t);
-        } catch (e) {
-          expect(e).toBeInstanceOf(BukejianError);
-          return;
-        }
-        expect(dec).not.toEqual(cred);
-        expect(await issuer.verify(dec, kp.publicKey)).toBe(false);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: bin.length - 1 }),
+        fc.integer({ min: 1, max: 255 }),
+        async (i, x) => {
+          const t = bin.slice();
+          t[i]! ^= x;
+          let dec;
+          try {
+            dec = decodeCredential(t);
+          } catch (e) {
+            expect(e).toBeInstanceOf(BukejianError);
+            return;
+          }
+          expect(dec).not.toEqual(cred);
+          expect(await issuer.verify(dec, kp.publicKey)).toBe(false);
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -163,13 +213,20 @@ describe('records and credentials', () => {
   it('SM2 disclosed form verifies with sm-crypto-v2 and with issuer.verifyDisclosed; tampering fails', async () => {
     const kp = await issuer.keygen();
     const sm2kp = sm2.keygen();
-    const cred = await issuer.issue(baseRecord((await holder.create()).commitment), kp.secretKey, { sm2SecretKey: sm2kp.secretKey });
+    const cred = await issuer.issue(baseRecord((await holder.create()).commitment), kp.secretKey, {
+      sm2SecretKey: sm2kp.secretKey,
+    });
     expect(issuer.verifyDisclosed(cred, sm2kp.publicKey)).toBe(true);
     const msg = disclosedMessage(cred.record, cred.issuerPublicKey);
     const sigHex = Buffer.from(cred.sm2Signature!).toString('hex');
     const pubHex = Buffer.from(sm2kp.publicKey).toString('hex');
     expect(smv2.doVerifySignature(msg, sigHex, pubHex, { hash: true, der: false })).toBe(true);
-    expect(issuer.verifyDisclosed({ ...cred, record: { ...cred.record, regionCode: 110106 } }, sm2kp.publicKey)).toBe(false);
+    expect(
+      issuer.verifyDisclosed(
+        { ...cred, record: { ...cred.record, regionCode: 110106 } },
+        sm2kp.publicKey,
+      ),
+    ).toBe(false);
     expect(issuer.verifyDisclosed(cred, sm2.keygen().publicKey)).toBe(false);
     const { sm2Signature: _drop, ...bare } = cred;
     expect(issuer.verifyDisclosed(bare as typeof cred, sm2kp.publicKey)).toBe(false);
@@ -207,13 +264,18 @@ describe('region tree', () => {
       let level = leaves;
       for (let i = 0; i < REGION_TREE_LEVELS; i++) {
         const next: bigint[] = [];
-        for (let j = 0; j < Math.max(1, level.length); j += 4) next.push(await H([0, 1, 2, 3].map((k) => level[j + k] ?? z)));
+        for (let j = 0; j < Math.max(1, level.length); j += 4)
+          next.push(await H([0, 1, 2, 3].map((k) => level[j + k] ?? z)));
         level = next;
         z = await H([z, z, z, z]);
       }
       return level[0]!;
     };
-    for (const codes of [[110101], [110101, 110102, 110105, 110106, 110107], Array.from({ length: 17 }, (_, i) => 110101 + i)]) {
+    for (const codes of [
+      [110101],
+      [110101, 110102, 110105, 110106, 110107],
+      Array.from({ length: 17 }, (_, i) => 110101 + i),
+    ]) {
       expect((await buildRegionTree(codes)).root).toBe(await naive(codes.map(BigInt)));
     }
   });
@@ -222,17 +284,34 @@ describe('region tree', () => {
     await expect(rule.create({ minAge: 300 })).rejects.toMatchObject({ code: 'INVALID_RANGE' });
     await expect(rule.create({ regions: [] })).rejects.toMatchObject({ code: 'INVALID_LENGTH' });
     await expect(rule.create({ regions: [12] })).rejects.toMatchObject({ code: 'INVALID_RANGE' });
-    await expect(rule.create({ requiredFlags: 0 })).rejects.toMatchObject({ code: 'INVALID_RANGE' });
-    await expect(rule.create({ bogus: 1 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(rule.create({ requiredFlags: 0 })).rejects.toMatchObject({
+      code: 'INVALID_RANGE',
+    });
+    await expect(rule.create({ bogus: 1 } as never)).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+    });
     const r = await rule.create({ minAge: 60 });
-    expect([r.checkAge, r.checkIncome, r.checkRegion, r.checkFlags]).toEqual([true, false, false, false]);
+    expect([r.checkAge, r.checkIncome, r.checkRegion, r.checkFlags]).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
     expect([r.minAge, r.maxIncome, r.regionRoot, r.requiredFlags]).toEqual([60, 0, 0n, 0]);
   });
 });
 
 describe('proof codec, programme ids and the registry', () => {
   const P = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
-  const proof = { a: [1n, 2n], b: [[3n, 4n], [5n, 6n]], c: [7n, 8n], nullifier: 9n } as const;
+  const proof = {
+    a: [1n, 2n],
+    b: [
+      [3n, 4n],
+      [5n, 6n],
+    ],
+    c: [7n, 8n],
+    nullifier: 9n,
+  } as const;
   it('binary and JSON round-trip; ranges and lengths enforced', () => {
     const bin = encodeProof(proof);
     expect(bin.length).toBe(293);

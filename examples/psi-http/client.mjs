@@ -24,7 +24,11 @@ let received = 0;
 let message = await client.next(); // hello
 while (message) {
   sent += message.length;
-  const res = await fetch(url, { method: 'POST', body: message, headers: { 'content-type': 'application/octet-stream' } });
+  const res = await fetch(url, {
+    method: 'POST',
+    body: message,
+    headers: { 'content-type': 'application/octet-stream' },
+  });
   if (!res.ok) throw new Error(`server refused: ${res.status} ${await res.text()}`);
   const reply = new Uint8Array(await res.arrayBuffer());
   received += reply.length;
@@ -34,5 +38,12 @@ const { intersection } = client.result();
 
 const secs = (performance.now() - t0) / 1000;
 process.stderr.write('\n');
-console.log(`民政: ${intersection.length} of ${n} recipients are high earners (expected ${expected}), ${secs.toFixed(1)} s, ${client.stats.messages} messages, ${sent} bytes sent, ${received} bytes received`);
-console.log(`first matches as staff see them: ${intersection.slice(0, 3).map((id) => mask.idCard(id)).join(', ')}`);
+console.log(
+  `民政: ${intersection.length} of ${n} recipients are high earners (expected ${expected}), ${secs.toFixed(1)} s, ${client.stats.messages} messages, ${sent} bytes sent, ${received} bytes received`,
+);
+console.log(
+  `first matches as staff see them: ${intersection
+    .slice(0, 3)
+    .map((id) => mask.idCard(id))
+    .join(', ')}`,
+);

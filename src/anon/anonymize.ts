@@ -81,7 +81,17 @@ export interface AnonymizeOptions {
   onProgress?: (checked: number, total: number) => void;
 }
 
-const CONFIG_KEYS = ['quasiIdentifiers', 'sensitive', 'insensitive', 'models', 'suppressionLimit', 'algorithm', 'metric', 'riskThreshold', 'suppressedRows'] as const;
+const CONFIG_KEYS = [
+  'quasiIdentifiers',
+  'sensitive',
+  'insensitive',
+  'models',
+  'suppressionLimit',
+  'algorithm',
+  'metric',
+  'riskThreshold',
+  'suppressedRows',
+] as const;
 
 function isHierarchy(x: unknown): x is Hierarchy {
   return typeof x === 'object' && x !== null && typeof (x as Hierarchy).generalize === 'function';
@@ -133,7 +143,11 @@ function releasedClasses(
   }
   const v = new Uint8Array(first.length);
   if (firstSuppressed >= 0) v[released] = 1;
-  return { classes: { classOf: groupOf, count: first.length, size, first: Int32Array.from(first) }, violating: v, released };
+  return {
+    classes: { classOf: groupOf, count: first.length, size, first: Int32Array.from(first) },
+    violating: v,
+    released,
+  };
 }
 
 /**
@@ -143,38 +157,84 @@ function releasedClasses(
  */
 export function validateConfig(config: AnonymizeConfig): Required<AnonymizeConfig> {
   const c = aoptions(config, 'config', CONFIG_KEYS);
-  if (!c.quasiIdentifiers || typeof c.quasiIdentifiers !== 'object' || Array.isArray(c.quasiIdentifiers)) {
-    throw new BukejianError('INVALID_CONFIG', '"quasiIdentifiers" expected an object of column → hierarchy, got another type');
+  if (
+    !c.quasiIdentifiers ||
+    typeof c.quasiIdentifiers !== 'object' ||
+    Array.isArray(c.quasiIdentifiers)
+  ) {
+    throw new BukejianError(
+      'INVALID_CONFIG',
+      '"quasiIdentifiers" expected an object of column → hierarchy, got another type',
+    );
   }
   const qiNames = Object.keys(c.quasiIdentifiers);
-  if (!qiNames.length) throw new BukejianError('INVALID_CONFIG', '"quasiIdentifiers" expected at least one column, got none');
-  if (!Array.isArray(c.models) || !c.models.length) throw new BukejianError('INVALID_CONFIG', '"models" expected a non-empty array, got none');
+  if (!qiNames.length)
+    throw new BukejianError(
+      'INVALID_CONFIG',
+      '"quasiIdentifiers" expected at least one column, got none',
+    );
+  if (!Array.isArray(c.models) || !c.models.length)
+    throw new BukejianError('INVALID_CONFIG', '"models" expected a non-empty array, got none');
   c.models.forEach(validateModel);
   const list = (v: unknown, name: string): string[] => {
     if (v === undefined) return [];
-    if (!Array.isArray(v)) throw new BukejianError('INVALID_CONFIG', `"${name}" expected an array of column names, got another type`);
+    if (!Array.isArray(v))
+      throw new BukejianError(
+        'INVALID_CONFIG',
+        `"${name}" expected an array of column names, got another type`,
+      );
     return v.map((x, i) => astring(x, `${name}[${i}]`));
   };
-  const sensitive = [...new Set([...list(c.sensitive, 'sensitive'), ...c.models.flatMap((m) => (m.type === 'k-anonymity' ? [] : [m.attribute]))])];
+  const sensitive = [
+    ...new Set([
+      ...list(c.sensitive, 'sensitive'),
+      ...c.models.flatMap((m) => (m.type === 'k-anonymity' ? [] : [m.attribute])),
+    ]),
+  ];
   const insensitive = list(c.insensitive, 'insensitive');
   for (const s of [...sensitive, ...insensitive]) {
-    if (qiNames.includes(s)) throw new BukejianError('INVALID_CONFIG', `"${s.slice(0, 40)}" expected one role, got quasi-identifier and another`);
+    if (qiNames.includes(s))
+      throw new BukejianError(
+        'INVALID_CONFIG',
+        `"${s.slice(0, 40)}" expected one role, got quasi-identifier and another`,
+      );
   }
-  if (insensitive.some((s) => sensitive.includes(s))) throw new BukejianError('INVALID_CONFIG', '"insensitive" expected columns that are not sensitive, got an overlap');
+  if (insensitive.some((s) => sensitive.includes(s)))
+    throw new BukejianError(
+      'INVALID_CONFIG',
+      '"insensitive" expected columns that are not sensitive, got an overlap',
+    );
   const limit = c.suppressionLimit ?? 0;
-  if (typeof limit !== 'number' || !(limit >= 0 && limit <= 1)) throw new BukejianError('INVALID_CONFIG', '"suppressionLimit" expected a number in [0, 1], got another value');
+  if (typeof limit !== 'number' || !(limit >= 0 && limit <= 1))
+    throw new BukejianError(
+      'INVALID_CONFIG',
+      '"suppressionLimit" expected a number in [0, 1], got another value',
+    );
   const threshold = c.riskThreshold ?? 0.2;
-  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) throw new BukejianError('INVALID_CONFIG', '"riskThreshold" expected a number in [0, 1], got another value');
+  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1))
+    throw new BukejianError(
+      'INVALID_CONFIG',
+      '"riskThreshold" expected a number in [0, 1], got another value',
+    );
   return {
     quasiIdentifiers: c.quasiIdentifiers,
     sensitive,
     insensitive,
     models: c.models,
     suppressionLimit: limit,
-    algorithm: c.algorithm === undefined ? 'optimal' : aoneOf(c.algorithm, 'algorithm', ['optimal', 'mondrian']),
-    metric: c.metric === undefined ? 'entropy' : aoneOf(c.metric, 'metric', ['entropy', 'precision', 'height']),
+    algorithm:
+      c.algorithm === undefined
+        ? 'optimal'
+        : aoneOf(c.algorithm, 'algorithm', ['optimal', 'mondrian']),
+    metric:
+      c.metric === undefined
+        ? 'entropy'
+        : aoneOf(c.metric, 'metric', ['entropy', 'precision', 'height']),
     riskThreshold: threshold,
-    suppressedRows: c.suppressedRows === undefined ? 'remove' : aoneOf(c.suppressedRows, 'suppressedRows', ['mask', 'remove']),
+    suppressedRows:
+      c.suppressedRows === undefined
+        ? 'remove'
+        : aoneOf(c.suppressedRows, 'suppressedRows', ['mask', 'remove']),
   };
 }
 
@@ -188,7 +248,11 @@ export function validateConfig(config: AnonymizeConfig): Required<AnonymizeConfi
  * });
  * report.transformation; // { age: 2, county: 1 }
  */
-export function anonymize(rows: readonly Row[], config: AnonymizeConfig, opts?: AnonymizeOptions): { rows: Record<string, string>[]; report: AnonymizeReport } {
+export function anonymize(
+  rows: readonly Row[],
+  config: AnonymizeConfig,
+  opts?: AnonymizeOptions,
+): { rows: Record<string, string>[]; report: AnonymizeReport } {
   const t0 = performance.now();
   const cfg = validateConfig(config);
   const o = aoptions(opts, 'opts', ['onProgress']);
@@ -202,9 +266,18 @@ export function anonymize(rows: readonly Row[], config: AnonymizeConfig, opts?: 
   const models = cfg.models.map((m) => compileModel(m, table.sensitive));
   const n = table.n;
   const maxSuppressed = Math.floor(cfg.suppressionLimit * n + 1e-9);
-  const kModel = cfg.models.filter((m) => m.type === 'k-anonymity').map((m) => (m as { k: number }).k);
+  const kModel = cfg.models
+    .filter((m) => m.type === 'k-anonymity')
+    .map((m) => (m as { k: number }).k);
   const k = kModel.length ? Math.max(...kModel) : null;
-  const before = riskFromClassSizes(partition(table, qiNames.map(() => 0)).size, undefined, { threshold: cfg.riskThreshold });
+  const before = riskFromClassSizes(
+    partition(
+      table,
+      qiNames.map(() => 0),
+    ).size,
+    undefined,
+    { threshold: cfg.riskThreshold },
+  );
 
   let classOf: Int32Array;
   let count: number;
@@ -215,9 +288,16 @@ export function anonymize(rows: readonly Row[], config: AnonymizeConfig, opts?: 
   let lattice: { nodes: number; checked: number } | null = null;
   let ncp: number | undefined;
   if (cfg.algorithm === 'optimal') {
-    const res = optimalSearch(table, models, { maxSuppressed, metric: cfg.metric, onProgress: o.onProgress });
+    const res = optimalSearch(table, models, {
+      maxSuppressed,
+      metric: cfg.metric,
+      onProgress: o.onProgress,
+    });
     if (!res.levels) {
-      throw new BukejianError('INVALID_DATA', '"rows" expected some transformation to satisfy the models within the suppression limit, got none');
+      throw new BukejianError(
+        'INVALID_DATA',
+        '"rows" expected some transformation to satisfy the models within the suppression limit, got none',
+      );
     }
     const lv = res.levels;
     levels = lv;
@@ -246,14 +326,26 @@ export function anonymize(rows: readonly Row[], config: AnonymizeConfig, opts?: 
   // every class of the release satisfies every model (by construction; checked, so that a release
   // that would contradict its report is never returned)
   if (!models.every((md, i) => Number.isNaN(achieved[i]!) || md.ok(achieved[i]!))) {
-    throw new BukejianError('INVALID_DATA', '"rows" expected a release whose every class satisfies the models, got a violating class');
+    throw new BukejianError(
+      'INVALID_DATA',
+      '"rows" expected a release whose every class satisfies the models, got a violating class',
+    );
   }
   const releasedSizes = Array.from(rel.classes.size.subarray(0, rel.released));
   const suppressed = rel.released < rel.classes.count ? rel.classes.size[rel.released]! : 0;
   const after = riskFromClassSizes(releasedSizes, undefined, { threshold: cfg.riskThreshold });
   const base = utility(table, levels, rel.classes, rel.violating, k);
   const util: UtilityReport & { ncp?: number } =
-    ncp === undefined ? base : { ...base, nonUniformEntropy: NaN, nonUniformEntropyRelative: NaN, generalizationIntensity: ncp, precision: 1 - ncp, ncp };
+    ncp === undefined
+      ? base
+      : {
+          ...base,
+          nonUniformEntropy: NaN,
+          nonUniformEntropyRelative: NaN,
+          generalizationIntensity: ncp,
+          precision: 1 - ncp,
+          ncp,
+        };
 
   // output rows: QIs generalized, sensitive and insensitive kept, everything else dropped;
   // a suppressed record is dropped ('remove') or becomes a row of '*' in every column ('mask')

@@ -12,12 +12,17 @@ import { hierarchyFromTable, identityHierarchy, type Hierarchy } from './hierarc
 
 const TOP = '*';
 
-function make(kind: string, height: number, gen: (v: string, level: number) => string | undefined): Hierarchy {
+function make(
+  kind: string,
+  height: number,
+  gen: (v: string, level: number) => string | undefined,
+): Hierarchy {
   return Object.freeze({
     height,
     kind,
     generalize: (v: string, level: number) => {
-      if (typeof v !== 'string' || !Number.isInteger(level) || level < 0 || level >= height) return undefined;
+      if (typeof v !== 'string' || !Number.isInteger(level) || level < 0 || level >= height)
+        return undefined;
       if (level === height - 1) return gen(v, 0) === undefined ? undefined : TOP;
       return gen(v, level);
     },
@@ -43,12 +48,18 @@ export interface IntervalOptions {
 export function intervalHierarchy(opts: IntervalOptions): Hierarchy {
   const o = aoptions(opts, 'intervals', ['widths', 'start']);
   if (!Array.isArray(o.widths) || o.widths.length === 0) {
-    throw new BukejianError('INVALID_CONFIG', '"widths" expected a non-empty array of integers, got none');
+    throw new BukejianError(
+      'INVALID_CONFIG',
+      '"widths" expected a non-empty array of integers, got none',
+    );
   }
   const widths = o.widths.map((w, i) => anumber(w, `widths[${i}]`, 1));
   widths.forEach((w, i) => {
     if (i && w % widths[i - 1]! !== 0) {
-      throw new BukejianError('INVALID_CONFIG', `"widths[${i}]" expected a multiple of widths[${i - 1}], got ${w}`);
+      throw new BukejianError(
+        'INVALID_CONFIG',
+        `"widths[${i}]" expected a multiple of widths[${i - 1}], got ${w}`,
+      );
     }
   });
   const start = o.start === undefined ? 0 : anumber(o.start, 'start', Number.MIN_SAFE_INTEGER);
@@ -76,12 +87,17 @@ export interface DateOptions {
 export function dateHierarchy(opts?: DateOptions): Hierarchy {
   const o = aoptions(opts, 'dates', ['levels']);
   const levels = o.levels ?? ['month', 'year'];
-  if (!Array.isArray(levels)) throw new BukejianError('INVALID_CONFIG', '"levels" expected an array, got another type');
+  if (!Array.isArray(levels))
+    throw new BukejianError('INVALID_CONFIG', '"levels" expected an array, got another type');
   const order = { day: 0, month: 1, quarter: 2, year: 3, decade: 4 } as const;
   let prev = 0;
   levels.forEach((l, i) => {
     const r = order[aoneOf(l, `levels[${i}]`, ['month', 'quarter', 'year', 'decade'])];
-    if (r <= prev) throw new BukejianError('INVALID_CONFIG', `"levels[${i}]" expected a coarser unit than the level below, got ${l}`);
+    if (r <= prev)
+      throw new BukejianError(
+        'INVALID_CONFIG',
+        `"levels[${i}]" expected a coarser unit than the level below, got ${l}`,
+      );
     prev = r;
   });
   return make('dates', levels.length + 2, (v, level) => {
@@ -89,7 +105,8 @@ export function dateHierarchy(opts?: DateOptions): Hierarchy {
     if (!m) return undefined;
     const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
     const dt = new Date(Date.UTC(y, mo - 1, d));
-    if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return undefined;
+    if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d)
+      return undefined;
     if (level === 0) return v;
     switch (levels[level - 1]!) {
       case 'month':
@@ -125,7 +142,13 @@ export function adminCodeHierarchy(): Hierarchy {
 export function idAreaHierarchy(): Hierarchy {
   return make('idArea', 5, (v, level) => {
     if (!/^[1-9]\d{16}[\dX]$/.test(v)) return undefined;
-    return level === 0 ? v : level === 1 ? v.slice(0, 6) : level === 2 ? v.slice(0, 4) + '00' : v.slice(0, 2) + '0000';
+    return level === 0
+      ? v
+      : level === 1
+        ? v.slice(0, 6)
+        : level === 2
+          ? v.slice(0, 4) + '00'
+          : v.slice(0, 2) + '0000';
   });
 }
 
@@ -148,10 +171,20 @@ export function prefixHierarchy(opts: PrefixOptions): Hierarchy {
   const o = aoptions(opts, 'prefix', ['masked', 'length', 'maskChar']);
   const len = anumber(o.length, 'length', 1, 64);
   const maskChar = o.maskChar === undefined ? '*' : astring(o.maskChar, 'maskChar');
-  if (maskChar.length !== 1) throw new BukejianError('INVALID_CONFIG', `"maskChar" expected one character, got length=${maskChar.length}`);
-  const masked = (o.masked ?? Array.from({ length: len - 1 }, (_, i) => i + 1)).map((m, i) => anumber(m, `masked[${i}]`, 1, len));
+  if (maskChar.length !== 1)
+    throw new BukejianError(
+      'INVALID_CONFIG',
+      `"maskChar" expected one character, got length=${maskChar.length}`,
+    );
+  const masked = (o.masked ?? Array.from({ length: len - 1 }, (_, i) => i + 1)).map((m, i) =>
+    anumber(m, `masked[${i}]`, 1, len),
+  );
   masked.forEach((m, i) => {
-    if (i && m <= masked[i - 1]!) throw new BukejianError('INVALID_CONFIG', `"masked[${i}]" expected more than masked[${i - 1}], got ${m}`);
+    if (i && m <= masked[i - 1]!)
+      throw new BukejianError(
+        'INVALID_CONFIG',
+        `"masked[${i}]" expected more than masked[${i - 1}], got ${m}`,
+      );
   });
   return make('prefix', masked.length + 2, (v, level) => {
     if ([...v].length !== len) return undefined;
@@ -177,25 +210,37 @@ export type TreeSpec = { [label: string]: TreeSpec | string[] };
 export function treeHierarchy(tree: TreeSpec): Hierarchy {
   const paths: string[][] = []; // leaf → ancestors, nearest first
   const walk = (node: TreeSpec | string[], ancestors: string[], depth: number) => {
-    if (depth > 32) throw new BukejianError('INVALID_CONFIG', '"tree" expected depth at most 32, got deeper');
+    if (depth > 32)
+      throw new BukejianError('INVALID_CONFIG', '"tree" expected depth at most 32, got deeper');
     if (Array.isArray(node)) {
       for (const leaf of node) {
         // leaves are values from the data: name the type only (never the value, nor a constructor name it carries)
-        if (typeof leaf !== 'string') throw new BukejianError('INVALID_TYPE', `"tree leaf" expected string, got ${leaf === null ? 'null' : typeof leaf}`);
+        if (typeof leaf !== 'string')
+          throw new BukejianError(
+            'INVALID_TYPE',
+            `"tree leaf" expected string, got ${leaf === null ? 'null' : typeof leaf}`,
+          );
         paths.push([leaf, ...ancestors]);
       }
       return;
     }
-    if (node === null || typeof node !== 'object') throw new BukejianError('INVALID_CONFIG', '"tree" expected objects and arrays of strings, got another type');
-    for (const [label, child] of Object.entries(node)) walk(child, [label, ...ancestors], depth + 1);
+    if (node === null || typeof node !== 'object')
+      throw new BukejianError(
+        'INVALID_CONFIG',
+        '"tree" expected objects and arrays of strings, got another type',
+      );
+    for (const [label, child] of Object.entries(node))
+      walk(child, [label, ...ancestors], depth + 1);
   };
   walk(tree, [], 0);
-  if (!paths.length) throw new BukejianError('INVALID_CONFIG', '"tree" expected at least one leaf, got none');
+  if (!paths.length)
+    throw new BukejianError('INVALID_CONFIG', '"tree" expected at least one leaf, got none');
   const depth = Math.max(...paths.map((p) => p.length));
   const rows = paths.map((p) => [...Array<string>(depth - p.length).fill(p[0]!), ...p, TOP]);
   const seen = new Set<string>();
   for (const r of rows) {
-    if (seen.has(r[0]!)) throw new BukejianError('INVALID_CONFIG', '"tree" expected each leaf once, got a duplicate');
+    if (seen.has(r[0]!))
+      throw new BukejianError('INVALID_CONFIG', '"tree" expected each leaf once, got a duplicate');
     seen.add(r[0]!);
   }
   const t = hierarchyFromTable(rows);
@@ -220,9 +265,21 @@ export type HierarchySpec =
  */
 export function buildHierarchy(spec: HierarchySpec): Hierarchy {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-    throw new BukejianError('INVALID_CONFIG', '"hierarchy" expected a spec object, got another type');
+    throw new BukejianError(
+      'INVALID_CONFIG',
+      '"hierarchy" expected a spec object, got another type',
+    );
   }
-  const type = aoneOf(spec.type, 'hierarchy.type', ['table', 'intervals', 'dates', 'adminCode', 'idArea', 'prefix', 'tree', 'identity']);
+  const type = aoneOf(spec.type, 'hierarchy.type', [
+    'table',
+    'intervals',
+    'dates',
+    'adminCode',
+    'idArea',
+    'prefix',
+    'tree',
+    'identity',
+  ]);
   const { type: _t, ...rest } = spec as { type: string } & Record<string, unknown>;
   void _t;
   switch (type) {

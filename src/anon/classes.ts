@@ -23,8 +23,16 @@ export interface Classes {
  * `maxClasses` classes). @example partition(table, [1, 0, 2]).count
  */
 export function partition(table: EncodedTable, levels: readonly number[]): Classes;
-export function partition(table: EncodedTable, levels: readonly number[], maxClasses: number): Classes | null;
-export function partition(table: EncodedTable, levels: readonly number[], maxClasses = Infinity): Classes | null {
+export function partition(
+  table: EncodedTable,
+  levels: readonly number[],
+  maxClasses: number,
+): Classes | null;
+export function partition(
+  table: EncodedTable,
+  levels: readonly number[],
+  maxClasses = Infinity,
+): Classes | null {
   const cols = table.qis.map((q, j) => q.tupleCodes[levels[j]!]!);
   const radix = table.qis.map((q, j) => q.sizes[levels[j]!]!);
   const g = groupTuples(cols, radix, table.tuples, maxClasses);
@@ -43,8 +51,18 @@ export function partition(table: EncodedTable, levels: readonly number[], maxCla
  * @example coarsen(table, partition(table, [0, 1]), [1, 1])
  */
 export function coarsen(table: EncodedTable, from: Classes, levels: readonly number[]): Classes;
-export function coarsen(table: EncodedTable, from: Classes, levels: readonly number[], maxClasses: number): Classes | null;
-export function coarsen(table: EncodedTable, from: Classes, levels: readonly number[], maxClasses = Infinity): Classes | null {
+export function coarsen(
+  table: EncodedTable,
+  from: Classes,
+  levels: readonly number[],
+  maxClasses: number,
+): Classes | null;
+export function coarsen(
+  table: EncodedTable,
+  from: Classes,
+  levels: readonly number[],
+  maxClasses = Infinity,
+): Classes | null {
   const rep = from.first;
   const cols = table.qis.map((q, j) => {
     const codes = q.tupleCodes[levels[j]!]!;
@@ -104,7 +122,8 @@ export function evaluate(
         break;
       }
     }
-    if (early && suppressed > maxSuppressed) return { acceptable: false, suppressed, violating: null, achieved: [] };
+    if (early && suppressed > maxSuppressed)
+      return { acceptable: false, suppressed, violating: null, achieved: [] };
   }
   const attrs = [...new Set(models.filter((m) => m.attr >= 0).map((m) => m.attr))];
   if (attrs.length) {
@@ -123,12 +142,21 @@ export function evaluate(
             break;
           }
         }
-        if (early && suppressed > maxSuppressed) return { acceptable: false, suppressed, violating: null, achieved: [] };
+        if (early && suppressed > maxSuppressed)
+          return { acceptable: false, suppressed, violating: null, achieved: [] };
       }
     }
   }
   const acceptable = suppressed <= maxSuppressed;
-  return { acceptable, suppressed, violating, achieved: withAchieved && (acceptable || !early) ? achievedValues(table, classes, models, violating) : [] };
+  return {
+    acceptable,
+    suppressed,
+    violating,
+    achieved:
+      withAchieved && (acceptable || !early)
+        ? achievedValues(table, classes, models, violating)
+        : [],
+  };
 }
 
 /** Counting sort of the base tuples by class: class c's tuples are `order[start[c]..start[c+1])`. */
@@ -148,7 +176,12 @@ function byClass(table: EncodedTable, classes: Classes): { start: Int32Array; or
  * class c to `codes[0..m)` and their record counts to `counts[0..m)`, and returns m. The buffers
  * are reused from class to class.
  */
-function classHistogram(table: EncodedTable, col: EncodedTable['sensitive'][number], start: Int32Array, order: Int32Array) {
+function classHistogram(
+  table: EncodedTable,
+  col: EncodedTable['sensitive'][number],
+  start: Int32Array,
+  order: Int32Array,
+) {
   const dense = new Float64Array(col.values.length);
   const codes = new Int32Array(col.values.length);
   const counts = new Float64Array(col.values.length);
@@ -178,7 +211,12 @@ const EMPTY_F = new Float64Array(0);
  * what is released.
  * @example achievedValues(table, classes, models, new Uint8Array(classes.count)) // [min size, …]
  */
-export function achievedValues(table: EncodedTable, classes: Classes, models: readonly CompiledModel[], violating: Uint8Array): number[] {
+export function achievedValues(
+  table: EncodedTable,
+  classes: Classes,
+  models: readonly CompiledModel[],
+  violating: Uint8Array,
+): number[] {
   const { count, size } = classes;
   const out = models.map((m) => (m.worst === 'min' ? Infinity : -Infinity));
   const { start, order } = byClass(table, classes);

@@ -28,7 +28,10 @@ function delimiterOf(opts: CsvOptions | undefined): string {
   const o = aoptions(opts, 'csvOptions', ['delimiter']);
   const d = o.delimiter === undefined ? ',' : astring(o.delimiter, 'delimiter');
   if (d.length !== 1 || d === '"' || d === '\r' || d === '\n') {
-    throw new BukejianError('INVALID_OPTION', `"delimiter" expected one character other than quote or newline, got length=${d.length}`);
+    throw new BukejianError(
+      'INVALID_OPTION',
+      `"delimiter" expected one character other than quote or newline, got length=${d.length}`,
+    );
   }
   return d;
 }
@@ -49,11 +52,18 @@ export function createCsvParser(opts?: CsvOptions): CsvParser {
   let line = 1;
   let any = false; // a record has started
   const fail = (what: string): never => {
-    throw new BukejianError('INVALID_DATA', `"csv" expected RFC 4180 text, got ${what} on line ${line}`);
+    throw new BukejianError(
+      'INVALID_DATA',
+      `"csv" expected RFC 4180 text, got ${what} on line ${line}`,
+    );
   };
   const push = (text: string): string[][] => {
     // the text is the data: name its type only (never a constructor name it carries)
-    if (typeof text !== 'string') throw new BukejianError('INVALID_TYPE', `"text" expected string, got ${text === null ? 'null' : typeof text}`);
+    if (typeof text !== 'string')
+      throw new BukejianError(
+        'INVALID_TYPE',
+        `"text" expected string, got ${text === null ? 'null' : typeof text}`,
+      );
     const out: string[][] = [];
     const endRecord = () => {
       record.push(field);
@@ -143,7 +153,10 @@ export function csvRecord(fields: readonly string[], opts?: CsvOptions): string 
   for (let i = 0; i < fields.length; i++) {
     const f = String(fields[i] ?? '');
     if (i) s += delim;
-    s += f.includes(delim) || f.includes('"') || f.includes('\n') || f.includes('\r') ? `"${f.replace(/"/g, '""')}"` : f;
+    s +=
+      f.includes(delim) || f.includes('"') || f.includes('\n') || f.includes('\r')
+        ? `"${f.replace(/"/g, '""')}"`
+        : f;
   }
   return s;
 }
@@ -167,11 +180,17 @@ export function recordsToRows(records: readonly (readonly string[])[]): Record<s
   const [header, ...body] = records.filter((r) => !(r.length === 1 && r[0] === ''));
   if (!header) return [];
   if (new Set(header).size !== header.length) {
-    throw new BukejianError('INVALID_DATA', '"csv" expected distinct column names, got a duplicate in the header');
+    throw new BukejianError(
+      'INVALID_DATA',
+      '"csv" expected distinct column names, got a duplicate in the header',
+    );
   }
   return body.map((r, i) => {
     if (r.length !== header.length) {
-      throw new BukejianError('INVALID_DATA', `"csv" expected ${header.length} fields per record, got ${r.length} in record ${i + 2}`);
+      throw new BukejianError(
+        'INVALID_DATA',
+        `"csv" expected ${header.length} fields per record, got ${r.length} in record ${i + 2}`,
+      );
     }
     const o: Record<string, string> = {};
     for (let j = 0; j < header.length; j++) o[header[j]!] = r[j]!;

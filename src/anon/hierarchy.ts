@@ -35,15 +35,25 @@ export function hierarchyFromTable(rows: readonly (readonly string[])[]): Hierar
     throw new BukejianError('INVALID_DATA', '"hierarchy" expected at least one row, got none');
   }
   const height = rows[0]!.length;
-  if (height < 1) throw new BukejianError('INVALID_DATA', '"hierarchy" expected rows with at least one column, got 0');
+  if (height < 1)
+    throw new BukejianError(
+      'INVALID_DATA',
+      '"hierarchy" expected rows with at least one column, got 0',
+    );
   const map = new Map<string, readonly string[]>();
   rows.forEach((r, i) => {
     if (!Array.isArray(r) || r.length !== height || r.some((x) => typeof x !== 'string')) {
-      throw new BukejianError('INVALID_DATA', `"hierarchy" expected ${height} string columns per row, got a different row at index ${i}`);
+      throw new BukejianError(
+        'INVALID_DATA',
+        `"hierarchy" expected ${height} string columns per row, got a different row at index ${i}`,
+      );
     }
     const prev = map.get(r[0]!);
     if (prev && prev.some((x, j) => x !== r[j])) {
-      throw new BukejianError('INVALID_DATA', `"hierarchy" expected one generalization per value, got two for the value of row ${i}`);
+      throw new BukejianError(
+        'INVALID_DATA',
+        `"hierarchy" expected one generalization per value, got two for the value of row ${i}`,
+      );
     }
     map.set(r[0]!, Object.freeze([...r]));
   });
@@ -65,7 +75,11 @@ export function hierarchyFromCsv(text: string, delimiter = ';'): Hierarchy {
 
 /** A hierarchy with only level 0 (the attribute is kept as it is). @example identityHierarchy().height // 1 */
 export function identityHierarchy(): Hierarchy {
-  return Object.freeze({ height: 1, kind: 'identity', generalize: (v: string, level: number) => (level === 0 ? v : undefined) });
+  return Object.freeze({
+    height: 1,
+    kind: 'identity',
+    generalize: (v: string, level: number) => (level === 0 ? v : undefined),
+  });
 }
 
 /**
@@ -87,7 +101,11 @@ export interface CompiledHierarchy {
  * const c = compileHierarchy(sex, ['Male', 'Female'], 'sex');
  * c.labels[1]; // ['*']
  */
-export function compileHierarchy(h: Hierarchy, values: readonly string[], name: string): CompiledHierarchy {
+export function compileHierarchy(
+  h: Hierarchy,
+  values: readonly string[],
+  name: string,
+): CompiledHierarchy {
   const height = anumber(h?.height, `${name}.height`, 1, 64);
   const codes: Int32Array[] = [];
   const labels: string[][] = [];
@@ -98,7 +116,10 @@ export function compileHierarchy(h: Hierarchy, values: readonly string[], name: 
     for (let i = 0; i < values.length; i++) {
       const g = l === 0 ? values[i]! : h.generalize(values[i]!, l);
       if (typeof g !== 'string') {
-        throw new BukejianError('INVALID_DATA', `"${name}" hierarchy expected to cover every value, got an uncovered value at level ${l}`);
+        throw new BukejianError(
+          'INVALID_DATA',
+          `"${name}" hierarchy expected to cover every value, got an uncovered value at level ${l}`,
+        );
       }
       let c = index.get(g);
       if (c === undefined) {
@@ -119,11 +140,19 @@ export function compileHierarchy(h: Hierarchy, values: readonly string[], name: 
     for (let i = 0; i < values.length; i++) {
       if (up[a[i]!] === -1) up[a[i]!] = b[i]!;
       else if (up[a[i]!] !== b[i]) {
-        throw new BukejianError('INVALID_DATA', `"${name}" hierarchy expected one parent per level, got a level-${l} group split at level ${l + 1}`);
+        throw new BukejianError(
+          'INVALID_DATA',
+          `"${name}" hierarchy expected one parent per level, got a level-${l} group split at level ${l + 1}`,
+        );
       }
     }
   }
-  return Object.freeze({ height, values: Object.freeze([...values]), codes: Object.freeze(codes), labels: Object.freeze(labels) });
+  return Object.freeze({
+    height,
+    values: Object.freeze([...values]),
+    codes: Object.freeze(codes),
+    labels: Object.freeze(labels),
+  });
 }
 
 /**
@@ -131,7 +160,11 @@ export function compileHierarchy(h: Hierarchy, values: readonly string[], name: 
  * INVALID_DATA (uncovered value, inconsistent levels).
  * @example validateHierarchy(sex, ['Male', 'Female'], 'sex'); // true
  */
-export function validateHierarchy(h: Hierarchy, values: Iterable<string>, name = 'hierarchy'): true {
+export function validateHierarchy(
+  h: Hierarchy,
+  values: Iterable<string>,
+  name = 'hierarchy',
+): true {
   compileHierarchy(h, [...new Set(values)], name);
   return true;
 }

@@ -24,12 +24,24 @@ export {
   prefixHierarchy,
   treeHierarchy,
 } from './builders.js';
-export type { DateOptions, HierarchySpec, IntervalOptions, PrefixOptions, TreeSpec } from './builders.js';
+export type {
+  DateOptions,
+  HierarchySpec,
+  IntervalOptions,
+  PrefixOptions,
+  TreeSpec,
+} from './builders.js';
 export { evaluate, partition } from './classes.js';
 export type { Classes, Evaluation } from './classes.js';
 export { createCsvParser, csvRecord, parseCsv, recordsToRows, toCsv } from './csv.js';
 export type { CsvOptions, CsvParser } from './csv.js';
-export { compileHierarchy, hierarchyFromCsv, hierarchyFromTable, identityHierarchy, validateHierarchy } from './hierarchy.js';
+export {
+  compileHierarchy,
+  hierarchyFromCsv,
+  hierarchyFromTable,
+  identityHierarchy,
+  validateHierarchy,
+} from './hierarchy.js';
 export type { CompiledHierarchy, Hierarchy } from './hierarchy.js';
 export { lattice, MAX_LATTICE_SIZE } from './lattice.js';
 export type { Lattice } from './lattice.js';

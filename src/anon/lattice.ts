@@ -34,12 +34,16 @@ export function lattice(heights: readonly number[]): Lattice {
   const mult: number[] = [];
   let size = 1;
   for (const h of heights) {
-    if (!Number.isInteger(h) || h < 1) throw new BukejianError('INVALID_CONFIG', `"heights" expected positive integers, got ${h}`);
+    if (!Number.isInteger(h) || h < 1)
+      throw new BukejianError('INVALID_CONFIG', `"heights" expected positive integers, got ${h}`);
     mult.push(size);
     size *= h;
   }
   if (size > MAX_LATTICE_SIZE) {
-    throw new BukejianError('INVALID_CONFIG', `"lattice" expected at most ${MAX_LATTICE_SIZE} transformations for the optimal search, got ${size} (use Mondrian)`);
+    throw new BukejianError(
+      'INVALID_CONFIG',
+      `"lattice" expected at most ${MAX_LATTICE_SIZE} transformations for the optimal search, got ${size} (use Mondrian)`,
+    );
   }
   const hs = Object.freeze([...heights]);
   return Object.freeze({

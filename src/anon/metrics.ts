@@ -28,7 +28,8 @@ export function lossTerms(table: EncodedTable, metric: SearchMetric): number[][]
   return table.qis.map((q) => {
     const h = q.hierarchy.height;
     if (metric === 'height') return Array.from({ length: h }, (_, l) => l);
-    if (metric === 'precision') return Array.from({ length: h }, (_, l) => (h > 1 ? l / (h - 1) / m : 0));
+    if (metric === 'precision')
+      return Array.from({ length: h }, (_, l) => (h > 1 ? l / (h - 1) / m : 0));
     const base = new Float64Array(q.sizes[0]!);
     const t0 = q.tupleCodes[0]!;
     for (let t = 0; t < table.tuples; t++) base[t0[t]!]! += table.tupleCount[t]!;
@@ -38,14 +39,18 @@ export function lossTerms(table: EncodedTable, metric: SearchMetric): number[][]
       const map = q.hierarchy.codes[l]!;
       for (let v = 0; v < base.length; v++) gen[map[v]!]! += base[v]!;
       let s = 0;
-      for (let v = 0; v < base.length; v++) if (base[v]! > 0) s += base[v]! * Math.log2(gen[map[v]!]! / base[v]!);
+      for (let v = 0; v < base.length; v++)
+        if (base[v]! > 0) s += base[v]! * Math.log2(gen[map[v]!]! / base[v]!);
       return s;
     });
   });
 }
 
 /** Loss of a transformation from its terms. @example transformationLoss(terms, [1, 0, 2]) */
-export function transformationLoss(terms: readonly (readonly number[])[], levels: readonly number[]): number {
+export function transformationLoss(
+  terms: readonly (readonly number[])[],
+  levels: readonly number[],
+): number {
   let s = 0;
   for (let j = 0; j < terms.length; j++) s += terms[j]![levels[j]!]!;
   return s;
@@ -81,7 +86,10 @@ export function utility(
 ): UtilityReport {
   const terms = lossTerms(table, 'entropy');
   const nue = transformationLoss(terms, levels);
-  const topLoss = transformationLoss(terms, table.qis.map((q) => q.hierarchy.height - 1));
+  const topLoss = transformationLoss(
+    terms,
+    table.qis.map((q) => q.hierarchy.height - 1),
+  );
   const intensity = transformationLoss(lossTerms(table, 'precision'), levels);
   let dm = 0;
   let released = 0;

@@ -27,8 +27,20 @@ import type { SensitiveColumn } from './table.js';
 /** The JSON form of a privacy model. */
 export type ModelSpec =
   | { type: 'k-anonymity'; k: number }
-  | { type: 'l-diversity'; attribute: string; l: number; variant?: 'distinct' | 'entropy' | 'recursive'; c?: number }
-  | { type: 't-closeness'; attribute: string; t: number; distance?: 'equal' | 'hierarchical'; hierarchy?: HierarchySpec };
+  | {
+      type: 'l-diversity';
+      attribute: string;
+      l: number;
+      variant?: 'distinct' | 'entropy' | 'recursive';
+      c?: number;
+    }
+  | {
+      type: 't-closeness';
+      attribute: string;
+      t: number;
+      distance?: 'equal' | 'hierarchical';
+      hierarchy?: HierarchySpec;
+    };
 
 /** A model ready to evaluate classes. */
 export interface CompiledModel {
@@ -47,27 +59,65 @@ export interface CompiledModel {
 
 /** Validates a model spec (shape only; attributes are resolved by {@link compileModel}). @example validateModel({ type: 'k-anonymity', k: 5 }) */
 export function validateModel(spec: ModelSpec): ModelSpec {
-  if (spec === null || typeof spec !== 'object') throw new BukejianError('INVALID_CONFIG', '"model" expected an object, got another type');
+  if (spec === null || typeof spec !== 'object')
+    throw new BukejianError('INVALID_CONFIG', '"model" expected an object, got another type');
   const type = aoneOf(spec.type, 'model.type', ['k-anonymity', 'l-diversity', 't-closeness']);
   if (type === 'k-anonymity') {
     const s = aoptions(spec, 'model', ['type', 'k']) as { k?: number };
     anumber(s.k, 'k', 1);
   } else if (type === 'l-diversity') {
-    const s = aoptions(spec, 'model', ['type', 'attribute', 'l', 'variant', 'c']) as Extract<ModelSpec, { type: 'l-diversity' }>;
+    const s = aoptions(spec, 'model', ['type', 'attribute', 'l', 'variant', 'c']) as Extract<
+      ModelSpec,
+      { type: 'l-diversity' }
+    >;
     astring(s.attribute, 'attribute');
-    const variant = s.variant === undefined ? 'distinct' : aoneOf(s.variant, 'variant', ['distinct', 'entropy', 'recursive']);
-    if (typeof s.l !== 'number' || !(s.l >= 1) || !Number.isFinite(s.l) || (variant !== 'entropy' && !Number.isInteger(s.l))) {
-      throw new BukejianError('INVALID_CONFIG', `"l" expected ${variant === 'entropy' ? 'a number' : 'an integer'} ≥ 1, got ${String(s.l).slice(0, 20)}`);
+    const variant =
+      s.variant === undefined
+        ? 'distinct'
+        : aoneOf(s.variant, 'variant', ['distinct', 'entropy', 'recursive']);
+    if (
+      typeof s.l !== 'number' ||
+      !(s.l >= 1) ||
+      !Number.isFinite(s.l) ||
+      (variant !== 'entropy' && !Number.isInteger(s.l))
+    ) {
+      throw new BukejianError(
+        'INVALID_CONFIG',
+        `"l" expected ${variant === 'entropy' ? 'a number' : 'an integer'} ≥ 1, got ${String(s.l).slice(0, 20)}`,
+      );
     }
-    if (variant === 'recursive' && (typeof s.c !== 'number' || !(s.c > 0) || !Number.isFinite(s.c))) {
-      throw new BukejianError('INVALID_CONFIG', '"c" expected a positive number for recursive-(c,l) diversity, got none');
+    if (
+      variant === 'recursive' &&
+      (typeof s.c !== 'number' || !(s.c > 0) || !Number.isFinite(s.c))
+    ) {
+      throw new BukejianError(
+        'INVALID_CONFIG',
+        '"c" expected a positive number for recursive-(c,l) diversity, got none',
+      );
     }
   } else {
-    const s = aoptions(spec, 'model', ['type', 'attribute', 't', 'distance', 'hierarchy']) as Extract<ModelSpec, { type: 't-closeness' }>;
+    const s = aoptions(spec, 'model', [
+      'type',
+      'attribute',
+      't',
+      'distance',
+      'hierarchy',
+    ]) as Extract<ModelSpec, { type: 't-closeness' }>;
     astring(s.attribute, 'attribute');
-    if (typeof s.t !== 'number' || !(s.t >= 0 && s.t <= 1)) throw new BukejianError('INVALID_CONFIG', '"t" expected a number in [0, 1], got another value');
-    const d = s.distance === undefined ? 'equal' : aoneOf(s.distance, 'distance', ['equal', 'hierarchical']);
-    if (d === 'hierarchical' && !s.hierarchy) throw new BukejianError('INVALID_CONFIG', '"hierarchy" expected for hierarchical t-closeness, got none');
+    if (typeof s.t !== 'number' || !(s.t >= 0 && s.t <= 1))
+      throw new BukejianError(
+        'INVALID_CONFIG',
+        '"t" expected a number in [0, 1], got another value',
+      );
+    const d =
+      s.distance === undefined
+        ? 'equal'
+        : aoneOf(s.distance, 'distance', ['equal', 'hierarchical']);
+    if (d === 'hierarchical' && !s.hierarchy)
+      throw new BukejianError(
+        'INVALID_CONFIG',
+        '"hierarchy" expected for hierarchical t-closeness, got none',
+      );
   }
   return spec;
 }
@@ -76,19 +126,40 @@ export function validateModel(spec: ModelSpec): ModelSpec {
  * Compiles a model against the encoded sensitive columns (`sensitive[attr]`).
  * @example const m = compileModel({ type: 'k-anonymity', k: 5 }, []); m.ok(m.measure(7, ...)) // true
  */
-export function compileModel(spec: ModelSpec, sensitive: readonly SensitiveColumn[]): CompiledModel {
+export function compileModel(
+  spec: ModelSpec,
+  sensitive: readonly SensitiveColumn[],
+): CompiledModel {
   validateModel(spec);
   if (spec.type === 'k-anonymity') {
     const k = spec.k;
-    return Object.freeze({ spec, attr: -1, monotoneWithSuppression: true, measure: (size: number) => size, ok: (v: number) => v >= k, worst: 'min' as const });
+    return Object.freeze({
+      spec,
+      attr: -1,
+      monotoneWithSuppression: true,
+      measure: (size: number) => size,
+      ok: (v: number) => v >= k,
+      worst: 'min' as const,
+    });
   }
   const attr = sensitive.findIndex((s) => s.name === spec.attribute);
-  if (attr < 0) throw new BukejianError('INVALID_CONFIG', `"attribute" expected a sensitive attribute, got "${spec.attribute.slice(0, 40)}"`);
+  if (attr < 0)
+    throw new BukejianError(
+      'INVALID_CONFIG',
+      `"attribute" expected a sensitive attribute, got "${spec.attribute.slice(0, 40)}"`,
+    );
   if (spec.type === 'l-diversity') {
     const l = spec.l;
     const variant = spec.variant ?? 'distinct';
     if (variant === 'distinct') {
-      return Object.freeze({ spec, attr, monotoneWithSuppression: true, measure: (_s: number, _c: Int32Array, _n: Float64Array, m: number) => m, ok: (v: number) => v >= l, worst: 'min' as const });
+      return Object.freeze({
+        spec,
+        attr,
+        monotoneWithSuppression: true,
+        measure: (_s: number, _c: Int32Array, _n: Float64Array, m: number) => m,
+        ok: (v: number) => v >= l,
+        worst: 'min' as const,
+      });
     }
     if (variant === 'entropy') {
       const measure = (size: number, _c: Int32Array, counts: Float64Array, m: number) => {
@@ -100,7 +171,14 @@ export function compileModel(spec: ModelSpec, sensitive: readonly SensitiveColum
         return 2 ** h;
       };
       // 2^H ≥ l ⟺ H ≥ log2 l; a relative tolerance absorbs rounding when H is exactly log2 l
-      return Object.freeze({ spec, attr, monotoneWithSuppression: false, measure, ok: (v: number) => v >= l * (1 - 1e-12), worst: 'min' as const });
+      return Object.freeze({
+        spec,
+        attr,
+        monotoneWithSuppression: false,
+        measure,
+        ok: (v: number) => v >= l * (1 - 1e-12),
+        worst: 'min' as const,
+      });
     }
     const c = spec.c!;
     const measure = (_size: number, _c: Int32Array, counts: Float64Array, m: number) => {
@@ -110,7 +188,14 @@ export function compileModel(spec: ModelSpec, sensitive: readonly SensitiveColum
       for (let i = l - 1; i < m; i++) tail += sorted[i]!;
       return sorted[0]! / tail;
     };
-    return Object.freeze({ spec, attr, monotoneWithSuppression: false, measure, ok: (v: number) => v < c, worst: 'max' as const });
+    return Object.freeze({
+      spec,
+      attr,
+      monotoneWithSuppression: false,
+      measure,
+      ok: (v: number) => v < c,
+      worst: 'max' as const,
+    });
   }
   // t-closeness
   const col = sensitive[attr]!;
@@ -127,15 +212,29 @@ export function compileModel(spec: ModelSpec, sensitive: readonly SensitiveColum
       }
       return Math.max(0, d / 2);
     };
-    return Object.freeze({ spec, attr, monotoneWithSuppression: false, measure, ok, worst: 'max' as const });
+    return Object.freeze({
+      spec,
+      attr,
+      monotoneWithSuppression: false,
+      measure,
+      ok,
+      worst: 'max' as const,
+    });
   }
   const h = compileHierarchy(buildHierarchy(spec.hierarchy!), col.values, spec.attribute);
   const H = h.height - 1;
-  if (H < 1) throw new BukejianError('INVALID_CONFIG', '"hierarchy" expected at least two levels for hierarchical t-closeness, got one');
+  if (H < 1)
+    throw new BukejianError(
+      'INVALID_CONFIG',
+      '"hierarchy" expected at least two levels for hierarchical t-closeness, got one',
+    );
   // Li et al.'s ground distance is defined on a tree: mass that must cross between two top-level
   // nodes would otherwise cost nothing, and the EMD (hence t) would be understated.
   if (h.labels[H]!.length !== 1) {
-    throw new BukejianError('INVALID_CONFIG', `"hierarchy" expected a single root (one value at the top level) for hierarchical t-closeness, got ${h.labels[H]!.length}`);
+    throw new BukejianError(
+      'INVALID_CONFIG',
+      `"hierarchy" expected a single root (one value at the top level) for hierarchical t-closeness, got ${h.labels[H]!.length}`,
+    );
   }
   // parent[L][c]: the level-(L+1) node of level-L node c
   const parent = Array.from({ length: H }, (_, L) => {
@@ -174,5 +273,12 @@ export function compileModel(spec: ModelSpec, sensitive: readonly SensitiveColum
     }
     return cost;
   };
-  return Object.freeze({ spec, attr, monotoneWithSuppression: false, measure, ok, worst: 'max' as const });
+  return Object.freeze({
+    spec,
+    attr,
+    monotoneWithSuppression: false,
+    measure,
+    ok,
+    worst: 'max' as const,
+  });
 }

@@ -75,7 +75,13 @@ function prepare(table: EncodedTable): Column[] {
       for (let i = 0; i < lc.length; i++) out[lc[i]!]!++;
       return out;
     });
-    return { rank, ranks: vals.length, numeric: numeric ? Array.from(codes, (c) => nums[c]!) : null, byRank: Array.from(codes), leaves };
+    return {
+      rank,
+      ranks: vals.length,
+      numeric: numeric ? Array.from(codes, (c) => nums[c]!) : null,
+      byRank: Array.from(codes),
+      leaves,
+    };
   });
 }
 
@@ -96,11 +102,22 @@ export function mondrian(table: EncodedTable, models: readonly CompiledModel[]):
   const attrs = [...new Set(models.filter((md) => md.attr >= 0).map((md) => md.attr))];
 
   /** Whether tuples idx[from..to) with total weight `size` satisfy all models; fills `vals` when given. */
-  const satisfies = (idx: Int32Array, from: number, to: number, size: number, vals?: number[]): boolean => {
+  const satisfies = (
+    idx: Int32Array,
+    from: number,
+    to: number,
+    size: number,
+    vals?: number[],
+  ): boolean => {
     for (let mi = 0; mi < models.length; mi++) {
       const md = models[mi]!;
       if (md.attr >= 0) continue;
-      const v = md.measure(size, codesBuf[0] ?? new Int32Array(0), countsBuf[0] ?? new Float64Array(0), 0);
+      const v = md.measure(
+        size,
+        codesBuf[0] ?? new Int32Array(0),
+        countsBuf[0] ?? new Float64Array(0),
+        0,
+      );
       if (vals) vals[mi] = v;
       if (!md.ok(v)) return false;
     }
@@ -136,7 +153,10 @@ export function mondrian(table: EncodedTable, models: readonly CompiledModel[]):
   let total = 0;
   for (let t = 0; t < T; t++) total += w[t]!;
   if (!satisfies(idx, 0, T, total)) {
-    throw new BukejianError('INVALID_DATA', '"rows" expected to satisfy the privacy models at least as a whole, got a violation');
+    throw new BukejianError(
+      'INVALID_DATA',
+      '"rows" expected to satisfy the privacy models at least as a whole, got a violation',
+    );
   }
   const ranks = cols.map((c) => c.rank);
   const span = cols.map((c) => (c.numeric ? c.numeric[c.ranks - 1]! - c.numeric[0]! : c.ranks - 1));
@@ -170,7 +190,10 @@ export function mondrian(table: EncodedTable, models: readonly CompiledModel[]):
       if (span[j] === 0) return 0;
       return (c.numeric ? c.numeric[hi[j]!]! - c.numeric[lo[j]!]! : hi[j]! - lo[j]!) / span[j]!;
     });
-    const dims = width.map((_, j) => j).filter((j) => width[j]! > 0).sort((a, b) => width[b]! - width[a]! || a - b);
+    const dims = width
+      .map((_, j) => j)
+      .filter((j) => width[j]! > 0)
+      .sort((a, b) => width[b]! - width[a]! || a - b);
     let split = false;
     for (const j of dims) {
       const rank = cols[j]!.rank;
@@ -253,7 +276,11 @@ export function mondrian(table: EncodedTable, models: readonly CompiledModel[]):
     sizes.push(size);
     const vals: number[] = new Array(models.length);
     satisfies(idx, from, to, size, vals);
-    vals.forEach((v, mi) => (achieved[mi] = models[mi]!.worst === 'min' ? Math.min(achieved[mi]!, v) : Math.max(achieved[mi]!, v)));
+    vals.forEach(
+      (v, mi) =>
+        (achieved[mi] =
+          models[mi]!.worst === 'min' ? Math.min(achieved[mi]!, v) : Math.max(achieved[mi]!, v)),
+    );
     for (let i = from; i < to; i++) classOf[idx[i]!] = c;
     const lab: string[] = [];
     let ncp = 0;
@@ -276,7 +303,8 @@ export function mondrian(table: EncodedTable, models: readonly CompiledModel[]):
         const codes = h.codes[l]!;
         const first = codes[vLo]!;
         let same = true;
-        for (let i = from; i < to && same; i++) same = codes[table.qis[j]!.tupleCodes[0]![idx[i]!]!] === first;
+        for (let i = from; i < to && same; i++)
+          same = codes[table.qis[j]!.tupleCodes[0]![idx[i]!]!] === first;
         if (same) level = l;
       }
       if (level > 0) {
@@ -299,6 +327,8 @@ export function mondrian(table: EncodedTable, models: readonly CompiledModel[]):
     size: Float64Array.from(sizes),
     labels,
     ncp: total ? ncpSum / total : 0,
-    achieved: achieved.map((v, i) => (v === (models[i]!.worst === 'min' ? Infinity : -Infinity) ? NaN : v)),
+    achieved: achieved.map((v, i) =>
+      v === (models[i]!.worst === 'min' ? Infinity : -Infinity) ? NaN : v,
+    ),
   };
 }

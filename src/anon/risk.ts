@@ -38,14 +38,25 @@ export interface RiskOptions {
  * (≥ sizes[c]) records of the population in the same class (default: the sizes themselves).
  * @example riskFromClassSizes([1, 4, 5]).prosecutor.maximum // 1
  */
-export function riskFromClassSizes(sizes: ArrayLike<number>, population?: ArrayLike<number>, opts?: RiskOptions): RiskReport {
+export function riskFromClassSizes(
+  sizes: ArrayLike<number>,
+  population?: ArrayLike<number>,
+  opts?: RiskOptions,
+): RiskReport {
   const o = aoptions(opts, 'risk', ['threshold']);
   const threshold = o.threshold ?? 0.2;
   if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) {
-    throw new BukejianError('INVALID_OPTION', '"threshold" expected a number in [0, 1], got another value');
+    throw new BukejianError(
+      'INVALID_OPTION',
+      '"threshold" expected a number in [0, 1], got another value',
+    );
   }
   const pop = population ?? sizes;
-  if (pop.length !== sizes.length) throw new BukejianError('INVALID_LENGTH', `"population" expected length ${sizes.length}, got length=${pop.length}`);
+  if (pop.length !== sizes.length)
+    throw new BukejianError(
+      'INVALID_LENGTH',
+      `"population" expected length ${sizes.length}, got length=${pop.length}`,
+    );
   let n = 0;
   let classes = 0;
   let pMax = 0;
@@ -58,7 +69,11 @@ export function riskFromClassSizes(sizes: ArrayLike<number>, population?: ArrayL
     const f = sizes[c]!;
     const F = pop[c]!;
     if (!(f > 0)) continue;
-    if (!(F >= f)) throw new BukejianError('INVALID_RANGE', `"population[${c}]" expected at least the sample class size, got less`);
+    if (!(F >= f))
+      throw new BukejianError(
+        'INVALID_RANGE',
+        `"population[${c}]" expected at least the sample class size, got less`,
+      );
     n += f;
     classes++;
     pMax = Math.max(pMax, 1 / f);
@@ -86,7 +101,11 @@ export function riskFromClassSizes(sizes: ArrayLike<number>, population?: ArrayL
  * combination: when the release is a sample of a known register.
  * @example reidentificationRisk(rows, ['age', 'sex', 'county']).prosecutor.average
  */
-export function reidentificationRisk(rows: readonly Row[], qis: readonly string[], opts?: RiskOptions & { population?: readonly Row[] }): RiskReport {
+export function reidentificationRisk(
+  rows: readonly Row[],
+  qis: readonly string[],
+  opts?: RiskOptions & { population?: readonly Row[] },
+): RiskReport {
   const { population, ...rest } = aoptions(opts, 'risk', ['threshold', 'population']);
   const key = (r: Row, i: number) => JSON.stringify(qis.map((q) => cell(r, q, i)));
   const index = new Map<string, number>();

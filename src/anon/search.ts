@@ -54,7 +54,11 @@ const NO = 2;
  * Finds the acceptable transformation of least loss.
  * @example const r = optimalSearch(table, models, { maxSuppressed: 0, metric: 'entropy' }); r.levels
  */
-export function optimalSearch(table: EncodedTable, models: readonly CompiledModel[], opts: SearchOptions): SearchResult {
+export function optimalSearch(
+  table: EncodedTable,
+  models: readonly CompiledModel[],
+  opts: SearchOptions,
+): SearchResult {
   const heights = table.qis.map((q) => q.hierarchy.height);
   const lat = makeLattice(heights);
   const { size, mult } = lat;
@@ -85,14 +89,26 @@ export function optimalSearch(table: EncodedTable, models: readonly CompiledMode
   // Every released class has at least kMin records (k-anonymity's k, distinct l-diversity's l), so
   // with S ≤ maxSuppressed records suppressed there are at most (n − S)/kMin + S classes: a node with
   // more classes is not acceptable, and its grouping can stop there.
-  const kMin = Math.max(1, ...models.map((md) => (md.spec.type === 'k-anonymity' ? md.spec.k : md.spec.type === 'l-diversity' && (md.spec.variant ?? 'distinct') === 'distinct' ? md.spec.l : 1)));
+  const kMin = Math.max(
+    1,
+    ...models.map((md) =>
+      md.spec.type === 'k-anonymity'
+        ? md.spec.k
+        : md.spec.type === 'l-diversity' && (md.spec.variant ?? 'distinct') === 'distinct'
+          ? md.spec.l
+          : 1,
+    ),
+  );
   const maxClasses = kMin > 1 ? Math.floor(table.n / kMin + opts.maxSuppressed) : Infinity;
   const classesOf = (levels: number[]): Classes | null => {
     let from: Classes | null = null;
     for (const c of cache) {
-      if (c.levels.every((l, j) => l <= levels[j]!) && (!from || c.classes.count < from.count)) from = c.classes;
+      if (c.levels.every((l, j) => l <= levels[j]!) && (!from || c.classes.count < from.count))
+        from = c.classes;
     }
-    const classes = from ? coarsen(table, from, levels, maxClasses) : partition(table, levels, maxClasses);
+    const classes = from
+      ? coarsen(table, from, levels, maxClasses)
+      : partition(table, levels, maxClasses);
     if (!classes) return null;
     if (cache.length >= 12) cache.shift();
     cache.push({ levels, classes });
@@ -101,7 +117,9 @@ export function optimalSearch(table: EncodedTable, models: readonly CompiledMode
   const check = (idx: number): boolean => {
     checked++;
     const classes = classesOf(lat.levels(idx));
-    const ok = classes !== null && evaluate(table, classes, models, opts.maxSuppressed, true, false).acceptable;
+    const ok =
+      classes !== null &&
+      evaluate(table, classes, models, opts.maxSuppressed, true, false).acceptable;
     opts.onProgress?.(checked, size);
     return ok;
   };
@@ -115,7 +133,8 @@ export function optimalSearch(table: EncodedTable, models: readonly CompiledMode
       const x = stack.pop()!;
       for (let j = 0; j < m; j++) {
         const l = Math.floor(x / mult[j]!) % heights[j]!;
-        const y = value === NO ? (l > 0 ? x - mult[j]! : -1) : l + 1 < heights[j]! ? x + mult[j]! : -1;
+        const y =
+          value === NO ? (l > 0 ? x - mult[j]! : -1) : l + 1 < heights[j]! ? x + mult[j]! : -1;
         if (y >= 0 && status[y] !== value) {
           status[y] = value;
           stack.push(y);

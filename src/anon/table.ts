@@ -51,11 +51,17 @@ export function cell(row: Row, name: string, i: number): string {
   const v = row == null ? undefined : row[name];
   if (typeof v === 'string') return v;
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  throw new BukejianError('INVALID_DATA', `"rows[${i}]" expected a string or number in column "${name.slice(0, 40)}", got ${v === undefined ? 'nothing' : typeof v}`);
+  throw new BukejianError(
+    'INVALID_DATA',
+    `"rows[${i}]" expected a string or number in column "${name.slice(0, 40)}", got ${v === undefined ? 'nothing' : typeof v}`,
+  );
 }
 
 /** Encodes a column: distinct values in first-seen order and the code of each row. @example encodeColumn([{ a: 'x' }, { a: 'y' }, { a: 'x' }], 'a') // { values: ['x', 'y'], codes: [0, 1, 0] } */
-export function encodeColumn(rows: readonly Row[], name: string): { values: string[]; codes: Int32Array } {
+export function encodeColumn(
+  rows: readonly Row[],
+  name: string,
+): { values: string[]; codes: Int32Array } {
   const index = new Map<string, number>();
   const values: string[] = [];
   const codes = new Int32Array(rows.length);
@@ -172,12 +178,24 @@ export function groupTuples(
  * const t = encodeTable(rows, { age: intervalHierarchy({ widths: [10] }) }, ['disease']);
  * t.tuples; // number of distinct (age, disease) pairs
  */
-export function encodeTable(rows: readonly Row[], qis: Readonly<Record<string, Hierarchy>>, sensitive: readonly string[]): EncodedTable {
-  if (!Array.isArray(rows)) throw new BukejianError('INVALID_TYPE', '"rows" expected an array of objects, got another type');
+export function encodeTable(
+  rows: readonly Row[],
+  qis: Readonly<Record<string, Hierarchy>>,
+  sensitive: readonly string[],
+): EncodedTable {
+  if (!Array.isArray(rows))
+    throw new BukejianError(
+      'INVALID_TYPE',
+      '"rows" expected an array of objects, got another type',
+    );
   const n = rows.length;
   const qiNames = Object.keys(qis);
   const overlap = sensitive.find((s) => qiNames.includes(s));
-  if (overlap !== undefined) throw new BukejianError('INVALID_CONFIG', `"${overlap.slice(0, 40)}" expected to be either a quasi-identifier or sensitive, got both`);
+  if (overlap !== undefined)
+    throw new BukejianError(
+      'INVALID_CONFIG',
+      `"${overlap.slice(0, 40)}" expected to be either a quasi-identifier or sensitive, got both`,
+    );
   const qiEnc = qiNames.map((name) => ({ name, ...encodeColumn(rows, name) }));
   const sEnc = sensitive.map((name) => ({ name, ...encodeColumn(rows, name) }));
   const cols = [...qiEnc.map((c) => c.codes), ...sEnc.map((c) => c.codes)];
@@ -192,7 +210,13 @@ export function encodeTable(rows: readonly Row[], qis: Readonly<Record<string, H
       for (let t = 0; t < groups; t++) out[t] = levelCodes[c.codes[first[t]!]!]!;
       return out;
     });
-    return Object.freeze({ name: c.name, hierarchy, hierarchyKind: qis[c.name]!.kind, tupleCodes, sizes: hierarchy.labels.map((l) => l.length) });
+    return Object.freeze({
+      name: c.name,
+      hierarchy,
+      hierarchyKind: qis[c.name]!.kind,
+      tupleCodes,
+      sizes: hierarchy.labels.map((l) => l.length),
+    });
   });
   const sCols: SensitiveColumn[] = sEnc.map((c) => {
     const tupleCodes = new Int32Array(groups);
@@ -201,5 +225,12 @@ export function encodeTable(rows: readonly Row[], qis: Readonly<Record<string, H
     for (let i = 0; i < n; i++) totals[c.codes[i]!]!++;
     return Object.freeze({ name: c.name, values: c.values, tupleCodes, totals });
   });
-  return Object.freeze({ n, qis: qiCols, sensitive: sCols, tuples: groups, tupleCount, rowTuple: groupOf });
+  return Object.freeze({
+    n,
+    qis: qiCols,
+    sensitive: sCols,
+    tuples: groups,
+    tupleCount,
+    rowTuple: groupOf,
+  });
 }

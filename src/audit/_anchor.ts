@@ -34,20 +34,42 @@ export function resolveAnchor(
   expect: { origin: string; hash: TreeHashName },
 ): ResolvedAnchor {
   if (typeof anchor === 'string' || isBytes(anchor)) {
-    if (!verifier) throw new BukejianError('INVALID_OPTION', '"verifier" expected with a checkpoint "anchor", got none');
+    if (!verifier)
+      throw new BukejianError(
+        'INVALID_OPTION',
+        '"verifier" expected with a checkpoint "anchor", got none',
+      );
     const cp = verifyCheckpoint(anchor, verifier, expect);
-    if (!cp) throw new BukejianError('INTEGRITY', 'the anchor is not a checkpoint of this log signed by its key');
+    if (!cp)
+      throw new BukejianError(
+        'INTEGRITY',
+        'the anchor is not a checkpoint of this log signed by its key',
+      );
     return { size: cp.size, root: cp.root.slice() };
   }
-  if (anchor === null || typeof anchor !== 'object' || Array.isArray(anchor) || Object.keys(anchor).some((k) => k !== 'size')) {
-    throw new BukejianError('INVALID_OPTION', '"anchor" expected a signed checkpoint note or { size }, got other');
+  if (
+    anchor === null ||
+    typeof anchor !== 'object' ||
+    Array.isArray(anchor) ||
+    Object.keys(anchor).some((k) => k !== 'size')
+  ) {
+    throw new BukejianError(
+      'INVALID_OPTION',
+      '"anchor" expected a signed checkpoint note or { size }, got other',
+    );
   }
   return { size: anumber(anchor.size, 'anchor.size') };
 }
 
 /** Why a tree does not satisfy the anchor, or `null` when it does. */
-export function anchorProblem(a: ResolvedAnchor, size: number, rootAt: (size: number) => Uint8Array): string | null {
-  if (size < a.size) return `the log holds ${size} entries but the anchor saw ${a.size}: it was rolled back`;
-  if (a.root && !equalBytes(rootAt(a.size), a.root)) return `the log's first ${a.size} entries differ from the anchor checkpoint`;
+export function anchorProblem(
+  a: ResolvedAnchor,
+  size: number,
+  rootAt: (size: number) => Uint8Array,
+): string | null {
+  if (size < a.size)
+    return `the log holds ${size} entries but the anchor saw ${a.size}: it was rolled back`;
+  if (a.root && !equalBytes(rootAt(a.size), a.root))
+    return `the log's first ${a.size} entries differ from the anchor checkpoint`;
   return null;
 }

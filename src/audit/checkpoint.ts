@@ -22,8 +22,22 @@
  */
 import { BukejianError } from '../errors.js';
 import { sm3 } from '../sm3.js';
-import { abytes, anumber, aoneOf, bytesToUtf8, concatBytes, equalBytes, isBytes, utf8ToBytes } from '../utils.js';
-import { treeHasher, verifyConsistency, type ConsistencyProof, type TreeHashName } from './merkle.js';
+import {
+  abytes,
+  anumber,
+  aoneOf,
+  bytesToUtf8,
+  concatBytes,
+  equalBytes,
+  isBytes,
+  utf8ToBytes,
+} from '../utils.js';
+import {
+  treeHasher,
+  verifyConsistency,
+  type ConsistencyProof,
+  type TreeHashName,
+} from './merkle.js';
 
 /** A checkpoint's content. */
 export interface Checkpoint {
@@ -79,10 +93,13 @@ function unb64(s: string): Uint8Array | null {
  * @example keyId('agency.example/audit-key', publicKey) // Uint8Array(4)
  */
 export function keyId(name: string, publicKey: Uint8Array): Uint8Array {
-  return sm3(concatBytes(utf8ToBytes(name), Uint8Array.of(0x0a, SIG_TYPE), abytes(publicKey, 'publicKey'))).subarray(0, 4);
+  return sm3(
+    concatBytes(utf8ToBytes(name), Uint8Array.of(0x0a, SIG_TYPE), abytes(publicKey, 'publicKey')),
+  ).subarray(0, 4);
 }
 
-const ORIGIN_RE = /^[\x21-\x7e\u00a0-\uffff](?:[\x20-\x7e\u00a0-\uffff]{0,254}[\x21-\x7e\u00a0-\uffff])?$/;
+const ORIGIN_RE =
+  /^[\x21-\x7e\u00a0-\uffff](?:[\x20-\x7e\u00a0-\uffff]{0,254}[\x21-\x7e\u00a0-\uffff])?$/;
 const NAME_RE = /^[\x21-\x7e]{1,128}$/;
 
 /**
@@ -91,13 +108,19 @@ const NAME_RE = /^[\x21-\x7e]{1,128}$/;
  */
 export function formatCheckpoint(cp: Checkpoint): string {
   if (typeof cp.origin !== 'string' || !ORIGIN_RE.test(cp.origin)) {
-    throw new BukejianError('INVALID_DATA', '"origin" expected one printable line without leading/trailing spaces, got other');
+    throw new BukejianError(
+      'INVALID_DATA',
+      '"origin" expected one printable line without leading/trailing spaces, got other',
+    );
   }
   anumber(cp.size, 'size');
   abytes(cp.root, 'root', 32);
   aoneOf(cp.hash, 'hash', ['sm3', 'sha256'] as const);
   if (typeof cp.time !== 'string' || new Date(cp.time).toISOString() !== cp.time) {
-    throw new BukejianError('INVALID_DATA', '"time" expected ISO 8601 UTC with milliseconds, got other');
+    throw new BukejianError(
+      'INVALID_DATA',
+      '"time" expected ISO 8601 UTC with milliseconds, got other',
+    );
   }
   return `${cp.origin}\n${cp.size}\n${b64(cp.root)}\ntime ${cp.time}\nhash ${cp.hash}\n`;
 }
@@ -109,7 +132,10 @@ export function formatCheckpoint(cp: Checkpoint): string {
 export async function signCheckpoint(cp: Checkpoint, signer: CheckpointSigner): Promise<string> {
   const body = formatCheckpoint(cp);
   if (!signer || typeof signer.sign !== 'function' || !NAME_RE.test(signer.name)) {
-    throw new BukejianError('INVALID_OPTION', '"signer" expected { name, publicKey, sign }, got other');
+    throw new BukejianError(
+      'INVALID_OPTION',
+      '"signer" expected { name, publicKey, sign }, got other',
+    );
   }
   const sig = await signer.sign(utf8ToBytes(body));
   abytes(sig, 'signature', 64);
@@ -160,7 +186,11 @@ export function parseCheckpoint(note: string | Uint8Array): ParsedNote | null {
     signatures.push({ name: m[1]!, keyId: raw.subarray(0, 4), signature: raw.subarray(4) });
   }
   if (signatures.length === 0 || signatures.length > 16) return null;
-  return { checkpoint: { origin, size, root, time, hash }, body: utf8ToBytes(bodyText), signatures };
+  return {
+    checkpoint: { origin, size, root, time, hash },
+    body: utf8ToBytes(bodyText),
+    signatures,
+  };
 }
 
 /**
@@ -208,14 +238,20 @@ export interface ConsistencyResult {
  * a consistency proof from the log. Order does not matter.
  * @example checkCheckpointConsistency(old, cur, log.consistencyProof(old.size, cur.size)).consistent
  */
-export function checkCheckpointConsistency(a: Checkpoint, b: Checkpoint, proof?: ConsistencyProof): ConsistencyResult {
+export function checkCheckpointConsistency(
+  a: Checkpoint,
+  b: Checkpoint,
+  proof?: ConsistencyProof,
+): ConsistencyResult {
   const [older, newer] = a.size <= b.size ? [a, b] : [b, a];
-  if (older.origin !== newer.origin || older.hash !== newer.hash) return { consistent: false, fork: false };
+  if (older.origin !== newer.origin || older.hash !== newer.hash)
+    return { consistent: false, fork: false };
   // The empty tree has exactly one root, HASH(). A signed size-0 checkpoint with any other root is
   // a false statement by the log (verifyConsistency, like the RFC and its reference verifier,
   // accepts any old root for size 0, so it must be caught here).
   for (const c of [older, newer]) {
-    if (c.size === 0 && !equalBytes(c.root, treeHasher(c.hash).empty())) return { consistent: false, fork: true };
+    if (c.size === 0 && !equalBytes(c.root, treeHasher(c.hash).empty()))
+      return { consistent: false, fork: true };
   }
   if (older.size === newer.size) {
     const same = equalBytes(older.root, newer.root);
@@ -223,6 +259,11 @@ export function checkCheckpointConsistency(a: Checkpoint, b: Checkpoint, proof?:
   }
   if (!proof) return { consistent: false, fork: false };
   const ok =
-    proof.oldSize === older.size && proof.newSize === newer.size && verifyConsistency(proof, older.root, newer.root, older.hash);
-  return { consistent: ok, fork: !ok && proof.oldSize === older.size && proof.newSize === newer.size };
+    proof.oldSize === older.size &&
+    proof.newSize === newer.size &&
+    verifyConsistency(proof, older.root, newer.root, older.hash);
+  return {
+    consistent: ok,
+    fork: !ok && proof.oldSize === older.size && proof.newSize === newer.size,
+  };
 }

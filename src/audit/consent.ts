@@ -17,7 +17,15 @@
  */
 import { BukejianError } from '../errors.js';
 import { aoptions, astring } from '../utils.js';
-import { consentIdDigest, timeMs, toTime, type ConsentEntry, type Entry, type LegalBasisEntry, type TimeInput } from './entries.js';
+import {
+  consentIdDigest,
+  timeMs,
+  toTime,
+  type ConsentEntry,
+  type Entry,
+  type LegalBasisEntry,
+  type TimeInput,
+} from './entries.js';
 
 /** The question. */
 export interface AccessQuery {
@@ -104,14 +112,27 @@ export function createConsentIndex(): ConsentIndex {
     const subject = astring(o.subject, 'subject');
     const purpose = astring(o.purpose, 'purpose');
     if (!Array.isArray(o.fields) || o.fields.length === 0) {
-      throw new BukejianError('INVALID_TYPE', '"fields" expected non-empty string array, got other');
+      throw new BukejianError(
+        'INVALID_TYPE',
+        '"fields" expected non-empty string array, got other',
+      );
     }
     const want = [...new Set(o.fields.map((f, i) => astring(f, `fields[${i}]`)))].sort();
     const at = timeMs(toTime(o.at ?? Date.now(), 'at'));
 
-    type Cand = { basis: { consent: string } | { legal: string }; problem: DenyReason | null; missing: string[] };
+    type Cand = {
+      basis: { consent: string } | { legal: string };
+      problem: DenyReason | null;
+      missing: string[];
+    };
     const cands: Cand[] = [];
-    const consider = (basis: Cand['basis'], granted: Set<string>, from: string, to: string | null, revokedAt?: number) => {
+    const consider = (
+      basis: Cand['basis'],
+      granted: Set<string>,
+      from: string,
+      to: string | null,
+      revokedAt?: number,
+    ) => {
       const missing = want.filter((f) => !granted.has(f));
       let problem: DenyReason | null = null;
       if (at < timeMs(from)) problem = 'not-yet-valid';
@@ -123,7 +144,13 @@ export function createConsentIndex(): ConsentIndex {
     for (const g of bySubject.get(subject) ?? []) {
       if (g.purpose !== purpose) continue;
       // only the subject can revoke their consent
-      consider({ consent: g.id }, new Set(g.fields), g.granted, g.expires, revoked.get(g.id)?.get(g.subject));
+      consider(
+        { consent: g.id },
+        new Set(g.fields),
+        g.granted,
+        g.expires,
+        revoked.get(g.id)?.get(g.subject),
+      );
     }
     for (const l of legal) {
       if (l.purpose !== purpose) continue;
@@ -133,7 +160,9 @@ export function createConsentIndex(): ConsentIndex {
     if (ok) return { allowed: true, basis: ok.basis, missing: [] };
     if (cands.length === 0) return { allowed: false, missing: want, reason: 'no-basis' };
     // Closest: a time-valid basis with the fewest missing fields, else the first candidate.
-    const timeValid = cands.filter((c) => c.problem === 'fields').sort((a, b) => a.missing.length - b.missing.length);
+    const timeValid = cands
+      .filter((c) => c.problem === 'fields')
+      .sort((a, b) => a.missing.length - b.missing.length);
     const best = timeValid[0] ?? cands[cands.length - 1]!;
     return {
       allowed: false,

@@ -147,8 +147,10 @@ function bad(msg: string): never {
   throw new BukejianError('INVALID_DATA', msg);
 }
 function str(v: unknown, name: string, max = MAX_STR): string {
-  if (typeof v !== 'string') bad(`"${name}" expected string, got ${v === null ? 'null' : typeof v}`);
-  if (v.length === 0 || v.length > max) bad(`"${name}" expected string of length 1..${max}, got length=${v.length}`);
+  if (typeof v !== 'string')
+    bad(`"${name}" expected string, got ${v === null ? 'null' : typeof v}`);
+  if (v.length === 0 || v.length > max)
+    bad(`"${name}" expected string of length 1..${max}, got length=${v.length}`);
   if (/[\u0000-\u001f]/.test(v)) bad(`"${name}" expected no control characters, got some`);
   return v;
 }
@@ -161,9 +163,14 @@ export function toTime(v: TimeInput, name = 'time'): string {
   let ms: number;
   if (v instanceof Date) ms = v.getTime();
   else if (typeof v === 'number') ms = v;
-  else if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(v)) ms = Date.parse(v);
-  else bad(`"${name}" expected Date, epoch ms or ISO 8601 UTC string, got ${typeof v === 'string' ? 'other string' : typeof v}`);
-  if (!Number.isSafeInteger(ms) || ms < 0 || ms > 253402300799999) bad(`"${name}" expected a time in 1970..9999, got out of range`);
+  else if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(v))
+    ms = Date.parse(v);
+  else
+    bad(
+      `"${name}" expected Date, epoch ms or ISO 8601 UTC string, got ${typeof v === 'string' ? 'other string' : typeof v}`,
+    );
+  if (!Number.isSafeInteger(ms) || ms < 0 || ms > 253402300799999)
+    bad(`"${name}" expected a time in 1970..9999, got out of range`);
   return new Date(ms).toISOString();
 }
 
@@ -173,7 +180,8 @@ export function timeMs(t: string): number {
 }
 
 function fields(v: unknown, name: string): string[] {
-  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_FIELDS) bad(`"${name}" expected 1..${MAX_FIELDS} field names, got other`);
+  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_FIELDS)
+    bad(`"${name}" expected 1..${MAX_FIELDS} field names, got other`);
   const out = [...new Set(v.map((f, i) => str(f, `${name}[${i}]`, 128)))];
   return out.sort();
 }
@@ -182,13 +190,17 @@ function retention(v: unknown): Retention | null {
   if (v === undefined || v === null) return null;
   if (typeof v !== 'object') bad('"retention" expected { rule, until } or null, got other');
   const r = v as { rule?: unknown; until?: unknown };
-  return { rule: str(r.rule, 'retention.rule', 128), until: toTime(r.until as TimeInput, 'retention.until') };
+  return {
+    rule: str(r.rule, 'retention.rule', 128),
+    until: toTime(r.until as TimeInput, 'retention.until'),
+  };
 }
 
 function basis(v: unknown): Basis {
   const b = (v ?? {}) as Record<string, unknown>;
   const keys = Object.keys(b);
-  if (keys.length === 1 && keys[0] === 'consent') return { consent: str(b.consent, 'basis.consent', 128) };
+  if (keys.length === 1 && keys[0] === 'consent')
+    return { consent: str(b.consent, 'basis.consent', 128) };
   if (keys.length === 1 && keys[0] === 'legal') return { legal: str(b.legal, 'basis.legal', 128) };
   return bad('"basis" expected { consent: id } or { legal: id }, got other');
 }
@@ -211,7 +223,10 @@ export function normalizeEntry(e: unknown): Entry {
       const a = (x.actor ?? {}) as Record<string, unknown>;
       return {
         type: 'access',
-        actor: { agency: str(a.agency, 'actor.agency', 128), staff: str(a.staff, 'actor.staff', 128) },
+        actor: {
+          agency: str(a.agency, 'actor.agency', 128),
+          staff: str(a.staff, 'actor.staff', 128),
+        },
         subject: str(x.subject, 'subject', 256),
         purpose: str(x.purpose, 'purpose', 256),
         fields: fields(x.fields, 'fields'),
@@ -225,7 +240,8 @@ export function normalizeEntry(e: unknown): Entry {
     case 'consent': {
       const granted = toTime(x.granted as TimeInput, 'granted');
       const expires = expiry(x.expires, 'expires');
-      if (expires !== null && timeMs(expires) <= timeMs(granted)) bad('"expires" expected after "granted", got not after');
+      if (expires !== null && timeMs(expires) <= timeMs(granted))
+        bad('"expires" expected after "granted", got not after');
       return {
         type: 'consent',
         id: str(x.id, 'id', 128),
@@ -248,7 +264,8 @@ export function normalizeEntry(e: unknown): Entry {
     case 'legal-basis': {
       const effective = toTime(x.effective as TimeInput, 'effective');
       const expires = expiry(x.expires, 'expires');
-      if (expires !== null && timeMs(expires) <= timeMs(effective)) bad('"expires" expected after "effective", got not after');
+      if (expires !== null && timeMs(expires) <= timeMs(effective))
+        bad('"expires" expected after "effective", got not after');
       return {
         type: 'legal-basis',
         id: str(x.id, 'id', 128),
@@ -261,17 +278,32 @@ export function normalizeEntry(e: unknown): Entry {
       };
     }
     case 'prune': {
-      if (typeof x.count !== 'number' || !Number.isSafeInteger(x.count) || x.count < 1) bad('"count" expected positive integer, got other');
+      if (typeof x.count !== 'number' || !Number.isSafeInteger(x.count) || x.count < 1)
+        bad('"count" expected positive integer, got other');
       const ix = str(x.indexes, 'indexes', 64);
       if (!/^[0-9a-f]{64}$/.test(ix)) bad('"indexes" expected 64 hex digits, got other');
-      if (x.retention !== undefined && x.retention !== null) bad('"retention" expected null for a prune entry, got other');
-      if (!Array.isArray(x.leaves) || x.leaves.length !== x.count) bad('"leaves" expected one digest per deleted entry, got other');
+      if (x.retention !== undefined && x.retention !== null)
+        bad('"retention" expected null for a prune entry, got other');
+      if (!Array.isArray(x.leaves) || x.leaves.length !== x.count)
+        bad('"leaves" expected one digest per deleted entry, got other');
       const leaves = x.leaves.map((l, i) => str(l, `leaves[${i}]`, 64));
-      if (!leaves.every((l) => /^[0-9a-f]{64}$/.test(l))) bad('"leaves" expected 64 hex digits each, got other');
-      if (!Array.isArray(x.consents) || x.consents.length > x.count) bad('"consents" expected an array of at most "count" digests, got other');
+      if (!leaves.every((l) => /^[0-9a-f]{64}$/.test(l)))
+        bad('"leaves" expected 64 hex digits each, got other');
+      if (!Array.isArray(x.consents) || x.consents.length > x.count)
+        bad('"consents" expected an array of at most "count" digests, got other');
       const consents = [...new Set(x.consents.map((c, i) => str(c, `consents[${i}]`, 32)))].sort();
-      if (!consents.every((c) => /^[0-9a-f]{32}$/.test(c))) bad('"consents" expected 32 hex digits each, got other');
-      return { type: 'prune', rule: str(x.rule, 'rule', 128), time: toTime(x.time as TimeInput), count: x.count, indexes: ix, leaves, consents, retention: null };
+      if (!consents.every((c) => /^[0-9a-f]{32}$/.test(c)))
+        bad('"consents" expected 32 hex digits each, got other');
+      return {
+        type: 'prune',
+        rule: str(x.rule, 'rule', 128),
+        time: toTime(x.time as TimeInput),
+        count: x.count,
+        indexes: ix,
+        leaves,
+        consents,
+        retention: null,
+      };
     }
     default:
       return bad('"type" expected access|consent|revocation|legal-basis|prune, got other');
@@ -309,24 +341,38 @@ export function encodeNormalized(n: Entry): Uint8Array {
  * @example decodeEntry(encodeEntry(entry)).type // 'access'
  */
 export function decodeEntry(bytes: Uint8Array): Entry {
-  if (!isBytes(bytes) || bytes.length > 1 << 20) throw new BukejianError('INVALID_ENCODING', '"bytes" expected entry bytes, got other');
+  if (!isBytes(bytes) || bytes.length > 1 << 20)
+    throw new BukejianError('INVALID_ENCODING', '"bytes" expected entry bytes, got other');
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytesToUtf8(bytes));
   } catch {
-    throw new BukejianError('INVALID_ENCODING', '"bytes" expected canonical entry JSON, got unparsable');
+    throw new BukejianError(
+      'INVALID_ENCODING',
+      '"bytes" expected canonical entry JSON, got unparsable',
+    );
   }
   if (!parsed || typeof parsed !== 'object' || (parsed as { v?: unknown }).v !== ENTRY_VERSION) {
-    throw new BukejianError('VERSION', `"bytes" expected entry version ${ENTRY_VERSION}, got other`);
+    throw new BukejianError(
+      'VERSION',
+      `"bytes" expected entry version ${ENTRY_VERSION}, got other`,
+    );
   }
   const { v: _v, ...rest } = parsed as Record<string, unknown>;
   let e: Entry;
   try {
     e = normalizeEntry(rest);
   } catch {
-    throw new BukejianError('INVALID_ENCODING', '"bytes" expected a valid entry, got invalid fields');
+    throw new BukejianError(
+      'INVALID_ENCODING',
+      '"bytes" expected a valid entry, got invalid fields',
+    );
   }
-  if (!equalBytes(encodeEntry(e), bytes)) throw new BukejianError('INVALID_ENCODING', '"bytes" expected canonical encoding, got non-canonical');
+  if (!equalBytes(encodeEntry(e), bytes))
+    throw new BukejianError(
+      'INVALID_ENCODING',
+      '"bytes" expected canonical encoding, got non-canonical',
+    );
   return e;
 }
 
@@ -364,8 +410,15 @@ export const LEAF_FORMAT = 2;
  * a 65-byte leaf.
  * @example leafFromContent(hexToBytes(prune.leaves[k]), subject, 'sm3')
  */
-export function leafFromContent(content: Uint8Array, subject: string | null, hash: TreeHashName = 'sm3'): Uint8Array {
-  if (!isBytes(content) || content.length !== 32) bad(`"content" expected Uint8Array of length 32, got ${isBytes(content) ? `length=${content.length}` : 'other'}`);
+export function leafFromContent(
+  content: Uint8Array,
+  subject: string | null,
+  hash: TreeHashName = 'sm3',
+): Uint8Array {
+  if (!isBytes(content) || content.length !== 32)
+    bad(
+      `"content" expected Uint8Array of length 32, got ${isBytes(content) ? `length=${content.length}` : 'other'}`,
+    );
   const d = new Uint8Array(65);
   d[0] = LEAF_FORMAT;
   d.set(subjectCommitment(subject), 1);
@@ -387,7 +440,11 @@ export function contentDigest(bytes: Uint8Array, hash: TreeHashName = 'sm3'): Ui
  * `leafFromContent(contentDigest(bytes), subject)`.
  * @example entryLeafHash(encodeEntry(e), entrySubject(normalizeEntry(e)), 'sm3')
  */
-export function entryLeafHash(bytes: Uint8Array, subject: string | null, hash: TreeHashName = 'sm3'): Uint8Array {
+export function entryLeafHash(
+  bytes: Uint8Array,
+  subject: string | null,
+  hash: TreeHashName = 'sm3',
+): Uint8Array {
   return leafFromContent(contentDigest(bytes, hash), subject, hash);
 }
 
@@ -428,11 +485,21 @@ export interface PolicyAccess {
  */
 export function accessEntryFromPolicy(
   access: PolicyAccess,
-  ctx: { agency: string; subject: string; basis: Basis; time: TimeInput; staff?: string; action?: string; retention?: { rule: string; until: TimeInput } },
+  ctx: {
+    agency: string;
+    subject: string;
+    basis: Basis;
+    time: TimeInput;
+    staff?: string;
+    action?: string;
+    retention?: { rule: string; until: TimeInput };
+  },
 ): AccessEntry {
-  if (!access || typeof access !== 'object' || !Array.isArray(access.released)) bad('"access" expected an applyPolicy access description, got other');
+  if (!access || typeof access !== 'object' || !Array.isArray(access.released))
+    bad('"access" expected an applyPolicy access description, got other');
   const staff = ctx.staff ?? access.actor;
-  if (staff === null || staff === undefined) bad('"staff" expected (the access description has no actor), got none');
+  if (staff === null || staff === undefined)
+    bad('"staff" expected (the access description has no actor), got none');
   return normalizeEntry({
     type: 'access',
     actor: { agency: ctx.agency, staff },

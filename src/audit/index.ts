@@ -16,7 +16,13 @@ export {
   verifyConsistency,
   verifyInclusion,
 } from './merkle.js';
-export type { ConsistencyProof, InclusionProof, MerkleTree, TreeHasher, TreeHashName } from './merkle.js';
+export type {
+  ConsistencyProof,
+  InclusionProof,
+  MerkleTree,
+  TreeHasher,
+  TreeHashName,
+} from './merkle.js';
 export { decodeProof, encodeProof, proofFromJSON, proofToJSON } from './proof-encoding.js';
 export type { EncodedProof } from './proof-encoding.js';
 export {
@@ -27,7 +33,13 @@ export {
   signCheckpoint,
   verifyCheckpoint,
 } from './checkpoint.js';
-export type { Checkpoint, CheckpointSigner, CheckpointVerifier, ConsistencyResult, ParsedNote } from './checkpoint.js';
+export type {
+  Checkpoint,
+  CheckpointSigner,
+  CheckpointVerifier,
+  ConsistencyResult,
+  ParsedNote,
+} from './checkpoint.js';
 export { sm2CheckpointSigner, sm2CheckpointVerifier } from './signer.js';
 export type { Sm2NoteOptions } from './signer.js';
 export {

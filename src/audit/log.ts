@@ -34,7 +34,15 @@ import {
   type Entry,
   type PruneEntry,
 } from './entries.js';
-import { createMerkleTree, restoreMerkleTree, treeHasher, type ConsistencyProof, type InclusionProof, type MerkleTree, type TreeHashName } from './merkle.js';
+import {
+  createMerkleTree,
+  restoreMerkleTree,
+  treeHasher,
+  type ConsistencyProof,
+  type InclusionProof,
+  type MerkleTree,
+  type TreeHashName,
+} from './merkle.js';
 import { eventsFor, type SubjectEvents } from './query.js';
 import { indexesDigest, pruneExpired, type PruneResult } from './retention.js';
 import type { AuditStore, StoredEntry } from './store/types.js';
@@ -72,8 +80,7 @@ export interface AuditLogOptions {
 
 /** What reading an entry returns. */
 export type ReadResult =
-  | { index: number; entry: Entry }
-  | { index: number; deleted: { time: string; rule: string } };
+  { index: number; entry: Entry } | { index: number; deleted: { time: string; rule: string } };
 
 /** Result of {@link AuditLog.verify}. */
 export interface VerifyReport {
@@ -83,7 +90,12 @@ export interface VerifyReport {
   problems: string[];
 }
 
-type Pending = { entry: Entry; stored: StoredEntry; resolve: (i: number) => void; reject: (e: unknown) => void };
+type Pending = {
+  entry: Entry;
+  stored: StoredEntry;
+  resolve: (i: number) => void;
+  reject: (e: unknown) => void;
+};
 
 /** The consent ID an entry names (a grant's own ID, the grant a revocation revokes), if any. */
 function namedConsentId(e: Entry): string | undefined {
@@ -116,7 +128,8 @@ export class AuditLog {
 
   /** @internal use {@link openAuditLog} */
   constructor(
-    o: Required<Pick<AuditLogOptions, 'store' | 'origin' | 'hash' | 'maxBatch'>> & Omit<AuditLogOptions, 'anchor'>,
+    o: Required<Pick<AuditLogOptions, 'store' | 'origin' | 'hash' | 'maxBatch'>> &
+      Omit<AuditLogOptions, 'anchor'>,
     tree: MerkleTree,
     anchor: ResolvedAnchor | null = null,
   ) {
@@ -154,7 +167,12 @@ export class AuditLog {
   _rebuildConsent(): Promise<void> {
     return this._exclusive(async () => {
       const ix = createConsentIndex();
-      const wanted = new Set([KIND_CODES.consent, KIND_CODES.revocation, KIND_CODES['legal-basis'], KIND_CODES.prune]);
+      const wanted = new Set([
+        KIND_CODES.consent,
+        KIND_CODES.revocation,
+        KIND_CODES['legal-basis'],
+        KIND_CODES.prune,
+      ]);
       for (let i = 0; i < this.store.size; i++) {
         if (!wanted.has(this.store.kind(i))) continue;
         const r = await this.read(i);
@@ -182,11 +200,18 @@ export class AuditLog {
   append(entry: Entry | Record<string, unknown>): Promise<number> {
     this.#open();
     const e = normalizeEntry(entry);
-    if (e.type === 'prune') throw new BukejianError('INVALID_DATA', '"entry" expected access|consent|revocation|legal-basis, got prune (use prune())');
+    if (e.type === 'prune')
+      throw new BukejianError(
+        'INVALID_DATA',
+        '"entry" expected access|consent|revocation|legal-basis, got prune (use prune())',
+      );
     // Consent IDs are never reused (also after the earlier grant was deleted under retention):
     // a second grant with a used ID would be ignored now and take effect once the first is pruned.
     if (e.type === 'consent' && (this.#consent.idUsed(e.id) || this.#pendingIds.has(e.id))) {
-      throw new BukejianError('INVALID_DATA', '"id" expected a consent ID not used before in this log, got one already used');
+      throw new BukejianError(
+        'INVALID_DATA',
+        '"id" expected a consent ID not used before in this log, got one already used',
+      );
     }
     return this._appendNormalized(e);
   }
@@ -271,7 +296,8 @@ export class AuditLog {
     const bytes = await this.store.read(index);
     if (bytes === null) {
       const note = this.#tombstoneOf(index);
-      if (!note) throw new BukejianError('INTEGRITY', `entry ${index} has no payload and no tombstone`);
+      if (!note)
+        throw new BukejianError('INTEGRITY', `entry ${index} has no payload and no tombstone`);
       return { index, deleted: { time: note.time, rule: note.rule } };
     }
     return { index, entry: this.#checked(index, bytes) };
@@ -285,11 +311,21 @@ export class AuditLog {
     try {
       e = decodeEntry(bytes);
     } catch (err) {
-      if (err instanceof BukejianError && err.code === 'VERSION' && equalBytes(treeHasher(this.hash).leaf(bytes), this.#tree.leafHash(index))) {
-        throw new BukejianError('VERSION', `entry ${index} is in entry and leaf format 1; this version reads format 2 only`);
+      if (
+        err instanceof BukejianError &&
+        err.code === 'VERSION' &&
+        equalBytes(treeHasher(this.hash).leaf(bytes), this.#tree.leafHash(index))
+      ) {
+        throw new BukejianError(
+          'VERSION',
+          `entry ${index} is in entry and leaf format 1; this version reads format 2 only`,
+        );
       }
     }
-    if (!e || !equalBytes(entryLeafHash(bytes, entrySubject(e), this.hash), this.#tree.leafHash(index))) {
+    if (
+      !e ||
+      !equalBytes(entryLeafHash(bytes, entrySubject(e), this.hash), this.#tree.leafHash(index))
+    ) {
       throw new BukejianError('INTEGRITY', `entry ${index} does not match its leaf hash`);
     }
     return e;
@@ -303,7 +339,8 @@ export class AuditLog {
       const map = new Map<number, PruneEntry>();
       for (const t of all) {
         const note = decodeEntry(t.note);
-        if (note.type !== 'prune') throw new BukejianError('INTEGRITY', 'a tombstone note is not a prune entry');
+        if (note.type !== 'prune')
+          throw new BukejianError('INTEGRITY', 'a tombstone note is not a prune entry');
         for (const i of t.indexes) if (!map.has(i)) map.set(i, note);
       }
       this.#tombs = { n: all.length, map };
@@ -338,11 +375,23 @@ export class AuditLog {
   async checkpoint(opts?: { time?: number | Date }): Promise<string> {
     this.#open();
     const o = aoptions(opts, 'opts', ['time']);
-    if (!this.#signer) throw new BukejianError('BAD_STATE', '"signer" expected for checkpoint(), got none');
+    if (!this.#signer)
+      throw new BukejianError('BAD_STATE', '"signer" expected for checkpoint(), got none');
     await this.flush();
     return this._exclusive(async () => {
-      const t = o.time === undefined ? Date.now() : o.time instanceof Date ? o.time.getTime() : anumber(o.time, 'time');
-      const cp: Checkpoint = { origin: this.origin, size: this.size, root: this.root(), time: new Date(t).toISOString(), hash: this.hash };
+      const t =
+        o.time === undefined
+          ? Date.now()
+          : o.time instanceof Date
+            ? o.time.getTime()
+            : anumber(o.time, 'time');
+      const cp: Checkpoint = {
+        origin: this.origin,
+        size: this.size,
+        root: this.root(),
+        time: new Date(t).toISOString(),
+        hash: this.hash,
+      };
       const note = await signCheckpoint(cp, this.#signer!);
       await this.store.appendCheckpoint(new TextEncoder().encode(note));
       return note;
@@ -416,17 +465,24 @@ export class AuditLog {
       try {
         e = this.#checked(i, bytes);
       } catch (err) {
-        problems.push(`entry ${i}: ${err instanceof BukejianError && err.code === 'VERSION' ? 'written in format 1' : 'payload does not match its leaf hash'}`);
+        problems.push(
+          `entry ${i}: ${err instanceof BukejianError && err.code === 'VERSION' ? 'written in format 1' : 'payload does not match its leaf hash'}`,
+        );
         continue;
       }
-      if (this.store.kind(i) !== KIND_CODES[e.type]) problems.push(`entry ${i}: kind index differs`);
-      if (!equalBytes(this.store.subjectTag(i), subjectTag(entrySubject(e)))) problems.push(`entry ${i}: subject index differs`);
-      if (this.store.retainUntil(i) !== (e.retention ? timeMs(e.retention.until) : 0)) problems.push(`entry ${i}: retention index differs`);
+      if (this.store.kind(i) !== KIND_CODES[e.type])
+        problems.push(`entry ${i}: kind index differs`);
+      if (!equalBytes(this.store.subjectTag(i), subjectTag(entrySubject(e))))
+        problems.push(`entry ${i}: subject index differs`);
+      if (this.store.retainUntil(i) !== (e.retention ? timeMs(e.retention.until) : 0))
+        problems.push(`entry ${i}: retention index differs`);
       if (e.type === 'prune') pruneEntries.set(bytesToHex(bytes), i);
     }
     for (const t of this.store.tombstones()) {
       if (!pruneEntries.has(bytesToHex(t.note))) {
-        problems.push(`tombstone for ${t.indexes.length} entries has no matching prune entry in the log`);
+        problems.push(
+          `tombstone for ${t.indexes.length} entries has no matching prune entry in the log`,
+        );
         continue;
       }
       const note = decodeEntry(t.note) as PruneEntry;
@@ -456,10 +512,12 @@ export class AuditLog {
     }
     if (cached) {
       fresh.appendLeafHashes(leaves.subarray(0, cached.size * 32));
-      if (!equalBytes(fresh.exportNodes(), cached.nodes)) problems.push('the tree cache differs from the stored leaf hashes');
+      if (!equalBytes(fresh.exportNodes(), cached.nodes))
+        problems.push('the tree cache differs from the stored leaf hashes');
       fresh.appendLeafHashes(leaves.subarray(cached.size * 32));
     } else fresh.appendLeafHashes(leaves);
-    if (!equalBytes(fresh.root(), this.root())) problems.push('the tree in use differs from the stored leaf hashes');
+    if (!equalBytes(fresh.root(), this.root()))
+      problems.push('the tree in use differs from the stored leaf hashes');
     for (const raw of this.store.checkpoints()) {
       const p = parseCheckpoint(raw);
       if (!p) {
@@ -467,7 +525,10 @@ export class AuditLog {
         continue;
       }
       const cp = p.checkpoint;
-      if (this.#verifier && !verifyCheckpoint(raw, this.#verifier, { origin: this.origin, hash: this.hash })) {
+      if (
+        this.#verifier &&
+        !verifyCheckpoint(raw, this.#verifier, { origin: this.origin, hash: this.hash })
+      ) {
         problems.push(`checkpoint of size ${cp.size}: signature does not verify`);
       }
       if (cp.size > this.size || !equalBytes(fresh.root(cp.size), cp.root)) {
@@ -506,13 +567,24 @@ export class AuditLog {
  *   anchor: readFileSync('/etc/agency/audit-anchor.txt', 'utf8') }) // INTEGRITY if rolled back
  */
 export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
-  const o = aoptions(opts, 'opts', ['store', 'origin', 'hash', 'signer', 'verifier', 'maxBatch', 'treeCache', 'anchor']);
-  if (!o.store || typeof o.store.append !== 'function') throw new BukejianError('INVALID_OPTION', '"store" expected an AuditStore, got other');
+  const o = aoptions(opts, 'opts', [
+    'store',
+    'origin',
+    'hash',
+    'signer',
+    'verifier',
+    'maxBatch',
+    'treeCache',
+    'anchor',
+  ]);
+  if (!o.store || typeof o.store.append !== 'function')
+    throw new BukejianError('INVALID_OPTION', '"store" expected an AuditStore, got other');
   const origin = astring(o.origin, 'origin');
   const hash = o.hash ?? 'sm3';
   treeHasher(hash);
   const maxBatch = o.maxBatch === undefined ? 1000 : anumber(o.maxBatch, 'maxBatch', 1, 1 << 20);
-  const anchor = o.anchor === undefined ? null : resolveAnchor(o.anchor, o.verifier, { origin, hash });
+  const anchor =
+    o.anchor === undefined ? null : resolveAnchor(o.anchor, o.verifier, { origin, hash });
   const store = o.store;
   const leaves = store.leafHashes();
   let tree: MerkleTree | null = null;
@@ -541,11 +613,23 @@ export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
   const latest = log.latestCheckpoint();
   if (latest) {
     const cp = latest.checkpoint;
-    if (cp.origin !== origin || cp.hash !== hash) throw new BukejianError('INTEGRITY', 'the latest checkpoint belongs to another log (origin or hash differ)');
-    if (cp.size > tree.size) throw new BukejianError('INTEGRITY', `the latest checkpoint covers ${cp.size} entries but only ${tree.size} are stored`);
-    if (!equalBytes(tree.root(cp.size), cp.root)) throw new BukejianError('INTEGRITY', 'the stored tree does not match the latest checkpoint');
+    if (cp.origin !== origin || cp.hash !== hash)
+      throw new BukejianError(
+        'INTEGRITY',
+        'the latest checkpoint belongs to another log (origin or hash differ)',
+      );
+    if (cp.size > tree.size)
+      throw new BukejianError(
+        'INTEGRITY',
+        `the latest checkpoint covers ${cp.size} entries but only ${tree.size} are stored`,
+      );
+    if (!equalBytes(tree.root(cp.size), cp.root))
+      throw new BukejianError('INTEGRITY', 'the stored tree does not match the latest checkpoint');
     if (o.verifier && !verifyCheckpoint(latest.note, o.verifier, { origin, hash })) {
-      throw new BukejianError('INTEGRITY', 'the latest checkpoint is not signed by the expected key');
+      throw new BukejianError(
+        'INTEGRITY',
+        'the latest checkpoint is not signed by the expected key',
+      );
     }
   }
   // A store truncated at frame boundaries passes every check above: only an outside anchor sees it.
@@ -566,7 +650,10 @@ function encodeTreeCache(hash: TreeHashName, size: number, nodes: Uint8Array): U
   return out;
 }
 
-function decodeTreeCache(body: Uint8Array, hash: TreeHashName): { size: number; nodes: Uint8Array } | null {
+function decodeTreeCache(
+  body: Uint8Array,
+  hash: TreeHashName,
+): { size: number; nodes: Uint8Array } | null {
   if (body.length < 10 || body[0] !== 1 || body[1] !== (hash === 'sm3' ? 0 : 1)) return null;
   const v = new DataView(body.buffer, body.byteOffset, body.byteLength);
   const size = v.getUint32(2) * 2 ** 32 + v.getUint32(6);

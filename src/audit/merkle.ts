@@ -105,9 +105,13 @@ function splitPoint(n: number): number {
  * @example
  * const h = treeHasher(); merkleRoot([h.leaf(a), h.leaf(b)]) // h.node(h.leaf(a), h.leaf(b))
  */
-export function merkleRoot(leafHashes: readonly Uint8Array[], hash: TreeHashName = 'sm3'): Uint8Array {
+export function merkleRoot(
+  leafHashes: readonly Uint8Array[],
+  hash: TreeHashName = 'sm3',
+): Uint8Array {
   const h = treeHasher(hash);
-  if (!Array.isArray(leafHashes)) throw new BukejianError('INVALID_TYPE', '"leafHashes" expected Array, got other');
+  if (!Array.isArray(leafHashes))
+    throw new BukejianError('INVALID_TYPE', '"leafHashes" expected Array, got other');
   if (leafHashes.length === 0) return h.empty();
   // Iterative form of the recursive definition: pair left to right, carry an odd last node up.
   let level = leafHashes.map((x, i) => abytes(x, `leafHashes[${i}]`, 32));
@@ -191,14 +195,26 @@ function nodeCounts(n: number): number[] {
  * full recomputation (`createMerkleTree` + `appendLeafHashes`) when the nodes' origin is not trusted.
  * @example const t = restoreMerkleTree('sm3', leafHashes, savedNodes); equalBytes(t.root(), checkpoint.root)
  */
-export function restoreMerkleTree(hash: TreeHashName, leafHashes: Uint8Array, nodes: Uint8Array): MerkleTree {
+export function restoreMerkleTree(
+  hash: TreeHashName,
+  leafHashes: Uint8Array,
+  nodes: Uint8Array,
+): MerkleTree {
   abytes(leafHashes, 'leafHashes');
   abytes(nodes, 'nodes');
-  if (leafHashes.length % 32) throw new BukejianError('INVALID_LENGTH', `"leafHashes" expected a multiple of 32 bytes, got length=${leafHashes.length}`);
+  if (leafHashes.length % 32)
+    throw new BukejianError(
+      'INVALID_LENGTH',
+      `"leafHashes" expected a multiple of 32 bytes, got length=${leafHashes.length}`,
+    );
   const n = leafHashes.length / 32;
   const counts = nodeCounts(n);
   const want = counts.reduce((a, c) => a + c, 0) * 32;
-  if (nodes.length !== want) throw new BukejianError('INVALID_LENGTH', `"nodes" expected Uint8Array of length ${want}, got length=${nodes.length}`);
+  if (nodes.length !== want)
+    throw new BukejianError(
+      'INVALID_LENGTH',
+      `"nodes" expected Uint8Array of length ${want}, got length=${nodes.length}`,
+    );
   const parts = [leafHashes];
   let p = 0;
   for (const c of counts) {
@@ -289,7 +305,11 @@ function buildTree(hash: TreeHashName, restore?: Uint8Array[]): MerkleTree {
 
   function appendLeafHashes(all: Uint8Array): void {
     abytes(all, 'leafHashes');
-    if (all.length % 32) throw new BukejianError('INVALID_LENGTH', `"leafHashes" expected a multiple of 32 bytes, got length=${all.length}`);
+    if (all.length % 32)
+      throw new BukejianError(
+        'INVALID_LENGTH',
+        `"leafHashes" expected a multiple of 32 bytes, got length=${all.length}`,
+      );
     for (let p = 0; p < all.length; p += 32) appendLeafHash(all.subarray(p, p + 32));
   }
 
@@ -339,10 +359,13 @@ function buildTree(hash: TreeHashName, restore?: Uint8Array[]): MerkleTree {
 }
 
 function validPath(path: unknown): path is Uint8Array[] {
-  return Array.isArray(path) && path.length <= 64 && path.every((p) => isBytes(p) && p.length === 32);
+  return (
+    Array.isArray(path) && path.length <= 64 && path.every((p) => isBytes(p) && p.length === 32)
+  );
 }
 
-const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+const isCount = (x: unknown): x is number =>
+  typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 
 /**
  * The root implied by an inclusion proof and a leaf hash (RFC 9162 §2.1.3.2), or `null` when
@@ -414,7 +437,8 @@ export function verifyConsistency(
   if (!proof || typeof proof !== 'object') return false;
   const { oldSize, newSize, path } = proof;
   if (!isCount(oldSize) || !isCount(newSize) || oldSize > newSize || !validPath(path)) return false;
-  if (!isBytes(oldRoot) || oldRoot.length !== 32 || !isBytes(newRoot) || newRoot.length !== 32) return false;
+  if (!isBytes(oldRoot) || oldRoot.length !== 32 || !isBytes(newRoot) || newRoot.length !== 32)
+    return false;
   if (oldSize === newSize) return path.length === 0 && equalBytes(oldRoot, newRoot);
   if (oldSize === 0) return path.length === 0;
   if (path.length === 0) return false;

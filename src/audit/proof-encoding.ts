@@ -29,13 +29,24 @@ function bad(msg: string): never {
   throw new BukejianError('INVALID_ENCODING', msg);
 }
 function checkCount(x: unknown, name: string): number {
-  if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0) bad(`"${name}" expected a non-negative safe integer, got other`);
+  if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0)
+    bad(`"${name}" expected a non-negative safe integer, got other`);
   return x;
 }
 function checkPath(path: unknown): Uint8Array[] {
-  if (!Array.isArray(path) || path.length > MAX_PATH) bad(`"path" expected an array of at most ${MAX_PATH} hashes, got other`);
+  if (!Array.isArray(path) || path.length > MAX_PATH)
+    bad(`"path" expected an array of at most ${MAX_PATH} hashes, got other`);
   return path.map((p, i) => {
-    const b = typeof p === 'string' ? (() => { try { return hexToBytes(p); } catch { return bad(`"path[${i}]" expected hex, got other`); } })() : p;
+    const b =
+      typeof p === 'string'
+        ? (() => {
+            try {
+              return hexToBytes(p);
+            } catch {
+              return bad(`"path[${i}]" expected hex, got other`);
+            }
+          })()
+        : p;
     if (!isBytes(b) || b.length !== 32) bad(`"path[${i}]" expected 32 bytes, got other`);
     return b;
   });
@@ -46,7 +57,8 @@ function checkPath(path: unknown): Uint8Array[] {
  * @example const wire = encodeProof({ type: 'inclusion', hash: 'sm3', proof: log.inclusionProof(5) })
  */
 export function encodeProof(p: EncodedProof): Uint8Array {
-  const [a, b] = p.type === 'inclusion' ? [p.proof.index, p.proof.size] : [p.proof.oldSize, p.proof.newSize];
+  const [a, b] =
+    p.type === 'inclusion' ? [p.proof.index, p.proof.size] : [p.proof.oldSize, p.proof.newSize];
   checkCount(a, 'a');
   checkCount(b, 'b');
   const path = checkPath(p.proof.path);
@@ -72,18 +84,28 @@ export function encodeProof(p: EncodedProof): Uint8Array {
  */
 export function decodeProof(bytes: Uint8Array): EncodedProof {
   abytes(bytes, 'bytes');
-  if (bytes.length < 24 || MAGIC.some((m, i) => bytes[i] !== m)) bad('"bytes" expected a BKJA proof, got other');
-  if (bytes[4] !== 1) throw new BukejianError('VERSION', `"bytes" expected proof version 1, got ${bytes[4]}`);
-  const type = bytes[5] === 1 ? 'inclusion' : bytes[5] === 2 ? 'consistency' : bad('"type" expected 1|2, got other');
-  const hash: TreeHashName = bytes[6] === 0 ? 'sm3' : bytes[6] === 1 ? 'sha256' : bad('"hash" expected 0|1, got other');
+  if (bytes.length < 24 || MAGIC.some((m, i) => bytes[i] !== m))
+    bad('"bytes" expected a BKJA proof, got other');
+  if (bytes[4] !== 1)
+    throw new BukejianError('VERSION', `"bytes" expected proof version 1, got ${bytes[4]}`);
+  const type =
+    bytes[5] === 1
+      ? 'inclusion'
+      : bytes[5] === 2
+        ? 'consistency'
+        : bad('"type" expected 1|2, got other');
+  const hash: TreeHashName =
+    bytes[6] === 0 ? 'sm3' : bytes[6] === 1 ? 'sha256' : bad('"hash" expected 0|1, got other');
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const hiA = v.getUint32(7), hiB = v.getUint32(15);
+  const hiA = v.getUint32(7),
+    hiB = v.getUint32(15);
   if (hiA >= 1 << 21 || hiB >= 1 << 21) bad('"size" expected below 2^53, got larger');
   const a = hiA * 2 ** 32 + v.getUint32(11);
   const b = hiB * 2 ** 32 + v.getUint32(19);
   const n = bytes[23]!;
   if (n > MAX_PATH) bad(`"path" expected at most ${MAX_PATH} hashes, got ${n}`);
-  if (bytes.length !== 24 + 32 * n) bad(`"bytes" expected length ${24 + 32 * n}, got length=${bytes.length}`);
+  if (bytes.length !== 24 + 32 * n)
+    bad(`"bytes" expected length ${24 + 32 * n}, got length=${bytes.length}`);
   const path = Array.from({ length: n }, (_, i) => bytes.slice(24 + 32 * i, 56 + 32 * i));
   if (type === 'inclusion') {
     if (a >= b) bad('"index" expected below "size", got not below');
@@ -99,7 +121,14 @@ export function proofToJSON(p: EncodedProof): Record<string, unknown> {
   const path = p.proof.path.map((h) => bytesToHex(h));
   return p.type === 'inclusion'
     ? { v: 1, type: 'inclusion', hash: p.hash, index: p.proof.index, size: p.proof.size, path }
-    : { v: 1, type: 'consistency', hash: p.hash, oldSize: p.proof.oldSize, newSize: p.proof.newSize, path };
+    : {
+        v: 1,
+        type: 'consistency',
+        hash: p.hash,
+        oldSize: p.proof.oldSize,
+        newSize: p.proof.newSize,
+        path,
+      };
 }
 
 /**
@@ -119,13 +148,32 @@ export function proofFromJSON(json: unknown): EncodedProof {
   if (!o || typeof o !== 'object' || Array.isArray(o)) bad('"json" expected an object, got other');
   const x = o as Record<string, unknown>;
   if (x.v !== 1) throw new BukejianError('VERSION', '"v" expected 1, got other');
-  const keys = x.type === 'inclusion' ? ['v', 'type', 'hash', 'index', 'size', 'path'] : x.type === 'consistency' ? ['v', 'type', 'hash', 'oldSize', 'newSize', 'path'] : bad('"type" expected inclusion|consistency, got other');
-  for (const k of Object.keys(x)) if (!keys.includes(k)) bad(`"json" expected keys ${keys.join('|')}, got unknown key`);
-  const hash = x.hash === 'sm3' || x.hash === 'sha256' ? x.hash : bad('"hash" expected sm3|sha256, got other');
+  const keys =
+    x.type === 'inclusion'
+      ? ['v', 'type', 'hash', 'index', 'size', 'path']
+      : x.type === 'consistency'
+        ? ['v', 'type', 'hash', 'oldSize', 'newSize', 'path']
+        : bad('"type" expected inclusion|consistency, got other');
+  for (const k of Object.keys(x))
+    if (!keys.includes(k)) bad(`"json" expected keys ${keys.join('|')}, got unknown key`);
+  const hash =
+    x.hash === 'sm3' || x.hash === 'sha256' ? x.hash : bad('"hash" expected sm3|sha256, got other');
   const path = checkPath(x.path);
   const p: EncodedProof =
     x.type === 'inclusion'
-      ? { type: 'inclusion', hash, proof: { index: checkCount(x.index, 'index'), size: checkCount(x.size, 'size'), path } }
-      : { type: 'consistency', hash, proof: { oldSize: checkCount(x.oldSize, 'oldSize'), newSize: checkCount(x.newSize, 'newSize'), path } };
+      ? {
+          type: 'inclusion',
+          hash,
+          proof: { index: checkCount(x.index, 'index'), size: checkCount(x.size, 'size'), path },
+        }
+      : {
+          type: 'consistency',
+          hash,
+          proof: {
+            oldSize: checkCount(x.oldSize, 'oldSize'),
+            newSize: checkCount(x.newSize, 'newSize'),
+            path,
+          },
+        };
   return decodeProof(encodeProof(p)); // range checks shared with the binary decoder
 }

@@ -17,7 +17,12 @@
  */
 import { BukejianError } from '../errors.js';
 import { anumber, bytesToHex, equalBytes, hexToBytes, isBytes } from '../utils.js';
-import { checkCheckpointConsistency, verifyCheckpoint, type Checkpoint, type CheckpointVerifier } from './checkpoint.js';
+import {
+  checkCheckpointConsistency,
+  verifyCheckpoint,
+  type Checkpoint,
+  type CheckpointVerifier,
+} from './checkpoint.js';
 import { proofFromJSON, proofToJSON } from './proof-encoding.js';
 import {
   decodeEntry,
@@ -82,13 +87,18 @@ export interface PruneEvidence {
  * Deleted events are matched by their subject index tag only (their content is gone).
  * @example const answer = await eventsFor(log, pseudonym)
  */
-export async function eventsFor(log: AuditLog, subject: string, opts: { since?: number } = {}): Promise<SubjectEvents> {
+export async function eventsFor(
+  log: AuditLog,
+  subject: string,
+  opts: { since?: number } = {},
+): Promise<SubjectEvents> {
   await log.flush();
   const store = log.store;
   const tag = subjectTag(subject);
   const latest = log.latestCheckpoint();
   const cpSize = latest ? latest.checkpoint.size : 0;
-  const proofAt = (i: number) => (i < cpSize ? log.inclusionProof(i, cpSize).path.map(bytesToHex) : null);
+  const proofAt = (i: number) =>
+    i < cpSize ? log.inclusionProof(i, cpSize).path.map(bytesToHex) : null;
   const events: SubjectEvent[] = [];
   // deleted index → its tombstone (the first one naming it, as log.read does)
   let tombOf: Map<number, { indexes: number[]; note: Uint8Array }> | null = null;
@@ -98,12 +108,18 @@ export async function eventsFor(log: AuditLog, subject: string, opts: { since?: 
     const r = await log.read(i);
     if ('entry' in r) {
       if (entrySubject(r.entry) !== subject) continue; // tag collision
-      events.push({ index: i, leafHash: bytesToHex(log.leafHash(i)), entry: r.entry, proof: proofAt(i) });
+      events.push({
+        index: i,
+        leafHash: bytesToHex(log.leafHash(i)),
+        entry: r.entry,
+        proof: proofAt(i),
+      });
       continue;
     }
     if (!tombOf) {
       tombOf = new Map();
-      for (const t of store.tombstones()) for (const j of t.indexes) if (!tombOf.has(j)) tombOf.set(j, t);
+      for (const t of store.tombstones())
+        for (const j of t.indexes) if (!tombOf.has(j)) tombOf.set(j, t);
     }
     const t = tombOf.get(i)!; // log.read found it
     const key = bytesToHex(t.note);
@@ -112,20 +128,35 @@ export async function eventsFor(log: AuditLog, subject: string, opts: { since?: 
       const entry = decodeEntry(t.note) as PruneEntry;
       const leaf = entryLeafHash(t.note, null, log.hash);
       let at = -1;
-      for (let j = i + 1; j < store.size && at < 0; j++) if (store.kind(j) === KIND_CODES.prune && equalBytes(log.leafHash(j), leaf)) at = j;
-      if (at < 0) throw new BukejianError('INTEGRITY', `the tombstone of entry ${i} has no logged prune entry after it`);
+      for (let j = i + 1; j < store.size && at < 0; j++)
+        if (store.kind(j) === KIND_CODES.prune && equalBytes(log.leafHash(j), leaf)) at = j;
+      if (at < 0)
+        throw new BukejianError(
+          'INTEGRITY',
+          `the tombstone of entry ${i} has no logged prune entry after it`,
+        );
       ev = { index: at, entry, indexes: [...t.indexes].sort((a, b) => a - b), proof: proofAt(at) };
       prunes.set(key, ev);
     }
     const content = hexToBytes(ev.entry.leaves[ev.indexes.indexOf(i)]!);
     if (!equalBytes(leafFromContent(content, subject, log.hash), log.leafHash(i))) continue; // tag collision
-    events.push({ index: i, leafHash: bytesToHex(log.leafHash(i)), deleted: r.deleted, prune: ev.index, proof: proofAt(i) });
+    events.push({
+      index: i,
+      leafHash: bytesToHex(log.leafHash(i)),
+      deleted: r.deleted,
+      prune: ev.index,
+      proof: proofAt(i),
+    });
   }
   const answer: SubjectEvents = { subject, checkpoint: latest ? latest.note : null, events };
   if (prunes.size) answer.prunes = [...prunes.values()].sort((a, b) => a.index - b.index);
   if (opts.since !== undefined) {
     anumber(opts.since, 'since', 0, cpSize);
-    answer.consistency = proofToJSON({ type: 'consistency', hash: log.hash, proof: log.consistencyProof(opts.since, cpSize) });
+    answer.consistency = proofToJSON({
+      type: 'consistency',
+      hash: log.hash,
+      proof: log.consistencyProof(opts.since, cpSize),
+    });
   }
   return answer;
 }
@@ -174,10 +205,25 @@ export function verifySubjectEvents(
   verifier: CheckpointVerifier,
   expect: { origin?: string; subject?: string; previous?: Checkpoint } = {},
 ): SubjectEventsCheck {
-  const out: SubjectEventsCheck = { ok: false, checkpoint: null, proven: [], unproven: [], failed: [] };
-  if (!answer || typeof answer !== 'object' || !Array.isArray(answer.events) || typeof answer.subject !== 'string') return out;
+  const out: SubjectEventsCheck = {
+    ok: false,
+    checkpoint: null,
+    proven: [],
+    unproven: [],
+    failed: [],
+  };
+  if (
+    !answer ||
+    typeof answer !== 'object' ||
+    !Array.isArray(answer.events) ||
+    typeof answer.subject !== 'string'
+  )
+    return out;
   if (expect.subject !== undefined && answer.subject !== expect.subject) return out;
-  const cp = answer.checkpoint === null ? null : verifyCheckpoint(answer.checkpoint, verifier, { origin: expect.origin });
+  const cp =
+    answer.checkpoint === null
+      ? null
+      : verifyCheckpoint(answer.checkpoint, verifier, { origin: expect.origin });
   if (answer.checkpoint !== null && !cp) return out;
   out.checkpoint = cp;
   if (expect.previous) {
@@ -188,7 +234,9 @@ export function verifySubjectEvents(
     } catch {
       proof = undefined;
     }
-    const r = cp ? checkCheckpointConsistency(expect.previous, cp, proof) : { consistent: false, fork: false };
+    const r = cp
+      ? checkCheckpointConsistency(expect.previous, cp, proof)
+      : { consistent: false, fork: false };
     out.consistent = r.consistent;
     out.fork = r.fork;
     if (!r.consistent) return out;
@@ -204,7 +252,10 @@ export function verifySubjectEvents(
       if (ev.entry !== undefined) {
         const e = decodeEntry(encodeEntry(ev.entry));
         const s = entrySubject(e);
-        if (s !== answer.subject || !equalBytes(entryLeafHash(encodeNormalized(e), s, hash), leaf)) {
+        if (
+          s !== answer.subject ||
+          !equalBytes(entryLeafHash(encodeNormalized(e), s, hash), leaf)
+        ) {
           out.failed.push(idx);
           continue;
         }
@@ -216,7 +267,8 @@ export function verifySubjectEvents(
         }
       }
       if (ev.proof === null) {
-        if (cp && idx < cp.size) out.failed.push(idx); // old enough to be proven: a proof is required
+        if (cp && idx < cp.size)
+          out.failed.push(idx); // old enough to be proven: a proof is required
         else out.unproven.push(idx);
         continue;
       }
@@ -225,7 +277,10 @@ export function verifySubjectEvents(
         continue;
       }
       const path = ev.proof.map((x) => hexToBytes(x));
-      if (!path.every(isBytes) || !verifyInclusion({ index: idx, size: cp.size, path }, leaf, cp.root, cp.hash)) {
+      if (
+        !path.every(isBytes) ||
+        !verifyInclusion({ index: idx, size: cp.size, path }, leaf, cp.root, cp.hash)
+      ) {
         out.failed.push(idx);
         continue;
       }
@@ -256,13 +311,16 @@ function checkDeletion(
   hash: Checkpoint['hash'],
 ): 'proven' | 'newer' | null {
   if (!ev.deleted || typeof ev.deleted !== 'object' || typeof ev.prune !== 'number') return null;
-  const p = prunes.find((x) => !!x && typeof x === 'object' && (x as PruneEvidence).index === ev.prune) as PruneEvidence | undefined;
+  const p = prunes.find(
+    (x) => !!x && typeof x === 'object' && (x as PruneEvidence).index === ev.prune,
+  ) as PruneEvidence | undefined;
   if (!p || !Number.isSafeInteger(p.index) || p.index <= idx) return null;
   const e = normalizeEntry(p.entry);
   if (e.type !== 'prune') return null;
   const ix = p.indexes;
   if (!Array.isArray(ix) || ix.length !== e.count) return null;
-  for (let k = 0; k < ix.length; k++) if (!Number.isSafeInteger(ix[k]) || ix[k]! < 0 || (k > 0 && ix[k]! <= ix[k - 1]!)) return null;
+  for (let k = 0; k < ix.length; k++)
+    if (!Number.isSafeInteger(ix[k]) || ix[k]! < 0 || (k > 0 && ix[k]! <= ix[k - 1]!)) return null;
   if (indexesDigest(ix) !== e.indexes) return null;
   const pos = ix.indexOf(idx);
   if (pos < 0 || ev.deleted.time !== e.time || ev.deleted.rule !== e.rule) return null;
@@ -271,5 +329,7 @@ function checkDeletion(
   if (!Array.isArray(p.proof)) return null;
   const path = p.proof.map((x) => hexToBytes(x));
   const pruneLeaf = entryLeafHash(encodeNormalized(e), null, hash);
-  return verifyInclusion({ index: p.index, size: cp.size, path }, pruneLeaf, cp.root, cp.hash) ? 'proven' : null;
+  return verifyInclusion({ index: p.index, size: cp.size, path }, pruneLeaf, cp.root, cp.hash)
+    ? 'proven'
+    : null;
 }

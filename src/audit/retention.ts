@@ -21,7 +21,16 @@
  */
 import { bytesToHex, utf8ToBytes } from '../utils.js';
 import { sm3 } from '../sm3.js';
-import { consentIdDigest, contentDigest, decodeEntry, encodeNormalized, KIND_CODES, toTime, type Entry, type PruneEntry } from './entries.js';
+import {
+  consentIdDigest,
+  contentDigest,
+  decodeEntry,
+  encodeNormalized,
+  KIND_CODES,
+  toTime,
+  type Entry,
+  type PruneEntry,
+} from './entries.js';
 import type { AuditLog } from './log.js';
 
 /** What one `prune` did. */
@@ -61,7 +70,8 @@ export async function pruneExpired(log: AuditLog, now: number): Promise<PruneRes
   const due: { index: number; entry: Entry & { retention: { rule: string } } }[] = [];
   for (let i = 0; i < store.size; i++) {
     const until = store.retainUntil(i);
-    if (until === 0 || until > now || store.isPruned(i) || store.kind(i) === KIND_CODES.prune) continue;
+    if (until === 0 || until > now || store.isPruned(i) || store.kind(i) === KIND_CODES.prune)
+      continue;
     const r = await log.read(i);
     if (!('entry' in r) || !r.entry.retention) continue;
     due.push({ index: i, entry: r.entry as Entry & { retention: { rule: string } } });
@@ -86,11 +96,28 @@ export async function pruneExpired(log: AuditLog, now: number): Promise<PruneRes
       const chunk = all.slice(c, c + MAX_PRUNE_BATCH); // ascending index order, as scanned
       const indexes = chunk.map((d) => d.index);
       // what the deleted leaves commit to besides their subject: kept so deleted events stay verifiable
-      const leaves = chunk.map((d) => bytesToHex(contentDigest(encodeNormalized(d.entry), log.hash)));
+      const leaves = chunk.map((d) =>
+        bytesToHex(contentDigest(encodeNormalized(d.entry), log.hash)),
+      );
       const consents = [
-        ...new Set(chunk.flatMap(({ entry: e }) => (e.type === 'consent' ? [e.id] : e.type === 'revocation' ? [e.consent] : [])).map(consentIdDigest)),
+        ...new Set(
+          chunk
+            .flatMap(({ entry: e }) =>
+              e.type === 'consent' ? [e.id] : e.type === 'revocation' ? [e.consent] : [],
+            )
+            .map(consentIdDigest),
+        ),
       ].sort();
-      const entry: PruneEntry = { type: 'prune', rule, time, count: indexes.length, indexes: indexesDigest(indexes), leaves, consents, retention: null };
+      const entry: PruneEntry = {
+        type: 'prune',
+        rule,
+        time,
+        count: indexes.length,
+        indexes: indexesDigest(indexes),
+        leaves,
+        consents,
+        retention: null,
+      };
       const logIndex = await log._appendNormalized(entry); // durable before any deletion
       const note = await store.read(logIndex);
       await log._exclusive(() => store.prune({ indexes, note: note! }));

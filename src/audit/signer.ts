@@ -20,7 +20,11 @@ export interface Sm2NoteOptions {
 function options(opts: Sm2NoteOptions): { name: string; userId?: string } {
   const o = aoptions(opts, 'opts', ['name', 'userId']);
   const name = astring(o.name, 'name');
-  if (!/^[\x21-\x7e]{1,128}$/.test(name)) throw new BukejianError('INVALID_OPTION', '"name" expected 1..128 printable ASCII characters without spaces, got other');
+  if (!/^[\x21-\x7e]{1,128}$/.test(name))
+    throw new BukejianError(
+      'INVALID_OPTION',
+      '"name" expected 1..128 printable ASCII characters without spaces, got other',
+    );
   return { name, userId: o.userId === undefined ? undefined : astring(o.userId, 'userId') };
 }
 
@@ -38,7 +42,8 @@ export function sm2CheckpointSigner(secretKey: Uint8Array, opts: Sm2NoteOptions)
   return Object.freeze({
     name,
     publicKey,
-    sign: (message: Uint8Array) => sm2.sign(message, sk, { format: 'raw', ...(userId === undefined ? {} : { userId }) }),
+    sign: (message: Uint8Array) =>
+      sm2.sign(message, sk, { format: 'raw', ...(userId === undefined ? {} : { userId }) }),
   });
 }
 
@@ -46,17 +51,27 @@ export function sm2CheckpointSigner(secretKey: Uint8Array, opts: Sm2NoteOptions)
  * A checkpoint verifier for an SM2 public key (65-byte uncompressed or 33-byte compressed).
  * @example verifyCheckpoint(note, sm2CheckpointVerifier(publicKey, { name: 'agency.example/audit-key' }))
  */
-export function sm2CheckpointVerifier(publicKey: Uint8Array, opts: Sm2NoteOptions): CheckpointVerifier {
+export function sm2CheckpointVerifier(
+  publicKey: Uint8Array,
+  opts: Sm2NoteOptions,
+): CheckpointVerifier {
   abytes(publicKey, 'publicKey', [33, 65], 'INVALID_KEY');
   const { name, userId } = options(opts);
   const pk = publicKey.length === 33 ? sm2.keys.decompress(publicKey) : publicKey.slice();
-  if (!sm2.keys.isValidPublicKey(pk)) throw new BukejianError('INVALID_KEY', '"publicKey" expected a point on the SM2 curve, got other');
+  if (!sm2.keys.isValidPublicKey(pk))
+    throw new BukejianError(
+      'INVALID_KEY',
+      '"publicKey" expected a point on the SM2 curve, got other',
+    );
   return Object.freeze({
     name,
     publicKey: pk,
     verify(signature: Uint8Array, message: Uint8Array): boolean {
       try {
-        return sm2.verify(signature, message, pk, { format: 'raw', ...(userId === undefined ? {} : { userId }) });
+        return sm2.verify(signature, message, pk, {
+          format: 'raw',
+          ...(userId === undefined ? {} : { userId }),
+        });
       } catch {
         return false;
       }

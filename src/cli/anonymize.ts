@@ -10,7 +10,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { anonymize, validateConfig, type AnonymizeConfig, type AnonymizeReport } from '../anon/anonymize.js';
+import {
+  anonymize,
+  validateConfig,
+  type AnonymizeConfig,
+  type AnonymizeReport,
+} from '../anon/anonymize.js';
 import { createCsvParser, csvRecord, recordsToRows } from '../anon/csv.js';
 import { BukejianError } from '../errors.js';
 import { parseArgs } from './args.js';
@@ -35,7 +40,10 @@ function readText(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new BukejianError('IO', `"${what}" expected a readable file, got ${(e as NodeJS.ErrnoException).code ?? 'an error'}`);
+    throw new BukejianError(
+      'IO',
+      `"${what}" expected a readable file, got ${(e as NodeJS.ErrnoException).code ?? 'an error'}`,
+    );
   }
 }
 
@@ -48,16 +56,31 @@ function loadConfig(file: string): AnonymizeConfig {
     if (e instanceof BukejianError) throw e;
     throw new BukejianError('INVALID_CONFIG', '"--config" expected a JSON file, got invalid JSON');
   }
-  if (cfg === null || typeof cfg !== 'object' || Array.isArray(cfg)) throw new BukejianError('INVALID_CONFIG', '"--config" expected a JSON object, got another type');
+  if (cfg === null || typeof cfg !== 'object' || Array.isArray(cfg))
+    throw new BukejianError(
+      'INVALID_CONFIG',
+      '"--config" expected a JSON object, got another type',
+    );
   const c = cfg as { quasiIdentifiers?: unknown };
-  if (c.quasiIdentifiers && typeof c.quasiIdentifiers === 'object' && !Array.isArray(c.quasiIdentifiers)) {
+  if (
+    c.quasiIdentifiers &&
+    typeof c.quasiIdentifiers === 'object' &&
+    !Array.isArray(c.quasiIdentifiers)
+  ) {
     const qis = c.quasiIdentifiers as Record<string, unknown>;
     for (const [name, spec] of Object.entries(qis)) {
       const s = spec as { type?: unknown; path?: unknown; delimiter?: unknown };
       if (s && typeof s === 'object' && s.type === 'file') {
-        if (typeof s.path !== 'string') throw new BukejianError('INVALID_CONFIG', `"quasiIdentifiers.${name.slice(0, 40)}.path" expected a string, got another type`);
+        if (typeof s.path !== 'string')
+          throw new BukejianError(
+            'INVALID_CONFIG',
+            `"quasiIdentifiers.${name.slice(0, 40)}.path" expected a string, got another type`,
+          );
         const delimiter = s.delimiter === undefined ? ';' : String(s.delimiter);
-        const text = readText(path.resolve(path.dirname(file), s.path), `quasiIdentifiers.${name.slice(0, 40)}.path`);
+        const text = readText(
+          path.resolve(path.dirname(file), s.path),
+          `quasiIdentifiers.${name.slice(0, 40)}.path`,
+        );
         const p = createCsvParser({ delimiter });
         const rows = [...p.push(text), ...p.end()].filter((r) => !(r.length === 1 && r[0] === ''));
         qis[name] = { type: 'table', rows };
@@ -67,19 +90,31 @@ function loadConfig(file: string): AnonymizeConfig {
   return cfg as AnonymizeConfig;
 }
 
-const fmt = (x: number | null | undefined, d = 4) => (x == null || Number.isNaN(x) ? 'n/a' : Number.isInteger(x) ? String(x) : x.toFixed(d));
+const fmt = (x: number | null | undefined, d = 4) =>
+  x == null || Number.isNaN(x) ? 'n/a' : Number.isInteger(x) ? String(x) : x.toFixed(d);
 
 /** A readable summary of the report. @example console.error(summary(report)) */
 export function summary(r: AnonymizeReport): string {
   const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
   const lines = [
-    `bukejian anonymize: ${r.algorithm}${r.transformation ? ` — transformation ${Object.entries(r.transformation).map(([k, v]) => `${k}:${v}`).join(' ')}` : ''}`,
+    `bukejian anonymize: ${r.algorithm}${
+      r.transformation
+        ? ` — transformation ${Object.entries(r.transformation)
+            .map(([k, v]) => `${k}:${v}`)
+            .join(' ')}`
+        : ''
+    }`,
     `  records ${r.records}, released ${r.releasedRecords}, suppressed ${r.suppressed} (limit ${pct(r.suppressionLimit)}; ${r.suppressedRows === 'mask' ? 'rows of *' : 'removed'}), classes ${r.classes}`,
-    ...r.models.map((m) => `  ${m.model.type}${'attribute' in m.model ? ` on ${m.model.attribute}` : ''}: achieved ${fmt(m.achieved)}`),
+    ...r.models.map(
+      (m) =>
+        `  ${m.model.type}${'attribute' in m.model ? ` on ${m.model.attribute}` : ''}: achieved ${fmt(m.achieved)}`,
+    ),
     `  utility: non-uniform entropy ${fmt(r.utility.nonUniformEntropy, 1)} (${fmt(r.utility.nonUniformEntropyRelative)} of maximum), precision ${fmt(r.utility.precision)}, discernibility ${fmt(r.utility.discernibility)}, average class size ${fmt(r.utility.averageClassSize, 2)}${r.utility.ncp !== undefined ? `, NCP ${fmt(r.utility.ncp)}` : ''}`,
     `  risk before: prosecutor avg ${fmt(r.risk.before.prosecutor.average)} max ${fmt(r.risk.before.prosecutor.maximum)}, at risk ${pct(r.risk.before.prosecutor.recordsAtRisk)}, uniques ${pct(r.risk.before.sampleUniques)}`,
     `  risk after:  prosecutor avg ${fmt(r.risk.after.prosecutor.average)} max ${fmt(r.risk.after.prosecutor.maximum)}, at risk ${pct(r.risk.after.prosecutor.recordsAtRisk)}, uniques ${pct(r.risk.after.sampleUniques)}`,
-    r.lattice ? `  lattice: ${r.lattice.checked} of ${r.lattice.nodes} transformations checked, ${fmt(r.timeMs, 1)} ms` : `  ${fmt(r.timeMs, 1)} ms`,
+    r.lattice
+      ? `  lattice: ${r.lattice.checked} of ${r.lattice.nodes} transformations checked, ${fmt(r.timeMs, 1)} ms`
+      : `  ${fmt(r.timeMs, 1)} ms`,
   ];
   return lines.join('\n');
 }
@@ -112,8 +147,12 @@ export async function run(args: string[]): Promise<number> {
     for (const r of [...parser.push(tail), ...parser.end()]) records.push(r);
   } catch (e) {
     if (e instanceof BukejianError) throw e;
-    if (e instanceof TypeError) throw new BukejianError('INVALID_ENCODING', '"input" expected UTF-8 text, got invalid bytes');
-    throw new BukejianError('IO', `"input" expected a readable file, got ${(e as NodeJS.ErrnoException).code ?? 'an error'}`);
+    if (e instanceof TypeError)
+      throw new BukejianError('INVALID_ENCODING', '"input" expected UTF-8 text, got invalid bytes');
+    throw new BukejianError(
+      'IO',
+      `"input" expected a readable file, got ${(e as NodeJS.ErrnoException).code ?? 'an error'}`,
+    );
   }
   const header = records.find((r) => !(r.length === 1 && r[0] === ''));
   const rows = recordsToRows(records);
@@ -137,23 +176,36 @@ export async function run(args: string[]): Promise<number> {
   if (out.length) columns = Object.keys(out[0]!);
   else {
     const c = validateConfig(config);
-    const released = new Set([...Object.keys(c.quasiIdentifiers), ...c.sensitive, ...c.insensitive]);
+    const released = new Set([
+      ...Object.keys(c.quasiIdentifiers),
+      ...c.sensitive,
+      ...c.insensitive,
+    ]);
     columns = (header ?? []).filter((h) => released.has(h));
   }
   const sink = openOutput(outFile);
-  const write = (s: string) => new Promise<void>((resolve, reject) => (sink.write(s) ? resolve() : sink.once('drain', resolve).once('error', reject)));
+  const write = (s: string) =>
+    new Promise<void>((resolve, reject) =>
+      sink.write(s) ? resolve() : sink.once('drain', resolve).once('error', reject),
+    );
   await write(csvRecord(columns, { delimiter }) + '\r\n');
   let buf = '';
   for (const r of out) {
-    buf += csvRecord(columns.map((c) => r[c]!), { delimiter }) + '\r\n';
+    buf +=
+      csvRecord(
+        columns.map((c) => r[c]!),
+        { delimiter },
+      ) + '\r\n';
     if (buf.length > 1 << 16) {
       await write(buf);
       buf = '';
     }
   }
   if (buf) await write(buf);
-  if (sink !== process.stdout) await new Promise<void>((resolve, reject) => sink.end(() => resolve()).once('error', reject));
-  if (typeof flags.report === 'string') writeFileSync(flags.report, JSON.stringify(report, null, 2) + '\n');
+  if (sink !== process.stdout)
+    await new Promise<void>((resolve, reject) => sink.end(() => resolve()).once('error', reject));
+  if (typeof flags.report === 'string')
+    writeFileSync(flags.report, JSON.stringify(report, null, 2) + '\n');
   if (!quiet) console.error(summary(report));
   return 0;
 }

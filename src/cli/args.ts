@@ -11,7 +11,11 @@ export interface Parsed {
 }
 
 /** Parses `args`; `valued` lists the options that take a value, `booleans` the plain switches. */
-export function parseArgs(args: string[], valued: readonly string[], booleans: readonly string[] = []): Parsed {
+export function parseArgs(
+  args: string[],
+  valued: readonly string[],
+  booleans: readonly string[] = [],
+): Parsed {
   const flags: Record<string, string | true> = {};
   const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -24,12 +28,16 @@ export function parseArgs(args: string[], valued: readonly string[], booleans: r
     const key = a.slice(2, eq < 0 ? undefined : eq);
     if (valued.includes(key)) {
       const v = eq >= 0 ? a.slice(eq + 1) : args[++i];
-      if (v === undefined) throw new BukejianError('INVALID_OPTION', `"--${key}" expected a value, got none`);
+      if (v === undefined)
+        throw new BukejianError('INVALID_OPTION', `"--${key}" expected a value, got none`);
       flags[key] = v;
     } else if (booleans.includes(key) && eq < 0) {
       flags[key] = true;
     } else {
-      throw new BukejianError('INVALID_OPTION', `"${a.slice(0, 40)}" expected a known option, got unknown`);
+      throw new BukejianError(
+        'INVALID_OPTION',
+        `"${a.slice(0, 40)}" expected a known option, got unknown`,
+      );
     }
   }
   return { flags, positionals };

@@ -9,7 +9,16 @@
  * atomically after every checkpoint; `init` and `checkpoint` create it when missing.
  * @module
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { BukejianError } from '../errors.js';
@@ -60,17 +69,33 @@ const out = (v: unknown) => process.stdout.write(JSON.stringify(v, null, 2) + '\
 
 function readConfig(dir: string): Config {
   const file = path.join(dir, 'log.json');
-  if (!existsSync(file)) throw new BukejianError('NOT_FOUND', `"dir" expected an audit log (log.json), got none at ${dir}`);
+  if (!existsSync(file))
+    throw new BukejianError(
+      'NOT_FOUND',
+      `"dir" expected an audit log (log.json), got none at ${dir}`,
+    );
   const c = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  if (typeof c.origin !== 'string' || (c.hash !== 'sm3' && c.hash !== 'sha256') || typeof c.keyName !== 'string' || typeof c.publicKey !== 'string') {
-    throw new BukejianError('INVALID_CONFIG', 'log.json expected { origin, hash, keyName, publicKey }, got other');
+  if (
+    typeof c.origin !== 'string' ||
+    (c.hash !== 'sm3' && c.hash !== 'sha256') ||
+    typeof c.keyName !== 'string' ||
+    typeof c.publicKey !== 'string'
+  ) {
+    throw new BukejianError(
+      'INVALID_CONFIG',
+      'log.json expected { origin, hash, keyName, publicKey }, got other',
+    );
   }
-  if (c.userId !== undefined && typeof c.userId !== 'string') throw new BukejianError('INVALID_CONFIG', 'log.json "userId" expected string');
+  if (c.userId !== undefined && typeof c.userId !== 'string')
+    throw new BukejianError('INVALID_CONFIG', 'log.json "userId" expected string');
   return c as unknown as Config;
 }
 
 function verifierOf(c: Config) {
-  return sm2CheckpointVerifier(hexToBytes(c.publicKey), { name: c.keyName, ...(c.userId ? { userId: c.userId } : {}) });
+  return sm2CheckpointVerifier(hexToBytes(c.publicKey), {
+    name: c.keyName,
+    ...(c.userId ? { userId: c.userId } : {}),
+  });
 }
 
 /**
@@ -79,7 +104,8 @@ function verifierOf(c: Config) {
  */
 function anchorPath(dir: string, v: string | true | undefined): string | undefined {
   if (v === undefined) return undefined;
-  if (v === true || v === '') throw new BukejianError('INVALID_OPTION', '"--anchor" expected a file, got none');
+  if (v === true || v === '')
+    throw new BukejianError('INVALID_OPTION', '"--anchor" expected a file, got none');
   const real = (p: string): string => {
     // the file itself may not exist yet: resolve its nearest existing ancestor (symlinks included)
     try {
@@ -92,7 +118,10 @@ function anchorPath(dir: string, v: string | true | undefined): string | undefin
   const file = real(path.resolve(v));
   const rel = path.relative(real(path.resolve(dir)), file);
   if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))) {
-    throw new BukejianError('INVALID_OPTION', '"--anchor" expected a file outside the log directory, got one inside it');
+    throw new BukejianError(
+      'INVALID_OPTION',
+      '"--anchor" expected a file outside the log directory, got one inside it',
+    );
   }
   return file;
 }
@@ -125,19 +154,30 @@ function readAnchor(file: string | undefined, create: boolean): string | undefin
   if (file === undefined) return undefined;
   if (!existsSync(file)) {
     if (create) return undefined;
-    throw new BukejianError('NOT_FOUND', '"--anchor" expected an existing anchor file (init or checkpoint with --anchor writes it), got none');
+    throw new BukejianError(
+      'NOT_FOUND',
+      '"--anchor" expected an existing anchor file (init or checkpoint with --anchor writes it), got none',
+    );
   }
   return readFileSync(file, 'utf8');
 }
 
-async function openLog(dir: string, write: boolean, anchor?: string): Promise<{ log: AuditLog; config: Config }> {
+async function openLog(
+  dir: string,
+  write: boolean,
+  anchor?: string,
+): Promise<{ log: AuditLog; config: Config }> {
   const config = readConfig(dir);
   const keyFile = path.join(dir, 'signing-key.pem');
   let signer;
   if (write && existsSync(keyFile)) {
     const k = sm2.keys.fromPem(readFileSync(keyFile, 'utf8'));
-    if (k.type !== 'private') throw new BukejianError('INVALID_KEY', 'signing-key.pem expected a private key');
-    signer = sm2CheckpointSigner(k.secretKey, { name: config.keyName, ...(config.userId ? { userId: config.userId } : {}) });
+    if (k.type !== 'private')
+      throw new BukejianError('INVALID_KEY', 'signing-key.pem expected a private key');
+    signer = sm2CheckpointSigner(k.secretKey, {
+      name: config.keyName,
+      ...(config.userId ? { userId: config.userId } : {}),
+    });
   }
   const store = await openFileStore(dir, { readOnly: !write });
   // The node cache makes each invocation I/O-bound; `verify` still recomputes the whole tree.
@@ -157,21 +197,27 @@ async function openLog(dir: string, write: boolean, anchor?: string): Promise<{ 
     throw e;
   }
   const t = store.recovery.truncated;
-  if (Object.keys(t).length) console.error(`bukejian audit: recovered: discarded torn tails ${JSON.stringify(t)}`);
+  if (Object.keys(t).length)
+    console.error(`bukejian audit: recovered: discarded torn tails ${JSON.stringify(t)}`);
   return { log, config };
 }
 
 function num(v: string | true | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (v === true || !Number.isSafeInteger(n) || n < 0) throw new BukejianError('INVALID_OPTION', `"--${name}" expected a non-negative integer, got ${String(v).slice(0, 20)}`);
+  if (v === true || !Number.isSafeInteger(n) || n < 0)
+    throw new BukejianError(
+      'INVALID_OPTION',
+      `"--${name}" expected a non-negative integer, got ${String(v).slice(0, 20)}`,
+    );
   return n;
 }
 
 function time(v: string | true | undefined): number | undefined {
   if (v === undefined) return undefined;
   const t = v === true ? NaN : /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-  if (!Number.isFinite(t)) throw new BukejianError('INVALID_OPTION', '"time" expected ISO 8601 or epoch ms, got other');
+  if (!Number.isFinite(t))
+    throw new BukejianError('INVALID_OPTION', '"time" expected ISO 8601 or epoch ms, got other');
   return t;
 }
 
@@ -179,7 +225,28 @@ export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const { flags, positionals } = parseArgs(
     rest,
-    ['dir', 'origin', 'hash', 'key-name', 'user-id', 'key', 'index', 'size', 'from', 'to', 'note', 'answer', 'previous', 'subject', 'purpose', 'fields', 'at', 'now', 'since', 'anchor'],
+    [
+      'dir',
+      'origin',
+      'hash',
+      'key-name',
+      'user-id',
+      'key',
+      'index',
+      'size',
+      'from',
+      'to',
+      'note',
+      'answer',
+      'previous',
+      'subject',
+      'purpose',
+      'fields',
+      'at',
+      'now',
+      'since',
+      'anchor',
+    ],
     [],
   );
   const dir = typeof flags.dir === 'string' ? flags.dir : undefined;
@@ -191,20 +258,34 @@ export async function run(args: string[]): Promise<number> {
   const anchor = () => readAnchor(anchorFile, sub === 'checkpoint');
   switch (sub) {
     case 'init': {
-      if (typeof flags.origin !== 'string') throw new BukejianError('INVALID_OPTION', '"--origin" expected a value, got none');
-      if (existsSync(path.join(dir, 'log.json'))) throw new BukejianError('BAD_STATE', `an audit log already exists at ${dir}`);
+      if (typeof flags.origin !== 'string')
+        throw new BukejianError('INVALID_OPTION', '"--origin" expected a value, got none');
+      if (existsSync(path.join(dir, 'log.json')))
+        throw new BukejianError('BAD_STATE', `an audit log already exists at ${dir}`);
       const hash = (flags.hash ?? 'sm3') as TreeHashName;
-      if (hash !== 'sm3' && hash !== 'sha256') throw new BukejianError('INVALID_OPTION', '"--hash" expected sm3|sha256');
+      if (hash !== 'sm3' && hash !== 'sha256')
+        throw new BukejianError('INVALID_OPTION', '"--hash" expected sm3|sha256');
       let secretKey: Uint8Array;
       if (typeof flags.key === 'string') {
         const k = sm2.keys.fromPem(readFileSync(flags.key, 'utf8'));
-        if (k.type !== 'private') throw new BukejianError('INVALID_KEY', '"--key" expected a private key PEM');
+        if (k.type !== 'private')
+          throw new BukejianError('INVALID_KEY', '"--key" expected a private key PEM');
         secretKey = k.secretKey;
       } else secretKey = sm2.keygen().secretKey;
-      const keyName = typeof flags['key-name'] === 'string' ? flags['key-name'] : `${flags.origin.replace(/\s+/g, '_')}-key`;
+      const keyName =
+        typeof flags['key-name'] === 'string'
+          ? flags['key-name']
+          : `${flags.origin.replace(/\s+/g, '_')}-key`;
       const userId = typeof flags['user-id'] === 'string' ? flags['user-id'] : undefined;
-      const signer = sm2CheckpointSigner(secretKey, { name: keyName, ...(userId ? { userId } : {}) });
-      if (anchorFile && existsSync(anchorFile)) throw new BukejianError('BAD_STATE', '"--anchor" expected a new file for a new log, got an existing one');
+      const signer = sm2CheckpointSigner(secretKey, {
+        name: keyName,
+        ...(userId ? { userId } : {}),
+      });
+      if (anchorFile && existsSync(anchorFile))
+        throw new BukejianError(
+          'BAD_STATE',
+          '"--anchor" expected a new file for a new log, got an existing one',
+        );
       const store = await openFileStore(dir, { create: true });
       if (anchorFile) {
         // the signed empty checkpoint starts the anchor chain; later checkpoints replace it
@@ -215,10 +296,21 @@ export async function run(args: string[]): Promise<number> {
           await log.close();
         }
       } else await store.close();
-      const config: Config = { origin: flags.origin, hash, keyName, ...(userId ? { userId } : {}), publicKey: bytesToHex(signer.publicKey) };
+      const config: Config = {
+        origin: flags.origin,
+        hash,
+        keyName,
+        ...(userId ? { userId } : {}),
+        publicKey: bytesToHex(signer.publicKey),
+      };
       // created mode 0600 and exclusively: an existing signing-key.pem (or symlink) is refused with
       // BAD_STATE and left as it is
-      writeSecretFile(path.join(dir, 'signing-key.pem'), sm2.keys.privateKeyToPem(secretKey), false, 'signing-key.pem');
+      writeSecretFile(
+        path.join(dir, 'signing-key.pem'),
+        sm2.keys.privateKeyToPem(secretKey),
+        false,
+        'signing-key.pem',
+      );
       writeFileSync(path.join(dir, 'log.json'), JSON.stringify(config, null, 2) + '\n');
       out(config);
       return 0;
@@ -241,7 +333,9 @@ export async function run(args: string[]): Promise<number> {
             pending.push(p);
           } catch (e) {
             bad++;
-            console.error(`bukejian audit append: line ${line}: ${e instanceof BukejianError ? `${e.code}: ${e.message}` : 'not JSON'}`);
+            console.error(
+              `bukejian audit append: line ${line}: ${e instanceof BukejianError ? `${e.code}: ${e.message}` : 'not JSON'}`,
+            );
           }
           if (pending.length >= 10_000) await Promise.all(pending.splice(0));
         }
@@ -279,7 +373,8 @@ export async function run(args: string[]): Promise<number> {
           return 0;
         }
         const from = num(flags.from, 'from');
-        if (from === undefined) throw new BukejianError('INVALID_OPTION', '"prove" expected --index or --from');
+        if (from === undefined)
+          throw new BukejianError('INVALID_OPTION', '"prove" expected --index or --from');
         const to = num(flags.to, 'to') ?? latest?.checkpoint.size ?? log.size;
         const p = log.consistencyProof(from, to);
         out({
@@ -297,8 +392,21 @@ export async function run(args: string[]): Promise<number> {
         const config = readConfig(dir);
         const v = verifierOf(config);
         if (typeof flags.note === 'string') {
-          const cp = verifyCheckpoint(readFileSync(flags.note, 'utf8'), v, { origin: config.origin, hash: config.hash });
-          out(cp ? { valid: true, origin: cp.origin, size: cp.size, root: bytesToHex(cp.root), time: cp.time } : { valid: false });
+          const cp = verifyCheckpoint(readFileSync(flags.note, 'utf8'), v, {
+            origin: config.origin,
+            hash: config.hash,
+          });
+          out(
+            cp
+              ? {
+                  valid: true,
+                  origin: cp.origin,
+                  size: cp.size,
+                  root: bytesToHex(cp.root),
+                  time: cp.time,
+                }
+              : { valid: false },
+          );
           return cp ? 0 : 1;
         }
         let answer;
@@ -310,13 +418,20 @@ export async function run(args: string[]): Promise<number> {
         }
         let previous;
         if (typeof flags.previous === 'string') {
-          previous = verifyCheckpoint(readFileSync(flags.previous, 'utf8'), v, { origin: config.origin, hash: config.hash }) ?? undefined;
+          previous =
+            verifyCheckpoint(readFileSync(flags.previous, 'utf8'), v, {
+              origin: config.origin,
+              hash: config.hash,
+            }) ?? undefined;
           if (!previous) {
             out({ ok: false, error: 'the previous checkpoint does not verify' });
             return 1;
           }
         }
-        const r = verifySubjectEvents(answer, v, { origin: config.origin, ...(previous ? { previous } : {}) });
+        const r = verifySubjectEvents(answer, v, {
+          origin: config.origin,
+          ...(previous ? { previous } : {}),
+        });
         out({
           ok: r.ok,
           size: r.checkpoint?.size ?? null,
@@ -346,7 +461,8 @@ export async function run(args: string[]): Promise<number> {
       }
     }
     case 'query': {
-      if (typeof flags.subject !== 'string') throw new BukejianError('INVALID_OPTION', '"--subject" expected a value');
+      if (typeof flags.subject !== 'string')
+        throw new BukejianError('INVALID_OPTION', '"--subject" expected a value');
       const { log } = await openLog(dir, false, anchor());
       try {
         const since = num(flags.since, 'since');
@@ -357,12 +473,24 @@ export async function run(args: string[]): Promise<number> {
       }
     }
     case 'check': {
-      if (typeof flags.subject !== 'string' || typeof flags.purpose !== 'string' || typeof flags.fields !== 'string') {
-        throw new BukejianError('INVALID_OPTION', '"check" expected --subject, --purpose and --fields');
+      if (
+        typeof flags.subject !== 'string' ||
+        typeof flags.purpose !== 'string' ||
+        typeof flags.fields !== 'string'
+      ) {
+        throw new BukejianError(
+          'INVALID_OPTION',
+          '"check" expected --subject, --purpose and --fields',
+        );
       }
       const { log } = await openLog(dir, false, anchor());
       try {
-        const d = log.checkAccess({ subject: flags.subject, purpose: flags.purpose, fields: flags.fields.split(','), at: time(flags.at) });
+        const d = log.checkAccess({
+          subject: flags.subject,
+          purpose: flags.purpose,
+          fields: flags.fields.split(','),
+          at: time(flags.at),
+        });
         out(d);
         return d.allowed ? 0 : 1;
       } finally {
@@ -373,7 +501,15 @@ export async function run(args: string[]): Promise<number> {
       const { log } = await openLog(dir, true, anchor());
       try {
         const r = await log.prune(time(flags.now) ?? Date.now());
-        out({ pruned: r.pruned, deletions: r.deletions.map((d) => ({ rule: d.rule, time: d.time, logIndex: d.logIndex, count: d.indexes.length })) });
+        out({
+          pruned: r.pruned,
+          deletions: r.deletions.map((d) => ({
+            rule: d.rule,
+            time: d.time,
+            logIndex: d.logIndex,
+            count: d.indexes.length,
+          })),
+        });
         return 0;
       } finally {
         await log.close();

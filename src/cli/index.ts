@@ -12,8 +12,16 @@ const commands: Record<string, () => Promise<Command>> = {
   sm3: () => import('./sm3.js'),
   sm4: () => import('./sm4.js'),
   mask: () => import('./mask.js'),
-  detect: () => import('./mask.js').then((m) => ({ usage: m.usage, run: (a: string[]) => m.run(['detect', ...a]) })),
-  redact: () => import('./mask.js').then((m) => ({ usage: m.usage, run: (a: string[]) => m.run(['redact', ...a]) })),
+  detect: () =>
+    import('./mask.js').then((m) => ({
+      usage: m.usage,
+      run: (a: string[]) => m.run(['detect', ...a]),
+    })),
+  redact: () =>
+    import('./mask.js').then((m) => ({
+      usage: m.usage,
+      run: (a: string[]) => m.run(['redact', ...a]),
+    })),
   anonymize: () => import('./anonymize.js'),
   audit: () => import('./audit.js'),
   psi: () => import('./psi.js'),

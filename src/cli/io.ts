@@ -4,7 +4,16 @@
  * file only its owner can read.
  * @module
  */
-import { closeSync, createReadStream, createWriteStream, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  fsyncSync,
+  openSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { BukejianError } from '../errors.js';
@@ -25,7 +34,7 @@ function createExclusive(file: string, bytes: Uint8Array): void {
   // the mode applies at creation, so the bytes never sit in a file others can read.
   const fd = openSync(file, 'wx', 0o600);
   try {
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+    for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
@@ -43,20 +52,35 @@ function createExclusive(file: string, bytes: Uint8Array): void {
  * owner do not carry over). Other failures throw IO. `name` is what error messages call the file.
  * @example writeSecretFile('k.hex', bytesToHex(secretKey) + '\n', flags.force === true)
  */
-export function writeSecretFile(file: string, data: string | Uint8Array, force = false, name = '--out'): void {
+export function writeSecretFile(
+  file: string,
+  data: string | Uint8Array,
+  force = false,
+  name = '--out',
+): void {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
   if (!force) {
     try {
       createExclusive(file, bytes);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new BukejianError('BAD_STATE', `"${name}" expected a new file, got an existing one${name === '--out' ? ' (pass --force to replace it with a new mode-600 file)' : ''}`);
+        throw new BukejianError(
+          'BAD_STATE',
+          `"${name}" expected a new file, got an existing one${name === '--out' ? ' (pass --force to replace it with a new mode-600 file)' : ''}`,
+        );
       }
-      throw new BukejianError('IO', `"${name}" could not be written (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { cause: e });
+      throw new BukejianError(
+        'IO',
+        `"${name}" could not be written (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+        { cause: e },
+      );
     }
     return;
   }
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${bytesToHex(randomBytes(6))}.tmp`);
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${bytesToHex(randomBytes(6))}.tmp`,
+  );
   try {
     createExclusive(tmp, bytes);
     renameSync(tmp, file);
@@ -66,6 +90,10 @@ export function writeSecretFile(file: string, data: string | Uint8Array, force =
     } catch {
       // not created, or already renamed
     }
-    throw new BukejianError('IO', `"${name}" could not be replaced (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { cause: e });
+    throw new BukejianError(
+      'IO',
+      `"${name}" could not be replaced (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      { cause: e },
+    );
   }
 }

@@ -10,7 +10,12 @@ import { Readable, type Writable } from 'node:stream';
 import { BukejianError } from '../errors.js';
 import { hexToBytes } from '../utils.js';
 import { loadPolicy } from '../mask/policy.js';
-import { csvPolicyStream, jsonLinesPolicyStream, redactStream, type StreamStats } from '../mask/stream.js';
+import {
+  csvPolicyStream,
+  jsonLinesPolicyStream,
+  redactStream,
+  type StreamStats,
+} from '../mask/stream.js';
 import { createDetector, maskSpan, PII_TYPES, type PiiType, type Span } from '../mask/detect.js';
 import { parseArgs } from './args.js';
 import { openInput, openOutput } from './io.js';
@@ -35,7 +40,10 @@ function readKey(file: string | true | undefined, name: string): Uint8Array | un
   try {
     return hexToBytes(text);
   } catch {
-    throw new BukejianError('INVALID_OPTION', `"--${name}" expected a file holding a hex key, got other`);
+    throw new BukejianError(
+      'INVALID_OPTION',
+      `"--${name}" expected a file holding a hex key, got other`,
+    );
   }
 }
 
@@ -43,7 +51,11 @@ function types(v: string | true | undefined): PiiType[] | undefined {
   if (typeof v !== 'string') return undefined;
   const list = v.split(',').map((s) => s.trim());
   for (const t of list) {
-    if (!(PII_TYPES as readonly string[]).includes(t)) throw new BukejianError('INVALID_OPTION', `"--types" expected ${PII_TYPES.join('|')}, got ${JSON.stringify(t.slice(0, 20))}`);
+    if (!(PII_TYPES as readonly string[]).includes(t))
+      throw new BukejianError(
+        'INVALID_OPTION',
+        `"--types" expected ${PII_TYPES.join('|')}, got ${JSON.stringify(t.slice(0, 20))}`,
+      );
   }
   return list as PiiType[];
 }
@@ -57,9 +69,17 @@ async function finish(out: Writable): Promise<void> {
   await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
 }
 
-async function pump(input: Readable, t: TransformStream<string, string>, out: Writable, onChunk?: () => void): Promise<void> {
+async function pump(
+  input: Readable,
+  t: TransformStream<string, string>,
+  out: Writable,
+  onChunk?: () => void,
+): Promise<void> {
   const web = Readable.toWeb(input) as unknown as ReadableStream<Uint8Array>;
-  const decode = new TextDecoderStream('utf-8') as unknown as ReadableWritablePair<string, Uint8Array>;
+  const decode = new TextDecoderStream('utf-8') as unknown as ReadableWritablePair<
+    string,
+    Uint8Array
+  >;
   const reader = web.pipeThrough(decode).pipeThrough(t).getReader();
   for (;;) {
     const { value, done } = await reader.read();
@@ -80,17 +100,28 @@ async function runPolicy(args: string[]): Promise<number> {
     console.error(usage);
     return 2;
   }
-  if (positionals.length > 2) throw new BukejianError('INVALID_OPTION', '"IN OUT" expected at most two files, got more');
+  if (positionals.length > 2)
+    throw new BukejianError('INVALID_OPTION', '"IN OUT" expected at most two files, got more');
   const [inFile, outFile] = positionals;
-  const format = typeof flags.format === 'string' ? flags.format : inFile && /\.csv$/i.test(inFile) ? 'csv' : 'jsonl';
-  if (format !== 'csv' && format !== 'jsonl') throw new BukejianError('INVALID_OPTION', `"--format" expected csv|jsonl, got ${JSON.stringify(format.slice(0, 20))}`);
+  const format =
+    typeof flags.format === 'string'
+      ? flags.format
+      : inFile && /\.csv$/i.test(inFile)
+        ? 'csv'
+        : 'jsonl';
+  if (format !== 'csv' && format !== 'jsonl')
+    throw new BukejianError(
+      'INVALID_OPTION',
+      `"--format" expected csv|jsonl, got ${JSON.stringify(format.slice(0, 20))}`,
+    );
   const policy = loadPolicy(readFileSync(flags.policy, 'utf8'));
   const keys: { pseudonym?: Uint8Array; fpe?: Uint8Array } = {};
   const pk = readKey(flags['pseudonym-key-file'], 'pseudonym-key-file');
   const fk = readKey(flags['fpe-key-file'], 'fpe-key-file');
   if (pk) keys.pseudonym = pk;
   if (fk) keys.fpe = fk;
-  const accessLog = typeof flags['access-log'] === 'string' ? openOutput(flags['access-log']) : null;
+  const accessLog =
+    typeof flags['access-log'] === 'string' ? openOutput(flags['access-log']) : null;
   const stats: StreamStats = { rows: 0, rejected: 0 };
   const progress = flags.progress === true || process.stderr.isTTY === true;
   let last = Date.now();
@@ -98,10 +129,19 @@ async function runPolicy(args: string[]): Promise<number> {
     purpose: flags.purpose,
     ...(typeof flags.actor === 'string' ? { actor: flags.actor } : {}),
     keys,
-    onReject: (row: number, code: string, message: string) => console.error(`bukejian mask: row ${row} rejected: ${code}: ${message}`),
-    ...(accessLog ? { onAccess: (a: object, row: number) => accessLog.write(JSON.stringify({ row, ...a }) + '\n') } : {}),
+    onReject: (row: number, code: string, message: string) =>
+      console.error(`bukejian mask: row ${row} rejected: ${code}: ${message}`),
+    ...(accessLog
+      ? {
+          onAccess: (a: object, row: number) =>
+            accessLog.write(JSON.stringify({ row, ...a }) + '\n'),
+        }
+      : {}),
   };
-  const t = format === 'csv' ? csvPolicyStream(policy, opts, stats) : jsonLinesPolicyStream(policy, opts, stats);
+  const t =
+    format === 'csv'
+      ? csvPolicyStream(policy, opts, stats)
+      : jsonLinesPolicyStream(policy, opts, stats);
   await pump(openInput(inFile), t, openOutput(outFile), () => {
     if (progress && Date.now() - last > 1000) {
       last = Date.now();
@@ -109,25 +149,33 @@ async function runPolicy(args: string[]): Promise<number> {
     }
   });
   if (accessLog) await finish(accessLog);
-  if (progress || stats.rejected) console.error(`bukejian mask: ${stats.rows} rows, ${stats.rejected} rejected`);
+  if (progress || stats.rejected)
+    console.error(`bukejian mask: ${stats.rows} rows, ${stats.rejected} rejected`);
   return stats.rejected ? 1 : 0;
 }
 
 async function runDetect(args: string[]): Promise<number> {
   const { flags, positionals } = parseArgs(args, ['types'], ['values']);
-  if (positionals.length > 1) throw new BukejianError('INVALID_OPTION', '"IN" expected at most one file, got more');
+  if (positionals.length > 1)
+    throw new BukejianError('INVALID_OPTION', '"IN" expected at most one file, got more');
   const t = types(flags.types);
   const d = createDetector(t ? { types: t } : undefined);
   const out = process.stdout;
   const print = async (spans: Span[]) => {
     for (const s of spans) {
-      const rec: Record<string, unknown> = { type: s.type, start: s.start, end: s.end, masked: maskSpan(s) };
+      const rec: Record<string, unknown> = {
+        type: s.type,
+        start: s.start,
+        end: s.end,
+        masked: maskSpan(s),
+      };
       if (flags.values) rec.value = s.value;
       await write(out, JSON.stringify(rec) + '\n');
     }
   };
   const dec = new TextDecoder('utf-8');
-  for await (const chunk of openInput(positionals[0])) await print(d.push(dec.decode(chunk as Uint8Array, { stream: true })));
+  for await (const chunk of openInput(positionals[0]))
+    await print(d.push(dec.decode(chunk as Uint8Array, { stream: true })));
   await print(d.push(dec.decode()));
   await print(d.end());
   return 0;
@@ -135,11 +183,17 @@ async function runDetect(args: string[]): Promise<number> {
 
 async function runRedact(args: string[]): Promise<number> {
   const { flags, positionals } = parseArgs(args, ['types', 'mode']);
-  if (positionals.length > 2) throw new BukejianError('INVALID_OPTION', '"IN OUT" expected at most two files, got more');
+  if (positionals.length > 2)
+    throw new BukejianError('INVALID_OPTION', '"IN OUT" expected at most two files, got more');
   const mode = flags.mode === undefined ? 'mask' : flags.mode;
-  if (mode !== 'mask' && mode !== 'label') throw new BukejianError('INVALID_OPTION', '"--mode" expected mask|label, got other');
+  if (mode !== 'mask' && mode !== 'label')
+    throw new BukejianError('INVALID_OPTION', '"--mode" expected mask|label, got other');
   const t = types(flags.types);
-  await pump(openInput(positionals[0]), redactStream({ mode, ...(t ? { types: t } : {}) }), openOutput(positionals[1]));
+  await pump(
+    openInput(positionals[0]),
+    redactStream({ mode, ...(t ? { types: t } : {}) }),
+    openOutput(positionals[1]),
+  );
   return 0;
 }
 

@@ -24,7 +24,12 @@ import { createServer } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { BukejianError } from '../errors.js';
 import { createCsvParser } from '../anon/csv.js';
-import { DEFAULT_MAX_CHUNK, DEFAULT_MAX_CLIENT_ITEMS, DEFAULT_MAX_EVALUATIONS, psi } from '../psi/index.js';
+import {
+  DEFAULT_MAX_CHUNK,
+  DEFAULT_MAX_CLIENT_ITEMS,
+  DEFAULT_MAX_EVALUATIONS,
+  psi,
+} from '../psi/index.js';
 import type { Mode } from '../psi/index.js';
 import { HEADER_LENGTH } from '../psi/encoding.js';
 import { parseArgs } from './args.js';
@@ -60,7 +65,25 @@ Options (both parties must agree on group, mode and canonical):
   --quiet             no progress line
 Exit codes: 0 success, 1 failure, 2 usage error.`;
 
-const VALUED = ['in', 'column', 'port', 'host', 'connect', 'group', 'mode', 'canonical', 'format', 'fpr', 'workers', 'out', 'chunk', 'max-items', 'max-evaluations', 'max-reply', 'timeout'] as const;
+const VALUED = [
+  'in',
+  'column',
+  'port',
+  'host',
+  'connect',
+  'group',
+  'mode',
+  'canonical',
+  'format',
+  'fpr',
+  'workers',
+  'out',
+  'chunk',
+  'max-items',
+  'max-evaluations',
+  'max-reply',
+  'timeout',
+] as const;
 const BOOLS = ['once', 'cardinality', 'json', 'quiet'] as const;
 
 /** Items of one CSV column (header row first), or of each non-empty line. */
@@ -82,7 +105,11 @@ async function* readItems(file: string, column: string | undefined): AsyncGenera
     for (const r of records) {
       if (index < 0) {
         index = r.indexOf(column);
-        if (index < 0) throw new BukejianError('INVALID_DATA', `column "${column.slice(0, 40)}" not found in the header of ${file}`);
+        if (index < 0)
+          throw new BukejianError(
+            'INVALID_DATA',
+            `column "${column.slice(0, 40)}" not found in the header of ${file}`,
+          );
         continue;
       }
       const v = r[index];
@@ -118,13 +145,16 @@ function progress(quiet: boolean, label: string): ((d: number, t: number) => voi
       last = now;
       shown = true;
       const pct = Number.isFinite(t) && t > 0 ? ` of ${t} (${((100 * d) / t).toFixed(0)}%)` : '';
-      process.stderr.write(`\r${label}: ${d} items${pct}, ${((now - start) / 1000).toFixed(0)} s${end ? '\n' : ''}`);
+      process.stderr.write(
+        `\r${label}: ${d} items${pct}, ${((now - start) / 1000).toFixed(0)} s${end ? '\n' : ''}`,
+      );
     }
   };
 }
 
 function common(flags: Record<string, string | true>) {
-  const str = (k: string): string | undefined => (typeof flags[k] === 'string' ? (flags[k] as string) : undefined);
+  const str = (k: string): string | undefined =>
+    typeof flags[k] === 'string' ? (flags[k] as string) : undefined;
   const mode = (flags.cardinality ? 'cardinality' : (str('mode') ?? 'intersection')) as Mode;
   return {
     file: str('in'),
@@ -150,13 +180,16 @@ function endsSession(reply: Uint8Array, mode: Mode): boolean {
 
 async function runServer(flags: Record<string, string | true>): Promise<number> {
   const { file, column, out, opts, str } = common(flags);
-  if (!file || str('port') === undefined) throw new BukejianError('INVALID_OPTION', '"psi server" expected --in FILE and --port P');
+  if (!file || str('port') === undefined)
+    throw new BukejianError('INVALID_OPTION', '"psi server" expected --in FILE and --port P');
   const port = Number(str('port'));
   const host = str('host') ?? '127.0.0.1';
   const fpr = str('fpr') === undefined ? undefined : Number(str('fpr'));
-  const maxClientItems = str('max-items') === undefined ? DEFAULT_MAX_CLIENT_ITEMS : Number(str('max-items'));
+  const maxClientItems =
+    str('max-items') === undefined ? DEFAULT_MAX_CLIENT_ITEMS : Number(str('max-items'));
   const evaluations = str('max-evaluations');
-  const maxEvaluations = evaluations === undefined ? undefined : evaluations === 'inf' ? Infinity : Number(evaluations);
+  const maxEvaluations =
+    evaluations === undefined ? undefined : evaluations === 'inf' ? Infinity : Number(evaluations);
   const sink = out ? createWriteStream(out) : process.stdout;
   const server = psi.server(readItems(file, column), {
     ...opts,
@@ -175,7 +208,10 @@ async function runServer(flags: Record<string, string | true>): Promise<number> 
   // reveal (≤ 32-byte tags of at most the server's items plus the set encoding's false positives,
   // far below 2·fpr·maxClientItems + 64); a larger body is refused before it is buffered further
   const L = psi.getGroup(opts.group).elementLength;
-  const revealTags = opts.mode === 'both' ? Math.min(maxClientItems, server.size + Math.ceil(2 * (fpr ?? 1e-9) * maxClientItems) + 64) : 0;
+  const revealTags =
+    opts.mode === 'both'
+      ? Math.min(maxClientItems, server.size + Math.ceil(2 * (fpr ?? 1e-9) * maxClientItems) + 64)
+      : 0;
   const limit = HEADER_LENGTH + 9 + Math.max(DEFAULT_MAX_CHUNK * L, revealTags * 32);
   return new Promise<number>((resolve) => {
     const http = createServer(async (req, res) => {
@@ -195,19 +231,35 @@ async function runServer(flags: Record<string, string | true>): Promise<number> 
         }
       } catch (e) {
         const code = e instanceof BukejianError ? e.code : 'IO';
-        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end(`${code}: ${e instanceof Error ? e.message : String(e)}`);
+        res
+          .writeHead(400, { 'content-type': 'text/plain; charset=utf-8' })
+          .end(`${code}: ${e instanceof Error ? e.message : String(e)}`);
       }
     });
     http.listen(port, host, () => {
       const a = http.address();
       const p = typeof a === 'object' && a ? a.port : port;
-      process.stderr.write(`psi server: ${server.size} items, listening on http://${host}:${p}/psi\n`);
+      process.stderr.write(
+        `psi server: ${server.size} items, listening on http://${host}:${p}/psi\n`,
+      );
     });
   });
 }
 
 /** Error codes a PSI server answers with; anything else is shown as SERVER_CODE_UNKNOWN. */
-const SERVER_CODES: ReadonlySet<string> = new Set(['INVALID_ENCODING', 'INVALID_LENGTH', 'INVALID_RANGE', 'INVALID_TYPE', 'INVALID_POINT', 'INVALID_OPTION', 'INVALID_DATA', 'VERSION', 'BAD_STATE', 'RATE_LIMITED', 'IO']);
+const SERVER_CODES: ReadonlySet<string> = new Set([
+  'INVALID_ENCODING',
+  'INVALID_LENGTH',
+  'INVALID_RANGE',
+  'INVALID_TYPE',
+  'INVALID_POINT',
+  'INVALID_OPTION',
+  'INVALID_DATA',
+  'VERSION',
+  'BAD_STATE',
+  'RATE_LIMITED',
+  'IO',
+]);
 const SERVER_CODE_UNKNOWN = 'IO';
 /** The most of an error body the client reads (and the most of its text it shows). */
 const ERROR_BODY_LIMIT = 4096;
@@ -231,7 +283,10 @@ export function sanitize(text: string): string {
 /** Reads at most `limit` bytes of a response body; more → INVALID_LENGTH (the rest is not read). */
 async function readCapped(r: Response, limit: number, what: string): Promise<Uint8Array> {
   const tooLarge = (): never => {
-    throw new BukejianError('INVALID_LENGTH', `server ${what} larger than ${limit} bytes; stopped reading`);
+    throw new BukejianError(
+      'INVALID_LENGTH',
+      `server ${what} larger than ${limit} bytes; stopped reading`,
+    );
   };
   const declared = Number(r.headers.get('content-length') ?? Number.NaN);
   if (declared > limit) {
@@ -269,10 +324,21 @@ async function readCapped(r: Response, limit: number, what: string): Promise<Uin
  * One client message as an HTTP POST; the server's reply body, read up to `limit` bytes within
  * `timeout` ms. A non-2xx reply becomes a BukejianError with a known code and sanitized text.
  */
-async function post(url: string, data: Uint8Array, limit: number, timeout: number): Promise<Uint8Array> {
+async function post(
+  url: string,
+  data: Uint8Array,
+  limit: number,
+  timeout: number,
+): Promise<Uint8Array> {
   const signal = AbortSignal.timeout(timeout);
   try {
-    const r = await fetch(url, { method: 'POST', body: data as unknown as BodyInit, headers: { 'content-type': 'application/octet-stream' }, signal, redirect: 'error' });
+    const r = await fetch(url, {
+      method: 'POST',
+      body: data as unknown as BodyInit,
+      headers: { 'content-type': 'application/octet-stream' },
+      signal,
+      redirect: 'error',
+    });
     if (r.ok) return await readCapped(r, limit, 'reply');
     let text: string;
     try {
@@ -288,27 +354,37 @@ async function post(url: string, data: Uint8Array, limit: number, timeout: numbe
     throw new BukejianError(code as never, `server answered HTTP ${r.status}: ${shown}`);
   } catch (e) {
     if (e instanceof BukejianError) throw e;
-    if (signal.aborted) throw new BukejianError('IO', `no complete server reply within ${timeout / 1000} s`);
-    throw new BukejianError('IO', `request to the server failed (${sanitize(String((e as Error)?.message ?? e)).slice(0, ERROR_TEXT_LIMIT)})`);
+    if (signal.aborted)
+      throw new BukejianError('IO', `no complete server reply within ${timeout / 1000} s`);
+    throw new BukejianError(
+      'IO',
+      `request to the server failed (${sanitize(String((e as Error)?.message ?? e)).slice(0, ERROR_TEXT_LIMIT)})`,
+    );
   }
 }
 
 async function runClient(flags: Record<string, string | true>): Promise<number> {
   const { file, column, out, opts, str } = common(flags);
   const url = str('connect');
-  if (!file || !url) throw new BukejianError('INVALID_OPTION', '"psi client" expected --in FILE and --connect URL');
+  if (!file || !url)
+    throw new BukejianError('INVALID_OPTION', '"psi client" expected --in FILE and --connect URL');
   const base = url.replace(/\/psi\/?$/, '').replace(/\/$/, '');
   const chunk = str('chunk');
   const onProgress = progress(Boolean(flags.quiet), 'psi client');
   const chunkSize = chunk === undefined ? 4096 : Number(chunk);
   const maxReply = str('max-reply') === undefined ? 256 : Number(str('max-reply'));
   const timeout = str('timeout') === undefined ? 600 : Number(str('timeout'));
-  if (!(maxReply > 0) || !(timeout > 0)) throw new BukejianError('INVALID_OPTION', '"--max-reply" and "--timeout" expected positive numbers');
+  if (!(maxReply > 0) || !(timeout > 0))
+    throw new BukejianError(
+      'INVALID_OPTION',
+      '"--max-reply" and "--timeout" expected positive numbers',
+    );
   const client = psi.chunkedClient(readItems(file, column), { ...opts, chunkSize, onProgress });
   // SECURITY: the setup reply carries the server's whole set (up to --max-reply MiB); every later
   // reply at most one chunk of elements
   const L = psi.getGroup(opts.group).elementLength;
-  const chunkReply = HEADER_LENGTH + 64 + (Number.isSafeInteger(chunkSize) && chunkSize > 0 ? chunkSize : 0) * L;
+  const chunkReply =
+    HEADER_LENGTH + 64 + (Number.isSafeInteger(chunkSize) && chunkSize > 0 ? chunkSize : 0) * L;
   let limit = Math.floor(maxReply * 2 ** 20);
   let m = await client.next();
   while (m) {
@@ -318,10 +394,18 @@ async function runClient(flags: Record<string, string | true>): Promise<number> 
   onProgress?.(client.stats.done, client.stats.done); // ends the progress line, if one was shown
   const r = client.result();
   const sink = out ? createWriteStream(out) : process.stdout;
-  if (flags.json) sink.write(JSON.stringify({ mode: r.mode, cardinality: r.cardinality, intersection: r.intersection?.map(String) }) + '\n');
+  if (flags.json)
+    sink.write(
+      JSON.stringify({
+        mode: r.mode,
+        cardinality: r.cardinality,
+        intersection: r.intersection?.map(String),
+      }) + '\n',
+    );
   else if (r.intersection) for (const x of r.intersection) sink.write(`${String(x)}\n`);
   else sink.write(`${r.cardinality}\n`);
-  if (sink !== process.stdout) await new Promise((res) => (sink as ReturnType<typeof createWriteStream>).end(res));
+  if (sink !== process.stdout)
+    await new Promise((res) => (sink as ReturnType<typeof createWriteStream>).end(res));
   return 0;
 }
 

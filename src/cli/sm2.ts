@@ -44,22 +44,32 @@ async function readAll(file: string | undefined): Promise<Uint8Array> {
 }
 
 function loadKey(spec: string | true | undefined, want: 'private' | 'public'): Uint8Array {
-  if (typeof spec !== 'string') throw new BukejianError('INVALID_OPTION', '"--key" expected a key file or hex, got none');
+  if (typeof spec !== 'string')
+    throw new BukejianError('INVALID_OPTION', '"--key" expected a key file or hex, got none');
   let text = spec;
   if (!/^[0-9a-fA-F]+$/.test(spec) || ![64, 66, 130].includes(spec.length)) {
-    if (!existsSync(spec)) throw new BukejianError('NOT_FOUND', `"--key" expected an existing file or hex key, got neither`);
+    if (!existsSync(spec))
+      throw new BukejianError(
+        'NOT_FOUND',
+        `"--key" expected an existing file or hex key, got neither`,
+      );
     text = readFileSync(spec, 'utf8');
   }
   if (text.includes('-----BEGIN')) {
     const k = sm2.keys.fromPem(text);
     if (want === 'private') {
-      if (k.type !== 'private') throw new BukejianError('INVALID_KEY', '"--key" expected a private key, got a public key');
+      if (k.type !== 'private')
+        throw new BukejianError('INVALID_KEY', '"--key" expected a private key, got a public key');
       return k.secretKey;
     }
     return k.publicKey;
   }
   const b = sm2.keys.fromHex(text.trim());
-  if (want === 'private' && b.length !== 32) throw new BukejianError('INVALID_KEY', '"--key" expected a 32-byte private key, got a public key');
+  if (want === 'private' && b.length !== 32)
+    throw new BukejianError(
+      'INVALID_KEY',
+      '"--key" expected a 32-byte private key, got a public key',
+    );
   return want === 'public' && b.length === 32 ? sm2.getPublicKey(b) : b;
 }
 
@@ -67,7 +77,12 @@ function loadKey(spec: string | true | undefined, want: 'private' | 'public'): U
  * Writes the result to --out or stdout. Plaintext goes only to a file created mode 600 (an existing
  * one is refused unless --force, see {@link writeSecretFile}).
  */
-function output(flags: Record<string, string | true>, data: Uint8Array, hex: boolean, plaintext = false): void {
+function output(
+  flags: Record<string, string | true>,
+  data: Uint8Array,
+  hex: boolean,
+  plaintext = false,
+): void {
   const bytes = hex ? new TextEncoder().encode(bytesToHex(data) + '\n') : data;
   if (typeof flags.out !== 'string') process.stdout.write(bytes);
   else if (plaintext) writeSecretFile(flags.out, bytes, flags.force === true);
@@ -80,8 +95,16 @@ function output(flags: Record<string, string | true>, data: Uint8Array, hex: boo
  */
 export async function run(args: string[]): Promise<number> {
   const [cmd, ...rest] = args;
-  const { flags, positionals } = parseArgs(rest, ['key', 'user-id', 'format', 'mode', 'out', 'sig', 'sig-hex'], ['pem', 'hex', 'force']);
-  if (positionals.length > 1) throw new BukejianError('INVALID_OPTION', `"FILE" expected at most one input, got ${positionals.length}`);
+  const { flags, positionals } = parseArgs(
+    rest,
+    ['key', 'user-id', 'format', 'mode', 'out', 'sig', 'sig-hex'],
+    ['pem', 'hex', 'force'],
+  );
+  if (positionals.length > 1)
+    throw new BukejianError(
+      'INVALID_OPTION',
+      `"FILE" expected at most one input, got ${positionals.length}`,
+    );
   const file = positionals[0];
   const userId = typeof flags['user-id'] === 'string' ? flags['user-id'] : undefined;
   const format = (flags.format ?? 'der') as 'der' | 'raw';
@@ -96,7 +119,10 @@ export async function run(args: string[]): Promise<number> {
           writeSecretFile(flags.out, priv, flags.force === true);
           process.stdout.write(pub);
         } else if (flags.pem) process.stdout.write(priv + pub);
-        else process.stdout.write(JSON.stringify({ secretKey: priv.trim(), publicKey: pub.trim() }) + '\n');
+        else
+          process.stdout.write(
+            JSON.stringify({ secretKey: priv.trim(), publicKey: pub.trim() }) + '\n',
+          );
       } finally {
         secretKey.fill(0);
       }
@@ -112,7 +138,11 @@ export async function run(args: string[]): Promise<number> {
       let sig: Uint8Array;
       if (typeof flags['sig-hex'] === 'string') sig = hexToBytes(flags['sig-hex'].trim());
       else if (typeof flags.sig === 'string') sig = new Uint8Array(readFileSync(flags.sig));
-      else throw new BukejianError('INVALID_OPTION', '"--sig" expected a signature file (or --sig-hex), got none');
+      else
+        throw new BukejianError(
+          'INVALID_OPTION',
+          '"--sig" expected a signature file (or --sig-hex), got none',
+        );
       const ok = sm2.verify(sig, await readAll(file), pk, { userId, format });
       console.log(ok ? 'OK' : 'FAIL');
       return ok ? 0 : 1;
@@ -130,7 +160,9 @@ export async function run(args: string[]): Promise<number> {
         output(flags, sm2.decrypt(sk, ct, { mode, format }), false, true);
       } catch (e) {
         if (e instanceof BukejianError && e.code === 'DECRYPT_FAILED') {
-          console.error('bukejian sm2: DECRYPT_FAILED: the ciphertext does not decrypt with this key');
+          console.error(
+            'bukejian sm2: DECRYPT_FAILED: the ciphertext does not decrypt with this key',
+          );
           return 1;
         }
         throw e;

@@ -8,7 +8,8 @@ import { bytesToHex } from '../utils.js';
 import { parseArgs } from './args.js';
 import { openInput } from './io.js';
 
-export const usage = 'usage: bukejian sm3 [FILE...]   (reads stdin for - or no FILE; prints "<digest>  <name>")';
+export const usage =
+  'usage: bukejian sm3 [FILE...]   (reads stdin for - or no FILE; prints "<digest>  <name>")';
 
 export async function run(args: string[]): Promise<number> {
   const { positionals } = parseArgs(args, []);
@@ -20,7 +21,9 @@ export async function run(args: string[]): Promise<number> {
       for await (const chunk of openInput(f)) h.update(chunk as Uint8Array);
       process.stdout.write(`${bytesToHex(h.digest())}  ${f}\n`);
     } catch (e) {
-      console.error(`bukejian sm3: ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      console.error(
+        `bukejian sm3: ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
       status = 1;
     }
   }

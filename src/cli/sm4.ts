@@ -43,7 +43,15 @@ decryption until the tag is verified: gcm spools the ciphertext to a private tem
 (constant memory), ccm holds the whole message in memory. Classic modes stream.`;
 
 /** Errors in the caller's own arguments (exit 2) as opposed to failed checks on the data (exit 1). */
-const USAGE_CODES = new Set(['INVALID_OPTION', 'INVALID_TYPE', 'INVALID_HEX', 'KEY_LENGTH', 'IV_LENGTH', 'NONCE_LENGTH', 'TAG_LENGTH']);
+const USAGE_CODES = new Set([
+  'INVALID_OPTION',
+  'INVALID_TYPE',
+  'INVALID_HEX',
+  'KEY_LENGTH',
+  'IV_LENGTH',
+  'NONCE_LENGTH',
+  'TAG_LENGTH',
+]);
 
 const MODES = ['gcm', 'ccm', 'cbc', 'ecb', 'ctr', 'cfb', 'ofb'] as const;
 type Mode = (typeof MODES)[number];
@@ -63,17 +71,32 @@ function hexFlag(flags: Record<string, string | true>, name: string): Uint8Array
 }
 
 /** Output sink: stdout, or a temp file renamed to OUT on success. */
-function sink(out: string | undefined): { stream: Writable; commit(): Promise<void>; abort(): Promise<void>; failure(): Error | null } {
-  if (!out || out === '-') return { stream: process.stdout, commit: async () => {}, abort: async () => {}, failure: () => null };
+function sink(out: string | undefined): {
+  stream: Writable;
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+  failure(): Error | null;
+} {
+  if (!out || out === '-')
+    return {
+      stream: process.stdout,
+      commit: async () => {},
+      abort: async () => {},
+      failure: () => null,
+    };
   let failed: Error | null = null;
-  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.${Buffer.from(nodeRandomBytes(6)).toString('hex')}.tmp`);
+  const tmp = path.join(
+    path.dirname(out),
+    `.${path.basename(out)}.${Buffer.from(nodeRandomBytes(6)).toString('hex')}.tmp`,
+  );
   const stream = createWriteStream(tmp, { mode: 0o600 });
   stream.on('error', (e) => (failed ??= e)); // reported by run(); never an uncaught 'error'
-  const closed = () => new Promise<void>((res, rej) => {
-    if (stream.closed) return res();
-    stream.once('error', rej);
-    stream.end(() => res());
-  });
+  const closed = () =>
+    new Promise<void>((res, rej) => {
+      if (stream.closed) return res();
+      stream.once('error', rej);
+      stream.end(() => res());
+    });
   return {
     stream,
     async commit() {
@@ -94,7 +117,11 @@ function write(s: Writable, b: Uint8Array): Promise<void> {
 }
 
 /** Two-pass GCM decryption through a spool file: absorb + copy, verify, then decrypt the copy. */
-async function gcmDecrypt(g: GcmStream, input: AsyncIterable<unknown>, out: Writable): Promise<void> {
+async function gcmDecrypt(
+  g: GcmStream,
+  input: AsyncIterable<unknown>,
+  out: Writable,
+): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'bukejian-sm4-'));
   const spoolPath = path.join(dir, 'ciphertext');
   try {
@@ -118,8 +145,16 @@ async function gcmDecrypt(g: GcmStream, input: AsyncIterable<unknown>, out: Writ
       spool.once('error', rej);
       spool.end(() => res());
     });
-    if (tail.length < 16) throw new BukejianError('DATA_LENGTH', `"ciphertext" expected at least 16 bytes (the tag), got fewer`);
-    if (!g.verify(tail)) throw new BukejianError('AUTH_FAILED', '"ciphertext" expected a valid authentication tag, got a mismatch');
+    if (tail.length < 16)
+      throw new BukejianError(
+        'DATA_LENGTH',
+        `"ciphertext" expected at least 16 bytes (the tag), got fewer`,
+      );
+    if (!g.verify(tail))
+      throw new BukejianError(
+        'AUTH_FAILED',
+        '"ciphertext" expected a valid authentication tag, got a mismatch',
+      );
     for await (const c of createReadStream(spoolPath)) await write(out, g.decrypt(c as Uint8Array));
     g.destroy();
   } finally {
@@ -128,35 +163,56 @@ async function gcmDecrypt(g: GcmStream, input: AsyncIterable<unknown>, out: Writ
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { flags, positionals } = parseArgs(args, ['mode', 'key', 'key-file', 'nonce', 'iv', 'aad', 'tag-length', 'padding']);
+  const { flags, positionals } = parseArgs(args, [
+    'mode',
+    'key',
+    'key-file',
+    'nonce',
+    'iv',
+    'aad',
+    'tag-length',
+    'padding',
+  ]);
   const [op, inFile, outFile, extra] = positionals;
-  if (op !== 'encrypt' && op !== 'decrypt') usageError('"command" expected encrypt|decrypt, got ' + (op ? JSON.stringify(op.slice(0, 20)) : 'none'));
+  if (op !== 'encrypt' && op !== 'decrypt')
+    usageError(
+      '"command" expected encrypt|decrypt, got ' + (op ? JSON.stringify(op.slice(0, 20)) : 'none'),
+    );
   if (extra !== undefined) usageError('"arguments" expected at most IN and OUT, got more');
   const mode = (flags.mode ?? 'gcm') as Mode;
-  if (!MODES.includes(mode)) usageError(`"--mode" expected one of ${MODES.join('|')}, got ${JSON.stringify(String(mode).slice(0, 20))}`);
-  if (flags.key !== undefined && flags['key-file'] !== undefined) usageError('"--key" expected alone, got both --key and --key-file');
-  const key = flags['key-file'] !== undefined
-    ? (() => {
-        try {
-          return hexToBytes(readFileSync(String(flags['key-file']), 'utf8').trim());
-        } catch (e) {
-          if (e instanceof BukejianError) return usageError('"--key-file" expected a file holding hex, got non-hex');
-          throw new BukejianError('IO', '"--key-file" expected a readable file, got an error');
-        }
-      })()
-    : hexFlag(flags, 'key');
+  if (!MODES.includes(mode))
+    usageError(
+      `"--mode" expected one of ${MODES.join('|')}, got ${JSON.stringify(String(mode).slice(0, 20))}`,
+    );
+  if (flags.key !== undefined && flags['key-file'] !== undefined)
+    usageError('"--key" expected alone, got both --key and --key-file');
+  const key =
+    flags['key-file'] !== undefined
+      ? (() => {
+          try {
+            return hexToBytes(readFileSync(String(flags['key-file']), 'utf8').trim());
+          } catch (e) {
+            if (e instanceof BukejianError)
+              return usageError('"--key-file" expected a file holding hex, got non-hex');
+            throw new BukejianError('IO', '"--key-file" expected a readable file, got an error');
+          }
+        })()
+      : hexFlag(flags, 'key');
   if (!key) usageError('"--key" expected 32 hex digits, got none');
   const aead = mode === 'gcm' || mode === 'ccm';
   const nonce = hexFlag(flags, 'nonce');
   const iv = hexFlag(flags, 'iv');
   const aad = hexFlag(flags, 'aad');
   if (aead && iv) usageError(`"--iv" expected --nonce for ${mode}, got --iv`);
-  if (!aead && (nonce || aad || flags['tag-length'] !== undefined)) usageError(`"--nonce/--aad/--tag-length" expected only with gcm|ccm, got mode ${mode}`);
+  if (!aead && (nonce || aad || flags['tag-length'] !== undefined))
+    usageError(`"--nonce/--aad/--tag-length" expected only with gcm|ccm, got mode ${mode}`);
   if (aead && !nonce) usageError(`"--nonce" expected for ${mode}, got none`);
-  if (mode === 'gcm' && flags['tag-length'] !== undefined) usageError('"--tag-length" expected only with ccm (gcm tags are 16 bytes), got mode gcm');
+  if (mode === 'gcm' && flags['tag-length'] !== undefined)
+    usageError('"--tag-length" expected only with ccm (gcm tags are 16 bytes), got mode gcm');
   if (!aead && mode !== 'ecb' && !iv) usageError(`"--iv" expected for ${mode}, got none`);
   if (mode === 'ecb' && iv) usageError('"--iv" expected no IV for ecb, got one');
-  if (flags.padding !== undefined && mode !== 'ecb' && mode !== 'cbc') usageError(`"--padding" expected only with ecb|cbc, got mode ${mode}`);
+  if (flags.padding !== undefined && mode !== 'ecb' && mode !== 'cbc')
+    usageError(`"--padding" expected only with ecb|cbc, got mode ${mode}`);
   const decrypt = op === 'decrypt';
 
   const input = openInput(inFile);
@@ -180,8 +236,12 @@ export async function run(args: string[]): Promise<number> {
       const result = decrypt ? c.decrypt(data) : c.encrypt(data); // throws before anything is written
       await write(out.stream, result);
     } else {
-      const padding = flags.padding === undefined ? undefined : (String(flags.padding) as 'pkcs7' | 'none');
-      const s = sm4.stream(mode, key, mode === 'ecb' ? null : iv!, { decrypt, ...(padding ? { padding } : {}) });
+      const padding =
+        flags.padding === undefined ? undefined : (String(flags.padding) as 'pkcs7' | 'none');
+      const s = sm4.stream(mode, key, mode === 'ecb' ? null : iv!, {
+        decrypt,
+        ...(padding ? { padding } : {}),
+      });
       for await (const chunk of input) await write(out.stream, s.update(chunk as Uint8Array));
       await write(out.stream, s.final());
     }

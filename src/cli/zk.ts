@@ -30,12 +30,17 @@ exit status: 0 ok, 1 a check failed, 2 usage error`;
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 function need(v: string | true | undefined, name: string): string {
-  if (typeof v !== 'string' || !v) throw new BukejianError('INVALID_OPTION', `"--${name}" expected a value, got none`);
+  if (typeof v !== 'string' || !v)
+    throw new BukejianError('INVALID_OPTION', `"--${name}" expected a value, got none`);
   return v;
 }
 
 function positional(p: string[], n: number, what: string): string[] {
-  if (p.length !== n) throw new BukejianError('INVALID_OPTION', `"${what}" expected ${n} file argument(s), got ${p.length}`);
+  if (p.length !== n)
+    throw new BukejianError(
+      'INVALID_OPTION',
+      `"${what}" expected ${n} file argument(s), got ${p.length}`,
+    );
   return p;
 }
 
@@ -49,7 +54,14 @@ export async function run(args: string[]): Promise<number> {
     console.error(usage);
     return 2;
   }
-  const { flags, positionals } = parseArgs(rest, ['r1cs', 'ptau', 'name', 'beacon', 'iterations', 'out']);
+  const { flags, positionals } = parseArgs(rest, [
+    'r1cs',
+    'ptau',
+    'name',
+    'beacon',
+    'iterations',
+    'out',
+  ]);
   try {
     switch (step) {
       case 'init': {
@@ -61,7 +73,13 @@ export async function run(args: string[]): Promise<number> {
       case 'contribute': {
         const [inp, out] = positional(positionals, 2, 'contribute');
         const entropy = bytesToHex(randomBytes(64));
-        const hash: Uint8Array = await snarkjs.zKey.contribute(inp, out, need(flags.name, 'name'), entropy, quiet);
+        const hash: Uint8Array = await snarkjs.zKey.contribute(
+          inp,
+          out,
+          need(flags.name, 'name'),
+          entropy,
+          quiet,
+        );
         console.log(`contribution hash: ${bytesToHex(hash)}`);
         console.log('Publish this hash; keep nothing else (the entropy is never stored).');
         return 0;
@@ -69,18 +87,36 @@ export async function run(args: string[]): Promise<number> {
       case 'beacon': {
         const [inp, out] = positional(positionals, 2, 'beacon');
         const beacon = need(flags.beacon, 'beacon');
-        if (!/^([0-9a-fA-F]{2})+$/.test(beacon)) throw new BukejianError('INVALID_OPTION', '"--beacon" expected hex');
+        if (!/^([0-9a-fA-F]{2})+$/.test(beacon))
+          throw new BukejianError('INVALID_OPTION', '"--beacon" expected hex');
         const it = flags.iterations === undefined ? 10 : Number(flags.iterations);
-        if (!Number.isInteger(it) || it < 10 || it > 63) throw new BukejianError('INVALID_OPTION', '"--iterations" expected integer in [10, 63]');
+        if (!Number.isInteger(it) || it < 10 || it > 63)
+          throw new BukejianError('INVALID_OPTION', '"--iterations" expected integer in [10, 63]');
         const name = typeof flags.name === 'string' ? flags.name : 'final beacon';
-        const hash: Uint8Array | false = await snarkjs.zKey.beacon(inp, out, name, beacon, it, quiet);
-        if (!hash) throw new BukejianError('INVALID_OPTION', '"--beacon" rejected by snarkjs (at most 255 bytes of hex)');
+        const hash: Uint8Array | false = await snarkjs.zKey.beacon(
+          inp,
+          out,
+          name,
+          beacon,
+          it,
+          quiet,
+        );
+        if (!hash)
+          throw new BukejianError(
+            'INVALID_OPTION',
+            '"--beacon" rejected by snarkjs (at most 255 bytes of hex)',
+          );
         console.log(`beacon contribution hash: ${bytesToHex(hash)}`);
         return 0;
       }
       case 'verify': {
         const [zkey] = positional(positionals, 1, 'verify');
-        const ok: boolean = await snarkjs.zKey.verifyFromR1cs(need(flags.r1cs, 'r1cs'), need(flags.ptau, 'ptau'), zkey, quiet);
+        const ok: boolean = await snarkjs.zKey.verifyFromR1cs(
+          need(flags.r1cs, 'r1cs'),
+          need(flags.ptau, 'ptau'),
+          zkey,
+          quiet,
+        );
         console.log(ok ? 'OK: every contribution verifies' : 'FAILED: the zkey does not verify');
         return ok ? 0 : 1;
       }

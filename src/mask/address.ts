@@ -20,7 +20,8 @@ export interface AddressParts {
   code: string | null;
 }
 
-const SUFFIX = /(?:维吾尔自治区|壮族自治区|回族自治区|特别行政区|自治区|自治州|地区|省|市|盟|区|县|旗)$/;
+const SUFFIX =
+  /(?:维吾尔自治区|壮族自治区|回族自治区|特别行政区|自治区|自治州|地区|省|市|盟|区|县|旗)$/;
 
 function shortForms(full: string): string[] {
   const short = full.replace(SUFFIX, '');
@@ -44,15 +45,21 @@ function formsOf(code: string): readonly string[] {
 const GRANDCHILDREN = /* @__PURE__ */ new Map<string, readonly string[]>();
 function grandchildren(province: string): readonly string[] {
   let g = GRANDCHILDREN.get(province);
-  if (!g) GRANDCHILDREN.set(province, (g = childCodes(province).flatMap((code) => childCodes(code))));
+  if (!g)
+    GRANDCHILDREN.set(province, (g = childCodes(province).flatMap((code) => childCodes(code))));
   return g;
 }
 
-function matchLevel(s: string, pos: number, codes: readonly string[]): { code: string; len: number } | null {
+function matchLevel(
+  s: string,
+  pos: number,
+  codes: readonly string[],
+): { code: string; len: number } | null {
   let best: { code: string; len: number } | null = null;
   for (const code of codes) {
     for (const form of formsOf(code)) {
-      if (s.startsWith(form, pos) && (!best || form.length > best.len)) best = { code, len: form.length };
+      if (s.startsWith(form, pos) && (!best || form.length > best.len))
+        best = { code, len: form.length };
     }
   }
   return best;
@@ -103,11 +110,21 @@ export function generateAddress(random: (n: number) => Uint8Array = randomBytes)
   const city = c === '市辖区' || c === '县' || c.endsWith('行政区划') ? '' : c;
   const county = regionName(code)!;
   const street = ['人民路', '解放路', '建设大街', '中山路', '和平街'][b[2]! % 5];
-  return regionName(code.slice(0, 2))! + city + (county === city ? '' : county) + street + (1 + b[3]!) + '号';
+  return (
+    regionName(code.slice(0, 2))! +
+    city +
+    (county === city ? '' : county) +
+    street +
+    (1 + b[3]!) +
+    '号'
+  );
 }
 
 /**
  * The address API as one frozen object.
  * @example address.split('北京市朝阳区建国路88号').district // '朝阳区'
  */
-export const address = /* @__PURE__ */ Object.freeze({ split: splitAddress, generate: generateAddress });
+export const address = /* @__PURE__ */ Object.freeze({
+  split: splitAddress,
+  generate: generateAddress,
+});

@@ -41,18 +41,21 @@ export function luhnCheckDigit(body: string): string {
   // The check digit will be the rightmost, undoubled: the body's last digit is doubled.
   for (let i = body.length - 1, dbl = true; i >= 0; i--, dbl = !dbl) {
     let d = body.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) throw new BukejianError('INVALID_DATA', '"body" expected digits, got other');
+    if (d < 0 || d > 9)
+      throw new BukejianError('INVALID_DATA', '"body" expected digits, got other');
     if (dbl) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
     sum += d;
   }
-  if (body.length === 0) throw new BukejianError('INVALID_DATA', '"body" expected digits, got empty');
+  if (body.length === 0)
+    throw new BukejianError('INVALID_DATA', '"body" expected digits, got empty');
   return String((10 - (sum % 10)) % 10);
 }
 
 function network(n: string): CardNetwork {
   if (n.startsWith('62') || n.startsWith('81')) return 'unionpay';
   if (n[0] === '4') return 'visa';
-  const two = +n.slice(0, 2), four = +n.slice(0, 4);
+  const two = +n.slice(0, 2),
+    four = +n.slice(0, 4);
   if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) return 'mastercard';
   if (two === 34 || two === 37) return 'amex';
   if (four >= 3528 && four <= 3589) return 'jcb';
@@ -75,7 +78,10 @@ export function validateBankCard(input: string): BankCardResult {
  * A random synthetic UnionPay-style card (prefix 62, Luhn-valid) of the given length (for tests).
  * @example validateBankCard(generateBankCard(19)).valid // true
  */
-export function generateBankCard(length = 19, random: (n: number) => Uint8Array = randomBytes): string {
+export function generateBankCard(
+  length = 19,
+  random: (n: number) => Uint8Array = randomBytes,
+): string {
   const b = random(length);
   let s = '62';
   for (let i = 2; i < length - 1; i++) s += String(b[i]! % 10);
@@ -86,4 +92,9 @@ export function generateBankCard(length = 19, random: (n: number) => Uint8Array 
  * The bank-card API as one frozen object.
  * @example bankCard.validate('4111111111111111').valid // true
  */
-export const bankCard = /* @__PURE__ */ Object.freeze({ validate: validateBankCard, generate: generateBankCard, luhnValid, luhnCheckDigit });
+export const bankCard = /* @__PURE__ */ Object.freeze({
+  validate: validateBankCard,
+  generate: generateBankCard,
+  luhnValid,
+  luhnCheckDigit,
+});

@@ -16,7 +16,12 @@ export interface CsvParser {
  * @example const p = createCsvParser(); [...p.push('a,"b,'), ...p.push('c"\n'), ...p.end()] // [['a', 'b,c']]
  */
 export function createCsvParser(): CsvParser {
-  let field = '', row: string[] = [], quoted = false, afterQuote = false, pendingCR = false, any = false;
+  let field = '',
+    row: string[] = [],
+    quoted = false,
+    afterQuote = false,
+    pendingCR = false,
+    any = false;
   const feed = (s: string, out: string[][]) => {
     for (let i = 0; i < s.length; i++) {
       const c = s[i]!;
@@ -89,7 +94,14 @@ export function csvLine(fields: readonly unknown[]): string {
   return (
     fields
       .map((v) => {
-        const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+        const s =
+          v === undefined || v === null
+            ? ''
+            : typeof v === 'string'
+              ? v
+              : typeof v === 'object'
+                ? JSON.stringify(v)
+                : String(v);
         return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
       })
       .join(',') + '\n'

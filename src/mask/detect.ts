@@ -38,10 +38,21 @@ import { provinceCodes, regionName } from './regions.js';
 import { mask } from './display.js';
 
 /** Identifier types found by {@link detect}. */
-export type PiiType = 'idCard' | 'phone' | 'bankCard' | 'uscc' | 'email' | 'plate' | 'passport' | 'name' | 'address';
+export type PiiType =
+  'idCard' | 'phone' | 'bankCard' | 'uscc' | 'email' | 'plate' | 'passport' | 'name' | 'address';
 
 /** Every type {@link detect} can report. @example PII_TYPES.includes('phone') // true */
-export const PII_TYPES: readonly PiiType[] = /* @__PURE__ */ Object.freeze(['idCard', 'phone', 'bankCard', 'uscc', 'email', 'plate', 'passport', 'name', 'address']);
+export const PII_TYPES: readonly PiiType[] = /* @__PURE__ */ Object.freeze([
+  'idCard',
+  'phone',
+  'bankCard',
+  'uscc',
+  'email',
+  'plate',
+  'passport',
+  'name',
+  'address',
+]);
 
 /** A detected identifier: `text.slice(start, end)` of the input, and its normalized value. */
 export interface Span {
@@ -65,8 +76,10 @@ export const DETECT_WINDOW = 512;
 /** Longest stretch of text before a position that can influence the decision there. @example DETECT_CONTEXT // 24 */
 export const DETECT_CONTEXT = 24;
 
-const NAME_KEYS = '姓名|联系人|收件人|收货人|患者|申请人|户主|法定代表人|法人代表|经办人|持卡人|被保险人|投保人|监护人|乘车人|乘客|借款人|当事人';
-const ADDR_KEYS = '家庭住址|通讯地址|收货地址|联系地址|户籍地址|现住址|居住地址|住址|地址|住所|户籍地|居住地';
+const NAME_KEYS =
+  '姓名|联系人|收件人|收货人|患者|申请人|户主|法定代表人|法人代表|经办人|持卡人|被保险人|投保人|监护人|乘车人|乘客|借款人|当事人';
+const ADDR_KEYS =
+  '家庭住址|通讯地址|收货地址|联系地址|户籍地址|现住址|居住地址|住址|地址|住所|户籍地|居住地';
 const DOC_KEYS = '护照|通行证|回乡证|台胞证|旅行证';
 const DOC_KEYS_EN = 'Passport|passport|PASSPORT';
 const NOT_ACCOUNT = /订单|单号|流水|编号|交易号|快递|运单|工单|批次/;
@@ -91,7 +104,8 @@ function regex(): { ascii: RegExp; han: RegExp; start: RegExp } {
   const addrStop = '(?!电话|手机|联系|邮箱|身份证|姓名|性别|Tel|TEL|电子邮件)';
   // Words after a name keyword that start with a surname character but are not names.
   // (Function words that are also rare surnames, 和 及 等…, only count as such after a colon.)
-  const notName = '(?!关系|单位|应当|应该|管理|签字|签名|信息|名单|资料|须知|本人|情况)(?!(?<![:：]|[:：] )[和及等或的])';
+  const notName =
+    '(?!关系|单位|应当|应该|管理|签字|签名|信息|名单|资料|须知|本人|情况)(?!(?<![:：]|[:：] )[和及等或的])';
   const provinces = provinceCodes()
     .map((c) => regionName(c)!)
     .filter((n) => n.length > 2)
@@ -101,7 +115,8 @@ function regex(): { ascii: RegExp; han: RegExp; start: RegExp } {
   // A separator between digit groups: one or two spaces, or `-` / `.` with optional spaces around.
   const S = '(?: ?[.-] ?| {1,2})';
   const CC = `(?:(?:\\+|00)86${S}?|86${S})`; // country code
-  const doc = (keys: string) => `(?:${keys})(?:号码|号|No\\.?)?[:： ]{0,2}([A-Za-z]{0,2}\\d{7,10})(?![0-9A-Za-z])`;
+  const doc = (keys: string) =>
+    `(?:${keys})(?:号码|号|No\\.?)?[:： ]{0,2}([A-Za-z]{0,2}\\d{7,10})(?![0-9A-Za-z])`;
   // Every ASCII alternative refuses to start right after an ASCII letter or digit, so a failed
   // attempt at the start of an alphanumeric run lets the scan skip the whole run.
   const ascii = [
@@ -133,7 +148,8 @@ function regex(): { ascii: RegExp; han: RegExp; start: RegExp } {
   // Every match starts with one of these characters: ASCII alphanumerics and `+ _ % -` (numbers,
   // e-mail, +86), or the first character of a keyword, a full province name or a plate prefix.
   const firsts = new Set<string>();
-  for (const list of [NAME_KEYS, ADDR_KEYS, DOC_KEYS, provinces]) for (const w of list.split('|')) firsts.add(w[0]!);
+  for (const list of [NAME_KEYS, ADDR_KEYS, DOC_KEYS, provinces])
+    for (const w of list.split('|')) firsts.add(w[0]!);
   for (const ch of PLATE_PROVINCES) firsts.add(ch);
   const hanFirst = [...firsts].join('');
   return (RE = {
@@ -154,7 +170,8 @@ const FORMAT_G = /\p{Cf}/gu;
 /** Other spaces (Zs; U+3000 is mapped by toHalfWidth) and dashes, read as ' ' and '-' (one code unit each). */
 const SPACE_DASH = /[\u00A0\u1680\u2000-\u200A\u202F\u205F\u2010-\u2013\u2212]/;
 const SPACE_DASH_G = /[\u00A0\u1680\u2000-\u200A\u202F\u205F\u2010-\u2013\u2212]/g;
-const spaceOrDash = (c: string): string => (c >= '\u2010' && c <= '\u2013') || c === '\u2212' ? '-' : ' ';
+const spaceOrDash = (c: string): string =>
+  (c >= '\u2010' && c <= '\u2013') || c === '\u2212' ? '-' : ' ';
 
 /**
  * The text a scan works on: `orig`, the input from absolute offset `base`, and `norm`, its
@@ -190,7 +207,8 @@ function feed(t: Text, chunk: string, final: boolean): void {
     return;
   }
   let removed = t.cum.length ? t.cum[t.cum.length - 1]! : 0;
-  let out = '', from = 0;
+  let out = '',
+    from = 0;
   for (const m of h.matchAll(FORMAT_G)) {
     out += h.slice(from, m.index);
     from = m.index + m[0].length;
@@ -209,7 +227,8 @@ function feed(t: Text, chunk: string, final: boolean): void {
 function origAt(t: Text, i: number): number {
   const at = t.at;
   if (!at.length || at[0]! > i) return i;
-  let lo = 0, hi = at.length - 1;
+  let lo = 0,
+    hi = at.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
     if (at[mid]! <= i) lo = mid;
@@ -249,10 +268,12 @@ function classifyRun(run: string, norm: string, start: number): Classified {
     if (id.valid) return { type: 'idCard', value: id.id };
     // Area and birth date of an ID with a wrong check character: a mistyped ID, not a card
     // (unless a card keyword precedes it). Still personal data: reported, flagged, redacted.
-    if (id.reason === 'checksum' && !CARD_CONTEXT.test(before.slice(-6))) return { type: 'idCard', value: run, invalid: 'checksum' };
+    if (id.reason === 'checksum' && !CARD_CONTEXT.test(before.slice(-6)))
+      return { type: 'idCard', value: run, invalid: 'checksum' };
     const u = validateUscc(run);
     // An all-digit USCC is only taken as one after a USCC keyword (1 in 31 digit runs pass the check).
-    if (u.valid && (/[A-Z]/.test(run) || USCC_CONTEXT.test(before))) return { type: 'uscc', value: u.code };
+    if (u.valid && (/[A-Z]/.test(run) || USCC_CONTEXT.test(before)))
+      return { type: 'uscc', value: u.code };
   }
   if (!digits) return null;
   if (len === 15 && ID_CONTEXT.test(before.slice(-10))) {
@@ -260,17 +281,30 @@ function classifyRun(run: string, norm: string, start: number): Classified {
     if (id.valid) return { type: 'idCard', value: id.id };
   }
   if (NOT_ACCOUNT.test(before.slice(-8))) return null;
-  if (len === 11 || (len === 13 && run.startsWith('86')) || (len === 15 && run.startsWith('0086'))) {
+  if (
+    len === 11 ||
+    (len === 13 && run.startsWith('86')) ||
+    (len === 15 && run.startsWith('0086'))
+  ) {
     const p = validatePhone(run.slice(len - 11));
     return p.valid ? { type: 'phone', value: p.number } : null;
   }
   // A bare run is a card when Luhn-valid and it starts like the common networks (3 Amex/JCB, 4 Visa,
   // 5 Mastercard, 6 UnionPay), or, any first digit (UnionPay 81, Mastercard 2), after a card keyword.
-  if (len >= 16 && ((run.charCodeAt(0) >= 51 && run.charCodeAt(0) <= 54) || CARD_CONTEXT.test(before.slice(-6))) && luhnValid(run)) return { type: 'bankCard', value: run };
+  if (
+    len >= 16 &&
+    ((run.charCodeAt(0) >= 51 && run.charCodeAt(0) <= 54) || CARD_CONTEXT.test(before.slice(-6))) &&
+    luhnValid(run)
+  )
+    return { type: 'bankCard', value: run };
   return null;
 }
 
-function classify(m: RegExpExecArray, norm: string, han: boolean): (NonNullable<Classified> & { group: string }) | null {
+function classify(
+  m: RegExpExecArray,
+  norm: string,
+  han: boolean,
+): (NonNullable<Classified> & { group: string }) | null {
   let gi = 1;
   while (m[gi] === undefined) gi++;
   const g = m[gi]!;
@@ -283,7 +317,8 @@ function classify(m: RegExpExecArray, norm: string, han: boolean): (NonNullable<
     const id = validateIdCard(run);
     c = id.valid
       ? { type: 'idCard', value: id.id }
-      : id.reason === 'checksum' && !CARD_CONTEXT.test(norm.slice(Math.max(0, m.index - 6), m.index))
+      : id.reason === 'checksum' &&
+          !CARD_CONTEXT.test(norm.slice(Math.max(0, m.index - 6), m.index))
         ? { type: 'idCard', value: run, invalid: 'checksum' }
         : null;
   } else if (slot === 1) {
@@ -294,18 +329,28 @@ function classify(m: RegExpExecArray, norm: string, han: boolean): (NonNullable<
     c = r.valid ? { type: 'phone', value: r.number } : null;
   } else if (slot === 3) {
     const r = validateBankCard(g);
-    c = r.valid && !NOT_ACCOUNT.test(norm.slice(Math.max(0, m.index - 8), m.index)) ? { type: 'bankCard', value: r.number } : null;
+    c =
+      r.valid && !NOT_ACCOUNT.test(norm.slice(Math.max(0, m.index - 8), m.index))
+        ? { type: 'bankCard', value: r.number }
+        : null;
   } else if (slot === 4) {
     c = classifyRun(g.toUpperCase(), norm, m.index);
   } else if (slot === 5) {
     const r = validatePassport(g);
-    c = r.valid ? { type: 'passport', value: r.number } : /^\d{8}$/.test(g) && /台胞证/.test(m[0]) ? { type: 'passport', value: g } : null;
+    c = r.valid
+      ? { type: 'passport', value: r.number }
+      : /^\d{8}$/.test(g) && /台胞证/.test(m[0])
+        ? { type: 'passport', value: g }
+        : null;
   } else if (slot === 6) {
     const r = validateName(g);
     c = r.valid ? { type: 'name', value: r.name } : null;
   } else if (slot === 7 || slot === 8) {
     const r = splitAddress(g);
-    c = r.province && (r.city || r.district) && (slot === 7 || r.district) ? { type: 'address', value: g } : null;
+    c =
+      r.province && (r.city || r.district) && (slot === 7 || r.district)
+        ? { type: 'address', value: g }
+        : null;
   } else {
     const r = validatePlate(g);
     c = r.valid ? { type: 'plate', value: r.plate } : null;
@@ -349,8 +394,15 @@ function scan(t: Text, pos: number, final: boolean, out: Span[]): number {
     const end = at + m[0].length;
     // Keyword alternatives capture the identifier at the end of the match.
     const from = end - c.group.length;
-    const so = origAt(t, from), eo = origAt(t, end - 1) + 1;
-    const span: Span = { type: c.type, start: base + so, end: base + eo, text: orig.slice(so, eo), value: c.value };
+    const so = origAt(t, from),
+      eo = origAt(t, end - 1) + 1;
+    const span: Span = {
+      type: c.type,
+      start: base + so,
+      end: base + eo,
+      text: orig.slice(so, eo),
+      value: c.value,
+    };
     if (c.invalid) span.invalid = c.invalid;
     out.push(span);
     pos = end;
@@ -367,7 +419,10 @@ function typeFilter(opts: DetectOptions | undefined): ((s: Span) => boolean) | n
   const o = aoptions(opts, 'opts', ['types']);
   if (o.types === undefined) return null;
   if (!Array.isArray(o.types) || o.types.some((t) => !PII_TYPES.includes(t))) {
-    throw new BukejianError('INVALID_OPTION', `"types" expected an array of ${PII_TYPES.join('|')}, got other`);
+    throw new BukejianError(
+      'INVALID_OPTION',
+      `"types" expected an array of ${PII_TYPES.join('|')}, got other`,
+    );
   }
   const set = new Set(o.types);
   return (s) => set.has(s.type);
@@ -403,7 +458,8 @@ export interface Detector {
 export function createDetector(opts?: DetectOptions): Detector {
   const keep = typeFilter(opts);
   const t = newText();
-  let pos = 0, done = false;
+  let pos = 0,
+    done = false;
   const step = (final: boolean): Span[] => {
     const out: Span[] = [];
     pos = scan(t, pos, final, out);
@@ -415,12 +471,14 @@ export function createDetector(opts?: DetectOptions): Detector {
   return {
     push(chunk: string): Span[] {
       astring(chunk, 'chunk');
-      if (done) throw new BukejianError('BAD_STATE', '"detector" expected open stream, got push after end');
+      if (done)
+        throw new BukejianError('BAD_STATE', '"detector" expected open stream, got push after end');
       feed(t, chunk, false);
       return step(false);
     },
     end(): Span[] {
-      if (done) throw new BukejianError('BAD_STATE', '"detector" expected open stream, got end twice');
+      if (done)
+        throw new BukejianError('BAD_STATE', '"detector" expected open stream, got end twice');
       done = true;
       feed(t, '', true);
       return step(true);
@@ -451,7 +509,8 @@ function replacer(opts: RedactOptions | undefined): (s: Span) => string {
   const mode = opts?.mode ?? 'mask';
   if (typeof mode === 'function') return mode;
   if (mode === 'label') return (s) => PII_LABELS[s.type];
-  if (mode !== 'mask') throw new BukejianError('INVALID_OPTION', '"mode" expected mask|label|function, got other');
+  if (mode !== 'mask')
+    throw new BukejianError('INVALID_OPTION', '"mode" expected mask|label|function, got other');
   return maskSpan;
 }
 
@@ -463,7 +522,8 @@ function replacer(opts: RedactOptions | undefined): (s: Span) => string {
  */
 export function maskSpan(s: Span): string {
   let text = s.text.replace(FORMAT_G, '');
-  if (s.type === 'idCard' || s.type === 'phone') text = toHalfWidth(text).replace(/[\s.\-\u2010-\u2013\u2212]/g, '');
+  if (s.type === 'idCard' || s.type === 'phone')
+    text = toHalfWidth(text).replace(/[\s.\-\u2010-\u2013\u2212]/g, '');
   return mask[s.type](text, { onInvalid: 'redact' });
 }
 
@@ -472,7 +532,14 @@ function splitOpts(opts: RedactOptions | undefined): DetectOptions | undefined {
   return o.types === undefined ? undefined : { types: o.types };
 }
 
-function apply(orig: string, base: number, from: number, to: number, spans: Span[], rep: (s: Span) => string): string {
+function apply(
+  orig: string,
+  base: number,
+  from: number,
+  to: number,
+  spans: Span[],
+  rep: (s: Span) => string,
+): string {
   let out = '';
   let at = from;
   for (const s of spans) {
@@ -506,7 +573,9 @@ export function createRedactor(opts?: RedactOptions): Redactor {
   const rep = replacer(opts);
   const keep = typeFilter(splitOpts(opts));
   const t = newText();
-  let pos = 0, emitted = 0, done = false;
+  let pos = 0,
+    emitted = 0,
+    done = false;
   const step = (final: boolean): string => {
     let spans: Span[] = [];
     pos = scan(t, pos, final, spans);
@@ -524,12 +593,14 @@ export function createRedactor(opts?: RedactOptions): Redactor {
   return {
     push(chunk: string): string {
       astring(chunk, 'chunk');
-      if (done) throw new BukejianError('BAD_STATE', '"redactor" expected open stream, got push after end');
+      if (done)
+        throw new BukejianError('BAD_STATE', '"redactor" expected open stream, got push after end');
       feed(t, chunk, false);
       return step(false);
     },
     end(): string {
-      if (done) throw new BukejianError('BAD_STATE', '"redactor" expected open stream, got end twice');
+      if (done)
+        throw new BukejianError('BAD_STATE', '"redactor" expected open stream, got end twice');
       done = true;
       feed(t, '', true);
       return step(true);

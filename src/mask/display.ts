@@ -51,9 +51,25 @@ const KEYS = ['keepStart', 'keepEnd', 'char', 'onInvalid'] as const;
  * 1 character of the local part (`keepStart`), never the whole local part.
  * @example MASK_MAX_SHOWN.idCard // 10
  */
-export const MASK_MAX_SHOWN = /* @__PURE__ */ Object.freeze({ idCard: 10, phone: 7, bankCard: 10, uscc: 10, passport: 4, plate: 3, name: 1, email: 1 });
+export const MASK_MAX_SHOWN = /* @__PURE__ */ Object.freeze({
+  idCard: 10,
+  phone: 7,
+  bankCard: 10,
+  uscc: 10,
+  passport: 4,
+  plate: 3,
+  name: 1,
+  email: 1,
+});
 /** Default keepStart / keepEnd of the fixed-format masks. */
-const DEFAULT_KEEP = { idCard: [6, 4], phone: [3, 4], bankCard: [6, 4], uscc: [6, 4], passport: [1, 3], plate: [2, 1] } as const;
+const DEFAULT_KEEP = {
+  idCard: [6, 4],
+  phone: [3, 4],
+  bankCard: [6, 4],
+  uscc: [6, 4],
+  passport: [1, 3],
+  plate: [2, 1],
+} as const;
 type FloorType = keyof typeof MASK_MAX_SHOWN;
 
 /**
@@ -61,18 +77,30 @@ type FloorType = keyof typeof MASK_MAX_SHOWN;
  * when they may be used. Shared with `loadPolicy` (internal; options must be integers ≥ 0).
  * @example maskOptionProblem('idCard', 17, 1) // '"keepStart" + "keepEnd" expected at most 10 for idCard ...'
  */
-export function maskOptionProblem(type: FloorType, keepStart: number | undefined, keepEnd: number | undefined): string | null {
+export function maskOptionProblem(
+  type: FloorType,
+  keepStart: number | undefined,
+  keepEnd: number | undefined,
+): string | null {
   const max = MASK_MAX_SHOWN[type];
-  if (type === 'email') return keepStart !== undefined && keepStart > max ? `"keepStart" expected at most ${max} for email, got ${keepStart}` : null;
+  if (type === 'email')
+    return keepStart !== undefined && keepStart > max
+      ? `"keepStart" expected at most ${max} for email, got ${keepStart}`
+      : null;
   if (type === 'name') {
     // An omitted keepStart is the surname, which already uses the whole budget.
-    if (keepStart === undefined) return keepEnd ? '"keepEnd" expected 0 for name unless "keepStart" is given, got more' : null;
+    if (keepStart === undefined)
+      return keepEnd ? '"keepEnd" expected 0 for name unless "keepStart" is given, got more' : null;
     const shown = keepStart + (keepEnd ?? 0);
-    return shown > max ? `"keepStart" + "keepEnd" expected at most ${max} for name, got ${shown}` : null;
+    return shown > max
+      ? `"keepStart" + "keepEnd" expected at most ${max} for name, got ${shown}`
+      : null;
   }
   const [ds, de] = DEFAULT_KEEP[type];
   const shown = (keepStart ?? ds) + (keepEnd ?? de);
-  return shown > max ? `"keepStart" + "keepEnd" expected at most ${max} for ${type} (its default mask's), got ${shown}` : null;
+  return shown > max
+    ? `"keepStart" + "keepEnd" expected at most ${max} for ${type} (its default mask's), got ${shown}`
+    : null;
 }
 
 /** Checks the keep options of a display mask: types and ranges first, then the floor. */
@@ -83,14 +111,23 @@ function keeps(type: FloorType, o: Partial<MaskOptions>): void {
   if (why) throw new BukejianError('INVALID_OPTION', why);
 }
 
-const DEFAULTS = /* @__PURE__ */ Object.freeze({ o: Object.freeze({}) as Partial<MaskOptions>, char: '*', onInvalid: 'throw' as const });
+const DEFAULTS = /* @__PURE__ */ Object.freeze({
+  o: Object.freeze({}) as Partial<MaskOptions>,
+  char: '*',
+  onInvalid: 'throw' as const,
+});
 
 function common(opts: MaskOptions | undefined, extra: readonly string[] = []) {
   if (opts === undefined) return DEFAULTS;
   const o = aoptions(opts, 'opts', [...KEYS, ...extra]);
   const char = o.char === undefined ? '*' : astring(o.char, 'char');
-  if (char.length !== 1) throw new BukejianError('INVALID_OPTION', `"char" expected one character, got length=${char.length}`);
-  const onInvalid = o.onInvalid === undefined ? 'throw' : aoneOf(o.onInvalid, 'onInvalid', ['throw', 'redact']);
+  if (char.length !== 1)
+    throw new BukejianError(
+      'INVALID_OPTION',
+      `"char" expected one character, got length=${char.length}`,
+    );
+  const onInvalid =
+    o.onInvalid === undefined ? 'throw' : aoneOf(o.onInvalid, 'onInvalid', ['throw', 'redact']);
   return { o, char, onInvalid };
 }
 
@@ -113,19 +150,34 @@ export function maskMiddle(value: string, keepStart: number, keepEnd: number, ch
   astring(value, 'value');
   anumber(keepStart, 'keepStart', 0, 1 << 20);
   anumber(keepEnd, 'keepEnd', 0, 1 << 20);
-  if (char !== '*' && (astring(char, 'char').length !== 1)) throw new BukejianError('INVALID_OPTION', `"char" expected one character, got length=${char.length}`);
+  if (char !== '*' && astring(char, 'char').length !== 1)
+    throw new BukejianError(
+      'INVALID_OPTION',
+      `"char" expected one character, got length=${char.length}`,
+    );
   const half = value.length >> 1;
   const a = Math.min(keepStart, half);
   return reveal(value, a, Math.min(keepEnd, half - a), char);
 }
 
-function invalid(kind: string, reason: string, input: string, how: 'throw' | 'redact', char: string): string {
+function invalid(
+  kind: string,
+  reason: string,
+  input: string,
+  how: 'throw' | 'redact',
+  char: string,
+): string {
   if (how === 'redact') return char.repeat(input.length);
   throw new BukejianError('INVALID_DATA', `"${kind}" expected a valid value, got ${reason} error`);
 }
 
 /** `check` returns the normalized value, or the reason it is invalid. */
-function fixed(kind: keyof typeof DEFAULT_KEEP, input: string, opts: MaskOptions | undefined, check: (s: string) => { value: string } | { reason: string }): string {
+function fixed(
+  kind: keyof typeof DEFAULT_KEEP,
+  input: string,
+  opts: MaskOptions | undefined,
+  check: (s: string) => { value: string } | { reason: string },
+): string {
   const { o, char, onInvalid } = common(opts);
   keeps(kind, o); // the options first: a bad one fails whatever the value
   const r = check(input);
@@ -149,27 +201,42 @@ function idCard(input: string, opts?: MaskOptions): string {
 
 /** Masks a mobile number (normalized to 11 digits). Default 3/4, at most 7 shown. @example mask.phone('13812345678') // '138****5678' */
 function phone(input: string, opts?: MaskOptions): string {
-  return fixed('phone', input, opts, (s) => { const r = validatePhone(s); return r.valid ? { value: r.number } : r; });
+  return fixed('phone', input, opts, (s) => {
+    const r = validatePhone(s);
+    return r.valid ? { value: r.number } : r;
+  });
 }
 
 /** Masks a bank card (separators removed). Default first 6, last 4, at most 10 shown. @example mask.bankCard('6222021234567890127') // '622202*********0127' */
 function bankCard(input: string, opts?: MaskOptions): string {
-  return fixed('bankCard', input, opts, (s) => { const r = validateBankCard(s); return r.valid ? { value: r.number } : r; });
+  return fixed('bankCard', input, opts, (s) => {
+    const r = validateBankCard(s);
+    return r.valid ? { value: r.number } : r;
+  });
 }
 
 /** Masks a unified social credit code. Default 6/4, at most 10 shown. @example mask.uscc('91350100M000100Y43') // '913501********0Y43' */
 function uscc(input: string, opts?: MaskOptions): string {
-  return fixed('uscc', input, opts, (s) => { const r = validateUscc(s); return r.valid ? { value: r.code } : r; });
+  return fixed('uscc', input, opts, (s) => {
+    const r = validateUscc(s);
+    return r.valid ? { value: r.code } : r;
+  });
 }
 
 /** Masks a passport or travel permit number. Default 1/3, at most 4 shown. @example mask.passport('E12345678') // 'E*****678' */
 function passport(input: string, opts?: MaskOptions): string {
-  return fixed('passport', input, opts, (s) => { const r = validatePassport(s); return r.valid ? { value: r.number } : r; });
+  return fixed('passport', input, opts, (s) => {
+    const r = validatePassport(s);
+    return r.valid ? { value: r.number } : r;
+  });
 }
 
 /** Masks a licence plate. Default 2/1, at most 3 shown. @example mask.plate('京A12345') // '京A****5' */
 function plate(input: string, opts?: MaskOptions): string {
-  return fixed('plate', input, opts, (s) => { const r = validatePlate(s); return r.valid ? { value: r.plate } : r; });
+  return fixed('plate', input, opts, (s) => {
+    const r = validatePlate(s);
+    return r.valid ? { value: r.plate } : r;
+  });
 }
 
 /**
@@ -183,7 +250,12 @@ function name(input: string, opts?: MaskOptions): string {
   keeps('name', o);
   const r = validateName(input);
   if (!r.valid) return invalid('name', r.reason, input, onInvalid, char);
-  return reveal(r.name, o.keepStart === undefined ? r.surname.length : o.keepStart, o.keepEnd ?? 0, char);
+  return reveal(
+    r.name,
+    o.keepStart === undefined ? r.surname.length : o.keepStart,
+    o.keepEnd ?? 0,
+    char,
+  );
 }
 
 /**
@@ -219,7 +291,8 @@ export interface AddressMaskOptions {
 function address(input: string, opts?: AddressMaskOptions): string {
   const o = aoptions(opts, 'opts', ['level', 'char', 'onInvalid']);
   const { char, onInvalid } = common({ char: o.char, onInvalid: o.onInvalid });
-  const level = o.level === undefined ? 'district' : aoneOf(o.level, 'level', ['province', 'city', 'district']);
+  const level =
+    o.level === undefined ? 'district' : aoneOf(o.level, 'level', ['province', 'city', 'district']);
   const p = splitAddress(input);
   if (!p.province) return invalid('address', 'region', input, onInvalid, char);
   let kept = p.province;
@@ -232,4 +305,15 @@ function address(input: string, opts?: AddressMaskOptions): string {
  * Display masks per identifier type, as one frozen object.
  * @example mask.idCard('110101199003071234') // '110101********1234'
  */
-export const mask = /* @__PURE__ */ Object.freeze({ idCard, phone, bankCard, uscc, passport, plate, name, email, address, middle: maskMiddle });
+export const mask = /* @__PURE__ */ Object.freeze({
+  idCard,
+  phone,
+  bankCard,
+  uscc,
+  passport,
+  plate,
+  name,
+  email,
+  address,
+  middle: maskMiddle,
+});

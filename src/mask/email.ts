@@ -7,9 +7,12 @@
 import { astring, randomBytes } from '../utils.js';
 import { toHalfWidth } from './normalize.js';
 
-export type EmailResult = { valid: true; email: string; local: string; domain: string } | { valid: false; reason: 'format' };
+export type EmailResult =
+  | { valid: true; email: string; local: string; domain: string }
+  | { valid: false; reason: 'format' };
 
-const EMAIL = /^([A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*)@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})$/;
+const EMAIL =
+  /^([A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*)@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})$/;
 
 /**
  * Validates an e-mail address (full-width normalized; the domain is lower-cased).
@@ -20,7 +23,8 @@ export function validateEmail(input: string): EmailResult {
   const s = toHalfWidth(input).trim();
   const m = EMAIL.exec(s);
   if (!m || m[1]!.length > 64 || m[2]!.length > 253) return { valid: false, reason: 'format' };
-  const local = m[1]!, domain = m[2]!.toLowerCase();
+  const local = m[1]!,
+    domain = m[2]!.toLowerCase();
   return { valid: true, email: `${local}@${domain}`, local, domain };
 }
 
@@ -39,4 +43,7 @@ export function generateEmail(random: (n: number) => Uint8Array = randomBytes): 
  * The e-mail API as one frozen object.
  * @example email.validate('a@b.cn').valid // true
  */
-export const email = /* @__PURE__ */ Object.freeze({ validate: validateEmail, generate: generateEmail });
+export const email = /* @__PURE__ */ Object.freeze({
+  validate: validateEmail,
+  generate: generateEmail,
+});

@@ -44,7 +44,8 @@ export function ff1(cipher: BlockEncrypt, opts: { radix: number; tweak?: Uint8Ar
     throw new BukejianError('INVALID_TYPE', '"cipher" expected { encryptBlock }, got other');
   }
   const radix = anumber(opts?.radix, 'radix', 2, 1 << 16);
-  const defTweak = opts.tweak === undefined ? new Uint8Array(0) : abytes(opts.tweak, 'tweak').slice(); // a copy: later changes by the caller do not move it
+  const defTweak =
+    opts.tweak === undefined ? new Uint8Array(0) : abytes(opts.tweak, 'tweak').slice(); // a copy: later changes by the caller do not move it
   let minLength = 1;
   while (radix ** minLength < 1_000_000) minLength++;
   const R = BigInt(radix);
@@ -54,45 +55,96 @@ export function ff1(cipher: BlockEncrypt, opts: { radix: number; tweak?: Uint8Ar
   let Qbuf = new Uint8Array(64);
 
   // Per-length constants: u, v, b, d, P's encryption (first CBC-MAC block), radix^u, radix^v.
-  interface Geo { u: number; v: number; b: number; d: number; small: boolean; mu: number; mv: number; Mu: bigint; Mv: bigint; t: number; EP: Uint8Array }
+  interface Geo {
+    u: number;
+    v: number;
+    b: number;
+    d: number;
+    small: boolean;
+    mu: number;
+    mv: number;
+    Mu: bigint;
+    Mv: bigint;
+    t: number;
+    EP: Uint8Array;
+  }
   const geos = new Map<number, Geo>();
   const geo = (n: number): Geo => {
     let g = geos.get(n);
     if (g) return g;
-    const u = n >> 1, v = n - u;
+    const u = n >> 1,
+      v = n - u;
     const Mv = R ** BigInt(v);
     const b = Math.ceil(bitLength(Mv - 1n) / 8);
     const d = 4 * Math.ceil(b / 4) + 4;
     const small = radix ** v * 256 < 2 ** 53;
-    g = { u, v, b, d, small, mu: radix ** u, mv: radix ** v, Mu: R ** BigInt(u), Mv, t: -1, EP: new Uint8Array(16) };
+    g = {
+      u,
+      v,
+      b,
+      d,
+      small,
+      mu: radix ** u,
+      mv: radix ** v,
+      Mu: R ** BigInt(u),
+      Mv,
+      t: -1,
+      EP: new Uint8Array(16),
+    };
     geos.set(n, g);
     return g;
   };
 
   const check = (x: ArrayLike<number>, tweak: Uint8Array | undefined): [number, Uint8Array] => {
     const n = x?.length;
-    if (typeof n !== 'number') throw new BukejianError('INVALID_TYPE', '"x" expected an array of numerals, got other');
-    if (n < minLength || n > MAX_LEN) throw new BukejianError('INVALID_LENGTH', `"x" expected length in [${minLength}, ${MAX_LEN}], got length=${n}`);
+    if (typeof n !== 'number')
+      throw new BukejianError('INVALID_TYPE', '"x" expected an array of numerals, got other');
+    if (n < minLength || n > MAX_LEN)
+      throw new BukejianError(
+        'INVALID_LENGTH',
+        `"x" expected length in [${minLength}, ${MAX_LEN}], got length=${n}`,
+      );
     for (let i = 0; i < n; i++) {
       const c = x[i]!;
-      if (!Number.isInteger(c) || c < 0 || c >= radix) throw new BukejianError('INVALID_DATA', `"x" expected numerals in [0, ${radix}), got out of range at index ${i}`);
+      if (!Number.isInteger(c) || c < 0 || c >= radix)
+        throw new BukejianError(
+          'INVALID_DATA',
+          `"x" expected numerals in [0, ${radix}), got out of range at index ${i}`,
+        );
     }
     return [n, tweak === undefined ? defTweak : abytes(tweak, 'tweak')];
   };
 
   /** R = PRF(P ‖ Q) then S (d bytes): CBC-MAC with zero IV, then CIPH(R ⊕ [j]^16) blocks. */
-  const round = (n: number, g: Geo, T: Uint8Array, i: number, numB: bigint | number): Uint8Array => {
+  const round = (
+    n: number,
+    g: Geo,
+    T: Uint8Array,
+    i: number,
+    numB: bigint | number,
+  ): Uint8Array => {
     const t = T.length;
     const pad = (((-t - g.b - 1) % 16) + 16) % 16;
     const qLen = t + pad + 1 + g.b;
     // P (§5.1 step 5); its encryption, the first CBC-MAC block, is cached per (n, t).
     if (g.t !== t) {
       const P = buf;
-      P[0] = 1; P[1] = 2; P[2] = 1;
-      P[3] = (radix >>> 16) & 255; P[4] = (radix >>> 8) & 255; P[5] = radix & 255;
-      P[6] = 10; P[7] = g.u & 255;
-      P[8] = n >>> 24; P[9] = (n >>> 16) & 255; P[10] = (n >>> 8) & 255; P[11] = n & 255;
-      P[12] = t >>> 24; P[13] = (t >>> 16) & 255; P[14] = (t >>> 8) & 255; P[15] = t & 255;
+      P[0] = 1;
+      P[1] = 2;
+      P[2] = 1;
+      P[3] = (radix >>> 16) & 255;
+      P[4] = (radix >>> 8) & 255;
+      P[5] = radix & 255;
+      P[6] = 10;
+      P[7] = g.u & 255;
+      P[8] = n >>> 24;
+      P[9] = (n >>> 16) & 255;
+      P[10] = (n >>> 8) & 255;
+      P[11] = n & 255;
+      P[12] = t >>> 24;
+      P[13] = (t >>> 16) & 255;
+      P[14] = (t >>> 8) & 255;
+      P[15] = t & 255;
       cipher.encryptBlock(P, g.EP);
       g.t = t;
     }
@@ -127,7 +179,10 @@ export function ff1(cipher: BlockEncrypt, opts: { radix: number; tweak?: Uint8Ar
     const blk = new Uint8Array(16);
     for (let j = 1; j * 16 < g.d; j++) {
       blk.set(y);
-      blk[12]! ^= j >>> 24; blk[13]! ^= (j >>> 16) & 255; blk[14]! ^= (j >>> 8) & 255; blk[15]! ^= j & 255;
+      blk[12]! ^= j >>> 24;
+      blk[13]! ^= (j >>> 16) & 255;
+      blk[14]! ^= (j >>> 8) & 255;
+      blk[15]! ^= j & 255;
       cipher.encryptBlock(blk, blk);
       S.set(blk, 16 * j);
     }
@@ -157,12 +212,17 @@ export function ff1(cipher: BlockEncrypt, opts: { radix: number; tweak?: Uint8Ar
     }
   };
 
-  const crypt = (xIn: ArrayLike<number>, tweakIn: Uint8Array | undefined, decrypt: boolean): number[] => {
+  const crypt = (
+    xIn: ArrayLike<number>,
+    tweakIn: Uint8Array | undefined,
+    decrypt: boolean,
+  ): number[] => {
     const [n, T] = check(xIn, tweakIn);
     const g = geo(n);
     const { u, v, d } = g;
     if (g.small) {
-      let A = numSmall(xIn, 0, u), B = numSmall(xIn, u, n);
+      let A = numSmall(xIn, 0, u),
+        B = numSmall(xIn, u, n);
       for (let k = 0; k < 10; k++) {
         const i = decrypt ? 9 - k : k;
         const M = i % 2 === 0 ? g.mu : g.mv;
@@ -184,7 +244,8 @@ export function ff1(cipher: BlockEncrypt, opts: { radix: number; tweak?: Uint8Ar
       strSmall(B, v, out, u);
       return out;
     }
-    let A = numBig(xIn, 0, u), B = numBig(xIn, u, n);
+    let A = numBig(xIn, 0, u),
+      B = numBig(xIn, u, n);
     for (let k = 0; k < 10; k++) {
       const i = decrypt ? 9 - k : k;
       const M = i % 2 === 0 ? g.Mu : g.Mv;

@@ -57,7 +57,10 @@ export function ff1Sm4(key: Uint8Array, opts?: FpeOptions): StringFpe {
   const index = new Map<string, number>();
   for (let i = 0; i < alphabet.length; i++) index.set(alphabet[i]!, i);
   if (index.size !== alphabet.length || alphabet.length < 2) {
-    throw new BukejianError('INVALID_OPTION', '"alphabet" expected at least 2 distinct characters, got repeats or too few');
+    throw new BukejianError(
+      'INVALID_OPTION',
+      '"alphabet" expected at least 2 distinct characters, got repeats or too few',
+    );
   }
   const cipher = block(key);
   const f: Ff1 = ff1(cipher, { radix: alphabet.length, tweak: tweakBytes(o.tweak, 'tweak') });
@@ -66,7 +69,11 @@ export function ff1Sm4(key: Uint8Array, opts?: FpeOptions): StringFpe {
     const out = new Array<number>(s.length);
     for (let i = 0; i < s.length; i++) {
       const v = index.get(s[i]!);
-      if (v === undefined) throw new BukejianError('INVALID_DATA', `"text" expected characters of the alphabet, got other at index ${i}`);
+      if (v === undefined)
+        throw new BukejianError(
+          'INVALID_DATA',
+          `"text" expected characters of the alphabet, got other at index ${i}`,
+        );
       out[i] = v;
     }
     return out;
@@ -79,8 +86,10 @@ export function ff1Sm4(key: Uint8Array, opts?: FpeOptions): StringFpe {
   return Object.freeze({
     alphabet,
     minLength: f.minLength,
-    encrypt: (s: string, t?: Uint8Array | string) => toStr(f.encrypt(toNum(s), tweakBytes(t, 'tweak'))),
-    decrypt: (s: string, t?: Uint8Array | string) => toStr(f.decrypt(toNum(s), tweakBytes(t, 'tweak'))),
+    encrypt: (s: string, t?: Uint8Array | string) =>
+      toStr(f.encrypt(toNum(s), tweakBytes(t, 'tweak'))),
+    decrypt: (s: string, t?: Uint8Array | string) =>
+      toStr(f.decrypt(toNum(s), tweakBytes(t, 'tweak'))),
     destroy: () => cipher.destroy(),
   });
 }
@@ -133,7 +142,8 @@ const MIN_DOMAIN = 1_000_000;
 /** Year of `now` (default: the clock), checked. */
 function yearOf(now: unknown): number {
   if (now === undefined) return new Date().getFullYear();
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new BukejianError('INVALID_OPTION', '"now" expected a valid Date, got other');
+  if (!(now instanceof Date) || Number.isNaN(now.getTime()))
+    throw new BukejianError('INVALID_OPTION', '"now" expected a valid Date, got other');
   return now.getFullYear();
 }
 
@@ -142,21 +152,42 @@ function yearOf(now: unknown): number {
  * [1800, 9999], first ≤ last, and every part at least 10^6 values. Internal, shared with `loadPolicy`.
  * @example idTokenParts({ years: [2000, 2000], keepSex: true }) // throws INVALID_OPTION (183,000 values)
  */
-export function idTokenParts(o: Pick<IdCardFpeOptions, 'years' | 'cutoff' | 'keepSex' | 'now'>): { first: number; last: number; cut: number | null; seqs: number; parts: [number, number][] } {
+export function idTokenParts(o: Pick<IdCardFpeOptions, 'years' | 'cutoff' | 'keepSex' | 'now'>): {
+  first: number;
+  last: number;
+  cut: number | null;
+  seqs: number;
+  parts: [number, number][];
+} {
   const year = yearOf(o.now);
   const years = o.years ?? [1900, year];
-  if (!Array.isArray(years) || years.length !== 2) throw new BukejianError('INVALID_OPTION', '"years" expected [first, last], got other');
+  if (!Array.isArray(years) || years.length !== 2)
+    throw new BukejianError('INVALID_OPTION', '"years" expected [first, last], got other');
   const first = anumber(years[0], 'years[0]', 1800, 9999);
   const last = anumber(years[1], 'years[1]', first, 9999);
-  const cut = o.cutoff === undefined ? year : o.cutoff === null ? null : anumber(o.cutoff, 'cutoff', 1800, 9999);
-  if (o.keepSex !== undefined && typeof o.keepSex !== 'boolean') throw new BukejianError('INVALID_OPTION', '"keepSex" expected boolean, got other');
+  const cut =
+    o.cutoff === undefined
+      ? year
+      : o.cutoff === null
+        ? null
+        : anumber(o.cutoff, 'cutoff', 1800, 9999);
+  if (o.keepSex !== undefined && typeof o.keepSex !== 'boolean')
+    throw new BukejianError('INVALID_OPTION', '"keepSex" expected boolean, got other');
   const seqs = o.keepSex === true ? 500 : 1000;
   const split = cut !== null && cut >= first && cut < last;
-  const parts: [number, number][] = split ? [[first, cut], [cut + 1, last]] : [[first, last]];
+  const parts: [number, number][] = split
+    ? [
+        [first, cut],
+        [cut + 1, last],
+      ]
+    : [[first, last]];
   for (const [a, b] of parts) {
     const n = calendar(a, b).days * seqs;
     if (n < MIN_DOMAIN) {
-      throw new BukejianError('INVALID_OPTION', `"years" expected token domains of at least 10^6 values (SP 800-38G), got ${a}-${b} with ${n}${split ? ' (split at "cutoff"' + (o.cutoff === undefined ? ', the current year by default: pass cutoff explicitly, e.g. null)' : ')') : ''}`);
+      throw new BukejianError(
+        'INVALID_OPTION',
+        `"years" expected token domains of at least 10^6 values (SP 800-38G), got ${a}-${b} with ${n}${split ? ' (split at "cutoff"' + (o.cutoff === undefined ? ', the current year by default: pass cutoff explicitly, e.g. null)' : ')') : ''}`,
+      );
     }
   }
   return { first, last, cut: split ? cut : null, seqs, parts };
@@ -228,15 +259,25 @@ export function idCardFpe(key: Uint8Array, opts?: IdCardFpeOptions): IdCardFpe {
     let r = Math.max(1000, Math.ceil(Math.sqrt(N)));
     while (r * r < N) r++;
     return {
-      first: a!, last: b!, cal, N, r,
+      first: a!,
+      last: b!,
+      cal,
+      N,
+      r,
       f: ff1(cipher, { radix: r }),
       tag: utf8ToBytes(`|${first}-${last}|${split ? cut : '-'}|${i}|${keepSex ? 's' : 'a'}|`),
     };
   });
   const walk = (id: string, dec: boolean): string => {
     const area = id.slice(0, 6);
-    const y = +id.slice(6, 10), m = +id.slice(10, 12), d = +id.slice(12, 14);
-    if (y < first || y > last) throw new BukejianError('INVALID_DATA', `"id" expected a birth year in ${first}-${last}, got other`);
+    const y = +id.slice(6, 10),
+      m = +id.slice(10, 12),
+      d = +id.slice(12, 14);
+    if (y < first || y > last)
+      throw new BukejianError(
+        'INVALID_DATA',
+        `"id" expected a birth year in ${first}-${last}, got other`,
+      );
     const part = parts[parts.length > 1 && y > parts[0]!.last ? 1 : 0]!;
     const seq = +id.slice(14, 17);
     const tweak = concatBytes(base, part.tag, utf8ToBytes(area));
@@ -257,7 +298,11 @@ export function idCardFpe(key: Uint8Array, opts?: IdCardFpeOptions): IdCardFpe {
   };
   const parse = (s: string, name: string): string => {
     const r = validateIdCard(astring(s, name), { now: null });
-    if (!r.valid) throw new BukejianError('INVALID_DATA', `"${name}" expected a valid ID number, got ${r.reason} error`);
+    if (!r.valid)
+      throw new BukejianError(
+        'INVALID_DATA',
+        `"${name}" expected a valid ID number, got ${r.reason} error`,
+      );
     return r.id;
   };
   return Object.freeze({
@@ -273,4 +318,8 @@ export function idCardFpe(key: Uint8Array, opts?: IdCardFpeOptions): IdCardFpe {
  * (FF1 over any 128-bit block cipher).
  * @example fpe.ff1(key).encrypt('13812345678')
  */
-export const fpe = /* @__PURE__ */ Object.freeze({ ff1: ff1Sm4, idCard: idCardFpe, ff1Generic: ff1 });
+export const fpe = /* @__PURE__ */ Object.freeze({
+  ff1: ff1Sm4,
+  idCard: idCardFpe,
+  ff1Generic: ff1,
+});

@@ -53,7 +53,11 @@ export interface IdCardValidateOptions {
   legacy?: boolean;
 }
 
-const PERMITS: Record<string, IdCardKind> = { '810000': 'permit-hk', '820000': 'permit-mo', '830000': 'permit-tw' };
+const PERMITS: Record<string, IdCardKind> = {
+  '810000': 'permit-hk',
+  '820000': 'permit-mo',
+  '830000': 'permit-tw',
+};
 /**
  * GB/T 2260 provinces that issue no resident ID numbers (台湾省 71, 香港 81, 澳门 82): their
  * residents hold the residence permits above, whose only area codes are 810000/820000/830000.
@@ -66,7 +70,8 @@ const NOT_RESIDENT = /* @__PURE__ */ new Set(['71', '81', '82']);
  */
 export function idCardCheckChar(body17: string): string {
   astring(body17, 'body17');
-  if (!/^\d{17}$/.test(body17)) throw new BukejianError('INVALID_DATA', '"body17" expected 17 digits, got other');
+  if (!/^\d{17}$/.test(body17))
+    throw new BukejianError('INVALID_DATA', '"body17" expected 17 digits, got other');
   return check17(body17);
 }
 
@@ -78,7 +83,8 @@ function check17(s: string): string {
 }
 
 // Today as YYYYMMDD, recomputed at most once a minute (validation runs in hot loops).
-let today = 0, todayAt = -Infinity;
+let today = 0,
+  todayAt = -Infinity;
 function todayNumber(): number {
   const t = Date.now();
   if (t - todayAt > 60_000) {
@@ -91,13 +97,22 @@ function todayNumber(): number {
 
 /** Days in month `m` (1–12) of year `y` (Gregorian). @example daysInMonth(2000, 2) // 29 */
 export function daysInMonth(y: number, m: number): number {
-  return m === 2 ? ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+  return m === 2
+    ? (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+      ? 29
+      : 28
+    : [4, 6, 9, 11].includes(m)
+      ? 30
+      : 31;
 }
 
 function dateOk(y: number, m: number, d: number, now: Date | null | undefined): boolean {
   if (y < 1800 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return false;
   if (now === null) return true;
-  const n = now === undefined ? todayNumber() : now.getFullYear() * 10000 + (now.getMonth() + 1) * 100 + now.getDate();
+  const n =
+    now === undefined
+      ? todayNumber()
+      : now.getFullYear() * 10000 + (now.getMonth() + 1) * 100 + now.getDate();
   return y * 10000 + m * 100 + d <= n;
 }
 
@@ -128,11 +143,15 @@ export function validateIdCard(input: string, opts?: IdCardValidateOptions): IdC
   const kind = PERMITS[areaCode] ?? 'resident';
   // Residence permits date from 2018: there is no 15-digit permit number.
   if (legacy && kind !== 'resident') return { valid: false, reason: 'area' };
-  const region = kind === 'resident' && !NOT_RESIDENT.has(areaCode.slice(0, 2)) ? lookupRegion(areaCode) : null;
+  const region =
+    kind === 'resident' && !NOT_RESIDENT.has(areaCode.slice(0, 2)) ? lookupRegion(areaCode) : null;
   // A county code in the table, or one with a known province that is not a province/city
   // aggregate (xx0000 / xxxx00) unless the table lists it (441900 东莞市 is a county-level code).
-  if (kind === 'resident' && (!region || (!region.district && areaCode.endsWith('00')))) return { valid: false, reason: 'area' };
-  const y = +id.slice(6, 10), m = +id.slice(10, 12), d = +id.slice(12, 14);
+  if (kind === 'resident' && (!region || (!region.district && areaCode.endsWith('00'))))
+    return { valid: false, reason: 'area' };
+  const y = +id.slice(6, 10),
+    m = +id.slice(10, 12),
+    d = +id.slice(12, 14);
   if (!dateOk(y, m, d, now)) return { valid: false, reason: 'birthDate' };
   if (!legacy && check17(id) !== id[17]) return { valid: false, reason: 'checksum' };
   return {
@@ -156,7 +175,11 @@ export function idCard15to18(id15: string): string {
   astring(id15, 'id15');
   const s = normalizeId(id15);
   const r = s.length === 15 ? validateIdCard(s, { now: null }) : null;
-  if (!r || !r.valid) throw new BukejianError('INVALID_DATA', `"id15" expected a valid 15-digit ID number, got ${r ? r.reason : 'format'} error`);
+  if (!r || !r.valid)
+    throw new BukejianError(
+      'INVALID_DATA',
+      `"id15" expected a valid 15-digit ID number, got ${r ? r.reason : 'format'} error`,
+    );
   return r.id;
 }
 
@@ -186,18 +209,25 @@ export function generateIdCard(opts?: IdCardGenerateOptions): string {
   const o = aoptions(opts, 'opts', ['area', 'birth', 'sex', 'random']);
   const rnd = o.random ?? randomBytes;
   let area = o.area;
-  if (area === 'hk' || area === 'mo' || area === 'tw') area = { hk: '810000', mo: '820000', tw: '830000' }[area];
+  if (area === 'hk' || area === 'mo' || area === 'tw')
+    area = { hk: '810000', mo: '820000', tw: '830000' }[area];
   if (area === undefined) {
     const codes = areaCodes();
     area = codes[randInt(rnd, codes.length)]!;
   }
-  if (!/^\d{6}$/.test(area)) throw new BukejianError('INVALID_OPTION', '"area" expected 6 digits or hk|mo|tw, got other');
+  if (!/^\d{6}$/.test(area))
+    throw new BukejianError('INVALID_OPTION', '"area" expected 6 digits or hk|mo|tw, got other');
   let birth = o.birth;
   if (birth === undefined) {
-    const y = 1940 + randInt(rnd, 71), m = 1 + randInt(rnd, 12), d = 1 + randInt(rnd, daysInMonth(y, m));
+    const y = 1940 + randInt(rnd, 71),
+      m = 1 + randInt(rnd, 12),
+      d = 1 + randInt(rnd, daysInMonth(y, m));
     birth = `${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}`;
   }
-  if (!/^\d{8}$/.test(birth) || !dateOk(+birth.slice(0, 4), +birth.slice(4, 6), +birth.slice(6, 8), null)) {
+  if (
+    !/^\d{8}$/.test(birth) ||
+    !dateOk(+birth.slice(0, 4), +birth.slice(4, 6), +birth.slice(6, 8), null)
+  ) {
     throw new BukejianError('INVALID_OPTION', '"birth" expected a real date YYYYMMDD, got other');
   }
   const sex = o.sex ?? (randInt(rnd, 2) ? 'male' : 'female');
@@ -205,7 +235,11 @@ export function generateIdCard(opts?: IdCardGenerateOptions): string {
   const body = area + birth + String(seq).padStart(3, '0');
   const id = body + check17(body);
   const r = validateIdCard(id, { now: null });
-  if (!r.valid) throw new BukejianError('INVALID_OPTION', `"area" expected a county-level area code or hk|mo|tw, got ${r.reason} error`);
+  if (!r.valid)
+    throw new BukejianError(
+      'INVALID_OPTION',
+      `"area" expected a county-level area code or hk|mo|tw, got ${r.reason} error`,
+    );
   return id;
 }
 

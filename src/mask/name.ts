@@ -10,9 +10,11 @@ import { toHalfWidth } from './normalize.js';
 
 /** Compound surnames (复姓) recognised when splitting a name. @example COMPOUND_SURNAMES.includes('欧阳') // true */
 export const COMPOUND_SURNAMES: readonly string[] = /* @__PURE__ */ Object.freeze(
-  ('欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 百里 ' +
+  (
+    '欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 百里 ' +
     '呼延 澹台 公羊 万俟 闻人 赫连 拓跋 第五 钟离 申屠 太史 濮阳 鲜于 闾丘 司空 亓官 司寇 子车 颛孙 巫马 ' +
-    '公西 漆雕 乐正 壤驷 公良 宰父 谷梁 段干 东郭 梁丘 左丘 东门 羊舌 微生 公冶 夹谷 单于 淳于 仲孙 叔孙').split(' '),
+    '公西 漆雕 乐正 壤驷 公良 宰父 谷梁 段干 东郭 梁丘 左丘 东门 羊舌 微生 公冶 夹谷 单于 淳于 仲孙 叔孙'
+  ).split(' '),
 );
 
 /** Common single surnames (about 190, covering the large majority of the population). @example SINGLE_SURNAMES.includes('王') // true */
@@ -22,7 +24,14 @@ export const SINGLE_SURNAMES =
 const HAN = /^[\u4e00-\u9fa5\u3400-\u4dbf]+$/;
 
 export type NameResult =
-  | { valid: true; name: string; surname: string; given: string; compound: boolean; minority: boolean }
+  | {
+      valid: true;
+      name: string;
+      surname: string;
+      given: string;
+      compound: boolean;
+      minority: boolean;
+    }
   | { valid: false; reason: 'format' };
 
 /**
@@ -34,21 +43,39 @@ export type NameResult =
  */
 export function validateName(input: string): NameResult {
   astring(input, 'input');
-  const s = toHalfWidth(input).trim().replace(/[•．.]/g, '·');
+  const s = toHalfWidth(input)
+    .trim()
+    .replace(/[•．.]/g, '·');
   if (s.includes('·')) {
     const parts = s.split('·');
-    if (s.length > 20 || parts.length < 2 || !parts.every((p) => p.length > 0 && HAN.test(p))) return { valid: false, reason: 'format' };
-    return { valid: true, name: s, surname: parts[0]!, given: s.slice(parts[0]!.length), compound: false, minority: true };
+    if (s.length > 20 || parts.length < 2 || !parts.every((p) => p.length > 0 && HAN.test(p)))
+      return { valid: false, reason: 'format' };
+    return {
+      valid: true,
+      name: s,
+      surname: parts[0]!,
+      given: s.slice(parts[0]!.length),
+      compound: false,
+      minority: true,
+    };
   }
   if (s.length < 2 || s.length > 5 || !HAN.test(s)) return { valid: false, reason: 'format' };
   const compound = s.length >= 3 && COMPOUND_SURNAMES.includes(s.slice(0, 2));
   if (s.length === 5 && !compound) return { valid: false, reason: 'format' }; // a 3-character given name needs a compound surname
   const n = compound ? 2 : 1;
-  return { valid: true, name: s, surname: s.slice(0, n), given: s.slice(n), compound, minority: false };
+  return {
+    valid: true,
+    name: s,
+    surname: s.slice(0, n),
+    given: s.slice(n),
+    compound,
+    minority: false,
+  };
 }
 
 /** Common given-name characters, for invented test names. @example GIVEN_NAME_CHARS.includes('伟') // true */
-export const GIVEN_NAME_CHARS = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉建国红文斌宇浩然欣怡梓涵子轩雨桐思远嘉诚';
+export const GIVEN_NAME_CHARS =
+  '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉建国红文斌宇浩然欣怡梓涵子轩雨桐思远嘉诚';
 const GIVEN = GIVEN_NAME_CHARS;
 
 /**
@@ -57,12 +84,21 @@ const GIVEN = GIVEN_NAME_CHARS;
  */
 export function generateName(random: (n: number) => Uint8Array = randomBytes): string {
   const b = random(4);
-  const surname = b[0]! < 32 ? COMPOUND_SURNAMES[b[1]! % COMPOUND_SURNAMES.length]! : SINGLE_SURNAMES[((b[0]! << 8) | b[1]!) % SINGLE_SURNAMES.length]!;
-  return surname + GIVEN[b[2]! % GIVEN.length]! + (b[3]! & 1 ? GIVEN[(b[3]! >> 1) % GIVEN.length]! : '');
+  const surname =
+    b[0]! < 32
+      ? COMPOUND_SURNAMES[b[1]! % COMPOUND_SURNAMES.length]!
+      : SINGLE_SURNAMES[((b[0]! << 8) | b[1]!) % SINGLE_SURNAMES.length]!;
+  return (
+    surname + GIVEN[b[2]! % GIVEN.length]! + (b[3]! & 1 ? GIVEN[(b[3]! >> 1) % GIVEN.length]! : '')
+  );
 }
 
 /**
  * The name API as one frozen object.
  * @example name.validate('司马光').surname // '司马'
  */
-export const name = /* @__PURE__ */ Object.freeze({ validate: validateName, generate: generateName, compoundSurnames: COMPOUND_SURNAMES });
+export const name = /* @__PURE__ */ Object.freeze({
+  validate: validateName,
+  generate: generateName,
+  compoundSurnames: COMPOUND_SURNAMES,
+});

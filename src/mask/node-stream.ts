@@ -17,14 +17,23 @@ import { BukejianError } from '../errors.js';
  * await pipeline(createReadStream('in.csv'), toNodeTransform(csvPolicyStream(policy, { purpose: 'stats' })), process.stdout)
  */
 export function toNodeTransform(ts: TransformStream<string, string>): Duplex {
-  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  const mod = typeof get === 'function' ? (get('node:stream') as typeof import('node:stream') | undefined) : undefined;
-  if (!mod) throw new BukejianError('UNSUPPORTED', '"node:stream" expected in this environment, got none');
-  if (!(ts instanceof TransformStream)) throw new BukejianError('INVALID_TYPE', '"ts" expected TransformStream, got other');
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+    ?.getBuiltinModule;
+  const mod =
+    typeof get === 'function'
+      ? (get('node:stream') as typeof import('node:stream') | undefined)
+      : undefined;
+  if (!mod)
+    throw new BukejianError('UNSUPPORTED', '"node:stream" expected in this environment, got none');
+  if (!(ts instanceof TransformStream))
+    throw new BukejianError('INVALID_TYPE', '"ts" expected TransformStream, got other');
   const decoder = new TextDecoderStream('utf-8');
   decoder.readable.pipeTo(ts.writable).catch(() => {
     /* errors surface on the readable side */
   });
   // DOM and Node typings of web streams differ; the objects are the same at run time.
-  return mod.Duplex.fromWeb({ readable: ts.readable as never, writable: decoder.writable as never }, { encoding: 'utf8' });
+  return mod.Duplex.fromWeb(
+    { readable: ts.readable as never, writable: decoder.writable as never },
+    { encoding: 'utf8' },
+  );
 }

@@ -9,9 +9,11 @@
 import { astring, randomBytes } from '../utils.js';
 import { normalizeId } from './normalize.js';
 
-export type TravelDocKind = 'passport' | 'hk-macao-permit' | 'taiwan-permit' | 'home-return-permit' | 'mtp';
+export type TravelDocKind =
+  'passport' | 'hk-macao-permit' | 'taiwan-permit' | 'home-return-permit' | 'mtp';
 
-export type PassportResult = { valid: true; number: string; kind: TravelDocKind } | { valid: false; reason: 'format' };
+export type PassportResult =
+  { valid: true; number: string; kind: TravelDocKind } | { valid: false; reason: 'format' };
 
 const FORMATS: readonly [RegExp, TravelDocKind][] = [
   [/^E(?:\d{8}|[A-HJ-NP-Z]\d{7})$/, 'passport'],
@@ -31,7 +33,8 @@ export function validatePassport(input: string, kind?: TravelDocKind): PassportR
   astring(input, 'input');
   const s = normalizeId(input);
   for (const [re, k] of FORMATS) {
-    if ((kind === undefined ? k !== 'mtp' : k === kind) && re.test(s)) return { valid: true, number: s, kind: k };
+    if ((kind === undefined ? k !== 'mtp' : k === kind) && re.test(s))
+      return { valid: true, number: s, kind: k };
   }
   return { valid: false, reason: 'format' };
 }
@@ -51,4 +54,7 @@ export function generatePassport(random: (n: number) => Uint8Array = randomBytes
  * The passport API as one frozen object.
  * @example passport.validate('EA1234567').valid // true
  */
-export const passport = /* @__PURE__ */ Object.freeze({ validate: validatePassport, generate: generatePassport });
+export const passport = /* @__PURE__ */ Object.freeze({
+  validate: validatePassport,
+  generate: generatePassport,
+});

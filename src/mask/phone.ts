@@ -16,7 +16,10 @@ const OPERATORS: Record<string, PhoneOperator> = /* @__PURE__ */ (() => {
   const assign = (op: PhoneOperator, list: string) => {
     for (const p of list.split(' ')) table[p] = op;
   };
-  assign('mobile', '134 135 136 137 138 139 147 148 150 151 152 157 158 159 172 178 182 183 184 187 188 195 197 198');
+  assign(
+    'mobile',
+    '134 135 136 137 138 139 147 148 150 151 152 157 158 159 172 178 182 183 184 187 188 195 197 198',
+  );
   assign('unicom', '130 131 132 145 146 155 156 166 175 176 185 186 196');
   assign('telecom', '133 149 153 173 174 177 180 181 189 190 191 193 199');
   assign('broadnet', '192');
@@ -25,7 +28,9 @@ const OPERATORS: Record<string, PhoneOperator> = /* @__PURE__ */ (() => {
 })();
 
 /** Every allocated mobile prefix (3 digits). @example PHONE_PREFIXES.includes('199') // true */
-export const PHONE_PREFIXES: readonly string[] = /* @__PURE__ */ Object.freeze(Object.keys(OPERATORS).sort());
+export const PHONE_PREFIXES: readonly string[] = /* @__PURE__ */ Object.freeze(
+  Object.keys(OPERATORS).sort(),
+);
 
 export type PhoneResult =
   | { valid: true; /** the 11 digits */ number: string; operator: PhoneOperator }
@@ -60,4 +65,8 @@ export function generatePhone(random: (n: number) => Uint8Array = randomBytes): 
  * The phone API as one frozen object.
  * @example phone.validate('13812345678').valid // true
  */
-export const phone = /* @__PURE__ */ Object.freeze({ validate: validatePhone, generate: generatePhone, prefixes: PHONE_PREFIXES });
+export const phone = /* @__PURE__ */ Object.freeze({
+  validate: validatePhone,
+  generate: generatePhone,
+  prefixes: PHONE_PREFIXES,
+});

@@ -15,8 +15,7 @@ export type PlateResult =
   | { valid: false; reason: 'format' };
 
 /** The plate pattern, unanchored (shared with detection). @example new RegExp(`^${PLATE_SOURCE}$`).test('京A12345') // true */
-export const PLATE_SOURCE =
-  `[${PLATE_PROVINCES}][A-HJ-NP-Z][·• ]?(?:[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳领试超]|[DFA-K][A-HJ-NP-Z0-9]\\d{4}|\\d{5}[DF])`;
+export const PLATE_SOURCE = `[${PLATE_PROVINCES}][A-HJ-NP-Z][·• ]?(?:[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳领试超]|[DFA-K][A-HJ-NP-Z0-9]\\d{4}|\\d{5}[DF])`;
 const PLATE = /* @__PURE__ */ new RegExp(`^${PLATE_SOURCE}$`);
 
 /**
@@ -47,4 +46,8 @@ export function generatePlate(random: (n: number) => Uint8Array = randomBytes): 
  * The plate API as one frozen object.
  * @example plate.validate('粤B D12345').valid // true
  */
-export const plate = /* @__PURE__ */ Object.freeze({ validate: validatePlate, generate: generatePlate, provinces: PLATE_PROVINCES });
+export const plate = /* @__PURE__ */ Object.freeze({
+  validate: validatePlate,
+  generate: generatePlate,
+  provinces: PLATE_PROVINCES,
+});

@@ -16,7 +16,12 @@
 import { BukejianError } from '../errors.js';
 import { aoptions, astring, isBytes } from '../utils.js';
 import { mask, maskOptionProblem } from './display.js';
-import { createPseudonymizer, PSEUDONYM_LENGTHS, type Pseudonymizer, type PseudonymFormat } from './pseudonym.js';
+import {
+  createPseudonymizer,
+  PSEUDONYM_LENGTHS,
+  type Pseudonymizer,
+  type PseudonymFormat,
+} from './pseudonym.js';
 import { idCardFpe, ff1Sm4, idTokenParts } from './fpe.js';
 import { validateIdCard, daysInMonth } from './idcard.js';
 import { splitAddress } from './address.js';
@@ -28,10 +33,31 @@ import { validatePlate } from './plate.js';
 import { validateEmail } from './email.js';
 
 /** Value types a field can declare (they decide which treatments apply). @example FIELD_TYPES.includes('idCard') // true */
-export const FIELD_TYPES = ['idCard', 'phone', 'bankCard', 'uscc', 'email', 'plate', 'passport', 'name', 'address', 'date', 'number', 'text'] as const;
+export const FIELD_TYPES = [
+  'idCard',
+  'phone',
+  'bankCard',
+  'uscc',
+  'email',
+  'plate',
+  'passport',
+  'name',
+  'address',
+  'date',
+  'number',
+  'text',
+] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 /** PIPL art. 28 sensitive personal information categories. @example SENSITIVE.includes('medical') // true */
-export const SENSITIVE = ['biometric', 'religion', 'specificIdentity', 'medical', 'financial', 'whereabouts', 'minor'] as const;
+export const SENSITIVE = [
+  'biometric',
+  'religion',
+  'specificIdentity',
+  'medical',
+  'financial',
+  'whereabouts',
+  'minor',
+] as const;
 export type SensitiveCategory = (typeof SENSITIVE)[number];
 /** GB/T 43697-2024 data levels. @example LEVELS // ['general', 'important', 'core'] */
 export const LEVELS = ['general', 'important', 'core'] as const;
@@ -47,10 +73,26 @@ export type TreatmentName = (typeof TREATMENTS)[number];
 export type Treatment =
   | TreatmentName
   | { treatment: 'keep' | 'drop' }
-  | { treatment: 'mask'; keepStart?: number; keepEnd?: number; level?: 'province' | 'city' | 'district' }
+  | {
+      treatment: 'mask';
+      keepStart?: number;
+      keepEnd?: number;
+      level?: 'province' | 'city' | 'district';
+    }
   | { treatment: 'pseudonymize'; domain?: string; format?: PseudonymFormat; length?: number }
-  | { treatment: 'fpe'; alphabet?: string; tweak?: string; keepSex?: boolean; years?: [number, number]; cutoff?: number | null }
-  | { treatment: 'generalize'; to: 'year' | 'month' | 'decade' | 'province' | 'city' | 'district' | 'range'; width?: number };
+  | {
+      treatment: 'fpe';
+      alphabet?: string;
+      tweak?: string;
+      keepSex?: boolean;
+      years?: [number, number];
+      cutoff?: number | null;
+    }
+  | {
+      treatment: 'generalize';
+      to: 'year' | 'month' | 'decade' | 'province' | 'city' | 'district' | 'range';
+      width?: number;
+    };
 
 export interface FieldPolicy {
   type: FieldType;
@@ -104,18 +146,36 @@ export interface ApplyOptions {
 const fail = (path: string, what: string): never => {
   throw new BukejianError('INVALID_CONFIG', `policy ${path}: ${what}`);
 };
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 const isPlainProto = (v: object) => {
   const p = Object.getPrototypeOf(v);
   return p === Object.prototype || p === null;
 };
 const oneOf = <T extends string>(v: unknown, list: readonly T[], path: string): T =>
-  typeof v === 'string' && (list as readonly string[]).includes(v) ? (v as T) : fail(path, `expected one of ${list.join('|')}, got ${typeof v === 'string' ? JSON.stringify(v.slice(0, 32)) : typeof v}`);
+  typeof v === 'string' && (list as readonly string[]).includes(v)
+    ? (v as T)
+    : fail(
+        path,
+        `expected one of ${list.join('|')}, got ${typeof v === 'string' ? JSON.stringify(v.slice(0, 32)) : typeof v}`,
+      );
 const onlyKeys = (o: Record<string, unknown>, keys: readonly string[], path: string) => {
-  for (const k of Object.keys(o)) if (!keys.includes(k)) fail(path, `unknown key ${JSON.stringify(k.slice(0, 32))}`);
+  for (const k of Object.keys(o))
+    if (!keys.includes(k)) fail(path, `unknown key ${JSON.stringify(k.slice(0, 32))}`);
 };
 
-const MASKABLE: readonly FieldType[] = ['idCard', 'phone', 'bankCard', 'uscc', 'email', 'plate', 'passport', 'name', 'address', 'text'];
+const MASKABLE: readonly FieldType[] = [
+  'idCard',
+  'phone',
+  'bankCard',
+  'uscc',
+  'email',
+  'plate',
+  'passport',
+  'name',
+  'address',
+  'text',
+];
 const GENERALIZE: Partial<Record<FieldType, readonly string[]>> = {
   date: ['year', 'month', 'decade'],
   idCard: ['year', 'decade', 'province', 'city', 'district'],
@@ -126,16 +186,23 @@ const GENERALIZE: Partial<Record<FieldType, readonly string[]>> = {
 type NormTreatment = { treatment: TreatmentName; [k: string]: unknown };
 
 function checkTreatment(t: unknown, f: FieldPolicy, path: string): NormTreatment {
-  const n: NormTreatment = typeof t === 'string' ? { treatment: oneOf(t, TREATMENTS, path) } : isObj(t) ? { ...t, treatment: oneOf(t.treatment, TREATMENTS, `${path}.treatment`) } : fail(path, 'expected a treatment name or object');
+  const n: NormTreatment =
+    typeof t === 'string'
+      ? { treatment: oneOf(t, TREATMENTS, path) }
+      : isObj(t)
+        ? { ...t, treatment: oneOf(t.treatment, TREATMENTS, `${path}.treatment`) }
+        : fail(path, 'expected a treatment name or object');
   const num = (k: string, min: number, max: number) => {
     const v = n[k];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)) fail(`${path}.${k}`, `expected integer in [${min}, ${max}]`);
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max))
+      fail(`${path}.${k}`, `expected integer in [${min}, ${max}]`);
   };
   switch (n.treatment) {
     case 'keep':
     case 'drop':
       onlyKeys(n, ['treatment'], path);
-      if (n.treatment === 'keep' && f.level === 'core') fail(path, 'core-level fields may not be released in clear');
+      if (n.treatment === 'keep' && f.level === 'core')
+        fail(path, 'core-level fields may not be released in clear');
       break;
     case 'mask':
       onlyKeys(n, ['treatment', 'keepStart', 'keepEnd', 'level'], path);
@@ -148,14 +215,20 @@ function checkTreatment(t: unknown, f: FieldPolicy, path: string): NormTreatment
       }
       if (f.type !== 'text' && f.type !== 'address') {
         // Never more shown than the type's default mask (text: at most half, enforced per value).
-        const why = maskOptionProblem(f.type as Parameters<typeof maskOptionProblem>[0], n.keepStart as number | undefined, n.keepEnd as number | undefined);
+        const why = maskOptionProblem(
+          f.type as Parameters<typeof maskOptionProblem>[0],
+          n.keepStart as number | undefined,
+          n.keepEnd as number | undefined,
+        );
         if (why) fail(path, why);
       }
-      if (f.type === 'text' && n.keepStart === undefined && n.keepEnd === undefined) n.keepStart = n.keepEnd = 0;
+      if (f.type === 'text' && n.keepStart === undefined && n.keepEnd === undefined)
+        n.keepStart = n.keepEnd = 0;
       break;
     case 'pseudonymize':
       onlyKeys(n, ['treatment', 'domain', 'format', 'length'], path);
-      if (n.domain !== undefined && (typeof n.domain !== 'string' || !n.domain)) fail(`${path}.domain`, 'expected a non-empty string');
+      if (n.domain !== undefined && (typeof n.domain !== 'string' || !n.domain))
+        fail(`${path}.domain`, 'expected a non-empty string');
       if (n.format !== undefined) oneOf(n.format, ['hex', 'base32', 'numeric'], `${path}.format`);
       {
         // The output lengths createPseudonymizer accepts for the format (checked here, not at first use).
@@ -165,24 +238,55 @@ function checkTreatment(t: unknown, f: FieldPolicy, path: string): NormTreatment
       break;
     case 'fpe':
       onlyKeys(n, ['treatment', 'alphabet', 'tweak', 'keepSex', 'years', 'cutoff'], path);
-      if (f.type !== 'idCard' && typeof n.alphabet !== 'string') fail(path, 'fpe needs type idCard or an alphabet');
-      if (n.alphabet !== undefined && (typeof n.alphabet !== 'string' || n.alphabet.length < 2 || new Set(n.alphabet).size !== n.alphabet.length)) {
+      if (f.type !== 'idCard' && typeof n.alphabet !== 'string')
+        fail(path, 'fpe needs type idCard or an alphabet');
+      if (
+        n.alphabet !== undefined &&
+        (typeof n.alphabet !== 'string' ||
+          n.alphabet.length < 2 ||
+          new Set(n.alphabet).size !== n.alphabet.length)
+      ) {
         fail(`${path}.alphabet`, 'expected a string of at least 2 distinct characters');
       }
-      if (n.tweak !== undefined && typeof n.tweak !== 'string') fail(`${path}.tweak`, 'expected a string');
-      if ((n.keepSex !== undefined || n.years !== undefined || n.cutoff !== undefined) && (f.type !== 'idCard' || n.alphabet !== undefined)) fail(path, 'keepSex, years and cutoff only apply to ID tokens');
-      if (n.cutoff !== undefined && n.cutoff !== null && !(Number.isInteger(n.cutoff) && (n.cutoff as number) >= 1800 && (n.cutoff as number) <= 9999)) fail(`${path}.cutoff`, 'expected a year or null');
-      if (n.keepSex !== undefined && typeof n.keepSex !== 'boolean') fail(`${path}.keepSex`, 'expected a boolean');
+      if (n.tweak !== undefined && typeof n.tweak !== 'string')
+        fail(`${path}.tweak`, 'expected a string');
+      if (
+        (n.keepSex !== undefined || n.years !== undefined || n.cutoff !== undefined) &&
+        (f.type !== 'idCard' || n.alphabet !== undefined)
+      )
+        fail(path, 'keepSex, years and cutoff only apply to ID tokens');
+      if (
+        n.cutoff !== undefined &&
+        n.cutoff !== null &&
+        !(
+          Number.isInteger(n.cutoff) &&
+          (n.cutoff as number) >= 1800 &&
+          (n.cutoff as number) <= 9999
+        )
+      )
+        fail(`${path}.cutoff`, 'expected a year or null');
+      if (n.keepSex !== undefined && typeof n.keepSex !== 'boolean')
+        fail(`${path}.keepSex`, 'expected a boolean');
       if (n.years !== undefined) {
         const y = n.years;
-        if (!Array.isArray(y) || y.length !== 2 || !y.every((v) => Number.isInteger(v) && v >= 1800 && v <= 9999) || y[0] > y[1]) fail(`${path}.years`, 'expected [first, last] years');
+        if (
+          !Array.isArray(y) ||
+          y.length !== 2 ||
+          !y.every((v) => Number.isInteger(v) && v >= 1800 && v <= 9999) ||
+          y[0] > y[1]
+        )
+          fail(`${path}.years`, 'expected [first, last] years');
         n.years = Object.freeze([...(y as number[])]);
       }
       if (n.alphabet === undefined) {
         // Every permuted part of the ID-token domain must hold 10^6 values (the default cutoff is
         // the current year, so this is checked again when the plan is compiled).
         try {
-          idTokenParts({ years: n.years as [number, number] | undefined, cutoff: n.cutoff as number | null | undefined, keepSex: n.keepSex as boolean | undefined });
+          idTokenParts({
+            years: n.years as [number, number] | undefined,
+            cutoff: n.cutoff as number | null | undefined,
+            keepSex: n.keepSex as boolean | undefined,
+          });
         } catch (e) {
           if (e instanceof BukejianError) fail(path, e.message);
           throw e;
@@ -237,7 +341,11 @@ export function loadPolicy(input: string | object): Policy {
     if (RESERVED_NAME(name)) fail(path, 'reserved field name');
     if (!isObj(raw)) fail(path, 'expected an object');
     const r = raw as Record<string, unknown>;
-    onlyKeys(r, ['type', 'level', 'sensitive', 'sharing', 'purposes', 'default', 'description'], path);
+    onlyKeys(
+      r,
+      ['type', 'level', 'sensitive', 'sharing', 'purposes', 'default', 'description'],
+      path,
+    );
     const f: FieldPolicy = {
       type: oneOf(r.type, FIELD_TYPES, `${path}.type`),
       level: oneOf(r.level, LEVELS, `${path}.level`),
@@ -245,10 +353,18 @@ export function loadPolicy(input: string | object): Policy {
       sharing: oneOf(r.sharing, SHARING, `${path}.sharing`),
     };
     if (r.description !== undefined) f.description = astring(r.description, `${path}.description`);
-    const purposes = r.purposes === undefined ? {} : isObj(r.purposes) ? r.purposes : fail(`${path}.purposes`, 'expected an object');
-    if (f.sharing === 'none' && (Object.keys(purposes).length || r.default !== undefined)) fail(path, 'sharing "none" fields cannot list purposes or a default');
-    if (r.default !== undefined && f.sharing !== 'unconditional') fail(`${path}.default`, 'only unconditional fields have a default treatment');
-    if (f.sharing === 'unconditional' && f.sensitive) fail(path, 'sensitive personal information (PIPL art. 28) cannot be shared unconditionally');
+    const purposes =
+      r.purposes === undefined
+        ? {}
+        : isObj(r.purposes)
+          ? r.purposes
+          : fail(`${path}.purposes`, 'expected an object');
+    if (f.sharing === 'none' && (Object.keys(purposes).length || r.default !== undefined))
+      fail(path, 'sharing "none" fields cannot list purposes or a default');
+    if (r.default !== undefined && f.sharing !== 'unconditional')
+      fail(`${path}.default`, 'only unconditional fields have a default treatment');
+    if (f.sharing === 'unconditional' && f.sensitive)
+      fail(path, 'sensitive personal information (PIPL art. 28) cannot be shared unconditionally');
     const fp: Record<string, Treatment> = {};
     for (const [purpose, t] of Object.entries(purposes)) {
       if (RESERVED_NAME(purpose)) fail(`${path}.purposes.${purpose}`, 'reserved purpose name');
@@ -256,10 +372,15 @@ export function loadPolicy(input: string | object): Policy {
     }
     // Frozen all the way down: applyPolicy trusts a loaded policy, so it must not change after the checks.
     f.purposes = Object.freeze(fp);
-    if (r.default !== undefined) f.default = checkTreatment(r.default, f, `${path}.default`) as Treatment;
+    if (r.default !== undefined)
+      f.default = checkTreatment(r.default, f, `${path}.default`) as Treatment;
     fields[name] = Object.freeze(f);
   }
-  const out = Object.freeze({ version: 1 as const, name: p.name as string, fields: Object.freeze(fields) });
+  const out = Object.freeze({
+    version: 1 as const,
+    name: p.name as string,
+    fields: Object.freeze(fields),
+  });
   validated.add(out);
   return out;
 }
@@ -269,7 +390,10 @@ type FieldFn = (v: unknown) => unknown;
 function str(v: unknown, field: string): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  throw new BukejianError('INVALID_DATA', `field "${field}" expected a string, got ${v === null ? 'null' : typeof v}`);
+  throw new BukejianError(
+    'INVALID_DATA',
+    `field "${field}" expected a string, got ${v === null ? 'null' : typeof v}`,
+  );
 }
 
 function wrap(field: string, fn: (s: string) => unknown): FieldFn {
@@ -277,7 +401,8 @@ function wrap(field: string, fn: (s: string) => unknown): FieldFn {
     try {
       return fn(str(v, field));
     } catch (e) {
-      if (e instanceof BukejianError && e.code === 'INVALID_DATA') throw new BukejianError('INVALID_DATA', `field "${field}": ${e.message}`);
+      if (e instanceof BukejianError && e.code === 'INVALID_DATA')
+        throw new BukejianError('INVALID_DATA', `field "${field}": ${e.message}`);
       throw e;
     }
   };
@@ -292,7 +417,8 @@ function generalize(f: FieldPolicy, t: NormTreatment, field: string): FieldFn {
     return (v) => {
       // A decimal number (a string like '', ' ' or '0x10' is not one: Number() would make it 0 or 16).
       const n = typeof v === 'number' ? v : DECIMAL.test(str(v, field)) ? Number(v) : NaN;
-      if (!Number.isFinite(n)) throw new BukejianError('INVALID_DATA', `field "${field}" expected a number, got other`);
+      if (!Number.isFinite(n))
+        throw new BukejianError('INVALID_DATA', `field "${field}" expected a number, got other`);
       const lo = Math.floor(n / w) * w;
       return `${lo}-${lo + w - 1}`;
     };
@@ -300,26 +426,43 @@ function generalize(f: FieldPolicy, t: NormTreatment, field: string): FieldFn {
   if (f.type === 'date') {
     return wrap(field, (s) => {
       const m = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(s);
-      if (!m || +m[2]! < 1 || +m[2]! > 12 || +m[3]! < 1 || +m[3]! > daysInMonth(+m[1]!, +m[2]!)) throw new BukejianError('INVALID_DATA', 'expected a date YYYY-MM-DD, got other');
+      if (!m || +m[2]! < 1 || +m[2]! > 12 || +m[3]! < 1 || +m[3]! > daysInMonth(+m[1]!, +m[2]!))
+        throw new BukejianError('INVALID_DATA', 'expected a date YYYY-MM-DD, got other');
       return to === 'year' ? m[1] : to === 'month' ? `${m[1]}-${m[2]}` : `${m[1]!.slice(0, 3)}0s`;
     });
   }
   if (f.type === 'idCard') {
     return wrap(field, (s) => {
       const r = validateIdCard(s, { now: null });
-      if (!r.valid) throw new BukejianError('INVALID_DATA', `expected a valid ID number, got ${r.reason} error`);
+      if (!r.valid)
+        throw new BukejianError(
+          'INVALID_DATA',
+          `expected a valid ID number, got ${r.reason} error`,
+        );
       if (to === 'year') return r.birthDate.slice(0, 4);
       if (to === 'decade') return `${r.birthDate.slice(0, 3)}0s`;
       const reg = r.region;
       if (!reg) return r.kind;
-      return to === 'province' ? reg.province : to === 'city' ? reg.province + (reg.city ?? '') : reg.province + (reg.city ?? '') + (reg.district ?? '');
+      return to === 'province'
+        ? reg.province
+        : to === 'city'
+          ? reg.province + (reg.city ?? '')
+          : reg.province + (reg.city ?? '') + (reg.district ?? '');
     });
   }
   // address
   return wrap(field, (s) => {
     const a = splitAddress(s);
-    if (!a.province) throw new BukejianError('INVALID_DATA', 'expected an address starting with a province, got other');
-    return to === 'province' ? a.province : to === 'city' ? a.province + (a.city ?? '') : a.province + (a.city ?? '') + (a.district ?? '');
+    if (!a.province)
+      throw new BukejianError(
+        'INVALID_DATA',
+        'expected an address starting with a province, got other',
+      );
+    return to === 'province'
+      ? a.province
+      : to === 'city'
+        ? a.province + (a.city ?? '')
+        : a.province + (a.city ?? '') + (a.district ?? '');
   });
 }
 
@@ -328,7 +471,8 @@ function generalize(f: FieldPolicy, t: NormTreatment, field: string): FieldFn {
  * escaped, so that distinct (policy, purpose, field) triples never share a domain (`a/b`+`c` vs
  * `a`+`b/c`). Names without `/` or `\` give plain `policy/purpose/field`.
  */
-const label = (...names: string[]): string => names.map((n) => n.replace(/[\\/]/g, '\\$&')).join('/');
+const label = (...names: string[]): string =>
+  names.map((n) => n.replace(/[\\/]/g, '\\$&')).join('/');
 
 /**
  * Canonical forms of the typed identifiers, pseudonymized instead of the raw string so that one
@@ -336,16 +480,44 @@ const label = (...names: string[]): string => names.map((n) => n.replace(/[\\/]/
  * groups, full width, case); null for an invalid value, which is rejected as with masking.
  */
 const CANONICAL: Partial<Record<FieldType, (s: string) => string | null>> = {
-  idCard: (s) => { const r = validateIdCard(s); return r.valid ? r.id : null; },
-  phone: (s) => { const r = validatePhone(s); return r.valid ? r.number : null; },
-  bankCard: (s) => { const r = validateBankCard(s); return r.valid ? r.number : null; },
-  uscc: (s) => { const r = validateUscc(s); return r.valid ? r.code : null; },
-  passport: (s) => { const r = validatePassport(s); return r.valid ? r.number : null; },
-  plate: (s) => { const r = validatePlate(s); return r.valid ? r.plate : null; },
-  email: (s) => { const r = validateEmail(s); return r.valid ? r.email : null; },
+  idCard: (s) => {
+    const r = validateIdCard(s);
+    return r.valid ? r.id : null;
+  },
+  phone: (s) => {
+    const r = validatePhone(s);
+    return r.valid ? r.number : null;
+  },
+  bankCard: (s) => {
+    const r = validateBankCard(s);
+    return r.valid ? r.number : null;
+  },
+  uscc: (s) => {
+    const r = validateUscc(s);
+    return r.valid ? r.code : null;
+  },
+  passport: (s) => {
+    const r = validatePassport(s);
+    return r.valid ? r.number : null;
+  },
+  plate: (s) => {
+    const r = validatePlate(s);
+    return r.valid ? r.plate : null;
+  },
+  email: (s) => {
+    const r = validateEmail(s);
+    return r.valid ? r.email : null;
+  },
 };
 
-function compileField(name: string, f: FieldPolicy, t: NormTreatment, policy: Policy, purpose: string, keys: ApplyOptions['keys']): FieldFn | null {
+function compileField(
+  name: string,
+  f: FieldPolicy,
+  t: NormTreatment,
+  policy: Policy,
+  purpose: string,
+  keys: ApplyOptions['keys'],
+): FieldFn | null {
   switch (t.treatment) {
     case 'drop':
       return null;
@@ -359,14 +531,22 @@ function compileField(name: string, f: FieldPolicy, t: NormTreatment, policy: Po
       const o: { keepStart?: number; keepEnd?: number } = {};
       if (t.keepStart !== undefined) o.keepStart = t.keepStart as number;
       if (t.keepEnd !== undefined) o.keepEnd = t.keepEnd as number;
-      if (f.type === 'text') return wrap(name, (s) => mask.middle(s, o.keepStart ?? 0, o.keepEnd ?? 0));
-      const m = mask[f.type as Exclude<FieldType, 'date' | 'number' | 'text'>] as (s: string, o?: object) => string;
+      if (f.type === 'text')
+        return wrap(name, (s) => mask.middle(s, o.keepStart ?? 0, o.keepEnd ?? 0));
+      const m = mask[f.type as Exclude<FieldType, 'date' | 'number' | 'text'>] as (
+        s: string,
+        o?: object,
+      ) => string;
       const mo = Object.keys(o).length ? o : undefined;
       return wrap(name, (s) => m(s, mo));
     }
     case 'pseudonymize': {
       const key = keys?.pseudonym;
-      if (!isBytes(key)) throw new BukejianError('INVALID_OPTION', `"keys.pseudonym" expected Uint8Array for field "${name}", got none`);
+      if (!isBytes(key))
+        throw new BukejianError(
+          'INVALID_OPTION',
+          `"keys.pseudonym" expected Uint8Array for field "${name}", got none`,
+        );
       const p: Pseudonymizer = createPseudonymizer(key, {
         domain: (t.domain as string | undefined) ?? label(policy.name, purpose, name),
         ...(t.format !== undefined ? { format: t.format as PseudonymFormat } : {}),
@@ -377,13 +557,21 @@ function compileField(name: string, f: FieldPolicy, t: NormTreatment, policy: Po
       if (!canon) return wrap(name, (s) => p(s));
       return wrap(name, (s) => {
         const c = canon(s);
-        if (c === null) throw new BukejianError('INVALID_DATA', `"${f.type}" expected a valid value, got invalid`);
+        if (c === null)
+          throw new BukejianError(
+            'INVALID_DATA',
+            `"${f.type}" expected a valid value, got invalid`,
+          );
         return p(c);
       });
     }
     case 'fpe': {
       const key = keys?.fpe;
-      if (!isBytes(key)) throw new BukejianError('INVALID_OPTION', `"keys.fpe" expected Uint8Array for field "${name}", got none`);
+      if (!isBytes(key))
+        throw new BukejianError(
+          'INVALID_OPTION',
+          `"keys.fpe" expected Uint8Array for field "${name}", got none`,
+        );
       const tweak = (t.tweak as string | undefined) ?? label(policy.name, name);
       if (t.alphabet === undefined) {
         const c = idCardFpe(key, {
@@ -408,7 +596,10 @@ function compileField(name: string, f: FieldPolicy, t: NormTreatment, policy: Po
  * @example treatmentFor(policy.fields.idCard, 'benefits') // 'mask'
  */
 export function treatmentFor(f: FieldPolicy, purpose: string): Treatment | undefined {
-  const own = f.purposes !== undefined && Object.prototype.hasOwnProperty.call(f.purposes, purpose) ? f.purposes[purpose] : undefined;
+  const own =
+    f.purposes !== undefined && Object.prototype.hasOwnProperty.call(f.purposes, purpose)
+      ? f.purposes[purpose]
+      : undefined;
   return own ?? (f.sharing === 'unconditional' ? f.default : undefined);
 }
 
@@ -418,7 +609,10 @@ interface Plan {
   released: ReleasedField[];
 }
 
-const plans = /* @__PURE__ */ new WeakMap<object, Map<string, { keys: ApplyOptions['keys']; pk?: Uint8Array; fk?: Uint8Array; plan: Plan }>>();
+const plans = /* @__PURE__ */ new WeakMap<
+  object,
+  Map<string, { keys: ApplyOptions['keys']; pk?: Uint8Array; fk?: Uint8Array; plan: Plan }>
+>();
 
 function plan(policy: Policy, purpose: string, keys: ApplyOptions['keys']): Plan {
   let byPurpose = plans.get(policy);
@@ -434,7 +628,14 @@ function plan(policy: Policy, purpose: string, keys: ApplyOptions['keys']): Plan
     const fn = compileField(name, f, nt, policy, purpose, keys);
     if (!fn) continue;
     fields.push([name, fn]);
-    released.push(Object.freeze({ field: name, treatment: nt.treatment, level: f.level, sensitive: f.sensitive ?? null }));
+    released.push(
+      Object.freeze({
+        field: name,
+        treatment: nt.treatment,
+        level: f.level,
+        sensitive: f.sensitive ?? null,
+      }),
+    );
   }
   const p: Plan = { fields, known: new Set(fields.map(([n]) => n)), released };
   byPurpose.set(purpose, { keys, pk: keys?.pseudonym, fk: keys?.fpe, plan: p });
@@ -452,11 +653,16 @@ function plan(policy: Policy, purpose: string, keys: ApplyOptions['keys']): Plan
  *   policy, { purpose: 'benefits', actor: 'clerk-17' })
  * // record: { idCard: '110105********002X' }; access.released: [{ field: 'idCard', treatment: 'mask', ... }]
  */
-export function applyPolicy(record: Record<string, unknown>, policy: Policy, opts: ApplyOptions): ApplyResult {
+export function applyPolicy(
+  record: Record<string, unknown>,
+  policy: Policy,
+  opts: ApplyOptions,
+): ApplyResult {
   if (!validated.has(policy)) policy = loadPolicy(policy);
   const o = aoptions(opts, 'opts', ['purpose', 'actor', 'keys']);
   const purpose = astring(o.purpose, 'purpose');
-  if (!isObj(record) || !isPlainProto(record)) throw new BukejianError('INVALID_TYPE', '"record" expected a plain object, got other');
+  if (!isObj(record) || !isPlainProto(record))
+    throw new BukejianError('INVALID_TYPE', '"record" expected a plain object, got other');
   const p = plan(policy, purpose, o.keys);
   const out: Record<string, unknown> = {};
   const released: ReleasedField[] = [];
@@ -469,6 +675,10 @@ export function applyPolicy(record: Record<string, unknown>, policy: Policy, opt
     released.push(p.released[i]!);
   }
   const withheld: string[] = [];
-  for (const k in record) if (!p.known.has(k) && Object.prototype.hasOwnProperty.call(record, k)) withheld.push(k);
-  return { record: out, access: { actor: o.actor ?? null, purpose, policy: policy.name, released, withheld } };
+  for (const k in record)
+    if (!p.known.has(k) && Object.prototype.hasOwnProperty.call(record, k)) withheld.push(k);
+  return {
+    record: out,
+    access: { actor: o.actor ?? null, purpose, policy: policy.name, released, withheld },
+  };
 }

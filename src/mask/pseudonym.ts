@@ -15,7 +15,18 @@
  */
 import { BukejianError } from '../errors.js';
 import { hmacSm3, type Mac } from '../sm3.js';
-import { abytes, anumber, aoneOf, aoptions, astring, bytesToHex, concatBytes, isBytes, utf8ToBytes, zeroize } from '../utils.js';
+import {
+  abytes,
+  anumber,
+  aoneOf,
+  aoptions,
+  astring,
+  bytesToHex,
+  concatBytes,
+  isBytes,
+  utf8ToBytes,
+  zeroize,
+} from '../utils.js';
 import { normalizeId, toHalfWidth } from './normalize.js';
 
 /** Output encodings. */
@@ -37,7 +48,9 @@ export interface PseudonymOptions {
 }
 
 /** Output lengths per format: [min, max, default]. @example PSEUDONYM_LENGTHS.hex // [16, 64, 32] */
-export const PSEUDONYM_LENGTHS: Readonly<Record<PseudonymFormat, readonly [number, number, number]>> = /* @__PURE__ */ Object.freeze({
+export const PSEUDONYM_LENGTHS: Readonly<
+  Record<PseudonymFormat, readonly [number, number, number]>
+> = /* @__PURE__ */ Object.freeze({
   hex: Object.freeze([16, 64, 32] as const),
   base32: Object.freeze([13, 52, 26] as const),
   numeric: Object.freeze([16, 60, 20] as const),
@@ -46,7 +59,9 @@ const B32 = 'abcdefghijklmnopqrstuvwxyz234567';
 const LABEL = /* @__PURE__ */ utf8ToBytes('bukejian/pseudonym/v1\0');
 
 function base32(b: Uint8Array, len: number): string {
-  let out = '', acc = 0, bits = 0;
+  let out = '',
+    acc = 0,
+    bits = 0;
   for (let i = 0; i < b.length && out.length < len; i++) {
     acc = ((acc << 8) | b[i]!) & 0xffff;
     bits += 8;
@@ -81,27 +96,49 @@ export interface Pseudonymizer {
  */
 export function createPseudonymizer(key: Uint8Array, opts: PseudonymOptions): Pseudonymizer {
   abytes(key, 'key');
-  if (key.length < 16) throw new BukejianError('KEY_LENGTH', `"key" expected Uint8Array of length >= 16, got length=${key.length}`);
+  if (key.length < 16)
+    throw new BukejianError(
+      'KEY_LENGTH',
+      `"key" expected Uint8Array of length >= 16, got length=${key.length}`,
+    );
   const o = aoptions(opts, 'opts', ['domain', 'format', 'length', 'normalize']);
   const domain = astring(o.domain, 'domain');
-  if (!domain) throw new BukejianError('INVALID_OPTION', '"domain" expected a non-empty string, got empty');
-  const format = o.format === undefined ? 'hex' : aoneOf(o.format, 'format', ['hex', 'base32', 'numeric']);
+  if (!domain)
+    throw new BukejianError('INVALID_OPTION', '"domain" expected a non-empty string, got empty');
+  const format =
+    o.format === undefined ? 'hex' : aoneOf(o.format, 'format', ['hex', 'base32', 'numeric']);
   const [min, max, def] = PSEUDONYM_LENGTHS[format];
   const length = o.length === undefined ? def : anumber(o.length, 'length', min, max);
-  const norm = o.normalize === undefined ? 'text' : aoneOf(o.normalize, 'normalize', ['text', 'id', 'none']);
+  const norm =
+    o.normalize === undefined ? 'text' : aoneOf(o.normalize, 'normalize', ['text', 'id', 'none']);
   const dk = hmacSm3(key, concatBytes(LABEL, utf8ToBytes(domain)));
   let base: Mac | null = hmacSm3.create(dk);
   zeroize(dk);
   const fn = (value: string | Uint8Array): string => {
-    if (!base) throw new BukejianError('BAD_STATE', '"pseudonymizer" expected a live instance, got destroy() already called');
+    if (!base)
+      throw new BukejianError(
+        'BAD_STATE',
+        '"pseudonymizer" expected a live instance, got destroy() already called',
+      );
     let msg: Uint8Array;
     if (isBytes(value)) msg = value;
     else {
       astring(value, 'value');
-      msg = utf8ToBytes(norm === 'none' ? value : norm === 'id' ? normalizeId(value).replace(/[ -]/g, '') : toHalfWidth(value).trim());
+      msg = utf8ToBytes(
+        norm === 'none'
+          ? value
+          : norm === 'id'
+            ? normalizeId(value).replace(/[ -]/g, '')
+            : toHalfWidth(value).trim(),
+      );
     }
     const d = base.clone().update(msg).digest();
-    const out = format === 'hex' ? bytesToHex(d).slice(0, length) : format === 'base32' ? base32(d, length) : numeric(d, length);
+    const out =
+      format === 'hex'
+        ? bytesToHex(d).slice(0, length)
+        : format === 'base32'
+          ? base32(d, length)
+          : numeric(d, length);
     zeroize(d);
     return out;
   };
@@ -117,7 +154,11 @@ export function createPseudonymizer(key: Uint8Array, opts: PseudonymOptions): Ps
  * One keyed pseudonym (derives the domain key each call: use {@link createPseudonymizer} in loops).
  * @example pseudonymize('13812345678', key, { domain: 'transport', format: 'numeric', length: 20 })
  */
-export function pseudonymize(value: string | Uint8Array, key: Uint8Array, opts: PseudonymOptions): string {
+export function pseudonymize(
+  value: string | Uint8Array,
+  key: Uint8Array,
+  opts: PseudonymOptions,
+): string {
   const p = createPseudonymizer(key, opts);
   try {
     return p(value);

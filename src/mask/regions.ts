@@ -45,7 +45,12 @@ function load(): Tables {
   return (tables = { names, provinces, children });
 }
 
-const PLACEHOLDER = /* @__PURE__ */ new Set(['市辖区', '县', '省直辖县级行政区划', '自治区直辖县级行政区划']);
+const PLACEHOLDER = /* @__PURE__ */ new Set([
+  '市辖区',
+  '县',
+  '省直辖县级行政区划',
+  '自治区直辖县级行政区划',
+]);
 
 /**
  * The name of a 2-, 4- or 6-digit GB/T 2260 code, or null when the table does not hold it.

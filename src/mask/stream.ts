@@ -10,7 +10,13 @@
  */
 import { BukejianError } from '../errors.js';
 import { createCsvParser, csvLine } from './csv.js';
-import { applyPolicy, treatmentFor, type ApplyOptions, type Policy, type AccessDescription } from './policy.js';
+import {
+  applyPolicy,
+  treatmentFor,
+  type ApplyOptions,
+  type Policy,
+  type AccessDescription,
+} from './policy.js';
 import { createRedactor, type RedactOptions } from './detect.js';
 
 /** Options of the record transforms. */
@@ -27,7 +33,12 @@ export interface StreamStats {
   rejected: number;
 }
 
-function reject(e: unknown, row: number, stats: StreamStats, onReject: RecordStreamOptions['onReject']) {
+function reject(
+  e: unknown,
+  row: number,
+  stats: StreamStats,
+  onReject: RecordStreamOptions['onReject'],
+) {
   stats.rejected++;
   const code = e instanceof BukejianError ? e.code : 'INVALID_DATA';
   const msg = e instanceof BukejianError ? e.message : 'row could not be processed';
@@ -38,7 +49,11 @@ function reject(e: unknown, row: number, stats: StreamStats, onReject: RecordStr
 const stripBom = (s: string): string => (s.charCodeAt(0) === 0xfeff ? s.slice(1) : s);
 
 function applyOpts(o: RecordStreamOptions): ApplyOptions {
-  return { purpose: o.purpose, ...(o.actor !== undefined ? { actor: o.actor } : {}), ...(o.keys ? { keys: o.keys } : {}) };
+  return {
+    purpose: o.purpose,
+    ...(o.actor !== undefined ? { actor: o.actor } : {}),
+    ...(o.keys ? { keys: o.keys } : {}),
+  };
 }
 
 /**
@@ -48,7 +63,11 @@ function applyOpts(o: RecordStreamOptions): ApplyOptions {
  * const stats = { rows: 0, rejected: 0 }
  * readable.pipeThrough(new TextDecoderStream()).pipeThrough(jsonLinesPolicyStream(policy, { purpose: 'benefits' }, stats))
  */
-export function jsonLinesPolicyStream(policy: Policy, opts: RecordStreamOptions, stats: StreamStats = { rows: 0, rejected: 0 }): TransformStream<string, string> {
+export function jsonLinesPolicyStream(
+  policy: Policy,
+  opts: RecordStreamOptions,
+  stats: StreamStats = { rows: 0, rejected: 0 },
+): TransformStream<string, string> {
   const ao = applyOpts(opts);
   let carry = '';
   let started = false;
@@ -62,12 +81,17 @@ export function jsonLinesPolicyStream(policy: Policy, opts: RecordStreamOptions,
       } catch {
         throw new BukejianError('INVALID_DATA', 'line is not valid JSON');
       }
-      if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) throw new BukejianError('INVALID_DATA', 'line is not a JSON object');
+      if (rec === null || typeof rec !== 'object' || Array.isArray(rec))
+        throw new BukejianError('INVALID_DATA', 'line is not a JSON object');
       const r = applyPolicy(rec as Record<string, unknown>, policy, ao);
       opts.onAccess?.(r.access, row);
       ctl.enqueue(JSON.stringify(r.record) + '\n');
     } catch (e) {
-      if (e instanceof BukejianError && (e.code === 'INVALID_OPTION' || e.code === 'INVALID_CONFIG')) throw e;
+      if (
+        e instanceof BukejianError &&
+        (e.code === 'INVALID_OPTION' || e.code === 'INVALID_CONFIG')
+      )
+        throw e;
       reject(e, row, stats, opts.onReject);
     }
   };
@@ -92,7 +116,11 @@ export function jsonLinesPolicyStream(policy: Policy, opts: RecordStreamOptions,
  * (in policy order), then one treated row per input row.
  * @example readable.pipeThrough(new TextDecoderStream()).pipeThrough(csvPolicyStream(policy, { purpose: 'benefits' }))
  */
-export function csvPolicyStream(policy: Policy, opts: RecordStreamOptions, stats: StreamStats = { rows: 0, rejected: 0 }): TransformStream<string, string> {
+export function csvPolicyStream(
+  policy: Policy,
+  opts: RecordStreamOptions,
+  stats: StreamStats = { rows: 0, rejected: 0 },
+): TransformStream<string, string> {
   const ao = applyOpts(opts);
   const parser = createCsvParser();
   let header: string[] | null = null;
@@ -105,21 +133,31 @@ export function csvPolicyStream(policy: Policy, opts: RecordStreamOptions, stats
         // Columns released for this purpose: run the policy on an all-null record.
         const probe = Object.fromEntries(header.map((h) => [h, null]));
         applyPolicy(probe, policy, ao);
-        outCols = Object.keys(policy.fields).filter((f) => header!.includes(f) && isReleased(policy, f, ao.purpose));
+        outCols = Object.keys(policy.fields).filter(
+          (f) => header!.includes(f) && isReleased(policy, f, ao.purpose),
+        );
         ctl.enqueue(csvLine(outCols));
         continue;
       }
       if (cells.length === 1 && cells[0] === '') continue;
       const row = ++stats.rows;
       try {
-        if (cells.length !== header.length) throw new BukejianError('INVALID_DATA', `row has ${cells.length} columns, header has ${header.length}`);
+        if (cells.length !== header.length)
+          throw new BukejianError(
+            'INVALID_DATA',
+            `row has ${cells.length} columns, header has ${header.length}`,
+          );
         const rec: Record<string, unknown> = {};
         for (let i = 0; i < header.length; i++) rec[header[i]!] = cells[i];
         const r = applyPolicy(rec, policy, ao);
         opts.onAccess?.(r.access, row);
         ctl.enqueue(csvLine(outCols!.map((c) => r.record[c])));
       } catch (e) {
-        if (e instanceof BukejianError && (e.code === 'INVALID_OPTION' || e.code === 'INVALID_CONFIG')) throw e;
+        if (
+          e instanceof BukejianError &&
+          (e.code === 'INVALID_OPTION' || e.code === 'INVALID_CONFIG')
+        )
+          throw e;
         reject(e, row, stats, opts.onReject);
       }
     }

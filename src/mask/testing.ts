@@ -19,7 +19,8 @@ import { COMPOUND_SURNAMES, SINGLE_SURNAMES, GIVEN_NAME_CHARS } from './name.js'
 import { PLATE_PROVINCES } from './plate.js';
 import type { Policy, FieldType } from './policy.js';
 
-const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((a) => a.join(''));
+const digits = (n: number) =>
+  fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((a) => a.join(''));
 
 /** Options of {@link idCardArb}. */
 export interface IdCardArbOptions {
@@ -62,7 +63,9 @@ export type IdCardDefect = 'checksum' | 'birthDate' | 'area' | 'length' | 'chars
  * sex); the broken part itself (area for `area`, date for `birthDate`) then no longer follows them.
  * @example fc.assert(fc.property(invalidIdCardArb({ areas: ['110105'] }), ([id, defect]) => validateIdCard(id).valid === false))
  */
-export function invalidIdCardArb(opts: IdCardArbOptions = {}): fc.Arbitrary<[string, IdCardDefect]> {
+export function invalidIdCardArb(
+  opts: IdCardArbOptions = {},
+): fc.Arbitrary<[string, IdCardDefect]> {
   const valid = idCardArb(opts);
   return fc.oneof(
     fc.tuple(valid, fc.integer({ min: 1, max: 10 })).map(([id, k]): [string, IdCardDefect] => {
@@ -70,18 +73,34 @@ export function invalidIdCardArb(opts: IdCardArbOptions = {}): fc.Arbitrary<[str
       const i = (c.indexOf(id[17]!) + k) % 11;
       return [id.slice(0, 17) + c[i], 'checksum'];
     }),
-    fc.tuple(valid, fc.integer({ min: 1900, max: 2010 }), fc.integer({ min: 1, max: 12 })).map(([id, y, m]): [string, IdCardDefect] => {
-      const body = id.slice(0, 6) + y + String(m).padStart(2, '0') + String(daysInMonth(y, m) + 1) + id.slice(14, 17);
-      return [body + idCardCheckChar(body), 'birthDate'];
-    }),
-    fc.tuple(valid, fc.constantFrom('00', '10', '20', '39', '49', '66', '70', '99')).map(([id, p]): [string, IdCardDefect] => {
-      const body = p + id.slice(2, 17);
-      return [body + idCardCheckChar(body), 'area'];
-    }),
+    fc
+      .tuple(valid, fc.integer({ min: 1900, max: 2010 }), fc.integer({ min: 1, max: 12 }))
+      .map(([id, y, m]): [string, IdCardDefect] => {
+        const body =
+          id.slice(0, 6) +
+          y +
+          String(m).padStart(2, '0') +
+          String(daysInMonth(y, m) + 1) +
+          id.slice(14, 17);
+        return [body + idCardCheckChar(body), 'birthDate'];
+      }),
+    fc
+      .tuple(valid, fc.constantFrom('00', '10', '20', '39', '49', '66', '70', '99'))
+      .map(([id, p]): [string, IdCardDefect] => {
+        const body = p + id.slice(2, 17);
+        return [body + idCardCheckChar(body), 'area'];
+      }),
     // Never 15 characters: a 15-digit prefix can be a valid legacy number (born 2001-05-12 →
     // 110105 200105 … reads as 1920-01-05).
-    fc.tuple(valid, fc.integer({ min: 1, max: 16 })).map(([id, n]): [string, IdCardDefect] => [id.slice(0, n < 15 ? n : n + 1), 'length']),
-    fc.tuple(valid, fc.integer({ min: 0, max: 16 }), fc.constantFrom('A', 'x', '-', '中')).map(([id, i, c]): [string, IdCardDefect] => [id.slice(0, i) + c + id.slice(i + 1), 'charset']),
+    fc
+      .tuple(valid, fc.integer({ min: 1, max: 16 }))
+      .map(([id, n]): [string, IdCardDefect] => [id.slice(0, n < 15 ? n : n + 1), 'length']),
+    fc
+      .tuple(valid, fc.integer({ min: 0, max: 16 }), fc.constantFrom('A', 'x', '-', '中'))
+      .map(([id, i, c]): [string, IdCardDefect] => [
+        id.slice(0, i) + c + id.slice(i + 1),
+        'charset',
+      ]),
   );
 }
 
@@ -92,14 +111,22 @@ export function phoneArb(): fc.Arbitrary<string> {
 
 /** Luhn-valid UnionPay-style card numbers of 16–19 digits. @example bankCardArb() */
 export function bankCardArb(): fc.Arbitrary<string> {
-  return fc.integer({ min: 16, max: 19 }).chain((n) => digits(n - 3).map((d) => '62' + d)).map((b) => b + luhnCheckDigit(b));
+  return fc
+    .integer({ min: 16, max: 19 })
+    .chain((n) => digits(n - 3).map((d) => '62' + d))
+    .map((b) => b + luhnCheckDigit(b));
 }
 
 /** Valid unified social credit codes (with valid embedded organization codes). @example usccArb() */
 export function usccArb(): fc.Arbitrary<string> {
   const ch = fc.constantFrom(...USCC_CHARSET.replace(/[^0-9A-HJ-NP-RTUW-Y]/g, ''));
   return fc
-    .tuple(fc.constantFrom('1', '5', '9', 'Y'), fc.constantFrom('1', '2', '3'), fc.constantFrom(...areaCodes()), fc.array(ch, { minLength: 8, maxLength: 8 }))
+    .tuple(
+      fc.constantFrom('1', '5', '9', 'Y'),
+      fc.constantFrom('1', '2', '3'),
+      fc.constantFrom(...areaCodes()),
+      fc.array(ch, { minLength: 8, maxLength: 8 }),
+    )
     .map(([a, c, area, org]) => {
       const o = org.join('');
       const body = a + c + area + o + orgCodeCheckChar(o);
@@ -112,7 +139,10 @@ const GIVEN = GIVEN_NAME_CHARS;
 /** Invented Chinese names (single or compound surname + 1–2 given characters). @example nameArb() */
 export function nameArb(): fc.Arbitrary<string> {
   return fc
-    .tuple(fc.oneof(fc.constantFrom(...SINGLE_SURNAMES), fc.constantFrom(...COMPOUND_SURNAMES)), fc.array(fc.constantFrom(...GIVEN), { minLength: 1, maxLength: 2 }))
+    .tuple(
+      fc.oneof(fc.constantFrom(...SINGLE_SURNAMES), fc.constantFrom(...COMPOUND_SURNAMES)),
+      fc.array(fc.constantFrom(...GIVEN), { minLength: 1, maxLength: 2 }),
+    )
     .map(([s, g]) => s + g.join(''));
 }
 
@@ -120,7 +150,11 @@ export function nameArb(): fc.Arbitrary<string> {
 export function addressArb(): fc.Arbitrary<string> {
   const counties = areaCodes().filter((c) => !c.startsWith('7') && !c.startsWith('8'));
   return fc
-    .tuple(fc.constantFrom(...counties), fc.constantFrom('人民路', '解放路', '建设大街', '中山路', '和平街'), fc.integer({ min: 1, max: 999 }))
+    .tuple(
+      fc.constantFrom(...counties),
+      fc.constantFrom('人民路', '解放路', '建设大街', '中山路', '和平街'),
+      fc.integer({ min: 1, max: 999 }),
+    )
     .map(([code, street, no]) => {
       const p = regionName(code.slice(0, 2))!;
       const c = regionName(code.slice(0, 4))!;
@@ -132,7 +166,12 @@ export function addressArb(): fc.Arbitrary<string> {
 
 /** Synthetic e-mail addresses at RFC 2606 example domains. @example emailArb() */
 export function emailArb(): fc.Arbitrary<string> {
-  return fc.tuple(fc.stringMatching(/^[a-z][a-z0-9]{2,10}$/), fc.constantFrom('example.cn', 'example.com', 'mail.example.org')).map(([l, d]) => `${l}@${d}`);
+  return fc
+    .tuple(
+      fc.stringMatching(/^[a-z][a-z0-9]{2,10}$/),
+      fc.constantFrom('example.cn', 'example.com', 'mail.example.org'),
+    )
+    .map(([l, d]) => `${l}@${d}`);
 }
 
 /** Ordinary and new-energy licence plates. @example plateArb() */
@@ -140,13 +179,20 @@ export function plateArb(): fc.Arbitrary<string> {
   const letter = fc.constantFrom(...'ABCDEFGHJKLMNPQRSTUVWXYZ');
   return fc.oneof(
     fc.tuple(fc.constantFrom(...PLATE_PROVINCES), letter, digits(5)).map(([p, l, d]) => p + l + d),
-    fc.tuple(fc.constantFrom(...PLATE_PROVINCES), letter, fc.constantFrom('D', 'F'), digits(5)).map(([p, l, e, d]) => p + l + e + d),
+    fc
+      .tuple(fc.constantFrom(...PLATE_PROVINCES), letter, fc.constantFrom('D', 'F'), digits(5))
+      .map(([p, l, e, d]) => p + l + e + d),
   );
 }
 
 /** Ordinary passport numbers (`E` + 8 digits, or `E` + letter + 7 digits). @example passportArb() */
 export function passportArb(): fc.Arbitrary<string> {
-  return fc.oneof(digits(8).map((d) => 'E' + d), fc.tuple(fc.constantFrom(...'ABCDEFGHJKLMNPQRSTUVWXYZ'), digits(7)).map(([l, d]) => 'E' + l + d));
+  return fc.oneof(
+    digits(8).map((d) => 'E' + d),
+    fc
+      .tuple(fc.constantFrom(...'ABCDEFGHJKLMNPQRSTUVWXYZ'), digits(7))
+      .map(([l, d]) => 'E' + l + d),
+  );
 }
 
 const BY_TYPE: Partial<Record<FieldType, () => fc.Arbitrary<string>>> = {
@@ -159,7 +205,14 @@ const BY_TYPE: Partial<Record<FieldType, () => fc.Arbitrary<string>>> = {
   email: emailArb,
   plate: plateArb,
   passport: passportArb,
-  date: () => fc.date({ min: new Date(Date.UTC(1930, 0, 1)), max: new Date(Date.UTC(2020, 11, 31)), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+  date: () =>
+    fc
+      .date({
+        min: new Date(Date.UTC(1930, 0, 1)),
+        max: new Date(Date.UTC(2020, 11, 31)),
+        noInvalidDate: true,
+      })
+      .map((d) => d.toISOString().slice(0, 10)),
   number: () => fc.integer({ min: 0, max: 120 }).map(String),
   text: () => fc.string({ maxLength: 20 }),
 };
@@ -180,7 +233,9 @@ export function recordArb(policy: Policy): fc.Arbitrary<Record<string, string>> 
       const chars = [...alphabets[0]!].filter((c) => alphabets.every((a) => a.includes(c)));
       let min = 1;
       while (chars.length ** min < 1_000_000) min++;
-      shape[name] = fc.array(fc.constantFrom(...chars), { minLength: min, maxLength: min + 12 }).map((a) => a.join(''));
+      shape[name] = fc
+        .array(fc.constantFrom(...chars), { minLength: min, maxLength: min + 12 })
+        .map((a) => a.join(''));
     } else shape[name] = BY_TYPE[f.type]!();
   }
   return fc.record(shape);

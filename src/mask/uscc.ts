@@ -37,7 +37,11 @@ export type UsccResult =
  */
 export function usccCheckChar(body17: string): string {
   astring(body17, 'body17');
-  if (!BODY17.test(body17)) throw new BukejianError('INVALID_DATA', '"body17" expected 17 characters of the GB 32100 set, got other');
+  if (!BODY17.test(body17))
+    throw new BukejianError(
+      'INVALID_DATA',
+      '"body17" expected 17 characters of the GB 32100 set, got other',
+    );
   return check17(body17);
 }
 
@@ -55,7 +59,8 @@ function check17(body17: string): string {
  */
 export function orgCodeCheckChar(body8: string): string {
   astring(body8, 'body8');
-  if (!/^[0-9A-Z]{8}$/.test(body8)) throw new BukejianError('INVALID_DATA', '"body8" expected 8 characters 0-9 A-Z, got other');
+  if (!/^[0-9A-Z]{8}$/.test(body8))
+    throw new BukejianError('INVALID_DATA', '"body8" expected 8 characters 0-9 A-Z, got other');
   let sum = 0;
   for (let i = 0; i < 8; i++) {
     const c = body8.charCodeAt(i);
@@ -72,7 +77,8 @@ export function orgCodeCheckChar(body8: string): string {
 export function validateUscc(input: string): UsccResult {
   astring(input, 'input');
   const s = normalizeId(input);
-  if (!/^[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}$/.test(s)) return { valid: false, reason: 'format' };
+  if (!/^[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}$/.test(s))
+    return { valid: false, reason: 'format' };
   if (check17(s) !== s[17]) return { valid: false, reason: 'checksum' };
   const orgCode = s.slice(8, 17);
   return {
@@ -82,7 +88,8 @@ export function validateUscc(input: string): UsccResult {
     category: s[1]!,
     areaCode: s.slice(2, 8),
     orgCode,
-    orgCodeValid: /^[0-9A-Z]{8}[0-9X]$/.test(orgCode) && orgCodeCheckChar(orgCode.slice(0, 8)) === orgCode[8],
+    orgCodeValid:
+      /^[0-9A-Z]{8}[0-9X]$/.test(orgCode) && orgCodeCheckChar(orgCode.slice(0, 8)) === orgCode[8],
   };
 }
 
@@ -91,8 +98,12 @@ export function validateUscc(input: string): UsccResult {
  * check character) for tests.
  * @example validateUscc(generateUscc('110105')).valid // true
  */
-export function generateUscc(areaCode = '110105', random: (n: number) => Uint8Array = randomBytes): string {
-  if (typeof areaCode !== 'string' || !/^\d{6}$/.test(areaCode)) throw new BukejianError('INVALID_OPTION', '"areaCode" expected 6 digits, got other');
+export function generateUscc(
+  areaCode = '110105',
+  random: (n: number) => Uint8Array = randomBytes,
+): string {
+  if (typeof areaCode !== 'string' || !/^\d{6}$/.test(areaCode))
+    throw new BukejianError('INVALID_OPTION', '"areaCode" expected 6 digits, got other');
   const b = random(8);
   let org = '';
   for (let i = 0; i < 8; i++) org += String(b[i]! % 10);
@@ -104,4 +115,10 @@ export function generateUscc(areaCode = '110105', random: (n: number) => Uint8Ar
  * The USCC API as one frozen object.
  * @example uscc.validate('91350100M000100Y43').valid // true
  */
-export const uscc = /* @__PURE__ */ Object.freeze({ validate: validateUscc, checkChar: usccCheckChar, orgCodeCheckChar, generate: generateUscc, charset: USCC_CHARSET });
+export const uscc = /* @__PURE__ */ Object.freeze({
+  validate: validateUscc,
+  checkChar: usccCheckChar,
+  orgCodeCheckChar,
+  generate: generateUscc,
+  charset: USCC_CHARSET,
+});

@@ -103,11 +103,28 @@ export function budgetLimit(v: unknown, name: string): number {
  * const budget = serverBudget(opts.budget, opts.maxEvaluations)
  */
 export function serverBudget(budget: unknown, maxEvaluations: unknown): EvaluationBudget {
-  if (budget === undefined) return memoryBudget(maxEvaluations === undefined ? DEFAULT_MAX_EVALUATIONS : budgetLimit(maxEvaluations, 'maxEvaluations'));
-  if (maxEvaluations !== undefined) throw new BukejianError('INVALID_OPTION', '"budget" and "maxEvaluations" are exclusive (a budget store carries its own limit)');
+  if (budget === undefined)
+    return memoryBudget(
+      maxEvaluations === undefined
+        ? DEFAULT_MAX_EVALUATIONS
+        : budgetLimit(maxEvaluations, 'maxEvaluations'),
+    );
+  if (maxEvaluations !== undefined)
+    throw new BukejianError(
+      'INVALID_OPTION',
+      '"budget" and "maxEvaluations" are exclusive (a budget store carries its own limit)',
+    );
   const b = budget as Partial<EvaluationBudget> | null;
-  if (typeof b !== 'object' || b === null || typeof b.take !== 'function' || typeof b.used !== 'function') {
-    throw new BukejianError('INVALID_OPTION', '"budget" expected an object with take(period, count) and used(period)');
+  if (
+    typeof b !== 'object' ||
+    b === null ||
+    typeof b.take !== 'function' ||
+    typeof b.used !== 'function'
+  ) {
+    throw new BukejianError(
+      'INVALID_OPTION',
+      '"budget" expected an object with take(period, count) and used(period)',
+    );
   }
   budgetLimit(b.limit, 'budget.limit');
   return b as EvaluationBudget;
@@ -118,9 +135,17 @@ export function serverBudget(budget: unknown, maxEvaluations: unknown): Evaluati
  * @example
  * await spend(budget, period, m.count, 'PSI server')
  */
-export async function spend(budget: EvaluationBudget, period: number, count: number, who: string): Promise<void> {
+export async function spend(
+  budget: EvaluationBudget,
+  period: number,
+  count: number,
+  who: string,
+): Promise<void> {
   if (await budget.take(period, count)) return;
-  throw new BukejianError('RATE_LIMITED', `${who}: the evaluation budget of this key period (${budget.limit}) cannot cover ${count} more elements; try again in the next period`);
+  throw new BukejianError(
+    'RATE_LIMITED',
+    `${who}: the evaluation budget of this key period (${budget.limit}) cannot cover ${count} more elements; try again in the next period`,
+  );
 }
 
 /**
@@ -131,6 +156,7 @@ export async function spend(budget: EvaluationBudget, period: number, count: num
  */
 export function clockOption(now: unknown): () => number {
   if (now === undefined) return () => Date.now();
-  if (typeof now !== 'function') throw new BukejianError('INVALID_OPTION', '"now" expected a function returning milliseconds');
+  if (typeof now !== 'function')
+    throw new BukejianError('INVALID_OPTION', '"now" expected a function returning milliseconds');
   return now as () => number;
 }

@@ -49,7 +49,11 @@ export function chunkBatch(opts: BatchOptions, n: number): BatchOptions {
  * @example
  * runChunk({ group: 'x25519', backend: 'auto', key, op: 'hash' }, [utf8ToBytes('a')])
  */
-export function runChunk(job: BatchJob, input: Uint8Array[] | Uint8Array, count?: number): Uint8Array {
+export function runChunk(
+  job: BatchJob,
+  input: Uint8Array[] | Uint8Array,
+  count?: number,
+): Uint8Array {
   const g = getGroup(job.group, job.backend);
   const ops = g.withKey(job.key);
   const L = g.elementLength;
@@ -72,7 +76,11 @@ const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
  * @example
  * const blinded = await runBatch({ group, backend, key, op: 'hash' }, items, { workers: 2 })
  */
-export async function runBatch(job: BatchJob, input: Uint8Array[] | Uint8Array, opts: BatchOptions = {}): Promise<Uint8Array> {
+export async function runBatch(
+  job: BatchJob,
+  input: Uint8Array[] | Uint8Array,
+  opts: BatchOptions = {},
+): Promise<Uint8Array> {
   const L = getGroup(job.group, job.backend).elementLength;
   const total = Array.isArray(input) ? input.length : input.length / L;
   const chunk = Math.max(1, opts.chunkSize ?? 4096);
@@ -85,7 +93,12 @@ export async function runBatch(job: BatchJob, input: Uint8Array[] | Uint8Array, 
   const workers = opts.workers ?? 0;
   if (workers > 1 && total > chunk) {
     const { runInWorkers } = await import('./workers.js');
-    const done = await runInWorkers(job, slices, workers, opts.onProgress && ((d: number) => opts.onProgress!(Math.min(total, d * chunk), total)));
+    const done = await runInWorkers(
+      job,
+      slices,
+      workers,
+      opts.onProgress && ((d: number) => opts.onProgress!(Math.min(total, d * chunk), total)),
+    );
     if (done) {
       let o = 0;
       for (const part of done) {

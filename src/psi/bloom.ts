@@ -15,7 +15,8 @@
  */
 import { BukejianError } from '../errors.js';
 
-const word = (d: Uint8Array, i: number): number => ((d[i]! << 24) | (d[i + 1]! << 16) | (d[i + 2]! << 8) | d[i + 3]!) >>> 0;
+const word = (d: Uint8Array, i: number): number =>
+  ((d[i]! << 24) | (d[i + 1]! << 16) | (d[i + 2]! << 8) | d[i + 3]!) >>> 0;
 
 /** The k probe positions of a digest (bytes 8..20) in a filter of m bits. */
 function probes(d: Uint8Array, m: number, k: number, out: Uint32Array): void {
@@ -38,11 +39,17 @@ function isPrime(n: number): boolean {
  * bloomParameters(1000, 1e-9) // { m: 43133, k: 30 }
  */
 export function bloomParameters(n: number, fpr: number): { m: number; k: number } {
-  if (!(fpr > 0 && fpr < 1)) throw new BukejianError('INVALID_RANGE', `"fpr" expected number in (0, 1), got ${fpr}`);
-  let m = Math.max(11, Math.ceil(Math.cbrt(4 / fpr)), Math.ceil((-Math.max(n, 1) * Math.log(fpr)) / (Math.LN2 * Math.LN2)));
+  if (!(fpr > 0 && fpr < 1))
+    throw new BukejianError('INVALID_RANGE', `"fpr" expected number in (0, 1), got ${fpr}`);
+  let m = Math.max(
+    11,
+    Math.ceil(Math.cbrt(4 / fpr)),
+    Math.ceil((-Math.max(n, 1) * Math.log(fpr)) / (Math.LN2 * Math.LN2)),
+  );
   while (!isPrime(m)) m++;
   const k = Math.min(64, Math.max(1, Math.round((m / Math.max(n, 1)) * Math.LN2)));
-  if (m > 0xffffffff) throw new BukejianError('INVALID_RANGE', 'Bloom filter too large; split the set into buckets');
+  if (m > 0xffffffff)
+    throw new BukejianError('INVALID_RANGE', 'Bloom filter too large; split the set into buckets');
   return { m, k };
 }
 

@@ -28,8 +28,16 @@ function parse(opts: BucketOptions): { key: Uint8Array; buckets: number; canonic
   const o = aoptions(opts, 'opts', ['key', 'buckets', 'canonical']);
   if (!o.key) throw new BukejianError('INVALID_OPTION', '"key" is required');
   abytes(o.key, 'key');
-  if (o.key.length < 16) throw new BukejianError('INVALID_LENGTH', `"key" expected Uint8Array of length >= 16, got length=${o.key.length}`);
-  return { key: o.key, buckets: anumber(o.buckets, 'buckets', 1, 1 << 24), canonical: canonicalOption(o.canonical) };
+  if (o.key.length < 16)
+    throw new BukejianError(
+      'INVALID_LENGTH',
+      `"key" expected Uint8Array of length >= 16, got length=${o.key.length}`,
+    );
+  return {
+    key: o.key,
+    buckets: anumber(o.buckets, 'buckets', 1, 1 << 24),
+    canonical: canonicalOption(o.canonical),
+  };
 }
 
 /**
@@ -49,7 +57,10 @@ export function bucketOf(item: Item, opts: BucketOptions): number {
  * @example
  * const parts = await partition(items, { key, buckets: 16 }) // parts[i] → PSI run i
  */
-export async function partition<T extends Item>(items: ItemSource<T>, opts: BucketOptions): Promise<T[][]> {
+export async function partition<T extends Item>(
+  items: ItemSource<T>,
+  opts: BucketOptions,
+): Promise<T[][]> {
   const o = parse(opts);
   const out: T[][] = Array.from({ length: o.buckets }, () => []);
   for await (const it of items as AsyncIterable<T>) {

@@ -31,15 +31,22 @@ export type Canonical = 'text' | 'id' | 'cn-id' | 'none';
  * @example
  * CANONICAL_FORMS.includes('id') // true
  */
-export const CANONICAL_FORMS: readonly Canonical[] = /* @__PURE__ */ Object.freeze(['text', 'id', 'cn-id', 'none'] as Canonical[]);
+export const CANONICAL_FORMS: readonly Canonical[] = /* @__PURE__ */ Object.freeze([
+  'text',
+  'id',
+  'cn-id',
+  'none',
+] as Canonical[]);
 
 const FULLWIDTH = /[\uff01-\uff5e\u3000]/g;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const DOUBLE_SPACE = /  /;
-const fold = (c: string): string => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+const fold = (c: string): string =>
+  c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0);
 
 const LEGACY = /^\d{15}$/;
-const canonicalId = (item: string): string => normalizeId(item.normalize('NFKC')).replace(/[\s\-_]+/gu, '');
+const canonicalId = (item: string): string =>
+  normalizeId(item.normalize('NFKC')).replace(/[\s\-_]+/gu, '');
 
 /**
  * The canonical string form of `item` (strings only).
@@ -49,7 +56,8 @@ const canonicalId = (item: string): string => normalizeId(item.normalize('NFKC')
  * canonicalString('  张　三  ', 'text')         // '张 三'
  */
 export function canonicalString(item: string, form: Canonical = 'text'): string {
-  if (typeof item !== 'string') throw new BukejianError('INVALID_TYPE', `"item" expected string, got ${typeof item}`);
+  if (typeof item !== 'string')
+    throw new BukejianError('INVALID_TYPE', `"item" expected string, got ${typeof item}`);
   switch (form) {
     case 'none':
       return item;
@@ -63,7 +71,10 @@ export function canonicalString(item: string, form: Canonical = 'text'): string 
     }
     default:
       // printable ASCII is already NFC and has no full-width forms
-      if (PRINTABLE_ASCII.test(item)) return DOUBLE_SPACE.test(item) || item.trim() !== item ? item.trim().replace(/ +/g, ' ') : item;
+      if (PRINTABLE_ASCII.test(item))
+        return DOUBLE_SPACE.test(item) || item.trim() !== item
+          ? item.trim().replace(/ +/g, ' ')
+          : item;
       return item.normalize('NFC').replace(FULLWIDTH, fold).trim().replace(/\s+/gu, ' ');
   }
 }
@@ -75,7 +86,11 @@ export function canonicalString(item: string, form: Canonical = 'text'): string 
  */
 export function canonicalize(item: string | Uint8Array, form: Canonical = 'text'): Uint8Array {
   if (isBytes(item)) return item;
-  if (typeof item !== 'string') throw new BukejianError('INVALID_TYPE', `"item" expected string or Uint8Array, got ${typeof item}`);
+  if (typeof item !== 'string')
+    throw new BukejianError(
+      'INVALID_TYPE',
+      `"item" expected string or Uint8Array, got ${typeof item}`,
+    );
   return utf8ToBytes(canonicalString(item, form));
 }
 

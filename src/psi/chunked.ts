@@ -98,7 +98,10 @@ const stateError = (msg: string): never => {
  * while (out) out = await c.next(await post(url, out))  // e.g. HTTP POST → server.handle
  * const { intersection, cardinality } = c.result()
  */
-export function chunkedClient<T extends Item>(items: ItemSource<T>, opts?: PartyOptions): ChunkedClient<T> {
+export function chunkedClient<T extends Item>(
+  items: ItemSource<T>,
+  opts?: PartyOptions,
+): ChunkedClient<T> {
   const o = parseParty(aoptions(opts, 'opts', PARTY_KEYS));
   const group = getGroup(o.group, o.backend);
   const L = group.elementLength;
@@ -165,17 +168,32 @@ export function chunkedClient<T extends Item>(items: ItemSource<T>, opts?: Party
     }
     lookahead = await take();
     const last = lookahead === undefined;
-    const elements = await runBatch({ group: o.group, backend: o.backend, key: key!, op: 'hash' }, canonical, chunkBatch(o.batch, canonical.length));
+    const elements = await runBatch(
+      { group: o.group, backend: o.backend, key: key!, op: 'hash' },
+      canonical,
+      chunkBatch(o.batch, canonical.length),
+    );
     const index = chunkIndex++;
     pending = { index, items: chunkItems, last, read };
     sent += chunkItems.length;
-    const m: ChunkMessage = { type: 'chunk', ...header, index, last, count: chunkItems.length, elements };
+    const m: ChunkMessage = {
+      type: 'chunk',
+      ...header,
+      index,
+      last,
+      count: chunkItems.length,
+      elements,
+    };
     return send(m);
   }
 
   /** Unblinds `count` elements and records the distinct hits (with their items, if given). */
   async function absorb(elements: Uint8Array, count: number, chunkItems?: T[]): Promise<void> {
-    const plain = await runBatch({ group: o.group, backend: o.backend, key: key!, op: 'unblind' }, elements, chunkBatch(o.batch, count));
+    const plain = await runBatch(
+      { group: o.group, backend: o.backend, key: key!, op: 'unblind' },
+      elements,
+      chunkBatch(o.batch, count),
+    );
     const t = revealTagLength(setup!.format, setup!.tagLength);
     for (let i = 0; i < count; i++) {
       const d = tagDigest(plain.subarray(i * L, (i + 1) * L));
@@ -217,10 +235,19 @@ export function chunkedClient<T extends Item>(items: ItemSource<T>, opts?: Party
       const clientCount = Number.isInteger(total) && total < UNKNOWN_COUNT ? total : UNKNOWN_COUNT;
       return send({ type: 'hello', ...header, mode: o.mode, clientCount });
     }
-    if (reply === undefined) return stateError(`next() expected the server's reply in state "${st}"`);
+    if (reply === undefined)
+      return stateError(`next() expected the server's reply in state "${st}"`);
     const m = decodeMessage(reply, { validate: false });
-    const expected = { setup: 'setup', chunks: 'chunk-reply', pull: 'pull-reply', reveal: 'done' }[st as Exclude<ChunkedState, 'new' | 'finished' | 'failed'>]; // next() checked
-    if (m.type !== 'setup' && m.type !== 'chunk-reply' && m.type !== 'pull-reply' && m.type !== 'done') bad(`a ${m.type} message is not a chunked-protocol server reply`);
+    const expected = { setup: 'setup', chunks: 'chunk-reply', pull: 'pull-reply', reveal: 'done' }[
+      st as Exclude<ChunkedState, 'new' | 'finished' | 'failed'>
+    ]; // next() checked
+    if (
+      m.type !== 'setup' &&
+      m.type !== 'chunk-reply' &&
+      m.type !== 'pull-reply' &&
+      m.type !== 'done'
+    )
+      bad(`a ${m.type} message is not a chunked-protocol server reply`);
     if (m.group !== o.group) bad(`reply is for group ${m.group}, this run uses ${o.group}`);
     if (!equalBytes(m.session, session)) bad('reply belongs to another session');
     if (m.type !== expected) stateError(`got a ${m.type} message, expected ${expected}`);
@@ -247,8 +274,10 @@ export function chunkedClient<T extends Item>(items: ItemSource<T>, opts?: Party
     }
     if (m.type === 'pull-reply') {
       if (m.index !== pullIndex) stateError(`reply to pull ${m.index}, expected pull ${pullIndex}`);
-      if (m.count > chunkSize || pulled + m.count > sent) bad(`pull reply carries ${m.count} elements, more than asked or sent`);
-      if (m.last !== (pulled + m.count === sent)) bad(`pull reply ends after ${pulled + m.count} of ${sent} elements`);
+      if (m.count > chunkSize || pulled + m.count > sent)
+        bad(`pull reply carries ${m.count} elements, more than asked or sent`);
+      if (m.last !== (pulled + m.count === sent))
+        bad(`pull reply ends after ${pulled + m.count} of ${sent} elements`);
       if (m.count === 0 && !m.last) bad('an empty pull reply must be the last'); // else: pulls forever
       await absorb(m.elements, m.count);
       pulled += m.count;
@@ -281,7 +310,11 @@ export function chunkedClient<T extends Item>(items: ItemSource<T>, opts?: Party
     },
     result() {
       if (st !== 'finished') stateError(`result() called in state "${st}"`);
-      const r: ChunkedResult<T> = { mode: o.mode, cardinality: hitKeys.size, serverCount: setup!.serverCount };
+      const r: ChunkedResult<T> = {
+        mode: o.mode,
+        cardinality: hitKeys.size,
+        serverCount: setup!.serverCount,
+      };
       if (o.mode !== 'cardinality') r.intersection = hits.slice();
       return r;
     },

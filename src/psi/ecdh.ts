@@ -42,8 +42,21 @@ import type { Canonical } from './canonicalize.js';
 import { getGroup } from './groups/index.js';
 import type { GroupName } from './groups/index.js';
 import { decodeMessage, encodeMessage, SESSION_LENGTH } from './encoding.js';
-import type { Mode, RequestMessage, ResponseMessage, RevealMessage, SetFormat } from './encoding.js';
-import { compressSet, membership, rawTagLength, rawTags, revealTagLength, tagDigest } from './sets.js';
+import type {
+  Mode,
+  RequestMessage,
+  ResponseMessage,
+  RevealMessage,
+  SetFormat,
+} from './encoding.js';
+import {
+  compressSet,
+  membership,
+  rawTagLength,
+  rawTags,
+  revealTagLength,
+  tagDigest,
+} from './sets.js';
 import { shuffleElements } from './shuffle.js';
 import { runBatch } from './batch.js';
 import type { BatchOptions } from './batch.js';
@@ -157,7 +170,11 @@ export function client<T extends Item>(items: ItemSource<T>, opts?: PartyOptions
   let session: Uint8Array | undefined;
   let prepared: { items: T[]; canonical: Uint8Array[] } | undefined;
   const step = async <R>(want: typeof state, f: () => Promise<R>): Promise<R> => {
-    if (state !== want || busy) throw new BukejianError('BAD_STATE', `PSI client: step not allowed in state "${state}"${busy ? ' (a step is running)' : ''}`);
+    if (state !== want || busy)
+      throw new BukejianError(
+        'BAD_STATE',
+        `PSI client: step not allowed in state "${state}"${busy ? ' (a step is running)' : ''}`,
+      );
     busy = true;
     try {
       return await f();
@@ -174,20 +191,38 @@ export function client<T extends Item>(items: ItemSource<T>, opts?: PartyOptions
         prepared = await prepareItems(items, o.canonical);
         key = group.randomKey();
         session = randomBytes(SESSION_LENGTH);
-        const elements = await runBatch({ group: o.group, backend: o.backend, key, op: 'hash' }, prepared.canonical, o.batch);
+        const elements = await runBatch(
+          { group: o.group, backend: o.backend, key, op: 'hash' },
+          prepared.canonical,
+          o.batch,
+        );
         state = 'requested';
-        const m: RequestMessage = { type: 'request', group: o.group, session, mode: o.mode, count: prepared.items.length, elements };
+        const m: RequestMessage = {
+          type: 'request',
+          group: o.group,
+          session,
+          mode: o.mode,
+          count: prepared.items.length,
+          elements,
+        };
         return encodeMessage(m);
       }),
     finish: (response: Uint8Array) =>
       step('requested', async () => {
-        const m = decodeMessage(response, { validate: false, expect: 'response' }) as ResponseMessage;
+        const m = decodeMessage(response, {
+          validate: false,
+          expect: 'response',
+        }) as ResponseMessage;
         if (m.group !== o.group) bad(`response is for group ${m.group}, this run uses ${o.group}`);
         if (!equalBytes(m.session, session!)) bad('response belongs to another session');
         if (m.mode !== o.mode) bad(`response is for mode ${m.mode}, this run uses ${o.mode}`);
         const n = prepared!.items.length;
         if (m.count !== n) bad(`response carries ${m.count} elements for ${n} requested`);
-        const unblinded = await runBatch({ group: o.group, backend: o.backend, key: key!, op: 'unblind' }, m.elements, o.batch);
+        const unblinded = await runBatch(
+          { group: o.group, backend: o.backend, key: key!, op: 'unblind' },
+          m.elements,
+          o.batch,
+        );
         const L = group.elementLength;
         const member = membership(m.format, m.set, m.tagLength, m.serverCount);
         const hits: number[] = [];
@@ -202,12 +237,23 @@ export function client<T extends Item>(items: ItemSource<T>, opts?: PartyOptions
         state = 'finished';
         key!.fill(0);
         if (o.mode === 'cardinality') return { mode: o.mode, cardinality: hits.length };
-        const result: ClientResult<T> = { mode: o.mode, cardinality: hits.length, intersection: hits.map((i) => prepared!.items[i]!) };
+        const result: ClientResult<T> = {
+          mode: o.mode,
+          cardinality: hits.length,
+          intersection: hits.map((i) => prepared!.items[i]!),
+        };
         if (o.mode === 'both') {
           const t = revealTagLength(m.format, m.tagLength);
           const tags = new Uint8Array(digests.length * t);
           digests.forEach((d, i) => tags.set(d.subarray(0, t), i * t));
-          const rv: RevealMessage = { type: 'reveal', group: o.group, session: session!, tagLength: t, count: digests.length, tags };
+          const rv: RevealMessage = {
+            type: 'reveal',
+            group: o.group,
+            session: session!,
+            tagLength: t,
+            count: digests.length,
+            tags,
+          };
           result.reveal = encodeMessage(rv);
         }
         return result;
@@ -276,17 +322,29 @@ const SERVER_KEYS = [
  * const m2 = await server.respond(m1)          // one-shot, or per chunked message:
  * const reply = await server.handle(message, req.socket.remoteAddress)
  */
-export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOptions<T>): PsiServer<T> {
+export function server<T extends Item>(
+  items: ItemSource<T>,
+  opts?: ServerOptions<T>,
+): PsiServer<T> {
   const raw = aoptions(opts, 'opts', SERVER_KEYS);
   const o = parseParty(raw);
-  const format: SetFormat = raw.format === undefined ? 'gcs' : aoneOf(raw.format, 'format', ['raw', 'gcs', 'bloom'] as const);
+  const format: SetFormat =
+    raw.format === undefined
+      ? 'gcs'
+      : aoneOf(raw.format, 'format', ['raw', 'gcs', 'bloom'] as const);
   const fpr = raw.fpr === undefined ? 1e-9 : raw.fpr;
-  if (typeof fpr !== 'number' || !(fpr > 0 && fpr < 1)) throw new BukejianError('INVALID_OPTION', `"fpr" expected number in (0, 1), got ${String(fpr)}`);
-  if (raw.onReveal !== undefined && typeof raw.onReveal !== 'function') throw new BukejianError('INVALID_OPTION', '"onReveal" expected a function');
+  if (typeof fpr !== 'number' || !(fpr > 0 && fpr < 1))
+    throw new BukejianError(
+      'INVALID_OPTION',
+      `"fpr" expected number in (0, 1), got ${String(fpr)}`,
+    );
+  if (raw.onReveal !== undefined && typeof raw.onReveal !== 'function')
+    throw new BukejianError('INVALID_OPTION', '"onReveal" expected a function');
   const group = getGroup(o.group, o.backend);
   const budget = serverBudget(raw.budget, raw.maxEvaluations);
   const now = clockOption(raw.now);
-  const keyPeriod = raw.period === undefined ? DEFAULT_KEY_PERIOD : anumber(raw.period, 'period', 1);
+  const keyPeriod =
+    raw.period === undefined ? DEFAULT_KEY_PERIOD : anumber(raw.period, 'period', 1);
   const period = (): number => Math.floor(now() / keyPeriod);
   // the items are read (and canonicalized) once; each key period encrypts them under its own key
   let source: Promise<PreparedItems<T>> | undefined;
@@ -297,7 +355,11 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
   async function build(p: number): Promise<PreparedServer<T>> {
     const src = await (source ??= prepareItems(items, o.canonical));
     const key = group.randomKey();
-    const el = await runBatch({ group: o.group, backend: o.backend, key, op: 'hash' }, src.canonical, o.batch);
+    const el = await runBatch(
+      { group: o.group, backend: o.backend, key, op: 'hash' },
+      src.canonical,
+      o.batch,
+    );
     const L = group.elementLength;
     const digests = src.canonical.map((_, i) => tagDigest(el.subarray(i * L, (i + 1) * L)));
     const tagIndex = new Map<number, Map<string, number>>();
@@ -326,7 +388,15 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
       return out;
     };
     size = src.items.length;
-    return { period: p, key, items: src.items, digests, compressed: compressSet(digests, format, fpr), rawSet, matchTags };
+    return {
+      period: p,
+      key,
+      items: src.items,
+      digests,
+      compressed: compressSet(digests, format, fpr),
+      rawSet,
+      matchTags,
+    };
   }
 
   /** The server prepared for the current key period (a new key and set when the period changed). */
@@ -358,7 +428,10 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
     onReveal: raw.onReveal,
   });
   const seen = sessions.seen;
-  const pendingReveal = new TimedMap<{ t: number; count: number; period: number }>(sessions.timeout, now); // session → offer
+  const pendingReveal = new TimedMap<{ t: number; count: number; period: number }>(
+    sessions.timeout,
+    now,
+  ); // session → offer
 
   return {
     get size() {
@@ -379,18 +452,35 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
       if (m.group !== o.group) bad(`request is for group ${m.group}, this server uses ${o.group}`);
       if (m.mode !== o.mode) bad(`request asks for mode ${m.mode}, this server offers ${o.mode}`);
       const sid = bytesKey(m.session);
-      if (seen.has(sid)) throw new BukejianError('BAD_STATE', 'PSI server: this session was already answered (replayed request)');
-      if (m.count > sessions.maxClientItems) throw new BukejianError('INVALID_LENGTH', `PSI server: request of ${m.count} elements, this server accepts at most ${sessions.maxClientItems}`);
+      if (seen.has(sid))
+        throw new BukejianError(
+          'BAD_STATE',
+          'PSI server: this session was already answered (replayed request)',
+        );
+      if (m.count > sessions.maxClientItems)
+        throw new BukejianError(
+          'INVALID_LENGTH',
+          `PSI server: request of ${m.count} elements, this server accepts at most ${sessions.maxClientItems}`,
+        );
       seen.set(sid, true);
       const P = await prepared();
       // SECURITY: counted with the chunked sessions' elements before any evaluation
       await spend(budget, P.period, m.count, 'PSI server');
       const L = group.elementLength;
-      let elements = await runBatch({ group: o.group, backend: o.backend, key: P.key, op: 'mul' }, m.elements, o.batch);
+      let elements = await runBatch(
+        { group: o.group, backend: o.backend, key: P.key, op: 'mul' },
+        m.elements,
+        o.batch,
+      );
       if (o.mode === 'cardinality') elements = shuffleElements(elements, m.count, L);
       const tagLength = format === 'raw' ? rawTagLength(m.count, P.digests.length) : 0;
       const set = format === 'raw' ? P.rawSet(tagLength) : P.compressed!;
-      if (o.mode === 'both') pendingReveal.set(sid, { t: revealTagLength(format, tagLength), count: m.count, period: P.period });
+      if (o.mode === 'both')
+        pendingReveal.set(sid, {
+          t: revealTagLength(format, tagLength),
+          count: m.count,
+          period: P.period,
+        });
       const r: ResponseMessage = {
         type: 'response',
         group: o.group,
@@ -406,18 +496,31 @@ export function server<T extends Item>(items: ItemSource<T>, opts?: ServerOption
       return encodeMessage(r);
     },
     async finish(reveal: Uint8Array): Promise<T[]> {
-      if (o.mode !== 'both') throw new BukejianError('BAD_STATE', `PSI server: finish() is only part of mode "both" (this server runs "${o.mode}")`);
+      if (o.mode !== 'both')
+        throw new BukejianError(
+          'BAD_STATE',
+          `PSI server: finish() is only part of mode "both" (this server runs "${o.mode}")`,
+        );
       const m = decodeMessage(reveal, { expect: 'reveal' }) as RevealMessage;
       if (m.group !== o.group) bad(`reveal is for group ${m.group}, this server uses ${o.group}`);
       const sid = bytesKey(m.session);
       const offer = pendingReveal.get(sid);
-      if (offer === undefined) throw new BukejianError('BAD_STATE', 'PSI server: no response awaits a reveal for this session (out of order, replayed or expired)');
+      if (offer === undefined)
+        throw new BukejianError(
+          'BAD_STATE',
+          'PSI server: no response awaits a reveal for this session (out of order, replayed or expired)',
+        );
       if (m.tagLength !== offer.t) bad(`reveal tag length ${m.tagLength}, expected ${offer.t}`);
       // SECURITY: no more matches than elements sent (see the sessions.ts reveal check)
-      if (m.count > offer.count) bad(`reveal of ${m.count} tags after ${offer.count} elements sent`);
+      if (m.count > offer.count)
+        bad(`reveal of ${m.count} tags after ${offer.count} elements sent`);
       pendingReveal.delete(sid);
       const P = await prepared();
-      if (P.period !== offer.period) throw new BukejianError('BAD_STATE', "PSI server: the key period of this session's response ended (run a new session)");
+      if (P.period !== offer.period)
+        throw new BukejianError(
+          'BAD_STATE',
+          "PSI server: the key period of this session's response ended (run a new session)",
+        );
       return P.matchTags(m.tags, offer.t, m.count);
     },
   };

@@ -219,7 +219,8 @@ class Writer {
     return this.bytes(Uint8Array.of(v >>> 8, v & 255));
   }
   u32(v: number): this {
-    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new BukejianError('INVALID_RANGE', `field value ${v} out of u32 range`);
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+      throw new BukejianError('INVALID_RANGE', `field value ${v} out of u32 range`);
     return this.bytes(Uint8Array.of(v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255));
   }
   finish(): Uint8Array {
@@ -237,7 +238,8 @@ class Reader {
   pos = 0;
   constructor(readonly b: Uint8Array) {}
   need(n: number, what: string): void {
-    if (this.pos + n > this.b.length) throw new BukejianError('INVALID_ENCODING', `PSI message truncated in ${what}`);
+    if (this.pos + n > this.b.length)
+      throw new BukejianError('INVALID_ENCODING', `PSI message truncated in ${what}`);
   }
   u8(what: string): number {
     this.need(1, what);
@@ -252,7 +254,12 @@ class Reader {
   u32(what: string): number {
     this.need(4, what);
     const b = this.b;
-    const v = ((b[this.pos]! << 24) | (b[this.pos + 1]! << 16) | (b[this.pos + 2]! << 8) | b[this.pos + 3]!) >>> 0;
+    const v =
+      ((b[this.pos]! << 24) |
+        (b[this.pos + 1]! << 16) |
+        (b[this.pos + 2]! << 8) |
+        b[this.pos + 3]!) >>>
+      0;
     this.pos += 4;
     return v;
   }
@@ -263,19 +270,28 @@ class Reader {
     return v;
   }
   end(): void {
-    if (this.pos !== this.b.length) throw new BukejianError('INVALID_ENCODING', `PSI message has ${this.b.length - this.pos} trailing bytes`);
+    if (this.pos !== this.b.length)
+      throw new BukejianError(
+        'INVALID_ENCODING',
+        `PSI message has ${this.b.length - this.pos} trailing bytes`,
+      );
   }
 }
 
 function checkElements(group: GroupName, count: number, elements: Uint8Array): void {
   const L = getGroup(group).elementLength;
-  if (elements.length !== count * L) throw new BukejianError('INVALID_LENGTH', `"elements" expected ${count} × ${L} bytes, got length=${elements.length}`);
+  if (elements.length !== count * L)
+    throw new BukejianError(
+      'INVALID_LENGTH',
+      `"elements" expected ${count} × ${L} bytes, got length=${elements.length}`,
+    );
 }
 
 type SetFields = Pick<SetupMessage, 'format' | 'serverCount' | 'tagLength' | 'set'>;
 
 function writeSet(w: Writer, m: SetFields): void {
-  if (m.format === 'raw' && m.set.length !== m.serverCount * m.tagLength) throw new BukejianError('INVALID_LENGTH', '"set" size disagrees with serverCount × tagLength');
+  if (m.format === 'raw' && m.set.length !== m.serverCount * m.tagLength)
+    throw new BukejianError('INVALID_LENGTH', '"set" size disagrees with serverCount × tagLength');
   w.u8(FORMATS.indexOf(m.format) + 1)
     .u32(m.serverCount)
     .u8(m.format === 'raw' ? m.tagLength : 0)
@@ -292,12 +308,19 @@ function readSet(r: Reader): SetFields {
   const setLength = r.u32('setLength');
   const set = r.bytes(setLength, 'set');
   if (format === 'raw') {
-    if (tagLength < 8 || tagLength > 32) throw new BukejianError('INVALID_ENCODING', `raw tag length ${tagLength} outside 8..32`);
-    if (setLength !== serverCount * tagLength) throw new BukejianError('INVALID_ENCODING', 'raw set size disagrees with serverCount × tagLength');
+    if (tagLength < 8 || tagLength > 32)
+      throw new BukejianError('INVALID_ENCODING', `raw tag length ${tagLength} outside 8..32`);
+    if (setLength !== serverCount * tagLength)
+      throw new BukejianError(
+        'INVALID_ENCODING',
+        'raw set size disagrees with serverCount × tagLength',
+      );
   } else {
-    if (tagLength !== 0) throw new BukejianError('INVALID_ENCODING', 'tag length must be 0 for a compressed set');
+    if (tagLength !== 0)
+      throw new BukejianError('INVALID_ENCODING', 'tag length must be 0 for a compressed set');
     const n = format === 'gcs' ? decodeGcs(set).size : decodeBloom(set).size;
-    if (n !== serverCount) throw new BukejianError('INVALID_ENCODING', 'compressed set size disagrees with serverCount');
+    if (n !== serverCount)
+      throw new BukejianError('INVALID_ENCODING', 'compressed set size disagrees with serverCount');
   }
   return { format, serverCount, tagLength, set };
 }
@@ -309,17 +332,35 @@ function readSet(r: Reader): SetFields {
  */
 export function encodeMessage(m: PsiMessage): Uint8Array {
   abytes(m.session, 'session', SESSION_LENGTH);
-  const w = new Writer().bytes(MAGIC).u8(VERSION).u8(TYPE_IDS[m.type]).u8(GROUP_IDS[m.group]).bytes(m.session);
+  const w = new Writer()
+    .bytes(MAGIC)
+    .u8(VERSION)
+    .u8(TYPE_IDS[m.type])
+    .u8(GROUP_IDS[m.group])
+    .bytes(m.session);
   switch (m.type) {
     case 'request':
       checkElements(m.group, m.count, m.elements);
-      return w.u8(MODES.indexOf(m.mode) + 1).u32(m.count).bytes(m.elements).finish();
+      return w
+        .u8(MODES.indexOf(m.mode) + 1)
+        .u32(m.count)
+        .bytes(m.elements)
+        .finish();
     case 'response':
       checkElements(m.group, m.count, m.elements);
-      writeSet(w.u8(MODES.indexOf(m.mode) + 1).u32(m.count).bytes(m.elements), m);
+      writeSet(
+        w
+          .u8(MODES.indexOf(m.mode) + 1)
+          .u32(m.count)
+          .bytes(m.elements),
+        m,
+      );
       return w.finish();
     case 'hello':
-      return w.u8(MODES.indexOf(m.mode) + 1).u32(m.clientCount).finish();
+      return w
+        .u8(MODES.indexOf(m.mode) + 1)
+        .u32(m.clientCount)
+        .finish();
     case 'setup':
       writeSet(w.u8(MODES.indexOf(m.mode) + 1), m);
       return w.finish();
@@ -327,14 +368,20 @@ export function encodeMessage(m: PsiMessage): Uint8Array {
     case 'chunk-reply':
     case 'pull-reply':
       checkElements(m.group, m.count, m.elements);
-      return w.u32(m.index).u8(m.last ? 1 : 0).u32(m.count).bytes(m.elements).finish();
+      return w
+        .u32(m.index)
+        .u8(m.last ? 1 : 0)
+        .u32(m.count)
+        .bytes(m.elements)
+        .finish();
     case 'pull':
       if (m.max < 1) throw new BukejianError('INVALID_RANGE', `"max" expected ≥ 1, got ${m.max}`);
       return w.u32(m.index).u32(m.max).finish();
     case 'done':
       return w.finish();
     case 'reveal':
-      if (m.tags.length !== m.count * m.tagLength) throw new BukejianError('INVALID_LENGTH', '"tags" size disagrees with count × tagLength');
+      if (m.tags.length !== m.count * m.tagLength)
+        throw new BukejianError('INVALID_LENGTH', '"tags" size disagrees with count × tagLength');
       return w.u8(m.tagLength).u32(m.count).bytes(m.tags).finish();
     case 'oprf-request':
       checkElements(m.group, m.count, m.elements);
@@ -346,7 +393,8 @@ export function encodeMessage(m: PsiMessage): Uint8Array {
       w.u32(m.epoch).u32(m.entries.length);
       for (const e of m.entries) {
         abytes(e.tag, 'tag', 16);
-        if (e.sealed.length > 0xffff) throw new BukejianError('INVALID_LENGTH', 'sealed label longer than 65535 bytes');
+        if (e.sealed.length > 0xffff)
+          throw new BukejianError('INVALID_LENGTH', 'sealed label longer than 65535 bytes');
         w.bytes(e.tag).u16(e.sealed.length).bytes(e.sealed);
       }
       return w.finish();
@@ -365,11 +413,19 @@ export interface DecodeOptions {
 function readElements(r: Reader, group: GroupName, count: number, validate: boolean): Uint8Array {
   const g = getGroup(group, 'js');
   const L = g.elementLength;
-  if (count > (r.b.length - r.pos) / L) throw new BukejianError('INVALID_ENCODING', `PSI message count ${count} exceeds the bytes present`);
+  if (count > (r.b.length - r.pos) / L)
+    throw new BukejianError(
+      'INVALID_ENCODING',
+      `PSI message count ${count} exceeds the bytes present`,
+    );
   const el = r.bytes(count * L, 'elements');
   if (validate) {
     for (let i = 0; i < count; i++) {
-      if (!g.isElement(el.subarray(i * L, (i + 1) * L))) throw new BukejianError('INVALID_POINT', `element ${i} is not a valid ${group} group element`);
+      if (!g.isElement(el.subarray(i * L, (i + 1) * L)))
+        throw new BukejianError(
+          'INVALID_POINT',
+          `element ${i} is not a valid ${group} group element`,
+        );
     }
   }
   return el;
@@ -385,14 +441,21 @@ export function decodeMessage(bytes: Uint8Array, opts?: DecodeOptions): PsiMessa
   const validate = opts?.validate ?? true;
   const r = new Reader(bytes);
   r.need(HEADER_LENGTH, 'header');
-  for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) throw new BukejianError('INVALID_ENCODING', 'not a bukejian PSI message (bad magic)');
+  for (let i = 0; i < MAGIC.length; i++)
+    if (bytes[i] !== MAGIC[i])
+      throw new BukejianError('INVALID_ENCODING', 'not a bukejian PSI message (bad magic)');
   r.pos = MAGIC.length;
   const version = r.u8('version');
-  if (version !== VERSION) throw new BukejianError('VERSION', `PSI wire version ${version} is not supported (expected ${VERSION})`);
+  if (version !== VERSION)
+    throw new BukejianError(
+      'VERSION',
+      `PSI wire version ${version} is not supported (expected ${VERSION})`,
+    );
   const typeId = r.u8('type');
   const type = (Object.keys(TYPE_IDS) as PsiMessage['type'][]).find((k) => TYPE_IDS[k] === typeId);
   if (!type) throw new BukejianError('INVALID_ENCODING', `unknown PSI message type ${typeId}`);
-  if (opts?.expect && type !== opts.expect) throw new BukejianError('INVALID_ENCODING', `expected a ${opts.expect} message, got ${type}`);
+  if (opts?.expect && type !== opts.expect)
+    throw new BukejianError('INVALID_ENCODING', `expected a ${opts.expect} message, got ${type}`);
   const group = groupNameById(r.u8('group'));
   const session = r.bytes(SESSION_LENGTH, 'session').slice();
   const mode = (): Mode => {
@@ -406,7 +469,14 @@ export function decodeMessage(bytes: Uint8Array, opts?: DecodeOptions): PsiMessa
     case 'request': {
       const md = mode();
       const count = r.u32('count');
-      out = { type, group, session, mode: md, count, elements: readElements(r, group, count, validate) };
+      out = {
+        type,
+        group,
+        session,
+        mode: md,
+        count,
+        elements: readElements(r, group, count, validate),
+      };
       break;
     }
     case 'response': {
@@ -431,9 +501,18 @@ export function decodeMessage(bytes: Uint8Array, opts?: DecodeOptions): PsiMessa
     case 'pull-reply': {
       const index = r.u32('index');
       const l = r.u8('last');
-      if (l > 1) throw new BukejianError('INVALID_ENCODING', `"last" flag must be 0 or 1, got ${l}`);
+      if (l > 1)
+        throw new BukejianError('INVALID_ENCODING', `"last" flag must be 0 or 1, got ${l}`);
       const count = r.u32('count');
-      out = { type, group, session, index, last: l === 1, count, elements: readElements(r, group, count, validate) };
+      out = {
+        type,
+        group,
+        session,
+        index,
+        last: l === 1,
+        count,
+        elements: readElements(r, group, count, validate),
+      };
       break;
     }
     case 'pull': {
@@ -448,9 +527,11 @@ export function decodeMessage(bytes: Uint8Array, opts?: DecodeOptions): PsiMessa
       break;
     case 'reveal': {
       const tagLength = r.u8('tagLength');
-      if (tagLength < 8 || tagLength > 32) throw new BukejianError('INVALID_ENCODING', `reveal tag length ${tagLength} outside 8..32`);
+      if (tagLength < 8 || tagLength > 32)
+        throw new BukejianError('INVALID_ENCODING', `reveal tag length ${tagLength} outside 8..32`);
       const count = r.u32('count');
-      if (count > (bytes.length - r.pos) / tagLength) throw new BukejianError('INVALID_ENCODING', 'reveal count exceeds the bytes present');
+      if (count > (bytes.length - r.pos) / tagLength)
+        throw new BukejianError('INVALID_ENCODING', 'reveal count exceeds the bytes present');
       out = { type, group, session, tagLength, count, tags: r.bytes(count * tagLength, 'tags') };
       break;
     }
@@ -462,18 +543,27 @@ export function decodeMessage(bytes: Uint8Array, opts?: DecodeOptions): PsiMessa
     case 'oprf-response': {
       const epoch = r.u32('epoch');
       const count = r.u32('count');
-      out = { type, group, session, epoch, count, elements: readElements(r, group, count, validate) };
+      out = {
+        type,
+        group,
+        session,
+        epoch,
+        count,
+        elements: readElements(r, group, count, validate),
+      };
       break;
     }
     case 'oprf-table': {
       const epoch = r.u32('epoch');
       const count = r.u32('count');
-      if (count > (bytes.length - r.pos) / 18) throw new BukejianError('INVALID_ENCODING', 'table count exceeds the bytes present');
+      if (count > (bytes.length - r.pos) / 18)
+        throw new BukejianError('INVALID_ENCODING', 'table count exceeds the bytes present');
       const entries: OprfTableEntry[] = [];
       let prev: Uint8Array | undefined;
       for (let i = 0; i < count; i++) {
         const tag = r.bytes(16, 'tag');
-        if (prev && compare(prev, tag) >= 0) throw new BukejianError('INVALID_ENCODING', 'table tags not strictly increasing');
+        if (prev && compare(prev, tag) >= 0)
+          throw new BukejianError('INVALID_ENCODING', 'table tags not strictly increasing');
         prev = tag;
         const len = r.u16('label length');
         entries.push({ tag, sealed: r.bytes(len, 'label') });

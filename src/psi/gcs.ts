@@ -32,13 +32,18 @@ export function hash53(d: Uint8Array): number {
  * riceParameter(1e-9) // 30
  */
 export function riceParameter(fpr: number): number {
-  if (!(fpr > 0 && fpr < 1)) throw new BukejianError('INVALID_RANGE', `"fpr" expected number in (0, 1), got ${fpr}`);
+  if (!(fpr > 0 && fpr < 1))
+    throw new BukejianError('INVALID_RANGE', `"fpr" expected number in (0, 1), got ${fpr}`);
   return Math.max(1, Math.ceil(-Math.log2(fpr)));
 }
 
 function mapper(n: number, P: number): (h: number) => number {
   const range = n * 2 ** P;
-  if (range > TWO53) throw new BukejianError('INVALID_RANGE', `GCS range N·2^P exceeds 2^53 (N=${n}, P=${P}); split the set into buckets`);
+  if (range > TWO53)
+    throw new BukejianError(
+      'INVALID_RANGE',
+      `GCS range N·2^P exceeds 2^53 (N=${n}, P=${P}); split the set into buckets`,
+    );
   const scale = range / TWO53; // exact: division by a power of two
   return (h) => Math.floor(h * scale);
 }
@@ -50,7 +55,7 @@ class BitWriter {
     this.buf = new Uint8Array(Math.max(16, bytes));
   }
   private grow(extra: number): void {
-    if (((this.bits + extra + 7) >>> 3) <= this.buf.length) return;
+    if ((this.bits + extra + 7) >>> 3 <= this.buf.length) return;
     const b = new Uint8Array(this.buf.length * 2 + ((extra + 7) >>> 3));
     b.set(this.buf);
     this.buf = b;
@@ -58,7 +63,8 @@ class BitWriter {
   /** Appends `count` one bits and a zero. */
   unary(count: number): void {
     this.grow(count + 1);
-    for (let i = 0; i < count; i++, this.bits++) this.buf[this.bits >>> 3]! |= 0x80 >>> (this.bits & 7);
+    for (let i = 0; i < count; i++, this.bits++)
+      this.buf[this.bits >>> 3]! |= 0x80 >>> (this.bits & 7);
     this.bits++;
   }
   /** Appends the low `width` bits of `v` (v < 2^53), MSB first. */
@@ -76,7 +82,8 @@ class BitWriter {
  * const bytes = encodeGcs(hashes, riceParameter(1e-9))
  */
 export function encodeGcs(hashes: ArrayLike<number>, P: number): Uint8Array {
-  if (!Number.isInteger(P) || P < 1 || P > 48) throw new BukejianError('INVALID_RANGE', `"P" expected integer 1..48, got ${P}`);
+  if (!Number.isInteger(P) || P < 1 || P > 48)
+    throw new BukejianError('INVALID_RANGE', `"P" expected integer 1..48, got ${P}`);
   const n = hashes.length;
   if (n > 0xffffffff) throw new BukejianError('INVALID_LENGTH', 'GCS too large');
   const map = mapper(Math.max(n, 1), P);

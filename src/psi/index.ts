@@ -29,7 +29,12 @@ import { GROUP_NAMES, getGroup } from './groups/index.js';
 export { client, server, rawTagLength, tagDigest } from './ecdh.js';
 export type { ClientResult, PartyOptions, PsiClient, PsiServer, ServerOptions } from './ecdh.js';
 export { chunkedClient } from './chunked.js';
-export { DEFAULT_MAX_CHUNK, DEFAULT_MAX_CLIENT_ITEMS, DEFAULT_MAX_HELD_ITEMS, DEFAULT_SETUP_TIMEOUT } from './sessions.js';
+export {
+  DEFAULT_MAX_CHUNK,
+  DEFAULT_MAX_CLIENT_ITEMS,
+  DEFAULT_MAX_HELD_ITEMS,
+  DEFAULT_SETUP_TIMEOUT,
+} from './sessions.js';
 export { DEFAULT_KEY_PERIOD, DEFAULT_MAX_EVALUATIONS, memoryBudget } from './_budget.js';
 export type { EvaluationBudget } from './_budget.js';
 export type { ChunkedClient, ChunkedResult, ChunkedState, ChunkedStats } from './chunked.js';

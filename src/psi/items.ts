@@ -41,10 +41,19 @@ const key = (b: Uint8Array): string => {
  * const it = itemIterator(['a', 'b']); await it.next() // { value: 'a', done: false }
  */
 export function itemIterator<T extends Item>(src: ItemSource<T>): AsyncIterator<T> | Iterator<T> {
-  if (src === null || typeof src !== 'object' || (!(Symbol.iterator in src) && !(Symbol.asyncIterator in src))) {
-    throw new BukejianError('INVALID_TYPE', '"items" expected an array or (async) iterable of strings or Uint8Arrays');
+  if (
+    src === null ||
+    typeof src !== 'object' ||
+    (!(Symbol.iterator in src) && !(Symbol.asyncIterator in src))
+  ) {
+    throw new BukejianError(
+      'INVALID_TYPE',
+      '"items" expected an array or (async) iterable of strings or Uint8Arrays',
+    );
   }
-  return Symbol.asyncIterator in src ? (src as AsyncIterable<T>)[Symbol.asyncIterator]() : (src as Iterable<T>)[Symbol.iterator]();
+  return Symbol.asyncIterator in src
+    ? (src as AsyncIterable<T>)[Symbol.asyncIterator]()
+    : (src as Iterable<T>)[Symbol.iterator]();
 }
 
 /**
@@ -63,7 +72,10 @@ export function canonicalItem(it: Item, form: Canonical): { key: string; bytes: 
     const k = canonicalString(it, form);
     return { key: k, bytes: utf8ToBytes(k) };
   }
-  throw new BukejianError('INVALID_TYPE', `"items" expected strings or Uint8Arrays, got ${typeof it}`);
+  throw new BukejianError(
+    'INVALID_TYPE',
+    `"items" expected strings or Uint8Arrays, got ${typeof it}`,
+  );
 }
 
 /**
@@ -71,7 +83,10 @@ export function canonicalItem(it: Item, form: Canonical): { key: string; bytes: 
  * @example
  * const { items, canonical } = await prepareItems(['a', ' a ', 'b'], 'text') // items: ['a', 'b']
  */
-export async function prepareItems<T extends Item>(src: ItemSource<T>, form: Canonical): Promise<PreparedItems<T>> {
+export async function prepareItems<T extends Item>(
+  src: ItemSource<T>,
+  form: Canonical,
+): Promise<PreparedItems<T>> {
   const iter = itemIterator(src);
   const seen = new Set<string>();
   const items: T[] = [];

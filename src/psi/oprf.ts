@@ -27,13 +27,27 @@
 import { ristretto255_oprf, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { BukejianError } from '../errors.js';
-import { aoptions, anumber, concatBytes, equalBytes, isBytes, randomBytes, toBytes, utf8ToBytes } from '../utils.js';
+import {
+  aoptions,
+  anumber,
+  concatBytes,
+  equalBytes,
+  isBytes,
+  randomBytes,
+  toBytes,
+  utf8ToBytes,
+} from '../utils.js';
 import { kdf } from '../sm3.js';
 import { sm4 } from '../sm4/index.js';
 import { canonicalOption, canonicalize } from './canonicalize.js';
 import type { Canonical } from './canonicalize.js';
 import { compare, decodeMessage, encodeMessage, SESSION_LENGTH } from './encoding.js';
-import type { OprfRequestMessage, OprfResponseMessage, OprfTableEntry, OprfTableMessage } from './encoding.js';
+import type {
+  OprfRequestMessage,
+  OprfResponseMessage,
+  OprfTableEntry,
+  OprfTableMessage,
+} from './encoding.js';
 import { bytesKey } from './items.js';
 import type { Item, ItemSource } from './items.js';
 import { clockOption, serverBudget, spend } from './_budget.js';
@@ -56,25 +70,37 @@ export function evaluate(secretKey: Uint8Array, input: Uint8Array): Uint8Array {
   const k = leScalar(secretKey);
   const P = ristretto255_hasher.hashToCurve(input, { DST: HASH_TO_GROUP_DST });
   const unblinded = P.multiply(k).toBytes();
-  return sha512(concatBytes(i2osp2(input.length), input, i2osp2(unblinded.length), unblinded, utf8ToBytes('Finalize')));
+  return sha512(
+    concatBytes(
+      i2osp2(input.length),
+      input,
+      i2osp2(unblinded.length),
+      unblinded,
+      utf8ToBytes('Finalize'),
+    ),
+  );
 }
 
 function leScalar(b: Uint8Array): bigint {
-  if (!isBytes(b) || b.length !== 32) throw new BukejianError('INVALID_KEY', 'OPRF secret key must be 32 bytes');
+  if (!isBytes(b) || b.length !== 32)
+    throw new BukejianError('INVALID_KEY', 'OPRF secret key must be 32 bytes');
   let n = 0n;
   for (let i = 31; i >= 0; i--) n = (n << 8n) | BigInt(b[i]!);
-  if (n === 0n || n >= ORDER) throw new BukejianError('INVALID_KEY', 'OPRF secret key out of range');
+  if (n === 0n || n >= ORDER)
+    throw new BukejianError('INVALID_KEY', 'OPRF secret key out of range');
   return n;
 }
 
-const u32 = (n: number): Uint8Array => Uint8Array.of(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
+const u32 = (n: number): Uint8Array =>
+  Uint8Array.of(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
 
 /** Lookup tag, SM4 key and nonce derived from one OPRF output. */
 function derive(out: Uint8Array): { tag: Uint8Array; key: Uint8Array; nonce: Uint8Array } {
   const k = kdf(concatBytes(out, LABEL_INFO), 44);
   return { tag: k.subarray(0, 16), key: k.subarray(16, 32), nonce: k.subarray(32, 44) };
 }
-const aadFor = (epoch: number, tag: Uint8Array): Uint8Array => concatBytes(LABEL_INFO, u32(epoch), tag);
+const aadFor = (epoch: number, tag: Uint8Array): Uint8Array =>
+  concatBytes(LABEL_INFO, u32(epoch), tag);
 
 /** Options of {@link oprfServer}. */
 export interface OprfServerOptions {
@@ -107,7 +133,9 @@ export interface OprfServer {
   /** Evaluations left in this period (from the budget store). */
   remaining(): Promise<number>;
   /** The labeled table of this period (an 'oprf-table' message). */
-  table(entries: Iterable<[Item, string | Uint8Array]> | AsyncIterable<[Item, string | Uint8Array]>): Promise<Uint8Array>;
+  table(
+    entries: Iterable<[Item, string | Uint8Array]> | AsyncIterable<[Item, string | Uint8Array]>,
+  ): Promise<Uint8Array>;
   /** Answers one client request (an 'oprf-request' message); RATE_LIMITED beyond the budget. */
   evaluate(request: Uint8Array): Promise<Uint8Array>;
   /**
@@ -118,7 +146,8 @@ export interface OprfServer {
 }
 
 function newSecretKey(): Uint8Array {
-  return ristretto255_oprf.oprf.deriveKeyPair(randomBytes(32), utf8ToBytes('bukejian-psi-oprf')).secretKey;
+  return ristretto255_oprf.oprf.deriveKeyPair(randomBytes(32), utf8ToBytes('bukejian-psi-oprf'))
+    .secretKey;
 }
 
 /**
@@ -129,15 +158,32 @@ function newSecretKey(): Uint8Array {
  * const response = await srv.evaluate(request)
  */
 export function oprfServer(opts?: OprfServerOptions): OprfServer {
-  const o = aoptions(opts, 'opts', ['secretKey', 'epoch', 'maxEvaluations', 'budget', 'period', 'now', 'canonical']);
+  const o = aoptions(opts, 'opts', [
+    'secretKey',
+    'epoch',
+    'maxEvaluations',
+    'budget',
+    'period',
+    'now',
+    'canonical',
+  ]);
   let sk = o.secretKey === undefined ? newSecretKey() : o.secretKey.slice();
   leScalar(sk);
   const budget = serverBudget(o.budget, o.maxEvaluations);
   const now = clockOption(o.now);
   const keyPeriod = o.period === undefined ? undefined : anumber(o.period, 'period', 1);
-  if (keyPeriod !== undefined && o.epoch !== undefined) throw new BukejianError('INVALID_OPTION', '"epoch" and "period" are exclusive (with "period" the epoch follows the clock)');
+  if (keyPeriod !== undefined && o.epoch !== undefined)
+    throw new BukejianError(
+      'INVALID_OPTION',
+      '"epoch" and "period" are exclusive (with "period" the epoch follows the clock)',
+    );
   const clockEpoch = (): number => Math.floor(now() / keyPeriod!) >>> 0;
-  let epoch = keyPeriod !== undefined ? clockEpoch() : o.epoch === undefined ? 0 : anumber(o.epoch, 'epoch', 0, 0xffffffff);
+  let epoch =
+    keyPeriod !== undefined
+      ? clockEpoch()
+      : o.epoch === undefined
+        ? 0
+        : anumber(o.epoch, 'epoch', 0, 0xffffffff);
   const form = canonicalOption(o.canonical);
   const newKey = (secretKey?: Uint8Array): void => {
     const next = secretKey === undefined ? newSecretKey() : secretKey.slice();
@@ -174,31 +220,57 @@ export function oprfServer(opts?: OprfServerOptions): OprfServer {
       }
       out.sort((a, b) => compare(a.tag, b.tag));
       for (let i = 1; i < out.length; i++) {
-        if (compare(out[i - 1]!.tag, out[i]!.tag) === 0) throw new BukejianError('INVALID_DATA', 'duplicate item in the OPRF table (after canonicalization)');
+        if (compare(out[i - 1]!.tag, out[i]!.tag) === 0)
+          throw new BukejianError(
+            'INVALID_DATA',
+            'duplicate item in the OPRF table (after canonicalization)',
+          );
       }
-      const m: OprfTableMessage = { type: 'oprf-table', group: 'ristretto255', session: new Uint8Array(SESSION_LENGTH), epoch: e, entries: out };
+      const m: OprfTableMessage = {
+        type: 'oprf-table',
+        group: 'ristretto255',
+        session: new Uint8Array(SESSION_LENGTH),
+        epoch: e,
+        entries: out,
+      };
       return encodeMessage(m);
     },
     async evaluate(request: Uint8Array): Promise<Uint8Array> {
       const m = decodeMessage(request, { expect: 'oprf-request' }) as OprfRequestMessage;
-      if (m.group !== 'ristretto255') throw new BukejianError('INVALID_ENCODING', 'OPRF requests use ristretto255');
+      if (m.group !== 'ristretto255')
+        throw new BukejianError('INVALID_ENCODING', 'OPRF requests use ristretto255');
       sync();
       const e = epoch;
       // SECURITY: counted (all requests of the epoch together) before any evaluation
       await spend(budget, e, m.count, 'OPRF server');
       sync();
-      if (epoch !== e) throw new BukejianError('BAD_STATE', "OPRF server: the key period ended while the request was counted; ask again");
+      if (epoch !== e)
+        throw new BukejianError(
+          'BAD_STATE',
+          'OPRF server: the key period ended while the request was counted; ask again',
+        );
       const key = sk;
       const out = new Uint8Array(m.elements.length);
       for (let i = 0; i < m.count; i++) {
         const el = m.elements.subarray(i * 32, (i + 1) * 32);
         out.set(ristretto255_oprf.oprf.blindEvaluate(key, el), i * 32);
       }
-      const r: OprfResponseMessage = { type: 'oprf-response', group: 'ristretto255', session: m.session, epoch: e, count: m.count, elements: out };
+      const r: OprfResponseMessage = {
+        type: 'oprf-response',
+        group: 'ristretto255',
+        session: m.session,
+        epoch: e,
+        count: m.count,
+        elements: out,
+      };
       return encodeMessage(r);
     },
     rotate(secretKey?: Uint8Array): number {
-      if (keyPeriod !== undefined) throw new BukejianError('BAD_STATE', 'OPRF server: with the "period" option the key rotates with the clock');
+      if (keyPeriod !== undefined)
+        throw new BukejianError(
+          'BAD_STATE',
+          'OPRF server: with the "period" option the key rotates with the clock',
+        );
       newKey(secretKey);
       epoch = (epoch + 1) >>> 0;
       return epoch;
@@ -230,7 +302,10 @@ export interface OprfClient<T extends Item> {
  * const res = await c.finish(await srv.evaluate(await c.request()), table)
  * res[0].member && bytesToUtf8(res[0].label!) // '一级'
  */
-export function oprfClient<T extends Item>(items: ItemSource<T>, opts?: { canonical?: Canonical }): OprfClient<T> {
+export function oprfClient<T extends Item>(
+  items: ItemSource<T>,
+  opts?: { canonical?: Canonical },
+): OprfClient<T> {
   const o = aoptions(opts, 'opts', ['canonical']);
   const form = canonicalOption(o.canonical);
   let state: 'new' | 'requested' | 'finished' = 'new';
@@ -241,7 +316,11 @@ export function oprfClient<T extends Item>(items: ItemSource<T>, opts?: { canoni
       return state;
     },
     async request() {
-      if (state !== 'new') throw new BukejianError('BAD_STATE', `OPRF client: request() not allowed in state "${state}"`);
+      if (state !== 'new')
+        throw new BukejianError(
+          'BAD_STATE',
+          `OPRF client: request() not allowed in state "${state}"`,
+        );
       state = 'requested';
       const list: T[] = [];
       for await (const it of items as AsyncIterable<T>) list.push(it);
@@ -253,23 +332,46 @@ export function oprfClient<T extends Item>(items: ItemSource<T>, opts?: { canoni
         elements.set(b.blinded, i * 32);
         return { item, input, blind: b.blind };
       });
-      const m: OprfRequestMessage = { type: 'oprf-request', group: 'ristretto255', session, count: list.length, elements };
+      const m: OprfRequestMessage = {
+        type: 'oprf-request',
+        group: 'ristretto255',
+        session,
+        count: list.length,
+        elements,
+      };
       return encodeMessage(m);
     },
     async finish(response: Uint8Array, table: Uint8Array) {
-      if (state !== 'requested') throw new BukejianError('BAD_STATE', `OPRF client: finish() not allowed in state "${state}"`);
+      if (state !== 'requested')
+        throw new BukejianError(
+          'BAD_STATE',
+          `OPRF client: finish() not allowed in state "${state}"`,
+        );
       const r = decodeMessage(response, { expect: 'oprf-response' }) as OprfResponseMessage;
       const t = decodeMessage(table, { expect: 'oprf-table' }) as OprfTableMessage;
-      if (!equalBytes(r.session, session!)) throw new BukejianError('INVALID_ENCODING', 'OPRF response belongs to another session');
-      if (r.count !== inputs.length) throw new BukejianError('INVALID_ENCODING', `OPRF response carries ${r.count} elements for ${inputs.length} asked`);
-      if (r.epoch !== t.epoch) throw new BukejianError('INVALID_ENCODING', `OPRF response is from epoch ${r.epoch}, the table from epoch ${t.epoch}`);
+      if (!equalBytes(r.session, session!))
+        throw new BukejianError('INVALID_ENCODING', 'OPRF response belongs to another session');
+      if (r.count !== inputs.length)
+        throw new BukejianError(
+          'INVALID_ENCODING',
+          `OPRF response carries ${r.count} elements for ${inputs.length} asked`,
+        );
+      if (r.epoch !== t.epoch)
+        throw new BukejianError(
+          'INVALID_ENCODING',
+          `OPRF response is from epoch ${r.epoch}, the table from epoch ${t.epoch}`,
+        );
       state = 'finished';
       const byTag = new Map<string, Uint8Array>();
       for (const e of t.entries) byTag.set(bytesKey(e.tag), e.sealed);
       return inputs.map(({ item, input, blind }, i) => {
         let out: Uint8Array;
         try {
-          out = ristretto255_oprf.oprf.finalize(input, blind, r.elements.subarray(i * 32, (i + 1) * 32));
+          out = ristretto255_oprf.oprf.finalize(
+            input,
+            blind,
+            r.elements.subarray(i * 32, (i + 1) * 32),
+          );
         } catch {
           throw new BukejianError('INVALID_POINT', `OPRF evaluated element ${i} is invalid`);
         }

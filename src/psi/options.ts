@@ -19,7 +19,15 @@ import type { PartyOptions } from './ecdh.js';
  * @example
  * aoptions(opts, 'opts', PARTY_KEYS)
  */
-export const PARTY_KEYS = ['group', 'backend', 'mode', 'canonical', 'workers', 'chunkSize', 'onProgress'] as const;
+export const PARTY_KEYS = [
+  'group',
+  'backend',
+  'mode',
+  'canonical',
+  'workers',
+  'chunkSize',
+  'onProgress',
+] as const;
 const MODES: readonly Mode[] = ['intersection', 'both', 'cardinality'];
 
 /** Parsed party options. */
@@ -38,7 +46,8 @@ export interface Parsed {
  * parseParty({ group: 'x25519' }).batch.chunkSize // 4096
  */
 export function parseParty(o: Partial<PartyOptions>): Parsed {
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new BukejianError('INVALID_OPTION', '"onProgress" expected a function');
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function')
+    throw new BukejianError('INVALID_OPTION', '"onProgress" expected a function');
   return {
     group: o.group === undefined ? 'ristretto255' : aoneOf(o.group, 'group', GROUP_NAMES),
     backend: backendOption(o.backend),

@@ -179,14 +179,29 @@ const state = (msg: string): never => {
  * const reply = await sessions.handle(hello)
  */
 export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions {
-  const maxSessions = ctx.maxSessions === undefined ? 16 : anumber(ctx.maxSessions, 'maxSessions', 1, 1 << 20);
-  const perPeer = ctx.maxSessionsPerPeer === undefined ? Math.max(1, maxSessions >>> 2) : anumber(ctx.maxSessionsPerPeer, 'maxSessionsPerPeer', 1, maxSessions);
-  const timeout = ctx.sessionTimeout === undefined ? 600_000 : anumber(ctx.sessionTimeout, 'sessionTimeout', 1);
-  const setupTimeout = ctx.setupTimeout === undefined ? Math.min(DEFAULT_SETUP_TIMEOUT, timeout) : anumber(ctx.setupTimeout, 'setupTimeout', 1, timeout);
+  const maxSessions =
+    ctx.maxSessions === undefined ? 16 : anumber(ctx.maxSessions, 'maxSessions', 1, 1 << 20);
+  const perPeer =
+    ctx.maxSessionsPerPeer === undefined
+      ? Math.max(1, maxSessions >>> 2)
+      : anumber(ctx.maxSessionsPerPeer, 'maxSessionsPerPeer', 1, maxSessions);
+  const timeout =
+    ctx.sessionTimeout === undefined ? 600_000 : anumber(ctx.sessionTimeout, 'sessionTimeout', 1);
+  const setupTimeout =
+    ctx.setupTimeout === undefined
+      ? Math.min(DEFAULT_SETUP_TIMEOUT, timeout)
+      : anumber(ctx.setupTimeout, 'setupTimeout', 1, timeout);
   const now = ctx.now;
-  const maxClientItems = ctx.maxClientItems === undefined ? DEFAULT_MAX_CLIENT_ITEMS : anumber(ctx.maxClientItems, 'maxClientItems', 1, UNKNOWN_COUNT - 1);
-  const maxChunk = ctx.maxChunk === undefined ? DEFAULT_MAX_CHUNK : anumber(ctx.maxChunk, 'maxChunk', 1, 1 << 24);
-  const maxHeld = ctx.maxHeldItems === undefined ? DEFAULT_MAX_HELD_ITEMS : anumber(ctx.maxHeldItems, 'maxHeldItems', 1, 2 ** 40);
+  const maxClientItems =
+    ctx.maxClientItems === undefined
+      ? DEFAULT_MAX_CLIENT_ITEMS
+      : anumber(ctx.maxClientItems, 'maxClientItems', 1, UNKNOWN_COUNT - 1);
+  const maxChunk =
+    ctx.maxChunk === undefined ? DEFAULT_MAX_CHUNK : anumber(ctx.maxChunk, 'maxChunk', 1, 1 << 24);
+  const maxHeld =
+    ctx.maxHeldItems === undefined
+      ? DEFAULT_MAX_HELD_ITEMS
+      : anumber(ctx.maxHeldItems, 'maxHeldItems', 1, 2 ** 40);
   const L = getGroup(ctx.group, ctx.backend).elementLength;
   const sessions = new Map<string, Session<T>>();
   // Cardinality sessions keep the client's elements until they are pulled: one budget for all.
@@ -204,29 +219,57 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
 
   // SECURITY: a session that never sent a chunk (hello only) expires after the short setupTimeout,
   // so unauthenticated hellos cannot keep every slot for the whole sessionTimeout
-  const expired = (s: Session<T>, t: number): boolean => t - s.touched > (s.phase === 'chunks' && s.next === 0 ? setupTimeout : timeout);
-  const periodEnded = (s: Session<T>, period: number): boolean => s.P !== undefined && s.P.period !== period;
+  const expired = (s: Session<T>, t: number): boolean =>
+    t - s.touched > (s.phase === 'chunks' && s.next === 0 ? setupTimeout : timeout);
+  const periodEnded = (s: Session<T>, period: number): boolean =>
+    s.P !== undefined && s.P.period !== period;
   const evict = (t: number): void => {
     const period = ctx.period();
-    for (const [k, s] of sessions) if (!s.busy && (expired(s, t) || periodEnded(s, period))) drop(k);
+    for (const [k, s] of sessions)
+      if (!s.busy && (expired(s, t) || periodEnded(s, period))) drop(k);
   };
 
-  async function hello(m: Extract<PsiMessage, { type: 'hello' }>, sid: string, peer: string | undefined): Promise<Uint8Array> {
+  async function hello(
+    m: Extract<PsiMessage, { type: 'hello' }>,
+    sid: string,
+    peer: string | undefined,
+  ): Promise<Uint8Array> {
     if (m.mode !== ctx.mode) bad(`hello asks for mode ${m.mode}, this server offers ${ctx.mode}`);
-    if (seen.has(sid) || sessions.has(sid)) state('this session id was already used (replayed hello)');
-    if (m.clientCount !== UNKNOWN_COUNT && m.clientCount > maxClientItems) tooMany(`the client announces ${m.clientCount} items, this server accepts at most ${maxClientItems}`);
+    if (seen.has(sid) || sessions.has(sid))
+      state('this session id was already used (replayed hello)');
+    if (m.clientCount !== UNKNOWN_COUNT && m.clientCount > maxClientItems)
+      tooMany(
+        `the client announces ${m.clientCount} items, this server accepts at most ${maxClientItems}`,
+      );
     const t = now();
     evict(t);
-    if (sessions.size >= maxSessions) throw new BukejianError('RATE_LIMITED', `PSI server: ${maxSessions} sessions already open`);
+    if (sessions.size >= maxSessions)
+      throw new BukejianError('RATE_LIMITED', `PSI server: ${maxSessions} sessions already open`);
     if (peer !== undefined) {
       let mine = 0;
       for (const s of sessions.values()) if (s.peer === peer) mine++;
       // SECURITY: one transport peer cannot take every session slot (the address is not echoed)
-      if (mine >= perPeer) throw new BukejianError('RATE_LIMITED', `PSI server: ${perPeer} sessions already open for this peer`);
+      if (mine >= perPeer)
+        throw new BukejianError(
+          'RATE_LIMITED',
+          `PSI server: ${perPeer} sessions already open for this peer`,
+        );
     }
     seen.set(sid, true);
     const announced = m.clientCount === UNKNOWN_COUNT ? maxClientItems : m.clientCount;
-    const s: Session<T> = { peer, phase: 'chunks', next: 0, announced, received: 0, revealTag: 0, parts: [], starts: [], pos: 0, busy: true, touched: t };
+    const s: Session<T> = {
+      peer,
+      phase: 'chunks',
+      next: 0,
+      announced,
+      received: 0,
+      revealTag: 0,
+      parts: [],
+      starts: [],
+      pos: 0,
+      busy: true,
+      touched: t,
+    };
     sessions.set(sid, s);
     try {
       const P = await ctx.prepare();
@@ -234,7 +277,16 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
       const tagLength = ctx.format === 'raw' ? rawTagLength(announced, P.digests.length) : 0;
       s.revealTag = revealTagLength(ctx.format, tagLength);
       const set = ctx.format === 'raw' ? P.rawSet(tagLength) : P.compressed!;
-      const out: SetupMessage = { type: 'setup', group: ctx.group, session: m.session, mode: ctx.mode, format: ctx.format, serverCount: P.digests.length, tagLength, set };
+      const out: SetupMessage = {
+        type: 'setup',
+        group: ctx.group,
+        session: m.session,
+        mode: ctx.mode,
+        format: ctx.format,
+        serverCount: P.digests.length,
+        tagLength,
+        set,
+      };
       return reply(out);
     } catch (e) {
       drop(sid);
@@ -247,11 +299,19 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
 
   async function chunk(m: ChunkMessage, s: Session<T>, sid: string): Promise<Uint8Array> {
     if (s.phase !== 'chunks') state(`chunk ${m.index} after the last chunk`);
-    if (m.index !== s.next) state(m.index < s.next ? `chunk ${m.index} was already answered (replayed)` : `chunk ${m.index} arrived before chunk ${s.next}`);
+    if (m.index !== s.next)
+      state(
+        m.index < s.next
+          ? `chunk ${m.index} was already answered (replayed)`
+          : `chunk ${m.index} arrived before chunk ${s.next}`,
+      );
     if (m.count === 0 && !m.last) bad('an empty chunk must be the last');
-    if (m.count > maxChunk) tooMany(`chunk of ${m.count} elements, this server accepts at most ${maxChunk} per chunk`);
-    if (s.received + m.count > maxClientItems) tooMany(`the client sends more than ${maxClientItems} elements, this server's limit`);
-    if (s.received + m.count > s.announced) bad(`the client sends more than the ${s.announced} elements it announced`);
+    if (m.count > maxChunk)
+      tooMany(`chunk of ${m.count} elements, this server accepts at most ${maxChunk} per chunk`);
+    if (s.received + m.count > maxClientItems)
+      tooMany(`the client sends more than ${maxClientItems} elements, this server's limit`);
+    if (s.received + m.count > s.announced)
+      bad(`the client sends more than the ${s.announced} elements it announced`);
     const P = s.P!;
     try {
       // SECURITY: counted across all sessions and the one-shot protocol before any evaluation
@@ -260,10 +320,20 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
       drop(sid);
       throw e;
     }
-    const elements = await runBatch({ group: ctx.group, backend: ctx.backend, key: P.key, op: 'mul' }, m.elements, chunkBatch(ctx.batch, m.count));
+    const elements = await runBatch(
+      { group: ctx.group, backend: ctx.backend, key: P.key, op: 'mul' },
+      m.elements,
+      chunkBatch(ctx.batch, m.count),
+    );
     s.next++;
     s.received += m.count;
-    const base = { type: 'chunk-reply' as const, group: ctx.group, session: m.session, index: m.index, last: m.last };
+    const base = {
+      type: 'chunk-reply' as const,
+      group: ctx.group,
+      session: m.session,
+      index: m.index,
+      last: m.last,
+    };
     if (ctx.mode !== 'cardinality') {
       if (m.last) {
         if (ctx.mode === 'both') s.phase = 'reveal';
@@ -275,7 +345,10 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
       // SECURITY: a server-wide bound on memory, whatever each client announces
       if (held + m.count > maxHeld) {
         drop(sid);
-        throw new BukejianError('RATE_LIMITED', `PSI server: ${maxHeld} client elements already held by open sessions`);
+        throw new BukejianError(
+          'RATE_LIMITED',
+          `PSI server: ${maxHeld} client elements already held by open sessions`,
+        );
       }
       held += m.count;
       s.starts.push(s.received - m.count);
@@ -292,14 +365,24 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
   }
 
   function pull(m: Extract<PsiMessage, { type: 'pull' }>, s: Session<T>, sid: string): Uint8Array {
-    if (s.phase !== 'pull') state(ctx.mode === 'cardinality' ? 'pull before the last chunk' : `pull is not part of mode "${ctx.mode}"`);
-    if (m.index !== s.next) state(m.index < s.next ? `pull ${m.index} was already answered (replayed)` : `pull ${m.index} arrived before pull ${s.next}`);
+    if (s.phase !== 'pull')
+      state(
+        ctx.mode === 'cardinality'
+          ? 'pull before the last chunk'
+          : `pull is not part of mode "${ctx.mode}"`,
+      );
+    if (m.index !== s.next)
+      state(
+        m.index < s.next
+          ? `pull ${m.index} was already answered (replayed)`
+          : `pull ${m.index} arrived before pull ${s.next}`,
+      );
     const n = Math.min(m.max, maxChunk, s.received - s.pos);
     const elements = new Uint8Array(n * L);
     for (let i = 0; i < n; i++) {
       const j = s.perm![s.pos + i]!;
       let lo = 0; // the last part starting at or before element j
-      for (let hi = s.starts.length - 1; lo < hi; ) {
+      for (let hi = s.starts.length - 1; lo < hi;) {
         const mid = (lo + hi + 1) >>> 1;
         if (s.starts[mid]! <= j) lo = mid;
         else hi = mid - 1;
@@ -311,12 +394,30 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
     s.next++;
     const last = s.pos === s.received;
     if (last) drop(sid);
-    return reply({ type: 'pull-reply', group: ctx.group, session: m.session, index: m.index, last, count: n, elements });
+    return reply({
+      type: 'pull-reply',
+      group: ctx.group,
+      session: m.session,
+      index: m.index,
+      last,
+      count: n,
+      elements,
+    });
   }
 
-  async function reveal(m: Extract<PsiMessage, { type: 'reveal' }>, s: Session<T>, sid: string): Promise<Uint8Array> {
-    if (s.phase !== 'reveal') state(ctx.mode === 'both' ? 'reveal before the last chunk' : `reveal is not part of mode "${ctx.mode}"`);
-    if (m.tagLength !== s.revealTag) bad(`reveal tag length ${m.tagLength}, expected ${s.revealTag}`);
+  async function reveal(
+    m: Extract<PsiMessage, { type: 'reveal' }>,
+    s: Session<T>,
+    sid: string,
+  ): Promise<Uint8Array> {
+    if (s.phase !== 'reveal')
+      state(
+        ctx.mode === 'both'
+          ? 'reveal before the last chunk'
+          : `reveal is not part of mode "${ctx.mode}"`,
+      );
+    if (m.tagLength !== s.revealTag)
+      bad(`reveal tag length ${m.tagLength}, expected ${s.revealTag}`);
     // SECURITY: a client cannot reveal more matches than it sent elements (with raw tags it knows
     // every server tag; the revealed list is still only as trustworthy as the client)
     if (m.count > s.received) bad(`reveal of ${m.count} tags after ${s.received} elements sent`);
@@ -339,8 +440,10 @@ export function createSessions<T extends Item>(ctx: SessionContext<T>): Sessions
     },
     async handle(message: Uint8Array, peer?: string): Promise<Uint8Array> {
       const m = decodeMessage(message, { validate: false });
-      if (m.type !== 'hello' && m.type !== 'chunk' && m.type !== 'pull' && m.type !== 'reveal') bad(`a ${m.type} message is not a chunked-protocol client message`);
-      if (m.group !== ctx.group) bad(`message is for group ${m.group}, this server uses ${ctx.group}`);
+      if (m.type !== 'hello' && m.type !== 'chunk' && m.type !== 'pull' && m.type !== 'reveal')
+        bad(`a ${m.type} message is not a chunked-protocol client message`);
+      if (m.group !== ctx.group)
+        bad(`message is for group ${m.group}, this server uses ${ctx.group}`);
       const sid = bytesKey(m.session);
       if (m.type === 'hello') return hello(m, sid, peer);
       const s = sessions.get(sid);

@@ -44,7 +44,11 @@ export function rawTagLength(nClient: number, nServer: number): number {
  * @example
  * const compressed = compressSet(digests, 'gcs', 1e-9)
  */
-export function compressSet(digests: Uint8Array[], format: SetFormat, fpr: number): Uint8Array | undefined {
+export function compressSet(
+  digests: Uint8Array[],
+  format: SetFormat,
+  fpr: number,
+): Uint8Array | undefined {
   if (format === 'gcs') return encodeGcs(digests.map(hash53), riceParameter(fpr));
   if (format === 'bloom') return encodeBloom(digests, fpr);
   return undefined;
@@ -67,7 +71,12 @@ export function rawTags(digests: Uint8Array[], t: number): Uint8Array {
  * @example
  * const has = membership('gcs', m.set, 0, m.serverCount); has(tagDigest(unblinded))
  */
-export function membership(format: SetFormat, set: Uint8Array, tagLength: number, serverCount: number): (digest: Uint8Array) => boolean {
+export function membership(
+  format: SetFormat,
+  set: Uint8Array,
+  tagLength: number,
+  serverCount: number,
+): (digest: Uint8Array) => boolean {
   if (format === 'raw') {
     const t = tagLength;
     const keys = new Set<string>();

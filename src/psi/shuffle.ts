@@ -26,7 +26,10 @@ function randomBelow(): (n: number) => number {
       const x = next();
       if (x < limit) return x % n;
     }
-    throw new BukejianError('UNSUPPORTED', 'crypto.getRandomValues expected to return random bytes, got a stuck or broken source');
+    throw new BukejianError(
+      'UNSUPPORTED',
+      'crypto.getRandomValues expected to return random bytes, got a stuck or broken source',
+    );
   };
 }
 
@@ -56,6 +59,7 @@ export function randomPermutation(n: number): Uint32Array {
 export function shuffleElements(elements: Uint8Array, count: number, L: number): Uint8Array {
   const perm = randomPermutation(count);
   const out = new Uint8Array(count * L);
-  for (let i = 0; i < count; i++) out.set(elements.subarray(perm[i]! * L, (perm[i]! + 1) * L), i * L);
+  for (let i = 0; i < count; i++)
+    out.set(elements.subarray(perm[i]! * L, (perm[i]! + 1) * L), i * L);
   return out;
 }

@@ -18,7 +18,8 @@ type WT = typeof import('node:worker_threads');
 
 function workerThreads(): WT | null {
   try {
-    const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+    const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+      ?.getBuiltinModule;
     return typeof get === 'function' ? ((get('node:worker_threads') as WT) ?? null) : null;
   } catch {
     return null;
@@ -42,7 +43,13 @@ ready.then(() => import(workerData.url)).then((m) => {
 `;
 
 type Worker = InstanceType<WT['Worker']>;
-type Reply = { ready?: boolean; fatal?: string; id?: number; out?: Uint8Array; error?: { code?: string; message: string } };
+type Reply = {
+  ready?: boolean;
+  fatal?: string;
+  id?: number;
+  out?: Uint8Array;
+  error?: { code?: string; message: string };
+};
 interface Pool {
   size: number;
   workers: Worker[];
@@ -55,14 +62,23 @@ let pool: Pool | undefined;
 let turn: Promise<unknown> = Promise.resolve();
 
 function startPool(wt: WT, size: number, url: string, tsx: string | undefined): Pool {
-  const p: Pool = { size, workers: [], onMessage: undefined, onError: undefined, ready: Promise.resolve() };
+  const p: Pool = {
+    size,
+    workers: [],
+    onMessage: undefined,
+    onError: undefined,
+    ready: Promise.resolve(),
+  };
   p.ready = Promise.all(
     Array.from({ length: size }, () => {
       const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { url, tsx } });
       p.workers.push(w);
       return new Promise<void>((resolve, reject) => {
         w.on('message', (msg: Reply) => {
-          if (msg.fatal) return reject(new BukejianError('UNSUPPORTED', `PSI worker failed to start: ${msg.fatal}`));
+          if (msg.fatal)
+            return reject(
+              new BukejianError('UNSUPPORTED', `PSI worker failed to start: ${msg.fatal}`),
+            );
           if (msg.ready) return resolve();
           p.onMessage?.(w, msg);
         });
@@ -115,8 +131,15 @@ export async function runInWorkers(
   let tsx: string | undefined;
   if (url.endsWith('.ts')) {
     try {
-      const mod = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:module') as typeof import('node:module');
-      tsx = 'file://' + mod.createRequire(url).resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs');
+      const mod = (
+        globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+      ).process?.getBuiltinModule?.('node:module') as typeof import('node:module');
+      tsx =
+        'file://' +
+        mod
+          .createRequire(url)
+          .resolve('tsx/esm/api')
+          .replace(/index\.cjs$/, 'index.mjs');
     } catch {
       return null;
     }
@@ -140,7 +163,9 @@ export async function runInWorkers(
         p.onError = reject;
         p.onMessage = (w, msg) => {
           if (msg.error) {
-            const code = (msg.error.code ?? 'UNSUPPORTED') as ConstructorParameters<typeof BukejianError>[0];
+            const code = (msg.error.code ?? 'UNSUPPORTED') as ConstructorParameters<
+              typeof BukejianError
+            >[0];
             p.onMessage = undefined; // slices still in flight must not reach the next batch
             void stopWorkers();
             return reject(new BukejianError(code, msg.error.message));

@@ -23,7 +23,10 @@ export const MAX_DRAWS = 64;
  * @example if (attempts === MAX_DRAWS) brokenSource()
  */
 export function brokenSource(): never {
-  throw new BukejianError('UNSUPPORTED', 'crypto.getRandomValues expected to return random bytes, got a stuck or broken source');
+  throw new BukejianError(
+    'UNSUPPORTED',
+    'crypto.getRandomValues expected to return random bytes, got a stuck or broken source',
+  );
 }
 
 /**

@@ -15,4 +15,6 @@ import { closeBatchWorkers } from './pool.js';
 export const batchVerifier: {
   (items: Iterable<BatchItem> | AsyncIterable<BatchItem>, opts?: BatchOptions): Promise<boolean[]>;
   close(): Promise<void>;
-} = /* @__PURE__ */ Object.freeze(Object.assign(verifyBatch.bind(null), { close: closeBatchWorkers }));
+} = /* @__PURE__ */ Object.freeze(
+  Object.assign(verifyBatch.bind(null), { close: closeBatchWorkers }),
+);

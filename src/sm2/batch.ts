@@ -85,7 +85,11 @@ function bucketOf(pub: Uint8Array): number {
 const WINDOW_CHUNKS = 4;
 
 /** Verifies one window of wire items, in the calling thread or over the pool; input order. */
-async function verifyWindow(wire: WireItem[], workers: number, chunkSize: number): Promise<boolean[]> {
+async function verifyWindow(
+  wire: WireItem[],
+  workers: number,
+  chunkSize: number,
+): Promise<boolean[]> {
   const results = new Array<boolean>(wire.length);
   if (workers === 0 || !poolAvailable() || wire.length === 0) {
     for (let i = 0; i < wire.length; i++) results[i] = verifyWire(wire[i]!);
@@ -94,7 +98,9 @@ async function verifyWindow(wire: WireItem[], workers: number, chunkSize: number
   // Order the items by a hash of their public key, then cut that order into `workers` equal
   // contiguous slices: the load is balanced and each key's items land on one worker (or two,
   // when one key dominates), so the per-key tables in each worker are reused.
-  const order = wire.map((w, i) => [bucketOf(w.p instanceof Uint8Array ? w.p : new Uint8Array(0)), i] as const);
+  const order = wire.map(
+    (w, i) => [bucketOf(w.p instanceof Uint8Array ? w.p : new Uint8Array(0)), i] as const,
+  );
   order.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const per = Math.ceil(order.length / workers);
   const jobs: Promise<void>[] = [];
@@ -103,7 +109,11 @@ async function verifyWindow(wire: WireItem[], workers: number, chunkSize: number
     for (let c = 0; c < slice.length; c += chunkSize) {
       const part = slice.slice(c, c + chunkSize);
       jobs.push(
-        runOnPool(workers, b, part.map((i) => wire[i]!)).then(
+        runOnPool(
+          workers,
+          b,
+          part.map((i) => wire[i]!),
+        ).then(
           (res) => {
             for (let j = 0; j < part.length; j++) results[part[j]!] = res[j] === 1;
           },
@@ -134,11 +144,16 @@ export async function verifyBatch(
   items: Iterable<BatchItem> | AsyncIterable<BatchItem>,
   opts?: BatchOptions,
 ): Promise<boolean[]> {
-  if (items === null || typeof items !== 'object' || (!(Symbol.iterator in items) && !(Symbol.asyncIterator in items))) {
+  if (
+    items === null ||
+    typeof items !== 'object' ||
+    (!(Symbol.iterator in items) && !(Symbol.asyncIterator in items))
+  ) {
     throw new BukejianError('INVALID_TYPE', '"items" expected iterable of items, got other');
   }
   const o = aoptions(opts, 'opts', ['workers', 'chunkSize']);
-  const workers = o.workers === undefined ? defaultWorkers() : anumber(o.workers, 'workers', 0, 256);
+  const workers =
+    o.workers === undefined ? defaultWorkers() : anumber(o.workers, 'workers', 0, 256);
   const chunkSize = o.chunkSize === undefined ? 512 : anumber(o.chunkSize, 'chunkSize', 1, 1 << 20);
   const windowSize = chunkSize * Math.max(1, workers) * WINDOW_CHUNKS;
   const results: boolean[] = [];

@@ -8,7 +8,11 @@
  * through the same code as the recommended curve `sm2p256v1`.
  * @module
  */
-import { weierstrass, type WeierstrassPoint, type WeierstrassPointCons } from '@noble/curves/abstract/weierstrass.js';
+import {
+  weierstrass,
+  type WeierstrassPoint,
+  type WeierstrassPointCons,
+} from '@noble/curves/abstract/weierstrass.js';
 import { Field } from '@noble/curves/abstract/modular.js';
 import { BukejianError } from '../errors.js';
 import { bytesToNumberBE, numberToBytesBE, randomBytes } from '../utils.js';
@@ -63,7 +67,9 @@ export function createCurve(params: CurveParams): Sm2Curve {
   const fieldBytes = Fp.BYTES;
   const nBits = params.n.toString(2).length;
   const zaParams = new Uint8Array(4 * fieldBytes);
-  [params.a, params.b, params.Gx, params.Gy].forEach((v, i) => zaParams.set(toFixed(v, fieldBytes), i * fieldBytes));
+  [params.a, params.b, params.Gx, params.Gy].forEach((v, i) =>
+    zaParams.set(toFixed(v, fieldBytes), i * fieldBytes),
+  );
   return Object.freeze({
     params: Object.freeze({ ...params }),
     Point,
@@ -168,9 +174,16 @@ export function invertFermat(a: bigint, m: bigint): bigint {
  * Parses a SEC1 point (04‖x‖y, or 02/03‖x) on `curve`; anything else throws INVALID_POINT.
  * @example pointFromBytes(sm2Curve, publicKey).toAffine()
  */
-export function pointFromBytes(curve: Sm2Curve, bytes: Uint8Array, name = 'publicKey'): Sm2PointType {
+export function pointFromBytes(
+  curve: Sm2Curve,
+  bytes: Uint8Array,
+  name = 'publicKey',
+): Sm2PointType {
   const L = curve.fieldBytes;
-  if (!(bytes.length === 2 * L + 1 && bytes[0] === 4) && !(bytes.length === L + 1 && (bytes[0] === 2 || bytes[0] === 3))) {
+  if (
+    !(bytes.length === 2 * L + 1 && bytes[0] === 4) &&
+    !(bytes.length === L + 1 && (bytes[0] === 2 || bytes[0] === 3))
+  ) {
     throw new BukejianError(
       'INVALID_POINT',
       `"${name}" expected SEC1 point of length ${2 * L + 1} (04) or ${L + 1} (02|03), got length=${bytes.length}`,
@@ -181,7 +194,10 @@ export function pointFromBytes(curve: Sm2Curve, bytes: Uint8Array, name = 'publi
     P.assertValidity();
     return P;
   } catch {
-    throw new BukejianError('INVALID_POINT', `"${name}" expected point on the curve, got invalid point`);
+    throw new BukejianError(
+      'INVALID_POINT',
+      `"${name}" expected point on the curve, got invalid point`,
+    );
   }
 }
 

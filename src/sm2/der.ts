@@ -12,7 +12,13 @@ import { bytesToHex, concatBytes } from '../utils.js';
  * ASN.1 tags used here.
  * @example new DerReader(der).read(TAG.OCTET_STRING)
  */
-export const TAG = Object.freeze({ INTEGER: 0x02, BIT_STRING: 0x03, OCTET_STRING: 0x04, OID: 0x06, SEQUENCE: 0x30 });
+export const TAG = Object.freeze({
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  OID: 0x06,
+  SEQUENCE: 0x30,
+});
 
 function bad(what: string): never {
   throw new BukejianError('INVALID_ENCODING', `"der" expected canonical DER, got ${what}`);
@@ -90,7 +96,8 @@ export class DerReader {
   read(tag: number): Uint8Array {
     const b = this.buf;
     if (this.pos + 2 > b.length) bad('truncated element');
-    if (b[this.pos] !== tag) bad(`tag 0x${b[this.pos]!.toString(16)} where 0x${tag.toString(16)} was expected`);
+    if (b[this.pos] !== tag)
+      bad(`tag 0x${b[this.pos]!.toString(16)} where 0x${tag.toString(16)} was expected`);
     let len = b[this.pos + 1]!;
     let p = this.pos + 2;
     if (len & 0x80) {

@@ -9,8 +9,26 @@
  */
 import { BukejianError } from '../errors.js';
 import { kdf, sm3 } from '../sm3.js';
-import { abytes, aoneOf, aoptions, concatBytes, equalBytes, toBytes, zeroize, type Input } from '../utils.js';
-import { affineToBytes, fixedToNumber, mulBase, mulPoint, numberToFixed, sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
+import {
+  abytes,
+  aoneOf,
+  aoptions,
+  concatBytes,
+  equalBytes,
+  toBytes,
+  zeroize,
+  type Input,
+} from '../utils.js';
+import {
+  affineToBytes,
+  fixedToNumber,
+  mulBase,
+  mulPoint,
+  numberToFixed,
+  sm2Curve,
+  type Sm2Curve,
+  type Sm2PointType,
+} from './curve.js';
 import { DerReader, TAG, derInteger, derSequence, tlv } from './der.js';
 import { publicKeyCache } from './cache.js';
 import type { Table } from './fast.js';
@@ -54,7 +72,13 @@ function allZero(b: Uint8Array): boolean {
  * Returns null when t is all zero for this k (the caller draws another k).
  * @example encryptWithK(curve, P, msg, k) // GB/T 32918.4 Annex A with the printed k
  */
-export function encryptWithK(curve: Sm2Curve, P: Sm2PointType, msg: Uint8Array, k: bigint, table?: Table | null): CipherParts | null {
+export function encryptWithK(
+  curve: Sm2Curve,
+  P: Sm2PointType,
+  msg: Uint8Array,
+  k: bigint,
+  table?: Table | null,
+): CipherParts | null {
   const L = curve.fieldBytes;
   const C1 = mulBase(curve, k);
   const c1 = affineToBytes(curve, C1.x, C1.y);
@@ -67,7 +91,12 @@ export function encryptWithK(curve: Sm2Curve, P: Sm2PointType, msg: Uint8Array, 
   }
   const c2 = new Uint8Array(msg.length);
   for (let i = 0; i < msg.length; i++) c2[i] = msg[i]! ^ t[i]!;
-  const c3 = sm3.create({ backend: 'js' }).update(xy.subarray(0, L)).update(msg).update(xy.subarray(L)).digest();
+  const c3 = sm3
+    .create({ backend: 'js' })
+    .update(xy.subarray(0, L))
+    .update(msg)
+    .update(xy.subarray(L))
+    .digest();
   zeroize(xy, t);
   return { c1, c2, c3 };
 }
@@ -76,8 +105,14 @@ export function encryptWithK(curve: Sm2Curve, P: Sm2PointType, msg: Uint8Array, 
  * Encodes ciphertext parts.
  * @example encodeCiphertext(sm2Curve, parts, 'c1c3c2', 'raw')
  */
-export function encodeCiphertext(curve: Sm2Curve, c: CipherParts, mode: CipherMode, format: 'der' | 'raw'): Uint8Array {
-  if (format === 'raw') return mode === 'c1c3c2' ? concatBytes(c.c1, c.c3, c.c2) : concatBytes(c.c1, c.c2, c.c3);
+export function encodeCiphertext(
+  curve: Sm2Curve,
+  c: CipherParts,
+  mode: CipherMode,
+  format: 'der' | 'raw',
+): Uint8Array {
+  if (format === 'raw')
+    return mode === 'c1c3c2' ? concatBytes(c.c1, c.c3, c.c2) : concatBytes(c.c1, c.c2, c.c3);
   const L = curve.fieldBytes;
   return derSequence(
     derInteger(fixedToNumber(c.c1.subarray(1, 1 + L))),
@@ -87,7 +122,11 @@ export function encodeCiphertext(curve: Sm2Curve, c: CipherParts, mode: CipherMo
   );
 }
 
-const FAIL = (): BukejianError => new BukejianError('DECRYPT_FAILED', '"ciphertext" expected valid SM2 ciphertext, got one that does not decrypt');
+const FAIL = (): BukejianError =>
+  new BukejianError(
+    'DECRYPT_FAILED',
+    '"ciphertext" expected valid SM2 ciphertext, got one that does not decrypt',
+  );
 
 /**
  * Decodes a ciphertext into parts (C1 validated as a curve point); throws DECRYPT_FAILED.
@@ -121,7 +160,8 @@ export function decodeCiphertext(
     } catch {
       throw FAIL();
     }
-    if (x >= curve.params.p || y >= curve.params.p || c3.length !== 32 || c2.length === 0) throw FAIL();
+    if (x >= curve.params.p || y >= curve.params.p || c3.length !== 32 || c2.length === 0)
+      throw FAIL();
     const c1 = concatBytes(Uint8Array.of(4), numberToFixed(x, L), numberToFixed(y, L));
     const C1 = point(c1);
     if (!C1) throw FAIL();
@@ -149,7 +189,12 @@ export function decodeCiphertext(
  * Internal: decryption of validated parts with scalar d on any curve; throws DECRYPT_FAILED.
  * @example decryptCore(sm2Curve, d, C1, parts) // plaintext or DECRYPT_FAILED
  */
-export function decryptCore(curve: Sm2Curve, d: bigint, C1: Sm2PointType, parts: CipherParts): Uint8Array {
+export function decryptCore(
+  curve: Sm2Curve,
+  d: bigint,
+  C1: Sm2PointType,
+  parts: CipherParts,
+): Uint8Array {
   const L = curve.fieldBytes;
   const S = mulPoint(curve, d, C1);
   const xy = affineToBytes(curve, S.x, S.y).subarray(1);
@@ -160,7 +205,12 @@ export function decryptCore(curve: Sm2Curve, d: bigint, C1: Sm2PointType, parts:
   }
   const m = new Uint8Array(parts.c2.length);
   for (let i = 0; i < m.length; i++) m[i] = parts.c2[i]! ^ t[i]!;
-  const u = sm3.create({ backend: 'js' }).update(xy.subarray(0, L)).update(m).update(xy.subarray(L)).digest();
+  const u = sm3
+    .create({ backend: 'js' })
+    .update(xy.subarray(0, L))
+    .update(m)
+    .update(xy.subarray(L))
+    .digest();
   zeroize(xy, t);
   if (!equalBytes(u, parts.c3)) {
     zeroize(m);
@@ -176,11 +226,16 @@ export function decryptCore(curve: Sm2Curve, d: bigint, C1: Sm2PointType, parts:
  * const ct = encrypt(publicKey, '身份证号 110101199003071234')
  * const raw = encrypt(publicKey, data, { format: 'raw', mode: 'c1c2c3' }) // 04 ‖ x ‖ y ‖ C2 ‖ C3
  */
-export function encrypt(publicKey: Uint8Array, plaintext: Input, opts?: EncryptOptions): Uint8Array {
+export function encrypt(
+  publicKey: Uint8Array,
+  plaintext: Input,
+  opts?: EncryptOptions,
+): Uint8Array {
   abytes(publicKey, 'publicKey');
   const entry = publicKeyCache.get(publicKey);
   const m = toBytes(plaintext, 'plaintext');
-  if (m.length === 0) throw new BukejianError('INVALID_LENGTH', '"plaintext" expected at least 1 byte, got length=0');
+  if (m.length === 0)
+    throw new BukejianError('INVALID_LENGTH', '"plaintext" expected at least 1 byte, got length=0');
   const o = options(opts);
   // A null result (all-zero KDF output) has probability ~2^-256 per k; a bounded retry count keeps
   // a broken random source from looping forever (randomScalar itself throws UNSUPPORTED for one).
@@ -199,7 +254,11 @@ export function encrypt(publicKey: Uint8Array, plaintext: Input, opts?: EncryptO
  * const pt = decrypt(secretKey, ct)                                   // DER
  * const pt2 = decrypt(secretKey, raw, { format: 'raw', mode: 'c1c2c3' }) // with or without 04
  */
-export function decrypt(secretKey: Uint8Array, ciphertext: Uint8Array, opts?: EncryptOptions): Uint8Array {
+export function decrypt(
+  secretKey: Uint8Array,
+  ciphertext: Uint8Array,
+  opts?: EncryptOptions,
+): Uint8Array {
   abytes(ciphertext, 'ciphertext');
   const d = secretScalar(secretKey);
   const o = options(opts);

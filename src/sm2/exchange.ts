@@ -70,9 +70,17 @@ export function keyExchangeCore(
   const t = mod(d + bar(fixedToNumber(ownR.subarray(0, L))) * r, n);
   const peerRxy = peerR.toBytes(false).subarray(1);
   const Q = peerP.add(peerR.multiplyUnsafe(bar(fixedToNumber(peerRxy.subarray(0, L)))));
-  if (Q.is0() || t === 0n) throw new BukejianError('INVALID_POINT', '"peerEphemeralPublicKey" expected usable point, got degenerate exchange');
+  if (Q.is0() || t === 0n)
+    throw new BukejianError(
+      'INVALID_POINT',
+      '"peerEphemeralPublicKey" expected usable point, got degenerate exchange',
+    );
   const V = Q.multiply(t);
-  if (V.is0()) throw new BukejianError('INVALID_POINT', '"peerEphemeralPublicKey" expected usable point, got V = O');
+  if (V.is0())
+    throw new BukejianError(
+      'INVALID_POINT',
+      '"peerEphemeralPublicKey" expected usable point, got V = O',
+    );
   const vxy = V.toBytes(false).subarray(1);
   const zOwn = zaPoint(curve, ownId, ownP);
   const zPeer = zaPoint(curve, peerId, peerP);
@@ -83,9 +91,21 @@ export function keyExchangeCore(
   kIn.set(zA, 2 * L);
   kIn.set(zB, 2 * L + 32);
   const sharedKey = kdf(kIn, klen);
-  const inner = sm3.create({ backend: 'js' }).update(vxy.subarray(0, L)).update(zA).update(zB).update(r1).update(r2).digest();
+  const inner = sm3
+    .create({ backend: 'js' })
+    .update(vxy.subarray(0, L))
+    .update(zA)
+    .update(zB)
+    .update(r1)
+    .update(r2)
+    .digest();
   const conf = (tag: number): Uint8Array =>
-    sm3.create({ backend: 'js' }).update(Uint8Array.of(tag)).update(vxy.subarray(L)).update(inner).digest();
+    sm3
+      .create({ backend: 'js' })
+      .update(Uint8Array.of(tag))
+      .update(vxy.subarray(L))
+      .update(inner)
+      .digest();
   const s02 = conf(0x02);
   const s03 = conf(0x03);
   zeroize(kIn, vxy);
@@ -107,17 +127,43 @@ export function keyExchangeCore(
  * // A.sharedKey equals B.sharedKey; checkConfirmation(A, B.confirmation) === true
  */
 export function keyExchange(opts: KeyExchangeOptions): KeyExchangeResult {
-  if (opts === undefined) throw new BukejianError('INVALID_TYPE', '"opts" expected options object, got undefined');
+  if (opts === undefined)
+    throw new BukejianError('INVALID_TYPE', '"opts" expected options object, got undefined');
   const o = aoptions(opts, 'opts', [
-    'role', 'secretKey', 'ephemeralSecretKey', 'peerPublicKey', 'peerEphemeralPublicKey', 'userId', 'peerUserId', 'keyLength',
+    'role',
+    'secretKey',
+    'ephemeralSecretKey',
+    'peerPublicKey',
+    'peerEphemeralPublicKey',
+    'userId',
+    'peerUserId',
+    'keyLength',
   ]);
   const role = aoneOf(o.role, 'role', ['initiator', 'responder'] as const);
   const d = secretScalar(abytes(o.secretKey, 'secretKey'), sm2Curve, 'secretKey');
-  const r = secretScalar(abytes(o.ephemeralSecretKey, 'ephemeralSecretKey'), sm2Curve, 'ephemeralSecretKey');
+  const r = secretScalar(
+    abytes(o.ephemeralSecretKey, 'ephemeralSecretKey'),
+    sm2Curve,
+    'ephemeralSecretKey',
+  );
   const peerP = publicPoint(abytes(o.peerPublicKey, 'peerPublicKey'), sm2Curve, 'peerPublicKey');
-  const peerR = publicPoint(abytes(o.peerEphemeralPublicKey, 'peerEphemeralPublicKey'), sm2Curve, 'peerEphemeralPublicKey');
+  const peerR = publicPoint(
+    abytes(o.peerEphemeralPublicKey, 'peerEphemeralPublicKey'),
+    sm2Curve,
+    'peerEphemeralPublicKey',
+  );
   const klen = o.keyLength === undefined ? 16 : anumber(o.keyLength, 'keyLength', 1, 1 << 20);
-  return keyExchangeCore(sm2Curve, role === 'initiator', d, r, userIdBytes(o.userId), userIdBytes(o.peerUserId, 'peerUserId'), peerP, peerR, klen);
+  return keyExchangeCore(
+    sm2Curve,
+    role === 'initiator',
+    d,
+    r,
+    userIdBytes(o.userId),
+    userIdBytes(o.peerUserId, 'peerUserId'),
+    peerP,
+    peerR,
+    klen,
+  );
 }
 
 /**

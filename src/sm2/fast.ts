@@ -90,8 +90,8 @@ export function createFast(params: CurveParams, baseWindow = 10): FastCurve {
     const { X, Y, Z } = P;
     if (Z === 0n) return { X: x2, Y: y2, Z: 1n };
     const Z1Z1 = (Z * Z) % p;
-    const H = (x2 * Z1Z1) % p - X; // U2 − X1, in (−p, p)
-    const rr = 2n * ((y2 * Z * Z1Z1) % p - Y); // 2(S2 − Y1), in (−2p, 2p)
+    const H = ((x2 * Z1Z1) % p) - X; // U2 − X1, in (−p, p)
+    const rr = 2n * (((y2 * Z * Z1Z1) % p) - Y); // 2(S2 − Y1), in (−2p, 2p)
     if (H === 0n) {
       // exceptional: same x (negligible for random scalars): doubling or infinity
       if (rr === 0n) return double({ X: x2, Y: y2, Z: 1n });
@@ -221,7 +221,7 @@ export function createFast(params: CurveParams, baseWindow = 10): FastCurve {
     for (let w = 0; w < T.windows; w++) {
       const di = d[w]!;
       const i = w * T.half + (((di < 0 ? -di : di) - 1) >> 1);
-      const neg = (di < 0) !== flip;
+      const neg = di < 0 !== flip;
       acc = addMixed(acc, T.xs[i]!, neg ? p - T.ys[i]! : T.ys[i]!);
     }
     return acc;
@@ -291,7 +291,12 @@ export function createFast(params: CurveParams, baseWindow = 10): FastCurve {
     mulSecret: (k: bigint, px: bigint, py: bigint) => toAffineBlinded(mulVar(k, px, py, true)),
     mulSecretTable: (k: bigint, T: Table) => toAffineBlinded(mulTableCT(T, k)),
     mulAddPublic(s: bigint, t: bigint, P: Table | { x: bigint; y: bigint }): Jac {
-      let acc: Jac = 'xs' in P ? mulTablePublicInto({ X: 1n, Y: 1n, Z: 0n }, P, t) : t === 0n ? { X: 1n, Y: 1n, Z: 0n } : mulVar(t, P.x, P.y, false);
+      let acc: Jac =
+        'xs' in P
+          ? mulTablePublicInto({ X: 1n, Y: 1n, Z: 0n }, P, t)
+          : t === 0n
+            ? { X: 1n, Y: 1n, Z: 0n }
+            : mulVar(t, P.x, P.y, false);
       acc = mulTablePublicInto(acc, G(), s);
       return acc;
     },

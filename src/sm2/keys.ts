@@ -7,7 +7,15 @@
 import { BukejianError } from '../errors.js';
 import { abytes, bytesToHex, hexToBytes, zeroize } from '../utils.js';
 import { brokenSource, freshBytes, MAX_DRAWS } from './_random.js';
-import { fixedToNumber, mulBasePoint, numberToFixed, pointFromBytes, sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
+import {
+  fixedToNumber,
+  mulBasePoint,
+  numberToFixed,
+  pointFromBytes,
+  sm2Curve,
+  type Sm2Curve,
+  type Sm2PointType,
+} from './curve.js';
 
 /** A freshly generated key pair. */
 export interface KeyPair {
@@ -21,11 +29,18 @@ export interface KeyPair {
  * Parses and range-checks a secret key; throws INVALID_KEY outside [1, n − 2].
  * @example const d = secretScalar(secretKey) // bigint in [1, n-2]
  */
-export function secretScalar(secretKey: Uint8Array, curve: Sm2Curve = sm2Curve, name = 'secretKey'): bigint {
+export function secretScalar(
+  secretKey: Uint8Array,
+  curve: Sm2Curve = sm2Curve,
+  name = 'secretKey',
+): bigint {
   abytes(secretKey, name, curve.scalarBytes, 'INVALID_KEY');
   const d = fixedToNumber(secretKey);
   if (d < 1n || d > curve.params.n - 2n) {
-    throw new BukejianError('INVALID_KEY', `"${name}" expected scalar in [1, n-2], got out of range`);
+    throw new BukejianError(
+      'INVALID_KEY',
+      `"${name}" expected scalar in [1, n-2], got out of range`,
+    );
   }
   return d;
 }
@@ -34,7 +49,11 @@ export function secretScalar(secretKey: Uint8Array, curve: Sm2Curve = sm2Curve, 
  * Parses and validates a public key (on the curve, not infinity, coordinates < p): INVALID_POINT otherwise.
  * @example const P = publicPoint(publicKey) // throws INVALID_POINT when invalid
  */
-export function publicPoint(publicKey: Uint8Array, curve: Sm2Curve = sm2Curve, name = 'publicKey'): Sm2PointType {
+export function publicPoint(
+  publicKey: Uint8Array,
+  curve: Sm2Curve = sm2Curve,
+  name = 'publicKey',
+): Sm2PointType {
   abytes(publicKey, name);
   return pointFromBytes(curve, publicKey, name);
 }
@@ -47,7 +66,10 @@ export function publicPoint(publicKey: Uint8Array, curve: Sm2Curve = sm2Curve, n
  */
 export function getPublicKey(secretKey: Uint8Array, compressed = false): Uint8Array {
   if (typeof compressed !== 'boolean') {
-    throw new BukejianError('INVALID_TYPE', `"compressed" expected boolean, got ${typeof compressed}`);
+    throw new BukejianError(
+      'INVALID_TYPE',
+      `"compressed" expected boolean, got ${typeof compressed}`,
+    );
   }
   const d = secretScalar(secretKey);
   return mulBasePoint(sm2Curve, d).toBytes(compressed);
@@ -148,5 +170,8 @@ export function fromHex(hex: string): Uint8Array {
     publicPoint(b);
     return b;
   }
-  throw new BukejianError('INVALID_KEY', `"hex" expected key of 32, 33 or 65 bytes, got length=${b.length}`);
+  throw new BukejianError(
+    'INVALID_KEY',
+    `"hex" expected key of 32, 33 or 65 bytes, got length=${b.length}`,
+  );
 }

@@ -15,7 +15,13 @@ import { brokenSource, MAX_DRAWS } from './_random.js';
  * {@link MAX_DRAWS} DRBG outputs, then throws UNSUPPORTED.
  * @example const next = nonceGenerator(d, e, randomBytes(32), n, 32); const k = next()
  */
-export function nonceGenerator(d: Uint8Array, e: Uint8Array, extra: Uint8Array, n: bigint, len: number): () => bigint {
+export function nonceGenerator(
+  d: Uint8Array,
+  e: Uint8Array,
+  extra: Uint8Array,
+  n: bigint,
+  len: number,
+): () => bigint {
   // RFC 6979 §3.2 b–g with HMAC-SM3 (hlen = 32); seed = int2octets(d) ‖ bits2octets(e) ‖ extra.
   let K: Uint8Array = new Uint8Array(32);
   let V: Uint8Array = new Uint8Array(32).fill(1);

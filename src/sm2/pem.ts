@@ -35,7 +35,10 @@ function b64encode(b: Uint8Array): string {
 
 function b64decode(s: string): Uint8Array {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4) {
-    throw new BukejianError('INVALID_ENCODING', '"pem" expected base64 body, got invalid characters or length');
+    throw new BukejianError(
+      'INVALID_ENCODING',
+      '"pem" expected base64 body, got invalid characters or length',
+    );
   }
   const bin = atob(s);
   const out = new Uint8Array(bin.length);
@@ -65,7 +68,10 @@ export function privateKeyToPem(secretKey: Uint8Array): string {
     tlv(TAG.OCTET_STRING, numberToFixed(d, 32)),
     tlv(0xa1, tlv(TAG.BIT_STRING, Uint8Array.from([0, ...pub]))),
   );
-  return pem('PRIVATE KEY', derSequence(derInteger(0n), algorithm(), tlv(TAG.OCTET_STRING, ecPrivateKey)));
+  return pem(
+    'PRIVATE KEY',
+    derSequence(derInteger(0n), algorithm(), tlv(TAG.OCTET_STRING, ecPrivateKey)),
+  );
 }
 
 /**
@@ -75,7 +81,10 @@ export function privateKeyToPem(secretKey: Uint8Array): string {
  */
 export function publicKeyToPem(publicKey: Uint8Array): string {
   const pub = publicPoint(publicKey).toBytes(false);
-  return pem('PUBLIC KEY', derSequence(algorithm(), tlv(TAG.BIT_STRING, Uint8Array.from([0, ...pub]))));
+  return pem(
+    'PUBLIC KEY',
+    derSequence(algorithm(), tlv(TAG.BIT_STRING, Uint8Array.from([0, ...pub]))),
+  );
 }
 
 /**
@@ -91,8 +100,13 @@ export function toPem(key: Uint8Array): string {
 
 function checkAlgorithm(r: DerReader): void {
   const alg = r.sequence();
-  if (alg.oid() !== OID_EC_PUBLIC_KEY) throw new BukejianError('INVALID_KEY', '"pem" expected id-ecPublicKey, got another algorithm');
-  if (alg.oid() !== OID_SM2) throw new BukejianError('INVALID_KEY', '"pem" expected curve 1.2.156.10197.1.301, got another curve');
+  if (alg.oid() !== OID_EC_PUBLIC_KEY)
+    throw new BukejianError('INVALID_KEY', '"pem" expected id-ecPublicKey, got another algorithm');
+  if (alg.oid() !== OID_SM2)
+    throw new BukejianError(
+      'INVALID_KEY',
+      '"pem" expected curve 1.2.156.10197.1.301, got another curve',
+    );
   alg.end();
 }
 
@@ -101,14 +115,20 @@ function parseEcPrivateKey(der: Uint8Array, outerCurveChecked: boolean): PemKey 
   const r = new DerReader(der);
   const s = r.sequence();
   r.end();
-  if (s.integer() !== 1n) throw new BukejianError('INVALID_ENCODING', '"pem" expected ECPrivateKey version 1, got other');
+  if (s.integer() !== 1n)
+    throw new BukejianError('INVALID_ENCODING', '"pem" expected ECPrivateKey version 1, got other');
   const dBytes = s.octets();
-  if (dBytes.length > 32) throw new BukejianError('INVALID_KEY', '"pem" expected 32-byte private key, got longer');
+  if (dBytes.length > 32)
+    throw new BukejianError('INVALID_KEY', '"pem" expected 32-byte private key, got longer');
   const secretKey = numberToFixed(fixedToNumber(dBytes), 32);
   const d = secretScalar(secretKey);
   if (s.peek() === 0xa0) {
     const params = new DerReader(s.read(0xa0));
-    if (params.oid() !== OID_SM2) throw new BukejianError('INVALID_KEY', '"pem" expected curve 1.2.156.10197.1.301, got another curve');
+    if (params.oid() !== OID_SM2)
+      throw new BukejianError(
+        'INVALID_KEY',
+        '"pem" expected curve 1.2.156.10197.1.301, got another curve',
+      );
     params.end();
   } else if (!outerCurveChecked) {
     throw new BukejianError('INVALID_KEY', '"pem" expected curve parameters, got none');
@@ -120,7 +140,10 @@ function parseEcPrivateKey(der: Uint8Array, outerCurveChecked: boolean): PemKey 
     inner.end();
     const given = publicPoint(pub, sm2Curve, 'pem public key');
     if (!given.equals(sm2Curve.Point.fromBytes(publicKey))) {
-      throw new BukejianError('INVALID_KEY', '"pem" expected public key matching the private key, got mismatch');
+      throw new BukejianError(
+        'INVALID_KEY',
+        '"pem" expected public key matching the private key, got mismatch',
+      );
     }
   }
   s.end();
@@ -141,8 +164,11 @@ export function fromPem(text: string): PemKey {
   const begin = text.indexOf('-----BEGIN ');
   const labelEnd = begin < 0 ? -1 : text.indexOf('-----', begin + 11);
   const label = labelEnd < 0 ? '' : text.slice(begin + 11, labelEnd);
-  const end = /^[A-Z ]{1,40}$/.test(label) ? text.indexOf(`-----END ${label}-----`, labelEnd + 5) : -1;
-  if (end < 0) throw new BukejianError('INVALID_ENCODING', '"pem" expected -----BEGIN …----- block, got none');
+  const end = /^[A-Z ]{1,40}$/.test(label)
+    ? text.indexOf(`-----END ${label}-----`, labelEnd + 5)
+    : -1;
+  if (end < 0)
+    throw new BukejianError('INVALID_ENCODING', '"pem" expected -----BEGIN …----- block, got none');
   const der = b64decode(text.slice(labelEnd + 5, end).replace(/\s+/g, ''));
   if (label === 'PUBLIC KEY') {
     const r = new DerReader(der);
@@ -151,13 +177,17 @@ export function fromPem(text: string): PemKey {
     checkAlgorithm(s);
     const pub = s.bits();
     s.end();
-    return { type: 'public', publicKey: publicPoint(pub, sm2Curve, 'pem public key').toBytes(false) };
+    return {
+      type: 'public',
+      publicKey: publicPoint(pub, sm2Curve, 'pem public key').toBytes(false),
+    };
   }
   if (label === 'PRIVATE KEY') {
     const r = new DerReader(der);
     const s = r.sequence();
     r.end();
-    if (s.integer() !== 0n) throw new BukejianError('INVALID_ENCODING', '"pem" expected PKCS#8 version 0, got other');
+    if (s.integer() !== 0n)
+      throw new BukejianError('INVALID_ENCODING', '"pem" expected PKCS#8 version 0, got other');
     checkAlgorithm(s);
     const inner = s.octets();
     if (s.peek() === 0xa0) s.read(0xa0); // optional PKCS#8 attributes: ignored
@@ -165,5 +195,8 @@ export function fromPem(text: string): PemKey {
     return parseEcPrivateKey(inner, true);
   }
   if (label === 'EC PRIVATE KEY') return parseEcPrivateKey(der, false);
-  throw new BukejianError('INVALID_KEY', `"pem" expected PRIVATE KEY, EC PRIVATE KEY or PUBLIC KEY, got ${label.slice(0, 24)}`);
+  throw new BukejianError(
+    'INVALID_KEY',
+    `"pem" expected PRIVATE KEY, EC PRIVATE KEY or PUBLIC KEY, got ${label.slice(0, 24)}`,
+  );
 }

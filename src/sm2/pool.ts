@@ -56,12 +56,21 @@ function workerLocation(): { url: URL | string; eval: boolean } | null {
     if (!mod) return null;
     let api: string;
     try {
-      api = new URL('file://' + mod.createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+      api = new URL(
+        'file://' +
+          mod
+            .createRequire(here)
+            .resolve('tsx/esm/api')
+            .replace(/\.cjs$/, '.mjs'),
+      ).href;
     } catch {
       return null;
     }
     const target = new URL('./worker.ts', here).href;
-    return { url: `import(${JSON.stringify(api)}).then((m) => m.register()).then(() => import(${JSON.stringify(target)}))`, eval: true };
+    return {
+      url: `import(${JSON.stringify(api)}).then((m) => m.register()).then(() => import(${JSON.stringify(target)}))`,
+      eval: true,
+    };
   }
   const cjs = /\.cjs$/.test(here);
   // built code sits in dist/ (entry or shared chunk); the worker entry is dist/sm2/worker.{js,cjs}
@@ -90,7 +99,8 @@ function spawn(): Slot {
     p.resolve(msg.ok);
   });
   const fail = (e: unknown): void => {
-    for (const p of slot.pending.values()) p.reject(new BukejianError('UNSUPPORTED', 'verifyBatch worker failed', { cause: e }));
+    for (const p of slot.pending.values())
+      p.reject(new BukejianError('UNSUPPORTED', 'verifyBatch worker failed', { cause: e }));
     slot.pending.clear();
     pool = pool.filter((s) => s !== slot);
   };

@@ -10,7 +10,18 @@ import { BukejianError } from '../errors.js';
 import { sm3 } from '../sm3.js';
 import { abytes, aoneOf, aoptions, equalBytes, toBytes, type Input } from '../utils.js';
 import { brokenSource, freshBytes, MAX_DRAWS } from './_random.js';
-import { base, mulBasePoint, fixedToNumber, invertFermat, mod, mulBase, numberToFixed, sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
+import {
+  base,
+  mulBasePoint,
+  fixedToNumber,
+  invertFermat,
+  mod,
+  mulBase,
+  numberToFixed,
+  sm2Curve,
+  type Sm2Curve,
+  type Sm2PointType,
+} from './curve.js';
 import { publicKeyCache, type Entry } from './cache.js';
 import { secretScalar } from './keys.js';
 import { nonceGenerator } from './nonce.js';
@@ -44,9 +55,13 @@ interface Parsed {
  */
 export function signOptions(opts: SignOptions | undefined): Parsed {
   const o = aoptions(opts, 'opts', SIGN_KEYS);
-  const format = o.format === undefined ? 'der' : aoneOf(o.format, 'format', ['der', 'raw'] as const);
+  const format =
+    o.format === undefined ? 'der' : aoneOf(o.format, 'format', ['der', 'raw'] as const);
   if (o.prehashed !== undefined && typeof o.prehashed !== 'boolean') {
-    throw new BukejianError('INVALID_OPTION', `"prehashed" expected boolean, got ${typeof o.prehashed}`);
+    throw new BukejianError(
+      'INVALID_OPTION',
+      `"prehashed" expected boolean, got ${typeof o.prehashed}`,
+    );
   }
   return { format, prehashed: o.prehashed === true, userId: userIdBytes(o.userId) };
 }
@@ -61,7 +76,13 @@ export function digestE(curve: Sm2Curve, P: Sm2PointType, msg: Uint8Array, o: Pa
     return fixedToNumber(msg);
   }
   const z = zaPoint(curve, o.userId, P);
-  return fixedToNumber(sm3.create({ backend: msg.length >= 1024 ? 'auto' : 'js' }).update(z).update(msg).digest());
+  return fixedToNumber(
+    sm3
+      .create({ backend: msg.length >= 1024 ? 'auto' : 'js' })
+      .update(z)
+      .update(msg)
+      .digest(),
+  );
 }
 
 /**
@@ -69,7 +90,13 @@ export function digestE(curve: Sm2Curve, P: Sm2PointType, msg: Uint8Array, o: Pa
  * most MAX_DRAWS times (then UNSUPPORTED: no working nonce source produces that many).
  * @example signCore(sm2Curve, e, d, invertFermat(1n + d, n), nextK)
  */
-export function signCore(curve: Sm2Curve, e: bigint, d: bigint, inv1d: bigint, nextK: () => bigint): { r: bigint; s: bigint } {
+export function signCore(
+  curve: Sm2Curve,
+  e: bigint,
+  d: bigint,
+  inv1d: bigint,
+  nextK: () => bigint,
+): { r: bigint; s: bigint } {
   const n = curve.params.n;
   for (let i = 0; i < MAX_DRAWS; i++) {
     const k = nextK();
@@ -88,7 +115,12 @@ export function signCore(curve: Sm2Curve, e: bigint, d: bigint, inv1d: bigint, n
  * Never exported from the package entry.
  * @example signWithK(curve, e, d, k) // { r, s } of GB/T 32918.2 Annex A
  */
-export function signWithK(curve: Sm2Curve, e: bigint, d: bigint, k: bigint): { r: bigint; s: bigint } {
+export function signWithK(
+  curve: Sm2Curve,
+  e: bigint,
+  d: bigint,
+  k: bigint,
+): { r: bigint; s: bigint } {
   let used = false;
   return signCore(curve, e, d, invertFermat(1n + d, curve.params.n), () => {
     if (used) throw new BukejianError('INVALID_RANGE', '"k" expected usable nonce, got rejected');
@@ -146,7 +178,13 @@ export function sign(msg: Input, secretKey: Uint8Array, opts?: SignOptions): Uin
       z = zaPoint(sm2Curve, o.userId, st.P);
       if (st.za.size < 16) st.za.set(idKey, z);
     }
-    e = fixedToNumber(sm3.create({ backend: m.length >= 1024 ? 'auto' : 'js' }).update(z).update(m).digest());
+    e = fixedToNumber(
+      sm3
+        .create({ backend: m.length >= 1024 ? 'auto' : 'js' })
+        .update(z)
+        .update(m)
+        .digest(),
+    );
   }
   const n = sm2Curve.params.n;
   const dBytes = numberToFixed(st.d, 32);
@@ -160,7 +198,14 @@ export function sign(msg: Input, secretKey: Uint8Array, opts?: SignOptions): Uin
  * Internal: the verification equation on any curve for a validated public point (or cache entry).
  * @example verifyCore(sm2Curve, e, r, s, P) // boolean
  */
-export function verifyCore(curve: Sm2Curve, e: bigint, r: bigint, s: bigint, P: Sm2PointType, entry?: Entry): boolean {
+export function verifyCore(
+  curve: Sm2Curve,
+  e: bigint,
+  r: bigint,
+  s: bigint,
+  P: Sm2PointType,
+  entry?: Entry,
+): boolean {
   const { n, p } = curve.params;
   if (r < 1n || r >= n || s < 1n || s >= n) return false;
   const t = (r + s) % n;
@@ -191,7 +236,12 @@ export function verifyCore(curve: Sm2Curve, e: bigint, r: bigint, s: bigint, P: 
  * verify(sig, '申请编号 2026-0001', publicKey) // true
  * verify(sig, 'tampered', publicKey)           // false
  */
-export function verify(signature: Uint8Array, msg: Input, publicKey: Uint8Array, opts?: VerifyOptions): boolean {
+export function verify(
+  signature: Uint8Array,
+  msg: Input,
+  publicKey: Uint8Array,
+  opts?: VerifyOptions,
+): boolean {
   abytes(signature, 'signature');
   const m = toBytes(msg, 'msg');
   abytes(publicKey, 'publicKey');

@@ -14,7 +14,12 @@ export type SignatureFormat = 'der' | 'raw';
  * Encodes (r, s).
  * @example encodeSignature(r, s, 'der')
  */
-export function encodeSignature(r: bigint, s: bigint, format: SignatureFormat, len = 32): Uint8Array {
+export function encodeSignature(
+  r: bigint,
+  s: bigint,
+  format: SignatureFormat,
+  len = 32,
+): Uint8Array {
   if (format === 'raw') {
     const out = new Uint8Array(2 * len);
     out.set(numberToFixed(r, len), 0);
@@ -28,7 +33,11 @@ export function encodeSignature(r: bigint, s: bigint, format: SignatureFormat, l
  * Decodes a signature, or null when it is not a canonical encoding. Range checks are left to verify.
  * @example decodeSignature(sig, 'der') // { r, s } or null
  */
-export function decodeSignature(sig: Uint8Array, format: SignatureFormat, len = 32): { r: bigint; s: bigint } | null {
+export function decodeSignature(
+  sig: Uint8Array,
+  format: SignatureFormat,
+  len = 32,
+): { r: bigint; s: bigint } | null {
   if (format === 'raw') {
     if (sig.length !== 2 * len) return null;
     return { r: fixedToNumber(sig.subarray(0, len)), s: fixedToNumber(sig.subarray(len)) };

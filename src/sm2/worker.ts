@@ -7,8 +7,12 @@
  */
 import { verifyWire, type WireItem } from './batch.js';
 
-const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-const wt = typeof get === 'function' ? (get('node:worker_threads') as typeof import('node:worker_threads')) : null;
+const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+  ?.getBuiltinModule;
+const wt =
+  typeof get === 'function'
+    ? (get('node:worker_threads') as typeof import('node:worker_threads'))
+    : null;
 const port = wt && !wt.isMainThread ? wt.parentPort : null;
 
 port?.on('message', (msg: { id: number; items: WireItem[] }) => {

@@ -22,7 +22,11 @@ export const DEFAULT_USER_ID = '1234567812345678';
 export function userIdBytes(userId: unknown, name = 'userId'): Uint8Array {
   if (userId === undefined) return utf8ToBytes(DEFAULT_USER_ID);
   const id = typeof userId === 'string' ? utf8ToBytes(userId) : abytes(userId, name);
-  if (id.length > 8191) throw new BukejianError('INVALID_LENGTH', `"${name}" expected at most 8191 bytes, got length=${id.length}`);
+  if (id.length > 8191)
+    throw new BukejianError(
+      'INVALID_LENGTH',
+      `"${name}" expected at most 8191 bytes, got length=${id.length}`,
+    );
   return id;
 }
 
@@ -45,6 +49,9 @@ export function zaPoint(curve: Sm2Curve, id: Uint8Array, P: Sm2PointType): Uint8
  * @example
  * const z = za(publicKey, 'ALICE123@YAHOO.COM') // 32 bytes
  */
-export function za(publicKey: Uint8Array, userId: string | Uint8Array = DEFAULT_USER_ID): Uint8Array {
+export function za(
+  publicKey: Uint8Array,
+  userId: string | Uint8Array = DEFAULT_USER_ID,
+): Uint8Array {
   return zaPoint(sm2Curve, userIdBytes(userId), publicPoint(publicKey));
 }

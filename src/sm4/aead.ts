@@ -20,16 +20,27 @@ export interface CcmOptions {
 function aaad(aad: unknown): Uint8Array {
   if (aad === undefined) return new Uint8Array(0);
   const a = abytes(aad, 'aad');
-  if (a.length >= 2 ** 32) throw new BukejianError('DATA_LENGTH', `"aad" expected fewer than 2^32 bytes, got length=${a.length}`);
+  if (a.length >= 2 ** 32)
+    throw new BukejianError(
+      'DATA_LENGTH',
+      `"aad" expected fewer than 2^32 bytes, got length=${a.length}`,
+    );
   return new Uint8Array(a);
 }
 
-function singleUse(enc: (pt: Uint8Array) => Uint8Array, dec: (ct: Uint8Array) => Uint8Array): Cipher {
+function singleUse(
+  enc: (pt: Uint8Array) => Uint8Array,
+  dec: (ct: Uint8Array) => Uint8Array,
+): Cipher {
   let used = false;
   return Object.freeze({
     encrypt(plaintext: Input): Uint8Array {
       const p = toBytes(plaintext, 'plaintext');
-      if (used) throw new BukejianError('NONCE_REUSE', '"encrypt" expected a fresh key+nonce instance, got a second call (create a new instance with a new nonce)');
+      if (used)
+        throw new BukejianError(
+          'NONCE_REUSE',
+          '"encrypt" expected a fresh key+nonce instance, got a second call (create a new instance with a new nonce)',
+        );
       used = true;
       return enc(p);
     },
@@ -50,7 +61,10 @@ export function gcm(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): Ciphe
   const k = new Uint8Array(akey(key));
   abytes(nonce, 'nonce');
   if (nonce.length === 0 || nonce.length > 2 ** 28) {
-    throw new BukejianError('NONCE_LENGTH', `"nonce" expected Uint8Array of length 1..2^28 (12 recommended), got length=${nonce.length}`);
+    throw new BukejianError(
+      'NONCE_LENGTH',
+      `"nonce" expected Uint8Array of length 1..2^28 (12 recommended), got length=${nonce.length}`,
+    );
   }
   const n = new Uint8Array(nonce);
   const a = aaad(aad);
@@ -65,14 +79,22 @@ export function gcm(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): Ciphe
  * 7..13 bytes (12 is usual). Single-use for encryption like {@link gcm}.
  * @example const sealed = ccm(key, randomBytes(12), aad, { tagLength: 16 }).encrypt(data)
  */
-export function ccm(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array, opts?: CcmOptions): Cipher {
+export function ccm(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad?: Uint8Array,
+  opts?: CcmOptions,
+): Cipher {
   const k = new Uint8Array(akey(key));
   const n = new Uint8Array(abytes(nonce, 'nonce', CCM_NONCE_LENGTHS, 'NONCE_LENGTH'));
   const a = aaad(aad);
   const o = aoptions(opts, 'opts', ['tagLength']);
   const tagLen = o.tagLength === undefined ? 16 : anumber(o.tagLength, 'tagLength', 0, 1024);
   if (!CCM_TAG_LENGTHS.includes(tagLen)) {
-    throw new BukejianError('TAG_LENGTH', `"tagLength" expected one of ${CCM_TAG_LENGTHS.join('|')}, got ${tagLen}`);
+    throw new BukejianError(
+      'TAG_LENGTH',
+      `"tagLength" expected one of ${CCM_TAG_LENGTHS.join('|')}, got ${tagLen}`,
+    );
   }
   return singleUse(
     (pt) => ccmEncrypt(k, n, a, pt, tagLen),

@@ -31,8 +31,16 @@ export interface BlockCipher {
 export function block(key: Uint8Array): BlockCipher {
   let rk: Int32Array | null = expandKey(akey(key));
   let drk: Int32Array | null = reverseRoundKeys(rk);
-  const run = (keys: Int32Array | null, input: Uint8Array, out: Uint8Array | undefined): Uint8Array => {
-    if (!keys) throw new BukejianError('BAD_STATE', '"block" expected a live instance, got destroy() already called');
+  const run = (
+    keys: Int32Array | null,
+    input: Uint8Array,
+    out: Uint8Array | undefined,
+  ): Uint8Array => {
+    if (!keys)
+      throw new BukejianError(
+        'BAD_STATE',
+        '"block" expected a live instance, got destroy() already called',
+      );
     abytes(input, 'block', 16, 'DATA_LENGTH');
     const o = out === undefined ? new Uint8Array(16) : abytes(out, 'out', 16, 'DATA_LENGTH');
     cryptBlock(keys, input, 0, o, 0);

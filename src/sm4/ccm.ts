@@ -23,26 +23,55 @@ export function ccmMaxBytes(nonceLength: number): number {
 
 /** CBC-MAC state: 4 words, updated block by block. */
 class CbcMac {
-  s0 = 0; s1 = 0; s2 = 0; s3 = 0;
+  s0 = 0;
+  s1 = 0;
+  s2 = 0;
+  s3 = 0;
   private buf = new Uint8Array(16);
   constructor(private rk: Int32Array) {}
   block(b: Uint8Array, i: number): void {
-    cryptWords(this.rk, this.s0 ^ readWord(b, i), this.s1 ^ readWord(b, i + 4), this.s2 ^ readWord(b, i + 8), this.s3 ^ readWord(b, i + 12));
+    cryptWords(
+      this.rk,
+      this.s0 ^ readWord(b, i),
+      this.s1 ^ readWord(b, i + 4),
+      this.s2 ^ readWord(b, i + 8),
+      this.s3 ^ readWord(b, i + 12),
+    );
     const o = OUT;
-    this.s0 = o[0]!; this.s1 = o[1]!; this.s2 = o[2]!; this.s3 = o[3]!;
+    this.s0 = o[0]!;
+    this.s1 = o[1]!;
+    this.s2 = o[2]!;
+    this.s3 = o[3]!;
   }
   /** Absorbs `data` zero-padded to whole blocks. */
   padded(data: Uint8Array): void {
     const full = data.length - (data.length % 16);
     let i = 0;
     if (full > 0) {
-      const dv = view(data), o = OUT, rk = this.rk;
-      let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
+      const dv = view(data),
+        o = OUT,
+        rk = this.rk;
+      let s0 = this.s0,
+        s1 = this.s1,
+        s2 = this.s2,
+        s3 = this.s3;
       for (; i < full; i += 16) {
-        cryptWords(rk, s0 ^ dv.getInt32(i), s1 ^ dv.getInt32(i + 4), s2 ^ dv.getInt32(i + 8), s3 ^ dv.getInt32(i + 12));
-        s0 = o[0]!; s1 = o[1]!; s2 = o[2]!; s3 = o[3]!;
+        cryptWords(
+          rk,
+          s0 ^ dv.getInt32(i),
+          s1 ^ dv.getInt32(i + 4),
+          s2 ^ dv.getInt32(i + 8),
+          s3 ^ dv.getInt32(i + 12),
+        );
+        s0 = o[0]!;
+        s1 = o[1]!;
+        s2 = o[2]!;
+        s3 = o[3]!;
       }
-      this.s0 = s0; this.s1 = s1; this.s2 = s2; this.s3 = s3;
+      this.s0 = s0;
+      this.s1 = s1;
+      this.s2 = s2;
+      this.s3 = s3;
     }
     if (i < data.length) {
       this.buf.fill(0);
@@ -54,7 +83,13 @@ class CbcMac {
 }
 
 /** The CBC-MAC T (first `tagLen` bytes unencrypted) of SP 800-38C §6.1 steps 1-4. */
-function mac(rk: Int32Array, nonce: Uint8Array, aad: Uint8Array, pt: Uint8Array, tagLen: number): CbcMac {
+function mac(
+  rk: Int32Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  pt: Uint8Array,
+  tagLen: number,
+): CbcMac {
   const q = 15 - nonce.length;
   const b0 = new Uint8Array(16);
   b0[0] = (aad.length > 0 ? 0x40 : 0) | (((tagLen - 2) / 2) << 3) | (q - 1);
@@ -64,8 +99,17 @@ function mac(rk: Int32Array, nonce: Uint8Array, aad: Uint8Array, pt: Uint8Array,
   m.block(b0, 0);
   if (aad.length > 0) {
     // a = len(A) encoded: 2 bytes below 2^16 − 2^8, else 0xfffe ‖ 4 bytes (0xffff ‖ 8 bytes is beyond JS arrays)
-    const head = aad.length < 0xff00 ? Uint8Array.of(aad.length >>> 8, aad.length & 255)
-      : Uint8Array.of(0xff, 0xfe, aad.length >>> 24, aad.length >>> 16, aad.length >>> 8, aad.length);
+    const head =
+      aad.length < 0xff00
+        ? Uint8Array.of(aad.length >>> 8, aad.length & 255)
+        : Uint8Array.of(
+            0xff,
+            0xfe,
+            aad.length >>> 24,
+            aad.length >>> 16,
+            aad.length >>> 8,
+            aad.length,
+          );
     const first = new Uint8Array(head.length + aad.length);
     first.set(head);
     first.set(aad, head.length);
@@ -89,11 +133,16 @@ function ctrCrypt(rk: Int32Array, nonce: Uint8Array, src: Uint8Array, dst: Uint8
     for (let j = 15, n = ctr; j > nonce.length; j--, n = Math.floor(n / 256)) a[j] = n & 255;
     cryptWords(rk, readWord(a, 0), readWord(a, 4), readWord(a, 8), readWord(a, 12));
     if (len - i >= 16) {
-      writeWord(dst, i, readWord(src, i) ^ o[0]!); writeWord(dst, i + 4, readWord(src, i + 4) ^ o[1]!);
-      writeWord(dst, i + 8, readWord(src, i + 8) ^ o[2]!); writeWord(dst, i + 12, readWord(src, i + 12) ^ o[3]!);
+      writeWord(dst, i, readWord(src, i) ^ o[0]!);
+      writeWord(dst, i + 4, readWord(src, i + 4) ^ o[1]!);
+      writeWord(dst, i + 8, readWord(src, i + 8) ^ o[2]!);
+      writeWord(dst, i + 12, readWord(src, i + 12) ^ o[3]!);
     } else {
       const ks = new Uint8Array(16);
-      writeWord(ks, 0, o[0]!); writeWord(ks, 4, o[1]!); writeWord(ks, 8, o[2]!); writeWord(ks, 12, o[3]!);
+      writeWord(ks, 0, o[0]!);
+      writeWord(ks, 4, o[1]!);
+      writeWord(ks, 8, o[2]!);
+      writeWord(ks, 12, o[3]!);
       for (let j = 0; i + j < len; j++) dst[i + j] = src[i + j]! ^ ks[j]!;
       zeroize(ks);
     }
@@ -104,15 +153,27 @@ function ctrCrypt(rk: Int32Array, nonce: Uint8Array, src: Uint8Array, dst: Uint8
 
 function tagBytes(m: CbcMac, s0: Int32Array, tagLen: number): Uint8Array {
   const t = new Uint8Array(16);
-  writeWord(t, 0, m.s0 ^ s0[0]!); writeWord(t, 4, m.s1 ^ s0[1]!); writeWord(t, 8, m.s2 ^ s0[2]!); writeWord(t, 12, m.s3 ^ s0[3]!);
+  writeWord(t, 0, m.s0 ^ s0[0]!);
+  writeWord(t, 4, m.s1 ^ s0[1]!);
+  writeWord(t, 8, m.s2 ^ s0[2]!);
+  writeWord(t, 12, m.s3 ^ s0[3]!);
   zeroize(s0);
   return t.subarray(0, tagLen);
 }
 
 /** CCM encryption: ciphertext ‖ tag (`tagLen` bytes). Inputs are already validated. @example ccmEncrypt(key, nonce12, aad, pt, 16) */
-export function ccmEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, pt: Uint8Array, tagLen: number): Uint8Array {
+export function ccmEncrypt(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  pt: Uint8Array,
+  tagLen: number,
+): Uint8Array {
   if (pt.length > ccmMaxBytes(nonce.length)) {
-    throw new BukejianError('DATA_LENGTH', `"plaintext" expected at most ${ccmMaxBytes(nonce.length)} bytes for this nonce length, got length=${pt.length}`);
+    throw new BukejianError(
+      'DATA_LENGTH',
+      `"plaintext" expected at most ${ccmMaxBytes(nonce.length)} bytes for this nonce length, got length=${pt.length}`,
+    );
   }
   const rk = expandKey(key);
   const m = mac(rk, nonce, aad, pt, tagLen);
@@ -124,10 +185,24 @@ export function ccmEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, 
 }
 
 /** CCM decryption of ciphertext ‖ tag: AUTH_FAILED (decrypted bytes wiped, nothing returned) on mismatch. @example ccmDecrypt(key, nonce12, aad, sealed, 16) */
-export function ccmDecrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array, tagLen: number): Uint8Array {
-  if (data.length < tagLen) throw new BukejianError('DATA_LENGTH', `"ciphertext" expected at least ${tagLen} bytes (the tag), got length=${data.length}`);
+export function ccmDecrypt(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  data: Uint8Array,
+  tagLen: number,
+): Uint8Array {
+  if (data.length < tagLen)
+    throw new BukejianError(
+      'DATA_LENGTH',
+      `"ciphertext" expected at least ${tagLen} bytes (the tag), got length=${data.length}`,
+    );
   const ct = data.subarray(0, data.length - tagLen);
-  if (ct.length > ccmMaxBytes(nonce.length)) throw new BukejianError('AUTH_FAILED', '"ciphertext" expected a valid authentication tag, got a mismatch');
+  if (ct.length > ccmMaxBytes(nonce.length))
+    throw new BukejianError(
+      'AUTH_FAILED',
+      '"ciphertext" expected a valid authentication tag, got a mismatch',
+    );
   const rk = expandKey(key);
   const pt = new Uint8Array(ct.length);
   const s0 = ctrCrypt(rk, nonce, ct, pt);
@@ -136,7 +211,10 @@ export function ccmDecrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, 
   zeroize(rk);
   if (!equalBytes(tag, data.subarray(ct.length))) {
     zeroize(pt);
-    throw new BukejianError('AUTH_FAILED', '"ciphertext" expected a valid authentication tag, got a mismatch');
+    throw new BukejianError(
+      'AUTH_FAILED',
+      '"ciphertext" expected a valid authentication tag, got a mismatch',
+    );
   }
   return pt;
 }

@@ -46,7 +46,9 @@ const rotl = (x: number, n: number): number => (x << n) | (x >>> (32 - n));
 /** τ: the S-box applied to each byte of a word (§6.2). */
 function tau(a: number): number {
   const S = SBOX;
-  return (S[a >>> 24]! << 24) | (S[(a >>> 16) & 255]! << 16) | (S[(a >>> 8) & 255]! << 8) | S[a & 255]!;
+  return (
+    (S[a >>> 24]! << 24) | (S[(a >>> 16) & 255]! << 16) | (S[(a >>> 8) & 255]! << 8) | S[a & 255]!
+  );
 }
 
 /** L′ of the key schedule: B ⊕ (B <<< 13) ⊕ (B <<< 23) (§7.3). */
@@ -69,7 +71,10 @@ function buildTables(): Int32Array[] {
   return t;
 }
 const TABLES = /* @__PURE__ */ buildTables();
-const T0 = TABLES[0]!, T1 = TABLES[1]!, T2 = TABLES[2]!, T3 = TABLES[3]!;
+const T0 = TABLES[0]!,
+  T1 = TABLES[1]!,
+  T2 = TABLES[2]!,
+  T3 = TABLES[3]!;
 
 /**
  * The key schedule (§7.3): the 32 encryption round keys rk_0..rk_31 of a 16-byte key (into `rk`
@@ -85,7 +90,10 @@ export function expandKey(key: Uint8Array, rk: Int32Array = new Int32Array(32)):
   for (let i = 0; i < 32; i++) {
     const k4 = k0 ^ lKey(tau(k1 ^ k2 ^ k3 ^ CK[i]!));
     rk[i] = k4;
-    k0 = k1; k1 = k2; k2 = k3; k3 = k4;
+    k0 = k1;
+    k1 = k2;
+    k2 = k3;
+    k3 = k4;
   }
   return rk;
 }
@@ -109,7 +117,10 @@ export const OUT = /* @__PURE__ */ new Int32Array(4);
  * @example cryptWords(rk, x0, x1, x2, x3); const y0 = OUT[0]
  */
 export function cryptWords(rk: Int32Array, x0: number, x1: number, x2: number, x3: number): void {
-  const t0 = T0, t1 = T1, t2 = T2, t3 = T3;
+  const t0 = T0,
+    t1 = T1,
+    t2 = T2,
+    t3 = T3;
   for (let i = 0; i < 32; i += 4) {
     let a = x1 ^ x2 ^ x3 ^ rk[i]!;
     x0 ^= t0[a >>> 24]! ^ t1[(a >>> 16) & 255]! ^ t2[(a >>> 8) & 255]! ^ t3[a & 255]!;
@@ -121,7 +132,10 @@ export function cryptWords(rk: Int32Array, x0: number, x1: number, x2: number, x
     x3 ^= t0[a >>> 24]! ^ t1[(a >>> 16) & 255]! ^ t2[(a >>> 8) & 255]! ^ t3[a & 255]!;
   }
   const o = OUT;
-  o[0] = x3; o[1] = x2; o[2] = x1; o[3] = x0;
+  o[0] = x3;
+  o[1] = x2;
+  o[2] = x1;
+  o[3] = x0;
 }
 
 /** A DataView over exactly the bytes of `b` (V8 compiles getInt32/setInt32 to single loads). @example view(buf).getInt32(16) */
@@ -133,15 +147,33 @@ export const readWord = (b: Uint8Array, i: number): number =>
 
 /** Writes `x` big-endian at `b[i..i+4)`. @example writeWord(out, 12, counter) */
 export function writeWord(b: Uint8Array, i: number, x: number): void {
-  b[i] = x >>> 24; b[i + 1] = x >>> 16; b[i + 2] = x >>> 8; b[i + 3] = x;
+  b[i] = x >>> 24;
+  b[i + 1] = x >>> 16;
+  b[i + 2] = x >>> 8;
+  b[i + 3] = x;
 }
 
 /**
  * One block: `dst[dOff..dOff+16) = SM4_rk(src[sOff..sOff+16))` (src and dst may overlap exactly).
  * @example cryptBlock(rk, pt, 0, ct, 0)
  */
-export function cryptBlock(rk: Int32Array, src: Uint8Array, sOff: number, dst: Uint8Array, dOff: number): void {
-  cryptWords(rk, readWord(src, sOff), readWord(src, sOff + 4), readWord(src, sOff + 8), readWord(src, sOff + 12));
+export function cryptBlock(
+  rk: Int32Array,
+  src: Uint8Array,
+  sOff: number,
+  dst: Uint8Array,
+  dOff: number,
+): void {
+  cryptWords(
+    rk,
+    readWord(src, sOff),
+    readWord(src, sOff + 4),
+    readWord(src, sOff + 8),
+    readWord(src, sOff + 12),
+  );
   const o = OUT;
-  writeWord(dst, dOff, o[0]!); writeWord(dst, dOff + 4, o[1]!); writeWord(dst, dOff + 8, o[2]!); writeWord(dst, dOff + 12, o[3]!);
+  writeWord(dst, dOff, o[0]!);
+  writeWord(dst, dOff + 4, o[1]!);
+  writeWord(dst, dOff + 8, o[2]!);
+  writeWord(dst, dOff + 12, o[3]!);
 }

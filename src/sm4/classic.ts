@@ -13,7 +13,13 @@ import { BukejianError } from '../errors.js';
 import { backendOption, hasNativeCipher, nodeCrypto, type Backend } from '../native.js';
 import { abytes, aoneOf, aoptions, toBytes, zeroize, type Input } from '../utils.js';
 import { expandKey, readWord, reverseRoundKeys } from './cipher.js';
-import { cbcDecryptBlocks, cbcEncryptBlocks, ecbBlocks, Keystream, type KeystreamKind } from './modes.js';
+import {
+  cbcDecryptBlocks,
+  cbcEncryptBlocks,
+  ecbBlocks,
+  Keystream,
+  type KeystreamKind,
+} from './modes.js';
 import { unpadLength } from './padding.js';
 
 /**
@@ -59,7 +65,14 @@ function useNative(backend: Backend, name: string, len: number): boolean {
 }
 
 /** node:crypto one-shot without padding; returns a fresh Uint8Array. */
-function nativeRun(name: string, key: Uint8Array, iv: Uint8Array | null, data: Uint8Array, decrypt: boolean, autoPad = false): Uint8Array {
+function nativeRun(
+  name: string,
+  key: Uint8Array,
+  iv: Uint8Array | null,
+  data: Uint8Array,
+  decrypt: boolean,
+  autoPad = false,
+): Uint8Array {
   const c = nodeCrypto()!;
   const ctx = decrypt ? c.createDecipheriv(name, key, iv) : c.createCipheriv(name, key, iv);
   ctx.setAutoPadding(autoPad);
@@ -79,9 +92,15 @@ function nativeRun(name: string, key: Uint8Array, iv: Uint8Array | null, data: U
 const RK = /* @__PURE__ */ new Int32Array(32);
 const DRK = /* @__PURE__ */ new Int32Array(32);
 
-function blockMode(mode: 'ecb' | 'cbc', key: Uint8Array, iv: Uint8Array | null, opts: BlockModeOptions | undefined): Cipher {
+function blockMode(
+  mode: 'ecb' | 'cbc',
+  key: Uint8Array,
+  iv: Uint8Array | null,
+  opts: BlockModeOptions | undefined,
+): Cipher {
   const o = aoptions(opts, 'opts', ['padding', 'backend']);
-  const padding = o.padding === undefined ? 'pkcs7' : aoneOf(o.padding, 'padding', ['pkcs7', 'none'] as const);
+  const padding =
+    o.padding === undefined ? 'pkcs7' : aoneOf(o.padding, 'padding', ['pkcs7', 'none'] as const);
   const backend = backendOption(o.backend);
   const k = new Uint8Array(key);
   const ivc = iv ? new Uint8Array(iv) : null;
@@ -92,7 +111,12 @@ function blockMode(mode: 'ecb' | 'cbc', key: Uint8Array, iv: Uint8Array | null, 
     const keys = decrypt ? reverseRoundKeys(rk, DRK) : rk;
     if (mode === 'ecb') ecbBlocks(keys, buf, buf, buf.length);
     else {
-      const st = Int32Array.of(readWord(ivc!, 0), readWord(ivc!, 4), readWord(ivc!, 8), readWord(ivc!, 12));
+      const st = Int32Array.of(
+        readWord(ivc!, 0),
+        readWord(ivc!, 4),
+        readWord(ivc!, 8),
+        readWord(ivc!, 12),
+      );
       (decrypt ? cbcDecryptBlocks : cbcEncryptBlocks)(keys, st, buf, buf, buf.length);
       zeroize(st);
     }
@@ -107,7 +131,11 @@ function blockMode(mode: 'ecb' | 'cbc', key: Uint8Array, iv: Uint8Array | null, 
     encrypt(plaintext: Input): Uint8Array {
       const p = toBytes(plaintext, 'plaintext');
       if (padding === 'none') {
-        if (p.length % 16) throw new BukejianError('DATA_LENGTH', `"plaintext" expected a multiple of 16 bytes with padding 'none', got length=${p.length}`);
+        if (p.length % 16)
+          throw new BukejianError(
+            'DATA_LENGTH',
+            `"plaintext" expected a multiple of 16 bytes with padding 'none', got length=${p.length}`,
+          );
         return run(p, false);
       }
       if (useNative(backend, name, p.length)) return nativeRun(name, k, ivc, p, false, true);
@@ -121,7 +149,10 @@ function blockMode(mode: 'ecb' | 'cbc', key: Uint8Array, iv: Uint8Array | null, 
     decrypt(ciphertext: Uint8Array): Uint8Array {
       const c = abytes(ciphertext, 'ciphertext');
       if (c.length % 16 || (padding === 'pkcs7' && c.length === 0)) {
-        throw new BukejianError('DATA_LENGTH', `"ciphertext" expected a ${padding === 'pkcs7' ? 'non-zero ' : ''}multiple of 16 bytes, got length=${c.length}`);
+        throw new BukejianError(
+          'DATA_LENGTH',
+          `"ciphertext" expected a ${padding === 'pkcs7' ? 'non-zero ' : ''}multiple of 16 bytes, got length=${c.length}`,
+        );
       }
       const out = run(c, true);
       if (padding === 'none') return out;
@@ -137,7 +168,12 @@ function blockMode(mode: 'ecb' | 'cbc', key: Uint8Array, iv: Uint8Array | null, 
   });
 }
 
-function streamMode(mode: 'ctr' | 'cfb' | 'ofb', key: Uint8Array, iv: Uint8Array, opts: StreamModeOptions | undefined): Cipher {
+function streamMode(
+  mode: 'ctr' | 'cfb' | 'ofb',
+  key: Uint8Array,
+  iv: Uint8Array,
+  opts: StreamModeOptions | undefined,
+): Cipher {
   const backend = backendOption(aoptions(opts, 'opts', ['backend']).backend);
   const k = new Uint8Array(key);
   const ivc = new Uint8Array(iv);

@@ -33,27 +33,41 @@ export class GcmStream {
 
   constructor(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array) {
     akey(key);
-    if (nonce.length === 0) throw new BukejianError('NONCE_LENGTH', '"nonce" expected Uint8Array of length 1..2^28 (12 recommended), got length=0');
+    if (nonce.length === 0)
+      throw new BukejianError(
+        'NONCE_LENGTH',
+        '"nonce" expected Uint8Array of length 1..2^28 (12 recommended), got length=0',
+      );
     this.st = setup(key, nonce, Infinity); // unknown length: the large GHASH table
     this.st.gh.updatePadded(aad);
     this.aadLen = aad.length;
     const j = this.st.j0;
     const ctr0 = new Uint8Array(16);
-    writeWord(ctr0, 0, j[0]!); writeWord(ctr0, 4, j[1]!); writeWord(ctr0, 8, j[2]!); writeWord(ctr0, 12, (j[3]! + 1) | 0);
+    writeWord(ctr0, 0, j[0]!);
+    writeWord(ctr0, 4, j[1]!);
+    writeWord(ctr0, 8, j[2]!);
+    writeWord(ctr0, 12, (j[3]! + 1) | 0);
     this.ks = new Keystream(this.st.rk, ctr0, 'gctr');
     zeroize(ctr0);
   }
 
   private enter(p: Phase, allowed: (Phase | null)[]): void {
     if (!allowed.includes(this.phase)) {
-      throw new BukejianError('BAD_STATE', `"gcm stream" expected ${allowed.join(' or ')} phase for ${p}, got ${this.phase ?? 'new'}`);
+      throw new BukejianError(
+        'BAD_STATE',
+        `"gcm stream" expected ${allowed.join(' or ')} phase for ${p}, got ${this.phase ?? 'new'}`,
+      );
     }
     this.phase = p;
   }
 
   private count(n: number): void {
     this.ctLen += n;
-    if (this.ctLen > GCM_MAX_BYTES) throw new BukejianError('DATA_LENGTH', `"data" expected at most ${GCM_MAX_BYTES} bytes, got more`);
+    if (this.ctLen > GCM_MAX_BYTES)
+      throw new BukejianError(
+        'DATA_LENGTH',
+        `"data" expected at most ${GCM_MAX_BYTES} bytes, got more`,
+      );
   }
 
   /** Encrypts the next piece of plaintext. */
@@ -67,7 +81,10 @@ export class GcmStream {
   }
 
   private computeTag(): Uint8Array {
-    const s = this.st.gh.padPending().updateLengths(this.aadLen, this.ctLen).digestInto(new Uint8Array(16));
+    const s = this.st.gh
+      .padPending()
+      .updateLengths(this.aadLen, this.ctLen)
+      .digestInto(new Uint8Array(16));
     const j = this.st.j0;
     cryptWords(this.st.rk, j[0]!, j[1]!, j[2]!, j[3]!);
     for (let i = 0; i < 4; i++) writeWord(s, 4 * i, readWord(s, 4 * i) ^ OUT[i]!);
@@ -101,7 +118,11 @@ export class GcmStream {
   decrypt(chunk: Uint8Array): Uint8Array {
     this.enter('verified', ['verified']);
     this.decLen += chunk.length;
-    if (this.decLen > this.ctLen) throw new BukejianError('BAD_STATE', '"gcm stream" expected the verified ciphertext again, got more bytes');
+    if (this.decLen > this.ctLen)
+      throw new BukejianError(
+        'BAD_STATE',
+        '"gcm stream" expected the verified ciphertext again, got more bytes',
+      );
     const out = new Uint8Array(chunk.length);
     this.ks.process(chunk, out);
     return out;

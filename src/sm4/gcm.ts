@@ -48,22 +48,30 @@ export function setup(key: Uint8Array, nonce: Uint8Array, expectedBytes: number)
 /** GCTR from inc32(J0): the counter's low 32 bits wrap, the upper 96 stay (§6.5). */
 function gctr(rk: Int32Array, j0: Int32Array, src: Uint8Array, dst: Uint8Array): void {
   const o = OUT;
-  const c0 = j0[0]!, c1 = j0[1]!, c2 = j0[2]!;
+  const c0 = j0[0]!,
+    c1 = j0[1]!,
+    c2 = j0[2]!;
   let c3 = j0[3]!;
   const len = src.length;
   let i = 0;
-  const sv = view(src), dv = view(dst);
+  const sv = view(src),
+    dv = view(dst);
   for (; len - i >= 16; i += 16) {
     c3 = (c3 + 1) | 0;
     cryptWords(rk, c0, c1, c2, c3);
-    dv.setInt32(i, sv.getInt32(i) ^ o[0]!); dv.setInt32(i + 4, sv.getInt32(i + 4) ^ o[1]!);
-    dv.setInt32(i + 8, sv.getInt32(i + 8) ^ o[2]!); dv.setInt32(i + 12, sv.getInt32(i + 12) ^ o[3]!);
+    dv.setInt32(i, sv.getInt32(i) ^ o[0]!);
+    dv.setInt32(i + 4, sv.getInt32(i + 4) ^ o[1]!);
+    dv.setInt32(i + 8, sv.getInt32(i + 8) ^ o[2]!);
+    dv.setInt32(i + 12, sv.getInt32(i + 12) ^ o[3]!);
   }
   if (i < len) {
     c3 = (c3 + 1) | 0;
     cryptWords(rk, c0, c1, c2, c3);
     const ks = new Uint8Array(16);
-    writeWord(ks, 0, o[0]!); writeWord(ks, 4, o[1]!); writeWord(ks, 8, o[2]!); writeWord(ks, 12, o[3]!);
+    writeWord(ks, 0, o[0]!);
+    writeWord(ks, 4, o[1]!);
+    writeWord(ks, 8, o[2]!);
+    writeWord(ks, 12, o[3]!);
     for (let j = 0; i < len; i++, j++) dst[i] = src[i]! ^ ks[j]!;
     zeroize(ks);
   }
@@ -71,7 +79,11 @@ function gctr(rk: Int32Array, j0: Int32Array, src: Uint8Array, dst: Uint8Array):
 
 /** tag = E_K(J0) ⊕ GHASH_H(A, C) */
 function tagOf(st: GcmKeyState, aad: Uint8Array, ct: Uint8Array): Uint8Array {
-  const s = st.gh.updatePadded(aad).updatePadded(ct).updateLengths(aad.length, ct.length).digestInto(new Uint8Array(16));
+  const s = st.gh
+    .updatePadded(aad)
+    .updatePadded(ct)
+    .updateLengths(aad.length, ct.length)
+    .digestInto(new Uint8Array(16));
   const j = st.j0;
   cryptWords(st.rk, j[0]!, j[1]!, j[2]!, j[3]!);
   const o = OUT;
@@ -86,8 +98,17 @@ export function wipe(st: GcmKeyState): void {
 }
 
 /** GCM encryption: ciphertext ‖ 16-byte tag. Inputs are already validated. @example gcmEncrypt(key, nonce12, aad, pt) */
-export function gcmEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, pt: Uint8Array): Uint8Array {
-  if (pt.length > GCM_MAX_BYTES) throw new BukejianError('DATA_LENGTH', `"plaintext" expected at most ${GCM_MAX_BYTES} bytes, got length=${pt.length}`);
+export function gcmEncrypt(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  pt: Uint8Array,
+): Uint8Array {
+  if (pt.length > GCM_MAX_BYTES)
+    throw new BukejianError(
+      'DATA_LENGTH',
+      `"plaintext" expected at most ${GCM_MAX_BYTES} bytes, got length=${pt.length}`,
+    );
   const st = setup(key, nonce, aad.length + pt.length);
   const out = new Uint8Array(pt.length + 16);
   const ct = out.subarray(0, pt.length);
@@ -98,14 +119,26 @@ export function gcmEncrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, 
 }
 
 /** GCM decryption of ciphertext ‖ tag: AUTH_FAILED (and nothing decrypted) unless the tag matches. @example gcmDecrypt(key, nonce12, aad, sealed) */
-export function gcmDecrypt(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array): Uint8Array {
-  if (data.length < 16) throw new BukejianError('DATA_LENGTH', `"ciphertext" expected at least 16 bytes (the tag), got length=${data.length}`);
+export function gcmDecrypt(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  data: Uint8Array,
+): Uint8Array {
+  if (data.length < 16)
+    throw new BukejianError(
+      'DATA_LENGTH',
+      `"ciphertext" expected at least 16 bytes (the tag), got length=${data.length}`,
+    );
   const ct = data.subarray(0, data.length - 16);
   const st = setup(key, nonce, aad.length + ct.length);
   const tag = tagOf(st, aad, ct);
   if (!equalBytes(tag, data.subarray(data.length - 16))) {
     wipe(st);
-    throw new BukejianError('AUTH_FAILED', '"ciphertext" expected a valid authentication tag, got a mismatch');
+    throw new BukejianError(
+      'AUTH_FAILED',
+      '"ciphertext" expected a valid authentication tag, got a mismatch',
+    );
   }
   const out = new Uint8Array(ct.length);
   gctr(st.rk, st.j0, ct, out);

@@ -27,4 +27,15 @@ export { ecb, cbc, ctr, cfb, ofb, gcm, ccm, block, stream };
  * const sealed = sm4.gcm(key, nonce).encrypt(data)
  * const ct = sm4.cbc(key, iv).encrypt(data)
  */
-export const sm4 = /* @__PURE__ */ Object.freeze({ ecb, cbc, ctr, cfb, ofb, gcm, ccm, block, stream, blockLen: 16 as const });
+export const sm4 = /* @__PURE__ */ Object.freeze({
+  ecb,
+  cbc,
+  ctr,
+  cfb,
+  ofb,
+  gcm,
+  ccm,
+  block,
+  stream,
+  blockLen: 16 as const,
+});

@@ -22,6 +22,10 @@ export function unpadLength(data: Uint8Array): number {
     const inPad = ((i - n - 1) >>> 8) & 1; // 1 when i <= n
     bad |= inPad * (data[len - i]! ^ n);
   }
-  if (bad !== 0) throw new BukejianError('BAD_PADDING', '"ciphertext" expected valid PKCS#7 padding, got invalid padding');
+  if (bad !== 0)
+    throw new BukejianError(
+      'BAD_PADDING',
+      '"ciphertext" expected valid PKCS#7 padding, got invalid padding',
+    );
   return len - n;
 }

@@ -41,9 +41,17 @@ interface Engine {
 }
 
 const notBlockMultiple = () =>
-  new BukejianError('DATA_LENGTH', '"data" expected a multiple of 16 bytes in total, got a partial final block');
+  new BukejianError(
+    'DATA_LENGTH',
+    '"data" expected a multiple of 16 bytes in total, got a partial final block',
+  );
 
-function jsEngine(mode: StreamMode, key: Uint8Array, iv: Uint8Array | null, decrypt: boolean): Engine {
+function jsEngine(
+  mode: StreamMode,
+  key: Uint8Array,
+  iv: Uint8Array | null,
+  decrypt: boolean,
+): Engine {
   const rk = expandKey(key);
   if (mode === 'ctr' || mode === 'cfb' || mode === 'ofb') {
     const ks = new Keystream(rk, iv!, mode === 'cfb' ? (decrypt ? 'cfb-dec' : 'cfb-enc') : mode);
@@ -60,7 +68,9 @@ function jsEngine(mode: StreamMode, key: Uint8Array, iv: Uint8Array | null, decr
     };
   }
   const keys = decrypt ? reverseRoundKeys(rk) : rk;
-  const st = iv ? Int32Array.of(readWord(iv, 0), readWord(iv, 4), readWord(iv, 8), readWord(iv, 12)) : new Int32Array(4);
+  const st = iv
+    ? Int32Array.of(readWord(iv, 0), readWord(iv, 4), readWord(iv, 8), readWord(iv, 12))
+    : new Int32Array(4);
   const buf = new Uint8Array(16);
   let have = 0;
   const blocks = (src: Uint8Array, dst: Uint8Array, len: number) => {
@@ -72,7 +82,8 @@ function jsEngine(mode: StreamMode, key: Uint8Array, iv: Uint8Array | null, decr
       const total = have + chunk.length;
       const outLen = total - (total % 16);
       const out = new Uint8Array(outLen);
-      let i = 0, o = 0;
+      let i = 0,
+        o = 0;
       if (have > 0) {
         const take = Math.min(16 - have, chunk.length);
         buf.set(chunk.subarray(0, take), have);
@@ -83,7 +94,7 @@ function jsEngine(mode: StreamMode, key: Uint8Array, iv: Uint8Array | null, decr
         o = 16;
         have = 0;
       }
-      const whole = (chunk.length - i) - ((chunk.length - i) % 16);
+      const whole = chunk.length - i - ((chunk.length - i) % 16);
       blocks(chunk.subarray(i, i + whole), out.subarray(o), whole);
       i += whole;
       if (i < chunk.length) {
@@ -100,9 +111,16 @@ function jsEngine(mode: StreamMode, key: Uint8Array, iv: Uint8Array | null, decr
   };
 }
 
-function nativeEngine(mode: StreamMode, key: Uint8Array, iv: Uint8Array | null, decrypt: boolean): Engine {
+function nativeEngine(
+  mode: StreamMode,
+  key: Uint8Array,
+  iv: Uint8Array | null,
+  decrypt: boolean,
+): Engine {
   const c = nodeCrypto()!;
-  const ctx = decrypt ? c.createDecipheriv(`sm4-${mode}`, key, iv) : c.createCipheriv(`sm4-${mode}`, key, iv);
+  const ctx = decrypt
+    ? c.createDecipheriv(`sm4-${mode}`, key, iv)
+    : c.createCipheriv(`sm4-${mode}`, key, iv);
   ctx.setAutoPadding(false);
   return {
     update: (chunk) => ctx.update(chunk),
@@ -123,29 +141,49 @@ function nativeEngine(mode: StreamMode, key: Uint8Array, iv: Uint8Array | null, 
  * const parts = [s.update(chunk1), s.update(chunk2), s.final()]
  * const d = stream('cbc', key, iv, { decrypt: true })
  */
-export function stream(mode: StreamMode, key: Uint8Array, iv: Uint8Array | null, opts?: StreamOptions): CipherStream {
+export function stream(
+  mode: StreamMode,
+  key: Uint8Array,
+  iv: Uint8Array | null,
+  opts?: StreamOptions,
+): CipherStream {
   aoneOf(mode, 'mode', ['ecb', 'cbc', 'ctr', 'cfb', 'ofb'] as const);
   const k = new Uint8Array(akey(key));
   let ivc: Uint8Array | null = null;
   if (mode === 'ecb') {
-    if (iv !== null && iv !== undefined) throw new BukejianError('IV_LENGTH', '"iv" expected null for ECB, got a value');
+    if (iv !== null && iv !== undefined)
+      throw new BukejianError('IV_LENGTH', '"iv" expected null for ECB, got a value');
   } else {
     ivc = new Uint8Array(abytes(iv, 'iv', 16, 'IV_LENGTH'));
   }
   const o = aoptions(opts, 'opts', ['decrypt', 'padding', 'backend']);
   const decrypt = o.decrypt === undefined ? false : o.decrypt;
-  if (typeof decrypt !== 'boolean') throw new BukejianError('INVALID_OPTION', '"decrypt" expected boolean, got other');
+  if (typeof decrypt !== 'boolean')
+    throw new BukejianError('INVALID_OPTION', '"decrypt" expected boolean, got other');
   const blockMode = mode === 'ecb' || mode === 'cbc';
-  const padding = o.padding === undefined ? (blockMode ? 'pkcs7' : 'none') : aoneOf(o.padding, 'padding', ['pkcs7', 'none'] as const);
-  if (!blockMode && padding !== 'none') throw new BukejianError('INVALID_OPTION', `"padding" expected 'none' for ${mode}, got 'pkcs7'`);
+  const padding =
+    o.padding === undefined
+      ? blockMode
+        ? 'pkcs7'
+        : 'none'
+      : aoneOf(o.padding, 'padding', ['pkcs7', 'none'] as const);
+  if (!blockMode && padding !== 'none')
+    throw new BukejianError('INVALID_OPTION', `"padding" expected 'none' for ${mode}, got 'pkcs7'`);
   const backend = backendOption(o.backend);
-  const engine = backend === 'auto' && hasNativeCipher(`sm4-${mode}`) ? nativeEngine(mode, k, ivc, decrypt) : jsEngine(mode, k, ivc, decrypt);
+  const engine =
+    backend === 'auto' && hasNativeCipher(`sm4-${mode}`)
+      ? nativeEngine(mode, k, ivc, decrypt)
+      : jsEngine(mode, k, ivc, decrypt);
   zeroize(k);
   let total = 0;
   let held: Uint8Array = new Uint8Array(0); // decrypt + pkcs7: the last block output so far
   let done = false;
   const live = () => {
-    if (done) throw new BukejianError('BAD_STATE', '"stream" expected an unfinished stream, got final() already called');
+    if (done)
+      throw new BukejianError(
+        'BAD_STATE',
+        '"stream" expected an unfinished stream, got final() already called',
+      );
   };
   return Object.freeze({
     update(chunk: Uint8Array): Uint8Array {
@@ -173,7 +211,11 @@ export function stream(mode: StreamMode, key: Uint8Array, iv: Uint8Array | null,
       }
       engine.final();
       if (padding === 'pkcs7') {
-        if (held.length === 0) throw new BukejianError('DATA_LENGTH', '"ciphertext" expected a non-zero multiple of 16 bytes, got length=0');
+        if (held.length === 0)
+          throw new BukejianError(
+            'DATA_LENGTH',
+            '"ciphertext" expected a non-zero multiple of 16 bytes, got length=0',
+          );
         let n: number;
         try {
           n = unpadLength(held);

@@ -53,8 +53,10 @@ function expandKey(prv: Uint8Array): { h: Uint8Array; s: bigint } {
 }
 
 function amsg(msg: unknown): bigint {
-  if (typeof msg !== 'bigint') throw new BukejianError('INVALID_TYPE', `"msg" expected bigint, got ${typeof msg}`);
-  if (msg < 0n || msg >= P) throw new BukejianError('INVALID_RANGE', '"msg" expected field element in [0, r)');
+  if (typeof msg !== 'bigint')
+    throw new BukejianError('INVALID_TYPE', `"msg" expected bigint, got ${typeof msg}`);
+  if (msg < 0n || msg >= P)
+    throw new BukejianError('INVALID_RANGE', '"msg" expected field element in [0, r)');
   return msg;
 }
 
@@ -106,7 +108,9 @@ export function verifyPoseidon(msg: bigint, sig: EddsaPoseidonSignature, A: Baby
     const Pt = babyJub();
     const left = Pt.BASE.multiplyUnsafe(S);
     // (8·hm)·A = (hm mod l)·(8·A): 8·A lies in the prime-order subgroup even when A does not
-    const hA = Pt.fromAffine({ x: A[0], y: A[1] }).clearCofactor().multiplyUnsafe(hm % L);
+    const hA = Pt.fromAffine({ x: A[0], y: A[1] })
+      .clearCofactor()
+      .multiplyUnsafe(hm % L);
     return left.equals(Pt.fromAffine({ x: R8[0], y: R8[1] }).add(hA));
   } catch {
     return false;

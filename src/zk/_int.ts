@@ -12,10 +12,16 @@ import { BukejianError } from '../errors.js';
  */
 export function aint(value: unknown, name: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new BukejianError('INVALID_TYPE', `"${name}" expected integer, got ${value === null ? 'null' : typeof value}`);
+    throw new BukejianError(
+      'INVALID_TYPE',
+      `"${name}" expected integer, got ${value === null ? 'null' : typeof value}`,
+    );
   }
   if (value < min || value > max) {
-    throw new BukejianError('INVALID_RANGE', `"${name}" expected integer in [${min}, ${max}], got a value outside it`);
+    throw new BukejianError(
+      'INVALID_RANGE',
+      `"${name}" expected integer in [${min}, ${max}], got a value outside it`,
+    );
   }
   return value;
 }

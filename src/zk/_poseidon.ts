@@ -76,7 +76,8 @@ function inv(a: bigint): bigint {
 
 type Matrix = bigint[][];
 
-const identity = (n: number): Matrix => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1n : 0n)));
+const identity = (n: number): Matrix =>
+  Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1n : 0n)));
 
 function matMul(a: Matrix, b: Matrix): Matrix {
   const n = a.length;
@@ -209,7 +210,10 @@ const constantsCache: (PoseidonConstants | undefined)[] = [];
 
 function awidth(t: unknown): number {
   if (typeof t !== 'number' || !Number.isInteger(t) || t < 2 || t > POSEIDON_MAX_INPUTS + 1) {
-    throw new BukejianError('INVALID_RANGE', `"t" expected integer in [2, ${POSEIDON_MAX_INPUTS + 1}], got ${String(t)}`);
+    throw new BukejianError(
+      'INVALID_RANGE',
+      `"t" expected integer in [2, ${POSEIDON_MAX_INPUTS + 1}], got ${String(t)}`,
+    );
   }
   return t;
 }
@@ -307,7 +311,13 @@ const pow5 = (x: bigint): bigint => {
 };
 
 /** One full round in post-constant form: x ← m·S(x) + k (k omitted: no constant). */
-function fullRound(x: bigint[], y: bigint[], m: Matrix, k: readonly bigint[] | undefined, t: number): void {
+function fullRound(
+  x: bigint[],
+  y: bigint[],
+  m: Matrix,
+  k: readonly bigint[] | undefined,
+  t: number,
+): void {
   for (let i = 0; i < t; i++) y[i] = pow5(x[i]!);
   for (let i = 0; i < t; i++) {
     const row = m[i]!;
@@ -351,14 +361,20 @@ function permute(s: Schedule, inputs: readonly bigint[]): bigint {
 }
 
 function ainputs(inputs: unknown): readonly bigint[] {
-  if (!Array.isArray(inputs)) throw new BukejianError('INVALID_TYPE', '"inputs" expected array of bigints');
+  if (!Array.isArray(inputs))
+    throw new BukejianError('INVALID_TYPE', '"inputs" expected array of bigints');
   if (inputs.length < 1 || inputs.length > POSEIDON_MAX_INPUTS) {
-    throw new BukejianError('INVALID_LENGTH', `"inputs" expected 1..${POSEIDON_MAX_INPUTS} field elements, got length=${inputs.length}`);
+    throw new BukejianError(
+      'INVALID_LENGTH',
+      `"inputs" expected 1..${POSEIDON_MAX_INPUTS} field elements, got length=${inputs.length}`,
+    );
   }
   for (let i = 0; i < inputs.length; i++) {
     const v: unknown = inputs[i];
-    if (typeof v !== 'bigint') throw new BukejianError('INVALID_TYPE', `"inputs[${i}]" expected bigint, got ${typeof v}`);
-    if (v < 0n || v >= P) throw new BukejianError('INVALID_RANGE', `"inputs[${i}]" expected field element in [0, r)`);
+    if (typeof v !== 'bigint')
+      throw new BukejianError('INVALID_TYPE', `"inputs[${i}]" expected bigint, got ${typeof v}`);
+    if (v < 0n || v >= P)
+      throw new BukejianError('INVALID_RANGE', `"inputs[${i}]" expected field element in [0, r)`);
   }
   return inputs as readonly bigint[];
 }

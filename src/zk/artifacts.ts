@@ -47,10 +47,16 @@ export function checkArtifacts(artifacts: Artifacts, expected: ArtifactHashes = 
   const wasm = abytes(artifacts.wasm, 'artifacts.wasm');
   const zkey = abytes(artifacts.zkey, 'artifacts.zkey');
   if (hashOf(wasm) !== expected.wasm) {
-    throw new BukejianError('ARTIFACT_MISMATCH', '"artifacts.wasm" SHA-256 differs from the expected hash');
+    throw new BukejianError(
+      'ARTIFACT_MISMATCH',
+      '"artifacts.wasm" SHA-256 differs from the expected hash',
+    );
   }
   if (hashOf(zkey) !== expected.zkey) {
-    throw new BukejianError('ARTIFACT_MISMATCH', '"artifacts.zkey" SHA-256 differs from the expected hash');
+    throw new BukejianError(
+      'ARTIFACT_MISMATCH',
+      '"artifacts.zkey" SHA-256 differs from the expected hash',
+    );
   }
   return Object.freeze({ wasm, zkey });
 }
@@ -61,7 +67,10 @@ let cache: Promise<Artifacts> | undefined;
 function builtin<T>(id: string): T {
   const get = (globalThis as { process?: { getBuiltinModule?: Get } }).process?.getBuiltinModule;
   if (typeof get !== 'function') {
-    throw new BukejianError('UNSUPPORTED', 'loadArtifacts needs Node ≥ 20.16; pass { wasm, zkey } explicitly elsewhere');
+    throw new BukejianError(
+      'UNSUPPORTED',
+      'loadArtifacts needs Node ≥ 20.16; pass { wasm, zkey } explicitly elsewhere',
+    );
   }
   return get(id) as T;
 }
@@ -76,11 +85,18 @@ function candidates(): string[] {
     here = undefined;
   }
   if (typeof here === 'string' && here.startsWith('file:')) {
-    out.push(new URL('../../circuits/build/', here).pathname, new URL('../circuits/build/', here).pathname);
+    out.push(
+      new URL('../../circuits/build/', here).pathname,
+      new URL('../circuits/build/', here).pathname,
+    );
   }
   try {
-    const mod = builtin<{ createRequire(p: string): { resolve(id: string): string } }>('node:module');
-    const pkg = mod.createRequire(`${(globalThis as any).process.cwd()}/`).resolve('bukejian/package.json');
+    const mod = builtin<{ createRequire(p: string): { resolve(id: string): string } }>(
+      'node:module',
+    );
+    const pkg = mod
+      .createRequire(`${(globalThis as any).process.cwd()}/`)
+      .resolve('bukejian/package.json');
     out.push(pkg.replace(/package\.json$/, 'circuits/build/'));
   } catch {
     // not resolvable from the working directory: the URL candidates above are all we have
@@ -95,9 +111,15 @@ function candidates(): string[] {
  */
 export function loadArtifacts(): Promise<Artifacts> {
   return (cache ??= (async () => {
-    const fs = builtin<{ existsSync(p: string): boolean; readFileSync(p: string): Uint8Array }>('node:fs');
+    const fs = builtin<{ existsSync(p: string): boolean; readFileSync(p: string): Uint8Array }>(
+      'node:fs',
+    );
     const dir = candidates().find((d) => fs.existsSync(`${d}eligibility.zkey`));
-    if (!dir) throw new BukejianError('NOT_FOUND', 'circuits/build/eligibility.zkey not found in the bukejian package');
+    if (!dir)
+      throw new BukejianError(
+        'NOT_FOUND',
+        'circuits/build/eligibility.zkey not found in the bukejian package',
+      );
     const read = (f: string) => new Uint8Array(fs.readFileSync(`${dir}${f}`));
     return checkArtifacts({ wasm: read('eligibility.wasm'), zkey: read('eligibility.zkey') });
   })().catch((e) => {

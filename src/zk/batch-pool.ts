@@ -87,7 +87,10 @@ interface PoolWorker {
 
 let pool: PoolWorker[] = [];
 let seq = 0;
-const pending = new Map<number, { resolve(r: MillerResult): void; reject(e: unknown): void; pw: PoolWorker }>();
+const pending = new Map<
+  number,
+  { resolve(r: MillerResult): void; reject(e: unknown): void; pw: PoolWorker }
+>();
 
 function snarkjsPath(): string | null {
   const mod = builtin<{ createRequire(p: string): { resolve(id: string): string } }>('node:module');
@@ -120,13 +123,20 @@ export function batchWorkersAvailable(): number {
 }
 
 function ensure(n: number): PoolWorker[] {
-  const wt = builtin<{ Worker: new (src: string, o: object) => PoolWorker['w'] }>('node:worker_threads');
+  const wt = builtin<{ Worker: new (src: string, o: object) => PoolWorker['w'] }>(
+    'node:worker_threads',
+  );
   const path = snarkjsPath();
   if (!wt || !path) throw new BukejianError('UNSUPPORTED', 'worker_threads are not available here');
   while (pool.length < n) {
     // `mod`/`type`: ffjavascript loads the 'web-worker' package, which treats every worker thread as
     // one of its own and runs workerData.mod; an empty data: URL makes that a no-op here.
-    const workerData = { snarkjs: path, mod: 'data:text/javascript,', type: 'classic', name: 'bukejian-zk-batch' };
+    const workerData = {
+      snarkjs: path,
+      mod: 'data:text/javascript,',
+      type: 'classic',
+      name: 'bukejian-zk-batch',
+    };
     const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData });
     const pw: PoolWorker = { w, busy: 0 };
     w.on('message', (m: { id: number; acc?: Uint8Array; bad?: number[]; error?: string }) => {
@@ -134,7 +144,8 @@ function ensure(n: number): PoolWorker[] {
       if (!p) return;
       pending.delete(m.id);
       if (--pw.busy === 0) w.unref();
-      if (m.error !== undefined) p.reject(new BukejianError('BAD_STATE', `batch worker failed: ${m.error.slice(0, 80)}`));
+      if (m.error !== undefined)
+        p.reject(new BukejianError('BAD_STATE', `batch worker failed: ${m.error.slice(0, 80)}`));
       else p.resolve({ acc: new Uint8Array(m.acc!), bad: m.bad! });
     });
     w.on('error', (e: unknown) => {
@@ -156,7 +167,10 @@ function ensure(n: number): PoolWorker[] {
  * Splits `items` over `n` workers; resolves to one MillerResult per chunk with `bad` as indices into `items`.
  * @example const parts = await millerOnWorkers(items, 2)
  */
-export async function millerOnWorkers(items: readonly MillerItem[], n: number): Promise<MillerResult[]> {
+export async function millerOnWorkers(
+  items: readonly MillerItem[],
+  n: number,
+): Promise<MillerResult[]> {
   const workers = ensure(n);
   const size = Math.ceil(items.length / workers.length);
   const jobs: Promise<MillerResult>[] = [];

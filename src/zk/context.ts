@@ -34,7 +34,14 @@ export interface ProofContext {
 /** Number of public signals, nullifier included. @example publicSignals(n, ctx).length === PUBLIC_SIGNALS */
 export const PUBLIC_SIGNALS = 15;
 
-const CONTEXT_KEYS = ['issuerPublicKey', 'rule', 'today', 'programId', 'period', 'challenge'] as const;
+const CONTEXT_KEYS = [
+  'issuerPublicKey',
+  'rule',
+  'today',
+  'programId',
+  'period',
+  'challenge',
+] as const;
 
 /**
  * Maps a programme name to a field element: SM3("bukejian/zk/program\0" ‖ name) mod r.
@@ -60,8 +67,13 @@ export interface ResolvedContext {
 function isRule(r: unknown): r is Rule {
   const o = r as Rule;
   return (
-    !!o && typeof o === 'object' && typeof o.checkAge === 'boolean' && typeof o.checkIncome === 'boolean' &&
-    typeof o.checkRegion === 'boolean' && typeof o.checkFlags === 'boolean' && typeof o.regionRoot === 'bigint' &&
+    !!o &&
+    typeof o === 'object' &&
+    typeof o.checkAge === 'boolean' &&
+    typeof o.checkIncome === 'boolean' &&
+    typeof o.checkRegion === 'boolean' &&
+    typeof o.checkFlags === 'boolean' &&
+    typeof o.regionRoot === 'bigint' &&
     typeof o.regionPath === 'function'
   );
 }
@@ -72,15 +84,24 @@ function isRule(r: unknown): r is Rule {
  */
 export function resolveContext(context: ProofContext): ResolvedContext {
   const c = aoptions(context, 'context', CONTEXT_KEYS) as ProofContext;
-  if (context === undefined) throw new BukejianError('INVALID_TYPE', '"context" expected options object, got undefined');
+  if (context === undefined)
+    throw new BukejianError('INVALID_TYPE', '"context" expected options object, got undefined');
   if (!Array.isArray(c.issuerPublicKey) || c.issuerPublicKey.length !== 2) {
     throw new BukejianError('INVALID_KEY', '"issuerPublicKey" expected [x, y] bigints');
   }
-  if (!isRule(c.rule)) throw new BukejianError('INVALID_TYPE', '"rule" expected a rule from rule.create');
-  const pid = typeof c.programId === 'string' ? programId(c.programId) : afield(c.programId, 'programId');
-  const period = typeof c.period === 'number' ? BigInt(aint(c.period, 'period', 0, Number.MAX_SAFE_INTEGER)) : afield(c.period, 'period');
+  if (!isRule(c.rule))
+    throw new BukejianError('INVALID_TYPE', '"rule" expected a rule from rule.create');
+  const pid =
+    typeof c.programId === 'string' ? programId(c.programId) : afield(c.programId, 'programId');
+  const period =
+    typeof c.period === 'number'
+      ? BigInt(aint(c.period, 'period', 0, Number.MAX_SAFE_INTEGER))
+      : afield(c.period, 'period');
   return Object.freeze({
-    issuer: Object.freeze([afield(c.issuerPublicKey[0], 'issuerPublicKey[0]'), afield(c.issuerPublicKey[1], 'issuerPublicKey[1]')] as const),
+    issuer: Object.freeze([
+      afield(c.issuerPublicKey[0], 'issuerPublicKey[0]'),
+      afield(c.issuerPublicKey[1], 'issuerPublicKey[1]'),
+    ] as const),
     rule: c.rule,
     today: adate(c.today, 'today'),
     programId: pid,
@@ -98,8 +119,20 @@ const b = (v: boolean) => (v ? 1n : 0n);
 export function publicSignals(nullifier: bigint, c: ResolvedContext): bigint[] {
   const r = c.rule;
   return [
-    nullifier, BigInt(c.today), BigInt(r.minAge), BigInt(r.maxIncome), r.regionRoot, BigInt(r.requiredFlags),
-    b(r.checkAge), b(r.checkIncome), b(r.checkRegion), b(r.checkFlags), c.programId, c.period, c.challenge,
-    c.issuer[0], c.issuer[1],
+    nullifier,
+    BigInt(c.today),
+    BigInt(r.minAge),
+    BigInt(r.maxIncome),
+    r.regionRoot,
+    BigInt(r.requiredFlags),
+    b(r.checkAge),
+    b(r.checkIncome),
+    b(r.checkRegion),
+    b(r.checkFlags),
+    c.programId,
+    c.period,
+    c.challenge,
+    c.issuer[0],
+    c.issuer[1],
   ];
 }

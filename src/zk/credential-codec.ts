@@ -33,21 +33,32 @@ function bad(msg: string): never {
   throw new BukejianError('INVALID_ENCODING', msg);
 }
 
-function exactKeys(o: unknown, name: string, required: string[], optional: string[] = []): Record<string, unknown> {
+function exactKeys(
+  o: unknown,
+  name: string,
+  required: string[],
+  optional: string[] = [],
+): Record<string, unknown> {
   if (o === null || typeof o !== 'object' || Array.isArray(o)) bad(`"${name}" expected object`);
   const rec = o as Record<string, unknown>;
-  for (const k of Object.keys(rec)) if (!required.includes(k) && !optional.includes(k)) bad(`"${name}" has unknown key "${k.slice(0, 32)}"`);
+  for (const k of Object.keys(rec))
+    if (!required.includes(k) && !optional.includes(k))
+      bad(`"${name}" has unknown key "${k.slice(0, 32)}"`);
   for (const k of required) if (!(k in rec)) bad(`"${name}" expected key "${k}"`);
   return rec;
 }
 
 function pair(v: unknown, name: string): readonly [bigint, bigint] {
   if (!Array.isArray(v) || v.length !== 2) bad(`"${name}" expected array of 2 decimal strings`);
-  return Object.freeze([afield(v[0], `${name}[0]`, true), afield(v[1], `${name}[1]`, true)] as const);
+  return Object.freeze([
+    afield(v[0], `${name}[0]`, true),
+    afield(v[1], `${name}[1]`, true),
+  ] as const);
 }
 
 function sm2Sig(v: unknown): Uint8Array {
-  if (typeof v !== 'string' || !/^[0-9a-f]{128}$/.test(v)) bad('"sm2Signature" expected 128 lowercase hex digits');
+  if (typeof v !== 'string' || !/^[0-9a-f]{128}$/.test(v))
+    bad('"sm2Signature" expected 128 lowercase hex digits');
   return hexToBytes(v);
 }
 
@@ -61,7 +72,10 @@ export function credentialToJson(c: Credential): CredentialJson {
     version: 1,
     record: { ...c.record, holderCommitment: c.record.holderCommitment.toString() },
     issuerPublicKey: [c.issuerPublicKey[0].toString(), c.issuerPublicKey[1].toString()],
-    signature: { R8: [c.signature.R8[0].toString(), c.signature.R8[1].toString()], S: c.signature.S.toString() },
+    signature: {
+      R8: [c.signature.R8[0].toString(), c.signature.R8[1].toString()],
+      S: c.signature.S.toString(),
+    },
   };
   if (c.sm2Signature) out.sm2Signature = bytesToHex(c.sm2Signature);
   return out;
@@ -80,11 +94,25 @@ export function credentialFromJson(input: unknown): Credential {
       bad('credential JSON does not parse');
     }
   }
-  const top = exactKeys(o, 'credential', ['type', 'version', 'record', 'issuerPublicKey', 'signature'], ['sm2Signature']);
+  const top = exactKeys(
+    o,
+    'credential',
+    ['type', 'version', 'record', 'issuerPublicKey', 'signature'],
+    ['sm2Signature'],
+  );
   if (top.type !== JSON_TYPE) bad(`"type" expected ${JSON_TYPE}`);
-  if (top.version !== VERSION) throw new BukejianError('VERSION', `"version" expected 1, got another ${typeof top.version}`);
+  if (top.version !== VERSION)
+    throw new BukejianError('VERSION', `"version" expected 1, got another ${typeof top.version}`);
   const rec = exactKeys(top.record, 'record', [
-    'holderCommitment', 'birthDate', 'sex', 'regionCode', 'income', 'householdSize', 'flags', 'issuedAt', 'expiresAt',
+    'holderCommitment',
+    'birthDate',
+    'sex',
+    'regionCode',
+    'income',
+    'householdSize',
+    'flags',
+    'issuedAt',
+    'expiresAt',
   ]);
   const record = validateRecord({
     ...(rec as unknown as CredentialRecord),
@@ -95,7 +123,10 @@ export function credentialFromJson(input: unknown): Credential {
     version: 1,
     record,
     issuerPublicKey: pair(top.issuerPublicKey, 'issuerPublicKey'),
-    signature: Object.freeze({ R8: pair(sig.R8, 'signature.R8'), S: afield(sig.S, 'signature.S', true) }),
+    signature: Object.freeze({
+      R8: pair(sig.R8, 'signature.R8'),
+      S: afield(sig.S, 'signature.S', true),
+    }),
     ...(top.sm2Signature !== undefined ? { sm2Signature: sm2Sig(top.sm2Signature) } : {}),
   };
   return Object.freeze(c);
@@ -108,9 +139,18 @@ export function credentialFromJson(input: unknown): Credential {
 export function encodeCredential(c: Credential): Uint8Array {
   const sm2 = c.sm2Signature ?? new Uint8Array(0);
   return concatBytes(
-    MAGIC, Uint8Array.of(VERSION), recordBytes(validateRecord(c.record)),
-    ...[c.issuerPublicKey[0], c.issuerPublicKey[1], c.signature.R8[0], c.signature.R8[1], c.signature.S].map(fieldToBytes),
-    Uint8Array.of(sm2.length), sm2,
+    MAGIC,
+    Uint8Array.of(VERSION),
+    recordBytes(validateRecord(c.record)),
+    ...[
+      c.issuerPublicKey[0],
+      c.issuerPublicKey[1],
+      c.signature.R8[0],
+      c.signature.R8[1],
+      c.signature.S,
+    ].map(fieldToBytes),
+    Uint8Array.of(sm2.length),
+    sm2,
   );
 }
 
@@ -120,9 +160,12 @@ export function encodeCredential(c: Credential): Uint8Array {
  */
 export function decodeCredential(bytes: Uint8Array): Credential {
   if (!isBytes(bytes)) throw new BukejianError('INVALID_TYPE', '"credential" expected Uint8Array');
-  if (bytes.length < 5 || !MAGIC.every((m, i) => bytes[i] === m)) bad('"credential" expected magic BKZC');
-  if (bytes[4] !== VERSION) throw new BukejianError('VERSION', '"credential" expected version 1, got another version');
-  if (bytes.length !== FIXED && bytes.length !== FIXED + 64) bad(`"credential" expected ${FIXED} or ${FIXED + 64} bytes, got length=${bytes.length}`);
+  if (bytes.length < 5 || !MAGIC.every((m, i) => bytes[i] === m))
+    bad('"credential" expected magic BKZC');
+  if (bytes[4] !== VERSION)
+    throw new BukejianError('VERSION', '"credential" expected version 1, got another version');
+  if (bytes.length !== FIXED && bytes.length !== FIXED + 64)
+    bad(`"credential" expected ${FIXED} or ${FIXED + 64} bytes, got length=${bytes.length}`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let p = 5;
   const f = (name: string) => fieldFromBytes(bytes.subarray(p, (p += 32)), name);
@@ -136,10 +179,21 @@ export function decodeCredential(bytes: Uint8Array): Credential {
   p += 8;
   if (income64 > BigInt(Number.MAX_SAFE_INTEGER)) bad('"record.income" out of range');
   const record = validateRecord({
-    holderCommitment, birthDate, sex, regionCode, income: Number(income64),
-    householdSize: u8(), flags: u32(), issuedAt: u32(), expiresAt: u32(),
+    holderCommitment,
+    birthDate,
+    sex,
+    regionCode,
+    income: Number(income64),
+    householdSize: u8(),
+    flags: u32(),
+    issuedAt: u32(),
+    expiresAt: u32(),
   });
-  const ax = f('Ax'), ay = f('Ay'), r8x = f('R8x'), r8y = f('R8y'), s = f('S');
+  const ax = f('Ax'),
+    ay = f('Ay'),
+    r8x = f('R8x'),
+    r8y = f('R8y'),
+    s = f('S');
   const sm2Len = u8();
   if (p + sm2Len !== bytes.length) bad('"credential" sm2 signature length does not match');
   const c: Credential = {

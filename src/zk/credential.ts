@@ -65,14 +65,24 @@ export interface IssueOptions {
  * bytes (disclosed form, see disclosed.ts). The record is validated first.
  * @example const cred = await issuer.issue(record, secretKey, { sm2SecretKey })
  */
-async function issue(record: CredentialRecord, issuerSecretKey: Uint8Array, options?: IssueOptions): Promise<Credential> {
+async function issue(
+  record: CredentialRecord,
+  issuerSecretKey: Uint8Array,
+  options?: IssueOptions,
+): Promise<Credential> {
   const o = aoptions(options, 'options', ['sm2SecretKey']);
   const r = validateRecord(record);
   const publicKey = await getPublicKey(issuerSecretKey);
   const sig = signPoseidon(issuerSecretKey, await recordHash(r));
   const signature = Object.freeze({ R8: Object.freeze([sig.R8[0], sig.R8[1]] as const), S: sig.S });
   const sm2Signature = o.sm2SecretKey ? signDisclosed(r, publicKey, o.sm2SecretKey) : undefined;
-  return Object.freeze({ version: 1 as const, record: r, issuerPublicKey: publicKey, signature, ...(sm2Signature ? { sm2Signature } : {}) });
+  return Object.freeze({
+    version: 1 as const,
+    record: r,
+    issuerPublicKey: publicKey,
+    signature,
+    ...(sm2Signature ? { sm2Signature } : {}),
+  });
 }
 
 /**
@@ -84,7 +94,10 @@ function verifyDisclosed(credential: Credential, issuerSm2PublicKey: Uint8Array)
   try {
     if (!credential?.sm2Signature) return false;
     const r = validateRecord(credential.record);
-    const pk = [afield(credential.issuerPublicKey[0], 'Ax'), afield(credential.issuerPublicKey[1], 'Ay')] as const;
+    const pk = [
+      afield(credential.issuerPublicKey[0], 'Ax'),
+      afield(credential.issuerPublicKey[1], 'Ay'),
+    ] as const;
     return verifyDisclosedSignature(r, pk, credential.sm2Signature, issuerSm2PublicKey);
   } catch {
     return false;
@@ -101,11 +114,17 @@ async function verify(credential: Credential, expectedIssuer?: IssuerPublicKey):
     const r = validateRecord(credential.record);
     const [ax, ay] = credential.issuerPublicKey;
     const A = [afield(ax, 'Ax'), afield(ay, 'Ay')] as const;
-    if (expectedIssuer && (afield(expectedIssuer[0], 'issuerPublicKey[0]') !== A[0] || expectedIssuer[1] !== A[1])) {
+    if (
+      expectedIssuer &&
+      (afield(expectedIssuer[0], 'issuerPublicKey[0]') !== A[0] || expectedIssuer[1] !== A[1])
+    ) {
       return false;
     }
     const S = afield(credential.signature.S, 'S');
-    const R8 = [afield(credential.signature.R8[0], 'R8x'), afield(credential.signature.R8[1], 'R8y')] as const;
+    const R8 = [
+      afield(credential.signature.R8[0], 'R8x'),
+      afield(credential.signature.R8[1], 'R8y'),
+    ] as const;
     // on-curve R8 and A, S < l, then the verification equation (false on any failure)
     return verifyPoseidon(await recordHash(r), { R8, S }, A);
   } catch (err) {

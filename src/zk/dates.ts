@@ -18,7 +18,8 @@ function daysIn(year: number, month: number): number {
 
 /** True when `v` is a real calendar date written YYYYMMDD within [MIN_DATE, MAX_DATE]. @example isDate(20240229) // true */
 export function isDate(v: unknown): v is number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < MIN_DATE || v > MAX_DATE) return false;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < MIN_DATE || v > MAX_DATE)
+    return false;
   const y = Math.floor(v / 10000);
   const m = Math.floor(v / 100) % 100;
   const d = v % 100;
@@ -32,7 +33,11 @@ export function adate(v: unknown, name: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
     throw new BukejianError('INVALID_TYPE', `"${name}" expected YYYYMMDD integer, got ${typeof v}`);
   }
-  if (!isDate(v)) throw new BukejianError('INVALID_RANGE', `"${name}" expected a valid YYYYMMDD date in [${MIN_DATE}, ${MAX_DATE}], got another integer`);
+  if (!isDate(v))
+    throw new BukejianError(
+      'INVALID_RANGE',
+      `"${name}" expected a valid YYYYMMDD date in [${MIN_DATE}, ${MAX_DATE}], got another integer`,
+    );
   return v;
 }
 

@@ -17,15 +17,28 @@ const TAG = /* @__PURE__ */ utf8ToBytes('BKZD');
  * The exact bytes the issuer signs with SM2.
  * @example disclosedMessage(record, issuerPublicKey).length // 131
  */
-export function disclosedMessage(record: CredentialRecord, issuerPublicKey: readonly [bigint, bigint]): Uint8Array {
-  return concatBytes(TAG, Uint8Array.of(1), recordBytes(record), fieldToBytes(issuerPublicKey[0]), fieldToBytes(issuerPublicKey[1]));
+export function disclosedMessage(
+  record: CredentialRecord,
+  issuerPublicKey: readonly [bigint, bigint],
+): Uint8Array {
+  return concatBytes(
+    TAG,
+    Uint8Array.of(1),
+    recordBytes(record),
+    fieldToBytes(issuerPublicKey[0]),
+    fieldToBytes(issuerPublicKey[1]),
+  );
 }
 
 /**
  * SM2 signature (raw, 64 bytes) of the disclosed form.
  * @example const sig = signDisclosed(record, issuerPublicKey, sm2SecretKey)
  */
-export function signDisclosed(record: CredentialRecord, issuerPublicKey: readonly [bigint, bigint], sm2SecretKey: Uint8Array): Uint8Array {
+export function signDisclosed(
+  record: CredentialRecord,
+  issuerPublicKey: readonly [bigint, bigint],
+  sm2SecretKey: Uint8Array,
+): Uint8Array {
   return sign(disclosedMessage(record, issuerPublicKey), sm2SecretKey, { format: 'raw' });
 }
 
@@ -40,7 +53,9 @@ export function verifyDisclosedSignature(
   sm2PublicKey: Uint8Array,
 ): boolean {
   try {
-    return verify(signature, disclosedMessage(record, issuerPublicKey), sm2PublicKey, { format: 'raw' });
+    return verify(signature, disclosedMessage(record, issuerPublicKey), sm2PublicKey, {
+      format: 'raw',
+    });
   } catch {
     return false;
   }

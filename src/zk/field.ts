@@ -8,7 +8,8 @@ import { BukejianError } from '../errors.js';
 import { bytesToNumberBE, numberToBytesBE, randomBytes, zeroize } from '../utils.js';
 
 /** Order r of the BN254 scalar field (the circuit's native field). @example afield(FIELD_ORDER - 1n, 'x') */
-export const FIELD_ORDER = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+export const FIELD_ORDER =
+  21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
 const DECIMAL = /^(0|[1-9][0-9]{0,77})$/;
 
@@ -25,7 +26,10 @@ export function afield(value: unknown, name: string, fromString = false): bigint
     throw new BukejianError('INVALID_TYPE', `"${name}" expected ${want}, got ${typeof value}`);
   }
   if (v < 0n || v >= FIELD_ORDER) {
-    throw new BukejianError('INVALID_RANGE', `"${name}" expected field element in [0, r), got out of range value`);
+    throw new BukejianError(
+      'INVALID_RANGE',
+      `"${name}" expected field element in [0, r), got out of range value`,
+    );
   }
   return v;
 }
@@ -41,7 +45,8 @@ export function fieldToBytes(v: bigint): Uint8Array {
  */
 export function fieldFromBytes(b: Uint8Array, name: string): bigint {
   const v = bytesToNumberBE(b);
-  if (v >= FIELD_ORDER) throw new BukejianError('INVALID_ENCODING', `"${name}" expected field element < r`);
+  if (v >= FIELD_ORDER)
+    throw new BukejianError('INVALID_ENCODING', `"${name}" expected field element < r`);
   return v;
 }
 

@@ -73,7 +73,8 @@ function parse(curve: Curve, zkey: Uint8Array): ProvingKey {
   const s = binSections(zkey, 'zkey', 1);
   const get = (t: number) => s.get(t) ?? bad(`section ${t} missing`);
   const s1 = get(1);
-  if (s1.length < 4 || new DataView(s1.buffer, s1.byteOffset).getUint32(0, true) !== 1) bad('not a Groth16 key');
+  if (s1.length < 4 || new DataView(s1.buffer, s1.byteOffset).getUint32(0, true) !== 1)
+    bad('not a Groth16 key');
   const h = get(2);
   // n8q ‖ q ‖ n8r ‖ r ‖ nVars ‖ nPublic ‖ domainSize ‖ α₁ β₁ δ₁ (G1) ‖ β₂ γ₂ δ₂ (G2)
   if (h.length !== 4 + N8 + 4 + N8 + 12 + 3 * 2 * N8 + 3 * 4 * N8) bad('header section size');
@@ -102,7 +103,8 @@ function parse(curve: Curve, zkey: Uint8Array): ProvingKey {
   const delta1 = g1();
   const delta2 = g2();
   const power = Math.log2(domainSize);
-  if (!Number.isInteger(power) || power > curve.Fr.s) bad('domain size is not a supported power of two');
+  if (!Number.isInteger(power) || power > curve.Fr.s)
+    bad('domain size is not a supported power of two');
   const c4 = get(4);
   if (c4.length < 4) bad('coefficient section size');
   const nCoefs = new DataView(c4.buffer, c4.byteOffset).getUint32(0, true);
@@ -115,7 +117,15 @@ function parse(curve: Curve, zkey: Uint8Array): ProvingKey {
     return b.slice();
   };
   return {
-    nVars, nPublic, domainSize, power, alpha1, beta1, beta2, delta1, delta2,
+    nVars,
+    nPublic,
+    domainSize,
+    power,
+    alpha1,
+    beta1,
+    beta2,
+    delta1,
+    delta2,
     coefs: c4.slice(4),
     nCoefs,
     A: pts(5, nVars, 2 * N8),
@@ -152,7 +162,10 @@ async function prove(curve: Curve, zkey: Uint8Array, witness: Uint8Array): Promi
   let pk = keys.get(zkey);
   if (!pk) keys.set(zkey, (pk = parse(curve, zkey)));
   if (witness.length !== pk.nVars * N8) {
-    throw new BukejianError('INVALID_LENGTH', `witness expected ${pk.nVars * N8} bytes, got length=${witness.length}`);
+    throw new BukejianError(
+      'INVALID_LENGTH',
+      `witness expected ${pk.nVars * N8} bytes, got length=${witness.length}`,
+    );
   }
   const n = pk.domainSize;
   // A·w, B·w (Montgomery form) and their pointwise product on the 2^k-th roots of unity.
@@ -162,22 +175,46 @@ async function prove(curve: Curve, zkey: Uint8Array, witness: Uint8Array): Promi
     { cmd: 'ALLOC', var: 2, len: n * N8 },
     { cmd: 'ALLOC', var: 3, len: n * N8 },
     { cmd: 'ALLOC', var: 4, len: n * N8 },
-    { cmd: 'CALL', fnName: 'qap_buildABC', params: [{ var: 0 }, { val: pk.nCoefs }, { var: 1 }, { var: 2 }, { var: 3 }, { var: 4 }, { val: 0 }, { val: n }, { val: 0 }, { val: pk.nVars }] },
+    {
+      cmd: 'CALL',
+      fnName: 'qap_buildABC',
+      params: [
+        { var: 0 },
+        { val: pk.nCoefs },
+        { var: 1 },
+        { var: 2 },
+        { var: 3 },
+        { var: 4 },
+        { val: 0 },
+        { val: n },
+        { val: 0 },
+        { val: pk.nVars },
+      ],
+    },
     { cmd: 'GET', out: 0, var: 2, len: n * N8 },
     { cmd: 'GET', out: 1, var: 3, len: n * N8 },
     { cmd: 'GET', out: 2, var: 4, len: n * N8 },
   ])) as Uint8Array[];
   // Interpolate, then evaluate on the odd coset ω_{2n}·⟨ω_n⟩ (where Z(x) = x^n − 1 = −2 ≠ 0).
   const inc = pk.power === Fr.s ? Fr.shift : Fr.w[pk.power + 1];
-  const coset = async (t: Uint8Array) => Fr.fft(await Fr.batchApplyKey(await Fr.ifft(t), Fr.e(1), inc));
+  const coset = async (t: Uint8Array) =>
+    Fr.fft(await Fr.batchApplyKey(await Fr.ifft(t), Fr.e(1), inc));
   const [aO, bO, cO] = (await Promise.all([coset(aT!), coset(bT!), coset(cT!)])) as Uint8Array[];
   const [hOdd] = (await curve.tm.queueAction([
     { cmd: 'ALLOCSET', var: 0, buff: aO },
     { cmd: 'ALLOCSET', var: 1, buff: bO },
     { cmd: 'ALLOCSET', var: 2, buff: cO },
     { cmd: 'ALLOC', var: 3, len: n * N8 },
-    { cmd: 'CALL', fnName: 'qap_joinABC', params: [{ var: 0 }, { var: 1 }, { var: 2 }, { val: n }, { var: 3 }] },
-    { cmd: 'CALL', fnName: 'frm_batchFromMontgomery', params: [{ var: 3 }, { val: n }, { var: 3 }] },
+    {
+      cmd: 'CALL',
+      fnName: 'qap_joinABC',
+      params: [{ var: 0 }, { var: 1 }, { var: 2 }, { val: n }, { var: 3 }],
+    },
+    {
+      cmd: 'CALL',
+      fnName: 'frm_batchFromMontgomery',
+      params: [{ var: 3 }, { val: n }, { var: 3 }],
+    },
     { cmd: 'GET', out: 0, var: 3, len: n * N8 },
   ])) as Uint8Array[];
   const [mA, mB1, mB2, mC, mH] = await Promise.all([
@@ -204,10 +241,14 @@ async function prove(curve: Curve, zkey: Uint8Array, witness: Uint8Array): Promi
   const B = G2.toObject(G2.toAffine(piB)) as bigint[][];
   const C = G1.toObject(G1.toAffine(piC)) as bigint[];
   const publicSignals: bigint[] = [];
-  for (let i = 1; i <= pk.nPublic; i++) publicSignals.push(leToNumber(witness.subarray(i * N8, (i + 1) * N8)));
+  for (let i = 1; i <= pk.nPublic; i++)
+    publicSignals.push(leToNumber(witness.subarray(i * N8, (i + 1) * N8)));
   return {
     a: [A[0]!, A[1]!],
-    b: [[B[0]![0]!, B[0]![1]!], [B[1]![0]!, B[1]![1]!]],
+    b: [
+      [B[0]![0]!, B[0]![1]!],
+      [B[1]![0]!, B[1]![1]!],
+    ],
     c: [C[0]!, C[1]!],
     publicSignals,
   };

@@ -34,7 +34,9 @@ let curveP: Promise<Curve> | undefined;
 
 /** The BN254 engine (cached, single-threaded). @example const curve = await bn254() */
 export function bn254(): Promise<Curve> {
-  return (curveP ??= snarkjs.curves.getCurveFromName('bn128', { singleThread: true }) as Promise<Curve>);
+  return (curveP ??= snarkjs.curves.getCurveFromName('bn128', {
+    singleThread: true,
+  }) as Promise<Curve>);
 }
 
 /**
@@ -74,7 +76,8 @@ export interface Groth16Verifier {
 }
 
 function big(v: unknown, name: string): bigint {
-  if (typeof v !== 'string' || !/^[0-9]+$/.test(v)) throw new BukejianError('INVALID_CONFIG', `"${name}" expected decimal string`);
+  if (typeof v !== 'string' || !/^[0-9]+$/.test(v))
+    throw new BukejianError('INVALID_CONFIG', `"${name}" expected decimal string`);
   return BigInt(v);
 }
 
@@ -96,7 +99,8 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
   const { G1, G2, F12 } = curve;
   const g1 = (v: any, n: string): Buf => {
     const p = G1.fromObject([big(v?.[0], n), big(v?.[1], n), big(v?.[2], n)]);
-    if (!G1.isValid(p) || G1.isZero(p)) throw new BukejianError('INVALID_CONFIG', `"vkey.${n}" is not a G1 point`);
+    if (!G1.isValid(p) || G1.isZero(p))
+      throw new BukejianError('INVALID_CONFIG', `"vkey.${n}" is not a G1 point`);
     return p;
   };
   const g2 = (v: any, n: string): Buf => {
@@ -108,7 +112,8 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
   };
   const nPublic = Number(vkey.nPublic);
   const IC = (vkey.IC as unknown[]).map((p, i) => g1(p, `IC[${i}]`));
-  if (!Number.isInteger(nPublic) || IC.length !== nPublic + 1) throw new BukejianError('INVALID_CONFIG', '"vkey.IC" length mismatch');
+  if (!Number.isInteger(nPublic) || IC.length !== nPublic + 1)
+    throw new BukejianError('INVALID_CONFIG', '"vkey.IC" length mismatch');
   const alpha = g1(vkey.vk_alpha_1, 'vk_alpha_1');
   const preBeta = curve.prepareG2(G2.toJacobian(g2(vkey.vk_beta_2, 'vk_beta_2')));
   const preGamma = curve.prepareG2(G2.toJacobian(g2(vkey.vk_gamma_2, 'vk_gamma_2')));
@@ -141,7 +146,11 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
     try {
       const A = G1.fromObject([p.a[0], p.a[1], 1n]);
       const C = G1.fromObject([p.c[0], p.c[1], 1n]);
-      const B = G2.fromObject([[p.b[0][0], p.b[0][1]], [p.b[1][0], p.b[1][1]], [1n, 0n]]);
+      const B = G2.fromObject([
+        [p.b[0][0], p.b[0][1]],
+        [p.b[1][0], p.b[1][1]],
+        [1n, 0n],
+      ]);
       if (!G1.isValid(A) || !G1.isValid(C) || !G2.isValid(B)) return null;
       // SECURITY: G2 has a large cofactor; a B outside the order-r subgroup is rejected.
       if (G2.isZero(B) || !inG2Subgroup(B)) return null;
@@ -152,7 +161,9 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
   }
 
   function signalsOk(s: readonly bigint[]): boolean {
-    return s.length === nPublic && s.every((v) => typeof v === 'bigint' && v >= 0n && v < FIELD_ORDER);
+    return (
+      s.length === nPublic && s.every((v) => typeof v === 'bigint' && v >= 0n && v < FIELD_ORDER)
+    );
   }
 
   /** Σ_i w_i·(IC0 + Σ_j x_ij·IC_j) = (Σ w_i)·IC0 + Σ_j (Σ_i w_i·x_ij)·IC_j. */
@@ -188,9 +199,20 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
     for (let i = 0; i < pts.length; i++) {
       const w = weights[i]!;
       const wA = w === 1n ? pts[i]!.A : G1.timesScalar(pts[i]!.A, w);
-      acc = F12.mul(acc, curve.millerLoop(curve.prepareG1(G1.toJacobian(G1.neg(wA))), curve.prepareG2(G2.toJacobian(pts[i]!.B))));
+      acc = F12.mul(
+        acc,
+        curve.millerLoop(
+          curve.prepareG1(G1.toJacobian(G1.neg(wA))),
+          curve.prepareG2(G2.toJacobian(pts[i]!.B)),
+        ),
+      );
     }
-    return finish(acc, pts.map((p) => p.C), signals, weights);
+    return finish(
+      acc,
+      pts.map((p) => p.C),
+      signals,
+      weights,
+    );
   }
 
   function weight(): bigint {
@@ -199,7 +221,10 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
     // here forever, and equal weights would let the errors of two bad proofs cancel. UNSUPPORTED.
     const b = randomBytes(16);
     if (b.every((x) => x === b[0])) {
-      throw new BukejianError('UNSUPPORTED', 'crypto.getRandomValues expected to return random bytes, got a stuck or broken source');
+      throw new BukejianError(
+        'UNSUPPORTED',
+        'crypto.getRandomValues expected to return random bytes, got a stuck or broken source',
+      );
     }
     return bytesToNumberBE(b);
   }
@@ -212,7 +237,9 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
 
   function verifyBatch(items: readonly BatchItem[]): boolean[] {
     const out = new Array<boolean>(items.length).fill(false);
-    const pts: (Points | null)[] = items.map((it) => (signalsOk(it.signals) ? points(it.proof) : null));
+    const pts: (Points | null)[] = items.map((it) =>
+      signalsOk(it.signals) ? points(it.proof) : null,
+    );
     const live = pts.flatMap((p, i) => (p ? [i] : []));
     const run = (idx: number[]): void => {
       if (idx.length === 0) return;
@@ -220,7 +247,11 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
         out[idx[0]!] = check([pts[idx[0]!]!], [items[idx[0]!]!.signals], [1n]);
         return;
       }
-      const ok = check(idx.map((i) => pts[i]!), idx.map((i) => items[i]!.signals), idx.map(weight));
+      const ok = check(
+        idx.map((i) => pts[i]!),
+        idx.map((i) => items[i]!.signals),
+        idx.map(weight),
+      );
       if (ok) {
         for (const i of idx) out[i] = true;
         return;
@@ -244,7 +275,10 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
     }
   }
 
-  async function verifyBatchOnWorkers(items: readonly BatchItem[], workers: number): Promise<boolean[]> {
+  async function verifyBatchOnWorkers(
+    items: readonly BatchItem[],
+    workers: number,
+  ): Promise<boolean[]> {
     const out = new Array<boolean>(items.length).fill(false);
     const pre = items.map((it) => (signalsOk(it.signals) ? g1Points(it.proof) : null));
     const invalid = new Set<number>();
@@ -254,7 +288,12 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
       if (idx.length === 0) return;
       const weights = idx.length === 1 ? [1n] : idx.map(weight);
       const parts = await millerOnWorkers(
-        idx.map((i, k) => ({ a: items[i]!.proof.a, b: items[i]!.proof.b, w: weights[k]!, validate: unchecked.has(i) })),
+        idx.map((i, k) => ({
+          a: items[i]!.proof.a,
+          b: items[i]!.proof.b,
+          w: weights[k]!,
+          validate: unchecked.has(i),
+        })),
         Math.min(workers, idx.length),
       );
       for (const i of idx) unchecked.delete(i);
@@ -264,7 +303,12 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
       if (keep.length === 0) return;
       let acc: Buf = F12.one;
       for (const p of parts) acc = F12.mul(acc, p.acc);
-      const ok = finish(acc, keep.map((k) => pre[idx[k]!]!.C), keep.map((k) => items[idx[k]!]!.signals), keep.map((k) => weights[k]!));
+      const ok = finish(
+        acc,
+        keep.map((k) => pre[idx[k]!]!.C),
+        keep.map((k) => items[idx[k]!]!.signals),
+        keep.map((k) => weights[k]!),
+      );
       if (ok) {
         for (const k of keep) out[idx[k]!] = true;
         return;
@@ -279,6 +323,18 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
     return out;
   }
 
-  return Object.freeze({ nPublic, verify, verifyBatch, verifyBatchOnWorkers, inG2Subgroup: (q: readonly [readonly [bigint, bigint], readonly [bigint, bigint]]) =>
-    inG2Subgroup(G2.fromObject([[q[0][0], q[0][1]], [q[1][0], q[1][1]], [1n, 0n]])) });
+  return Object.freeze({
+    nPublic,
+    verify,
+    verifyBatch,
+    verifyBatchOnWorkers,
+    inG2Subgroup: (q: readonly [readonly [bigint, bigint], readonly [bigint, bigint]]) =>
+      inG2Subgroup(
+        G2.fromObject([
+          [q[0][0], q[0][1]],
+          [q[1][0], q[1][1]],
+          [1n, 0n],
+        ]),
+      ),
+  });
 }

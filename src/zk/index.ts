@@ -17,15 +17,31 @@ export { rule } from './rule.js';
 export type { Rule, RuleSpec } from './rule.js';
 export { validateRecord, recordHash, recordBytes, SEX_CODES, MAX_INCOME } from './record.js';
 export type { CredentialRecord } from './record.js';
-export { credentialToJson, credentialFromJson, encodeCredential, decodeCredential } from './credential-codec.js';
+export {
+  credentialToJson,
+  credentialFromJson,
+  encodeCredential,
+  decodeCredential,
+} from './credential-codec.js';
 export type { CredentialJson } from './credential-codec.js';
-export { proofToJson, proofFromJson, encodeProof, decodeProof, PROOF_BYTES } from './proof-codec.js';
+export {
+  proofToJson,
+  proofFromJson,
+  encodeProof,
+  decodeProof,
+  PROOF_BYTES,
+} from './proof-codec.js';
 export type { EligibilityProof } from './proof-codec.js';
 export { programId, PUBLIC_SIGNALS } from './context.js';
 export type { ProofContext } from './context.js';
 export { dateOf, isDate } from './dates.js';
 export { FIELD_ORDER } from './field.js';
-export { buildRegionTree, REGION_TREE_ARITY, REGION_TREE_CAPACITY, REGION_TREE_LEVELS } from './region-tree.js';
+export {
+  buildRegionTree,
+  REGION_TREE_ARITY,
+  REGION_TREE_CAPACITY,
+  REGION_TREE_LEVELS,
+} from './region-tree.js';
 export type { RegionTree, RegionPath } from './region-tree.js';
 export { createMemoryRegistry, nullifierKey } from './nullifier.js';
 export type { NullifierRegistry } from './nullifier.js';
@@ -47,4 +63,11 @@ export type { VerifyOptions, VerifyResult, ProofInput } from './verify.js';
  * const proof = await eligibility.prove({ credential, holderSecret, rule, today, programId, period, challenge })
  * const { ok, nullifier } = await eligibility.verify(proof, { issuerPublicKey, rule, today, programId, period, challenge }, { vkey })
  */
-export const eligibility = Object.freeze({ prove, verify, verifyBatch, challenge, circuitInput, terminate });
+export const eligibility = Object.freeze({
+  prove,
+  verify,
+  verifyBatch,
+  challenge,
+  circuitInput,
+  terminate,
+});

@@ -19,8 +19,13 @@ export interface NullifierRegistry {
 
 /** The registry key: `programId:period:nullifier` in hex. @example nullifierKey(1n, 202611n, n) */
 export function nullifierKey(programId: bigint, period: bigint, nullifier: bigint): string {
-  for (const [v, n] of [[programId, 'programId'], [period, 'period'], [nullifier, 'nullifier']] as const) {
-    if (typeof v !== 'bigint' || v < 0n) throw new BukejianError('INVALID_TYPE', `"${n}" expected non-negative bigint`);
+  for (const [v, n] of [
+    [programId, 'programId'],
+    [period, 'period'],
+    [nullifier, 'nullifier'],
+  ] as const) {
+    if (typeof v !== 'bigint' || v < 0n)
+      throw new BukejianError('INVALID_TYPE', `"${n}" expected non-negative bigint`);
   }
   return `${programId.toString(16)}:${period.toString(16)}:${nullifier.toString(16)}`;
 }

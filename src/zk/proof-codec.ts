@@ -14,7 +14,8 @@ import { bytesToNumberBE, concatBytes, isBytes, numberToBytesBE, utf8ToBytes } f
 import { afield } from './field.js';
 
 /** BN254 base-field modulus p. @example proof.a[0] < BASE_FIELD */
-export const BASE_FIELD = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
+export const BASE_FIELD =
+  21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 
 /** A Groth16 eligibility proof (affine coordinates) and its nullifier. */
 export interface EligibilityProof {
@@ -65,7 +66,12 @@ export function checkProof(p: unknown, fromString = false): EligibilityProof {
   } catch {
     bad('"nullifier" expected field element');
   }
-  return Object.freeze({ a: g1(o.a, 'a', fromString), b: g2(o.b, 'b', fromString), c: g1(o.c, 'c', fromString), nullifier });
+  return Object.freeze({
+    a: g1(o.a, 'a', fromString),
+    b: g2(o.b, 'b', fromString),
+    c: g1(o.c, 'c', fromString),
+    nullifier,
+  });
 }
 
 /** JSON form of a proof. @example JSON.stringify(proofToJson(proof)) */
@@ -97,16 +103,28 @@ export function proofFromJson(input: unknown): EligibilityProof {
   if (o === null || typeof o !== 'object' || Array.isArray(o)) bad('"proof" expected object');
   const r = o as Record<string, unknown>;
   const keys = ['type', 'version', 'a', 'b', 'c', 'nullifier'];
-  for (const k of Object.keys(r)) if (!keys.includes(k)) bad(`"proof" has unknown key "${k.slice(0, 32)}"`);
+  for (const k of Object.keys(r))
+    if (!keys.includes(k)) bad(`"proof" has unknown key "${k.slice(0, 32)}"`);
   if (r.type !== JSON_TYPE) bad(`"type" expected ${JSON_TYPE}`);
-  if (r.version !== 1) throw new BukejianError('VERSION', `"version" expected 1, got another ${typeof r.version}`);
+  if (r.version !== 1)
+    throw new BukejianError('VERSION', `"version" expected 1, got another ${typeof r.version}`);
   return checkProof(r, true);
 }
 
 /** Binary form (293 bytes). @example const bytes = encodeProof(proof) */
 export function encodeProof(p: EligibilityProof): Uint8Array {
   const q = checkProof(p);
-  const parts = [q.a[0], q.a[1], q.b[0][0], q.b[0][1], q.b[1][0], q.b[1][1], q.c[0], q.c[1], q.nullifier];
+  const parts = [
+    q.a[0],
+    q.a[1],
+    q.b[0][0],
+    q.b[0][1],
+    q.b[1][0],
+    q.b[1][1],
+    q.c[0],
+    q.c[1],
+    q.nullifier,
+  ];
   return concatBytes(MAGIC, Uint8Array.of(1), ...parts.map((v) => numberToBytesBE(v, 32)));
 }
 
@@ -116,9 +134,20 @@ export function encodeProof(p: EligibilityProof): Uint8Array {
  */
 export function decodeProof(bytes: Uint8Array): EligibilityProof {
   if (!isBytes(bytes)) throw new BukejianError('INVALID_TYPE', '"proof" expected Uint8Array');
-  if (bytes.length < 5 || !MAGIC.every((m, i) => bytes[i] === m)) bad('"proof" expected magic BKZP');
-  if (bytes[4] !== 1) throw new BukejianError('VERSION', '"proof" expected version 1, got another version');
-  if (bytes.length !== PROOF_BYTES) bad(`"proof" expected ${PROOF_BYTES} bytes, got length=${bytes.length}`);
+  if (bytes.length < 5 || !MAGIC.every((m, i) => bytes[i] === m))
+    bad('"proof" expected magic BKZP');
+  if (bytes[4] !== 1)
+    throw new BukejianError('VERSION', '"proof" expected version 1, got another version');
+  if (bytes.length !== PROOF_BYTES)
+    bad(`"proof" expected ${PROOF_BYTES} bytes, got length=${bytes.length}`);
   const v = (i: number) => bytesToNumberBE(bytes.subarray(5 + 32 * i, 5 + 32 * (i + 1)));
-  return checkProof({ a: [v(0), v(1)], b: [[v(2), v(3)], [v(4), v(5)]], c: [v(6), v(7)], nullifier: v(8) });
+  return checkProof({
+    a: [v(0), v(1)],
+    b: [
+      [v(2), v(3)],
+      [v(4), v(5)],
+    ],
+    c: [v(6), v(7)],
+    nullifier: v(8),
+  });
 }

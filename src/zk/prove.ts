@@ -41,14 +41,24 @@ export interface ProveOptions {
  */
 export function circuitInput(input: ProveInput): Record<string, SignalValue> {
   const { credential, holderSecret, ...ctx } = aoptions(input, 'input', [
-    'credential', 'holderSecret', 'rule', 'today', 'programId', 'period', 'challenge',
+    'credential',
+    'holderSecret',
+    'rule',
+    'today',
+    'programId',
+    'period',
+    'challenge',
   ]) as ProveInput;
-  if (!credential || typeof credential !== 'object') throw new BukejianError('INVALID_TYPE', '"credential" expected a credential');
+  if (!credential || typeof credential !== 'object')
+    throw new BukejianError('INVALID_TYPE', '"credential" expected a credential');
   const r = validateRecord(credential.record);
   const c = resolveContext({ ...ctx, issuerPublicKey: credential.issuerPublicKey });
   const secret = afield(holderSecret, 'holderSecret');
   // Not in the set (or no region check): any path; the circuit rejects it when checkRegion = 1.
-  const path = c.rule.regionPath(r.regionCode) ?? { index: 0, siblings: Array.from({ length: REGION_TREE_LEVELS }, () => [0n, 0n, 0n] as const) };
+  const path = c.rule.regionPath(r.regionCode) ?? {
+    index: 0,
+    siblings: Array.from({ length: REGION_TREE_LEVELS }, () => [0n, 0n, 0n] as const),
+  };
   const signals = publicSignals(0n, c).map(String);
   const s = credential.signature;
   return {
@@ -92,7 +102,9 @@ export function circuitInput(input: ProveInput): Record<string, SignalValue> {
 export async function prove(input: ProveInput, options?: ProveOptions): Promise<EligibilityProof> {
   const o = aoptions(options, 'options', ['artifacts', 'expectedHashes']);
   const signalsIn = circuitInput(input);
-  const artifacts = o.artifacts ? checkArtifacts(o.artifacts, o.expectedHashes) : await loadArtifacts();
+  const artifacts = o.artifacts
+    ? checkArtifacts(o.artifacts, o.expectedHashes)
+    : await loadArtifacts();
   const wc = await witnessCalculator(artifacts.wasm);
   let wtns: Uint8Array;
   try {
@@ -100,9 +112,16 @@ export async function prove(input: ProveInput, options?: ProveOptions): Promise<
   } catch (e) {
     // Code 4 = a circuit assert/constraint failed: the statement is false for this credential.
     if (e instanceof WitnessError && e.code === 4) {
-      throw new BukejianError('NOT_ELIGIBLE', 'the credential does not satisfy the rule (circuit constraints failed)');
+      throw new BukejianError(
+        'NOT_ELIGIBLE',
+        'the credential does not satisfy the rule (circuit constraints failed)',
+      );
     }
-    throw new BukejianError('BAD_STATE', `witness generation failed: ${String((e as Error)?.message ?? e)}`, { cause: e });
+    throw new BukejianError(
+      'BAD_STATE',
+      `witness generation failed: ${String((e as Error)?.message ?? e)}`,
+      { cause: e },
+    );
   }
   let res: Awaited<ReturnType<typeof groth16Prove>>;
   try {

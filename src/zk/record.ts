@@ -29,7 +29,15 @@ export interface CredentialRecord {
 }
 
 const KEYS = [
-  'holderCommitment', 'birthDate', 'sex', 'regionCode', 'income', 'householdSize', 'flags', 'issuedAt', 'expiresAt',
+  'holderCommitment',
+  'birthDate',
+  'sex',
+  'regionCode',
+  'income',
+  'householdSize',
+  'flags',
+  'issuedAt',
+  'expiresAt',
 ] as const;
 
 /**
@@ -40,11 +48,15 @@ const KEYS = [
 export function validateRecord(record: CredentialRecord): CredentialRecord {
   const r = aoptions(record, 'record', KEYS) as CredentialRecord;
   for (const k of KEYS) {
-    if (r[k] === undefined) throw new BukejianError('INVALID_DATA', `"record.${k}" expected a value, got undefined`);
+    if (r[k] === undefined)
+      throw new BukejianError('INVALID_DATA', `"record.${k}" expected a value, got undefined`);
   }
   const sex = aint(r.sex, 'record.sex', 0, 9);
   if (!(SEX_CODES as readonly number[]).includes(sex)) {
-    throw new BukejianError('INVALID_RANGE', `"record.sex" expected one of ${SEX_CODES.join('|')}, got another code`);
+    throw new BukejianError(
+      'INVALID_RANGE',
+      `"record.sex" expected one of ${SEX_CODES.join('|')}, got another code`,
+    );
   }
   const out: CredentialRecord = {
     holderCommitment: afield(r.holderCommitment, 'record.holderCommitment'),
@@ -58,7 +70,10 @@ export function validateRecord(record: CredentialRecord): CredentialRecord {
     expiresAt: adate(r.expiresAt, 'record.expiresAt'),
   };
   if (out.expiresAt < out.issuedAt) {
-    throw new BukejianError('INVALID_RANGE', `"record.expiresAt" expected >= issuedAt, got earlier date`);
+    throw new BukejianError(
+      'INVALID_RANGE',
+      `"record.expiresAt" expected >= issuedAt, got earlier date`,
+    );
   }
   return Object.freeze(out);
 }
@@ -66,8 +81,15 @@ export function validateRecord(record: CredentialRecord): CredentialRecord {
 /** The record as the 9 field elements the circuit hashes, in circuit order. @example recordFields(r) */
 export function recordFields(r: CredentialRecord): bigint[] {
   return [
-    r.holderCommitment, BigInt(r.birthDate), BigInt(r.sex), BigInt(r.regionCode), BigInt(r.income),
-    BigInt(r.householdSize), BigInt(r.flags), BigInt(r.issuedAt), BigInt(r.expiresAt),
+    r.holderCommitment,
+    BigInt(r.birthDate),
+    BigInt(r.sex),
+    BigInt(r.regionCode),
+    BigInt(r.income),
+    BigInt(r.householdSize),
+    BigInt(r.flags),
+    BigInt(r.issuedAt),
+    BigInt(r.expiresAt),
   ];
 }
 
@@ -97,8 +119,15 @@ export function recordBytes(r: CredentialRecord): Uint8Array {
   const income = new Uint8Array(8);
   new DataView(income.buffer).setBigUint64(0, BigInt(r.income));
   return concatBytes(
-    fieldToBytes(r.holderCommitment), u32(r.birthDate), Uint8Array.of(r.sex), u32(r.regionCode), income,
-    Uint8Array.of(r.householdSize), u32(r.flags), u32(r.issuedAt), u32(r.expiresAt),
+    fieldToBytes(r.holderCommitment),
+    u32(r.birthDate),
+    Uint8Array.of(r.sex),
+    u32(r.regionCode),
+    income,
+    Uint8Array.of(r.householdSize),
+    u32(r.flags),
+    u32(r.issuedAt),
+    u32(r.expiresAt),
   );
 }
 

@@ -39,18 +39,26 @@ export interface RegionTree {
  * @example const t = await buildRegionTree([110101, 110105]); t.root; t.path(110105)
  */
 export async function buildRegionTree(codes: readonly number[]): Promise<RegionTree> {
-  if (!Array.isArray(codes)) throw new BukejianError('INVALID_TYPE', '"regions" expected array of region codes');
-  const sorted = [...new Set(codes.map((c, i) => aint(c, `regions[${i}]`, 100000, 999999)))].sort((a, b) => a - b);
+  if (!Array.isArray(codes))
+    throw new BukejianError('INVALID_TYPE', '"regions" expected array of region codes');
+  const sorted = [...new Set(codes.map((c, i) => aint(c, `regions[${i}]`, 100000, 999999)))].sort(
+    (a, b) => a - b,
+  );
   if (sorted.length > REGION_TREE_CAPACITY) {
-    throw new BukejianError('INVALID_LENGTH', `"regions" expected at most ${REGION_TREE_CAPACITY} codes, got length=${sorted.length}`);
+    throw new BukejianError(
+      'INVALID_LENGTH',
+      `"regions" expected at most ${REGION_TREE_CAPACITY} codes, got length=${sorted.length}`,
+    );
   }
   const zeros: bigint[] = [0n];
-  for (let i = 0; i < REGION_TREE_LEVELS; i++) zeros.push(H([zeros[i]!, zeros[i]!, zeros[i]!, zeros[i]!]));
+  for (let i = 0; i < REGION_TREE_LEVELS; i++)
+    zeros.push(H([zeros[i]!, zeros[i]!, zeros[i]!, zeros[i]!]));
   const levels: bigint[][] = [sorted.map(BigInt)];
   for (let i = 0; i < REGION_TREE_LEVELS; i++) {
     const cur = levels[i]!;
     const next: bigint[] = [];
-    for (let j = 0; j < cur.length; j += 4) next.push(H([0, 1, 2, 3].map((k) => cur[j + k] ?? zeros[i]!)));
+    for (let j = 0; j < cur.length; j += 4)
+      next.push(H([0, 1, 2, 3].map((k) => cur[j + k] ?? zeros[i]!)));
     levels.push(next);
   }
   const root = levels[REGION_TREE_LEVELS]![0] ?? zeros[REGION_TREE_LEVELS]!;
@@ -64,7 +72,9 @@ export async function buildRegionTree(codes: readonly number[]): Promise<RegionT
       const siblings: (readonly [bigint, bigint, bigint])[] = [];
       for (let i = 0, k = at; i < REGION_TREE_LEVELS; i++, k >>= 2) {
         const first = k & ~3;
-        const s = [0, 1, 2, 3].filter((p) => first + p !== k).map((p) => levels[i]![first + p] ?? zeros[i]!);
+        const s = [0, 1, 2, 3]
+          .filter((p) => first + p !== k)
+          .map((p) => levels[i]![first + p] ?? zeros[i]!);
         siblings.push(Object.freeze([s[0]!, s[1]!, s[2]!] as const));
       }
       return Object.freeze({ index: at, siblings: Object.freeze(siblings) });

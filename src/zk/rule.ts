@@ -44,7 +44,8 @@ export interface Rule {
  */
 async function create(spec: RuleSpec): Promise<Rule> {
   const s = aoptions(spec, 'rule', ['minAge', 'maxIncome', 'regions', 'requiredFlags']);
-  if (spec === undefined) throw new BukejianError('INVALID_TYPE', '"rule" expected options object, got undefined');
+  if (spec === undefined)
+    throw new BukejianError('INVALID_TYPE', '"rule" expected options object, got undefined');
   const checkAge = s.minAge !== undefined;
   const checkIncome = s.maxIncome !== undefined;
   const checkRegion = s.regions !== undefined;
@@ -54,12 +55,20 @@ async function create(spec: RuleSpec): Promise<Rule> {
   const requiredFlags = checkFlags ? aint(s.requiredFlags, 'rule.requiredFlags', 1, 0xffffffff) : 0;
   const regionTree = checkRegion ? await buildRegionTree(s.regions!) : undefined;
   if (regionTree && regionTree.codes.length === 0) {
-    throw new BukejianError('INVALID_LENGTH', '"rule.regions" expected at least 1 region code, got length=0');
+    throw new BukejianError(
+      'INVALID_LENGTH',
+      '"rule.regions" expected at least 1 region code, got length=0',
+    );
   }
   return Object.freeze({
-    minAge, maxIncome, requiredFlags,
+    minAge,
+    maxIncome,
+    requiredFlags,
     regionRoot: regionTree ? regionTree.root : 0n,
-    checkAge, checkIncome, checkRegion, checkFlags,
+    checkAge,
+    checkIncome,
+    checkRegion,
+    checkFlags,
     ...(regionTree ? { regionTree } : {}),
     regionPath: (code: number) => regionTree?.path(code),
   });

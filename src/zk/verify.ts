@@ -12,8 +12,18 @@
 import { BukejianError } from '../errors.js';
 import { anumber, aoptions, isBytes } from '../utils.js';
 import { batchWorkersAvailable } from './batch-pool.js';
-import { prepareVerifier, terminate as terminateCurves, type Groth16Verifier, type VerificationKeyJson } from './groth16.js';
-import { publicSignals, resolveContext, type ProofContext, type ResolvedContext } from './context.js';
+import {
+  prepareVerifier,
+  terminate as terminateCurves,
+  type Groth16Verifier,
+  type VerificationKeyJson,
+} from './groth16.js';
+import {
+  publicSignals,
+  resolveContext,
+  type ProofContext,
+  type ResolvedContext,
+} from './context.js';
 import { randomField } from './field.js';
 import type { NullifierRegistry } from './nullifier.js';
 import { checkProof, decodeProof, proofFromJson, type EligibilityProof } from './proof-codec.js';
@@ -59,7 +69,10 @@ const OPTION_KEYS = ['registry', 'vkey', 'allowDevelopmentKey', 'workers'] as co
 /** The key the caller chose: its own `vkey`, or the development key only when asked for by name. */
 function chosenKey(o: Partial<VerifyOptions>): VerificationKeyJson {
   if (o.allowDevelopmentKey !== undefined && typeof o.allowDevelopmentKey !== 'boolean') {
-    throw new BukejianError('INVALID_OPTION', `"allowDevelopmentKey" expected boolean, got ${typeof o.allowDevelopmentKey}`);
+    throw new BukejianError(
+      'INVALID_OPTION',
+      `"allowDevelopmentKey" expected boolean, got ${typeof o.allowDevelopmentKey}`,
+    );
   }
   if (o.vkey !== undefined) return o.vkey;
   if (o.allowDevelopmentKey === true) return VKEY;
@@ -91,7 +104,11 @@ function parse(input: ProofInput): EligibilityProof | null {
   }
 }
 
-async function claim(reg: NullifierRegistry | undefined, c: ResolvedContext, nullifier: bigint): Promise<VerifyResult> {
+async function claim(
+  reg: NullifierRegistry | undefined,
+  c: ResolvedContext,
+  nullifier: bigint,
+): Promise<VerifyResult> {
   if (reg && !(await reg.claim(c.programId, c.period, nullifier))) {
     return Object.freeze({ ok: false, reason: 'already-claimed' as const });
   }
@@ -106,14 +123,19 @@ async function claim(reg: NullifierRegistry | undefined, c: ResolvedContext, nul
  * const { ok, nullifier } = await eligibility.verify(proof, { issuerPublicKey, rule, today: 20261125,
  *   programId: '高龄津贴', period: 202611, challenge }, { vkey })
  */
-export async function verify(proof: ProofInput, context: ProofContext, options?: VerifyOptions): Promise<VerifyResult> {
+export async function verify(
+  proof: ProofInput,
+  context: ProofContext,
+  options?: VerifyOptions,
+): Promise<VerifyResult> {
   const o = aoptions(options, 'options', OPTION_KEYS);
   const key = chosenKey(o);
   const c = resolveContext(context);
   const v = await verifierFor(key);
   const p = parse(proof);
   if (!p) return Object.freeze({ ok: false, reason: 'malformed' as const });
-  if (!v.verify(p, publicSignals(p.nullifier, c))) return Object.freeze({ ok: false, reason: 'invalid' as const });
+  if (!v.verify(p, publicSignals(p.nullifier, c)))
+    return Object.freeze({ ok: false, reason: 'invalid' as const });
   return claim(o.registry, c, p.nullifier);
 }
 
@@ -135,22 +157,42 @@ export async function verifyBatch(
   const o = aoptions(options, 'options', OPTION_KEYS);
   const key = chosenKey(o);
   if (!Array.isArray(proofs)) throw new BukejianError('INVALID_TYPE', '"proofs" expected array');
-  const workers = o.workers === undefined ? (proofs.length >= 32 ? batchWorkersAvailable() : 0) : anumber(o.workers, 'workers', 0, 256);
+  const workers =
+    o.workers === undefined
+      ? proofs.length >= 32
+        ? batchWorkersAvailable()
+        : 0
+      : anumber(o.workers, 'workers', 0, 256);
   const many = Array.isArray(context);
   if (many && context.length !== proofs.length) {
-    throw new BukejianError('INVALID_LENGTH', `"context" expected ${proofs.length} contexts, got length=${context.length}`);
+    throw new BukejianError(
+      'INVALID_LENGTH',
+      `"context" expected ${proofs.length} contexts, got length=${context.length}`,
+    );
   }
   const shared = many ? undefined : resolveContext(context as ProofContext);
-  const ctxs = proofs.map((_, i) => shared ?? resolveContext((context as readonly ProofContext[])[i]!));
+  const ctxs = proofs.map(
+    (_, i) => shared ?? resolveContext((context as readonly ProofContext[])[i]!),
+  );
   const v = await verifierFor(key);
   const parsed = proofs.map(parse);
   const live = parsed.flatMap((p, i) => (p ? [i] : []));
-  const batch = live.map((i) => ({ proof: parsed[i]!, signals: publicSignals(parsed[i]!.nullifier, ctxs[i]!) }));
-  const ok = workers > 1 && batchWorkersAvailable() > 0 ? await v.verifyBatchOnWorkers(batch, workers) : v.verifyBatch(batch);
-  const out: VerifyResult[] = parsed.map(() => Object.freeze({ ok: false, reason: 'malformed' as const }));
+  const batch = live.map((i) => ({
+    proof: parsed[i]!,
+    signals: publicSignals(parsed[i]!.nullifier, ctxs[i]!),
+  }));
+  const ok =
+    workers > 1 && batchWorkersAvailable() > 0
+      ? await v.verifyBatchOnWorkers(batch, workers)
+      : v.verifyBatch(batch);
+  const out: VerifyResult[] = parsed.map(() =>
+    Object.freeze({ ok: false, reason: 'malformed' as const }),
+  );
   for (let k = 0; k < live.length; k++) {
     const i = live[k]!;
-    out[i] = ok[k] ? await claim(o.registry, ctxs[i]!, parsed[i]!.nullifier) : Object.freeze({ ok: false, reason: 'invalid' as const });
+    out[i] = ok[k]
+      ? await claim(o.registry, ctxs[i]!, parsed[i]!.nullifier)
+      : Object.freeze({ ok: false, reason: 'invalid' as const });
   }
   return out;
 }

@@ -31,7 +31,9 @@ const CODES: Record<number, string> = {
 export class WitnessError extends Error {
   readonly code: number;
   constructor(code: number, detail: string) {
-    super(`${CODES[code] ?? 'Unknown error'} (circom runtime code ${code})${detail ? `: ${detail.trim()}` : ''}`);
+    super(
+      `${CODES[code] ?? 'Unknown error'} (circom runtime code ${code})${detail ? `: ${detail.trim()}` : ''}`,
+    );
     this.name = 'WitnessError';
     this.code = code;
   }
@@ -79,7 +81,8 @@ function instantiate(mod: WebAssembly.Module): { ex: Exports; state: { err: stri
   let ex: Exports | undefined;
   const message = (): string => {
     let s = '';
-    for (let c = ex!.getMessageChar(); c !== 0; c = ex!.getMessageChar()) s += String.fromCharCode(c);
+    for (let c = ex!.getMessageChar(); c !== 0; c = ex!.getMessageChar())
+      s += String.fromCharCode(c);
     return s;
   };
   const instance = new WebAssembly.Instance(mod, {
@@ -139,7 +142,8 @@ function run(ex: Exports, input: Readonly<Record<string, SignalValue>>): Uint8Ar
   const n32 = ex.getFieldNumLen32();
   ex.getRawPrime();
   let prime = 0n;
-  for (let j = n32 - 1; j >= 0; j--) prime = (prime << 32n) | BigInt(ex.readSharedRWMemory(j) >>> 0);
+  for (let j = n32 - 1; j >= 0; j--)
+    prime = (prime << 32n) | BigInt(ex.readSharedRWMemory(j) >>> 0);
 
   ex.init(0);
   let count = 0;
@@ -148,7 +152,8 @@ function run(ex: Exports, input: Readonly<Record<string, SignalValue>>): Uint8Ar
     const values: readonly string[] = typeof value === 'string' ? [value] : value.flat();
     const size = ex.getInputSignalSize(hi, lo);
     if (size <= 0) throw new Error(`"${name}" is not an input signal of the circuit`);
-    if (values.length !== size) throw new Error(`input signal "${name}" expects ${size} values, got ${values.length}`);
+    if (values.length !== size)
+      throw new Error(`input signal "${name}" expects ${size} values, got ${values.length}`);
     for (let i = 0; i < values.length; i++) {
       let v = BigInt(values[i]!) % prime;
       if (v < 0n) v += prime;
@@ -157,7 +162,8 @@ function run(ex: Exports, input: Readonly<Record<string, SignalValue>>): Uint8Ar
       count++;
     }
   }
-  if (count < ex.getInputSize()) throw new Error(`only ${count} of ${ex.getInputSize()} input signals were set`);
+  if (count < ex.getInputSize())
+    throw new Error(`only ${count} of ${ex.getInputSize()} input signals were set`);
 
   // .wtns v2: "wtns" ‖ version 2 ‖ 2 sections; section 1 = n8 ‖ prime ‖ witness size; section 2 = the witness.
   const nWit = ex.getWitnessSize();

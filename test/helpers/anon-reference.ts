@@ -9,10 +9,27 @@ import path from 'node:path';
 import { anonymize, hierarchyFromTable, parseCsv, recordsToRows } from '../../src/anon/index.js';
 
 const dir = path.join(__dirname, '..', '..', 'benchmarks', 'data', 'adult');
-export const ATTRS = ['sex', 'age', 'race', 'marital-status', 'education', 'native-country', 'workclass', 'occupation', 'salary-class'];
-export const rows = recordsToRows(parseCsv(readFileSync(path.join(dir, 'adult.csv'), 'utf8'), { delimiter: ';' }));
+export const ATTRS = [
+  'sex',
+  'age',
+  'race',
+  'marital-status',
+  'education',
+  'native-country',
+  'workclass',
+  'occupation',
+  'salary-class',
+];
+export const rows = recordsToRows(
+  parseCsv(readFileSync(path.join(dir, 'adult.csv'), 'utf8'), { delimiter: ';' }),
+);
 const tables: Record<string, string[][]> = Object.fromEntries(
-  ATTRS.map((a) => [a, parseCsv(readFileSync(path.join(dir, `adult_hierarchy_${a}.csv`), 'utf8'), { delimiter: ';' }).filter((r) => r.length > 1)]),
+  ATTRS.map((a) => [
+    a,
+    parseCsv(readFileSync(path.join(dir, `adult_hierarchy_${a}.csv`), 'utf8'), {
+      delimiter: ';',
+    }).filter((r) => r.length > 1),
+  ]),
 );
 
 export interface Node {
@@ -166,13 +183,26 @@ export function compare(qis: string[], sensitive: string | null, cases: Case[]) 
       return termCache.get(key)!;
     };
     let best = Infinity;
-    for (const lv of acceptable[i]!) best = Math.min(best, lv.reduce((s, l, j) => s + term(j, l), 0));
+    for (const lv of acceptable[i]!)
+      best = Math.min(
+        best,
+        lv.reduce((s, l, j) => s + term(j, l), 0),
+      );
     const { report } = anonymize(rows, c.config);
     const chosen = qis.map((q) => report.transformation![q]!);
     const isAcceptable = acceptable[i]!.some((lv) => lv.every((l, j) => l === chosen[j]));
-    return { name: c.name, nodes, best, chosenLoss: loss(chosen), reported: report.utility.nonUniformEntropy, isAcceptable, report };
+    return {
+      name: c.name,
+      nodes,
+      best,
+      chosenLoss: loss(chosen),
+      reported: report.utility.nonUniformEntropy,
+      isAcceptable,
+      report,
+    };
   });
 }
 
-export const hier = (qis: string[]) => Object.fromEntries(qis.map((q) => [q, hierarchyFromTable(tables[q]!)]));
+export const hier = (qis: string[]) =>
+  Object.fromEntries(qis.map((q) => [q, hierarchyFromTable(tables[q]!)]));
 export const n = rows.length;

@@ -27,7 +27,13 @@ const CONFIG: AnonymizeConfig = {
   quasiIdentifiers: {
     county: { type: 'adminCode' },
     age: { type: 'intervals', widths: [5, 10, 20] },
-    sex: { type: 'table', rows: [['M', '*'], ['F', '*']] },
+    sex: {
+      type: 'table',
+      rows: [
+        ['M', '*'],
+        ['F', '*'],
+      ],
+    },
     income: { type: 'intervals', widths: [1000, 5000, 20000] },
     household: { type: 'intervals', widths: [2, 4], start: 1 },
   },
@@ -55,14 +61,23 @@ describe('anon scales near-linearly', () => {
   it('optimal search: 2× rows → < 3× time', () => {
     const a = best(() => anonymize(small, CONFIG));
     const b = best(() => anonymize(large, CONFIG));
-    console.log(`optimal: ${a.toFixed(0)} ms CPU for 100k, ${b.toFixed(0)} ms for 200k (×${(b / a).toFixed(2)})`);
+    console.log(
+      `optimal: ${a.toFixed(0)} ms CPU for 100k, ${b.toFixed(0)} ms for 200k (×${(b / a).toFixed(2)})`,
+    );
     expect(b / a).toBeLessThan(3);
   }, 600_000);
   it('Mondrian k = 10: 2× rows → < 3× time', () => {
-    const cfg: AnonymizeConfig = { ...CONFIG, models: [{ type: 'k-anonymity', k: 10 }], suppressionLimit: 0, algorithm: 'mondrian' };
+    const cfg: AnonymizeConfig = {
+      ...CONFIG,
+      models: [{ type: 'k-anonymity', k: 10 }],
+      suppressionLimit: 0,
+      algorithm: 'mondrian',
+    };
     const a = best(() => anonymize(small, cfg));
     const b = best(() => anonymize(large, cfg));
-    console.log(`mondrian: ${a.toFixed(0)} ms CPU for 100k, ${b.toFixed(0)} ms for 200k (×${(b / a).toFixed(2)})`);
+    console.log(
+      `mondrian: ${a.toFixed(0)} ms CPU for 100k, ${b.toFixed(0)} ms for 200k (×${(b / a).toFixed(2)})`,
+    );
     expect(b / a).toBeLessThan(3);
   }, 600_000);
 });

@@ -87,14 +87,22 @@ function createExclusive(fs: typeof NodeFs, file: string, content: string): bool
  * Replaces `file` (holding `stale`, whose process is dead) with `mine`, atomically: true when
  * done, false when `file` changed meanwhile (the caller starts over).
  */
-function replaceStale(fs: typeof NodeFs, lockFile: string, file: string, stale: string, mine: string, depth: number): boolean {
+function replaceStale(
+  fs: typeof NodeFs,
+  lockFile: string,
+  file: string,
+  stale: string,
+  mine: string,
+  depth: number,
+): boolean {
   if (depth > MAX_DEPTH) throw new BukejianError('BAD_STATE', 'cannot take the log lock');
   const claim = `${lockFile}.claim-${bytesToHex(sm3(new TextEncoder().encode(stale))).slice(0, 32)}`;
   if (!createExclusive(fs, claim, mine)) {
     const c = readLock(fs, claim);
     if (c === null) return false; // the claim's winner finished: start over
     const pid = liveOwner(c);
-    if (pid !== null) throw new BukejianError('BAD_STATE', `the log is being opened for writing by process ${pid}`);
+    if (pid !== null)
+      throw new BukejianError('BAD_STATE', `the log is being opened for writing by process ${pid}`);
     if (!replaceStale(fs, lockFile, claim, c, mine, depth + 1)) return false;
   }
   // We hold the claim on `stale`: nobody else may replace `file` while it still holds `stale`.
@@ -128,7 +136,8 @@ export function takeLock(fs: typeof NodeFs, file: string): string {
     const cur = readLock(fs, file);
     if (cur === null) continue; // released meanwhile
     const pid = liveOwner(cur);
-    if (pid !== null) throw new BukejianError('BAD_STATE', `the log is open for writing by process ${pid}`);
+    if (pid !== null)
+      throw new BukejianError('BAD_STATE', `the log is open for writing by process ${pid}`);
     if (replaceStale(fs, file, file, cur, mine, 0)) return mine;
   }
   throw new BukejianError('BAD_STATE', 'cannot take the log lock');

@@ -34,12 +34,22 @@ import type { AuditStore, RecoveryReport, StoredEntry, Tombstone } from './types
 
 const ENTRY_META = 32 + 4 + 1 + 8 + 8; // leaf hash, payload length, kind, subject tag, retain-until (ms)
 const BATCH_HEADER = 1 + 8 + 8 + 4; // version, first index, payload end, count
-const FILES = { payloads: 'payloads.bkj', index: 'index.bkj', checkpoints: 'checkpoints.bkj', tombstones: 'tombstones.bkj' } as const;
+const FILES = {
+  payloads: 'payloads.bkj',
+  index: 'index.bkj',
+  checkpoints: 'checkpoints.bkj',
+  tombstones: 'tombstones.bkj',
+} as const;
 
 function builtin<T>(id: string): T {
-  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+    ?.getBuiltinModule;
   const m = typeof get === 'function' ? (get(id) as T | undefined) : undefined;
-  if (!m) throw new BukejianError('UNSUPPORTED', `"${id}" expected in this environment (the file store is Node only), got none`);
+  if (!m)
+    throw new BukejianError(
+      'UNSUPPORTED',
+      `"${id}" expected in this environment (the file store is Node only), got none`,
+    );
   return m;
 }
 
@@ -90,7 +100,11 @@ export async function openFileStore(dir: string, opts?: FileStoreOptions): Promi
   const readOnly = o.readOnly === true;
 
   if (!fs.existsSync(p(FILES.index))) {
-    if (!o.create || readOnly) throw new BukejianError('NOT_FOUND', `"dir" expected an audit log directory, got none at ${dir}`);
+    if (!o.create || readOnly)
+      throw new BukejianError(
+        'NOT_FOUND',
+        `"dir" expected an audit log directory, got none at ${dir}`,
+      );
     fs.mkdirSync(dir, { recursive: true });
     for (const f of Object.values(FILES)) fs.closeSync(fs.openSync(p(f), 'a'));
     fsyncDir(fs, dir);
@@ -119,7 +133,11 @@ async function openLocked(
   const recovery: RecoveryReport = { truncated: {}, resumedPrunes: 0 };
   const truncate = (f: string, end: number, size: number) => {
     if (end >= size) return;
-    if (readOnly) throw new BukejianError('BAD_STATE', `"${f}" has an unrecovered torn tail; open it for writing once first`);
+    if (readOnly)
+      throw new BukejianError(
+        'BAD_STATE',
+        `"${f}" has an unrecovered torn tail; open it for writing once first`,
+      );
     const fd = fs.openSync(p(f), 'r+');
     try {
       // Keep the discarded bytes beside the log (a torn write is junk, but damage that only looks
@@ -145,7 +163,8 @@ async function openLocked(
   let count = 0;
   for (const [s, e] of scan.bodies) {
     const v = new DataView(indexBytes.buffer, indexBytes.byteOffset + s, e - s);
-    if (e - s < BATCH_HEADER || v.getUint8(0) !== 1) throw new BukejianError('INTEGRITY', 'index frame of unknown version');
+    if (e - s < BATCH_HEADER || v.getUint8(0) !== 1)
+      throw new BukejianError('INTEGRITY', 'index frame of unknown version');
     const n = v.getUint32(17);
     if (u64(v, 1) !== count || e - s !== BATCH_HEADER + n * ENTRY_META) {
       throw new BukejianError('INTEGRITY', `index frame at entry ${count} is out of sequence`);
@@ -159,22 +178,45 @@ async function openLocked(
   let offsets = new Float64Array(count + 33);
   {
     let i = 0;
-    const hb = hashes.buf, tb = tags.buf, kb = kinds.buf;
+    const hb = hashes.buf,
+      tb = tags.buf,
+      kb = kinds.buf;
     for (const [s, e] of scan.bodies) {
       const v = new DataView(indexBytes.buffer, indexBytes.byteOffset + s, e - s);
       const n = v.getUint32(17);
       let q = s + BATCH_HEADER;
       for (let j = 0; j < n; j++, i++, q += ENTRY_META) {
         for (let b = 0; b < 32; b++) hb[i * 32 + b] = indexBytes[q + b]!;
-        offsets[i + 1] = offsets[i]! + (((indexBytes[q + 32]! << 24) | (indexBytes[q + 33]! << 16) | (indexBytes[q + 34]! << 8) | indexBytes[q + 35]!) >>> 0);
+        offsets[i + 1] =
+          offsets[i]! +
+          (((indexBytes[q + 32]! << 24) |
+            (indexBytes[q + 33]! << 16) |
+            (indexBytes[q + 34]! << 8) |
+            indexBytes[q + 35]!) >>>
+            0);
         kb[i] = indexBytes[q + 36]!;
         for (let b = 0; b < 8; b++) tb[i * 8 + b] = indexBytes[q + 37 + b]!;
-        const hi = ((indexBytes[q + 45]! << 24) | (indexBytes[q + 46]! << 16) | (indexBytes[q + 47]! << 8) | indexBytes[q + 48]!) >>> 0;
-        const lo = ((indexBytes[q + 49]! << 24) | (indexBytes[q + 50]! << 16) | (indexBytes[q + 51]! << 8) | indexBytes[q + 52]!) >>> 0;
-        if (hi >= 1 << 21) throw new BukejianError('INTEGRITY', 'stored retention time out of range');
+        const hi =
+          ((indexBytes[q + 45]! << 24) |
+            (indexBytes[q + 46]! << 16) |
+            (indexBytes[q + 47]! << 8) |
+            indexBytes[q + 48]!) >>>
+          0;
+        const lo =
+          ((indexBytes[q + 49]! << 24) |
+            (indexBytes[q + 50]! << 16) |
+            (indexBytes[q + 51]! << 8) |
+            indexBytes[q + 52]!) >>>
+          0;
+        if (hi >= 1 << 21)
+          throw new BukejianError('INTEGRITY', 'stored retention time out of range');
         until[i] = hi * 2 ** 32 + lo;
       }
-      if (u64(v, 9) !== offsets[i]) throw new BukejianError('INTEGRITY', `index frame ending at entry ${i} has inconsistent offsets`);
+      if (u64(v, 9) !== offsets[i])
+        throw new BukejianError(
+          'INTEGRITY',
+          `index frame ending at entry ${i} has inconsistent offsets`,
+        );
     }
   }
   truncate(FILES.index, scan.end, indexBytes.length);
@@ -183,7 +225,8 @@ async function openLocked(
   // ---- payloads: bytes past the last commit were never acknowledged ----
   const payloadSize = fs.statSync(p(FILES.payloads)).size;
   let payloadEnd = offsets[count]!;
-  if (payloadSize < payloadEnd) throw new BukejianError('INTEGRITY', 'payload file is shorter than its committed index');
+  if (payloadSize < payloadEnd)
+    throw new BukejianError('INTEGRITY', 'payload file is shorter than its committed index');
   truncate(FILES.payloads, payloadEnd, payloadSize);
 
   // ---- checkpoints ----
@@ -205,16 +248,19 @@ async function openLocked(
     const type = v.getUint8(0);
     if (type === 1) {
       const n = v.getUint32(1);
-      if (e - s < 5 + 8 * n) throw new BukejianError('INTEGRITY', 'tombstone frame is shorter than its entry list');
+      if (e - s < 5 + 8 * n)
+        throw new BukejianError('INTEGRITY', 'tombstone frame is shorter than its entry list');
       const indexes: number[] = [];
       for (let j = 0; j < n; j++) {
         const x = u64(v, 5 + 8 * j);
-        if (x >= count) throw new BukejianError('INTEGRITY', 'tombstone names an entry that does not exist');
+        if (x >= count)
+          throw new BukejianError('INTEGRITY', 'tombstone names an entry that does not exist');
         indexes.push(x);
       }
       tombs.push({ indexes, note: tBytes.slice(s + 5 + 8 * n, e) });
     } else if (type === 2) {
-      if (e - s !== 5) throw new BukejianError('INTEGRITY', 'tombstone "done" frame has the wrong length');
+      if (e - s !== 5)
+        throw new BukejianError('INTEGRITY', 'tombstone "done" frame has the wrong length');
       done.add(v.getUint32(1));
     } else throw new BukejianError('INTEGRITY', 'tombstone frame of unknown type');
   }
@@ -246,8 +292,15 @@ async function openLocked(
   const writable = () => {
     if (closed) throw new BukejianError('BAD_STATE', '"store" expected open, got closed');
     if (!handles) throw new BukejianError('BAD_STATE', '"store" expected writable, got read-only');
-    if (failed) throw new BukejianError('IO', 'a previous write failed; reopen the store to recover', { cause: failed });
-    if (busy) throw new BukejianError('BAD_STATE', 'one write at a time: await the previous append/prune/checkpoint');
+    if (failed)
+      throw new BukejianError('IO', 'a previous write failed; reopen the store to recover', {
+        cause: failed,
+      });
+    if (busy)
+      throw new BukejianError(
+        'BAD_STATE',
+        'one write at a time: await the previous append/prune/checkpoint',
+      );
   };
   async function guarded<T>(fn: () => Promise<T>): Promise<T> {
     writable();
@@ -256,7 +309,9 @@ async function openLocked(
       return await fn();
     } catch (e) {
       failed = e;
-      throw e instanceof BukejianError ? e : new BukejianError('IO', 'audit store write failed', { cause: e });
+      throw e instanceof BukejianError
+        ? e
+        : new BukejianError('IO', 'audit store write failed', { cause: e });
     } finally {
       busy = false;
     }
@@ -303,7 +358,8 @@ async function openLocked(
     isPruned: (i) => pruned.has(anumber(i, 'index', 0, count - 1)),
     append: (entries: StoredEntry[]) =>
       guarded(async () => {
-        if (!Array.isArray(entries)) throw new BukejianError('INVALID_TYPE', '"entries" expected Array, got other');
+        if (!Array.isArray(entries))
+          throw new BukejianError('INVALID_TYPE', '"entries" expected Array, got other');
         if (entries.length === 0) return;
         const n = entries.length;
         let total = 0;
@@ -371,11 +427,14 @@ async function openLocked(
       const out = new Uint8Array(len);
       if (len) {
         const { bytesRead } = await reader.read(out, 0, len, offsets[i]!);
-        if (bytesRead !== len) throw new BukejianError('INTEGRITY', `payload of entry ${i} is truncated`);
+        if (bytesRead !== len)
+          throw new BukejianError('INTEGRITY', `payload of entry ${i} is truncated`);
       }
       if (pruned.has(i)) {
         // A deleted payload must read back as zeros: anything else was written after deletion.
-        for (let b = 0; b < len; b++) if (out[b] !== 0) throw new BukejianError('INTEGRITY', `deleted payload of entry ${i} is not erased`);
+        for (let b = 0; b < len; b++)
+          if (out[b] !== 0)
+            throw new BukejianError('INTEGRITY', `deleted payload of entry ${i} is not erased`);
         return null;
       }
       return out;
@@ -417,23 +476,26 @@ async function openLocked(
       } catch {
         scan = null;
       }
-      if (!scan || scan.bodies.length !== 1 || scan.end !== b.length) throw new BukejianError('INTEGRITY', 'the tree cache is damaged');
+      if (!scan || scan.bodies.length !== 1 || scan.end !== b.length)
+        throw new BukejianError('INTEGRITY', 'the tree cache is damaged');
       return b.subarray(scan.bodies[0]![0], scan.bodies[0]![1]);
     },
-    saveTreeCache: readOnly ? undefined : (body: Uint8Array) =>
-      guarded(async () => {
-        const f = encodeFrame(abytes(body, 'body'));
-        const tmp = p('tree.bkj.tmp');
-        const h = await fsp.open(tmp, 'w');
-        try {
-          await h.write(f, 0, f.length, 0);
-          await h.sync();
-        } finally {
-          await h.close();
-        }
-        fs.renameSync(tmp, p('tree.bkj'));
-        fsyncDir(fs, dir);
-      }),
+    saveTreeCache: readOnly
+      ? undefined
+      : (body: Uint8Array) =>
+          guarded(async () => {
+            const f = encodeFrame(abytes(body, 'body'));
+            const tmp = p('tree.bkj.tmp');
+            const h = await fsp.open(tmp, 'w');
+            try {
+              await h.write(f, 0, f.length, 0);
+              await h.sync();
+            } finally {
+              await h.close();
+            }
+            fs.renameSync(tmp, p('tree.bkj'));
+            fsyncDir(fs, dir);
+          }),
     recovery: Object.freeze(recovery),
     async close() {
       if (closed) return;

@@ -60,7 +60,8 @@ function validAt(buf: Uint8Array, v: DataView, p: number): number {
   if (p + FRAME_HEADER > buf.length || v.getUint32(p) !== MAGIC) return -1;
   const len = v.getUint32(p + 4);
   if (len > MAX_FRAME || p + FRAME_HEADER + len > buf.length) return -1;
-  if (crc32(buf.subarray(p + FRAME_HEADER, p + FRAME_HEADER + len)) !== v.getUint32(p + 8)) return -1;
+  if (crc32(buf.subarray(p + FRAME_HEADER, p + FRAME_HEADER + len)) !== v.getUint32(p + 8))
+    return -1;
   return p + FRAME_HEADER + len;
 }
 
@@ -84,7 +85,10 @@ export function scanFrames(buf: Uint8Array): FrameScan {
   // and truncating would destroy good data.
   for (let q = p + 1; q + FRAME_HEADER <= buf.length; q++) {
     if (buf[q] === 0x42 && v.getUint32(q) === MAGIC && validAt(buf, v, q) >= 0) {
-      throw new BukejianError('INTEGRITY', `stored frame at offset ${p} is damaged and followed by valid data`);
+      throw new BukejianError(
+        'INTEGRITY',
+        `stored frame at offset ${p} is damaged and followed by valid data`,
+      );
     }
   }
   return { bodies, end: p };

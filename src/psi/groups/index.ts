@@ -18,7 +18,12 @@ export type { GroupName, KeyOps, PsiGroup } from './types.js';
  * @example
  * GROUP_NAMES.includes('sm2') // true
  */
-export const GROUP_NAMES: readonly GroupName[] = /* @__PURE__ */ Object.freeze(['ristretto255', 'p256', 'x25519', 'sm2'] as GroupName[]);
+export const GROUP_NAMES: readonly GroupName[] = /* @__PURE__ */ Object.freeze([
+  'ristretto255',
+  'p256',
+  'x25519',
+  'sm2',
+] as GroupName[]);
 
 const cache = new Map<string, PsiGroup>();
 
@@ -34,7 +39,14 @@ export function getGroup(name: unknown, backend: 'auto' | 'js' = 'auto'): PsiGro
   let g = cache.get(key);
   if (!g) {
     const native = backend === 'auto';
-    g = n === 'ristretto255' ? ristretto255Group : n === 'p256' ? p256Group(native) : n === 'x25519' ? x25519Group(native) : sm2Group(native);
+    g =
+      n === 'ristretto255'
+        ? ristretto255Group
+        : n === 'p256'
+          ? p256Group(native)
+          : n === 'x25519'
+            ? x25519Group(native)
+            : sm2Group(native);
     cache.set(key, g);
   }
   return g;

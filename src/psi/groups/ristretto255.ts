@@ -28,13 +28,15 @@ function decode(e: Uint8Array): RPoint {
   } catch {
     throw new BukejianError('INVALID_POINT', 'ristretto255 element is not a canonical encoding');
   }
-  if (p.equals(Point.ZERO)) throw new BukejianError('INVALID_POINT', 'ristretto255 element is the identity');
+  if (p.equals(Point.ZERO))
+    throw new BukejianError('INVALID_POINT', 'ristretto255 element is the identity');
   return p;
 }
 
 function keyScalar(key: Uint8Array): bigint {
   const k = leToNumber(key);
-  if (key.length !== 32 || k === 0n || k >= ORDER) throw new BukejianError('INVALID_KEY', 'ristretto255 PSI key out of range');
+  if (key.length !== 32 || k === 0n || k >= ORDER)
+    throw new BukejianError('INVALID_KEY', 'ristretto255 PSI key out of range');
   return k;
 }
 
@@ -52,7 +54,8 @@ export const ristretto255Group: PsiGroup = /* @__PURE__ */ Object.freeze({
   suite: 'ristretto255_XMD:SHA-512_R255MAP_RO_',
   native: false,
   randomKey: (): Uint8Array => numberToLe(randomScalar(ORDER), 32),
-  hashToGroup: (msg: Uint8Array): Uint8Array => ristretto255_hasher.hashToCurve(msg, { DST: RISTRETTO255_DST }).toBytes(),
+  hashToGroup: (msg: Uint8Array): Uint8Array =>
+    ristretto255_hasher.hashToCurve(msg, { DST: RISTRETTO255_DST }).toBytes(),
   isElement(e: Uint8Array): boolean {
     if (e.length !== 32) return false;
     try {
@@ -67,7 +70,9 @@ export const ristretto255Group: PsiGroup = /* @__PURE__ */ Object.freeze({
     const inv = invertMod(k, ORDER);
     return Object.freeze({
       hashMultiply: (msg: Uint8Array) =>
-        (ristretto255_hasher.hashToCurve(msg, { DST: RISTRETTO255_DST }) as RPoint).multiply(k).toBytes(),
+        (ristretto255_hasher.hashToCurve(msg, { DST: RISTRETTO255_DST }) as RPoint)
+          .multiply(k)
+          .toBytes(),
       multiply: (e: Uint8Array) => decode(e).multiply(k).toBytes(),
       unblind: (e: Uint8Array) => decode(e).multiply(inv).toBytes(),
     });

@@ -71,7 +71,10 @@ export function randomScalar(order: bigint): bigint {
  * for (let i = 0; i < 64; i++) { … } brokenSource()
  */
 export function brokenSource(): never {
-  throw new BukejianError('UNSUPPORTED', 'crypto.getRandomValues expected to return random bytes, got a stuck or broken source');
+  throw new BukejianError(
+    'UNSUPPORTED',
+    'crypto.getRandomValues expected to return random bytes, got a stuck or broken source',
+  );
 }
 
 /**

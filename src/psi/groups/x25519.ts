@@ -79,7 +79,14 @@ function invertEuclid(a: bigint): bigint {
  * hashToU(new TextEncoder().encode('abc'), 'QUUX-V01-CS02-with-curve25519_XMD:SHA-512_ELL2_NU_') // Q.x of RFC 9380 J.4.2
  */
 export function hashToU(msg: Uint8Array, DST: string = X25519_DST): bigint {
-  const [[u]] = hash_to_field(msg, 1, { DST, p: P, m: 1, k: 128, expand: 'xmd', hash: sha512 }) as bigint[][];
+  const [[u]] = hash_to_field(msg, 1, {
+    DST,
+    p: P,
+    m: 1,
+    k: 128,
+    expand: 'xmd',
+    hash: sha512,
+  }) as bigint[][];
   return elligator2U(u!);
 }
 
@@ -101,7 +108,8 @@ function checkU(e: Uint8Array): bigint {
   if (e.length !== 32) throw new BukejianError('INVALID_POINT', 'x25519 element must be 32 bytes');
   const u = leToNumber(e);
   if (u >= P) throw new BukejianError('INVALID_POINT', 'x25519 u-coordinate out of range');
-  if (jacobi(mod(u * mod(u * (u + A) + 1n)), P) !== 1) throw new BukejianError('INVALID_POINT', 'x25519 u-coordinate is not on the curve');
+  if (jacobi(mod(u * mod(u * (u + A) + 1n)), P) !== 1)
+    throw new BukejianError('INVALID_POINT', 'x25519 u-coordinate is not on the curve');
   if (smallOrder(u)) throw new BukejianError('INVALID_POINT', 'x25519 element has small order');
   return u;
 }
@@ -126,7 +134,9 @@ function clamp(b: Uint8Array): Uint8Array {
   return b;
 }
 
-const PKCS8 = /* @__PURE__ */ Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20]);
+const PKCS8 = /* @__PURE__ */ Uint8Array.from([
+  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20,
+]);
 
 /** True when node:crypto can run X25519 with imported raw keys. */
 function nativeX25519(): ReturnType<typeof nodeCrypto> {
@@ -148,7 +158,10 @@ export function x25519Group(native = true): PsiGroup {
     let out: Uint8Array;
     try {
       const x = Buffer.from(u.buffer, u.byteOffset, u.length).toString('base64url');
-      const publicKey = crypto!.createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' });
+      const publicKey = crypto!.createPublicKey({
+        key: { kty: 'OKP', crv: 'X25519', x },
+        format: 'jwk',
+      });
       out = crypto!.diffieHellman({ privateKey: priv as never, publicKey });
     } catch {
       throw new BukejianError('INVALID_POINT', 'x25519 element rejected');
@@ -194,7 +207,11 @@ export function x25519Group(native = true): PsiGroup {
     withKey(key: Uint8Array): KeyOps {
       const c = key.length === 32 ? leToNumber(key) : 0n;
       const d = isClamped(c) ? clampedInverse(c) : null;
-      if (d === null) throw new BukejianError('INVALID_KEY', 'x25519 PSI key is not a clamped scalar with a clamped inverse');
+      if (d === null)
+        throw new BukejianError(
+          'INVALID_KEY',
+          'x25519 PSI key is not a clamped scalar with a clamped inverse',
+        );
       const cBytes = numberToLe(c, 32);
       const dBytes = numberToLe(d, 32);
       if (crypto) {

@@ -29,7 +29,10 @@ export interface XOnlyParams {
   opensslCurve?: string;
 }
 
-type NativeEcdh = { setPrivateKey(k: Uint8Array): void; computeSecret(pub: Uint8Array): Uint8Array };
+type NativeEcdh = {
+  setPrivateKey(k: Uint8Array): void;
+  computeSecret(pub: Uint8Array): Uint8Array;
+};
 
 /**
  * True when node:crypto offers ECDH on `curve`.
@@ -62,10 +65,12 @@ export function xOnlyGroup(P: XOnlyParams, useNative: boolean): PsiGroup {
 
   const rhs = (x: bigint): bigint => Fp.add(Fp.add(Fp.mul(Fp.sqr(x), x), Fp.mul(a, x)), b);
   function decodeX(e: Uint8Array): bigint {
-    if (e.length !== LEN) throw new BukejianError('INVALID_POINT', `${P.name} element must be ${LEN} bytes`);
+    if (e.length !== LEN)
+      throw new BukejianError('INVALID_POINT', `${P.name} element must be ${LEN} bytes`);
     const x = beToNumber(e);
     if (x >= p) throw new BukejianError('INVALID_POINT', `${P.name} x-coordinate out of range`);
-    if (jacobi(rhs(x), p) !== 1) throw new BukejianError('INVALID_POINT', `${P.name} x-coordinate is not on the curve`);
+    if (jacobi(rhs(x), p) !== 1)
+      throw new BukejianError('INVALID_POINT', `${P.name} x-coordinate is not on the curve`);
     return x;
   }
   function lift(x: bigint) {
@@ -73,7 +78,8 @@ export function xOnlyGroup(P: XOnlyParams, useNative: boolean): PsiGroup {
     if (y & 1n) y = Fp.neg(y);
     return Point.fromAffine({ x, y });
   }
-  const mulJs = (x: bigint, k: bigint): Uint8Array => numberToBe(lift(x).multiply(k).toAffine().x, LEN);
+  const mulJs = (x: bigint, k: bigint): Uint8Array =>
+    numberToBe(lift(x).multiply(k).toAffine().x, LEN);
 
   function nativeOps(k: bigint, inv: bigint): KeyOps {
     const mk = (s: bigint): NativeEcdh => {
@@ -97,7 +103,8 @@ export function xOnlyGroup(P: XOnlyParams, useNative: boolean): PsiGroup {
     };
     const check = (e: Uint8Array): Uint8Array => {
       // OpenSSL reduces nothing silently for SEC1 points, but keep the length/range check ours.
-      if (e.length !== LEN || beToNumber(e) >= p) throw new BukejianError('INVALID_POINT', `${P.name} element out of range`);
+      if (e.length !== LEN || beToNumber(e) >= p)
+        throw new BukejianError('INVALID_POINT', `${P.name} element out of range`);
       return e;
     };
     return Object.freeze({
@@ -125,7 +132,8 @@ export function xOnlyGroup(P: XOnlyParams, useNative: boolean): PsiGroup {
     },
     withKey(key: Uint8Array): KeyOps {
       const k = key.length === LEN ? beToNumber(key) : 0n;
-      if (k === 0n || k >= n) throw new BukejianError('INVALID_KEY', `${P.name} PSI key out of range`);
+      if (k === 0n || k >= n)
+        throw new BukejianError('INVALID_KEY', `${P.name} PSI key out of range`);
       const inv = invertMod(k, n);
       if (crypto) return nativeOps(k, inv);
       return Object.freeze({
