@@ -56,14 +56,12 @@ const model: fc.Arbitrary<ModelSpec> = fc.oneof(
   fc
     .integer({ min: 1, max: 3 })
     .map((l) => ({ type: 'l-diversity' as const, attribute: 'disease', l })),
-  fc
-    .double({ min: 1, max: 2.5, noNaN: true })
-    .map((l) => ({
-      type: 'l-diversity' as const,
-      attribute: 'disease',
-      l,
-      variant: 'entropy' as const,
-    })),
+  fc.double({ min: 1, max: 2.5, noNaN: true }).map((l) => ({
+    type: 'l-diversity' as const,
+    attribute: 'disease',
+    l,
+    variant: 'entropy' as const,
+  })),
   fc
     .record({ l: fc.integer({ min: 1, max: 3 }), c: fc.double({ min: 0.5, max: 4, noNaN: true }) })
     .map(({ l, c }) => ({
@@ -76,15 +74,13 @@ const model: fc.Arbitrary<ModelSpec> = fc.oneof(
   fc
     .double({ min: 0.1, max: 0.9, noNaN: true })
     .map((t) => ({ type: 't-closeness' as const, attribute: 'disease', t })),
-  fc
-    .double({ min: 0.1, max: 0.9, noNaN: true })
-    .map((t) => ({
-      type: 't-closeness' as const,
-      attribute: 'disease',
-      t,
-      distance: 'hierarchical' as const,
-      hierarchy: DISEASE_TREE,
-    })),
+  fc.double({ min: 0.1, max: 0.9, noNaN: true }).map((t) => ({
+    type: 't-closeness' as const,
+    attribute: 'disease',
+    t,
+    distance: 'hierarchical' as const,
+    hierarchy: DISEASE_TREE,
+  })),
 );
 
 type R = { age: string; city: string; sex: string; disease: string; visits: string; name: string };
