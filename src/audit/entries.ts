@@ -513,3 +513,8 @@ export function accessEntryFromPolicy(
     retention: ctx.retention,
   }) as AccessEntry;
 }
+
+// SM3 (hex) of the sorted indexes joined by commas: what a prune entry's `indexes` commits to.
+export function indexesDigest(indexes: readonly number[]): string {
+  return bytesToHex(sm3(utf8ToBytes([...indexes].sort((a, b) => a - b).join(','))));
+}
