@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { proofFromJSON, verifyInclusion, verifyConsistency } from '../src/audit/index.js';
+import { auditProofFromJSON, verifyInclusion, verifyConsistency } from '../src/audit/index.js';
 import { hexToBytes } from '../src/utils.js';
 
 import { run as auditRun } from '../src/cli/audit.js';
@@ -117,13 +117,13 @@ describe('bukejian audit CLI', () => {
       const cpRoot = (
         await run(['verify', '--dir', dir, '--note', path.join(root, 'note.txt')])
       ).json().root;
-      const incProof = proofFromJSON(inc.proof);
+      const incProof = auditProofFromJSON(inc.proof);
       expect(
         incProof.type === 'inclusion' &&
           verifyInclusion(incProof.proof, hexToBytes(inc.leafHash), hexToBytes(cpRoot)),
       ).toBe(true);
       const cons = (await run(['prove', '--dir', dir, '--from', '1'])).json();
-      const consProof = proofFromJSON(cons.proof);
+      const consProof = auditProofFromJSON(cons.proof);
       expect(
         consProof.type === 'consistency' &&
           consProof.proof.oldSize === 1 &&

@@ -13,7 +13,6 @@ import {
   createMemoryStore,
   decodeEntry,
   encodeEntry,
-  normalizeEntry,
   openAuditLog,
   parseCheckpoint,
   signCheckpoint,
@@ -25,6 +24,7 @@ import {
   verifySubjectEvents,
   type Entry,
 } from '../src/audit/index.js';
+import { normalizeEntry } from '../src/audit/entries.js';
 
 const { secretKey, publicKey } = sm2.keygen();
 const KEY = 'civil-affairs.example/audit-key';

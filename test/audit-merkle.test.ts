@@ -9,17 +9,15 @@ import {
   createMerkleTree,
   merkleRoot,
   restoreMerkleTree,
-  rootFromInclusion,
   treeHasher,
-  verifyConsistency,
-  verifyInclusion,
   type TreeHashName,
 } from '../src/audit/merkle.js';
+import { rootFromInclusion, verifyConsistency, verifyInclusion } from '../src/audit/client.js';
 import {
-  decodeProof,
-  encodeProof,
-  proofFromJSON,
-  proofToJSON,
+  decodeAuditProof,
+  encodeAuditProof,
+  auditProofFromJSON,
+  auditProofToJSON,
 } from '../src/audit/proof-encoding.js';
 import { hex, toHex } from './helpers/vectors.js';
 
@@ -363,9 +361,9 @@ describe('proof wire and JSON forms', () => {
           hash: 'sm3' as const,
           proof: t.inclusionProof(a % n, n),
         };
-        const d = decodeProof(encodeProof(inc));
+        const d = decodeAuditProof(encodeAuditProof(inc));
         expect(d).toEqual(inc);
-        expect(proofFromJSON(JSON.stringify(proofToJSON(inc)))).toEqual(inc);
+        expect(auditProofFromJSON(JSON.stringify(auditProofToJSON(inc)))).toEqual(inc);
         if (d.type === 'inclusion')
           expect(verifyInclusion(d.proof, t.leafHash(a % n), t.root(n))).toBe(true);
         const m = 1 + (a % n);
@@ -374,14 +372,18 @@ describe('proof wire and JSON forms', () => {
           hash: 'sha256' as const,
           proof: t.consistencyProof(m, n),
         };
-        expect(decodeProof(encodeProof(cons))).toEqual(cons);
-        expect(proofFromJSON(proofToJSON(cons))).toEqual(cons);
+        expect(decodeAuditProof(encodeAuditProof(cons))).toEqual(cons);
+        expect(auditProofFromJSON(auditProofToJSON(cons))).toEqual(cons);
       }),
       { numRuns: 100 },
     );
   });
   it('rejects wrong magic, version, type, ranges, lengths, trailing bytes and unknown JSON keys', () => {
-    const good = encodeProof({ type: 'inclusion', hash: 'sm3', proof: t.inclusionProof(5, 50) });
+    const good = encodeAuditProof({
+      type: 'inclusion',
+      hash: 'sm3',
+      proof: t.inclusionProof(5, 50),
+    });
     const mut = (i: number, v: number) => {
       const b = good.slice();
       b[i] = v;
@@ -395,21 +397,23 @@ describe('proof wire and JSON forms', () => {
         return (e as { code?: string }).code;
       }
     };
-    expect(code(() => decodeProof(mut(0, 0x41)))).toBe('INVALID_ENCODING');
-    expect(code(() => decodeProof(mut(4, 2)))).toBe('VERSION');
-    expect(code(() => decodeProof(mut(5, 3)))).toBe('INVALID_ENCODING');
-    expect(code(() => decodeProof(mut(6, 2)))).toBe('INVALID_ENCODING');
-    expect(code(() => decodeProof(mut(14, 200)))).toBe('INVALID_ENCODING'); // index ≥ size
-    expect(code(() => decodeProof(mut(7, 0xff)))).toBe('INVALID_ENCODING'); // beyond 2^53
-    expect(code(() => decodeProof(mut(23, 65)))).toBe('INVALID_ENCODING');
-    expect(code(() => decodeProof(new Uint8Array([...good, 0])))).toBe('INVALID_ENCODING');
-    expect(code(() => decodeProof(good.subarray(0, good.length - 1)))).toBe('INVALID_ENCODING');
-    const j = proofToJSON({ type: 'inclusion', hash: 'sm3', proof: t.inclusionProof(5, 50) });
-    expect(code(() => proofFromJSON({ ...j, extra: 1 }))).toBe('INVALID_ENCODING');
-    expect(code(() => proofFromJSON({ ...j, v: 2 }))).toBe('VERSION');
-    expect(code(() => proofFromJSON({ ...j, index: 50 }))).toBe('INVALID_ENCODING');
-    expect(code(() => proofFromJSON({ ...j, index: '5' }))).toBe('INVALID_ENCODING');
-    expect(code(() => proofFromJSON({ ...j, path: ['zz'] }))).toBe('INVALID_ENCODING');
-    expect(code(() => proofFromJSON('{'))).toBe('INVALID_ENCODING');
+    expect(code(() => decodeAuditProof(mut(0, 0x41)))).toBe('INVALID_ENCODING');
+    expect(code(() => decodeAuditProof(mut(4, 2)))).toBe('VERSION');
+    expect(code(() => decodeAuditProof(mut(5, 3)))).toBe('INVALID_ENCODING');
+    expect(code(() => decodeAuditProof(mut(6, 2)))).toBe('INVALID_ENCODING');
+    expect(code(() => decodeAuditProof(mut(14, 200)))).toBe('INVALID_ENCODING'); // index ≥ size
+    expect(code(() => decodeAuditProof(mut(7, 0xff)))).toBe('INVALID_ENCODING'); // beyond 2^53
+    expect(code(() => decodeAuditProof(mut(23, 65)))).toBe('INVALID_ENCODING');
+    expect(code(() => decodeAuditProof(new Uint8Array([...good, 0])))).toBe('INVALID_ENCODING');
+    expect(code(() => decodeAuditProof(good.subarray(0, good.length - 1)))).toBe(
+      'INVALID_ENCODING',
+    );
+    const j = auditProofToJSON({ type: 'inclusion', hash: 'sm3', proof: t.inclusionProof(5, 50) });
+    expect(code(() => auditProofFromJSON({ ...j, extra: 1 }))).toBe('INVALID_ENCODING');
+    expect(code(() => auditProofFromJSON({ ...j, v: 2 }))).toBe('VERSION');
+    expect(code(() => auditProofFromJSON({ ...j, index: 50 }))).toBe('INVALID_ENCODING');
+    expect(code(() => auditProofFromJSON({ ...j, index: '5' }))).toBe('INVALID_ENCODING');
+    expect(code(() => auditProofFromJSON({ ...j, path: ['zz'] }))).toBe('INVALID_ENCODING');
+    expect(code(() => auditProofFromJSON('{'))).toBe('INVALID_ENCODING');
   });
 });

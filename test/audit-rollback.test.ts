@@ -172,18 +172,19 @@ describe('rollback of a file-store log (truncation at frame boundaries)', () => 
   });
 
   it('the anchor option: a note needs the verifier; a note of another key or origin is INTEGRITY; wrong shapes are INVALID_OPTION', async () => {
-    const log = await openAuditLog({ store: createMemoryStore(), origin: ORIGIN, signer });
+    const store = createMemoryStore();
+    const log = await openAuditLog({ store, origin: ORIGIN, signer });
     await log.append(ev(0));
     const note = await log.checkpoint({ time: T0 });
     const open = (extra: Partial<AuditLogOptions>) =>
-      codeOf(() => openAuditLog({ store: log.store, origin: ORIGIN, ...extra }));
+      codeOf(() => openAuditLog({ store, origin: ORIGIN, ...extra }));
     expect(await open({ anchor: note })).toBe('INVALID_OPTION'); // no verifier to check it with
     expect(await open({ anchor: note, verifier })).toBe(undefined);
     const other = sm2CheckpointVerifier(sm2.keygen().publicKey, { name: 'rollback-key' });
     expect(await open({ anchor: note, verifier: other })).toBe('INTEGRITY');
     expect(
       await codeOf(() =>
-        openAuditLog({ store: log.store, origin: 'other.example/audit', verifier, anchor: note }),
+        openAuditLog({ store, origin: 'other.example/audit', verifier, anchor: note }),
       ),
     ).toBe('INTEGRITY');
     expect(await open({ anchor: note.replace('\n1\n', '\n0\n'), verifier })).toBe('INTEGRITY'); // edited size

@@ -11,7 +11,8 @@
  */
 import { BukejianError } from '../errors.js';
 import { anumber, equalBytes, isBytes } from '../utils.js';
-import { verifyCheckpoint, type CheckpointVerifier } from './checkpoint.js';
+import type { CheckpointVerifier } from './checkpoint.js';
+import { verifyCheckpoint } from './client.js';
 import type { TreeHashName } from './merkle.js';
 
 /** An outside anchor: a signed checkpoint note of the log, or a minimum number of entries. */

@@ -28,16 +28,10 @@ import {
   aoneOf,
   bytesToUtf8,
   concatBytes,
-  equalBytes,
   isBytes,
   utf8ToBytes,
 } from '../utils.js';
-import {
-  treeHasher,
-  verifyConsistency,
-  type ConsistencyProof,
-  type TreeHashName,
-} from './merkle.js';
+import type { TreeHashName } from './merkle.js';
 
 /** A checkpoint's content. */
 export interface Checkpoint {
@@ -190,80 +184,5 @@ export function parseCheckpoint(note: string | Uint8Array): ParsedNote | null {
     checkpoint: { origin, size, root, time, hash },
     body: utf8ToBytes(bodyText),
     signatures,
-  };
-}
-
-/**
- * Verifies a signed checkpoint note against one trusted key (and, when given, the expected origin
- * and hash). Returns the checkpoint, or `null` when it is unsigned by that key, the signature is
- * bad, the origin/hash differ or the text is malformed.
- * @example const cp = verifyCheckpoint(note, sm2CheckpointVerifier(publicKey, { name: 'agency-key' }), { origin: 'agency.example/audit' })
- */
-export function verifyCheckpoint(
-  note: string | Uint8Array,
-  verifier: CheckpointVerifier,
-  expect: { origin?: string; hash?: TreeHashName } = {},
-): Checkpoint | null {
-  const p = parseCheckpoint(note);
-  if (!p) return null;
-  if (expect.origin !== undefined && p.checkpoint.origin !== expect.origin) return null;
-  if (expect.hash !== undefined && p.checkpoint.hash !== expect.hash) return null;
-  const id = keyId(verifier.name, verifier.publicKey);
-  for (const s of p.signatures) {
-    if (s.name !== verifier.name || !equalBytes(s.keyId, id)) continue;
-    let ok = false;
-    try {
-      ok = verifier.verify(s.signature, p.body) === true;
-    } catch {
-      ok = false;
-    }
-    if (ok) return p.checkpoint;
-  }
-  return null;
-}
-
-/** The outcome of comparing two verified checkpoints of one log. */
-export interface ConsistencyResult {
-  /** The newer tree extends the older one (proof verified, or equal size and root). */
-  consistent: boolean;
-  /**
-   * The two signed checkpoints cannot both be honest: equal sizes with different roots, or a
-   * consistency proof that does not verify. Keep both notes: they are evidence.
-   */
-  fork: boolean;
-}
-
-/**
- * Checks that `newer` extends `older` (both already verified with {@link verifyCheckpoint}), using
- * a consistency proof from the log. Order does not matter.
- * @example checkCheckpointConsistency(old, cur, log.consistencyProof(old.size, cur.size)).consistent
- */
-export function checkCheckpointConsistency(
-  a: Checkpoint,
-  b: Checkpoint,
-  proof?: ConsistencyProof,
-): ConsistencyResult {
-  const [older, newer] = a.size <= b.size ? [a, b] : [b, a];
-  if (older.origin !== newer.origin || older.hash !== newer.hash)
-    return { consistent: false, fork: false };
-  // The empty tree has exactly one root, HASH(). A signed size-0 checkpoint with any other root is
-  // a false statement by the log (verifyConsistency, like the RFC and its reference verifier,
-  // accepts any old root for size 0, so it must be caught here).
-  for (const c of [older, newer]) {
-    if (c.size === 0 && !equalBytes(c.root, treeHasher(c.hash).empty()))
-      return { consistent: false, fork: true };
-  }
-  if (older.size === newer.size) {
-    const same = equalBytes(older.root, newer.root);
-    return { consistent: same, fork: !same };
-  }
-  if (!proof) return { consistent: false, fork: false };
-  const ok =
-    proof.oldSize === older.size &&
-    proof.newSize === newer.size &&
-    verifyConsistency(proof, older.root, newer.root, older.hash);
-  return {
-    consistent: ok,
-    fork: !ok && proof.oldSize === older.size && proof.newSize === newer.size,
   };
 }

@@ -438,7 +438,10 @@ export function contentDigest(bytes: Uint8Array, hash: TreeHashName = 'sm3'): Ui
 /**
  * The Merkle leaf hash of canonical entry bytes about `subject` (leaf format 2):
  * `leafFromContent(contentDigest(bytes), subject)`.
- * @example entryLeafHash(encodeEntry(e), entrySubject(normalizeEntry(e)), 'sm3')
+ * @example
+ * // the leaf of an access entry (subject: the entry's `subject`; `null` for legal bases and prunes)
+ * const leaf = entryLeafHash(encodeEntry(entry), entry.subject, 'sm3')
+ * verifyInclusion(log.inclusionProof(i), leaf, log.root()) // true
  */
 export function entryLeafHash(
   bytes: Uint8Array,
@@ -512,4 +515,9 @@ export function accessEntryFromPolicy(
     time: ctx.time,
     retention: ctx.retention,
   }) as AccessEntry;
+}
+
+// SM3 (hex) of the sorted indexes joined by commas: what a prune entry's `indexes` commits to.
+export function indexesDigest(indexes: readonly number[]): string {
+  return bytesToHex(sm3(utf8ToBytes([...indexes].sort((a, b) => a - b).join(','))));
 }

@@ -3,19 +3,55 @@
  * Certificate Transparency design (RFC 9162) with SM3 tree hashing and SM2-signed checkpoints;
  * consent records and purpose checks, retention, and "who used my data" queries with proofs.
  *
+ * Named exports. The citizen-side verifiers (`verifySubjectEvents`, `verifyCheckpoint`,
+ * `checkCheckpointConsistency`, `verifyInclusion`, `verifyConsistency`) live in a file that imports
+ * nothing of the log or its stores, so a verifier's bundle stays small.
+ *
  * Browser-safe: nothing here imports `node:*` statically. `openFileStore` reaches `node:fs`
  * through `process.getBuiltinModule` when called, and throws `UNSUPPORTED` outside Node.
  * @module
  */
+
+// ---- the log and its stores ----
+export { openAuditLog } from './log.js';
+export type { AuditAnchor, AuditLog, AuditLogOptions, ReadResult, VerifyReport } from './log.js';
+export type { PruneResult } from './retention.js';
+export { createMemoryStore } from './store/memory.js';
+export { openFileStore } from './store/file.js';
+export type { FileStoreOptions } from './store/file.js';
+export type { AuditStore, RecoveryReport, StoredEntry, Tombstone } from './store/types.js';
+
+// ---- checkpoints and their SM2 keys ----
+export { parseCheckpoint, signCheckpoint } from './checkpoint.js';
+export type { Checkpoint, CheckpointSigner, CheckpointVerifier, ParsedNote } from './checkpoint.js';
+export { sm2CheckpointSigner, sm2CheckpointVerifier } from './signer.js';
+export type { Sm2NoteOptions } from './signer.js';
+
+// ---- citizen-side verification ----
 export {
-  createMerkleTree,
-  merkleRoot,
-  restoreMerkleTree,
-  rootFromInclusion,
-  treeHasher,
+  checkCheckpointConsistency,
+  verifyCheckpoint,
   verifyConsistency,
   verifyInclusion,
-} from './merkle.js';
+  verifySubjectEvents,
+} from './client.js';
+export type {
+  ConsistencyResult,
+  PruneEvidence,
+  SubjectEvent,
+  SubjectEvents,
+  SubjectEventsCheck,
+} from './client.js';
+
+// ---- proofs across agency boundaries, and the tree ----
+export {
+  auditProofFromJSON,
+  auditProofToJSON,
+  decodeAuditProof,
+  encodeAuditProof,
+} from './proof-encoding.js';
+export type { AuditProof } from './proof-encoding.js';
+export { createMerkleTree, treeHasher } from './merkle.js';
 export type {
   ConsistencyProof,
   InclusionProof,
@@ -23,44 +59,9 @@ export type {
   TreeHasher,
   TreeHashName,
 } from './merkle.js';
-export { decodeProof, encodeProof, proofFromJSON, proofToJSON } from './proof-encoding.js';
-export type { EncodedProof } from './proof-encoding.js';
-export {
-  checkCheckpointConsistency,
-  formatCheckpoint,
-  keyId,
-  parseCheckpoint,
-  signCheckpoint,
-  verifyCheckpoint,
-} from './checkpoint.js';
-export type {
-  Checkpoint,
-  CheckpointSigner,
-  CheckpointVerifier,
-  ConsistencyResult,
-  ParsedNote,
-} from './checkpoint.js';
-export { sm2CheckpointSigner, sm2CheckpointVerifier } from './signer.js';
-export type { Sm2NoteOptions } from './signer.js';
-export {
-  accessEntryFromPolicy,
-  consentIdDigest,
-  contentDigest,
-  decodeEntry,
-  encodeEntry,
-  encodeNormalized,
-  ENTRY_VERSION,
-  entryLeafHash,
-  entrySubject,
-  KIND_CODES,
-  LEAF_FORMAT,
-  leafFromContent,
-  normalizeEntry,
-  subjectCommitment,
-  subjectTag,
-  timeMs,
-  toTime,
-} from './entries.js';
+
+// ---- entries and consent ----
+export { accessEntryFromPolicy, decodeEntry, encodeEntry, entryLeafHash } from './entries.js';
 export type {
   AccessEntry,
   Actor,
@@ -74,15 +75,5 @@ export type {
   RevocationEntry,
   TimeInput,
 } from './entries.js';
-export { checkAccess, createConsentIndex } from './consent.js';
-export type { AccessDecision, AccessQuery, ConsentIndex, DenyReason } from './consent.js';
-export { indexesDigest, MAX_PRUNE_BATCH, prune, pruneExpired } from './retention.js';
-export type { PruneResult } from './retention.js';
-export { eventsFor, verifySubjectEvents } from './query.js';
-export type { PruneEvidence, SubjectEvent, SubjectEvents, SubjectEventsCheck } from './query.js';
-export { AuditLog, openAuditLog } from './log.js';
-export type { AuditAnchor, AuditLogOptions, ReadResult, VerifyReport } from './log.js';
-export { createMemoryStore } from './store/memory.js';
-export { openFileStore } from './store/file.js';
-export type { FileStoreOptions } from './store/file.js';
-export type { AuditStore, RecoveryReport, StoredEntry, Tombstone } from './store/types.js';
+export { checkAccess } from './consent.js';
+export type { AccessDecision, AccessQuery, DenyReason } from './consent.js';

@@ -12,10 +12,10 @@ import { BukejianError } from '../errors.js';
 import { anchorProblem, resolveAnchor, type AuditAnchor, type ResolvedAnchor } from './_anchor.js';
 export type { AuditAnchor } from './_anchor.js';
 import { anumber, aoptions, astring, bytesToHex, equalBytes } from '../utils.js';
+import { verifyCheckpoint } from './client.js';
 import {
   parseCheckpoint,
   signCheckpoint,
-  verifyCheckpoint,
   type Checkpoint,
   type CheckpointSigner,
   type CheckpointVerifier,
@@ -26,11 +26,11 @@ import {
   encodeNormalized,
   entryLeafHash,
   entrySubject,
+  indexesDigest,
   KIND_CODES,
   normalizeEntry,
   subjectTag,
   timeMs,
-  type ConsentEntry,
   type Entry,
   type PruneEntry,
 } from './entries.js';
@@ -43,8 +43,11 @@ import {
   type MerkleTree,
   type TreeHashName,
 } from './merkle.js';
-import { eventsFor, type SubjectEvents } from './query.js';
-import { indexesDigest, pruneExpired, type PruneResult } from './retention.js';
+import type { LogInternals, ReadResult } from './_log-internals.js';
+export type { ReadResult } from './_log-internals.js';
+import type { SubjectEvents } from './client.js';
+import { eventsFor } from './query.js';
+import { pruneExpired, type PruneResult } from './retention.js';
 import type { AuditStore, StoredEntry } from './store/types.js';
 
 /** Options of {@link openAuditLog}. */
@@ -78,10 +81,6 @@ export interface AuditLogOptions {
   anchor?: AuditAnchor;
 }
 
-/** What reading an entry returns. */
-export type ReadResult =
-  { index: number; entry: Entry } | { index: number; deleted: { time: string; rule: string } };
-
 /** Result of {@link AuditLog.verify}. */
 export interface VerifyReport {
   ok: boolean;
@@ -102,16 +101,25 @@ function namedConsentId(e: Entry): string | undefined {
   return e.type === 'consent' ? e.id : e.type === 'revocation' ? e.consent : undefined;
 }
 
+// Each log's narrow internal interface, for openAuditLog (module-private: not on the public type).
+const INNER = new WeakMap<AuditLog, LogInternals>();
+
 /**
  * An open audit log. Create with {@link openAuditLog}.
  * @example
+ * import { createMemoryStore, openAuditLog, sm2CheckpointSigner } from 'bukejian/audit'
+ * import { sm2 } from 'bukejian/sm2'
+ * const signer = sm2CheckpointSigner(sm2.keygen().secretKey, { name: 'audit-key' })
  * const log = await openAuditLog({ store: createMemoryStore(), origin: 'agency.example/audit', signer })
- * const i = await log.append(entry); const note = await log.checkpoint(); await log.close()
+ * const i = await log.append({ type: 'legal-basis', id: 'lb-1', subject: 'p:1', purpose: 'benefits',
+ *   fields: ['income'], law: 'Social Assistance Measures art. 12', from: Date.now() })
+ * const note = await log.checkpoint()
+ * await log.close()
  */
 export class AuditLog {
   readonly origin: string;
   readonly hash: TreeHashName;
-  /** @internal */ readonly store: AuditStore;
+  readonly #store: AuditStore;
   readonly #tree: MerkleTree;
   readonly #signer?: CheckpointSigner;
   readonly #verifier?: CheckpointVerifier;
@@ -131,41 +139,48 @@ export class AuditLog {
     o: Required<Pick<AuditLogOptions, 'store' | 'origin' | 'hash' | 'maxBatch'>> &
       Omit<AuditLogOptions, 'anchor'>,
     tree: MerkleTree,
-    anchor: ResolvedAnchor | null = null,
+    anchor: ResolvedAnchor | null,
+    cachedSize: number,
   ) {
-    this.store = o.store;
+    this.#store = o.store;
     this.origin = o.origin;
     this.hash = o.hash;
     this.#tree = tree;
     this.#signer = o.signer;
     this.#verifier = o.verifier;
     this.#maxBatch = o.maxBatch;
-    this.#cache = { enabled: o.treeCache === true, savedSize: -1 };
+    this.#cache = { enabled: o.treeCache === true, savedSize: cachedSize };
     this.#anchor = anchor;
+    this.#inner = {
+      store: this.#store,
+      hash: this.hash,
+      flush: () => this.flush(),
+      read: (i) => this.read(i),
+      leafHash: (i) => this.leafHash(i),
+      inclusionProof: (i, n) => this.inclusionProof(i, n),
+      consistencyProof: (a, b) => this.consistencyProof(a, b),
+      latestCheckpoint: () => this.latestCheckpoint(),
+      appendNormalized: (e) => this.#appendNormalized(e),
+      exclusive: (fn) => this.#exclusive(fn),
+      consentGrant: (id) => this.#consent.consent(id),
+      rebuildConsent: () => this.#rebuildConsent(),
+    };
+    INNER.set(this, this.#inner);
   }
 
-  /** @internal the size of the tree cache the log was opened from. */
-  _cacheLoaded(size: number): void {
-    this.#cache.savedSize = size;
-  }
+  // What retention and queries may do (see _log-internals.ts).
+  readonly #inner: LogInternals;
 
   /** Number of durable entries. */
   get size(): number {
     return this.#tree.size;
   }
 
-  /** @internal the consent grant with this ID, as the consent index knows it. */
-  _consentGrant(id: string): ConsentEntry | undefined {
-    return this.#consent.consent(id);
-  }
-
-  /**
-   * @internal rebuilds the consent index from the stored entries (consent, revocation,
-   * legal-basis and prune kinds), at open and after a prune, so that the live index is always
-   * the one a reopen would build.
-   */
-  _rebuildConsent(): Promise<void> {
-    return this._exclusive(async () => {
+  // Rebuilds the consent index from the stored entries (consent, revocation, legal-basis and
+  // prune kinds), at open and after a prune, so that the live index is always the one a reopen
+  // would build.
+  #rebuildConsent(): Promise<void> {
+    return this.#exclusive(async () => {
       const ix = createConsentIndex();
       const wanted = new Set([
         KIND_CODES.consent,
@@ -173,8 +188,8 @@ export class AuditLog {
         KIND_CODES['legal-basis'],
         KIND_CODES.prune,
       ]);
-      for (let i = 0; i < this.store.size; i++) {
-        if (!wanted.has(this.store.kind(i))) continue;
+      for (let i = 0; i < this.#store.size; i++) {
+        if (!wanted.has(this.#store.kind(i))) continue;
         const r = await this.read(i);
         if ('entry' in r) ix.add(r.entry);
       }
@@ -182,8 +197,8 @@ export class AuditLog {
     });
   }
 
-  /** Runs `fn` with exclusive use of the store's write side. @internal */
-  _exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  // Runs `fn` with exclusive use of the store's write side.
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.#lock.then(fn, fn);
     this.#lock = run.catch(() => undefined);
     return run;
@@ -213,11 +228,10 @@ export class AuditLog {
         '"id" expected a consent ID not used before in this log, got one already used',
       );
     }
-    return this._appendNormalized(e);
+    return this.#appendNormalized(e);
   }
 
-  /** @internal */
-  _appendNormalized(e: Entry): Promise<number> {
+  #appendNormalized(e: Entry): Promise<number> {
     // Hash now, so that this CPU work overlaps the fsync of the batch in flight.
     const bytes = encodeNormalized(e);
     const stored: StoredEntry = {
@@ -254,9 +268,9 @@ export class AuditLog {
       while (this.#queue.length) {
         const batch = this.#queue.splice(0, this.#maxBatch);
         try {
-          await this._exclusive(async () => {
+          await this.#exclusive(async () => {
             const stored = batch.map((p) => p.stored);
-            await this.store.append(stored);
+            await this.#store.append(stored);
             for (let j = 0; j < batch.length; j++) {
               const index = this.#tree.size;
               this.#tree.appendLeafHash(stored[j]!.leafHash);
@@ -283,7 +297,7 @@ export class AuditLog {
 
   /** Waits until every append issued so far has been made durable (or failed). @example await log.flush() */
   async flush(): Promise<void> {
-    while (this.#flushing || this.#queue.length) await this._exclusive(async () => undefined);
+    while (this.#flushing || this.#queue.length) await this.#exclusive(async () => undefined);
   }
 
   /**
@@ -293,7 +307,7 @@ export class AuditLog {
   async read(index: number): Promise<ReadResult> {
     this.#open();
     anumber(index, 'index', 0, this.size - 1);
-    const bytes = await this.store.read(index);
+    const bytes = await this.#store.read(index);
     if (bytes === null) {
       const note = this.#tombstoneOf(index);
       if (!note)
@@ -334,7 +348,7 @@ export class AuditLog {
   // index → its tombstone's prune entry; rebuilt when the number of tombstones changes.
   #tombs: { n: number; map: Map<number, PruneEntry> } = { n: -1, map: new Map() };
   #tombstoneOf(index: number): PruneEntry | undefined {
-    const all = this.store.tombstones();
+    const all = this.#store.tombstones();
     if (all.length !== this.#tombs.n) {
       const map = new Map<number, PruneEntry>();
       for (const t of all) {
@@ -378,7 +392,7 @@ export class AuditLog {
     if (!this.#signer)
       throw new BukejianError('BAD_STATE', '"signer" expected for checkpoint(), got none');
     await this.flush();
-    return this._exclusive(async () => {
+    return this.#exclusive(async () => {
       const t =
         o.time === undefined
           ? Date.now()
@@ -393,14 +407,14 @@ export class AuditLog {
         hash: this.hash,
       };
       const note = await signCheckpoint(cp, this.#signer!);
-      await this.store.appendCheckpoint(new TextEncoder().encode(note));
+      await this.#store.appendCheckpoint(new TextEncoder().encode(note));
       return note;
     });
   }
 
   /** The latest stored checkpoint (note text and parsed content), or `null`. @example log.latestCheckpoint()?.checkpoint.size */
   latestCheckpoint(): { note: string; checkpoint: Checkpoint } | null {
-    const all = this.store.checkpoints();
+    const all = this.#store.checkpoints();
     if (!all.length) return null;
     const note = new TextDecoder().decode(all[all.length - 1]);
     const p = parseCheckpoint(note);
@@ -425,7 +439,7 @@ export class AuditLog {
   eventsFor(subject: string, opts?: { since?: number }): Promise<SubjectEvents> {
     this.#open();
     const o = aoptions(opts, 'opts', ['since']);
-    return eventsFor(this, astring(subject, 'subject'), o);
+    return eventsFor(this.#inner, astring(subject, 'subject'), o);
   }
 
   /**
@@ -435,7 +449,7 @@ export class AuditLog {
    */
   prune(now: number | Date = Date.now()): Promise<PruneResult> {
     this.#open();
-    return pruneExpired(this, now instanceof Date ? now.getTime() : anumber(now, 'now'));
+    return pruneExpired(this.#inner, now instanceof Date ? now.getTime() : anumber(now, 'now'));
   }
 
   /**
@@ -454,7 +468,7 @@ export class AuditLog {
     for (let i = 0; i < this.size; i++) {
       let bytes: Uint8Array | null;
       try {
-        bytes = await this.store.read(i);
+        bytes = await this.#store.read(i);
       } catch (e) {
         problems.push(`entry ${i}: ${e instanceof BukejianError ? e.message : 'unreadable'}`);
         continue;
@@ -470,15 +484,15 @@ export class AuditLog {
         );
         continue;
       }
-      if (this.store.kind(i) !== KIND_CODES[e.type])
+      if (this.#store.kind(i) !== KIND_CODES[e.type])
         problems.push(`entry ${i}: kind index differs`);
-      if (!equalBytes(this.store.subjectTag(i), subjectTag(entrySubject(e))))
+      if (!equalBytes(this.#store.subjectTag(i), subjectTag(entrySubject(e))))
         problems.push(`entry ${i}: subject index differs`);
-      if (this.store.retainUntil(i) !== (e.retention ? timeMs(e.retention.until) : 0))
+      if (this.#store.retainUntil(i) !== (e.retention ? timeMs(e.retention.until) : 0))
         problems.push(`entry ${i}: retention index differs`);
       if (e.type === 'prune') pruneEntries.set(bytesToHex(bytes), i);
     }
-    for (const t of this.store.tombstones()) {
+    for (const t of this.#store.tombstones()) {
       if (!pruneEntries.has(bytesToHex(t.note))) {
         problems.push(
           `tombstone for ${t.indexes.length} entries has no matching prune entry in the log`,
@@ -490,17 +504,17 @@ export class AuditLog {
         problems.push('tombstone entry list differs from its logged prune entry');
       }
       for (const i of t.indexes) {
-        if (this.store.retainUntil(i) === 0 || this.store.retainUntil(i) > timeMs(note.time)) {
+        if (this.#store.retainUntil(i) === 0 || this.#store.retainUntil(i) > timeMs(note.time)) {
           problems.push(`entry ${i}: deleted before its retention ended`);
         }
       }
     }
     // The tree recomputed from the stored leaf hashes (the log may have been opened from a cache).
     const fresh = createMerkleTree({ hash: this.hash });
-    const leaves = this.store.leafHashes();
+    const leaves = this.#store.leafHashes();
     let cached: ReturnType<typeof decodeTreeCache> | null = null;
     try {
-      const body = this.store.loadTreeCache?.() ?? null;
+      const body = this.#store.loadTreeCache?.() ?? null;
       cached = body === null ? null : decodeTreeCache(body, this.hash);
       if (body !== null && !cached) problems.push('the tree cache is malformed');
     } catch {
@@ -518,7 +532,7 @@ export class AuditLog {
     } else fresh.appendLeafHashes(leaves);
     if (!equalBytes(fresh.root(), this.root()))
       problems.push('the tree in use differs from the stored leaf hashes');
-    for (const raw of this.store.checkpoints()) {
+    for (const raw of this.#store.checkpoints()) {
       const p = parseCheckpoint(raw);
       if (!p) {
         problems.push('a stored checkpoint is malformed');
@@ -544,13 +558,13 @@ export class AuditLog {
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.flush();
-    if (this.#cache.enabled && this.store.saveTreeCache && this.#cache.savedSize !== this.size) {
+    if (this.#cache.enabled && this.#store.saveTreeCache && this.#cache.savedSize !== this.size) {
       const body = encodeTreeCache(this.hash, this.size, this.#tree.exportNodes());
-      await this._exclusive(() => this.store.saveTreeCache!(body));
+      await this.#exclusive(() => this.#store.saveTreeCache!(body));
       this.#cache.savedSize = this.size;
     }
     this.#closed = true;
-    await this.store.close();
+    await this.#store.close();
   }
 }
 
@@ -607,9 +621,14 @@ export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
     tree.appendLeafHashes(leaves);
   }
   const { anchor: _a, ...rest } = o;
-  const log = new AuditLog({ ...rest, store, origin, hash, maxBatch }, tree, anchor);
-  if (cachedSize === store.size) log._cacheLoaded(cachedSize);
-  await log._rebuildConsent(); // consent state: consent, revocation, legal-basis and prune entries
+  const log = new AuditLog(
+    { ...rest, store, origin, hash, maxBatch },
+    tree,
+    anchor,
+    cachedSize === store.size ? cachedSize : -1,
+  );
+  // consent state: consent, revocation, legal-basis and prune entries
+  await INNER.get(log)!.rebuildConsent();
   const latest = log.latestCheckpoint();
   if (latest) {
     const cp = latest.checkpoint;

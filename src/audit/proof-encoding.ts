@@ -21,7 +21,7 @@ const MAGIC = [0x42, 0x4b, 0x4a, 0x41]; // "BKJA"
 const MAX_PATH = 64;
 
 /** A proof with its type and hash function, as decoded. */
-export type EncodedProof =
+export type AuditProof =
   | { type: 'inclusion'; hash: TreeHashName; proof: InclusionProof }
   | { type: 'consistency'; hash: TreeHashName; proof: ConsistencyProof };
 
@@ -54,9 +54,9 @@ function checkPath(path: unknown): Uint8Array[] {
 
 /**
  * Binary form of a proof.
- * @example const wire = encodeProof({ type: 'inclusion', hash: 'sm3', proof: log.inclusionProof(5) })
+ * @example const wire = encodeAuditProof({ type: 'inclusion', hash: 'sm3', proof: log.inclusionProof(5) })
  */
-export function encodeProof(p: EncodedProof): Uint8Array {
+export function encodeAuditProof(p: AuditProof): Uint8Array {
   const [a, b] =
     p.type === 'inclusion' ? [p.proof.index, p.proof.size] : [p.proof.oldSize, p.proof.newSize];
   checkCount(a, 'a');
@@ -80,9 +80,9 @@ export function encodeProof(p: EncodedProof): Uint8Array {
 
 /**
  * Parses the binary form; throws `INVALID_ENCODING` / `VERSION` on anything malformed.
- * @example const { type, hash, proof } = decodeProof(wire)
+ * @example const { type, hash, proof } = decodeAuditProof(wire)
  */
-export function decodeProof(bytes: Uint8Array): EncodedProof {
+export function decodeAuditProof(bytes: Uint8Array): AuditProof {
   abytes(bytes, 'bytes');
   if (bytes.length < 24 || MAGIC.some((m, i) => bytes[i] !== m))
     bad('"bytes" expected a BKJA proof, got other');
@@ -115,9 +115,9 @@ export function decodeProof(bytes: Uint8Array): EncodedProof {
   return { type, hash, proof: { oldSize: a, newSize: b, path } };
 }
 
-/** JSON form of a proof (hex hashes). @example JSON.stringify(proofToJSON({ type: 'inclusion', hash: 'sm3', proof })) */
-export function proofToJSON(p: EncodedProof): Record<string, unknown> {
-  decodeProof(encodeProof(p)); // same validation as the binary form
+/** JSON form of a proof (hex hashes). @example JSON.stringify(auditProofToJSON({ type: 'inclusion', hash: 'sm3', proof })) */
+export function auditProofToJSON(p: AuditProof): Record<string, unknown> {
+  decodeAuditProof(encodeAuditProof(p)); // same validation as the binary form
   const path = p.proof.path.map((h) => bytesToHex(h));
   return p.type === 'inclusion'
     ? { v: 1, type: 'inclusion', hash: p.hash, index: p.proof.index, size: p.proof.size, path }
@@ -134,9 +134,9 @@ export function proofToJSON(p: EncodedProof): Record<string, unknown> {
 /**
  * Parses and validates the JSON form (an object or its text); throws `INVALID_ENCODING` /
  * `VERSION` on anything malformed, unknown keys included.
- * @example const { proof } = proofFromJSON(await res.text())
+ * @example const { proof } = auditProofFromJSON(await res.text())
  */
-export function proofFromJSON(json: unknown): EncodedProof {
+export function auditProofFromJSON(json: unknown): AuditProof {
   let o = json;
   if (typeof json === 'string') {
     try {
@@ -159,7 +159,7 @@ export function proofFromJSON(json: unknown): EncodedProof {
   const hash =
     x.hash === 'sm3' || x.hash === 'sha256' ? x.hash : bad('"hash" expected sm3|sha256, got other');
   const path = checkPath(x.path);
-  const p: EncodedProof =
+  const p: AuditProof =
     x.type === 'inclusion'
       ? {
           type: 'inclusion',
@@ -175,5 +175,5 @@ export function proofFromJSON(json: unknown): EncodedProof {
             path,
           },
         };
-  return decodeProof(encodeProof(p)); // range checks shared with the binary decoder
+  return decodeAuditProof(encodeAuditProof(p)); // range checks shared with the binary decoder
 }

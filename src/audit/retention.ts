@@ -4,7 +4,7 @@
  * and the proofs of all other entries stay valid, and a pruned entry reads back as "deleted on D
  * under retention rule R".
  *
- * Each deletion is itself logged: one `prune` entry per rule and per {@link MAX_PRUNE_BATCH}
+ * Each deletion is itself logged: one `prune` entry per rule and per 4,096
  * entries (time, rule, count, the SM3 of the deleted index list, the tree hash of each deleted
  * payload, and the digests of the consent IDs the deleted grants and revocations named), appended durably BEFORE any payload is zeroed, so an
  * agency cannot delete quietly. A crash between the two steps leaves a logged prune whose entries
@@ -19,51 +19,43 @@
  * their digests.
  * @module
  */
-import { bytesToHex, utf8ToBytes } from '../utils.js';
-import { sm3 } from '../sm3.js';
+import { bytesToHex } from '../utils.js';
+import type { LogInternals } from './_log-internals.js';
 import {
   consentIdDigest,
   contentDigest,
   decodeEntry,
   encodeNormalized,
+  indexesDigest,
   KIND_CODES,
   toTime,
   type Entry,
   type PruneEntry,
 } from './entries.js';
-import type { AuditLog } from './log.js';
 
-/** What one `prune` did. */
+// Largest number of entries one prune entry covers (keeps prune entries well below the 1 MiB
+// entry limit).
+const MAX_PRUNE_BATCH = 4096;
+
+/**
+ * What one `prune` did.
+ * @example
+ * const r: PruneResult = await log.prune(Date.now())
+ * for (const d of r.deletions) console.log(d.rule, d.indexes.length, 'deleted, logged at', d.logIndex)
+ */
 export interface PruneResult {
   /** Number of payloads deleted. */
   pruned: number;
   /**
    * One record per logged prune entry (one per rule, more when a rule deletes more than
-   * {@link MAX_PRUNE_BATCH} entries): the index of the prune entry and the entries deleted.
+   * 4,096 entries): the index of the prune entry and the entries deleted.
    */
   deletions: { rule: string; time: string; logIndex: number; indexes: number[] }[];
 }
 
-/**
- * SM3 (hex) of sorted indexes joined by commas: what a prune entry commits to.
- * @example indexesDigest([3, 1, 2]) === bytesToHex(sm3('1,2,3'))
- */
-export function indexesDigest(indexes: readonly number[]): string {
-  return bytesToHex(sm3(utf8ToBytes([...indexes].sort((a, b) => a - b).join(','))));
-}
-
-/**
- * Largest number of entries one prune entry covers (keeps prune entries well below the 1 MiB
- * entry limit). @example MAX_PRUNE_BATCH // 4096
- */
-export const MAX_PRUNE_BATCH = 4096;
-
-/**
- * Deletes the payloads of `log` whose retention ended at or before `now` (ms since the epoch).
- * Used by `AuditLog.prune`; exported for custom schedulers.
- * @example const r = await pruneExpired(log, Date.now()); console.log(r.pruned)
- */
-export async function pruneExpired(log: AuditLog, now: number): Promise<PruneResult> {
+// Deletes the payloads of `log` whose retention ended at or before `now` (ms since the epoch):
+// `AuditLog.prune`.
+export async function pruneExpired(log: LogInternals, now: number): Promise<PruneResult> {
   await log.flush();
   const store = log.store;
   const time = toTime(now, 'now');
@@ -83,7 +75,7 @@ export async function pruneExpired(log: AuditLog, now: number): Promise<PruneRes
   for (const d of due) {
     const e = d.entry;
     if (e.type === 'revocation' && !goneGrants.has(e.consent)) {
-      const g = log._consentGrant(e.consent);
+      const g = log.consentGrant(e.consent);
       if (g && g.subject === e.subject) continue;
     }
     const l = byRule.get(e.retention.rule) ?? [];
@@ -118,23 +110,15 @@ export async function pruneExpired(log: AuditLog, now: number): Promise<PruneRes
         consents,
         retention: null,
       };
-      const logIndex = await log._appendNormalized(entry); // durable before any deletion
+      const logIndex = await log.appendNormalized(entry); // durable before any deletion
       const note = await store.read(logIndex);
-      await log._exclusive(() => store.prune({ indexes, note: note! }));
+      await log.exclusive(() => store.prune({ indexes, note: note! }));
       decodeEntry(note!); // sanity: the tombstone note is the canonical prune entry
       result.pruned += indexes.length;
       result.deletions.push({ rule, time, logIndex, indexes });
     }
   }
   // Consent state is what a reopen builds from the entries still stored.
-  if (result.pruned > 0) await log._rebuildConsent();
+  if (result.pruned > 0) await log.rebuildConsent();
   return result;
-}
-
-/**
- * `log.prune(now)` as a function.
- * @example await prune(log, Date.now())
- */
-export function prune(log: AuditLog, now: number | Date = Date.now()): Promise<PruneResult> {
-  return log.prune(now);
 }

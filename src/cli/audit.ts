@@ -27,7 +27,7 @@ import { bytesToHex, hexToBytes } from '../utils.js';
 import {
   openAuditLog,
   openFileStore,
-  proofToJSON,
+  auditProofToJSON,
   sm2CheckpointSigner,
   sm2CheckpointVerifier,
   verifyCheckpoint,
@@ -366,7 +366,7 @@ export async function run(args: string[]): Promise<number> {
           const size = num(flags.size, 'size') ?? latest?.checkpoint.size ?? log.size;
           const p = log.inclusionProof(index, size);
           out({
-            proof: proofToJSON({ type: 'inclusion', hash: log.hash, proof: p }),
+            proof: auditProofToJSON({ type: 'inclusion', hash: log.hash, proof: p }),
             leafHash: bytesToHex(log.leafHash(index)),
             checkpoint: latest && latest.checkpoint.size === size ? latest.note : null,
           });
@@ -378,7 +378,7 @@ export async function run(args: string[]): Promise<number> {
         const to = num(flags.to, 'to') ?? latest?.checkpoint.size ?? log.size;
         const p = log.consistencyProof(from, to);
         out({
-          proof: proofToJSON({ type: 'consistency', hash: log.hash, proof: p }),
+          proof: auditProofToJSON({ type: 'consistency', hash: log.hash, proof: p }),
           oldRoot: bytesToHex(log.root(from)),
           newRoot: bytesToHex(log.root(to)),
         });

@@ -29,17 +29,9 @@ import type * as NodePath from 'node:path';
 import { BukejianError } from '../../errors.js';
 import { abytes, anumber, aoptions, astring } from '../../utils.js';
 import { encodeFrame, scanFrames } from './frames.js';
+import { BATCH_HEADER, ENTRY_META, FILES, fsyncDir, recover, setU64 } from './_recovery.js';
 import { releaseLock, takeLock } from './_lock.js';
-import type { AuditStore, RecoveryReport, StoredEntry, Tombstone } from './types.js';
-
-const ENTRY_META = 32 + 4 + 1 + 8 + 8; // leaf hash, payload length, kind, subject tag, retain-until (ms)
-const BATCH_HEADER = 1 + 8 + 8 + 4; // version, first index, payload end, count
-const FILES = {
-  payloads: 'payloads.bkj',
-  index: 'index.bkj',
-  checkpoints: 'checkpoints.bkj',
-  tombstones: 'tombstones.bkj',
-} as const;
+import type { AuditStore, StoredEntry, Tombstone } from './types.js';
 
 function builtin<T>(id: string): T {
   const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
@@ -59,30 +51,6 @@ export interface FileStoreOptions {
   create?: boolean;
   /** Open without taking the write lock and refuse writes (default false). */
   readOnly?: boolean;
-}
-
-class Growable {
-  buf: Uint8Array;
-  constructor(cap: number) {
-    this.buf = new Uint8Array(Math.max(cap, 64));
-  }
-  ensure(n: number): void {
-    if (n <= this.buf.length) return;
-    const b = new Uint8Array(Math.max(n, this.buf.length * 2));
-    b.set(this.buf);
-    this.buf = b;
-  }
-}
-
-function u64(v: DataView, p: number): number {
-  const hi = v.getUint32(p);
-  const lo = v.getUint32(p + 4);
-  if (hi >= 1 << 21) throw new BukejianError('INTEGRITY', 'stored offset out of range');
-  return hi * 2 ** 32 + lo;
-}
-function setU64(v: DataView, p: number, x: number): void {
-  v.setUint32(p, Math.floor(x / 2 ** 32));
-  v.setUint32(p + 4, x >>> 0);
 }
 
 /**
@@ -130,144 +98,9 @@ async function openLocked(
   opened: NodeFs.promises.FileHandle[],
   lockToken: string | null,
 ): Promise<AuditStore> {
-  const recovery: RecoveryReport = { truncated: {}, resumedPrunes: 0 };
-  const truncate = (f: string, end: number, size: number) => {
-    if (end >= size) return;
-    if (readOnly)
-      throw new BukejianError(
-        'BAD_STATE',
-        `"${f}" has an unrecovered torn tail; open it for writing once first`,
-      );
-    const fd = fs.openSync(p(f), 'r+');
-    try {
-      // Keep the discarded bytes beside the log (a torn write is junk, but damage that only looks
-      // like one is evidence): `<file>.<ms>.tail`, then truncate.
-      const tail = new Uint8Array(size - end);
-      fs.readSync(fd, tail, 0, tail.length, end);
-      const keep = p(`${f}.${Date.now()}.tail`);
-      fs.writeFileSync(keep, tail);
-      const kfd = fs.openSync(keep, 'r');
-      fs.fsyncSync(kfd);
-      fs.closeSync(kfd);
-      fs.ftruncateSync(fd, end);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    recovery.truncated[f] = size - end;
-  };
-
-  // ---- index: the commit records ----
-  const indexBytes = new Uint8Array(fs.readFileSync(p(FILES.index)));
-  const scan = scanFrames(indexBytes);
-  let count = 0;
-  for (const [s, e] of scan.bodies) {
-    const v = new DataView(indexBytes.buffer, indexBytes.byteOffset + s, e - s);
-    if (e - s < BATCH_HEADER || v.getUint8(0) !== 1)
-      throw new BukejianError('INTEGRITY', 'index frame of unknown version');
-    const n = v.getUint32(17);
-    if (u64(v, 1) !== count || e - s !== BATCH_HEADER + n * ENTRY_META) {
-      throw new BukejianError('INTEGRITY', `index frame at entry ${count} is out of sequence`);
-    }
-    count += n;
-  }
-  const hashes = new Growable(count * 32 + 1024);
-  const tags = new Growable(count * 8 + 256);
-  const kinds = new Growable(count + 32);
-  let until = new Float64Array(count + 32);
-  let offsets = new Float64Array(count + 33);
-  {
-    let i = 0;
-    const hb = hashes.buf,
-      tb = tags.buf,
-      kb = kinds.buf;
-    for (const [s, e] of scan.bodies) {
-      const v = new DataView(indexBytes.buffer, indexBytes.byteOffset + s, e - s);
-      const n = v.getUint32(17);
-      let q = s + BATCH_HEADER;
-      for (let j = 0; j < n; j++, i++, q += ENTRY_META) {
-        for (let b = 0; b < 32; b++) hb[i * 32 + b] = indexBytes[q + b]!;
-        offsets[i + 1] =
-          offsets[i]! +
-          (((indexBytes[q + 32]! << 24) |
-            (indexBytes[q + 33]! << 16) |
-            (indexBytes[q + 34]! << 8) |
-            indexBytes[q + 35]!) >>>
-            0);
-        kb[i] = indexBytes[q + 36]!;
-        for (let b = 0; b < 8; b++) tb[i * 8 + b] = indexBytes[q + 37 + b]!;
-        const hi =
-          ((indexBytes[q + 45]! << 24) |
-            (indexBytes[q + 46]! << 16) |
-            (indexBytes[q + 47]! << 8) |
-            indexBytes[q + 48]!) >>>
-          0;
-        const lo =
-          ((indexBytes[q + 49]! << 24) |
-            (indexBytes[q + 50]! << 16) |
-            (indexBytes[q + 51]! << 8) |
-            indexBytes[q + 52]!) >>>
-          0;
-        if (hi >= 1 << 21)
-          throw new BukejianError('INTEGRITY', 'stored retention time out of range');
-        until[i] = hi * 2 ** 32 + lo;
-      }
-      if (u64(v, 9) !== offsets[i])
-        throw new BukejianError(
-          'INTEGRITY',
-          `index frame ending at entry ${i} has inconsistent offsets`,
-        );
-    }
-  }
-  truncate(FILES.index, scan.end, indexBytes.length);
-  let indexEnd = scan.end;
-
-  // ---- payloads: bytes past the last commit were never acknowledged ----
-  const payloadSize = fs.statSync(p(FILES.payloads)).size;
-  let payloadEnd = offsets[count]!;
-  if (payloadSize < payloadEnd)
-    throw new BukejianError('INTEGRITY', 'payload file is shorter than its committed index');
-  truncate(FILES.payloads, payloadEnd, payloadSize);
-
-  // ---- checkpoints ----
-  const cpBytes = new Uint8Array(fs.readFileSync(p(FILES.checkpoints)));
-  const cpScan = scanFrames(cpBytes);
-  const cps = cpScan.bodies.map(([s, e]) => cpBytes.slice(s, e));
-  truncate(FILES.checkpoints, cpScan.end, cpBytes.length);
-  let cpEnd = cpScan.end;
-
-  // ---- tombstones ----
-  const tBytes = new Uint8Array(fs.readFileSync(p(FILES.tombstones)));
-  const tScan = scanFrames(tBytes);
-  const tombs: Tombstone[] = [];
-  const done = new Set<number>();
-  for (const [s, e] of tScan.bodies) {
-    const v = new DataView(tBytes.buffer, tBytes.byteOffset + s, e - s);
-    // lengths are checked before any read: a malformed frame is INTEGRITY, never a RangeError
-    if (e - s < 5) throw new BukejianError('INTEGRITY', 'tombstone frame is too short');
-    const type = v.getUint8(0);
-    if (type === 1) {
-      const n = v.getUint32(1);
-      if (e - s < 5 + 8 * n)
-        throw new BukejianError('INTEGRITY', 'tombstone frame is shorter than its entry list');
-      const indexes: number[] = [];
-      for (let j = 0; j < n; j++) {
-        const x = u64(v, 5 + 8 * j);
-        if (x >= count)
-          throw new BukejianError('INTEGRITY', 'tombstone names an entry that does not exist');
-        indexes.push(x);
-      }
-      tombs.push({ indexes, note: tBytes.slice(s + 5 + 8 * n, e) });
-    } else if (type === 2) {
-      if (e - s !== 5)
-        throw new BukejianError('INTEGRITY', 'tombstone "done" frame has the wrong length');
-      done.add(v.getUint32(1));
-    } else throw new BukejianError('INTEGRITY', 'tombstone frame of unknown type');
-  }
-  truncate(FILES.tombstones, tScan.end, tBytes.length);
-  let tEnd = tScan.end;
-  const pruned = new Set<number>();
-  for (const t of tombs) for (const i of t.indexes) pruned.add(i);
+  const r = recover(fs, p, readOnly);
+  const { recovery, cols, tombs, cps, done } = r;
+  let { offsets, indexEnd, payloadEnd, cpEnd, tEnd } = r;
 
   // Long-lived handles for writing.
   const fsp = fs.promises;
@@ -349,13 +182,13 @@ async function openLocked(
 
   const store: AuditStore = {
     get size() {
-      return count;
+      return cols.count;
     },
-    leafHashes: () => hashes.buf.subarray(0, count * 32),
-    kind: (i) => kinds.buf[anumber(i, 'index', 0, count - 1)]!,
-    subjectTag: (i) => tags.buf.subarray(anumber(i, 'index', 0, count - 1) * 8, i * 8 + 8),
-    retainUntil: (i) => until[anumber(i, 'index', 0, count - 1)]!,
-    isPruned: (i) => pruned.has(anumber(i, 'index', 0, count - 1)),
+    leafHashes: () => cols.leafHashes(),
+    kind: (i) => cols.kind(i),
+    subjectTag: (i) => cols.subjectTag(i),
+    retainUntil: (i) => cols.retainUntil(i),
+    isPruned: (i) => cols.isPruned(i),
     append: (entries: StoredEntry[]) =>
       guarded(async () => {
         if (!Array.isArray(entries))
@@ -376,7 +209,7 @@ async function openLocked(
         const body = new Uint8Array(BATCH_HEADER + n * ENTRY_META);
         const bv = new DataView(body.buffer);
         body[0] = 1;
-        setU64(bv, 1, count);
+        setU64(bv, 1, cols.count);
         setU64(bv, 9, payloadEnd + total);
         bv.setUint32(17, n);
         let q = 0;
@@ -398,31 +231,20 @@ async function openLocked(
         await handles!.index.write(frame, 0, frame.length, indexEnd);
         await handles!.index.datasync();
         indexEnd += frame.length;
-        hashes.ensure((count + n) * 32);
-        tags.ensure((count + n) * 8);
-        kinds.ensure(count + n);
+        const count = cols.count;
         if (offsets.length < count + n + 1) {
           const o2 = new Float64Array(Math.max(count + n + 1, offsets.length * 2));
           o2.set(offsets);
           offsets = o2;
-          const u2 = new Float64Array(o2.length);
-          u2.set(until);
-          until = u2;
         }
-        for (let j = 0; j < n; j++) {
-          const e = entries[j]!;
-          hashes.buf.set(e.leafHash, (count + j) * 32);
-          tags.buf.set(e.subjectTag, (count + j) * 8);
-          kinds.buf[count + j] = e.kind;
-          until[count + j] = e.retainUntil;
-          offsets[count + j + 1] = offsets[count + j]! + e.payload.length;
-        }
-        count += n;
+        for (let j = 0; j < n; j++)
+          offsets[count + j + 1] = offsets[count + j]! + entries[j]!.payload.length;
+        cols.push(entries);
         payloadEnd += total;
       }),
     async read(i) {
       if (closed) throw new BukejianError('BAD_STATE', '"store" expected open, got closed');
-      anumber(i, 'index', 0, count - 1);
+      anumber(i, 'index', 0, cols.count - 1);
       const len = offsets[i + 1]! - offsets[i]!;
       const out = new Uint8Array(len);
       if (len) {
@@ -430,7 +252,7 @@ async function openLocked(
         if (bytesRead !== len)
           throw new BukejianError('INTEGRITY', `payload of entry ${i} is truncated`);
       }
-      if (pruned.has(i)) {
+      if (cols.pruned.has(i)) {
         // A deleted payload must read back as zeros: anything else was written after deletion.
         for (let b = 0; b < len; b++)
           if (out[b] !== 0)
@@ -442,7 +264,7 @@ async function openLocked(
     prune: (t: Tombstone) =>
       guarded(async () => {
         const idx = [...new Set(t.indexes)].sort((a, b) => a - b);
-        for (const i of idx) anumber(i, 'index', 0, count - 1);
+        for (const i of idx) anumber(i, 'index', 0, cols.count - 1);
         abytes(t.note, 'note');
         const body = new Uint8Array(5 + 8 * idx.length + t.note.length);
         const v = new DataView(body.buffer);
@@ -452,7 +274,7 @@ async function openLocked(
         body.set(t.note, 5 + 8 * idx.length);
         await appendTombFrame(body); // the tombstone is durable before any byte is deleted
         tombs.push({ indexes: idx, note: t.note.slice() });
-        for (const i of idx) pruned.add(i);
+        for (const i of idx) cols.pruned.add(i);
         await zeroPayloads(idx);
         await appendTombFrame(doneFrame(tombs.length - 1));
       }),
@@ -508,17 +330,4 @@ async function openLocked(
     },
   };
   return Object.freeze(store);
-}
-
-function fsyncDir(fs: typeof NodeFs, dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    /* directories cannot be fsynced on every platform */
-  }
 }

@@ -5,6 +5,7 @@
  */
 import { BukejianError } from '../../errors.js';
 import { anumber } from '../../utils.js';
+import { EntryColumns } from './_columns.js';
 import type { AuditStore, StoredEntry, Tombstone } from './types.js';
 
 /**
@@ -12,10 +13,7 @@ import type { AuditStore, StoredEntry, Tombstone } from './types.js';
  * @example const log = await openAuditLog({ store: createMemoryStore(), origin: 'test/log', signer })
  */
 export function createMemoryStore(): AuditStore {
-  let hashes = new Uint8Array(32 * 64);
-  let tags = new Uint8Array(8 * 64);
-  const kinds: number[] = [];
-  const until: number[] = [];
+  const cols = new EntryColumns();
   const payloads: (Uint8Array | null)[] = [];
   const tombs: Tombstone[] = [];
   const cps: Uint8Array[] = [];
@@ -25,31 +23,18 @@ export function createMemoryStore(): AuditStore {
   };
   const store: AuditStore = {
     get size() {
-      return payloads.length;
+      return cols.count;
     },
-    leafHashes: () => hashes.subarray(0, payloads.length * 32),
-    kind: (i) => kinds[anumber(i, 'index', 0, payloads.length - 1)]!,
-    subjectTag: (i) => tags.subarray(anumber(i, 'index', 0, payloads.length - 1) * 8, i * 8 + 8),
-    retainUntil: (i) => until[anumber(i, 'index', 0, payloads.length - 1)]!,
-    isPruned: (i) => payloads[anumber(i, 'index', 0, payloads.length - 1)] === null,
+    leafHashes: () => cols.leafHashes(),
+    kind: (i) => cols.kind(i),
+    subjectTag: (i) => cols.subjectTag(i),
+    retainUntil: (i) => cols.retainUntil(i),
+    isPruned: (i) => cols.isPruned(i),
     async append(entries: StoredEntry[]) {
       open();
-      const n = payloads.length + entries.length;
-      if (n * 32 > hashes.length) {
-        const h = new Uint8Array(Math.max(n, payloads.length * 2) * 32);
-        h.set(hashes);
-        hashes = h;
-        const t = new Uint8Array(Math.max(n, payloads.length * 2) * 8);
-        t.set(tags);
-        tags = t;
-      }
-      for (const e of entries) {
-        hashes.set(e.leafHash, payloads.length * 32);
-        tags.set(e.subjectTag, payloads.length * 8);
-        kinds.push(e.kind);
-        until.push(e.retainUntil);
-        payloads.push(e.payload.slice());
-      }
+      const copies = entries.map((e) => e.payload.slice());
+      cols.push(entries);
+      for (const c of copies) payloads.push(c);
     },
     async read(i) {
       open();
@@ -60,7 +45,10 @@ export function createMemoryStore(): AuditStore {
       open();
       for (const i of t.indexes) anumber(i, 'index', 0, payloads.length - 1);
       tombs.push({ indexes: [...t.indexes], note: t.note.slice() });
-      for (const i of t.indexes) payloads[i] = null;
+      for (const i of t.indexes) {
+        payloads[i] = null;
+        cols.pruned.add(i);
+      }
     },
     tombstones: () => tombs.map((t) => ({ indexes: [...t.indexes], note: t.note.slice() })),
     async appendCheckpoint(note) {
