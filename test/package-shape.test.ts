@@ -16,10 +16,17 @@ const MAX_EXPORTS = 180;
 /** The only names two subpaths may share: the root entry repeats `bukejian/errors`. */
 const SHARED = new Set(['.:BukejianError', '.:isBukejianError']);
 
+/** The ESM file of an exports-map entry: a string, or `{ import?, default? }` conditions, nested. */
+function esmFile(entry: unknown): string {
+  if (typeof entry === 'string') return entry;
+  const e = entry as { import?: unknown; default?: unknown };
+  return esmFile(e.import ?? e.default);
+}
+
 const modules = new Map<string, Record<string, unknown>>();
 beforeAll(async () => {
   for (const sub of subpaths) {
-    const file = pkg.exports[sub].import.default as string;
+    const file = esmFile(pkg.exports[sub]);
     modules.set(sub, await import(pathToFileURL(path.join(root, file)).href));
   }
 }, 60_000);
