@@ -35,6 +35,7 @@ function paths(): Record<string, string[]> {
 function check(): Map<string, string[]> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  const mapped = paths();
   const origin = new Map<string, { doc: string; line: number }>();
   for (const doc of docs) {
     for (const b of blocks(doc).filter((x) => x.lang === 'ts')) {
@@ -57,9 +58,16 @@ function check(): Map<string, string[]> {
     esModuleInterop: true,
     resolveJsonModule: true,
     allowImportingTsExtensions: true,
-    paths: paths(),
+    paths: mapped,
   });
   const errors = new Map<string, string[]>(docs.map((d) => [d, []]));
+  // A module's guide shows that module: each of its programs imports from `bukejian/<module>`.
+  for (const { doc, line } of origin.values()) {
+    const spec = `bukejian/${path.basename(doc, '.md')}`;
+    const code = blocks(doc).find((b) => b.line === line)!.code;
+    if (spec in mapped && !code.includes(`'${spec}'`))
+      errors.get(doc)!.push(`${doc}:${line}: does not import from '${spec}'`);
+  }
   for (const d of ts.getPreEmitDiagnostics(program)) {
     const text = ts.flattenDiagnosticMessageText(d.messageText, '\n');
     const src = d.file && origin.get(path.resolve(d.file.fileName));
