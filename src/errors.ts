@@ -48,6 +48,7 @@ export type ErrorCode =
  * }
  */
 export class BukejianError extends Error {
+  /** The stable reason, e.g. `'KEY_LENGTH'`; compare it instead of the message. */
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -56,7 +57,17 @@ export class BukejianError extends Error {
   }
 }
 
-/** True when `e` is a {@link BukejianError}, optionally with the given code. */
+/**
+ * True when `e` is a {@link BukejianError}, optionally with the given code.
+ * @example
+ * import { isBukejianError } from 'bukejian/errors'
+ * import { hexToBytes } from 'bukejian/utils'
+ * try {
+ *   hexToBytes('abc')
+ * } catch (e) {
+ *   if (isBukejianError(e, 'INVALID_HEX')) console.log('odd-length hex')
+ * }
+ */
 export function isBukejianError(e: unknown, code?: ErrorCode): e is BukejianError {
   return e instanceof BukejianError && (code === undefined || e.code === code);
 }

@@ -1,31 +1,17 @@
 /**
- * bukejian (不可见): the main entry points of the light modules from one place. Each module's
- * full API is on its own subpath (`bukejian/sm2`, `bukejian/mask`, …). `bukejian/zk` is not
- * re-exported here because it loads snarkjs (GPL-3.0); import it from its own subpath.
+ * bukejian (不可见): the root entry holds only the error type. Every module lives on its own
+ * subpath, so a program (and a bundle) loads only what it imports: `bukejian/sm3`,
+ * `bukejian/sm4`, `bukejian/sm2`, `bukejian/mask`, `bukejian/anon`, `bukejian/psi`,
+ * `bukejian/audit`, `bukejian/zk`, `bukejian/utils`, `bukejian/testing`.
  * @example
- * import { sm3, sm4, sm2, mask, applyPolicy, anonymize, psi, openAuditLog } from 'bukejian'
+ * import { isBukejianError } from 'bukejian'
+ * import { sm4 } from 'bukejian/sm4'
+ * try {
+ *   sm4.gcm(new Uint8Array(15), new Uint8Array(12))
+ * } catch (e) {
+ *   if (isBukejianError(e, 'KEY_LENGTH')) console.log('SM4 keys are 16 bytes')
+ * }
  * @module
  */
-export * from './errors.js';
-export * from './utils.js';
-export { sm3, hmacSm3, verifyHmacSm3, kdf } from './sm3.js';
-export { sm4 } from './sm4/index.js';
-export { sm2, sm2Curve, Sm2Point } from './sm2/index.js';
-export {
-  mask,
-  loadPolicy,
-  applyPolicy,
-  detect,
-  redact,
-  pseudonymize,
-  fpe,
-  validateIdCard,
-} from './mask/index.js';
-export { anonymize } from './anon/index.js';
-export { psi } from './psi/index.js';
-export {
-  openAuditLog,
-  createMemoryStore,
-  verifyInclusion,
-  verifyConsistency,
-} from './audit/index.js';
+export { BukejianError, isBukejianError } from './errors.js';
+export type { ErrorCode } from './errors.js';

@@ -5,27 +5,12 @@
  * The module guides in docs/ are type-checked by test/docs-typecheck.test.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { root, tsBlocks } from './helpers/docs.js';
 
-const root = path.resolve(import.meta.dirname, '..');
 const dir = path.join(root, '.docs-examples');
-
-/** The ```ts blocks of a markdown file with the line each starts on. */
-export function tsBlocks(file: string): { line: number; code: string }[] {
-  const lines = readFileSync(path.join(root, file), 'utf8').split('\n');
-  const out: { line: number; code: string }[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.trim() !== '```ts') continue;
-    const start = i + 1;
-    let j = start;
-    while (j < lines.length && lines[j]!.trim() !== '```') j++;
-    out.push({ line: start + 1, code: lines.slice(start, j).join('\n') });
-    i = j;
-  }
-  return out;
-}
 
 /** The expected outputs: the text after `// →` on each console.log line. */
 function expected(code: string): string[] {
