@@ -24,15 +24,14 @@ import { createServer } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { BukejianError } from '../errors.js';
 import { createCsvParser } from '../anon/csv.js';
-import {
-  DEFAULT_MAX_CHUNK,
-  DEFAULT_MAX_CLIENT_ITEMS,
-  DEFAULT_MAX_EVALUATIONS,
-  psi,
-} from '../psi/index.js';
+import { psi } from '../psi/index.js';
 import type { Mode } from '../psi/index.js';
-import { HEADER_LENGTH } from '../psi/encoding.js';
 import { parseArgs } from './args.js';
+
+const { maxChunk: DEFAULT_MAX_CHUNK, maxClientItems: DEFAULT_MAX_CLIENT_ITEMS } =
+  psi.SERVER_DEFAULTS;
+/** Bytes of a message around its elements: the 25-byte wire header and the body's fixed fields. */
+const FRAMING = 64;
 
 /**
  * The help text of `bukejian psi`.
@@ -56,7 +55,7 @@ Options (both parties must agree on group, mode and canonical):
   --fpr X             server: false-positive rate of gcs/bloom (default 1e-9)
   --max-items N       server: items one client may send (default ${DEFAULT_MAX_CLIENT_ITEMS})
   --max-evaluations N server: client items evaluated per day, all clients together
-                      (default ${DEFAULT_MAX_EVALUATIONS}; beyond it RATE_LIMITED; "inf" for no limit)
+                      (default ${psi.SERVER_DEFAULTS.maxEvaluations}; beyond it RATE_LIMITED; "inf" for no limit)
   --max-reply MIB     client: largest server setup reply read (default 256 MiB)
   --timeout S         client: seconds to wait for each server reply (default 600)
   --workers N         worker threads (default 0: this thread)
@@ -212,7 +211,7 @@ async function runServer(flags: Record<string, string | true>): Promise<number> 
     opts.mode === 'both'
       ? Math.min(maxClientItems, server.size + Math.ceil(2 * (fpr ?? 1e-9) * maxClientItems) + 64)
       : 0;
-  const limit = HEADER_LENGTH + 9 + Math.max(DEFAULT_MAX_CHUNK * L, revealTags * 32);
+  const limit = FRAMING + Math.max(DEFAULT_MAX_CHUNK * L, revealTags * 32);
   return new Promise<number>((resolve) => {
     const http = createServer(async (req, res) => {
       try {
@@ -384,7 +383,7 @@ async function runClient(flags: Record<string, string | true>): Promise<number> 
   // reply at most one chunk of elements
   const L = psi.getGroup(opts.group).elementLength;
   const chunkReply =
-    HEADER_LENGTH + 64 + (Number.isSafeInteger(chunkSize) && chunkSize > 0 ? chunkSize : 0) * L;
+    2 * FRAMING + (Number.isSafeInteger(chunkSize) && chunkSize > 0 ? chunkSize : 0) * L;
   let limit = Math.floor(maxReply * 2 ** 20);
   let m = await client.next();
   while (m) {
