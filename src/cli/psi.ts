@@ -30,8 +30,8 @@ import { parseArgs } from './args.js';
 
 const { maxChunk: DEFAULT_MAX_CHUNK, maxClientItems: DEFAULT_MAX_CLIENT_ITEMS } =
   psi.SERVER_DEFAULTS;
-/** Bytes of a message around its elements: the 25-byte wire header and the body's fixed fields. */
-const FRAMING = 64;
+/** The wire header of every PSI message: "BKJPSI" ‖ version ‖ type ‖ group ‖ 16-byte session. */
+const HEADER_LENGTH = 25;
 
 /**
  * The help text of `bukejian psi`.
@@ -211,7 +211,7 @@ async function runServer(flags: Record<string, string | true>): Promise<number> 
     opts.mode === 'both'
       ? Math.min(maxClientItems, server.size + Math.ceil(2 * (fpr ?? 1e-9) * maxClientItems) + 64)
       : 0;
-  const limit = FRAMING + Math.max(DEFAULT_MAX_CHUNK * L, revealTags * 32);
+  const limit = HEADER_LENGTH + 9 + Math.max(DEFAULT_MAX_CHUNK * L, revealTags * 32);
   return new Promise<number>((resolve) => {
     const http = createServer(async (req, res) => {
       try {
@@ -383,7 +383,7 @@ async function runClient(flags: Record<string, string | true>): Promise<number> 
   // reply at most one chunk of elements
   const L = psi.getGroup(opts.group).elementLength;
   const chunkReply =
-    2 * FRAMING + (Number.isSafeInteger(chunkSize) && chunkSize > 0 ? chunkSize : 0) * L;
+    HEADER_LENGTH + 64 + (Number.isSafeInteger(chunkSize) && chunkSize > 0 ? chunkSize : 0) * L;
   let limit = Math.floor(maxReply * 2 ** 20);
   let m = await client.next();
   while (m) {
