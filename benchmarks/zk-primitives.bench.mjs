@@ -3,11 +3,11 @@
 // curve arithmetic), which they replace and which stays the tests' oracle. Raw primitives: Poseidon
 // with 1, 4 (region tree), 5 (EdDSA message hash) and 9 (record hash) inputs, prv2pub,
 // signPoseidon, verifyPoseidon; hot paths through the public API: issuer.getPublicKey / issue /
-// verify and buildRegionTree of 3,000 region codes, against the same work done with circomlibjs
+// verify and rule.create's region tree of 3,000 region codes, against the same work done with circomlibjs
 // (what bukejian/zk did before). The raw-primitive rows load src/ through tsx (a dev dependency);
 // without tsx they report n/a. circomlibjs comes from the dev dependencies or benchmarks/thirdparty.
 // Run: npm run bench -- zk-primitives   (BENCH_ROUNDS=n rounds per row, best kept; BENCH_MS=ms per row)
-import { buildRegionTree, holder, issuer, recordHash } from 'bukejian/zk';
+import { holder, issuer, recordHash, rule } from 'bukejian/zk';
 import { bestOf, opsPerSec, report, thirdParty } from './_util.mjs';
 
 const MS = Number(process.env.BENCH_MS ?? 500);
@@ -139,8 +139,8 @@ export default async function () {
   if (clPoseidon && clPoseidon.F.toObject(clPoseidon(fields)) !== (await recordHash(record)))
     throw new Error('record hash differs');
   const codes = Array.from({ length: 3000 }, (_, i) => 110101 + i * 293);
-  const tree = await buildRegionTree(codes);
-  if (clPoseidon && clRegionTree(clPoseidon, codes) !== tree.root)
+  const tree = await rule.create({ regions: codes });
+  if (clPoseidon && clRegionTree(clPoseidon, codes) !== tree.regionRoot)
     throw new Error('region tree root differs');
   const clIssue = () => {
     const A = clEddsa.prv2pub(kp.secretKey);
@@ -182,7 +182,7 @@ export default async function () {
     ['circomlibjs issue (prv2pub+hash+sign)', clEddsa && clIssue],
     ['bukejian issuer.verify', () => issuer.verify(cred, kp.publicKey)],
     ['circomlibjs verify (hash+checks)', clEddsa && clVerify],
-    ['bukejian buildRegionTree(3000)', () => buildRegionTree(codes)],
+    ['bukejian rule.create({ regions }) (3000)', () => rule.create({ regions: codes })],
     ['circomlibjs region tree (3000)', clPoseidon && (() => clRegionTree(clPoseidon, codes))],
   ];
   const best = hot.map(() => 0);

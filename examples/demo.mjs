@@ -27,7 +27,7 @@ import {
   rule,
   eligibility,
   createMemoryRegistry,
-  credentialToJson,
+  credentialToJSON,
 } from 'bukejian/zk';
 
 const line = (s = '') => console.log(s);
@@ -93,7 +93,7 @@ line(
   '2. Civil affairs issued 3 credentials (EdDSA-Poseidon for proofs, SM2 for the disclosed 电子证照 form)',
 );
 line(
-  `   credential JSON size   ${JSON.stringify(credentialToJson(holders[0].credential)).length} bytes; disclosed form verifies: ${issuer.verifyDisclosed(holders[0].credential, civilSm2.publicKey)}`,
+  `   credential JSON size   ${JSON.stringify(credentialToJSON(holders[0].credential)).length} bytes; disclosed form verifies: ${issuer.verifyDisclosed(holders[0].credential, civilSm2.publicKey)}`,
 );
 
 // ── 3. Verifier: social security sets the rule and an audit log ─────────────────────────────

@@ -5,17 +5,16 @@
 // RATE_LIMITED and the client cannot recover all 40 items.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  psi,
-  DEFAULT_MAX_EVALUATIONS,
-  DEFAULT_SETUP_TIMEOUT,
-  memoryBudget,
-} from '../src/psi/index.js';
+import { psi } from '../src/psi/index.js';
 import type { EvaluationBudget } from '../src/psi/index.js';
 import { decodeMessage, encodeMessage } from '../src/psi/encoding.js';
 import type { PsiMessage, SetupMessage } from '../src/psi/encoding.js';
 import { getGroup } from '../src/psi/groups/index.js';
 import { codeOf } from './helpers/errors.js';
+
+const { maxEvaluations: DEFAULT_MAX_EVALUATIONS, setupTimeout: DEFAULT_SETUP_TIMEOUT } =
+  psi.SERVER_DEFAULTS;
+const { memoryBudget } = psi;
 
 afterEach(() => {
   vi.useRealTimers();

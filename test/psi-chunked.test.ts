@@ -179,7 +179,9 @@ describe('chunked PSI = naive intersection', () => {
       canonical: 'id',
     });
     expect(id.cardinality).toBe(0);
-    expect(psi.server([], { canonical: 'cn-id' })).toBeDefined();
+    const empty = psi.server([], { canonical: 'cn-id' });
+    await empty.prepare();
+    expect(empty.size).toBe(0);
   });
 
   it('worker_threads per chunk and onProgress per chunk', async () => {

@@ -178,6 +178,9 @@ describe('wire format', () => {
           back = decodeMessage(b);
         } catch (e) {
           expect(e).toBeInstanceOf(BukejianError);
+          expect(['INVALID_ENCODING', 'INVALID_POINT', 'VERSION']).toContain(
+            (e as BukejianError).code,
+          );
           return;
         }
         expect(toHex(encodeMessage(back))).not.toBe(toHex(msgs[k]!));
@@ -239,6 +242,7 @@ describe('Golomb-compressed set', () => {
           expect(same && s.size === before.size && i >= 9).toBe(false);
         } catch (e) {
           expect(e).toBeInstanceOf(BukejianError);
+          expect((e as BukejianError).code).toBe('INVALID_ENCODING');
         }
       }),
       { numRuns: 300 },

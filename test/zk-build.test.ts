@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-ignore no types
 import * as snarkjs from 'snarkjs';
-import { checkArtifacts, loadArtifacts, PINNED, VKEY } from '../src/zk/index.js';
+import { loadArtifacts, PINNED, VKEY } from '../src/zk/index.js';
+import { checkArtifacts } from '../src/zk/artifacts.js';
 // @ts-ignore plain ESM build script
 import { compile } from '../circuits/build.mjs';
 

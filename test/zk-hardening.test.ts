@@ -9,21 +9,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   createMemoryRegistry,
-  credentialFromJson,
-  credentialToJson,
+  credentialFromJSON,
+  credentialToJSON,
   decodeCredential,
   eligibility,
   encodeCredential,
   holder,
-  isDate,
   issuer,
   MAX_INCOME,
-  proofFromJson,
-  proofToJson,
+  eligibilityProofFromJSON,
+  eligibilityProofToJSON,
   rule,
   validateRecord,
   VKEY,
-  FIELD_ORDER,
   type Credential,
   type CredentialRecord,
   type EligibilityProof,
@@ -31,6 +29,8 @@ import {
   type ProofContext,
   type Rule,
 } from '../src/zk/index.js';
+import { isDate } from '../src/zk/dates.js';
+import { FIELD_ORDER } from '../src/zk/field.js';
 import { BukejianError } from '../src/errors.js';
 
 /** The BukejianError a call fails with (anything else, or success, fails the test). */
@@ -153,49 +153,49 @@ describe('item 9: zk error messages never echo a record value', () => {
     );
   });
 
-  it('credentialFromJson: record values, version and signature fields', async () => {
-    const o = credentialToJson(cred) as unknown as Record<string, any>;
+  it('credentialFromJSON: record values, version and signature fields', async () => {
+    const o = credentialToJSON(cred) as unknown as Record<string, any>;
     for (const [k, v] of RANGE_MARKERS) {
       await expectNoEcho(
-        () => credentialFromJson({ ...o, record: { ...o.record, [k]: v } }),
+        () => credentialFromJSON({ ...o, record: { ...o.record, [k]: v } }),
         v,
         'INVALID_RANGE',
       );
       await expectNoEcho(
-        () => credentialFromJson(JSON.stringify({ ...o, record: { ...o.record, [k]: v } })),
+        () => credentialFromJSON(JSON.stringify({ ...o, record: { ...o.record, [k]: v } })),
         v,
         'INVALID_RANGE',
       );
     }
     await expectNoEcho(
-      () => credentialFromJson({ ...o, record: { ...o.record, income: '1125899906854969' } }),
+      () => credentialFromJSON({ ...o, record: { ...o.record, income: '1125899906854969' } }),
       '1125899906854969',
       'INVALID_TYPE',
     );
     const big = (FIELD_ORDER + 19630229n).toString();
     await expectNoEcho(
-      () => credentialFromJson({ ...o, record: { ...o.record, holderCommitment: big } }),
+      () => credentialFromJSON({ ...o, record: { ...o.record, holderCommitment: big } }),
       big,
       'INVALID_RANGE',
     );
-    await expectNoEcho(() => credentialFromJson({ ...o, version: 19630229 }), 19630229, 'VERSION');
+    await expectNoEcho(() => credentialFromJSON({ ...o, version: 19630229 }), 19630229, 'VERSION');
     await expectNoEcho(
-      () => credentialFromJson({ ...o, version: '19630229' }),
+      () => credentialFromJSON({ ...o, version: '19630229' }),
       19630229,
       'VERSION',
     );
     await expectNoEcho(
-      () => credentialFromJson({ ...o, signature: { ...o.signature, S: big } }),
+      () => credentialFromJSON({ ...o, signature: { ...o.signature, S: big } }),
       big,
       'INVALID_RANGE',
     );
     await expectNoEcho(
-      () => credentialFromJson({ ...o, issuerPublicKey: [big, '1'] }),
+      () => credentialFromJSON({ ...o, issuerPublicKey: [big, '1'] }),
       big,
       'INVALID_RANGE',
     );
     await expectNoEcho(
-      () => credentialFromJson({ ...o, sm2Signature: '19630229' }),
+      () => credentialFromJSON({ ...o, sm2Signature: '19630229' }),
       19630229,
       'INVALID_ENCODING',
     );
@@ -303,7 +303,7 @@ describe('item 9: zk error messages never echo a record value', () => {
   });
 
   it('proof JSON: a marker in the version', async () => {
-    const o = proofToJson({
+    const o = eligibilityProofToJSON({
       a: [1n, 2n],
       b: [
         [3n, 4n],
@@ -312,7 +312,11 @@ describe('item 9: zk error messages never echo a record value', () => {
       c: [7n, 8n],
       nullifier: 9n,
     });
-    await expectNoEcho(() => proofFromJson({ ...o, version: 19630229 }), 19630229, 'VERSION');
+    await expectNoEcho(
+      () => eligibilityProofFromJSON({ ...o, version: 19630229 }),
+      19630229,
+      'VERSION',
+    );
   });
 
   it('prove: an ineligible citizen is NOT_ELIGIBLE without naming her birth date or income', async () => {

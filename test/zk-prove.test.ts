@@ -15,22 +15,21 @@ import { bn254 } from '@noble/curves/bn254.js';
 import {
   createMemoryRegistry,
   eligibility,
-  encodeProof,
+  encodeEligibilityProof,
   holder,
   issuer,
   loadArtifacts,
   programId,
-  proofToJson,
+  eligibilityProofToJSON,
   rule,
   VKEY,
-  witnessCalculator,
-  WitnessError,
   type Credential,
   type EligibilityProof,
   type HolderKey,
   type ProofContext,
   type Rule,
 } from '../src/zk/index.js';
+import { witnessCalculator, WitnessError } from '../src/zk/witness.js';
 
 let poseidon: any;
 const H = (xs: bigint[]) => poseidon.F.toObject(poseidon(xs)) as bigint;
@@ -237,10 +236,10 @@ describe('accepted proofs (each a real proof, cross-checked with snarkjs.groth16
 
   it('JSON and binary wire forms verify the same', async () => {
     const { proof, context } = proofs.leapExact!;
-    expect((await eligibility.verify(JSON.stringify(proofToJson(proof)), context, dev)).ok).toBe(
-      true,
-    );
-    expect((await eligibility.verify(encodeProof(proof), context, dev)).ok).toBe(true);
+    expect(
+      (await eligibility.verify(JSON.stringify(eligibilityProofToJSON(proof)), context, dev)).ok,
+    ).toBe(true);
+    expect((await eligibility.verify(encodeEligibilityProof(proof), context, dev)).ok).toBe(true);
   });
 
   it('nullifiers: same holder+programme+period → same; other programme or period → different; registry blocks the replay', async () => {
@@ -333,7 +332,7 @@ describe('the verifier recomputes every public signal: any change of context rej
     const { proof, context } = proofs.leapExact!;
     const P = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
     const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-    const good = proofToJson(proof) as Record<string, any>;
+    const good = eligibilityProofToJSON(proof) as Record<string, any>;
     const junk = fc.oneof(
       fc.constantFrom<unknown>(
         String(P),
@@ -525,7 +524,7 @@ describe('the verifier recomputes every public signal: any change of context rej
 
   it('property: any byte flip in the binary proof → ok:false (no exception)', async () => {
     const { proof, context } = proofs.leapExact!;
-    const bin = encodeProof(proof);
+    const bin = encodeEligibilityProof(proof);
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: bin.length - 1 }),

@@ -3,7 +3,8 @@
 // (almost all outside the subgroup) fail, and the two tests agree on every point tried.
 import { describe, expect, it } from 'vitest';
 import { bn254 } from '@noble/curves/bn254.js';
-import { prepareVerifier, VKEY } from '../src/zk/index.js';
+import { VKEY } from '../src/zk/index.js';
+import { prepareVerifier } from '../src/zk/groth16.js';
 
 const Fp2 = bn254.fields.Fp2;
 const P_ = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;

@@ -8,28 +8,30 @@ import { buildEddsa, buildPoseidon } from 'circomlibjs';
 // @ts-ignore no types
 import { sm2 as smv2 } from 'sm-crypto-v2';
 import {
-  buildRegionTree,
   createMemoryRegistry,
-  credentialFromJson,
-  credentialToJson,
+  credentialFromJSON,
+  credentialToJSON,
   decodeCredential,
-  decodeProof,
+  decodeEligibilityProof,
   encodeCredential,
-  encodeProof,
+  encodeEligibilityProof,
   holder,
-  isDate,
   issuer,
-  proofFromJson,
-  proofToJson,
+  eligibilityProofFromJSON,
+  eligibilityProofToJSON,
   programId,
   recordHash,
   rule,
   validateRecord,
-  FIELD_ORDER,
-  REGION_TREE_LEVELS,
-  REGION_TREE_CAPACITY,
   type CredentialRecord,
 } from '../src/zk/index.js';
+import { isDate } from '../src/zk/dates.js';
+import { FIELD_ORDER } from '../src/zk/field.js';
+import {
+  buildRegionTree,
+  REGION_TREE_CAPACITY,
+  REGION_TREE_LEVELS,
+} from '../src/zk/region-tree.js';
 import { disclosedMessage } from '../src/zk/disclosed.js';
 import { sm2 } from '../src/sm2/index.js';
 import { BukejianError } from '../src/errors.js';
@@ -129,13 +131,29 @@ describe('records and credentials', () => {
     expect([F.toObject(pub[0]), F.toObject(pub[1])]).toEqual([...kp.publicKey]);
     expect(await issuer.verify(cred, kp.publicKey)).toBe(true);
     expect(await issuer.verify(cred, other.publicKey)).toBe(false);
-    expect(await issuer.verify({ ...cred, record: { ...cred.record, income: 27999 } })).toBe(false);
     expect(
-      await issuer.verify({ ...cred, signature: { ...cred.signature, S: cred.signature.S + 1n } }),
+      await issuer.verify({ ...cred, record: { ...cred.record, income: 27999 } }, kp.publicKey),
     ).toBe(false);
     expect(
-      await issuer.verify({ ...cred, signature: { ...cred.signature, S: FIELD_ORDER + 5n } }),
+      await issuer.verify(
+        { ...cred, signature: { ...cred.signature, S: cred.signature.S + 1n } },
+        kp.publicKey,
+      ),
     ).toBe(false);
+    expect(
+      await issuer.verify(
+        { ...cred, signature: { ...cred.signature, S: FIELD_ORDER + 5n } },
+        kp.publicKey,
+      ),
+    ).toBe(false);
+    // the trust anchor is required: missing → INVALID_OPTION, never "any issuer"
+    const verifyAny = issuer.verify as (c: unknown, k?: unknown) => Promise<boolean>;
+    await expect(verifyAny(cred)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(verifyAny(cred, null)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(verifyAny(cred, [1n])).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(verifyAny(cred, [FIELD_ORDER, 1n])).rejects.toMatchObject({
+      code: 'INVALID_RANGE',
+    });
     await expect(issuer.getPublicKey(new Uint8Array(31))).rejects.toMatchObject({
       code: 'INVALID_KEY',
     });
@@ -147,8 +165,8 @@ describe('records and credentials', () => {
     const cred = await issuer.issue(baseRecord((await holder.create()).commitment), kp.secretKey, {
       sm2SecretKey: sm2kp.secretKey,
     });
-    const json = JSON.stringify(credentialToJson(cred));
-    expect(credentialFromJson(json)).toEqual(cred);
+    const json = JSON.stringify(credentialToJSON(cred));
+    expect(credentialFromJSON(json)).toEqual(cred);
     const bin = encodeCredential(cred);
     expect(bin.length).toBe(292);
     expect(decodeCredential(bin)).toEqual(cred);
@@ -170,18 +188,18 @@ describe('records and credentials', () => {
     big.fill(0xff, 5, 37);
     expect(code(() => decodeCredential(big))).toBe('INVALID_ENCODING');
     const o = JSON.parse(json);
-    expect(code(() => credentialFromJson({ ...o, extra: 1 }))).toBe('INVALID_ENCODING');
-    expect(code(() => credentialFromJson({ ...o, version: 2 }))).toBe('VERSION');
+    expect(code(() => credentialFromJSON({ ...o, extra: 1 }))).toBe('INVALID_ENCODING');
+    expect(code(() => credentialFromJSON({ ...o, version: 2 }))).toBe('VERSION');
     expect(
-      code(() => credentialFromJson({ ...o, record: { ...o.record, holderCommitment: '0x10' } })),
+      code(() => credentialFromJSON({ ...o, record: { ...o.record, holderCommitment: '0x10' } })),
     ).toBe('INVALID_TYPE');
     expect(
-      code(() => credentialFromJson({ ...o, record: { ...o.record, holderCommitment: '007' } })),
+      code(() => credentialFromJSON({ ...o, record: { ...o.record, holderCommitment: '007' } })),
     ).toBe('INVALID_TYPE');
-    expect(code(() => credentialFromJson({ ...o, record: { ...o.record, income: '1' } }))).toBe(
+    expect(code(() => credentialFromJSON({ ...o, record: { ...o.record, income: '1' } }))).toBe(
       'INVALID_TYPE',
     );
-    expect(code(() => credentialFromJson('{'))).toBe('INVALID_ENCODING');
+    expect(code(() => credentialFromJSON('{'))).toBe('INVALID_ENCODING');
   });
 
   it('property: every single-byte change of a binary credential is rejected or changes what it says', async () => {
@@ -200,6 +218,9 @@ describe('records and credentials', () => {
             dec = decodeCredential(t);
           } catch (e) {
             expect(e).toBeInstanceOf(BukejianError);
+            expect(['INVALID_ENCODING', 'VERSION', 'INVALID_RANGE', 'INVALID_DATA']).toContain(
+              (e as BukejianError).code,
+            );
             return;
           }
           expect(dec).not.toEqual(cred);
@@ -230,6 +251,12 @@ describe('records and credentials', () => {
     expect(issuer.verifyDisclosed(cred, sm2.keygen().publicKey)).toBe(false);
     const { sm2Signature: _drop, ...bare } = cred;
     expect(issuer.verifyDisclosed(bare as typeof cred, sm2kp.publicKey)).toBe(false);
+    // the issuer's SM2 key is the caller's trust anchor: required
+    const disclosedAny = issuer.verifyDisclosed as (c: unknown, k?: unknown) => boolean;
+    expect(code(() => disclosedAny(cred))).toBe('INVALID_OPTION');
+    expect(code(() => disclosedAny(cred, Buffer.from(sm2kp.publicKey).toString('hex')))).toBe(
+      'INVALID_OPTION',
+    );
   });
 });
 
@@ -313,19 +340,23 @@ describe('proof codec, programme ids and the registry', () => {
     nullifier: 9n,
   } as const;
   it('binary and JSON round-trip; ranges and lengths enforced', () => {
-    const bin = encodeProof(proof);
+    const bin = encodeEligibilityProof(proof);
     expect(bin.length).toBe(293);
-    expect(decodeProof(bin)).toEqual(proof);
-    expect(proofFromJson(JSON.stringify(proofToJson(proof)))).toEqual(proof);
-    expect(code(() => decodeProof(Uint8Array.of(...bin, 0)))).toBe('INVALID_ENCODING');
+    expect(decodeEligibilityProof(bin)).toEqual(proof);
+    expect(eligibilityProofFromJSON(JSON.stringify(eligibilityProofToJSON(proof)))).toEqual(proof);
+    expect(code(() => decodeEligibilityProof(Uint8Array.of(...bin, 0)))).toBe('INVALID_ENCODING');
     const hi = bin.slice();
     hi.set(Buffer.from(P.toString(16).padStart(64, '0'), 'hex'), 5);
-    expect(code(() => decodeProof(hi))).toBe('INVALID_ENCODING');
+    expect(code(() => decodeEligibilityProof(hi))).toBe('INVALID_ENCODING');
     const hn = bin.slice();
     hn.set(Buffer.from(FIELD_ORDER.toString(16).padStart(64, '0'), 'hex'), 5 + 8 * 32);
-    expect(code(() => decodeProof(hn))).toBe('INVALID_ENCODING');
-    expect(code(() => proofFromJson({ ...proofToJson(proof), extra: 1 }))).toBe('INVALID_ENCODING');
-    expect(code(() => proofFromJson({ ...proofToJson(proof), version: 3 }))).toBe('VERSION');
+    expect(code(() => decodeEligibilityProof(hn))).toBe('INVALID_ENCODING');
+    expect(
+      code(() => eligibilityProofFromJSON({ ...eligibilityProofToJSON(proof), extra: 1 })),
+    ).toBe('INVALID_ENCODING');
+    expect(
+      code(() => eligibilityProofFromJSON({ ...eligibilityProofToJSON(proof), version: 3 })),
+    ).toBe('VERSION');
   });
   it('programme ids are SM3-derived field elements, distinct per name', () => {
     expect(programId('高龄津贴')).toBeLessThan(FIELD_ORDER);

@@ -24,15 +24,14 @@ import { createServer } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { BukejianError } from '../errors.js';
 import { createCsvParser } from '../anon/csv.js';
-import {
-  DEFAULT_MAX_CHUNK,
-  DEFAULT_MAX_CLIENT_ITEMS,
-  DEFAULT_MAX_EVALUATIONS,
-  psi,
-} from '../psi/index.js';
+import { psi } from '../psi/index.js';
 import type { Mode } from '../psi/index.js';
-import { HEADER_LENGTH } from '../psi/encoding.js';
 import { parseArgs } from './args.js';
+
+const { maxChunk: DEFAULT_MAX_CHUNK, maxClientItems: DEFAULT_MAX_CLIENT_ITEMS } =
+  psi.SERVER_DEFAULTS;
+/** The wire header of every PSI message: "BKJPSI" ‖ version ‖ type ‖ group ‖ 16-byte session. */
+const HEADER_LENGTH = 25;
 
 /**
  * The help text of `bukejian psi`.
@@ -56,7 +55,7 @@ Options (both parties must agree on group, mode and canonical):
   --fpr X             server: false-positive rate of gcs/bloom (default 1e-9)
   --max-items N       server: items one client may send (default ${DEFAULT_MAX_CLIENT_ITEMS})
   --max-evaluations N server: client items evaluated per day, all clients together
-                      (default ${DEFAULT_MAX_EVALUATIONS}; beyond it RATE_LIMITED; "inf" for no limit)
+                      (default ${psi.SERVER_DEFAULTS.maxEvaluations}; beyond it RATE_LIMITED; "inf" for no limit)
   --max-reply MIB     client: largest server setup reply read (default 256 MiB)
   --timeout S         client: seconds to wait for each server reply (default 600)
   --workers N         worker threads (default 0: this thread)

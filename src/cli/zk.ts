@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { BukejianError } from '../errors.js';
 import { bytesToHex, randomBytes } from '../utils.js';
-import { terminate } from '../zk/groth16.js';
+import { eligibility } from '../zk/index.js';
 import { parseArgs } from './args.js';
 
 /** Help text. @example console.log(usage) */
@@ -135,6 +135,6 @@ export async function run(args: string[]): Promise<number> {
         return 2;
     }
   } finally {
-    await terminate();
+    await eligibility.terminate();
   }
 }

@@ -20,52 +20,68 @@
 import { client, server, rawTagLength, tagDigest } from './ecdh.js';
 import { chunkedClient } from './chunked.js';
 import { oprfClient, oprfServer, evaluate } from './oprf.js';
-import { canonicalize, canonicalString } from './canonicalize.js';
+import { canonicalize, canonicalString, CANONICAL_FORMS } from './canonicalize.js';
 import { bucketOf, partition } from './bucket.js';
-import { memoryBudget } from './_budget.js';
-import { decodeMessage, encodeMessage } from './encoding.js';
-import { GROUP_NAMES, getGroup } from './groups/index.js';
-
-export { client, server, rawTagLength, tagDigest } from './ecdh.js';
-export type { ClientResult, PartyOptions, PsiClient, PsiServer, ServerOptions } from './ecdh.js';
-export { chunkedClient } from './chunked.js';
-export {
+import { DEFAULT_KEY_PERIOD, DEFAULT_MAX_EVALUATIONS, memoryBudget } from './_budget.js';
+import {
   DEFAULT_MAX_CHUNK,
   DEFAULT_MAX_CLIENT_ITEMS,
   DEFAULT_MAX_HELD_ITEMS,
   DEFAULT_SETUP_TIMEOUT,
 } from './sessions.js';
-export { DEFAULT_KEY_PERIOD, DEFAULT_MAX_EVALUATIONS, memoryBudget } from './_budget.js';
+import { decodeMessage, encodeMessage } from './encoding.js';
+import { GROUP_NAMES, getGroup } from './groups/index.js';
+
+export type { ClientResult, PartyOptions, PsiClient, PsiServer, ServerOptions } from './ecdh.js';
 export type { EvaluationBudget } from './_budget.js';
 export type { ChunkedClient, ChunkedResult, ChunkedState, ChunkedStats } from './chunked.js';
-export { oprfClient, oprfServer, evaluate as oprfEvaluate } from './oprf.js';
 export type { OprfClient, OprfMatch, OprfServer, OprfServerOptions } from './oprf.js';
-export { canonicalize, canonicalString, CANONICAL_FORMS } from './canonicalize.js';
 export type { Canonical } from './canonicalize.js';
-export { bucketOf, partition } from './bucket.js';
 export type { BucketOptions } from './bucket.js';
-export { decodeMessage, encodeMessage, MAGIC, VERSION, UNKNOWN_COUNT } from './encoding.js';
 export type { Mode, PsiMessage, SetFormat, DecodeOptions } from './encoding.js';
-export { encodeGcs, decodeGcs, hash53, riceParameter } from './gcs.js';
-export type { GcsSet } from './gcs.js';
-export { encodeBloom, decodeBloom, bloomParameters } from './bloom.js';
-export type { BloomSet } from './bloom.js';
-export { GROUP_NAMES, getGroup } from './groups/index.js';
 export type { GroupName, KeyOps, PsiGroup } from './groups/index.js';
 export type { Item, ItemSource } from './items.js';
 
 /**
- * The PSI API as one frozen object.
+ * The defaults of `psi.server`'s limits, by option name: `maxEvaluations` (2^14 client elements
+ * per key period), `period` (one day in ms), `maxClientItems` (2^24 per session), `maxChunk`
+ * (2^16 per message), `maxHeldItems` (2^25 across cardinality sessions), `setupTimeout` (30 s).
+ */
+const SERVER_DEFAULTS = /* @__PURE__ */ Object.freeze({
+  maxEvaluations: DEFAULT_MAX_EVALUATIONS,
+  period: DEFAULT_KEY_PERIOD,
+  maxClientItems: DEFAULT_MAX_CLIENT_ITEMS,
+  maxChunk: DEFAULT_MAX_CHUNK,
+  maxHeldItems: DEFAULT_MAX_HELD_ITEMS,
+  setupTimeout: DEFAULT_SETUP_TIMEOUT,
+});
+
+/**
+ * The whole PSI API as one frozen object (the only runtime export of `bukejian/psi`).
+ *
+ * - `client(items, opts)` / `server(items, opts)`: one-shot ECDH-PSI (`request` → `respond` →
+ *   `finish`); `chunkedClient(items, opts)` ↔ `server.handle(msg, peer?)`: chunked, client memory
+ *   bounded by `chunkSize`.
+ * - `oprf.client(items, opts)` / `oprf.server(opts)`: labeled membership queries (RFC 9497);
+ *   `oprf.evaluate(input, secretKey)`: the PRF output computed by the key holder.
+ * - `memoryBudget(limit)`: the in-memory evaluation budget (the servers' default).
+ * - `canonicalize(item, form)`, `canonicalString(item, form)`, `CANONICAL_FORMS`: item forms.
+ * - `bucketOf(item, { key, buckets })`, `partition(items, { key, buckets })`: keyed bucketing.
+ * - `encodeMessage(m)`, `decodeMessage(bytes, opts)`: the wire format.
+ * - `groups` (names in wire-id order), `getGroup(name, backend)`: the groups.
+ * - `rawTagLength(nClient, nServer)`, `tagDigest(element)`: the comparison tags.
+ * - `SERVER_DEFAULTS`: the default limits of `server`, keyed by option name.
  * @example
  * import { psi } from 'bukejian/psi'
- * const a = psi.client(mine, { group: 'x25519', canonical: 'id' })
- * const b = psi.server(theirs, { group: 'x25519', canonical: 'id' })
+ * const a = psi.client(['110101199003071234', '张三'], { group: 'x25519', canonical: 'id' })
+ * const b = psi.server(['张三', '李四'], { group: 'x25519', canonical: 'id' })
  * const { intersection } = await a.finish(await b.respond(await a.request()))
+ * // intersection: ['张三']
  * // chunked (client memory bounded by chunkSize):
- * const c = psi.chunkedClient(mine, { group: 'x25519', canonical: 'id' })
+ * const c = psi.chunkedClient(['张三', '王五'], { group: 'x25519', canonical: 'id' })
  * let out = await c.next()
  * while (out) out = await c.next(await b.handle(out))
- * c.result().intersection
+ * c.result().intersection // ['张三']
  */
 export const psi = /* @__PURE__ */ Object.freeze({
   client,
@@ -75,6 +91,7 @@ export const psi = /* @__PURE__ */ Object.freeze({
   memoryBudget,
   canonicalize,
   canonicalString,
+  CANONICAL_FORMS,
   bucketOf,
   partition,
   encodeMessage,
@@ -83,4 +100,5 @@ export const psi = /* @__PURE__ */ Object.freeze({
   getGroup,
   rawTagLength,
   tagDigest,
+  SERVER_DEFAULTS,
 });

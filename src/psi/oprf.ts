@@ -28,6 +28,7 @@ import { ristretto255_oprf, ristretto255_hasher } from '@noble/curves/ed25519.js
 import { sha512 } from '@noble/hashes/sha2.js';
 import { BukejianError } from '../errors.js';
 import {
+  abytes,
   aoptions,
   anumber,
   concatBytes,
@@ -62,11 +63,12 @@ const i2osp2 = (n: number): Uint8Array => Uint8Array.of(n >>> 8, n & 255);
 
 /**
  * RFC 9497 §3.3.1 Evaluate(skS, input) for ristretto255-SHA512 mode 0x00: the PRF output the
- * interactive protocol yields, computed by the key holder directly.
+ * interactive protocol yields, computed by the key holder directly. Data first, key after.
  * @example
- * evaluate(keys.secretKey, utf8ToBytes('110101199003071234')) // 64 bytes
+ * psi.oprf.evaluate(utf8ToBytes('110101199003071234'), secretKey) // 64 bytes
  */
-export function evaluate(secretKey: Uint8Array, input: Uint8Array): Uint8Array {
+export function evaluate(input: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  abytes(input, 'input');
   const k = leScalar(secretKey);
   const P = ristretto255_hasher.hashToCurve(input, { DST: HASH_TO_GROUP_DST });
   const unblinded = P.multiply(k).toBytes();
@@ -214,7 +216,7 @@ export function oprfServer(opts?: OprfServerOptions): OprfServer {
       const e = epoch;
       const key = sk;
       for await (const [item, label] of entries as AsyncIterable<[Item, string | Uint8Array]>) {
-        const d = derive(evaluate(key, canonicalize(item, form)));
+        const d = derive(evaluate(canonicalize(item, form), key));
         const sealed = sm4.gcm(d.key, d.nonce, aadFor(e, d.tag)).encrypt(toBytes(label, 'label'));
         out.push({ tag: d.tag.slice(), sealed });
       }

@@ -20,7 +20,7 @@ const JSON_TYPE = 'bukejian/zk-credential';
 const FIXED = 4 + 1 + RECORD_BYTES + 5 * 32 + 1;
 
 /** JSON form of a credential (bigints as decimal strings). */
-export interface CredentialJson {
+export interface CredentialJSON {
   type: typeof JSON_TYPE;
   version: 1;
   record: Omit<CredentialRecord, 'holderCommitment'> & { holderCommitment: string };
@@ -64,10 +64,10 @@ function sm2Sig(v: unknown): Uint8Array {
 
 /**
  * The JSON form of a credential.
- * @example JSON.stringify(credentialToJson(cred))
+ * @example JSON.stringify(credentialToJSON(cred))
  */
-export function credentialToJson(c: Credential): CredentialJson {
-  const out: CredentialJson = {
+export function credentialToJSON(c: Credential): CredentialJSON {
+  const out: CredentialJSON = {
     type: JSON_TYPE,
     version: 1,
     record: { ...c.record, holderCommitment: c.record.holderCommitment.toString() },
@@ -83,9 +83,9 @@ export function credentialToJson(c: Credential): CredentialJson {
 
 /**
  * Strictly decodes the JSON form (an object or a JSON string).
- * @example const cred = credentialFromJson(JSON.parse(text))
+ * @example const cred = credentialFromJSON(JSON.parse(text))
  */
-export function credentialFromJson(input: unknown): Credential {
+export function credentialFromJSON(input: unknown): Credential {
   let o = input;
   if (typeof o === 'string') {
     try {

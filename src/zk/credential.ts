@@ -5,7 +5,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { abytes, aoptions, randomBytes } from '../utils.js';
+import { abytes, aoptions, isBytes, randomBytes } from '../utils.js';
 import { prv2pub, signPoseidon, verifyPoseidon } from './babyjub.js';
 import { signDisclosed, verifyDisclosedSignature } from './disclosed.js';
 import { afield } from './field.js';
@@ -85,12 +85,22 @@ async function issue(
   });
 }
 
+/** The caller's trust anchor: required (INVALID_OPTION when missing), never defaulted. */
+function anchor(value: unknown, name: string, want: string): void {
+  if (value === undefined || value === null)
+    throw new BukejianError('INVALID_OPTION', `"${name}" expected ${want}, got ${value}`);
+}
+
 /**
  * Checks the disclosed form: the credential's SM2 signature over its record under the issuer's SM2
- * public key. False when absent or invalid (a credential comes from another party).
+ * public key, which the caller must give (its trust anchor; missing → INVALID_OPTION). False when
+ * the signature is absent or invalid (a credential comes from another party).
  * @example issuer.verifyDisclosed(cred, issuerSm2PublicKey) // true
  */
 function verifyDisclosed(credential: Credential, issuerSm2PublicKey: Uint8Array): boolean {
+  anchor(issuerSm2PublicKey, 'issuerSm2PublicKey', "the issuer's SM2 public key");
+  if (!isBytes(issuerSm2PublicKey))
+    throw new BukejianError('INVALID_OPTION', '"issuerSm2PublicKey" expected Uint8Array');
   try {
     if (!credential?.sm2Signature) return false;
     const r = validateRecord(credential.record);
@@ -105,21 +115,23 @@ function verifyDisclosed(credential: Credential, issuerSm2PublicKey: Uint8Array)
 }
 
 /**
- * Checks the credential's EdDSA-Poseidon signature outside the circuit, and (optionally) that it
- * was issued by `expectedIssuer`. Returns false for any credential that does not verify.
+ * Checks the credential's EdDSA-Poseidon signature outside the circuit, and that it was issued by
+ * `expectedIssuer`, the caller's trust anchor (required: missing → INVALID_OPTION; a malformed
+ * one throws like any caller input). Returns false for any credential that does not verify or
+ * comes from another issuer.
  * @example if (!(await issuer.verify(cred, issuerPublicKey))) throw new Error('bad credential')
  */
-async function verify(credential: Credential, expectedIssuer?: IssuerPublicKey): Promise<boolean> {
+async function verify(credential: Credential, expectedIssuer: IssuerPublicKey): Promise<boolean> {
+  anchor(expectedIssuer, 'expectedIssuer', "the issuer's public key [x, y]");
+  if (!Array.isArray(expectedIssuer) || expectedIssuer.length !== 2)
+    throw new BukejianError('INVALID_OPTION', '"expectedIssuer" expected [x, y] bigints');
+  const ex = afield(expectedIssuer[0], 'expectedIssuer[0]');
+  const ey = afield(expectedIssuer[1], 'expectedIssuer[1]');
   try {
     const r = validateRecord(credential.record);
     const [ax, ay] = credential.issuerPublicKey;
     const A = [afield(ax, 'Ax'), afield(ay, 'Ay')] as const;
-    if (
-      expectedIssuer &&
-      (afield(expectedIssuer[0], 'issuerPublicKey[0]') !== A[0] || expectedIssuer[1] !== A[1])
-    ) {
-      return false;
-    }
+    if (ex !== A[0] || ey !== A[1]) return false;
     const S = afield(credential.signature.S, 'S');
     const R8 = [
       afield(credential.signature.R8[0], 'R8x'),

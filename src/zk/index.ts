@@ -10,54 +10,58 @@ import { challenge, terminate, verify, verifyBatch } from './verify.js';
 import { circuitInput, prove } from './prove.js';
 
 export { issuer } from './credential.js';
-export type { Credential, EddsaSignature, IssuerKeyPair, IssuerPublicKey } from './credential.js';
+export type {
+  Credential,
+  EddsaSignature,
+  IssueOptions,
+  IssuerKeyPair,
+  IssuerPublicKey,
+} from './credential.js';
 export { holder } from './holder.js';
 export type { HolderKey } from './holder.js';
 export { rule } from './rule.js';
 export type { Rule, RuleSpec } from './rule.js';
-export { validateRecord, recordHash, recordBytes, SEX_CODES, MAX_INCOME } from './record.js';
+export type { RegionTree, RegionPath } from './region-tree.js';
+export { validateRecord, recordHash, SEX_CODES, MAX_INCOME } from './record.js';
 export type { CredentialRecord } from './record.js';
 export {
-  credentialToJson,
-  credentialFromJson,
+  credentialToJSON,
+  credentialFromJSON,
   encodeCredential,
   decodeCredential,
 } from './credential-codec.js';
-export type { CredentialJson } from './credential-codec.js';
+export type { CredentialJSON } from './credential-codec.js';
 export {
-  proofToJson,
-  proofFromJson,
-  encodeProof,
-  decodeProof,
-  PROOF_BYTES,
+  eligibilityProofToJSON,
+  eligibilityProofFromJSON,
+  encodeEligibilityProof,
+  decodeEligibilityProof,
+  ELIGIBILITY_PROOF_BYTES,
 } from './proof-codec.js';
 export type { EligibilityProof } from './proof-codec.js';
-export { programId, PUBLIC_SIGNALS } from './context.js';
+export { programId } from './context.js';
 export type { ProofContext } from './context.js';
-export { dateOf, isDate } from './dates.js';
-export { FIELD_ORDER } from './field.js';
-export {
-  buildRegionTree,
-  REGION_TREE_ARITY,
-  REGION_TREE_CAPACITY,
-  REGION_TREE_LEVELS,
-} from './region-tree.js';
-export type { RegionTree, RegionPath } from './region-tree.js';
+export { dateOf } from './dates.js';
 export { createMemoryRegistry, nullifierKey } from './nullifier.js';
 export type { NullifierRegistry } from './nullifier.js';
-export { checkArtifacts, loadArtifacts } from './artifacts.js';
-export { witnessCalculator, WitnessError } from './witness.js';
-export type { SignalValue, WitnessCalculator } from './witness.js';
+export { loadArtifacts } from './artifacts.js';
 export type { Artifacts, ArtifactHashes } from './artifacts.js';
-export { prepareVerifier } from './groth16.js';
-export { batchWorkersAvailable } from './batch-pool.js';
-export type { Groth16Verifier, VerificationKeyJson } from './groth16.js';
+export type { VerificationKeyJson as VerificationKeyJSON } from './groth16.js';
 export { PINNED, VKEY } from './pinned.js';
 export type { ProveInput, ProveOptions } from './prove.js';
 export type { VerifyOptions, VerifyResult, ProofInput } from './verify.js';
 
 /**
  * Holder proving and verifier checking of eligibility proofs.
+ *
+ * - `prove(input, { artifacts?, expectedHashes? })`: the Groth16 proof (NOT_ELIGIBLE when the
+ *   credential does not satisfy the rule).
+ * - `verify(proof, context, { vkey | allowDevelopmentKey: true, registry? })`: `{ ok, nullifier?,
+ *   reason? }`; the verification key is required (neither → INVALID_OPTION).
+ * - `verifyBatch(proofs, context | contexts, options)`: one result per proof.
+ * - `challenge()`: a fresh random challenge for one request.
+ * - `circuitInput(input)`: the circuit's input signals (what `prove` feeds the witness).
+ * - `terminate()`: frees the curve engines and worker threads.
  * @example
  * const challenge = eligibility.challenge()
  * const proof = await eligibility.prove({ credential, holderSecret, rule, today, programId, period, challenge })

@@ -27,8 +27,11 @@ export interface EligibilityProof {
 
 const MAGIC = /* @__PURE__ */ utf8ToBytes('BKZP');
 const JSON_TYPE = 'bukejian/zk-proof';
-/** Length of the binary form. @example encodeProof(proof).length === PROOF_BYTES // 293 */
-export const PROOF_BYTES = 5 + 9 * 32;
+/**
+ * Length of the binary form of an eligibility proof (293 bytes).
+ * @example encodeEligibilityProof(proof).length === ELIGIBILITY_PROOF_BYTES // true
+ */
+export const ELIGIBILITY_PROOF_BYTES = 5 + 9 * 32;
 
 function bad(msg: string): never {
   throw new BukejianError('INVALID_ENCODING', msg);
@@ -74,8 +77,11 @@ export function checkProof(p: unknown, fromString = false): EligibilityProof {
   });
 }
 
-/** JSON form of a proof. @example JSON.stringify(proofToJson(proof)) */
-export function proofToJson(p: EligibilityProof): Record<string, unknown> {
+/**
+ * The JSON form of an eligibility proof (decimal strings).
+ * @example JSON.stringify(eligibilityProofToJSON(proof))
+ */
+export function eligibilityProofToJSON(p: EligibilityProof): Record<string, unknown> {
   const s = (v: bigint) => v.toString();
   return {
     type: JSON_TYPE,
@@ -89,9 +95,9 @@ export function proofToJson(p: EligibilityProof): Record<string, unknown> {
 
 /**
  * Strictly decodes the JSON form (object or string); unknown keys and wrong versions throw.
- * @example const proof = proofFromJson(body)
+ * @example const proof = eligibilityProofFromJSON(body)
  */
-export function proofFromJson(input: unknown): EligibilityProof {
+export function eligibilityProofFromJSON(input: unknown): EligibilityProof {
   let o = input;
   if (typeof o === 'string') {
     try {
@@ -111,8 +117,11 @@ export function proofFromJson(input: unknown): EligibilityProof {
   return checkProof(r, true);
 }
 
-/** Binary form (293 bytes). @example const bytes = encodeProof(proof) */
-export function encodeProof(p: EligibilityProof): Uint8Array {
+/**
+ * The binary form of an eligibility proof (293 bytes).
+ * @example const bytes = encodeEligibilityProof(proof)
+ */
+export function encodeEligibilityProof(p: EligibilityProof): Uint8Array {
   const q = checkProof(p);
   const parts = [
     q.a[0],
@@ -130,16 +139,16 @@ export function encodeProof(p: EligibilityProof): Uint8Array {
 
 /**
  * Strictly decodes the binary form (exact length, magic, version, ranges).
- * @example const proof = decodeProof(bytes)
+ * @example const proof = decodeEligibilityProof(bytes)
  */
-export function decodeProof(bytes: Uint8Array): EligibilityProof {
+export function decodeEligibilityProof(bytes: Uint8Array): EligibilityProof {
   if (!isBytes(bytes)) throw new BukejianError('INVALID_TYPE', '"proof" expected Uint8Array');
   if (bytes.length < 5 || !MAGIC.every((m, i) => bytes[i] === m))
     bad('"proof" expected magic BKZP');
   if (bytes[4] !== 1)
     throw new BukejianError('VERSION', '"proof" expected version 1, got another version');
-  if (bytes.length !== PROOF_BYTES)
-    bad(`"proof" expected ${PROOF_BYTES} bytes, got length=${bytes.length}`);
+  if (bytes.length !== ELIGIBILITY_PROOF_BYTES)
+    bad(`"proof" expected ${ELIGIBILITY_PROOF_BYTES} bytes, got length=${bytes.length}`);
   const v = (i: number) => bytesToNumberBE(bytes.subarray(5 + 32 * i, 5 + 32 * (i + 1)));
   return checkProof({
     a: [v(0), v(1)],

@@ -26,7 +26,12 @@ import {
 } from './context.js';
 import { randomField } from './field.js';
 import type { NullifierRegistry } from './nullifier.js';
-import { checkProof, decodeProof, proofFromJson, type EligibilityProof } from './proof-codec.js';
+import {
+  checkProof,
+  decodeEligibilityProof,
+  eligibilityProofFromJSON,
+  type EligibilityProof,
+} from './proof-codec.js';
 import { VKEY } from './pinned.js';
 
 /** What the verifier learns: the decision and, when accepted, the nullifier. */
@@ -94,9 +99,10 @@ function verifierFor(vkey: VerificationKeyJson): Promise<Groth16Verifier> {
 
 function parse(input: ProofInput): EligibilityProof | null {
   try {
-    if (isBytes(input)) return decodeProof(input);
-    if (typeof input === 'string') return proofFromJson(input);
-    if (input && typeof input === 'object' && 'type' in input) return proofFromJson(input);
+    if (isBytes(input)) return decodeEligibilityProof(input);
+    if (typeof input === 'string') return eligibilityProofFromJSON(input);
+    if (input && typeof input === 'object' && 'type' in input)
+      return eligibilityProofFromJSON(input);
     return checkProof(input);
   } catch (e) {
     if (e instanceof BukejianError) return null;
