@@ -484,6 +484,21 @@ describe('passports, e-mail, plates, names, addresses', () => {
       district: '天山区',
     });
     expect(splitAddress('月球背面')).toMatchObject({ province: null, rest: '月球背面' });
+    // a city without districts does not match itself again, and a short form before a street
+    // word is the street (found by the property below with seed 1708770030)
+    expect(splitAddress('广东省中山市中山路1号')).toMatchObject({
+      city: '中山市',
+      district: null,
+      rest: '中山路1号',
+    });
+    expect(splitAddress('辽宁省大连市中山路1号')).toMatchObject({
+      district: null,
+      rest: '中山路1号',
+    });
+    expect(splitAddress('辽宁省大连市中山区人民路1号')).toMatchObject({
+      district: '中山区',
+      rest: '人民路1号',
+    });
     fc.assert(
       fc.property(addressArb(), (a) => {
         const p = splitAddress(a);

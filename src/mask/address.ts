@@ -23,6 +23,8 @@ export interface AddressParts {
 const SUFFIX =
   /(?:维吾尔自治区|壮族自治区|回族自治区|特别行政区|自治区|自治州|地区|省|市|盟|区|县|旗)$/;
 
+const STREET = /^(?:路|街|道|大道|大街|巷|胡同|里|弄)/;
+
 function shortForms(full: string): string[] {
   const short = full.replace(SUFFIX, '');
   return short.length >= 2 && short !== full ? [full, short] : [full];
@@ -57,9 +59,13 @@ function matchLevel(
 ): { code: string; len: number } | null {
   let best: { code: string; len: number } | null = null;
   for (const code of codes) {
-    for (const form of formsOf(code)) {
-      if (s.startsWith(form, pos) && (!best || form.length > best.len))
-        best = { code, len: form.length };
+    const forms = formsOf(code);
+    for (let i = 0; i < forms.length; i++) {
+      const form = forms[i]!;
+      if (!s.startsWith(form, pos) || (best && form.length <= best.len)) continue;
+      // a short form (中山 for 中山区) followed by a street word is a street (中山路), not an area
+      if (i > 0 && STREET.test(s.slice(pos + form.length))) continue;
+      best = { code, len: form.length };
     }
   }
   return best;
@@ -86,7 +92,8 @@ export function splitAddress(input: string): AddressParts {
     out.city = s.slice(pos, pos + c.len);
     out.code = c.code;
     pos += c.len;
-    areas = childCodes(c.code);
+    // a city without districts (东莞市, 中山市) lists itself as its one county-level unit
+    areas = childCodes(c.code).filter((a) => regionName(a) !== regionName(c.code));
   } else areas = grandchildren(p.code);
   const d = matchLevel(s, pos, areas);
   if (d) {
