@@ -18,7 +18,8 @@ export {
   detect,
   redact,
   pseudonymize,
-  fpe,
+  ff1Sm4,
+  idCardFpe,
   validateIdCard,
 } from './mask/index.js';
 export { anonymize } from './anon/index.js';

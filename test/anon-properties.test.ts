@@ -13,13 +13,9 @@
 //   values and risk "after" equal those recomputed naively from the released rows alone.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  anonymize,
-  buildHierarchy,
-  type AnonymizeConfig,
-  type HierarchySpec,
-  type ModelSpec,
-} from '../src/anon/index.js';
+import { anonymize, type AnonymizeConfig } from '../src/anon/anonymize.js';
+import { buildHierarchy, type HierarchySpec } from '../src/anon/builders.js';
+import { type ModelSpec } from '../src/anon/models.js';
 
 const AGE: HierarchySpec = { type: 'intervals', widths: [5, 10, 20] };
 const CITY: HierarchySpec = {
@@ -56,14 +52,12 @@ const model: fc.Arbitrary<ModelSpec> = fc.oneof(
   fc
     .integer({ min: 1, max: 3 })
     .map((l) => ({ type: 'l-diversity' as const, attribute: 'disease', l })),
-  fc
-    .double({ min: 1, max: 2.5, noNaN: true })
-    .map((l) => ({
-      type: 'l-diversity' as const,
-      attribute: 'disease',
-      l,
-      variant: 'entropy' as const,
-    })),
+  fc.double({ min: 1, max: 2.5, noNaN: true }).map((l) => ({
+    type: 'l-diversity' as const,
+    attribute: 'disease',
+    l,
+    variant: 'entropy' as const,
+  })),
   fc
     .record({ l: fc.integer({ min: 1, max: 3 }), c: fc.double({ min: 0.5, max: 4, noNaN: true }) })
     .map(({ l, c }) => ({
@@ -76,15 +70,13 @@ const model: fc.Arbitrary<ModelSpec> = fc.oneof(
   fc
     .double({ min: 0.1, max: 0.9, noNaN: true })
     .map((t) => ({ type: 't-closeness' as const, attribute: 'disease', t })),
-  fc
-    .double({ min: 0.1, max: 0.9, noNaN: true })
-    .map((t) => ({
-      type: 't-closeness' as const,
-      attribute: 'disease',
-      t,
-      distance: 'hierarchical' as const,
-      hierarchy: DISEASE_TREE,
-    })),
+  fc.double({ min: 0.1, max: 0.9, noNaN: true }).map((t) => ({
+    type: 't-closeness' as const,
+    attribute: 'disease',
+    t,
+    distance: 'hierarchical' as const,
+    hierarchy: DISEASE_TREE,
+  })),
 );
 
 type R = { age: string; city: string; sex: string; disease: string; visits: string; name: string };
