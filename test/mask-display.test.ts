@@ -80,7 +80,7 @@ describe('display mask defaults', () => {
 describe('masking never reveals more than its options say', () => {
   const keep = fc.integer({ min: 0, max: 24 });
   // Options within each type's budget (keepStart + keepEnd at most what the default shows; more is
-  // refused: see mask-review.test.ts).
+  // refused: see mask-hardening.test.ts).
   const cases: [
     string,
     fc.Arbitrary<string>,

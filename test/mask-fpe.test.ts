@@ -217,7 +217,7 @@ describe('ID-number tokens', () => {
     );
   });
   it('cutoff 2025 over 1900–2099: an ID born up to 2025 gets a token that is never dated in the future', () => {
-    // The defaults of earlier versions, now explicit (the default is [1900, current year], see mask-review.test.ts).
+    // The defaults of earlier versions, now explicit (the default is [1900, current year], see mask-hardening.test.ts).
     const t = idCardFpe(key, { tweak: 'civil-affairs/2026', years: [1900, 2099], cutoff: 2025 });
     let later = 0;
     fc.assert(

@@ -15,9 +15,10 @@ import {
   validateConfig,
   type AnonymizeConfig,
   type AnonymizeReport,
-} from '../anon/anonymize.js';
+  recordsToRows,
+} from '../anon/index.js';
+// The incremental reader and writer under the public parseCsv / toCsv (the input is streamed).
 import { createCsvParser, csvRecord } from '../_csv.js';
-import { recordsToRows } from '../anon/csv.js';
 import { BukejianError } from '../errors.js';
 import { parseArgs } from './args.js';
 import { openInput, openOutput } from './io.js';

@@ -50,6 +50,7 @@ export {
   redact,
   createDetector,
   createRedactor,
+  maskSpan,
   PII_TYPES,
   PII_LABELS,
   type Span,
