@@ -83,15 +83,23 @@ describe('wrong-type matrix', () => {
   it('keys, options and records', () => {
     for (const w of WRONG) {
       if (!(w instanceof Uint8Array)) {
-        expect(() => M.pseudonymize('x', w as never, { domain: 'd' })).toThrow(BukejianError);
-        expect(() => M.ff1Sm4(w as never)).toThrow(BukejianError);
-        expect(() => M.idCardFpe(w as never)).toThrow(BukejianError);
+        expect(() => M.pseudonymize('x', w as never, { domain: 'd' })).toThrow(
+          expect.objectContaining({ code: 'INVALID_TYPE' }),
+        );
+        expect(() => M.ff1Sm4(w as never)).toThrow(
+          expect.objectContaining({ code: 'INVALID_TYPE' }),
+        );
+        expect(() => M.idCardFpe(w as never)).toThrow(
+          expect.objectContaining({ code: 'INVALID_TYPE' }),
+        );
       }
       if (typeof w !== 'string' && !(w instanceof Uint8Array))
         expect(() => M.createPseudonymizer(key16, { domain: 'd' })(w as never)).toThrow(
           BukejianError,
         );
-      expect(() => M.loadPolicy(w as never)).toThrow(BukejianError);
+      expect(() => M.loadPolicy(w as never)).toThrow(
+        expect.objectContaining({ code: 'INVALID_CONFIG' }),
+      );
       if (w !== undefined && !plain(w))
         expect(() => M.validateIdCard('11010519491231002X', w as never)).toThrow(BukejianError);
       if (w !== undefined && w !== null)
@@ -99,12 +107,16 @@ describe('wrong-type matrix', () => {
           BukejianError,
         );
       if (!plain(w))
-        expect(() => M.applyPolicy(w as never, policy, { purpose: 'x' })).toThrow(BukejianError);
+        expect(() => M.applyPolicy(w as never, policy, { purpose: 'x' })).toThrow(
+          expect.objectContaining({ code: 'INVALID_TYPE' }),
+        );
       expect(() => M.applyPolicy({ a: 'x' }, policy, { purpose: w as never })).toThrow(
         BukejianError,
       );
       if (w !== undefined && typeof w !== 'number')
-        expect(() => M.mask.phone('13812345678', { keepStart: w as never })).toThrow(BukejianError);
+        expect(() => M.mask.phone('13812345678', { keepStart: w as never })).toThrow(
+          expect.objectContaining({ code: 'INVALID_TYPE' }),
+        );
       if (w !== undefined && !plain(w))
         expect(() => M.detect('x', w as never)).toThrow(BukejianError);
     }
