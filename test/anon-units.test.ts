@@ -58,6 +58,25 @@ describe('csv', () => {
     expect(code(() => parseCsv('"abc'))).toBe('INVALID_DATA');
     expect(code(() => parseCsv('a', { delimiter: '"' }))).toBe('INVALID_OPTION');
   });
+  it('one parser: the lenient mode (mask streams) keeps as data what the strict one refuses', () => {
+    const all = (text: string, strict: boolean) => {
+      const p = createCsvParser(undefined, strict);
+      return [...p.push(text), ...p.end()];
+    };
+    expect(all('a"b,c\n"ab"c,d\n', false)).toEqual([
+      ['a"b', 'c'],
+      ['abc', 'd'],
+    ]);
+    expect(code(() => all('a"b,c\n', true))).toBe('INVALID_DATA');
+    expect(code(() => all('"ab"c,d\n', true))).toBe('INVALID_DATA');
+    for (const strict of [true, false]) {
+      expect(all('a,"b,""c"""\r\n1,2', strict)).toEqual([
+        ['a', 'b,"c"'],
+        ['1', '2'],
+      ]);
+      expect(code(() => all('a,"b', strict))).toBe('INVALID_DATA');
+    }
+  });
   it('round trips arbitrary records, fed in any chunking', () => {
     const field = fc.string({
       unit: fc.constantFrom('a', 'b', ',', '"', '\n', '\r', ' ', '中', ';'),
