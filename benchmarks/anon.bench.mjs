@@ -17,7 +17,7 @@ import {
   anonymize,
   compileModel,
   encodeTable,
-  hierarchyFromTable,
+  buildHierarchy,
   optimalSearch,
   parseCsv,
   recordsToRows,
@@ -47,11 +47,12 @@ function adult() {
   const h = Object.fromEntries(
     ADULT.map((a) => [
       a,
-      hierarchyFromTable(
-        parseCsv(readFileSync(path.join(adultDir, `adult_hierarchy_${a}.csv`), 'utf8'), {
+      buildHierarchy({
+        type: 'table',
+        rows: parseCsv(readFileSync(path.join(adultDir, `adult_hierarchy_${a}.csv`), 'utf8'), {
           delimiter: ';',
         }).filter((r) => r.length > 1),
-      ),
+      }),
     ]),
   );
   return { rows, h };

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseCsv, recordsToRows } from '../src/anon/index.js';
+import { parseCsv, recordsToRows } from '../src/anon/csv.js';
 
 const cli = path.join(__dirname, '..', 'dist', 'cli.js');
 const run = (args: string[], input?: string) =>

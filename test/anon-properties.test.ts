@@ -13,13 +13,9 @@
 //   values and risk "after" equal those recomputed naively from the released rows alone.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  anonymize,
-  buildHierarchy,
-  type AnonymizeConfig,
-  type HierarchySpec,
-  type ModelSpec,
-} from '../src/anon/index.js';
+import { anonymize, type AnonymizeConfig } from '../src/anon/anonymize.js';
+import { buildHierarchy, type HierarchySpec } from '../src/anon/builders.js';
+import { type ModelSpec } from '../src/anon/models.js';
 
 const AGE: HierarchySpec = { type: 'intervals', widths: [5, 10, 20] };
 const CITY: HierarchySpec = {

@@ -6,7 +6,7 @@
 // checked against a naive recount of the released rows. Mondrian (which suppresses nothing) is
 // checked on the same table.
 import { describe, expect, it } from 'vitest';
-import { anonymize, type AnonymizeConfig } from '../src/anon/index.js';
+import { anonymize, type AnonymizeConfig } from '../src/anon/anonymize.js';
 
 const DX = ['flu', 'asthma', 'gastritis', 'diabetes'];
 const ordinary = Array.from({ length: 40 }, (_, i) => ({

@@ -41,7 +41,9 @@ describe('toNodeTransform', () => {
   });
 
   it('rejects a non-TransformStream with INVALID_TYPE', () => {
-    expect(() => toNodeTransform({} as never)).toThrow(BukejianError);
+    expect(() => toNodeTransform({} as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_TYPE' }),
+    );
     try {
       toNodeTransform({} as never);
     } catch (e) {

@@ -15,15 +15,7 @@
  */
 export { anonymize, validateConfig } from './anonymize.js';
 export type { AnonymizeConfig, AnonymizeOptions, AnonymizeReport } from './anonymize.js';
-export {
-  adminCodeHierarchy,
-  buildHierarchy,
-  dateHierarchy,
-  idAreaHierarchy,
-  intervalHierarchy,
-  prefixHierarchy,
-  treeHierarchy,
-} from './builders.js';
+export { buildHierarchy } from './builders.js';
 export type {
   DateOptions,
   HierarchySpec,
@@ -31,27 +23,17 @@ export type {
   PrefixOptions,
   TreeSpec,
 } from './builders.js';
-export { evaluate, partition } from './classes.js';
-export type { Classes, Evaluation } from './classes.js';
-export { createCsvParser, csvRecord, parseCsv, recordsToRows, toCsv } from './csv.js';
-export type { CsvOptions, CsvParser } from './csv.js';
-export {
-  compileHierarchy,
-  hierarchyFromCsv,
-  hierarchyFromTable,
-  identityHierarchy,
-  validateHierarchy,
-} from './hierarchy.js';
-export type { CompiledHierarchy, Hierarchy } from './hierarchy.js';
-export { lattice, MAX_LATTICE_SIZE } from './lattice.js';
-export type { Lattice } from './lattice.js';
-export { lossTerms, transformationLoss, utility } from './metrics.js';
+export { parseCsv, recordsToRows, toCsv } from './csv.js';
+export type { CsvOptions } from './csv.js';
+export { hierarchyFromCsv } from './hierarchy.js';
+export type { Hierarchy } from './hierarchy.js';
+export { utility } from './metrics.js';
 export type { SearchMetric, UtilityReport } from './metrics.js';
-export { compileModel, validateModel } from './models.js';
+export { compileModel } from './models.js';
 export type { CompiledModel, ModelSpec } from './models.js';
 export { mondrian } from './mondrian.js';
 export type { MondrianResult } from './mondrian.js';
-export { reidentificationRisk, riskFromClassSizes } from './risk.js';
+export { reidentificationRisk } from './risk.js';
 export type { RiskOptions, RiskReport } from './risk.js';
 export { optimalSearch } from './search.js';
 export type { SearchOptions, SearchResult } from './search.js';

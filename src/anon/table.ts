@@ -175,7 +175,7 @@ export function groupTuples(
  * Encodes `rows`: quasi-identifiers with their hierarchies (validated against the data), sensitive
  * attributes, and the distinct base tuples.
  * @example
- * const t = encodeTable(rows, { age: intervalHierarchy({ widths: [10] }) }, ['disease']);
+ * const t = encodeTable(rows, { age: buildHierarchy({ type: 'intervals', widths: [10] }) }, ['disease']);
  * t.tuples; // number of distinct (age, disease) pairs
  */
 export function encodeTable(

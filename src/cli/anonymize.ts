@@ -15,8 +15,10 @@ import {
   validateConfig,
   type AnonymizeConfig,
   type AnonymizeReport,
-} from '../anon/anonymize.js';
-import { createCsvParser, csvRecord, recordsToRows } from '../anon/csv.js';
+  recordsToRows,
+} from '../anon/index.js';
+// The incremental reader and writer under the public parseCsv / toCsv (the input is streamed).
+import { createCsvParser, csvRecord } from '../_csv.js';
 import { BukejianError } from '../errors.js';
 import { parseArgs } from './args.js';
 import { openInput, openOutput } from './io.js';
@@ -81,7 +83,7 @@ function loadConfig(file: string): AnonymizeConfig {
           path.resolve(path.dirname(file), s.path),
           `quasiIdentifiers.${name.slice(0, 40)}.path`,
         );
-        const p = createCsvParser({ delimiter });
+        const p = createCsvParser({ delimiter }, true);
         const rows = [...p.push(text), ...p.end()].filter((r) => !(r.length === 1 && r[0] === ''));
         qis[name] = { type: 'table', rows };
       }
@@ -132,7 +134,7 @@ export async function run(args: string[]): Promise<number> {
   const [inFile, outFile] = positionals;
 
   // stream the input through the incremental parser
-  const parser = createCsvParser({ delimiter });
+  const parser = createCsvParser({ delimiter }, true);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const records: string[][] = [];
   let first = true;

@@ -9,14 +9,18 @@ import { readFileSync } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
 import { BukejianError } from '../errors.js';
 import { hexToBytes } from '../utils.js';
-import { loadPolicy } from '../mask/policy.js';
 import {
+  loadPolicy,
   csvPolicyStream,
   jsonLinesPolicyStream,
   redactStream,
+  createDetector,
+  maskSpan,
+  PII_TYPES,
   type StreamStats,
-} from '../mask/stream.js';
-import { createDetector, maskSpan, PII_TYPES, type PiiType, type Span } from '../mask/detect.js';
+  type PiiType,
+  type Span,
+} from '../mask/index.js';
 import { parseArgs } from './args.js';
 import { openInput, openOutput } from './io.js';
 

@@ -23,7 +23,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { BukejianError } from '../errors.js';
-import { createCsvParser } from '../anon/csv.js';
+import { createCsvParser } from '../_csv.js';
 import { psi } from '../psi/index.js';
 import type { Mode } from '../psi/index.js';
 import { parseArgs } from './args.js';
@@ -98,7 +98,7 @@ async function* readItems(file: string, column: string | undefined): AsyncGenera
     if (rest.trim() !== '') yield rest;
     return;
   }
-  const parser = createCsvParser();
+  const parser = createCsvParser(undefined, true);
   let index = -1;
   const take = function* (records: string[][]): Generator<string> {
     for (const r of records) {

@@ -126,12 +126,3 @@ export function generateAddress(random: (n: number) => Uint8Array = randomBytes)
     '号'
   );
 }
-
-/**
- * The address API as one frozen object.
- * @example address.split('北京市朝阳区建国路88号').district // '朝阳区'
- */
-export const address = /* @__PURE__ */ Object.freeze({
-  split: splitAddress,
-  generate: generateAddress,
-});

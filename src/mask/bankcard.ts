@@ -87,14 +87,3 @@ export function generateBankCard(
   for (let i = 2; i < length - 1; i++) s += String(b[i]! % 10);
   return s + luhnCheckDigit(s);
 }
-
-/**
- * The bank-card API as one frozen object.
- * @example bankCard.validate('4111111111111111').valid // true
- */
-export const bankCard = /* @__PURE__ */ Object.freeze({
-  validate: validateBankCard,
-  generate: generateBankCard,
-  luhnValid,
-  luhnCheckDigit,
-});

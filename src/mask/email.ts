@@ -38,12 +38,3 @@ export function generateEmail(random: (n: number) => Uint8Array = randomBytes): 
   for (let i = 0; i < 8; i++) local += 'abcdefghijklmnopqrstuvwxyz0123456789'[b[i]! % 36];
   return `u${local}@${['example.cn', 'example.com', 'example.org'][b[8]! % 3]}`;
 }
-
-/**
- * The e-mail API as one frozen object.
- * @example email.validate('a@b.cn').valid // true
- */
-export const email = /* @__PURE__ */ Object.freeze({
-  validate: validateEmail,
-  generate: generateEmail,
-});

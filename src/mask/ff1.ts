@@ -189,83 +189,98 @@ export function ff1(cipher: BlockEncrypt, opts: { radix: number; tweak?: Uint8Ar
     return S;
   };
 
-  const numSmall = (x: ArrayLike<number>, from: number, to: number): number => {
-    let r = 0;
-    for (let i = from; i < to; i++) r = r * radix + x[i]!;
-    return r;
+  // The numeral arithmetic, as `number`s when radix^v · 256 < 2^53, else as `bigint`s.
+  interface Arith<N extends number | bigint> {
+    /** NUM_radix(x[from..to)). */
+    num(x: ArrayLike<number>, from: number, to: number): N;
+    /** STR^m_radix(c) written to out[at..at+m). */
+    str(c: N, m: number, out: number[], at: number): void;
+    /** NUM(S[0..d)) mod M. */
+    y(S: Uint8Array, d: number, M: N): N;
+    /** (P + y) mod M, or (P − y) mod M when decrypting. */
+    mix(P: N, y: N, M: N, decrypt: boolean): N;
+  }
+  const SMALL: Arith<number> = {
+    num(x, from, to) {
+      let r = 0;
+      for (let i = from; i < to; i++) r = r * radix + x[i]!;
+      return r;
+    },
+    str(c, m, out, at) {
+      for (let i = m - 1; i >= 0; i--) {
+        out[at + i] = c % radix;
+        c = Math.floor(c / radix);
+      }
+    },
+    y(S, d, M) {
+      let y = 0;
+      for (let j = 0; j < d; j++) y = (y * 256 + S[j]!) % M;
+      return y;
+    },
+    mix: (P, y, M, decrypt) => (decrypt ? (((P - y) % M) + M) % M : (P + y) % M),
   };
-  const numBig = (x: ArrayLike<number>, from: number, to: number): bigint => {
-    let r = 0n;
-    for (let i = from; i < to; i++) r = r * R + BigInt(x[i]!);
-    return r;
+  const BIG: Arith<bigint> = {
+    num(x, from, to) {
+      let r = 0n;
+      for (let i = from; i < to; i++) r = r * R + BigInt(x[i]!);
+      return r;
+    },
+    str(c, m, out, at) {
+      for (let i = m - 1; i >= 0; i--) {
+        out[at + i] = Number(c % R);
+        c /= R;
+      }
+    },
+    y(S, d, M) {
+      let y = 0n;
+      for (let j = 0; j < d; j++) y = (y << 8n) | BigInt(S[j]!);
+      return y % M;
+    },
+    mix: (P, y, M, decrypt) => (decrypt ? (((P - y) % M) + M) % M : (P + y) % M),
   };
-  const strSmall = (c: number, m: number, out: number[], at: number) => {
-    for (let i = m - 1; i >= 0; i--) {
-      out[at + i] = c % radix;
-      c = Math.floor(c / radix);
+
+  /**
+   * The ten Feistel rounds of Algorithms 7 and 8 as one loop. Working on (P, Q) = (A, B) to encrypt
+   * and (B, A) to decrypt makes every round the same step, Q' = (P ± F_i(Q)) mod radix^m, P' = Q,
+   * with m = u for even i and v for odd i: decryption flips the sign and runs i from 9 down to 0.
+   */
+  const feistel = <N extends number | bigint>(
+    x: ArrayLike<number>,
+    n: number,
+    T: Uint8Array,
+    g: Geo,
+    decrypt: boolean,
+    ar: Arith<N>,
+    Mu: N,
+    Mv: N,
+  ): number[] => {
+    const A = ar.num(x, 0, g.u),
+      B = ar.num(x, g.u, n);
+    let P = decrypt ? B : A,
+      Q = decrypt ? A : B;
+    for (let k = 0; k < 10; k++) {
+      const i = decrypt ? 9 - k : k;
+      const M = i % 2 === 0 ? Mu : Mv;
+      const c = ar.mix(P, ar.y(round(n, g, T, i, Q), g.d, M), M, decrypt);
+      P = Q;
+      Q = c;
     }
-  };
-  const strBig = (c: bigint, m: number, out: number[], at: number) => {
-    for (let i = m - 1; i >= 0; i--) {
-      out[at + i] = Number(c % R);
-      c /= R;
-    }
+    const out = new Array<number>(n);
+    ar.str(decrypt ? Q : P, g.u, out, 0);
+    ar.str(decrypt ? P : Q, g.v, out, g.u);
+    return out;
   };
 
   const crypt = (
-    xIn: ArrayLike<number>,
-    tweakIn: Uint8Array | undefined,
+    x: ArrayLike<number>,
+    tweak: Uint8Array | undefined,
     decrypt: boolean,
   ): number[] => {
-    const [n, T] = check(xIn, tweakIn);
+    const [n, T] = check(x, tweak);
     const g = geo(n);
-    const { u, v, d } = g;
-    if (g.small) {
-      let A = numSmall(xIn, 0, u),
-        B = numSmall(xIn, u, n);
-      for (let k = 0; k < 10; k++) {
-        const i = decrypt ? 9 - k : k;
-        const M = i % 2 === 0 ? g.mu : g.mv;
-        const S = round(n, g, T, i, decrypt ? A : B);
-        let y = 0;
-        for (let j = 0; j < d; j++) y = (y * 256 + S[j]!) % M;
-        if (!decrypt) {
-          const c = (A + y) % M;
-          A = B;
-          B = c;
-        } else {
-          const c = (((B - y) % M) + M) % M;
-          B = A;
-          A = c;
-        }
-      }
-      const out = new Array<number>(n);
-      strSmall(A, u, out, 0);
-      strSmall(B, v, out, u);
-      return out;
-    }
-    let A = numBig(xIn, 0, u),
-      B = numBig(xIn, u, n);
-    for (let k = 0; k < 10; k++) {
-      const i = decrypt ? 9 - k : k;
-      const M = i % 2 === 0 ? g.Mu : g.Mv;
-      const S = round(n, g, T, i, decrypt ? A : B);
-      let y = 0n;
-      for (let j = 0; j < d; j++) y = (y << 8n) | BigInt(S[j]!);
-      if (!decrypt) {
-        const c = (A + y) % M;
-        A = B;
-        B = c;
-      } else {
-        const c = (((B - y) % M) + M) % M;
-        B = A;
-        A = c;
-      }
-    }
-    const out = new Array<number>(n);
-    strBig(A, u, out, 0);
-    strBig(B, v, out, u);
-    return out;
+    return g.small
+      ? feistel(x, n, T, g, decrypt, SMALL, g.mu, g.mv)
+      : feistel(x, n, T, g, decrypt, BIG, g.Mu, g.Mv);
   };
 
   return Object.freeze({

@@ -48,7 +48,7 @@ const tweakBytes = (t: Uint8Array | string | undefined, name: string): Uint8Arra
  * FF1-SM4 over an alphabet (radix = alphabet length, 2…65536 distinct UTF-16 code units).
  * Characters outside the alphabet throw INVALID_DATA.
  * @example
- * const f = fpe.ff1(key, { alphabet: '0123456789', tweak: 'bank/2026' })
+ * const f = ff1Sm4(key, { alphabet: '0123456789', tweak: 'bank/2026' })
  * f.decrypt(f.encrypt('6222021234567890')) // '6222021234567890'
  */
 export function ff1Sm4(key: Uint8Array, opts?: FpeOptions): StringFpe {
@@ -125,7 +125,7 @@ function calendar(first: number, last: number) {
  * @deprecated The fixed cutoff of earlier versions; the default cutoff is now the current year
  * (see {@link IdCardFpeOptions.cutoff}). Pass `cutoff: ID_TOKEN_CUTOFF, years: [1900, 2099]` to
  * keep the tokens of those versions.
- * @example fpe.idCard(key, { years: [1900, 2099], cutoff: ID_TOKEN_CUTOFF }) // the tokens of the 2025-cutoff versions
+ * @example idCardFpe(key, { years: [1900, 2099], cutoff: ID_TOKEN_CUTOFF }) // the tokens of the 2025-cutoff versions
  */
 export const ID_TOKEN_CUTOFF = 2025;
 
@@ -237,7 +237,7 @@ export interface IdCardFpeOptions {
  * ID-number tokens (see the module comment): the area code stays, the birth date (within
  * `years`) and sequence are encrypted together, the check character is recomputed.
  * @example
- * const t = fpe.idCard(key, { tweak: 'civil-affairs', keepSex: true })
+ * const t = idCardFpe(key, { tweak: 'civil-affairs', keepSex: true })
  * const token = t.encrypt('11010519491231002X') // '110105' + another date (1900–2025) and sequence + its check char
  * t.decrypt(token) // '11010519491231002X'
  */
@@ -311,15 +311,3 @@ export function idCardFpe(key: Uint8Array, opts?: IdCardFpeOptions): IdCardFpe {
     destroy: () => cipher.destroy(),
   });
 }
-
-/**
- * Format-preserving encryption, as one frozen object: `fpe.ff1(key, { alphabet, tweak })`
- * (FF1-SM4 over an alphabet), `fpe.idCard(key)` (valid-ID tokens), `fpe.ff1Generic(cipher, { radix })`
- * (FF1 over any 128-bit block cipher).
- * @example fpe.ff1(key).encrypt('13812345678')
- */
-export const fpe = /* @__PURE__ */ Object.freeze({
-  ff1: ff1Sm4,
-  idCard: idCardFpe,
-  ff1Generic: ff1,
-});

@@ -242,14 +242,3 @@ export function generateIdCard(opts?: IdCardGenerateOptions): string {
     );
   return id;
 }
-
-/**
- * The ID-number API as one frozen object.
- * @example idCard.validate('11010519491231002X').valid // true
- */
-export const idCard = /* @__PURE__ */ Object.freeze({
-  validate: validateIdCard,
-  checkChar: idCardCheckChar,
-  to18: idCard15to18,
-  generate: generateIdCard,
-});

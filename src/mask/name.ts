@@ -92,13 +92,3 @@ export function generateName(random: (n: number) => Uint8Array = randomBytes): s
     surname + GIVEN[b[2]! % GIVEN.length]! + (b[3]! & 1 ? GIVEN[(b[3]! >> 1) % GIVEN.length]! : '')
   );
 }
-
-/**
- * The name API as one frozen object.
- * @example name.validate('司马光').surname // '司马'
- */
-export const name = /* @__PURE__ */ Object.freeze({
-  validate: validateName,
-  generate: generateName,
-  compoundSurnames: COMPOUND_SURNAMES,
-});

@@ -49,12 +49,3 @@ export function generatePassport(random: (n: number) => Uint8Array = randomBytes
   for (let i = 0; i < 8; i++) s += String(b[i]! % 10);
   return s;
 }
-
-/**
- * The passport API as one frozen object.
- * @example passport.validate('EA1234567').valid // true
- */
-export const passport = /* @__PURE__ */ Object.freeze({
-  validate: validatePassport,
-  generate: generatePassport,
-});

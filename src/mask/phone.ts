@@ -60,13 +60,3 @@ export function generatePhone(random: (n: number) => Uint8Array = randomBytes): 
   for (let i = 2; i < 10; i++) s += String(b[i]! % 10); // 8 digits from bytes 2–9 (the last one used to reuse byte 0)
   return s;
 }
-
-/**
- * The phone API as one frozen object.
- * @example phone.validate('13812345678').valid // true
- */
-export const phone = /* @__PURE__ */ Object.freeze({
-  validate: validatePhone,
-  generate: generatePhone,
-  prefixes: PHONE_PREFIXES,
-});

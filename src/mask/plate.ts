@@ -41,13 +41,3 @@ export function generatePlate(random: (n: number) => Uint8Array = randomBytes): 
   for (let i = 2; i < 7; i++) s += String(b[i]! % 10);
   return s;
 }
-
-/**
- * The plate API as one frozen object.
- * @example plate.validate('粤B D12345').valid // true
- */
-export const plate = /* @__PURE__ */ Object.freeze({
-  validate: validatePlate,
-  generate: generatePlate,
-  provinces: PLATE_PROVINCES,
-});

@@ -9,7 +9,9 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { createCsvParser, csvLine } from './csv.js';
+import { createCsvParser, csvRecord } from '../_csv.js';
+
+const csvLine = (fields: readonly unknown[]): string => csvRecord(fields) + '\n';
 import {
   applyPolicy,
   treatmentFor,
@@ -122,7 +124,7 @@ export function csvPolicyStream(
   stats: StreamStats = { rows: 0, rejected: 0 },
 ): TransformStream<string, string> {
   const ao = applyOpts(opts);
-  const parser = createCsvParser();
+  const parser = createCsvParser(undefined, false);
   let header: string[] | null = null;
   let outCols: string[] | null = null;
   let started = false;

@@ -110,15 +110,3 @@ export function generateUscc(
   const body = '91' + areaCode + org + orgCodeCheckChar(org);
   return body + check17(body);
 }
-
-/**
- * The USCC API as one frozen object.
- * @example uscc.validate('91350100M000100Y43').valid // true
- */
-export const uscc = /* @__PURE__ */ Object.freeze({
-  validate: validateUscc,
-  checkChar: usccCheckChar,
-  orgCodeCheckChar,
-  generate: generateUscc,
-  charset: USCC_CHARSET,
-});

@@ -6,7 +6,9 @@
 // are imported.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { anonymize, hierarchyFromTable, parseCsv, recordsToRows } from '../../src/anon/index.js';
+import { anonymize } from '../../src/anon/anonymize.js';
+import { parseCsv, recordsToRows } from '../../src/anon/csv.js';
+import { hierarchyFromTable } from '../../src/anon/hierarchy.js';
 
 const dir = path.join(__dirname, '..', '..', 'benchmarks', 'data', 'adult');
 export const ATTRS = [

@@ -2,7 +2,7 @@
 // (no accidental quadratic step). CPU time (process.cpuUsage) of the best of two runs, so a busy
 // machine does not decide the outcome; the allowed ratio for 2× the rows is 3× (n log n and noise).
 import { describe, expect, it } from 'vitest';
-import { anonymize, type AnonymizeConfig } from '../../src/anon/index.js';
+import { anonymize, type AnonymizeConfig } from '../../src/anon/anonymize.js';
 
 // synthetic records from a seeded generator (test data only; no real people)
 function synthetic(n: number, seed = 99) {

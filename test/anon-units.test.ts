@@ -5,30 +5,28 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createCsvParser } from '../src/_csv.js';
+import { anonymize, validateConfig } from '../src/anon/anonymize.js';
 import {
   adminCodeHierarchy,
-  anonymize,
   buildHierarchy,
-  compileHierarchy,
-  compileModel,
-  createCsvParser,
   dateHierarchy,
-  encodeTable,
-  hierarchyFromCsv,
-  hierarchyFromTable,
   idAreaHierarchy,
   intervalHierarchy,
-  lossTerms,
-  parseCsv,
   prefixHierarchy,
-  recordsToRows,
-  reidentificationRisk,
-  riskFromClassSizes,
-  toCsv,
   treeHierarchy,
-  validateConfig,
+} from '../src/anon/builders.js';
+import { parseCsv, recordsToRows, toCsv } from '../src/anon/csv.js';
+import {
+  compileHierarchy,
+  hierarchyFromCsv,
+  hierarchyFromTable,
   validateHierarchy,
-} from '../src/anon/index.js';
+} from '../src/anon/hierarchy.js';
+import { lossTerms } from '../src/anon/metrics.js';
+import { compileModel } from '../src/anon/models.js';
+import { reidentificationRisk, riskFromClassSizes } from '../src/anon/risk.js';
+import { encodeTable } from '../src/anon/table.js';
 import { isBukejianError } from '../src/errors.js';
 
 const code = (fn: () => unknown): string | undefined => {
@@ -60,6 +58,25 @@ describe('csv', () => {
     expect(code(() => parseCsv('"abc'))).toBe('INVALID_DATA');
     expect(code(() => parseCsv('a', { delimiter: '"' }))).toBe('INVALID_OPTION');
   });
+  it('one parser: the lenient mode (mask streams) keeps as data what the strict one refuses', () => {
+    const all = (text: string, strict: boolean) => {
+      const p = createCsvParser(undefined, strict);
+      return [...p.push(text), ...p.end()];
+    };
+    expect(all('a"b,c\n"ab"c,d\n', false)).toEqual([
+      ['a"b', 'c'],
+      ['abc', 'd'],
+    ]);
+    expect(code(() => all('a"b,c\n', true))).toBe('INVALID_DATA');
+    expect(code(() => all('"ab"c,d\n', true))).toBe('INVALID_DATA');
+    for (const strict of [true, false]) {
+      expect(all('a,"b,""c"""\r\n1,2', strict)).toEqual([
+        ['a', 'b,"c"'],
+        ['1', '2'],
+      ]);
+      expect(code(() => all('a,"b', strict))).toBe('INVALID_DATA');
+    }
+  });
   it('round trips arbitrary records, fed in any chunking', () => {
     const field = fc.string({
       unit: fc.constantFrom('a', 'b', ',', '"', '\n', '\r', ' ', '中', ';'),
@@ -71,7 +88,7 @@ describe('csv', () => {
         (recs, cut) => {
           const text = toCsv(recs);
           expect(parseCsv(text)).toEqual(recs);
-          const p = createCsvParser();
+          const p = createCsvParser(undefined, true);
           const at = text.length ? cut % text.length : 0;
           const out = [...p.push(text.slice(0, at)), ...p.push(text.slice(at)), ...p.end()];
           expect(out).toEqual(recs);
@@ -84,7 +101,7 @@ describe('csv', () => {
     const text = '姓名,地区\r\n"张三, 测试",110105\r\n李四,"31""01""15"\n';
     const whole = parseCsv(text);
     for (let i = 0; i <= text.length; i++) {
-      const p = createCsvParser();
+      const p = createCsvParser(undefined, true);
       expect([...p.push(text.slice(0, i)), ...p.push(text.slice(i)), ...p.end()]).toEqual(whole);
     }
   });
