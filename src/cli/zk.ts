@@ -8,12 +8,11 @@
  * See the README (zk section) for the step-by-step procedure.
  * @module
  */
-// @ts-ignore snarkjs ships no type declarations
-import * as snarkjs from 'snarkjs';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { BukejianError } from '../errors.js';
 import { bytesToHex, randomBytes } from '../utils.js';
+import { loadSnarkjs } from '../zk/_snarkjs.js';
 import { terminate } from '../zk/groth16.js';
 import { parseArgs } from './args.js';
 
@@ -63,6 +62,7 @@ export async function run(args: string[]): Promise<number> {
     'out',
   ]);
   try {
+    const snarkjs = await loadSnarkjs();
     switch (step) {
       case 'init': {
         const [out] = positional(positionals, 1, 'init');
