@@ -38,7 +38,7 @@ export function nodeModule<K extends keyof NodeBuiltins>(id: K): NodeBuiltins[K]
 }
 
 /**
- * The built-in module `id`, or `UNSUPPORTED` naming it (and `why`, e.g. which feature is Node only).
+ * The built-in module `id`, or `UNSUPPORTED` naming it (and `why`: which feature is Node only).
  * @example
  * const fs = needNodeModule('node:fs', 'the file store is Node only')
  */

@@ -29,7 +29,7 @@ interface Slot {
   pending: Map<number, { resolve: (r: never) => void; reject: (e: unknown) => void }>;
 }
 
-/** Where a worker entry is: the built file, or (running from source) an eval bootstrap that registers tsx. */
+/** A worker entry: the built file, or (running from source) an eval bootstrap registering tsx. */
 function workerScript(module: string): { script: URL | string; eval: boolean } | null {
   const here = import.meta.url;
   if (typeof here !== 'string' || !here.startsWith('file:')) return null;
@@ -44,7 +44,9 @@ function workerScript(module: string): { script: URL | string; eval: boolean } |
     return null;
   }
   const target = new URL(`./${module}/_worker.ts`, here).href;
-  const source = `import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(target)}))`;
+  const source =
+    `import(${JSON.stringify(tsx)}).then((m) => m.register())` +
+    `.then(() => import(${JSON.stringify(target)}))`;
   return { script: source, eval: true };
 }
 

@@ -1,7 +1,7 @@
 /**
  * Feature detection of the optional `node:crypto` fast path. Nothing here is required: in a
- * browser (or any runtime without `process.getBuiltinModule`, see _node.ts) every query answers "absent" and
- * the pure-TypeScript code runs. The module never imports `node:crypto` statically, so bundles
+ * browser (or any runtime without `process.getBuiltinModule`, see _node.ts) every query answers
+ * "absent" and the pure-TypeScript code runs. The module never imports `node:crypto` statically, so bundles
  * for the web stay free of Node built-ins.
  * @module
  */

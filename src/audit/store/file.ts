@@ -19,8 +19,8 @@
  * interrupted retention deletion is completed. Damage anywhere other
  * than the torn tail throws `INTEGRITY`.
  *
- * `node:fs` is reached through src/_node.ts (`process.getBuiltinModule`), never a static import, so importing
- * `bukejian/audit` in a browser bundle does not pull in Node built-ins; calling this there throws
+ * `node:fs` is reached through src/_node.ts (`process.getBuiltinModule`), never a static import,
+ * so importing `bukejian/audit` in a browser bundle does not pull in Node built-ins; calling this there throws
  * `UNSUPPORTED`.
  * @module
  */
