@@ -20,8 +20,8 @@
  * than the torn tail throws `INTEGRITY`.
  *
  * `node:fs` is reached through src/_node.ts (`process.getBuiltinModule`), never a static import,
- * so importing `bukejian/audit` in a browser bundle does not pull in Node built-ins; calling this there throws
- * `UNSUPPORTED`.
+ * so importing `bukejian/audit` in a browser bundle does not pull in Node built-ins; calling this
+ * there throws `UNSUPPORTED`.
  * @module
  */
 import type * as NodeFs from 'node:fs';
