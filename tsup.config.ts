@@ -15,18 +15,28 @@ for (const key of Object.keys(pkg.exports)) {
     );
   entry[name] = file;
 }
+// Worker-thread entries (not in `exports`): src/_pool.ts starts them as `dist/<module>/_worker.js`,
+// resolved with `new URL(..., import.meta.url)` from the shared chunk in dist/.
+const workers = ['sm2', 'psi', 'zk'].map((m) => `${m}/_worker`);
+for (const w of workers) entry[w] = `src/${w}.ts`;
 
 export default defineConfig({
   entry,
-  format: ['esm', 'cjs'],
-  dts: { entry: Object.fromEntries(Object.entries(entry).filter(([k]) => k !== 'cli')) },
+  // ESM only: CommonJS programs load it with require() (Node >= 20.19 has require(esm) unflagged),
+  // so there is one copy of every module and `import.meta.url` always exists (worker threads).
+  format: ['esm'],
+  dts: {
+    entry: Object.fromEntries(
+      Object.entries(entry).filter(([k]) => k !== 'cli' && !workers.includes(k)),
+    ),
+  },
   target: 'node20',
   platform: 'neutral',
   splitting: true,
   treeshake: true,
   sourcemap: false,
   clean: true,
-  // node:* builtins are only reached through guarded dynamic lookups (see src/native.ts).
+  // node:* builtins are only reached through guarded lookups (see src/_node.ts).
   external: [/^node:/, '@noble/hashes', '@noble/curves', 'snarkjs', 'fast-check'],
   // Keep Chinese text (region names, surnames) as UTF-8 instead of \uXXXX escapes.
   esbuildOptions(o) {

@@ -4,10 +4,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-const entry = (name) => ({
-  import: { types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` },
-  require: { types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` },
-});
+// ESM only: CommonJS programs `require()` the ESM build (Node >= 20.19, require(esm)).
+const entry = (name) => ({ types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` });
 const names = process.argv.slice(2);
 const exportsMap = { '.': entry('index') };
 for (const [k, v] of Object.entries(pkg.exports))

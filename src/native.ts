@@ -1,11 +1,12 @@
 /**
  * Feature detection of the optional `node:crypto` fast path. Nothing here is required: in a
- * browser (or any runtime without `process.getBuiltinModule`) every query answers "absent" and
- * the pure-TypeScript code runs. The module never imports `node:crypto` statically, so bundles
+ * browser (or any runtime without `process.getBuiltinModule`, see _node.ts) every query answers
+ * "absent" and the pure-TypeScript code runs. The module never imports `node:crypto` statically, so bundles
  * for the web stay free of Node built-ins.
  * @module
  */
 import type * as NodeCrypto from 'node:crypto';
+import { nodeModule } from './_node.js';
 import { aoneOf } from './utils.js';
 
 /** `'auto'` uses node:crypto when present and the input is large enough; `'js'` forces pure TS. */
@@ -18,14 +19,7 @@ let ciphers: Set<string> | undefined;
 /** The `node:crypto` module, or `null` where it does not exist. */
 export function nodeCrypto(): typeof NodeCrypto | null {
   if (cached !== undefined) return cached;
-  try {
-    const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
-      ?.getBuiltinModule;
-    cached = (typeof get === 'function' ? (get('node:crypto') as typeof NodeCrypto) : null) ?? null;
-  } catch {
-    cached = null;
-  }
-  return cached;
+  return (cached = nodeModule('node:crypto'));
 }
 
 /** True when node:crypto implements the hash `name` (e.g. `'sm3'`). */

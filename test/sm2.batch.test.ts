@@ -1,5 +1,5 @@
 // verifyBatch: same answers as verify, in input order, in the calling thread and over 1–2
-// worker_threads (from source the workers load src/sm2/worker.ts through tsx), arrays and async
+// worker_threads (from source the workers load src/sm2/_worker.ts through tsx), arrays and async
 // iterables, malformed items → false.
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -7,6 +7,7 @@ import path from 'node:path';
 import { sm2 } from '../src/sm2/index.js';
 import { PointCache, PRECOMPUTE_AFTER } from '../src/sm2/cache.js';
 import { sm2Curve } from '../src/sm2/curve.js';
+import type { WireItem } from '../src/sm2/batch.js';
 
 const keys = Array.from({ length: 5 }, () => sm2.keygen());
 const items = Array.from({ length: 120 }, (_, i) => {
@@ -99,13 +100,14 @@ describe('verifyBatch', () => {
       ]);
   });
   it('a chunk the pool cannot send is rejected (and the slot released), not left pending', async () => {
-    const { runOnPool } = await import('../src/sm2/pool.js');
+    const { WorkerPool } = await import('../src/_pool.js');
+    const pool = new WorkerPool<WireItem[], Uint8Array>('sm2');
     await expect(
-      runOnPool(1, 0, [
+      pool.run([
         { s: new Uint8Array(0), m: new Uint8Array(0), p: new Uint8Array(0), u: (() => 1) as never },
       ]),
-    ).rejects.toBeDefined();
-    const ok = await runOnPool(1, 0, [
+    ).rejects.toMatchObject({ name: 'DataCloneError' });
+    const ok = await pool.run([
       {
         s: items[0]!.signature,
         m: new TextEncoder().encode(items[0]!.message),
@@ -114,6 +116,7 @@ describe('verifyBatch', () => {
       },
     ]);
     expect(Array.from(ok)).toEqual([1]);
+    await pool.close();
   });
   it('the process exits after a batch with such items (built package, no close())', () => {
     const code = `import { sm2 } from 'bukejian/sm2';

@@ -8,13 +8,12 @@
  * See the README (zk section) for the step-by-step procedure.
  * @module
  */
-// @ts-ignore snarkjs ships no type declarations
-import * as snarkjs from 'snarkjs';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { BukejianError } from '../errors.js';
 import { bytesToHex, randomBytes } from '../utils.js';
 import { eligibility } from '../zk/index.js';
+import { loadSnarkjs } from '../zk/_snarkjs.js';
 import { parseArgs } from './args.js';
 
 /** Help text. @example console.log(usage) */
@@ -63,6 +62,7 @@ export async function run(args: string[]): Promise<number> {
     'out',
   ]);
   try {
+    const snarkjs = await loadSnarkjs();
     switch (step) {
       case 'init': {
         const [out] = positional(positionals, 1, 'init');

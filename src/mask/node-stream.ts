@@ -8,6 +8,7 @@
  * @module
  */
 import type { Duplex } from 'node:stream';
+import { needNodeModule } from '../_node.js';
 import { BukejianError } from '../errors.js';
 
 /**
@@ -17,14 +18,7 @@ import { BukejianError } from '../errors.js';
  * await pipeline(createReadStream('in.csv'), toNodeTransform(csvPolicyStream(policy, { purpose: 'stats' })), process.stdout)
  */
 export function toNodeTransform(ts: TransformStream<string, string>): Duplex {
-  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
-    ?.getBuiltinModule;
-  const mod =
-    typeof get === 'function'
-      ? (get('node:stream') as typeof import('node:stream') | undefined)
-      : undefined;
-  if (!mod)
-    throw new BukejianError('UNSUPPORTED', '"node:stream" expected in this environment, got none');
+  const mod = needNodeModule('node:stream');
   if (!(ts instanceof TransformStream))
     throw new BukejianError('INVALID_TYPE', '"ts" expected TransformStream, got other');
   const decoder = new TextDecoderStream('utf-8');

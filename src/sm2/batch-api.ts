@@ -3,8 +3,7 @@
  * pooled worker threads early.
  * @module
  */
-import { verifyBatch, type BatchItem, type BatchOptions } from './batch.js';
-import { closeBatchWorkers } from './pool.js';
+import { closeBatchWorkers, verifyBatch, type BatchItem, type BatchOptions } from './batch.js';
 
 /**
  * `sm2.verifyBatch(items, { workers })` → one boolean per item; `sm2.verifyBatch.close()` frees workers.

@@ -2,15 +2,15 @@
  * Batch verification for the hot path "one agency verifies thousands of signed records".
  * Items are partitioned by a hash of the public key into buckets, one per worker, so each
  * worker's per-key LRU of precomputed tables stays warm; each worker verifies its bucket in
- * chunks and the results come back in input order. Workers are `worker_threads` (Node only,
- * reached through `process.getBuiltinModule`, never a static import); where they do not exist,
- * or with `workers: 0`, the calling thread does the work with the same code.
+ * chunks and the results come back in input order. Workers are the package's worker-thread pool
+ * (src/_pool.ts, Node only; the worker entry is ./_worker.ts); where they do not exist, or with
+ * `workers: 0`, the calling thread does the work with the same code.
  * @module
  */
 import { BukejianError } from '../errors.js';
 import { anumber, aoptions, isBytes, toBytes, type Input } from '../utils.js';
 import { verify, type VerifyOptions } from './sign.js';
-import { defaultWorkers, poolAvailable, runOnPool } from './pool.js';
+import { defaultWorkers, WorkerPool } from '../_pool.js';
 
 /** One signature to check. */
 export interface BatchItem {
@@ -81,6 +81,16 @@ function bucketOf(pub: Uint8Array): number {
   return h >>> 0;
 }
 
+const pool = new WorkerPool<WireItem[], Uint8Array>('sm2');
+
+/**
+ * Terminates the pooled workers (they are unref'd and never block exit; call this to free them early).
+ * @example await closeBatchWorkers()
+ */
+export function closeBatchWorkers(): Promise<void> {
+  return pool.close();
+}
+
 /** Chunks per worker in one window of the input (see {@link verifyBatch}). */
 const WINDOW_CHUNKS = 4;
 
@@ -91,7 +101,7 @@ async function verifyWindow(
   chunkSize: number,
 ): Promise<boolean[]> {
   const results = new Array<boolean>(wire.length);
-  if (workers === 0 || !poolAvailable() || wire.length === 0) {
+  if (workers === 0 || !pool.available() || wire.length === 0) {
     for (let i = 0; i < wire.length; i++) results[i] = verifyWire(wire[i]!);
     return results;
   }
@@ -109,20 +119,22 @@ async function verifyWindow(
     for (let c = 0; c < slice.length; c += chunkSize) {
       const part = slice.slice(c, c + chunkSize);
       jobs.push(
-        runOnPool(
-          workers,
-          b,
-          part.map((i) => wire[i]!),
-        ).then(
-          (res) => {
-            for (let j = 0; j < part.length; j++) results[part[j]!] = res[j] === 1;
-          },
-          () => {
-            // a worker that cannot start or dies (e.g. a bundle without dist/sm2/worker.js):
-            // the chunk is verified here instead, so the answer never depends on the pool
-            for (const i of part) results[i] = verifyWire(wire[i]!);
-          },
-        ),
+        pool
+          .run(
+            part.map((i) => wire[i]!),
+            b,
+            workers,
+          )
+          .then(
+            (res) => {
+              for (let j = 0; j < part.length; j++) results[part[j]!] = res[j] === 1;
+            },
+            () => {
+              // a worker that cannot start or dies (e.g. a bundle without dist/sm2/_worker.js):
+              // the chunk is verified here instead, so the answer never depends on the pool
+              for (const i of part) results[i] = verifyWire(wire[i]!);
+            },
+          ),
       );
     }
   }

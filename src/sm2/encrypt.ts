@@ -32,8 +32,8 @@ import {
 import { DerReader, TAG, derInteger, derSequence, tlv } from './der.js';
 import { publicKeyCache } from './cache.js';
 import type { Table } from './fast.js';
-import { publicPoint, randomScalar, secretScalar } from './keys.js';
-import { brokenSource, MAX_DRAWS } from './_random.js';
+import { publicPoint, secretScalar } from './keys.js';
+import { brokenSource, MAX_DRAWS, randomScalar } from '../_random.js';
 
 /** Ciphertext component order of the raw format. */
 export type CipherMode = 'c1c3c2' | 'c1c2c3';
@@ -240,7 +240,13 @@ export function encrypt(
   // A null result (all-zero KDF output) has probability ~2^-256 per k; a bounded retry count keeps
   // a broken random source from looping forever (randomScalar itself throws UNSUPPORTED for one).
   for (let i = 0; i < MAX_DRAWS; i++) {
-    const c = encryptWithK(sm2Curve, entry.point, m, randomScalar(), entry.table);
+    const c = encryptWithK(
+      sm2Curve,
+      entry.point,
+      m,
+      randomScalar(sm2Curve.params.n - 2n),
+      entry.table,
+    );
     if (c) return encodeCiphertext(sm2Curve, c, o.mode, o.format);
   }
   return brokenSource();

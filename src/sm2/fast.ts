@@ -14,7 +14,7 @@
  * @module
  */
 import { invert } from '@noble/curves/abstract/modular.js';
-import { brokenSource, freshBytes, MAX_DRAWS } from './_random.js';
+import { brokenSource, freshBytes, MAX_DRAWS } from '../_random.js';
 import type { CurveParams } from './curve.js';
 
 /** Jacobian point; Z = 0 is the point at infinity. */

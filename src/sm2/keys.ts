@@ -5,8 +5,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { abytes, bytesToHex, hexToBytes, zeroize } from '../utils.js';
-import { brokenSource, freshBytes, MAX_DRAWS } from './_random.js';
+import { abytes, bytesToHex, hexToBytes } from '../utils.js';
+import { randomScalar } from '../_random.js';
 import {
   fixedToNumber,
   mulBasePoint,
@@ -76,28 +76,12 @@ export function getPublicKey(secretKey: Uint8Array, compressed = false): Uint8Ar
 }
 
 /**
- * Internal: a random scalar in [1, n − 2] by rejection sampling from crypto.getRandomValues, at
- * most {@link MAX_DRAWS} draws; a stuck or broken source throws UNSUPPORTED (see _random.ts).
- * @example const k = randomScalar()
- */
-export function randomScalar(curve: Sm2Curve = sm2Curve): bigint {
-  const max = curve.params.n - 2n;
-  for (let i = 0; i < MAX_DRAWS; i++) {
-    const b = freshBytes(curve.scalarBytes);
-    const k = fixedToNumber(b);
-    zeroize(b);
-    if (k >= 1n && k <= max) return k;
-  }
-  return brokenSource();
-}
-
-/**
  * A new key pair from `crypto.getRandomValues`.
  * @example
  * const { secretKey, publicKey } = keygen()
  */
 export function keygen(): KeyPair {
-  const d = randomScalar();
+  const d = randomScalar(sm2Curve.params.n - 2n);
   return {
     secretKey: numberToFixed(d, 32),
     publicKey: mulBasePoint(sm2Curve, d).toBytes(false),

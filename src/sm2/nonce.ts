@@ -7,7 +7,7 @@
 import { hmacSm3 } from '../sm3.js';
 import { concatBytes, zeroize } from '../utils.js';
 import { fixedToNumber } from './curve.js';
-import { brokenSource, MAX_DRAWS } from './_random.js';
+import { brokenSource, MAX_DRAWS } from '../_random.js';
 
 /**
  * Returns a generator of candidate nonces k in [1, n − 1] (call again if a candidate is rejected

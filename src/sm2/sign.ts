@@ -9,7 +9,7 @@
 import { BukejianError } from '../errors.js';
 import { sm3 } from '../sm3.js';
 import { abytes, aoneOf, aoptions, equalBytes, toBytes, type Input } from '../utils.js';
-import { brokenSource, freshBytes, MAX_DRAWS } from './_random.js';
+import { brokenSource, freshBytes, MAX_DRAWS } from '../_random.js';
 import {
   base,
   mulBasePoint,

@@ -9,6 +9,7 @@
  * @module
  */
 import { sha256 } from '@noble/hashes/sha2.js';
+import { needNodeModule } from '../_node.js';
 import { BukejianError } from '../errors.js';
 import { abytes, bytesToHex } from '../utils.js';
 import { PINNED } from './pinned.js';
@@ -61,19 +62,9 @@ export function checkArtifacts(artifacts: Artifacts, expected: ArtifactHashes = 
   return Object.freeze({ wasm, zkey });
 }
 
-type Get = (id: string) => unknown;
 let cache: Promise<Artifacts> | undefined;
 
-function builtin<T>(id: string): T {
-  const get = (globalThis as { process?: { getBuiltinModule?: Get } }).process?.getBuiltinModule;
-  if (typeof get !== 'function') {
-    throw new BukejianError(
-      'UNSUPPORTED',
-      'loadArtifacts needs Node ≥ 20.16; pass { wasm, zkey } explicitly elsewhere',
-    );
-  }
-  return get(id) as T;
-}
+const NODE_ONLY = 'loadArtifacts is Node only; pass { wasm, zkey } explicitly elsewhere';
 
 /** Directories where circuits/build may sit relative to this module (src/zk or dist). */
 function candidates(): string[] {
@@ -91,9 +82,7 @@ function candidates(): string[] {
     );
   }
   try {
-    const mod = builtin<{ createRequire(p: string): { resolve(id: string): string } }>(
-      'node:module',
-    );
+    const mod = needNodeModule('node:module', NODE_ONLY);
     const pkg = mod
       .createRequire(`${(globalThis as any).process.cwd()}/`)
       .resolve('bukejian/package.json');
@@ -111,9 +100,7 @@ function candidates(): string[] {
  */
 export function loadArtifacts(): Promise<Artifacts> {
   return (cache ??= (async () => {
-    const fs = builtin<{ existsSync(p: string): boolean; readFileSync(p: string): Uint8Array }>(
-      'node:fs',
-    );
+    const fs = needNodeModule('node:fs', NODE_ONLY);
     const dir = candidates().find((d) => fs.existsSync(`${d}eligibility.zkey`));
     if (!dir)
       throw new BukejianError(

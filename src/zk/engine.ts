@@ -11,8 +11,7 @@
  *   dead workers).
  * @module
  */
-// @ts-ignore snarkjs ships no type declarations
-import * as snarkjs from 'snarkjs';
+import { loadSnarkjs } from './_snarkjs.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Curve = any;
@@ -22,10 +21,12 @@ let current: Promise<Curve> | undefined;
 const running = new Map<Curve, { n: number; drained: (() => void)[] }>();
 
 function acquire(): Promise<Curve> {
-  current ??= (snarkjs.curves.getCurveFromName('bn128') as Promise<Curve>).catch((e: unknown) => {
-    current = undefined;
-    throw e;
-  });
+  current ??= loadSnarkjs()
+    .then((s) => s.curves.getCurveFromName('bn128') as Promise<Curve>)
+    .catch((e: unknown) => {
+      current = undefined;
+      throw e;
+    });
   return current;
 }
 

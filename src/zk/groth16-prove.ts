@@ -25,7 +25,8 @@ import { BukejianError } from '../errors.js';
 import { FIELD_ORDER } from './field.js';
 import { withProverEngine } from './engine.js';
 import { binSections } from './binfile.js';
-import { bytesToNumberBE, randomBytes } from '../utils.js';
+import { bytesToNumberBE } from '../utils.js';
+import { randomScalar } from '../_random.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Curve = any;
@@ -136,14 +137,6 @@ function parse(curve: Curve, zkey: Uint8Array): ProvingKey {
   };
 }
 
-/** A uniformly random scalar in [1, r) from crypto.getRandomValues (64 bytes reduced mod r). */
-function randomScalar(): bigint {
-  const b = randomBytes(64);
-  const x = bytesToNumberBE(b);
-  b.fill(0);
-  return (x % (FIELD_ORDER - 1n)) + 1n;
-}
-
 const leToNumber = (b: Uint8Array): bigint => bytesToNumberBE(b.slice().reverse());
 
 /**
@@ -226,8 +219,8 @@ async function prove(curve: Curve, zkey: Uint8Array, witness: Uint8Array): Promi
   ]);
   // rF and sF are zeroed below; other copies of r and s (the BigInts, the engine's scratch memory,
   // the product r·s) are not wiped.
-  const rF = Fr.e(randomScalar());
-  const sF = Fr.e(randomScalar());
+  const rF = Fr.e(randomScalar(FIELD_ORDER - 1n));
+  const sF = Fr.e(randomScalar(FIELD_ORDER - 1n));
   const piA = G1.add(G1.add(mA, pk.alpha1), G1.timesFr(pk.delta1, rF));
   const piB = G2.add(G2.add(mB2, pk.beta2), G2.timesFr(pk.delta2, sF));
   const piB1 = G1.add(G1.add(mB1, pk.beta1), G1.timesFr(pk.delta1, sF));

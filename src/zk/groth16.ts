@@ -17,11 +17,10 @@
  * Not constant time: verification handles only public data.
  * @module
  */
-// @ts-ignore snarkjs ships no type declarations
-import * as snarkjs from 'snarkjs';
 import { BukejianError } from '../errors.js';
 import { bytesToNumberBE, randomBytes } from '../utils.js';
 import { millerOnWorkers, terminateBatchWorkers } from './batch-pool.js';
+import { loadSnarkjs } from './_snarkjs.js';
 import { releaseProverEngine } from './engine.js';
 import { FIELD_ORDER } from './field.js';
 import { BASE_FIELD, type EligibilityProof } from './proof-codec.js';
@@ -34,9 +33,12 @@ let curveP: Promise<Curve> | undefined;
 
 /** The BN254 engine (cached, single-threaded). @example const curve = await bn254() */
 export function bn254(): Promise<Curve> {
-  return (curveP ??= snarkjs.curves.getCurveFromName('bn128', {
-    singleThread: true,
-  }) as Promise<Curve>);
+  return (curveP ??= loadSnarkjs()
+    .then((s) => s.curves.getCurveFromName('bn128', { singleThread: true }) as Promise<Curve>)
+    .catch((e: unknown) => {
+      curveP = undefined; // snarkjs missing or the engine failed to build: the next call retries
+      throw e;
+    }));
 }
 
 /**
@@ -49,7 +51,7 @@ export async function terminate(): Promise<void> {
   await terminateBatchWorkers();
   const mine = curveP;
   curveP = undefined;
-  if (mine) await (await mine).terminate();
+  if (mine) await (await mine.catch(() => null))?.terminate();
   await releaseProverEngine(); // waits for proofs still running on it
 }
 

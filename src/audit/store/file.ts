@@ -19,31 +19,19 @@
  * interrupted retention deletion is completed. Damage anywhere other
  * than the torn tail throws `INTEGRITY`.
  *
- * `node:fs` is reached through `process.getBuiltinModule`, never a static import, so importing
- * `bukejian/audit` in a browser bundle does not pull in Node built-ins; calling this there throws
- * `UNSUPPORTED`.
+ * `node:fs` is reached through src/_node.ts (`process.getBuiltinModule`), never a static import,
+ * so importing `bukejian/audit` in a browser bundle does not pull in Node built-ins; calling this
+ * there throws `UNSUPPORTED`.
  * @module
  */
 import type * as NodeFs from 'node:fs';
-import type * as NodePath from 'node:path';
+import { needNodeModule } from '../../_node.js';
 import { BukejianError } from '../../errors.js';
 import { abytes, anumber, aoptions, astring } from '../../utils.js';
 import { encodeFrame, scanFrames } from './frames.js';
 import { BATCH_HEADER, ENTRY_META, FILES, fsyncDir, recover, setU64 } from './_recovery.js';
 import { releaseLock, takeLock } from './_lock.js';
 import type { AuditStore, StoredEntry, Tombstone } from './types.js';
-
-function builtin<T>(id: string): T {
-  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
-    ?.getBuiltinModule;
-  const m = typeof get === 'function' ? (get(id) as T | undefined) : undefined;
-  if (!m)
-    throw new BukejianError(
-      'UNSUPPORTED',
-      `"${id}" expected in this environment (the file store is Node only), got none`,
-    );
-  return m;
-}
 
 /** Options of {@link openFileStore}. */
 export interface FileStoreOptions {
@@ -62,8 +50,8 @@ export interface FileStoreOptions {
 export async function openFileStore(dir: string, opts?: FileStoreOptions): Promise<AuditStore> {
   astring(dir, 'dir');
   const o = aoptions(opts, 'opts', ['create', 'readOnly']);
-  const fs = builtin<typeof NodeFs>('node:fs');
-  const path = builtin<typeof NodePath>('node:path');
+  const fs = needNodeModule('node:fs', 'the file store is Node only');
+  const path = needNodeModule('node:path', 'the file store is Node only');
   const p = (f: string) => path.join(dir, f);
   const readOnly = o.readOnly === true;
 

@@ -8,7 +8,8 @@
 import { ristretto255, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { BukejianError } from '../../errors.js';
 import type { KeyOps, PsiGroup } from './types.js';
-import { invertMod, leToNumber, numberToLe, randomScalar } from './scalar.js';
+import { randomScalar } from '../../_random.js';
+import { invertMod, leToNumber, numberToLe } from './scalar.js';
 
 const Point = ristretto255.Point;
 const ORDER = Point.Fn.ORDER;
@@ -53,7 +54,7 @@ export const ristretto255Group: PsiGroup = /* @__PURE__ */ Object.freeze({
   elementLength: 32,
   suite: 'ristretto255_XMD:SHA-512_R255MAP_RO_',
   native: false,
-  randomKey: (): Uint8Array => numberToLe(randomScalar(ORDER), 32),
+  randomKey: (): Uint8Array => numberToLe(randomScalar(ORDER - 1n), 32),
   hashToGroup: (msg: Uint8Array): Uint8Array =>
     ristretto255_hasher.hashToCurve(msg, { DST: RISTRETTO255_DST }).toBytes(),
   isElement(e: Uint8Array): boolean {

@@ -1,10 +1,8 @@
 /**
- * Scalar helpers shared by the PSI groups: uniform non-zero scalars from `crypto.getRandomValues`
- * (64 random bytes reduced mod the order, bias < 2^-250) and fixed-length integer encodings.
+ * Scalar helpers shared by the PSI groups: fixed-length integer encodings and inversion (random
+ * scalars come from src/_random.ts, shared with SM2 and zk).
  * @module
  */
-import { BukejianError } from '../../errors.js';
-import { randomBytes } from '../../utils.js';
 
 /**
  * Little-endian bytes → bigint.
@@ -48,33 +46,6 @@ export function numberToBe(n: bigint, len: number): Uint8Array {
   const out = new Uint8Array(len);
   for (let i = len - 1; i >= 0; i--, n >>= 8n) out[i] = Number(n & 0xffn);
   return out;
-}
-
-/**
- * A uniform scalar in [1, order) from 64 random bytes.
- * @example
- * const k = randomScalar(ristretto255.Point.Fn.ORDER)
- */
-export function randomScalar(order: bigint): bigint {
-  // bounded: a source stuck on zeros would otherwise loop here forever
-  for (let i = 0; i < 64; i++) {
-    const k = leToNumber(randomBytes(64)) % order;
-    if (k !== 0n) return k;
-  }
-  return brokenSource();
-}
-
-/**
- * Throws UNSUPPORTED for a random source whose draws never become usable (a bounded retry loop
- * ran out).
- * @example
- * for (let i = 0; i < 64; i++) { … } brokenSource()
- */
-export function brokenSource(): never {
-  throw new BukejianError(
-    'UNSUPPORTED',
-    'crypto.getRandomValues expected to return random bytes, got a stuck or broken source',
-  );
 }
 
 /**

@@ -22,7 +22,8 @@ import { BukejianError } from '../../errors.js';
 import { nodeCrypto } from '../../native.js';
 import { randomBytes } from '../../utils.js';
 import type { KeyOps, PsiGroup } from './types.js';
-import { brokenSource, invertMod, leToNumber, numberToLe } from './scalar.js';
+import { brokenSource } from '../../_random.js';
+import { invertMod, leToNumber, numberToLe } from './scalar.js';
 import { jacobi } from './jacobi.js';
 
 const P = 2n ** 255n - 19n;

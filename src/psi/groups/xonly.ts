@@ -14,7 +14,8 @@ import type { WeierstrassPointCons } from '@noble/curves/abstract/weierstrass.js
 import { BukejianError } from '../../errors.js';
 import { nodeCrypto } from '../../native.js';
 import type { GroupName, KeyOps, PsiGroup } from './types.js';
-import { beToNumber, invertMod, numberToBe, randomScalar } from './scalar.js';
+import { randomScalar } from '../../_random.js';
+import { beToNumber, invertMod, numberToBe } from './scalar.js';
 import { jacobi } from './jacobi.js';
 
 /** Parameters of one x-only group. */
@@ -120,7 +121,7 @@ export function xOnlyGroup(P: XOnlyParams, useNative: boolean): PsiGroup {
     elementLength: LEN,
     suite: P.suite,
     native: crypto !== null,
-    randomKey: (): Uint8Array => numberToBe(randomScalar(n), LEN),
+    randomKey: (): Uint8Array => numberToBe(randomScalar(n - 1n), LEN),
     hashToGroup: (msg: Uint8Array): Uint8Array => numberToBe(P.hashToX(msg), LEN),
     isElement(e: Uint8Array): boolean {
       try {
