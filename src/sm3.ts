@@ -9,7 +9,8 @@
  */
 import { BukejianError } from './errors.js';
 import { hasNativeHash, nodeCrypto, backendOption, type Backend } from './native.js';
-import { abytes, anumber, aoptions, toBytes, zeroize, type Input } from './utils.js';
+import { zeroize } from './utils.js';
+import { abytes, anumber, aoptions, toBytes, type Input } from './_assert.js';
 
 /** One-shot calls on inputs at least this long use node:crypto under `backend: 'auto'`. */
 export const NATIVE_THRESHOLD = 1024;

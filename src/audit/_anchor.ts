@@ -10,7 +10,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { anumber, equalBytes, isBytes } from '../utils.js';
+import { equalBytes } from '../utils.js';
+import { anumber, isBytes } from '../_assert.js';
 import { verifyCheckpoint, type CheckpointVerifier } from './checkpoint.js';
 import type { TreeHashName } from './merkle.js';
 

@@ -22,16 +22,8 @@
  */
 import { BukejianError } from '../errors.js';
 import { sm3 } from '../sm3.js';
-import {
-  abytes,
-  anumber,
-  aoneOf,
-  bytesToUtf8,
-  concatBytes,
-  equalBytes,
-  isBytes,
-  utf8ToBytes,
-} from '../utils.js';
+import { bytesToUtf8, concatBytes, equalBytes, utf8ToBytes } from '../utils.js';
+import { abytes, anumber, aoneOf, isBytes } from '../_assert.js';
 import {
   treeHasher,
   verifyConsistency,

@@ -16,7 +16,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { anumber, bytesToHex, equalBytes, hexToBytes, isBytes } from '../utils.js';
+import { bytesToHex, equalBytes, hexToBytes } from '../utils.js';
+import { anumber, isBytes } from '../_assert.js';
 import {
   checkCheckpointConsistency,
   verifyCheckpoint,

@@ -15,18 +15,8 @@
  */
 import { BukejianError } from '../errors.js';
 import { hmacSm3, type Mac } from '../sm3.js';
-import {
-  abytes,
-  anumber,
-  aoneOf,
-  aoptions,
-  astring,
-  bytesToHex,
-  concatBytes,
-  isBytes,
-  utf8ToBytes,
-  zeroize,
-} from '../utils.js';
+import { bytesToHex, concatBytes, utf8ToBytes, zeroize } from '../utils.js';
+import { abytes, anumber, aoneOf, aoptions, astring, isBytes } from '../_assert.js';
 import { normalizeId, toHalfWidth } from './normalize.js';
 
 /** Output encodings. */

@@ -9,7 +9,7 @@
  */
 import { hmacSm3 } from '../sm3.js';
 import { BukejianError } from '../errors.js';
-import { abytes, anumber, aoptions } from '../utils.js';
+import { abytes, anumber, aoptions } from '../_assert.js';
 import { canonicalOption, canonicalize } from './canonicalize.js';
 import type { Canonical } from './canonicalize.js';
 import type { Item, ItemSource } from './items.js';

@@ -15,7 +15,8 @@ import {
 } from '@noble/curves/abstract/weierstrass.js';
 import { Field } from '@noble/curves/abstract/modular.js';
 import { BukejianError } from '../errors.js';
-import { bytesToNumberBE, numberToBytesBE, randomBytes } from '../utils.js';
+import { randomBytes } from '../utils.js';
+import { bytesToNumberBE, numberToBytesBE } from '../_number.js';
 import { createFast, type FastCurve } from './fast.js';
 
 /** Curve parameters y² = x³ + ax + b over Fp with a base point G of prime order n (cofactor 1). */

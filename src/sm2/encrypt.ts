@@ -9,16 +9,8 @@
  */
 import { BukejianError } from '../errors.js';
 import { kdf, sm3 } from '../sm3.js';
-import {
-  abytes,
-  aoneOf,
-  aoptions,
-  concatBytes,
-  equalBytes,
-  toBytes,
-  zeroize,
-  type Input,
-} from '../utils.js';
+import { concatBytes, equalBytes, zeroize } from '../utils.js';
+import { abytes, aoneOf, aoptions, toBytes, type Input } from '../_assert.js';
 import {
   affineToBytes,
   fixedToNumber,

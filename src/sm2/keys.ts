@@ -5,7 +5,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { abytes, bytesToHex, hexToBytes, zeroize } from '../utils.js';
+import { bytesToHex, hexToBytes, zeroize } from '../utils.js';
+import { abytes } from '../_assert.js';
 import { brokenSource, freshBytes, MAX_DRAWS } from './_random.js';
 import {
   fixedToNumber,

@@ -6,7 +6,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { abytes, anumber, aoptions, toBytes, type Input } from '../utils.js';
+import { abytes, anumber, aoptions, toBytes, type Input } from '../_assert.js';
 import { CCM_NONCE_LENGTHS, CCM_TAG_LENGTHS, ccmDecrypt, ccmEncrypt } from './ccm.js';
 import { akey, type Cipher } from './classic.js';
 import { gcmDecrypt, gcmEncrypt } from './gcm.js';

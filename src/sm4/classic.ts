@@ -11,7 +11,8 @@
  */
 import { BukejianError } from '../errors.js';
 import { backendOption, hasNativeCipher, nodeCrypto, type Backend } from '../native.js';
-import { abytes, aoneOf, aoptions, toBytes, zeroize, type Input } from '../utils.js';
+import { zeroize } from '../utils.js';
+import { abytes, aoneOf, aoptions, toBytes, type Input } from '../_assert.js';
 import { expandKey, readWord, reverseRoundKeys } from './cipher.js';
 import {
   cbcDecryptBlocks,

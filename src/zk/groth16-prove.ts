@@ -25,7 +25,8 @@ import { BukejianError } from '../errors.js';
 import { FIELD_ORDER } from './field.js';
 import { withProverEngine } from './engine.js';
 import { binSections } from './binfile.js';
-import { bytesToNumberBE, randomBytes } from '../utils.js';
+import { randomBytes } from '../utils.js';
+import { bytesToNumberBE } from '../_number.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Curve = any;

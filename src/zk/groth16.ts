@@ -20,7 +20,8 @@
 // @ts-ignore snarkjs ships no type declarations
 import * as snarkjs from 'snarkjs';
 import { BukejianError } from '../errors.js';
-import { bytesToNumberBE, randomBytes } from '../utils.js';
+import { randomBytes } from '../utils.js';
+import { bytesToNumberBE } from '../_number.js';
 import { millerOnWorkers, terminateBatchWorkers } from './batch-pool.js';
 import { releaseProverEngine } from './engine.js';
 import { FIELD_ORDER } from './field.js';

@@ -27,7 +27,7 @@
 import type * as NodeFs from 'node:fs';
 import type * as NodePath from 'node:path';
 import { BukejianError } from '../../errors.js';
-import { abytes, anumber, aoptions, astring } from '../../utils.js';
+import { abytes, anumber, aoptions, astring } from '../../_assert.js';
 import { encodeFrame, scanFrames } from './frames.js';
 import { releaseLock, takeLock } from './_lock.js';
 import type { AuditStore, RecoveryReport, StoredEntry, Tombstone } from './types.js';

@@ -4,7 +4,7 @@
  * @module
  */
 import { BukejianError } from '../../errors.js';
-import { anumber } from '../../utils.js';
+import { anumber } from '../../_assert.js';
 import type { AuditStore, StoredEntry, Tombstone } from './types.js';
 
 /**
