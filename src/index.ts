@@ -10,7 +10,7 @@ export * from './errors.js';
 export * from './utils.js';
 export { sm3, hmacSm3, verifyHmacSm3, kdf } from './sm3.js';
 export { sm4 } from './sm4/index.js';
-export { sm2, sm2Curve, Sm2Point } from './sm2/index.js';
+export { sm2 } from './sm2/index.js';
 export {
   mask,
   loadPolicy,
