@@ -101,7 +101,7 @@ export function createPseudonymizer(key: Uint8Array, opts: PseudonymOptions): Ps
   const length = o.length === undefined ? def : anumber(o.length, 'length', min, max);
   const norm =
     o.normalize === undefined ? 'text' : aoneOf(o.normalize, 'normalize', ['text', 'id', 'none']);
-  const dk = hmacSm3(key, concatBytes(LABEL, utf8ToBytes(domain)));
+  const dk = hmacSm3(concatBytes(LABEL, utf8ToBytes(domain)), key);
   let base: Mac | null = hmacSm3.create(dk);
   zeroize(dk);
   const fn = (value: string | Uint8Array): string => {
