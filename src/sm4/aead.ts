@@ -17,7 +17,7 @@ export interface CcmOptions {
   tagLength?: number;
 }
 
-function aaad(aad: unknown): Uint8Array {
+export function aaad(aad: unknown): Uint8Array {
   if (aad === undefined) return new Uint8Array(0);
   const a = abytes(aad, 'aad');
   if (a.length >= 2 ** 32)
