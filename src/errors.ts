@@ -43,6 +43,7 @@ export type ErrorCode =
 /**
  * Error thrown by every bukejian function. Check `err.code`, not the message.
  * @example
+ * import { BukejianError } from 'bukejian/errors'
  * try { sm4.gcm(key, nonce).decrypt(tampered) } catch (e) {
  *   if (e instanceof BukejianError && e.code === 'AUTH_FAILED') reject()
  * }
@@ -56,7 +57,14 @@ export class BukejianError extends Error {
   }
 }
 
-/** True when `e` is a {@link BukejianError}, optionally with the given code. */
+/**
+ * True when `e` is a {@link BukejianError}, optionally with the given code.
+ * @example
+ * try { sm2.decrypt(ciphertext, secretKey) } catch (e) {
+ *   if (isBukejianError(e, 'DECRYPT_FAILED')) console.error('not for this key, or altered')
+ *   else throw e
+ * }
+ */
 export function isBukejianError(e: unknown, code?: ErrorCode): e is BukejianError {
   return e instanceof BukejianError && (code === undefined || e.code === code);
 }
