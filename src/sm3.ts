@@ -280,12 +280,20 @@ class Sm3Js implements Hash {
   private finished = false;
 
   update(data: Input): this {
+    if (this.absorb(toBytes(data))) wipeSchedule();
+    return this;
+  }
+
+  /**
+   * `update` without the schedule wipe, for a one-shot hash whose `digest` (which wipes) follows
+   * at once. True when a block was compressed.
+   */
+  absorb(d: Uint8Array): boolean {
     if (this.finished)
       throw new BukejianError(
         'BAD_STATE',
         '"hash" expected unfinished state, got digest() already called',
       );
-    const d = toBytes(data);
     const { buf, v } = this;
     const len = d.length;
     this.length += len;
@@ -295,17 +303,16 @@ class Sm3Js implements Hash {
       buf.set(d.subarray(0, take), this.pos);
       this.pos += take;
       i = take;
-      if (this.pos < BLOCK) return this;
+      if (this.pos < BLOCK) return false;
       compress(v, buf, 0);
       this.pos = 0;
     }
     for (; len - i >= BLOCK; i += BLOCK) compress(v, d, i); // whole blocks straight from the input
-    if (i > 0) wipeSchedule(); // i > 0 exactly when this call compressed a block
     if (i < len) {
       buf.set(d.subarray(i), 0);
       this.pos = len - i;
     }
-    return this;
+    return i > 0; // exactly when this call compressed a block
   }
 
   digest(): Uint8Array {
@@ -441,7 +448,9 @@ export const sm3: {
         const b = nodeCrypto()!.createHash('sm3').update(m).digest();
         return new Uint8Array(b.buffer, b.byteOffset, b.length);
       }
-      return new Sm3Js().update(m).digest();
+      const h = new Sm3Js();
+      h.absorb(m);
+      return h.digest(); // digest wipes the schedule
     },
     { create: createSm3, blockLen: BLOCK, outputLen: 32 },
   ),
