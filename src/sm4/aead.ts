@@ -17,6 +17,18 @@ export interface CcmOptions {
   tagLength?: number;
 }
 
+/** A GCM nonce: 1..2^28 bytes (12 recommended). */
+export function agcmNonce(nonce: unknown): Uint8Array {
+  const n = abytes(nonce, 'nonce');
+  if (n.length === 0 || n.length > 2 ** 28) {
+    throw new BukejianError(
+      'NONCE_LENGTH',
+      `"nonce" expected Uint8Array of length 1..2^28 (12 recommended), got length=${n.length}`,
+    );
+  }
+  return n;
+}
+
 export function aaad(aad: unknown): Uint8Array {
   if (aad === undefined) return new Uint8Array(0);
   const a = abytes(aad, 'aad');
@@ -59,14 +71,7 @@ function singleUse(
  */
 export function gcm(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): Cipher {
   const k = new Uint8Array(akey(key));
-  abytes(nonce, 'nonce');
-  if (nonce.length === 0 || nonce.length > 2 ** 28) {
-    throw new BukejianError(
-      'NONCE_LENGTH',
-      `"nonce" expected Uint8Array of length 1..2^28 (12 recommended), got length=${nonce.length}`,
-    );
-  }
-  const n = new Uint8Array(nonce);
+  const n = new Uint8Array(agcmNonce(nonce));
   const a = aaad(aad);
   return singleUse(
     (pt) => gcmEncrypt(k, n, a, pt),

@@ -10,7 +10,7 @@
 import { BukejianError } from '../errors.js';
 import { equalBytes, zeroize } from '../utils.js';
 import { abytes } from '../_assert.js';
-import { aaad } from './aead.js';
+import { aaad, agcmNonce } from './aead.js';
 import { cryptWords, OUT, readWord, writeWord } from './cipher.js';
 import { akey } from './classic.js';
 import { GCM_MAX_BYTES, setup, wipe, type GcmKeyState } from './gcm.js';
@@ -54,14 +54,7 @@ export interface GcmStream {
  * if (d.verify(tag)) for (const c of ct) d.decrypt(c)   // second pass, only after the tag checks
  */
 export function gcmStream(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): GcmStream {
-  akey(key);
-  abytes(nonce, 'nonce');
-  if (nonce.length === 0 || nonce.length > 2 ** 28)
-    throw new BukejianError(
-      'NONCE_LENGTH',
-      `"nonce" expected Uint8Array of length 1..2^28 (12 recommended), got length=${nonce.length}`,
-    );
-  return new GcmStreamState(key, nonce, aaad(aad));
+  return new GcmStreamState(akey(key), agcmNonce(nonce), aaad(aad));
 }
 
 class GcmStreamState implements GcmStream {
