@@ -174,7 +174,7 @@ export default async function () {
   );
 
   const pt = msg;
-  const ct = sm2.encrypt(K.publicKey, pt, { format: 'raw' });
+  const ct = sm2.encrypt(pt, K.publicKey, { format: 'raw' });
   const ctSmc = smc?.doEncrypt(Array.from(pt), pkHex, 1);
   const ctV2 = smc2?.doEncrypt(pt, pkHex, 1);
   const ctGm = gm?.encrypt(Buffer.from(pt), pkHex, { mode: 1 });
@@ -183,8 +183,8 @@ export default async function () {
       'SM2 encrypt 32 bytes (C1C3C2)',
       'ops/s',
       bestOps([
-        ['bukejian (raw)', () => sm2.encrypt(K.publicKey, pt, { format: 'raw' })],
-        ['bukejian (DER)', () => sm2.encrypt(K.publicKey, pt)],
+        ['bukejian (raw)', () => sm2.encrypt(pt, K.publicKey, { format: 'raw' })],
+        ['bukejian (DER)', () => sm2.encrypt(pt, K.publicKey)],
         ['sm-crypto', smc && (() => smc.doEncrypt(Array.from(pt), pkHex, 1))],
         ['sm-crypto-v2', smc2 && (() => smc2.doEncrypt(pt, pkHex, 1))],
         ['sm-crypto-v2 (precomputed)', smc2 && (() => smc2.doEncrypt(pt, v2Pre, 1))],
@@ -198,7 +198,7 @@ export default async function () {
       'SM2 decrypt 32 bytes (C1C3C2)',
       'ops/s',
       bestOps([
-        ['bukejian (raw)', () => sm2.decrypt(K.secretKey, ct, { format: 'raw' })],
+        ['bukejian (raw)', () => sm2.decrypt(ct, K.secretKey, { format: 'raw' })],
         ['sm-crypto', smc && (() => smc.doDecrypt(ctSmc, skHex, 1, { output: 'array' }))],
         ['sm-crypto-v2', smc2 && (() => smc2.doDecrypt(ctV2, skHex, 1, { output: 'array' }))],
         ['gm-crypto', gm && (() => gm.decrypt(ctGm, skHex, { mode: 1 }))],

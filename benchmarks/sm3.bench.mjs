@@ -30,8 +30,8 @@ function hashRows() {
 
 function hmacRows() {
   const rows = [
-    ['bukejian (js)', (d) => hmacSm3(key, d, { backend: 'js' })],
-    ['bukejian (auto)', (d) => hmacSm3(key, d)],
+    ['bukejian (js)', (d) => hmacSm3(d, key, { backend: 'js' })],
+    ['bukejian (auto)', (d) => hmacSm3(d, key)],
   ];
   if (smc) rows.push(['sm-crypto', (d) => smc.sm3(d, { key: keyHex })]);
   if (smc2) rows.push(['sm-crypto-v2', (d) => smc2.sm3(d, { key })]);

@@ -12,7 +12,7 @@
  * @module
  */
 import { BukejianError } from './errors.js';
-import { aoptions, astring } from './utils.js';
+import { aoptions, astring } from './_assert.js';
 
 /** Options of the parser and serializer. */
 export interface CsvOptions {

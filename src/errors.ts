@@ -43,6 +43,7 @@ export type ErrorCode =
 /**
  * Error thrown by every bukejian function. Check `err.code`, not the message.
  * @example
+ * import { BukejianError } from 'bukejian/errors'
  * try { sm4.gcm(key, nonce).decrypt(tampered) } catch (e) {
  *   if (e instanceof BukejianError && e.code === 'AUTH_FAILED') reject()
  * }

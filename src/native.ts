@@ -7,7 +7,7 @@
  */
 import type * as NodeCrypto from 'node:crypto';
 import { nodeModule } from './_node.js';
-import { aoneOf } from './utils.js';
+import { aoneOf } from './_assert.js';
 
 /** `'auto'` uses node:crypto when present and the input is large enough; `'js'` forces pure TS. */
 export type Backend = 'auto' | 'js';

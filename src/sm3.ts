@@ -3,27 +3,32 @@
  * the key derivation function of GB/T 32918.4-2016 §5.4.3.
  *
  * The compression function is a straight transcription of GB/T 32905 §5.3 on 32-bit words.
- * With `backend: 'auto'` (default) inputs of at least {@link NATIVE_THRESHOLD} bytes go to
- * `node:crypto` when it has SM3; the result is byte-identical either way.
+ * With `backend: 'auto'` (default) one-shot inputs of at least 1 KiB go to `node:crypto` when it
+ * has SM3; the result is byte-identical either way. The message schedule W/W' (scratch shared by
+ * all hashes) is wiped at the end of every `update` that compressed a block and at `digest`.
  * @module
  */
 import { BukejianError } from './errors.js';
 import { hasNativeHash, nodeCrypto, backendOption, type Backend } from './native.js';
-import { abytes, anumber, aoptions, toBytes, zeroize, type Input } from './utils.js';
+import { zeroize } from './utils.js';
+import { abytes, anumber, aoptions, toBytes, type Input } from './_assert.js';
 
 /** One-shot calls on inputs at least this long use node:crypto under `backend: 'auto'`. */
-export const NATIVE_THRESHOLD = 1024;
+const NATIVE_THRESHOLD = 1024;
 
 const BLOCK = 64;
+/** The message schedule W (68 words; W' is computed on the fly), scratch shared by all hashes. */
+const SCHEDULE = /* @__PURE__ */ new Int32Array(68);
 const IV = /* @__PURE__ */ Uint32Array.from([
   0x7380166f, 0x4914b2b9, 0x172442d7, 0xda8a0600, 0xa96f30bc, 0x163138aa, 0xe38dee4d, 0xb0fb0e4e,
 ]);
 /**
  * The compression function and its tables live in one closure. The bundler turns module-level
  * `const` into `var`, and V8 then compiles the table accesses about 25 % slower; `const` bindings
- * inside a function are kept as they are.
+ * inside a function are kept as they are. The schedule comes in as a parameter (a local binding
+ * too) so that {@link wipeSchedule} can clear it from outside.
  */
-const compress = /* @__PURE__ */ (() => {
+const compress = /* @__PURE__ */ ((W: Int32Array) => {
   // T_j <<< (j mod 32), precomputed (GB/T 32905 §4.2, §5.3.3).
   const TJ = /* @__PURE__ */ (() => {
     const t = new Int32Array(64);
@@ -34,7 +39,6 @@ const compress = /* @__PURE__ */ (() => {
     }
     return t;
   })();
-  const W = /* @__PURE__ */ new Int32Array(68);
 
   /** The SM3 compression function CF(V, B) on the block at `buf[off..off+64)`, in place on `v`. */
   function compress(v: Int32Array, buf: Uint8Array, off: number): void {
@@ -245,7 +249,12 @@ const compress = /* @__PURE__ */ (() => {
     v[7] ^= H;
   }
   return compress;
-})();
+})(SCHEDULE);
+
+/** Zeroes the message schedule (it holds words derived from the last block hashed). */
+function wipeSchedule(): void {
+  SCHEDULE.fill(0);
+}
 
 /** A streaming hash object: `update` any number of times, then `digest` once. */
 export interface Hash {
@@ -271,12 +280,20 @@ class Sm3Js implements Hash {
   private finished = false;
 
   update(data: Input): this {
+    if (this.absorb(toBytes(data))) wipeSchedule();
+    return this;
+  }
+
+  /**
+   * `update` without the schedule wipe, for a one-shot hash whose `digest` (which wipes) follows
+   * at once. True when a block was compressed.
+   */
+  absorb(d: Uint8Array): boolean {
     if (this.finished)
       throw new BukejianError(
         'BAD_STATE',
         '"hash" expected unfinished state, got digest() already called',
       );
-    const d = toBytes(data);
     const { buf, v } = this;
     const len = d.length;
     this.length += len;
@@ -286,7 +303,7 @@ class Sm3Js implements Hash {
       buf.set(d.subarray(0, take), this.pos);
       this.pos += take;
       i = take;
-      if (this.pos < BLOCK) return this;
+      if (this.pos < BLOCK) return false;
       compress(v, buf, 0);
       this.pos = 0;
     }
@@ -295,7 +312,7 @@ class Sm3Js implements Hash {
       buf.set(d.subarray(i), 0);
       this.pos = len - i;
     }
-    return this;
+    return i > 0; // exactly when this call compressed a block
   }
 
   digest(): Uint8Array {
@@ -325,6 +342,7 @@ class Sm3Js implements Hash {
     buf[62] = lo >>> 8;
     buf[63] = lo;
     compress(v, buf, 0);
+    wipeSchedule();
     const out = new Uint8Array(32);
     for (let i = 0; i < 8; i++) {
       const x = v[i]!;
@@ -430,7 +448,9 @@ export const sm3: {
         const b = nodeCrypto()!.createHash('sm3').update(m).digest();
         return new Uint8Array(b.buffer, b.byteOffset, b.length);
       }
-      return new Sm3Js().update(m).digest();
+      const h = new Sm3Js();
+      h.absorb(m);
+      return h.digest(); // digest wipes the schedule
     },
     { create: createSm3, blockLen: BLOCK, outputLen: 32 },
   ),
@@ -483,18 +503,18 @@ class HmacSm3 implements Mac {
  * HMAC-SM3 (RFC 2104 with SM3; GM/T 0042-2015). Keys of any length; the tag is 32 bytes.
  * Compare tags with `equalBytes` (constant time), or use {@link verifyHmacSm3}.
  * @example
- * const tag = hmacSm3(key, '申请编号 2026-0001')
- * const mac = hmacSm3.create(key).update(part1).update(part2).digest()
+ * const tag = hmacSm3('申请编号 2026-0001', key)                       // data first, key after
+ * const mac = hmacSm3.create(key).update(part1).update(part2).digest() // a streaming MAC binds the key
  */
 export const hmacSm3: {
-  (key: Uint8Array, msg: Input, opts?: Sm3Options): Uint8Array;
+  (msg: Input, key: Uint8Array, opts?: Sm3Options): Uint8Array;
   /** A streaming HMAC-SM3 (pure TypeScript). */
   create(key: Uint8Array): Mac;
 } = /* @__PURE__ */ Object.freeze(
   Object.assign(
-    (key: Uint8Array, msg: Input, opts?: Sm3Options): Uint8Array => {
-      abytes(key, 'key');
+    (msg: Input, key: Uint8Array, opts?: Sm3Options): Uint8Array => {
       const m = toBytes(msg, 'msg');
+      abytes(key, 'key');
       if (useNative(opts, m.length)) {
         const b = nodeCrypto()!.createHmac('sm3', key).update(m).digest();
         return new Uint8Array(b.buffer, b.byteOffset, b.length);
@@ -520,19 +540,19 @@ export interface VerifyHmacOptions extends Sm3Options {
  * Checks an HMAC-SM3 tag in constant time. The tag must be exactly `tagLength` bytes (default
  * 32); any other length returns false.
  * @example
- * if (!verifyHmacSm3(key, msg, tag)) throw new Error('tampered')
- * verifyHmacSm3(key, msg, tag16, { tagLength: 16 }) // a protocol that truncates to 128 bits
+ * if (!verifyHmacSm3(tag, msg, key)) throw new Error('tampered')
+ * verifyHmacSm3(tag16, msg, key, { tagLength: 16 }) // a protocol that truncates to 128 bits
  */
 export function verifyHmacSm3(
-  key: Uint8Array,
-  msg: Input,
   tag: Uint8Array,
+  msg: Input,
+  key: Uint8Array,
   opts?: VerifyHmacOptions,
 ): boolean {
   abytes(tag, 'tag');
   const o = aoptions(opts, 'opts', ['backend', 'tagLength']);
   const tagLength = o.tagLength === undefined ? 32 : anumber(o.tagLength, 'tagLength', 4, 32);
-  const full = hmacSm3(key, msg, o.backend === undefined ? undefined : { backend: o.backend });
+  const full = hmacSm3(msg, key, o.backend === undefined ? undefined : { backend: o.backend });
   if (tag.length !== tagLength) return false;
   let diff = 0;
   for (let i = 0; i < tagLength; i++) diff |= full[i]! ^ tag[i]!;

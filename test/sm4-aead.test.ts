@@ -9,7 +9,6 @@ import { describe, expect, it } from 'vitest';
 import { sm4 } from '../src/sm4/index.js';
 import { GHASH_BIG_TABLE_BYTES, GHASH_SHOUP_BYTES } from '../src/sm4/ghash.js';
 import { BukejianError } from '../src/errors.js';
-import { GcmStream } from '../src/sm4/gcm-stream.js';
 
 const E = (key: Uint8Array, block: Uint8Array): Uint8Array => {
   const c = createCipheriv('sm4-ecb', key, null).setAutoPadding(false);
@@ -268,7 +267,7 @@ describe('AEAD single use', () => {
   });
 });
 
-describe('GcmStream (incremental GCM used by the CLI)', () => {
+describe('sm4.gcmStream (incremental GCM, used by the CLI)', () => {
   const cutsOf = (d: Uint8Array, cuts: number[]) => {
     const parts: Uint8Array[] = [];
     let pos = 0;
@@ -289,7 +288,7 @@ describe('GcmStream (incremental GCM used by the CLI)', () => {
         fc.uint8Array({ maxLength: 300 }),
         fc.array(fc.nat(40), { maxLength: 8 }),
         (key, iv, aad, pt, cuts) => {
-          const g = new GcmStream(key, iv, aad);
+          const g = sm4.gcmStream(key, iv, aad);
           const out = Buffer.concat([...cutsOf(pt, cuts).map((p) => g.encrypt(p)), g.tag()]);
           expect(out.toString('hex')).toBe(hexOf(sm4.gcm(key, iv, aad).encrypt(pt)));
           expect(out.toString('hex')).toBe(hexOf(gcmRef(key, iv, aad, pt)));
@@ -312,7 +311,7 @@ describe('GcmStream (incremental GCM used by the CLI)', () => {
           const sealed = sm4.gcm(key, iv, aad).encrypt(pt);
           const ct = sealed.subarray(0, pt.length),
             tag = sealed.subarray(pt.length);
-          const d = new GcmStream(key, iv, aad);
+          const d = sm4.gcmStream(key, iv, aad);
           for (const p of cutsOf(ct, cuts)) d.absorb(p);
           expect(d.verify(tag)).toBe(true);
           expect(Buffer.concat(cutsOf(ct, cuts).map((p) => d.decrypt(p))).toString('hex')).toBe(
@@ -321,7 +320,7 @@ describe('GcmStream (incremental GCM used by the CLI)', () => {
           const bad = sealed.slice();
           const bit = flip % (bad.length * 8);
           bad[bit >> 3] ^= 1 << (bit & 7);
-          const e = new GcmStream(key, iv, aad);
+          const e = sm4.gcmStream(key, iv, aad);
           e.absorb(bad.subarray(0, pt.length));
           expect(e.verify(bad.subarray(pt.length))).toBe(false);
           expect(codeOf(() => e.decrypt(bad.subarray(0, pt.length)))).toBe('BAD_STATE');
@@ -334,24 +333,29 @@ describe('GcmStream (incremental GCM used by the CLI)', () => {
   it('refuses out-of-order use (decrypt before verify, encrypt after tag, more bytes than verified)', () => {
     const key = new Uint8Array(16),
       iv = new Uint8Array(12);
-    const a = new GcmStream(key, iv, new Uint8Array(0));
+    const a = sm4.gcmStream(key, iv, new Uint8Array(0));
     a.absorb(new Uint8Array(10));
     expect(codeOf(() => a.decrypt(new Uint8Array(10)))).toBe('BAD_STATE');
-    const b = new GcmStream(key, iv, new Uint8Array(0));
+    const b = sm4.gcmStream(key, iv, new Uint8Array(0));
     b.encrypt(new Uint8Array(3));
     b.tag();
     expect(codeOf(() => b.encrypt(new Uint8Array(3)))).toBe('BAD_STATE');
     const sealed = sm4.gcm(key, iv).encrypt(new Uint8Array(8));
-    const c = new GcmStream(key, iv, new Uint8Array(0));
+    const c = sm4.gcmStream(key, iv, new Uint8Array(0));
     c.absorb(sealed.subarray(0, 8));
     expect(c.verify(sealed.subarray(8))).toBe(true);
     c.decrypt(sealed.subarray(0, 8));
     expect(codeOf(() => c.decrypt(new Uint8Array(1)))).toBe('BAD_STATE');
-    expect(codeOf(() => new GcmStream(new Uint8Array(15), iv, new Uint8Array(0)))).toBe(
+    expect(codeOf(() => sm4.gcmStream(new Uint8Array(15), iv, new Uint8Array(0)))).toBe(
       'KEY_LENGTH',
     );
-    expect(codeOf(() => new GcmStream(key, new Uint8Array(0), new Uint8Array(0)))).toBe(
+    expect(codeOf(() => sm4.gcmStream(key, new Uint8Array(0), new Uint8Array(0)))).toBe(
       'NONCE_LENGTH',
     );
+    expect(codeOf(() => sm4.gcmStream(key, 'nonce' as never))).toBe('INVALID_TYPE');
+    expect(codeOf(() => sm4.gcmStream(key, iv, 'aad' as never))).toBe('INVALID_TYPE');
+    expect(codeOf(() => sm4.gcmStream(key, iv).encrypt('text' as never))).toBe('INVALID_TYPE');
+    expect(codeOf(() => sm4.gcmStream(key, iv).absorb(null as never))).toBe('INVALID_TYPE');
+    expect(codeOf(() => sm4.gcmStream(key, iv).verify([0] as never))).toBe('INVALID_TYPE');
   });
 });

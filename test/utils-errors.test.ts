@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isBukejianError } from '../src/errors.js';
-import { abytes, astring } from '../src/utils.js';
+import { abytes, astring } from '../src/_assert.js';
 
 // Security review item 9: an error message never echoes a value from the data, including a
 // constructor name an object parsed from JSON can carry.

@@ -15,7 +15,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { aoneOf, aoptions, astring } from '../utils.js';
+import { aoneOf, aoptions, astring } from '../_assert.js';
 import { buildHierarchy, type HierarchySpec } from './builders.js';
 import { achievedValues, evaluate, partition, type Classes } from './classes.js';
 import type { Hierarchy } from './hierarchy.js';

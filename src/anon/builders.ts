@@ -7,7 +7,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { anumber, aoneOf, aoptions, astring } from '../utils.js';
+import { anumber, aoneOf, aoptions, astring } from '../_assert.js';
 import { hierarchyFromTable, identityHierarchy, type Hierarchy } from './hierarchy.js';
 
 const TOP = '*';

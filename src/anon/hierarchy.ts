@@ -11,7 +11,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { anumber } from '../utils.js';
+import { anumber } from '../_assert.js';
 import { parseCsv } from './csv.js';
 
 /** A generalization hierarchy: `generalize(v, 0) === v`, `undefined` when `v` is not covered. */

@@ -18,7 +18,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { anumber, aoneOf, aoptions, astring } from '../utils.js';
+import { anumber, aoneOf, aoptions, astring } from '../_assert.js';
 import type { HierarchySpec } from './builders.js';
 import { buildHierarchy } from './builders.js';
 import { compileHierarchy } from './hierarchy.js';

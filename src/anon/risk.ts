@@ -13,7 +13,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { aoptions } from '../utils.js';
+import { aoptions } from '../_assert.js';
 import { cell, type Row } from './table.js';
 
 /** Risk figures (probabilities and fractions of records, all in [0, 1]). */

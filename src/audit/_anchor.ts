@@ -10,7 +10,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { anumber, equalBytes, isBytes } from '../utils.js';
+import { equalBytes } from '../utils.js';
+import { anumber, isBytes } from '../_assert.js';
 import type { CheckpointVerifier } from './checkpoint.js';
 import { verifyCheckpoint } from './client.js';
 import type { TreeHashName } from './merkle.js';

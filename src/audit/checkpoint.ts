@@ -22,15 +22,8 @@
  */
 import { BukejianError } from '../errors.js';
 import { sm3 } from '../sm3.js';
-import {
-  abytes,
-  anumber,
-  aoneOf,
-  bytesToUtf8,
-  concatBytes,
-  isBytes,
-  utf8ToBytes,
-} from '../utils.js';
+import { bytesToUtf8, concatBytes, utf8ToBytes } from '../utils.js';
+import { abytes, anumber, aoneOf, isBytes } from '../_assert.js';
 import type { TreeHashName } from './merkle.js';
 
 /** A checkpoint's content. */

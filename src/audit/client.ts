@@ -15,7 +15,8 @@
  * different histories to different people.
  * @module
  */
-import { equalBytes, hexToBytes, isBytes } from '../utils.js';
+import { equalBytes, hexToBytes } from '../utils.js';
+import { isBytes } from '../_assert.js';
 import { keyId, parseCheckpoint, type Checkpoint, type CheckpointVerifier } from './checkpoint.js';
 import {
   decodeEntry,

@@ -16,7 +16,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { aoptions, astring } from '../utils.js';
+import { aoptions, astring } from '../_assert.js';
 import {
   consentIdDigest,
   timeMs,

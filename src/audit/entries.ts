@@ -22,7 +22,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { BukejianError } from '../errors.js';
 import { sm3 } from '../sm3.js';
 import { treeHasher, type TreeHashName } from './merkle.js';
-import { bytesToHex, bytesToUtf8, equalBytes, isBytes, utf8ToBytes } from '../utils.js';
+import { bytesToHex, bytesToUtf8, equalBytes, utf8ToBytes } from '../utils.js';
+import { isBytes } from '../_assert.js';
 
 /** A time: a `Date`, ms since the epoch, or an ISO 8601 string; stored as ISO UTC with ms. */
 export type TimeInput = Date | number | string;

@@ -11,7 +11,8 @@
 import { BukejianError } from '../errors.js';
 import { anchorProblem, resolveAnchor, type AuditAnchor, type ResolvedAnchor } from './_anchor.js';
 export type { AuditAnchor } from './_anchor.js';
-import { anumber, aoptions, astring, bytesToHex, equalBytes } from '../utils.js';
+import { bytesToHex, equalBytes } from '../utils.js';
+import { anumber, aoptions, astring } from '../_assert.js';
 import { verifyCheckpoint } from './client.js';
 import {
   parseCheckpoint,

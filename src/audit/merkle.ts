@@ -14,7 +14,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { BukejianError } from '../errors.js';
 import { sm3 } from '../sm3.js';
-import { abytes, anumber, aoneOf } from '../utils.js';
+import { abytes, anumber, aoneOf } from '../_assert.js';
 
 /** Hash functions a tree can use. */
 export type TreeHashName = 'sm3' | 'sha256';

@@ -14,7 +14,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { abytes, bytesToHex, hexToBytes, isBytes } from '../utils.js';
+import { bytesToHex, hexToBytes } from '../utils.js';
+import { abytes, isBytes } from '../_assert.js';
 import type { ConsistencyProof, InclusionProof, TreeHashName } from './merkle.js';
 
 const MAGIC = [0x42, 0x4b, 0x4a, 0x41]; // "BKJA"

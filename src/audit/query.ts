@@ -5,7 +5,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { anumber, bytesToHex, equalBytes, hexToBytes } from '../utils.js';
+import { bytesToHex, equalBytes, hexToBytes } from '../utils.js';
+import { anumber } from '../_assert.js';
 import type { LogInternals } from './_log-internals.js';
 import type { PruneEvidence, SubjectEvent, SubjectEvents } from './client.js';
 import {

@@ -6,7 +6,7 @@
  */
 import { BukejianError } from '../errors.js';
 import { sm2 } from '../sm2/index.js';
-import { abytes, aoptions, astring } from '../utils.js';
+import { abytes, aoptions, astring } from '../_assert.js';
 import type { CheckpointSigner, CheckpointVerifier } from './checkpoint.js';
 
 /** Options of the SM2 signer and verifier. */

@@ -149,7 +149,7 @@ export async function run(args: string[]): Promise<number> {
     }
     case 'encrypt': {
       const pk = loadKey(flags.key, 'public');
-      output(flags, sm2.encrypt(pk, await readAll(file), { mode, format }), flags.hex === true);
+      output(flags, sm2.encrypt(await readAll(file), pk, { mode, format }), flags.hex === true);
       return 0;
     }
     case 'decrypt': {
@@ -157,7 +157,7 @@ export async function run(args: string[]): Promise<number> {
       let ct = await readAll(file);
       if (flags.hex) ct = hexToBytes(new TextDecoder().decode(ct).trim());
       try {
-        output(flags, sm2.decrypt(sk, ct, { mode, format }), false, true);
+        output(flags, sm2.decrypt(ct, sk, { mode, format }), false, true);
       } catch (e) {
         if (e instanceof BukejianError && e.code === 'DECRYPT_FAILED') {
           console.error(

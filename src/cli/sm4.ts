@@ -23,7 +23,7 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { BukejianError } from '../errors.js';
 import { sm4 } from '../sm4/index.js';
-import { GcmStream } from '../sm4/gcm-stream.js';
+import type { GcmStream } from '../sm4/index.js';
 import { hexToBytes } from '../utils.js';
 import { parseArgs } from './args.js';
 import { openInput } from './io.js';
@@ -219,7 +219,7 @@ export async function run(args: string[]): Promise<number> {
   const out = sink(outFile);
   try {
     if (mode === 'gcm') {
-      const g = new GcmStream(key, nonce!, aad ?? new Uint8Array(0));
+      const g = sm4.gcmStream(key, nonce!, aad);
       if (!decrypt) {
         for await (const chunk of input) await write(out.stream, g.encrypt(chunk as Uint8Array));
         await write(out.stream, g.tag());

@@ -5,7 +5,8 @@
  * 内蒙古自治区, 深圳 for 深圳市).
  * @module
  */
-import { astring, randomBytes } from '../utils.js';
+import { randomBytes } from '../utils.js';
+import { astring } from '../_assert.js';
 import { toHalfWidth } from './normalize.js';
 import { provinceCodes, childCodes, regionName, areaCodes } from './regions.js';
 

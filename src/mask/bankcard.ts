@@ -4,7 +4,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { astring, randomBytes } from '../utils.js';
+import { randomBytes } from '../utils.js';
+import { astring } from '../_assert.js';
 import { toHalfWidth } from './normalize.js';
 
 export type CardNetwork = 'unionpay' | 'visa' | 'mastercard' | 'amex' | 'jcb' | 'other';

@@ -22,7 +22,7 @@
  * the chunks are split: a decision is taken only once that much text after it has arrived.
  * @module
  */
-import { aoptions, astring } from '../utils.js';
+import { aoptions, astring } from '../_assert.js';
 import { BukejianError } from '../errors.js';
 import { toHalfWidth } from './normalize.js';
 import { validateIdCard } from './idcard.js';

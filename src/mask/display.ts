@@ -17,7 +17,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { anumber, aoneOf, aoptions, astring } from '../utils.js';
+import { anumber, aoneOf, aoptions, astring } from '../_assert.js';
 import { validateIdCard } from './idcard.js';
 import { normalizeId } from './normalize.js';
 import { validatePhone } from './phone.js';

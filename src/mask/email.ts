@@ -4,7 +4,8 @@
  * with an alphabetic TLD of 2–24 letters (253 characters at most).
  * @module
  */
-import { astring, randomBytes } from '../utils.js';
+import { randomBytes } from '../utils.js';
+import { astring } from '../_assert.js';
 import { toHalfWidth } from './normalize.js';
 
 export type EmailResult =

@@ -9,7 +9,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { abytes, anumber } from '../utils.js';
+import { abytes, anumber } from '../_assert.js';
 
 /** The block-cipher interface FF1 needs (bukejian/sm4 `block(key)` fits it). */
 export interface BlockEncrypt {

@@ -19,7 +19,8 @@
  */
 import { BukejianError } from '../errors.js';
 import { block } from '../sm4/block.js';
-import { abytes, anumber, aoptions, astring, utf8ToBytes, concatBytes } from '../utils.js';
+import { utf8ToBytes, concatBytes } from '../utils.js';
+import { abytes, anumber, aoptions, astring } from '../_assert.js';
 import { ff1, type Ff1 } from './ff1.js';
 import { idCardCheckChar, validateIdCard, daysInMonth } from './idcard.js';
 

@@ -7,7 +7,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { astring, aoptions, randomBytes } from '../utils.js';
+import { randomBytes } from '../utils.js';
+import { astring, aoptions } from '../_assert.js';
 import { normalizeId } from './normalize.js';
 import { lookupRegion, areaCodes, type Region } from './regions.js';
 

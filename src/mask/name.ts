@@ -5,7 +5,8 @@
  * common single surnames (for detection in text, which needs a known surname after a keyword).
  * @module
  */
-import { astring, randomBytes } from '../utils.js';
+import { randomBytes } from '../utils.js';
+import { astring } from '../_assert.js';
 import { toHalfWidth } from './normalize.js';
 
 /** Compound surnames (复姓) recognised when splitting a name. @example COMPOUND_SURNAMES.includes('欧阳') // true */

@@ -7,7 +7,7 @@
  * the original string: detection spans computed on the normalized text index the input directly.
  * @module
  */
-import { astring } from '../utils.js';
+import { astring } from '../_assert.js';
 
 const FULLWIDTH = /[\uFF01-\uFF5E\u3000]/;
 const FULLWIDTH_G = /[\uFF01-\uFF5E\u3000]/g;

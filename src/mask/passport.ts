@@ -6,7 +6,8 @@
  * digits; 港澳居民来往内地通行证 (回乡证) `H`/`M` + 8 or 10 digits; 台湾居民来往大陆通行证 8 digits.
  * @module
  */
-import { astring, randomBytes } from '../utils.js';
+import { randomBytes } from '../utils.js';
+import { astring } from '../_assert.js';
 import { normalizeId } from './normalize.js';
 
 export type TravelDocKind =

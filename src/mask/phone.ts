@@ -4,7 +4,8 @@
  * `+86` / `0086` / `86` country prefix and with optional `-` or space separators (3-4-4).
  * @module
  */
-import { astring, randomBytes } from '../utils.js';
+import { randomBytes } from '../utils.js';
+import { astring } from '../_assert.js';
 import { toHalfWidth } from './normalize.js';
 
 /** Operator of an allocated prefix. */

@@ -4,7 +4,8 @@
  * for small cars, `D`/`F` last for large ones), optionally followed by 警/学/挂/领/港/澳/试/超.
  * @module
  */
-import { astring, randomBytes } from '../utils.js';
+import { randomBytes } from '../utils.js';
+import { astring } from '../_assert.js';
 import { toHalfWidth } from './normalize.js';
 
 /** Province abbreviations used on plates. @example PLATE_PROVINCES.includes('粤') // true */

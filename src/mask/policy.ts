@@ -14,7 +14,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { aoptions, astring, isBytes } from '../utils.js';
+import { aoptions, astring, isBytes } from '../_assert.js';
 import { mask, maskOptionProblem } from './display.js';
 import {
   createPseudonymizer,

@@ -15,18 +15,8 @@
  */
 import { BukejianError } from '../errors.js';
 import { hmacSm3, type Mac } from '../sm3.js';
-import {
-  abytes,
-  anumber,
-  aoneOf,
-  aoptions,
-  astring,
-  bytesToHex,
-  concatBytes,
-  isBytes,
-  utf8ToBytes,
-  zeroize,
-} from '../utils.js';
+import { bytesToHex, concatBytes, utf8ToBytes, zeroize } from '../utils.js';
+import { abytes, anumber, aoneOf, aoptions, astring, isBytes } from '../_assert.js';
 import { normalizeId, toHalfWidth } from './normalize.js';
 
 /** Output encodings. */
@@ -111,7 +101,7 @@ export function createPseudonymizer(key: Uint8Array, opts: PseudonymOptions): Ps
   const length = o.length === undefined ? def : anumber(o.length, 'length', min, max);
   const norm =
     o.normalize === undefined ? 'text' : aoneOf(o.normalize, 'normalize', ['text', 'id', 'none']);
-  const dk = hmacSm3(key, concatBytes(LABEL, utf8ToBytes(domain)));
+  const dk = hmacSm3(concatBytes(LABEL, utf8ToBytes(domain)), key);
   let base: Mac | null = hmacSm3.create(dk);
   zeroize(dk);
   const fn = (value: string | Uint8Array): string => {

@@ -6,7 +6,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { astring, randomBytes } from '../utils.js';
+import { randomBytes } from '../utils.js';
+import { astring } from '../_assert.js';
 import { normalizeId } from './normalize.js';
 
 /** The 31-character set of GB 32100 in value order. @example USCC_CHARSET.length // 31 */

@@ -16,7 +16,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { anumber } from '../utils.js';
+import { anumber } from '../_assert.js';
 
 /**
  * Default evaluations per key period (2^14 = 16,384), for both the ECDH and the OPRF server:

@@ -9,7 +9,7 @@
  */
 import { hmacSm3 } from '../sm3.js';
 import { BukejianError } from '../errors.js';
-import { abytes, anumber, aoptions } from '../utils.js';
+import { abytes, anumber, aoptions } from '../_assert.js';
 import { canonicalOption, canonicalize } from './canonicalize.js';
 import type { Canonical } from './canonicalize.js';
 import type { Item, ItemSource } from './items.js';
@@ -47,7 +47,7 @@ function parse(opts: BucketOptions): { key: Uint8Array; buckets: number; canonic
  */
 export function bucketOf(item: Item, opts: BucketOptions): number {
   const o = parse(opts);
-  const h = hmacSm3(o.key, canonicalize(item, o.canonical));
+  const h = hmacSm3(canonicalize(item, o.canonical), o.key);
   return (((h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!) >>> 0) % o.buckets;
 }
 
@@ -64,7 +64,7 @@ export async function partition<T extends Item>(
   const o = parse(opts);
   const out: T[][] = Array.from({ length: o.buckets }, () => []);
   for await (const it of items as AsyncIterable<T>) {
-    const h = hmacSm3(o.key, canonicalize(it, o.canonical));
+    const h = hmacSm3(canonicalize(it, o.canonical), o.key);
     out[(((h[0]! << 24) | (h[1]! << 16) | (h[2]! << 8) | h[3]!) >>> 0) % o.buckets]!.push(it);
   }
   return out;

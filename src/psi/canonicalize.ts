@@ -20,7 +20,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { aoneOf, isBytes, utf8ToBytes } from '../utils.js';
+import { utf8ToBytes } from '../utils.js';
+import { aoneOf, isBytes } from '../_assert.js';
 import { normalizeId } from '../mask/normalize.js';
 import { validateIdCard } from '../mask/idcard.js';
 

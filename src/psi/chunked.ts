@@ -35,7 +35,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { aoptions, equalBytes, randomBytes } from '../utils.js';
+import { equalBytes, randomBytes } from '../utils.js';
+import { aoptions } from '../_assert.js';
 import { getGroup } from './groups/index.js';
 import { decodeMessage, encodeMessage, SESSION_LENGTH, UNKNOWN_COUNT } from './encoding.js';
 import type { ChunkMessage, Mode, PsiMessage, SetupMessage } from './encoding.js';

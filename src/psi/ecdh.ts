@@ -36,7 +36,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { anumber, aoneOf, aoptions, equalBytes, randomBytes } from '../utils.js';
+import { equalBytes, randomBytes } from '../utils.js';
+import { anumber, aoneOf, aoptions } from '../_assert.js';
 import { bad, parseParty, PARTY_KEYS } from './options.js';
 import type { Canonical } from './canonicalize.js';
 import { getGroup } from './groups/index.js';

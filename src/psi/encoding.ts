@@ -35,7 +35,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { abytes } from '../utils.js';
+import { abytes } from '../_assert.js';
 import { getGroup, groupNameById } from './groups/index.js';
 import type { GroupName } from './groups/index.js';
 import { decodeGcs } from './gcs.js';

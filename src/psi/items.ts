@@ -6,7 +6,8 @@
  */
 import { BukejianError } from '../errors.js';
 import { canonicalString } from './canonicalize.js';
-import { isBytes, utf8ToBytes } from '../utils.js';
+import { utf8ToBytes } from '../utils.js';
+import { isBytes } from '../_assert.js';
 import type { Canonical } from './canonicalize.js';
 
 /** A PSI item: text (canonicalized) or raw bytes (used as given). */

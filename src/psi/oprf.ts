@@ -27,17 +27,8 @@
 import { ristretto255_oprf, ristretto255_hasher } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { BukejianError } from '../errors.js';
-import {
-  abytes,
-  aoptions,
-  anumber,
-  concatBytes,
-  equalBytes,
-  isBytes,
-  randomBytes,
-  toBytes,
-  utf8ToBytes,
-} from '../utils.js';
+import { concatBytes, equalBytes, randomBytes, utf8ToBytes } from '../utils.js';
+import { abytes, aoptions, anumber, isBytes, toBytes } from '../_assert.js';
 import { kdf } from '../sm3.js';
 import { sm4 } from '../sm4/index.js';
 import { canonicalOption, canonicalize } from './canonicalize.js';

@@ -4,7 +4,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { aoneOf, anumber } from '../utils.js';
+import { aoneOf, anumber } from '../_assert.js';
 import { backendOption } from '../native.js';
 import { canonicalOption } from './canonicalize.js';
 import type { Canonical } from './canonicalize.js';

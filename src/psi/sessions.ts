@@ -33,7 +33,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { anumber } from '../utils.js';
+import { anumber } from '../_assert.js';
 import { decodeMessage, encodeMessage, UNKNOWN_COUNT } from './encoding.js';
 import type { ChunkMessage, Mode, PsiMessage, SetFormat, SetupMessage } from './encoding.js';
 import { getGroup } from './groups/index.js';

@@ -8,7 +8,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { anumber, aoptions, isBytes, toBytes, type Input } from '../utils.js';
+import { anumber, aoptions, isBytes, toBytes, type Input } from '../_assert.js';
 import { verify, type VerifyOptions } from './sign.js';
 import { defaultWorkers, WorkerPool } from '../_pool.js';
 

@@ -15,7 +15,8 @@ import {
 } from '@noble/curves/abstract/weierstrass.js';
 import { Field } from '@noble/curves/abstract/modular.js';
 import { BukejianError } from '../errors.js';
-import { bytesToNumberBE, numberToBytesBE, randomBytes } from '../utils.js';
+import { randomBytes } from '../utils.js';
+import { bytesToNumberBE, numberToBytesBE } from '../_number.js';
 import { createFast, type FastCurve } from './fast.js';
 
 /** Curve parameters y² = x³ + ax + b over Fp with a base point G of prime order n (cofactor 1). */
@@ -98,7 +99,8 @@ export const SM2P256V1: CurveParams = /* @__PURE__ */ Object.freeze({
 /**
  * The SM2 recommended curve. `Sm2Point.BASE` gets a lazily built 8-bit window table on its first
  * noble `multiply`; sign/encrypt/decrypt/verify use the a = −3 engine of fast.ts (own 10-bit table).
- * Stable export: `bukejian/psi` and `bukejian/audit` use this group.
+ * Internal (psi groups and the sm2 engine import it from this file); users get its point class as
+ * `sm2.Point` and its parameters as `sm2.CURVE`.
  * @example
  * const P = sm2Curve.Point.BASE.multiply(5n);
  * sm2Curve.Point.fromHex(P.toHex(true)).equals(P) // true

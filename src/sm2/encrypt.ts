@@ -9,16 +9,8 @@
  */
 import { BukejianError } from '../errors.js';
 import { kdf, sm3 } from '../sm3.js';
-import {
-  abytes,
-  aoneOf,
-  aoptions,
-  concatBytes,
-  equalBytes,
-  toBytes,
-  zeroize,
-  type Input,
-} from '../utils.js';
+import { concatBytes, equalBytes, zeroize } from '../utils.js';
+import { abytes, aoneOf, aoptions, toBytes, type Input } from '../_assert.js';
 import {
   affineToBytes,
   fixedToNumber,
@@ -223,12 +215,12 @@ export function decryptCore(
  * Encrypts `plaintext` (string = UTF-8, at least 1 byte) to an SM2 public key.
  * Default output: GM/T 0009 DER, which OpenSSL `pkeyutl -decrypt` reads.
  * @example
- * const ct = encrypt(publicKey, '身份证号 110101199003071234')
- * const raw = encrypt(publicKey, data, { format: 'raw', mode: 'c1c2c3' }) // 04 ‖ x ‖ y ‖ C2 ‖ C3
+ * const ct = sm2.encrypt('身份证号 110101199003071234', publicKey)
+ * const raw = sm2.encrypt(data, publicKey, { format: 'raw', mode: 'c1c2c3' }) // 04 ‖ x ‖ y ‖ C2 ‖ C3
  */
 export function encrypt(
-  publicKey: Uint8Array,
   plaintext: Input,
+  publicKey: Uint8Array,
   opts?: EncryptOptions,
 ): Uint8Array {
   abytes(publicKey, 'publicKey');
@@ -257,12 +249,12 @@ export function encrypt(
  * C1 not on the curve, all-zero KDF output, C3 mismatch compared in constant time); never returns
  * an empty or partial plaintext.
  * @example
- * const pt = decrypt(secretKey, ct)                                   // DER
- * const pt2 = decrypt(secretKey, raw, { format: 'raw', mode: 'c1c2c3' }) // with or without 04
+ * const pt = sm2.decrypt(ct, secretKey)                                   // DER
+ * const pt2 = sm2.decrypt(raw, secretKey, { format: 'raw', mode: 'c1c2c3' }) // with or without 04
  */
 export function decrypt(
-  secretKey: Uint8Array,
   ciphertext: Uint8Array,
+  secretKey: Uint8Array,
   opts?: EncryptOptions,
 ): Uint8Array {
   abytes(ciphertext, 'ciphertext');

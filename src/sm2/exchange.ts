@@ -9,7 +9,8 @@
  */
 import { BukejianError } from '../errors.js';
 import { kdf, sm3 } from '../sm3.js';
-import { abytes, aoneOf, aoptions, anumber, equalBytes, zeroize } from '../utils.js';
+import { equalBytes, zeroize } from '../utils.js';
+import { abytes, aoneOf, aoptions, anumber } from '../_assert.js';
 import { base, fixedToNumber, mod, sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
 import { publicPoint, secretScalar } from './keys.js';
 import { userIdBytes, zaPoint } from './za.js';

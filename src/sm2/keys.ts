@@ -5,7 +5,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { abytes, bytesToHex, hexToBytes } from '../utils.js';
+import { bytesToHex, hexToBytes } from '../utils.js';
+import { abytes } from '../_assert.js';
 import { randomScalar } from '../_random.js';
 import {
   fixedToNumber,

@@ -6,7 +6,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { abytes, astring } from '../utils.js';
+import { abytes, astring } from '../_assert.js';
 import { fixedToNumber, mulBasePoint, numberToFixed, sm2Curve } from './curve.js';
 import { DerReader, TAG, derInteger, derOid, derSequence, tlv } from './der.js';
 import { publicPoint, secretScalar } from './keys.js';

@@ -8,7 +8,8 @@
  */
 import { BukejianError } from '../errors.js';
 import { sm3 } from '../sm3.js';
-import { abytes, aoneOf, aoptions, equalBytes, toBytes, type Input } from '../utils.js';
+import { equalBytes } from '../utils.js';
+import { abytes, aoneOf, aoptions, toBytes, type Input } from '../_assert.js';
 import { brokenSource, freshBytes, MAX_DRAWS } from '../_random.js';
 import {
   base,

@@ -5,7 +5,8 @@
  */
 import { BukejianError } from '../errors.js';
 import { sm3 } from '../sm3.js';
-import { abytes, utf8ToBytes } from '../utils.js';
+import { utf8ToBytes } from '../utils.js';
+import { abytes } from '../_assert.js';
 import { sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
 import { publicPoint } from './keys.js';
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { abytes, anumber, aoptions, toBytes, type Input } from '../utils.js';
+import { abytes, anumber, aoptions, toBytes, type Input } from '../_assert.js';
 import { CCM_NONCE_LENGTHS, CCM_TAG_LENGTHS, ccmDecrypt, ccmEncrypt } from './ccm.js';
 import { akey, type Cipher } from './classic.js';
 import { gcmDecrypt, gcmEncrypt } from './gcm.js';
@@ -17,7 +17,19 @@ export interface CcmOptions {
   tagLength?: number;
 }
 
-function aaad(aad: unknown): Uint8Array {
+/** A GCM nonce: 1..2^28 bytes (12 recommended). */
+export function agcmNonce(nonce: unknown): Uint8Array {
+  const n = abytes(nonce, 'nonce');
+  if (n.length === 0 || n.length > 2 ** 28) {
+    throw new BukejianError(
+      'NONCE_LENGTH',
+      `"nonce" expected Uint8Array of length 1..2^28 (12 recommended), got length=${n.length}`,
+    );
+  }
+  return n;
+}
+
+export function aaad(aad: unknown): Uint8Array {
   if (aad === undefined) return new Uint8Array(0);
   const a = abytes(aad, 'aad');
   if (a.length >= 2 ** 32)
@@ -59,14 +71,7 @@ function singleUse(
  */
 export function gcm(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): Cipher {
   const k = new Uint8Array(akey(key));
-  abytes(nonce, 'nonce');
-  if (nonce.length === 0 || nonce.length > 2 ** 28) {
-    throw new BukejianError(
-      'NONCE_LENGTH',
-      `"nonce" expected Uint8Array of length 1..2^28 (12 recommended), got length=${nonce.length}`,
-    );
-  }
-  const n = new Uint8Array(nonce);
+  const n = new Uint8Array(agcmNonce(nonce));
   const a = aaad(aad);
   return singleUse(
     (pt) => gcmEncrypt(k, n, a, pt),

@@ -5,7 +5,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { abytes } from '../utils.js';
+import { abytes } from '../_assert.js';
 import { cryptBlock, expandKey, reverseRoundKeys } from './cipher.js';
 import { akey } from './classic.js';
 

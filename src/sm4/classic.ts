@@ -3,7 +3,7 @@
  * (GB/T 17964-2021 / NIST SP 800-38A; PKCS#7 per RFC 5652 §6.3), each returning
  * `{ encrypt, decrypt }`.
  *
- * Backend: with `backend: 'auto'` (default) inputs of at least {@link NATIVE_THRESHOLD} bytes
+ * Backend: with `backend: 'auto'` (default) inputs of at least 1 KiB (`NATIVE_THRESHOLD`)
  * go to node:crypto (`sm4-ecb/cbc/ctr/cfb/ofb`, OpenSSL) when it exists; `'js'` forces the pure
  * TypeScript code. Both give byte-identical results (tested), and PKCS#7 removal is done by the
  * same JS check either way, so failures carry the same error code.
@@ -11,7 +11,8 @@
  */
 import { BukejianError } from '../errors.js';
 import { backendOption, hasNativeCipher, nodeCrypto, type Backend } from '../native.js';
-import { abytes, aoneOf, aoptions, toBytes, zeroize, type Input } from '../utils.js';
+import { zeroize } from '../utils.js';
+import { abytes, aoneOf, aoptions, toBytes, type Input } from '../_assert.js';
 import { expandKey, readWord, reverseRoundKeys } from './cipher.js';
 import {
   cbcDecryptBlocks,
@@ -25,10 +26,10 @@ import { unpadLength } from './padding.js';
 /**
  * One-shot calls on at least this many bytes use node:crypto under `backend: 'auto'`. Below it
  * the cost of creating an OpenSSL cipher context exceeds the pure-TS work (measured on Node 20,
- * x64: the two break even between 512 and 1024 bytes for CBC and CTR).
- * @example sm4.ctr(key, iv).encrypt(new Uint8Array(NATIVE_THRESHOLD)) // goes to OpenSSL under Node
+ * x64: the two break even between 512 and 1024 bytes for CBC and CTR). Internal (a tuning
+ * constant, not an API): `sm4.ctr(key, iv).encrypt(new Uint8Array(1024))` goes to OpenSSL under Node.
  */
-export const NATIVE_THRESHOLD = 1024;
+const NATIVE_THRESHOLD = 1024;
 
 /** A cipher instance: `encrypt` and `decrypt` return new arrays and never modify their input. */
 export interface Cipher {

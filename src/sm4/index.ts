@@ -1,8 +1,10 @@
 /**
  * `bukejian/sm4`: the SM4 block cipher (GB/T 32907-2016) and its modes: `ecb`, `cbc` (PKCS#7 by
  * default), `ctr`, `cfb`, `ofb` (GB/T 17964 / SP 800-38A), the AEADs `gcm` and `ccm`
- * (RFC 8998), the raw block permutation `block` for other constructions, and `stream` for
- * incremental encryption of large inputs in the classic modes.
+ * (RFC 8998), the raw block permutation `block` for other constructions, `stream` for
+ * incremental encryption of large inputs in the classic modes, and `gcmStream` for large inputs
+ * in GCM (two-pass decryption: nothing is decrypted before the tag is verified). One frozen
+ * namespace `sm4`; constructors take the key first and bind it (as `@noble/ciphers`).
  *
  * Security notes: the pure-TS SM4 and GHASH use look-up tables indexed by secret data, so they
  * are NOT constant time against cache-timing attackers; tag comparisons and PKCS#7 checks are.
@@ -11,21 +13,31 @@
 import { ccm, gcm } from './aead.js';
 import { block } from './block.js';
 import { cbc, cfb, ctr, ecb, ofb } from './classic.js';
+import { gcmStream } from './gcm-stream.js';
 import { stream } from './stream.js';
 
 export type { Cipher, BlockModeOptions, StreamModeOptions } from './classic.js';
 export type { CcmOptions } from './aead.js';
 export type { BlockCipher } from './block.js';
 export type { CipherStream, StreamMode, StreamOptions } from './stream.js';
-export { NATIVE_THRESHOLD } from './classic.js';
-export { ecb, cbc, ctr, cfb, ofb, gcm, ccm, block, stream };
+export type { GcmStream } from './gcm-stream.js';
 
 /**
- * All SM4 constructors in one frozen object.
+ * All SM4 constructors in one frozen object:
+ *
+ * - `gcm(key, nonce, aad?)`, `ccm(key, nonce, aad?, { tagLength })`: single-use AEADs,
+ *   `encrypt(pt)` → ciphertext ‖ tag, `decrypt(sealed)` throws AUTH_FAILED on any change
+ * - `ecb(key, opts?)`, `cbc(key, iv, opts?)` (PKCS#7 by default), `ctr`, `cfb`, `ofb(key, iv, opts?)`
+ * - `stream(mode, key, iv, opts?)`: `update`/`final` for the classic modes
+ * - `gcmStream(key, nonce, aad?)`: GCM for inputs larger than memory
+ * - `block(key)`: the raw 16-byte permutation; `blockLen` = 16
  * @example
  * import { sm4 } from 'bukejian/sm4'
- * const sealed = sm4.gcm(key, nonce).encrypt(data)
- * const ct = sm4.cbc(key, iv).encrypt(data)
+ * import { randomBytes } from 'bukejian/utils'
+ * const key = randomBytes(16), nonce = randomBytes(12), iv = randomBytes(16)
+ * const sealed = sm4.gcm(key, nonce).encrypt('身份证号 440305198806140325')
+ * const opened = sm4.gcm(key, nonce).decrypt(sealed) // throws AUTH_FAILED if anything changed
+ * const ct = sm4.cbc(key, iv).encrypt(new Uint8Array(20)) // 32 bytes with PKCS#7
  */
 export const sm4 = /* @__PURE__ */ Object.freeze({
   ecb,
@@ -37,5 +49,6 @@ export const sm4 = /* @__PURE__ */ Object.freeze({
   ccm,
   block,
   stream,
+  gcmStream,
   blockLen: 16 as const,
 });

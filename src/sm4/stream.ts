@@ -11,7 +11,8 @@
  */
 import { BukejianError } from '../errors.js';
 import { backendOption, hasNativeCipher, nodeCrypto, type Backend } from '../native.js';
-import { abytes, aoneOf, aoptions, zeroize } from '../utils.js';
+import { zeroize } from '../utils.js';
+import { abytes, aoneOf, aoptions } from '../_assert.js';
 import { expandKey, readWord, reverseRoundKeys } from './cipher.js';
 import { akey } from './classic.js';
 import { cbcDecryptBlocks, cbcEncryptBlocks, ecbBlocks, Keystream } from './modes.js';

@@ -17,7 +17,8 @@
  */
 import { blake512 } from '@noble/hashes/blake1.js';
 import { BukejianError } from '../errors.js';
-import { abytes, bytesToHex, zeroize } from '../utils.js';
+import { bytesToHex, zeroize } from '../utils.js';
+import { abytes } from '../_assert.js';
 import { BABYJUB_SUBORDER as L, babyJub, inCurve, mulBase, type BabyJubPoint } from './_babyjub.js';
 import { poseidon } from './_poseidon.js';
 import { FIELD_ORDER as P } from './field.js';

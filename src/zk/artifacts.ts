@@ -11,7 +11,8 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { needNodeModule } from '../_node.js';
 import { BukejianError } from '../errors.js';
-import { abytes, bytesToHex } from '../utils.js';
+import { bytesToHex } from '../utils.js';
+import { abytes } from '../_assert.js';
 import { PINNED } from './pinned.js';
 
 /** The two files the prover needs. */

@@ -8,7 +8,9 @@
  */
 import { BukejianError } from '../errors.js';
 import { sm3 } from '../sm3.js';
-import { aoptions, bytesToNumberBE, utf8ToBytes } from '../utils.js';
+import { utf8ToBytes } from '../utils.js';
+import { aoptions } from '../_assert.js';
+import { bytesToNumberBE } from '../_number.js';
 import { aint } from './_int.js';
 import type { IssuerPublicKey } from './credential.js';
 import { adate } from './dates.js';

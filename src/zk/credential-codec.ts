@@ -9,7 +9,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { bytesToHex, concatBytes, hexToBytes, isBytes, utf8ToBytes } from '../utils.js';
+import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '../utils.js';
+import { isBytes } from '../_assert.js';
 import type { Credential } from './credential.js';
 import { afield, fieldFromBytes, fieldToBytes } from './field.js';
 import { RECORD_BYTES, recordBytes, validateRecord, type CredentialRecord } from './record.js';

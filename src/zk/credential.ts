@@ -5,7 +5,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { abytes, aoptions, isBytes, randomBytes } from '../utils.js';
+import { randomBytes } from '../utils.js';
+import { abytes, aoptions, isBytes } from '../_assert.js';
 import { prv2pub, signPoseidon, verifyPoseidon } from './babyjub.js';
 import { signDisclosed, verifyDisclosedSignature } from './disclosed.js';
 import { afield } from './field.js';

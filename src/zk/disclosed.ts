@@ -6,7 +6,7 @@
  * "BKZD" ‖ 0x01 ‖ recordBytes(record) (62 bytes) ‖ Ax ‖ Ay (the issuer's Baby Jubjub key, 32 bytes each).
  * @module
  */
-import { sign, verify } from '../sm2/index.js';
+import { sign, verify } from '../sm2/sign.js';
 import { concatBytes, utf8ToBytes } from '../utils.js';
 import { fieldToBytes } from './field.js';
 import { recordBytes, type CredentialRecord } from './record.js';

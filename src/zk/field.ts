@@ -5,7 +5,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { bytesToNumberBE, numberToBytesBE, randomBytes, zeroize } from '../utils.js';
+import { randomBytes, zeroize } from '../utils.js';
+import { bytesToNumberBE, numberToBytesBE } from '../_number.js';
 
 /** Order r of the BN254 scalar field (the circuit's native field). @example afield(FIELD_ORDER - 1n, 'x') */
 export const FIELD_ORDER =

@@ -25,7 +25,7 @@ import { BukejianError } from '../errors.js';
 import { FIELD_ORDER } from './field.js';
 import { withProverEngine } from './engine.js';
 import { binSections } from './binfile.js';
-import { bytesToNumberBE } from '../utils.js';
+import { bytesToNumberBE } from '../_number.js';
 import { randomScalar } from '../_random.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */

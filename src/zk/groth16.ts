@@ -18,7 +18,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { bytesToNumberBE, randomBytes } from '../utils.js';
+import { randomBytes } from '../utils.js';
+import { bytesToNumberBE } from '../_number.js';
 import { millerOnWorkers, terminateBatchWorkers } from './batch-pool.js';
 import { loadSnarkjs } from './_snarkjs.js';
 import { releaseProverEngine } from './engine.js';

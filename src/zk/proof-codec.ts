@@ -10,7 +10,9 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { bytesToNumberBE, concatBytes, isBytes, numberToBytesBE, utf8ToBytes } from '../utils.js';
+import { concatBytes, utf8ToBytes } from '../utils.js';
+import { isBytes } from '../_assert.js';
+import { bytesToNumberBE, numberToBytesBE } from '../_number.js';
 import { afield } from './field.js';
 
 /** BN254 base-field modulus p. @example proof.a[0] < BASE_FIELD */

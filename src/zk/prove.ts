@@ -10,7 +10,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { aoptions } from '../utils.js';
+import { aoptions } from '../_assert.js';
 import { checkArtifacts, loadArtifacts, type ArtifactHashes, type Artifacts } from './artifacts.js';
 import type { Credential } from './credential.js';
 import { publicSignals, resolveContext, type ProofContext } from './context.js';

@@ -4,7 +4,8 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { aoptions, concatBytes } from '../utils.js';
+import { concatBytes } from '../utils.js';
+import { aoptions } from '../_assert.js';
 import { aint } from './_int.js';
 import { poseidonHash } from './babyjub.js';
 import { adate } from './dates.js';

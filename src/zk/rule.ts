@@ -5,7 +5,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { aoptions } from '../utils.js';
+import { aoptions } from '../_assert.js';
 import { aint } from './_int.js';
 import { MAX_INCOME } from './record.js';
 import { buildRegionTree, type RegionPath, type RegionTree } from './region-tree.js';

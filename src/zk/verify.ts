@@ -10,7 +10,7 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { anumber, aoptions, isBytes } from '../utils.js';
+import { anumber, aoptions, isBytes } from '../_assert.js';
 import { batchWorkersAvailable } from './batch-pool.js';
 import {
   prepareVerifier,

@@ -4,7 +4,7 @@
  * deleted under retention. The accessors implement the column half of {@link AuditStore}.
  * @module
  */
-import { anumber } from '../../utils.js';
+import { anumber } from '../../_assert.js';
 import type { AuditStore, StoredEntry } from './types.js';
 
 export class EntryColumns implements Pick<

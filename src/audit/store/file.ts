@@ -27,7 +27,7 @@
 import type * as NodeFs from 'node:fs';
 import { needNodeModule } from '../../_node.js';
 import { BukejianError } from '../../errors.js';
-import { abytes, anumber, aoptions, astring } from '../../utils.js';
+import { abytes, anumber, aoptions, astring } from '../../_assert.js';
 import { encodeFrame, scanFrames } from './frames.js';
 import { BATCH_HEADER, ENTRY_META, FILES, fsyncDir, recover, setU64 } from './_recovery.js';
 import { releaseLock, takeLock } from './_lock.js';

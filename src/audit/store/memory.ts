@@ -4,7 +4,7 @@
  * @module
  */
 import { BukejianError } from '../../errors.js';
-import { anumber } from '../../utils.js';
+import { anumber } from '../../_assert.js';
 import { EntryColumns } from './_columns.js';
 import type { AuditStore, StoredEntry, Tombstone } from './types.js';
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { BukejianError } from '../../errors.js';
-import { aoneOf } from '../../utils.js';
+import { aoneOf } from '../../_assert.js';
 import type { GroupName, PsiGroup } from './types.js';
 import { ristretto255Group } from './ristretto255.js';
 import { p256Group } from './p256.js';

@@ -140,7 +140,7 @@ describe('openssl CLI interop', () => {
           '-out',
           f('c.der'),
         );
-        expect(toHex(sm2.decrypt(k.secretKey, new Uint8Array(readFileSync(f('c.der')))))).toBe(
+        expect(toHex(sm2.decrypt(new Uint8Array(readFileSync(f('c.der'))), k.secretKey))).toBe(
           toHex(msg),
         );
       }
@@ -152,7 +152,7 @@ describe('openssl CLI interop', () => {
         const k = sm2.keygen();
         const msg = randomBytes(1 + i * 120);
         writeFileSync(f('k.pem'), sm2.keys.toPem(k.secretKey));
-        writeFileSync(f('c.der'), sm2.encrypt(k.publicKey, msg));
+        writeFileSync(f('c.der'), sm2.encrypt(msg, k.publicKey));
         ossl('pkeyutl', '-decrypt', '-inkey', f('k.pem'), '-in', f('c.der'), '-out', f('m.bin'));
         expect(toHex(new Uint8Array(readFileSync(f('m.bin'))))).toBe(toHex(msg));
       }

@@ -144,33 +144,33 @@ describe('caller mistakes throw with stable codes', () => {
     ],
     [
       'encrypt: empty plaintext',
-      () => sm2.encrypt(K.publicKey, new Uint8Array(0)),
+      () => sm2.encrypt(new Uint8Array(0), K.publicKey),
       'INVALID_LENGTH',
     ],
-    ['encrypt: bad public key', () => sm2.encrypt(new Uint8Array(65), 'x'), 'INVALID_POINT'],
+    ['encrypt: bad public key', () => sm2.encrypt('x', new Uint8Array(65)), 'INVALID_POINT'],
     [
       'encrypt: bad mode',
-      () => sm2.encrypt(K.publicKey, 'x', { mode: 'c2c1c3' as never }),
+      () => sm2.encrypt('x', K.publicKey, { mode: 'c2c1c3' as never }),
       'INVALID_OPTION',
     ],
     [
       'encrypt: plaintext of wrong type',
-      () => sm2.encrypt(K.publicKey, 7 as never),
+      () => sm2.encrypt(7 as never, K.publicKey),
       'INVALID_TYPE',
     ],
     [
       'decrypt: bad secret key',
-      () => sm2.decrypt(new Uint8Array(32), new Uint8Array(120)),
+      () => sm2.decrypt(new Uint8Array(120), new Uint8Array(32)),
       'INVALID_KEY',
     ],
     [
       'decrypt: ciphertext of wrong type',
-      () => sm2.decrypt(K.secretKey, 'ct' as never),
+      () => sm2.decrypt('ct' as never, K.secretKey),
       'INVALID_TYPE',
     ],
     [
       'decrypt: bad format',
-      () => sm2.decrypt(K.secretKey, new Uint8Array(120), { format: 'hex' as never }),
+      () => sm2.decrypt(new Uint8Array(120), K.secretKey, { format: 'hex' as never }),
       'INVALID_OPTION',
     ],
     ['keys.fromPem: not PEM', () => sm2.keys.fromPem('hello'), 'INVALID_ENCODING'],
@@ -321,9 +321,9 @@ describe('untrusted signatures: false, never a throw', () => {
 });
 
 describe('untrusted ciphertexts: DECRYPT_FAILED, never a partial or empty plaintext', () => {
-  const ct = sm2.encrypt(K.publicKey, 'secret');
-  const raw = sm2.encrypt(K.publicKey, 'secret', { format: 'raw' });
-  const fail = (c: Uint8Array, o?: object) => () => sm2.decrypt(K.secretKey, c, o);
+  const ct = sm2.encrypt('secret', K.publicKey);
+  const raw = sm2.encrypt('secret', K.publicKey, { format: 'raw' });
+  const fail = (c: Uint8Array, o?: object) => () => sm2.decrypt(c, K.secretKey, o);
   const seq = (...a: Uint8Array[]) => {
     const b = cat(...a);
     return cat(Uint8Array.of(0x30, b.length), b);
@@ -363,9 +363,9 @@ describe('untrusted ciphertexts: DECRYPT_FAILED, never a partial or empty plaint
   ];
   it('control: the re-assembled DER and both raw forms decrypt', () => {
     const want = toHex(new TextEncoder().encode('secret'));
-    expect(toHex(sm2.decrypt(K.secretKey, seq(derInt(x), derInt(y), oct(c3), oct(c2))))).toBe(want);
-    expect(toHex(sm2.decrypt(K.secretKey, ct))).toBe(want);
-    expect(toHex(sm2.decrypt(K.secretKey, raw, { format: 'raw' }))).toBe(want);
+    expect(toHex(sm2.decrypt(seq(derInt(x), derInt(y), oct(c3), oct(c2)), K.secretKey))).toBe(want);
+    expect(toHex(sm2.decrypt(ct, K.secretKey))).toBe(want);
+    expect(toHex(sm2.decrypt(raw, K.secretKey, { format: 'raw' }))).toBe(want);
   });
   it.each(cases)('%s', (_name, fn) => expect(code(fn as () => unknown)).toBe('DECRYPT_FAILED'));
 });

@@ -101,7 +101,7 @@ describe('item 11: secret material goes only to a new mode-600 file', () => {
     'sm2 decrypt --out over an existing 0644 file: refused and unchanged; --force → mode 600 plaintext',
     inTmp((p) => {
       const kp = sm2.keygen();
-      writeFileSync(p('ct.der'), sm2.encrypt(kp.publicKey, '110101199003071234'));
+      writeFileSync(p('ct.der'), sm2.encrypt('110101199003071234', kp.publicKey));
       worldReadable(p('pt.txt'), 'old\n');
       const key = Buffer.from(kp.secretKey).toString('hex');
       const refused = run(['decrypt', '--key', key, '--out', p('pt.txt'), p('ct.der')]);

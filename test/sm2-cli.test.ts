@@ -105,7 +105,7 @@ describe('bukejian sm2 (dist/cli.js)', () => {
       expect(enc.code).toBe(0);
       expect(
         new TextDecoder().decode(
-          sm2.decrypt(key.secretKey, Buffer.from(enc.text.trim(), 'hex'), {
+          sm2.decrypt(Buffer.from(enc.text.trim(), 'hex'), key.secretKey, {
             format: 'raw',
             mode: 'c1c2c3',
           }),
@@ -117,7 +117,7 @@ describe('bukejian sm2 (dist/cli.js)', () => {
       );
       expect(dec).toMatchObject({ code: 0, text: '数据共享申请 2026-0001' });
 
-      writeFileSync(f('ct.der'), sm2.encrypt(key.publicKey, new Uint8Array([0, 1, 2, 255])));
+      writeFileSync(f('ct.der'), sm2.encrypt(new Uint8Array([0, 1, 2, 255]), key.publicKey));
       const dec2 = run(['decrypt', '--key', toHex(key.secretKey), f('ct.der')]);
       expect(dec2.code).toBe(0);
       expect(toHex(new Uint8Array(dec2.out))).toBe('000102ff');

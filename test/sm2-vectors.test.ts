@@ -165,11 +165,11 @@ describe('OpenSSL decryption interop cases (valid and invalid)', () => {
         [hex(c.ciphertext_c1c3c2_hex).subarray(1), { format: 'raw' }], // without the 04 prefix
       ] as const;
       for (const [ct, opts] of forms) {
-        if (c.result === 'valid') expect(toHex(decrypt(sk, ct, opts))).toBe(c.plaintext_hex);
+        if (c.result === 'valid') expect(toHex(decrypt(ct, sk, opts))).toBe(c.plaintext_hex);
         else {
           let err: unknown;
           try {
-            decrypt(sk, ct, opts);
+            decrypt(ct, sk, opts);
           } catch (e) {
             err = e;
           }
