@@ -458,10 +458,13 @@ export const sm3: {
 
 /** A streaming HMAC-SM3 computation. */
 export interface Mac {
+  /** Absorbs more message bytes (a string is UTF-8). Returns `this` for chaining. */
   update(data: Input): Mac;
   /** The 32-byte tag; the object cannot be used afterwards. */
   digest(): Uint8Array;
+  /** An independent copy of the current state, e.g. to tag several messages sharing a prefix. */
   clone(): Mac;
+  /** Wipes the keyed inner and outer hash states; call it when the MAC is abandoned unfinished. */
   destroy(): void;
 }
 

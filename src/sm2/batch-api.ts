@@ -13,6 +13,10 @@ import { closeBatchWorkers, verifyBatch, type BatchItem, type BatchOptions } fro
  */
 export const batchVerifier: {
   (items: Iterable<BatchItem> | AsyncIterable<BatchItem>, opts?: BatchOptions): Promise<boolean[]>;
+  /**
+   * Terminates the pooled worker threads and resolves once they have exited. Optional: the
+   * workers are unref'd and never keep the process alive; a later `verifyBatch` starts new ones.
+   */
   close(): Promise<void>;
 } = /* @__PURE__ */ Object.freeze(
   Object.assign(verifyBatch.bind(null), { close: closeBatchWorkers }),

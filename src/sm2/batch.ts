@@ -21,7 +21,7 @@ export interface BatchItem {
   format?: 'der' | 'raw';
 }
 
-/** Options of {@link verifyBatch}. */
+/** Options of `sm2.verifyBatch`. */
 export interface BatchOptions {
   /** Worker threads (default: the number of cores; 0 = in the calling thread). */
   workers?: number;

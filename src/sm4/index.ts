@@ -40,15 +40,53 @@ export type { GcmStream } from './gcm-stream.js';
  * const ct = sm4.cbc(key, iv).encrypt(new Uint8Array(20)) // 32 bytes with PKCS#7
  */
 export const sm4 = /* @__PURE__ */ Object.freeze({
+  /**
+   * `ecb(key, opts?)`: SM4-ECB {@link Cipher}, PKCS#7 by default ({@link BlockModeOptions}).
+   * Equal blocks give equal ciphertext: only for single random blocks such as wrapped keys.
+   * Throws KEY_LENGTH unless the key is 16 bytes.
+   */
   ecb,
+  /**
+   * `cbc(key, iv, opts?)`: SM4-CBC {@link Cipher} with a 16-byte IV, PKCS#7 by default
+   * ({@link BlockModeOptions}); no integrity, prefer `gcm`. Throws KEY_LENGTH / IV_LENGTH;
+   * `decrypt` throws DATA_LENGTH (not a non-zero multiple of 16 bytes) or BAD_PADDING.
+   */
   cbc,
+  /**
+   * `ctr(key, iv, opts?)`: SM4-CTR {@link Cipher}; the 16-byte `iv` is the initial counter block
+   * (128-bit big-endian, wrapping). Any length; never reuse a key+iv pair. Throws KEY_LENGTH /
+   * IV_LENGTH.
+   */
   ctr,
+  /** `cfb(key, iv, opts?)`: SM4-CFB-128 {@link Cipher}, 16-byte IV, any length (KEY/IV_LENGTH). */
   cfb,
+  /** `ofb(key, iv, opts?)`: SM4-OFB {@link Cipher}, 16-byte IV, any length (KEY/IV_LENGTH). */
   ofb,
+  /**
+   * `gcm(key, nonce, aad?)`: single-use SM4-GCM AEAD (RFC 8998); `encrypt` returns ciphertext ‖
+   * 16-byte tag and throws NONCE_REUSE on a second call, `decrypt` throws AUTH_FAILED on any
+   * change. Nonce 1..2^28 bytes, 12 random bytes recommended (NONCE_LENGTH otherwise).
+   */
   gcm,
+  /**
+   * `ccm(key, nonce, aad?, opts?)`: single-use SM4-CCM AEAD (RFC 8998) with a 7..13-byte nonce
+   * (NONCE_LENGTH) and a tag of 4, 6, …, 16 bytes ({@link CcmOptions}, TAG_LENGTH); `decrypt`
+   * throws AUTH_FAILED on any change, a second `encrypt` throws NONCE_REUSE.
+   */
   ccm,
+  /** `block(key)`: the raw SM4 permutation on 16-byte blocks ({@link BlockCipher}). */
   block,
+  /**
+   * `stream(mode, key, iv, opts?)`: an incremental {@link CipherStream} for `'ecb'` (iv `null`),
+   * `'cbc'`, `'ctr'`, `'cfb'` or `'ofb'`, byte-identical to the one-shot mode
+   * ({@link StreamOptions}).
+   */
   stream,
+  /**
+   * `gcmStream(key, nonce, aad?)`: SM4-GCM for inputs larger than memory ({@link GcmStream});
+   * decryption takes two passes, so nothing is decrypted before the tag verifies.
+   */
   gcmStream,
+  /** The SM4 block size in bytes, 16. */
   blockLen: 16 as const,
 });

@@ -32,7 +32,20 @@ export interface StreamOptions {
 
 /** An incremental cipher: `update` returns the bytes ready so far, `final` the rest. */
 export interface CipherStream {
+  /**
+   * Processes the next chunk (any length, may be empty) and returns the output ready so far:
+   * CTR/CFB/OFB return as many bytes as they get; ECB/CBC return whole 16-byte blocks and buffer
+   * the rest, and decryption with PKCS#7 also holds back the last block until `final`. Throws
+   * BAD_STATE after `final`.
+   */
   update(chunk: Uint8Array): Uint8Array;
+  /**
+   * Finishes the stream and returns the remaining output (the padded last block on PKCS#7
+   * encryption, the unpadded held-back block on PKCS#7 decryption, else empty), then wipes the
+   * key schedule. Throws DATA_LENGTH when ECB/CBC input is not a whole number of blocks (or a
+   * PKCS#7 ciphertext is empty), BAD_PADDING when the padding check fails, BAD_STATE when called
+   * twice.
+   */
   final(): Uint8Array;
 }
 
