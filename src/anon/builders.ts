@@ -29,7 +29,7 @@ function make(
   });
 }
 
-/** Options of {@link intervalHierarchy}. */
+/** Options of the `intervals` hierarchy ({@link buildHierarchy} with `type: 'intervals'`). */
 export interface IntervalOptions {
   /** Band widths per level, each a multiple of the previous one, e.g. `[5, 10, 20]`. */
   widths: number[];
@@ -73,7 +73,7 @@ export function intervalHierarchy(opts: IntervalOptions): Hierarchy {
   });
 }
 
-/** Options of {@link dateHierarchy}. */
+/** Options of the `dates` hierarchy ({@link buildHierarchy} with `type: 'dates'`). */
 export interface DateOptions {
   /** Levels above the day, in order; default `['month', 'year']`. */
   levels?: ('month' | 'quarter' | 'year' | 'decade')[];
@@ -152,7 +152,7 @@ export function idAreaHierarchy(): Hierarchy {
   });
 }
 
-/** Options of {@link prefixHierarchy}. */
+/** Options of the `prefix` hierarchy ({@link buildHierarchy} with `type: 'prefix'`). */
 export interface PrefixOptions {
   /** Number of trailing characters masked at each level (increasing), default 1, 2, … up to length−1. */
   masked?: number[];

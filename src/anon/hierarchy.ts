@@ -20,6 +20,10 @@ export interface Hierarchy {
   readonly height: number;
   /** What built it ('table', 'intervals', 'dates', 'adminCode', 'idArea', 'prefix', 'tree'). */
   readonly kind: string;
+  /**
+   * The generalization of `value` at `level` (0 = the value itself, `height - 1` = the top, usually
+   * `*`); `undefined` when the value is not covered or `level` is outside `[0, height)`.
+   */
   generalize(value: string, level: number): string | undefined;
 }
 

@@ -110,12 +110,15 @@ export interface PruneEntry {
   indexes: string;
   /**
    * The tree hash (hex) of each deleted payload, in the order of the sorted indexes: what the
-   * deleted leaves still commit to, so that a deleted event stays verifiable (see {@link leafFromContent}).
+   * deleted leaves still commit to, so that a deleted event stays verifiable: with `content` this
+   * value, its leaf hash is `HASH(0x00 ‖ 0x02 ‖ subjectCommitment(subject) ‖ content)`, the same
+   * leaf {@link entryLeafHash} computes from the entry's bytes.
    */
   leaves: string[];
   /**
-   * {@link consentIdDigest} of every consent ID named by a deleted consent grant or revocation
-   * (sorted, unique): the log remembers that these IDs were used, so they are never reused.
+   * Digest of every consent ID named by a deleted consent grant or revocation, as hex:
+   * `SM3("bukejian/audit consent id\0" ‖ id)[0..16)` (sorted, unique): the log remembers that
+   * these IDs were used, so they are never reused.
    */
   consents: string[];
   retention: null;

@@ -154,7 +154,8 @@ export interface MerkleTree {
   appendLeafHash(leafHash: Uint8Array): void;
   /**
    * The interior nodes (every complete subtree of 2 or more leaves), level by level, back to back:
-   * what {@link restoreMerkleTree} takes to rebuild the tree without rehashing.
+   * what the log saves so that it can rebuild the tree from the leaf hashes without rehashing
+   * (internal `restoreMerkleTree`).
    */
   exportNodes(): Uint8Array;
   /** Appends many leaf hashes given back to back (`32 × n` bytes). */

@@ -8,8 +8,16 @@ import { randomBytes } from '../utils.js';
 import { astring } from '../_assert.js';
 import { toHalfWidth } from './normalize.js';
 
+/**
+ * Card network guessed from the number's leading digits (IIN ranges): `unionpay` 62/81, `visa` 4,
+ * `mastercard` 51–55 and 2221–2720, `amex` 34/37, `jcb` 3528–3589, anything else `other`.
+ */
 export type CardNetwork = 'unionpay' | 'visa' | 'mastercard' | 'amex' | 'jcb' | 'other';
 
+/**
+ * What {@link validateBankCard} returns: the digits without separators and the network, or why the
+ * input is not a card number (`format`: not 16–19 digits; `checksum`: the Luhn check fails).
+ */
 export type BankCardResult =
   | { valid: true; number: string; network: CardNetwork }
   | { valid: false; reason: 'format' | 'checksum' };

@@ -444,7 +444,13 @@ export function detect(text: string, opts?: DetectOptions): Span[] {
 
 /** A streaming detector: push chunks, get the spans decided so far (absolute offsets). */
 export interface Detector {
+  /**
+   * Adds the next chunk and returns the spans decided so far that were not returned before (a span
+   * is held back while the text after it, up to 512 characters, could still change it).
+   * Throws BAD_STATE after `end`.
+   */
   push(chunk: string): Span[];
+  /** Ends the text and returns the remaining spans. Throws BAD_STATE when called twice. */
   end(): Span[];
 }
 
@@ -561,7 +567,15 @@ export function redact(text: string, opts?: RedactOptions): string {
 
 /** A streaming redactor: push chunks, get redacted text as soon as it is decided. */
 export interface Redactor {
+  /**
+   * Adds the next chunk and returns the redacted text decided so far that was not returned before
+   * (possibly empty: text that may still belong to an identifier is held back). Throws BAD_STATE
+   * after `end`.
+   */
   push(chunk: string): string;
+  /**
+   * Ends the text and returns the rest of the redacted text. Throws BAD_STATE when called twice.
+   */
   end(): string;
 }
 

@@ -306,14 +306,27 @@ function address(input: string, opts?: AddressMaskOptions): string {
  * @example mask.idCard('110101199003071234') // '110101********1234'
  */
 export const mask = /* @__PURE__ */ Object.freeze({
+  /** Masks an ID number: default `110105********002X` (6/4), at most 10 characters shown. */
   idCard,
+  /** Masks a mobile number: default `138****5678` (3/4), at most 7 shown. */
   phone,
+  /** Masks a bank card number: default first 6 and last 4, at most 10 shown. */
   bankCard,
+  /** Masks a unified social credit code: default 6/4, at most 10 shown. */
   uscc,
+  /** Masks a passport or travel permit number: default 1/3, at most 4 shown. */
   passport,
+  /** Masks a licence plate: default `京A****5` (2/1), at most 3 shown. */
   plate,
+  /** Masks a personal name: the surname by default (`欧阳**`), else at most 1 character. */
   name,
+  /** Masks an e-mail address: `z***@example.cn` (at most 1 character of the local part). */
   email,
+  /** Masks an address below province, city or district level (default district). */
   address,
+  /**
+   * Free-text mask: keeps up to `keepStart` leading and `keepEnd` trailing characters, always
+   * hiding at least half.
+   */
   middle: maskMiddle,
 });

@@ -8,6 +8,11 @@ import { randomBytes } from '../utils.js';
 import { astring } from '../_assert.js';
 import { toHalfWidth } from './normalize.js';
 
+/**
+ * What {@link validateEmail} returns: the address (`email`, domain lower-cased) split into its
+ * `local` part (at most 64 characters) and `domain` (at most 253), or `format` when it is not an
+ * address.
+ */
 export type EmailResult =
   | { valid: true; email: string; local: string; domain: string }
   | { valid: false; reason: 'format' };

@@ -34,9 +34,18 @@ export interface FpeOptions {
 
 /** String FPE over an alphabet. */
 export interface StringFpe {
+  /** The domain's characters in value order (the radix is its length). */
   readonly alphabet: string;
+  /** Shortest accepted text: radix^minLength ≥ 10^6 (SP 800-38G); shorter throws INVALID_LENGTH. */
   readonly minLength: number;
+  /**
+   * Encrypts `text` (characters of the alphabet, `minLength` to 65,536 of them) into a string of
+   * the same length over the same alphabet. `tweak` overrides the default tweak (a string is taken
+   * as UTF-8). Throws INVALID_DATA for a character outside the alphabet, INVALID_LENGTH for a bad
+   * length, BAD_STATE after `destroy`.
+   */
   encrypt(text: string, tweak?: Uint8Array | string): string;
+  /** Inverts {@link StringFpe.encrypt} given the same key and tweak; same checks and errors. */
   decrypt(text: string, tweak?: Uint8Array | string): string;
   /** Wipes the SM4 round keys; later calls throw BAD_STATE. */
   destroy(): void;
@@ -198,6 +207,11 @@ export function idTokenParts(o: Pick<IdCardFpeOptions, 'years' | 'cutoff' | 'kee
 export interface IdCardFpe {
   /** A valid ID number (18, or 15 converted) → a token that is itself a valid 18-character number. */
   encrypt(id: string): string;
+  /**
+   * A token (a valid 18-character number, as returned by `encrypt` with the same key and options)
+   * → the original number in its 18-character form. Throws INVALID_DATA when `token` is not a
+   * valid ID number or its birth year is outside `years`, BAD_STATE after `destroy`.
+   */
   decrypt(token: string): string;
   /** Wipes the SM4 round keys; later calls throw BAD_STATE. */
   destroy(): void;

@@ -44,6 +44,10 @@ export interface IdCardInvalid {
   reason: IdCardReason;
 }
 
+/**
+ * What {@link validateIdCard} returns: the parsed number when `valid` is true, otherwise the first
+ * reason found. Narrow on `valid` before reading the other fields.
+ */
 export type IdCardResult = IdCardValid | IdCardInvalid;
 
 /** Options of {@link validateIdCard}. */

@@ -24,13 +24,22 @@ export const SINGLE_SURNAMES =
 
 const HAN = /^[\u4e00-\u9fa5\u3400-\u4dbf]+$/;
 
+/**
+ * What {@link validateName} returns: the name split into surname and given name, or `format` when
+ * it is not a name of the accepted shapes.
+ */
 export type NameResult =
   | {
       valid: true;
+      /** The normalized name (half-width, trimmed, dots unified to `·`). */
       name: string;
+      /** The surname; for a minority name, its first `·`-separated part. */
       surname: string;
+      /** The rest of the name after `surname` (for a minority name, starting with `·`). */
       given: string;
+      /** True when the surname is a compound surname (复姓). */
       compound: boolean;
+      /** True for a minority name written with the middle dot. */
       minority: boolean;
     }
   | { valid: false; reason: 'format' };

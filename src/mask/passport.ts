@@ -10,9 +10,20 @@ import { randomBytes } from '../utils.js';
 import { astring } from '../_assert.js';
 import { normalizeId } from './normalize.js';
 
+/**
+ * Travel document types recognised by {@link validatePassport}: `passport` (ordinary passport,
+ * `E` + 8 digits or `E` + letter + 7 digits, older `G`/`P`/`S`/`D` + 7–8 digits),
+ * `hk-macao-permit` (往来港澳通行证, `C` + 8 digits or `C` + letter + 7 digits), `taiwan-permit`
+ * (往来台湾通行证, `L` + 8 digits), `home-return-permit` (回乡证, `H`/`M` + 8 or 10 digits), `mtp`
+ * (台胞证, 8 digits; only matched when asked for, since any 8 digits match).
+ */
 export type TravelDocKind =
   'passport' | 'hk-macao-permit' | 'taiwan-permit' | 'home-return-permit' | 'mtp';
 
+/**
+ * What {@link validatePassport} returns: the normalized number and the document type it matches,
+ * or `format` when it matches none.
+ */
 export type PassportResult =
   { valid: true; number: string; kind: TravelDocKind } | { valid: false; reason: 'format' };
 

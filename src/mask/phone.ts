@@ -33,6 +33,11 @@ export const PHONE_PREFIXES: readonly string[] = /* @__PURE__ */ Object.freeze(
   Object.keys(OPERATORS).sort(),
 );
 
+/**
+ * What {@link validatePhone} returns: the 11 digits and the operator of their prefix, or why the
+ * input is not a mobile number (`format`: not 11 digits with an optional `+86`/`0086` and
+ * separators; `prefix`: a 3-digit prefix that is not allocated to mobile use).
+ */
 export type PhoneResult =
   | { valid: true; /** the 11 digits */ number: string; operator: PhoneOperator }
   | { valid: false; reason: 'format' | 'prefix' };

@@ -11,6 +11,10 @@ import { toHalfWidth } from './normalize.js';
 /** Province abbreviations used on plates. @example PLATE_PROVINCES.includes('粤') // true */
 export const PLATE_PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼';
 
+/**
+ * What {@link validatePlate} returns: the plate without separator, its province abbreviation and
+ * whether it is a new-energy plate (8 characters), or `format` when it is not a plate number.
+ */
 export type PlateResult =
   | { valid: true; plate: string; province: string; newEnergy: boolean }
   | { valid: false; reason: 'format' };

@@ -47,6 +47,11 @@ export const FIELD_TYPES = [
   'number',
   'text',
 ] as const;
+/**
+ * A field's value type: the identifier types validated and masked by this module (`idCard`,
+ * `phone`, `bankCard`, `uscc`, `email`, `plate`, `passport`, `name`), `address`, `date`
+ * (`YYYY-MM-DD` or `YYYYMMDD`), `number` and free `text`.
+ */
 export type FieldType = (typeof FIELD_TYPES)[number];
 /** PIPL art. 28 sensitive personal information categories. @example SENSITIVE.includes('medical') // true */
 export const SENSITIVE = [
@@ -58,15 +63,34 @@ export const SENSITIVE = [
   'whereabouts',
   'minor',
 ] as const;
+/**
+ * A PIPL art. 28 sensitive personal information category (biometrics, religious belief, specific
+ * identity, medical health, financial accounts, whereabouts, minors under 14). A field with one may
+ * not be shared `unconditional`ly.
+ */
 export type SensitiveCategory = (typeof SENSITIVE)[number];
 /** GB/T 43697-2024 data levels. @example LEVELS // ['general', 'important', 'core'] */
 export const LEVELS = ['general', 'important', 'core'] as const;
+/**
+ * A GB/T 43697-2024 data level: `general` (一般), `important` (重要) or `core` (核心). A `core`
+ * field may not be released in clear (`keep`).
+ */
 export type Level = (typeof LEVELS)[number];
 /** Sharing classes of government data catalogues. @example SHARING // ['unconditional', 'conditional', 'none'] */
 export const SHARING = ['unconditional', 'conditional', 'none'] as const;
+/**
+ * A sharing class of the government data catalogues: `unconditional` (无条件共享: any purpose,
+ * with `default` for the unlisted ones), `conditional` (有条件共享: only the listed purposes),
+ * `none` (不予共享: never released).
+ */
 export type Sharing = (typeof SHARING)[number];
 /** Treatments a purpose can get. @example TREATMENTS.includes('pseudonymize') // true */
 export const TREATMENTS = ['keep', 'mask', 'pseudonymize', 'fpe', 'generalize', 'drop'] as const;
+/**
+ * A treatment's name: `keep` (in clear), `mask` (display mask),
+ * `pseudonymize` (keyed pseudonym), `fpe` (format-preserving token), `generalize` (coarser value),
+ * `drop` (withheld).
+ */
 export type TreatmentName = (typeof TREATMENTS)[number];
 
 /** A treatment: a name, or an object with its parameters. */
@@ -94,21 +118,42 @@ export type Treatment =
       width?: number;
     };
 
+/**
+ * The classification and treatments of one field of a {@link Policy}. {@link loadPolicy} rejects
+ * (INVALID_CONFIG) a `none` field with purposes or a default, a `default` on a field that is not
+ * `unconditional`, a sensitive field shared `unconditional`ly, `keep` on a `core` field, and
+ * treatments that do not apply to `type`.
+ */
 export interface FieldPolicy {
+  /** The value type: decides which treatments apply and how values are validated. */
   type: FieldType;
+  /** GB/T 43697-2024 level. */
   level: Level;
+  /** PIPL art. 28 category, or null / absent when the field is not sensitive. */
   sensitive?: SensitiveCategory | null;
+  /** Sharing class. */
   sharing: Sharing;
   /** Purpose → treatment. */
   purposes?: Record<string, Treatment>;
   /** For `unconditional` fields: the treatment for purposes not listed. */
   default?: Treatment;
+  /** Free text for people reading the policy; not used. */
   description?: string;
 }
 
+/**
+ * A field policy document (JSON): validate it with {@link loadPolicy} and apply it with
+ * {@link applyPolicy}. Fields it does not name are never released.
+ */
 export interface Policy {
+  /** Format version, always 1. */
   version: 1;
+  /**
+   * Non-empty policy name, recorded in access descriptions and part of the default pseudonym
+   * domains and FPE tweaks.
+   */
   name: string;
+  /** Field name → its policy. */
   fields: Record<string, FieldPolicy>;
 }
 
@@ -130,16 +175,27 @@ export interface AccessDescription {
   withheld: string[];
 }
 
+/** What {@link applyPolicy} returns. */
 export interface ApplyResult {
+  /**
+   * The released fields only, each treated (fields absent, null or undefined in the input are left
+   * out).
+   */
   record: Record<string, unknown>;
+  /** The access description for the audit log (no values). */
   access: AccessDescription;
 }
 
+/** Options of {@link applyPolicy}. */
 export interface ApplyOptions {
+  /** The purpose the record is read for: selects each field's treatment. */
   purpose: string;
   /** Who asks (recorded in the access description). */
   actor?: string;
-  /** Keys for keyed treatments: `pseudonym` (≥ 16 bytes), `fpe` (16 bytes SM4). */
+  /**
+   * Keys for keyed treatments: `pseudonym` (≥ 16 bytes), `fpe` (16 bytes SM4). A keyed treatment
+   * whose key is missing throws INVALID_OPTION.
+   */
   keys?: { pseudonym?: Uint8Array; fpe?: Uint8Array };
 }
 

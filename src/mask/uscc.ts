@@ -17,13 +17,22 @@ const ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2];
 const VALUE = /* @__PURE__ */ new Map([...USCC_CHARSET].map((c, i) => [c, i]));
 const BODY17 = /^[0-9A-HJ-NP-RTUW-Y]{17}$/;
 
+/**
+ * What {@link validateUscc} returns: the normalized code and its parts, or why the input is not a
+ * code (`format`: not 18 characters of the GB 32100 set in the right places; `checksum`: the
+ * MOD 31 check character does not match). The embedded organization code's own check is reported
+ * separately (`orgCodeValid`) and does not make the code invalid.
+ */
 export type UsccResult =
   | {
       valid: true;
+      /** The 18 characters, upper case, half-width. */
       code: string;
       /** Registration authority character (1 机构编制, 5 民政, 9 工商, Y 其他, ...). */
       authority: string;
+      /** Organization category character (second character; its meaning depends on `authority`). */
       category: string;
+      /** GB/T 2260 administrative area code of the registering authority (characters 3–8). */
       areaCode: string;
       /** The embedded 9-character organization code (GB 11714). */
       orgCode: string;

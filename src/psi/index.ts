@@ -84,21 +84,56 @@ const SERVER_DEFAULTS = /* @__PURE__ */ Object.freeze({
  * c.result().intersection // ['张三']
  */
 export const psi = /* @__PURE__ */ Object.freeze({
+  /** Creates the client of a one-shot ECDH-PSI run (`request` → server `respond` → `finish`). */
   client,
+  /**
+   * Creates the client of a chunked ECDH-PSI run (memory bounded by `chunkSize`), talking to
+   * `server.handle`.
+   */
   chunkedClient,
+  /**
+   * Creates the server of ECDH-PSI runs (`respond` one-shot, `handle` chunked); over budget:
+   * RATE_LIMITED.
+   */
   server,
-  oprf: Object.freeze({ client: oprfClient, server: oprfServer, evaluate }),
+  /** Labeled membership queries with the RFC 9497 OPRF (ristretto255-SHA512). */
+  oprf: Object.freeze({
+    /** Creates a client querying its items against a labeled OPRF table. */
+    client: oprfClient,
+    /** Creates the key holder: builds the labeled table and evaluates blinded requests. */
+    server: oprfServer,
+    /**
+     * The PRF output of `input` under `secretKey`, computed directly by the key holder (64 bytes).
+     */
+    evaluate,
+  }),
+  /** The in-memory evaluation budget of `limit` elements per key period (the servers' default). */
   memoryBudget,
+  /** The canonical bytes of one item (a string per `form`, UTF-8; bytes as is). */
   canonicalize,
+  /** The canonical string form of a string item. */
   canonicalString,
+  /** The names of the canonical forms accepted by `canonicalize` and the `canonical` options. */
   CANONICAL_FORMS,
+  /** The keyed (HMAC-SM3) bucket index of one item, in `[0, buckets)`. */
   bucketOf,
+  /** Splits items into `buckets` arrays by {@link bucketOf}, one PSI run per bucket. */
   partition,
+  /** Serializes a PSI message to its wire format. */
   encodeMessage,
+  /** Parses and strictly validates a PSI message (INVALID_ENCODING when malformed). */
   decodeMessage,
+  /** The group names, in wire-id order. */
   groups: GROUP_NAMES,
+  /** The group of a name, with the `auto` (native when available) or `js` backend. */
   getGroup,
+  /**
+   * The raw tag length in bytes (8 to 32) for `nClient × nServer` comparisons at a false-match
+   * probability ≤ 2^-40.
+   */
   rawTagLength,
+  /** The 32-byte comparison digest of a final group element. */
   tagDigest,
+  /** The default limits of `server`, keyed by option name. */
   SERVER_DEFAULTS,
 });

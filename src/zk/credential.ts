@@ -55,7 +55,7 @@ async function getPublicKey(secretKey: Uint8Array): Promise<IssuerPublicKey> {
   return Object.freeze([A[0], A[1]] as const);
 }
 
-/** Options of {@link issuer.issue}. */
+/** Options of `issuer.issue` (see {@link issuer}). */
 export interface IssueOptions {
   /** The issuer's SM2 secret key (32 bytes): adds the SM2 signature of the disclosed form. */
   readonly sm2SecretKey?: Uint8Array;
@@ -147,4 +147,23 @@ async function verify(credential: Credential, expectedIssuer: IssuerPublicKey): 
 }
 
 /** Issuer functions (EdDSA-Poseidon on Baby Jubjub). @example const kp = await issuer.keygen() */
-export const issuer = Object.freeze({ keygen, getPublicKey, issue, verify, verifyDisclosed });
+export const issuer = Object.freeze({
+  /** A fresh issuer key pair: 32 random secret bytes and their Baby Jubjub public key. */
+  keygen,
+  /** The public key `[x, y]` of a 32-byte issuer secret key (other lengths: INVALID_KEY). */
+  getPublicKey,
+  /**
+   * Signs a validated record into a credential, optionally with an SM2 signature of its disclosed
+   * form.
+   */
+  issue,
+  /**
+   * Checks a credential's EdDSA-Poseidon signature and its issuer against `expectedIssuer` (false
+   * on mismatch).
+   */
+  verify,
+  /**
+   * Checks a credential's SM2 signature of the disclosed form under the issuer's SM2 public key.
+   */
+  verifyDisclosed,
+});

@@ -31,4 +31,9 @@ async function commitment(secret: bigint): Promise<bigint> {
 }
 
 /** Holder-side key functions. @example const h = await holder.create() */
-export const holder = Object.freeze({ create, commitment });
+export const holder = Object.freeze({
+  /** Creates a fresh holder secret (a random BN254 field element) and its commitment. */
+  create,
+  /** The commitment Poseidon(secret) of an existing secret (the value the issuer signs). */
+  commitment,
+});

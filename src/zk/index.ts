@@ -68,10 +68,23 @@ export type { VerifyOptions, VerifyResult, ProofInput } from './verify.js';
  * const { ok, nullifier } = await eligibility.verify(proof, { issuerPublicKey, rule, today, programId, period, challenge }, { vkey })
  */
 export const eligibility = Object.freeze({
+  /**
+   * Proves eligibility with Groth16 (NOT_ELIGIBLE when the credential does not satisfy the rule).
+   */
   prove,
+  /**
+   * Verifies one proof against the verifier's context; needs `vkey` or `allowDevelopmentKey: true`.
+   */
   verify,
+  /** Verifies many proofs in one batched pairing check, with one exact result per proof. */
   verifyBatch,
+  /** A fresh random verifier challenge (a BN254 field element) for one request. */
   challenge,
+  /**
+   * The circuit's input signals (decimal strings) for a proof request, as `prove` feeds the
+   * witness.
+   */
   circuitInput,
+  /** Frees the curve engines and worker threads; later calls rebuild them on demand. */
   terminate,
 });

@@ -75,4 +75,7 @@ async function create(spec: RuleSpec): Promise<Rule> {
 }
 
 /** Rule construction. @example const elderly = await rule.create({ minAge: 60 }) */
-export const rule = Object.freeze({ create });
+export const rule = Object.freeze({
+  /** Compiles a rule spec into the public circuit inputs (values validated, region tree built). */
+  create,
+});
