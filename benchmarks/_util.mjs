@@ -50,7 +50,7 @@ export function thirdParty(name) {
   } catch {
     if (!existsSync(path.join(dir, 'node_modules'))) {
       try {
-        execFileSync('npm', ['install', '--no-audit', '--no-fund', '--silent'], {
+        execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--silent'], {
           cwd: dir,
           stdio: 'ignore',
         });
