@@ -50,10 +50,14 @@ export function thirdParty(name) {
   } catch {
     if (!existsSync(path.join(dir, 'node_modules'))) {
       try {
-        execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--silent'], {
-          cwd: dir,
-          stdio: 'ignore',
-        });
+        execFileSync(
+          'npm',
+          ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--silent'],
+          {
+            cwd: dir,
+            stdio: 'ignore',
+          },
+        );
         return req(name);
       } catch {
         return null;
