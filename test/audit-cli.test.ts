@@ -142,11 +142,31 @@ describe('bukejian audit CLI', () => {
       expect(q.json().events.map((e: { index: number }) => e.index)).toEqual([0, 1]);
       writeFileSync(path.join(root, 'answer.json'), q.out);
       expect(
-        (await run(['verify', '--dir', dir, '--answer', path.join(root, 'answer.json')])).json(),
+        (
+          await run([
+            'verify',
+            '--dir',
+            dir,
+            '--answer',
+            path.join(root, 'answer.json'),
+            '--subject',
+            S,
+          ])
+        ).json(),
       ).toMatchObject({ ok: true, proven: [0, 1] });
       writeFileSync(path.join(root, 'edited.json'), q.out.replace('"s:clerk-17"', '"s:clerk-18"'));
       expect(
-        (await run(['verify', '--dir', dir, '--answer', path.join(root, 'edited.json')])).code,
+        (
+          await run([
+            'verify',
+            '--dir',
+            dir,
+            '--answer',
+            path.join(root, 'edited.json'),
+            '--subject',
+            S,
+          ])
+        ).code,
       ).toBe(1);
       // a later answer proven to extend the checkpoint of the first one
       expect((await run(['append', '--dir', dir, path.join(root, 'more.jsonl')])).code).toBe(0);
@@ -161,6 +181,8 @@ describe('bukejian audit CLI', () => {
             dir,
             '--answer',
             path.join(root, 'answer2.json'),
+            '--subject',
+            S,
             '--previous',
             path.join(root, 'note.txt'),
           ])

@@ -173,17 +173,24 @@ describe('checkpoints (SM2)', () => {
       verifyCheckpoint(
         note,
         sm2CheckpointVerifier(other.publicKey, { name: KEY, userId: 'audit@civil-affairs' }),
+        { origin: ORIGIN },
       ),
     ).toBe(null);
-    expect(verifyCheckpoint(note, sm2CheckpointVerifier(publicKey, { name: KEY }))).toBe(null); // default user ID
+    expect(
+      verifyCheckpoint(note, sm2CheckpointVerifier(publicKey, { name: KEY }), { origin: ORIGIN }),
+    ).toBe(null); // default user ID
     expect(verifyCheckpoint(note, verifier, { origin: 'other.example/audit' })).toBe(null);
-    expect(verifyCheckpoint(note.slice(0, note.indexOf('\n\n') + 2), verifier)).toBe(null); // unsigned
-    expect(verifyCheckpoint(note.replace('\n2\n', '\n3\n'), verifier)).toBe(null);
+    expect(
+      verifyCheckpoint(note.slice(0, note.indexOf('\n\n') + 2), verifier, { origin: ORIGIN }),
+    ).toBe(null); // unsigned
+    expect(verifyCheckpoint(note.replace('\n2\n', '\n3\n'), verifier, { origin: ORIGIN })).toBe(
+      null,
+    );
     const forged = await signCheckpoint(
       { ...cp!, size: 3 },
       sm2CheckpointSigner(other.secretKey, { name: KEY }),
     );
-    expect(verifyCheckpoint(forged, verifier)).toBe(null);
+    expect(verifyCheckpoint(forged, verifier, { origin: ORIGIN })).toBe(null);
     expect(parseCheckpoint(forged)?.checkpoint.size).toBe(3);
   });
   it('any single-character change of a signed note is rejected', async () => {
@@ -194,7 +201,9 @@ describe('checkpoints (SM2)', () => {
       fc.property(fc.nat(note.length - 1), fc.integer({ min: 0x21, max: 0x7e }), (i, c) => {
         const ch = String.fromCharCode(c);
         fc.pre(note[i] !== ch);
-        expect(verifyCheckpoint(note.slice(0, i) + ch + note.slice(i + 1), verifier)).toBe(null);
+        expect(
+          verifyCheckpoint(note.slice(0, i) + ch + note.slice(i + 1), verifier, { origin: ORIGIN }),
+        ).toBe(null);
       }),
       { numRuns: 60 },
     );
@@ -206,8 +215,8 @@ describe('checkpoints (SM2)', () => {
       await a.append(access(P(i), T0 + i));
       await b.append(access(P(i === 6 ? 99 : i), T0 + i)); // b rewrote entry 6
     }
-    const ca = verifyCheckpoint(await a.checkpoint(), verifier)!;
-    const cb = verifyCheckpoint(await b.checkpoint(), verifier)!;
+    const ca = verifyCheckpoint(await a.checkpoint(), verifier, { origin: ORIGIN })!;
+    const cb = verifyCheckpoint(await b.checkpoint(), verifier, { origin: ORIGIN })!;
     expect(checkCheckpointConsistency(ca, cb)).toEqual({ consistent: false, fork: true });
     // size 0: only the empty-tree root HASH() is honest, whatever the proof says
     const empty = { ...ca, size: 0, root: treeHasher().empty() };
@@ -224,9 +233,11 @@ describe('checkpoints (SM2)', () => {
     expect(
       checkCheckpointConsistency({ ...empty, root: ca.root }, { ...empty, root: ca.root }),
     ).toEqual({ consistent: false, fork: true });
-    const old = verifyCheckpoint((await a.checkpoint()) && a.latestCheckpoint()!.note, verifier)!;
+    const old = verifyCheckpoint((await a.checkpoint()) && a.latestCheckpoint()!.note, verifier, {
+      origin: ORIGIN,
+    })!;
     for (let i = 10; i < 15; i++) await a.append(access(P(i), T0 + i));
-    const ca2 = verifyCheckpoint(await a.checkpoint(), verifier)!;
+    const ca2 = verifyCheckpoint(await a.checkpoint(), verifier, { origin: ORIGIN })!;
     expect(checkCheckpointConsistency(old, ca2, a.consistencyProof(old.size, ca2.size))).toEqual({
       consistent: true,
       fork: false,
@@ -242,24 +253,41 @@ describe('checkpoints (SM2)', () => {
       fork: true,
     });
     // a citizen who kept the checkpoint of an earlier answer checks that the next answer extends it
-    const first = verifySubjectEvents(await a.eventsFor(P(3)), verifier, { subject: P(3) });
+    const first = verifySubjectEvents(await a.eventsFor(P(3)), verifier, {
+      origin: ORIGIN,
+      subject: P(3),
+    });
     expect(first.ok).toBe(true);
     for (let i = 15; i < 20; i++) await a.append(access(P(i % 5), T0 + i));
     await a.checkpoint();
     const next = await a.eventsFor(P(3), { since: first.checkpoint!.size });
-    expect(verifySubjectEvents(next, verifier, { previous: first.checkpoint! })).toMatchObject({
+    expect(
+      verifySubjectEvents(next, verifier, {
+        origin: ORIGIN,
+        subject: P(3),
+        previous: first.checkpoint!,
+      }),
+    ).toMatchObject({
       ok: true,
       consistent: true,
       fork: false,
     });
     expect(
       verifySubjectEvents({ ...next, consistency: undefined }, verifier, {
+        origin: ORIGIN,
+        subject: P(3),
         previous: first.checkpoint!,
       }),
     ).toMatchObject({ ok: false, consistent: false });
     await b.checkpoint();
     const forked = await b.eventsFor(P(3), { since: first.checkpoint!.size });
-    expect(verifySubjectEvents(forked, verifier, { previous: first.checkpoint! })).toMatchObject({
+    expect(
+      verifySubjectEvents(forked, verifier, {
+        origin: ORIGIN,
+        subject: P(3),
+        previous: first.checkpoint!,
+      }),
+    ).toMatchObject({
       ok: false,
       consistent: false,
       fork: true,
@@ -437,7 +465,7 @@ describe('retention and "who used my data"', () => {
     expect(await log.read(20)).toMatchObject({ entry: { type: 'prune', rule, count: 10 } });
     expect(bytesToHex(log.root(20))).toBe(bytesToHex(root1));
     expect(bytesToHex(log.leafHash(3))).toBe(bytesToHex(leaf3));
-    const cp1 = verifyCheckpoint(note1, verifier)!;
+    const cp1 = verifyCheckpoint(note1, verifier, { origin: ORIGIN })!;
     expect(verifyInclusion(log.inclusionProof(3, 20), leaf3, cp1.root)).toBe(true);
     expect(verifyInclusion(log.inclusionProof(15, 20), log.leafHash(15), cp1.root)).toBe(true);
     expect((await log.prune(T0 + 10 * day)).pruned).toBe(0); // idempotent
@@ -453,28 +481,34 @@ describe('retention and "who used my data"', () => {
       failed: [],
       unproven: [],
     });
-    expect(verifySubjectEvents(json, verifier, { subject: P(9) }).ok).toBe(false);
+    expect(verifySubjectEvents(json, verifier, { origin: ORIGIN, subject: P(9) }).ok).toBe(false);
     const other = sm2.keygen();
     expect(
-      verifySubjectEvents(json, sm2CheckpointVerifier(other.publicKey, { name: KEY })).ok,
+      verifySubjectEvents(json, sm2CheckpointVerifier(other.publicKey, { name: KEY }), {
+        subject: S,
+        origin: ORIGIN,
+      }).ok,
     ).toBe(false);
     // an agency editing an event (purpose, fields) or moving it is caught
     const edited = structuredClone(json);
     edited.events[6].entry.purpose = 'marketing';
-    expect(verifySubjectEvents(edited, verifier)).toMatchObject({ ok: false, failed: [13] });
+    expect(verifySubjectEvents(edited, verifier, { subject: S, origin: ORIGIN })).toMatchObject({
+      ok: false,
+      failed: [13],
+    });
     const moved = structuredClone(json);
     moved.events[6].index = 14;
-    expect(verifySubjectEvents(moved, verifier).ok).toBe(false);
+    expect(verifySubjectEvents(moved, verifier, { subject: S, origin: ORIGIN }).ok).toBe(false);
     const noProof = structuredClone(json);
     noProof.events[0].proof = null;
-    expect(verifySubjectEvents(noProof, verifier).ok).toBe(false);
+    expect(verifySubjectEvents(noProof, verifier, { subject: S, origin: ORIGIN }).ok).toBe(false);
     // stripping the checkpoint and every proof does not make an answer pass
     const stripped = {
       ...structuredClone(json),
       checkpoint: null,
       events: json.events.map((e: object) => ({ ...e, proof: null })),
     };
-    expect(verifySubjectEvents(stripped, verifier)).toMatchObject({
+    expect(verifySubjectEvents(stripped, verifier, { subject: S, origin: ORIGIN })).toMatchObject({
       ok: false,
       checkpoint: null,
       proven: [],
@@ -483,7 +517,10 @@ describe('retention and "who used my data"', () => {
     await log.append(access(S, T0 + 50));
     const later = await log.eventsFor(S);
     expect(later.events.at(-1)!.proof).toBe(null);
-    expect(verifySubjectEvents(later, verifier)).toMatchObject({ ok: true, unproven: [21] });
+    expect(verifySubjectEvents(later, verifier, { subject: S, origin: ORIGIN })).toMatchObject({
+      ok: true,
+      unproven: [21],
+    });
   });
   it('prune keeps a revocation while the grant it revokes is stored, expired or not (no consent revived at reopen)', async () => {
     const store = createMemoryStore();

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { sm2 } from '../src/sm2/index.js';
+import { codeOf } from './helpers/errors.js';
 import { bytesToHex, utf8ToBytes } from '../src/utils.js';
 import {
   createMemoryStore,
@@ -13,6 +14,7 @@ import {
   openAuditLog,
   sm2CheckpointSigner,
   sm2CheckpointVerifier,
+  verifyCheckpoint,
   verifySubjectEvents,
   type AuditLog,
   type SubjectEvents,
@@ -151,7 +153,7 @@ describe("verifySubjectEvents: a deleted event must be a real, logged deletion o
     });
     // the other citizen's answer verifies too, with the same prune entry
     expect(
-      verifySubjectEvents(asJson(await log.eventsFor(O)), verifier, { subject: O }),
+      verifySubjectEvents(asJson(await log.eventsFor(O)), verifier, { origin: ORIGIN, subject: O }),
     ).toMatchObject({ ok: true, proven: [1, 3, 5, 7, 9] });
   });
 
@@ -236,7 +238,7 @@ describe("verifySubjectEvents: a deleted event must be a real, logged deletion o
     await log.prune(T0 + 10 * day);
     const before = asJson(await log.eventsFor(S));
     expect(before.prunes![0]!.proof).toBe(null);
-    expect(verifySubjectEvents(before, verifier, { subject: S })).toMatchObject({
+    expect(verifySubjectEvents(before, verifier, { origin: ORIGIN, subject: S })).toMatchObject({
       ok: false,
       failed: [],
       unproven: [0, 2, 4],
@@ -244,7 +246,7 @@ describe("verifySubjectEvents: a deleted event must be a real, logged deletion o
     });
     await log.checkpoint();
     expect(
-      verifySubjectEvents(asJson(await log.eventsFor(S)), verifier, { subject: S }),
+      verifySubjectEvents(asJson(await log.eventsFor(S)), verifier, { origin: ORIGIN, subject: S }),
     ).toMatchObject({ ok: true, proven: [0, 2, 4, 6, 8] });
   });
 });
@@ -268,14 +270,14 @@ describe('large prunes', () => {
       [1, n],
       [n - 2, n + 1],
     ]);
-    expect(verifySubjectEvents(answer, verifier, { subject: S })).toMatchObject({
+    expect(verifySubjectEvents(answer, verifier, { origin: ORIGIN, subject: S })).toMatchObject({
       ok: true,
       proven: [1, n - 2],
     });
     // pointing a deletion at the other prune entry fails
     const swapped = structuredClone(answer);
     swapped.events[1]!.prune = n;
-    expect(verifySubjectEvents(swapped, verifier, { subject: S })).toMatchObject({
+    expect(verifySubjectEvents(swapped, verifier, { origin: ORIGIN, subject: S })).toMatchObject({
       ok: false,
       failed: [n - 2],
     });
@@ -316,5 +318,36 @@ describe('format versions', () => {
       'entry 0: written in format 1',
       'entry 1: payload does not match its leaf hash',
     ]);
+  });
+});
+
+describe('trust anchors are required (docs/api-conventions.md)', () => {
+  it("a checkpoint of another log signed by the same key is refused; origin and subject can't be left out", async () => {
+    const log = await buildLog();
+    await log.checkpoint();
+    const answer = asJson(await log.eventsFor(S));
+    // the same key signs a second log: its answers must not pass for this one's
+    const other = await openAuditLog({
+      store: createMemoryStore(),
+      origin: 'tax.example/audit',
+      signer,
+    });
+    await other.checkpoint();
+    expect(
+      verifySubjectEvents(answer, verifier, { origin: 'tax.example/audit', subject: S }).ok,
+    ).toBe(false);
+    expect(verifyCheckpoint(await other.checkpoint(), verifier, { origin: ORIGIN })).toBe(null);
+    for (const bad of [undefined, {}, { subject: S }, { origin: '', subject: S }]) {
+      expect(await codeOf(() => verifySubjectEvents(answer, verifier, bad as never))).toBe(
+        'INVALID_OPTION',
+      );
+    }
+    expect(
+      await codeOf(() => verifySubjectEvents(answer, verifier, { origin: ORIGIN } as never)),
+    ).toBe('INVALID_OPTION');
+    const note = await log.checkpoint();
+    expect(await codeOf(() => verifyCheckpoint(note, verifier, {} as never))).toBe(
+      'INVALID_OPTION',
+    );
   });
 });

@@ -15,6 +15,7 @@
  * different histories to different people.
  * @module
  */
+import { BukejianError } from '../errors.js';
 import { equalBytes, hexToBytes } from '../utils.js';
 import { isBytes } from '../_assert.js';
 import { keyId, parseCheckpoint, type Checkpoint, type CheckpointVerifier } from './checkpoint.js';
@@ -161,20 +162,34 @@ function isPow2(n: number): boolean {
 
 // ---- signed checkpoints ----
 
+// Trust anchors are required (docs/api-conventions.md): a key may sign several logs, so a check
+// without the expected origin would accept another log's checkpoint.
+function requireOrigin(expect: unknown): asserts expect is { origin: string } {
+  const o = (expect as { origin?: unknown } | null | undefined)?.origin;
+  if (typeof o !== 'string' || o === '') {
+    throw new BukejianError(
+      'INVALID_OPTION',
+      '"origin" expected the origin of the log the caller trusts',
+    );
+  }
+}
+
 /**
- * Verifies a signed checkpoint note against one trusted key (and, when given, the expected origin
- * and hash). Returns the checkpoint, or `null` when it is unsigned by that key, the signature is
- * bad, the origin/hash differ or the text is malformed.
+ * Verifies a signed checkpoint note against one trusted key and the expected origin (required: a
+ * key may sign several logs) and, when given, hash. Returns the checkpoint, or `null` when it is
+ * unsigned by that key, the signature is bad, the origin/hash differ or the text is malformed.
+ * A missing or empty `origin` throws `INVALID_OPTION`.
  * @example const cp = verifyCheckpoint(note, sm2CheckpointVerifier(publicKey, { name: 'agency-key' }), { origin: 'agency.example/audit' })
  */
 export function verifyCheckpoint(
   note: string | Uint8Array,
   verifier: CheckpointVerifier,
-  expect: { origin?: string; hash?: TreeHashName } = {},
+  expect: { origin: string; hash?: TreeHashName },
 ): Checkpoint | null {
+  requireOrigin(expect);
   const p = parseCheckpoint(note);
   if (!p) return null;
-  if (expect.origin !== undefined && p.checkpoint.origin !== expect.origin) return null;
+  if (p.checkpoint.origin !== expect.origin) return null;
   if (expect.hash !== undefined && p.checkpoint.hash !== expect.hash) return null;
   const id = keyId(verifier.name, verifier.publicKey);
   for (const s of p.signatures) {
@@ -315,14 +330,22 @@ export interface SubjectEventsCheck {
  * the prune entry that deleted it, which must list the event's index, come after it in the log,
  * match the stated time and rule, and be proven against the same checkpoint. With `expect.previous` (a checkpoint the
  * subject verified earlier) it also requires the answer's consistency proof from it, and reports
- * a fork. Malformed answers give `ok: false`.
- * @example verifySubjectEvents(answer, sm2CheckpointVerifier(logPublicKey, { name: 'agency-key' }), { origin: 'agency.example/audit' }).ok
+ * a fork. Malformed answers give `ok: false`. `origin` (the log the caller trusts) and `subject`
+ * (the pseudonym the caller asked about) are required: missing either throws `INVALID_OPTION`.
+ * @example verifySubjectEvents(answer, sm2CheckpointVerifier(logPublicKey, { name: 'agency-key' }), { origin: 'agency.example/audit', subject: 'p:7f3a9c' }).ok
  */
 export function verifySubjectEvents(
   answer: SubjectEvents,
   verifier: CheckpointVerifier,
-  expect: { origin?: string; subject?: string; previous?: Checkpoint } = {},
+  expect: { origin: string; subject: string; previous?: Checkpoint },
 ): SubjectEventsCheck {
+  requireOrigin(expect);
+  if (typeof expect.subject !== 'string' || expect.subject === '') {
+    throw new BukejianError(
+      'INVALID_OPTION',
+      '"subject" expected the pseudonym the caller asked about',
+    );
+  }
   const out: SubjectEventsCheck = {
     ok: false,
     checkpoint: null,
@@ -337,7 +360,7 @@ export function verifySubjectEvents(
     typeof answer.subject !== 'string'
   )
     return out;
-  if (expect.subject !== undefined && answer.subject !== expect.subject) return out;
+  if (answer.subject !== expect.subject) return out;
   const cp =
     answer.checkpoint === null
       ? null

@@ -49,7 +49,7 @@ export function sm2CheckpointSigner(secretKey: Uint8Array, opts: Sm2NoteOptions)
 
 /**
  * A checkpoint verifier for an SM2 public key (65-byte uncompressed or 33-byte compressed).
- * @example verifyCheckpoint(note, sm2CheckpointVerifier(publicKey, { name: 'agency.example/audit-key' }))
+ * @example verifyCheckpoint(note, sm2CheckpointVerifier(publicKey, { name: 'agency.example/audit-key' }), { origin: 'agency.example/audit' })
  */
 export function sm2CheckpointVerifier(
   publicKey: Uint8Array,

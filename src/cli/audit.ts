@@ -48,7 +48,7 @@ export const usage = `usage: bukejian audit <command> --dir DIR [--anchor FILE] 
               --dir DIR --from M [--to N]         consistency proof, JSON form
   verify      --dir DIR                   full audit of the stored data (exit 1 on any problem)
               --dir DIR --note FILE       verify a checkpoint note with the log's public key
-              --dir DIR --answer FILE [--previous NOTE]   verify a "who used my data" answer with the
+              --dir DIR --answer FILE --subject S [--previous NOTE]   verify a "who used my data" answer with the
                                           log's public key (and that it extends an earlier checkpoint)
   query       --dir DIR --subject S [--since SIZE]   a subject's events with inclusion proofs (JSON)
   check       --dir DIR --subject S --purpose P --fields a,b [--at TIME]   consent/legal-basis check
@@ -428,8 +428,15 @@ export async function run(args: string[]): Promise<number> {
             return 1;
           }
         }
+        if (typeof flags.subject !== 'string') {
+          throw new BukejianError(
+            'INVALID_OPTION',
+            '"verify --answer" expected --subject (the pseudonym asked about)',
+          );
+        }
         const r = verifySubjectEvents(answer, v, {
           origin: config.origin,
+          subject: flags.subject,
           ...(previous ? { previous } : {}),
         });
         out({
