@@ -422,8 +422,9 @@ const compress = /* @__PURE__ */ ((W: Int32Array) => {
       G = v[6]!,
       H = v[7]!;
     // The expansion and all 64 rounds are written out with constant indices (produced by a script
-    // from the 8-round loop it replaced): V8 then drops the index arithmetic and most bounds checks, about 1.3× faster than an
-    // 8-round loop in an A/B run. The registers are renamed instead of shifted (as GmSSL does): one round
+    // from the 8-round loop they replaced): V8 then drops the index arithmetic and most bounds
+    // checks, about 1.3× faster than the loop in an A/B run. The registers are renamed instead of
+    // shifted (as GmSSL does): one round
     // writes TT1 into H's slot and P0(TT2) into D's, rotates B and F in place, and the next round
     // reads (H, A, B, C, D, E, F, G) as its (A..H). FF/GG are the j < 16 and j ≥ 16 forms of §4.3,
     // FF1 = (A∧B)∨(C∧(A∨B)) and GG1 = G⊕(E∧(F⊕G)) being the same Boolean functions.
