@@ -2,18 +2,17 @@
 // - a peer that opens sessions and never continues cannot take every session slot;
 // - a hostile server cannot put terminal control sequences or an unknown error code on the
 //   client's terminal, nor make it read an endless or oversized body, nor hang it forever.
-import { spawn } from 'node:child_process';
 import { createServer, request } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
+import { psiCli as proc } from './helpers/psi-cli.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { psi } from '../src/psi/index.js';
 import { sanitize } from '../src/cli/psi.js';
 
-const cli = path.resolve(__dirname, '..', 'dist', 'cli.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'bukejian-cli-psi-hostile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 writeFileSync(path.join(dir, 'mine.txt'), 'a1\nb2\nc3\n');
@@ -22,26 +21,6 @@ writeFileSync(path.join(dir, 'theirs.txt'), 'b2\nc3\nd4\n');
 // C0 (but the final newline), DEL, C1, bidi controls and line/paragraph separators
 const CONTROL =
   /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-
-function proc(args: string[]) {
-  const p = spawn(process.execPath, [cli, 'psi', ...args]);
-  let out = '';
-  let err = '';
-  p.stdout.on('data', (b) => (out += b));
-  p.stderr.on('data', (b) => (err += b));
-  const done = new Promise<{ code: number | null; out: string; err: string }>((res) =>
-    p.on('exit', (code) => res({ code, out, err })),
-  );
-  const url = new Promise<string>((res, rej) => {
-    p.stderr.on('data', () => {
-      const m = /listening on (http:\/\/\S+)/.exec(err);
-      if (m) res(m[1]!);
-    });
-    p.on('exit', () => rej(new Error(`server exited: ${err}`)));
-  });
-  url.catch(() => undefined);
-  return { p, done, url };
-}
 
 /** The client's exit within `ms`, or 'still running' (then it is killed). */
 async function within(c: ReturnType<typeof proc>, ms: number) {

@@ -1,13 +1,12 @@
 // `bukejian psi server|client`: two processes (two agencies) on localhost exchange the PSI
 // messages over HTTP through the built CLI (dist/cli.js; the suite runs after the build).
 // Items are synthetic 居民身份证号 with valid GB 11643 check digits and invented names.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { psiCli as proc } from './helpers/psi-cli.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const cli = path.resolve(__dirname, '..', 'dist', 'cli.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'bukejian-cli-psi-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -16,26 +15,6 @@ function idNumber(seq: number): string {
   const body = `110101${1960 + (seq % 40)}${String(1 + (seq % 12)).padStart(2, '0')}${String(1 + (seq % 28)).padStart(2, '0')}${String(seq % 1000).padStart(3, '0')}`;
   const s = [...body].reduce((a, c, i) => a + Number(c) * W[i]!, 0);
   return body + '10X98765432'[s % 11]!;
-}
-
-function proc(args: string[]) {
-  const p = spawn(process.execPath, [cli, 'psi', ...args]);
-  let out = '';
-  let err = '';
-  p.stdout.on('data', (b) => (out += b));
-  p.stderr.on('data', (b) => (err += b));
-  const done = new Promise<{ code: number | null; out: string; err: string }>((res) =>
-    p.on('exit', (code) => res({ code, out, err })),
-  );
-  const url = new Promise<string>((res, rej) => {
-    p.stderr.on('data', () => {
-      const m = /listening on (http:\/\/\S+)/.exec(err);
-      if (m) res(m[1]!);
-    });
-    p.on('exit', () => rej(new Error(`server exited: ${err}`)));
-  });
-  url.catch(() => undefined); // only awaited for servers
-  return { p, done, url };
 }
 
 describe('bukejian psi (two processes over HTTP)', () => {
