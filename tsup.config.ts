@@ -37,7 +37,16 @@ export default defineConfig({
   sourcemap: false,
   clean: true,
   // node:* builtins are only reached through guarded lookups (see src/_node.ts).
-  external: [/^node:/, '@noble/hashes', '@noble/curves', 'snarkjs', 'fast-check'],
+  external: [
+    /^node:/,
+    /^@noble\//,
+    /^@peculiar\//,
+    'snarkjs',
+    'fast-check',
+    'pg',
+    'bullmq',
+    'ioredis',
+  ],
   // Keep Chinese text (region names, surnames) as UTF-8 instead of \uXXXX escapes.
   esbuildOptions(o) {
     o.charset = 'utf8';
