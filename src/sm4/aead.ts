@@ -17,6 +17,20 @@ export interface CcmOptions {
   tagLength?: number;
 }
 
+/** Options of `sm4.gcm`. */
+export interface GcmOptions {
+  /**
+   * Tag length in bytes: 12, 13, 14, 15 or 16 (default 16). A shorter tag is the leftmost bytes
+   * of the full one (SP 800-38D §5.2.1.2); both sides must agree on the length. 4- and 8-byte
+   * tags (SP 800-38D Appendix C) are refused: a forgery succeeds with probability 2^-32 / 2^-64
+   * per try.
+   */
+  tagLength?: number;
+}
+
+/** GCM tag lengths accepted by `sm4.gcm`. */
+export const GCM_TAG_LENGTHS: readonly number[] = Object.freeze([12, 13, 14, 15, 16]);
+
 /** A GCM nonce: 1..2^28 bytes (12 recommended). */
 export function agcmNonce(nonce: unknown): Uint8Array {
   const n = abytes(nonce, 'nonce');
@@ -61,21 +75,35 @@ function singleUse(
 }
 
 /**
- * SM4-GCM (RFC 8998): 16-byte tag appended to the ciphertext. `nonce` is normally 12 random
- * bytes (`randomBytes(12)`); any non-zero length is accepted. Never encrypt twice under one
- * key+nonce: an instance refuses to (NONCE_REUSE).
+ * SM4-GCM (RFC 8998): tag (16 bytes, or `tagLength` 12..15) appended to the ciphertext. `nonce`
+ * is normally 12 random bytes (`randomBytes(12)`); any non-zero length is accepted. Never
+ * encrypt twice under one key+nonce: an instance refuses to (NONCE_REUSE).
  * @example
  * const nonce = randomBytes(12)
  * const sealed = gcm(key, nonce, aad).encrypt('身份证号 440305198806140325') // synthetic ID, valid checksum
  * const pt = gcm(key, nonce, aad).decrypt(sealed) // throws AUTH_FAILED if anything was altered
+ * const short = gcm(key, randomBytes(12), aad, { tagLength: 12 }).encrypt(data) // GmSSL -taglen 12
  */
-export function gcm(key: Uint8Array, nonce: Uint8Array, aad?: Uint8Array): Cipher {
+export function gcm(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad?: Uint8Array,
+  opts?: GcmOptions,
+): Cipher {
   const k = new Uint8Array(akey(key));
   const n = new Uint8Array(agcmNonce(nonce));
   const a = aaad(aad);
+  const o = aoptions(opts, 'opts', ['tagLength']);
+  const tagLen = o.tagLength === undefined ? 16 : anumber(o.tagLength, 'tagLength', 0, 1024);
+  if (!GCM_TAG_LENGTHS.includes(tagLen)) {
+    throw new BukejianError(
+      'TAG_LENGTH',
+      `"tagLength" expected one of ${GCM_TAG_LENGTHS.join('|')}, got ${tagLen}`,
+    );
+  }
   return singleUse(
-    (pt) => gcmEncrypt(k, n, a, pt),
-    (ct) => gcmDecrypt(k, n, a, ct),
+    (pt) => gcmEncrypt(k, n, a, pt, tagLen),
+    (ct) => gcmDecrypt(k, n, a, ct, tagLen),
   );
 }
 

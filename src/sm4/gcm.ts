@@ -1,6 +1,8 @@
 /**
  * SM4-GCM (NIST SP 800-38D with SM4 as the block cipher; RFC 8998 §3.1, GB/T 36624-2018).
- * Tags are 16 bytes. Nonces of any non-zero length are accepted (12 bytes is the standard and
+ * Tags are 16 bytes by default; 12..15-byte tags are the leftmost bytes of the full tag
+ * (SP 800-38D §5.2.1.2, §7.1 step 6 "MSB_t"), which GmSSL (`-taglen`) and other peers send.
+ * Nonces of any non-zero length are accepted (12 bytes is the standard and
  * fastest choice; other lengths are hashed into J0 with GHASH as §7.1 specifies).
  * Decryption computes the tag over the ciphertext first, compares it in constant time, and only
  * then decrypts: nothing is decrypted, let alone returned, for a forged message.
@@ -97,12 +99,13 @@ export function wipe(st: GcmKeyState): void {
   st.gh.destroy();
 }
 
-/** GCM encryption: ciphertext ‖ 16-byte tag. Inputs are already validated. @example gcmEncrypt(key, nonce12, aad, pt) */
+/** GCM encryption: ciphertext ‖ tag (`tagLen` bytes, default 16). Inputs are already validated. @example gcmEncrypt(key, nonce12, aad, pt) */
 export function gcmEncrypt(
   key: Uint8Array,
   nonce: Uint8Array,
   aad: Uint8Array,
   pt: Uint8Array,
+  tagLen = 16,
 ): Uint8Array {
   if (pt.length > GCM_MAX_BYTES)
     throw new BukejianError(
@@ -110,30 +113,33 @@ export function gcmEncrypt(
       `"plaintext" expected at most ${GCM_MAX_BYTES} bytes, got length=${pt.length}`,
     );
   const st = setup(key, nonce, aad.length + pt.length);
-  const out = new Uint8Array(pt.length + 16);
+  const out = new Uint8Array(pt.length + tagLen);
   const ct = out.subarray(0, pt.length);
   gctr(st.rk, st.j0, pt, ct);
-  out.set(tagOf(st, aad, ct), pt.length);
+  const tag = tagOf(st, aad, ct);
+  out.set(tag.subarray(0, tagLen), pt.length);
+  zeroize(tag);
   wipe(st);
   return out;
 }
 
-/** GCM decryption of ciphertext ‖ tag: AUTH_FAILED (and nothing decrypted) unless the tag matches. @example gcmDecrypt(key, nonce12, aad, sealed) */
+/** GCM decryption of ciphertext ‖ tag (`tagLen` bytes): AUTH_FAILED (and nothing decrypted) unless the tag matches. @example gcmDecrypt(key, nonce12, aad, sealed) */
 export function gcmDecrypt(
   key: Uint8Array,
   nonce: Uint8Array,
   aad: Uint8Array,
   data: Uint8Array,
+  tagLen = 16,
 ): Uint8Array {
-  if (data.length < 16)
+  if (data.length < tagLen)
     throw new BukejianError(
       'DATA_LENGTH',
-      `"ciphertext" expected at least 16 bytes (the tag), got length=${data.length}`,
+      `"ciphertext" expected at least ${tagLen} bytes (the tag), got length=${data.length}`,
     );
-  const ct = data.subarray(0, data.length - 16);
+  const ct = data.subarray(0, data.length - tagLen);
   const st = setup(key, nonce, aad.length + ct.length);
-  const tag = tagOf(st, aad, ct);
-  if (!equalBytes(tag, data.subarray(data.length - 16))) {
+  const tag = tagOf(st, aad, ct).subarray(0, tagLen);
+  if (!equalBytes(tag, data.subarray(data.length - tagLen))) {
     wipe(st);
     throw new BukejianError(
       'AUTH_FAILED',

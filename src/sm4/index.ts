@@ -17,7 +17,7 @@ import { gcmStream } from './gcm-stream.js';
 import { stream } from './stream.js';
 
 export type { Cipher, BlockModeOptions, StreamModeOptions } from './classic.js';
-export type { CcmOptions } from './aead.js';
+export type { CcmOptions, GcmOptions } from './aead.js';
 export type { BlockCipher } from './block.js';
 export type { CipherStream, StreamMode, StreamOptions } from './stream.js';
 export type { GcmStream } from './gcm-stream.js';
@@ -25,7 +25,7 @@ export type { GcmStream } from './gcm-stream.js';
 /**
  * All SM4 constructors in one frozen object:
  *
- * - `gcm(key, nonce, aad?)`, `ccm(key, nonce, aad?, { tagLength })`: single-use AEADs,
+ * - `gcm(key, nonce, aad?, { tagLength })`, `ccm(key, nonce, aad?, { tagLength })`: single-use AEADs,
  *   `encrypt(pt)` → ciphertext ‖ tag, `decrypt(sealed)` throws AUTH_FAILED on any change
  * - `ecb(key, opts?)`, `cbc(key, iv, opts?)` (PKCS#7 by default), `ctr`, `cfb`, `ofb(key, iv, opts?)`
  * - `stream(mode, key, iv, opts?)`: `update`/`final` for the classic modes
@@ -63,9 +63,10 @@ export const sm4 = /* @__PURE__ */ Object.freeze({
   /** `ofb(key, iv, opts?)`: SM4-OFB {@link Cipher}, 16-byte IV, any length (KEY/IV_LENGTH). */
   ofb,
   /**
-   * `gcm(key, nonce, aad?)`: single-use SM4-GCM AEAD (RFC 8998); `encrypt` returns ciphertext ‖
-   * 16-byte tag and throws NONCE_REUSE on a second call, `decrypt` throws AUTH_FAILED on any
-   * change. Nonce 1..2^28 bytes, 12 random bytes recommended (NONCE_LENGTH otherwise).
+   * `gcm(key, nonce, aad?, opts?)`: single-use SM4-GCM AEAD (RFC 8998); `encrypt` returns
+   * ciphertext ‖ tag (16 bytes, or 12..15 with {@link GcmOptions} `tagLength`; TAG_LENGTH for
+   * others) and throws NONCE_REUSE on a second call, `decrypt` throws AUTH_FAILED on any change.
+   * Nonce 1..2^28 bytes, 12 random bytes recommended (NONCE_LENGTH otherwise).
    */
   gcm,
   /**
