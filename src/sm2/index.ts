@@ -19,13 +19,15 @@ import {
   keygen,
   toHex,
 } from './keys.js';
-import { fromPem, OID_SM2, privateKeyToPem, publicKeyToPem, toPem } from './pem.js';
+import { OID_SM2, privateKeyToPem, publicKeyToPem } from './pem.js';
+import { fromPem, toPem } from './pkcs8.js';
 import { sign, verify } from './sign.js';
 import { DEFAULT_USER_ID, za } from './za.js';
 
 export type { CurveParams, Sm2PointType } from './curve.js';
 export type { KeyPair } from './keys.js';
 export type { PemKey } from './pem.js';
+export type { DecryptPemOptions, EncryptPemOptions } from './pkcs8.js';
 export type { SignOptions, VerifyOptions } from './sign.js';
 export type { EncryptOptions, CipherMode } from './encrypt.js';
 export type { KeyExchangeOptions, KeyExchangeResult } from './exchange.js';
@@ -36,13 +38,18 @@ const keys = Object.freeze({
   /**
    * `toPem(key)`: PEM of a key by its length: 32 bytes → PKCS#8 `PRIVATE KEY` (public key
    * included, as OpenSSL writes it), 33/65 bytes → SPKI `PUBLIC KEY`; other lengths throw
-   * INVALID_KEY.
+   * INVALID_KEY. `toPem(secretKey, { password, … })` returns a **Promise** of an
+   * `ENCRYPTED PRIVATE KEY` (PBES2: PBKDF2-HMAC-SM3, 65,536 iterations, SM4-CBC by default, as
+   * GmSSL; {@link EncryptPemOptions}).
    */
   toPem,
   /**
    * `fromPem(text)`: reads a PKCS#8 `PRIVATE KEY`, SEC1 `EC PRIVATE KEY` or SPKI `PUBLIC KEY`
    * on sm2p256v1 into a {@link PemKey}. Another curve or algorithm throws INVALID_KEY; malformed
-   * PEM, base64 or DER throws INVALID_ENCODING.
+   * PEM, base64 or DER throws INVALID_ENCODING; an `ENCRYPTED PRIVATE KEY` throws INVALID_OPTION.
+   * `fromPem(text, { password })` returns a **Promise** and also reads `ENCRYPTED PRIVATE KEY`
+   * (PBES2 with PBKDF2-HMAC-SM3/SHA256/SHA1 and SM4-CBC / AES-128/256-CBC, from GmSSL or
+   * `openssl pkcs8 -topk8`); a wrong password rejects with DECRYPT_FAILED.
    */
   fromPem,
   /** `privateKeyToPem(secretKey)`: PKCS#8 PEM of a 32-byte secret key (INVALID_KEY if invalid). */

@@ -46,7 +46,8 @@ function b64decode(s: string): Uint8Array {
   return out;
 }
 
-function pem(label: string, der: Uint8Array): string {
+/** PEM armour of DER bytes, 64 base64 characters a line. @example pem('PRIVATE KEY', der) */
+export function pem(label: string, der: Uint8Array): string {
   const body = b64encode(der).replace(/.{1,64}/g, '$&\n');
   return `-----BEGIN ${label}-----\n${body}-----END ${label}-----\n`;
 }
@@ -56,11 +57,10 @@ function algorithm(): Uint8Array {
 }
 
 /**
- * PKCS#8 PEM of a secret key (with the public key inside, as OpenSSL writes it).
- * @example
- * const pem = privateKeyToPem(secretKey) // '-----BEGIN PRIVATE KEY-----…'
+ * PKCS#8 PrivateKeyInfo DER of a secret key (RFC 5915 ECPrivateKey with the public key inside).
+ * @example const der = privateKeyInfo(secretKey)
  */
-export function privateKeyToPem(secretKey: Uint8Array): string {
+export function privateKeyInfo(secretKey: Uint8Array): Uint8Array {
   const d = secretScalar(secretKey);
   const pub = mulBasePoint(sm2Curve, d).toBytes(false);
   const ecPrivateKey = derSequence(
@@ -68,10 +68,16 @@ export function privateKeyToPem(secretKey: Uint8Array): string {
     tlv(TAG.OCTET_STRING, numberToFixed(d, 32)),
     tlv(0xa1, tlv(TAG.BIT_STRING, Uint8Array.from([0, ...pub]))),
   );
-  return pem(
-    'PRIVATE KEY',
-    derSequence(derInteger(0n), algorithm(), tlv(TAG.OCTET_STRING, ecPrivateKey)),
-  );
+  return derSequence(derInteger(0n), algorithm(), tlv(TAG.OCTET_STRING, ecPrivateKey));
+}
+
+/**
+ * PKCS#8 PEM of a secret key (with the public key inside, as OpenSSL writes it).
+ * @example
+ * const pem = privateKeyToPem(secretKey) // '-----BEGIN PRIVATE KEY-----…'
+ */
+export function privateKeyToPem(secretKey: Uint8Array): string {
+  return pem('PRIVATE KEY', privateKeyInfo(secretKey));
 }
 
 /**
@@ -91,9 +97,9 @@ export function publicKeyToPem(publicKey: Uint8Array): string {
  * PEM of a key: a 32-byte key is written as PKCS#8 `PRIVATE KEY`, a 33/65-byte key as SPKI `PUBLIC KEY`.
  * @example
  * const { secretKey, publicKey } = keygen()
- * toPem(secretKey); toPem(publicKey)
+ * plainToPem(secretKey); plainToPem(publicKey)
  */
-export function toPem(key: Uint8Array): string {
+export function plainToPem(key: Uint8Array): string {
   abytes(key, 'key', [32, 33, 65], 'INVALID_KEY');
   return key.length === 32 ? privateKeyToPem(key) : publicKeyToPem(key);
 }
@@ -151,13 +157,10 @@ function parseEcPrivateKey(der: Uint8Array, outerCurveChecked: boolean): PemKey 
 }
 
 /**
- * Reads a PEM key: PKCS#8 `PRIVATE KEY`, SEC1 `EC PRIVATE KEY` or SPKI `PUBLIC KEY` on sm2p256v1.
- * Other curves/algorithms throw INVALID_KEY; malformed DER or base64 throws INVALID_ENCODING.
- * @example
- * const k = fromPem(readFileSync('key.pem', 'utf8'))
- * if (k.type === 'private') sign(msg, k.secretKey)
+ * The label and DER body of the first PEM block of `text` (INVALID_ENCODING when there is none).
+ * @example const { label, der } = unpem(text)
  */
-export function fromPem(text: string): PemKey {
+export function unpem(text: string): { label: string; der: Uint8Array } {
   astring(text, 'pem');
   // Located with indexOf, not a lazy regex with a back-reference: that one rescans the rest of
   // the text from every "-----BEGIN", quadratic on hostile input (216 KB took 0.85 s).
@@ -170,6 +173,36 @@ export function fromPem(text: string): PemKey {
   if (end < 0)
     throw new BukejianError('INVALID_ENCODING', '"pem" expected -----BEGIN …----- block, got none');
   const der = b64decode(text.slice(labelEnd + 5, end).replace(/\s+/g, ''));
+  return { label, der };
+}
+
+/**
+ * Parses an unencrypted PKCS#8 PrivateKeyInfo on sm2p256v1 (strict DER; the embedded public key,
+ * if any, must match the private key).
+ * @example const k = parsePrivateKeyInfo(der)
+ */
+export function parsePrivateKeyInfo(der: Uint8Array): PemKey {
+  const r = new DerReader(der);
+  const s = r.sequence();
+  r.end();
+  if (s.integer() !== 0n)
+    throw new BukejianError('INVALID_ENCODING', '"pem" expected PKCS#8 version 0, got other');
+  checkAlgorithm(s);
+  const inner = s.octets();
+  if (s.peek() === 0xa0) s.read(0xa0); // optional PKCS#8 attributes: ignored
+  s.end();
+  return parseEcPrivateKey(inner, true);
+}
+
+/**
+ * Reads an unencrypted PEM key: PKCS#8 `PRIVATE KEY`, SEC1 `EC PRIVATE KEY` or SPKI `PUBLIC KEY`
+ * on sm2p256v1. Other curves/algorithms throw INVALID_KEY; malformed DER or base64 throws
+ * INVALID_ENCODING; an `ENCRYPTED PRIVATE KEY` throws INVALID_OPTION (it needs a password).
+ * @example
+ * const k = plainFromPem(readFileSync('key.pem', 'utf8'))
+ */
+export function plainFromPem(text: string): PemKey {
+  const { label, der } = unpem(text);
   if (label === 'PUBLIC KEY') {
     const r = new DerReader(der);
     const s = r.sequence();
@@ -182,21 +215,15 @@ export function fromPem(text: string): PemKey {
       publicKey: publicPoint(pub, sm2Curve, 'pem public key').toBytes(false),
     };
   }
-  if (label === 'PRIVATE KEY') {
-    const r = new DerReader(der);
-    const s = r.sequence();
-    r.end();
-    if (s.integer() !== 0n)
-      throw new BukejianError('INVALID_ENCODING', '"pem" expected PKCS#8 version 0, got other');
-    checkAlgorithm(s);
-    const inner = s.octets();
-    if (s.peek() === 0xa0) s.read(0xa0); // optional PKCS#8 attributes: ignored
-    s.end();
-    return parseEcPrivateKey(inner, true);
-  }
+  if (label === 'PRIVATE KEY') return parsePrivateKeyInfo(der);
   if (label === 'EC PRIVATE KEY') return parseEcPrivateKey(der, false);
+  if (label === 'ENCRYPTED PRIVATE KEY')
+    throw new BukejianError(
+      'INVALID_OPTION',
+      '"opts.password" expected for an ENCRYPTED PRIVATE KEY, got none',
+    );
   throw new BukejianError(
     'INVALID_KEY',
-    `"pem" expected PRIVATE KEY, EC PRIVATE KEY or PUBLIC KEY, got ${label.slice(0, 24)}`,
+    `"pem" expected PRIVATE KEY, ENCRYPTED PRIVATE KEY, EC PRIVATE KEY or PUBLIC KEY, got ${label.slice(0, 24)}`,
   );
 }
