@@ -1,0 +1,335 @@
+/**
+ * `bukejian/x509` against the live `openssl` CLI (OpenSSL 3.0+), both ways: a chain made with
+ * `openssl req` / `openssl x509 -req -sm3 -sigopt distid:1234567812345678` verifies with ours
+ * (and fails with typed reasons when changed), and ours verifies under `openssl verify
+ * -vfyopt distid:1234567812345678` / `openssl req -verify`.
+ *
+ * OpenSSL 3.0's `verify -vfyopt distid:…` sets the ID on the certificate being verified only;
+ * the issuing CA certificates above it are checked with an empty ID, so a three-level chain
+ * signed throughout with the default ID fails there at depth 1. Each link is therefore checked
+ * on its own (`-partial_chain -CAfile <issuer>`), which covers every signature of the chain.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { sm2 } from '../src/sm2/index.js';
+import { x509 } from '../src/x509/index.js';
+import { ossl, osslRun, withDir } from './helpers/openssl.js';
+
+const ID = '1234567812345678';
+const fail = (r: ReturnType<typeof x509.verifyChain>) => (r.ok ? 'ok' : `${r.reason}@${r.index}`);
+const CA_EXT =
+  'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n';
+const LEAF_EXT = 'keyUsage=critical,digitalSignature\nauthorityKeyIdentifier=keyid\n';
+
+/** An OpenSSL-made root → CA → leaf; `leafExt` and `leafSigopt` vary the leaf. */
+function opensslChain(
+  f: (n: string) => string,
+  leafExt = LEAF_EXT,
+  leafSigopt = ['-sigopt', `distid:${ID}`],
+  caExt = CA_EXT,
+) {
+  for (const n of ['root', 'ca', 'leaf'])
+    ossl('genpkey', '-algorithm', 'SM2', '-out', f(`${n}.key`));
+  writeFileSync(f('req.cnf'), `[req]\ndistinguished_name=dn\n[dn]\n[v3]\n${CA_EXT}`);
+  writeFileSync(f('ca.ext'), caExt);
+  writeFileSync(f('leaf.ext'), leafExt);
+  const sig = ['-sm3', '-sigopt', `distid:${ID}`];
+  ossl(
+    'req',
+    '-new',
+    '-x509',
+    '-key',
+    f('root.key'),
+    ...sig,
+    '-subj',
+    '/C=CN/O=OpenSSL Test/CN=OpenSSL Root',
+    '-days',
+    '3650',
+    '-config',
+    f('req.cnf'),
+    '-extensions',
+    'v3',
+    '-out',
+    f('root.pem'),
+  );
+  ossl(
+    'req',
+    '-new',
+    '-key',
+    f('ca.key'),
+    ...sig,
+    '-subj',
+    '/C=CN/O=OpenSSL Test/CN=OpenSSL CA',
+    '-out',
+    f('ca.csr'),
+  );
+  ossl(
+    'x509',
+    '-req',
+    '-in',
+    f('ca.csr'),
+    '-vfyopt',
+    `distid:${ID}`,
+    '-CA',
+    f('root.pem'),
+    '-CAkey',
+    f('root.key'),
+    ...sig,
+    '-extfile',
+    f('ca.ext'),
+    '-days',
+    '1000',
+    '-set_serial',
+    '2',
+    '-out',
+    f('ca.pem'),
+  );
+  ossl(
+    'req',
+    '-new',
+    '-key',
+    f('leaf.key'),
+    ...sig,
+    '-subj',
+    '/C=CN/O=OpenSSL Test/CN=agency-320000',
+    '-out',
+    f('leaf.csr'),
+  );
+  ossl(
+    'x509',
+    '-req',
+    '-in',
+    f('leaf.csr'),
+    '-vfyopt',
+    `distid:${ID}`,
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-sm3',
+    ...leafSigopt,
+    '-extfile',
+    f('leaf.ext'),
+    '-days',
+    '365',
+    '-set_serial',
+    '0x1234567890abcdef',
+    '-out',
+    f('leaf.pem'),
+  );
+  const r = (n: string) => readFileSync(f(n), 'utf8');
+  return { root: r('root.pem'), ca: r('ca.pem'), leaf: r('leaf.pem'), leafCsr: r('leaf.csr') };
+}
+
+describe('OpenSSL-made SM2 chains verified by x509.verifyChain', () => {
+  it('root → CA → leaf verifies; fields match openssl x509; the CSR verifies', () =>
+    withDir((f) => {
+      const c = opensslChain(f);
+      expect(fail(x509.verifyChain(c.leaf, { anchors: c.root, intermediates: c.ca }))).toBe('ok');
+      const leaf = x509.parseCertificate(c.leaf);
+      writeFileSync(f('l.pem'), c.leaf);
+      const out = ossl(
+        'x509',
+        '-in',
+        f('l.pem'),
+        '-noout',
+        '-serial',
+        '-subject',
+        '-nameopt',
+        'sep_comma_plus_space',
+      ).toString();
+      expect(out).toContain(`serial=${leaf.serialNumber.toUpperCase()}`);
+      expect(leaf.serialNumber).toBe('1234567890abcdef');
+      expect(out).toContain('subject=C=CN, O=OpenSSL Test, CN=agency-320000');
+      expect(leaf.subject).toBe('C=CN, O=OpenSSL Test, CN=agency-320000');
+      const req = x509.parseRequest(c.leafCsr);
+      expect(x509.verifyRequest(req)).toBe(true);
+      expect(req.publicKey).toEqual(leaf.publicKey);
+    }));
+
+  it('typed failures: tampered, expired / not yet valid, wrong user ID, non-CA intermediate, unknown critical extension, unknown issuer', () =>
+    withDir((f) => {
+      const c = opensslChain(f);
+      const opts = { anchors: c.root, intermediates: c.ca };
+      const der = x509.parseCertificate(c.leaf).der.slice();
+      der[Buffer.from(der).indexOf('agency-320000') + 7]! ^= 0x01;
+      expect(fail(x509.verifyChain(der, opts))).toBe('BAD_SIGNATURE@0');
+      const later = new Date(Date.now() + 400 * 86_400_000);
+      expect(fail(x509.verifyChain(c.leaf, { ...opts, time: later }))).toBe('EXPIRED@0');
+      const earlier = new Date(Date.now() - 2 * 86_400_000);
+      expect(fail(x509.verifyChain(c.leaf, { ...opts, time: earlier }))).toBe('NOT_YET_VALID@0');
+      expect(
+        fail(x509.verifyChain(c.leaf, { ...opts, userId: 'agency-320000@example.gov.cn' })),
+      ).toBe('USER_ID_MISMATCH@0');
+      expect(fail(x509.verifyChain(c.leaf, { anchors: c.root }))).toBe('UNKNOWN_ISSUER@0');
+    }));
+
+  it('a leaf signed without -sigopt distid (OpenSSL signs with an empty ID) is USER_ID_MISMATCH', () =>
+    withDir((f) => {
+      const c = opensslChain(f, LEAF_EXT, []);
+      expect(fail(x509.verifyChain(c.leaf, { anchors: c.root, intermediates: c.ca }))).toBe(
+        'USER_ID_MISMATCH@0',
+      );
+    }));
+
+  it('a CA certificate without CA:TRUE is NOT_CA; an unknown critical extension is refused', () =>
+    withDir((f) => {
+      const notCa = opensslChain(
+        f,
+        LEAF_EXT,
+        ['-sigopt', `distid:${ID}`],
+        'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,keyCertSign\n',
+      );
+      expect(
+        fail(x509.verifyChain(notCa.leaf, { anchors: notCa.root, intermediates: notCa.ca })),
+      ).toBe('NOT_CA@1');
+      const crit = opensslChain(f, `${LEAF_EXT}1.2.3.4.5=critical,ASN1:NULL\n`);
+      expect(
+        fail(x509.verifyChain(crit.leaf, { anchors: crit.root, intermediates: crit.ca })),
+      ).toBe('UNKNOWN_CRITICAL_EXTENSION@0');
+    }));
+
+  it('an ECDSA P-256 certificate parses but a chain through it is UNSUPPORTED_ALGORITHM (out of scope)', () =>
+    withDir((f) => {
+      ossl(
+        'req',
+        '-new',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        f('ec.key'),
+        '-subj',
+        '/CN=ecdsa',
+        '-days',
+        '30',
+        '-out',
+        f('ec.pem'),
+      );
+      const pem = readFileSync(f('ec.pem'), 'utf8');
+      const c = x509.parseCertificate(pem);
+      expect(c.publicKey).toBeUndefined();
+      expect(c.signatureAlgorithm).toBe('1.2.840.10045.4.3.2');
+      expect(fail(x509.verifyChain(pem, { anchors: pem }))).toBe('UNSUPPORTED_ALGORITHM@0');
+    }));
+});
+
+describe('our certificates and requests under openssl', () => {
+  it('openssl verify accepts each link of our chain with -vfyopt distid:1234567812345678, and refuses a changed one', () =>
+    withDir((f) => {
+      const root = sm2.keygen();
+      const ca = sm2.keygen();
+      const leaf = sm2.keygen();
+      const r = x509.createCertificate({
+        subject: 'C=CN, O=Bukejian, CN=Test Root',
+        publicKey: root.publicKey,
+        issuerKey: root.secretKey,
+        ca: { pathLen: 1 },
+      });
+      const caReq = x509.createRequest({
+        subject: 'C=CN, O=Bukejian, CN=Issuing CA',
+        secretKey: ca.secretKey,
+      });
+      const c = x509.createCertificate({
+        request: caReq,
+        issuer: r,
+        issuerKey: root.secretKey,
+        ca: { pathLen: 0 },
+      });
+      const leafReq = x509.createRequest({
+        subject: 'C=CN, O=某市数据局, CN=agency-440300',
+        secretKey: leaf.secretKey,
+      });
+      const l = x509.createCertificate({ request: leafReq, issuer: c, issuerKey: ca.secretKey });
+      writeFileSync(f('root.pem'), x509.toPem(r));
+      writeFileSync(f('ca.pem'), x509.toPem(c));
+      writeFileSync(f('leaf.pem'), x509.toPem(l));
+      writeFileSync(f('leaf.csr'), x509.toPem(leafReq));
+      const vfy = ['-vfyopt', `distid:${ID}`];
+      expect(osslRun('verify', ...vfy, '-CAfile', f('root.pem'), f('ca.pem')).out).toContain(
+        'ca.pem: OK',
+      );
+      expect(
+        osslRun('verify', ...vfy, '-partial_chain', '-CAfile', f('ca.pem'), f('leaf.pem')).out,
+      ).toContain('leaf.pem: OK');
+      expect(osslRun('verify', ...vfy, '-CAfile', f('root.pem'), f('root.pem')).out).toContain(
+        'root.pem: OK',
+      );
+      // the ID matters: OpenSSL's default (empty) ID does not verify our signature
+      expect(
+        osslRun('verify', '-partial_chain', '-CAfile', f('ca.pem'), f('leaf.pem')).status,
+      ).not.toBe(0);
+      expect(osslRun('req', '-in', f('leaf.csr'), '-verify', '-noout', ...vfy).out).toMatch(
+        /verify OK|self-signature ok/i,
+      );
+      const text = ossl(
+        'x509',
+        '-in',
+        f('ca.pem'),
+        '-noout',
+        '-text',
+        '-nameopt',
+        'utf8',
+      ).toString();
+      expect(text).toContain('CA:TRUE, pathlen:0');
+      expect(text).toContain('Certificate Sign, CRL Sign');
+      expect(text).toContain('SM2-with-SM3');
+      expect(
+        ossl(
+          'x509',
+          '-in',
+          f('leaf.pem'),
+          '-noout',
+          '-subject',
+          '-nameopt',
+          'utf8,sep_comma_plus_space',
+        ).toString(),
+      ).toContain('C=CN, O=某市数据局, CN=agency-440300');
+      const der = l.der.slice();
+      der[Buffer.from(der).indexOf('agency-440300') + 7]! ^= 0x01;
+      writeFileSync(f('bad.pem'), x509.toPem(x509.parseCertificate(der)));
+      expect(
+        osslRun('verify', ...vfy, '-partial_chain', '-CAfile', f('ca.pem'), f('bad.pem')).status,
+      ).not.toBe(0);
+    }));
+
+  it('an OpenSSL CSR is signed by x509.createCertificate and the result passes openssl verify', () =>
+    withDir((f) => {
+      const root = sm2.keygen();
+      const r = x509.createCertificate({
+        subject: 'C=CN, CN=Test Root',
+        publicKey: root.publicKey,
+        issuerKey: root.secretKey,
+        ca: true,
+      });
+      ossl('genpkey', '-algorithm', 'SM2', '-out', f('k.pem'));
+      ossl(
+        'req',
+        '-new',
+        '-key',
+        f('k.pem'),
+        '-sm3',
+        '-sigopt',
+        `distid:${ID}`,
+        '-subj',
+        '/C=CN/CN=from-openssl',
+        '-out',
+        f('k.csr'),
+      );
+      const cert = x509.createCertificate({
+        request: readFileSync(f('k.csr'), 'utf8'),
+        issuer: r,
+        issuerKey: root.secretKey,
+      });
+      writeFileSync(f('root.pem'), x509.toPem(r));
+      writeFileSync(f('cert.pem'), x509.toPem(cert));
+      expect(
+        osslRun('verify', '-vfyopt', `distid:${ID}`, '-CAfile', f('root.pem'), f('cert.pem')).out,
+      ).toContain('cert.pem: OK');
+      ossl('pkey', '-in', f('k.pem'), '-pubout', '-out', f('k.pub'));
+      expect(cert.publicKey).toEqual(sm2.keys.fromPem(readFileSync(f('k.pub'), 'utf8')).publicKey);
+    }));
+});
