@@ -28,6 +28,7 @@ const commands: Record<string, () => Promise<Command>> = {
   bench: () => import('./bench.js'),
   sm2: () => import('./sm2.js'),
   zk: () => import('./zk.js'),
+  x509: () => import('./x509.js'),
 };
 
 function usage(): string {

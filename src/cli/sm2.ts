@@ -17,10 +17,13 @@ import { openInput, writeSecretFile } from './io.js';
  */
 export const usage = `usage: bukejian sm2 <command> [options] [FILE]   (FILE or - = stdin)
 
-  keygen  [--pem] [--out FILE [--force]]   new key pair: JSON hex, or PEM (private then public);
+  keygen  [--pem] [--out FILE [--force]] [--password-file F]
+                                       new key pair: JSON hex, or PEM (private then public);
                                        --out creates FILE (mode 600) with the private key, public to
                                        stdout; an existing FILE is refused unless --force, which
-                                       replaces it with a new mode-600 file
+                                       replaces it with a new mode-600 file; --password-file writes
+                                       the private key as ENCRYPTED PRIVATE KEY (PBES2: PBKDF2-
+                                       HMAC-SM3 x65536 + SM4-CBC, as GmSSL; implies --pem)
   sign    --key SK [FILE]              signature of FILE (DER by default) to stdout / --out
   verify  --key PK (--sig FILE | --sig-hex HEX) [FILE]   prints OK or FAIL (exit 1)
   encrypt --key PK [FILE]              ciphertext (GM/T 0009 DER by default) to stdout / --out
@@ -28,7 +31,10 @@ export const usage = `usage: bukejian sm2 <command> [options] [FILE]   (FILE or 
                                        replace an existing one; exit 1 if it does not decrypt)
 
 options:
-  --key K          PEM file (PRIVATE KEY / EC PRIVATE KEY / PUBLIC KEY), file with hex, or hex itself
+  --key K          PEM file (PRIVATE KEY / ENCRYPTED PRIVATE KEY / EC PRIVATE KEY / PUBLIC KEY),
+                   file with hex, or hex itself
+  --password-file F  the password of an ENCRYPTED PRIVATE KEY (first line of F; never on the
+                   command line, where other users could read it)
   --user-id ID     signer ID for Z_A (default 1234567812345678; OpenSSL without distid uses "")
   --format F       der (default) | raw  (raw signature r‖s; raw ciphertext 04‖C1…)
   --mode M         c1c3c2 (default) | c1c2c3  (raw ciphertext order)
@@ -43,7 +49,30 @@ async function readAll(file: string | undefined): Promise<Uint8Array> {
   return new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
 
-function loadKey(spec: string | true | undefined, want: 'private' | 'public'): Uint8Array {
+/**
+ * The password in the first line of `--password-file` (a trailing CR/LF is not part of it).
+ * @example const pw = readPassword(flags)
+ */
+export function readPassword(flags: Record<string, string | true>): string | undefined {
+  const f = flags['password-file'];
+  if (f === undefined) return undefined;
+  if (typeof f !== 'string' || !existsSync(f))
+    throw new BukejianError('INVALID_OPTION', '"--password-file" expected an existing file');
+  const pw = readFileSync(f, 'utf8').split(/\r?\n/)[0]!;
+  if (!pw)
+    throw new BukejianError('INVALID_OPTION', '"--password-file" expected a non-empty first line');
+  return pw;
+}
+
+/**
+ * A key from --key: PEM (an encrypted one with `password`), a hex file, or hex.
+ * @example const sk = await loadKey('key.pem', 'private', undefined)
+ */
+export async function loadKey(
+  spec: string | true | undefined,
+  want: 'private' | 'public',
+  password?: string,
+): Promise<Uint8Array> {
   if (typeof spec !== 'string')
     throw new BukejianError('INVALID_OPTION', '"--key" expected a key file or hex, got none');
   let text = spec;
@@ -56,7 +85,8 @@ function loadKey(spec: string | true | undefined, want: 'private' | 'public'): U
     text = readFileSync(spec, 'utf8');
   }
   if (text.includes('-----BEGIN')) {
-    const k = sm2.keys.fromPem(text);
+    const k =
+      password === undefined ? sm2.keys.fromPem(text) : await sm2.keys.fromPem(text, { password });
     if (want === 'private') {
       if (k.type !== 'private')
         throw new BukejianError('INVALID_KEY', '"--key" expected a private key, got a public key');
@@ -97,7 +127,7 @@ export async function run(args: string[]): Promise<number> {
   const [cmd, ...rest] = args;
   const { flags, positionals } = parseArgs(
     rest,
-    ['key', 'user-id', 'format', 'mode', 'out', 'sig', 'sig-hex'],
+    ['key', 'user-id', 'format', 'mode', 'out', 'sig', 'sig-hex', 'password-file'],
     ['pem', 'hex', 'force'],
   );
   if (positionals.length > 1)
@@ -112,13 +142,20 @@ export async function run(args: string[]): Promise<number> {
   switch (cmd) {
     case 'keygen': {
       const { secretKey, publicKey } = sm2.keygen();
-      const priv = flags.pem ? sm2.keys.toPem(secretKey) : bytesToHex(secretKey) + '\n';
-      const pub = flags.pem ? sm2.keys.toPem(publicKey) : bytesToHex(publicKey) + '\n';
+      const password = readPassword(flags);
+      const pem = flags.pem === true || password !== undefined;
+      const priv =
+        password !== undefined
+          ? await sm2.keys.toPem(secretKey, { password })
+          : pem
+            ? sm2.keys.toPem(secretKey)
+            : bytesToHex(secretKey) + '\n';
+      const pub = pem ? sm2.keys.toPem(publicKey) : bytesToHex(publicKey) + '\n';
       try {
         if (typeof flags.out === 'string') {
           writeSecretFile(flags.out, priv, flags.force === true);
           process.stdout.write(pub);
-        } else if (flags.pem) process.stdout.write(priv + pub);
+        } else if (pem) process.stdout.write(priv + pub);
         else
           process.stdout.write(
             JSON.stringify({ secretKey: priv.trim(), publicKey: pub.trim() }) + '\n',
@@ -129,12 +166,12 @@ export async function run(args: string[]): Promise<number> {
       return 0;
     }
     case 'sign': {
-      const sk = loadKey(flags.key, 'private');
+      const sk = await loadKey(flags.key, 'private', readPassword(flags));
       output(flags, sm2.sign(await readAll(file), sk, { userId, format }), flags.hex === true);
       return 0;
     }
     case 'verify': {
-      const pk = loadKey(flags.key, 'public');
+      const pk = await loadKey(flags.key, 'public', readPassword(flags));
       let sig: Uint8Array;
       if (typeof flags['sig-hex'] === 'string') sig = hexToBytes(flags['sig-hex'].trim());
       else if (typeof flags.sig === 'string') sig = new Uint8Array(readFileSync(flags.sig));
@@ -148,12 +185,12 @@ export async function run(args: string[]): Promise<number> {
       return ok ? 0 : 1;
     }
     case 'encrypt': {
-      const pk = loadKey(flags.key, 'public');
+      const pk = await loadKey(flags.key, 'public', readPassword(flags));
       output(flags, sm2.encrypt(await readAll(file), pk, { mode, format }), flags.hex === true);
       return 0;
     }
     case 'decrypt': {
-      const sk = loadKey(flags.key, 'private');
+      const sk = await loadKey(flags.key, 'private', readPassword(flags));
       let ct = await readAll(file);
       if (flags.hex) ct = hexToBytes(new TextDecoder().decode(ct).trim());
       try {
