@@ -62,6 +62,8 @@ const KNOWN_CRITICAL = new Set([
   '2.5.29.35', // authorityKeyIdentifier
 ]);
 const MAX_DEPTH = 8;
+/** Issuer candidates tried per step (same name and key id): bounds the work a peer can cause. */
+const MAX_CANDIDATES = 8;
 
 function certs(input: VerifyChainOptions['anchors'] | undefined, name: string): Certificate[] {
   if (input === undefined) return [];
@@ -179,7 +181,7 @@ export function verifyChain(
     if (candidates.length === 0) return fail('UNKNOWN_ISSUER', i);
     let chosen: Certificate | undefined;
     let firstFailure: ChainFailure | undefined;
-    for (const c of candidates) {
+    for (const c of candidates.slice(0, MAX_CANDIDATES)) {
       const r = checkSignature(cur, c, userId);
       if (r === true) {
         chosen = c;
