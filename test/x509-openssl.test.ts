@@ -9,8 +9,10 @@
  * signed throughout with the default ID fails there at depth 1. Each link is therefore checked
  * on its own (`-partial_chain -CAfile <issuer>`), which covers every signature of the chain.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sm2 } from '../src/sm2/index.js';
 import { x509 } from '../src/x509/index.js';
 import { ossl, osslRun, withDir } from './helpers/openssl.js';
@@ -21,26 +23,68 @@ const CA_EXT =
   'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n';
 const LEAF_EXT = 'keyUsage=critical,digitalSignature\nauthorityKeyIdentifier=keyid\n';
 
-/** An OpenSSL-made root → CA → leaf; `leafExt` and `leafSigopt` vary the leaf. */
-function opensslChain(
-  f: (n: string) => string,
-  leafExt = LEAF_EXT,
-  leafSigopt = ['-sigopt', `distid:${ID}`],
-  caExt = CA_EXT,
-) {
-  for (const n of ['root', 'ca', 'leaf'])
-    ossl('genpkey', '-algorithm', 'SM2', '-out', f(`${n}.key`));
+const SIG = ['-sm3', '-sigopt', `distid:${ID}`];
+let dir = '';
+const f = (n: string) => path.join(dir, n);
+const text = (n: string) => readFileSync(f(n), 'utf8');
+
+/** `openssl x509 -req`: signs `name`.csr with `issuer`'s key into `name`.pem (extensions `ext`). */
+function issue(name: string, issuer: string, ext: string, sigopt: string[], days = '365') {
+  writeFileSync(f(`${name}.ext`), ext);
+  ossl(
+    'x509',
+    '-req',
+    '-in',
+    f(`${name}.csr`),
+    '-vfyopt',
+    `distid:${ID}`,
+    '-CA',
+    f(`${issuer}.pem`),
+    '-CAkey',
+    f(`${issuer}.key`),
+    '-sm3',
+    ...sigopt,
+    '-extfile',
+    f(`${name}.ext`),
+    '-days',
+    days,
+    '-set_serial',
+    '0x1234567890abcdef',
+    '-out',
+    f(`${name}.pem`),
+  );
+  return text(`${name}.pem`);
+}
+/** A new SM2 key `name`.key and its request `name`.csr (signed with distid 1234567812345678). */
+function request(name: string, cn: string) {
+  ossl('genpkey', '-algorithm', 'SM2', '-out', f(`${name}.key`));
+  ossl(
+    'req',
+    '-new',
+    '-key',
+    f(`${name}.key`),
+    ...SIG,
+    '-subj',
+    `/C=CN/O=OpenSSL Test/CN=${cn}`,
+    '-out',
+    f(`${name}.csr`),
+  );
+  return text(`${name}.csr`);
+}
+
+/** One OpenSSL-made root → CA → leaf for the suite; variants re-issue only what they change. */
+const c = { root: '', ca: '', leaf: '', leafCsr: '' };
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'bkj-x509-ossl-'));
+  ossl('genpkey', '-algorithm', 'SM2', '-out', f('root.key'));
   writeFileSync(f('req.cnf'), `[req]\ndistinguished_name=dn\n[dn]\n[v3]\n${CA_EXT}`);
-  writeFileSync(f('ca.ext'), caExt);
-  writeFileSync(f('leaf.ext'), leafExt);
-  const sig = ['-sm3', '-sigopt', `distid:${ID}`];
   ossl(
     'req',
     '-new',
     '-x509',
     '-key',
     f('root.key'),
-    ...sig,
+    ...SIG,
     '-subj',
     '/C=CN/O=OpenSSL Test/CN=OpenSSL Root',
     '-days',
@@ -52,79 +96,17 @@ function opensslChain(
     '-out',
     f('root.pem'),
   );
-  ossl(
-    'req',
-    '-new',
-    '-key',
-    f('ca.key'),
-    ...sig,
-    '-subj',
-    '/C=CN/O=OpenSSL Test/CN=OpenSSL CA',
-    '-out',
-    f('ca.csr'),
-  );
-  ossl(
-    'x509',
-    '-req',
-    '-in',
-    f('ca.csr'),
-    '-vfyopt',
-    `distid:${ID}`,
-    '-CA',
-    f('root.pem'),
-    '-CAkey',
-    f('root.key'),
-    ...sig,
-    '-extfile',
-    f('ca.ext'),
-    '-days',
-    '1000',
-    '-set_serial',
-    '2',
-    '-out',
-    f('ca.pem'),
-  );
-  ossl(
-    'req',
-    '-new',
-    '-key',
-    f('leaf.key'),
-    ...sig,
-    '-subj',
-    '/C=CN/O=OpenSSL Test/CN=agency-320000',
-    '-out',
-    f('leaf.csr'),
-  );
-  ossl(
-    'x509',
-    '-req',
-    '-in',
-    f('leaf.csr'),
-    '-vfyopt',
-    `distid:${ID}`,
-    '-CA',
-    f('ca.pem'),
-    '-CAkey',
-    f('ca.key'),
-    '-sm3',
-    ...leafSigopt,
-    '-extfile',
-    f('leaf.ext'),
-    '-days',
-    '365',
-    '-set_serial',
-    '0x1234567890abcdef',
-    '-out',
-    f('leaf.pem'),
-  );
-  const r = (n: string) => readFileSync(f(n), 'utf8');
-  return { root: r('root.pem'), ca: r('ca.pem'), leaf: r('leaf.pem'), leafCsr: r('leaf.csr') };
-}
+  c.root = text('root.pem');
+  request('ca', 'OpenSSL CA');
+  c.ca = issue('ca', 'root', CA_EXT, ['-sigopt', `distid:${ID}`], '1000');
+  c.leafCsr = request('leaf', 'agency-320000');
+  c.leaf = issue('leaf', 'ca', LEAF_EXT, ['-sigopt', `distid:${ID}`]);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('OpenSSL-made SM2 chains verified by x509.verifyChain', () => {
-  it('root → CA → leaf verifies; fields match openssl x509; the CSR verifies', () =>
-    withDir((f) => {
-      const c = opensslChain(f);
+  it('root → CA → leaf verifies; fields match openssl x509; the CSR verifies', () => {
+    {
       expect(fail(x509.verifyChain(c.leaf, { anchors: c.root, intermediates: c.ca }))).toBe('ok');
       const leaf = x509.parseCertificate(c.leaf);
       writeFileSync(f('l.pem'), c.leaf);
@@ -145,11 +127,11 @@ describe('OpenSSL-made SM2 chains verified by x509.verifyChain', () => {
       const req = x509.parseRequest(c.leafCsr);
       expect(x509.verifyRequest(req)).toBe(true);
       expect(req.publicKey).toEqual(leaf.publicKey);
-    }));
+    }
+  });
 
-  it('typed failures: tampered, expired / not yet valid, wrong user ID, non-CA intermediate, unknown critical extension, unknown issuer', () =>
-    withDir((f) => {
-      const c = opensslChain(f);
+  it('typed failures: tampered, expired / not yet valid, wrong user ID, unknown issuer', () => {
+    {
       const opts = { anchors: c.root, intermediates: c.ca };
       const der = x509.parseCertificate(c.leaf).der.slice();
       der[Buffer.from(der).indexOf('agency-320000') + 7]! ^= 0x01;
@@ -162,32 +144,39 @@ describe('OpenSSL-made SM2 chains verified by x509.verifyChain', () => {
         fail(x509.verifyChain(c.leaf, { ...opts, userId: 'agency-320000@example.gov.cn' })),
       ).toBe('USER_ID_MISMATCH@0');
       expect(fail(x509.verifyChain(c.leaf, { anchors: c.root }))).toBe('UNKNOWN_ISSUER@0');
-    }));
+    }
+  });
 
-  it('a leaf signed without -sigopt distid (OpenSSL signs with an empty ID) is USER_ID_MISMATCH', () =>
-    withDir((f) => {
-      const c = opensslChain(f, LEAF_EXT, []);
-      expect(fail(x509.verifyChain(c.leaf, { anchors: c.root, intermediates: c.ca }))).toBe(
-        'USER_ID_MISMATCH@0',
-      );
-    }));
+  it('a leaf signed without -sigopt distid (OpenSSL signs with an empty ID) is USER_ID_MISMATCH', () => {
+    writeFileSync(f('leaf-noid.csr'), c.leafCsr);
+    const leaf = issue('leaf-noid', 'ca', LEAF_EXT, []);
+    expect(fail(x509.verifyChain(leaf, { anchors: c.root, intermediates: c.ca }))).toBe(
+      'USER_ID_MISMATCH@0',
+    );
+  });
 
-  it('a CA certificate without CA:TRUE is NOT_CA; an unknown critical extension is refused', () =>
-    withDir((f) => {
-      const notCa = opensslChain(
-        f,
-        LEAF_EXT,
-        ['-sigopt', `distid:${ID}`],
-        'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,keyCertSign\n',
-      );
-      expect(
-        fail(x509.verifyChain(notCa.leaf, { anchors: notCa.root, intermediates: notCa.ca })),
-      ).toBe('NOT_CA@1');
-      const crit = opensslChain(f, `${LEAF_EXT}1.2.3.4.5=critical,ASN1:NULL\n`);
-      expect(
-        fail(x509.verifyChain(crit.leaf, { anchors: crit.root, intermediates: crit.ca })),
-      ).toBe('UNKNOWN_CRITICAL_EXTENSION@0');
-    }));
+  it('a CA certificate without CA:TRUE is NOT_CA; an unknown critical extension is refused', () => {
+    request('ca2', 'OpenSSL CA 2');
+    const notCa = issue(
+      'ca2',
+      'root',
+      'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,keyCertSign\n',
+      ['-sigopt', `distid:${ID}`],
+    );
+    writeFileSync(f('leaf2.csr'), c.leafCsr);
+    const under = issue('leaf2', 'ca2', LEAF_EXT, ['-sigopt', `distid:${ID}`]);
+    expect(fail(x509.verifyChain(under, { anchors: c.root, intermediates: notCa }))).toBe(
+      'NOT_CA@1',
+    );
+    writeFileSync(f('leaf3.csr'), c.leafCsr);
+    const crit = issue('leaf3', 'ca', `${LEAF_EXT}1.2.3.4.5=critical,ASN1:NULL\n`, [
+      '-sigopt',
+      `distid:${ID}`,
+    ]);
+    expect(fail(x509.verifyChain(crit, { anchors: c.root, intermediates: c.ca }))).toBe(
+      'UNKNOWN_CRITICAL_EXTENSION@0',
+    );
+  });
 
   it('an ECDSA P-256 certificate parses but a chain through it is UNSUPPORTED_ALGORITHM (out of scope)', () =>
     withDir((f) => {
