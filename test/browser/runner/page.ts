@@ -21,7 +21,8 @@ const DEFAULTS: Record<string, string> = {
   globalThis.__fixtures = fixtures;
   const shim = await import('/vitest-shim.js');
   await import('/' + suite + '.js');
-  return { selfCheck: shim.selfCheck(), results: await shim.run() };
+  const results = await shim.run();
+  return { selfCheck: shim.selfCheck(), results, out: globalThis.__out ?? null };
 };`,
 };
 
@@ -61,21 +62,25 @@ export async function serveStatic(files: Map<string, Uint8Array | string>): Prom
 
 /**
  * Opens a fresh page, hands it `fixtures`, imports `/<suite>.js` (which registers its tests
- * through the vitest shim) and runs it. Page errors and console errors are returned too.
+ * through the vitest shim) and runs it. Page errors are returned too, and `globalThis.__out`
+ * (what a suite hands back to the Node side).
  */
 export async function runSuite(
   browser: Browser,
   origin: string,
   suite: string,
   fixtures: unknown = null,
-): Promise<{ results: Result[]; selfCheck: boolean; pageErrors: string[] }> {
+): Promise<{ results: Result[]; selfCheck: boolean; pageErrors: string[]; out: unknown }> {
   const page = await browser.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   try {
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => '__runSuite' in window);
-    type Run = (s: string, f: unknown) => Promise<{ selfCheck: boolean; results: Result[] }>;
+    type Run = (
+      s: string,
+      f: unknown,
+    ) => Promise<{ selfCheck: boolean; results: Result[]; out: unknown }>;
     const r = await page.evaluate(
       ([s, f]) => (window as unknown as { __runSuite: Run }).__runSuite(s as string, f),
       [suite, fixtures] as const,
