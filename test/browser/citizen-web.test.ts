@@ -74,6 +74,8 @@ describe('citizen-web', () => {
   it('eligible credential: proved in the worker, sent, accepted by the verifier', async () => {
     ctx = await browser.newContext({ viewport: { width: 760, height: 1100 } });
     const page = await open(ctx, app.origin);
+    // no COOP/COEP headers: the worker and the engine's nested workers need no cross-origin isolation
+    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(false);
     await loadWallet(page, 'eligible');
     expect(await page.textContent('#disclosure')).toContain('匿名编号');
     expect(await requestAndProve(page)).toBe('proved');
