@@ -1,0 +1,147 @@
+// The citizen's side in a browser (examples/citizen-web, headless Debian Chromium via
+// playwright-core): the same eligibility circuit and the same circuit input proved in Chromium (a
+// module Web Worker; snarkjs's engine starts its own nested Web Workers, one per core) and in
+// Node (this process), interleaved, warm. Also the first proof of a fresh browser profile,
+// including loading the page, the worker and the artifacts from localhost, and the compressed
+// download size of everything a citizen fetches.
+// Needs the repository (examples/, test/helpers, dev dependencies playwright-core, esbuild, tsx)
+// and the Debian package `chromium`. Run: npm run bench -- browser  (BENCH_PROVES=n, default 5)
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { credentialFromJSON, eligibility, loadArtifacts, rule } from 'bukejian/zk';
+import { report } from './_util.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const PROVES = Number(process.env.BENCH_PROVES ?? 5);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export default async function () {
+  const server = path.join(here, '../examples/citizen-web/server.mjs');
+  if (!existsSync(server)) {
+    console.log('\nbrowser: needs the repository (examples/citizen-web): n/a');
+    return [];
+  }
+  const { tsImport } = await import('tsx/esm/api');
+  const { launchChromium } = await tsImport('../test/helpers/chromium.ts', import.meta.url);
+  const { startCitizenWeb } = await import(pathToFileURL(server).href);
+  const app = await startCitizenWeb({ port: 0 });
+  const { browser, close } = await launchChromium();
+  try {
+    const request = await (await fetch(`${app.origin}/api/request`)).json();
+    const wallet = app.wallets.eligible;
+    // Node: the same input, the package's own artifacts (same files, same pinned hashes)
+    const input = {
+      credential: credentialFromJSON(wallet.credential),
+      holderSecret: BigInt(wallet.holderSecret),
+      rule: await rule.create(request.rule),
+      today: request.today,
+      programId: request.program,
+      period: request.period,
+      challenge: BigInt(request.challenge),
+    };
+    const artifacts = await loadArtifacts();
+    const nodeProve = async () => {
+      const t = performance.now();
+      await eligibility.prove(input, { artifacts });
+      return performance.now() - t;
+    };
+
+    const page = await (await browser.newContext()).newPage();
+    const tNav = performance.now();
+    await page.goto(`${app.origin}/`);
+    await page.waitForSelector('body[data-ready=true]');
+    // First proof in a fresh profile: worker script, artifacts (download, SHA-256, Cache API),
+    // WASM compilation, engine start and the proof itself.
+    const first = await page.evaluate(
+      async ({ wallet, request }) => {
+        const t0 = performance.now();
+        const w = new Worker('/prover-worker.js', { type: 'module' });
+        globalThis.__w = w;
+        const m = await new Promise((resolve) => {
+          w.onmessage = (e) => e.data.type !== 'progress' && resolve(e.data);
+          w.postMessage({
+            type: 'prove',
+            wallet,
+            request,
+            artifactsBase: `${location.origin}/artifacts/`,
+          });
+        });
+        if (m.type !== 'done') throw new Error(m.message);
+        return { total: performance.now() - t0, ms: m.ms, threads: navigator.hardwareConcurrency };
+      },
+      { wallet, request },
+    );
+    const pageLoad = performance.now() - tNav - first.total;
+    const browserProve = () =>
+      page.evaluate(
+        async ({ wallet, request }) => {
+          const w = globalThis.__w;
+          const m = await new Promise((resolve) => {
+            w.onmessage = (e) => e.data.type !== 'progress' && resolve(e.data);
+            w.postMessage({
+              type: 'prove',
+              wallet,
+              request,
+              artifactsBase: `${location.origin}/artifacts/`,
+            });
+          });
+          if (m.type !== 'done') throw new Error(m.message);
+          return m.ms.prove;
+        },
+        { wallet, request },
+      );
+    await nodeProve(); // Node's first proof (engine start, key parsing) is not part of "warm"
+    await browserProve();
+    const b = [];
+    const n = [];
+    for (let i = 0; i < PROVES; i++) {
+      b.push(await browserProve());
+      n.push(await nodeProve());
+    }
+    const files = [...app.stats.keys()];
+    const raw = files.reduce((s, p) => s + app.files.get(p).body.length, 0);
+    const gz = files.reduce((s, p) => s + app.files.get(p).gz.length, 0);
+    const artifactsGz = files
+      .filter((p) => p.startsWith('/artifacts/'))
+      .reduce((s, p) => s + app.files.get(p).gz.length, 0);
+    const mb = (x) => x / 1e6;
+    const load = loadavg()[0].toFixed(1);
+    return [
+      report(
+        `prove in Chromium (module Web Worker, ${first.threads} engine threads) vs Node, same circuit and input, warm, median of ${PROVES} interleaved (${cpus().length} cores, load ${load})`,
+        'ms',
+        [
+          { name: 'Node (bukejian/zk)', value: median(n) },
+          { name: 'Chromium (bukejian/zk)', value: median(b) },
+        ],
+        'Node (bukejian/zk)',
+      ),
+      report(
+        'first proof in a fresh browser profile (artifacts from localhost, gzip), from creating the worker',
+        'ms',
+        [
+          { name: 'artifacts: fetch + SHA-256 + cache', value: first.ms.artifacts },
+          { name: 'prove (compile, engine, proof)', value: first.ms.prove + first.ms.prepare },
+          { name: 'total', value: first.total },
+          { name: 'page load before it', value: pageLoad },
+        ],
+        'total',
+      ),
+      report(
+        `what a citizen downloads on the first visit (${files.length} files)`,
+        'MB',
+        [
+          { name: 'uncompressed', value: mb(raw) },
+          { name: 'gzip (as served)', value: mb(gz) },
+          { name: 'of which artifacts (gzip)', value: mb(artifactsGz) },
+        ],
+        'uncompressed',
+      ),
+    ];
+  } finally {
+    await close();
+    await app.close();
+  }
+}

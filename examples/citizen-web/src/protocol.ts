@@ -1,0 +1,49 @@
+// The JSON the three parties exchange in this example.
+import type { CredentialJSON, RuleSpec } from 'bukejian/zk';
+
+/** The file the issuer hands the citizen: the credential and the citizen's own holder secret. */
+export interface WalletFile {
+  readonly type: 'bukejian/credential-wallet';
+  /** Shown in the page (e.g. the issuer and the date); not secret. */
+  readonly label: string;
+  readonly credential: CredentialJSON;
+  /** Decimal string: never leaves the citizen's device. */
+  readonly holderSecret: string;
+}
+
+/** What a verifier asks for (pasted into the page or scanned). */
+export interface EligibilityRequest {
+  readonly type: 'bukejian/eligibility-request';
+  readonly requestId: string;
+  /** Who asks, e.g. '某区社会保障局'. */
+  readonly verifier: string;
+  /** Programme name (mapped to the circuit's programId with zk's programId()). */
+  readonly program: string;
+  readonly rule: RuleSpec;
+  readonly today: number;
+  readonly period: number;
+  /** Decimal string: the verifier's fresh challenge. */
+  readonly challenge: string;
+  /** Where to POST the answer (same origin in this example). */
+  readonly endpoint: string;
+}
+
+/** Messages between the page and the prover worker. */
+export type ToWorker = {
+  readonly type: 'prove';
+  readonly wallet: WalletFile;
+  readonly request: EligibilityRequest;
+  readonly artifactsBase: string;
+};
+export type FromWorker =
+  | {
+      readonly type: 'progress';
+      readonly stage: 'artifacts' | 'witness' | 'proving';
+      readonly detail?: string;
+    }
+  | {
+      readonly type: 'done';
+      readonly proof: unknown;
+      readonly ms: { artifacts: number; prepare: number; prove: number };
+    }
+  | { readonly type: 'error'; readonly code: string; readonly message: string };
