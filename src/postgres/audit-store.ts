@@ -52,6 +52,8 @@ export interface PostgresStoreOptions {
 
 // Entries loaded per query at open and refresh.
 const LOAD_CHUNK = 65_536;
+// Payloads read per query when reading entries.
+const READ_AHEAD = 256;
 
 const u8 = (v: unknown): Uint8Array => {
   if (!(v instanceof Uint8Array))
@@ -109,6 +111,8 @@ export async function openPostgresStore(
   const tombs: Tombstone[] = [];
   const cps: Uint8Array[] = [];
   let closed = false;
+  // The payloads read ahead (dropped when a deletion is loaded).
+  let ahead: { from: number; payloads: (Uint8Array | null)[] } | null = null;
   // One database operation of this store at a time (the columns change in order).
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -127,6 +131,7 @@ export async function openPostgresStore(
       'SELECT seq, indexes, note FROM bukejian_audit_tombstones WHERE log = $1 AND seq >= $2 ORDER BY seq',
       [name, tombs.length],
     );
+    if (rows.length) ahead = null;
     for (const r of rows) {
       if (Number(r.seq) !== tombs.length)
         throw new BukejianError('INTEGRITY', 'the tombstones of the audit log have a gap');
@@ -298,14 +303,26 @@ export async function openPostgresStore(
       open();
       anumber(i, 'index', 0, cols.count - 1);
       return serial(async () => {
-        const rows = await q(
-          db,
-          'reading an audit entry',
-          'SELECT payload FROM bukejian_audit_entries WHERE log = $1 AND idx = $2',
-          [name, i],
-        );
-        if (!rows.length) throw new BukejianError('INTEGRITY', `audit entry ${i} is missing`);
-        const payload = rows[0]!.payload;
+        if (!ahead || i < ahead.from || i >= ahead.from + ahead.payloads.length) {
+          // Read ahead: scans (verify, eventsFor, consent rebuilds) go in index order.
+          const end = Math.min(cols.count, i + READ_AHEAD);
+          const rows = await q(
+            db,
+            'reading audit entries',
+            'SELECT idx, payload FROM bukejian_audit_entries WHERE log = $1 AND idx >= $2 AND idx < $3 ORDER BY idx',
+            [name, i, end],
+          );
+          if (rows.length !== end - i || rows.some((r, j) => Number(r.idx) !== i + j))
+            throw new BukejianError(
+              'INTEGRITY',
+              `audit entries ${i}..${end - 1} are not all stored`,
+            );
+          ahead = {
+            from: i,
+            payloads: rows.map((r) => (r.payload === null ? null : u8(r.payload))),
+          };
+        }
+        const payload = ahead.payloads[i - ahead.from]!;
         if (payload === null) {
           if (!cols.pruned.has(i)) await loadTombstones(); // deleted by another instance
           if (!cols.pruned.has(i))
@@ -314,7 +331,7 @@ export async function openPostgresStore(
         }
         if (cols.pruned.has(i))
           throw new BukejianError('INTEGRITY', `deleted payload of entry ${i} is not erased`);
-        return new Uint8Array(u8(payload));
+        return new Uint8Array(payload);
       });
     },
     prune(t: Tombstone) {
