@@ -113,6 +113,7 @@ export async function openPostgresStore(
   let closed = false;
   // The payloads read ahead (dropped when a deletion is loaded).
   let ahead: { from: number; payloads: (Uint8Array | null)[] } | null = null;
+  let lastRead = -2;
   // One database operation of this store at a time (the columns change in order).
   let chain: Promise<unknown> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -303,8 +304,11 @@ export async function openPostgresStore(
       open();
       anumber(i, 'index', 0, cols.count - 1);
       return serial(async () => {
-        if (!ahead || i < ahead.from || i >= ahead.from + ahead.payloads.length) {
-          // Read ahead: scans (verify, eventsFor, consent rebuilds) go in index order.
+        // Read ahead for scans in index order (verify, eventsFor, consent rebuilds); any other
+        // read goes to the database, so that it sees other instances' deletions.
+        const sequential = i === lastRead + 1;
+        lastRead = i;
+        if (!ahead || !sequential || i < ahead.from || i >= ahead.from + ahead.payloads.length) {
           const end = Math.min(cols.count, i + READ_AHEAD);
           const rows = await q(
             db,

@@ -40,12 +40,25 @@ export async function createPostgresBudget(
   const max = limit === Infinity ? null : String(limit);
   const epochOf = (p: number) => String(anumber(p, 'period', 0));
   await checkSchema(db);
+  // Asking about a newer epoch starts it (as psi.memoryBudget does): the older ones are over.
+  const roll = (e: string) =>
+    q(
+      db,
+      'starting a PSI budget epoch',
+      `INSERT INTO bukejian_psi_budgets AS b (name, epoch, used) VALUES ($1, $2, 0)
+       ON CONFLICT (name) DO UPDATE SET epoch = EXCLUDED.epoch, used = 0
+       WHERE EXCLUDED.epoch > b.epoch`,
+      [name, e],
+    );
   return Object.freeze({
     limit,
     async take(period: number, count: number): Promise<boolean> {
       const e = epochOf(period);
       anumber(count, 'count', 0);
-      if (count > limit) return false;
+      if (count > limit) {
+        await roll(e); // refused, but a newer epoch still starts (older ones end)
+        return false;
+      }
       const rows = await q(
         db,
         'counting PSI evaluations',
@@ -63,13 +76,14 @@ export async function createPostgresBudget(
     },
     async used(period: number): Promise<number> {
       const e = Number(epochOf(period));
+      await roll(String(e));
       const rows = await q(
         db,
         'reading a PSI budget',
         'SELECT epoch, used FROM bukejian_psi_budgets WHERE name = $1',
         [name],
       );
-      if (!rows.length) return 0;
+      if (!rows.length) return 0; // unreachable after roll, unless the row was deleted
       const stored = Number(rows[0]!.epoch);
       if (stored > e) return limit; // an ended epoch: exhausted
       return stored === e ? Number(rows[0]!.used) : 0;

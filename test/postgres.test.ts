@@ -1,15 +1,20 @@
-// The PostgreSQL audit store against a real PostgreSQL 15 started by the test: one scripted
+// bukejian/postgres against a real PostgreSQL 15 started by the test. The audit store: one scripted
 // history (grants, revocations, accesses with retention, prunes, checkpoints, reopen) run over the
 // file store and over the PostgreSQL store must give the same entries, leaf hashes, roots, proofs,
 // checkpoints, tombstones, "who used my data" answers (checked by the citizen-side verifier) and
 // verify() reports. Then what only a shared store does: two instances on one log see each other's
 // entries, consent and deletions; identity checks (INTEGRITY), migrations, a connection lost in
-// the middle of an append (IO, nothing half written).
+// the middle of an append (IO, nothing half written). The nullifier registry (single and batch
+// claims against a naive Set model) and the PSI budget (two instances sharing one row against one
+// in-memory psi.memoryBudget, as a fast-check property; concurrent takes; two psi servers).
+// The multi-process tests are in test/postgres-cluster.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import fc from 'fast-check';
+import { psi } from '../src/psi/index.js';
 import { sm2 } from '../src/sm2/index.js';
 import { sm3 } from '../src/sm3.js';
 import { bytesToHex } from '../src/utils.js';
@@ -25,7 +30,12 @@ import {
   type AuditLog,
   type AuditStore,
 } from '../src/audit/index.js';
-import { migrate, openPostgresStore } from '../src/postgres/index.js';
+import {
+  createPostgresBudget,
+  createPostgresRegistry,
+  migrate,
+  openPostgresStore,
+} from '../src/postgres/index.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
 
 const { secretKey, publicKey } = sm2.keygen();
@@ -385,5 +395,121 @@ describe('identity, schema, faults', () => {
     await log.checkpoint();
     expect(await log.verify()).toMatchObject({ ok: true, checked: 11 });
     await log.close();
+  });
+});
+
+describe('nullifier registry', () => {
+  it('claim / has / claimMany agree with a naive Set; registries are separate; bad input is INVALID_TYPE', async () => {
+    const a = await createPostgresRegistry(pool, { name: 'reg-a' });
+    const a2 = await createPostgresRegistry(pool, { name: 'reg-a' }); // another instance
+    const b = await createPostgresRegistry(pool, { name: 'reg-b' });
+    const big = 2n ** 253n + 12345n; // nullifiers are field elements
+    expect(await a.claim(1n, 202611n, big)).toBe(true);
+    expect(await a2.claim(1n, 202611n, big)).toBe(false);
+    expect(await a2.has(1n, 202611n, big)).toBe(true);
+    expect(await a.has(1n, 202612n, big)).toBe(false);
+    expect(await b.claim(1n, 202611n, big)).toBe(true);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            programId: fc.bigInt({ min: 0n, max: 3n }),
+            period: fc.bigInt({ min: 0n, max: 2n }),
+            nullifier: fc.bigInt({ min: 0n, max: 6n }),
+          }),
+          { maxLength: 12 },
+        ),
+        fc.nat(1000),
+        async (claims, salt) => {
+          const reg = await createPostgresRegistry(pool, { name: `prop-${salt}-${Math.random()}` });
+          const seen = new Set<string>();
+          const model = claims.map((c) => {
+            const k = `${c.programId}:${c.period}:${c.nullifier}`;
+            const fresh = !seen.has(k);
+            seen.add(k);
+            return fresh;
+          });
+          const half = Math.floor(claims.length / 2);
+          const first = await reg.claimMany(claims.slice(0, half));
+          const rest = [];
+          for (const c of claims.slice(half))
+            rest.push(await reg.claim(c.programId, c.period, c.nullifier));
+          expect([...first, ...rest]).toEqual(model);
+        },
+      ),
+      { numRuns: 15 },
+    );
+    // concurrent single claims of one key from two instances: one winner
+    const race = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : a2).claim(9n, 9n, 9n)),
+    );
+    expect(race.filter(Boolean).length).toBe(1);
+    await expect(a.claim(-1n, 1n, 1n)).rejects.toMatchObject({ code: 'INVALID_TYPE' });
+    await expect(a.claim(1 as never, 1n, 1n)).rejects.toMatchObject({ code: 'INVALID_TYPE' });
+    await expect(a.claimMany([{ programId: 1n, period: 1n } as never])).rejects.toMatchObject({
+      code: 'INVALID_TYPE',
+    });
+    expect(await a.claimMany([])).toEqual([]);
+  });
+});
+
+describe('PSI evaluation budget', () => {
+  it('property: two instances sharing one budget answer as one psi.memoryBudget', async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat(40),
+        fc.array(
+          fc.record({
+            use: fc.boolean(),
+            second: fc.boolean(),
+            period: fc.integer({ min: 0, max: 3 }),
+            count: fc.nat(25),
+          }),
+          { maxLength: 15 },
+        ),
+        async (limit, ops) => {
+          const name = `prop-${++n}`;
+          const one = await createPostgresBudget(pool, { name, limit });
+          const two = await createPostgresBudget(pool, { name, limit });
+          const model = psi.memoryBudget(limit);
+          for (const op of ops) {
+            const b = op.second ? two : one;
+            if (op.use) expect(await b.used(op.period)).toBe(model.used(op.period));
+            else expect(await b.take(op.period, op.count)).toBe(model.take(op.period, op.count));
+          }
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  it('concurrent takes never exceed the limit; two psi servers share it (RATE_LIMITED on the other)', async () => {
+    const one = await createPostgresBudget(pool, { name: 'concurrent', limit: 1000 });
+    const two = await createPostgresBudget(pool, { name: 'concurrent', limit: 1000 });
+    const res = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => (i % 2 ? one : two).take(5, 100)),
+    );
+    expect(res.filter(Boolean).length).toBe(10);
+    expect(await one.used(5)).toBe(1000);
+    const inf = await createPostgresBudget(pool, { name: 'unlimited', limit: Infinity });
+    expect(await inf.take(1, 2 ** 40)).toBe(true);
+
+    const budget = await createPostgresBudget(pool, { name: 'psi-servers', limit: 4 });
+    const t = 7 * 60_000;
+    const s1 = psi.server(['a', 'b'], { group: 'x25519', budget, period: 60_000, now: () => t });
+    const s2 = psi.server(['a', 'b'], { group: 'x25519', budget, period: 60_000, now: () => t });
+    const ask = async (s: typeof s1, xs: string[]) => {
+      const c = psi.client(xs, { group: 'x25519' });
+      return (await c.finish(await s.respond(await c.request()))).intersection;
+    };
+    expect(await ask(s1, ['a', 'x', 'y'])).toEqual(['a']); // 3 of 4
+    await expect(ask(s2, ['b', 'z'])).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    expect(await ask(s2, ['b'])).toEqual(['b']); // 4 of 4
+    await expect(ask(s1, ['a'])).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    expect(await budget.used(7)).toBe(4);
+    await expect(createPostgresBudget(pool, { name: 'x', limit: -1 })).rejects.toMatchObject({
+      code: 'INVALID_RANGE',
+    });
   });
 });
