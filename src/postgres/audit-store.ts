@@ -27,8 +27,10 @@
  *
  * In memory the store keeps the columns every audit log keeps (leaf hashes, kinds, subject tags,
  * retention; ~50 bytes per entry); payloads are read from the database on demand.
- * `refresh()` loads what other writers stored: tombstones, then checkpoints, then entries (in that
- * order, so a loaded checkpoint never covers more entries than are loaded).
+ * `refresh()` loads what other writers stored: one round trip reads the head row's counters (a
+ * consistent snapshot: each counter moves in the statement that stores its rows), then only the
+ * new tombstones, checkpoints and entries are fetched; a loaded checkpoint never covers more
+ * entries than are loaded.
  * @module
  */
 import { BukejianError } from '../errors.js';
@@ -125,12 +127,12 @@ export async function openPostgresStore(
     if (closed) throw new BukejianError('BAD_STATE', '"store" expected open, got closed');
   };
 
-  async function loadTombstones(): Promise<void> {
+  async function loadTombstones(upTo = 2 ** 31 - 1): Promise<void> {
     const rows = await q(
       db,
       'loading tombstones',
-      'SELECT seq, indexes, note FROM bukejian_audit_tombstones WHERE log = $1 AND seq >= $2 ORDER BY seq',
-      [name, tombs.length],
+      'SELECT seq, indexes, note FROM bukejian_audit_tombstones WHERE log = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq',
+      [name, tombs.length, upTo],
     );
     if (rows.length) ahead = null;
     for (const r of rows) {
@@ -141,12 +143,12 @@ export async function openPostgresStore(
       for (const i of indexes) cols.pruned.add(i);
     }
   }
-  async function loadCheckpoints(upTo = Infinity): Promise<void> {
+  async function loadCheckpoints(upTo = 2 ** 31 - 1): Promise<void> {
     const rows = await q(
       db,
       'loading checkpoints',
       'SELECT seq, note FROM bukejian_audit_checkpoints WHERE log = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq',
-      [name, cps.length, upTo === Infinity ? 2 ** 31 - 1 : upTo],
+      [name, cps.length, upTo],
     );
     for (const r of rows) {
       if (Number(r.seq) !== cps.length)
@@ -197,21 +199,23 @@ export async function openPostgresStore(
       cols.count = hi;
     }
   }
-  async function headSize(): Promise<number> {
+  // What every other writer stored since the last load: one round trip to the head row, whose
+  // counters are advanced in the same statements that store entries, checkpoints and tombstones
+  // (so they are one consistent snapshot), then only what is new.
+  async function refresh(): Promise<void> {
     const rows = await q(
       db,
       'reading the audit log head',
-      'SELECT size FROM bukejian_audit_logs WHERE name = $1',
+      'SELECT size, checkpoints, tombstones FROM bukejian_audit_logs WHERE name = $1',
       [name],
     );
     if (!rows.length) throw new BukejianError('INTEGRITY', 'the audit log head row is gone');
-    return Number(rows[0]!.size);
-  }
-  // What every other writer stored since the last load, in an order that keeps it consistent.
-  async function refresh(): Promise<void> {
-    await loadTombstones();
-    await loadCheckpoints();
-    await loadEntries(await headSize());
+    const h = rows[0]!;
+    if (Number(h.tombstones) > tombs.length) await loadTombstones(Number(h.tombstones) - 1);
+    if (Number(h.checkpoints) > cps.length) await loadCheckpoints(Number(h.checkpoints) - 1);
+    await loadEntries(Number(h.size));
+    if (tombs.length < Number(h.tombstones) || cps.length < Number(h.checkpoints))
+      throw new BukejianError('INTEGRITY', 'the audit log head counts rows that are not stored');
   }
 
   await refresh();
