@@ -63,6 +63,13 @@ const u8 = (v: unknown): Uint8Array => {
   return v;
 };
 
+// node-postgres runs on Node only, so Buffer is there.
+const b64 = (v: unknown): Uint8Array => {
+  if (typeof v !== 'string')
+    throw new BukejianError('INTEGRITY', 'the audit tables hold a value of the wrong type');
+  return Buffer.from(v, 'base64'); // ignores the line breaks encode() inserts
+};
+
 /**
  * Opens (with `create: true` creates) the audit log `log` in the database behind `pool` and loads
  * its index columns. Run {@link migrate} once before. The store never ends the pool.
@@ -165,10 +172,10 @@ export async function openPostgresStore(
         db,
         'loading audit entries',
         `SELECT count(*)::int AS n, min(idx) AS lo,
-           string_agg(leaf_hash, ''::bytea ORDER BY idx) AS hashes,
-           string_agg(subject_tag, ''::bytea ORDER BY idx) AS tags,
-           string_agg(int2send(kind), ''::bytea ORDER BY idx) AS kinds,
-           string_agg(int8send(retain_until), ''::bytea ORDER BY idx) AS until
+           encode(string_agg(leaf_hash, ''::bytea ORDER BY idx), 'base64') AS hashes,
+           encode(string_agg(subject_tag, ''::bytea ORDER BY idx), 'base64') AS tags,
+           encode(string_agg(int2send(kind), ''::bytea ORDER BY idx), 'base64') AS kinds,
+           encode(string_agg(int8send(retain_until), ''::bytea ORDER BY idx), 'base64') AS until
          FROM bukejian_audit_entries WHERE log = $1 AND idx >= $2 AND idx < $3`,
         [name, lo, hi],
       );
@@ -176,10 +183,11 @@ export async function openPostgresStore(
       const n = hi - lo;
       if (r.n !== n || Number(r.lo) !== lo)
         throw new BukejianError('INTEGRITY', `audit entries ${lo}..${hi - 1} are not all stored`);
-      const hashes = u8(r.hashes);
-      const tags = u8(r.tags);
-      const kinds = u8(r.kinds);
-      const until = u8(r.until);
+      // base64 text: about twice as fast to receive and decode as bytea's hex text
+      const hashes = b64(r.hashes);
+      const tags = b64(r.tags);
+      const kinds = b64(r.kinds);
+      const until = b64(r.until);
       if (
         hashes.length !== n * 32 ||
         tags.length !== n * 8 ||

@@ -2,7 +2,9 @@
  * The nullifier registry in PostgreSQL: a claim is one `INSERT … ON CONFLICT DO NOTHING` on the
  * `(registry, program_id, period, nullifier)` primary key, so of any number of concurrent claims
  * of one key, across processes and machines, exactly one inserts the row and resolves true. A
- * batch of claims is one statement (one round trip, one transaction): `verifyBatch` uses it.
+ * batch of claims is one statement (one round trip, one transaction): `verifyBatch` uses it
+ * through `claimMany`, and single claims issued while a round trip is in flight are grouped into
+ * the next one (group commit, up to 1,000 per statement).
  * @module
  */
 import { BukejianError } from '../errors.js';
@@ -59,10 +61,48 @@ export async function createPostgresRegistry(
     );
     return new Set(rows.map((r) => r.k as string));
   };
+  // Group commit of single claims: claims issued while a round trip is in flight go together in
+  // the next one (at most 1,000), so concurrent verifications share commits.
+  let queue: { key: string; resolve: (won: boolean) => void; reject: (e: unknown) => void }[] = [];
+  let flushing = false;
+  const flush = async () => {
+    try {
+      while (queue.length) {
+        const batch = queue.slice(0, 1000);
+        queue = queue.slice(batch.length);
+        try {
+          const won = await claimKeys(batch.map((b) => b.key));
+          batch.forEach((b, i) => b.resolve(won[i]!));
+        } catch (e) {
+          for (const b of batch) b.reject(e);
+        }
+      }
+    } finally {
+      flushing = false;
+    }
+  };
+  // Result i: whether keys[i] was new (only a key's first occurrence can be).
+  const claimKeys = async (keys: string[]): Promise<boolean[]> => {
+    const unique = [...new Set(keys)];
+    if (!unique.length) return [];
+    const parts = unique.map((k) => k.split(':'));
+    const won = await insert(
+      parts.map((x) => x[0]!),
+      parts.map((x) => x[1]!),
+      parts.map((x) => x[2]!),
+    );
+    return keys.map((k) => won.delete(k));
+  };
   const registry: PostgresRegistry = {
     async claim(programId, period, nullifier) {
-      const k = [num(programId, 'programId'), num(period, 'period'), num(nullifier, 'nullifier')];
-      return (await insert([k[0]!], [k[1]!], [k[2]!])).size === 1;
+      const key = `${num(programId, 'programId')}:${num(period, 'period')}:${num(nullifier, 'nullifier')}`;
+      return new Promise<boolean>((resolve, reject) => {
+        queue.push({ key, resolve, reject });
+        if (!flushing) {
+          flushing = true;
+          void Promise.resolve().then(flush);
+        }
+      });
     },
     async has(programId, period, nullifier) {
       const rows = await q(
@@ -82,16 +122,7 @@ export async function createPostgresRegistry(
           throw new BukejianError('INVALID_TYPE', `"claims[${i}]" expected object, got other`);
         return `${num(c.programId, 'programId')}:${num(c.period, 'period')}:${num(c.nullifier, 'nullifier')}`;
       });
-      const unique = [...new Set(keys)];
-      if (!unique.length) return [];
-      const parts = unique.map((k) => k.split(':'));
-      const won = await insert(
-        parts.map((x) => x[0]!),
-        parts.map((x) => x[1]!),
-        parts.map((x) => x[2]!),
-      );
-      // Only the first occurrence of a key can have claimed it.
-      return keys.map((k) => won.delete(k));
+      return claimKeys(keys);
     },
   };
   return Object.freeze(registry);
