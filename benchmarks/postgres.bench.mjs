@@ -2,7 +2,9 @@
 // here (Unix socket, fsync on, synchronous_commit on):
 // 1. durable appends/s through openAuditLog, batches of 1,000, writer processes started together:
 //    file store (1 writer: it is single-writer), PostgreSQL store with 1 and with 4 writers, and
-//    the memory store (no I/O: the audit core's own CPU ceiling on this machine);
+//    the memory store (no I/O: the audit core's own CPU ceiling on this machine); then the
+//    PostgreSQL store's append alone with pre-encoded batches (the database side: sequencing
+//    lock, insert, durable commit) from 1 and 4 processes;
 // 2. nullifier claims/s: createPostgresRegistry claimMany (1,000 per round trip) and claim() (32 in
 //    flight), the memory registry for scale;
 // 3. inclusion proofs at BKJ_PG_N entries (default 1,000,000): the logs are filled in bulk with
@@ -72,7 +74,7 @@ export default async function () {
   try {
     await migrate(pool);
     const cfg = JSON.stringify(server.config);
-    for (const l of ['one', 'four'])
+    for (const l of ['one', 'four', 'raw1', 'raw4'])
       await (await openPostgresStore(pool, { log: l, origin: ORIGIN, create: true })).close();
 
     // 1. appends
@@ -80,6 +82,8 @@ export default async function () {
     const pg1 = await appendRate('pg', cfg, 'one', 1);
     const pg4 = await appendRate('pg', cfg, 'four', 4);
     const memRate = await appendRate('memory', 'x', 'x', 1);
+    const raw1 = await appendRate('pg-raw', cfg, 'raw1', 1);
+    const raw4 = await appendRate('pg-raw', cfg, 'raw4', 4);
 
     // 2. claims
     const registry = await createPostgresRegistry(pool, { name: 'bench' });
@@ -119,6 +123,9 @@ export default async function () {
     );
     await pool.query(`UPDATE bukejian_audit_logs SET size = $1 WHERE name = 'big'`, [N]);
     const pgFillMs = performance.now() - t;
+    // let the bulk load's background work (autovacuum, checkpoint) finish before measuring
+    await pool.query('VACUUM ANALYZE bukejian_audit_entries');
+    await pool.query('CHECKPOINT');
     t = performance.now();
     const pgLog = await openAuditLog({
       store: await openPostgresStore(pool, { log: 'big', origin: ORIGIN }),
@@ -186,6 +193,8 @@ export default async function () {
           { name: 'PostgreSQL store, 1 writer process', value: pg1 },
           { name: 'PostgreSQL store, 4 writer processes, one log', value: pg4 },
           { name: 'memory store, 1 process (no I/O: CPU ceiling)', value: memRate },
+          { name: 'PostgreSQL store.append alone (pre-encoded), 1 process', value: raw1 },
+          { name: 'PostgreSQL store.append alone (pre-encoded), 4 processes', value: raw4 },
         ],
         'file store, 1 writer process (fsync per batch)',
       ),
