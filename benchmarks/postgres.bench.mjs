@@ -133,6 +133,24 @@ export default async function () {
     });
     const pgOpenMs = performance.now() - t;
 
+    const latency = async (fn) => {
+      for (let i = 0; i < 50; i++) await fn(); // warm-up
+      const xs = [];
+      for (let i = 0; i < 1000; i++) {
+        const t0 = performance.now();
+        await fn();
+        xs.push(performance.now() - t0);
+      }
+      return median(xs) * 1000; // µs
+    };
+    const pgCatchUp = await latency(async () => {
+      await pgLog.flush(); // catch up from the database (one round trip)
+      return pgLog.inclusionProof(rnd(N));
+    });
+    const pgLocal = await latency(async () => pgLog.inclusionProof(rnd(N)));
+    const pgRoot = pgLog.root();
+    await pgLog.close();
+
     const fileDir = tmp();
     const fstore = await openFileStore(fileDir, { create: true });
     const rows = (
@@ -158,30 +176,14 @@ export default async function () {
     t = performance.now();
     const fileLog = await openAuditLog({ store: await openFileStore(fileDir), origin: ORIGIN });
     const fileOpenMs = performance.now() - t;
-    if (Buffer.compare(Buffer.from(fileLog.root()), Buffer.from(pgLog.root())) !== 0)
+    if (Buffer.compare(Buffer.from(fileLog.root()), Buffer.from(pgRoot)) !== 0)
       throw new Error('the two stores disagree on the root');
 
-    const latency = async (fn) => {
-      for (let i = 0; i < 50; i++) await fn(); // warm-up
-      const xs = [];
-      for (let i = 0; i < 1000; i++) {
-        const t0 = performance.now();
-        await fn();
-        xs.push(performance.now() - t0);
-      }
-      return median(xs) * 1000; // µs
-    };
-    const pgCatchUp = await latency(async () => {
-      await pgLog.flush(); // catch up from the database (one round trip)
-      return pgLog.inclusionProof(rnd(N));
-    });
-    const pgLocal = await latency(async () => pgLog.inclusionProof(rnd(N)));
     const fileLocal = await latency(async () => fileLog.inclusionProof(rnd(N)));
     const fileFlush = await latency(async () => {
       await fileLog.flush();
       return fileLog.inclusionProof(rnd(N));
     });
-    await pgLog.close();
     await fileLog.close();
     const n = N.toLocaleString('en-US');
     return [
