@@ -32,8 +32,19 @@ const { ORIGIN, PROGRAMME, PERIOD, TODAY } = config;
 
 const pool = new pg.Pool({ max: 4 });
 await migrate(pool); // idempotent; instances starting together apply it once
-await pool.query(`CREATE TABLE IF NOT EXISTS verifier_challenges (
-  challenge numeric PRIMARY KEY, issued_at timestamptz NOT NULL DEFAULT now())`);
+{
+  // the example's own table; instances starting together create it once
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    await c.query("SELECT pg_advisory_xact_lock(hashtext('verifier-cluster.schema'))");
+    await c.query(`CREATE TABLE IF NOT EXISTS verifier_challenges (
+      challenge numeric PRIMARY KEY, issued_at timestamptz NOT NULL DEFAULT now())`);
+    await c.query('COMMIT');
+  } finally {
+    c.release();
+  }
+}
 const registry = await createPostgresRegistry(pool, { name: 'rsj' });
 const log = await openAuditLog({
   store: await openPostgresStore(pool, { log: 'rsj-eligibility', origin: ORIGIN, create: true }),

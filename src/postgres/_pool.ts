@@ -18,11 +18,18 @@ export type PgRow = Record<string, unknown>;
  * const pool: PostgresPool = new pg.Pool({ host: '/var/run/postgresql', database: 'benefits' })
  */
 export interface PostgresPool {
+  /** Runs one parameterised statement (`$1`, `$2`, … bound to `values`). */
   query(text: string, values?: unknown[]): Promise<{ rows: PgRow[]; rowCount: number | null }>;
-  connect(): Promise<{
-    query(text: string, values?: unknown[]): Promise<{ rows: PgRow[]; rowCount: number | null }>;
-    release(err?: Error | boolean): void;
-  }>;
+  /** Checks out a dedicated client (used by `migrate` for its transaction). */
+  connect(): Promise<PostgresClient>;
+}
+
+/** A client checked out of a {@link PostgresPool} (a `pg.PoolClient`). */
+export interface PostgresClient {
+  /** Runs one parameterised statement on this connection. */
+  query(text: string, values?: unknown[]): Promise<{ rows: PgRow[]; rowCount: number | null }>;
+  /** Returns the client to the pool (`true` or an error: the connection is discarded). */
+  release(err?: Error | boolean): void;
 }
 
 /** Runs one parameterised statement; a driver or connection failure becomes `IO`. */
