@@ -102,6 +102,14 @@ function namedConsentId(e: Entry): string | undefined {
   return e.type === 'consent' ? e.id : e.type === 'revocation' ? e.consent : undefined;
 }
 
+// Entry kinds the consent index is built from.
+const CONSENT_KINDS = new Set([
+  KIND_CODES.consent,
+  KIND_CODES.revocation,
+  KIND_CODES['legal-basis'],
+  KIND_CODES.prune,
+]);
+
 // Each log's narrow internal interface, for openAuditLog (module-private: not on the public type).
 const INNER = new WeakMap<AuditLog, LogInternals>();
 
@@ -181,21 +189,42 @@ export class AuditLog {
   // prune kinds), at open and after a prune, so that the live index is always the one a reopen
   // would build.
   #rebuildConsent(): Promise<void> {
-    return this.#exclusive(async () => {
-      const ix = createConsentIndex();
-      const wanted = new Set([
-        KIND_CODES.consent,
-        KIND_CODES.revocation,
-        KIND_CODES['legal-basis'],
-        KIND_CODES.prune,
-      ]);
-      for (let i = 0; i < this.#store.size; i++) {
-        if (!wanted.has(this.#store.kind(i))) continue;
+    return this.#exclusive(() => this.#buildConsent());
+  }
+
+  async #buildConsent(): Promise<void> {
+    const ix = createConsentIndex();
+    for (let i = 0; i < this.#store.size; i++) {
+      if (!CONSENT_KINDS.has(this.#store.kind(i))) continue;
+      const r = await this.read(i);
+      if ('entry' in r) ix.add(r.entry);
+    }
+    this.#consent = ix;
+    this.#seenTombstones = this.#store.tombstones().length;
+  }
+
+  // Tombstones the consent index was built with (a shared store may gain others' prunes).
+  #seenTombstones = 0;
+
+  // Brings the tree and the consent index up to the store's size (exclusive use held). With a
+  // shared store (see AuditStore.refresh) the new entries may be other writers'; `mine` are the
+  // entries of the batch just appended, stored from index `first`.
+  async #catchUp(mine: Pending[] = [], first = this.#tree.size): Promise<void> {
+    const from = this.#tree.size;
+    const to = this.#store.size;
+    if (to > from)
+      this.#tree.appendLeafHashes(this.#store.leafHashes().subarray(from * 32, to * 32));
+    if (this.#store.tombstones().length !== this.#seenTombstones) {
+      await this.#buildConsent(); // another writer deleted entries: what a reopen would build
+      return;
+    }
+    for (let i = from; i < to; i++) {
+      if (i >= first && i < first + mine.length) this.#consent.add(mine[i - first]!.entry);
+      else if (CONSENT_KINDS.has(this.#store.kind(i))) {
         const r = await this.read(i);
-        if ('entry' in r) ix.add(r.entry);
+        if ('entry' in r) this.#consent.add(r.entry);
       }
-      this.#consent = ix;
-    });
+    }
   }
 
   // Runs `fn` with exclusive use of the store's write side.
@@ -271,13 +300,10 @@ export class AuditLog {
         try {
           await this.#exclusive(async () => {
             const stored = batch.map((p) => p.stored);
-            await this.#store.append(stored);
-            for (let j = 0; j < batch.length; j++) {
-              const index = this.#tree.size;
-              this.#tree.appendLeafHash(stored[j]!.leafHash);
-              this.#consent.add(batch[j]!.entry);
-              batch[j]!.resolve(index);
-            }
+            const at = await this.#store.append(stored);
+            const first = typeof at === 'number' ? at : this.#store.size - batch.length;
+            await this.#catchUp(batch, first);
+            for (let j = 0; j < batch.length; j++) batch[j]!.resolve(first + j);
           });
         } catch (err) {
           for (const p of batch) p.reject(err);
@@ -296,9 +322,21 @@ export class AuditLog {
     }
   }
 
-  /** Waits until every append issued so far has been made durable (or failed). @example await log.flush() */
+  /**
+   * Waits until every append issued so far has been made durable (or failed). With a store
+   * shared by several writers (`bukejian/postgres`), also loads what the others stored, so that
+   * the proofs, roots and checkpoints that follow cover their entries too; `checkpoint()`,
+   * `eventsFor()`, `prune()` and `verify()` do this themselves.
+   * @example await log.flush(); const proof = log.inclusionProof(i)
+   */
   async flush(): Promise<void> {
     while (this.#flushing || this.#queue.length) await this.#exclusive(async () => undefined);
+    const store = this.#store;
+    if (store.refresh)
+      await this.#exclusive(async () => {
+        await store.refresh!();
+        await this.#catchUp();
+      });
   }
 
   /**

@@ -15,6 +15,13 @@ export interface NullifierRegistry {
   claim(programId: bigint, period: bigint, nullifier: bigint): Promise<boolean> | boolean;
   /** True if the nullifier has been recorded. */
   has(programId: bigint, period: bigint, nullifier: bigint): Promise<boolean> | boolean;
+  /**
+   * Optional: claims many keys at once (a database registry: one round trip), result `i` as
+   * `claim` would answer claim `i` made in order. `verifyBatch` uses it when present.
+   */
+  claimMany?(
+    claims: readonly { programId: bigint; period: bigint; nullifier: bigint }[],
+  ): Promise<boolean[]> | boolean[];
 }
 
 /** The registry key: `programId:period:nullifier` in hex. @example nullifierKey(1n, 202611n, n) */

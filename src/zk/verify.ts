@@ -149,7 +149,8 @@ export async function verify(
  * Verifies many proofs with one random-linear-combination pairing check (N + 3 Miller loops, one
  * final exponentiation), bisecting on failure so each result is exact. `context` is shared by all
  * proofs or given per proof (each request normally has its own challenge). With a registry, the
- * accepted proofs' nullifiers are claimed one by one, in order, after the pairing checks; if the
+ * accepted proofs' nullifiers are claimed after the pairing checks, in order (in one call when the
+ * registry has `claimMany`, e.g. `bukejian/postgres`: one round trip), else one by one; if the
  * registry throws, verifyBatch throws, and nullifiers claimed before the failure stay claimed
  * (the interface has no release), so a registry that can fail should be retried by its owner.
  * Like {@link verify}, it needs `vkey` or `allowDevelopmentKey: true` (neither → INVALID_OPTION).
@@ -194,10 +195,33 @@ export async function verifyBatch(
   const out: VerifyResult[] = parsed.map(() =>
     Object.freeze({ ok: false, reason: 'malformed' as const }),
   );
+  const reg = o.registry;
+  if (reg?.claimMany) {
+    // one batch claim (a database registry: one round trip) for every accepted proof, in order
+    const accepted = live.filter((_, k) => ok[k]);
+    const won = await reg.claimMany(
+      accepted.map((i) => ({
+        programId: ctxs[i]!.programId,
+        period: ctxs[i]!.period,
+        nullifier: parsed[i]!.nullifier,
+      })),
+    );
+    if (!Array.isArray(won) || won.length !== accepted.length)
+      throw new BukejianError('INVALID_DATA', '"registry.claimMany" returned the wrong count');
+    for (let k = 0; k < live.length; k++)
+      if (!ok[k]) out[live[k]!] = Object.freeze({ ok: false, reason: 'invalid' as const });
+    accepted.forEach((i, k) => {
+      const nullifier = parsed[i]!.nullifier;
+      out[i] = won[k]
+        ? Object.freeze({ ok: true, nullifier })
+        : Object.freeze({ ok: false, reason: 'already-claimed' as const });
+    });
+    return out;
+  }
   for (let k = 0; k < live.length; k++) {
     const i = live[k]!;
     out[i] = ok[k]
-      ? await claim(o.registry, ctxs[i]!, parsed[i]!.nullifier)
+      ? await claim(reg, ctxs[i]!, parsed[i]!.nullifier)
       : Object.freeze({ ok: false, reason: 'invalid' as const });
   }
   return out;

@@ -3,10 +3,15 @@
  * (the payload, deletable under retention), its Merkle leaf hash (kept forever), a kind byte and
  * an 8-byte subject tag (for queries); plus the signed checkpoints and the retention tombstones.
  *
- * Implementations: {@link createMemoryStore} (tests, ephemeral logs) and `openFileStore`
- * (`bukejian/audit`, Node only: durable, batched, crash-safe). A database-backed store implements
- * the same interface: `append` must not resolve before the batch is durable and must be atomic
- * (after a crash either the whole batch is present or none of it).
+ * Implementations: {@link createMemoryStore} (tests, ephemeral logs), `openFileStore`
+ * (`bukejian/audit`, Node only: durable, batched, crash-safe, one writer) and `openPostgresStore`
+ * (`bukejian/postgres`: several writer processes). `append` must not resolve before the batch is
+ * durable and must be atomic (after a crash either the whole batch is present or none of it).
+ *
+ * A store shared by several writers (the PostgreSQL one) resolves `append` with the index of the
+ * batch's first entry, having loaded the entries other writers stored before it, and implements
+ * `refresh` to load what they stored since; the log catches its tree and consent index up after
+ * both. A single-writer store resolves `append` with nothing and has no `refresh`.
  * @module
  */
 
@@ -53,8 +58,13 @@ export interface AuditStore {
   retainUntil(index: number): number;
   /** True when the payload of entry `index` was deleted under retention. */
   isPruned(index: number): boolean;
-  /** Appends a batch; resolves once it is durable. Batches are atomic. */
-  append(entries: StoredEntry[]): Promise<void>;
+  /**
+   * Appends a batch; resolves once it is durable. Batches are atomic. A shared store resolves
+   * with the batch's first index (entries of other writers before it are loaded by then).
+   */
+  append(entries: StoredEntry[]): Promise<number | void>;
+  /** Optional (shared stores): loads the entries, checkpoints and tombstones other writers stored. */
+  refresh?(): Promise<void>;
   /** The payload of entry `index`, or `null` when it was deleted under retention. */
   read(index: number): Promise<Uint8Array | null>;
   /** Deletes the payloads of `tombstone.indexes`, durably recording the tombstone first. */

@@ -1,0 +1,231 @@
+// bukejian/postgres against the file store, in one run, on a private local PostgreSQL 15 started
+// here (Unix socket, fsync on, synchronous_commit on):
+// 1. durable appends/s through openAuditLog, batches of 1,000, writer processes started together:
+//    file store (1 writer: it is single-writer), PostgreSQL store with 1 and with 4 writers, and
+//    the memory store (no I/O: the audit core's own CPU ceiling on this machine); then the
+//    PostgreSQL store's append alone with pre-encoded batches (the database side: sequencing
+//    lock, insert, durable commit) from 1 and 4 processes;
+// 2. nullifier claims/s: createPostgresRegistry claimMany (1,000 per round trip) and claim() (32 in
+//    flight), the memory registry for scale;
+// 3. inclusion proofs at BKJ_PG_N entries (default 1,000,000): the logs are filled in bulk with
+//    synthetic entries (PostgreSQL: one INSERT … SELECT FROM generate_series; file store:
+//    store.append of 50,000-entry batches), not through openAuditLog (too slow to build 1M entries
+//    on a shared 2-core machine); then open time and proof latency, for PostgreSQL with the
+//    catch-up from the database every answer makes (`await log.flush()`, one round trip) and
+//    without.
+// `npm run bench -- postgres` (BKJ_PG_BATCHES: batches of 1,000 per writer, default 20).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { createMemoryStore, openAuditLog, openFileStore } from 'bukejian/audit';
+import { createPostgresRegistry, migrate, openPostgresStore } from 'bukejian/postgres';
+import { createMemoryRegistry } from 'bukejian/zk';
+import { report } from './_util.mjs';
+import { startPostgres } from './_pg-server.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const N = Number(process.env.BKJ_PG_N ?? 1_000_000);
+const BATCHES = Number(process.env.BKJ_PG_BATCHES ?? 20);
+const ORIGIN = 'bench.example/audit';
+const rnd = (n) => Math.floor(Math.random() * n); // benchmark sampling only, no secrets
+
+// Starts `writers` writer processes together; entries/s over the wall time from go to the last done.
+async function appendRate(kind, where, log, writers) {
+  const procs = Array.from({ length: writers }, (_, w) => {
+    const p = spawn(
+      process.execPath,
+      [path.join(here, '_pg-writer.mjs'), kind, where, log, String(w), String(BATCHES)],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    const ready = new Promise((r) =>
+      p.stdout.on('data', (d) => {
+        out += d;
+        if (out.includes('ready')) r();
+      }),
+    );
+    const exit = new Promise((r, j) =>
+      p.on('exit', (code) => (code === 0 ? r(out) : j(new Error(`writer exited ${code}`)))),
+    );
+    return { p, ready, exit };
+  });
+  await Promise.all(procs.map((x) => x.ready));
+  const t = performance.now();
+  for (const x of procs) x.p.stdin.write('go\n');
+  await Promise.all(procs.map((x) => x.exit));
+  return (writers * BATCHES * 1000 * 1000) / (performance.now() - t);
+}
+
+const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export default async function () {
+  const server = startPostgres();
+  const pool = new pg.Pool({ ...server.config, max: 8 });
+  const dirs = [];
+  const tmp = () => {
+    const d = mkdtempSync(path.join(tmpdir(), 'bkj-pg-bench-file-'));
+    dirs.push(d);
+    return d;
+  };
+  try {
+    await migrate(pool);
+    const cfg = JSON.stringify(server.config);
+    for (const l of ['one', 'four', 'raw1', 'raw4'])
+      await (await openPostgresStore(pool, { log: l, origin: ORIGIN, create: true })).close();
+
+    // 1. appends
+    const fileRate = await appendRate('file', tmp(), 'x', 1);
+    const pg1 = await appendRate('pg', cfg, 'one', 1);
+    const pg4 = await appendRate('pg', cfg, 'four', 4);
+    const memRate = await appendRate('memory', 'x', 'x', 1);
+    const raw1 = await appendRate('pg-raw', cfg, 'raw1', 1);
+    const raw4 = await appendRate('pg-raw', cfg, 'raw4', 4);
+
+    // 2. claims
+    const registry = await createPostgresRegistry(pool, { name: 'bench' });
+    let next = 1n;
+    let t = performance.now();
+    const M = 20_000;
+    for (let b = 0; b < M / 1000; b++)
+      await registry.claimMany(
+        Array.from({ length: 1000 }, () => ({ programId: 1n, period: 202611n, nullifier: next++ })),
+      );
+    const claimManyRate = (M * 1000) / (performance.now() - t);
+    t = performance.now();
+    const S = 5000;
+    let k = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (k < S) {
+          k++;
+          await registry.claim(2n, 202611n, next++);
+        }
+      }),
+    );
+    const claimRate = (S * 1000) / (performance.now() - t);
+    const mem = createMemoryRegistry();
+    t = performance.now();
+    for (let i = 0; i < 200_000; i++) mem.claim(3n, 202611n, BigInt(i));
+    const memClaimRate = (200_000 * 1000) / (performance.now() - t);
+
+    // 3. proofs at N entries
+    await (await openPostgresStore(pool, { log: 'big', origin: ORIGIN, create: true })).close();
+    t = performance.now();
+    await pool.query(
+      `INSERT INTO bukejian_audit_entries (log, idx, leaf_hash, kind, subject_tag, retain_until, payload)
+       SELECT 'big', g, sha256(int8send(g)), 0, substring(sha256(int4send(g::int)) FROM 1 FOR 8), 0, '\\x00'::bytea
+       FROM generate_series(0, $1::bigint - 1) AS g`,
+      [N],
+    );
+    await pool.query(`UPDATE bukejian_audit_logs SET size = $1 WHERE name = 'big'`, [N]);
+    const pgFillMs = performance.now() - t;
+    // let the bulk load's background work (autovacuum, checkpoint) finish before measuring
+    await pool.query('VACUUM ANALYZE bukejian_audit_entries');
+    await pool.query('CHECKPOINT');
+    t = performance.now();
+    const pgLog = await openAuditLog({
+      store: await openPostgresStore(pool, { log: 'big', origin: ORIGIN }),
+      origin: ORIGIN,
+    });
+    const pgOpenMs = performance.now() - t;
+
+    const latency = async (fn) => {
+      for (let i = 0; i < 50; i++) await fn(); // warm-up
+      const xs = [];
+      for (let i = 0; i < 1000; i++) {
+        const t0 = performance.now();
+        await fn();
+        xs.push(performance.now() - t0);
+      }
+      return median(xs) * 1000; // µs
+    };
+    const pgCatchUp = await latency(async () => {
+      await pgLog.flush(); // catch up from the database (one round trip)
+      return pgLog.inclusionProof(rnd(N));
+    });
+    const pgLocal = await latency(async () => pgLog.inclusionProof(rnd(N)));
+    const pgRoot = pgLog.root();
+    await pgLog.close();
+
+    const fileDir = tmp();
+    const fstore = await openFileStore(fileDir, { create: true });
+    const rows = (
+      await pool.query(
+        `SELECT string_agg(leaf_hash, ''::bytea ORDER BY idx) AS h FROM bukejian_audit_entries WHERE log = 'big'`,
+      )
+    ).rows[0].h;
+    t = performance.now();
+    for (let i = 0; i < N; i += 50_000) {
+      const n = Math.min(50_000, N - i);
+      await fstore.append(
+        Array.from({ length: n }, (_, j) => ({
+          payload: new Uint8Array(1),
+          leafHash: rows.subarray((i + j) * 32, (i + j) * 32 + 32),
+          kind: 0,
+          subjectTag: new Uint8Array(8),
+          retainUntil: 0,
+        })),
+      );
+    }
+    await fstore.close();
+    const fileFillMs = performance.now() - t;
+    t = performance.now();
+    const fileLog = await openAuditLog({ store: await openFileStore(fileDir), origin: ORIGIN });
+    const fileOpenMs = performance.now() - t;
+    if (Buffer.compare(Buffer.from(fileLog.root()), Buffer.from(pgRoot)) !== 0)
+      throw new Error('the two stores disagree on the root');
+
+    const fileLocal = await latency(async () => fileLog.inclusionProof(rnd(N)));
+    const fileFlush = await latency(async () => {
+      await fileLog.flush();
+      return fileLog.inclusionProof(rnd(N));
+    });
+    await fileLog.close();
+    const n = N.toLocaleString('en-US');
+    return [
+      report(
+        `postgres: durable appends through openAuditLog, batches of 1,000 (${BATCHES} per writer)`,
+        'entries/s',
+        [
+          { name: 'file store, 1 writer process (fsync per batch)', value: fileRate },
+          { name: 'PostgreSQL store, 1 writer process', value: pg1 },
+          { name: 'PostgreSQL store, 4 writer processes, one log', value: pg4 },
+          { name: 'memory store, 1 process (no I/O: CPU ceiling)', value: memRate },
+          { name: 'PostgreSQL store.append alone (pre-encoded), 1 process', value: raw1 },
+          { name: 'PostgreSQL store.append alone (pre-encoded), 4 processes', value: raw4 },
+        ],
+        'file store, 1 writer process (fsync per batch)',
+      ),
+      report('postgres: nullifier claims', 'claims/s', [
+        { name: 'PostgreSQL registry claimMany (1,000 per round trip)', value: claimManyRate },
+        { name: 'PostgreSQL registry claim (32 in flight)', value: claimRate },
+        { name: 'memory registry claim (one process only)', value: memClaimRate },
+      ]),
+      report(`postgres: a ${n}-entry log (synthetic entries, bulk filled)`, 'ms', [
+        { name: 'PostgreSQL bulk fill (INSERT … generate_series)', value: pgFillMs },
+        { name: 'file store bulk fill (store.append, 50,000 per batch)', value: fileFillMs },
+        { name: 'PostgreSQL open (load columns + rebuild tree)', value: pgOpenMs },
+        { name: 'file store open (rebuild tree)', value: fileOpenMs },
+      ]),
+      report(
+        `postgres: inclusion proof latency at ${n} entries (median of 1,000)`,
+        'µs',
+        [
+          { name: 'PostgreSQL: flush (catch up, 1 round trip) + proof', value: pgCatchUp },
+          { name: 'PostgreSQL: proof from the loaded tree', value: pgLocal },
+          { name: 'file store: flush + proof', value: fileFlush },
+          { name: 'file store: proof', value: fileLocal },
+        ],
+        'file store: flush + proof',
+      ),
+    ];
+  } finally {
+    await pool.end();
+    server.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,414 @@
+/**
+ * An {@link AuditStore} in PostgreSQL: one audit log (of several per database) shared by any
+ * number of writer processes.
+ *
+ * Sequencing: an append is ONE statement, so one transaction, committed before it is acknowledged
+ * (PostgreSQL's default `synchronous_commit = on` makes that commit durable, WAL flushed):
+ *
+ * ```sql
+ * WITH head AS (UPDATE bukejian_audit_logs SET size = size + n WHERE name = $1 RETURNING size - n)
+ * INSERT INTO bukejian_audit_entries ... (idx = head.first + 0 … n - 1)
+ * ```
+ *
+ * The sequencing lock is the row lock the `UPDATE` takes on the log's head row (`FOR UPDATE`
+ * semantics), held until that statement's commit. We chose it over an advisory lock because the
+ * head counter has to be read and advanced anyway, so the lock costs no extra round trip, it is
+ * tied to the transaction (a crashed writer's lock is released with its rolled-back transaction;
+ * nothing to leak on a pooled connection), works through transaction-mode poolers, needs no
+ * hash of the log name into the advisory key space, and is visible in `pg_locks` like any row
+ * lock. Indexes are therefore dense and unique (also enforced by the `(log, idx)` primary key);
+ * writers queue on the lock and each batch of up to `maxBatch` entries (the audit log's group
+ * commit) costs one lock hold.
+ *
+ * A failed append (connection lost, server down) rejects with `IO` and leaves nothing half
+ * written: the statement either committed as a whole or not at all. If the connection dropped
+ * after the commit, the batch is in the log although its append was rejected; the next
+ * {@link AuditStore.refresh} loads it like any other writer's entries.
+ *
+ * In memory the store keeps the columns every audit log keeps (leaf hashes, kinds, subject tags,
+ * retention; ~50 bytes per entry); payloads are read from the database on demand.
+ * `refresh()` loads what other writers stored: one round trip reads the head row's counters (a
+ * consistent snapshot: each counter moves in the statement that stores its rows), then only the
+ * new tombstones, checkpoints and entries are fetched; a loaded checkpoint never covers more
+ * entries than are loaded.
+ * @module
+ */
+import { BukejianError } from '../errors.js';
+import { abytes, anumber, aoneOf, aoptions, astring } from '../_assert.js';
+import type { AuditStore, StoredEntry, Tombstone } from '../audit/store/types.js';
+import { EntryColumns } from '../audit/store/_columns.js';
+import { apool, q, type PgRow, type PostgresPool } from './_pool.js';
+import { checkSchema } from './migrate.js';
+
+/** Options of {@link openPostgresStore}. */
+export interface PostgresStoreOptions {
+  /** The log's name in this database (several logs per database). */
+  log: string;
+  /** The log's origin (as given to `openAuditLog`); a stored log of another origin is `INTEGRITY`. */
+  origin: string;
+  /** Tree hash (default `'sm3'`); a stored log with another hash is `INTEGRITY`. */
+  hash?: 'sm3' | 'sha256';
+  /** Create the log's head row when missing (default false: `NOT_FOUND`). */
+  create?: boolean;
+}
+
+// Entries loaded per query at open and refresh.
+const LOAD_CHUNK = 65_536;
+// Payloads read per query when reading entries.
+const READ_AHEAD = 256;
+
+const u8 = (v: unknown): Uint8Array => {
+  if (!(v instanceof Uint8Array))
+    throw new BukejianError('INTEGRITY', 'the audit tables hold a value of the wrong type');
+  return v;
+};
+
+// node-postgres runs on Node only, so Buffer is there.
+const b64 = (v: unknown): Uint8Array => {
+  if (typeof v !== 'string')
+    throw new BukejianError('INTEGRITY', 'the audit tables hold a value of the wrong type');
+  return Buffer.from(v, 'base64'); // ignores the line breaks encode() inserts
+};
+
+/**
+ * Opens (with `create: true` creates) the audit log `log` in the database behind `pool` and loads
+ * its index columns. Run {@link migrate} once before. The store never ends the pool.
+ * @example
+ * import pg from 'pg'
+ * import { openAuditLog } from 'bukejian/audit'
+ * import { migrate, openPostgresStore } from 'bukejian/postgres'
+ * const pool = new pg.Pool({ host: '/var/run/postgresql', database: 'benefits' })
+ * await migrate(pool)
+ * const origin = 'civil-affairs.example/audit'
+ * const store = await openPostgresStore(pool, { log: 'civil-affairs', origin, create: true })
+ * const log = await openAuditLog({ store, origin, signer })
+ */
+export async function openPostgresStore(
+  pool: PostgresPool,
+  opts: PostgresStoreOptions,
+): Promise<AuditStore> {
+  const db = apool(pool);
+  const o = aoptions(opts, 'opts', ['log', 'origin', 'hash', 'create']);
+  const name = astring(o.log, 'log');
+  const origin = astring(o.origin, 'origin');
+  const hash = o.hash === undefined ? 'sm3' : aoneOf(o.hash, 'hash', ['sm3', 'sha256'] as const);
+  await checkSchema(db);
+  if (o.create === true) {
+    await q(
+      db,
+      'creating the audit log',
+      `INSERT INTO bukejian_audit_logs (name, origin, hash) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO NOTHING`,
+      [name, origin, hash],
+    );
+  }
+  const head = await q(
+    db,
+    'opening the audit log',
+    'SELECT origin, hash FROM bukejian_audit_logs WHERE name = $1',
+    [name],
+  );
+  if (!head.length)
+    throw new BukejianError('NOT_FOUND', '"log" expected an audit log in this database, got none');
+  if (head[0]!.origin !== origin || head[0]!.hash !== hash)
+    throw new BukejianError(
+      'INTEGRITY',
+      'the stored audit log belongs to another log (origin or hash differ)',
+    );
+
+  const cols = new EntryColumns();
+  const tombs: Tombstone[] = [];
+  const cps: Uint8Array[] = [];
+  let closed = false;
+  // The payloads read ahead (dropped when a deletion is loaded).
+  let ahead: { from: number; payloads: (Uint8Array | null)[] } | null = null;
+  let lastRead = -2;
+  // One database operation of this store at a time (the columns change in order).
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = chain.then(fn, fn);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+  const open = () => {
+    if (closed) throw new BukejianError('BAD_STATE', '"store" expected open, got closed');
+  };
+
+  async function loadTombstones(upTo = 2 ** 31 - 1): Promise<void> {
+    const rows = await q(
+      db,
+      'loading tombstones',
+      'SELECT seq, indexes, note FROM bukejian_audit_tombstones WHERE log = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq',
+      [name, tombs.length, upTo],
+    );
+    if (rows.length) ahead = null;
+    for (const r of rows) {
+      if (Number(r.seq) !== tombs.length)
+        throw new BukejianError('INTEGRITY', 'the tombstones of the audit log have a gap');
+      const indexes = (r.indexes as unknown[]).map(Number);
+      tombs.push({ indexes, note: u8(r.note).slice() });
+      for (const i of indexes) cols.pruned.add(i);
+    }
+  }
+  async function loadCheckpoints(upTo = 2 ** 31 - 1): Promise<void> {
+    const rows = await q(
+      db,
+      'loading checkpoints',
+      'SELECT seq, note FROM bukejian_audit_checkpoints WHERE log = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq',
+      [name, cps.length, upTo],
+    );
+    for (const r of rows) {
+      if (Number(r.seq) !== cps.length)
+        throw new BukejianError('INTEGRITY', 'the checkpoints of the audit log have a gap');
+      cps.push(u8(r.note).slice());
+    }
+  }
+  // Loads entries [cols.count, end) (their columns, not their payloads).
+  async function loadEntries(end: number): Promise<void> {
+    while (cols.count < end) {
+      const lo = cols.count;
+      const hi = Math.min(end, lo + LOAD_CHUNK);
+      const rows = await q(
+        db,
+        'loading audit entries',
+        `SELECT count(*)::int AS n, min(idx) AS lo,
+           encode(string_agg(leaf_hash, ''::bytea ORDER BY idx), 'base64') AS hashes,
+           encode(string_agg(subject_tag, ''::bytea ORDER BY idx), 'base64') AS tags,
+           encode(string_agg(int2send(kind), ''::bytea ORDER BY idx), 'base64') AS kinds,
+           encode(string_agg(int8send(retain_until), ''::bytea ORDER BY idx), 'base64') AS until
+         FROM bukejian_audit_entries WHERE log = $1 AND idx >= $2 AND idx < $3`,
+        [name, lo, hi],
+      );
+      const r: PgRow = rows[0]!;
+      const n = hi - lo;
+      if (r.n !== n || Number(r.lo) !== lo)
+        throw new BukejianError('INTEGRITY', `audit entries ${lo}..${hi - 1} are not all stored`);
+      // base64 text: about twice as fast to receive and decode as bytea's hex text
+      const hashes = b64(r.hashes);
+      const tags = b64(r.tags);
+      const kinds = b64(r.kinds);
+      const until = b64(r.until);
+      if (
+        hashes.length !== n * 32 ||
+        tags.length !== n * 8 ||
+        kinds.length !== n * 2 ||
+        until.length !== n * 8
+      )
+        throw new BukejianError('INTEGRITY', 'the audit index columns have the wrong length');
+      cols.reserve(hi);
+      cols.hashes.set(hashes, lo * 32);
+      cols.tags.set(tags, lo * 8);
+      const kv = new DataView(kinds.buffer, kinds.byteOffset, kinds.byteLength);
+      const uv = new DataView(until.buffer, until.byteOffset, until.byteLength);
+      for (let j = 0; j < n; j++) {
+        cols.kinds[lo + j] = kv.getUint16(2 * j);
+        cols.until[lo + j] = Number(uv.getBigUint64(8 * j));
+      }
+      cols.count = hi;
+    }
+  }
+  // What every other writer stored since the last load: one round trip to the head row, whose
+  // counters are advanced in the same statements that store entries, checkpoints and tombstones
+  // (so they are one consistent snapshot), then only what is new.
+  async function refresh(): Promise<void> {
+    const rows = await q(
+      db,
+      'reading the audit log head',
+      'SELECT size, checkpoints, tombstones FROM bukejian_audit_logs WHERE name = $1',
+      [name],
+    );
+    if (!rows.length) throw new BukejianError('INTEGRITY', 'the audit log head row is gone');
+    const h = rows[0]!;
+    if (Number(h.tombstones) > tombs.length) await loadTombstones(Number(h.tombstones) - 1);
+    if (Number(h.checkpoints) > cps.length) await loadCheckpoints(Number(h.checkpoints) - 1);
+    await loadEntries(Number(h.size));
+    if (tombs.length < Number(h.tombstones) || cps.length < Number(h.checkpoints))
+      throw new BukejianError('INTEGRITY', 'the audit log head counts rows that are not stored');
+  }
+
+  await refresh();
+  // Nothing may be stored past the head (a row inserted outside the sequencing statement).
+  const extra = await q(
+    db,
+    'checking the audit log',
+    'SELECT 1 FROM bukejian_audit_entries WHERE log = $1 AND idx >= $2 LIMIT 1',
+    [name, cols.count],
+  );
+  if (extra.length)
+    throw new BukejianError('INTEGRITY', 'the audit log stores entries past its head');
+
+  const store: AuditStore = {
+    get size() {
+      return cols.count;
+    },
+    leafHashes: () => cols.leafHashes(),
+    kind: (i) => cols.kind(i),
+    subjectTag: (i) => cols.subjectTag(i),
+    retainUntil: (i) => cols.retainUntil(i),
+    isPruned: (i) => cols.isPruned(i),
+    append(entries: StoredEntry[]) {
+      open();
+      if (!Array.isArray(entries))
+        throw new BukejianError('INVALID_TYPE', '"entries" expected Array, got other');
+      const n = entries.length;
+      let total = 0;
+      for (let j = 0; j < n; j++) {
+        const e = entries[j]!;
+        abytes(e.payload, `entries[${j}].payload`);
+        abytes(e.leafHash, `entries[${j}].leafHash`, 32);
+        abytes(e.subjectTag, `entries[${j}].subjectTag`, 8);
+        anumber(e.kind, `entries[${j}].kind`, 0, 255);
+        anumber(e.retainUntil, `entries[${j}].retainUntil`, 0, 2 ** 53 - 1);
+        total += e.payload.length;
+      }
+      return serial(async () => {
+        if (n === 0) return cols.count;
+        const hashes = new Uint8Array(n * 32);
+        const tags = new Uint8Array(n * 8);
+        const payloads = new Uint8Array(total);
+        const kinds: number[] = new Array(n);
+        const until: string[] = new Array(n);
+        const starts: number[] = new Array(n);
+        const lens: number[] = new Array(n);
+        let off = 0;
+        for (let j = 0; j < n; j++) {
+          const e = entries[j]!;
+          hashes.set(e.leafHash, j * 32);
+          tags.set(e.subjectTag, j * 8);
+          payloads.set(e.payload, off);
+          kinds[j] = e.kind;
+          until[j] = String(e.retainUntil);
+          starts[j] = off + 1;
+          lens[j] = e.payload.length;
+          off += e.payload.length;
+        }
+        const rows = await q(
+          db,
+          'audit append (the batch is either wholly committed or absent)',
+          `WITH head AS (
+             UPDATE bukejian_audit_logs SET size = size + $2 WHERE name = $1
+             RETURNING size - $2 AS first
+           ), ins AS (
+             INSERT INTO bukejian_audit_entries
+               (log, idx, leaf_hash, kind, subject_tag, retain_until, payload)
+             SELECT $1, head.first + u.ord - 1,
+                    substring($3::bytea FROM (u.ord - 1)::int * 32 + 1 FOR 32), u.kind,
+                    substring($4::bytea FROM (u.ord - 1)::int * 8 + 1 FOR 8), u.until,
+                    substring($5::bytea FROM u.start FOR u.len)
+             FROM head, unnest($6::smallint[], $7::bigint[], $8::int[], $9::int[])
+                  WITH ORDINALITY AS u(kind, until, start, len, ord)
+             RETURNING 1
+           )
+           SELECT head.first, (SELECT count(*) FROM ins)::int AS n FROM head`,
+          [name, n, hashes, tags, payloads, kinds, until, starts, lens],
+        );
+        if (!rows.length) throw new BukejianError('INTEGRITY', 'the audit log head row is gone');
+        const first = Number(rows[0]!.first);
+        if (rows[0]!.n !== n)
+          throw new BukejianError('INTEGRITY', 'the audit append stored a partial batch');
+        // Committed. Load what other writers put before our batch, then add ours.
+        await loadEntries(first);
+        cols.push(entries);
+        return first;
+      });
+    },
+    read(i) {
+      open();
+      anumber(i, 'index', 0, cols.count - 1);
+      return serial(async () => {
+        // Read ahead for scans in index order (verify, eventsFor, consent rebuilds); any other
+        // read goes to the database, so that it sees other instances' deletions.
+        const sequential = i === lastRead + 1;
+        lastRead = i;
+        if (!ahead || !sequential || i < ahead.from || i >= ahead.from + ahead.payloads.length) {
+          const end = Math.min(cols.count, i + READ_AHEAD);
+          const rows = await q(
+            db,
+            'reading audit entries',
+            'SELECT idx, payload FROM bukejian_audit_entries WHERE log = $1 AND idx >= $2 AND idx < $3 ORDER BY idx',
+            [name, i, end],
+          );
+          if (rows.length !== end - i || rows.some((r, j) => Number(r.idx) !== i + j))
+            throw new BukejianError(
+              'INTEGRITY',
+              `audit entries ${i}..${end - 1} are not all stored`,
+            );
+          ahead = {
+            from: i,
+            payloads: rows.map((r) => (r.payload === null ? null : u8(r.payload))),
+          };
+        }
+        const payload = ahead.payloads[i - ahead.from]!;
+        if (payload === null) {
+          if (!cols.pruned.has(i)) await loadTombstones(); // deleted by another instance
+          if (!cols.pruned.has(i))
+            throw new BukejianError('INTEGRITY', `entry ${i} has no payload and no tombstone`);
+          return null;
+        }
+        if (cols.pruned.has(i))
+          throw new BukejianError('INTEGRITY', `deleted payload of entry ${i} is not erased`);
+        return new Uint8Array(payload);
+      });
+    },
+    prune(t: Tombstone) {
+      open();
+      const idx = [...new Set(t.indexes)].sort((a, b) => a - b);
+      for (const i of idx) anumber(i, 'index', 0, cols.count - 1);
+      abytes(t.note, 'note');
+      return serial(async () => {
+        // The tombstone and the deletion in one statement: both or neither.
+        const rows = await q(
+          db,
+          'audit prune',
+          `WITH head AS (
+             UPDATE bukejian_audit_logs SET tombstones = tombstones + 1 WHERE name = $1
+             RETURNING tombstones - 1 AS seq
+           ), t AS (
+             INSERT INTO bukejian_audit_tombstones (log, seq, indexes, note)
+             SELECT $1, head.seq, $2::bigint[], $3 FROM head
+           ), d AS (
+             UPDATE bukejian_audit_entries SET payload = NULL
+             WHERE log = $1 AND idx = ANY($2::bigint[]) AND EXISTS (SELECT 1 FROM head)
+           )
+           SELECT seq FROM head`,
+          [name, idx.map(String), t.note],
+        );
+        if (!rows.length) throw new BukejianError('INTEGRITY', 'the audit log head row is gone');
+        await loadTombstones(); // ours and any other instance's before it
+      });
+    },
+    tombstones: () => tombs.map((t) => ({ indexes: [...t.indexes], note: t.note.slice() })),
+    appendCheckpoint(note: Uint8Array) {
+      open();
+      abytes(note, 'note');
+      return serial(async () => {
+        const rows = await q(
+          db,
+          'storing a checkpoint',
+          `WITH head AS (
+             UPDATE bukejian_audit_logs SET checkpoints = checkpoints + 1 WHERE name = $1
+             RETURNING checkpoints - 1 AS seq
+           ), c AS (
+             INSERT INTO bukejian_audit_checkpoints (log, seq, note) SELECT $1, head.seq, $2 FROM head
+           )
+           SELECT seq FROM head`,
+          [name, note],
+        );
+        if (!rows.length) throw new BukejianError('INTEGRITY', 'the audit log head row is gone');
+        await loadCheckpoints(Number(rows[0]!.seq));
+      });
+    },
+    checkpoints: () => cps.map((c) => c.slice()),
+    refresh() {
+      open();
+      return serial(refresh);
+    },
+    recovery: Object.freeze({ truncated: {}, resumedPrunes: 0 }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await chain;
+    },
+  };
+  return Object.freeze(store);
+}
