@@ -14,17 +14,28 @@ const INV = 1 / 16777216;
  * @example mul(o, a, b)
  */
 export function mul(o: Float64Array, a: Float64Array, b: Float64Array): void {
-  const a0 = a[0]!, b0 = b[0]!;
-  const a1 = a[1]!, b1 = b[1]!;
-  const a2 = a[2]!, b2 = b[2]!;
-  const a3 = a[3]!, b3 = b[3]!;
-  const a4 = a[4]!, b4 = b[4]!;
-  const a5 = a[5]!, b5 = b[5]!;
-  const a6 = a[6]!, b6 = b[6]!;
-  const a7 = a[7]!, b7 = b[7]!;
-  const a8 = a[8]!, b8 = b[8]!;
-  const a9 = a[9]!, b9 = b[9]!;
-  const a10 = a[10]!, b10 = b[10]!;
+  const a0 = a[0]!,
+    b0 = b[0]!;
+  const a1 = a[1]!,
+    b1 = b[1]!;
+  const a2 = a[2]!,
+    b2 = b[2]!;
+  const a3 = a[3]!,
+    b3 = b[3]!;
+  const a4 = a[4]!,
+    b4 = b[4]!;
+  const a5 = a[5]!,
+    b5 = b[5]!;
+  const a6 = a[6]!,
+    b6 = b[6]!;
+  const a7 = a[7]!,
+    b7 = b[7]!;
+  const a8 = a[8]!,
+    b8 = b[8]!;
+  const a9 = a[9]!,
+    b9 = b[9]!;
+  const a10 = a[10]!,
+    b10 = b[10]!;
   let t0 = a0 * b0;
   let t1 = a0 * b1 + a1 * b0;
   let t2 = a0 * b2 + a1 * b1 + a2 * b0;
@@ -34,10 +45,42 @@ export function mul(o: Float64Array, a: Float64Array, b: Float64Array): void {
   let t6 = a0 * b6 + a1 * b5 + a2 * b4 + a3 * b3 + a4 * b2 + a5 * b1 + a6 * b0;
   let t7 = a0 * b7 + a1 * b6 + a2 * b5 + a3 * b4 + a4 * b3 + a5 * b2 + a6 * b1 + a7 * b0;
   let t8 = a0 * b8 + a1 * b7 + a2 * b6 + a3 * b5 + a4 * b4 + a5 * b3 + a6 * b2 + a7 * b1 + a8 * b0;
-  let t9 = a0 * b9 + a1 * b8 + a2 * b7 + a3 * b6 + a4 * b5 + a5 * b4 + a6 * b3 + a7 * b2 + a8 * b1 + a9 * b0;
-  let t10 = a0 * b10 + a1 * b9 + a2 * b8 + a3 * b7 + a4 * b6 + a5 * b5 + a6 * b4 + a7 * b3 + a8 * b2 + a9 * b1 + a10 * b0;
-  let t11 = a1 * b10 + a2 * b9 + a3 * b8 + a4 * b7 + a5 * b6 + a6 * b5 + a7 * b4 + a8 * b3 + a9 * b2 + a10 * b1;
-  let t12 = a2 * b10 + a3 * b9 + a4 * b8 + a5 * b7 + a6 * b6 + a7 * b5 + a8 * b4 + a9 * b3 + a10 * b2;
+  let t9 =
+    a0 * b9 +
+    a1 * b8 +
+    a2 * b7 +
+    a3 * b6 +
+    a4 * b5 +
+    a5 * b4 +
+    a6 * b3 +
+    a7 * b2 +
+    a8 * b1 +
+    a9 * b0;
+  let t10 =
+    a0 * b10 +
+    a1 * b9 +
+    a2 * b8 +
+    a3 * b7 +
+    a4 * b6 +
+    a5 * b5 +
+    a6 * b4 +
+    a7 * b3 +
+    a8 * b2 +
+    a9 * b1 +
+    a10 * b0;
+  let t11 =
+    a1 * b10 +
+    a2 * b9 +
+    a3 * b8 +
+    a4 * b7 +
+    a5 * b6 +
+    a6 * b5 +
+    a7 * b4 +
+    a8 * b3 +
+    a9 * b2 +
+    a10 * b1;
+  let t12 =
+    a2 * b10 + a3 * b9 + a4 * b8 + a5 * b7 + a6 * b6 + a7 * b5 + a8 * b4 + a9 * b3 + a10 * b2;
   let t13 = a3 * b10 + a4 * b9 + a5 * b8 + a6 * b7 + a7 * b6 + a8 * b5 + a9 * b4 + a10 * b3;
   let t14 = a4 * b10 + a5 * b9 + a6 * b8 + a7 * b7 + a8 * b6 + a9 * b5 + a10 * b4;
   let t15 = a5 * b10 + a6 * b9 + a7 * b8 + a8 * b7 + a9 * b6 + a10 * b5;
@@ -48,38 +91,113 @@ export function mul(o: Float64Array, a: Float64Array, b: Float64Array): void {
   let t20 = a10 * b10;
   let t21 = 0;
   let c: number, m: number;
-  c = Math.floor(t0 * INV); m = t0 - c * B;
-  t1 += c; t2 += m * 65536; t4 -= m; t9 -= m * 256; t10 += m * 65536;
-  c = Math.floor(t1 * INV); m = t1 - c * B;
-  t2 += c; t3 += m * 65536; t5 -= m; t10 -= m * 256; t11 += m * 65536;
-  c = Math.floor(t2 * INV); m = t2 - c * B;
-  t3 += c; t4 += m * 65536; t6 -= m; t11 -= m * 256; t12 += m * 65536;
-  c = Math.floor(t3 * INV); m = t3 - c * B;
-  t4 += c; t5 += m * 65536; t7 -= m; t12 -= m * 256; t13 += m * 65536;
-  c = Math.floor(t4 * INV); m = t4 - c * B;
-  t5 += c; t6 += m * 65536; t8 -= m; t13 -= m * 256; t14 += m * 65536;
-  c = Math.floor(t5 * INV); m = t5 - c * B;
-  t6 += c; t7 += m * 65536; t9 -= m; t14 -= m * 256; t15 += m * 65536;
-  c = Math.floor(t6 * INV); m = t6 - c * B;
-  t7 += c; t8 += m * 65536; t10 -= m; t15 -= m * 256; t16 += m * 65536;
-  c = Math.floor(t7 * INV); m = t7 - c * B;
-  t8 += c; t9 += m * 65536; t11 -= m; t16 -= m * 256; t17 += m * 65536;
-  c = Math.floor(t8 * INV); m = t8 - c * B;
-  t9 += c; t10 += m * 65536; t12 -= m; t17 -= m * 256; t18 += m * 65536;
-  c = Math.floor(t9 * INV); m = t9 - c * B;
-  t10 += c; t11 += m * 65536; t13 -= m; t18 -= m * 256; t19 += m * 65536;
-  c = Math.floor(t10 * INV); m = t10 - c * B;
-  t11 += c; t12 += m * 65536; t14 -= m; t19 -= m * 256; t20 += m * 65536;
-  c = Math.floor(t11 * INV); o[0] = t11 - c * B; t12 += c;
-  c = Math.floor(t12 * INV); o[1] = t12 - c * B; t13 += c;
-  c = Math.floor(t13 * INV); o[2] = t13 - c * B; t14 += c;
-  c = Math.floor(t14 * INV); o[3] = t14 - c * B; t15 += c;
-  c = Math.floor(t15 * INV); o[4] = t15 - c * B; t16 += c;
-  c = Math.floor(t16 * INV); o[5] = t16 - c * B; t17 += c;
-  c = Math.floor(t17 * INV); o[6] = t17 - c * B; t18 += c;
-  c = Math.floor(t18 * INV); o[7] = t18 - c * B; t19 += c;
-  c = Math.floor(t19 * INV); o[8] = t19 - c * B; t20 += c;
-  c = Math.floor(t20 * INV); o[9] = t20 - c * B; t21 += c;
+  c = Math.floor(t0 * INV);
+  m = t0 - c * B;
+  t1 += c;
+  t2 += m * 65536;
+  t4 -= m;
+  t9 -= m * 256;
+  t10 += m * 65536;
+  c = Math.floor(t1 * INV);
+  m = t1 - c * B;
+  t2 += c;
+  t3 += m * 65536;
+  t5 -= m;
+  t10 -= m * 256;
+  t11 += m * 65536;
+  c = Math.floor(t2 * INV);
+  m = t2 - c * B;
+  t3 += c;
+  t4 += m * 65536;
+  t6 -= m;
+  t11 -= m * 256;
+  t12 += m * 65536;
+  c = Math.floor(t3 * INV);
+  m = t3 - c * B;
+  t4 += c;
+  t5 += m * 65536;
+  t7 -= m;
+  t12 -= m * 256;
+  t13 += m * 65536;
+  c = Math.floor(t4 * INV);
+  m = t4 - c * B;
+  t5 += c;
+  t6 += m * 65536;
+  t8 -= m;
+  t13 -= m * 256;
+  t14 += m * 65536;
+  c = Math.floor(t5 * INV);
+  m = t5 - c * B;
+  t6 += c;
+  t7 += m * 65536;
+  t9 -= m;
+  t14 -= m * 256;
+  t15 += m * 65536;
+  c = Math.floor(t6 * INV);
+  m = t6 - c * B;
+  t7 += c;
+  t8 += m * 65536;
+  t10 -= m;
+  t15 -= m * 256;
+  t16 += m * 65536;
+  c = Math.floor(t7 * INV);
+  m = t7 - c * B;
+  t8 += c;
+  t9 += m * 65536;
+  t11 -= m;
+  t16 -= m * 256;
+  t17 += m * 65536;
+  c = Math.floor(t8 * INV);
+  m = t8 - c * B;
+  t9 += c;
+  t10 += m * 65536;
+  t12 -= m;
+  t17 -= m * 256;
+  t18 += m * 65536;
+  c = Math.floor(t9 * INV);
+  m = t9 - c * B;
+  t10 += c;
+  t11 += m * 65536;
+  t13 -= m;
+  t18 -= m * 256;
+  t19 += m * 65536;
+  c = Math.floor(t10 * INV);
+  m = t10 - c * B;
+  t11 += c;
+  t12 += m * 65536;
+  t14 -= m;
+  t19 -= m * 256;
+  t20 += m * 65536;
+  c = Math.floor(t11 * INV);
+  o[0] = t11 - c * B;
+  t12 += c;
+  c = Math.floor(t12 * INV);
+  o[1] = t12 - c * B;
+  t13 += c;
+  c = Math.floor(t13 * INV);
+  o[2] = t13 - c * B;
+  t14 += c;
+  c = Math.floor(t14 * INV);
+  o[3] = t14 - c * B;
+  t15 += c;
+  c = Math.floor(t15 * INV);
+  o[4] = t15 - c * B;
+  t16 += c;
+  c = Math.floor(t16 * INV);
+  o[5] = t16 - c * B;
+  t17 += c;
+  c = Math.floor(t17 * INV);
+  o[6] = t17 - c * B;
+  t18 += c;
+  c = Math.floor(t18 * INV);
+  o[7] = t18 - c * B;
+  t19 += c;
+  c = Math.floor(t19 * INV);
+  o[8] = t19 - c * B;
+  t20 += c;
+  c = Math.floor(t20 * INV);
+  o[9] = t20 - c * B;
+  t21 += c;
   o[10] = t21;
 }
 
@@ -88,17 +206,27 @@ export function mul(o: Float64Array, a: Float64Array, b: Float64Array): void {
  * @example sqr(o, a)
  */
 export function sqr(o: Float64Array, a: Float64Array): void {
-  const a0 = a[0]!, d0 = 2 * a0;
-  const a1 = a[1]!, d1 = 2 * a1;
-  const a2 = a[2]!, d2 = 2 * a2;
-  const a3 = a[3]!, d3 = 2 * a3;
-  const a4 = a[4]!, d4 = 2 * a4;
-  const a5 = a[5]!, d5 = 2 * a5;
-  const a6 = a[6]!, d6 = 2 * a6;
-  const a7 = a[7]!, d7 = 2 * a7;
-  const a8 = a[8]!, d8 = 2 * a8;
-  const a9 = a[9]!, d9 = 2 * a9;
-  const a10 = a[10]!, d10 = 2 * a10;
+  const a0 = a[0]!,
+    d0 = 2 * a0;
+  const a1 = a[1]!,
+    d1 = 2 * a1;
+  const a2 = a[2]!,
+    d2 = 2 * a2;
+  const a3 = a[3]!,
+    d3 = 2 * a3;
+  const a4 = a[4]!,
+    d4 = 2 * a4;
+  const a5 = a[5]!,
+    d5 = 2 * a5;
+  const a6 = a[6]!,
+    d6 = 2 * a6;
+  const a7 = a[7]!,
+    d7 = 2 * a7;
+  const a8 = a[8]!,
+    d8 = 2 * a8;
+  const a9 = a[9]!,
+    d9 = 2 * a9;
+  const a10 = a[10]!;
   let t0 = a0 * a0;
   let t1 = d0 * a1;
   let t2 = d0 * a2 + a1 * a1;
@@ -122,37 +250,112 @@ export function sqr(o: Float64Array, a: Float64Array): void {
   let t20 = a10 * a10;
   let t21 = 0;
   let c: number, m: number;
-  c = Math.floor(t0 * INV); m = t0 - c * B;
-  t1 += c; t2 += m * 65536; t4 -= m; t9 -= m * 256; t10 += m * 65536;
-  c = Math.floor(t1 * INV); m = t1 - c * B;
-  t2 += c; t3 += m * 65536; t5 -= m; t10 -= m * 256; t11 += m * 65536;
-  c = Math.floor(t2 * INV); m = t2 - c * B;
-  t3 += c; t4 += m * 65536; t6 -= m; t11 -= m * 256; t12 += m * 65536;
-  c = Math.floor(t3 * INV); m = t3 - c * B;
-  t4 += c; t5 += m * 65536; t7 -= m; t12 -= m * 256; t13 += m * 65536;
-  c = Math.floor(t4 * INV); m = t4 - c * B;
-  t5 += c; t6 += m * 65536; t8 -= m; t13 -= m * 256; t14 += m * 65536;
-  c = Math.floor(t5 * INV); m = t5 - c * B;
-  t6 += c; t7 += m * 65536; t9 -= m; t14 -= m * 256; t15 += m * 65536;
-  c = Math.floor(t6 * INV); m = t6 - c * B;
-  t7 += c; t8 += m * 65536; t10 -= m; t15 -= m * 256; t16 += m * 65536;
-  c = Math.floor(t7 * INV); m = t7 - c * B;
-  t8 += c; t9 += m * 65536; t11 -= m; t16 -= m * 256; t17 += m * 65536;
-  c = Math.floor(t8 * INV); m = t8 - c * B;
-  t9 += c; t10 += m * 65536; t12 -= m; t17 -= m * 256; t18 += m * 65536;
-  c = Math.floor(t9 * INV); m = t9 - c * B;
-  t10 += c; t11 += m * 65536; t13 -= m; t18 -= m * 256; t19 += m * 65536;
-  c = Math.floor(t10 * INV); m = t10 - c * B;
-  t11 += c; t12 += m * 65536; t14 -= m; t19 -= m * 256; t20 += m * 65536;
-  c = Math.floor(t11 * INV); o[0] = t11 - c * B; t12 += c;
-  c = Math.floor(t12 * INV); o[1] = t12 - c * B; t13 += c;
-  c = Math.floor(t13 * INV); o[2] = t13 - c * B; t14 += c;
-  c = Math.floor(t14 * INV); o[3] = t14 - c * B; t15 += c;
-  c = Math.floor(t15 * INV); o[4] = t15 - c * B; t16 += c;
-  c = Math.floor(t16 * INV); o[5] = t16 - c * B; t17 += c;
-  c = Math.floor(t17 * INV); o[6] = t17 - c * B; t18 += c;
-  c = Math.floor(t18 * INV); o[7] = t18 - c * B; t19 += c;
-  c = Math.floor(t19 * INV); o[8] = t19 - c * B; t20 += c;
-  c = Math.floor(t20 * INV); o[9] = t20 - c * B; t21 += c;
+  c = Math.floor(t0 * INV);
+  m = t0 - c * B;
+  t1 += c;
+  t2 += m * 65536;
+  t4 -= m;
+  t9 -= m * 256;
+  t10 += m * 65536;
+  c = Math.floor(t1 * INV);
+  m = t1 - c * B;
+  t2 += c;
+  t3 += m * 65536;
+  t5 -= m;
+  t10 -= m * 256;
+  t11 += m * 65536;
+  c = Math.floor(t2 * INV);
+  m = t2 - c * B;
+  t3 += c;
+  t4 += m * 65536;
+  t6 -= m;
+  t11 -= m * 256;
+  t12 += m * 65536;
+  c = Math.floor(t3 * INV);
+  m = t3 - c * B;
+  t4 += c;
+  t5 += m * 65536;
+  t7 -= m;
+  t12 -= m * 256;
+  t13 += m * 65536;
+  c = Math.floor(t4 * INV);
+  m = t4 - c * B;
+  t5 += c;
+  t6 += m * 65536;
+  t8 -= m;
+  t13 -= m * 256;
+  t14 += m * 65536;
+  c = Math.floor(t5 * INV);
+  m = t5 - c * B;
+  t6 += c;
+  t7 += m * 65536;
+  t9 -= m;
+  t14 -= m * 256;
+  t15 += m * 65536;
+  c = Math.floor(t6 * INV);
+  m = t6 - c * B;
+  t7 += c;
+  t8 += m * 65536;
+  t10 -= m;
+  t15 -= m * 256;
+  t16 += m * 65536;
+  c = Math.floor(t7 * INV);
+  m = t7 - c * B;
+  t8 += c;
+  t9 += m * 65536;
+  t11 -= m;
+  t16 -= m * 256;
+  t17 += m * 65536;
+  c = Math.floor(t8 * INV);
+  m = t8 - c * B;
+  t9 += c;
+  t10 += m * 65536;
+  t12 -= m;
+  t17 -= m * 256;
+  t18 += m * 65536;
+  c = Math.floor(t9 * INV);
+  m = t9 - c * B;
+  t10 += c;
+  t11 += m * 65536;
+  t13 -= m;
+  t18 -= m * 256;
+  t19 += m * 65536;
+  c = Math.floor(t10 * INV);
+  m = t10 - c * B;
+  t11 += c;
+  t12 += m * 65536;
+  t14 -= m;
+  t19 -= m * 256;
+  t20 += m * 65536;
+  c = Math.floor(t11 * INV);
+  o[0] = t11 - c * B;
+  t12 += c;
+  c = Math.floor(t12 * INV);
+  o[1] = t12 - c * B;
+  t13 += c;
+  c = Math.floor(t13 * INV);
+  o[2] = t13 - c * B;
+  t14 += c;
+  c = Math.floor(t14 * INV);
+  o[3] = t14 - c * B;
+  t15 += c;
+  c = Math.floor(t15 * INV);
+  o[4] = t15 - c * B;
+  t16 += c;
+  c = Math.floor(t16 * INV);
+  o[5] = t16 - c * B;
+  t17 += c;
+  c = Math.floor(t17 * INV);
+  o[6] = t17 - c * B;
+  t18 += c;
+  c = Math.floor(t18 * INV);
+  o[7] = t18 - c * B;
+  t19 += c;
+  c = Math.floor(t19 * INV);
+  o[8] = t19 - c * B;
+  t20 += c;
+  c = Math.floor(t20 * INV);
+  o[9] = t20 - c * B;
+  t21 += c;
   o[10] = t21;
 }
