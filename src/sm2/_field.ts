@@ -165,7 +165,7 @@ export function canonical(o: Fe, a: Fe): void {
   mul(o, a, ONE_PLAIN);
   carry(o);
   sub(tc, o, PL);
-  const neg = -Math.floor(tc[NL - 1]! * SIGN); // 1 when o − p < 0 (keep o), else 0
+  const neg = 0 - Math.floor(tc[NL - 1]! * SIGN); // 1 when o − p < 0 (keep o), else 0
   select(o, tc, o, neg);
 }
 
@@ -222,7 +222,7 @@ export function fromBytes(o: Fe, bytes: Uint8Array, off = 0): number {
     tb[i] = v;
   }
   sub(tc, tb, PL);
-  const ok = -Math.floor(tc[NL - 1]! * SIGN); // 1 when value − p < 0
+  const ok = 0 - Math.floor(tc[NL - 1]! * SIGN); // 1 when value − p < 0
   mul(o, tb, R2L);
   return ok;
 }
