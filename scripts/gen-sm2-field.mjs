@@ -73,4 +73,47 @@ for (let k = 0; k < 2 * N; k++) {
 E('  let c: number, m: number;');
 reduce();
 E('}');
+
+// linear operations: o = f(a, b) limb by limb, then one carry pass (limbs 0–9 into [0, 2^24))
+function linear(name, doc, params, expr) {
+  E('');
+  E('/**');
+  E(` * ${doc}`);
+  E(` * @example ${name}(${params.map((x) => x.split(':')[0]).join(', ')})`);
+  E(' */');
+  E(`export function ${name}(${params.join(', ')}): void {`);
+  E('  let c: number, v: number;');
+  for (let i = 0; i < N - 1; i++) {
+    E(`  v = ${expr(i)}${i ? ' + c' : ''};`);
+    E(`  c = Math.floor(v * INV);`);
+    E(`  o[${i}] = v - c * B;`);
+  }
+  E(`  o[${N - 1}] = ${expr(N - 1)} + c;`);
+  E('}');
+}
+linear(
+  'add',
+  'o = a + b (o may alias a or b).',
+  ['o: Float64Array', 'a: Float64Array', 'b: Float64Array'],
+  (i) => `a[${i}]! + b[${i}]!`,
+);
+linear(
+  'sub',
+  'o = a − b (may be negative as an integer; still loosely reduced).',
+  ['o: Float64Array', 'a: Float64Array', 'b: Float64Array'],
+  (i) => `a[${i}]! - b[${i}]!`,
+);
+linear(
+  'mulSmall',
+  'o = k·a for a small integer k (|k| ≤ 16).',
+  ['o: Float64Array', 'a: Float64Array', 'k: number'],
+  (i) => `a[${i}]! * k`,
+);
+linear('neg', 'o = −a.', ['o: Float64Array', 'a: Float64Array'], (i) => `-a[${i}]!`);
+linear(
+  'carry',
+  'Carry-normalizes a into o.',
+  ['o: Float64Array', 'a: Float64Array'],
+  (i) => `a[${i}]!`,
+);
 writeFileSync(new URL('../src/sm2/_field-mul.ts', import.meta.url), L.join('\n') + '\n');

@@ -2,7 +2,8 @@
  * The SM2 engine of sign/verify/encrypt/decrypt/key exchange on the limb field (./_field.ts),
  * with the interface of ./fast.ts (which stays for curves with another p, i.e. the GB/T 32918
  * test curves). Fixed-base and public-key tables are combs of affine odd multiples
- * (2j+1)·2^(Ww)·P, W = 7, normalized with one inversion (Montgomery's trick); every window adds
+ * (2j+1)·2^(Ww)·P (W = 6 for G on the secret path, 8 for G on the public path, 7 for cached
+ * keys), normalized with one inversion (Montgomery's trick); every window adds
  * one table point by a mixed addition, no doublings.
  *
  * Secret scalars (`mulBaseSecret`, `mulSecret`, `mulSecretTable`): regular odd digits, every
@@ -30,6 +31,7 @@ import {
 } from './_point.js';
 import { fromAffine, mulCT } from './_mul.js';
 import type { FastCurve, Table } from './fast.js';
+import { Sm2Point } from './curve.js';
 
 const NL = 11;
 const GX = 0x32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7n;
@@ -41,6 +43,9 @@ interface Comb extends Table {
   readonly count: number;
   /** count·half affine points, 22 limbs each (x then y). */
   readonly store: Float64Array;
+  /** The table's point (for the rare exceptional-case recomputation). */
+  readonly px: bigint;
+  readonly py: bigint;
 }
 
 /** Batch conversion of Jacobian points to affine limbs with one inversion (Montgomery's trick). */
@@ -89,7 +94,7 @@ function buildComb(px: bigint, py: bigint, W: number): Comb {
   }
   const store = new Float64Array(pts.length * 2 * NL);
   normalizeInto(pts, store);
-  return { W, windows: count, half, xs: [], ys: [], limb: true, count, store };
+  return { W, windows: count, half, xs: [], ys: [], limb: true, count, store, px, py };
 }
 
 const kb = new Uint8Array(32);
@@ -97,8 +102,7 @@ const digits = new Int32Array(64);
 const sx = F.fe(),
   sy = F.fe();
 const acc = jac(),
-  alt = jac(),
-  tmp = jac();
+  alt = jac();
 
 /** k or n − k, whichever is odd, into kb; returns 1 when flipped. */
 function oddScalar(k: bigint): number {
@@ -147,25 +151,12 @@ function combCT(T: Comb, k: bigint): void {
   F.condNeg(acc.Y, acc.Y, flip);
 }
 
-let accInf = true;
-/** acc += (x, y) with the exceptional cases handled by branches (public data only). */
-function addPublic(x: Fe, y: Fe): void {
-  if (accInf) {
-    fromAffine(acc, x, y);
-    accInf = false;
-    return;
-  }
-  copyJ(tmp, acc);
-  addMixed(acc, acc, x, y);
-  if (F.isZero(lastH)) {
-    if (F.isZero(lastR)) {
-      dbl(acc, tmp);
-    } else accInf = true;
-  }
-}
-
-/** acc += [k]·(table point) for a public k. */
-function combPublicInto(T: Comb, k: bigint): void {
+/**
+ * acc (+)= [k]·(table point) for a public k by unchecked mixed additions (`first`: acc starts at
+ * the first table point). An exceptional case (acc = ±table point) makes Z ≡ 0, and Z stays 0
+ * through every later mixed addition: the caller checks Z once at the end and recomputes then.
+ */
+function combPublicInto(T: Comb, k: bigint, first: boolean): void {
   const flip = oddScalar(k);
   recode(kb, T.W, T.count, digits);
   const st = T.store;
@@ -175,7 +166,8 @@ function combPublicInto(T: Comb, k: bigint): void {
     sx.set(st.subarray(i, i + NL));
     sy.set(st.subarray(i + NL, i + 2 * NL));
     if (d < 0 !== (flip === 1)) F.neg(sy, sy);
-    addPublic(sx, sy);
+    if (first && w === 0) fromAffine(acc, sx, sy);
+    else addMixed(acc, acc, sx, sy);
   }
 }
 
@@ -201,16 +193,20 @@ const xv = F.fe(),
  * The limb engine for sm2p256v1 (same contract as `createFast(SM2P256V1)`).
  * @example createFastLimb().mulBaseSecret(k)
  */
-export function createFastLimb(baseWindow = 7): FastCurve {
-  let g: Comb | undefined;
-  const G = (): Comb => (g ??= buildComb(GX, GY, baseWindow));
+export function createFastLimb(secretWindow = 6, publicWindow = 8): FastCurve {
+  // two combs of G, each built on first use: a small window for the constant-time path (every
+  // entry of a window is read), a larger one for the public path (one entry read per window)
+  let gs: Comb | undefined;
+  let gp: Comb | undefined;
+  const GS = (): Comb => (gs ??= buildComb(GX, GY, secretWindow));
+  const G = (): Comb => (gp ??= buildComb(GX, GY, publicWindow));
   const asComb = (T: Table): Comb => {
     if (!(T as Comb).limb) throw new Error('table of another engine');
     return T as Comb;
   };
   return Object.freeze({
     mulBaseSecret(k: bigint) {
-      combCT(G(), k);
+      combCT(GS(), k);
       return affineBig(acc);
     },
     mulSecret(k: bigint, px: bigint, py: bigint) {
@@ -223,17 +219,29 @@ export function createFastLimb(baseWindow = 7): FastCurve {
       return affineBig(acc);
     },
     mulAddPublic(s: bigint, t: bigint, P: Table | { x: bigint; y: bigint }): never {
-      accInf = true;
-      if ('store' in P) {
-        if (t !== 0n) combPublicInto(P as Comb, t);
-      } else if (t !== 0n) {
-        const a = P as { x: bigint; y: bigint };
-        fromAffine(vP, F.fromBig(a.x, ax), F.fromBig(a.y, ay));
-        mulCT(acc, t % N, vP);
-        accInf = t % N === 0n;
+      const a: { x: bigint; y: bigint } =
+        'store' in P ? { x: (P as Comb).px, y: (P as Comb).py } : (P as { x: bigint; y: bigint });
+      s %= N;
+      t %= N;
+      let first = true;
+      if (t !== 0n) {
+        if ('store' in P) combPublicInto(P as Comb, t, true);
+        else {
+          fromAffine(vP, F.fromBig(a.x, ax), F.fromBig(a.y, ay));
+          mulCT(acc, t, vP);
+        }
+        first = false;
       }
-      if (s % N !== 0n) combPublicInto(G(), s % N);
-      const r: LimbJac = { X: F.fe(), Z: F.fe(), inf: accInf };
+      if (s !== 0n) combPublicInto(G(), s, first);
+      const r: LimbJac = { X: F.fe(), Z: F.fe(), inf: false };
+      if ((s === 0n && t === 0n) || F.isZero(acc.Z)) {
+        // infinity, or an exceptional addition on the way (e.g. [s]G = ±[t]P): recompute exactly
+        const R = Sm2Point.BASE.multiplyUnsafe(s).add(Sm2Point.fromAffine(a).multiplyUnsafe(t));
+        if (R.is0()) return { X: r.X, Z: r.Z, inf: true } as never;
+        F.fromBig(R.toAffine().x, r.X);
+        F.fromBig(1n, r.Z);
+        return r as never;
+      }
       r.X.set(acc.X);
       r.Z.set(acc.Z);
       return r as never;

@@ -359,3 +359,198 @@ export function sqr(o: Float64Array, a: Float64Array): void {
   t21 += c;
   o[10] = t21;
 }
+
+/**
+ * o = a + b (o may alias a or b).
+ * @example add(o, a, b)
+ */
+export function add(o: Float64Array, a: Float64Array, b: Float64Array): void {
+  let c: number, v: number;
+  v = a[0]! + b[0]!;
+  c = Math.floor(v * INV);
+  o[0] = v - c * B;
+  v = a[1]! + b[1]! + c;
+  c = Math.floor(v * INV);
+  o[1] = v - c * B;
+  v = a[2]! + b[2]! + c;
+  c = Math.floor(v * INV);
+  o[2] = v - c * B;
+  v = a[3]! + b[3]! + c;
+  c = Math.floor(v * INV);
+  o[3] = v - c * B;
+  v = a[4]! + b[4]! + c;
+  c = Math.floor(v * INV);
+  o[4] = v - c * B;
+  v = a[5]! + b[5]! + c;
+  c = Math.floor(v * INV);
+  o[5] = v - c * B;
+  v = a[6]! + b[6]! + c;
+  c = Math.floor(v * INV);
+  o[6] = v - c * B;
+  v = a[7]! + b[7]! + c;
+  c = Math.floor(v * INV);
+  o[7] = v - c * B;
+  v = a[8]! + b[8]! + c;
+  c = Math.floor(v * INV);
+  o[8] = v - c * B;
+  v = a[9]! + b[9]! + c;
+  c = Math.floor(v * INV);
+  o[9] = v - c * B;
+  o[10] = a[10]! + b[10]! + c;
+}
+
+/**
+ * o = a − b (may be negative as an integer; still loosely reduced).
+ * @example sub(o, a, b)
+ */
+export function sub(o: Float64Array, a: Float64Array, b: Float64Array): void {
+  let c: number, v: number;
+  v = a[0]! - b[0]!;
+  c = Math.floor(v * INV);
+  o[0] = v - c * B;
+  v = a[1]! - b[1]! + c;
+  c = Math.floor(v * INV);
+  o[1] = v - c * B;
+  v = a[2]! - b[2]! + c;
+  c = Math.floor(v * INV);
+  o[2] = v - c * B;
+  v = a[3]! - b[3]! + c;
+  c = Math.floor(v * INV);
+  o[3] = v - c * B;
+  v = a[4]! - b[4]! + c;
+  c = Math.floor(v * INV);
+  o[4] = v - c * B;
+  v = a[5]! - b[5]! + c;
+  c = Math.floor(v * INV);
+  o[5] = v - c * B;
+  v = a[6]! - b[6]! + c;
+  c = Math.floor(v * INV);
+  o[6] = v - c * B;
+  v = a[7]! - b[7]! + c;
+  c = Math.floor(v * INV);
+  o[7] = v - c * B;
+  v = a[8]! - b[8]! + c;
+  c = Math.floor(v * INV);
+  o[8] = v - c * B;
+  v = a[9]! - b[9]! + c;
+  c = Math.floor(v * INV);
+  o[9] = v - c * B;
+  o[10] = a[10]! - b[10]! + c;
+}
+
+/**
+ * o = k·a for a small integer k (|k| ≤ 16).
+ * @example mulSmall(o, a, k)
+ */
+export function mulSmall(o: Float64Array, a: Float64Array, k: number): void {
+  let c: number, v: number;
+  v = a[0]! * k;
+  c = Math.floor(v * INV);
+  o[0] = v - c * B;
+  v = a[1]! * k + c;
+  c = Math.floor(v * INV);
+  o[1] = v - c * B;
+  v = a[2]! * k + c;
+  c = Math.floor(v * INV);
+  o[2] = v - c * B;
+  v = a[3]! * k + c;
+  c = Math.floor(v * INV);
+  o[3] = v - c * B;
+  v = a[4]! * k + c;
+  c = Math.floor(v * INV);
+  o[4] = v - c * B;
+  v = a[5]! * k + c;
+  c = Math.floor(v * INV);
+  o[5] = v - c * B;
+  v = a[6]! * k + c;
+  c = Math.floor(v * INV);
+  o[6] = v - c * B;
+  v = a[7]! * k + c;
+  c = Math.floor(v * INV);
+  o[7] = v - c * B;
+  v = a[8]! * k + c;
+  c = Math.floor(v * INV);
+  o[8] = v - c * B;
+  v = a[9]! * k + c;
+  c = Math.floor(v * INV);
+  o[9] = v - c * B;
+  o[10] = a[10]! * k + c;
+}
+
+/**
+ * o = −a.
+ * @example neg(o, a)
+ */
+export function neg(o: Float64Array, a: Float64Array): void {
+  let c: number, v: number;
+  v = -a[0]!;
+  c = Math.floor(v * INV);
+  o[0] = v - c * B;
+  v = -a[1]! + c;
+  c = Math.floor(v * INV);
+  o[1] = v - c * B;
+  v = -a[2]! + c;
+  c = Math.floor(v * INV);
+  o[2] = v - c * B;
+  v = -a[3]! + c;
+  c = Math.floor(v * INV);
+  o[3] = v - c * B;
+  v = -a[4]! + c;
+  c = Math.floor(v * INV);
+  o[4] = v - c * B;
+  v = -a[5]! + c;
+  c = Math.floor(v * INV);
+  o[5] = v - c * B;
+  v = -a[6]! + c;
+  c = Math.floor(v * INV);
+  o[6] = v - c * B;
+  v = -a[7]! + c;
+  c = Math.floor(v * INV);
+  o[7] = v - c * B;
+  v = -a[8]! + c;
+  c = Math.floor(v * INV);
+  o[8] = v - c * B;
+  v = -a[9]! + c;
+  c = Math.floor(v * INV);
+  o[9] = v - c * B;
+  o[10] = -a[10]! + c;
+}
+
+/**
+ * Carry-normalizes a into o.
+ * @example carry(o, a)
+ */
+export function carry(o: Float64Array, a: Float64Array): void {
+  let c: number, v: number;
+  v = a[0]!;
+  c = Math.floor(v * INV);
+  o[0] = v - c * B;
+  v = a[1]! + c;
+  c = Math.floor(v * INV);
+  o[1] = v - c * B;
+  v = a[2]! + c;
+  c = Math.floor(v * INV);
+  o[2] = v - c * B;
+  v = a[3]! + c;
+  c = Math.floor(v * INV);
+  o[3] = v - c * B;
+  v = a[4]! + c;
+  c = Math.floor(v * INV);
+  o[4] = v - c * B;
+  v = a[5]! + c;
+  c = Math.floor(v * INV);
+  o[5] = v - c * B;
+  v = a[6]! + c;
+  c = Math.floor(v * INV);
+  o[6] = v - c * B;
+  v = a[7]! + c;
+  c = Math.floor(v * INV);
+  o[7] = v - c * B;
+  v = a[8]! + c;
+  c = Math.floor(v * INV);
+  o[8] = v - c * B;
+  v = a[9]! + c;
+  c = Math.floor(v * INV);
+  o[9] = v - c * B;
+  o[10] = a[10]! + c;
+}

@@ -16,9 +16,11 @@
  * `toBig`/`fromBig` (bigint conversions at the module boundaries) are not constant time.
  * @module
  */
-import { mul, sqr } from './_field-mul.js';
+import { add, carry as carryInto, mul, mulSmall, neg, sqr, sub } from './_field-mul.js';
 
-export { mul, sqr };
+export { add, mul, mulSmall, neg, sqr, sub };
+
+const carry = (o: Fe): void => carryInto(o, o);
 
 /** A field element (11 limbs, Montgomery form). */
 export type Fe = Float64Array;
@@ -51,76 +53,6 @@ function bigOf(a: Fe): bigint {
 const PL = limbsOf(P, fe());
 const R2L = limbsOf(R2, fe());
 const ONE_PLAIN = limbsOf(1n, fe());
-
-/**
- * Carry-normalizes limbs 0–9 into [0, 2^24), the rest into limb 10.
- * @example carry(o)
- */
-function carry(o: Fe): void {
-  let c = 0;
-  for (let i = 0; i < NL - 1; i++) {
-    const v = o[i]! + c;
-    c = Math.floor(v * INV);
-    o[i] = v - c * B;
-  }
-  o[NL - 1] = o[NL - 1]! + c;
-}
-
-/**
- * o = a + b.
- * @example add(o, a, b)
- */
-export function add(o: Fe, a: Fe, b: Fe): void {
-  let c = 0;
-  for (let i = 0; i < NL - 1; i++) {
-    const v = a[i]! + b[i]! + c;
-    c = Math.floor(v * INV);
-    o[i] = v - c * B;
-  }
-  o[NL - 1] = a[NL - 1]! + b[NL - 1]! + c;
-}
-
-/**
- * o = a − b (may be negative as an integer; still loosely reduced).
- * @example sub(o, a, b)
- */
-export function sub(o: Fe, a: Fe, b: Fe): void {
-  let c = 0;
-  for (let i = 0; i < NL - 1; i++) {
-    const v = a[i]! - b[i]! + c;
-    c = Math.floor(v * INV);
-    o[i] = v - c * B;
-  }
-  o[NL - 1] = a[NL - 1]! - b[NL - 1]! + c;
-}
-
-/**
- * o = k·a for a small public integer k (|k| ≤ 16).
- * @example mulSmall(o, a, 8)
- */
-export function mulSmall(o: Fe, a: Fe, k: number): void {
-  let c = 0;
-  for (let i = 0; i < NL - 1; i++) {
-    const v = a[i]! * k + c;
-    c = Math.floor(v * INV);
-    o[i] = v - c * B;
-  }
-  o[NL - 1] = a[NL - 1]! * k + c;
-}
-
-/**
- * o = −a.
- * @example neg(o, a)
- */
-export function neg(o: Fe, a: Fe): void {
-  let c = 0;
-  for (let i = 0; i < NL - 1; i++) {
-    const v = c - a[i]!;
-    c = Math.floor(v * INV);
-    o[i] = v - c * B;
-  }
-  o[NL - 1] = c - a[NL - 1]!;
-}
 
 /**
  * o = a.
