@@ -74,21 +74,31 @@ E('  let c: number, m: number;');
 reduce();
 E('}');
 
-// linear operations: o = f(a, b) limb by limb, then one carry pass (limbs 0–9 into [0, 2^24))
-function linear(name, doc, params, expr) {
+// linear operations: o = f(a, b) limb by limb, then ONE round of carries computed side by side
+// (no serial carry chain: a serial chain costs as much latency as a multiplication). From limbs
+// in [−16, 2^24 + 16) the results have limbs 0–9 in [−16, 2^24 + 16) again (|k| ≤ 8 for
+// mulSmall), which the products accept (./_field.ts). `carry` is the full serial normalization.
+function linear(name, doc, params, expr, serial = false) {
   E('');
   E('/**');
   E(` * ${doc}`);
   E(` * @example ${name}(${params.map((x) => x.split(':')[0]).join(', ')})`);
   E(' */');
   E(`export function ${name}(${params.join(', ')}): void {`);
-  E('  let c: number, v: number;');
-  for (let i = 0; i < N - 1; i++) {
-    E(`  v = ${expr(i)}${i ? ' + c' : ''};`);
-    E(`  c = Math.floor(v * INV);`);
-    E(`  o[${i}] = v - c * B;`);
+  if (serial) {
+    E('  let c: number, v: number;');
+    for (let i = 0; i < N - 1; i++) {
+      E(`  v = ${expr(i)}${i ? ' + c' : ''};`);
+      E(`  c = Math.floor(v * INV);`);
+      E(`  o[${i}] = v - c * B;`);
+    }
+    E(`  o[${N - 1}] = ${expr(N - 1)} + c;`);
+  } else {
+    for (let i = 0; i < N; i++) E(`  const v${i} = ${expr(i)};`);
+    for (let i = 0; i < N - 1; i++) E(`  const c${i} = Math.floor(v${i} * INV);`);
+    for (let i = 0; i < N; i++)
+      E(`  o[${i}] = v${i}${i < N - 1 ? ` - c${i} * B` : ''}${i > 0 ? ` + c${i - 1}` : ''};`);
   }
-  E(`  o[${N - 1}] = ${expr(N - 1)} + c;`);
   E('}');
 }
 linear(
@@ -115,5 +125,6 @@ linear(
   'Carry-normalizes a into o.',
   ['o: Float64Array', 'a: Float64Array'],
   (i) => `a[${i}]!`,
+  true,
 );
 writeFileSync(new URL('../src/sm2/_field-mul.ts', import.meta.url), L.join('\n') + '\n');

@@ -365,38 +365,38 @@ export function sqr(o: Float64Array, a: Float64Array): void {
  * @example add(o, a, b)
  */
 export function add(o: Float64Array, a: Float64Array, b: Float64Array): void {
-  let c: number, v: number;
-  v = a[0]! + b[0]!;
-  c = Math.floor(v * INV);
-  o[0] = v - c * B;
-  v = a[1]! + b[1]! + c;
-  c = Math.floor(v * INV);
-  o[1] = v - c * B;
-  v = a[2]! + b[2]! + c;
-  c = Math.floor(v * INV);
-  o[2] = v - c * B;
-  v = a[3]! + b[3]! + c;
-  c = Math.floor(v * INV);
-  o[3] = v - c * B;
-  v = a[4]! + b[4]! + c;
-  c = Math.floor(v * INV);
-  o[4] = v - c * B;
-  v = a[5]! + b[5]! + c;
-  c = Math.floor(v * INV);
-  o[5] = v - c * B;
-  v = a[6]! + b[6]! + c;
-  c = Math.floor(v * INV);
-  o[6] = v - c * B;
-  v = a[7]! + b[7]! + c;
-  c = Math.floor(v * INV);
-  o[7] = v - c * B;
-  v = a[8]! + b[8]! + c;
-  c = Math.floor(v * INV);
-  o[8] = v - c * B;
-  v = a[9]! + b[9]! + c;
-  c = Math.floor(v * INV);
-  o[9] = v - c * B;
-  o[10] = a[10]! + b[10]! + c;
+  const v0 = a[0]! + b[0]!;
+  const v1 = a[1]! + b[1]!;
+  const v2 = a[2]! + b[2]!;
+  const v3 = a[3]! + b[3]!;
+  const v4 = a[4]! + b[4]!;
+  const v5 = a[5]! + b[5]!;
+  const v6 = a[6]! + b[6]!;
+  const v7 = a[7]! + b[7]!;
+  const v8 = a[8]! + b[8]!;
+  const v9 = a[9]! + b[9]!;
+  const v10 = a[10]! + b[10]!;
+  const c0 = Math.floor(v0 * INV);
+  const c1 = Math.floor(v1 * INV);
+  const c2 = Math.floor(v2 * INV);
+  const c3 = Math.floor(v3 * INV);
+  const c4 = Math.floor(v4 * INV);
+  const c5 = Math.floor(v5 * INV);
+  const c6 = Math.floor(v6 * INV);
+  const c7 = Math.floor(v7 * INV);
+  const c8 = Math.floor(v8 * INV);
+  const c9 = Math.floor(v9 * INV);
+  o[0] = v0 - c0 * B;
+  o[1] = v1 - c1 * B + c0;
+  o[2] = v2 - c2 * B + c1;
+  o[3] = v3 - c3 * B + c2;
+  o[4] = v4 - c4 * B + c3;
+  o[5] = v5 - c5 * B + c4;
+  o[6] = v6 - c6 * B + c5;
+  o[7] = v7 - c7 * B + c6;
+  o[8] = v8 - c8 * B + c7;
+  o[9] = v9 - c9 * B + c8;
+  o[10] = v10 + c9;
 }
 
 /**
@@ -404,38 +404,38 @@ export function add(o: Float64Array, a: Float64Array, b: Float64Array): void {
  * @example sub(o, a, b)
  */
 export function sub(o: Float64Array, a: Float64Array, b: Float64Array): void {
-  let c: number, v: number;
-  v = a[0]! - b[0]!;
-  c = Math.floor(v * INV);
-  o[0] = v - c * B;
-  v = a[1]! - b[1]! + c;
-  c = Math.floor(v * INV);
-  o[1] = v - c * B;
-  v = a[2]! - b[2]! + c;
-  c = Math.floor(v * INV);
-  o[2] = v - c * B;
-  v = a[3]! - b[3]! + c;
-  c = Math.floor(v * INV);
-  o[3] = v - c * B;
-  v = a[4]! - b[4]! + c;
-  c = Math.floor(v * INV);
-  o[4] = v - c * B;
-  v = a[5]! - b[5]! + c;
-  c = Math.floor(v * INV);
-  o[5] = v - c * B;
-  v = a[6]! - b[6]! + c;
-  c = Math.floor(v * INV);
-  o[6] = v - c * B;
-  v = a[7]! - b[7]! + c;
-  c = Math.floor(v * INV);
-  o[7] = v - c * B;
-  v = a[8]! - b[8]! + c;
-  c = Math.floor(v * INV);
-  o[8] = v - c * B;
-  v = a[9]! - b[9]! + c;
-  c = Math.floor(v * INV);
-  o[9] = v - c * B;
-  o[10] = a[10]! - b[10]! + c;
+  const v0 = a[0]! - b[0]!;
+  const v1 = a[1]! - b[1]!;
+  const v2 = a[2]! - b[2]!;
+  const v3 = a[3]! - b[3]!;
+  const v4 = a[4]! - b[4]!;
+  const v5 = a[5]! - b[5]!;
+  const v6 = a[6]! - b[6]!;
+  const v7 = a[7]! - b[7]!;
+  const v8 = a[8]! - b[8]!;
+  const v9 = a[9]! - b[9]!;
+  const v10 = a[10]! - b[10]!;
+  const c0 = Math.floor(v0 * INV);
+  const c1 = Math.floor(v1 * INV);
+  const c2 = Math.floor(v2 * INV);
+  const c3 = Math.floor(v3 * INV);
+  const c4 = Math.floor(v4 * INV);
+  const c5 = Math.floor(v5 * INV);
+  const c6 = Math.floor(v6 * INV);
+  const c7 = Math.floor(v7 * INV);
+  const c8 = Math.floor(v8 * INV);
+  const c9 = Math.floor(v9 * INV);
+  o[0] = v0 - c0 * B;
+  o[1] = v1 - c1 * B + c0;
+  o[2] = v2 - c2 * B + c1;
+  o[3] = v3 - c3 * B + c2;
+  o[4] = v4 - c4 * B + c3;
+  o[5] = v5 - c5 * B + c4;
+  o[6] = v6 - c6 * B + c5;
+  o[7] = v7 - c7 * B + c6;
+  o[8] = v8 - c8 * B + c7;
+  o[9] = v9 - c9 * B + c8;
+  o[10] = v10 + c9;
 }
 
 /**
@@ -443,38 +443,38 @@ export function sub(o: Float64Array, a: Float64Array, b: Float64Array): void {
  * @example mulSmall(o, a, k)
  */
 export function mulSmall(o: Float64Array, a: Float64Array, k: number): void {
-  let c: number, v: number;
-  v = a[0]! * k;
-  c = Math.floor(v * INV);
-  o[0] = v - c * B;
-  v = a[1]! * k + c;
-  c = Math.floor(v * INV);
-  o[1] = v - c * B;
-  v = a[2]! * k + c;
-  c = Math.floor(v * INV);
-  o[2] = v - c * B;
-  v = a[3]! * k + c;
-  c = Math.floor(v * INV);
-  o[3] = v - c * B;
-  v = a[4]! * k + c;
-  c = Math.floor(v * INV);
-  o[4] = v - c * B;
-  v = a[5]! * k + c;
-  c = Math.floor(v * INV);
-  o[5] = v - c * B;
-  v = a[6]! * k + c;
-  c = Math.floor(v * INV);
-  o[6] = v - c * B;
-  v = a[7]! * k + c;
-  c = Math.floor(v * INV);
-  o[7] = v - c * B;
-  v = a[8]! * k + c;
-  c = Math.floor(v * INV);
-  o[8] = v - c * B;
-  v = a[9]! * k + c;
-  c = Math.floor(v * INV);
-  o[9] = v - c * B;
-  o[10] = a[10]! * k + c;
+  const v0 = a[0]! * k;
+  const v1 = a[1]! * k;
+  const v2 = a[2]! * k;
+  const v3 = a[3]! * k;
+  const v4 = a[4]! * k;
+  const v5 = a[5]! * k;
+  const v6 = a[6]! * k;
+  const v7 = a[7]! * k;
+  const v8 = a[8]! * k;
+  const v9 = a[9]! * k;
+  const v10 = a[10]! * k;
+  const c0 = Math.floor(v0 * INV);
+  const c1 = Math.floor(v1 * INV);
+  const c2 = Math.floor(v2 * INV);
+  const c3 = Math.floor(v3 * INV);
+  const c4 = Math.floor(v4 * INV);
+  const c5 = Math.floor(v5 * INV);
+  const c6 = Math.floor(v6 * INV);
+  const c7 = Math.floor(v7 * INV);
+  const c8 = Math.floor(v8 * INV);
+  const c9 = Math.floor(v9 * INV);
+  o[0] = v0 - c0 * B;
+  o[1] = v1 - c1 * B + c0;
+  o[2] = v2 - c2 * B + c1;
+  o[3] = v3 - c3 * B + c2;
+  o[4] = v4 - c4 * B + c3;
+  o[5] = v5 - c5 * B + c4;
+  o[6] = v6 - c6 * B + c5;
+  o[7] = v7 - c7 * B + c6;
+  o[8] = v8 - c8 * B + c7;
+  o[9] = v9 - c9 * B + c8;
+  o[10] = v10 + c9;
 }
 
 /**
@@ -482,38 +482,38 @@ export function mulSmall(o: Float64Array, a: Float64Array, k: number): void {
  * @example neg(o, a)
  */
 export function neg(o: Float64Array, a: Float64Array): void {
-  let c: number, v: number;
-  v = -a[0]!;
-  c = Math.floor(v * INV);
-  o[0] = v - c * B;
-  v = -a[1]! + c;
-  c = Math.floor(v * INV);
-  o[1] = v - c * B;
-  v = -a[2]! + c;
-  c = Math.floor(v * INV);
-  o[2] = v - c * B;
-  v = -a[3]! + c;
-  c = Math.floor(v * INV);
-  o[3] = v - c * B;
-  v = -a[4]! + c;
-  c = Math.floor(v * INV);
-  o[4] = v - c * B;
-  v = -a[5]! + c;
-  c = Math.floor(v * INV);
-  o[5] = v - c * B;
-  v = -a[6]! + c;
-  c = Math.floor(v * INV);
-  o[6] = v - c * B;
-  v = -a[7]! + c;
-  c = Math.floor(v * INV);
-  o[7] = v - c * B;
-  v = -a[8]! + c;
-  c = Math.floor(v * INV);
-  o[8] = v - c * B;
-  v = -a[9]! + c;
-  c = Math.floor(v * INV);
-  o[9] = v - c * B;
-  o[10] = -a[10]! + c;
+  const v0 = -a[0]!;
+  const v1 = -a[1]!;
+  const v2 = -a[2]!;
+  const v3 = -a[3]!;
+  const v4 = -a[4]!;
+  const v5 = -a[5]!;
+  const v6 = -a[6]!;
+  const v7 = -a[7]!;
+  const v8 = -a[8]!;
+  const v9 = -a[9]!;
+  const v10 = -a[10]!;
+  const c0 = Math.floor(v0 * INV);
+  const c1 = Math.floor(v1 * INV);
+  const c2 = Math.floor(v2 * INV);
+  const c3 = Math.floor(v3 * INV);
+  const c4 = Math.floor(v4 * INV);
+  const c5 = Math.floor(v5 * INV);
+  const c6 = Math.floor(v6 * INV);
+  const c7 = Math.floor(v7 * INV);
+  const c8 = Math.floor(v8 * INV);
+  const c9 = Math.floor(v9 * INV);
+  o[0] = v0 - c0 * B;
+  o[1] = v1 - c1 * B + c0;
+  o[2] = v2 - c2 * B + c1;
+  o[3] = v3 - c3 * B + c2;
+  o[4] = v4 - c4 * B + c3;
+  o[5] = v5 - c5 * B + c4;
+  o[6] = v6 - c6 * B + c5;
+  o[7] = v7 - c7 * B + c6;
+  o[8] = v8 - c8 * B + c7;
+  o[9] = v9 - c9 * B + c8;
+  o[10] = v10 + c9;
 }
 
 /**

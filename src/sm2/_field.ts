@@ -5,9 +5,11 @@
  * Representation: 11 limbs of 24 bits in a `Float64Array` (264 bits), Montgomery form with
  * R = 2^264. Because p ≡ −1 (mod 2^64), −p⁻¹ ≡ 1 (mod 2^24) and m·p is the sparse sum
  * m·(2^256 − 2^224 − 2^96 + 2^64 − 1): each of the 11 reduction steps is five additions
- * (./_field-mul.ts, generated). Every operation leaves limbs 0–9 in [0, 2^24) and a signed top
- * limb 10; the value V is congruent to the element and |V| < 2^262 ("loosely reduced"), which keeps
- * every column sum of a product below 11·2^48 + 2^43 < 2^53 (exact in float64). Only `toBytes` /
+ * (./_field-mul.ts, generated). Every operation leaves limbs 0–9 in [−16, 2^24 + 16) (products
+ * carry serially into [0, 2^24); sums and differences carry one round side by side, which keeps
+ * the dependency chain short) and a signed top limb 10; the value V is congruent to the element
+ * and |V| < 2^262 ("loosely reduced"), which keeps every column sum of a product below
+ * 11·(2^24 + 16)² + 2^43 < 2^53 (exact in float64). Only `toBytes` /
  * `toBig` / `isZero` / `equal` / `isOdd` produce the canonical value in [0, p).
  *
  * Constant time: mul, sqr, add, sub, neg, mulSmall, inv (Fermat, fixed addition chain), sqrt,
@@ -95,8 +97,8 @@ const SIGN = 1 / 1073741824; // 2^−30: floor(top·2^−30) is −1 for a negat
 export function canonical(o: Fe, a: Fe): void {
   // a·R⁻¹ = (a + m·p)/R with |a| < 2^262 and m < R: an integer in (−1/4, p + 1/4), i.e. [0, p]
   mul(o, a, ONE_PLAIN);
-  carry(o);
   sub(tc, o, PL);
+  carry(tc);
   const neg = 0 - Math.floor(tc[NL - 1]! * SIGN); // 1 when o − p < 0 (keep o), else 0
   select(o, tc, o, neg);
 }
@@ -154,6 +156,7 @@ export function fromBytes(o: Fe, bytes: Uint8Array, off = 0): number {
     tb[i] = v;
   }
   sub(tc, tb, PL);
+  carry(tc);
   const ok = 0 - Math.floor(tc[NL - 1]! * SIGN); // 1 when value − p < 0
   mul(o, tb, R2L);
   return ok;
