@@ -55,6 +55,26 @@ reduce();
 E('}');
 E('');
 E('/**');
+E(' * o = (a − b)·(a + b)·2^−264 mod p, the two factors formed limb by limb without carries');
+E(' * (|a − b| limbs < 2^24 + 32, a + b limbs < 2^25 + 32: columns stay below 2^53).');
+E(' * @example mulDiffSum(o, a, b)');
+E(' */');
+E('export function mulDiffSum(o: Float64Array, a: Float64Array, b: Float64Array): void {');
+for (let i = 0; i < N; i++) E(`  const x${i} = a[${i}]!, y${i} = b[${i}]!;`);
+for (let i = 0; i < N; i++) E(`  const a${i} = x${i} - y${i}, b${i} = x${i} + y${i};`);
+for (let k = 0; k < 2 * N; k++) {
+  const terms = [];
+  for (let i = 0; i < N; i++) {
+    const j = k - i;
+    if (j >= 0 && j < N) terms.push(`a${i} * b${j}`);
+  }
+  E(`  let t${k} = ${terms.length ? terms.join(' + ') : '0'};`);
+}
+E('  let c: number, m: number;');
+reduce();
+E('}');
+E('');
+E('/**');
 E(' * o = a²·2^−264 mod p (loosely reduced; o may alias a).');
 E(' * @example sqr(o, a)');
 E(' */');
@@ -118,6 +138,18 @@ linear(
   'o = k·a for a small integer k (|k| ≤ 16).',
   ['o: Float64Array', 'a: Float64Array', 'k: number'],
   (i) => `a[${i}]! * k`,
+);
+linear(
+  'subMul',
+  'o = a − k·b for a small integer k (|k| ≤ 8).',
+  ['o: Float64Array', 'a: Float64Array', 'b: Float64Array', 'k: number'],
+  (i) => `a[${i}]! - k * b[${i}]!`,
+);
+linear(
+  'mulSubLin',
+  'o = k·a − b for a small integer k (|k| ≤ 8).',
+  ['o: Float64Array', 'a: Float64Array', 'k: number', 'b: Float64Array'],
+  (i) => `k * a[${i}]! - b[${i}]!`,
 );
 linear('neg', 'o = −a.', ['o: Float64Array', 'a: Float64Array'], (i) => `-a[${i}]!`);
 linear(

@@ -202,6 +202,221 @@ export function mul(o: Float64Array, a: Float64Array, b: Float64Array): void {
 }
 
 /**
+ * o = (a − b)·(a + b)·2^−264 mod p, the two factors formed limb by limb without carries
+ * (|a − b| limbs < 2^24 + 32, a + b limbs < 2^25 + 32: columns stay below 2^53).
+ * @example mulDiffSum(o, a, b)
+ */
+export function mulDiffSum(o: Float64Array, a: Float64Array, b: Float64Array): void {
+  const x0 = a[0]!,
+    y0 = b[0]!;
+  const x1 = a[1]!,
+    y1 = b[1]!;
+  const x2 = a[2]!,
+    y2 = b[2]!;
+  const x3 = a[3]!,
+    y3 = b[3]!;
+  const x4 = a[4]!,
+    y4 = b[4]!;
+  const x5 = a[5]!,
+    y5 = b[5]!;
+  const x6 = a[6]!,
+    y6 = b[6]!;
+  const x7 = a[7]!,
+    y7 = b[7]!;
+  const x8 = a[8]!,
+    y8 = b[8]!;
+  const x9 = a[9]!,
+    y9 = b[9]!;
+  const x10 = a[10]!,
+    y10 = b[10]!;
+  const a0 = x0 - y0,
+    b0 = x0 + y0;
+  const a1 = x1 - y1,
+    b1 = x1 + y1;
+  const a2 = x2 - y2,
+    b2 = x2 + y2;
+  const a3 = x3 - y3,
+    b3 = x3 + y3;
+  const a4 = x4 - y4,
+    b4 = x4 + y4;
+  const a5 = x5 - y5,
+    b5 = x5 + y5;
+  const a6 = x6 - y6,
+    b6 = x6 + y6;
+  const a7 = x7 - y7,
+    b7 = x7 + y7;
+  const a8 = x8 - y8,
+    b8 = x8 + y8;
+  const a9 = x9 - y9,
+    b9 = x9 + y9;
+  const a10 = x10 - y10,
+    b10 = x10 + y10;
+  let t0 = a0 * b0;
+  let t1 = a0 * b1 + a1 * b0;
+  let t2 = a0 * b2 + a1 * b1 + a2 * b0;
+  let t3 = a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0;
+  let t4 = a0 * b4 + a1 * b3 + a2 * b2 + a3 * b1 + a4 * b0;
+  let t5 = a0 * b5 + a1 * b4 + a2 * b3 + a3 * b2 + a4 * b1 + a5 * b0;
+  let t6 = a0 * b6 + a1 * b5 + a2 * b4 + a3 * b3 + a4 * b2 + a5 * b1 + a6 * b0;
+  let t7 = a0 * b7 + a1 * b6 + a2 * b5 + a3 * b4 + a4 * b3 + a5 * b2 + a6 * b1 + a7 * b0;
+  let t8 = a0 * b8 + a1 * b7 + a2 * b6 + a3 * b5 + a4 * b4 + a5 * b3 + a6 * b2 + a7 * b1 + a8 * b0;
+  let t9 =
+    a0 * b9 +
+    a1 * b8 +
+    a2 * b7 +
+    a3 * b6 +
+    a4 * b5 +
+    a5 * b4 +
+    a6 * b3 +
+    a7 * b2 +
+    a8 * b1 +
+    a9 * b0;
+  let t10 =
+    a0 * b10 +
+    a1 * b9 +
+    a2 * b8 +
+    a3 * b7 +
+    a4 * b6 +
+    a5 * b5 +
+    a6 * b4 +
+    a7 * b3 +
+    a8 * b2 +
+    a9 * b1 +
+    a10 * b0;
+  let t11 =
+    a1 * b10 +
+    a2 * b9 +
+    a3 * b8 +
+    a4 * b7 +
+    a5 * b6 +
+    a6 * b5 +
+    a7 * b4 +
+    a8 * b3 +
+    a9 * b2 +
+    a10 * b1;
+  let t12 =
+    a2 * b10 + a3 * b9 + a4 * b8 + a5 * b7 + a6 * b6 + a7 * b5 + a8 * b4 + a9 * b3 + a10 * b2;
+  let t13 = a3 * b10 + a4 * b9 + a5 * b8 + a6 * b7 + a7 * b6 + a8 * b5 + a9 * b4 + a10 * b3;
+  let t14 = a4 * b10 + a5 * b9 + a6 * b8 + a7 * b7 + a8 * b6 + a9 * b5 + a10 * b4;
+  let t15 = a5 * b10 + a6 * b9 + a7 * b8 + a8 * b7 + a9 * b6 + a10 * b5;
+  let t16 = a6 * b10 + a7 * b9 + a8 * b8 + a9 * b7 + a10 * b6;
+  let t17 = a7 * b10 + a8 * b9 + a9 * b8 + a10 * b7;
+  let t18 = a8 * b10 + a9 * b9 + a10 * b8;
+  let t19 = a9 * b10 + a10 * b9;
+  let t20 = a10 * b10;
+  let t21 = 0;
+  let c: number, m: number;
+  c = Math.floor(t0 * INV);
+  m = t0 - c * B;
+  t1 += c;
+  t2 += m * 65536;
+  t4 -= m;
+  t9 -= m * 256;
+  t10 += m * 65536;
+  c = Math.floor(t1 * INV);
+  m = t1 - c * B;
+  t2 += c;
+  t3 += m * 65536;
+  t5 -= m;
+  t10 -= m * 256;
+  t11 += m * 65536;
+  c = Math.floor(t2 * INV);
+  m = t2 - c * B;
+  t3 += c;
+  t4 += m * 65536;
+  t6 -= m;
+  t11 -= m * 256;
+  t12 += m * 65536;
+  c = Math.floor(t3 * INV);
+  m = t3 - c * B;
+  t4 += c;
+  t5 += m * 65536;
+  t7 -= m;
+  t12 -= m * 256;
+  t13 += m * 65536;
+  c = Math.floor(t4 * INV);
+  m = t4 - c * B;
+  t5 += c;
+  t6 += m * 65536;
+  t8 -= m;
+  t13 -= m * 256;
+  t14 += m * 65536;
+  c = Math.floor(t5 * INV);
+  m = t5 - c * B;
+  t6 += c;
+  t7 += m * 65536;
+  t9 -= m;
+  t14 -= m * 256;
+  t15 += m * 65536;
+  c = Math.floor(t6 * INV);
+  m = t6 - c * B;
+  t7 += c;
+  t8 += m * 65536;
+  t10 -= m;
+  t15 -= m * 256;
+  t16 += m * 65536;
+  c = Math.floor(t7 * INV);
+  m = t7 - c * B;
+  t8 += c;
+  t9 += m * 65536;
+  t11 -= m;
+  t16 -= m * 256;
+  t17 += m * 65536;
+  c = Math.floor(t8 * INV);
+  m = t8 - c * B;
+  t9 += c;
+  t10 += m * 65536;
+  t12 -= m;
+  t17 -= m * 256;
+  t18 += m * 65536;
+  c = Math.floor(t9 * INV);
+  m = t9 - c * B;
+  t10 += c;
+  t11 += m * 65536;
+  t13 -= m;
+  t18 -= m * 256;
+  t19 += m * 65536;
+  c = Math.floor(t10 * INV);
+  m = t10 - c * B;
+  t11 += c;
+  t12 += m * 65536;
+  t14 -= m;
+  t19 -= m * 256;
+  t20 += m * 65536;
+  c = Math.floor(t11 * INV);
+  o[0] = t11 - c * B;
+  t12 += c;
+  c = Math.floor(t12 * INV);
+  o[1] = t12 - c * B;
+  t13 += c;
+  c = Math.floor(t13 * INV);
+  o[2] = t13 - c * B;
+  t14 += c;
+  c = Math.floor(t14 * INV);
+  o[3] = t14 - c * B;
+  t15 += c;
+  c = Math.floor(t15 * INV);
+  o[4] = t15 - c * B;
+  t16 += c;
+  c = Math.floor(t16 * INV);
+  o[5] = t16 - c * B;
+  t17 += c;
+  c = Math.floor(t17 * INV);
+  o[6] = t17 - c * B;
+  t18 += c;
+  c = Math.floor(t18 * INV);
+  o[7] = t18 - c * B;
+  t19 += c;
+  c = Math.floor(t19 * INV);
+  o[8] = t19 - c * B;
+  t20 += c;
+  c = Math.floor(t20 * INV);
+  o[9] = t20 - c * B;
+  t21 += c;
+  o[10] = t21;
+}
+
+/**
  * o = a²·2^−264 mod p (loosely reduced; o may alias a).
  * @example sqr(o, a)
  */
@@ -454,6 +669,84 @@ export function mulSmall(o: Float64Array, a: Float64Array, k: number): void {
   const v8 = a[8]! * k;
   const v9 = a[9]! * k;
   const v10 = a[10]! * k;
+  const c0 = Math.floor(v0 * INV);
+  const c1 = Math.floor(v1 * INV);
+  const c2 = Math.floor(v2 * INV);
+  const c3 = Math.floor(v3 * INV);
+  const c4 = Math.floor(v4 * INV);
+  const c5 = Math.floor(v5 * INV);
+  const c6 = Math.floor(v6 * INV);
+  const c7 = Math.floor(v7 * INV);
+  const c8 = Math.floor(v8 * INV);
+  const c9 = Math.floor(v9 * INV);
+  o[0] = v0 - c0 * B;
+  o[1] = v1 - c1 * B + c0;
+  o[2] = v2 - c2 * B + c1;
+  o[3] = v3 - c3 * B + c2;
+  o[4] = v4 - c4 * B + c3;
+  o[5] = v5 - c5 * B + c4;
+  o[6] = v6 - c6 * B + c5;
+  o[7] = v7 - c7 * B + c6;
+  o[8] = v8 - c8 * B + c7;
+  o[9] = v9 - c9 * B + c8;
+  o[10] = v10 + c9;
+}
+
+/**
+ * o = a − k·b for a small integer k (|k| ≤ 8).
+ * @example subMul(o, a, b, k)
+ */
+export function subMul(o: Float64Array, a: Float64Array, b: Float64Array, k: number): void {
+  const v0 = a[0]! - k * b[0]!;
+  const v1 = a[1]! - k * b[1]!;
+  const v2 = a[2]! - k * b[2]!;
+  const v3 = a[3]! - k * b[3]!;
+  const v4 = a[4]! - k * b[4]!;
+  const v5 = a[5]! - k * b[5]!;
+  const v6 = a[6]! - k * b[6]!;
+  const v7 = a[7]! - k * b[7]!;
+  const v8 = a[8]! - k * b[8]!;
+  const v9 = a[9]! - k * b[9]!;
+  const v10 = a[10]! - k * b[10]!;
+  const c0 = Math.floor(v0 * INV);
+  const c1 = Math.floor(v1 * INV);
+  const c2 = Math.floor(v2 * INV);
+  const c3 = Math.floor(v3 * INV);
+  const c4 = Math.floor(v4 * INV);
+  const c5 = Math.floor(v5 * INV);
+  const c6 = Math.floor(v6 * INV);
+  const c7 = Math.floor(v7 * INV);
+  const c8 = Math.floor(v8 * INV);
+  const c9 = Math.floor(v9 * INV);
+  o[0] = v0 - c0 * B;
+  o[1] = v1 - c1 * B + c0;
+  o[2] = v2 - c2 * B + c1;
+  o[3] = v3 - c3 * B + c2;
+  o[4] = v4 - c4 * B + c3;
+  o[5] = v5 - c5 * B + c4;
+  o[6] = v6 - c6 * B + c5;
+  o[7] = v7 - c7 * B + c6;
+  o[8] = v8 - c8 * B + c7;
+  o[9] = v9 - c9 * B + c8;
+  o[10] = v10 + c9;
+}
+
+/**
+ * o = k·a − b for a small integer k (|k| ≤ 8).
+ * @example mulSubLin(o, a, k, b)
+ */
+export function mulSubLin(o: Float64Array, a: Float64Array, k: number, b: Float64Array): void {
+  const v0 = k * a[0]! - b[0]!;
+  const v1 = k * a[1]! - b[1]!;
+  const v2 = k * a[2]! - b[2]!;
+  const v3 = k * a[3]! - b[3]!;
+  const v4 = k * a[4]! - b[4]!;
+  const v5 = k * a[5]! - b[5]!;
+  const v6 = k * a[6]! - b[6]!;
+  const v7 = k * a[7]! - b[7]!;
+  const v8 = k * a[8]! - b[8]!;
+  const v9 = k * a[9]! - b[9]!;
+  const v10 = k * a[10]! - b[10]!;
   const c0 = Math.floor(v0 * INV);
   const c1 = Math.floor(v1 * INV);
   const c2 = Math.floor(v2 * INV);

@@ -18,9 +18,20 @@
  * `toBig`/`fromBig` (bigint conversions at the module boundaries) are not constant time.
  * @module
  */
-import { add, carry as carryInto, mul, mulSmall, neg, sqr, sub } from './_field-mul.js';
+import {
+  add,
+  carry as carryInto,
+  mul,
+  mulDiffSum,
+  mulSmall,
+  mulSubLin,
+  neg,
+  sqr,
+  sub,
+  subMul,
+} from './_field-mul.js';
 
-export { add, mul, mulSmall, neg, sqr, sub };
+export { add, mul, mulDiffSum, mulSmall, mulSubLin, neg, sqr, sub, subMul };
 
 const carry = (o: Fe): void => carryInto(o, o);
 

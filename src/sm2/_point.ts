@@ -46,21 +46,16 @@ export function dbl(R: Jac, P: Jac): void {
   F.sqr(t1, Z); // δ
   F.sqr(t2, Y); // γ
   F.mul(t3, X, t2); // β
-  F.sub(t4, X, t1);
-  F.add(t5, X, t1);
-  F.mul(t4, t4, t5);
-  F.mulSmall(t4, t4, 3); // α
+  F.mulDiffSum(t4, X, t1);
+  F.mulSmall(t4, t4, 3); // α = 3(X − δ)(X + δ)
   F.mul(t6, Y, Z);
   F.mulSmall(R.Z, t6, 2); // Z3 = 2YZ
   F.sqr(t5, t4);
-  F.mulSmall(t6, t3, 8);
-  F.sub(R.X, t5, t6); // X3 = α² − 8β
-  F.mulSmall(t3, t3, 4);
-  F.sub(t3, t3, R.X);
+  F.subMul(R.X, t5, t3, 8); // X3 = α² − 8β
+  F.mulSubLin(t3, t3, 4, R.X);
   F.mul(t3, t4, t3);
   F.sqr(t2, t2);
-  F.mulSmall(t2, t2, 8);
-  F.sub(R.Y, t3, t2); // Y3 = α(4β − X3) − 8γ²
+  F.subMul(R.Y, t3, t2, 8); // Y3 = α(4β − X3) − 8γ²
 }
 
 /**
