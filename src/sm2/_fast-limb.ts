@@ -24,18 +24,30 @@ import {
   lastH,
   lastR,
   N,
+  oddScalar,
   recode,
   selectJ,
   toAffine,
   type Jac,
 } from './_point.js';
 import { fromAffine, mulCT } from './_mul.js';
-import type { FastCurve, Table } from './fast.js';
-import { Sm2Point } from './curve.js';
+import { createFast, type FastCurve, type Jac as BigJac, type Table } from './fast.js';
 
 const NL = 11;
-const GX = 0x32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7n;
-const GY = 0xbc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0n;
+// the sm2p256v1 parameters (GB/T 32918.5 §2), repeated here: ./curve.ts imports this module
+/** The sm2p256v1 parameters (for the timing script's comparison with ./fast.ts). */
+export const SM2_PARAMS = {
+  name: 'sm2p256v1',
+  p: F.P,
+  a: F.P - 3n,
+  b: 0x28e9fa9e9d9f5e344d5a9e4bcf6509a7f39789f515ab8f92ddbcbd414d940e93n,
+  n: N,
+  Gx: 0x32c4ae2c1f1981195f9904466a39c9948fe30bbff2660be1715a4589334c74c7n,
+  Gy: 0xbc3736a2f4f6779c59bdcee36b692153d0a9877cc62a474002df32e52139f0a0n,
+};
+let big: FastCurve | undefined;
+const GX = SM2_PARAMS.Gx;
+const GY = SM2_PARAMS.Gy;
 
 /** A comb table in limbs (opaque to the callers of FastCurve). */
 interface Comb extends Table {
@@ -104,14 +116,6 @@ const sx = F.fe(),
 const acc = jac(),
   alt = jac();
 
-/** k or n − k, whichever is odd, into kb; returns 1 when flipped. */
-function oddScalar(k: bigint): number {
-  const flip = Number(k & 1n) ^ 1;
-  let v = k + BigInt(flip) * (N - 2n * k);
-  for (let i = 31; i >= 0; i--, v >>= 8n) kb[i] = Number(v & 0xffn);
-  return flip;
-}
-
 /** (sx, sy) = sign(d)·table[w][|d|], scanning the whole window. */
 function lookupCT(T: Comb, w: number, d: number): void {
   const s = d >>> 31;
@@ -132,7 +136,7 @@ function lookupCT(T: Comb, w: number, d: number): void {
 
 /** acc = [k]·(table point), constant time in k. */
 function combCT(T: Comb, k: bigint): void {
-  const flip = oddScalar(k);
+  const flip = oddScalar(k, kb);
   recode(kb, T.W, T.count, digits);
   lookupCT(T, 0, digits[0]!);
   fromAffine(acc, sx, sy);
@@ -157,7 +161,7 @@ function combCT(T: Comb, k: bigint): void {
  * through every later mixed addition: the caller checks Z once at the end and recomputes then.
  */
 function combPublicInto(T: Comb, k: bigint, first: boolean): void {
-  const flip = oddScalar(k);
+  const flip = oddScalar(k, kb);
   recode(kb, T.W, T.count, digits);
   const st = T.store;
   for (let w = 0; w < T.count; w++) {
@@ -173,6 +177,22 @@ function combPublicInto(T: Comb, k: bigint, first: boolean): void {
 
 const ax = F.fe(),
   ay = F.fe();
+
+/**
+ * [k]G → affine limbs (x, y), all constant time (the bigint conversion of the result is left to
+ * the caller); the dudect script (benchmarks/sm2-dudect.mjs) times this.
+ * @example mulBaseLimbs(engineComb, k, x, y)
+ */
+export function mulBaseLimbs(T: Table, k: bigint, x: Fe, y: Fe): void {
+  combCT(T as Comb, k);
+  toAffine(acc, x, y);
+}
+
+/**
+ * A comb table of G with window W (for tests and the timing script).
+ * @example mulBaseLimbs(baseComb(6), k, x, y)
+ */
+export const baseComb = (W: number): Table => buildComb(GX, GY, W);
 function affineBig(P: Jac): { x: bigint; y: bigint } {
   toAffine(P, ax, ay);
   return { x: F.toBig(ax), y: F.toBig(ay) };
@@ -236,10 +256,11 @@ export function createFastLimb(secretWindow = 6, publicWindow = 8): FastCurve {
       const r: LimbJac = { X: F.fe(), Z: F.fe(), inf: false };
       if ((s === 0n && t === 0n) || F.isZero(acc.Z)) {
         // infinity, or an exceptional addition on the way (e.g. [s]G = ±[t]P): recompute exactly
-        const R = Sm2Point.BASE.multiplyUnsafe(s).add(Sm2Point.fromAffine(a).multiplyUnsafe(t));
-        if (R.is0()) return { X: r.X, Z: r.Z, inf: true } as never;
-        F.fromBig(R.toAffine().x, r.X);
-        F.fromBig(1n, r.Z);
+        // (the bigint engine of ./fast.ts handles every case with branches)
+        const R: BigJac = (big ??= createFast(SM2_PARAMS)).mulAddPublic(s, t, a);
+        if (R.Z === 0n) return { X: r.X, Z: r.Z, inf: true } as never;
+        F.fromBig(R.X, r.X);
+        F.fromBig(R.Z, r.Z);
         return r as never;
       }
       r.X.set(acc.X);

@@ -9,7 +9,7 @@
  */
 import * as F from './_field.js';
 import type { Fe } from './_field.js';
-import { add, dbl, jac, lastH, lastR, N, recode, selectJ, type Jac } from './_point.js';
+import { add, dbl, jac, lastH, lastR, oddScalar, recode, selectJ, type Jac } from './_point.js';
 
 const W = 5;
 const HALF = 1 << (W - 1);
@@ -53,19 +53,13 @@ function lookupSigned(d: number): void {
   F.condNeg(sel.Y, sel.Y, s);
 }
 
-function toBytes32(k: bigint): void {
-  for (let i = 31; i >= 0; i--, k >>= 8n) kb[i] = Number(k & 0xffn);
-}
-
 /**
  * out = [k]P for k in [1, n − 1] and a Jacobian point P ≠ ∞ (out may alias P). The scalar is
  * made odd (k or n − k, result negated back) before the regular recoding.
  * @example mulCT(out, k, P); toAffine(out, x, y)
  */
 export function mulCT(out: Jac, k: bigint, P: Jac): void {
-  const flip = Number(k & 1n) ^ 1; // 1 when k is even
-  // k' = k or n − k (odd); bigint arithmetic at the boundary, as for the rest of the scalar code
-  toBytes32(k + BigInt(flip) * (N - 2n * k));
+  const flip = oddScalar(k, kb); // k or n − k, whichever is odd
   recode(kb, W, COUNT, digits);
   // table
   selectJ(table[0]!, P, P, 0);

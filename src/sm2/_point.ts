@@ -175,6 +175,27 @@ export function toAffineX(P: Jac, x: Fe): void {
   F.mul(x, P.X, zi2);
 }
 
+const ka = new Uint8Array(32),
+  kn = new Uint8Array(32);
+/**
+ * Writes into `out` the odd one of k and n − k as 32 big-endian bytes and returns 1 when it is
+ * n − k. Both candidates are always computed (same-size bigint operations) and selected byte by
+ * byte with an arithmetic mask: no branch and no operation that depends on the parity of k.
+ * @example const flip = oddScalar(k, kb)
+ */
+export function oddScalar(k: bigint, out: Uint8Array): number {
+  let a = k;
+  let b = N - k;
+  for (let i = 31; i >= 0; i--, a >>= 8n, b >>= 8n) {
+    ka[i] = Number(a & 0xffn);
+    kn[i] = Number(b & 0xffn);
+  }
+  const flip = (ka[31]! & 1) ^ 1;
+  const mask = -flip & 0xff;
+  for (let i = 0; i < 32; i++) out[i] = ka[i]! ^ (mask & (ka[i]! ^ kn[i]!));
+  return flip;
+}
+
 /**
  * Regular signed odd-digit recoding of an odd scalar k < 2^256 (32 big-endian bytes) into
  * `count` digits of W bits: digit i = c_i − 2^W·(1 − bit0(c_{i+1})) with c_{i+1} forced odd,
