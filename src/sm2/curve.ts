@@ -18,6 +18,8 @@ import { BukejianError } from '../errors.js';
 import { randomBytes } from '../utils.js';
 import { bytesToNumberBE, numberToBytesBE } from '../_number.js';
 import { createFast, type FastCurve } from './fast.js';
+import { createFastLimb } from './_fast-limb.js';
+import { P as SM2_P } from './_field.js';
 
 /** Curve parameters y² = x³ + ax + b over Fp with a base point G of prime order n (cofactor 1). */
 export interface CurveParams {
@@ -46,7 +48,7 @@ export interface Sm2Curve {
   readonly w: number;
   /** The encoded parameters a ‖ b ‖ xG ‖ yG that enter Z_A (GB/T 32918.2 §5.5). */
   readonly zaParams: Uint8Array;
-  /** The a = −3 Jacobian engine (src/sm2/fast.ts) when the curve allows it. */
+  /** The a = −3 Jacobian engine: limbs (./_fast-limb.ts) for sm2p256v1, else bigint (./fast.ts). */
   readonly fast: FastCurve | null;
 }
 
@@ -78,7 +80,12 @@ export function createCurve(params: CurveParams): Sm2Curve {
     scalarBytes: Fn.BYTES,
     w: Math.ceil(nBits / 2) - 1,
     zaParams,
-    fast: params.a === params.p - 3n ? createFast(params) : null,
+    fast:
+      params.p === SM2_P && params.a === params.p - 3n
+        ? createFastLimb()
+        : params.a === params.p - 3n
+          ? createFast(params)
+          : null,
   });
 }
 
@@ -98,7 +105,7 @@ export const SM2P256V1: CurveParams = /* @__PURE__ */ Object.freeze({
 
 /**
  * The SM2 recommended curve. `Sm2Point.BASE` gets a lazily built 8-bit window table on its first
- * noble `multiply`; sign/encrypt/decrypt/verify use the a = −3 engine of fast.ts (own 10-bit table).
+ * noble `multiply`; sign/encrypt/decrypt/verify use the limb engine of _fast-limb.ts (own 7-bit comb).
  * Internal (psi groups and the sm2 engine import it from this file); users get its point class as
  * `sm2.Point` and its parameters as `sm2.CURVE`.
  * @example

@@ -11,7 +11,15 @@ import { BukejianError } from '../errors.js';
 import { kdf, sm3 } from '../sm3.js';
 import { equalBytes, zeroize } from '../utils.js';
 import { abytes, aoneOf, aoptions, anumber } from '../_assert.js';
-import { base, fixedToNumber, mod, sm2Curve, type Sm2Curve, type Sm2PointType } from './curve.js';
+import {
+  fixedToNumber,
+  mod,
+  mulBasePoint,
+  mulPoint,
+  sm2Curve,
+  type Sm2Curve,
+  type Sm2PointType,
+} from './curve.js';
 import { publicPoint, secretScalar } from './keys.js';
 import { userIdBytes, zaPoint } from './za.js';
 
@@ -62,9 +70,9 @@ export function keyExchangeCore(
 ): KeyExchangeResult {
   const n = curve.params.n;
   const L = curve.fieldBytes;
-  const G = base(curve);
-  const ownP = G.multiply(d);
-  const ownR = G.multiply(r).toBytes(false).subarray(1);
+  // secret scalars d, r, t: the constant-time engine of the curve (limbs for sm2p256v1)
+  const ownP = mulBasePoint(curve, d);
+  const ownR = mulBasePoint(curve, r).toBytes(false).subarray(1);
   const w = BigInt(curve.w);
   const mask = (1n << w) - 1n;
   const bar = (x: bigint): bigint => (1n << w) + (x & mask);
@@ -76,7 +84,7 @@ export function keyExchangeCore(
       'INVALID_POINT',
       '"peerEphemeralPublicKey" expected usable point, got degenerate exchange',
     );
-  const V = Q.multiply(t);
+  const V = curve.Point.fromAffine(mulPoint(curve, t, Q));
   if (V.is0())
     throw new BukejianError(
       'INVALID_POINT',

@@ -8,14 +8,24 @@
  *   the value RFC 9380 Appendix H.2 `find_z_sswu` returns for SM2 (re-derived in the tests);
  *   hash_to_curve = map(u0) + map(u1), cofactor 1.
  *
- * Scalar multiplication uses node:crypto ECDH on OpenSSL's `SM2` curve when present (about 3x
- * faster than pure TS here, OpenSSL has no tuned SM2 code), else noble weierstrass.
+ * Both backends run on the SM2 limb field of src/sm2/_field.ts (fixed-width number limbs,
+ * Montgomery reduction using the shape of p, constant-time scalar multiplication): it is faster
+ * than node:crypto's ECDH on OpenSSL's generic `SM2` curve, so `auto` uses it too. The earlier
+ * construction (noble weierstrass bigint, or OpenSSL ECDH) stays as `sm2ReferenceGroup`, the
+ * independent reference of the differential tests.
  * @module
  */
 import { createHasher, mapToCurveSimpleSWU } from '@noble/curves/abstract/hash-to-curve.js';
+import { BukejianError } from '../../errors.js';
+import { randomScalar } from '../../_random.js';
 import { Sm2Point } from '../../sm2/curve.js';
+import * as F from '../../sm2/_field.js';
+import { hashToJac } from '../../sm2/_h2c.js';
+import { fromAffine, mulCT } from '../../sm2/_mul.js';
+import { jac, N, toAffineX, type Jac } from '../../sm2/_point.js';
 import { sm3 } from '../../sm3.js';
-import type { PsiGroup } from './types.js';
+import { beToNumber, invertMod, numberToBe } from './scalar.js';
+import type { KeyOps, PsiGroup } from './types.js';
 import { xOnlyGroup } from './xonly.js';
 
 /**
@@ -61,11 +71,12 @@ export function sm2Hasher(): ReturnType<typeof createHasher<typeof Sm2Point>> {
 }
 
 /**
- * The SM2 PSI group; `native: false` forces the pure-TS path.
+ * The earlier SM2 PSI group (noble weierstrass bigint, or node:crypto ECDH on OpenSSL's `SM2`
+ * curve with `native`), kept as the independent reference of the differential tests.
  * @example
- * const g = sm2Group()
+ * sm2ReferenceGroup(true).withKey(key).hashMultiply(msg)
  */
-export function sm2Group(native = true): PsiGroup {
+export function sm2ReferenceGroup(native = true): PsiGroup {
   return xOnlyGroup(
     {
       name: 'sm2',
@@ -77,4 +88,80 @@ export function sm2Group(native = true): PsiGroup {
     },
     native,
   );
+}
+
+const LEN = 32;
+const Bc = /* @__PURE__ */ F.fromBig(Sm2Point.CURVE().b);
+const fx = F.fe(),
+  fy = F.fe(),
+  rhs = F.fe(),
+  t3 = F.fe();
+const H = jac(),
+  R = jac();
+
+/** Decodes an x-only element into the Jacobian point (x, y, 1) for one of its square roots y. */
+function lift(e: Uint8Array, out: Jac): Jac {
+  if (e.length !== LEN)
+    throw new BukejianError('INVALID_POINT', `sm2 element must be ${LEN} bytes`);
+  if (!F.fromBytes(fx, e))
+    throw new BukejianError('INVALID_POINT', 'sm2 x-coordinate out of range');
+  F.sqr(rhs, fx);
+  F.mul(rhs, rhs, fx);
+  F.mulSmall(t3, fx, 3);
+  F.sub(rhs, rhs, t3);
+  F.add(rhs, rhs, Bc);
+  // x(k·(x, y)) = x(k·(x, −y)): either root will do
+  if (!F.sqrt(fy, rhs))
+    throw new BukejianError('INVALID_POINT', 'sm2 x-coordinate is not on the curve');
+  return fromAffine(out, fx, fy);
+}
+
+function xBytes(P: Jac): Uint8Array {
+  toAffineX(P, fx);
+  return F.toBytes(fx);
+}
+
+const hashTo = (msg: Uint8Array, out: Jac): Jac => {
+  hashToJac(msg, SM2_DST, sm3Hash as never, out);
+  return out;
+};
+
+/**
+ * The SM2 PSI group on the limb field (`native` is accepted for the registry and ignored: the
+ * limb code is faster than OpenSSL's generic SM2 ECDH).
+ * @example
+ * const g = sm2Group()
+ */
+export function sm2Group(_native = true): PsiGroup {
+  const mulX = (P: Jac, k: bigint): Uint8Array => {
+    mulCT(R, k, P);
+    return xBytes(R);
+  };
+  return Object.freeze({
+    name: 'sm2' as const,
+    id: 4,
+    elementLength: LEN,
+    suite: 'SM2_XMD:SM3_SSWU_RO_',
+    native: false,
+    randomKey: (): Uint8Array => numberToBe(randomScalar(N - 1n), LEN),
+    hashToGroup: (msg: Uint8Array): Uint8Array => xBytes(hashTo(msg, H)),
+    isElement(e: Uint8Array): boolean {
+      try {
+        lift(e, H);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    withKey(key: Uint8Array): KeyOps {
+      const k = key.length === LEN ? beToNumber(key) : 0n;
+      if (k === 0n || k >= N) throw new BukejianError('INVALID_KEY', 'sm2 PSI key out of range');
+      const inv = invertMod(k, N);
+      return Object.freeze({
+        hashMultiply: (msg: Uint8Array) => mulX(hashTo(msg, H), k),
+        multiply: (e: Uint8Array) => mulX(lift(e, H), k),
+        unblind: (e: Uint8Array) => mulX(lift(e, H), inv),
+      });
+    },
+  });
 }
