@@ -71,7 +71,7 @@ export { rawTagLength, tagDigest } from './sets.js';
 
 /** Options shared by both parties. */
 export interface PartyOptions extends BatchOptions {
-  /** Group (default 'ristretto255'); both parties must agree. */
+  /** Group (default 'x25519', `psi.defaultGroup`); both parties must agree. */
   group?: GroupName;
   /** 'auto' (node:crypto scalar multiplication where available) or 'js'. */
   backend?: 'auto' | 'js';
