@@ -30,6 +30,7 @@ import { createCsvParser } from '../_csv.js';
 import { psi } from '../psi/index.js';
 import type { Mode } from '../psi/index.js';
 import { parseArgs } from './args.js';
+import { decodeInput, textEncodingOption, type TextEncodingName } from './_text.js';
 
 const { maxChunk: DEFAULT_MAX_CHUNK, maxClientItems: DEFAULT_MAX_CLIENT_ITEMS } =
   psi.SERVER_DEFAULTS;
@@ -47,6 +48,7 @@ export const usage = `usage:
 
 Options (both parties must agree on group, mode and canonical):
   --column NAME       CSV column holding the items (without it: one item per line)
+  --encoding E        utf-8 (default; a BOM is dropped) | gbk | gb18030 of --in
   --group G           x25519 (default: the fastest, OpenSSL X25519 here) | ristretto255 |
                       p256 | sm2 (ristretto255 and p256 use random-oracle hash suites)
   --mode M            intersection (default) | both | cardinality
@@ -89,15 +91,25 @@ const VALUED = [
   'max-reply',
   'timeout',
   'wait',
+  'encoding',
 ] as const;
 const BOOLS = ['once', 'cardinality', 'json', 'quiet'] as const;
 
 /** Items of one CSV column (header row first), or of each non-empty line. */
-async function* readItems(file: string, column: string | undefined): AsyncGenerator<string> {
-  const stream = createReadStream(file, { encoding: 'utf8' });
+async function* readItems(
+  file: string,
+  column: string | undefined,
+  encoding: TextEncodingName | undefined,
+): AsyncGenerator<string> {
+  const stream = (
+    await decodeInput(createReadStream(file) as AsyncIterable<Uint8Array>, {
+      encoding,
+      name: JSON.stringify(file.slice(0, 200)),
+    })
+  ).texts;
   if (column === undefined) {
     let rest = '';
-    for await (const chunk of stream as AsyncIterable<string>) {
+    for await (const chunk of stream) {
       const lines = (rest + chunk).split(/\r?\n/);
       rest = lines.pop()!;
       for (const l of lines) if (l.trim() !== '') yield l;
@@ -122,7 +134,7 @@ async function* readItems(file: string, column: string | undefined): AsyncGenera
       if (v !== undefined && v !== '') yield v;
     }
   };
-  for await (const chunk of stream as AsyncIterable<string>) yield* take(parser.push(chunk));
+  for await (const chunk of stream) yield* take(parser.push(chunk));
   yield* take(parser.end());
 }
 
@@ -162,7 +174,9 @@ function common(flags: Record<string, string | true>) {
   const str = (k: string): string | undefined =>
     typeof flags[k] === 'string' ? (flags[k] as string) : undefined;
   const mode = (flags.cardinality ? 'cardinality' : (str('mode') ?? 'intersection')) as Mode;
+  const encoding = textEncodingOption(flags.encoding, '--encoding');
   return {
+    encoding,
     file: str('in'),
     column: str('column'),
     out: str('out'),
@@ -209,7 +223,7 @@ function listen(http: Server, port: number, host: string): Promise<number> {
 }
 
 async function runServer(flags: Record<string, string | true>): Promise<number> {
-  const { file, column, out, opts, str, groupNote } = common(flags);
+  const { file, column, out, opts, str, groupNote, encoding } = common(flags);
   if (!file || str('port') === undefined)
     throw new BukejianError('INVALID_OPTION', '"psi server" expected --in FILE and --port P');
   const port = Number(str('port'));
@@ -223,7 +237,7 @@ async function runServer(flags: Record<string, string | true>): Promise<number> 
   const maxEvaluations =
     evaluations === undefined ? undefined : evaluations === 'inf' ? Infinity : Number(evaluations);
   const sink = out ? createWriteStream(out) : process.stdout;
-  const server = psi.server(readItems(file, column), {
+  const server = psi.server(readItems(file, column, encoding), {
     ...opts,
     format: (str('format') ?? 'gcs') as never,
     fpr,
@@ -477,7 +491,7 @@ async function postFirst(
 }
 
 async function runClient(flags: Record<string, string | true>): Promise<number> {
-  const { file, column, out, opts, str, groupNote } = common(flags);
+  const { file, column, out, opts, str, groupNote, encoding } = common(flags);
   const url = str('connect');
   if (!file || !url)
     throw new BukejianError('INVALID_OPTION', '"psi client" expected --in FILE and --connect URL');
@@ -495,7 +509,11 @@ async function runClient(flags: Record<string, string | true>): Promise<number> 
     );
   if (groupNote && !flags.quiet)
     process.stderr.write(`psi client: group ${opts.group}${groupNote}\n`);
-  const client = psi.chunkedClient(readItems(file, column), { ...opts, chunkSize, onProgress });
+  const client = psi.chunkedClient(readItems(file, column, encoding), {
+    ...opts,
+    chunkSize,
+    onProgress,
+  });
   // SECURITY: the setup reply carries the server's whole set (up to --max-reply MiB); every later
   // reply at most one chunk of elements
   const L = psi.getGroup(opts.group).elementLength;
