@@ -17,10 +17,12 @@ import {
   createDetector,
   maskSpan,
   PII_TYPES,
+  type Policy,
   type StreamStats,
   type PiiType,
   type Span,
 } from '../mask/index.js';
+import { treatmentFor } from '../mask/policy.js';
 import { parseArgs } from './args.js';
 import { openInput, openOutput } from './io.js';
 import {
@@ -122,6 +124,42 @@ async function pump(
   await finish(out);
 }
 
+/**
+ * Refuses a purpose the policy does not name (listing the ones it does) and a keyed treatment
+ * whose key file was not given (naming the option), before any row is read.
+ */
+function checkPurpose(
+  policy: Policy,
+  purpose: string,
+  have: { pseudonym: boolean; fpe: boolean },
+): void {
+  const purposes = new Set<string>();
+  for (const f of Object.values(policy.fields))
+    for (const p of Object.keys(f.purposes ?? {})) purposes.add(p);
+  if (!purposes.has(purpose))
+    throw new BukejianError(
+      'INVALID_OPTION',
+      `"--purpose" expected one of the purposes of policy "${policy.name.slice(0, 40)}": ` +
+        `${[...purposes].join(', ') || '(none)'}; got ${JSON.stringify(purpose.slice(0, 40))}`,
+    );
+  for (const [name, f] of Object.entries(policy.fields)) {
+    const t = treatmentFor(f, purpose);
+    const kind = typeof t === 'string' ? t : t?.treatment;
+    const option =
+      kind === 'pseudonymize' && !have.pseudonym
+        ? '--pseudonym-key-file'
+        : kind === 'fpe' && !have.fpe
+          ? '--fpe-key-file'
+          : undefined;
+    if (option)
+      throw new BukejianError(
+        'INVALID_OPTION',
+        `field "${name.slice(0, 40)}" gets treatment "${kind}" for purpose "${purpose.slice(0, 40)}", ` +
+          `which needs a key: pass ${option} FILE (hex${kind === 'fpe' ? ', 16 bytes' : ', at least 16 bytes'})`,
+      );
+  }
+}
+
 async function runPolicy(args: string[]): Promise<number> {
   const { flags, positionals } = parseArgs(
     args,
@@ -153,6 +191,10 @@ async function runPolicy(args: string[]): Promise<number> {
       `"--format" expected csv|jsonl, got ${JSON.stringify(flags.format.slice(0, 20))}`,
     );
   const policy = loadPolicy(readFileSync(flags.policy, 'utf8'));
+  checkPurpose(policy, flags.purpose, {
+    pseudonym: typeof flags['pseudonym-key-file'] === 'string',
+    fpe: typeof flags['fpe-key-file'] === 'string',
+  });
   const keys: { pseudonym?: Uint8Array; fpe?: Uint8Array } = {};
   const pk = readKey(flags['pseudonym-key-file'], 'pseudonym-key-file');
   const fk = readKey(flags['fpe-key-file'], 'fpe-key-file');
