@@ -44,9 +44,10 @@ function readText(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
     throw new BukejianError(
       'IO',
-      `"${what}" expected a readable file, got ${(e as NodeJS.ErrnoException).code ?? 'an error'}`,
+      `"${what}" ${JSON.stringify(file.slice(0, 200))} ${code === 'ENOENT' ? 'does not exist (ENOENT)' : `could not be read (${code ?? 'error'})`}`,
     );
   }
 }
@@ -160,10 +161,13 @@ export async function run(args: string[]): Promise<number> {
     if (quiet || now - last < 250) return;
     last = now;
     shown = true;
-    process.stderr.write(`\r  checking transformations: ${checked} checked of ${total}`);
+    const line = `  checking transformations: ${checked} checked of ${total}`;
+    // on a terminal one line rewritten in place; in a log file or pipe one line each
+    process.stderr.write(tty ? `\r${line}` : `${line}\n`);
   };
+  const tty = process.stderr.isTTY === true;
   const { rows: out, report } = anonymize(rows, config, { onProgress: progress });
-  if (shown) process.stderr.write('\n');
+  if (shown && tty) process.stderr.write('\n');
 
   // with no output rows (empty input, or every record suppressed with suppressedRows: 'remove')
   // the header still names the released columns, in input order, as anonymize() would

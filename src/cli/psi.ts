@@ -163,9 +163,9 @@ function progress(quiet: boolean, label: string): ((d: number, t: number) => voi
       last = now;
       shown = true;
       const pct = Number.isFinite(t) && t > 0 ? ` of ${t} (${((100 * d) / t).toFixed(0)}%)` : '';
-      process.stderr.write(
-        `\r${label}: ${d} items${pct}, ${((now - start) / 1000).toFixed(0)} s${end ? '\n' : ''}`,
-      );
+      const line = `${label}: ${d} items${pct}, ${((now - start) / 1000).toFixed(0)} s`;
+      // on a terminal one line rewritten in place; in a log file or pipe one line each
+      process.stderr.write(process.stderr.isTTY ? `\r${line}${end ? '\n' : ''}` : `${line}\n`);
     }
   };
 }

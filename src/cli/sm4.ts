@@ -60,6 +60,18 @@ function usageError(msg: string): never {
   throw new BukejianError('INVALID_OPTION', msg);
 }
 
+/** `text` as a key of `bytes` bytes; a wrong length or non-hex is said in digits, as typed. */
+function hexKey(text: string, name: string, bytes: number): Uint8Array {
+  const t = text.trim();
+  if (!/^[0-9a-fA-F]*$/.test(t))
+    usageError(`"${name}" must be ${2 * bytes} hex digits (${bytes} bytes), got other characters`);
+  if (t.length !== 2 * bytes)
+    usageError(
+      `"${name}" must be ${2 * bytes} hex digits (${bytes} bytes), got ${t.length} digit${t.length === 1 ? '' : 's'}`,
+    );
+  return hexToBytes(t);
+}
+
 function hexFlag(flags: Record<string, string | true>, name: string): Uint8Array | undefined {
   const v = flags[name];
   if (v === undefined) return undefined;
@@ -189,16 +201,22 @@ export async function run(args: string[]): Promise<number> {
   const key =
     flags['key-file'] !== undefined
       ? (() => {
+          const file = String(flags['key-file']);
+          let text: string;
           try {
-            return hexToBytes(readFileSync(String(flags['key-file']), 'utf8').trim());
+            text = readFileSync(file, 'utf8');
           } catch (e) {
-            if (e instanceof BukejianError)
-              return usageError('"--key-file" expected a file holding hex, got non-hex');
-            throw new BukejianError('IO', '"--key-file" expected a readable file, got an error');
+            throw new BukejianError(
+              'IO',
+              `"--key-file" ${JSON.stringify(file.slice(0, 200))} ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'could not be read'}`,
+            );
           }
+          return hexKey(text, '--key-file', 16);
         })()
-      : hexFlag(flags, 'key');
-  if (!key) usageError('"--key" expected 32 hex digits, got none');
+      : typeof flags.key === 'string'
+        ? hexKey(flags.key, '--key', 16)
+        : undefined;
+  if (!key) usageError('"--key" must be 32 hex digits (16 bytes), got none');
   const aead = mode === 'gcm' || mode === 'ccm';
   const nonce = hexFlag(flags, 'nonce');
   const iv = hexFlag(flags, 'iv');
