@@ -22,6 +22,7 @@ import { createCsvParser, csvRecord } from '../_csv.js';
 import { BukejianError } from '../errors.js';
 import { parseArgs } from './args.js';
 import { openInput, openOutput } from './io.js';
+import { anonymizeReportHtml } from './_report-html.js';
 import { decodeInput, ENCODING_HELP, textEncodingOption, textSink } from './_text.js';
 
 /** Usage text. @example console.log(usage) */
@@ -36,7 +37,8 @@ export const usage = `usage: bukejian anonymize --config cfg.json [IN.csv] [OUT.
     "suppressionLimit": 0.04, "suppressedRows": "remove" | "mask",
     "algorithm": "optimal" | "mondrian", "metric": "entropy" }
   Columns that are not listed are dropped. Suppressed records are removed (default) or, with
-  "suppressedRows": "mask", written as a row of * in every column. --report writes the JSON report; the summary and a
+  "suppressedRows": "mask", written as a row of * in every column. --report writes the JSON report
+  (report.html: a self-contained HTML page with charts, no network needed); the summary and a
   progress line go to stderr (--quiet: none). --delimiter sets the CSV separator (default ,).
   ${ENCODING_HELP}.`;
 
@@ -203,8 +205,22 @@ export async function run(args: string[]): Promise<number> {
   if (buf) await write(buf);
   if (sink !== process.stdout)
     await new Promise<void>((resolve, reject) => sink.end(() => resolve()).once('error', reject));
-  if (typeof flags.report === 'string')
-    writeFileSync(flags.report, JSON.stringify(report, null, 2) + '\n');
+  if (typeof flags.report === 'string') {
+    if (/\.html?$/i.test(flags.report)) {
+      const qis = Object.keys(validateConfig(config).quasiIdentifiers);
+      const sizes = (list: readonly Record<string, unknown>[]): number[] => {
+        const m = new Map<string, number>();
+        for (const r of list) {
+          const key = JSON.stringify(qis.map((q) => String(r[q] ?? '')));
+          m.set(key, (m.get(key) ?? 0) + 1);
+        }
+        return [...m.values()];
+      };
+      // suppressed rows ('mask' mode: every column '*') release nothing and are not a class
+      const released = out.filter((r) => !columns.every((c) => r[c] === '*'));
+      writeFileSync(flags.report, anonymizeReportHtml(report, sizes(rows), sizes(released)));
+    } else writeFileSync(flags.report, JSON.stringify(report, null, 2) + '\n');
+  }
   if (!quiet) console.error(summary(report));
   return 0;
 }
