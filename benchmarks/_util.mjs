@@ -1,8 +1,6 @@
 // Shared helpers for the benchmark scripts: time-boxed measurement and a side-by-side table.
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -38,9 +36,12 @@ export async function opsPerSecAsync(fn, ms = 600) {
   return (n * 1000) / (t - t0);
 }
 
+const missing = new Set();
+
 /**
- * Loads a competitor from benchmarks/thirdparty (installing it there on first use, never into the
- * package's own dependencies). Returns null when it cannot be installed (offline).
+ * Loads a competitor from benchmarks/thirdparty, or returns null when it is not installed there.
+ * Never installs anything: the first time a library is missing it says, on stderr, how to install
+ * the comparison libraries, and the benchmark runs bukejian's side alone (the row shows n/a).
  */
 export function thirdParty(name) {
   const dir = path.join(here, 'thirdparty');
@@ -48,21 +49,14 @@ export function thirdParty(name) {
   try {
     return req(name);
   } catch {
-    if (!existsSync(path.join(dir, 'node_modules'))) {
-      try {
-        execFileSync(
-          'npm',
-          ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--silent'],
-          {
-            cwd: dir,
-            stdio: 'ignore',
-          },
-        );
-        return req(name);
-      } catch {
-        return null;
-      }
-    }
+    if (missing.size === 0)
+      process.stderr.write(
+        `bukejian bench: comparison library ${name} is not installed, so only bukejian's side runs.\n` +
+          `  To compare: cd ${JSON.stringify(dir)} && npm install --ignore-scripts\n`,
+      );
+    else if (!missing.has(name))
+      process.stderr.write(`bukejian bench: ${name} is not installed either\n`);
+    missing.add(name);
     return null;
   }
 }

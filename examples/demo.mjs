@@ -210,5 +210,4 @@ for (const e of answer.events)
   line(
     `   ${e.entry.actor.agency} ${e.entry.actor.staff}  purpose=${e.entry.purpose}  basis=${e.entry.basis.legal}`,
   );
-
-await eligibility.terminate();
+// no eligibility.terminate() needed: idle proving workers never keep the process alive

@@ -1,25 +1,25 @@
-// The examples run against the built package (as a user would) and print what they claim.
+// The examples run against the built package (as a user would), print what they claim and exit on
+// their own (a worker thread or handle keeping one alive fails the test at the deadline).
 import { describe, expect, it } from 'vitest';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { runToExit } from './helpers/run-to-exit.js';
 
 const root = path.resolve(__dirname, '..');
-const run2 = (file: string, args: string[]) =>
-  execFileSync(process.execPath, [path.join(root, 'examples', file), ...args], {
+const run2 = async (file: string, args: string[], timeoutMs = 100_000): Promise<string> => {
+  const r = await runToExit([process.execPath, path.join(root, 'examples', file), ...args], {
     cwd: root,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
+    timeoutMs,
   });
-const run = (file: string) =>
-  execFileSync(process.execPath, [path.join(root, 'examples', file)], {
-    cwd: root,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  expect(r.timedOut, `${file} did not exit on its own`).toBe(false);
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout;
+};
+const run = (file: string, timeoutMs?: number) => run2(file, [], timeoutMs);
 
 describe('examples', () => {
-  it('demo.mjs: 社保待遇核查 accepts the eligible, rejects the ineligible, the replay and a captured proof', () => {
-    const out = run('demo.mjs');
+  it('demo.mjs: 社保待遇核查 accepts the eligible, rejects the ineligible, the replay and a captured proof', async () => {
+    const out = await run('demo.mjs', 170_000);
     expect(out).toMatch(/decrypts back: true/);
     expect(out).toMatch(/disclosed form verifies: true/);
     const claims = out.split('\n').filter((l) => /ACCEPT|REJECT/.test(l));
@@ -34,8 +34,8 @@ describe('examples', () => {
     expect(out).toMatch(/2 events, proofs verify against the SM2-signed checkpoint: true/);
   }, 180_000);
 
-  it('anon-clinic.mjs: the released table is 5-anonymous and 2-diverse', () => {
-    const out = run('anon-clinic.mjs');
+  it('anon-clinic.mjs: the released table is 5-anonymous and 2-diverse', async () => {
+    const out = await run('anon-clinic.mjs', 50_000);
     const [, k, l] = /achieved k=(\d+) l=(\d+)/.exec(out) ?? [];
     expect(Number(k)).toBeGreaterThanOrEqual(5);
     expect(Number(l)).toBeGreaterThanOrEqual(2);
@@ -59,7 +59,7 @@ describe('examples', () => {
         });
         server.on('exit', (code) => reject(new Error(`server exited ${code}`)));
       });
-      const out = run2('psi-http/client.mjs', [`http://127.0.0.1:${port}/psi`, '1200']);
+      const out = await run2('psi-http/client.mjs', [`http://127.0.0.1:${port}/psi`, '1200']);
       expect(out).toMatch(/民政: 400 of 1200 recipients are high earners \(expected 400\)/);
       expect(out).not.toMatch(/\b\d{17}[\dX]\b/);
     } finally {

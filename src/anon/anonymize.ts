@@ -51,11 +51,8 @@ export interface AnonymizeConfig {
   suppressedRows?: 'mask' | 'remove';
 }
 
-/** The report of {@link anonymize} (JSON-serializable; NaN becomes null in JSON). */
-export interface AnonymizeReport {
-  algorithm: 'optimal' | 'mondrian';
-  /** Generalization level per quasi-identifier (optimal search), null for Mondrian or no solution. */
-  transformation: Record<string, number> | null;
+/** What every report holds, whichever algorithm ran. */
+interface ReportBase {
   /** Input records. */
   records: number;
   /** Records whose values are released (`records − suppressed`). */
@@ -71,9 +68,48 @@ export interface AnonymizeReport {
   models: { model: ModelSpec; achieved: number }[];
   utility: UtilityReport & { ncp?: number };
   risk: { before: RiskReport; after: RiskReport };
-  lattice: { nodes: number; checked: number } | null;
   timeMs: number;
 }
+
+/**
+ * The report of {@link anonymize} (JSON-serializable; NaN becomes null in JSON). The optimal
+ * search always reports its transformation (it throws when none exists); Mondrian has none:
+ * `report.algorithm === 'optimal'` narrows `transformation` and `lattice` to non-null, and a
+ * config whose `algorithm` is known at compile time (absent = optimal) gives the narrowed type
+ * directly.
+ */
+export type AnonymizeReport =
+  | (ReportBase & {
+      algorithm: 'optimal';
+      /** Generalization level per quasi-identifier. */
+      transformation: Record<string, number>;
+      lattice: { nodes: number; checked: number };
+    })
+  | (ReportBase & { algorithm: 'mondrian'; transformation: null; lattice: null });
+
+/**
+ * A type with every string-literal type widened to `string` (recursively): what a config written
+ * in a variable without an annotation has. {@link anonymize} accepts it and validates the values
+ * at run time, as it does for JSON.
+ */
+type Widened<T> = T extends string
+  ? string
+  : T extends (...args: never[]) => unknown
+    ? T
+    : T extends readonly (infer U)[]
+      ? readonly Widened<U>[]
+      : T extends object
+        ? { [K in keyof T]: Widened<T[K]> }
+        : T;
+
+/** The report type for a config type: narrowed when its `algorithm` is known (absent = optimal). */
+type ReportFor<C> = C extends { algorithm: 'mondrian' }
+  ? Extract<AnonymizeReport, { algorithm: 'mondrian' }>
+  : C extends { algorithm: 'optimal' }
+    ? Extract<AnonymizeReport, { algorithm: 'optimal' }>
+    : 'algorithm' extends keyof C
+      ? AnonymizeReport
+      : Extract<AnonymizeReport, { algorithm: 'optimal' }>;
 
 /** Options that are not part of the JSON configuration. */
 export interface AnonymizeOptions {
@@ -248,13 +284,13 @@ export function validateConfig(config: AnonymizeConfig): Required<AnonymizeConfi
  * });
  * report.transformation; // { age: 2, county: 1 }
  */
-export function anonymize(
+export function anonymize<const C extends AnonymizeConfig | Widened<AnonymizeConfig>>(
   rows: readonly Row[],
-  config: AnonymizeConfig,
+  config: C,
   opts?: AnonymizeOptions,
-): { rows: Record<string, string>[]; report: AnonymizeReport } {
+): { rows: Record<string, string>[]; report: ReportFor<C> } {
   const t0 = performance.now();
-  const cfg = validateConfig(config);
+  const cfg = validateConfig(config as AnonymizeConfig);
   const o = aoptions(opts, 'opts', ['onProgress']);
   const qiNames = Object.keys(cfg.quasiIdentifiers);
   const hierarchies: Record<string, Hierarchy> = {};
@@ -374,7 +410,7 @@ export function anonymize(
     }
     out.push(r);
   }
-  const report: AnonymizeReport = {
+  const report = {
     algorithm: cfg.algorithm,
     transformation,
     records: n,
@@ -388,6 +424,6 @@ export function anonymize(
     risk: { before, after },
     lattice,
     timeMs: Math.round((performance.now() - t0) * 10) / 10,
-  };
-  return { rows: out, report };
+  } as AnonymizeReport; // transformation and lattice are set exactly when the algorithm is optimal
+  return { rows: out, report: report as ReportFor<C> };
 }

@@ -2,8 +2,8 @@
  * `bukejian anonymize --config cfg.json [IN.csv] [OUT.csv] [--report FILE]`: de-identifies a CSV
  * file with `bukejian/anon`. The configuration is the JSON `AnonymizeConfig` of `anonymize()`;
  * hierarchies may also be `{ "type": "file", "path": "h.csv", "delimiter": ";" }` (ARX format,
- * resolved relative to the configuration file). Input is read as a stream (UTF-8 decoded across
- * chunk boundaries, a BOM dropped); the anonymized CSV goes to OUT (stdout for `-` or none), the
+ * resolved relative to the configuration file). Input is read as a stream (UTF-8, GBK or GB 18030
+ * per --encoding, decoded across chunk boundaries, a BOM dropped; see ./_text.ts); the anonymized CSV goes to OUT (stdout for `-` or none), the
  * report as JSON to `--report FILE`, and a readable summary plus a progress line to stderr.
  * Node-only by nature (reads files).
  * @module
@@ -22,6 +22,8 @@ import { createCsvParser, csvRecord } from '../_csv.js';
 import { BukejianError } from '../errors.js';
 import { parseArgs } from './args.js';
 import { openInput, openOutput } from './io.js';
+import { anonymizeReportHtml } from './_report-html.js';
+import { decodeInput, ENCODING_HELP, textEncodingOption, textSink } from './_text.js';
 
 /** Usage text. @example console.log(usage) */
 export const usage = `usage: bukejian anonymize --config cfg.json [IN.csv] [OUT.csv] [--report FILE] [--delimiter C] [--quiet]
@@ -35,16 +37,19 @@ export const usage = `usage: bukejian anonymize --config cfg.json [IN.csv] [OUT.
     "suppressionLimit": 0.04, "suppressedRows": "remove" | "mask",
     "algorithm": "optimal" | "mondrian", "metric": "entropy" }
   Columns that are not listed are dropped. Suppressed records are removed (default) or, with
-  "suppressedRows": "mask", written as a row of * in every column. --report writes the JSON report; the summary and a
-  progress line go to stderr (--quiet: none). --delimiter sets the CSV separator (default ,).`;
+  "suppressedRows": "mask", written as a row of * in every column. --report writes the JSON report
+  (report.html: a self-contained HTML page with charts, no network needed); the summary and a
+  progress line go to stderr (--quiet: none). --delimiter sets the CSV separator (default ,).
+  ${ENCODING_HELP}.`;
 
 function readText(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
     throw new BukejianError(
       'IO',
-      `"${what}" expected a readable file, got ${(e as NodeJS.ErrnoException).code ?? 'an error'}`,
+      `"${what}" ${JSON.stringify(file.slice(0, 200))} ${code === 'ENOENT' ? 'does not exist (ENOENT)' : `could not be read (${code ?? 'error'})`}`,
     );
   }
 }
@@ -123,7 +128,11 @@ export function summary(r: AnonymizeReport): string {
 
 /** Runs the command; returns the exit code. @example await run(['--config', 'cfg.json', 'in.csv', 'out.csv']) */
 export async function run(args: string[]): Promise<number> {
-  const { flags, positionals } = parseArgs(args, ['config', 'report', 'delimiter'], ['quiet']);
+  const { flags, positionals } = parseArgs(
+    args,
+    ['config', 'report', 'delimiter', 'encoding', 'output-encoding'],
+    ['quiet'],
+  );
   if (typeof flags.config !== 'string' || positionals.length > 2) {
     console.error(usage);
     return 2;
@@ -135,27 +144,14 @@ export async function run(args: string[]): Promise<number> {
 
   // stream the input through the incremental parser
   const parser = createCsvParser({ delimiter }, true);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
   const records: string[][] = [];
-  let first = true;
-  try {
-    for await (const chunk of openInput(inFile)) {
-      let text = decoder.decode(chunk as Uint8Array, { stream: true });
-      if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (text) first = false;
-      for (const r of parser.push(text)) records.push(r);
-    }
-    const tail = decoder.decode();
-    for (const r of [...parser.push(tail), ...parser.end()]) records.push(r);
-  } catch (e) {
-    if (e instanceof BukejianError) throw e;
-    if (e instanceof TypeError)
-      throw new BukejianError('INVALID_ENCODING', '"input" expected UTF-8 text, got invalid bytes');
-    throw new BukejianError(
-      'IO',
-      `"input" expected a readable file, got ${(e as NodeJS.ErrnoException).code ?? 'an error'}`,
-    );
-  }
+  const src = await decodeInput(openInput(inFile) as AsyncIterable<Uint8Array>, {
+    encoding: textEncodingOption(flags.encoding, '--encoding'),
+    name: !inFile || inFile === '-' ? 'the input (stdin)' : JSON.stringify(inFile.slice(0, 200)),
+  });
+  const outputEncoding = textEncodingOption(flags['output-encoding'], '--output-encoding');
+  for await (const text of src.texts) for (const r of parser.push(text)) records.push(r);
+  for (const r of parser.end()) records.push(r);
   const header = records.find((r) => !(r.length === 1 && r[0] === ''));
   const rows = recordsToRows(records);
 
@@ -167,10 +163,13 @@ export async function run(args: string[]): Promise<number> {
     if (quiet || now - last < 250) return;
     last = now;
     shown = true;
-    process.stderr.write(`\r  checking transformations: ${checked} checked of ${total}`);
+    const line = `  checking transformations: ${checked} checked of ${total}`;
+    // on a terminal one line rewritten in place; in a log file or pipe one line each
+    process.stderr.write(tty ? `\r${line}` : `${line}\n`);
   };
+  const tty = process.stderr.isTTY === true;
   const { rows: out, report } = anonymize(rows, config, { onProgress: progress });
-  if (shown) process.stderr.write('\n');
+  if (shown && tty) process.stderr.write('\n');
 
   // with no output rows (empty input, or every record suppressed with suppressedRows: 'remove')
   // the header still names the released columns, in input order, as anonymize() would
@@ -186,10 +185,10 @@ export async function run(args: string[]): Promise<number> {
     columns = (header ?? []).filter((h) => released.has(h));
   }
   const sink = openOutput(outFile);
-  const write = (s: string) =>
-    new Promise<void>((resolve, reject) =>
-      sink.write(s) ? resolve() : sink.once('drain', resolve).once('error', reject),
-    );
+  // one drain/error listener pair per wait, removed again (the old `once` pair leaked the error
+  // listener of every wait: MaxListenersExceededWarning from about 50k rows on)
+  const text = textSink(sink, outputEncoding ?? src.encoding, src.bom && !outputEncoding);
+  const write = (s: string) => text.write(s);
   await write(csvRecord(columns, { delimiter }) + '\r\n');
   let buf = '';
   for (const r of out) {
@@ -206,8 +205,22 @@ export async function run(args: string[]): Promise<number> {
   if (buf) await write(buf);
   if (sink !== process.stdout)
     await new Promise<void>((resolve, reject) => sink.end(() => resolve()).once('error', reject));
-  if (typeof flags.report === 'string')
-    writeFileSync(flags.report, JSON.stringify(report, null, 2) + '\n');
+  if (typeof flags.report === 'string') {
+    if (/\.html?$/i.test(flags.report)) {
+      const qis = Object.keys(validateConfig(config).quasiIdentifiers);
+      const sizes = (list: readonly Record<string, unknown>[]): number[] => {
+        const m = new Map<string, number>();
+        for (const r of list) {
+          const key = JSON.stringify(qis.map((q) => String(r[q] ?? '')));
+          m.set(key, (m.get(key) ?? 0) + 1);
+        }
+        return [...m.values()];
+      };
+      // suppressed rows ('mask' mode: every column '*') release nothing and are not a class
+      const released = out.filter((r) => !columns.every((c) => r[c] === '*'));
+      writeFileSync(flags.report, anonymizeReportHtml(report, sizes(rows), sizes(released)));
+    } else writeFileSync(flags.report, JSON.stringify(report, null, 2) + '\n');
+  }
   if (!quiet) console.error(summary(report));
   return 0;
 }

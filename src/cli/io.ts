@@ -5,6 +5,8 @@
  * @module
  */
 import {
+  accessSync,
+  constants as fsConstants,
   closeSync,
   createReadStream,
   createWriteStream,
@@ -19,9 +21,22 @@ import type { Readable, Writable } from 'node:stream';
 import { BukejianError } from '../errors.js';
 import { bytesToHex, randomBytes } from '../utils.js';
 
-/** A readable stream for `file` (stdin for `-` or undefined). */
+/**
+ * A readable stream for `file` (stdin for `-` or undefined). A file that does not exist or cannot
+ * be read is an IO error naming it, before anything is read.
+ */
 export function openInput(file: string | undefined): Readable {
-  return !file || file === '-' ? process.stdin : createReadStream(file);
+  if (!file || file === '-') return process.stdin;
+  try {
+    accessSync(file, fsConstants.R_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new BukejianError(
+      'IO',
+      `${JSON.stringify(file.slice(0, 200))} ${code === 'ENOENT' ? 'does not exist (ENOENT)' : code === 'EACCES' ? 'may not be read by this user (EACCES)' : `could not be read (${code ?? 'error'})`}`,
+    );
+  }
+  return createReadStream(file);
 }
 
 /** A writable stream for `file` (stdout for `-` or undefined). */

@@ -6,7 +6,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { Readable, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { BukejianError } from '../errors.js';
 import { hexToBytes } from '../utils.js';
 import {
@@ -17,25 +17,40 @@ import {
   createDetector,
   maskSpan,
   PII_TYPES,
+  type Policy,
   type StreamStats,
   type PiiType,
   type Span,
 } from '../mask/index.js';
+import { treatmentFor } from '../mask/policy.js';
 import { parseArgs } from './args.js';
 import { openInput, openOutput } from './io.js';
+import {
+  decodeInput,
+  ENCODING_HELP,
+  sniffFormat,
+  textEncodingOption,
+  textSink,
+  writeAll,
+  type DecodedInput,
+  type TextEncodingName,
+} from './_text.js';
 
 /** Usage text. @example console.log(usage) */
 export const usage = `usage:
   bukejian mask --policy POLICY.json --purpose P [--format csv|jsonl] [--actor A]
-                [--pseudonym-key-file F] [--fpe-key-file F] [--access-log F] [--progress] [IN] [OUT]
+                [--pseudonym-key-file F] [--fpe-key-file F] [--access-log F] [--progress]
+                [--encoding E] [--output-encoding E] [IN] [OUT]
       Applies the policy for purpose P to every record (CSV with a header row, or JSON Lines;
-      the format defaults from IN's extension, else jsonl). Keys are hex in the given files.
+      without --format: JSON Lines when the first character is {, else CSV). Keys are hex in
+      the given files.
       --access-log appends each record's access description (JSON Lines) for the audit log.
   bukejian mask detect [--types idCard,phone,...] [--values] [IN]
       Prints one JSON line per identifier found: {type,start,end,masked} (start/end in UTF-16
       code units); --values also prints the value itself.
   bukejian mask redact [--mode mask|label] [--types ...] [IN] [OUT]
       Copies text with every identifier masked (default) or replaced by a label.
+${ENCODING_HELP}.
 IN/OUT default to stdin/stdout (or -). Exit: 0 ok, 1 rows rejected or failure, 2 usage.`;
 
 function readKey(file: string | true | undefined, name: string): Uint8Array | undefined {
@@ -64,40 +79,101 @@ function types(v: string | true | undefined): PiiType[] | undefined {
   return list as PiiType[];
 }
 
-async function write(out: Writable, s: string): Promise<void> {
-  if (!out.write(s)) await new Promise<void>((r) => out.once('drain', r));
-}
+const write = writeAll;
 
 async function finish(out: Writable): Promise<void> {
   if (out === process.stdout) return;
   await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
 }
 
+/** The input (`-` or none: stdin) decoded; messages call it by its file name. */
+function input(file: string | undefined, encoding: TextEncodingName | undefined) {
+  return decodeInput(openInput(file) as AsyncIterable<Uint8Array>, {
+    encoding,
+    name: !file || file === '-' ? 'the input (stdin)' : JSON.stringify(file.slice(0, 200)),
+  });
+}
+
 async function pump(
-  input: Readable,
+  src: DecodedInput,
   t: TransformStream<string, string>,
   out: Writable,
+  outputEncoding: TextEncodingName | undefined,
   onChunk?: () => void,
 ): Promise<void> {
-  const web = Readable.toWeb(input) as unknown as ReadableStream<Uint8Array>;
-  const decode = new TextDecoderStream('utf-8') as unknown as ReadableWritablePair<
-    string,
-    Uint8Array
-  >;
-  const reader = web.pipeThrough(decode).pipeThrough(t).getReader();
+  const texts = src.texts;
+  const readable = new ReadableStream<string>({
+    async pull(c) {
+      try {
+        const r = await texts.next();
+        if (r.done) c.close();
+        else c.enqueue(r.value);
+      } catch (e) {
+        c.error(e);
+      }
+    },
+  });
+  const sink = textSink(out, outputEncoding ?? src.encoding, src.bom && !outputEncoding);
+  const reader = readable.pipeThrough(t).getReader();
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
-    await write(out, value);
+    await sink.write(value);
     onChunk?.();
   }
   await finish(out);
 }
 
+/**
+ * Refuses a purpose the policy does not name (listing the ones it does) and a keyed treatment
+ * whose key file was not given (naming the option), before any row is read.
+ */
+function checkPurpose(
+  policy: Policy,
+  purpose: string,
+  have: { pseudonym: boolean; fpe: boolean },
+): void {
+  const purposes = new Set<string>();
+  for (const f of Object.values(policy.fields))
+    for (const p of Object.keys(f.purposes ?? {})) purposes.add(p);
+  if (!purposes.has(purpose))
+    throw new BukejianError(
+      'INVALID_OPTION',
+      `"--purpose" expected one of the purposes of policy "${policy.name.slice(0, 40)}": ` +
+        `${[...purposes].join(', ') || '(none)'}; got ${JSON.stringify(purpose.slice(0, 40))}`,
+    );
+  for (const [name, f] of Object.entries(policy.fields)) {
+    const t = treatmentFor(f, purpose);
+    const kind = typeof t === 'string' ? t : t?.treatment;
+    const option =
+      kind === 'pseudonymize' && !have.pseudonym
+        ? '--pseudonym-key-file'
+        : kind === 'fpe' && !have.fpe
+          ? '--fpe-key-file'
+          : undefined;
+    if (option)
+      throw new BukejianError(
+        'INVALID_OPTION',
+        `field "${name.slice(0, 40)}" gets treatment "${kind}" for purpose "${purpose.slice(0, 40)}", ` +
+          `which needs a key: pass ${option} FILE (hex${kind === 'fpe' ? ', 16 bytes' : ', at least 16 bytes'})`,
+      );
+  }
+}
+
 async function runPolicy(args: string[]): Promise<number> {
   const { flags, positionals } = parseArgs(
     args,
-    ['policy', 'purpose', 'format', 'actor', 'pseudonym-key-file', 'fpe-key-file', 'access-log'],
+    [
+      'policy',
+      'purpose',
+      'format',
+      'actor',
+      'pseudonym-key-file',
+      'fpe-key-file',
+      'access-log',
+      'encoding',
+      'output-encoding',
+    ],
     ['progress'],
   );
   if (typeof flags.policy !== 'string' || typeof flags.purpose !== 'string') {
@@ -107,18 +183,18 @@ async function runPolicy(args: string[]): Promise<number> {
   if (positionals.length > 2)
     throw new BukejianError('INVALID_OPTION', '"IN OUT" expected at most two files, got more');
   const [inFile, outFile] = positionals;
-  const format =
-    typeof flags.format === 'string'
-      ? flags.format
-      : inFile && /\.csv$/i.test(inFile)
-        ? 'csv'
-        : 'jsonl';
-  if (format !== 'csv' && format !== 'jsonl')
+  const encoding = textEncodingOption(flags.encoding, '--encoding');
+  const outputEncoding = textEncodingOption(flags['output-encoding'], '--output-encoding');
+  if (typeof flags.format === 'string' && flags.format !== 'csv' && flags.format !== 'jsonl')
     throw new BukejianError(
       'INVALID_OPTION',
-      `"--format" expected csv|jsonl, got ${JSON.stringify(format.slice(0, 20))}`,
+      `"--format" expected csv|jsonl, got ${JSON.stringify(flags.format.slice(0, 20))}`,
     );
   const policy = loadPolicy(readFileSync(flags.policy, 'utf8'));
+  checkPurpose(policy, flags.purpose, {
+    pseudonym: typeof flags['pseudonym-key-file'] === 'string',
+    fpe: typeof flags['fpe-key-file'] === 'string',
+  });
   const keys: { pseudonym?: Uint8Array; fpe?: Uint8Array } = {};
   const pk = readKey(flags['pseudonym-key-file'], 'pseudonym-key-file');
   const fk = readKey(flags['fpe-key-file'], 'fpe-key-file');
@@ -142,11 +218,13 @@ async function runPolicy(args: string[]): Promise<number> {
         }
       : {}),
   };
+  const src = await input(inFile, encoding);
+  const format = typeof flags.format === 'string' ? flags.format : sniffFormat(src.head);
   const t =
     format === 'csv'
       ? csvPolicyStream(policy, opts, stats)
       : jsonLinesPolicyStream(policy, opts, stats);
-  await pump(openInput(inFile), t, openOutput(outFile), () => {
+  await pump(src, t, openOutput(outFile), outputEncoding, () => {
     if (progress && Date.now() - last > 1000) {
       last = Date.now();
       process.stderr.write(`bukejian mask: ${stats.rows} rows, ${stats.rejected} rejected\n`);
@@ -159,7 +237,7 @@ async function runPolicy(args: string[]): Promise<number> {
 }
 
 async function runDetect(args: string[]): Promise<number> {
-  const { flags, positionals } = parseArgs(args, ['types'], ['values']);
+  const { flags, positionals } = parseArgs(args, ['types', 'encoding'], ['values']);
   if (positionals.length > 1)
     throw new BukejianError('INVALID_OPTION', '"IN" expected at most one file, got more');
   const t = types(flags.types);
@@ -177,16 +255,14 @@ async function runDetect(args: string[]): Promise<number> {
       await write(out, JSON.stringify(rec) + '\n');
     }
   };
-  const dec = new TextDecoder('utf-8');
-  for await (const chunk of openInput(positionals[0]))
-    await print(d.push(dec.decode(chunk as Uint8Array, { stream: true })));
-  await print(d.push(dec.decode()));
+  const src = await input(positionals[0], textEncodingOption(flags.encoding, '--encoding'));
+  for await (const text of src.texts) await print(d.push(text));
   await print(d.end());
   return 0;
 }
 
 async function runRedact(args: string[]): Promise<number> {
-  const { flags, positionals } = parseArgs(args, ['types', 'mode']);
+  const { flags, positionals } = parseArgs(args, ['types', 'mode', 'encoding', 'output-encoding']);
   if (positionals.length > 2)
     throw new BukejianError('INVALID_OPTION', '"IN OUT" expected at most two files, got more');
   const mode = flags.mode === undefined ? 'mask' : flags.mode;
@@ -194,9 +270,10 @@ async function runRedact(args: string[]): Promise<number> {
     throw new BukejianError('INVALID_OPTION', '"--mode" expected mask|label, got other');
   const t = types(flags.types);
   await pump(
-    openInput(positionals[0]),
+    await input(positionals[0], textEncodingOption(flags.encoding, '--encoding')),
     redactStream({ mode, ...(t ? { types: t } : {}) }),
     openOutput(positionals[1]),
+    textEncodingOption(flags['output-encoding'], '--output-encoding'),
   );
   return 0;
 }

@@ -9,7 +9,10 @@
  * bounded by --chunk items whatever the size of its file. In mode 'both' the server prints its
  * matched items when the client reveals them. The client prints its matched items one per line
  * (or only the count with --cardinality; --json for a JSON object). Both parties must use the
- * same --group, --mode and --canonical. Node-only (this file imports node:* directly).
+ * same --group (default x25519, printed at start), --mode and --canonical. The server binds its
+ * port before preparing its set and answers 503 until it is ready; the client retries its first
+ * message with back-off while nothing listens or the server is preparing (--wait seconds). Node-only
+ * (this file imports node:* directly).
  *
  * SECURITY: the server counts every client element against a budget per key period (one day;
  * --max-evaluations, default 16,384) and holds one peer address to a quarter of its session
@@ -21,12 +24,13 @@
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { createServer } from 'node:http';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { BukejianError } from '../errors.js';
 import { createCsvParser } from '../_csv.js';
 import { psi } from '../psi/index.js';
 import type { Mode } from '../psi/index.js';
 import { parseArgs } from './args.js';
+import { decodeInput, textEncodingOption, type TextEncodingName } from './_text.js';
 
 const { maxChunk: DEFAULT_MAX_CHUNK, maxClientItems: DEFAULT_MAX_CLIENT_ITEMS } =
   psi.SERVER_DEFAULTS;
@@ -44,7 +48,9 @@ export const usage = `usage:
 
 Options (both parties must agree on group, mode and canonical):
   --column NAME       CSV column holding the items (without it: one item per line)
-  --group G           ristretto255 (default) | p256 | x25519 | sm2
+  --encoding E        utf-8 (default; a BOM is dropped) | gbk | gb18030 of --in
+  --group G           x25519 (default: the fastest, OpenSSL X25519 here) | ristretto255 |
+                      p256 | sm2 (ristretto255 and p256 use random-oracle hash suites)
   --mode M            intersection (default) | both | cardinality
   --cardinality       same as --mode cardinality
   --canonical C       text (default) | id (ID/phone numbers: NFKC, no spaces, upper-case) |
@@ -58,6 +64,8 @@ Options (both parties must agree on group, mode and canonical):
                       (default ${psi.SERVER_DEFAULTS.maxEvaluations}; beyond it RATE_LIMITED; "inf" for no limit)
   --max-reply MIB     client: largest server setup reply read (default 256 MiB)
   --timeout S         client: seconds to wait for each server reply (default 600)
+  --wait S            client: how long to keep retrying (with back-off) while no server
+                      answers at the URL or it is still preparing its set (default 120)
   --workers N         worker threads (default 0: this thread)
   --out FILE          where the matched items go (default stdout)
   --once              server: exit after one client has been served
@@ -82,15 +90,26 @@ const VALUED = [
   'max-evaluations',
   'max-reply',
   'timeout',
+  'wait',
+  'encoding',
 ] as const;
 const BOOLS = ['once', 'cardinality', 'json', 'quiet'] as const;
 
 /** Items of one CSV column (header row first), or of each non-empty line. */
-async function* readItems(file: string, column: string | undefined): AsyncGenerator<string> {
-  const stream = createReadStream(file, { encoding: 'utf8' });
+async function* readItems(
+  file: string,
+  column: string | undefined,
+  encoding: TextEncodingName | undefined,
+): AsyncGenerator<string> {
+  const stream = (
+    await decodeInput(createReadStream(file) as AsyncIterable<Uint8Array>, {
+      encoding,
+      name: JSON.stringify(file.slice(0, 200)),
+    })
+  ).texts;
   if (column === undefined) {
     let rest = '';
-    for await (const chunk of stream as AsyncIterable<string>) {
+    for await (const chunk of stream) {
       const lines = (rest + chunk).split(/\r?\n/);
       rest = lines.pop()!;
       for (const l of lines) if (l.trim() !== '') yield l;
@@ -115,7 +134,7 @@ async function* readItems(file: string, column: string | undefined): AsyncGenera
       if (v !== undefined && v !== '') yield v;
     }
   };
-  for await (const chunk of stream as AsyncIterable<string>) yield* take(parser.push(chunk));
+  for await (const chunk of stream) yield* take(parser.push(chunk));
   yield* take(parser.end());
 }
 
@@ -144,9 +163,9 @@ function progress(quiet: boolean, label: string): ((d: number, t: number) => voi
       last = now;
       shown = true;
       const pct = Number.isFinite(t) && t > 0 ? ` of ${t} (${((100 * d) / t).toFixed(0)}%)` : '';
-      process.stderr.write(
-        `\r${label}: ${d} items${pct}, ${((now - start) / 1000).toFixed(0)} s${end ? '\n' : ''}`,
-      );
+      const line = `${label}: ${d} items${pct}, ${((now - start) / 1000).toFixed(0)} s`;
+      // on a terminal one line rewritten in place; in a log file or pipe one line each
+      process.stderr.write(process.stderr.isTTY ? `\r${line}${end ? '\n' : ''}` : `${line}\n`);
     }
   };
 }
@@ -155,17 +174,20 @@ function common(flags: Record<string, string | true>) {
   const str = (k: string): string | undefined =>
     typeof flags[k] === 'string' ? (flags[k] as string) : undefined;
   const mode = (flags.cardinality ? 'cardinality' : (str('mode') ?? 'intersection')) as Mode;
+  const encoding = textEncodingOption(flags.encoding, '--encoding');
   return {
+    encoding,
     file: str('in'),
     column: str('column'),
     out: str('out'),
     opts: {
-      group: (str('group') ?? 'ristretto255') as never,
+      group: (str('group') ?? psi.defaultGroup) as never,
       mode,
       canonical: (str('canonical') ?? 'text') as never,
       workers: str('workers') === undefined ? 0 : Number(str('workers')),
     },
     str,
+    groupNote: str('group') === undefined ? ' (the default: fastest here; --group to change)' : '',
   };
 }
 
@@ -177,11 +199,36 @@ function endsSession(reply: Uint8Array, mode: Mode): boolean {
   return m.type === 'chunk-reply' && m.last && mode === 'intersection';
 }
 
+/** Binds `http` to `host:port`; a port in use or not allowed is a clean IO error, not a stack. */
+function listen(http: Server, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const fail = (e: NodeJS.ErrnoException): void => {
+      const why =
+        e.code === 'EADDRINUSE'
+          ? 'is already in use (another server is running there?): stop it or pass another --port'
+          : e.code === 'EACCES'
+            ? 'may not be opened by this user: pass a --port above 1023'
+            : e.code === 'EADDRNOTAVAIL'
+              ? 'is not an address of this machine: check --host'
+              : `could not be opened (${e.code ?? 'error'})`;
+      reject(new BukejianError('IO', `${host}:${port} ${why}`));
+    };
+    http.once('error', fail);
+    http.listen(port, host, () => {
+      http.off('error', fail);
+      const a = http.address();
+      resolve(typeof a === 'object' && a ? a.port : port);
+    });
+  });
+}
+
 async function runServer(flags: Record<string, string | true>): Promise<number> {
-  const { file, column, out, opts, str } = common(flags);
+  const { file, column, out, opts, str, groupNote, encoding } = common(flags);
   if (!file || str('port') === undefined)
     throw new BukejianError('INVALID_OPTION', '"psi server" expected --in FILE and --port P');
   const port = Number(str('port'));
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new BukejianError('INVALID_OPTION', '"--port" expected an integer in [0, 65535]');
   const host = str('host') ?? '127.0.0.1';
   const fpr = str('fpr') === undefined ? undefined : Number(str('fpr'));
   const maxClientItems =
@@ -190,7 +237,7 @@ async function runServer(flags: Record<string, string | true>): Promise<number> 
   const maxEvaluations =
     evaluations === undefined ? undefined : evaluations === 'inf' ? Infinity : Number(evaluations);
   const sink = out ? createWriteStream(out) : process.stdout;
-  const server = psi.server(readItems(file, column), {
+  const server = psi.server(readItems(file, column, encoding), {
     ...opts,
     format: (str('format') ?? 'gcs') as never,
     fpr,
@@ -202,7 +249,52 @@ async function runServer(flags: Record<string, string | true>): Promise<number> 
       for (const x of items) sink.write(`${String(x)}\n`);
     },
   });
-  await server.prepare();
+  let limit = 0; // 0 until the set is prepared: requests are answered 503 (retry) until then
+  let finished: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (finished = resolve));
+  const http = createServer(async (req, res) => {
+    try {
+      if (req.method !== 'POST' || req.url !== '/psi') {
+        res.writeHead(404).end();
+        return;
+      }
+      if (limit === 0) {
+        req.resume();
+        res
+          .writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '2' })
+          .end('BAD_STATE: the server is still preparing its set; retry later');
+        return;
+      }
+      // the peer address holds one client to a share of the session slots (behind a reverse
+      // proxy every client is the proxy: limit sessions there)
+      const reply = await server.handle(await body(req, limit), req.socket.remoteAddress ?? '');
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(reply);
+      if (flags.once && endsSession(reply, opts.mode)) {
+        http.close();
+        if (sink !== process.stdout) (sink as ReturnType<typeof createWriteStream>).end();
+        finished(0);
+      }
+    } catch (e) {
+      const code = e instanceof BukejianError ? e.code : 'IO';
+      res
+        .writeHead(400, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(`${code}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
+  // bound before the (possibly long) preparation: a port in use fails at once, and clients that
+  // come early are told to retry instead of finding nothing there
+  const bound = await listen(http, port, host);
+  const url = `http://${host}:${bound}/psi`;
+  process.stderr.write(
+    `psi server: group ${opts.group}${groupNote}, mode ${opts.mode}; preparing the set, ` +
+      `clients reaching ${url} meanwhile are asked to retry\n`,
+  );
+  try {
+    await server.prepare();
+  } catch (e) {
+    http.close();
+    throw e;
+  }
   // SECURITY: the largest message an honest client sends is a full chunk or, in mode 'both', its
   // reveal (≤ 32-byte tags of at most the server's items plus the set encoding's false positives,
   // far below 2·fpr·maxClientItems + 64); a larger body is refused before it is buffered further
@@ -211,38 +303,9 @@ async function runServer(flags: Record<string, string | true>): Promise<number> 
     opts.mode === 'both'
       ? Math.min(maxClientItems, server.size + Math.ceil(2 * (fpr ?? 1e-9) * maxClientItems) + 64)
       : 0;
-  const limit = HEADER_LENGTH + 9 + Math.max(DEFAULT_MAX_CHUNK * L, revealTags * 32);
-  return new Promise<number>((resolve) => {
-    const http = createServer(async (req, res) => {
-      try {
-        if (req.method !== 'POST' || req.url !== '/psi') {
-          res.writeHead(404).end();
-          return;
-        }
-        // the peer address holds one client to a share of the session slots (behind a reverse
-        // proxy every client is the proxy: limit sessions there)
-        const reply = await server.handle(await body(req, limit), req.socket.remoteAddress ?? '');
-        res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(reply);
-        if (flags.once && endsSession(reply, opts.mode)) {
-          http.close();
-          if (sink !== process.stdout) (sink as ReturnType<typeof createWriteStream>).end();
-          resolve(0);
-        }
-      } catch (e) {
-        const code = e instanceof BukejianError ? e.code : 'IO';
-        res
-          .writeHead(400, { 'content-type': 'text/plain; charset=utf-8' })
-          .end(`${code}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    });
-    http.listen(port, host, () => {
-      const a = http.address();
-      const p = typeof a === 'object' && a ? a.port : port;
-      process.stderr.write(
-        `psi server: ${server.size} items, listening on http://${host}:${p}/psi\n`,
-      );
-    });
-  });
+  limit = HEADER_LENGTH + 9 + Math.max(DEFAULT_MAX_CHUNK * L, revealTags * 32);
+  process.stderr.write(`psi server: ${server.size} items, listening on ${url}\n`);
+  return done;
 }
 
 /** Error codes a PSI server answers with; anything else is shown as SERVER_CODE_UNKNOWN. */
@@ -328,6 +391,7 @@ async function post(
   data: Uint8Array,
   limit: number,
   timeout: number,
+  retryable = false,
 ): Promise<Uint8Array> {
   const signal = AbortSignal.timeout(timeout);
   try {
@@ -339,6 +403,10 @@ async function post(
       redirect: 'error',
     });
     if (r.ok) return await readCapped(r, limit, 'reply');
+    if (r.status === 503 && retryable) {
+      await r.body?.cancel().catch(() => undefined);
+      throw new NotReady('the server is still preparing its set');
+    }
     let text: string;
     try {
       text = new TextDecoder().decode(await readCapped(r, ERROR_BODY_LIMIT, 'error reply'));
@@ -352,18 +420,78 @@ async function post(
     const shown = sanitize((m ? m[2]! : text).slice(0, ERROR_TEXT_LIMIT));
     throw new BukejianError(code as never, `server answered HTTP ${r.status}: ${shown}`);
   } catch (e) {
-    if (e instanceof BukejianError) throw e;
+    if (e instanceof BukejianError || e instanceof NotReady) throw e;
     if (signal.aborted)
       throw new BukejianError('IO', `no complete server reply within ${timeout / 1000} s`);
+    const code = ((e as Error)?.cause as NodeJS.ErrnoException | undefined)?.code;
+    if (retryable && code === 'ECONNREFUSED')
+      throw new NotReady('no server answers (connection refused)');
+    const why = code ?? String((e as Error)?.message ?? e);
     throw new BukejianError(
       'IO',
-      `request to the server failed (${sanitize(String((e as Error)?.message ?? e)).slice(0, ERROR_TEXT_LIMIT)})`,
+      `request to ${shownUrl(url)} failed (${sanitize(why).slice(0, ERROR_TEXT_LIMIT)})`,
     );
   }
 }
 
+/** A first request that may be repeated: no server listens yet, or it is still preparing. */
+class NotReady extends Error {}
+
+/** The URL as shown in messages: no user name or password, no control characters. */
+function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return sanitize(u.href).slice(0, ERROR_TEXT_LIMIT);
+  } catch {
+    return sanitize(url).slice(0, ERROR_TEXT_LIMIT);
+  }
+}
+
+/**
+ * The client's first message (hello), repeated with back-off (0.5 s doubling to 10 s) while no
+ * server listens at `url` or it answers that it is still preparing, for at most `waitMs`; each
+ * wait is announced on stderr (unless `quiet`). Later messages are never repeated.
+ */
+async function postFirst(
+  url: string,
+  data: Uint8Array,
+  limit: number,
+  timeout: number,
+  waitMs: number,
+  quiet: boolean,
+): Promise<Uint8Array> {
+  const start = Date.now();
+  let delay = 500;
+  for (;;) {
+    let why: string;
+    try {
+      return await post(url, data, limit, timeout, true);
+    } catch (e) {
+      if (!(e instanceof NotReady)) throw e;
+      why = e.message;
+    }
+    const left = start + waitMs - Date.now();
+    if (left <= 0)
+      throw new BukejianError(
+        'IO',
+        `${why} at ${shownUrl(url)}, still after ${waitMs / 1000} s of retrying: start ` +
+          '"bukejian psi server" there, check --connect, or wait longer with --wait',
+      );
+    const d = Math.min(delay, left);
+    if (!quiet)
+      process.stderr.write(
+        `psi client: ${why} at ${shownUrl(url)}; retrying in ${(d / 1000).toFixed(1)} s ` +
+          `(giving up after ${waitMs / 1000} s)\n`,
+      );
+    await new Promise((r) => setTimeout(r, d));
+    delay = Math.min(delay * 2, 10_000);
+  }
+}
+
 async function runClient(flags: Record<string, string | true>): Promise<number> {
-  const { file, column, out, opts, str } = common(flags);
+  const { file, column, out, opts, str, groupNote, encoding } = common(flags);
   const url = str('connect');
   if (!file || !url)
     throw new BukejianError('INVALID_OPTION', '"psi client" expected --in FILE and --connect URL');
@@ -373,12 +501,19 @@ async function runClient(flags: Record<string, string | true>): Promise<number> 
   const chunkSize = chunk === undefined ? 4096 : Number(chunk);
   const maxReply = str('max-reply') === undefined ? 256 : Number(str('max-reply'));
   const timeout = str('timeout') === undefined ? 600 : Number(str('timeout'));
-  if (!(maxReply > 0) || !(timeout > 0))
+  const wait = str('wait') === undefined ? 120 : Number(str('wait'));
+  if (!(maxReply > 0) || !(timeout > 0) || !(wait >= 0))
     throw new BukejianError(
       'INVALID_OPTION',
-      '"--max-reply" and "--timeout" expected positive numbers',
+      '"--max-reply" and "--timeout" expected positive numbers, "--wait" a number ≥ 0',
     );
-  const client = psi.chunkedClient(readItems(file, column), { ...opts, chunkSize, onProgress });
+  if (groupNote && !flags.quiet)
+    process.stderr.write(`psi client: group ${opts.group}${groupNote}\n`);
+  const client = psi.chunkedClient(readItems(file, column, encoding), {
+    ...opts,
+    chunkSize,
+    onProgress,
+  });
   // SECURITY: the setup reply carries the server's whole set (up to --max-reply MiB); every later
   // reply at most one chunk of elements
   const L = psi.getGroup(opts.group).elementLength;
@@ -386,10 +521,14 @@ async function runClient(flags: Record<string, string | true>): Promise<number> 
     HEADER_LENGTH + 64 + (Number.isSafeInteger(chunkSize) && chunkSize > 0 ? chunkSize : 0) * L;
   let limit = Math.floor(maxReply * 2 ** 20);
   let m = await client.next();
-  while (m) {
-    m = await client.next(await post(`${base}/psi`, m, limit, timeout * 1000));
+  if (m) {
+    const quiet = Boolean(flags.quiet);
+    m = await client.next(
+      await postFirst(`${base}/psi`, m, limit, timeout * 1000, wait * 1000, quiet),
+    );
     limit = chunkReply;
   }
+  while (m) m = await client.next(await post(`${base}/psi`, m, limit, timeout * 1000));
   onProgress?.(client.stats.done, client.stats.done); // ends the progress line, if one was shown
   const r = client.result();
   const sink = out ? createWriteStream(out) : process.stdout;

@@ -78,10 +78,18 @@ export async function loadKey(
   let text = spec;
   if (!/^[0-9a-fA-F]+$/.test(spec) || ![64, 66, 130].includes(spec.length)) {
     if (!existsSync(spec))
-      throw new BukejianError(
-        'NOT_FOUND',
-        `"--key" expected an existing file or hex key, got neither`,
-      );
+      throw /^[0-9a-fA-F]+$/.test(spec)
+        ? new BukejianError(
+            'INVALID_KEY',
+            `"--key" hex has the wrong length: ${spec.length} digits; an SM2 ${want} key is ` +
+              (want === 'private'
+                ? '64 hex digits (32 bytes)'
+                : '130 hex digits (04‖x‖y), 66 (compressed) or a 64-digit private key'),
+          )
+        : new BukejianError(
+            'NOT_FOUND',
+            `"--key" ${JSON.stringify(spec.slice(0, 200))} is neither an existing file nor a hex key`,
+          );
     text = readFileSync(spec, 'utf8');
   }
   if (text.includes('-----BEGIN')) {

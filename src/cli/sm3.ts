@@ -7,6 +7,7 @@ import { sm3 } from '../sm3.js';
 import { bytesToHex } from '../utils.js';
 import { parseArgs } from './args.js';
 import { openInput } from './io.js';
+import { BukejianError } from '../errors.js';
 
 export const usage =
   'usage: bukejian sm3 [FILE...]   (reads stdin for - or no FILE; prints "<digest>  <name>")';
@@ -22,7 +23,9 @@ export async function run(args: string[]): Promise<number> {
       process.stdout.write(`${bytesToHex(h.digest())}  ${f}\n`);
     } catch (e) {
       console.error(
-        `bukejian sm3: ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        e instanceof BukejianError
+          ? `bukejian sm3: ${e.message}`
+          : `bukejian sm3: ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
       );
       status = 1;
     }

@@ -24,7 +24,7 @@ import type { Writable } from 'node:stream';
 import { BukejianError } from '../errors.js';
 import { sm4 } from '../sm4/index.js';
 import type { GcmStream } from '../sm4/index.js';
-import { hexToBytes } from '../utils.js';
+import { hexToBytes, randomBytes } from '../utils.js';
 import { parseArgs } from './args.js';
 import { openInput } from './io.js';
 
@@ -32,13 +32,16 @@ export const usage = `usage: bukejian sm4 encrypt|decrypt --mode MODE (--key HEX
 
   --mode gcm|ccm|cbc|ecb|ctr|cfb|ofb   (default gcm)
   --key HEX          16-byte key as 32 hex digits (or --key-file FILE holding the hex)
-  --nonce HEX        gcm: 1+ bytes (12 recommended), ccm: 7..13 bytes
+  --nonce HEX        gcm: 1+ bytes (12 recommended), ccm: 7..13 bytes. Without it (recommended)
+                     encrypt draws a fresh 12-byte nonce and writes a header (magic BKJSM4,
+                     version, mode, nonce, tag length; authenticated as AAD) that decrypt reads.
+                     A given nonce writes/reads raw ciphertext‖tag (interop); never reuse one.
   --iv HEX           cbc/ctr/cfb/ofb: 16 bytes
   --aad HEX          gcm/ccm additional authenticated data
   --tag-length N     ccm tag bytes: 4,6,...,16 (default 16)
   --padding pkcs7|none   ecb/cbc (default pkcs7)
 
-IN/OUT default to stdin/stdout ("-"). gcm/ccm output is ciphertext‖tag. Nothing is written on
+IN/OUT default to stdin/stdout ("-"). gcm/ccm output is [header‖]ciphertext‖tag. Nothing is written on
 decryption until the tag is verified: gcm spools the ciphertext to a private temporary directory
 (constant memory), ccm holds the whole message in memory. Classic modes stream.`;
 
@@ -58,6 +61,18 @@ type Mode = (typeof MODES)[number];
 
 function usageError(msg: string): never {
   throw new BukejianError('INVALID_OPTION', msg);
+}
+
+/** `text` as a key of `bytes` bytes; a wrong length or non-hex is said in digits, as typed. */
+function hexKey(text: string, name: string, bytes: number): Uint8Array {
+  const t = text.trim();
+  if (!/^[0-9a-fA-F]*$/.test(t))
+    usageError(`"${name}" must be ${2 * bytes} hex digits (${bytes} bytes), got other characters`);
+  if (t.length !== 2 * bytes)
+    usageError(
+      `"${name}" must be ${2 * bytes} hex digits (${bytes} bytes), got ${t.length} digit${t.length === 1 ? '' : 's'}`,
+    );
+  return hexToBytes(t);
 }
 
 function hexFlag(flags: Record<string, string | true>, name: string): Uint8Array | undefined {
@@ -117,6 +132,74 @@ function write(s: Writable, b: Uint8Array): Promise<void> {
 }
 
 /** Two-pass GCM decryption through a spool file: absorb + copy, verify, then decrypt the copy. */
+/** The header of an SM4 AEAD file: "BKJSM4" ‖ version 1 ‖ mode (1 gcm, 2 ccm) ‖ nonce length ‖ nonce ‖ tag length. */
+const MAGIC = new TextEncoder().encode('BKJSM4');
+
+function encodeHeader(mode: 'gcm' | 'ccm', nonce: Uint8Array, tagLength: number): Uint8Array {
+  const h = new Uint8Array(MAGIC.length + 3 + nonce.length + 1);
+  h.set(MAGIC);
+  h[6] = 1;
+  h[7] = mode === 'gcm' ? 1 : 2;
+  h[8] = nonce.length;
+  h.set(nonce, 9);
+  h[9 + nonce.length] = tagLength;
+  return h;
+}
+
+/** Reads the header from the start of `input`; the rest of the input follows `rest`. */
+async function readHeader(input: AsyncIterable<unknown>): Promise<{
+  header: Uint8Array;
+  mode: 'gcm' | 'ccm';
+  nonce: Uint8Array;
+  tagLength: number;
+  rest: AsyncIterable<Uint8Array>;
+}> {
+  const it = (input as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  let buf = new Uint8Array(0);
+  const need = async (n: number): Promise<void> => {
+    while (buf.length < n) {
+      const r = await it.next();
+      if (r.done) break;
+      const b = new Uint8Array(buf.length + r.value.length);
+      b.set(buf);
+      b.set(r.value, buf.length);
+      buf = b;
+    }
+  };
+  const bad = (): never => {
+    throw new BukejianError(
+      'INVALID_ENCODING',
+      '"ciphertext" expected the bukejian SM4 header (written when encrypt draws the nonce); for raw ciphertext‖tag pass the --nonce used to encrypt',
+    );
+  };
+  await need(9);
+  if (buf.length < 9 || !MAGIC.every((b, i) => buf[i] === b)) bad();
+  if (buf[6] !== 1)
+    throw new BukejianError('VERSION', `SM4 file header version ${buf[6]} is not supported`);
+  const mode = buf[7] === 1 ? 'gcm' : buf[7] === 2 ? 'ccm' : bad();
+  const n = buf[8]!;
+  await need(10 + n);
+  if (buf.length < 10 + n) bad();
+  const header = buf.slice(0, 10 + n);
+  const first = buf.slice(10 + n);
+  async function* rest(): AsyncGenerator<Uint8Array> {
+    if (first.length) yield first;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  }
+  return { header, mode, nonce: header.slice(9, 9 + n), tagLength: header[9 + n]!, rest: rest() };
+}
+
+const concat = (a: Uint8Array, b: Uint8Array | undefined): Uint8Array => {
+  const r = new Uint8Array(a.length + (b?.length ?? 0));
+  r.set(a);
+  if (b) r.set(b, a.length);
+  return r;
+};
+
 async function gcmDecrypt(
   g: GcmStream,
   input: AsyncIterable<unknown>,
@@ -189,16 +272,22 @@ export async function run(args: string[]): Promise<number> {
   const key =
     flags['key-file'] !== undefined
       ? (() => {
+          const file = String(flags['key-file']);
+          let text: string;
           try {
-            return hexToBytes(readFileSync(String(flags['key-file']), 'utf8').trim());
+            text = readFileSync(file, 'utf8');
           } catch (e) {
-            if (e instanceof BukejianError)
-              return usageError('"--key-file" expected a file holding hex, got non-hex');
-            throw new BukejianError('IO', '"--key-file" expected a readable file, got an error');
+            throw new BukejianError(
+              'IO',
+              `"--key-file" ${JSON.stringify(file.slice(0, 200))} ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'could not be read'}`,
+            );
           }
+          return hexKey(text, '--key-file', 16);
         })()
-      : hexFlag(flags, 'key');
-  if (!key) usageError('"--key" expected 32 hex digits, got none');
+      : typeof flags.key === 'string'
+        ? hexKey(flags.key, '--key', 16)
+        : undefined;
+  if (!key) usageError('"--key" must be 32 hex digits (16 bytes), got none');
   const aead = mode === 'gcm' || mode === 'ccm';
   const nonce = hexFlag(flags, 'nonce');
   const iv = hexFlag(flags, 'iv');
@@ -206,7 +295,12 @@ export async function run(args: string[]): Promise<number> {
   if (aead && iv) usageError(`"--iv" expected --nonce for ${mode}, got --iv`);
   if (!aead && (nonce || aad || flags['tag-length'] !== undefined))
     usageError(`"--nonce/--aad/--tag-length" expected only with gcm|ccm, got mode ${mode}`);
-  if (aead && !nonce) usageError(`"--nonce" expected for ${mode}, got none`);
+  if (nonce && op === 'encrypt')
+    process.stderr.write(
+      'bukejian sm4: warning: --nonce given: never encrypt twice with the same key and nonce ' +
+        '(with GCM that reveals the XOR of the plaintexts and lets tags be forged); without ' +
+        '--nonce a fresh one is drawn and stored in the output\n',
+    );
   if (mode === 'gcm' && flags['tag-length'] !== undefined)
     usageError('"--tag-length" expected only with ccm (gcm tags are 16 bytes), got mode gcm');
   if (!aead && mode !== 'ecb' && !iv) usageError(`"--iv" expected for ${mode}, got none`);
@@ -215,11 +309,35 @@ export async function run(args: string[]): Promise<number> {
     usageError(`"--padding" expected only with ecb|cbc, got mode ${mode}`);
   const decrypt = op === 'decrypt';
 
-  const input = openInput(inFile);
+  let input: AsyncIterable<unknown> = openInput(inFile);
+  let n = nonce;
+  let a = aad;
+  let header: Uint8Array | undefined;
+  let tagFromHeader: number | undefined;
+  if (aead && !nonce) {
+    if (decrypt) {
+      const h = await readHeader(input);
+      if (h.mode !== mode)
+        usageError(`"--mode" expected ${h.mode} (the file's header says so), got ${mode}`);
+      ({ header, nonce: n, rest: input } = h);
+      tagFromHeader = h.tagLength;
+    } else {
+      n = randomBytes(12);
+      const t = flags['tag-length'] === undefined ? 16 : Number(flags['tag-length']);
+      header = encodeHeader(mode, n, t);
+    }
+    a = concat(header, aad); // the header is authenticated with the data
+  }
   const out = sink(outFile);
   try {
+    if (header && !decrypt) await write(out.stream, header);
     if (mode === 'gcm') {
-      const g = sm4.gcmStream(key, nonce!, aad);
+      if (tagFromHeader !== undefined && tagFromHeader !== 16)
+        throw new BukejianError(
+          'INVALID_ENCODING',
+          '"ciphertext" header has a GCM tag length other than 16',
+        );
+      const g = sm4.gcmStream(key, n!, a);
       if (!decrypt) {
         for await (const chunk of input) await write(out.stream, g.encrypt(chunk as Uint8Array));
         await write(out.stream, g.tag());
@@ -228,8 +346,10 @@ export async function run(args: string[]): Promise<number> {
       }
     } else if (aead) {
       // build the cipher first so that argument errors come before reading the input
-      const tagLength = flags['tag-length'] === undefined ? undefined : Number(flags['tag-length']);
-      const c = sm4.ccm(key, nonce!, aad, tagLength === undefined ? undefined : { tagLength });
+      const tagLength =
+        tagFromHeader ??
+        (flags['tag-length'] === undefined ? undefined : Number(flags['tag-length']));
+      const c = sm4.ccm(key, n!, a, tagLength === undefined ? undefined : { tagLength });
       const chunks: Uint8Array[] = [];
       for await (const chunk of input) chunks.push(chunk as Uint8Array);
       const data = Buffer.concat(chunks);

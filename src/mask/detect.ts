@@ -268,7 +268,8 @@ function classifyRun(run: string, norm: string, start: number): Classified {
     if (id.valid) return { type: 'idCard', value: id.id };
     // Area and birth date of an ID with a wrong check character: a mistyped ID, not a card
     // (unless a card keyword precedes it). Still personal data: reported, flagged, redacted.
-    if (id.reason === 'checksum' && !CARD_CONTEXT.test(before.slice(-6)))
+    // (A letter other than X in the check position is not taken for a mistyped ID: too unlike one.)
+    if (id.reason === 'checksum' && /[\dX]$/.test(run) && !CARD_CONTEXT.test(before.slice(-6)))
       return { type: 'idCard', value: run, invalid: 'checksum' };
     const u = validateUscc(run);
     // An all-digit USCC is only taken as one after a USCC keyword (1 in 31 digit runs pass the check).
@@ -318,6 +319,7 @@ function classify(
     c = id.valid
       ? { type: 'idCard', value: id.id }
       : id.reason === 'checksum' &&
+          /[\dX]$/.test(run) &&
           !CARD_CONTEXT.test(norm.slice(Math.max(0, m.index - 6), m.index))
         ? { type: 'idCard', value: run, invalid: 'checksum' }
         : null;

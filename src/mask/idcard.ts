@@ -142,7 +142,8 @@ export function validateIdCard(input: string, opts?: IdCardValidateOptions): IdC
     legacy = true;
     id = s.slice(0, 6) + '19' + s.slice(6);
     id += check17(id);
-  } else if (s.length === 18 && /^\d{17}[\dX]$/.test(s)) id = s;
+  } else if (s.length === 18 && /^\d{17}[\dA-Z]$/.test(s))
+    id = s; // a wrong check letter: checksum
   else return { valid: false, reason: 'format' };
   const areaCode = id.slice(0, 6);
   const kind = PERMITS[areaCode] ?? 'resident';

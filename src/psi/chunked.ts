@@ -47,16 +47,19 @@ import { membership, revealTagLength, tagDigest } from './sets.js';
 import { bad, parseParty, PARTY_KEYS } from './options.js';
 import type { PartyOptions } from './ecdh.js';
 
-/** What the chunked client learns. */
-export interface ChunkedResult<T extends Item> {
-  mode: Mode;
-  /** |client ∩ server| (up to the set encoding's false-positive rate). */
-  cardinality: number;
-  /** The client's matching items (first spelling of each), absent in cardinality mode. */
-  intersection?: T[];
-  /** The number of (de-duplicated) server items. */
-  serverCount: number;
-}
+/**
+ * What the chunked client learns, by mode `M`: `intersection` (the client's matching items, first
+ * spelling of each) is present in modes 'intersection' and 'both', absent in 'cardinality'.
+ */
+export type ChunkedResult<T extends Item, M extends Mode = Mode> = M extends Mode
+  ? {
+      mode: M;
+      /** |client ∩ server| (up to the set encoding's false-positive rate). */
+      cardinality: number;
+      /** The number of (de-duplicated) server items. */
+      serverCount: number;
+    } & (M extends 'cardinality' ? { intersection?: undefined } : { intersection: T[] })
+  : never;
 
 /** Counters that show the memory bound: items held never exceed one chunk plus one. */
 export interface ChunkedStats {
@@ -74,7 +77,7 @@ export interface ChunkedStats {
 export type ChunkedState = 'new' | 'setup' | 'chunks' | 'pull' | 'reveal' | 'finished' | 'failed';
 
 /** The client party of one chunked PSI run. */
-export interface ChunkedClient<T extends Item> {
+export interface ChunkedClient<T extends Item, M extends Mode = Mode> {
   readonly state: ChunkedState;
   readonly stats: ChunkedStats;
   /**
@@ -83,7 +86,7 @@ export interface ChunkedClient<T extends Item> {
    */
   next(reply?: Uint8Array): Promise<Uint8Array | undefined>;
   /** The result, once `next` has returned `undefined`. */
-  result(): ChunkedResult<T>;
+  result(): ChunkedResult<T, M>;
 }
 
 const stateError = (msg: string): never => {
@@ -99,10 +102,10 @@ const stateError = (msg: string): never => {
  * while (out) out = await c.next(await post(url, out))  // e.g. HTTP POST → server.handle
  * const { intersection, cardinality } = c.result()
  */
-export function chunkedClient<T extends Item>(
+export function chunkedClient<T extends Item, const M extends Mode = 'intersection'>(
   items: ItemSource<T>,
-  opts?: PartyOptions,
-): ChunkedClient<T> {
+  opts?: PartyOptions & { mode?: M },
+): ChunkedClient<T, M> {
   const o = parseParty(aoptions(opts, 'opts', PARTY_KEYS));
   const group = getGroup(o.group, o.backend);
   const L = group.elementLength;
@@ -309,15 +312,15 @@ export function chunkedClient<T extends Item>(
         busy = false;
       }
     },
-    result() {
+    result(): ChunkedResult<T, M> {
       if (st !== 'finished') stateError(`result() called in state "${st}"`);
-      const r: ChunkedResult<T> = {
+      const r = {
         mode: o.mode,
         cardinality: hitKeys.size,
         serverCount: setup!.serverCount,
+        ...(o.mode === 'cardinality' ? {} : { intersection: hits.slice() }),
       };
-      if (o.mode !== 'cardinality') r.intersection = hits.slice();
-      return r;
+      return r as ChunkedResult<T, M>; // o.mode is the mode M stands for
     },
   };
 }

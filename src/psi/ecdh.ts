@@ -71,7 +71,7 @@ export { rawTagLength, tagDigest } from './sets.js';
 
 /** Options shared by both parties. */
 export interface PartyOptions extends BatchOptions {
-  /** Group (default 'ristretto255'); both parties must agree. */
+  /** Group (default 'x25519', `psi.defaultGroup`); both parties must agree. */
   group?: GroupName;
   /** 'auto' (node:crypto scalar multiplication where available) or 'js'. */
   backend?: 'auto' | 'js';
@@ -134,25 +134,28 @@ export interface ServerOptions<T extends Item = Item> extends PartyOptions {
   onReveal?: (items: T[], session: Uint8Array) => void;
 }
 
-/** What the client gets from {@link PsiClient.finish}. */
-export interface ClientResult<T extends Item> {
-  mode: Mode;
-  /** |client ∩ server| (up to the set encoding's false-positive rate). */
-  cardinality: number;
-  /** The client's matching items (first spelling of each), absent in cardinality mode. */
-  intersection?: T[];
-  /** Mode 'both': the message to send to the server. */
-  reveal?: Uint8Array;
-}
+/**
+ * What the client gets from {@link PsiClient.finish}, by mode `M`: `intersection` (the client's
+ * matching items, first spelling of each) is present in modes 'intersection' and 'both' and
+ * absent in 'cardinality'; `reveal` (mode 'both') is the message to send to the server.
+ */
+export type ClientResult<T extends Item, M extends Mode = Mode> = M extends Mode
+  ? {
+      mode: M;
+      /** |client ∩ server| (up to the set encoding's false-positive rate). */
+      cardinality: number;
+      reveal?: Uint8Array;
+    } & (M extends 'cardinality' ? { intersection?: undefined } : { intersection: T[] })
+  : never;
 
 /** The client party of one PSI run. */
-export interface PsiClient<T extends Item> {
+export interface PsiClient<T extends Item, M extends Mode = Mode> {
   /** 'new' → 'requested' → 'finished'. */
   readonly state: 'new' | 'requested' | 'finished';
   /** Message 1: the client's blinded items. */
   request(): Promise<Uint8Array>;
   /** Consumes message 2 and computes the result. */
-  finish(response: Uint8Array): Promise<ClientResult<T>>;
+  finish(response: Uint8Array): Promise<ClientResult<T, M>>;
 }
 
 /**
@@ -162,7 +165,10 @@ export interface PsiClient<T extends Item> {
  * const m1 = await client.request()          // send to the server
  * const { intersection } = await client.finish(m2)
  */
-export function client<T extends Item>(items: ItemSource<T>, opts?: PartyOptions): PsiClient<T> {
+export function client<T extends Item, const M extends Mode = 'intersection'>(
+  items: ItemSource<T>,
+  opts?: PartyOptions & { mode?: M },
+): PsiClient<T, M> {
   const o = parseParty(aoptions(opts, 'opts', PARTY_KEYS));
   const group = getGroup(o.group, o.backend);
   let state: 'new' | 'requested' | 'finished' = 'new';
@@ -208,8 +214,8 @@ export function client<T extends Item>(items: ItemSource<T>, opts?: PartyOptions
         };
         return encodeMessage(m);
       }),
-    finish: (response: Uint8Array) =>
-      step('requested', async () => {
+    finish: (response: Uint8Array): Promise<ClientResult<T, M>> =>
+      step('requested', async (): Promise<ClientResult<T, M>> => {
         const m = decodeMessage(response, {
           validate: false,
           expect: 'response',
@@ -237,8 +243,10 @@ export function client<T extends Item>(items: ItemSource<T>, opts?: PartyOptions
         }
         state = 'finished';
         key!.fill(0);
-        if (o.mode === 'cardinality') return { mode: o.mode, cardinality: hits.length };
-        const result: ClientResult<T> = {
+        // the run's mode is o.mode, the one M stands for
+        if (o.mode === 'cardinality')
+          return { mode: o.mode, cardinality: hits.length } as ClientResult<T, M>;
+        const result: ClientResult<T> & { reveal?: Uint8Array } = {
           mode: o.mode,
           cardinality: hits.length,
           intersection: hits.map((i) => prepared!.items[i]!),
@@ -257,7 +265,7 @@ export function client<T extends Item>(items: ItemSource<T>, opts?: PartyOptions
           };
           result.reveal = encodeMessage(rv);
         }
-        return result;
+        return result as ClientResult<T, M>;
       }),
   };
 }

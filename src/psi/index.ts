@@ -6,7 +6,7 @@
  *   One-shot (`client().request()` → `server.respond()` → `finish()`) or chunked with client
  *   memory bounded by the chunk size (`psi.chunkedClient` ./chunked.ts ↔ `server.handle`,
  *   ./sessions.ts).
- * - Groups (./groups): ristretto255 (default, RFC 9496 + RFC 9380 hash), P-256 (RFC 9380
+ * - Groups (./groups): X25519 (the default) below, ristretto255 (RFC 9496 + RFC 9380 hash), P-256 (RFC 9380
  *   P256_XMD:SHA-256_SSWU_RO_, node:crypto ECDH fast path), X25519 (RFC 9380
  *   curve25519_XMD:SHA-512_ELL2_NU_, node:crypto X25519), SM2 (SSWU + SM3, documented suite).
  * - Set encodings: raw truncated tags, Golomb-compressed set (./gcs.ts), Bloom filter (./bloom.ts).
@@ -30,7 +30,7 @@ import {
   DEFAULT_SETUP_TIMEOUT,
 } from './sessions.js';
 import { decodeMessage, encodeMessage } from './encoding.js';
-import { GROUP_NAMES, getGroup } from './groups/index.js';
+import { DEFAULT_GROUP, GROUP_NAMES, getGroup } from './groups/index.js';
 
 export type { ClientResult, PartyOptions, PsiClient, PsiServer, ServerOptions } from './ecdh.js';
 export type { EvaluationBudget } from './_budget.js';
@@ -68,7 +68,8 @@ const SERVER_DEFAULTS = /* @__PURE__ */ Object.freeze({
  * - `canonicalize(item, form)`, `canonicalString(item, form)`, `CANONICAL_FORMS`: item forms.
  * - `bucketOf(item, { key, buckets })`, `partition(items, { key, buckets })`: keyed bucketing.
  * - `encodeMessage(m)`, `decodeMessage(bytes, opts)`: the wire format.
- * - `groups` (names in wire-id order), `getGroup(name, backend)`: the groups.
+ * - `groups` (names in wire-id order), `getGroup(name, backend)`, `defaultGroup` ('x25519'): the
+ *   groups.
  * - `rawTagLength(nClient, nServer)`, `tagDigest(element)`: the comparison tags.
  * - `SERVER_DEFAULTS`: the default limits of `server`, keyed by option name.
  * @example
@@ -127,6 +128,11 @@ export const psi = /* @__PURE__ */ Object.freeze({
   groups: GROUP_NAMES,
   /** The group of a name, with the `auto` (native when available) or `js` backend. */
   getGroup,
+  /**
+   * The group used when none is named: `'x25519'` (OpenSSL X25519 through node:crypto on Node,
+   * the pure-TS fallback elsewhere, so both parties agree on it).
+   */
+  defaultGroup: DEFAULT_GROUP,
   /**
    * The raw tag length in bytes (8 to 32) for `nClient × nServer` comparisons at a false-match
    * probability ≤ 2^-40.

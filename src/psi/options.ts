@@ -8,7 +8,7 @@ import { aoneOf, anumber } from '../_assert.js';
 import { backendOption } from '../native.js';
 import { canonicalOption } from './canonicalize.js';
 import type { Canonical } from './canonicalize.js';
-import { GROUP_NAMES } from './groups/index.js';
+import { DEFAULT_GROUP, GROUP_NAMES } from './groups/index.js';
 import type { GroupName } from './groups/index.js';
 import type { Mode } from './encoding.js';
 import type { BatchOptions } from './batch.js';
@@ -40,7 +40,7 @@ export interface Parsed {
 }
 
 /**
- * Validates the options both parties share (defaults: ristretto255, 'intersection', 'text',
+ * Validates the options both parties share (defaults: x25519, 'intersection', 'text',
  * no workers, chunks of 4096).
  * @example
  * parseParty({ group: 'x25519' }).batch.chunkSize // 4096
@@ -49,7 +49,7 @@ export function parseParty(o: Partial<PartyOptions>): Parsed {
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function')
     throw new BukejianError('INVALID_OPTION', '"onProgress" expected a function');
   return {
-    group: o.group === undefined ? 'ristretto255' : aoneOf(o.group, 'group', GROUP_NAMES),
+    group: o.group === undefined ? DEFAULT_GROUP : aoneOf(o.group, 'group', GROUP_NAMES),
     backend: backendOption(o.backend),
     mode: o.mode === undefined ? 'intersection' : aoneOf(o.mode, 'mode', MODES),
     canonical: canonicalOption(o.canonical),

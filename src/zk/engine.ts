@@ -5,6 +5,9 @@
  *
  * - {@link withProverEngine} builds the engine once (concurrent callers share one build; a failed
  *   build is not cached) and counts the proofs running on it.
+ * - Between proofs the engine's worker threads are `unref`'d, so an idle engine never keeps a Node
+ *   process alive (a program that made a proof exits on its own); they are `ref`'d while a proof
+ *   runs, so a pending proof does.
  * - {@link releaseProverEngine} detaches the engine at once (a proof started afterwards builds a
  *   fresh one), waits for the proofs still running on the old one, then terminates it. Terminating
  *   under a running proof would leave that proof's promise pending forever (its queued tasks go to
@@ -20,9 +23,29 @@ type Global = { curve_bn128?: Curve | null };
 let current: Promise<Curve> | undefined;
 const running = new Map<Curve, { n: number; drained: (() => void)[] }>();
 
+/**
+ * `ref`s or `unref`s the engine's Node worker threads. ffjavascript starts them through the
+ * 'web-worker' package, which keeps the `node:worker_threads` Worker under `Symbol.for('worker')`;
+ * in a browser (or a future layout without it) there is nothing to do.
+ */
+function holdProcess(curve: Curve, hold: boolean): void {
+  const workers: unknown[] = curve?.tm?.workers ?? [];
+  for (const w of workers) {
+    const inner = (w as Record<symbol, { ref?: () => void; unref?: () => void }> | null)?.[
+      Symbol.for('worker')
+    ];
+    if (hold) inner?.ref?.();
+    else inner?.unref?.();
+  }
+}
+
 function acquire(): Promise<Curve> {
   current ??= loadSnarkjs()
     .then((s) => s.curves.getCurveFromName('bn128') as Promise<Curve>)
+    .then((curve: Curve) => {
+      if (!running.has(curve)) holdProcess(curve, false);
+      return curve;
+    })
     .catch((e: unknown) => {
       current = undefined;
       throw e;
@@ -37,13 +60,14 @@ function acquire(): Promise<Curve> {
 export async function withProverEngine<R>(f: (curve: Curve) => Promise<R>): Promise<R> {
   const curve = await acquire();
   const r = running.get(curve) ?? { n: 0, drained: [] };
-  r.n++;
+  if (r.n++ === 0) holdProcess(curve, true);
   running.set(curve, r);
   try {
     return await f(curve);
   } finally {
     if (--r.n === 0) {
       running.delete(curve);
+      holdProcess(curve, false);
       for (const d of r.drained.splice(0)) d();
     }
   }

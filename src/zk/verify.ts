@@ -34,13 +34,17 @@ import {
 } from './proof-codec.js';
 import { VKEY } from './pinned.js';
 
-/** What the verifier learns: the decision and, when accepted, the nullifier. */
-export interface VerifyResult {
-  readonly ok: boolean;
-  readonly nullifier?: bigint;
-  /** Why a proof was rejected: 'malformed' | 'invalid' | 'already-claimed'. */
-  readonly reason?: 'malformed' | 'invalid' | 'already-claimed';
-}
+/**
+ * What the verifier learns: accepted with the nullifier, or rejected with the reason
+ * ('malformed' | 'invalid' | 'already-claimed'). `if (r.ok)` narrows `r.nullifier` to `bigint`.
+ */
+export type VerifyResult =
+  | { readonly ok: true; readonly nullifier: bigint; readonly reason?: undefined }
+  | {
+      readonly ok: false;
+      readonly reason: 'malformed' | 'invalid' | 'already-claimed';
+      readonly nullifier?: undefined;
+    };
 
 /** Verifier options. */
 export interface VerifyOptions {
@@ -118,7 +122,7 @@ async function claim(
   if (reg && !(await reg.claim(c.programId, c.period, nullifier))) {
     return Object.freeze({ ok: false, reason: 'already-claimed' as const });
   }
-  return Object.freeze({ ok: true, nullifier });
+  return Object.freeze({ ok: true as const, nullifier });
 }
 
 /**

@@ -28,6 +28,15 @@ export const GROUP_NAMES: readonly GroupName[] = /* @__PURE__ */ Object.freeze([
 const cache = new Map<string, PsiGroup>();
 
 /**
+ * The group used when none is named: x25519, the fastest (OpenSSL X25519 through node:crypto on
+ * Node, about 14× ristretto255's pure TypeScript). Where node:crypto is absent (a browser) x25519
+ * runs on its pure-TS fallback, so both parties of a run still agree on the default. Its
+ * hash-to-group is RFC 9380's non-uniform (NU) suite: where a proof in the random-oracle model is
+ * required, name `'ristretto255'` or `'p256'`.
+ */
+export const DEFAULT_GROUP: GroupName = 'x25519';
+
+/**
  * The group `name` with the given backend.
  * @example
  * getGroup('x25519').native // true on Node (OpenSSL X25519)
