@@ -131,7 +131,7 @@ describe('anonymize --report FILE.html', () => {
     expect(sizes.slice(0, 3).map((r) => r[2])).toEqual(['0', '0', '0']);
     for (const id of ['class-sizes', 'prosecutor-risk']) {
       const svg = html.match(new RegExp(`<svg id="${id}"[^>]*>(.*?)</svg>`))?.[1] ?? '';
-      expect(svg.match(/<rect /g)?.length).toBe(id === 'class-sizes' ? 8 * 2 + 2 : 6 * 2 + 2);
+      expect(svg.match(/<rect /g)?.length).toBe(id === 'class-sizes' ? 8 * 2 + 2 : 5 * 2 + 2);
     }
   });
 

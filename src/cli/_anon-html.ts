@@ -63,22 +63,27 @@ const SIZE_BINS: [string, number, number][] = [
   ['100+', 100, Infinity],
 ];
 
-// prosecutor risk 1/f of a record in a class of f records
+// prosecutor risk 1/f of a record in a class of f records, bins (lo, hi]: with the default
+// threshold 0.2 the first two bins are the records at risk
 const RISK_BINS: [string, number, number][] = [
-  ['1 (unique)', 1, 1],
-  ['[0.5, 1)', 0.5, 1 - 1e-12],
-  ['[0.2, 0.5)', 0.2, 0.5 - 1e-12],
-  ['[0.1, 0.2)', 0.1, 0.2 - 1e-12],
-  ['[0.05, 0.1)', 0.05, 0.1 - 1e-12],
-  ['< 0.05', 0, 0.05 - 1e-12],
+  ['1 (unique)', 0.5, 1],
+  ['(0.2, 0.5]', 0.2, 0.5],
+  ['(0.1, 0.2]', 0.1, 0.2],
+  ['(0.05, 0.1]', 0.05, 0.1],
+  ['≤ 0.05', 0, 0.05],
 ];
 
-/** Records per bin of `key(classSize)` (each class counts its records). */
-function binRecords(sizes: number[], bins: [string, number, number][], key: (f: number) => number) {
+/** Records per bin of `key(classSize)` (each class counts its records); `open`: bins (lo, hi]. */
+function binRecords(
+  sizes: number[],
+  bins: [string, number, number][],
+  key: (f: number) => number,
+  open = false,
+) {
   const out = bins.map(() => 0);
   for (const f of sizes) {
     const k = key(f);
-    const b = bins.findIndex(([, lo, hi]) => k >= lo && k <= hi);
+    const b = bins.findIndex(([, lo, hi]) => (open ? k > lo : k >= lo) && k <= hi);
     if (b >= 0) out[b]! += f;
   }
   return out;
@@ -185,8 +190,8 @@ export function anonReportHtml(
       SIZE_BINS.map((b, i) => [b[0], sizeBefore[i]!, sizeAfter[i]!]),
     ),
   );
-  const riskBefore = binRecords(before, RISK_BINS, (f) => 1 / f);
-  const riskAfter = binRecords(after, RISK_BINS, (f) => 1 / f);
+  const riskBefore = binRecords(before, RISK_BINS, (f) => 1 / f, true);
+  const riskAfter = binRecords(after, RISK_BINS, (f) => 1 / f, true);
   body.push('<h2>Prosecutor risk</h2>');
   body.push(
     barChart(

@@ -108,7 +108,7 @@ export function barChart(id: string, caption: string, categories: string[], seri
     );
   });
   series.forEach((s, j) => {
-    const x = left + 10 + j * 150;
+    const x = W - 20 - (series.length - j) * 120;
     parts.push(
       `<rect x="${x}" y="6" width="12" height="12" fill="${esc(s.color)}"/>`,
       `<text x="${x + 18}" y="16">${esc(s.name)}</text>`,
