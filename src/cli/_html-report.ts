@@ -20,7 +20,7 @@ export function num(x: number | null | undefined, d = 4): string {
 }
 
 const CSS = `
-body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em;color:#1d2330}
+body{font:15px/1.45 system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:60em;padding:0 1em;color:#1d2330}
 h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #ccd}
 dl{display:grid;grid-template-columns:max-content auto;gap:.25em 1.5em}dt{color:#556}dd{margin:0;font-weight:600}
 table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccd;padding:.25em .6em;text-align:left}

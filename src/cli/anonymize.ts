@@ -36,10 +36,10 @@ export const usage = `usage: bukejian anonymize --config cfg.json [IN.csv] [OUT.
     "suppressionLimit": 0.04, "suppressedRows": "remove" | "mask",
     "algorithm": "optimal" | "mondrian", "metric": "entropy" }
   Columns that are not listed are dropped. Suppressed records are removed (default) or, with
-  "suppressedRows": "mask", written as a row of * in every column. --report writes the JSON report, or with a FILE ending in .html/.htm a
-  self-contained page (no network) charting class sizes and prosecutor risk before and after,
-  the transformation and the lattice nodes checked; the summary and a progress line go to stderr
-  (--quiet: none). --delimiter sets the CSV separator (default ,).`;
+  "suppressedRows": "mask", written as a row of * in every column. --report writes the JSON report; a
+  FILE ending in .html/.htm gets a self-contained page instead (no network) charting class sizes
+  and prosecutor risk before and after, with the transformation and the lattice nodes checked.
+  The summary and a progress line go to stderr (--quiet: none). --delimiter sets the CSV separator (default ,).`;
 
 function readText(file: string, what: string): string {
   try {
