@@ -1,13 +1,18 @@
 // Shared helpers for the benchmark scripts: time-boxed measurement and a side-by-side table.
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+/** Scales every measuring time (`BENCH_SCALE=0.05` for a quick smoke run; default 1). */
+const SCALE = Number(process.env.BENCH_SCALE ?? 1) || 1;
+
 /** Runs fn repeatedly for about `ms` milliseconds (after a warm-up); returns calls per second. */
 export function opsPerSec(fn, ms = 600) {
+  ms *= SCALE;
   const warm = performance.now();
   while (performance.now() - warm < ms / 4) fn();
   let n = 0;
@@ -23,6 +28,7 @@ export function opsPerSec(fn, ms = 600) {
 
 /** Async variant of opsPerSec. */
 export async function opsPerSecAsync(fn, ms = 600) {
+  ms *= SCALE;
   const warm = performance.now();
   while (performance.now() - warm < ms / 4) await fn();
   let n = 0;
@@ -36,27 +42,47 @@ export async function opsPerSecAsync(fn, ms = 600) {
   return (n * 1000) / (t - t0);
 }
 
-const missing = new Set();
+/**
+ * The folder the competitors are loaded from: benchmarks/thirdparty, or `BUKEJIAN_BENCH_THIRDPARTY`.
+ */
+export const thirdPartyDir = path.resolve(
+  process.env.BUKEJIAN_BENCH_THIRDPARTY || path.join(here, 'thirdparty'),
+);
 
 /**
- * Loads a competitor from benchmarks/thirdparty, or returns null when it is not installed there.
- * Never installs anything: the first time a library is missing it says, on stderr, how to install
- * the comparison libraries, and the benchmark runs bukejian's side alone (the row shows n/a).
+ * The command that installs the competitors (printed, never run: `bukejian bench` installs
+ * nothing): the folder's own package.json when it has one, else the pinned versions of
+ * benchmarks/thirdparty/package.json named one by one.
+ */
+export function installCommand() {
+  const q = (a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a));
+  const args = ['npm', 'install', '--prefix', thirdPartyDir, '--ignore-scripts', '--no-audit'];
+  if (!existsSync(path.join(thirdPartyDir, 'package.json'))) {
+    const pinned = JSON.parse(readFileSync(path.join(here, 'thirdparty', 'package.json'), 'utf8'));
+    for (const [n, v] of Object.entries(pinned.dependencies)) args.push(`${n}@${v}`);
+  }
+  return args.map(q).join(' ');
+}
+
+let hinted = false;
+
+/**
+ * Loads a competitor from the third-party folder (see thirdPartyDir), or returns null when it is
+ * not installed: the benchmark then measures our side alone. Nothing is installed here; stderr
+ * says which library is missing and the command that installs the competitors.
  */
 export function thirdParty(name) {
-  const dir = path.join(here, 'thirdparty');
-  const req = createRequire(path.join(dir, 'package.json'));
+  const req = createRequire(path.join(thirdPartyDir, 'package.json'));
   try {
     return req(name);
   } catch {
-    if (missing.size === 0)
-      process.stderr.write(
-        `bukejian bench: comparison library ${name} is not installed, so only bukejian's side runs.\n` +
-          `  To compare: cd ${JSON.stringify(dir)} && npm install --ignore-scripts\n`,
+    console.error(`bukejian bench: ${name} is not installed; measuring without it`);
+    if (!hinted) {
+      hinted = true;
+      console.error(
+        `bukejian bench: to compare with the other libraries, install them (nothing is installed for you):\n  ${installCommand()}`,
       );
-    else if (!missing.has(name))
-      process.stderr.write(`bukejian bench: ${name} is not installed either\n`);
-    missing.add(name);
+    }
     return null;
   }
 }

@@ -37,6 +37,7 @@ import {
 } from '../audit/index.js';
 import { parseArgs } from './args.js';
 import { openInput, writeSecretFile } from './io.js';
+import { auditAnswerHtml } from './_audit-html.js';
 
 export const usage = `usage: bukejian audit <command> --dir DIR [--anchor FILE] [options]
 
@@ -48,12 +49,15 @@ export const usage = `usage: bukejian audit <command> --dir DIR [--anchor FILE] 
               --dir DIR --from M [--to N]         consistency proof, JSON form
   verify      --dir DIR                   full audit of the stored data (exit 1 on any problem)
               --dir DIR --note FILE       verify a checkpoint note with the log's public key
-              --dir DIR --answer FILE --subject S [--previous NOTE]   verify a "who used my data" answer with the
-                                          log's public key (and that it extends an earlier checkpoint)
-  query       --dir DIR --subject S [--since SIZE]   a subject's events with inclusion proofs (JSON)
+              --dir DIR --answer FILE --subject S [--previous NOTE] [--html PAGE]   verify a "who used my
+                                          data" answer with the log's public key (and that it extends an
+                                          earlier checkpoint)
+  query       --dir DIR --subject S [--since SIZE] [--html PAGE]   a subject's events with inclusion proofs (JSON)
   check       --dir DIR --subject S --purpose P --fields a,b [--at TIME]   consent/legal-basis check
   prune       --dir DIR [--now TIME]      delete payloads whose retention has ended
 
+  --html PAGE     also write the answer as a self-contained HTML page (no network): each event with
+                  who, what, when and its proof status (proven / not yet provable / failed)
   --anchor FILE   the latest checkpoint, kept outside DIR: every command refuses a log rolled back
                   behind it (INTEGRITY); init and checkpoint write it (init signs the empty log)`;
 
@@ -246,6 +250,7 @@ export async function run(args: string[]): Promise<number> {
       'now',
       'since',
       'anchor',
+      'html',
     ],
     [],
   );
@@ -439,6 +444,7 @@ export async function run(args: string[]): Promise<number> {
           subject: flags.subject,
           ...(previous ? { previous } : {}),
         });
+        if (typeof flags.html === 'string') writeFileSync(flags.html, auditAnswerHtml(answer, r));
         out({
           ok: r.ok,
           size: r.checkpoint?.size ?? null,
@@ -470,10 +476,19 @@ export async function run(args: string[]): Promise<number> {
     case 'query': {
       if (typeof flags.subject !== 'string')
         throw new BukejianError('INVALID_OPTION', '"--subject" expected a value');
-      const { log } = await openLog(dir, false, anchor());
+      const { log, config } = await openLog(dir, false, anchor());
       try {
         const since = num(flags.since, 'since');
-        out(await log.eventsFor(flags.subject, since === undefined ? {} : { since }));
+        const answer = await log.eventsFor(flags.subject, since === undefined ? {} : { since });
+        if (typeof flags.html === 'string') {
+          // the page shows each event's status as the citizen's own check finds it
+          const check = verifySubjectEvents(answer, verifierOf(config), {
+            origin: config.origin,
+            subject: flags.subject,
+          });
+          writeFileSync(flags.html, auditAnswerHtml(answer, check));
+        }
+        out(answer);
         return 0;
       } finally {
         await log.close();
