@@ -11,6 +11,7 @@
  */
 import { BukejianError } from '../errors.js';
 import { anumber, aoptions, isBytes } from '../_assert.js';
+import { bytesToHex } from '../utils.js';
 import {
   checkArtifacts,
   loadBuildArtifacts,
@@ -28,7 +29,12 @@ import { aint } from './_int.js';
 import type { NullifierRegistry } from './nullifier.js';
 import { RULES_PINNED, RULES_VKEY } from './pinned-rules.js';
 import { checkProof, type EligibilityProof } from './proof-codec.js';
-import { isProgrammeRule, slotTree, type ProgrammeRule } from './programme-rule.js';
+import {
+  isProgrammeRule,
+  slotTree,
+  type ProgrammeRule,
+  type RulePublicInputs,
+} from './programme-rule.js';
 import { recordFields, validateRecord } from './record.js';
 import {
   REVOCATION_TOP,
@@ -159,8 +165,8 @@ function signalsOf(
   r: ReturnType<typeof resolveRequest>,
   revRoot: bigint,
   key: IssuerPublicKey,
+  p: RulePublicInputs = r.rule.publicInputs(r.today),
 ): bigint[] {
-  const p = r.rule.publicInputs(r.today);
   return [
     nullifier,
     BigInt(r.today),
@@ -403,6 +409,7 @@ interface Resolved {
   /** undefined = the state is acceptable; else why not */
   stateProblem?: RuleRejection;
   revRoot: bigint;
+  pub: RulePublicInputs;
 }
 
 function resolveContext(context: RuleProofContext, o: Partial<RuleVerifyOptions>): Resolved {
@@ -454,9 +461,20 @@ function resolveContext(context: RuleProofContext, o: Partial<RuleVerifyOptions>
         ? o.now.getTime()
         : anumber(o.now, 'now', 0, Number.MAX_SAFE_INTEGER);
   let stateProblem: RuleRejection | undefined;
-  if (!verifyRevocationState(state, iss.revocationKey)) stateProblem = 'bad-revocation-state';
+  if (!stateVerified(state, iss.revocationKey)) stateProblem = 'bad-revocation-state';
   else if (now - state.publishedAt > maxAge) stateProblem = 'stale-revocation-state';
-  return { req, keys, stateProblem, revRoot: state.root };
+  return { req, keys, stateProblem, revRoot: state.root, pub: req.rule.publicInputs(req.today) };
+}
+
+// SM2 verification of a state, once per (state object, key): a batch of proofs shares one state.
+const verifiedStates = new WeakMap<RevocationState, Map<string, boolean>>();
+function stateVerified(state: RevocationState, key: Uint8Array): boolean {
+  const k = bytesToHex(key);
+  let m = verifiedStates.get(state);
+  if (!m) verifiedStates.set(state, (m = new Map()));
+  let ok = m.get(k);
+  if (ok === undefined) m.set(k, (ok = verifyRevocationState(state, key)));
+  return ok;
 }
 
 function parse(input: unknown): RuleProof | null {
@@ -479,7 +497,7 @@ function precheck(p: RuleProof, r: Resolved): RuleVerifyResult | bigint[] {
   );
   if (!k) return no('unknown-issuer');
   if (r.req.today < k.from || r.req.today > k.until) return no('issuer-key-retired');
-  return signalsOf(p.nullifier, r.req, r.revRoot, k.key);
+  return signalsOf(p.nullifier, r.req, r.revRoot, k.key, r.pub);
 }
 
 async function claim(
@@ -539,9 +557,14 @@ export async function verifyBatch(
       `"context" expected ${proofs.length} contexts, got length=${context.length}`,
     );
   const shared = many ? undefined : resolveContext(context as RuleProofContext, o);
-  const ctxs = proofs.map(
-    (_, i) => shared ?? resolveContext((context as readonly RuleProofContext[])[i]!, o),
-  );
+  const memo = new Map<RuleProofContext, Resolved>();
+  const ctxs = proofs.map((_, i) => {
+    if (shared) return shared;
+    const c = (context as readonly RuleProofContext[])[i]!;
+    let r = memo.get(c);
+    if (!r) memo.set(c, (r = resolveContext(c, o)));
+    return r;
+  });
   const v = await verifierFor(key);
   const out: RuleVerifyResult[] = [];
   const batch: { proof: EligibilityProof; signals: bigint[] }[] = [];
