@@ -13,7 +13,9 @@
 // whoever ran it could keep the toxic waste. Production keys come from a multi-party phase 2
 // (`bukejian zk ceremony ...` on circuits/rules.circom's r1cs, see docs/zk.md).
 //
-// Flags: --compile-only (step 1 only, prints the r1cs SHA-256), --force-ptau (redo step 2).
+// Flags: --compile-only (step 1 only, prints the r1cs SHA-256), --force-ptau (redo step 2),
+// --no-verify (skip `snarkjs zkey verify` of the phase-2 transcript; re-check later with
+// `bukejian zk ceremony verify --r1cs … --ptau … circuits/build/rules.zkey`).
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -104,7 +106,7 @@ function powersOfTau(force) {
   return final;
 }
 
-function phase2(r1cs, ptau) {
+function phase2(r1cs, ptau, verify = true) {
   const s = bin('snarkjs');
   const z0 = join(tmp, `${NAME}_0000.zkey`);
   const z1 = join(tmp, `${NAME}_0001.zkey`);
@@ -112,7 +114,8 @@ function phase2(r1cs, ptau) {
   run(s, ['groth16', 'setup', r1cs, ptau, z0]);
   run(s, ['zkey', 'contribute', z0, z1, '--name=bukejian dev phase 2 (rules)', `-e=${entropy()}`]);
   run(s, ['zkey', 'beacon', z1, zf, entropy(), '10', '-n=bukejian dev phase 2 beacon (rules)']);
-  run(s, ['zkey', 'verify', r1cs, ptau, zf]);
+  if (verify) run(s, ['zkey', 'verify', r1cs, ptau, zf]);
+  else log('skipped: snarkjs zkey verify (--no-verify)');
   const vkey = join(tmp, `${NAME}-vkey.json`);
   run(s, ['zkey', 'export', 'verificationkey', zf, vkey]);
   for (const f of [z0, z1]) rmSync(f, { force: true });
@@ -152,7 +155,7 @@ async function main() {
   log(`constraints: ${c.constraints}, r1cs sha256 ${sha256(c.r1cs)}`);
   if (args.has('--compile-only')) return;
   const ptau = powersOfTau(args.has('--force-ptau'));
-  const { zkey, vkey } = phase2(c.r1cs, ptau);
+  const { zkey, vkey } = phase2(c.r1cs, ptau, !args.has('--no-verify'));
   copyFileSync(c.wasm, join(out, `${NAME}.wasm`));
   copyFileSync(zkey, join(out, `${NAME}.zkey`));
   const vk = JSON.parse(readFileSync(vkey, 'utf8'));
@@ -171,6 +174,7 @@ async function main() {
     curve: 'bn128',
     protocol: 'groth16',
     powersOfTau: POWER,
+    phase2Verified: !args.has('--no-verify'),
     constraints: c.constraints,
     r1cs: { sha256: sha256(c.r1cs) },
     files,
