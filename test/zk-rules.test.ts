@@ -516,3 +516,78 @@ describe('property: a proof exactly when the JS evaluation says eligible', () =>
     expect(refused).toBeGreaterThan(0);
   }, 120_000);
 });
+
+describe('sorted-list trees match an independent Poseidon (circomlibjs)', () => {
+  it('a set slot root and low leaves, and the revocation id, recomputed here', async () => {
+    const { buildSortedTree } = await import('../src/zk/sorted-tree.js');
+    const t = buildSortedTree([9n, 5n, 9n], 100n, 2);
+    // leaves over [0, 5, 9, 100]: (0,5), (5,9), (9,100), then empty slots; 4-ary, 2 levels
+    const l = [H([0n, 5n]), H([5n, 9n]), H([9n, 100n]), 0n];
+    const z = H([0n, 0n, 0n, 0n]);
+    expect(t.root).toBe(H([H(l), z, z, z]));
+    expect(t.lowLeaf(7n)).toMatchObject({ lo: 5n, next: 9n, index: 1 });
+    expect(t.lowLeaf(9n)).toMatchObject({ lo: 9n, next: 100n, index: 2 });
+    expect(t.lowLeaf(0n)).toMatchObject({ lo: 0n, next: 5n, index: 0 });
+    const rec = credA.record;
+    const m = H([
+      rec.holderCommitment,
+      ...[
+        rec.birthDate,
+        rec.sex,
+        rec.regionCode,
+        rec.income,
+        rec.householdSize,
+        rec.flags,
+        rec.issuedAt,
+        rec.expiresAt,
+      ].map(BigInt),
+    ]);
+    expect(await revocation.id(credA)).toBe(m & ((1n << 128n) - 1n));
+  });
+});
+
+describe('rule.create({ all, any }): compilation and misuse', () => {
+  it('age bands become birth-date bounds at the verifier date (hand-computed)', async () => {
+    const r = await rule.create({ all: [P('age', 'between', [60, 79])] });
+    const p = r.publicInputs(20261125);
+    expect(p.lo[0]).toBe(19461126n); // born on or after 1946-11-26: not yet 80
+    expect(p.hi[0]).toBe(19661125n); // born on or before 1966-11-25: at least 60
+    expect(p.op[0]).toBe(0n); // field birthDate, range, core group
+    // unused slots are always-true ranges over birthDate
+    expect(p.lo.slice(1)).toEqual(Array(7).fill(0n));
+    expect(p.hi[7]).toBe(2n ** 48n - 1n);
+  });
+
+  it('op words: per-head on household size, negation, OR groups, set slots', async () => {
+    const r = await rule.create({
+      all: [P('regionCode', 'not-in', [110105])],
+      any: [[P('income', 'per-head', 100)], [P('sex', '!=', 1)]],
+    });
+    const p = r.publicInputs(TODAY);
+    expect(p.op[0]).toBe(BigInt(2 | (2 << 6) | (1 << 8))); // regionCode, set slot 0, negated
+    expect(p.op[1]).toBe(BigInt(3 | (4 << 3) | (1 << 9))); // income × householdSize, group A
+    expect(p.op[2]).toBe(BigInt(1 | (1 << 8) | (2 << 9))); // sex, negated, group B
+    expect(p.mul[1]).toBe(100n);
+    expect(p.setField).toEqual([2n, 0n]);
+  });
+
+  it('misuse throws with a stable code', async () => {
+    const nine = Array.from({ length: 9 }, () => P('sex', '=', 1));
+    await expect(rule.create({ all: nine })).rejects.toMatchObject({ code: 'INVALID_LENGTH' });
+    const sets = [1, 2, 3].map((v) => P('sex', 'in', [v]));
+    await expect(rule.create({ all: sets })).rejects.toMatchObject({ code: 'INVALID_LENGTH' });
+    await expect(rule.create({ all: [] })).rejects.toMatchObject({ code: 'INVALID_LENGTH' });
+    await expect(
+      rule.create({ all: [{ field: 'salary', op: '=', value: 1 } as never] }),
+    ).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(rule.create({ all: [P('income', '=', 2 ** 48)] })).rejects.toMatchObject({
+      code: 'INVALID_RANGE',
+    });
+    await expect(rule.create({ all: [P('sex', 'all-set', 1)] })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+    });
+    await expect(rule.create({ any: [[P('sex', '=', 1)], []] as never })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+    });
+  });
+});
