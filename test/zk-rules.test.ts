@@ -496,6 +496,7 @@ describe('property: a proof exactly when the JS evaluation says eligible', () =>
             const p = await proveWith(cred, A, c);
             const res = await ruleProof.verify(p, c, { allowDevelopmentKey: true, now: NOW });
             expect(res.ok).toBe(true);
+            expect(await snarkVerify(p, cred, A, c)).toBe(true);
             proved++;
           } else {
             await expectNotEligible(cred, A, c);
