@@ -158,7 +158,7 @@ const snarkProof = (p: RuleProof) => ({
 async function snarkVerify(p: RuleProof, cred: Credential, h: HolderKey, c: RuleProofContext) {
   const s = await snarkSignals(cred, h, c);
   expect(BigInt(s[0]!)).toBe(p.nullifier);
-  return snarkjs.groth16.verify(RULES_VKEY, s, snarkProof(p), { log() {} });
+  return snarkjs.groth16.verify(RULES_VKEY, s, snarkProof(p));
 }
 
 const P = (field: PredicateSpec['field'], op: PredicateSpec['op'], v: number | number[]) =>
