@@ -268,5 +268,7 @@ export default async function () {
       'snarkjs.groth16.verify',
     ),
   );
+  // the programme-rule circuit (issue 16), same machine, same run
+  groups.push(...(await (await import('./zk-rules.bench.mjs')).default()));
   return groups;
 }

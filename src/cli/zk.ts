@@ -24,6 +24,9 @@ export const usage = `usage: bukejian zk ceremony <step> [options]
                                                    final contribution from a public random beacon
   verify --r1cs FILE --ptau FILE ZKEY              check every contribution from the r1cs and ptau
   export ZKEY [--out vkey.json]                    write the verification key, print its SHA-256
+       bukejian zk revoke --registry FILE (CREDENTIAL.json | --id N)      revoke a credential
+       bukejian zk revocation publish --registry FILE --key SM2 [--out F] sign the revocation state
+       bukejian zk revocation verify STATE.json --key SM2_PUBLIC [--max-age HOURS]
 exit status: 0 ok, 1 a check failed, 2 usage error`;
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -49,6 +52,8 @@ function positional(p: string[], n: number, what: string): string[] {
  */
 export async function run(args: string[]): Promise<number> {
   const [group, step, ...rest] = args;
+  if (group === 'revoke' || group === 'revocation')
+    return (await import('./zk-revocation.js')).run(args);
   if (group !== 'ceremony' || !step) {
     console.error(usage);
     return 2;

@@ -63,7 +63,7 @@ export function checkArtifacts(artifacts: Artifacts, expected: ArtifactHashes = 
   return Object.freeze({ wasm, zkey });
 }
 
-let cache: Promise<Artifacts> | undefined;
+const caches = new Map<string, Promise<Artifacts>>();
 
 const NODE_ONLY = 'loadArtifacts is Node only; pass { wasm, zkey } explicitly elsewhere';
 
@@ -100,18 +100,30 @@ function candidates(): string[] {
  * @example const artifacts = await loadArtifacts()
  */
 export function loadArtifacts(): Promise<Artifacts> {
-  return (cache ??= (async () => {
-    const fs = needNodeModule('node:fs', NODE_ONLY);
-    const dir = candidates().find((d) => fs.existsSync(`${d}eligibility.zkey`));
-    if (!dir)
-      throw new BukejianError(
-        'NOT_FOUND',
-        'circuits/build/eligibility.zkey not found in the bukejian package',
-      );
-    const read = (f: string) => new Uint8Array(fs.readFileSync(`${dir}${f}`));
-    return checkArtifacts({ wasm: read('eligibility.wasm'), zkey: read('eligibility.zkey') });
-  })().catch((e) => {
-    cache = undefined;
-    throw e;
-  }));
+  return loadBuildArtifacts('eligibility', PINNED);
+}
+
+/**
+ * Node only: reads circuits/build/<base>.{wasm,zkey} from this package and checks them against
+ * `expected` (cached per base name after the first call).
+ * @example const artifacts = await loadBuildArtifacts('rules', RULES_PINNED)
+ */
+export function loadBuildArtifacts(base: string, expected: ArtifactHashes): Promise<Artifacts> {
+  let cache = caches.get(base);
+  if (!cache) {
+    cache = (async () => {
+      const fs = needNodeModule('node:fs', NODE_ONLY);
+      const dir = candidates().find((d) => fs.existsSync(`${d}${base}.zkey`));
+      if (!dir)
+        throw new BukejianError(
+          'NOT_FOUND',
+          `circuits/build/${base}.zkey not found in the bukejian package`,
+        );
+      const read = (f: string) => new Uint8Array(fs.readFileSync(`${dir}${f}`));
+      return checkArtifacts({ wasm: read(`${base}.wasm`), zkey: read(`${base}.zkey`) }, expected);
+    })();
+    cache.catch(() => caches.delete(base));
+    caches.set(base, cache);
+  }
+  return cache;
 }

@@ -18,6 +18,29 @@ export type {
   IssuerPublicKey,
 } from './credential.js';
 export { holder } from './holder.js';
+export { ruleProof } from './rule-proof-api.js';
+export { revocation } from './revocation-api.js';
+export { RULES_PINNED, RULES_VKEY } from './pinned-rules.js';
+export type {
+  IssuerKeyEntry,
+  IssuerKeySet,
+  RuleProof,
+  RuleProofContext,
+  RuleProveInput,
+  RuleProveOptions,
+  RuleRejection,
+  RuleVerifyOptions,
+  RuleVerifyResult,
+} from './rule-proof.js';
+export type {
+  PredicateSpec,
+  ProgrammeRule,
+  ProgrammeRuleSpec,
+  RuleField,
+  RuleOperator,
+  RulePublicInputs,
+} from './programme-rule.js';
+export type { RevocationRegistry, RevocationState } from './revocation.js';
 export type { HolderKey } from './holder.js';
 export { rule } from './rule.js';
 export type { Rule, RuleSpec } from './rule.js';

@@ -9,6 +9,11 @@ import { aoptions } from '../_assert.js';
 import { aint } from './_int.js';
 import { MAX_INCOME } from './record.js';
 import { buildRegionTree, type RegionPath, type RegionTree } from './region-tree.js';
+import {
+  createProgrammeRule,
+  type ProgrammeRule,
+  type ProgrammeRuleSpec,
+} from './programme-rule.js';
 
 /** What a programme requires; omitted predicates are not checked. */
 export interface RuleSpec {
@@ -39,11 +44,16 @@ export interface Rule {
 }
 
 /**
- * Compiles a rule spec (validating every value and building the region tree).
+ * Compiles a rule spec (validating every value and building the region tree). A spec with `all`
+ * / `any` is a programme rule for the rules circuit (`ruleProof`, see programme-rule.ts).
  * @example const r = await rule.create({ minAge: 60, maxIncome: 30000, regions: [110101, 110105], requiredFlags: 0b1 })
  */
-async function create(spec: RuleSpec): Promise<Rule> {
-  const s = aoptions(spec, 'rule', ['minAge', 'maxIncome', 'regions', 'requiredFlags']);
+function create(spec: RuleSpec): Promise<Rule>;
+function create(spec: ProgrammeRuleSpec): Promise<ProgrammeRule>;
+async function create(spec: RuleSpec | ProgrammeRuleSpec): Promise<Rule | ProgrammeRule> {
+  if (spec && typeof spec === 'object' && ('all' in spec || 'any' in spec))
+    return createProgrammeRule(spec as ProgrammeRuleSpec);
+  const s = aoptions(spec as RuleSpec, 'rule', ['minAge', 'maxIncome', 'regions', 'requiredFlags']);
   if (spec === undefined)
     throw new BukejianError('INVALID_TYPE', '"rule" expected options object, got undefined');
   const checkAge = s.minAge !== undefined;
@@ -76,6 +86,9 @@ async function create(spec: RuleSpec): Promise<Rule> {
 
 /** Rule construction. @example const elderly = await rule.create({ minAge: 60 }) */
 export const rule = Object.freeze({
-  /** Compiles a rule spec into the public circuit inputs (values validated, region tree built). */
+  /**
+   * Compiles a rule spec into the public circuit inputs (values validated, region tree built); a
+   * `{ all, any }` spec compiles a programme rule for `ruleProof`.
+   */
   create,
 });

@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+// Builds the programme-rule circuit (circuits/rules.circom) and runs a LOCAL Groth16 trusted
+// setup (`npm run build:circuits:rules`), the same way circuits/build.mjs does for eligibility:
+//
+//   1. compile circuits/rules.circom with the circom2 npm package (WASM circom), --O2
+//   2. powers of tau over BN254, 2^15 (new → one random contribution → beacon → prepare phase 2);
+//      cached in circuits/build/tmp/pot15_final.ptau (gitignored) and reused
+//   3. Groth16 phase 2: setup → one random contribution → beacon → export verification key
+//   4. write circuits/build/{rules.wasm, rules.zkey, rules-vkey.json, rules-manifest.json}
+//      and the pinned copy src/zk/pinned-rules.ts (vkey + SHA-256 hashes, used by the library)
+//
+// DEVELOPMENT SETUP, NOT FOR PRODUCTION: every contribution here is made by one machine, so
+// whoever ran it could keep the toxic waste. Production keys come from a multi-party phase 2
+// (`bukejian zk ceremony ...` on circuits/rules.circom's r1cs, see docs/zk.md).
+//
+// Flags: --compile-only (step 1 only, prints the r1cs SHA-256), --force-ptau (redo step 2),
+// --no-verify (skip `snarkjs zkey verify` of the phase-2 transcript; re-check later with
+// `bukejian zk ceremony verify --r1cs … --ptau … circuits/build/rules.zkey`).
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const out = join(here, 'build');
+const tmp = join(out, 'tmp');
+const LABEL = 'development setup, not for production';
+const POWER = 15;
+const NAME = 'rules';
+
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const log = (msg) => console.log(`[build:circuits:rules] ${msg}`);
+
+function run(cmd, args) {
+  const t = performance.now();
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) {
+    process.stderr.write(r.stdout + r.stderr);
+    throw new Error(`${relative(root, cmd)} ${args[0]} failed (exit ${r.status})`);
+  }
+  log(
+    `${relative(root, cmd)} ${args.slice(0, 2).join(' ')}: ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+  return r.stdout;
+}
+
+/** Compiles the rules circuit into `dir`; returns { r1cs, wasm, constraints }. */
+export function compile(dir) {
+  mkdirSync(dir, { recursive: true });
+  const stdout = run(bin('circom2'), [
+    join(here, `${NAME}.circom`),
+    '--O2',
+    '--r1cs',
+    '--wasm',
+    '-o',
+    dir,
+  ]);
+  const m = /non-linear constraints: (\d+)/.exec(stdout.replace(/\x1b\[[0-9;]*m/g, ''));
+  return {
+    r1cs: join(dir, `${NAME}.r1cs`),
+    wasm: join(dir, `${NAME}_js`, `${NAME}.wasm`),
+    constraints: m ? Number(m[1]) : undefined,
+  };
+}
+
+const entropy = () => randomBytes(32).toString('hex');
+
+function powersOfTau(force) {
+  const final = join(tmp, `pot${POWER}_final.ptau`);
+  if (existsSync(final) && !force) {
+    log(`reusing ${relative(root, final)}`);
+    return final;
+  }
+  const s = bin('snarkjs');
+  const p0 = join(tmp, `pot${POWER}_0000.ptau`);
+  const p1 = join(tmp, `pot${POWER}_0001.ptau`);
+  const pb = join(tmp, `pot${POWER}_beacon.ptau`);
+  run(s, ['powersoftau', 'new', 'bn128', String(POWER), p0]);
+  run(s, [
+    'powersoftau',
+    'contribute',
+    p0,
+    p1,
+    '--name=bukejian dev contribution',
+    `-e=${entropy()}`,
+  ]);
+  run(s, ['powersoftau', 'beacon', p1, pb, entropy(), '10', '-n=bukejian dev beacon']);
+  run(s, ['powersoftau', 'prepare', 'phase2', pb, `${final}.partial`]);
+  renameSync(`${final}.partial`, final);
+  for (const f of [p0, p1, pb]) rmSync(f, { force: true });
+  return final;
+}
+
+function phase2(r1cs, ptau, verify = true) {
+  const s = bin('snarkjs');
+  const z0 = join(tmp, `${NAME}_0000.zkey`);
+  const z1 = join(tmp, `${NAME}_0001.zkey`);
+  const zf = join(tmp, `${NAME}_final.zkey`);
+  run(s, ['groth16', 'setup', r1cs, ptau, z0]);
+  run(s, ['zkey', 'contribute', z0, z1, '--name=bukejian dev phase 2 (rules)', `-e=${entropy()}`]);
+  run(s, ['zkey', 'beacon', z1, zf, entropy(), '10', '-n=bukejian dev phase 2 beacon (rules)']);
+  if (verify) run(s, ['zkey', 'verify', r1cs, ptau, zf]);
+  else log('skipped: snarkjs zkey verify (--no-verify)');
+  const vkey = join(tmp, `${NAME}-vkey.json`);
+  run(s, ['zkey', 'export', 'verificationkey', zf, vkey]);
+  for (const f of [z0, z1]) rmSync(f, { force: true });
+  return { zkey: zf, vkey };
+}
+
+function writePinned(manifest, vkey) {
+  const file = join(root, 'src', 'zk', 'pinned-rules.ts');
+  const text = `/**
+ * GENERATED by circuits/build-rules.mjs — do not edit. The verification key of the committed
+ * programme-rule circuit build (circuits/rules.circom) and the SHA-256 hashes of its artifacts
+ * (${LABEL}). Loading artifacts whose hashes differ from these throws.
+ * @module
+ */
+
+/** Pinned SHA-256 hashes (hex) of circuits/build/rules.*, and the r1cs they were built from. @example RULES_PINNED.zkey */
+export const RULES_PINNED = Object.freeze({
+  label: ${JSON.stringify(LABEL)},
+  constraints: ${manifest.constraints},
+  wasm: ${JSON.stringify(manifest.files[`${NAME}.wasm`])},
+  zkey: ${JSON.stringify(manifest.files[`${NAME}.zkey`])},
+  vkey: ${JSON.stringify(manifest.files[`${NAME}-vkey.json`])},
+  r1cs: ${JSON.stringify(manifest.r1cs.sha256)},
+});
+
+/** The Groth16 verification key (snarkjs JSON form) of the committed rules build. @example await ruleProof.verify(proof, ctx, { vkey: RULES_VKEY }) */
+export const RULES_VKEY = Object.freeze(${JSON.stringify(vkey, null, 2)}) as unknown as Readonly<Record<string, unknown>>;
+`;
+  writeFileSync(file, text);
+  log(`wrote ${relative(root, file)}`);
+}
+
+async function main() {
+  const args = new Set(process.argv.slice(2));
+  mkdirSync(tmp, { recursive: true });
+  const c = compile(join(tmp, 'compile-rules'));
+  log(`constraints: ${c.constraints}, r1cs sha256 ${sha256(c.r1cs)}`);
+  if (args.has('--compile-only')) return;
+  const ptau = powersOfTau(args.has('--force-ptau'));
+  const { zkey, vkey } = phase2(c.r1cs, ptau, !args.has('--no-verify'));
+  copyFileSync(c.wasm, join(out, `${NAME}.wasm`));
+  copyFileSync(zkey, join(out, `${NAME}.zkey`));
+  const vk = JSON.parse(readFileSync(vkey, 'utf8'));
+  writeFileSync(join(out, `${NAME}-vkey.json`), JSON.stringify(vk, null, 2) + '\n');
+  const files = {};
+  for (const f of [`${NAME}.wasm`, `${NAME}.zkey`, `${NAME}-vkey.json`])
+    files[f] = sha256(join(out, f));
+  const circom = JSON.parse(
+    readFileSync(join(root, 'node_modules', 'circom2', 'package.json'), 'utf8'),
+  ).version;
+  const manifest = {
+    label: LABEL,
+    circuit: `circuits/${NAME}.circom`,
+    sourceSha256: sha256(join(here, `${NAME}.circom`)),
+    compiler: `circom2 npm package ${circom}, --O2`,
+    curve: 'bn128',
+    protocol: 'groth16',
+    powersOfTau: POWER,
+    phase2Verified: !args.has('--no-verify'),
+    constraints: c.constraints,
+    r1cs: { sha256: sha256(c.r1cs) },
+    files,
+    createdAt: new Date().toISOString(),
+  };
+  writeFileSync(join(out, `${NAME}-manifest.json`), JSON.stringify(manifest, null, 2) + '\n');
+  writePinned(manifest, vk);
+  rmSync(zkey, { force: true });
+  log(`done: circuits/build/{${NAME}.wasm,${NAME}.zkey,${NAME}-vkey.json,${NAME}-manifest.json}`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
