@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sm2 } from '../src/sm2/index';
 import { bytesToHex } from '../src/utils';
+import type { BatchItem } from '../src/sm2/batch';
 import { startRedis, type RedisServer } from './helpers/redis';
 import { jobsCli, worker, type WorkerProcess } from './helpers/jobs-cli';
 
@@ -97,10 +98,7 @@ describe('jobs verify (SM2)', () => {
   it('malformed lines: the same booleans as sm2.verifyBatch on one machine', async () => {
     const k = sm2.keygen();
     const other = sm2.keygen();
-    const items: {
-      text: string;
-      ref: Parameters<typeof sm2.verifyBatch>[0] extends Iterable<infer T> ? T : never;
-    }[] = [];
+    const items: { text: string; ref: BatchItem }[] = [];
     for (let i = 0; i < 60; i++) {
       const message = `m${i}`;
       const raw = i % 4 === 0;

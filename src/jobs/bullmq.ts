@@ -70,6 +70,17 @@ export function jobId(id: unknown, name = 'id'): string {
   return id;
 }
 
+/** Error codes a retry cannot cure (the job's settings or input are wrong). */
+const PERMANENT: ReadonlySet<string> = new Set([
+  'INVALID_OPTION',
+  'INVALID_TYPE',
+  'INVALID_RANGE',
+  'INVALID_LENGTH',
+  'INVALID_DATA',
+  'NOT_FOUND',
+  'UNSUPPORTED',
+]);
+
 const codeOf = (e: unknown): string => (isBukejianError(e) ? e.code : 'IO');
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -197,13 +208,16 @@ export function bullmqBackend(opts: BullmqOptions): JobBackend {
               )) ?? null
             );
           } catch (e) {
-            const last = (job.attemptsMade ?? 0) + 1 >= (job.opts?.attempts ?? 1);
+            // a wrong setting or input fails the same way every time: no retries for those
+            const permanent = PERMANENT.has(codeOf(e));
+            const last = permanent || (job.attemptsMade ?? 0) + 1 >= (job.opts?.attempts ?? 1);
             if (isPart && last)
               await redis.hset(
                 setKey(id, stage, 'failed'),
                 String(index),
                 `${codeOf(e)}\t${messageOf(e)}`,
               );
+            if (permanent) throw new lib.bullmq.UnrecoverableError(`${codeOf(e)}: ${messageOf(e)}`);
             throw e;
           }
         },

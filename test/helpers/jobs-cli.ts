@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-const cli = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
+const cli = path.resolve(import.meta.dirname, '..', '..', 'dist', 'cli.js');
 
 export interface WorkerProcess {
   p: ChildProcess;
