@@ -65,7 +65,10 @@ export interface PsiJobSpec {
   peer?: string[];
   /** Client: where the intersection goes (one item per line). */
   out?: string;
-  /** Client: items per chunked-protocol message (default 4096). */
+  /**
+   * Client: items per chunked-protocol message (default 1024: each chunk is computed in one go on
+   * the worker's main thread, which must also renew the part's lock in time).
+   */
   chunkSize?: number;
   /** Input lines per split part (default 50000). */
   partLines?: number;
@@ -78,6 +81,8 @@ export interface PsiJobSpec {
   readyTimeout?: number;
   timeout?: number;
 }
+
+const DEFAULT_CHUNK = 1024;
 
 const KEYS = [
   'kind',
@@ -289,7 +294,7 @@ async function runBucket(
   const key = bucketKey(s.bucketKeyFile);
   const items = await bucketItems(s, env, b, splitParts);
   const mode = s.mode ?? 'intersection';
-  const chunkSize = s.chunkSize ?? 4096;
+  const chunkSize = s.chunkSize ?? DEFAULT_CHUNK;
   const L = psi.getGroup(s.group).elementLength;
   const timeout = (s.timeout ?? 600) * 1000;
   const deadline = Date.now() + (s.readyTimeout ?? 600) * 1000;

@@ -3,7 +3,8 @@
  * one child per part, in one queue). Parts are retried with exponential back-off
  * (`attempts`, `backoff`); a worker that dies holding a part loses its lock and BullMQ's stalled
  * check hands the part to another worker; a part that fails for good fails its parent
- * (`failParentOnFailure`), so a job never waits forever on a poisoned part. The parent runs the
+ * (`failParentOnFailure`), so a job never waits forever on a poisoned part; a part whose worker
+ * was lost more than 3 times fails too. The parent runs the
  * collect with its children's return values. Progress counters (parts done, failed, retried) sit
  * next to the queue in a few small Redis keys under `<prefix>:jobs:<id>`.
  *
@@ -80,6 +81,9 @@ const PERMANENT: ReadonlySet<string> = new Set([
   'NOT_FOUND',
   'UNSUPPORTED',
 ]);
+
+/** Times a part may lose its worker (crash, lock not renewed in time) before it fails. */
+const MAX_STALLED = 3;
 
 const codeOf = (e: unknown): string => (isBukejianError(e) ? e.code : 'IO');
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -221,7 +225,14 @@ export function bullmqBackend(opts: BullmqOptions): JobBackend {
             throw e;
           }
         },
-        { connection: redis, prefix, concurrency, lockDuration, stalledInterval },
+        {
+          connection: redis,
+          prefix,
+          concurrency,
+          lockDuration,
+          stalledInterval,
+          maxStalledCount: MAX_STALLED,
+        },
       );
       worker.on('error', () => undefined); // connection loss: BullMQ reconnects and resumes
       return {
@@ -283,8 +294,17 @@ export function bullmqBackend(opts: BullmqOptions): JobBackend {
       if (first !== undefined) {
         const [code, ...rest] = failed[String(first)]!.split('\t');
         s.error = { code: code!, message: rest.join('\t'), part: first };
-      } else if (s.state === 'failed')
-        s.error = { code: 'IO', message: String(parent.failedReason ?? 'failed') };
+      } else if (s.state === 'failed') {
+        // failed outside a handler (e.g. stalled more often than allowed): the child's own reason
+        const reason = String(parent.failedReason ?? 'failed');
+        const m = new RegExp(`${id}\\.${stage}\\.(\\d+)`).exec(reason);
+        const child = m ? await queue.getJob(`${id}.${stage}.${m[1]}`) : undefined;
+        s.error = {
+          code: 'IO',
+          message: String(child?.failedReason ?? reason),
+          ...(m ? { part: Number(m[1]) } : {}),
+        };
+      }
       return s;
     },
 

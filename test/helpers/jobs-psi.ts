@@ -122,7 +122,7 @@ export const common = (ag: Agencies, id: string, queue: string, buckets: number)
  */
 export async function bucketedPsi(ag: Agencies, N: number, buckets: number): Promise<void> {
   const q = `n${N}`;
-  const { a, peers } = await ag.workers(q, 5000);
+  const { a, peers } = await ag.workers(q, 10_000);
   const mine = Array.from({ length: N }, (_, i) => idNumber(i));
   const theirs = Array.from({ length: N }, (_, i) => idNumber(i + 0.6 * N));
   const aIn = path.join(ag.dir, `${q}-a.csv`);
