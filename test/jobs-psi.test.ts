@@ -21,11 +21,11 @@ afterAll(async () => {
 
 describe('jobs psi', () => {
   it('20,000 × 20,000 in 64 buckets, 3 workers per agency = the naive intersection, through a client worker SIGKILLed mid-bucket and a Redis restart from its AOF', async () => {
-    await bucketedPsi(ag, 20_000, 64);
+    await bucketedPsi(ag, 20_000, 64, 'jobs');
   }, 150_000);
 
   it('a poisoned bucket fails its part with a typed error after its retries; the job reports it', async () => {
-    const { peers } = await ag.workers('poison');
+    const { peers } = await ag.workers('jobs', 10_000); // the same workers (one client worker was killed above)
     const key = readFileSync(ag.keyFile, 'utf8').trim();
     const parts = await psi.partition(
       Array.from({ length: 400 }, (_, i) => idNumber(300_000 + i)),
@@ -43,7 +43,7 @@ describe('jobs psi', () => {
       'psi',
       '--redis',
       ag.redis.b.url,
-      ...common(ag, 'po', 'poison', 8),
+      ...common(ag, 'po', 'jobs', 8),
       '--role',
       'server',
       '--bucket-dir',
@@ -57,7 +57,7 @@ describe('jobs psi', () => {
       'psi',
       '--redis',
       ag.redis.a.url,
-      ...common(ag, 'po', 'poison', 8),
+      ...common(ag, 'po', 'jobs', 8),
       '--role',
       'client',
       '--bucket-dir',
@@ -73,12 +73,12 @@ describe('jobs psi', () => {
       /bukejian: IO: job po failed \(stage buckets, part 5\): reading 5\.txt failed \(EISDIR\)/,
     );
     expect(Date.now() - t0).toBeLessThan(60_000);
-    const s = await status(ag.redis.a.url, 'po', 'poison');
+    const s = await status(ag.redis.a.url, 'po', 'jobs');
     expect(s.state).toBe('failed');
     expect(s.parts.failed).toBe(1);
     expect(s.parts.retried).toBeGreaterThanOrEqual(1);
     expect(s.error).toMatchObject({ code: 'IO', part: 5 });
-    const text = await jobsCli(['status', 'po', '--redis', ag.redis.a.url, '--queue', 'poison']);
+    const text = await jobsCli(['status', 'po', '--redis', ag.redis.a.url, '--queue', 'jobs']);
     expect(text.code).toBe(1);
     expect(text.out).toMatch(/error in part 5: IO: reading 5\.txt failed \(EISDIR\)/);
   }, 90_000);

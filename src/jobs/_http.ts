@@ -31,6 +31,11 @@ export class PostError extends BukejianError {
   }
 }
 
+const causeCode = (e: unknown): string => {
+  const code = (e as { cause?: { code?: unknown } })?.cause?.code;
+  return typeof code === 'string' && /^[A-Z_]{1,30}$/.test(code) ? ` (${code})` : '';
+};
+
 const clean = (t: string): string =>
   t.replace(/[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, ' ');
 
@@ -88,7 +93,9 @@ export async function post(
   } catch (e) {
     throw new PostError(
       'IO',
-      signal.aborted ? `no peer reply within ${timeout / 1000} s` : 'request to the peer failed',
+      signal.aborted
+        ? `no peer reply within ${timeout / 1000} s`
+        : `request to the peer failed${causeCode(e)}`,
       0,
       e,
     );

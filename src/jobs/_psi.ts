@@ -262,7 +262,17 @@ async function bucketItems(
       `bucket ${b}: ${files.length} of ${splitParts} split fragments found`,
     );
   for (const f of files)
-    for await (const l of readLines(join(dir, `${f}.jsonl`))) out.push(JSON.parse(l) as string);
+    for await (const l of readLines(join(dir, `${f}.jsonl`))) {
+      let v: unknown;
+      try {
+        v = JSON.parse(l);
+      } catch {
+        v = undefined;
+      }
+      if (typeof v !== 'string')
+        throw new BukejianError('IO', `bucket ${b}: fragment ${f} is damaged (not JSON strings)`);
+      out.push(v);
+    }
   return out;
 }
 
@@ -288,7 +298,14 @@ async function runBucket(
   const file = join(env.workDir, s.id, 'result', `${b}.json`);
   const prev = readIfExists(file);
   if (prev !== undefined) {
-    const r = JSON.parse(prev) as { cardinality: number };
+    let r: { cardinality?: unknown } | undefined;
+    try {
+      r = JSON.parse(prev) as { cardinality?: unknown };
+    } catch {
+      r = undefined;
+    }
+    if (typeof r?.cardinality !== 'number')
+      throw new BukejianError('IO', `bucket ${b}: result file is damaged`);
     return { bucket: b, cardinality: r.cardinality }; // done before: a re-run changes nothing
   }
   const key = bucketKey(s.bucketKeyFile);
@@ -526,8 +543,9 @@ export function psiEndpoint(
         );
         res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(reply);
       } catch (e) {
-        const code = e instanceof BukejianError ? e.code : 'IO';
-        fail(res, 400, `${code}: ${e instanceof Error ? e.message : 'failed'}`);
+        // SECURITY: only our own messages go to the peer (they never carry data or paths)
+        if (e instanceof BukejianError) fail(res, 400, `${e.code}: ${e.message}`);
+        else fail(res, 500, 'IO: the bucket session failed');
       }
     })();
   };

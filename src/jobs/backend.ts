@@ -78,6 +78,7 @@ export interface JobStatus {
 
 /** A running set of workers; `close` waits for the parts in progress (or gives them up). */
 export interface WorkerHandle {
+  /** Stops taking parts, waits for those in progress, closes the connection. */
   close(): Promise<void>;
 }
 

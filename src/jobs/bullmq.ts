@@ -86,7 +86,15 @@ const PERMANENT: ReadonlySet<string> = new Set([
 const MAX_STALLED = 3;
 
 const codeOf = (e: unknown): string => (isBukejianError(e) ? e.code : 'IO');
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/**
+ * What is stored of an error: a BukejianError's message (never data, by the package's rule);
+ * of anything else only its name and system code (a JSON.parse message quotes its input).
+ */
+const messageOf = (e: unknown): string => {
+  if (isBukejianError(e)) return e.message;
+  const code = (e as { code?: unknown })?.code;
+  return `${e instanceof Error ? e.name : 'error'}${typeof code === 'string' ? ` ${code}` : ''}`;
+};
 
 /**
  * A {@link JobBackend} on BullMQ and Redis. Connects on first use.
@@ -222,7 +230,7 @@ export function bullmqBackend(opts: BullmqOptions): JobBackend {
                 `${codeOf(e)}\t${messageOf(e)}`,
               );
             if (permanent) throw new lib.bullmq.UnrecoverableError(`${codeOf(e)}: ${messageOf(e)}`);
-            throw e;
+            throw isBukejianError(e) ? e : new BukejianError('IO', messageOf(e));
           }
         },
         {

@@ -28,7 +28,9 @@ export interface WorkerOptions {
 
 /** A running worker; `url` is the PSI endpoint when `listen` was given. */
 export interface RunningWorker {
+  /** The PSI endpoint's base URL (with `listen`), e.g. `http://127.0.0.1:8080`. */
   url?: string;
+  /** Stops the worker (waiting for the parts in progress) and the endpoint. */
   close(): Promise<void>;
 }
 

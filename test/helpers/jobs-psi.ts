@@ -27,7 +27,7 @@ export interface Agencies {
   dir: string;
   keyFile: string;
   redis: { a: RedisServer; b: RedisServer };
-  /** Three workers per agency on queue `name`; resolves B's endpoint URLs. */
+  /** Three workers per agency on queue `name` (started once per name); B's endpoint URLs. */
   workers(
     name: string,
     lockMs?: number,
@@ -41,39 +41,17 @@ export async function agencies(): Promise<Agencies> {
   writeFileSync(keyFile, '000102030405060708090a0b0c0d0e0f1011121314151617\n');
   const [a, b] = await Promise.all([startRedis(), startRedis()]);
   const procs: WorkerProcess[] = [];
+  const sets = new Map<string, ReturnType<Agencies['workers']>>();
   return {
     dir,
     keyFile,
     redis: { a, b },
-    async workers(name, lockMs = 30_000) {
-      const wa = [0, 1, 2].map(() =>
-        worker([
-          '--redis',
-          a.url,
-          '--work',
-          path.join(dir, name, 'a'),
-          '--queue',
-          name,
-          '--lock-duration',
-          String(lockMs),
-        ]),
-      );
-      const wb = [0, 1, 2].map(() =>
-        worker([
-          '--redis',
-          b.url,
-          '--work',
-          path.join(dir, name, 'b'),
-          '--queue',
-          name,
-          '--listen',
-          '127.0.0.1:0',
-        ]),
-      );
-      procs.push(...wa, ...wb);
-      const peers = (await Promise.all(wb.map((w) => w.ready))) as string[];
-      await Promise.all(wa.map((w) => w.ready));
-      return { a: wa, b: wb, peers };
+    workers(name, lockMs = 30_000) {
+      const had = sets.get(name);
+      if (had) return had; // one set per queue name (the lock duration of the first call)
+      const made = start(name, lockMs);
+      sets.set(name, made);
+      return made;
     },
     async stop() {
       await Promise.all(procs.map((w) => w.stop()));
@@ -81,6 +59,36 @@ export async function agencies(): Promise<Agencies> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  async function start(name: string, lockMs: number) {
+    const wa = [0, 1, 2].map(() =>
+      worker([
+        '--redis',
+        a.url,
+        '--work',
+        path.join(dir, name, 'a'),
+        '--queue',
+        name,
+        '--lock-duration',
+        String(lockMs),
+      ]),
+    );
+    const wb = [0, 1, 2].map(() =>
+      worker([
+        '--redis',
+        b.url,
+        '--work',
+        path.join(dir, name, 'b'),
+        '--queue',
+        name,
+        '--listen',
+        '127.0.0.1:0',
+      ]),
+    );
+    procs.push(...wa, ...wb);
+    const peers = (await Promise.all(wb.map((w) => w.ready))) as string[];
+    await Promise.all(wa.map((w) => w.ready));
+    return { a: wa, b: wb, peers };
+  }
 }
 
 export interface Status {
@@ -120,9 +128,14 @@ export const common = (ag: Agencies, id: string, queue: string, buckets: number)
  * N × N items (overlap 0.4 N), `buckets` buckets, three workers per agency; one client worker
  * SIGKILLed once 1/8 of the buckets are done, the client's Redis restarted at 5/16.
  */
-export async function bucketedPsi(ag: Agencies, N: number, buckets: number): Promise<void> {
+export async function bucketedPsi(
+  ag: Agencies,
+  N: number,
+  buckets: number,
+  queue: string,
+): Promise<void> {
   const q = `n${N}`;
-  const { a, peers } = await ag.workers(q, 10_000);
+  const { a, peers } = await ag.workers(queue, 10_000);
   const mine = Array.from({ length: N }, (_, i) => idNumber(i));
   const theirs = Array.from({ length: N }, (_, i) => idNumber(i + 0.6 * N));
   const aIn = path.join(ag.dir, `${q}-a.csv`);
@@ -134,7 +147,7 @@ export async function bucketedPsi(ag: Agencies, N: number, buckets: number): Pro
     'psi',
     '--redis',
     ag.redis.b.url,
-    ...common(ag, q, q, buckets),
+    ...common(ag, q, queue, buckets),
     '--role',
     'server',
     '--in',
@@ -152,7 +165,7 @@ export async function bucketedPsi(ag: Agencies, N: number, buckets: number): Pro
     'psi',
     '--redis',
     ag.redis.a.url,
-    ...common(ag, q, q, buckets),
+    ...common(ag, q, queue, buckets),
     '--role',
     'client',
     '--in',
@@ -172,16 +185,16 @@ export async function bucketedPsi(ag: Agencies, N: number, buckets: number): Pro
   // SIGKILL one client worker once the bucket stage is under way (each worker runs one bucket at
   // a time, back to back: it dies holding one)
   await until(async () => {
-    const s = await status(ag.redis.a.url, q, q);
+    const s = await status(ag.redis.a.url, q, queue);
     return s.stage === 'buckets' && s.parts.done >= buckets / 8;
   }, 600_000);
   a[0]!.p.kill('SIGKILL');
   // then restart the client side's Redis (SIGTERM, back from its append-only file) mid-job
   await until(
-    async () => (await status(ag.redis.a.url, q, q)).parts.done >= (5 * buckets) / 16,
+    async () => (await status(ag.redis.a.url, q, queue)).parts.done >= (5 * buckets) / 16,
     600_000,
   );
-  expect((await status(ag.redis.a.url, q, q)).parts.done).toBeLessThan(buckets);
+  expect((await status(ag.redis.a.url, q, queue)).parts.done).toBeLessThan(buckets);
   await ag.redis.a.restart();
   const r = await run;
   expect(r.err).not.toMatch(/bukejian:/);
@@ -193,7 +206,7 @@ export async function bucketedPsi(ag: Agencies, N: number, buckets: number): Pro
   const got = readFileSync(out, 'utf8').split('\n').filter(Boolean);
   expect(got.length).toBe(0.4 * N); // no bucket counted twice
   expect(new Set(got)).toEqual(new Set(expected));
-  const s = await status(ag.redis.a.url, q, q);
+  const s = await status(ag.redis.a.url, q, queue);
   expect(s).toMatchObject({ state: 'completed', stage: 'buckets' });
   expect(s.parts).toMatchObject({ total: buckets, done: buckets, failed: 0 });
   expect(s.parts.retried).toBeGreaterThanOrEqual(1); // the killed worker's bucket ran again

@@ -13,5 +13,5 @@ afterAll(async () => {
 });
 
 it('100,000 × 100,000 in 64 buckets, 3 workers per agency = the naive intersection', async () => {
-  await bucketedPsi(ag, 100_000, 64);
+  await bucketedPsi(ag, 100_000, 64, 'jobs');
 }, 1_200_000);
