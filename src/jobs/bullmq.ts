@@ -117,14 +117,17 @@ export function bullmqBackend(opts: BullmqOptions): JobBackend {
     o.stalledInterval === undefined
       ? 30_000
       : anumber(o.stalledInterval, 'stalledInterval', 1000, 3.6e6);
+  // workers wait for Redis as long as it takes; submitters and status calls give up on a command
+  // after ~10 reconnection attempts (waitForJob keeps polling through a Redis restart)
   const redisOpts = { maxRetriesPerRequest: null, enableOfflineQueue: true };
+  const clientOpts = { maxRetriesPerRequest: 10, enableOfflineQueue: true };
   const meta = (id: string) => `${prefix}:jobs:${id}`;
   const setKey = (id: string, stage: string, what: string) => `${meta(id)}:${stage}:${what}`;
 
   let conn: Promise<{ lib: Libs; redis: any; queue: any; flow: any }> | undefined;
   const connect = () =>
     (conn ??= load().then((lib) => {
-      const redis = new lib.Redis(url, redisOpts);
+      const redis = new lib.Redis(url, clientOpts);
       redis.on('error', () => undefined); // reconnects on its own; commands wait meanwhile
       const queue = new lib.bullmq.Queue(queueName, { connection: redis, prefix });
       const flow = new lib.bullmq.FlowProducer({ connection: redis, prefix });
