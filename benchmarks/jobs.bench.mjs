@@ -9,7 +9,14 @@
 // Run: npm run bench -- jobs     (env JOBS_BENCH_N, default 1,000,000; JOBS_BENCH_K, default
 //      1,2,3; JOBS_BENCH_BUCKETS, default 64). Needs redis-server (Debian package redis-server).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  createWriteStream,
+} from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -83,7 +90,16 @@ function worker(args) {
     });
     p.once('exit', () => reject(new Error(err)));
   });
-  return { ready, stop: () => new Promise((r) => (p.once('exit', r), p.kill('SIGTERM'))) };
+  /** CPU seconds used so far (Linux /proc; 0 elsewhere). */
+  const cpu = () => {
+    try {
+      const f = readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, clock ticks of 10 ms
+    } catch {
+      return 0;
+    }
+  };
+  return { ready, cpu, stop: () => new Promise((r) => (p.once('exit', r), p.kill('SIGTERM'))) };
 }
 
 function run(args) {
@@ -171,15 +187,15 @@ async function asJob(k, dir, files) {
     '--peer',
     peers.join(','),
     '--chunk',
-    '8192',
-    '--cardinality',
+    '4096',
     '--wait',
     '--quiet',
   ]);
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = { a: wa.reduce((x, w) => x + w.cpu(), 0), b: wb.reduce((x, w) => x + w.cpu(), 0) };
   await Promise.all([...wa, ...wb].map((w) => w.stop()));
   await Promise.all([ra.stop(), rb.stop()]);
-  return { seconds, cardinality: JSON.parse(out).cardinality };
+  return { seconds, cpu, cardinality: JSON.parse(out).cardinality };
 }
 
 export default async function () {
@@ -206,6 +222,8 @@ export default async function () {
       const j = await asJob(k, dir, files);
       const row = {
         k,
+        clientCpuSeconds: j.cpu.a,
+        serverCpuSeconds: j.cpu.b,
         inProcessSeconds: a.seconds,
         jobSeconds: j.seconds,
         ratio: j.seconds / a.seconds,
@@ -214,7 +232,7 @@ export default async function () {
       };
       out.push(row);
       console.log(
-        `  k=${k}: in process ${a.seconds.toFixed(1)} s, job ${j.seconds.toFixed(1)} s, job/in-process ${row.ratio.toFixed(2)}×, |∩| ${j.cardinality} / ${a.cardinality} (expected ${row.expected}), ${((2 * N) / j.seconds).toFixed(0)} items/s both parties`,
+        `  k=${k}: in process ${a.seconds.toFixed(1)} s, job ${j.seconds.toFixed(1)} s, job/in-process ${row.ratio.toFixed(2)}×, |∩| ${j.cardinality} / ${a.cardinality} (expected ${row.expected}), CPU client side ${j.cpu.a.toFixed(1)} s (${(N / j.cpu.a).toFixed(0)} client items per CPU-second), server side ${j.cpu.b.toFixed(1)} s`,
       );
     }
   } finally {
