@@ -25,6 +25,7 @@ const commands: Record<string, () => Promise<Command>> = {
   anonymize: () => import('./anonymize.js'),
   audit: () => import('./audit.js'),
   psi: () => import('./psi.js'),
+  jobs: () => import('./jobs.js'),
   bench: () => import('./bench.js'),
   sm2: () => import('./sm2.js'),
   zk: () => import('./zk.js'),
