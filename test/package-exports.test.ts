@@ -171,7 +171,7 @@ describe('built package exports (ESM only, require()-able)', () => {
     ) as [{ files: { path: string }[] }];
     const files = packed.files.map((f) => f.path);
     const allowed =
-      /^(dist\/.+\.(js|d\.ts)|benchmarks\/([^/]+\.mjs|README\.md)|benchmarks\/thirdparty\/package\.json|circuits\/build\/(eligibility\.(wasm|zkey)|manifest\.json|vkey\.json)|README\.md|LICENSE|package\.json)$/;
+      /^(dist\/.+\.(js|d\.ts)|benchmarks\/([^/]+\.mjs|README\.md)|benchmarks\/thirdparty\/package\.json|circuits\/build\/((eligibility|rules)\.(wasm|zkey)|(rules-)?manifest\.json|(rules-)?vkey\.json)|README\.md|LICENSE|package\.json)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
     expect(files).toContain('dist/zk/_worker.js');
   });
