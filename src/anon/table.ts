@@ -204,7 +204,7 @@ export function encodeTable(
   const tupleCount = new Int32Array(groups);
   for (let i = 0; i < n; i++) tupleCount[groupOf[i]!]!++;
   const qiCols: QiColumn[] = qiEnc.map((c) => {
-    const hierarchy = compileHierarchy(qis[c.name]!, c.values, c.name);
+    const hierarchy = compileHierarchy(qis[c.name]!, c.values, c.name, (v) => c.codes.indexOf(v));
     const tupleCodes = hierarchy.codes.map((levelCodes) => {
       const out = new Int32Array(groups);
       for (let t = 0; t < groups; t++) out[t] = levelCodes[c.codes[first[t]!]!]!;
