@@ -275,6 +275,10 @@ describe('anon error messages never echo record values', () => {
     let e = failure(() => anonymize(rows, tc({ type: 'table', rows: [[MARKER, '*']] })));
     expect(e.code).toBe('INVALID_DATA');
     expect(e.message).toContain('"diagnosis"');
+    // NAME first occurs in rows[3]: column, level and row are named
+    expect(e.message).toBe(
+      '"diagnosis" hierarchy expected to cover every value, got an uncovered value at level 1 in row 4 (rows[3])',
+    );
     e = failure(() =>
       anonymize(
         rows,
