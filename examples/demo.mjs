@@ -114,6 +114,8 @@ const log = await openAuditLog({
 const pseudonymKey = randomBytes(32);
 const subjectOf = (p) => pseudonymize(p.id, pseudonymKey, { domain: 'rsj/audit', normalize: 'id' });
 
+const auditLabels = new Map(); // log index → which claim it recorded, and its outcome
+
 async function claim({ person, me, credential }, label) {
   const request = {
     rule: elderly,
@@ -133,9 +135,15 @@ async function claim({ person, me, credential }, label) {
     );
   } catch (e) {
     if (e?.code !== 'NOT_ELIGIBLE') throw e;
-    result = { ok: false, reason: 'no proof exists: the record does not satisfy the rule' };
+    // the holder's side knows which predicate failed (eligibility.check, no proving); the
+    // verifier only sees that no proof came
+    const { failed } = eligibility.check(credential, request);
+    result = {
+      ok: false,
+      reason: `no proof exists (the holder's check: ${failed.join(', ')} fails)`,
+    };
   }
-  await log.append({
+  const index = await log.append({
     type: 'access',
     actor: { agency: '人社局', staff: 's:clerk-07' },
     subject: subjectOf(person),
@@ -149,6 +157,11 @@ async function claim({ person, me, credential }, label) {
     ? `ACCEPT  nullifier ${String(result.nullifier).slice(0, 16)}…`
     : `REJECT  ${result.reason}`;
   line(`   ${label.padEnd(22)} ${who.padEnd(26)} ${what}`);
+  // what the audit listing in step 5 shows for this log entry
+  const outcome = result.ok
+    ? 'accepted'
+    : `refused, ${result.reason.startsWith('no proof') ? 'no proof' : result.reason}`;
+  auditLabels.set(index, `${label}: ${outcome}`);
   return result;
 }
 
@@ -208,6 +221,6 @@ line(
 );
 for (const e of answer.events)
   line(
-    `   ${e.entry.actor.agency} ${e.entry.actor.staff}  purpose=${e.entry.purpose}  basis=${e.entry.basis.legal}`,
+    `   #${e.index} ${(auditLabels.get(e.index) ?? '').padEnd(42)} ${e.entry.actor.agency} ${e.entry.actor.staff}  purpose=${e.entry.purpose}  basis=${e.entry.basis.legal}`,
   );
 // no eligibility.terminate() needed: idle proving workers never keep the process alive

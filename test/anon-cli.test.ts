@@ -107,6 +107,24 @@ describe('bukejian anonymize', () => {
     expect(report.risk.before.prosecutor.maximum).toBeGreaterThan(
       report.risk.after.prosecutor.maximum,
     );
+    // records at risk (prosecutor risk 1/f > 0.2, i.e. classes of fewer than 5): a count, and
+    // recordsAtRiskShare its fraction; before = the input's exact (age, county, sex) classes
+    const input = recordsToRows(parseCsv(readFileSync(path.join(dir, 'in.csv'), 'utf8').slice(1)));
+    const atRisk = (cs: Map<string, unknown[]>) =>
+      [...cs.values()].reduce((a, m) => a + (m.length < 5 ? m.length : 0), 0);
+    const before = atRisk(classesOf(input, ['age', 'county', 'sex']));
+    expect(before).toBeGreaterThan(0);
+    expect(report.risk.before.prosecutor.recordsAtRisk).toBe(before);
+    expect(report.risk.before.prosecutor.recordsAtRiskShare).toBeCloseTo(before / 300, 12);
+    expect(report.risk.after.prosecutor.recordsAtRisk).toBe(atRisk(classes));
+    expect(report.risk.after.prosecutor.recordsAtRiskShare).toBe(0);
+    // the summary prints the count with its share, and labels the loss measures
+    expect(r.stderr).toContain(`at risk ${before} (${((100 * before) / 300).toFixed(2)} %)`);
+    expect(r.stderr).toContain('risk after:  prosecutor');
+    expect(r.stderr).toMatch(/at risk 0 \(0\.00 %\)/);
+    expect(r.stderr).toMatch(
+      /\n {2}information loss: non-uniform entropy [\d.]+ \([\d.]+ of maximum\), discernibility \d+\n/,
+    );
   });
 
   it("suppressedRows 'mask': one row per record, suppressed ones '*' in every column, the others in input order", () => {
@@ -271,5 +289,18 @@ describe('bukejian anonymize', () => {
     expect(uncovered.stderr).toMatch(/INVALID_DATA/);
     expect(uncovered.stderr).not.toContain('钱六');
     expect(uncovered.stderr).not.toContain('abc');
+    // the column, the hierarchy level and the (first) data row of the uncovered value are named:
+    // sex.csv covers 男 and 女, not 未知 (data rows 3 and 4)
+    const located = run(
+      ['--config', path.join(dir, 'cfg.json')],
+      'name,age,county,sex,diagnosis,visits\n' +
+        '赵一,30,110101,男,流感,1\n孙二,31,110101,女,流感,1\n' +
+        '李三,32,110101,未知,哮喘,1\n周四,33,110101,未知,哮喘,1\n',
+    );
+    expect(located.status).toBe(1);
+    expect(located.stderr).toContain(
+      '"sex" hierarchy expected to cover every value, got an uncovered value at level 1 in row 3',
+    );
+    expect(located.stderr).not.toContain('未知');
   });
 });

@@ -153,6 +153,48 @@ describe('anon error messages never echo record values', () => {
     }
   });
 
+  it('an uncovered value is located by column, hierarchy level and row number (its first row), never by value', () => {
+    const cases: [string, string, AnonymizeConfig['quasiIdentifiers'][string], number][] = [
+      ['30', MARKER, AGE, 1],
+      ['2020-01-15', '2023-02-30', { type: 'dates' }, 1],
+      ['110101', MARKER, { type: 'adminCode' }, 1],
+      ['30', MARKER, { type: 'table', rows: [['30', '*']] }, 1],
+      ['30', MARKER, { type: 'tree', tree: { a: ['30'] } }, 1],
+      // covered at level 1, not at level 2
+      [
+        '30',
+        MARKER,
+        {
+          height: 3,
+          kind: 'custom',
+          generalize: (v: string, l: number) => (l === 1 ? 'x' : v === MARKER ? undefined : '*'),
+        } as Hierarchy,
+        2,
+      ],
+    ];
+    for (const algorithm of ['optimal', 'mondrian'] as const)
+      for (const [ok, bad, spec, level] of cases) {
+        // the uncovered value first occurs in row 4 (rows[3]), again in row 6
+        const rows = [0, 1, 2, 3, 4, 5].map((i) => ({
+          ...good(i),
+          visits: ok,
+          age: i === 3 || i === 5 ? bad : ok,
+        }));
+        const e = failure(() =>
+          anonymize(rows, {
+            ...base(),
+            quasiIdentifiers: { visits: { type: 'tree', tree: { a: [ok] } }, age: spec },
+            algorithm,
+          }),
+        );
+        expect(e.code).toBe('INVALID_DATA');
+        expect(e.message).toBe(
+          `"age" hierarchy expected to cover every value, got an uncovered value at level ${level} in row 4 (rows[3])`,
+        );
+        expect(e.message).not.toContain(bad);
+      }
+  });
+
   it('hierarchy tables and trees built from data values: inconsistent, duplicated, ragged, not strings', () => {
     // MARKER and NAME meet at level 1 but split at level 2
     const split = hierarchyFromTable([
@@ -233,6 +275,10 @@ describe('anon error messages never echo record values', () => {
     let e = failure(() => anonymize(rows, tc({ type: 'table', rows: [[MARKER, '*']] })));
     expect(e.code).toBe('INVALID_DATA');
     expect(e.message).toContain('"diagnosis"');
+    // NAME first occurs in rows[3]: column, level and row are named
+    expect(e.message).toBe(
+      '"diagnosis" hierarchy expected to cover every value, got an uncovered value at level 1 in row 4 (rows[3])',
+    );
     e = failure(() =>
       anonymize(
         rows,

@@ -233,7 +233,8 @@ function checkReport(
   if (!released.length) return;
   expect(a.prosecutor.average).toBeCloseTo(risks.reduce((x, y) => x + y, 0) / released.length, 12);
   expect(a.prosecutor.maximum).toBeCloseTo(Math.max(...risks), 12);
-  expect(a.prosecutor.recordsAtRisk).toBeCloseTo(
+  expect(a.prosecutor.recordsAtRisk).toBe(risks.filter((r) => r > 0.2).length);
+  expect(a.prosecutor.recordsAtRiskShare).toBeCloseTo(
     risks.filter((r) => r > 0.2).length / released.length,
     12,
   );

@@ -48,7 +48,8 @@ function recount(out: Record<string, string>[]) {
     minSize: Math.min(...members.map((m) => m.length)),
     minDistinct: Math.min(...members.map((m) => new Set(m.map((o) => o.diagnosis)).size)),
     maxRisk: Math.max(...risk),
-    atRisk: risk.filter((r) => r > 0.2).length / released.length,
+    atRisk: risk.filter((r) => r > 0.2).length,
+    atRiskShare: risk.filter((r) => r > 0.2).length / released.length,
     members,
   };
 }
@@ -72,6 +73,7 @@ describe('a suppressed outlier releases nothing (optimal search)', () => {
     expect(report.risk.after.records).toBe(40);
     expect(report.risk.after.prosecutor.maximum).toBe(r.maxRisk);
     expect(report.risk.after.prosecutor.recordsAtRisk).toBe(r.atRisk);
+    expect(report.risk.after.prosecutor.recordsAtRiskShare).toBe(r.atRiskShare);
   });
 
   it("'mask': the outlier's row is '*' in every column, no row carries HIV, and the report matches the released rows", () => {
@@ -90,6 +92,7 @@ describe('a suppressed outlier releases nothing (optimal search)', () => {
     expect(report.risk.after.records).toBe(40);
     expect(report.risk.after.prosecutor.maximum).toBe(r.maxRisk);
     expect(report.risk.after.prosecutor.recordsAtRisk).toBe(r.atRisk);
+    expect(report.risk.after.prosecutor.recordsAtRiskShare).toBe(r.atRiskShare);
   });
 
   it("'mask' also masks insensitive columns of a suppressed record (only the row's existence is released)", () => {
@@ -129,6 +132,7 @@ describe('the same table with Mondrian (nothing suppressed)', () => {
       expect(report.risk.after.records).toBe(41);
       expect(report.risk.after.prosecutor.maximum).toBe(r.maxRisk);
       expect(report.risk.after.prosecutor.recordsAtRisk).toBe(r.atRisk);
+      expect(report.risk.after.prosecutor.recordsAtRiskShare).toBe(r.atRiskShare);
     });
   }
 });

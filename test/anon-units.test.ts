@@ -387,8 +387,14 @@ describe('risk', () => {
           const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
           expect(rep.prosecutor.average).toBeCloseTo(mean(rp), 12);
           expect(rep.prosecutor.maximum).toBeCloseTo(Math.max(...rp), 12);
-          expect(rep.prosecutor.recordsAtRisk).toBeCloseTo(
+          expect(rep.prosecutor.recordsAtRisk).toBe(rp.filter((x) => x > threshold).length);
+          expect(rep.prosecutor.recordsAtRiskShare).toBeCloseTo(
             rp.filter((x) => x > threshold).length / sample.length,
+            12,
+          );
+          expect(rep.journalist.recordsAtRisk).toBe(rj.filter((x) => x > threshold).length);
+          expect(rep.journalist.recordsAtRiskShare).toBeCloseTo(
+            rj.filter((x) => x > threshold).length / sample.length,
             12,
           );
           expect(rep.journalist.average).toBeCloseTo(mean(rj), 12);

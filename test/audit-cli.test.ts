@@ -236,4 +236,42 @@ describe('bukejian audit CLI', () => {
       rmSync(root, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('`audit append --help` (built dist/cli.js) describes exactly what append prints', () => {
+    const dist = path.join(__dirname, '..', 'dist', 'cli.js');
+    const bkj = (args: string[], input?: string) =>
+      spawnSync(process.execPath, [dist, 'audit', ...args], { encoding: 'utf8', input });
+    const help = bkj(['append', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: bukejian audit append --dir DIR/);
+    for (const key of ['"appended"', '"rejected"', '"size"']) expect(help.stdout).toContain(key);
+    expect(help.stdout).toContain("this run's entries have indexes S-N .. S-1");
+    expect(help.stdout).toMatch(/Exit status: 0 every line appended, 1 some line rejected/);
+    expect(help.stdout).not.toMatch(/prints indexes/);
+    // the group's usage no longer claims that append prints indexes
+    expect(bkj(['--help']).stdout).toMatch(
+      /append .*prints\n\s+\{"appended", "rejected", "size"\}/,
+    );
+
+    const root = mkdtempSync(path.join(tmpdir(), 'bkj-audit-help-'));
+    try {
+      const dir = path.join(root, 'log');
+      expect(bkj(['init', '--dir', dir, '--origin', 'help.example/audit']).status).toBe(0);
+      const first = bkj(['append', '--dir', dir], JSON.stringify(lines[0]) + '\n');
+      expect(JSON.parse(first.stdout)).toEqual({ appended: 1, rejected: 0, size: 1 });
+      // two more entries and a bad line: N = 2, R = 1, S = 3, so the new entries are 1 and 2
+      const r = bkj(
+        ['append', '--dir', dir, '-'],
+        `${JSON.stringify(lines[1])}\n\n{"type":\n${JSON.stringify(lines[2])}\n`,
+      );
+      expect(r.status).toBe(1);
+      expect(JSON.parse(r.stdout)).toEqual({ appended: 2, rejected: 1, size: 3 });
+      expect(r.stderr).toMatch(/^bukejian audit append: line 3: /m);
+      // index S-1 = 2 exists, index S = 3 does not (prove against the tree of size 3)
+      expect(bkj(['prove', '--dir', dir, '--index', '2', '--size', '3']).status).toBe(0);
+      expect(bkj(['prove', '--dir', dir, '--index', '3', '--size', '3']).status).not.toBe(0);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

@@ -72,7 +72,7 @@ describe('anonymize --report FILE.html', () => {
         records: number;
         classes: number;
         threshold: number;
-        prosecutor: { maximum: number; recordsAtRisk: number; recordsAtRiskShare?: number };
+        prosecutor: { maximum: number; recordsAtRisk: number; recordsAtRiskShare: number };
       }
     >;
   };
@@ -100,14 +100,11 @@ describe('anonymize --report FILE.html', () => {
     expect(byId(html, 'classes-before')).toBe(String(json.risk.before.classes));
     expect(byId(html, 'classes-after')).toBe(String(json.classes));
     expect(byId(html, 'lattice')).toBe(`${json.lattice.checked} of ${json.lattice.nodes}`);
-    // records at risk: a count (recordsAtRisk, when recordsAtRiskShare is the fraction) or a fraction
+    // records at risk: recordsAtRisk is the count, recordsAtRiskShare the fraction
     for (const side of ['before', 'after'] as const) {
       const p = json.risk[side].prosecutor;
-      const count =
-        p.recordsAtRiskShare === undefined
-          ? Math.round(p.recordsAtRisk * json.risk[side].records)
-          : p.recordsAtRisk;
-      expect(byId(html, `at-risk-${side}`)).toMatch(new RegExp(`^${count} \\(`));
+      const pct = (100 * p.recordsAtRiskShare).toFixed(2);
+      expect(byId(html, `at-risk-${side}`)).toBe(`${p.recordsAtRisk} (${pct} %)`);
     }
     expect(byId(html, 'prosecutor-max')).toBe(
       `${json.risk.before.prosecutor.maximum} → ${json.risk.after.prosecutor.maximum}`,

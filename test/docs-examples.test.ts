@@ -67,6 +67,13 @@ describe('docs/zk.md example runs and exits on its own', () => {
     });
     expect(run.timedOut, 'the program did not exit on its own').toBe(false);
     expect(run.code).toBe(0);
-    expect(run.stdout.trimEnd().split('\n')).toEqual(['true', 'true', 'already-claimed', 'true']);
+    expect(run.stdout.trimEnd().split('\n')).toEqual([
+      'true',
+      '{ eligible: true }',
+      "{ eligible: false, failed: [ 'age', 'income' ] }",
+      'true',
+      'already-claimed',
+      'true',
+    ]);
   }, 90_000);
 });

@@ -25,13 +25,19 @@ describe('examples', () => {
     const claims = out.split('\n').filter((l) => /ACCEPT|REJECT/.test(l));
     expect(claims).toHaveLength(5);
     expect(claims[0]).toMatch(/^\s+claim\s.*ACCEPT\s+nullifier/);
-    expect(claims[1]).toMatch(/^\s+claim\s.*REJECT/); // turns 60 tomorrow: no proof exists
+    expect(claims[1]).toMatch(
+      /^\s+claim\s.*REJECT\s+no proof exists \(the holder's check: age fails\)/,
+    ); // turns 60 tomorrow
     expect(claims[2]).toMatch(/born 29 Feb.*ACCEPT/);
     expect(claims[3]).toMatch(/replayed claim.*REJECT\s+already-claimed/);
     expect(claims[4]).toMatch(/captured proof.*REJECT/);
     // Staff and the demo's output only ever show masked identifiers.
     expect(out).not.toMatch(/\b\d{17}[\dX]\b/);
     expect(out).toMatch(/2 events, proofs verify against the SM2-signed checkpoint: true/);
+    // the audit listing labels each of the citizen's events: the first claim and the replay
+    const listing = out.slice(out.indexOf('asks who used their data')).split('\n').slice(1, 3);
+    expect(listing[0]).toMatch(/^\s+#0 claim: accepted\s+人社局/);
+    expect(listing[1]).toMatch(/^\s+#3 replayed claim: refused, already-claimed\s+人社局/);
   }, 180_000);
 
   it('anon-clinic.mjs: the released table is 5-anonymous and 2-diverse', async () => {

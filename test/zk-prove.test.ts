@@ -2,9 +2,11 @@
 // AND fail; every accepted proof is cross-checked with snarkjs.groth16.verify on public signals
 // the test computes itself (nullifier from circomlibjs Poseidon); batch verification with a
 // corrupted proof / altered input must name exactly that proof.
-// Failing cases are rejected by the circuit itself during witness generation (NOT_ELIGIBLE):
-// prove() does no predicate pre-checks in JS. Pass cases marked "witness" run witness generation
-// only (every circuit constraint is checked there) to keep the number of full proofs small.
+// Failing cases: prove() throws NOT_ELIGIBLE, and since prove() pre-checks the rule in JS
+// (eligibility.check) before proving, every failing case is ALSO fed to the circuit's witness
+// generation directly, which must refuse it (the circuit, not the JS check, is what is sound).
+// Pass cases marked "witness" run witness generation only (every circuit constraint is checked
+// there) to keep the number of full proofs small.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 // @ts-ignore no types
@@ -95,6 +97,8 @@ const snarkVerify = (p: EligibilityProof, c: ProofContext) =>
 
 async function expectNotEligible(input: Parameters<typeof eligibility.prove>[0]) {
   await expect(eligibility.prove(input)).rejects.toMatchObject({ code: 'NOT_ELIGIBLE' });
+  // the circuit itself refuses the witness (not only the JS pre-check)
+  expect(await witnessOk(input)).toBe(false);
 }
 
 /**

@@ -100,7 +100,8 @@ export interface CompiledHierarchy {
 /**
  * Checks `h` against the distinct `values` of a column and tabulates it. Throws INVALID_DATA when a
  * value is not covered or when the hierarchy is inconsistent (a level-l class splits at level l+1).
- * `name` is the column name for messages (values are never echoed: they may be personal data).
+ * `name` is the column name for messages (values are never echoed: they may be personal data);
+ * `rowOf(i)` (optional) gives the 0-based row where `values[i]` first occurs, named in the message.
  * @example
  * const c = compileHierarchy(sex, ['Male', 'Female'], 'sex');
  * c.labels[1]; // ['*']
@@ -109,6 +110,7 @@ export function compileHierarchy(
   h: Hierarchy,
   values: readonly string[],
   name: string,
+  rowOf?: (valueIndex: number) => number,
 ): CompiledHierarchy {
   const height = anumber(h?.height, `${name}.height`, 1, 64);
   const codes: Int32Array[] = [];
@@ -120,9 +122,12 @@ export function compileHierarchy(
     for (let i = 0; i < values.length; i++) {
       const g = l === 0 ? values[i]! : h.generalize(values[i]!, l);
       if (typeof g !== 'string') {
+        const row = rowOf?.(i);
         throw new BukejianError(
           'INVALID_DATA',
-          `"${name}" hierarchy expected to cover every value, got an uncovered value at level ${l}`,
+          `"${name.slice(0, 40)}" hierarchy expected to cover every value, got an uncovered value at level ${l}${
+            row === undefined ? '' : ` in row ${row + 1} (rows[${row}])`
+          }`,
         );
       }
       let c = index.get(g);

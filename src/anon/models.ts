@@ -221,7 +221,12 @@ export function compileModel(
       worst: 'max' as const,
     });
   }
-  const h = compileHierarchy(buildHierarchy(spec.hierarchy!), col.values, spec.attribute);
+  const h = compileHierarchy(
+    buildHierarchy(spec.hierarchy!),
+    col.values,
+    spec.attribute,
+    col.firstRow && ((i) => col.firstRow![i]!),
+  );
   const H = h.height - 1;
   if (H < 1)
     throw new BukejianError(

@@ -8,21 +8,37 @@
  * - marketer: the attacker re-identifies as many records as possible; expected fraction
  *   (1/n) Σ_classes f/F (with no population, classes / n). The journalist average risk is the same
  *   number; the journalist model differs from the marketer one by its maximum.
- * Also reported: the fraction of records whose prosecutor risk exceeds a threshold, and the
- * fraction of sample uniques (records alone in their class).
+ * Also reported: the records whose risk exceeds a threshold (`recordsAtRisk`, a count, and
+ * `recordsAtRiskShare`, the fraction of records), and the fraction of sample uniques (records alone
+ * in their class).
  * @module
  */
 import { BukejianError } from '../errors.js';
 import { aoptions } from '../_assert.js';
 import { cell, type Row } from './table.js';
 
-/** Risk figures (probabilities and fractions of records, all in [0, 1]). */
+/**
+ * Risk figures: probabilities and fractions of records in [0, 1], except the counts `records`,
+ * `classes` and `recordsAtRisk`.
+ */
 export interface RiskReport {
   records: number;
   classes: number;
   threshold: number;
-  prosecutor: { average: number; maximum: number; recordsAtRisk: number };
-  journalist: { average: number; maximum: number; recordsAtRisk: number };
+  /** `recordsAtRisk`: how many records have a risk above the threshold; `recordsAtRiskShare`: their fraction. */
+  prosecutor: {
+    average: number;
+    maximum: number;
+    recordsAtRisk: number;
+    recordsAtRiskShare: number;
+  };
+  /** As `prosecutor`, with the population's class sizes. */
+  journalist: {
+    average: number;
+    maximum: number;
+    recordsAtRisk: number;
+    recordsAtRiskShare: number;
+  };
   marketer: { average: number };
   sampleUniques: number;
 }
@@ -88,8 +104,18 @@ export function riskFromClassSizes(
     records: n,
     classes,
     threshold,
-    prosecutor: { average: div(classes), maximum: pMax, recordsAtRisk: div(pAtRisk) },
-    journalist: { average: div(jSum), maximum: jMax, recordsAtRisk: div(jAtRisk) },
+    prosecutor: {
+      average: div(classes),
+      maximum: pMax,
+      recordsAtRisk: pAtRisk,
+      recordsAtRiskShare: div(pAtRisk),
+    },
+    journalist: {
+      average: div(jSum),
+      maximum: jMax,
+      recordsAtRisk: jAtRisk,
+      recordsAtRiskShare: div(jAtRisk),
+    },
     marketer: { average: div(jSum) },
     sampleUniques: div(uniques),
   };

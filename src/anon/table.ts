@@ -31,6 +31,8 @@ export interface SensitiveColumn {
   readonly tupleCodes: Int32Array;
   /** Number of records with each value in the whole input. */
   readonly totals: Float64Array;
+  /** The row where each value first occurs (for error messages, which never carry the value). */
+  readonly firstRow?: Int32Array;
 }
 
 /** The encoded table. */
@@ -204,7 +206,7 @@ export function encodeTable(
   const tupleCount = new Int32Array(groups);
   for (let i = 0; i < n; i++) tupleCount[groupOf[i]!]!++;
   const qiCols: QiColumn[] = qiEnc.map((c) => {
-    const hierarchy = compileHierarchy(qis[c.name]!, c.values, c.name);
+    const hierarchy = compileHierarchy(qis[c.name]!, c.values, c.name, (v) => c.codes.indexOf(v));
     const tupleCodes = hierarchy.codes.map((levelCodes) => {
       const out = new Int32Array(groups);
       for (let t = 0; t < groups; t++) out[t] = levelCodes[c.codes[first[t]!]!]!;
@@ -223,7 +225,9 @@ export function encodeTable(
     for (let t = 0; t < groups; t++) tupleCodes[t] = c.codes[first[t]!]!;
     const totals = new Float64Array(c.values.length);
     for (let i = 0; i < n; i++) totals[c.codes[i]!]!++;
-    return Object.freeze({ name: c.name, values: c.values, tupleCodes, totals });
+    const firstRow = new Int32Array(c.values.length).fill(-1);
+    for (let i = n - 1; i >= 0; i--) firstRow[c.codes[i]!] = i;
+    return Object.freeze({ name: c.name, values: c.values, tupleCodes, totals, firstRow });
   });
   return Object.freeze({
     n,

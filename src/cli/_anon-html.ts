@@ -89,11 +89,6 @@ function binRecords(
   return out;
 }
 
-/** Records whose prosecutor risk 1/f exceeds the threshold. */
-export function recordsAtRisk(sizes: number[], threshold: number): number {
-  return sizes.reduce((a, f) => a + (1 / f > threshold ? f : 0), 0);
-}
-
 /** The page. `heights` gives each quasi-identifier's hierarchy height (levels 0..height−1). */
 export function anonReportHtml(
   report: AnonymizeReport,
@@ -103,9 +98,8 @@ export function anonReportHtml(
 ): string {
   const r = report;
   const threshold = r.risk.after.threshold;
-  const atBefore = recordsAtRisk(before, threshold);
-  const atAfter = recordsAtRisk(after, threshold);
-  const pct = (a: number, n: number) => (n ? ` (${((100 * a) / n).toFixed(2)} %)` : '');
+  const atRisk = (p: AnonymizeReport['risk']['after']['prosecutor'], n: number) =>
+    `${num(p.recordsAtRisk)}${n ? ` (${(100 * p.recordsAtRiskShare).toFixed(2)} %)` : ''}`;
   const body: string[] = [];
   body.push(
     facts([
@@ -122,12 +116,12 @@ export function anonReportHtml(
       [
         'at-risk-before',
         `Records at risk before (prosecutor risk > ${threshold})`,
-        `${num(atBefore)}${pct(atBefore, r.records)}`,
+        atRisk(r.risk.before.prosecutor, r.risk.before.records),
       ],
       [
         'at-risk-after',
         `Records at risk after (prosecutor risk > ${threshold})`,
-        `${num(atAfter)}${pct(atAfter, r.releasedRecords)}`,
+        atRisk(r.risk.after.prosecutor, r.risk.after.records),
       ],
       [
         'prosecutor-max',

@@ -119,9 +119,10 @@ export function summary(r: AnonymizeReport): string {
       (m) =>
         `  ${m.model.type}${'attribute' in m.model ? ` on ${m.model.attribute}` : ''}: achieved ${fmt(m.achieved)}`,
     ),
-    `  utility: non-uniform entropy ${fmt(r.utility.nonUniformEntropy, 1)} (${fmt(r.utility.nonUniformEntropyRelative)} of maximum), precision ${fmt(r.utility.precision)}, discernibility ${fmt(r.utility.discernibility)}, average class size ${fmt(r.utility.averageClassSize, 2)}${r.utility.ncp !== undefined ? `, NCP ${fmt(r.utility.ncp)}` : ''}`,
-    `  risk before: prosecutor avg ${fmt(r.risk.before.prosecutor.average)} max ${fmt(r.risk.before.prosecutor.maximum)}, at risk ${pct(r.risk.before.prosecutor.recordsAtRisk)}, uniques ${pct(r.risk.before.sampleUniques)}`,
-    `  risk after:  prosecutor avg ${fmt(r.risk.after.prosecutor.average)} max ${fmt(r.risk.after.prosecutor.maximum)}, at risk ${pct(r.risk.after.prosecutor.recordsAtRisk)}, uniques ${pct(r.risk.after.sampleUniques)}`,
+    `  information loss: non-uniform entropy ${fmt(r.utility.nonUniformEntropy, 1)} (${fmt(r.utility.nonUniformEntropyRelative)} of maximum), discernibility ${fmt(r.utility.discernibility)}${r.utility.ncp !== undefined ? `, NCP ${fmt(r.utility.ncp)}` : ''}`,
+    `  utility: precision ${fmt(r.utility.precision)}, average class size ${fmt(r.utility.averageClassSize, 2)}`,
+    `  risk before: prosecutor avg ${fmt(r.risk.before.prosecutor.average)} max ${fmt(r.risk.before.prosecutor.maximum)}, at risk ${r.risk.before.prosecutor.recordsAtRisk} (${pct(r.risk.before.prosecutor.recordsAtRiskShare)}), uniques ${pct(r.risk.before.sampleUniques)}`,
+    `  risk after:  prosecutor avg ${fmt(r.risk.after.prosecutor.average)} max ${fmt(r.risk.after.prosecutor.maximum)}, at risk ${r.risk.after.prosecutor.recordsAtRisk} (${pct(r.risk.after.prosecutor.recordsAtRiskShare)}), uniques ${pct(r.risk.after.sampleUniques)}`,
     r.lattice
       ? `  lattice: ${r.lattice.checked} of ${r.lattice.nodes} transformations checked, ${fmt(r.timeMs, 1)} ms`
       : `  ${fmt(r.timeMs, 1)} ms`,

@@ -43,7 +43,8 @@ export const usage = `usage: bukejian audit <command> --dir DIR [--anchor FILE] 
 
   init        --dir DIR --origin ORIGIN [--hash sm3|sha256] [--key-name NAME] [--user-id ID] [--key PEM]
               create a log directory; generates an SM2 signing key unless --key is given
-  append      --dir DIR [FILE|-]          append entries, one JSON object per line; prints indexes
+  append      --dir DIR [FILE|-]          append entries, one JSON object per line; prints
+                                          {"appended", "rejected", "size"} (see audit append --help)
   checkpoint  --dir DIR                   sign and store a checkpoint of the current tree; prints it
   prove       --dir DIR --index I [--size N]     inclusion proof, JSON form (default: against the latest checkpoint)
               --dir DIR --from M [--to N]         consistency proof, JSON form
@@ -60,6 +61,32 @@ export const usage = `usage: bukejian audit <command> --dir DIR [--anchor FILE] 
                   who, what, when and its proof status (proven / not yet provable / failed)
   --anchor FILE   the latest checkpoint, kept outside DIR: every command refuses a log rolled back
                   behind it (INTEGRITY); init and checkpoint write it (init signs the empty log)`;
+
+/** Help of `audit append`: what it reads, what it prints, its exit status. @example console.log(appendUsage) */
+export const appendUsage = `usage: bukejian audit append --dir DIR [--anchor FILE] [FILE|-]
+
+Appends entries to the audit log in DIR: one JSON object per line of FILE, or of standard input
+when FILE is - or absent. Blank lines are skipped. A line that is not JSON or not a valid entry is
+reported on stderr as "bukejian audit append: line L: ..." and skipped; the other lines are still
+appended.
+
+Prints on stdout, once every line is stored, one JSON object:
+  {
+    "appended": N,   entries this run stored
+    "rejected": R,   lines this run refused (each reported on stderr)
+    "size": S        entries in the log now; this run's entries have indexes S-N .. S-1
+  }
+Exit status: 0 every line appended, 1 some line rejected, 2 usage error.
+New entries are covered by a signed checkpoint only after \`bukejian audit checkpoint\`.`;
+
+/**
+ * Help for `bukejian audit [SUBCOMMAND] --help`: the subcommand's own help when it has one, else
+ * the group's usage.
+ * @example console.log(help(['append', '--help']))
+ */
+export function help(args: string[]): string {
+  return args[0] === 'append' ? appendUsage : usage;
+}
 
 interface Config {
   origin: string;

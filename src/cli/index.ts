@@ -6,7 +6,12 @@
  */
 import { BukejianError } from '../errors.js';
 
-type Command = { run(args: string[]): Promise<number>; usage: string };
+type Command = {
+  run(args: string[]): Promise<number>;
+  usage: string;
+  /** A subcommand's own help (`bukejian audit append --help`); default: `usage`. */
+  help?(args: string[]): string;
+};
 
 const commands: Record<string, () => Promise<Command>> = {
   sm3: () => import('./sm3.js'),
@@ -56,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const cmd = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    console.log(cmd.usage);
+    console.log(cmd.help ? cmd.help(rest) : cmd.usage);
     return 0;
   }
   return cmd.run(rest);

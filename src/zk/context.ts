@@ -66,7 +66,7 @@ export interface ResolvedContext {
   readonly challenge: bigint;
 }
 
-function isRule(r: unknown): r is Rule {
+export function isRule(r: unknown): r is Rule {
   const o = r as Rule;
   return (
     !!o &&

@@ -8,6 +8,7 @@
  */
 import { challenge, terminate, verify, verifyBatch } from './verify.js';
 import { circuitInput, prove } from './prove.js';
+import { check } from './check.js';
 
 export { issuer } from './credential.js';
 export type {
@@ -72,13 +73,16 @@ export type { Artifacts, ArtifactHashes } from './artifacts.js';
 export type { VerificationKeyJson as VerificationKeyJSON } from './groth16.js';
 export { PINNED, VKEY } from './pinned.js';
 export type { ProveInput, ProveOptions } from './prove.js';
+export type { EligibilityCheck, EligibilityPredicate, EligibilityRequest } from './check.js';
 export type { VerifyOptions, VerifyResult, ProofInput } from './verify.js';
 
 /**
  * Holder proving and verifier checking of eligibility proofs.
  *
+ * - `check(credential, { rule, today })`: the rule evaluated in plain JS, `{ eligible: true }` or
+ *   `{ eligible: false, failed: ['age', …] }` (predicate names only, no values).
  * - `prove(input, { artifacts?, expectedHashes? })`: the Groth16 proof (NOT_ELIGIBLE when the
- *   credential does not satisfy the rule).
+ *   credential does not satisfy the rule, naming the failed predicates as `check` does).
  * - `verify(proof, context, { vkey | allowDevelopmentKey: true, registry? })`: `{ ok, nullifier?,
  *   reason? }`; the verification key is required (neither → INVALID_OPTION).
  * - `verifyBatch(proofs, context | contexts, options)`: one result per proof.
@@ -91,6 +95,15 @@ export type { VerifyOptions, VerifyResult, ProofInput } from './verify.js';
  * const { ok, nullifier } = await eligibility.verify(proof, { issuerPublicKey, rule, today, programId, period, challenge }, { vkey })
  */
 export const eligibility = Object.freeze({
+  /**
+   * Evaluates the rule on the credential in plain JS, before proving: `{ eligible: true }` or
+   * `{ eligible: false; failed }` with the failed predicates (`age`, `income`, `region`, `flags`,
+   * `validity`), never the holder's values. `prove` throws NOT_ELIGIBLE exactly when this fails.
+   * @example
+   * const r = eligibility.check(credential, { rule, today: 20261125 })
+   * if (!r.eligible) console.log(r.failed) // e.g. ['age']
+   */
+  check,
   /**
    * Proves eligibility with Groth16 (NOT_ELIGIBLE when the credential does not satisfy the rule).
    */

@@ -4,13 +4,16 @@
  * instantiated once, see witness.ts) and proves with ./groth16-prove.ts on the in-memory zkey
  * (parsed once; snarkjs's BN254 engine is built once and cached; `eligibility.terminate()` releases it).
  * Works in Node and in browsers: artifacts are passed in, or loaded from the package in Node.
- * If the credential does not satisfy the rule (or does not match the secret, or its signature does
- * not verify), a circuit assertion fails during witness generation and `prove` throws NOT_ELIGIBLE
+ * The rule is first evaluated in plain JS (./check.ts): a record that fails a predicate throws
+ * NOT_ELIGIBLE naming the failed predicates and the rule's bounds (never the holder's values)
+ * before any proving work. A credential that does not match the secret, or whose signature does not
+ * verify, fails a circuit assertion during witness generation and also throws NOT_ELIGIBLE
  * (nothing is printed); any other failure throws BAD_STATE with the original error as `cause`.
  * @module
  */
 import { BukejianError } from '../errors.js';
 import { aoptions } from '../_assert.js';
+import { check, notEligibleMessage } from './check.js';
 import { checkArtifacts, loadArtifacts, type ArtifactHashes, type Artifacts } from './artifacts.js';
 import type { Credential } from './credential.js';
 import { publicSignals, resolveContext, type ProofContext } from './context.js';
@@ -94,7 +97,9 @@ export function circuitInput(input: ProveInput): Record<string, SignalValue> {
 }
 
 /**
- * Proves eligibility. Throws NOT_ELIGIBLE when the credential does not satisfy the rule.
+ * Proves eligibility. Throws NOT_ELIGIBLE when the credential does not satisfy the rule (the
+ * message names the failed predicates, as `eligibility.check` returns them), or does not match the
+ * holder secret, the issuer key or its signature.
  * @example
  * const proof = await eligibility.prove({ credential, holderSecret, rule, today: 20261125,
  *   programId: '高龄津贴', period: 202611, challenge })
@@ -102,6 +107,12 @@ export function circuitInput(input: ProveInput): Record<string, SignalValue> {
 export async function prove(input: ProveInput, options?: ProveOptions): Promise<EligibilityProof> {
   const o = aoptions(options, 'options', ['artifacts', 'expectedHashes']);
   const signalsIn = circuitInput(input);
+  const verdict = check(input.credential, { rule: input.rule, today: input.today });
+  if (!verdict.eligible)
+    throw new BukejianError(
+      'NOT_ELIGIBLE',
+      notEligibleMessage(input.rule, input.today, verdict.failed),
+    );
   const artifacts = o.artifacts
     ? checkArtifacts(o.artifacts, o.expectedHashes)
     : await loadArtifacts();
@@ -114,7 +125,7 @@ export async function prove(input: ProveInput, options?: ProveOptions): Promise<
     if (e instanceof WitnessError && e.code === 4) {
       throw new BukejianError(
         'NOT_ELIGIBLE',
-        'the credential does not satisfy the rule (circuit constraints failed)',
+        'the credential does not match the holder secret or the issuer key, or its signature does not verify (circuit constraints failed)',
       );
     }
     throw new BukejianError(
