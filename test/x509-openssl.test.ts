@@ -321,4 +321,41 @@ describe('our certificates and requests under openssl', () => {
       ossl('pkey', '-in', f('k.pem'), '-pubout', '-out', f('k.pub'));
       expect(cert.publicKey).toEqual(sm2.keys.fromPem(readFileSync(f('k.pub'), 'utf8')).publicKey);
     }));
+
+  it('serial numbers are minimal positive DER INTEGERs: leading zeros, a high bit, the random default', () =>
+    withDir((f) => {
+      // regression: a random serial whose first byte masked to 0x00 was written with a padding
+      // byte, which OpenSSL refuses to load ("unsupported"); about 1 certificate in 128
+      const key = sm2.keygen();
+      const cases: [Uint8Array | undefined, string | undefined][] = [
+        [Uint8Array.of(0, 0, 0x12, 0x34), '1234'],
+        [Uint8Array.of(0x80, 1), '8001'],
+        [Uint8Array.of(0, 0xff), 'FF'],
+        [undefined, undefined],
+      ];
+      for (const [serialNumber, expected] of cases) {
+        const cert = x509.createCertificate({
+          subject: 'C=CN, CN=Serial',
+          publicKey: key.publicKey,
+          issuerKey: key.secretKey,
+          ca: true,
+          ...(serialNumber ? { serialNumber } : {}),
+        });
+        writeFileSync(f('c.pem'), x509.toPem(cert));
+        const out = ossl('x509', '-in', f('c.pem'), '-noout', '-serial').toString().trim();
+        const hex = out.replace(/^serial=/, '');
+        if (expected) expect(hex).toBe(expected);
+        else expect(hex).toMatch(/^[4-7][0-9A-F]{31}$/);
+        expect(cert.serialNumber.toUpperCase()).toBe(hex);
+      }
+      for (const bad of [new Uint8Array(3), new Uint8Array(21).fill(1)])
+        expect(() =>
+          x509.createCertificate({
+            subject: 'C=CN, CN=Serial',
+            publicKey: key.publicKey,
+            issuerKey: key.secretKey,
+            serialNumber: bad,
+          }),
+        ).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    }));
 });

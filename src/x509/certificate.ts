@@ -107,6 +107,32 @@ export interface Certificate {
   readonly asn: AsnCertificate;
 }
 
+/** 16 random bytes as a positive, minimally encoded DER INTEGER (first byte 0x40..0x7f). */
+function randomSerial(): Uint8Array {
+  const b = randomBytes(16);
+  b[0] = (b[0]! & 0x3f) | 0x40;
+  return b;
+}
+
+/**
+ * A caller's serial (big-endian unsigned) as DER INTEGER content: leading zero bytes removed
+ * (DER is minimal; OpenSSL refuses padded integers) and a 0x00 sign byte before a high bit.
+ * RFC 5280 §4.1.2.2: positive, at most 20 octets.
+ */
+function derPositive(serial: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < serial.length && serial[i] === 0) i++;
+  const v = serial.subarray(i);
+  const out = new Uint8Array(v.length + (v[0]! >= 0x80 ? 1 : 0));
+  out.set(v, out.length - v.length);
+  if (v.length === 0 || out.length > 20)
+    throw new BukejianError(
+      'INVALID_OPTION',
+      `"opts.serialNumber" expected a positive integer of at most 20 DER octets`,
+    );
+  return out;
+}
+
 /** Hex of a serial number without the sign byte DER adds before a high bit. */
 function serialHex(b: Uint8Array): string {
   return bytesToHex(b.length > 1 && b[0] === 0 && b[1]! & 0x80 ? b.subarray(1) : b);
@@ -288,9 +314,9 @@ export function createCertificate(opts: CreateCertificateOptions): Certificate {
     if (!f) throw new BukejianError('INVALID_OPTION', `"opts.keyUsage" expected key usage names`);
     bits |= f[1];
   }
-  const serial = o.serialNumber ? abytes(o.serialNumber, 'opts.serialNumber') : randomBytes(16);
-  const serialBytes = new Uint8Array(serial);
-  if (serialBytes[0]! & 0x80) serialBytes[0]! &= 0x7f; // positive INTEGER
+  const serialBytes = o.serialNumber
+    ? derPositive(abytes(o.serialNumber, 'opts.serialNumber'))
+    : randomSerial();
   const exts = [
     ...(isCa
       ? [
