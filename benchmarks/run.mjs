@@ -18,13 +18,8 @@ if (files.length === 0) {
 const json = process.argv.includes('--json');
 if (!json) console.log(`bukejian benchmarks — node ${process.version}, ${process.arch}`);
 const results = {};
-// bukejian's prover engine unrefs its worker threads while idle, and snarkjs shares that engine
-// (ffjavascript caches one BN254 curve per process): a snarkjs.groth16.fullProve anchor run after
-// one of our proofs would otherwise leave nothing keeping Node alive (exit 13 mid-await).
-const keepAlive = setInterval(() => {}, 1 << 30);
 for (const f of files) {
   const mod = await import(pathToFileURL(path.join(here, f)).href);
   results[f.replace('.bench.mjs', '')] = await mod.default();
 }
-clearInterval(keepAlive);
 if (json) console.log(JSON.stringify(results, null, 2));

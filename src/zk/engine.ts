@@ -41,7 +41,20 @@ function holdProcess(curve: Curve, hold: boolean): void {
 
 function acquire(): Promise<Curve> {
   current ??= loadSnarkjs()
-    .then((s) => s.curves.getCurveFromName('bn128') as Promise<Curve>)
+    .then(async (s) => {
+      // A private engine: ffjavascript caches one multi-threaded BN254 curve per process
+      // (globalThis.curve_bn128) and snarkjs's own calls use it. Ours unrefs its workers while
+      // idle, which must not leave a caller's snarkjs.groth16.fullProve awaiting unref'd workers
+      // (Node would exit mid-await with code 13), so snarkjs keeps (or later builds) its own.
+      const g = globalThis as Global;
+      const theirs = g.curve_bn128;
+      g.curve_bn128 = null;
+      try {
+        return (await s.curves.getCurveFromName('bn128')) as Curve;
+      } finally {
+        g.curve_bn128 = theirs ?? null;
+      }
+    })
     .then((curve: Curve) => {
       if (!running.has(curve)) holdProcess(curve, false);
       return curve;
