@@ -133,7 +133,7 @@ export async function bucketedPsi(
   N: number,
   buckets: number,
   queue: string,
-): Promise<void> {
+): Promise<{ intersection: number; parts: Status['parts'] }> {
   const q = `n${N}`;
   const { a, peers } = await ag.workers(queue, 10_000);
   const mine = Array.from({ length: N }, (_, i) => idNumber(i));
@@ -210,4 +210,5 @@ export async function bucketedPsi(
   expect(s).toMatchObject({ state: 'completed', stage: 'buckets' });
   expect(s.parts).toMatchObject({ total: buckets, done: buckets, failed: 0 });
   expect(s.parts.retried).toBeGreaterThanOrEqual(1); // the killed worker's bucket ran again
+  return { intersection: got.length, parts: s.parts };
 }
