@@ -1180,6 +1180,52 @@ class Sm3Native implements Hash {
   }
 }
 
+// State and last-block scratch of the one-shot hash (no allocation but the digest; wiped after
+// every use like a streaming hash's).
+const ONE_V = /* @__PURE__ */ new Int32Array(8);
+const ONE_BUF = /* @__PURE__ */ new Uint8Array(BLOCK);
+
+/** One-shot SM3 in pure TypeScript: the same padding as `Sm3Js.digest`, without the object. */
+function oneShot(d: Uint8Array): Uint8Array {
+  const v = ONE_V;
+  const buf = ONE_BUF;
+  v.set(IV);
+  const len = d.length;
+  let i = 0;
+  for (; len - i >= BLOCK; i += BLOCK) compress(v, d, i);
+  let pos = len - i;
+  buf.set(d.subarray(i), 0);
+  buf[pos++] = 0x80;
+  buf.fill(0, pos);
+  if (pos > BLOCK - 8) {
+    compress(v, buf, 0);
+    buf.fill(0);
+  }
+  const bits = len * 8;
+  const hi = Math.floor(bits / 0x100000000);
+  const lo = bits >>> 0;
+  buf[56] = hi >>> 24;
+  buf[57] = hi >>> 16;
+  buf[58] = hi >>> 8;
+  buf[59] = hi;
+  buf[60] = lo >>> 24;
+  buf[61] = lo >>> 16;
+  buf[62] = lo >>> 8;
+  buf[63] = lo;
+  compress(v, buf, 0);
+  const out = new Uint8Array(32);
+  for (let k = 0; k < 8; k++) {
+    const x = v[k]!;
+    out[4 * k] = x >>> 24;
+    out[4 * k + 1] = x >>> 16;
+    out[4 * k + 2] = x >>> 8;
+    out[4 * k + 3] = x;
+  }
+  wipeSchedule();
+  zeroize(v, buf);
+  return out;
+}
+
 /** Options of the SM3 functions. */
 export interface Sm3Options {
   /** `'auto'` (default): node:crypto where it helps; `'js'`: pure TypeScript only. */
@@ -1218,9 +1264,7 @@ export const sm3: {
         const b = nodeCrypto()!.createHash('sm3').update(m).digest();
         return new Uint8Array(b.buffer, b.byteOffset, b.length);
       }
-      const h = new Sm3Js();
-      h.absorb(m);
-      return h.digest(); // digest wipes the schedule
+      return oneShot(m);
     },
     { create: createSm3, blockLen: BLOCK, outputLen: 32 },
   ),

@@ -56,7 +56,7 @@ const newLogName = () => `log-${++logCounter}`;
 beforeAll(async () => {
   server = await startPostgres();
   pool = new pg.Pool({ ...(await server.createDatabase()), max: 8 });
-  expect(await migrate(pool)).toEqual({ from: 0, to: 1 });
+  expect(await migrate(pool)).toEqual({ from: 0, to: 2 });
 });
 afterAll(async () => {
   await pool?.end();
@@ -318,10 +318,10 @@ describe('identity, schema, faults', () => {
       ).rows;
     const before = await schema(pool);
     expect(before.length).toBeGreaterThan(20);
-    expect(await migrate(pool)).toEqual({ from: 1, to: 1 });
+    expect(await migrate(pool)).toEqual({ from: 2, to: 2 });
     expect(await Promise.all([migrate(pool), migrate(pool)])).toEqual([
-      { from: 1, to: 1 },
-      { from: 1, to: 1 },
+      { from: 2, to: 2 },
+      { from: 2, to: 2 },
     ]);
     expect(await schema(pool)).toEqual(before);
     const fresh = new pg.Pool(await server.createDatabase());
@@ -329,17 +329,17 @@ describe('identity, schema, faults', () => {
       await expect(
         openPostgresStore(fresh, { log: 'x', origin: ORIGIN, create: true }),
       ).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('migrate') });
-      // concurrent first migrations apply version 1 exactly once
+      // concurrent first migrations apply each version exactly once
       const runs = await Promise.all([migrate(fresh), migrate(fresh), migrate(fresh)]);
-      expect(runs.map((r) => r.from).sort()).toEqual([0, 1, 1]);
-      expect((await fresh.query('SELECT version FROM bukejian_schema_version')).rows).toEqual([
-        { version: 1 },
-      ]);
+      expect(runs.map((r) => r.from).sort()).toEqual([0, 2, 2]);
+      expect(
+        (await fresh.query('SELECT version FROM bukejian_schema_version ORDER BY version')).rows,
+      ).toEqual([{ version: 1 }, { version: 2 }]);
       const s = await openPostgresStore(fresh, { log: 'x', origin: ORIGIN, create: true });
       expect(s.size).toBe(0);
       await s.close();
       // a database migrated by a newer release is refused, not misread
-      await fresh.query('INSERT INTO bukejian_schema_version (version) VALUES (2)');
+      await fresh.query('INSERT INTO bukejian_schema_version (version) VALUES (3)');
       await expect(migrate(fresh)).rejects.toMatchObject({ code: 'VERSION' });
       await expect(openPostgresStore(fresh, { log: 'x', origin: ORIGIN })).rejects.toMatchObject({
         code: 'VERSION',

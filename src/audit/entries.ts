@@ -328,16 +328,11 @@ export function encodeEntry(e: Entry | Record<string, unknown>): Uint8Array {
  */
 export function encodeNormalized(n: Entry): Uint8Array {
   // normalizeEntry builds objects with a fixed key order, so JSON.stringify is canonical.
-  const s = JSON.stringify({ v: ENTRY_VERSION, ...n });
-  // ASCII fast path (most entries); TextEncoder otherwise.
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0x7f) return utf8ToBytes(s);
-    out[i] = c;
-  }
-  return out;
+  // (JSON.stringify escapes lone surrogates, so the string is always well-formed UTF-16.)
+  return ENCODER.encode(JSON.stringify({ v: ENTRY_VERSION, ...n }));
 }
+
+const ENCODER = /* @__PURE__ */ new TextEncoder();
 
 /**
  * Parses canonical entry bytes; anything else (not JSON, unknown version or type, missing or
@@ -453,6 +448,26 @@ export function entryLeafHash(
   hash: TreeHashName = 'sm3',
 ): Uint8Array {
   return leafFromContent(contentDigest(bytes, hash), subject, hash);
+}
+
+/**
+ * The leaf hash ({@link entryLeafHash}) and the subject tag ({@link subjectTag}) of canonical
+ * entry bytes, hashing the subject commitment once (the log's append path).
+ * @internal
+ */
+export function leafAndTag(
+  bytes: Uint8Array,
+  subject: string | null,
+  hash: TreeHashName,
+): { leafHash: Uint8Array; subjectTag: Uint8Array } {
+  const commitment = subjectCommitment(subject);
+  // RFC 9162 leaf hashing of the 65-byte leaf data: HASH(0x00 ‖ LEAF_FORMAT ‖ commitment ‖ content)
+  const H = hash === 'sha256' ? sha256 : sm3;
+  const m = new Uint8Array(66);
+  m[1] = LEAF_FORMAT;
+  m.set(commitment, 2);
+  m.set(H(bytes), 34);
+  return { leafHash: H(m), subjectTag: commitment.subarray(0, 8) };
 }
 
 const CONSENT_ID_PREFIX = /* @__PURE__ */ utf8ToBytes('bukejian/audit consent id\u0000');

@@ -29,6 +29,7 @@ import {
   entrySubject,
   indexesDigest,
   KIND_CODES,
+  leafAndTag,
   normalizeEntry,
   subjectTag,
   timeMs,
@@ -50,6 +51,7 @@ import type { SubjectEvents } from './client.js';
 import { eventsFor } from './query.js';
 import { pruneExpired, type PruneResult } from './retention.js';
 import type { AuditStore, StoredEntry } from './store/types.js';
+import { conflictingConsentIds } from './store/_consent-conflict.js';
 
 /** Options of {@link openAuditLog}. */
 export interface AuditLogOptions {
@@ -264,11 +266,12 @@ export class AuditLog {
   #appendNormalized(e: Entry): Promise<number> {
     // Hash now, so that this CPU work overlaps the fsync of the batch in flight.
     const bytes = encodeNormalized(e);
+    const h = leafAndTag(bytes, entrySubject(e), this.hash);
     const stored: StoredEntry = {
       payload: bytes,
-      leafHash: entryLeafHash(bytes, entrySubject(e), this.hash),
+      leafHash: h.leafHash,
       kind: KIND_CODES[e.type],
-      subjectTag: subjectTag(entrySubject(e)),
+      subjectTag: h.subjectTag,
       retainUntil: e.retention ? timeMs(e.retention.until) : 0,
     };
     const id = namedConsentId(e);
@@ -297,6 +300,7 @@ export class AuditLog {
     try {
       while (this.#queue.length) {
         const batch = this.#queue.splice(0, this.#maxBatch);
+        let settled = batch;
         try {
           await this.#exclusive(async () => {
             const stored = batch.map((p) => p.stored);
@@ -306,9 +310,19 @@ export class AuditLog {
             for (let j = 0; j < batch.length; j++) batch[j]!.resolve(first + j);
           });
         } catch (err) {
-          for (const p of batch) p.reject(err);
+          const used = conflictingConsentIds(err);
+          const reused = used
+            ? batch.filter((p) => p.entry.type === 'consent' && used.has(p.entry.id))
+            : [];
+          if (reused.length) {
+            // A shared store refused the batch (nothing stored): grants whose ID another writer
+            // used meanwhile fail, the rest of the batch goes back to the head of the queue.
+            settled = reused;
+            this.#queue.unshift(...batch.filter((p) => !reused.includes(p)));
+          }
+          for (const p of settled) p.reject(err);
         } finally {
-          for (const p of batch) {
+          for (const p of settled) {
             const id = namedConsentId(p.entry);
             if (id === undefined) continue;
             const n = this.#pendingIds.get(id)! - 1;

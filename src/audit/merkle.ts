@@ -7,7 +7,8 @@
  * The hash is SM3 (GB/T 32905) by default; `'sha256'` gives byte-for-byte RFC 6962/9162 trees
  * for interoperability with Certificate Transparency tooling.
  *
- * {@link createMerkleTree} keeps every complete subtree hash (about 2 × 32 bytes per leaf), so a
+ * {@link createMerkleTree} keeps every complete subtree hash (about 2 × 32 bytes per leaf, computed
+ * when a root, proof or export first needs them, not at append), so a
  * proof at any tree size needs O(log n) lookups plus at most O(log n) hashes on the right edge.
  * @module
  */
@@ -140,6 +141,17 @@ class HashArray {
     this.buf.set(h, this.length * 32);
     this.length++;
   }
+  /** Appends `n` hashes given back to back. */
+  pushAll(hs: Uint8Array): void {
+    const need = this.length * 32 + hs.length;
+    if (need > this.buf.length) {
+      const b = new Uint8Array(Math.max(need, this.buf.length * 2));
+      b.set(this.buf.subarray(0, this.length * 32));
+      this.buf = b;
+    }
+    this.buf.set(hs, this.length * 32);
+    this.length += hs.length / 32;
+  }
   get(i: number): Uint8Array {
     return this.buf.subarray(i * 32, i * 32 + 32);
   }
@@ -240,20 +252,31 @@ function buildTree(hash: TreeHashName, restore?: Uint8Array[]): MerkleTree {
   }
 
   const size = () => levels[0]!.length;
+  // Leaves whose complete subtrees above them are computed. Appends only store the leaf hash;
+  // the interior nodes are computed when first needed (a root, a proof, an export), so that a
+  // writer that only appends, or that catches up with other writers' entries, hashes no node
+  // until someone asks (the nodes are the same whenever they are computed).
+  let built = size();
+
+  function sync(): void {
+    const n = size();
+    for (; built < n; built++) {
+      let j = 0;
+      let idx = built;
+      while (idx % 2 === 1) {
+        const lv = levels[j]!;
+        const parent = node(lv.get(idx - 1), lv.get(idx));
+        j++;
+        if (!levels[j]) levels.push(new HashArray());
+        levels[j]!.push(parent);
+        idx = Math.floor(idx / 2);
+      }
+    }
+  }
 
   function appendLeafHash(leafHash: Uint8Array): void {
     abytes(leafHash, 'leafHash', 32);
-    let j = 0;
-    let idx = levels[0]!.length;
     levels[0]!.push(leafHash);
-    while (idx % 2 === 1) {
-      const lv = levels[j]!;
-      const parent = node(lv.get(idx - 1), lv.get(idx));
-      j++;
-      if (!levels[j]) levels.push(new HashArray());
-      levels[j]!.push(parent);
-      idx = Math.floor(idx / 2);
-    }
   }
 
   // MTH(D[lo:hi]) for 0 ≤ lo < hi ≤ size, where lo is a multiple of the largest power of two ≤ hi − lo
@@ -272,6 +295,7 @@ function buildTree(hash: TreeHashName, restore?: Uint8Array[]): MerkleTree {
 
   function root(s: number = size()): Uint8Array {
     anumber(s, 'size', 0, size());
+    sync();
     return s === 0 ? h.empty() : mth(0, s).slice();
   }
 
@@ -311,7 +335,7 @@ function buildTree(hash: TreeHashName, restore?: Uint8Array[]): MerkleTree {
         'INVALID_LENGTH',
         `"leafHashes" expected a multiple of 32 bytes, got length=${all.length}`,
       );
-    for (let p = 0; p < all.length; p += 32) appendLeafHash(all.subarray(p, p + 32));
+    levels[0]!.pushAll(all);
   }
 
   const tree: MerkleTree = {
@@ -322,6 +346,7 @@ function buildTree(hash: TreeHashName, restore?: Uint8Array[]): MerkleTree {
     appendLeafHash,
     appendLeafHashes,
     exportNodes() {
+      sync();
       const counts = nodeCounts(size());
       const out = new Uint8Array(counts.reduce((a, c) => a + c, 0) * 32);
       let p = 0;
@@ -344,6 +369,7 @@ function buildTree(hash: TreeHashName, restore?: Uint8Array[]): MerkleTree {
     inclusionProof(index, s = size()) {
       anumber(s, 'size', 1, size());
       anumber(index, 'index', 0, s - 1);
+      sync();
       const out: Uint8Array[] = [];
       path(index, 0, s, out);
       return { index, size: s, path: out };
@@ -351,6 +377,7 @@ function buildTree(hash: TreeHashName, restore?: Uint8Array[]): MerkleTree {
     consistencyProof(oldSize, newSize = size()) {
       anumber(newSize, 'newSize', 0, size());
       anumber(oldSize, 'oldSize', 0, newSize);
+      sync();
       const out: Uint8Array[] = [];
       if (oldSize > 0 && oldSize < newSize) subproof(oldSize, 0, newSize, true, out);
       return { oldSize, newSize, path: out };

@@ -56,6 +56,13 @@ export interface PruneResult {
 // Deletes the payloads of `log` whose retention ended at or before `now` (ms since the epoch):
 // `AuditLog.prune`.
 export async function pruneExpired(log: LogInternals, now: number): Promise<PruneResult> {
+  const store = log.store;
+  // A shared store: one pruning writer at a time; the flush inside the lock loads what another
+  // instance deleted and logged before it released the lock.
+  return store.pruneLock ? store.pruneLock(() => pruneLocked(log, now)) : pruneLocked(log, now);
+}
+
+async function pruneLocked(log: LogInternals, now: number): Promise<PruneResult> {
   await log.flush();
   const store = log.store;
   const time = toTime(now, 'now');

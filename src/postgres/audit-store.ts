@@ -37,7 +37,9 @@ import { BukejianError } from '../errors.js';
 import { abytes, anumber, aoneOf, aoptions, astring } from '../_assert.js';
 import type { AuditStore, StoredEntry, Tombstone } from '../audit/store/types.js';
 import { EntryColumns } from '../audit/store/_columns.js';
-import { apool, q, type PgRow, type PostgresPool } from './_pool.js';
+import { consentConflict } from '../audit/store/_consent-conflict.js';
+import { decodeEntry, KIND_CODES } from '../audit/entries.js';
+import { apool, dbError, q, type PgRow, type PostgresClient, type PostgresPool } from './_pool.js';
 import { checkSchema } from './migrate.js';
 
 /** Options of {@link openPostgresStore}. */
@@ -52,8 +54,34 @@ export interface PostgresStoreOptions {
   create?: boolean;
 }
 
+const CONSENT_KIND = KIND_CODES.consent;
+// The pruning lock of log $1 (two-key advisory lock: this module's prune namespace, the log).
+const PRUNE_LOCK_SQL = (fn: 'pg_advisory_lock' | 'pg_advisory_unlock') =>
+  `SELECT ${fn}(hashtext('bukejian.audit.prune'), hashtext($1))`;
+// sha256("bukejian/audit consent id\0" ‖ UTF-8 id) in SQL, for a text column or parameter `x`
+// (the same digest as _migration-2.ts).
+const CONSENT_DIGEST_SQL = (x: string) =>
+  `sha256('\\x62756b656a69616e2f617564697420636f6e73656e7420696400'::bytea || convert_to(${x}, 'UTF8'))`;
+// The ID of a consent grant from its canonical bytes.
+const consentIdOf = (payload: Uint8Array): string => {
+  const e = decodeEntry(payload);
+  if (e.type !== 'consent')
+    throw new BukejianError(
+      'INVALID_DATA',
+      '"entries" expected kind 2 to be a consent grant, got other',
+    );
+  return e.id;
+};
+// A failed append that broke the consent-ID key (another writer used one of the batch's IDs).
+const isConsentIdViolation = (e: unknown): boolean => {
+  const c = (e as { cause?: { code?: unknown; constraint?: unknown } } | null)?.cause;
+  return c?.code === '23505' && c.constraint === 'bukejian_audit_consent_ids_pkey';
+};
+
 // Entries loaded per query at open and refresh.
 const LOAD_CHUNK = 65_536;
+// Bytes per entry in the loaded index records.
+const RECORD = 50;
 // Payloads read per query when reading entries.
 const READ_AHEAD = 256;
 
@@ -168,14 +196,15 @@ export async function openPostgresStore(
     while (cols.count < end) {
       const lo = cols.count;
       const hi = Math.min(end, lo + LOAD_CHUNK);
+      // One aggregate of fixed-width records (leaf hash 32 ‖ subject tag 8 ‖ kind 2 ‖ end of
+      // retention 8 bytes), sent as base64 text: one sort per chunk and about twice as fast to
+      // receive and decode as bytea's hex text.
       const rows = await q(
         db,
         'loading audit entries',
         `SELECT count(*)::int AS n, min(idx) AS lo,
-           encode(string_agg(leaf_hash, ''::bytea ORDER BY idx), 'base64') AS hashes,
-           encode(string_agg(subject_tag, ''::bytea ORDER BY idx), 'base64') AS tags,
-           encode(string_agg(int2send(kind), ''::bytea ORDER BY idx), 'base64') AS kinds,
-           encode(string_agg(int8send(retain_until), ''::bytea ORDER BY idx), 'base64') AS until
+           encode(string_agg(leaf_hash || subject_tag || int2send(kind) || int8send(retain_until),
+                             ''::bytea ORDER BY idx), 'base64') AS cols
          FROM bukejian_audit_entries WHERE log = $1 AND idx >= $2 AND idx < $3`,
         [name, lo, hi],
       );
@@ -183,26 +212,16 @@ export async function openPostgresStore(
       const n = hi - lo;
       if (r.n !== n || Number(r.lo) !== lo)
         throw new BukejianError('INTEGRITY', `audit entries ${lo}..${hi - 1} are not all stored`);
-      // base64 text: about twice as fast to receive and decode as bytea's hex text
-      const hashes = b64(r.hashes);
-      const tags = b64(r.tags);
-      const kinds = b64(r.kinds);
-      const until = b64(r.until);
-      if (
-        hashes.length !== n * 32 ||
-        tags.length !== n * 8 ||
-        kinds.length !== n * 2 ||
-        until.length !== n * 8
-      )
+      const rec = b64(r.cols);
+      if (rec.length !== n * RECORD)
         throw new BukejianError('INTEGRITY', 'the audit index columns have the wrong length');
       cols.reserve(hi);
-      cols.hashes.set(hashes, lo * 32);
-      cols.tags.set(tags, lo * 8);
-      const kv = new DataView(kinds.buffer, kinds.byteOffset, kinds.byteLength);
-      const uv = new DataView(until.buffer, until.byteOffset, until.byteLength);
-      for (let j = 0; j < n; j++) {
-        cols.kinds[lo + j] = kv.getUint16(2 * j);
-        cols.until[lo + j] = Number(uv.getBigUint64(8 * j));
+      const v = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
+      for (let j = 0, p = 0; j < n; j++, p += RECORD) {
+        cols.hashes.set(rec.subarray(p, p + 32), (lo + j) * 32);
+        cols.tags.set(rec.subarray(p + 32, p + 40), (lo + j) * 8);
+        cols.kinds[lo + j] = v.getUint16(p + 40);
+        cols.until[lo + j] = Number(v.getBigUint64(p + 42));
       }
       cols.count = hi;
     }
@@ -261,6 +280,10 @@ export async function openPostgresStore(
         anumber(e.retainUntil, `entries[${j}].retainUntil`, 0, 2 ** 53 - 1);
         total += e.payload.length;
       }
+      // The IDs of the consent grants in the batch (kind 2): the database refuses the batch when
+      // another writer used one (see _migration-2.ts).
+      const consentIds: string[] = [];
+      for (const e of entries) if (e.kind === CONSENT_KIND) consentIds.push(consentIdOf(e.payload));
       return serial(async () => {
         if (n === 0) return cols.count;
         const hashes = new Uint8Array(n * 32);
@@ -282,12 +305,17 @@ export async function openPostgresStore(
           lens[j] = e.payload.length;
           off += e.payload.length;
         }
-        const rows = await q(
-          db,
-          'audit append (the batch is either wholly committed or absent)',
-          `WITH head AS (
+        let rows: PgRow[];
+        try {
+          rows = await q(
+            db,
+            'audit append (the batch is either wholly committed or absent)',
+            `WITH head AS (
              UPDATE bukejian_audit_logs SET size = size + $2 WHERE name = $1
              RETURNING size - $2 AS first
+           ), ids AS (
+             INSERT INTO bukejian_audit_consent_ids (log, digest)
+             SELECT $1, ${CONSENT_DIGEST_SQL('x')} FROM head, unnest($10::text[]) AS x
            ), ins AS (
              INSERT INTO bukejian_audit_entries
                (log, idx, leaf_hash, kind, subject_tag, retain_until, payload)
@@ -300,8 +328,21 @@ export async function openPostgresStore(
              RETURNING 1
            )
            SELECT head.first, (SELECT count(*) FROM ins)::int AS n FROM head`,
-          [name, n, hashes, tags, payloads, kinds, until, starts, lens],
-        );
+            [name, n, hashes, tags, payloads, kinds, until, starts, lens, consentIds],
+          );
+        } catch (e) {
+          if (!consentIds.length || !isConsentIdViolation(e)) throw e;
+          // Nothing was stored: name the IDs another writer used (the log appends the rest).
+          const used = await q(
+            db,
+            'checking consent IDs',
+            `SELECT x FROM unnest($2::text[]) AS x WHERE EXISTS (
+               SELECT 1 FROM bukejian_audit_consent_ids
+               WHERE log = $1 AND digest = ${CONSENT_DIGEST_SQL('x')})`,
+            [name, consentIds],
+          );
+          throw consentConflict(used.map((r) => String(r.x)));
+        }
         if (!rows.length) throw new BukejianError('INTEGRITY', 'the audit log head row is gone');
         const first = Number(rows[0]!.first);
         if (rows[0]!.n !== n)
@@ -402,6 +443,35 @@ export async function openPostgresStore(
     refresh() {
       open();
       return serial(refresh);
+    },
+    async pruneLock<T>(fn: () => Promise<T>): Promise<T> {
+      open();
+      // A session advisory lock on a connection of its own, held while `fn` runs (released by
+      // the unlock, or by the server when this process or its connection dies).
+      let client: PostgresClient;
+      try {
+        client = await db.connect();
+      } catch (e) {
+        throw dbError('connecting for the pruning lock', e);
+      }
+      let broken = false;
+      try {
+        await q(client, 'taking the pruning lock', PRUNE_LOCK_SQL('pg_advisory_lock'), [name]);
+        try {
+          return await fn();
+        } finally {
+          try {
+            await client.query(PRUNE_LOCK_SQL('pg_advisory_unlock'), [name]);
+          } catch {
+            broken = true; // the lock goes with the discarded connection
+          }
+        }
+      } catch (e) {
+        broken = true;
+        throw e;
+      } finally {
+        client.release(broken);
+      }
     },
     recovery: Object.freeze({ truncated: {}, resumedPrunes: 0 }),
     async close() {

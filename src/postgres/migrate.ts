@@ -11,12 +11,15 @@
  * - `audit_entries`: `(log, idx)` primary key, leaf hash, kind, subject tag, end of retention and
  *   the payload (NULL once deleted under retention);
  * - `audit_checkpoints`, `audit_tombstones`: `(log, seq)` keyed notes;
+ * - `audit_consent_ids` (version 2, see `_migration-2.ts`): the digests of the consent IDs each
+ *   log has used, so that an ID is used once across all instances;
  * - `nullifiers`: `(registry, program_id, period, nullifier)` primary key: a claim is an insert;
  * - `psi_budgets`: `(name)` key, the newest key epoch seen and the evaluations counted in it.
  * @module
  */
 import { BukejianError } from '../errors.js';
 import { apool, dbError, type PostgresPool } from './_pool.js';
+import { MIGRATION_2 } from './_migration-2.js';
 
 /** The versioned migrations, in order (never edit an applied one; append). */
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -70,6 +73,7 @@ CREATE TABLE bukejian_psi_budgets (
 );
 `,
   },
+  { version: 2, sql: MIGRATION_2 },
 ];
 
 /** The newest schema version this release knows. */
@@ -84,7 +88,7 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
  * import pg from 'pg'
  * import { migrate } from 'bukejian/postgres'
  * const pool = new pg.Pool({ host: '/var/run/postgresql', database: 'benefits' })
- * const { from, to } = await migrate(pool) // { from: 0, to: 1 } the first time, then { from: 1, to: 1 }
+ * const { from, to } = await migrate(pool) // { from: 0, to: 2 } the first time, then { from: 2, to: 2 }
  */
 export async function migrate(pool: PostgresPool): Promise<{ from: number; to: number }> {
   const p = apool(pool);

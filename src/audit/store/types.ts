@@ -65,6 +65,12 @@ export interface AuditStore {
   append(entries: StoredEntry[]): Promise<number | void>;
   /** Optional (shared stores): loads the entries, checkpoints and tombstones other writers stored. */
   refresh?(): Promise<void>;
+  /**
+   * Optional (shared stores): runs `fn` while holding this log's pruning lock, which one writer
+   * of the log holds at a time (`prune()` runs under it, so that two instances pruning at once
+   * do not both delete and log the same entries).
+   */
+  pruneLock?<T>(fn: () => Promise<T>): Promise<T>;
   /** The payload of entry `index`, or `null` when it was deleted under retention. */
   read(index: number): Promise<Uint8Array | null>;
   /** Deletes the payloads of `tombstone.indexes`, durably recording the tombstone first. */
