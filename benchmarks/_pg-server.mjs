@@ -2,7 +2,7 @@
 // by the user `postgres` when run as root), a Unix socket in that directory only, default
 // durability settings (fsync on, synchronous_commit on). Stopped and removed by stop().
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -41,6 +41,8 @@ export function startPostgres() {
   ]);
   return {
     config: { host: dir, port: 5432, user: 'postgres', database: 'postgres' },
+    // the postmaster's process id (first line of postmaster.pid)
+    pid: Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
     stop() {
       try {
         asPostgres(bin('pg_ctl'), ['stop', '-m', 'fast', '-w', '-D', data]);

@@ -3,7 +3,7 @@
 // (`pg-raw`: store.append of pre-encoded batches, no audit core: the database side alone)
 // opens the log (PostgreSQL store or file store), prints `ready`, waits for a line on stdin, then
 // appends <batches> batches of 1,000 entries (two batches in flight: the next is encoded and
-// hashed while the previous one commits) and prints `done <entries> <ms>`.
+// hashed while the previous one commits) and prints `done <entries> <ms> cpu <µs>` (its CPU time).
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createMemoryStore, openAuditLog, openFileStore } from 'bukejian/audit';
@@ -45,6 +45,7 @@ const raw =
 process.stdout.write('ready\n');
 await new Promise((r) => process.stdin.once('data', r));
 const t = performance.now();
+const cpu0 = process.cpuUsage();
 if (raw) for (const batch of raw) await store.append(batch);
 else {
   const inflight = [];
@@ -55,7 +56,8 @@ else {
   await Promise.all(inflight);
 }
 const ms = performance.now() - t;
-process.stdout.write(`done ${Number(batches) * 1000} ${ms}\n`);
+const cpu = process.cpuUsage(cpu0);
+process.stdout.write(`done ${Number(batches) * 1000} ${ms} cpu ${cpu.user + cpu.system}\n`);
 if (raw) await store.close();
 else await log.close();
 await pool?.end();

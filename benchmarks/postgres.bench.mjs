@@ -15,7 +15,7 @@
 //    without.
 // `npm run bench -- postgres` (BKJ_PG_BATCHES: batches of 1,000 per writer, default 20).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,28 @@ const N = Number(process.env.BKJ_PG_N ?? 1_000_000);
 const BATCHES = Number(process.env.BKJ_PG_BATCHES ?? 20);
 const ORIGIN = 'bench.example/audit';
 const rnd = (n) => Math.floor(Math.random() * n); // benchmark sampling only, no secrets
+
+// CPU time (µs) of the PostgreSQL server started here: the postmaster and its backends (/proc).
+let postmaster = 0;
+function serverCpu() {
+  let ticks = 0;
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const st = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      // live backends: utime + stime; the postmaster: its own and its ended backends' (cutime, cstime)
+      if (Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
+      if (Number(d) === postmaster)
+        ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks * 10_000; // USER_HZ = 100
+}
+// CPU per entry of the last appendRate run: writers (client) and server, µs.
+const cpuPerEntry = {};
 
 // Starts `writers` writer processes together; entries/s over the wall time from go to the last done.
 async function appendRate(kind, where, log, writers) {
@@ -54,16 +76,25 @@ async function appendRate(kind, where, log, writers) {
     return { p, ready, exit };
   });
   await Promise.all(procs.map((x) => x.ready));
+  const s0 = postmaster ? serverCpu() : 0;
   const t = performance.now();
   for (const x of procs) x.p.stdin.write('go\n');
-  await Promise.all(procs.map((x) => x.exit));
-  return (writers * BATCHES * 1000 * 1000) / (performance.now() - t);
+  const outs = await Promise.all(procs.map((x) => x.exit));
+  const ms = performance.now() - t;
+  const entries = writers * BATCHES * 1000;
+  const client = outs.reduce((a, o) => a + Number(/cpu (\d+)/.exec(o)?.[1] ?? NaN), 0);
+  cpuPerEntry[`${kind}/${writers}`] = {
+    client: client / entries,
+    server: postmaster ? (serverCpu() - s0) / entries : 0,
+  };
+  return (entries * 1000) / ms;
 }
 
 const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export default async function () {
   const server = startPostgres();
+  postmaster = server.pid;
   const pool = new pg.Pool({ ...server.config, max: 8 });
   const dirs = [];
   const tmp = () => {
@@ -199,6 +230,22 @@ export default async function () {
           { name: 'PostgreSQL store.append alone (pre-encoded), 4 processes', value: raw4 },
         ],
         'file store, 1 writer process (fsync per batch)',
+      ),
+      report(
+        'postgres: CPU time per durable append, batches of 1,000 (writers: all writer processes; server: postmaster and backends)',
+        'µs/entry',
+        [
+          ['file', 'file store, 1 writer', 'file/1'],
+          ['pg', 'PostgreSQL store, 1 writer', 'pg/1'],
+          ['pg', 'PostgreSQL store, 4 writers', 'pg/4'],
+          ['memory', 'memory store, 1 writer', 'memory/1'],
+          ['raw', 'PostgreSQL store.append alone, 4 processes', 'pg-raw/4'],
+        ].flatMap(([, label, key]) => [
+          { name: `${label}: writers`, value: cpuPerEntry[key].client },
+          ...(key.startsWith('pg')
+            ? [{ name: `${label}: server`, value: cpuPerEntry[key].server }]
+            : []),
+        ]),
       ),
       report('postgres: nullifier claims', 'claims/s', [
         { name: 'PostgreSQL registry claimMany (1,000 per round trip)', value: claimManyRate },

@@ -25,6 +25,12 @@
  * after the commit, the batch is in the log although its append was rejected; the next
  * {@link AuditStore.refresh} loads it like any other writer's entries.
  *
+ * The same statement inserts the digests of the batch's consent-grant IDs into
+ * `bukejian_audit_consent_ids` (schema version 2): a grant whose ID another instance used fails
+ * the whole statement on that table's primary key, and the store throws `consentConflict` naming
+ * the IDs, so that the log rejects those grants and appends the rest again. `pruneLock` serializes
+ * `prune()` across instances with a session advisory lock.
+ *
  * In memory the store keeps the columns every audit log keeps (leaf hashes, kinds, subject tags,
  * retention; ~50 bytes per entry); payloads are read from the database on demand.
  * `refresh()` loads what other writers stored: one round trip reads the head row's counters (a

@@ -11,7 +11,9 @@
  * A store shared by several writers (the PostgreSQL one) resolves `append` with the index of the
  * batch's first entry, having loaded the entries other writers stored before it, and implements
  * `refresh` to load what they stored since; the log catches its tree and consent index up after
- * both. A single-writer store resolves `append` with nothing and has no `refresh`.
+ * both. A single-writer store resolves `append` with nothing and has no `refresh`. A shared store
+ * may refuse a batch whose consent grants reuse IDs another writer used (nothing stored; see
+ * `_consent-conflict.ts`) and may serialize pruning across writers (`pruneLock`).
  * @module
  */
 
