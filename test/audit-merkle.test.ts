@@ -208,6 +208,32 @@ describe.each(['sm3', 'sha256'] as const)(
         }
       }
     });
+    it('interior nodes computed on first use: appends in random chunks (one by one or all at once) interleaved with roots and proofs equal the reference', () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(fc.integer({ min: 1, max: 40 }), fc.boolean()), { maxLength: 12 }),
+          (chunks) => {
+            const u = createMerkleTree({ hash: alg });
+            for (const [len, bulk] of chunks) {
+              const from = u.size;
+              const to = Math.min(N, from + len);
+              if (bulk) {
+                const all = new Uint8Array((to - from) * 32);
+                for (let i = from; i < to; i++)
+                  all.set(H(alg, Uint8Array.of(0), D[i]!), (i - from) * 32);
+                u.appendLeafHashes(all);
+              } else for (let i = from; i < to; i++) u.appendData(D[i]!);
+              const n = u.size;
+              if (n === 0) continue;
+              expect(toHex(u.root())).toBe(toHex(MTH(alg, D, 0, n)));
+              const m = (len * 7) % n;
+              expect(hexes(u.inclusionProof(m).path)).toEqual(hexes(PATH(alg, m, D, 0, n)));
+            }
+          },
+        ),
+        { numRuns: 60 },
+      );
+    });
     it('random pairs of sizes up to 300', () => {
       fc.assert(
         fc.property(fc.integer({ min: 1, max: N }), fc.integer({ min: 1, max: N }), (a, b) => {
