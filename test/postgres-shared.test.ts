@@ -2,7 +2,8 @@
 // a database migrated by the previous release (version 1) is upgraded by migrate() and opens with
 // this one; consent IDs are used once per log across instances (unique key in the database, the
 // losing batch's other entries still appended); two instances pruning at once delete and log each
-// expired entry once (advisory lock). Against a real PostgreSQL 15 started by the test.
+// expired entry once (advisory lock); hostile names and values go as parameters only. Against a
+// real PostgreSQL 15 started by the test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
@@ -10,7 +11,13 @@ import { sm3 } from '../src/sm3.js';
 import { bytesToHex } from '../src/utils.js';
 import { encodeEntry, entryLeafHash, openAuditLog, type AuditLog } from '../src/audit/index.js';
 import { KIND_CODES, subjectTag } from '../src/audit/entries.js';
-import { migrate, openPostgresStore } from '../src/postgres/index.js';
+import {
+  createPostgresBudget,
+  createPostgresRegistry,
+  migrate,
+  openPostgresStore,
+  type PostgresPool,
+} from '../src/postgres/index.js';
 import { MIGRATIONS } from '../src/postgres/migrate.js';
 import { startPostgres, type TestPostgres } from './helpers/postgres.js';
 
@@ -214,5 +221,58 @@ describe('several instances of one log', () => {
     // the lock is released: a later prune from either instance runs (and finds nothing)
     expect((await b.prune(T0 + 32 * day)).pruned).toBe(0);
     for (const l of [a, b]) await l.close();
+  });
+});
+
+describe('SQL is parameterised', () => {
+  it('hostile names and values travel as parameters only, and are stored as the data they are', async () => {
+    // every SQL text the module sends, through a pool that records them
+    const texts: string[] = [];
+    const spy: PostgresPool = {
+      query: (t, v) => {
+        texts.push(t);
+        return pool.query(t, v);
+      },
+      connect: async () => {
+        const c = await pool.connect();
+        return {
+          query: (t: string, v?: unknown[]) => {
+            texts.push(t);
+            return c.query(t, v);
+          },
+          release: (e?: Error | boolean) => c.release(e),
+        };
+      },
+    };
+    const evil = (what: string) => `x'); DROP TABLE bukejian_${what}; -- \\ $1 "`;
+    const origin = evil('audit_logs');
+    const log = await openAuditLog({
+      store: await openPostgresStore(spy, { log: evil('audit_entries'), origin, create: true }),
+      origin,
+    });
+    const id = evil('audit_consent_ids');
+    expect(await log.append(grant(id, 1))).toBe(0);
+    expect(await log.append(access(2, { rule: evil('audit_tombstones'), until: T0 }))).toBe(1);
+    expect((await log.prune(T0 + day)).pruned).toBe(1);
+    expect(await log.read(0)).toMatchObject({ entry: { id } });
+    expect(await log.verify()).toMatchObject({ ok: true });
+    await log.close();
+    const registry = await createPostgresRegistry(spy, { name: evil('nullifiers') });
+    expect(await registry.claim(1n, 2n, 3n)).toBe(true);
+    expect(await registry.claim(1n, 2n, 3n)).toBe(false);
+    const budget = await createPostgresBudget(spy, { name: evil('psi_budgets'), limit: 2 });
+    expect(await budget.take(1, 2)).toBe(true);
+    expect(await budget.take(1, 1)).toBe(false);
+    expect(texts.length).toBeGreaterThan(10);
+    for (const t of texts) expect(t).not.toMatch(/DROP|x'\)/);
+    // the values are stored as given; every table is still there
+    const stored = await pool.query(
+      `SELECT (SELECT origin FROM bukejian_audit_logs WHERE name = $1) AS origin,
+              (SELECT count(*)::int FROM bukejian_audit_consent_ids WHERE log = $1) AS ids,
+              (SELECT count(*)::int FROM bukejian_nullifiers WHERE registry = $2) AS claims,
+              (SELECT used::int FROM bukejian_psi_budgets WHERE name = $3) AS used`,
+      [evil('audit_entries'), evil('nullifiers'), evil('psi_budgets')],
+    );
+    expect(stored.rows[0]).toEqual({ origin, ids: 1, claims: 1, used: 2 });
   });
 });
