@@ -2,7 +2,8 @@
 // with a growing fraction from 0 to 1, done); the witness phase is reported before the witness is
 // computed and 'proving' only after it (timed against the witness calculator's own run); the proof
 // made while reporting is valid (snarkjs.groth16.verify with public signals computed here); a
-// credential refused by the rule reports nothing; a bad callback is a typed error.
+// credential refused by the rule reports nothing; a tampered artifact stops after 'artifacts'; a bad
+// callback is a typed error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-ignore no types
 import * as snarkjs from 'snarkjs';
@@ -118,6 +119,20 @@ describe('eligibility.prove onProgress', () => {
       eligibility.prove(tooYoung, { onProgress: (p) => events.push(p) }),
     ).rejects.toMatchObject({ code: 'NOT_ELIGIBLE' });
     expect(events).toEqual([]);
+  });
+
+  it('a tampered artifact (checked with WebCrypto SHA-256 here) stops after the artifacts phase with ARTIFACT_MISMATCH', async () => {
+    const a = await loadArtifacts();
+    const zkey = a.zkey.slice();
+    zkey[zkey.length >> 1]! ^= 1;
+    const events: ProveProgress[] = [];
+    await expect(
+      eligibility.prove(eligible, {
+        artifacts: { wasm: a.wasm, zkey },
+        onProgress: (p) => events.push(p),
+      }),
+    ).rejects.toMatchObject({ code: 'ARTIFACT_MISMATCH' });
+    expect(events.map((e) => e.phase)).toEqual(['artifacts']);
   });
 
   it('a callback that is not a function is INVALID_TYPE; one that throws aborts the proof', async () => {
