@@ -72,7 +72,7 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
         artifacts: t1 - t0 + (at.witness! - tp),
         prepare: tp - t1,
         witness: at.proving! - at.witness!,
-        proving: t2 - at.proving!,
+        proving: at.done! - at.proving!,
         prove: t2 - t1,
       },
     });
