@@ -63,6 +63,34 @@ export function checkArtifacts(artifacts: Artifacts, expected: ArtifactHashes = 
   return Object.freeze({ wasm, zkey });
 }
 
+/**
+ * {@link checkArtifacts}, hashing with WebCrypto (`crypto.subtle`, native) where the runtime has it:
+ * a browser's first proof then spends milliseconds, not a JavaScript SHA-256 over 12 MB, on the
+ * check. The hashes land in the same per-buffer cache; without WebCrypto (or if it refuses the
+ * buffer) the check falls back to the synchronous one.
+ * @example const a = await checkArtifactsAsync({ wasm, zkey }) // ARTIFACT_MISMATCH on any other build
+ */
+export async function checkArtifactsAsync(
+  artifacts: Artifacts,
+  expected: ArtifactHashes = PINNED,
+): Promise<Artifacts> {
+  const subtle = (globalThis as { crypto?: Crypto }).crypto?.subtle;
+  if (subtle && artifacts !== null && typeof artifacts === 'object') {
+    await Promise.all(
+      [artifacts.wasm, artifacts.zkey].map(async (b) => {
+        if (!(b instanceof Uint8Array) || hashes.has(b)) return;
+        try {
+          const d = await subtle.digest('SHA-256', b as Uint8Array<ArrayBuffer>);
+          hashes.set(b, bytesToHex(new Uint8Array(d)));
+        } catch {
+          // e.g. a view of a SharedArrayBuffer: checkArtifacts hashes it in JavaScript
+        }
+      }),
+    );
+  }
+  return checkArtifacts(artifacts, expected);
+}
+
 const caches = new Map<string, Promise<Artifacts>>();
 
 const NODE_ONLY = 'loadArtifacts is Node only; pass { wasm, zkey } explicitly elsewhere';

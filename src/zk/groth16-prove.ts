@@ -142,15 +142,30 @@ const leToNumber = (b: Uint8Array): bigint => bytesToNumberBE(b.slice().reverse(
 /**
  * Proves with a snarkjs Groth16 zkey and a witness (nVars × 32-byte little-endian field elements,
  * w_0 = 1 first). Throws INVALID_ENCODING for a malformed zkey, INVALID_LENGTH for a witness of
- * the wrong size.
+ * the wrong size. `onStep`, if given, is called with the share of the work done (0.1 after the
+ * QAP, 0.3 after the FFTs, then after each multiexp, weighted by its size, up to 1).
  * @example
  * const { a, b, c, publicSignals } = await groth16Prove(zkeyBytes, witnessBytes)
  */
-export function groth16Prove(zkey: Uint8Array, witness: Uint8Array): Promise<RawProof> {
-  return withProverEngine((curve) => prove(curve, zkey, witness));
+export function groth16Prove(
+  zkey: Uint8Array,
+  witness: Uint8Array,
+  onStep?: (fraction: number) => void,
+): Promise<RawProof> {
+  return withProverEngine((curve) => prove(curve, zkey, witness, onStep));
 }
 
-async function prove(curve: Curve, zkey: Uint8Array, witness: Uint8Array): Promise<RawProof> {
+/** Share of the work done after the QAP, after the FFTs, then per multiexp (G2 ≈ 3 × G1). */
+const QAP_DONE = 0.1;
+const FFT_DONE = 0.3;
+const MSM_WEIGHTS = [1, 1, 3, 1, 1];
+
+async function prove(
+  curve: Curve,
+  zkey: Uint8Array,
+  witness: Uint8Array,
+  onStep: (fraction: number) => void = () => {},
+): Promise<RawProof> {
   const { Fr, G1, G2 } = curve;
   let pk = keys.get(zkey);
   if (!pk) keys.set(zkey, (pk = parse(curve, zkey)));
@@ -188,6 +203,7 @@ async function prove(curve: Curve, zkey: Uint8Array, witness: Uint8Array): Promi
     { cmd: 'GET', out: 1, var: 3, len: n * N8 },
     { cmd: 'GET', out: 2, var: 4, len: n * N8 },
   ])) as Uint8Array[];
+  onStep(QAP_DONE);
   // Interpolate, then evaluate on the odd coset ω_{2n}·⟨ω_n⟩ (where Z(x) = x^n − 1 = −2 ≠ 0).
   const inc = pk.power === Fr.s ? Fr.shift : Fr.w[pk.power + 1];
   const coset = async (t: Uint8Array) =>
@@ -210,13 +226,23 @@ async function prove(curve: Curve, zkey: Uint8Array, witness: Uint8Array): Promi
     },
     { cmd: 'GET', out: 0, var: 3, len: n * N8 },
   ])) as Uint8Array[];
-  const [mA, mB1, mB2, mC, mH] = await Promise.all([
-    G1.multiExpAffine(pk.A, witness),
-    G1.multiExpAffine(pk.B1, witness),
-    G2.multiExpAffine(pk.B2, witness),
-    G1.multiExpAffine(pk.C, witness.subarray((pk.nPublic + 1) * N8)),
-    G1.multiExpAffine(pk.H, hOdd),
-  ]);
+  onStep(FFT_DONE);
+  const total = MSM_WEIGHTS.reduce((x, y) => x + y);
+  let done = 0;
+  const step = (i: number) => (p: Point) => {
+    done += MSM_WEIGHTS[i]!;
+    onStep(Math.round(1000 * (FFT_DONE + ((1 - FFT_DONE) * done) / total)) / 1000);
+    return p;
+  };
+  const [mA, mB1, mB2, mC, mH] = await Promise.all(
+    [
+      G1.multiExpAffine(pk.A, witness),
+      G1.multiExpAffine(pk.B1, witness),
+      G2.multiExpAffine(pk.B2, witness),
+      G1.multiExpAffine(pk.C, witness.subarray((pk.nPublic + 1) * N8)),
+      G1.multiExpAffine(pk.H, hOdd),
+    ].map((m: Promise<Point>, i) => m.then(step(i))),
+  );
   // rF and sF are zeroed below; other copies of r and s (the BigInts, the engine's scratch memory,
   // the product r·s) are not wiped.
   const rF = Fr.e(randomScalar(FIELD_ORDER - 1n));

@@ -72,7 +72,7 @@ export { loadArtifacts } from './artifacts.js';
 export type { Artifacts, ArtifactHashes } from './artifacts.js';
 export type { VerificationKeyJson as VerificationKeyJSON } from './groth16.js';
 export { PINNED, VKEY } from './pinned.js';
-export type { ProveInput, ProveOptions } from './prove.js';
+export type { ProveInput, ProveOptions, ProveProgress } from './prove.js';
 export type { EligibilityCheck, EligibilityPredicate, EligibilityRequest } from './check.js';
 export type { VerifyOptions, VerifyResult, ProofInput } from './verify.js';
 
@@ -81,7 +81,7 @@ export type { VerifyOptions, VerifyResult, ProofInput } from './verify.js';
  *
  * - `check(credential, { rule, today })`: the rule evaluated in plain JS, `{ eligible: true }` or
  *   `{ eligible: false, failed: ['age', …] }` (predicate names only, no values).
- * - `prove(input, { artifacts?, expectedHashes? })`: the Groth16 proof (NOT_ELIGIBLE when the
+ * - `prove(input, { artifacts?, expectedHashes?, onProgress? })`: the Groth16 proof (NOT_ELIGIBLE when the
  *   credential does not satisfy the rule, naming the failed predicates as `check` does).
  * - `verify(proof, context, { vkey | allowDevelopmentKey: true, registry? })`: `{ ok, nullifier?,
  *   reason? }`; the verification key is required (neither → INVALID_OPTION).

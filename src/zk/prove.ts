@@ -14,7 +14,12 @@
 import { BukejianError } from '../errors.js';
 import { aoptions } from '../_assert.js';
 import { check, notEligibleMessage } from './check.js';
-import { checkArtifacts, loadArtifacts, type ArtifactHashes, type Artifacts } from './artifacts.js';
+import {
+  checkArtifactsAsync,
+  loadArtifacts,
+  type ArtifactHashes,
+  type Artifacts,
+} from './artifacts.js';
 import type { Credential } from './credential.js';
 import { publicSignals, resolveContext, type ProofContext } from './context.js';
 import { afield } from './field.js';
@@ -30,12 +35,33 @@ export interface ProveInput extends Omit<ProofContext, 'issuerPublicKey'> {
   readonly holderSecret: bigint;
 }
 
+/**
+ * A step of {@link prove}, as `onProgress` reports it. The phases come in this order, each once:
+ * `'artifacts'` (loading or hash-checking the circuit files), `'witness'` (computing the witness in
+ * the circuit's WASM), `'proving'` (Groth16: reported again with a growing `fraction`, the share of
+ * the proving work done, from 0 to 1, as its steps complete), `'done'`.
+ * @example
+ * const onProgress = ({ phase, fraction }: ProveProgress) =>
+ *   console.log(phase, fraction === undefined ? '' : `${Math.round(fraction * 100)} %`)
+ */
+export interface ProveProgress {
+  readonly phase: 'artifacts' | 'witness' | 'proving' | 'done';
+  /** Share of the current phase done (0..1), where known: for `'proving'` and `'done'` (1). */
+  readonly fraction?: number;
+}
+
 /** Prover options. */
 export interface ProveOptions {
   /** `{ wasm, zkey }`; default: the package's committed build (Node only). */
   readonly artifacts?: Artifacts;
   /** Expected SHA-256 hashes of explicitly passed artifacts (default: the pinned development build). */
   readonly expectedHashes?: ArtifactHashes;
+  /**
+   * Called (synchronously) at each step of the proof, see {@link ProveProgress}: for a progress
+   * indicator that tells the witness from the proving. Nothing is reported for a credential refused
+   * by the rule's pre-check; an error thrown by the callback aborts the proof.
+   */
+  readonly onProgress?: (progress: ProveProgress) => void;
 }
 
 /**
@@ -99,13 +125,23 @@ export function circuitInput(input: ProveInput): Record<string, SignalValue> {
 /**
  * Proves eligibility. Throws NOT_ELIGIBLE when the credential does not satisfy the rule (the
  * message names the failed predicates, as `eligibility.check` returns them), or does not match the
- * holder secret, the issuer key or its signature.
+ * holder secret, the issuer key or its signature. `options.onProgress` reports the phases
+ * (artifacts, witness, proving with a fraction, done), e.g. for a progress bar in a Web Worker.
  * @example
  * const proof = await eligibility.prove({ credential, holderSecret, rule, today: 20261125,
  *   programId: '高龄津贴', period: 202611, challenge })
+ * @example
+ * // in a Web Worker: the page shows 加载电路 / 计算见证 / 生成证明 42 %
+ * const proof = await eligibility.prove(input, {
+ *   artifacts: { wasm, zkey },
+ *   onProgress: ({ phase, fraction }) => postMessage({ type: 'progress', phase, fraction }),
+ * })
  */
 export async function prove(input: ProveInput, options?: ProveOptions): Promise<EligibilityProof> {
-  const o = aoptions(options, 'options', ['artifacts', 'expectedHashes']);
+  const o = aoptions(options, 'options', ['artifacts', 'expectedHashes', 'onProgress']);
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function')
+    throw new BukejianError('INVALID_TYPE', '"options.onProgress" expected a function');
+  const report: (p: ProveProgress) => void = o.onProgress ?? (() => {});
   const signalsIn = circuitInput(input);
   const verdict = check(input.credential, { rule: input.rule, today: input.today });
   if (!verdict.eligible)
@@ -113,10 +149,12 @@ export async function prove(input: ProveInput, options?: ProveOptions): Promise<
       'NOT_ELIGIBLE',
       notEligibleMessage(input.rule, input.today, verdict.failed),
     );
+  report({ phase: 'artifacts' });
   const artifacts = o.artifacts
-    ? checkArtifacts(o.artifacts, o.expectedHashes)
+    ? await checkArtifactsAsync(o.artifacts, o.expectedHashes)
     : await loadArtifacts();
   const wc = await witnessCalculator(artifacts.wasm);
+  report({ phase: 'witness' });
   let wtns: Uint8Array;
   try {
     wtns = wc.calculate(signalsIn);
@@ -134,11 +172,16 @@ export async function prove(input: ProveInput, options?: ProveOptions): Promise<
       { cause: e },
     );
   }
+  report({ phase: 'proving', fraction: 0 });
   let res: Awaited<ReturnType<typeof groth16Prove>>;
   try {
-    res = await groth16Prove(artifacts.zkey, wtnsWitness(wtns));
+    res = await groth16Prove(artifacts.zkey, wtnsWitness(wtns), (fraction) =>
+      report({ phase: 'proving', fraction }),
+    );
   } catch (e) {
     throw new BukejianError('BAD_STATE', 'proof generation failed', { cause: e });
   }
-  return checkProof({ a: res.a, b: res.b, c: res.c, nullifier: res.publicSignals[0] });
+  const proof = checkProof({ a: res.a, b: res.b, c: res.c, nullifier: res.publicSignals[0] });
+  report({ phase: 'done', fraction: 1 });
+  return proof;
 }

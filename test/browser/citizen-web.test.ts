@@ -78,9 +78,40 @@ describe('citizen-web', () => {
     expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(false);
     await loadWallet(page, 'eligible');
     expect(await page.textContent('#disclosure')).toContain('匿名编号');
+    // the worker forwards eligibility.prove's onProgress; record what the page shows, in order
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (globalThis as unknown as { seen: string[] }).seen = seen;
+      const note = () => {
+        const active = document.querySelector('#stages li[data-state=active]')?.id ?? '-';
+        const bar = (document.getElementById('progress-bar') as HTMLProgressElement).value;
+        const entry = `${active}@${Math.round(bar)}`;
+        if (seen.at(-1) !== entry) seen.push(entry);
+      };
+      new MutationObserver(note).observe(document.getElementById('progress')!, {
+        subtree: true,
+        attributes: true,
+        childList: true,
+        characterData: true,
+      });
+    });
     expect(await requestAndProve(page)).toBe('proved');
     for (const s of ['artifacts', 'witness', 'proving'])
       expect(await page.getAttribute(`#stage-${s}`, 'data-state')).toBe('done');
+    // each phase once, in order: artifacts, witness, proving, done
+    expect(await page.getAttribute('#progress', 'data-stages')).toBe(
+      'artifacts witness proving done',
+    );
+    // what was displayed: the active stage moved forward only, and the bar grew while proving
+    const seen = await page.evaluate(() => (globalThis as unknown as { seen: string[] }).seen);
+    const order = ['stage-artifacts', 'stage-witness', 'stage-proving', '-'];
+    const stages = seen.map((e) => order.indexOf(e.split('@')[0]!));
+    expect(stages.every((x, i) => x >= 0 && (i === 0 || x >= stages[i - 1]!))).toBe(true);
+    expect(stages).toContain(1);
+    const bars = seen.filter((e) => e.startsWith('stage-proving@')).map((e) => +e.split('@')[1]!);
+    expect(bars.length).toBeGreaterThanOrEqual(3); // 0 %, intermediate steps, 100 %
+    expect(bars.every((b, i) => i === 0 || b > bars[i - 1]!)).toBe(true);
+    expect(await page.textContent('#timing')).toMatch(/计算见证 [\d.]+ 秒，生成证明 [\d.]+ 秒/);
     const before = app.requests.length;
     await page.click('#send');
     await page.waitForSelector('#result[data-state=eligible]');

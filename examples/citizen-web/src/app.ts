@@ -132,12 +132,30 @@ function update(): void {
 }
 
 const STAGES = ['artifacts', 'witness', 'proving'] as const;
-function stage(active: (typeof STAGES)[number] | 'done' | null): void {
+/** Progress bar share at the start of each stage (proving fills the rest with its fraction). */
+const BAR = { artifacts: 0, witness: 10, proving: 20, done: 100 } as const;
+function stage(active: (typeof STAGES)[number] | 'done' | null, fraction?: number): void {
   const i = active === null ? -1 : active === 'done' ? STAGES.length : STAGES.indexOf(active);
   STAGES.forEach((s, j) => {
     $(`stage-${s}`).dataset.state = j < i ? 'done' : j === i ? 'active' : 'pending';
   });
-  $<HTMLProgressElement>('progress-bar').value = Math.max(0, i);
+  const bar = $<HTMLProgressElement>('progress-bar');
+  const pct = $('proving-pct');
+  if (active === null) {
+    bar.value = 0;
+    pct.textContent = '';
+    return;
+  }
+  bar.value =
+    active === 'proving' && fraction !== undefined
+      ? BAR.proving + (BAR.done - BAR.proving) * fraction
+      : BAR[active];
+  pct.textContent =
+    active === 'proving' && fraction !== undefined ? ` ${Math.round(fraction * 100)} %` : '';
+  // the stages seen, in order, for the tests (a stage repeated with a new fraction counts once)
+  const log = $('progress').dataset;
+  const seen = log.stages ? log.stages.split(' ') : [];
+  if (seen.at(-1) !== active) log.stages = [...seen, active].join(' ');
 }
 
 let worker: Worker | undefined;
@@ -148,12 +166,13 @@ function prove(): void {
   $('result').hidden = true;
   $('progress').hidden = false;
   $<HTMLButtonElement>('prove').disabled = true;
+  delete $('progress').dataset.stages;
   stage('artifacts');
   worker ??= new Worker(new URL('/prover-worker.js', location.href), { type: 'module' });
   worker.onmessage = (e: MessageEvent<FromWorker>) => {
     const m = e.data;
     if (m.type === 'progress') {
-      stage(m.stage);
+      stage(m.stage, m.fraction);
       if (m.stage === 'witness')
         $('stage-artifacts').title =
           m.detail === 'cache' ? '来自本机缓存（已校验）' : '已下载并校验';
@@ -163,7 +182,8 @@ function prove(): void {
     if (m.type === 'done') {
       stage('done');
       proof = m.proof;
-      $('timing').textContent = `证明用时 ${(m.ms.prove / 1000).toFixed(2)} 秒`;
+      $('timing').textContent =
+        `计算见证 ${(m.ms.witness / 1000).toFixed(2)} 秒，生成证明 ${(m.ms.proving / 1000).toFixed(2)} 秒`;
       $('send').hidden = false;
       setResult(
         'proved',

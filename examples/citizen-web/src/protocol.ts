@@ -38,12 +38,25 @@ export type ToWorker = {
 export type FromWorker =
   | {
       readonly type: 'progress';
-      readonly stage: 'artifacts' | 'witness' | 'proving';
+      readonly stage: 'artifacts' | 'witness' | 'proving' | 'done';
+      /** For 'proving': the share of the proving work done (0..1). */
+      readonly fraction?: number;
+      /** Where the artifacts came from: 'network' or 'cache'. */
       readonly detail?: string;
     }
   | {
       readonly type: 'done';
       readonly proof: unknown;
-      readonly ms: { artifacts: number; prepare: number; prove: number };
+      /**
+       * Milliseconds: artifacts (download or cache, SHA-256, the library's check and WASM
+       * compile), prepare (rule), witness, proving (Groth16), prove (everything after artifacts).
+       */
+      readonly ms: {
+        artifacts: number;
+        prepare: number;
+        witness: number;
+        proving: number;
+        prove: number;
+      };
     }
   | { readonly type: 'error'; readonly code: string; readonly message: string };

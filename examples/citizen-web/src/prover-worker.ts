@@ -1,29 +1,34 @@
 // The prover, in a module Web Worker so the page stays responsive: loads the pinned artifacts
 // (./artifacts.ts), builds the circuit input from the credential and the request, and proves with
-// bukejian/zk. The Groth16 engine (snarkjs's ffjavascript WASM) starts its own nested Web Workers,
+// bukejian/zk, forwarding its progress (witness, then proving with the share done) to the page. The Groth16 engine (snarkjs's ffjavascript WASM) starts its own nested Web Workers,
 // one per core (navigator.hardwareConcurrency); no SharedArrayBuffer, so no cross-origin isolation
 // is needed. Artifacts stay in memory between proofs (the library caches the parsed key and the
 // compiled witness WASM per buffer).
-import { credentialFromJSON, eligibility, eligibilityProofToJSON, rule } from 'bukejian/zk';
+import {
+  credentialFromJSON,
+  eligibility,
+  eligibilityProofToJSON,
+  rule,
+  type ProveProgress,
+} from 'bukejian/zk';
 import { isBukejianError } from 'bukejian/errors';
-import { loadPinnedArtifacts } from './artifacts.js';
+import { loadArtifactFiles } from './artifacts.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
-let artifacts: Promise<Awaited<ReturnType<typeof loadPinnedArtifacts>>> | undefined;
+let artifacts: ReturnType<typeof loadArtifactFiles> | undefined;
 
 self.onmessage = async (e: MessageEvent<ToWorker>) => {
   const { wallet, request, artifactsBase } = e.data;
   try {
     const t0 = performance.now();
     post({ type: 'progress', stage: 'artifacts' });
-    artifacts ??= loadPinnedArtifacts(artifactsBase);
+    artifacts ??= loadArtifactFiles(artifactsBase);
     const a = await artifacts.catch((err: unknown) => {
       artifacts = undefined; // a refused or failed download is retried next time
       throw err;
     });
     const t1 = performance.now();
-    post({ type: 'progress', stage: 'witness', detail: a.source });
     const input = {
       credential: credentialFromJSON(wallet.credential),
       holderSecret: BigInt(wallet.holderSecret),
@@ -33,15 +38,43 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
       period: request.period,
       challenge: BigInt(request.challenge),
     };
-    eligibility.circuitInput(input); // the circuit's input signals: validates everything first
-    post({ type: 'progress', stage: 'proving' });
     const tp = performance.now();
-    const proof = await eligibility.prove(input, { artifacts: { wasm: a.wasm, zkey: a.zkey } });
+    // The library reports its phases: 'artifacts' (hash check of what was loaded above, first use
+    // only), 'witness' (the circuit's WASM on the credential), 'proving' (Groth16, with the share
+    // done), 'done'. Each is forwarded to the page; the times go back with the proof.
+    const at: Partial<Record<ProveProgress['phase'], number>> = {};
+    let committed: Promise<void> | undefined;
+    let proof;
+    try {
+      proof = await eligibility.prove(input, {
+        artifacts: { wasm: a.wasm, zkey: a.zkey },
+        onProgress: ({ phase, fraction }) => {
+          at[phase] ??= performance.now();
+          if (phase === 'artifacts') return; // still the artifacts stage on the page
+          // past the library's SHA-256 check: the downloaded files may be cached now
+          committed ??= a.commit().catch(() => {});
+          post({ type: 'progress', stage: phase, fraction, detail: a.source });
+        },
+      });
+    } catch (err) {
+      if (isBukejianError(err) && err.code === 'ARTIFACT_MISMATCH') {
+        artifacts = undefined; // refused: downloaded again (and checked again) next time
+        await a.discard();
+      }
+      throw err;
+    }
+    await committed;
     const t2 = performance.now();
     post({
       type: 'done',
       proof: eligibilityProofToJSON(proof),
-      ms: { artifacts: t1 - t0, prove: t2 - t1, prepare: tp - t1 },
+      ms: {
+        artifacts: t1 - t0 + (at.witness! - tp),
+        prepare: tp - t1,
+        witness: at.proving! - at.witness!,
+        proving: at.done! - at.proving!,
+        prove: t2 - t1,
+      },
     });
   } catch (err) {
     post({
