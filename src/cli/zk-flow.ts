@@ -7,7 +7,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { BukejianError } from '../errors.js';
 import { bytesToHex, hexToBytes } from '../utils.js';
 import {
@@ -104,6 +104,12 @@ async function readJSON(file: string, what: string): Promise<Record<string, unkn
   return parseJSON(await readText(file), `${what} ${JSON.stringify(file.slice(0, 200))}`);
 }
 
+/** Reads and compiles a request file (`--request`), naming it in every error. */
+async function readRequest(file: string) {
+  const what = `--request ${JSON.stringify(file.slice(0, 200))}`;
+  return requestFromJSON(parseJSON(await readText(file), what), what);
+}
+
 /** Adds the file's name to a decoder's error. */
 async function named<T>(what: string, f: () => T | Promise<T>): Promise<T> {
   try {
@@ -125,6 +131,11 @@ const json = (o: unknown) => JSON.stringify(o, null, 2) + '\n';
 
 function secretFile(file: string, name: string, pattern: RegExp, want: string): string {
   let text: string;
+  if (pattern.test(file) && !existsSync(file))
+    throw new BukejianError(
+      'INVALID_OPTION',
+      `"--${name}" expected a file holding ${want}, got what looks like the secret itself (never put a secret on the command line: it shows in the process list and the shell history)`,
+    );
   try {
     text = readFileSync(file, 'utf8').trim();
   } catch (e) {
@@ -255,8 +266,7 @@ export async function run(args: string[]): Promise<number> {
       return prove(flags, positionals);
     case 'verify': {
       const file = one(positionals, 'verify', 'proof file');
-      const reqFile = need(flags, 'request');
-      const request = await requestFromJSON(await readJSON(reqFile, '--request'), '--request');
+      const request = await readRequest(need(flags, 'request'));
       const issuerKey = issuerKeyFromJSON(
         await readJSON(need(flags, 'issuer'), '--issuer'),
         '--issuer',
@@ -326,10 +336,7 @@ async function prove(flags: Record<string, string | true>, positionals: string[]
       'the holder secret (a decimal number, from `zk holder`)',
     ),
   );
-  const request = await requestFromJSON(
-    await readJSON(need(flags, 'request'), '--request'),
-    '--request',
-  );
+  const request = await readRequest(need(flags, 'request'));
   const verdict = eligibility.check(credential, request);
   if (verdict.eligible) phase('the credential satisfies the rule (checked in plain JS)');
   else phase(`the credential fails the rule: ${verdict.failed.join(', ')}; nothing is proved`);

@@ -12,7 +12,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { BukejianError } from '../errors.js';
 import { bytesToHex, randomBytes } from '../utils.js';
 import { eligibility } from '../zk/index.js';
@@ -169,10 +169,22 @@ export async function run(args: string[]): Promise<number> {
         const [out] = positional(positionals, 1, 'init');
         const file = circuitR1cs();
         const ptau = need(flags.ptau, 'ptau');
-        const ok = await snarkjs.zKey.newZKey(file, ptau, out, log.logger);
+        const res: unknown = await snarkjs.zKey.newZKey(file, ptau, out, log.logger);
         log.done();
-        if (!ok && log.errors.length)
-          throw new BukejianError('INVALID_DATA', `init failed: ${log.errors.join('; ')}`);
+        // snarkjs returns the circuit hash, or -1 after logging why (too small a ptau, not prepared)
+        if (!(res instanceof Uint8Array) || log.errors.length) {
+          rmSync(out, { force: true });
+          const m = /circuit too big .* > 2\*\*(\d+)/.exec(log.errors.join(' '));
+          if (m)
+            throw new BukejianError(
+              'INVALID_DATA',
+              `init failed, nothing written: the powers-of-tau file holds 2^${m[1]} points, too few for this circuit (the eligibility circuit needs 2^13, the rules circuit 2^14)`,
+            );
+          throw new BukejianError(
+            'INVALID_DATA',
+            `init failed, nothing written: ${log.errors.join('; ') || 'snarkjs refused the inputs'}`,
+          );
+        }
         console.log(`wrote ${out}`);
         return 0;
       }
