@@ -12,7 +12,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { BukejianError } from '../errors.js';
 import { bytesToHex, randomBytes } from '../utils.js';
 import { eligibility } from '../zk/index.js';
@@ -72,6 +72,16 @@ function positional(p: string[], n: number, what: string): string[] {
       `"${what}" expected ${n} file argument(s), got ${p.length}`,
     );
   return p;
+}
+
+/** An input file that must exist, named in the user's terms before snarkjs opens it. */
+function existing(file: string, name: string): string {
+  if (!existsSync(file))
+    throw new BukejianError(
+      'NOT_FOUND',
+      `"${name}" ${JSON.stringify(file.slice(0, 200))} does not exist`,
+    );
+  return file;
 }
 
 const hashHex = (formatted: string) => formatted.split('\n').slice(1).join('').replace(/\s+/g, '');
@@ -156,7 +166,7 @@ export async function run(args: string[]): Promise<number> {
     if (typeof flags.r1cs === 'string') {
       if (flags.circuit !== undefined)
         throw new BukejianError('INVALID_OPTION', 'pass "--circuit" or "--r1cs", not both');
-      return flags.r1cs;
+      return existing(flags.r1cs, '--r1cs');
     }
     r1cs = extractR1cs(circuitName(flags.circuit));
     log.line(`using the shipped ${r1cs.label} (sha256 ${r1cs.sha256})`);
@@ -168,7 +178,7 @@ export async function run(args: string[]): Promise<number> {
       case 'init': {
         const [out] = positional(positionals, 1, 'init');
         const file = circuitR1cs();
-        const ptau = need(flags.ptau, 'ptau');
+        const ptau = existing(need(flags.ptau, 'ptau'), '--ptau');
         const res: unknown = await snarkjs.zKey.newZKey(file, ptau, out, log.logger);
         log.done();
         // snarkjs returns the circuit hash, or -1 after logging why (too small a ptau, not prepared)
@@ -192,7 +202,7 @@ export async function run(args: string[]): Promise<number> {
         const [inp, out] = positional(positionals, 2, 'contribute');
         const entropy = bytesToHex(randomBytes(64));
         const hash: Uint8Array = await snarkjs.zKey.contribute(
-          inp,
+          existing(inp, 'IN.zkey'),
           out,
           need(flags.name, 'name'),
           entropy,
@@ -215,7 +225,7 @@ export async function run(args: string[]): Promise<number> {
           throw new BukejianError('INVALID_OPTION', '"--iterations" expected integer in [10, 63]');
         const name = typeof flags.name === 'string' ? flags.name : 'final beacon';
         const hash: Uint8Array | false = await snarkjs.zKey.beacon(
-          inp,
+          existing(inp, 'IN.zkey'),
           out,
           name,
           beacon,
@@ -236,8 +246,8 @@ export async function run(args: string[]): Promise<number> {
         const file = circuitR1cs();
         const ok: boolean = await snarkjs.zKey.verifyFromR1cs(
           file,
-          need(flags.ptau, 'ptau'),
-          zkey,
+          existing(need(flags.ptau, 'ptau'), '--ptau'),
+          existing(zkey, 'ZKEY'),
           log.logger,
         );
         log.done();
@@ -258,7 +268,7 @@ export async function run(args: string[]): Promise<number> {
       }
       case 'export': {
         const [zkey] = positional(positionals, 1, 'export');
-        const vk = await snarkjs.zKey.exportVerificationKey(zkey, log.logger);
+        const vk = await snarkjs.zKey.exportVerificationKey(existing(zkey, 'ZKEY'), log.logger);
         log.done();
         const text = JSON.stringify(vk, null, 2) + '\n';
         const out = typeof flags.out === 'string' ? flags.out : undefined;
