@@ -103,7 +103,9 @@ describe('bukejian zk: issue → prove → verify', () => {
       /reading the credential/,
       /satisfies the rule/,
       /loading the circuit artifacts/,
-      /computing the witness and the Groth16 proof/,
+      /computing the witness$/,
+      /proving \(Groth16\): 0 % done/,
+      /proving \(Groth16\): 75 % done/,
       /done: proof written to proof\.json/,
     ])
       expect(lines.some((l) => /^zk prove \[\d+\.\d s\] /.test(l) && phase.test(l))).toBe(true);

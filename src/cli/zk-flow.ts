@@ -344,11 +344,23 @@ async function prove(flags: Record<string, string | true>, positionals: string[]
   if (verdict.eligible) {
     phase('loading the circuit artifacts (witness generator and proving key, SHA-256 checked)');
     if (!opts.artifacts) opts.artifacts = await loadArtifacts();
-    phase('computing the witness and the Groth16 proof');
   }
+  // the prover's own phases: the witness, then Groth16 (a line at each quarter of the proving work)
+  let quarter = -1;
+  const onProgress = ({ phase: p, fraction }: { phase: string; fraction?: number }) => {
+    if (p === 'witness') phase('computing the witness');
+    else if (p === 'proving') {
+      const q = Math.floor((fraction ?? 0) * 4);
+      if (q > quarter && q < 4) phase(`proving (Groth16): ${q * 25} % done`);
+      quarter = Math.max(quarter, q);
+    }
+  };
   try {
     // a failed predicate throws NOT_ELIGIBLE here, naming it, before any proving work
-    const proof = await eligibility.prove({ ...request, credential, holderSecret: secret }, opts);
+    const proof = await eligibility.prove(
+      { ...request, credential, holderSecret: secret },
+      { ...opts, onProgress },
+    );
     writeOut(flags, json(eligibilityProofToJSON(proof)));
     phase(
       `done: proof written${typeof flags.out === 'string' && flags.out !== '-' ? ` to ${flags.out}` : ''}`,
