@@ -24,7 +24,7 @@ import { millerOnWorkers, terminateBatchWorkers } from './batch-pool.js';
 import { loadSnarkjs } from './_snarkjs.js';
 import { releaseProverEngine } from './engine.js';
 import { FIELD_ORDER } from './field.js';
-import { BASE_FIELD, type EligibilityProof } from './proof-codec.js';
+import { BASE_FIELD, BN_X, type EligibilityProof } from './proof-codec.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Buf = Uint8Array;
@@ -133,13 +133,25 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
     r.set(F1.neg(a.slice(32, 64)), 32);
     return r;
   };
-  /** SECURITY: G2 subgroup membership, ψ(Q) = [p − r]Q (p − r = 6x² is ψ's eigenvalue on G2). */
+  const psi = (a: Buf): Buf => {
+    const r = new Uint8Array(128);
+    r.set(F2.mul(conj(a.slice(0, 64)), psiX), 0);
+    r.set(F2.mul(conj(a.slice(64, 128)), psiY), 64);
+    return r;
+  };
+  /**
+   * SECURITY: G2 subgroup membership by the BN254 test of El Housni, Guillevic and Piellard
+   * ("Co-factor clearing and subgroup membership testing on pairing-friendly curves", 2022):
+   * Q ∈ G2 ⇔ [x+1]Q + ψ([x]Q) + ψ²([x]Q) = ψ³([2x]Q), x the 63-bit curve parameter: one 63-bit
+   * multiplication instead of the 127-bit one of ψ(Q) = [p − r]Q (test/zk-subgroup.test.ts checks
+   * it against [r]Q = O). ψ maps affine to affine; the affine zero (all zero bytes) stays zero.
+   */
   function inG2Subgroup(Q: Buf): boolean {
     const q = G2.toAffine(Q);
-    const image = new Uint8Array(128);
-    image.set(F2.mul(conj(q.slice(0, 64)), psiX), 0);
-    image.set(F2.mul(conj(q.slice(64, 128)), psiY), 64);
-    return G2.eq(G2.timesScalar(q, BASE_FIELD - FIELD_ORDER), image);
+    const xQ = G2.timesScalar(q, BN_X);
+    const p1 = psi(G2.toAffine(xQ));
+    const lhs = G2.add(G2.add(G2.add(xQ, q), p1), psi(p1));
+    return G2.eq(lhs, psi(psi(psi(G2.toAffine(G2.double(xQ))))));
   }
 
   const ml = (P: Buf, preQ: Buf): Buf => curve.millerLoop(curve.prepareG1(G1.toJacobian(P)), preQ);
