@@ -8,6 +8,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import * as snarkjs from 'snarkjs';
 import { eligibility, holder, issuer, loadArtifacts, rule, VKEY } from 'bukejian/zk';
 import { report } from './_util.mjs';
+import { median, PROVES, rerandomise, rnd, snarkProof, time } from './_zk.mjs';
 
 /**
  * The witness calculator eligibility.prove uses (internal: src/zk/witness.ts through tsx, a dev
@@ -22,29 +23,6 @@ async function ourWitnessCalculator(wasm) {
     return null;
   }
 }
-
-const PROVES = Number(process.env.BENCH_PROVES ?? 5);
-const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const time = async (fn) => {
-  const t = performance.now();
-  await fn();
-  return performance.now() - t;
-};
-const rnd = () =>
-  BigInt('0x' + Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex')) % R;
-
-const snarkProof = (p) => ({
-  pi_a: [String(p.a[0]), String(p.a[1]), '1'],
-  pi_b: [
-    [String(p.b[0][0]), String(p.b[0][1])],
-    [String(p.b[1][0]), String(p.b[1][1])],
-    ['1', '0'],
-  ],
-  pi_c: [String(p.c[0]), String(p.c[1]), '1'],
-  protocol: 'groth16',
-  curve: 'bn128',
-});
 
 function signals(p, c) {
   const r = c.rule;
@@ -65,40 +43,6 @@ function signals(p, c) {
     c.issuerPublicKey[0],
     c.issuerPublicKey[1],
   ].map(String);
-}
-
-/** Re-randomises a Groth16 proof (still valid for the same public inputs). */
-function rerandomise(curve, p) {
-  const { G1, G2 } = curve;
-  const t = rnd() || 1n;
-  const s = rnd();
-  const tInv = curve.Fr.toObject(curve.Fr.inv(curve.Fr.e(t)));
-  const A = G1.timesScalar(G1.fromObject([p.a[0], p.a[1], 1n]), tInv);
-  const delta = G2.fromObject(VKEY.vk_delta_2.map((c) => c.map(BigInt)));
-  const B = G2.add(
-    G2.timesScalar(
-      G2.fromObject([
-        [p.b[0][0], p.b[0][1]],
-        [p.b[1][0], p.b[1][1]],
-        [1n, 0n],
-      ]),
-      t,
-    ),
-    G2.timesScalar(delta, s),
-  );
-  const C = G1.add(G1.fromObject([p.c[0], p.c[1], 1n]), G1.timesScalar(A, s));
-  const a = G1.toObject(G1.toAffine(A));
-  const b = G2.toObject(G2.toAffine(B));
-  const c = G1.toObject(G1.toAffine(C));
-  return {
-    a: [a[0], a[1]],
-    b: [
-      [b[0][0], b[0][1]],
-      [b[1][0], b[1][1]],
-    ],
-    c: [c[0], c[1]],
-    nullifier: p.nullifier,
-  };
 }
 
 export default async function () {
@@ -235,7 +179,7 @@ export default async function () {
     const contexts = [];
     for (let i = 0; i < N; i++) {
       const src = made[i % made.length];
-      proofs.push(rerandomise(curve, src.proof));
+      proofs.push(rerandomise(curve, VKEY, src.proof));
       contexts.push(src.context);
     }
     if (workers)

@@ -239,7 +239,10 @@ template Rules(K, setLevels, revLevels) {
     sig.M <== recordHash.out;
 
     // SECURITY: every record field < 2^48 (flags < 2^32 through its bit decomposition), so a
-    // selected value can never wrap the field in the comparisons.
+    // selected value can never wrap the field in the comparisons. Each field is checked at the
+    // width the issuer's record validation (src/zk/record.ts) already guarantees: dates
+    // (YYYYMMDD in [18000101, 29991231], src/zk/dates.ts) 25 bits, sex (0..9) 4, regionCode (<= 999999) 20, income 48,
+    // householdSize (<= 255) 8; all below 2^48, which is what the comparators below rely on.
     signal fields[8];
     fields[0] <== birthDate;
     fields[1] <== sex;
@@ -249,22 +252,24 @@ template Rules(K, setLevels, revLevels) {
     fields[5] <== flags;
     fields[6] <== issuedAt;
     fields[7] <== expiresAt;
+    var WIDTH[8] = [25, 4, 20, 48, 8, 32, 25, 25];
     component fr[8];
     for (var i = 0; i < 8; i++) {
         if (i != 5) {
-            fr[i] = RangeCheck(48);
+            fr[i] = RangeCheck(WIDTH[i]);
             fr[i].in <== fields[i];
         }
     }
     component flagBits = Num2Bits(32);
     flagBits.in <== flags;
 
-    // SECURITY: validity window (dates < 2^48 from the checks above; today bounded by the verifier).
-    component notBefore = LessEqThan(49);
+    // SECURITY: validity window (dates < 2^25 from the checks above; today is a date, bounded by
+    // the verifier's own date validation).
+    component notBefore = LessEqThan(25);
     notBefore.in[0] <== issuedAt;
     notBefore.in[1] <== today;
     notBefore.out === 1;
-    component notAfter = LessEqThan(49);
+    component notAfter = LessEqThan(25);
     notAfter.in[0] <== today;
     notAfter.in[1] <== expiresAt;
     notAfter.out === 1;
@@ -354,4 +359,4 @@ template Rules(K, setLevels, revLevels) {
 }
 
 component main { public [today, op, lo, hi, mul, setField, setRoot, revRoot,
-                         scope, period, challenge, issuerAx, issuerAy] } = Rules(8, 6, 8);
+                         scope, period, challenge, issuerAx, issuerAy] } = Rules(8, 4, 8);

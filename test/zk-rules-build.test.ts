@@ -12,7 +12,7 @@ import * as snarkjs from 'snarkjs';
 import { ruleProof, RULES_PINNED, RULES_VKEY } from '../src/zk/index.js';
 import { checkArtifacts } from '../src/zk/artifacts.js';
 // @ts-ignore plain ESM build script
-import { compile } from '../circuits/build-rules.mjs';
+import { compile } from '../circuits/build.mjs';
 
 const dir = join(__dirname, '..', 'circuits', 'build');
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -50,7 +50,7 @@ describe('rules circuit artifacts', () => {
   it('recompiling the circuit reproduces the committed r1cs and WASM', () => {
     const out = mkdtempSync(join(tmpdir(), 'bukejian-circom-rules-'));
     try {
-      const c = compile(out);
+      const c = compile(out, 'rules');
       expect(c.constraints).toBe(manifest.constraints);
       expect(sha(readFileSync(c.r1cs))).toBe(manifest.r1cs.sha256);
       expect(sha(readFileSync(c.wasm))).toBe(manifest.files['rules.wasm']);

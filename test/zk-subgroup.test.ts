@@ -1,6 +1,7 @@
-// The verifier's fast G2 subgroup test ψ(Q) = [p − r]Q against the definition [r]Q = O (noble-curves'
-// isTorsionFree as the independent oracle): random subgroup points pass, random twist points
-// (almost all outside the subgroup) fail, and the two tests agree on every point tried.
+// The verifier's fast G2 subgroup test ([x+1]Q + ψ([x]Q) + ψ²([x]Q) = ψ³([2x]Q)) against the
+// definition [r]Q = O (noble-curves' isTorsionFree as the independent oracle): random subgroup
+// points pass, random twist points (almost all outside the subgroup) fail, subgroup points plus a
+// component of the cofactor's order fail, and the two tests agree on every point tried.
 import { describe, expect, it } from 'vitest';
 import { bn254 } from '@noble/curves/bn254.js';
 import { VKEY } from '../src/zk/index.js';
@@ -56,6 +57,13 @@ describe('G2 subgroup check', () => {
         .add(P.multiplyUnsafe(H2 & ((1n << 128n) - 1n)));
       expect(cleared.isTorsionFree()).toBe(true);
       expect(v.inG2Subgroup(tuple(cleared))).toBe(true);
+      // a subgroup point plus a non-zero component of order dividing the cofactor: [r]P = [r−1]P + P
+      const t = P.multiplyUnsafe(R_ - 1n).add(P);
+      if (!t.is0()) {
+        const mixed = bn254.G2.Point.BASE.multiply(0xabcdefn).add(t);
+        expect(mixed.isTorsionFree()).toBe(false);
+        expect(v.inG2Subgroup(tuple(mixed))).toBe(false);
+      }
     }
     expect(outside).toBeGreaterThan(0);
   });

@@ -10,8 +10,7 @@ import { serveTasks } from '../_worker.js';
 import { BukejianError } from '../errors.js';
 import { loadSnarkjs } from './_snarkjs.js';
 import type { MillerItem, MillerResult } from './batch-pool.js';
-import { FIELD_ORDER } from './field.js';
-import { BASE_FIELD } from './proof-codec.js';
+import { BASE_FIELD, BN_X } from './proof-codec.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Buf = Uint8Array;
@@ -31,12 +30,19 @@ function build(): Promise<{ curve: any; inSub: (q: Buf) => boolean }> {
       r.set(F1.neg(a.slice(32, 64)), 32);
       return r;
     };
-    // SECURITY: G2 subgroup membership, ψ(Q) = [p − r]Q (the same test as groth16.ts)
+    const psi = (a: Buf): Buf => {
+      const r = new Uint8Array(128);
+      r.set(F2.mul(conj(a.slice(0, 64)), psiX), 0);
+      r.set(F2.mul(conj(a.slice(64, 128)), psiY), 64);
+      return r;
+    };
+    // SECURITY: G2 subgroup membership, [x+1]Q + ψ([x]Q) + ψ²([x]Q) = ψ³([2x]Q) (the same test
+    // as groth16.ts's inG2Subgroup, where it is explained)
     const inSub = (q: Buf): boolean => {
-      const img = new Uint8Array(128);
-      img.set(F2.mul(conj(q.slice(0, 64)), psiX), 0);
-      img.set(F2.mul(conj(q.slice(64, 128)), psiY), 64);
-      return G2.eq(G2.timesScalar(q, BASE_FIELD - FIELD_ORDER), img);
+      const xQ = G2.timesScalar(q, BN_X);
+      const p1 = psi(G2.toAffine(xQ));
+      const lhs = G2.add(G2.add(G2.add(xQ, q), p1), psi(p1));
+      return G2.eq(lhs, psi(psi(psi(G2.toAffine(G2.double(xQ))))));
     };
     return { curve, inSub };
   });

@@ -24,7 +24,7 @@ import { millerOnWorkers, terminateBatchWorkers } from './batch-pool.js';
 import { loadSnarkjs } from './_snarkjs.js';
 import { releaseProverEngine } from './engine.js';
 import { FIELD_ORDER } from './field.js';
-import { BASE_FIELD, type EligibilityProof } from './proof-codec.js';
+import { BASE_FIELD, BN_X, type EligibilityProof } from './proof-codec.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Buf = Uint8Array;
@@ -133,13 +133,25 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
     r.set(F1.neg(a.slice(32, 64)), 32);
     return r;
   };
-  /** SECURITY: G2 subgroup membership, ψ(Q) = [p − r]Q (p − r = 6x² is ψ's eigenvalue on G2). */
+  const psi = (a: Buf): Buf => {
+    const r = new Uint8Array(128);
+    r.set(F2.mul(conj(a.slice(0, 64)), psiX), 0);
+    r.set(F2.mul(conj(a.slice(64, 128)), psiY), 64);
+    return r;
+  };
+  /**
+   * SECURITY: G2 subgroup membership by the BN254 test of El Housni, Guillevic and Piellard
+   * ("Co-factor clearing and subgroup membership testing on pairing-friendly curves", 2022):
+   * Q ∈ G2 ⇔ [x+1]Q + ψ([x]Q) + ψ²([x]Q) = ψ³([2x]Q), x the 63-bit curve parameter: one 63-bit
+   * multiplication instead of the 127-bit one of ψ(Q) = [p − r]Q (test/zk-subgroup.test.ts checks
+   * it against [r]Q = O). ψ maps affine to affine; the affine zero (all zero bytes) stays zero.
+   */
   function inG2Subgroup(Q: Buf): boolean {
     const q = G2.toAffine(Q);
-    const image = new Uint8Array(128);
-    image.set(F2.mul(conj(q.slice(0, 64)), psiX), 0);
-    image.set(F2.mul(conj(q.slice(64, 128)), psiY), 64);
-    return G2.eq(G2.timesScalar(q, BASE_FIELD - FIELD_ORDER), image);
+    const xQ = G2.timesScalar(q, BN_X);
+    const p1 = psi(G2.toAffine(xQ));
+    const lhs = G2.add(G2.add(G2.add(xQ, q), p1), psi(p1));
+    return G2.eq(lhs, psi(psi(psi(G2.toAffine(G2.double(xQ))))));
   }
 
   const ml = (P: Buf, preQ: Buf): Buf => curve.millerLoop(curve.prepareG1(G1.toJacobian(P)), preQ);
@@ -169,27 +181,60 @@ export async function prepareVerifier(vkey: VerificationKeyJson): Promise<Groth1
     );
   }
 
+  // One multi-scalar multiplication (Pippenger, in the engine's WASM) instead of one scalar
+  // multiplication per point: Σ w_i·C_i over a batch and Σ_j s_j·IC_j. The engine's memory of this
+  // single-threaded instance is a bump allocator: the pointer is restored after each call.
+  const tm = curve.tm;
+  const ONE_Z = G1.one.slice(64, 96);
+  /** The affine encoding of a point made by G1.fromObject([x, y, 1]) (z is already one). */
+  const affine = (p: Buf): Buf =>
+    p.length === 96 && p.subarray(64).every((b, i) => b === ONE_Z[i])
+      ? p.subarray(0, 64)
+      : G1.toAffine(p);
+  const MSM_CHUNK = 1024;
+  function msm(bases: readonly Buf[], scalars: readonly bigint[], bytes: number): Buf {
+    let acc: Buf = G1.zero;
+    for (let at = 0; at < bases.length; at += MSM_CHUNK) {
+      const n = Math.min(MSM_CHUNK, bases.length - at);
+      const pts = new Uint8Array(n * 64);
+      const sc = new Uint8Array(n * bytes);
+      for (let i = 0; i < n; i++) {
+        pts.set(bases[at + i]!, i * 64);
+        let v = scalars[at + i]!;
+        for (let k = 0; v > 0n; k++, v >>= 8n) sc[i * bytes + k] = Number(v & 0xffn);
+      }
+      const saved = tm.u32[0];
+      try {
+        const pP = tm.allocBuff(pts);
+        const pS = tm.allocBuff(sc);
+        const pR = tm.alloc(96);
+        tm.instance.exports.g1m_multiexpAffine(pP, pS, bytes, n, pR);
+        acc = G1.add(acc, tm.getBuff(pR, 96));
+      } finally {
+        tm.u32[0] = saved;
+      }
+    }
+    return acc;
+  }
+  const ICaffine = IC.map((p) => G1.toAffine(p));
+
   /** Σ_i w_i·(IC0 + Σ_j x_ij·IC_j) = (Σ w_i)·IC0 + Σ_j (Σ_i w_i·x_ij)·IC_j. */
   function combinedInputs(signals: (readonly bigint[])[], weights: bigint[]): Buf {
-    let acc = G1.timesScalar(IC[0], weights.reduce((a, w) => a + w, 0n) % FIELD_ORDER);
+    const k = [weights.reduce((a, w) => a + w, 0n) % FIELD_ORDER];
     for (let j = 0; j < nPublic; j++) {
       let s = 0n;
       for (let i = 0; i < signals.length; i++) s += weights[i]! * signals[i]![j]!;
-      s %= FIELD_ORDER;
-      if (s !== 0n) acc = G1.add(acc, G1.timesScalar(IC[j + 1], s));
+      k.push(s % FIELD_ORDER);
     }
-    return acc;
+    return msm(ICaffine, k, 32);
   }
 
   /** Completes a batch check from the Miller product of the proof terms: the 3 key terms, one final exponentiation. */
   function finish(acc: Buf, Cs: Buf[], signals: (readonly bigint[])[], weights: bigint[]): boolean {
-    let sumC: Buf = G1.zero;
+    // weights are < 2^128 (or 1 for a single proof)
+    const sumC = msm(Cs.map(affine), weights, 16);
     let wsum = 0n;
-    for (let i = 0; i < Cs.length; i++) {
-      const w = weights[i]!;
-      sumC = G1.add(sumC, w === 1n ? Cs[i]! : G1.timesScalar(Cs[i]!, w));
-      wsum += w;
-    }
+    for (const w of weights) wsum += w;
     acc = F12.mul(acc, ml(G1.timesScalar(alpha, wsum % FIELD_ORDER), preBeta));
     acc = F12.mul(acc, ml(combinedInputs(signals, weights), preGamma));
     if (!G1.isZero(sumC)) acc = F12.mul(acc, ml(sumC, preDelta));

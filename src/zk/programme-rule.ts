@@ -9,7 +9,7 @@
  *   =, ≠ v        range [v, v] (≠ negated)        <, ≤, >, ≥ v   range [0, v−1] … [v, 2^48−1]
  *   between [a,b] range [a, b] (inclusive)        per-head v     field ≤ v × per (lo = hi = 0)
  *   all-set m     popcount(flags & m) = popcount(m)               all-clear m   popcount(flags & m) = 0
- *   in / not-in   set slot membership (at most two set predicates; sets of at most 4,095 values)
+ *   in / not-in   set slot membership (at most two set predicates; sets of at most 255 values)
  * `age` is a virtual field: an age interval [A1, A2] in whole years is the birth-date interval
  * [today − (A2+1)·10000 + 1, today − A1·10000] (YYYYMMDD integers order like dates).
  * Unused predicate slots are "birthDate in [0, 2^48−1]" (always true); an unused set slot is the
@@ -24,8 +24,8 @@ import { buildSortedTree, type SortedTree } from './sorted-tree.js';
 
 /** Number of predicate slots of the rules circuit. @example RULE_PREDICATES // 8 */
 export const RULE_PREDICATES = 8;
-/** Levels of a set slot's quaternary tree (4^6 = 4,096 leaves, so at most 4,095 values). */
-export const SET_LEVELS = 6;
+/** Levels of a set slot's quaternary tree (4^4 = 256 leaves, so at most 255 values). */
+export const SET_LEVELS = 4;
 /** Largest field value and comparison bound (2^48 − 1). */
 export const MAX_VALUE = 2 ** 48 - 1;
 /** Set leaves store v + 1 (0 is the lower sentinel); the upper sentinel. */

@@ -19,6 +19,9 @@ import { afield } from './field.js';
 export const BASE_FIELD =
   21888242871839275222246405745257275088696311157297823662689037894645226208583n;
 
+/** The BN254 curve parameter x (p and r are polynomials in x; 63 bits). @example G2.timesScalar(q, BN_X) */
+export const BN_X = 4965661367192848881n;
+
 /** A Groth16 eligibility proof (affine coordinates) and its nullifier. */
 export interface EligibilityProof {
   readonly a: readonly [bigint, bigint];

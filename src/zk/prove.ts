@@ -26,8 +26,8 @@ import { afield } from './field.js';
 import { checkProof, type EligibilityProof } from './proof-codec.js';
 import { validateRecord } from './record.js';
 import { REGION_TREE_LEVELS } from './region-tree.js';
-import { witnessCalculator, WitnessError, wtnsWitness, type SignalValue } from './witness.js';
-import { groth16Prove } from './groth16-prove.js';
+import type { SignalValue } from './witness.js';
+import { proveSignals } from './_prove-core.js';
 
 /** What the holder needs to prove: credential, secret, and the verifier's request. */
 export interface ProveInput extends Omit<ProofContext, 'issuerPublicKey'> {
@@ -153,34 +153,12 @@ export async function prove(input: ProveInput, options?: ProveOptions): Promise<
   const artifacts = o.artifacts
     ? await checkArtifactsAsync(o.artifacts, o.expectedHashes)
     : await loadArtifacts();
-  const wc = await witnessCalculator(artifacts.wasm);
-  report({ phase: 'witness' });
-  let wtns: Uint8Array;
-  try {
-    wtns = wc.calculate(signalsIn);
-  } catch (e) {
-    // Code 4 = a circuit assert/constraint failed: the statement is false for this credential.
-    if (e instanceof WitnessError && e.code === 4) {
-      throw new BukejianError(
-        'NOT_ELIGIBLE',
-        'the credential does not match the holder secret or the issuer key, or its signature does not verify (circuit constraints failed)',
-      );
-    }
-    throw new BukejianError(
-      'BAD_STATE',
-      `witness generation failed: ${String((e as Error)?.message ?? e)}`,
-      { cause: e },
-    );
-  }
-  report({ phase: 'proving', fraction: 0 });
-  let res: Awaited<ReturnType<typeof groth16Prove>>;
-  try {
-    res = await groth16Prove(artifacts.zkey, wtnsWitness(wtns), (fraction) =>
-      report({ phase: 'proving', fraction }),
-    );
-  } catch (e) {
-    throw new BukejianError('BAD_STATE', 'proof generation failed', { cause: e });
-  }
+  const res = await proveSignals(
+    artifacts,
+    signalsIn,
+    'the credential does not match the holder secret or the issuer key, or its signature does not verify (circuit constraints failed)',
+    (phase, fraction) => report({ phase, fraction }),
+  );
   const proof = checkProof({ a: res.a, b: res.b, c: res.c, nullifier: res.publicSignals[0] });
   report({ phase: 'done', fraction: 1 });
   return proof;

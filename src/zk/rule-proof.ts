@@ -11,6 +11,7 @@
  */
 import { BukejianError } from '../errors.js';
 import { anumber, aoptions, isBytes } from '../_assert.js';
+import { batchArgs, checkBatch, chosenKey, verifierFor } from './_verify-core.js';
 import { bytesToHex } from '../utils.js';
 import {
   checkArtifacts,
@@ -18,13 +19,11 @@ import {
   type ArtifactHashes,
   type Artifacts,
 } from './artifacts.js';
-import { batchWorkersAvailable } from './batch-pool.js';
 import { programId as programIdOf } from './context.js';
 import type { Credential, IssuerPublicKey } from './credential.js';
 import { adate } from './dates.js';
 import { afield } from './field.js';
-import { groth16Prove } from './groth16-prove.js';
-import { prepareVerifier, type Groth16Verifier, type VerificationKeyJson } from './groth16.js';
+import type { VerificationKeyJson } from './groth16.js';
 import { aint } from './_int.js';
 import type { NullifierRegistry } from './nullifier.js';
 import { RULES_PINNED, RULES_VKEY } from './pinned-rules.js';
@@ -43,7 +42,8 @@ import {
   verifyRevocationState,
   type RevocationState,
 } from './revocation.js';
-import { witnessCalculator, WitnessError, wtnsWitness, type SignalValue } from './witness.js';
+import type { SignalValue } from './witness.js';
+import { proveSignals } from './_prove-core.js';
 
 /** One issuer key and the dates (YYYYMMDD, inclusive) it is accepted. */
 export interface IssuerKeyEntry {
@@ -279,31 +279,11 @@ export async function prove(input: RuleProveInput, options?: RuleProveOptions): 
   const artifacts = o.artifacts
     ? checkArtifacts(o.artifacts, o.expectedHashes ?? RULES_PINNED)
     : await loadRuleArtifacts();
-  const wc = await witnessCalculator(artifacts.wasm);
-  let wtns: Uint8Array;
-  try {
-    wtns = wc.calculate(signalsIn);
-  } catch (e) {
-    if (e instanceof WitnessError && e.code === 4) {
-      throw new BukejianError(
-        'NOT_ELIGIBLE',
-        'the credential does not satisfy the rule or is revoked (circuit constraints failed)',
-      );
-    }
-    throw new BukejianError(
-      'BAD_STATE',
-      `witness generation failed: ${String((e as Error)?.message ?? e)}`,
-      {
-        cause: e,
-      },
-    );
-  }
-  let res: Awaited<ReturnType<typeof groth16Prove>>;
-  try {
-    res = await groth16Prove(artifacts.zkey, wtnsWitness(wtns));
-  } catch (e) {
-    throw new BukejianError('BAD_STATE', 'proof generation failed', { cause: e });
-  }
+  const res = await proveSignals(
+    artifacts,
+    signalsIn,
+    'the credential does not satisfy the rule or is revoked (circuit constraints failed)',
+  );
   const p = checkProof({ a: res.a, b: res.b, c: res.c, nullifier: res.publicSignals[0] });
   return Object.freeze({
     ...p,
@@ -372,17 +352,6 @@ export function ruleProofFromJSON(input: unknown): RuleProof {
   return Object.freeze({ ...p, issuerPublicKey: Object.freeze(key) });
 }
 
-let verifiers = new WeakMap<VerificationKeyJson, Promise<Groth16Verifier>>();
-function verifierFor(vkey: VerificationKeyJson): Promise<Groth16Verifier> {
-  let v = verifiers.get(vkey);
-  if (!v) {
-    v = prepareVerifier(vkey);
-    v.catch(() => verifiers.delete(vkey));
-    verifiers.set(vkey, v);
-  }
-  return v;
-}
-
 const OPTION_KEYS = [
   'vkey',
   'allowDevelopmentKey',
@@ -391,17 +360,6 @@ const OPTION_KEYS = [
   'now',
   'workers',
 ] as const;
-
-function chosenKey(o: Partial<RuleVerifyOptions>): VerificationKeyJson {
-  if (o.allowDevelopmentKey !== undefined && typeof o.allowDevelopmentKey !== 'boolean')
-    throw new BukejianError('INVALID_OPTION', '"allowDevelopmentKey" expected boolean');
-  if (o.vkey !== undefined) return o.vkey;
-  if (o.allowDevelopmentKey === true) return RULES_VKEY;
-  throw new BukejianError(
-    'INVALID_OPTION',
-    '"vkey" expected the verification key of your ceremony (or allowDevelopmentKey: true for the pinned development key), got none',
-  );
-}
 
 interface Resolved {
   req: ReturnType<typeof resolveRequest>;
@@ -520,7 +478,7 @@ export async function verify(
   options?: RuleVerifyOptions,
 ): Promise<RuleVerifyResult> {
   const o = aoptions(options, 'options', OPTION_KEYS);
-  const key = chosenKey(o);
+  const key = chosenKey(o, RULES_VKEY);
   const r = resolveContext(context, o);
   const v = await verifierFor(key);
   const p = parse(proof);
@@ -542,20 +500,9 @@ export async function verifyBatch(
   options?: RuleVerifyOptions,
 ): Promise<RuleVerifyResult[]> {
   const o = aoptions(options, 'options', OPTION_KEYS);
-  const key = chosenKey(o);
-  if (!Array.isArray(proofs)) throw new BukejianError('INVALID_TYPE', '"proofs" expected array');
-  const workers =
-    o.workers === undefined
-      ? proofs.length >= 32
-        ? batchWorkersAvailable()
-        : 0
-      : anumber(o.workers, 'workers', 0, 256);
+  const key = chosenKey(o, RULES_VKEY);
+  const workers = batchArgs(proofs, context, o.workers);
   const many = Array.isArray(context);
-  if (many && context.length !== proofs.length)
-    throw new BukejianError(
-      'INVALID_LENGTH',
-      `"context" expected ${proofs.length} contexts, got length=${context.length}`,
-    );
   const shared = many ? undefined : resolveContext(context as RuleProofContext, o);
   const memo = new Map<RuleProofContext, Resolved>();
   const ctxs = proofs.map((_, i) => {
@@ -577,18 +524,10 @@ export async function verifyBatch(
     batch.push({ proof: p, signals: pre });
     at.push(i);
   });
-  const ok =
-    workers > 1 && batchWorkersAvailable() > 0
-      ? await v.verifyBatchOnWorkers(batch, workers)
-      : v.verifyBatch(batch);
+  const ok = await checkBatch(v, batch, workers);
   for (let k = 0; k < at.length; k++) {
     const i = at[k]!;
     out[i] = ok[k] ? await claim(o.registry, ctxs[i]!, batch[k]!.proof.nullifier) : no('invalid');
   }
   return out;
-}
-
-/** Frees cached verifiers (the engines are released by `eligibility.terminate()`). */
-export function resetRuleVerifiers(): void {
-  verifiers = new WeakMap();
 }

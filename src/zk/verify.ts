@@ -10,14 +10,9 @@
  * @module
  */
 import { BukejianError } from '../errors.js';
-import { anumber, aoptions, isBytes } from '../_assert.js';
-import { batchWorkersAvailable } from './batch-pool.js';
-import {
-  prepareVerifier,
-  terminate as terminateCurves,
-  type Groth16Verifier,
-  type VerificationKeyJson,
-} from './groth16.js';
+import { aoptions, isBytes } from '../_assert.js';
+import { terminate as terminateCurves, type VerificationKeyJson } from './groth16.js';
+import { batchArgs, checkBatch, chosenKey, resetVerifiers, verifierFor } from './_verify-core.js';
 import {
   publicSignals,
   resolveContext,
@@ -70,36 +65,7 @@ export interface VerifyOptions {
 /** A proof as received: object, JSON (object or string) or the binary form. */
 export type ProofInput = EligibilityProof | Uint8Array | string | Record<string, unknown>;
 
-// Keyed by the vkey object (weakly: a caller that parses a fresh vkey per call leaks nothing).
-let verifiers = new WeakMap<VerificationKeyJson, Promise<Groth16Verifier>>();
-
 const OPTION_KEYS = ['registry', 'vkey', 'allowDevelopmentKey', 'workers'] as const;
-
-/** The key the caller chose: its own `vkey`, or the development key only when asked for by name. */
-function chosenKey(o: Partial<VerifyOptions>): VerificationKeyJson {
-  if (o.allowDevelopmentKey !== undefined && typeof o.allowDevelopmentKey !== 'boolean') {
-    throw new BukejianError(
-      'INVALID_OPTION',
-      `"allowDevelopmentKey" expected boolean, got ${typeof o.allowDevelopmentKey}`,
-    );
-  }
-  if (o.vkey !== undefined) return o.vkey;
-  if (o.allowDevelopmentKey === true) return VKEY;
-  throw new BukejianError(
-    'INVALID_OPTION',
-    '"vkey" expected the verification key of your ceremony (or allowDevelopmentKey: true for the pinned development key), got none',
-  );
-}
-
-function verifierFor(vkey: VerificationKeyJson): Promise<Groth16Verifier> {
-  let v = verifiers.get(vkey);
-  if (!v) {
-    v = prepareVerifier(vkey);
-    v.catch(() => verifiers.delete(vkey));
-    verifiers.set(vkey, v);
-  }
-  return v;
-}
 
 function parse(input: ProofInput): EligibilityProof | null {
   try {
@@ -139,7 +105,7 @@ export async function verify(
   options?: VerifyOptions,
 ): Promise<VerifyResult> {
   const o = aoptions(options, 'options', OPTION_KEYS);
-  const key = chosenKey(o);
+  const key = chosenKey(o, VKEY);
   const c = resolveContext(context);
   const v = await verifierFor(key);
   const p = parse(proof);
@@ -166,21 +132,9 @@ export async function verifyBatch(
   options?: VerifyOptions,
 ): Promise<VerifyResult[]> {
   const o = aoptions(options, 'options', OPTION_KEYS);
-  const key = chosenKey(o);
-  if (!Array.isArray(proofs)) throw new BukejianError('INVALID_TYPE', '"proofs" expected array');
-  const workers =
-    o.workers === undefined
-      ? proofs.length >= 32
-        ? batchWorkersAvailable()
-        : 0
-      : anumber(o.workers, 'workers', 0, 256);
+  const key = chosenKey(o, VKEY);
+  const workers = batchArgs(proofs, context, o.workers);
   const many = Array.isArray(context);
-  if (many && context.length !== proofs.length) {
-    throw new BukejianError(
-      'INVALID_LENGTH',
-      `"context" expected ${proofs.length} contexts, got length=${context.length}`,
-    );
-  }
   const shared = many ? undefined : resolveContext(context as ProofContext);
   const ctxs = proofs.map(
     (_, i) => shared ?? resolveContext((context as readonly ProofContext[])[i]!),
@@ -192,10 +146,7 @@ export async function verifyBatch(
     proof: parsed[i]!,
     signals: publicSignals(parsed[i]!.nullifier, ctxs[i]!),
   }));
-  const ok =
-    workers > 1 && batchWorkersAvailable() > 0
-      ? await v.verifyBatchOnWorkers(batch, workers)
-      : v.verifyBatch(batch);
+  const ok = await checkBatch(v, batch, workers);
   const out: VerifyResult[] = parsed.map(() =>
     Object.freeze({ ok: false, reason: 'malformed' as const }),
   );
@@ -246,6 +197,6 @@ export function challenge(): bigint {
  * @example await eligibility.terminate()
  */
 export async function terminate(): Promise<void> {
-  verifiers = new WeakMap();
+  resetVerifiers();
   await terminateCurves();
 }
