@@ -98,6 +98,51 @@ export function condNeg(o: Fe, a: Fe, s: number): void {
   o[NL - 1] = a[NL - 1]! * f + c;
 }
 
+const TWO_M16 = 1 / 65536;
+/**
+ * o ≡ a (mod p) with the bits of a's top limb above 2^256 folded down (2^256 ≡ 2^224 + 2^96 −
+ * 2^64 + 1): the result is below 2^257 in absolute value whatever chain of sums and differences
+ * produced a (as long as it stayed below 2^262). For formulas whose outputs feed back into
+ * themselves through linear steps only (affine coordinates, ./_mul-many.ts). Branch-free.
+ * @example fold(x, x)
+ */
+export function fold(o: Fe, a: Fe): void {
+  const top = a[10]!;
+  const hi = Math.floor(top * TWO_M16);
+  // limbs 0–9 in [0, 2^24) after one serial carry, the top limb in [−1, 2^16 + 1]
+  let v = a[0]! + hi;
+  let c = Math.floor(v * INV);
+  o[0] = v - c * B;
+  v = a[1]! + c;
+  c = Math.floor(v * INV);
+  o[1] = v - c * B;
+  v = a[2]! - hi * 65536 + c;
+  c = Math.floor(v * INV);
+  o[2] = v - c * B;
+  v = a[3]! + c;
+  c = Math.floor(v * INV);
+  o[3] = v - c * B;
+  v = a[4]! + hi + c;
+  c = Math.floor(v * INV);
+  o[4] = v - c * B;
+  v = a[5]! + c;
+  c = Math.floor(v * INV);
+  o[5] = v - c * B;
+  v = a[6]! + c;
+  c = Math.floor(v * INV);
+  o[6] = v - c * B;
+  v = a[7]! + c;
+  c = Math.floor(v * INV);
+  o[7] = v - c * B;
+  v = a[8]! + c;
+  c = Math.floor(v * INV);
+  o[8] = v - c * B;
+  v = a[9]! + hi * 256 + c;
+  c = Math.floor(v * INV);
+  o[9] = v - c * B;
+  o[10] = top - hi * 65536 + c;
+}
+
 const tc = fe();
 const SIGN = 1 / 1073741824; // 2^−30: floor(top·2^−30) is −1 for a negative top limb, else 0
 
