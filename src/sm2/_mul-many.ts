@@ -78,43 +78,44 @@ const TWO_M16 = 1 / 65536;
 
 /**
  * o = ka·a − kb·b − c (small integers ka ≤ 9, kb ≤ 2; c may be ZERO) with the top limb's bits
- * above 2^256 folded down (2^256 ≡ 2^224 + 2^96 − 2^64 + 1) and one serial carry: limbs 0–9 in
- * [0, 2^24), |o| < 2^257, whatever chain of these produced a and b. Straight-line.
+ * above 2^256 folded down (2^256 ≡ 2^224 + 2^96 − 2^64 + 1) and one carry round side by side:
+ * limbs 0–9 in [−16, 2^24 + 16) and |o| < 2^257 for inputs below 2^258 (products, and outputs
+ * of lin itself: so chains of lin never grow). Straight-line.
  */
 function lin(o: Fe, a: Fe, ka: number, b: Fe, kb: number, c: Fe): void {
   const top = ka * a[10]! - kb * b[10]! - c[10]!;
   const hi = Math.floor(top * TWO_M16);
-  let v = ka * a[0]! - kb * b[0]! - c[0]! + hi;
-  let q = Math.floor(v * INV);
-  o[0] = v - q * B;
-  v = ka * a[1]! - kb * b[1]! - c[1]! + q;
-  q = Math.floor(v * INV);
-  o[1] = v - q * B;
-  v = ka * a[2]! - kb * b[2]! - c[2]! - hi * 65536 + q;
-  q = Math.floor(v * INV);
-  o[2] = v - q * B;
-  v = ka * a[3]! - kb * b[3]! - c[3]! + q;
-  q = Math.floor(v * INV);
-  o[3] = v - q * B;
-  v = ka * a[4]! - kb * b[4]! - c[4]! + hi + q;
-  q = Math.floor(v * INV);
-  o[4] = v - q * B;
-  v = ka * a[5]! - kb * b[5]! - c[5]! + q;
-  q = Math.floor(v * INV);
-  o[5] = v - q * B;
-  v = ka * a[6]! - kb * b[6]! - c[6]! + q;
-  q = Math.floor(v * INV);
-  o[6] = v - q * B;
-  v = ka * a[7]! - kb * b[7]! - c[7]! + q;
-  q = Math.floor(v * INV);
-  o[7] = v - q * B;
-  v = ka * a[8]! - kb * b[8]! - c[8]! + q;
-  q = Math.floor(v * INV);
-  o[8] = v - q * B;
-  v = ka * a[9]! - kb * b[9]! - c[9]! + hi * 256 + q;
-  q = Math.floor(v * INV);
-  o[9] = v - q * B;
-  o[10] = top - hi * 65536 + q;
+  const v0 = ka * a[0]! - kb * b[0]! - c[0]! + hi;
+  const v1 = ka * a[1]! - kb * b[1]! - c[1]!;
+  const v2 = ka * a[2]! - kb * b[2]! - c[2]! - hi * 65536;
+  const v3 = ka * a[3]! - kb * b[3]! - c[3]!;
+  const v4 = ka * a[4]! - kb * b[4]! - c[4]! + hi;
+  const v5 = ka * a[5]! - kb * b[5]! - c[5]!;
+  const v6 = ka * a[6]! - kb * b[6]! - c[6]!;
+  const v7 = ka * a[7]! - kb * b[7]! - c[7]!;
+  const v8 = ka * a[8]! - kb * b[8]! - c[8]!;
+  const v9 = ka * a[9]! - kb * b[9]! - c[9]! + hi * 256;
+  const c0 = Math.floor(v0 * INV);
+  const c1 = Math.floor(v1 * INV);
+  const c2 = Math.floor(v2 * INV);
+  const c3 = Math.floor(v3 * INV);
+  const c4 = Math.floor(v4 * INV);
+  const c5 = Math.floor(v5 * INV);
+  const c6 = Math.floor(v6 * INV);
+  const c7 = Math.floor(v7 * INV);
+  const c8 = Math.floor(v8 * INV);
+  const c9 = Math.floor(v9 * INV);
+  o[0] = v0 - c0 * B;
+  o[1] = v1 - c1 * B + c0;
+  o[2] = v2 - c2 * B + c1;
+  o[3] = v3 - c3 * B + c2;
+  o[4] = v4 - c4 * B + c3;
+  o[5] = v5 - c5 * B + c4;
+  o[6] = v6 - c6 * B + c5;
+  o[7] = v7 - c7 * B + c6;
+  o[8] = v8 - c8 * B + c7;
+  o[9] = v9 - c9 * B + c8;
+  o[10] = top - hi * 65536 + c9;
 }
 
 /**
