@@ -41,6 +41,16 @@ export type Fe = Float64Array;
 const NL = 11;
 const B = 16777216;
 const INV = 1 / 16777216;
+/**
+ * Carries without Math.floor: floor(v / 2^24) = round((v − 2^23 + 1/2) / 2^24) for an integer
+ * |v| < 2^52 (no tie: the fraction stays inside (−1/2, 1/2)), and round(y) = (y + 1.5·2^52) −
+ * 1.5·2^52. Math.floor's result looked like a small integer to V8, which then compiled its uses
+ * as int32 arithmetic with minus-zero checks: a branch on each carry being 0, which the branch
+ * predictor learns for repeated inputs (the dudect difference of benchmarks/sm2-dudect.mjs).
+ */
+const MAGIC = 6755399441055744;
+const OFF = 8388607.5;
+const OFF30 = 536870911.5;
 
 /** The SM2 prime. */
 export const P = 0xfffffffeffffffffffffffffffffffffffffffff00000000ffffffffffffffffn;
@@ -92,55 +102,10 @@ export function condNeg(o: Fe, a: Fe, s: number): void {
   let c = 0;
   for (let i = 0; i < NL - 1; i++) {
     const v = a[i]! * f + c;
-    c = Math.floor(v * INV);
+    c = (v - OFF) * INV + MAGIC - MAGIC;
     o[i] = v - c * B;
   }
   o[NL - 1] = a[NL - 1]! * f + c;
-}
-
-const TWO_M16 = 1 / 65536;
-/**
- * o ≡ a (mod p) with the bits of a's top limb above 2^256 folded down (2^256 ≡ 2^224 + 2^96 −
- * 2^64 + 1): the result is below 2^257 in absolute value whatever chain of sums and differences
- * produced a (as long as it stayed below 2^262). For formulas whose outputs feed back into
- * themselves through linear steps only (affine coordinates, ./_mul-many.ts). Branch-free.
- * @example fold(x, x)
- */
-export function fold(o: Fe, a: Fe): void {
-  const top = a[10]!;
-  const hi = Math.floor(top * TWO_M16);
-  // limbs 0–9 in [0, 2^24) after one serial carry, the top limb in [−1, 2^16 + 1]
-  let v = a[0]! + hi;
-  let c = Math.floor(v * INV);
-  o[0] = v - c * B;
-  v = a[1]! + c;
-  c = Math.floor(v * INV);
-  o[1] = v - c * B;
-  v = a[2]! - hi * 65536 + c;
-  c = Math.floor(v * INV);
-  o[2] = v - c * B;
-  v = a[3]! + c;
-  c = Math.floor(v * INV);
-  o[3] = v - c * B;
-  v = a[4]! + hi + c;
-  c = Math.floor(v * INV);
-  o[4] = v - c * B;
-  v = a[5]! + c;
-  c = Math.floor(v * INV);
-  o[5] = v - c * B;
-  v = a[6]! + c;
-  c = Math.floor(v * INV);
-  o[6] = v - c * B;
-  v = a[7]! + c;
-  c = Math.floor(v * INV);
-  o[7] = v - c * B;
-  v = a[8]! + c;
-  c = Math.floor(v * INV);
-  o[8] = v - c * B;
-  v = a[9]! + hi * 256 + c;
-  c = Math.floor(v * INV);
-  o[9] = v - c * B;
-  o[10] = top - hi * 65536 + c;
 }
 
 const tc = fe();
@@ -155,7 +120,7 @@ export function canonical(o: Fe, a: Fe): void {
   mul(o, a, ONE_PLAIN);
   sub(tc, o, PL);
   carry(tc);
-  const neg = 0 - Math.floor(tc[NL - 1]! * SIGN); // 1 when o − p < 0 (keep o), else 0
+  const neg = 0 - ((tc[NL - 1]! - OFF30) * SIGN + MAGIC - MAGIC); // 1 when o − p < 0 (keep o), else 0
   select(o, tc, o, neg);
 }
 
@@ -213,7 +178,7 @@ export function fromBytes(o: Fe, bytes: Uint8Array, off = 0): number {
   }
   sub(tc, tb, PL);
   carry(tc);
-  const ok = 0 - Math.floor(tc[NL - 1]! * SIGN); // 1 when value − p < 0
+  const ok = 0 - ((tc[NL - 1]! - OFF30) * SIGN + MAGIC - MAGIC); // 1 when value − p < 0
   mul(o, tb, R2L);
   return ok;
 }
@@ -226,7 +191,7 @@ export function isZero(a: Fe): number {
   canonical(tb, a);
   let acc = 0;
   for (let i = 0; i < NL; i++) acc += tb[i]!;
-  return acc === 0 ? 1 : 0;
+  return ((acc - 1) >>> 31) & 1; // acc ∈ [0, 11·2^24): 1 iff acc = 0, without a branch
 }
 
 /**

@@ -75,6 +75,8 @@ export function scratch(m: number): Views {
 const B = 16777216;
 const INV = 1 / 16777216;
 const TWO_M16 = 1 / 65536;
+const MAGIC = 6755399441055744; // carries without Math.floor: see ./_field.ts
+const OFF = 8388607.5;
 
 /**
  * o = ka·a − kb·b − c (small integers ka ≤ 9, kb ≤ 2; c may be ZERO) with the top limb's bits
@@ -84,7 +86,7 @@ const TWO_M16 = 1 / 65536;
  */
 function lin(o: Fe, a: Fe, ka: number, b: Fe, kb: number, c: Fe): void {
   const top = ka * a[10]! - kb * b[10]! - c[10]!;
-  const hi = Math.floor(top * TWO_M16);
+  const hi = (top - 32767.5) * TWO_M16 + MAGIC - MAGIC; // floor(top / 2^16), as in ./_field.ts
   const v0 = ka * a[0]! - kb * b[0]! - c[0]! + hi;
   const v1 = ka * a[1]! - kb * b[1]! - c[1]!;
   const v2 = ka * a[2]! - kb * b[2]! - c[2]! - hi * 65536;
@@ -95,16 +97,16 @@ function lin(o: Fe, a: Fe, ka: number, b: Fe, kb: number, c: Fe): void {
   const v7 = ka * a[7]! - kb * b[7]! - c[7]!;
   const v8 = ka * a[8]! - kb * b[8]! - c[8]!;
   const v9 = ka * a[9]! - kb * b[9]! - c[9]! + hi * 256;
-  const c0 = Math.floor(v0 * INV);
-  const c1 = Math.floor(v1 * INV);
-  const c2 = Math.floor(v2 * INV);
-  const c3 = Math.floor(v3 * INV);
-  const c4 = Math.floor(v4 * INV);
-  const c5 = Math.floor(v5 * INV);
-  const c6 = Math.floor(v6 * INV);
-  const c7 = Math.floor(v7 * INV);
-  const c8 = Math.floor(v8 * INV);
-  const c9 = Math.floor(v9 * INV);
+  const c0 = (v0 - OFF) * INV + MAGIC - MAGIC;
+  const c1 = (v1 - OFF) * INV + MAGIC - MAGIC;
+  const c2 = (v2 - OFF) * INV + MAGIC - MAGIC;
+  const c3 = (v3 - OFF) * INV + MAGIC - MAGIC;
+  const c4 = (v4 - OFF) * INV + MAGIC - MAGIC;
+  const c5 = (v5 - OFF) * INV + MAGIC - MAGIC;
+  const c6 = (v6 - OFF) * INV + MAGIC - MAGIC;
+  const c7 = (v7 - OFF) * INV + MAGIC - MAGIC;
+  const c8 = (v8 - OFF) * INV + MAGIC - MAGIC;
+  const c9 = (v9 - OFF) * INV + MAGIC - MAGIC;
   o[0] = v0 - c0 * B;
   o[1] = v1 - c1 * B + c0;
   o[2] = v2 - c2 * B + c1;
