@@ -128,7 +128,7 @@ const hashTo = (msg: Uint8Array, out: Jac): Jac => {
 };
 
 /** Below this many items a batch runs item by item (the shared inversions would not pay). */
-const MIN_BATCH = 16;
+const MIN_BATCH = 64;
 
 /**
  * k·P_i for `count` items in batches of MAX_BATCH (../../sm2/_mul-many.ts): `load(i, v, j)` puts
