@@ -140,7 +140,7 @@ dudect(
     });
     MM.mulManyX(k, pts.length, blindOut, 0);
   },
-  Math.max(100, S >> 3),
+  Math.max(200, S >> 2),
 );
 const { createFast } = await tsImport('../src/sm2/fast.ts', import.meta.url);
 const before = createFast(E.SM2_PARAMS);
