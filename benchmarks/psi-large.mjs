@@ -84,7 +84,9 @@ async function party() {
   }
   const seconds = (performance.now() - t0) / 1000;
   const maxRssMiB = process.resourceUsage().maxRSS / 1024;
-  console.log(JSON.stringify({ role, N, group: GROUP, seconds, maxRssMiB, ...result }));
+  const u = process.cpuUsage(); // the whole process, worker threads included
+  const cpuSeconds = (u.user + u.system) / 1e6;
+  console.log(JSON.stringify({ role, N, group: GROUP, seconds, cpuSeconds, maxRssMiB, ...result }));
   process.disconnect();
 }
 
@@ -127,10 +129,10 @@ async function main() {
   const [c, s] = await Promise.all([client.done, server.done]);
   const total = (performance.now() - t0) / 1000;
   console.log(
-    `  client: ${c.seconds.toFixed(1)} s, peak RSS ${c.maxRssMiB.toFixed(0)} MiB, |∩| = ${c.cardinality} (expected ${Math.ceil(N / 3)}), ${c.messages} messages, ${(c.receivedBytes / 2 ** 20).toFixed(1)} MiB received`,
+    `  client: ${c.seconds.toFixed(1)} s (CPU ${c.cpuSeconds.toFixed(0)} s), peak RSS ${c.maxRssMiB.toFixed(0)} MiB, |∩| = ${c.cardinality} (expected ${Math.ceil(N / 3)}), ${c.messages} messages, ${(c.receivedBytes / 2 ** 20).toFixed(1)} MiB received`,
   );
   console.log(
-    `  server: ${s.seconds.toFixed(1)} s (including its preparation), peak RSS ${s.maxRssMiB.toFixed(0)} MiB`,
+    `  server: ${s.seconds.toFixed(1)} s (including its preparation; CPU ${s.cpuSeconds.toFixed(0)} s), peak RSS ${s.maxRssMiB.toFixed(0)} MiB`,
   );
   console.log(`  end to end: ${total.toFixed(1)} s`);
 }

@@ -24,11 +24,12 @@ const serverItems = Array.from(
 );
 const expected = clientItems.filter((x) => new Set(serverItems).has(x)).length;
 
-async function ours(group, backend = 'auto', n = N) {
-  const c = psi.client(clientItems.slice(0, n), { group, backend });
+async function ours(group, backend = 'auto', n = N, workers = 0) {
+  const c = psi.client(clientItems.slice(0, n), { group, backend, workers });
   const s = psi.server(serverItems.slice(0, n), {
     group,
     backend,
+    workers,
     format: 'gcs',
     fpr: FPR,
     maxEvaluations: Infinity,
@@ -122,6 +123,8 @@ export default async function () {
     ['p256 (node:crypto ECDH)', 'p256', 'auto'],
     ['x25519 (node:crypto X25519)', 'x25519', 'auto'],
     ['sm2 (pure TS, limb field)', 'sm2', 'auto'],
+    // psi.js and the rows above use one thread per party; this one uses both cores of a party
+    ['sm2, 2 worker threads per party', 'sm2', 'auto', 2],
   ];
   if (process.argv.includes('--all-backends'))
     groups.push(['p256 (pure TS)', 'p256', 'js'], ['x25519 (pure TS)', 'x25519', 'js']);
@@ -145,7 +148,7 @@ export default async function () {
   for (let round = 0; round < ROUNDS; round++) {
     const o = await openmined();
     if (o) keep('@openmined/psi.js (WASM, P-256)', (om = o));
-    for (const [label, g, b] of groups) keep(label, await ours(g, b));
+    for (const [label, g, b, w] of groups) keep(label, await ours(g, b, N, w ?? 0));
   }
   // Overhead check, measured back to back (the shared machine's load drifts between sections):
   // the group operations alone, then a ristretto255 PSI run, ROUNDS + 1 times, best of each.

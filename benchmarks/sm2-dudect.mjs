@@ -12,11 +12,12 @@ import { performance } from 'node:perf_hooks';
 import { invert } from '@noble/curves/abstract/modular.js';
 
 const { tsImport } = await import('tsx/esm/api');
-const [F, M, P, E] = await Promise.all([
+const [F, M, P, E, MM] = await Promise.all([
   tsImport('../src/sm2/_field.ts', import.meta.url),
   tsImport('../src/sm2/_mul.ts', import.meta.url),
   tsImport('../src/sm2/_point.ts', import.meta.url),
   tsImport('../src/sm2/_fast-limb.ts', import.meta.url),
+  tsImport('../src/sm2/_mul-many.ts', import.meta.url),
 ]);
 const S = Number(process.argv[2] ?? 2000);
 const p = F.P;
@@ -84,6 +85,17 @@ dudect(
   S * 4,
   200,
 );
+const chainIn = F.fe();
+dudect(
+  'field sub, a chain of 100 (fixed vs random)',
+  () => limbs(1n),
+  () => limbs(rnd(p)),
+  (x) => {
+    chainIn.set(x);
+    for (let i = 0; i < 100; i++) F.sub(chainIn, chainIn, b);
+  },
+  S * 2,
+);
 dudect(
   'field inversion, Fermat chain (fixed 1 vs random)',
   () => limbs(1n),
@@ -112,6 +124,23 @@ dudect(
   () => kFixed,
   () => rnd(n),
   (k) => E.mulBaseLimbs(comb, k, gx, gy),
+);
+// PSI blinding: 16 points times one secret scalar in affine lockstep (src/sm2/_mul-many.ts)
+const pts = Array.from({ length: 16 }, () => fast.mulBaseSecret(rnd(n)));
+const blindOut = new Uint8Array(32 * pts.length);
+dudect(
+  'PSI blinding, 16 points × k (fixed 2^255+1 vs random)',
+  () => kFixed,
+  () => rnd(n),
+  (k) => {
+    const v = MM.scratch(pts.length);
+    pts.forEach((q, i) => {
+      F.fromBig(q.x, v.ax[i]);
+      F.fromBig(q.y, v.ay[i]);
+    });
+    MM.mulManyX(k, pts.length, blindOut, 0);
+  },
+  Math.max(200, S >> 2),
 );
 const { createFast } = await tsImport('../src/sm2/fast.ts', import.meta.url);
 const before = createFast(E.SM2_PARAMS);

@@ -35,6 +35,14 @@ E(' */');
 E('');
 E('const B = 16777216;');
 E('const INV = 1 / 16777216;');
+E('// linear operations carry with floor(v / 2^24) = round((v − 2^23 + 1/2) / 2^24), |v| < 2^52,');
+E(
+  '// round(y) = (y + 1.5·2^52) − 1.5·2^52: no Math.floor, whose small-integer results V8 compiled',
+);
+E('// into int32 code with a minus-zero branch per carry (see ./_field.ts). The products keep');
+E('// Math.floor: their column sums reach 2^53, where this rounding would not be exact.');
+E('const MAGIC = 6755399441055744;');
+E('const OFF = 8388607.5;');
 E('');
 E('/**');
 E(' * o = a·b·2^−264 mod p (loosely reduced; o may alias a or b).');
@@ -109,13 +117,13 @@ function linear(name, doc, params, expr, serial = false) {
     E('  let c: number, v: number;');
     for (let i = 0; i < N - 1; i++) {
       E(`  v = ${expr(i)}${i ? ' + c' : ''};`);
-      E(`  c = Math.floor(v * INV);`);
+      E(`  c = (v - OFF) * INV + MAGIC - MAGIC;`);
       E(`  o[${i}] = v - c * B;`);
     }
     E(`  o[${N - 1}] = ${expr(N - 1)} + c;`);
   } else {
     for (let i = 0; i < N; i++) E(`  const v${i} = ${expr(i)};`);
-    for (let i = 0; i < N - 1; i++) E(`  const c${i} = Math.floor(v${i} * INV);`);
+    for (let i = 0; i < N - 1; i++) E(`  const c${i} = (v${i} - OFF) * INV + MAGIC - MAGIC;`);
     for (let i = 0; i < N; i++)
       E(`  o[${i}] = v${i}${i < N - 1 ? ` - c${i} * B` : ''}${i > 0 ? ` + c${i - 1}` : ''};`);
   }

@@ -7,6 +7,7 @@
  */
 import { getGroup } from './groups/index.js';
 import type { GroupName } from './groups/index.js';
+import type { BatchKeyOps } from './groups/types.js';
 
 /** One batch operation. */
 export type BatchOp = 'hash' | 'mul' | 'unblind';
@@ -55,14 +56,17 @@ export function runChunk(
   count?: number,
 ): Uint8Array {
   const g = getGroup(job.group, job.backend);
-  const ops = g.withKey(job.key);
+  const ops: BatchKeyOps = g.withKey(job.key);
   const L = g.elementLength;
   if (Array.isArray(input)) {
+    if (ops.hashMultiplyMany) return ops.hashMultiplyMany(input);
     const out = new Uint8Array(input.length * L);
     for (let i = 0; i < input.length; i++) out.set(ops.hashMultiply(input[i]!), i * L);
     return out;
   }
   const n = count ?? input.length / L;
+  const many = job.op === 'unblind' ? ops.unblindMany : ops.multiplyMany;
+  if (many) return many(input, n);
   const out = new Uint8Array(n * L);
   const f = job.op === 'unblind' ? ops.unblind : ops.multiply;
   for (let i = 0; i < n; i++) out.set(f(input.subarray(i * L, (i + 1) * L)), i * L);

@@ -22,10 +22,11 @@ import { Sm2Point } from '../../sm2/curve.js';
 import * as F from '../../sm2/_field.js';
 import { hashToJac } from '../../sm2/_h2c.js';
 import { fromAffine, mulCT } from '../../sm2/_mul.js';
+import { MAX_BATCH, mulManyX, normalize, scratch } from '../../sm2/_mul-many.js';
 import { jac, N, toAffineX, type Jac } from '../../sm2/_point.js';
 import { sm3 } from '../../sm3.js';
 import { beToNumber, invertMod, numberToBe } from './scalar.js';
-import type { KeyOps, PsiGroup } from './types.js';
+import type { BatchKeyOps, KeyOps, PsiGroup } from './types.js';
 import { xOnlyGroup } from './xonly.js';
 
 /**
@@ -126,9 +127,40 @@ const hashTo = (msg: Uint8Array, out: Jac): Jac => {
   return out;
 };
 
+/** Below this many items a batch runs item by item (the shared inversions would not pay). */
+const MIN_BATCH = 64;
+
+/**
+ * k·P_i for `count` items in batches of MAX_BATCH (../../sm2/_mul-many.ts): `load(i, v, j)` puts
+ * item i into slot j of the views (affine in ax/ay, or Jacobian in sx/sy/den with `jacobian`);
+ * `one(i)` is the item-by-item path, used for short tails and when a batch reports a zero divisor.
+ */
+function many(
+  k: bigint,
+  count: number,
+  jacobian: boolean,
+  load: (i: number, j: number) => void,
+  one: (i: number) => Uint8Array,
+): Uint8Array {
+  const out = new Uint8Array(count * LEN);
+  for (let s = 0; s < count; s += MAX_BATCH) {
+    const m = Math.min(MAX_BATCH, count - s);
+    let ok = m >= MIN_BATCH;
+    if (ok) {
+      scratch(m);
+      for (let j = 0; j < m; j++) load(s + j, j);
+      ok = (!jacobian || normalize(m)) && mulManyX(k, m, out, s * LEN);
+    }
+    if (!ok) for (let j = 0; j < m; j++) out.set(one(s + j), (s + j) * LEN);
+  }
+  return out;
+}
+
 /**
  * The SM2 PSI group on the limb field (`native` is accepted for the registry and ignored: the
- * limb code is faster than OpenSSL's generic SM2 ECDH).
+ * limb code is faster than OpenSSL's generic SM2 ECDH). Its key operations also work on whole
+ * batches (`hashMultiplyMany`, `multiplyMany`, `unblindMany`, used by ../batch.ts), which share
+ * inversions across the items; results are the same bytes as item by item.
  * @example
  * const g = sm2Group()
  */
@@ -136,6 +168,21 @@ export function sm2Group(_native = true): PsiGroup {
   const mulX = (P: Jac, k: bigint): Uint8Array => {
     mulCT(R, k, P);
     return xBytes(R);
+  };
+  const manyLifted = (k: bigint, flat: Uint8Array, n: number): Uint8Array => {
+    const one = (i: number): Uint8Array => mulX(lift(flat.subarray(i * LEN, (i + 1) * LEN), H), k);
+    return many(
+      k,
+      n,
+      false,
+      (i, j) => {
+        lift(flat.subarray(i * LEN, (i + 1) * LEN), H);
+        const v = scratch(0);
+        v.ax[j]!.set(H.X);
+        v.ay[j]!.set(H.Y);
+      },
+      one,
+    );
   };
   return Object.freeze({
     name: 'sm2' as const,
@@ -157,11 +204,28 @@ export function sm2Group(_native = true): PsiGroup {
       const k = key.length === LEN ? beToNumber(key) : 0n;
       if (k === 0n || k >= N) throw new BukejianError('INVALID_KEY', 'sm2 PSI key out of range');
       const inv = invertMod(k, N);
-      return Object.freeze({
+      const ops: BatchKeyOps = {
         hashMultiply: (msg: Uint8Array) => mulX(hashTo(msg, H), k),
         multiply: (e: Uint8Array) => mulX(lift(e, H), k),
         unblind: (e: Uint8Array) => mulX(lift(e, H), inv),
-      });
+        hashMultiplyMany: (msgs: Uint8Array[]) =>
+          many(
+            k,
+            msgs.length,
+            true,
+            (i, j) => {
+              hashTo(msgs[i]!, H);
+              const v = scratch(0);
+              v.sx[j]!.set(H.X);
+              v.sy[j]!.set(H.Y);
+              v.den[j]!.set(H.Z);
+            },
+            (i) => mulX(hashTo(msgs[i]!, H), k),
+          ),
+        multiplyMany: (flat: Uint8Array, n: number) => manyLifted(k, flat, n),
+        unblindMany: (flat: Uint8Array, n: number) => manyLifted(inv, flat, n),
+      };
+      return Object.freeze(ops);
     },
   });
 }

@@ -18,6 +18,17 @@ export interface KeyOps {
   unblind(e: Uint8Array): Uint8Array;
 }
 
+/**
+ * Key operations that also take whole batches (internal: ../batch.ts uses them when a group
+ * provides them; flat buffers hold `n` elements of `elementLength` bytes; same bytes as the
+ * per-item operations).
+ */
+export interface BatchKeyOps extends KeyOps {
+  hashMultiplyMany?(msgs: Uint8Array[]): Uint8Array;
+  multiplyMany?(flat: Uint8Array, n: number): Uint8Array;
+  unblindMany?(flat: Uint8Array, n: number): Uint8Array;
+}
+
 /** One PSI group: its encoding, hash-to-group map and scalar multiplication. */
 export interface PsiGroup {
   readonly name: GroupName;
