@@ -20,7 +20,8 @@ import { parseArgs } from './args.js';
 export const usage = `usage:
   bukejian jobs worker --redis URL --work DIR [--concurrency N] [--threads N] [--listen HOST:PORT]
   bukejian jobs psi --redis URL --id ID --role client|server (--in FILE [--column C] | --bucket-dir DIR)
-                    --buckets N --key-file FILE --group G [--mode M | --cardinality] [--canonical C]
+                    --buckets N --key-file FILE --group G [--mode intersection|both|cardinality
+                    | --cardinality] [--canonical C]
                     [--peer URL[,URL...]] [--out FILE] [--max-evaluations N|inf] [--wait] [--json]
   bukejian jobs verify --redis URL --id ID --in FILE.jsonl --out FILE [--part-lines N] [--wait] [--json]
                        [--kind sm2 | --kind eligibility (--vkey FILE | --allow-development-key)]
@@ -31,7 +32,9 @@ export const usage = `usage:
               PSI bucket sessions for server-role jobs
   psi         submits a PSI job (both agencies use the same --id, --buckets, --key-file, --group,
               --mode, --canonical); client: --peer is the other agency's endpoint(s), the
-              intersection goes to --out; server: --max-evaluations is required
+              intersection goes to --out; server: --max-evaluations is required; in --mode
+              both the server's job waits for the client's reveal of every bucket and writes its
+              own matched items to --out
   verify      submits a batch verification of SM2 signatures (JSONL: message or messageHex,
               signature, publicKey in hex, optional userId and format); --out gets one true/false
               per input line. --kind eligibility: eligibility proofs (JSONL: proof, context; see
