@@ -88,12 +88,17 @@ function field(v: unknown, name: string, item: number): bigint {
   throw new BukejianError('INVALID_DATA', `item ${item + 1}: "${name}" expected a decimal string`);
 }
 
+// the last key read, as one object: bukejian/zk keeps its prepared verifier per key object
+let lastVkey: { text: string; value: unknown } | undefined;
+
 function readVkey(file: string): unknown {
   const text = readIfExists(file);
   if (text === undefined)
     throw new BukejianError('NOT_FOUND', 'the verification key file does not exist');
+  if (lastVkey?.text === text) return lastVkey.value;
   try {
-    return JSON.parse(text);
+    lastVkey = { text, value: JSON.parse(text) };
+    return lastVkey.value;
   } catch {
     throw new BukejianError('INVALID_DATA', 'the verification key file is not JSON');
   }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { startRedis, type RedisServer } from './redis';
 import { jobsCli, worker, type WorkerProcess } from './jobs-cli';
+import { bullmqBackend, type JobBackend } from '../../src/jobs/index';
 
 /** Synthetic 居民身份证号 with a valid ISO 7064 MOD 11-2 check digit, distinct for each i. */
 export function idNumber(i: number): string {
@@ -67,6 +68,7 @@ export async function agencies(opts: { appendfsync?: 'always' } = {}): Promise<A
       return made;
     },
     async stop() {
+      await closeStatus();
       await Promise.all(procs.map((w) => w.stop()));
       await Promise.all([a.stop(), b.stop()]);
       rmSync(dir, { recursive: true, force: true });
@@ -111,16 +113,31 @@ export interface Status {
   error?: { code: string; part?: number; message: string };
 }
 
+const backends = new Map<string, JobBackend>();
+
+/**
+ * A job's status, asked in this process (polling through a CLI process every 200 ms cost about a
+ * core of a 2-core machine); `bukejian jobs status` itself is checked in poisonedBucket and in
+ * test/jobs-verify.test.ts.
+ */
 export async function status(url: string, id: string, queue: string): Promise<Status> {
-  const r = await jobsCli(['status', id, '--redis', url, '--queue', queue, '--json']);
-  return JSON.parse(r.out) as Status;
+  const k = `${url} ${queue}`;
+  let b = backends.get(k);
+  if (!b) backends.set(k, (b = bullmqBackend({ redis: url, queue })));
+  return (await b.status(id)) as Status;
+}
+
+/** Closes the status connections opened by {@link status}. */
+export async function closeStatus(): Promise<void> {
+  await Promise.all([...backends.values()].map((b) => b.close()));
+  backends.clear();
 }
 
 export async function until(f: () => Promise<boolean>, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (!(await f())) {
     if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
