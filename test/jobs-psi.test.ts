@@ -1,6 +1,6 @@
 // PSI as jobs between two agencies on real redis-servers (one per agency), through the built CLI,
 // three worker processes per agency, 64 buckets. 20,000 × 20,000 here (the 100,000 × 100,000 run
-// of the issue is test/slow/jobs-psi-100k.test.ts: it takes minutes on a shared 2-core machine);
+// of the issue is test/scale/jobs-psi-100k.test.ts, `npm run test:scale`: minutes on 2 cores);
 // the result equals the naive intersection through a client worker SIGKILLed mid-bucket and a
 // Redis restart from its AOF. Then a poisoned bucket fails its part with a typed error after its
 // retries, and the job reports it. Modes 'both' (the server's job ends with its own matched

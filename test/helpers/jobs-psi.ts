@@ -1,8 +1,9 @@
 // Two agencies for PSI jobs, each with its own redis-server (test/helpers/redis.ts) and three
 // worker processes of the built CLI (the server side's also answer the bucket sessions), and the
 // bucketed PSI scenario shared by test/jobs-psi.test.ts and the 100,000 × 100,000 run in
-// test/slow/: the result must equal the naive intersection through a client worker SIGKILLed
-// mid-bucket and a restart of the client side's Redis from its append-only file.
+// test/scale/: the result must equal the naive intersection through a client worker SIGKILLed
+// mid-bucket and a restart (SIGTERM) or crash (SIGKILL) of the client side's Redis, back from its
+// append-only file; and the poisoned-bucket scenario of both.
 import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
