@@ -64,6 +64,25 @@ describe('jobs misuse', () => {
     await expect(submitJob(backend, { kind: 'other', id: 'j' } as never)).rejects.toMatchObject({
       code: 'INVALID_OPTION',
     });
+    // mode 'both' is a job mode; a server's "out" only makes sense in it
+    await expect(
+      submitJob(backend, { ...psiJob, role: 'server', maxEvaluations: 'inf', out: '/tmp/o' }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining('"out"'),
+    });
+    await expect(
+      submitJob(backend, { ...psiJob, peer: ['http://b'], mode: 'all' as never }),
+    ).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('both') });
+    // eligibility proofs: the verification key is never implied
+    const zkJob = { kind: 'eligibility-verify' as const, id: 'z', input: '/x', out: '/o' };
+    await expect(submitJob(backend, zkJob)).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining('"vkey"'),
+    });
+    await expect(
+      submitJob(backend, { ...zkJob, allowDevelopmentKey: 'yes' as never }),
+    ).rejects.toMatchObject({ code: 'INVALID_OPTION' });
   });
 
   it('an input file that does not exist → IO naming only its base name', async () => {

@@ -3,7 +3,7 @@
  *
  *   bukejian jobs worker --redis URL --work DIR [--concurrency N] [--listen HOST:PORT]
  *   bukejian jobs psi --redis URL --id ID --role client|server ... [--wait]
- *   bukejian jobs verify --redis URL --id ID --in FILE --out FILE [--wait]
+ *   bukejian jobs verify --redis URL --id ID --in FILE --out FILE [--kind sm2|eligibility] [--wait]
  *   bukejian jobs status ID --redis URL [--json]
  * @module
  */
@@ -20,9 +20,11 @@ import { parseArgs } from './args.js';
 export const usage = `usage:
   bukejian jobs worker --redis URL --work DIR [--concurrency N] [--threads N] [--listen HOST:PORT]
   bukejian jobs psi --redis URL --id ID --role client|server (--in FILE [--column C] | --bucket-dir DIR)
-                    --buckets N --key-file FILE --group G [--mode M | --cardinality] [--canonical C]
+                    --buckets N --key-file FILE --group G [--mode intersection|both|cardinality
+                    | --cardinality] [--canonical C]
                     [--peer URL[,URL...]] [--out FILE] [--max-evaluations N|inf] [--wait] [--json]
   bukejian jobs verify --redis URL --id ID --in FILE.jsonl --out FILE [--part-lines N] [--wait] [--json]
+                       [--kind sm2 | --kind eligibility (--vkey FILE | --allow-development-key)]
   bukejian jobs status ID --redis URL [--json]
 
   worker      takes parts of this agency's jobs (all workers of an agency share --redis and
@@ -30,10 +32,14 @@ export const usage = `usage:
               PSI bucket sessions for server-role jobs
   psi         submits a PSI job (both agencies use the same --id, --buckets, --key-file, --group,
               --mode, --canonical); client: --peer is the other agency's endpoint(s), the
-              intersection goes to --out; server: --max-evaluations is required
+              intersection goes to --out; server: --max-evaluations is required; in --mode
+              both the server's job waits for the client's reveal of every bucket and writes its
+              own matched items to --out
   verify      submits a batch verification of SM2 signatures (JSONL: message or messageHex,
               signature, publicKey in hex, optional userId and format); --out gets one true/false
-              per input line
+              per input line. --kind eligibility: eligibility proofs (JSONL: proof, context; see
+              docs/jobs.md), --out gets one {"ok":true,"nullifier":…} / {"ok":false,"reason":…}
+              per input line, as eligibility.verifyBatch
   status      parts done / failed / retried, rate and ETA of a job
 Options: --queue NAME (default bukejian), --part-lines N (input lines per part), --chunk N (PSI items
   per message), --lock-duration MS (worker), --timeout S (--wait), --quiet (no progress line)
@@ -64,8 +70,10 @@ const VALUED = [
   'part-lines',
   'chunk',
   'timeout',
+  'kind',
+  'vkey',
 ] as const;
-const BOOLS = ['wait', 'json', 'quiet', 'cardinality'] as const;
+const BOOLS = ['wait', 'json', 'quiet', 'cardinality', 'allow-development-key'] as const;
 
 type Flags = Record<string, string | true>;
 const str = (f: Flags, k: string): string | undefined =>
@@ -194,15 +202,30 @@ async function runPsi(f: Flags): Promise<number> {
 }
 
 async function runVerify(f: Flags): Promise<number> {
+  const kind = str(f, 'kind') ?? 'sm2';
+  if (kind !== 'sm2' && kind !== 'eligibility')
+    throw new BukejianError('INVALID_OPTION', '"--kind" expected sm2 or eligibility');
+  if (kind === 'sm2' && (f.vkey !== undefined || f['allow-development-key']))
+    throw new BukejianError('INVALID_OPTION', '"--vkey" is for --kind eligibility');
   const backend = backendOf(f, 'verify');
   try {
-    const id = await submitJob(backend, {
-      kind: 'sm2-verify',
+    const common = {
       id: need(f, 'id', 'verify'),
       input: need(f, 'in', 'verify'),
       out: need(f, 'out', 'verify'),
       ...(num(f, 'part-lines') !== undefined ? { partLines: num(f, 'part-lines')! } : {}),
-    });
+    };
+    const id = await submitJob(
+      backend,
+      kind === 'sm2'
+        ? { kind: 'sm2-verify', ...common }
+        : {
+            kind: 'eligibility-verify',
+            ...common,
+            ...(str(f, 'vkey') !== undefined ? { vkey: str(f, 'vkey')! } : {}),
+            ...(f['allow-development-key'] ? { allowDevelopmentKey: true } : {}),
+          },
+    );
     if (f.wait) return await wait(backend, id, f);
     process.stdout.write(`${id}\n`);
     return 0;

@@ -57,13 +57,20 @@ export interface PsiJobSpec {
   bucketKeyFile: string;
   /** PSI group (both sides equal; always explicit). */
   group: GroupName;
-  /** 'intersection' (default) or 'cardinality'. */
-  mode?: 'intersection' | 'cardinality';
+  /**
+   * 'intersection' (default: the client learns it), 'both' (the client learns it, then reveals
+   * the matches to the server, whose job waits for every bucket's reveal and writes its own
+   * matched items to `out`) or 'cardinality' (the client learns its size only).
+   */
+  mode?: 'intersection' | 'both' | 'cardinality';
   /** Canonical form of the items (default 'text'). */
   canonical?: string;
   /** Client: the peer's endpoint(s), e.g. http://b.example:8080. */
   peer?: string[];
-  /** Client: where the intersection goes (one item per line). */
+  /**
+   * Where the intersection goes (one item per line): the client's matching items; in mode 'both'
+   * also the server's (its own spelling of each matched item).
+   */
   out?: string;
   /**
    * Client: items per chunked-protocol message (default 1024: each chunk is computed in one go on
@@ -80,6 +87,8 @@ export interface PsiJobSpec {
   /** Client: seconds to wait for the peer's bucket to be ready (default 600) and per reply (600). */
   readyTimeout?: number;
   timeout?: number;
+  /** Server, mode 'both': seconds each bucket waits for the client's reveal (default 86400). */
+  revealTimeout?: number;
 }
 
 const DEFAULT_CHUNK = 1024;
@@ -106,6 +115,7 @@ const KEYS = [
   'fpr',
   'readyTimeout',
   'timeout',
+  'revealTimeout',
 ] as const;
 
 /** Validates a PSI job spec (the caller's input: INVALID_OPTION and friends). */
@@ -113,7 +123,7 @@ export function psiSpec(raw: unknown): PsiJobSpec {
   const s = aoptions(raw as PsiJobSpec, 'job', KEYS) as PsiJobSpec;
   aoneOf(s.role, 'role', ['client', 'server']);
   aoneOf(s.group, 'group', psi.groups);
-  if (s.mode !== undefined) aoneOf(s.mode, 'mode', ['intersection', 'cardinality']);
+  if (s.mode !== undefined) aoneOf(s.mode, 'mode', ['intersection', 'both', 'cardinality']);
   if (s.canonical !== undefined) aoneOf(s.canonical, 'canonical', psi.CANONICAL_FORMS);
   anumber(s.buckets, 'buckets', 1, 1 << 20);
   astring(s.bucketKeyFile, 'bucketKeyFile');
@@ -140,7 +150,10 @@ export function psiSpec(raw: unknown): PsiJobSpec {
       );
     if (s.maxEvaluations !== 'inf') anumber(s.maxEvaluations, 'maxEvaluations', 0);
     if (s.setFormat !== undefined) aoneOf(s.setFormat, 'setFormat', ['gcs', 'bloom', 'raw']);
+    if (s.out !== undefined && s.mode !== 'both')
+      throw new BukejianError('INVALID_OPTION', '"out" is for the server role in mode "both" only');
   }
+  if (s.revealTimeout !== undefined) anumber(s.revealTimeout, 'revealTimeout', 1);
   return s;
 }
 
@@ -353,6 +366,39 @@ async function runBucket(
   }
 }
 
+/** The server's matched items of bucket `b` (mode 'both'), once the client has revealed them. */
+function revealed(env: PsiEnv, id: string, b: number): string[] | undefined {
+  const text = readIfExists(join(env.workDir, id, 'result', `${b}.json`));
+  if (text === undefined) return undefined;
+  let r: { items?: unknown } | undefined;
+  try {
+    r = JSON.parse(text) as { items?: unknown };
+  } catch {
+    r = undefined;
+  }
+  if (!Array.isArray(r?.items))
+    throw new BukejianError('IO', `bucket ${b}: result file is damaged`);
+  return r.items as string[];
+}
+
+/**
+ * Server reveal part (mode 'both'): waits for the client's reveal of bucket `b`, which the
+ * endpoint that served the session wrote to `<work>/<id>/result/<b>.json` (atomically).
+ */
+async function awaitReveal(s: PsiJobSpec, env: PsiEnv, b: number): Promise<unknown> {
+  const end = Date.now() + (s.revealTimeout ?? 86_400) * 1000;
+  for (;;) {
+    const items = revealed(env, s.id, b);
+    if (items) return { bucket: b, cardinality: items.length };
+    if (Date.now() > end)
+      throw new BukejianError(
+        'IO',
+        `bucket ${b}: no reveal from the peer within ${s.revealTimeout ?? 86_400} s`,
+      );
+    await sleep(500);
+  }
+}
+
 /** Runs one part of a PSI job. */
 export async function psiPart(
   data: JobData,
@@ -365,6 +411,7 @@ export async function psiPart(
   if (stage === 'split') return split(s, env, part, ctx.index);
   const b = part.bucket as number;
   if (stage === 'check') return { bucket: b, items: (await bucketItems(s, env, b, 0)).length };
+  if (stage === 'reveal') return awaitReveal(s, env, b);
   return runBucket(s, env, b, (part.splitParts as number) ?? 0, ctx);
 }
 
@@ -391,7 +438,18 @@ export async function psiCollect(
       fpr: s.fpr ?? 1e-9,
       maxEvaluations: s.maxEvaluations,
     };
+    if (stage === 'reveal') return union(s, ctx, (b) => revealed(env, s.id, b));
     writeAtomic(join(env.workDir, s.id, 'ready.json'), JSON.stringify(ready));
+    if (ready.mode === 'both') {
+      // mode 'both': the job ends when the client has revealed every bucket's matches
+      await ctx.enqueue({
+        id: s.id,
+        kind: 'psi',
+        stage: 'reveal',
+        data,
+        parts: Array.from({ length: s.buckets }, (_, bucket) => ({ bucket })),
+      });
+    }
     return { ready: true, buckets: s.buckets };
   }
   if (stage === 'split') {
@@ -408,6 +466,23 @@ export async function psiCollect(
     return { split: results.length };
   }
   // stage buckets: the union, bucket by bucket, into one file (atomic)
+  return union(s, ctx, (b) => {
+    const text = readIfExists(join(env.workDir, s.id, 'result', `${b}.json`));
+    if (text === undefined) return undefined;
+    const r = JSON.parse(text) as { cardinality: number; intersection?: string[] };
+    return r.intersection ?? r.cardinality;
+  });
+}
+
+/**
+ * The job's result from its per-bucket results (items, or a count in cardinality mode): their
+ * sum, and their items into `out`, bucket by bucket (atomically: a temporary file, then renamed).
+ */
+function union(
+  s: PsiJobSpec,
+  ctx: PartContext,
+  bucket: (b: number) => string[] | number | undefined,
+): unknown {
   const fs = needNodeModule('node:fs', 'bukejian/jobs writes files');
   let cardinality = 0;
   const out = s.out;
@@ -415,13 +490,11 @@ export async function psiCollect(
   const fd = tmp ? fs.openSync(tmp, 'w') : undefined;
   try {
     for (let b = 0; b < s.buckets; b++) {
-      const file = join(env.workDir, s.id, 'result', `${b}.json`);
-      const text = readIfExists(file);
-      if (text === undefined) throw new BukejianError('IO', `bucket ${b}: result missing`);
-      const r = JSON.parse(text) as { cardinality: number; intersection?: string[] };
-      cardinality += r.cardinality;
-      if (fd !== undefined && r.intersection && r.intersection.length > 0)
-        fs.writeSync(fd, r.intersection.join('\n') + '\n');
+      const r = bucket(b);
+      if (r === undefined) throw new BukejianError('IO', `bucket ${b}: result missing`);
+      cardinality += typeof r === 'number' ? r : r.length;
+      if (fd !== undefined && typeof r !== 'number' && r.length > 0)
+        fs.writeSync(fd, r.join('\n') + '\n');
     }
     if (fd !== undefined) fs.fsyncSync(fd);
   } catch (e) {
@@ -438,7 +511,7 @@ export async function psiCollect(
 /** What ready.json holds (written by the server side's collect). */
 interface Ready {
   group: GroupName;
-  mode: 'intersection' | 'cardinality';
+  mode: 'intersection' | 'both' | 'cardinality';
   canonical: string;
   buckets: number;
   key: string;
@@ -491,6 +564,16 @@ export function psiEndpoint(
         fpr: r.fpr,
         budget,
         workers: env.threads,
+        // mode 'both': the client's reveal of this bucket → the server's matched items, once
+        ...(r.mode === 'both'
+          ? {
+              onReveal: (matched: string[]) =>
+                writeAtomic(
+                  join(env.workDir, id, 'result', `${b}.json`),
+                  JSON.stringify({ bucket: b, items: matched }),
+                ),
+            }
+          : {}),
       });
       await server.prepare();
       return server;

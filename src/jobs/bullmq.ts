@@ -271,13 +271,15 @@ export function bullmqBackend(opts: BullmqOptions): JobBackend {
       const stage = m.stage;
       const total = Number(m[`${stage}:total`]);
       const created = Number(m[`${stage}:created`]);
+      // the state first: a part's counters are written before BullMQ moves it (and its parent)
+      // on, so counters read after a 'failed' state include the failed part's entry
+      const parent = await queue.getJob(`${id}.${stage}`);
+      const st: string = parent ? await parent.getState() : 'unknown';
       const [done, retried, failed] = await Promise.all([
         redis.scard(setKey(id, stage, 'done')),
         redis.scard(setKey(id, stage, 'retried')),
         redis.hgetall(setKey(id, stage, 'failed')) as Promise<Record<string, string>>,
       ]);
-      const parent = await queue.getJob(`${id}.${stage}`);
-      const st: string = parent ? await parent.getState() : 'unknown';
       const elapsedMs = Math.max(0, Date.now() - created);
       const rate = elapsedMs > 0 ? (1000 * done) / elapsedMs : 0;
       const s: JobStatus = {
@@ -298,7 +300,8 @@ export function bullmqBackend(opts: BullmqOptions): JobBackend {
       };
       if (rate > 0 && done < total) s.etaSeconds = (total - done) / rate;
       else if (done >= total) s.etaSeconds = 0;
-      if (s.state === 'completed') s.result = parent.returnvalue;
+      if (s.state === 'completed')
+        s.result = parent.returnvalue ?? (await queue.getJob(`${id}.${stage}`))?.returnvalue;
       const first = Object.keys(failed)
         .map(Number)
         .sort((a, b) => a - b)[0];

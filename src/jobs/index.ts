@@ -8,7 +8,9 @@
  *   hash buckets, bucket b runs as one chunked PSI session against the peer's bucket b over
  *   HTTP, results are written per (job, bucket), atomically and once.
  * - Batch verification of SM2 signatures (./_verify.ts): a JSONL file in line ranges, one
- *   boolean per line in input order, as `sm2.verifyBatch` gives on one machine.
+ *   boolean per line in input order, as `sm2.verifyBatch` gives on one machine; and of
+ *   eligibility proofs with their contexts (./_eligibility.ts), one result per line as
+ *   `eligibility.verifyBatch` gives (`bukejian/zk` is loaded by the workers on first use).
  *
  * `bullmq` and `ioredis` are optional peer dependencies (`npm i bullmq ioredis`), loaded on
  * first use. Node only. Guide: docs/jobs.md.
@@ -31,3 +33,4 @@ export type { RunningWorker, WorkerOptions } from './worker.js';
 export type { JobSpec } from './submit.js';
 export type { PsiJobSpec } from './_psi.js';
 export type { VerifyJobSpec } from './_verify.js';
+export type { EligibilityVerifyJobSpec } from './_eligibility.js';

@@ -11,9 +11,14 @@ import { planPsi, psiSpec } from './_psi.js';
 import type { PsiJobSpec } from './_psi.js';
 import { planVerify, verifySpec } from './_verify.js';
 import type { VerifyJobSpec } from './_verify.js';
+import { eligibilitySpec, planEligibility } from './_eligibility.js';
+import type { EligibilityVerifyJobSpec } from './_eligibility.js';
 
-/** A job: PSI against a peer agency, or batch verification of SM2 signatures. */
-export type JobSpec = PsiJobSpec | VerifyJobSpec;
+/**
+ * A job: PSI against a peer agency, or batch verification of SM2 signatures or of eligibility
+ * proofs.
+ */
+export type JobSpec = PsiJobSpec | VerifyJobSpec | EligibilityVerifyJobSpec;
 
 /**
  * Validates `spec`, plans its parts and enqueues it; returns the job id. Submitting the same id
@@ -29,7 +34,13 @@ export async function submitJob(backend: JobBackend, spec: JobSpec): Promise<str
   const id = jobId(spec.id);
   if (spec.kind === 'psi') await backend.enqueue(await planPsi(psiSpec(spec)));
   else if (spec.kind === 'sm2-verify') await backend.enqueue(await planVerify(verifySpec(spec)));
-  else throw new BukejianError('INVALID_OPTION', '"kind" expected "psi" or "sm2-verify"');
+  else if (spec.kind === 'eligibility-verify')
+    await backend.enqueue(await planEligibility(eligibilitySpec(spec)));
+  else
+    throw new BukejianError(
+      'INVALID_OPTION',
+      '"kind" expected "psi", "sm2-verify" or "eligibility-verify"',
+    );
   return id;
 }
 

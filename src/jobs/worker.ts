@@ -10,6 +10,7 @@ import { needNodeModule } from '../_node.js';
 import type { JobBackend, JobHandlers } from './backend.js';
 import { psiCollect, psiEndpoint, psiPart } from './_psi.js';
 import { verifyCollect, verifyPart } from './_verify.js';
+import { eligibilityCollect, eligibilityPart } from './_eligibility.js';
 
 /** Options of {@link startWorker}. */
 export interface WorkerOptions {
@@ -57,11 +58,13 @@ export async function startWorker(
     handle(kind, data, part, ctx) {
       if (kind === 'psi') return psiPart(data, ctx.stage, part, ctx, env);
       if (kind === 'sm2-verify') return verifyPart(data, part, ctx, env);
+      if (kind === 'eligibility-verify') return eligibilityPart(data, part, ctx, env);
       throw new BukejianError('UNSUPPORTED', `job kind "${kind.slice(0, 40)}" unknown here`);
     },
     collect(kind, data, results, ctx) {
       if (kind === 'psi') return psiCollect(data, ctx.stage, results, ctx, env);
       if (kind === 'sm2-verify') return verifyCollect(data, results, env);
+      if (kind === 'eligibility-verify') return eligibilityCollect(data, results, env);
       throw new BukejianError('UNSUPPORTED', `job kind "${kind.slice(0, 40)}" unknown here`);
     },
   };

@@ -1,14 +1,17 @@
 // Two agencies for PSI jobs, each with its own redis-server (test/helpers/redis.ts) and three
 // worker processes of the built CLI (the server side's also answer the bucket sessions), and the
 // bucketed PSI scenario shared by test/jobs-psi.test.ts and the 100,000 × 100,000 run in
-// test/slow/: the result must equal the naive intersection through a client worker SIGKILLed
-// mid-bucket and a restart of the client side's Redis from its append-only file.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// test/scale/: the result must equal the naive intersection through a client worker SIGKILLed
+// mid-bucket and a restart (SIGTERM) or crash (SIGKILL) of the client side's Redis, back from its
+// append-only file; and the poisoned-bucket scenario of both.
+import { createHmac } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { startRedis, type RedisServer } from './redis';
 import { jobsCli, worker, type WorkerProcess } from './jobs-cli';
+import { bullmqBackend, type JobBackend } from '../../src/jobs/index';
 
 /** Synthetic 居民身份证号 with a valid ISO 7064 MOD 11-2 check digit, distinct for each i. */
 export function idNumber(i: number): string {
@@ -35,11 +38,23 @@ export interface Agencies {
   stop(): Promise<void>;
 }
 
-export async function agencies(): Promise<Agencies> {
+const BUCKET_KEY = '000102030405060708090a0b0c0d0e0f1011121314151617';
+
+/**
+ * The bucket of an 18-character ID number (already canonical under 'cn-id'), computed here with
+ * node:crypto's HMAC-SM3 as psi.partition defines it: HMAC-SM3(key, item)[0..4] mod buckets.
+ */
+export function bucketOfId(id: string, buckets: number): number {
+  return (
+    createHmac('sm3', Buffer.from(BUCKET_KEY, 'hex')).update(id).digest().readUInt32BE(0) % buckets
+  );
+}
+
+export async function agencies(opts: { appendfsync?: 'always' } = {}): Promise<Agencies> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bukejian-jobs-psi-'));
   const keyFile = path.join(dir, 'bucket.key');
-  writeFileSync(keyFile, '000102030405060708090a0b0c0d0e0f1011121314151617\n');
-  const [a, b] = await Promise.all([startRedis(), startRedis()]);
+  writeFileSync(keyFile, BUCKET_KEY + '\n');
+  const [a, b] = await Promise.all([startRedis(opts), startRedis(opts)]);
   const procs: WorkerProcess[] = [];
   const sets = new Map<string, ReturnType<Agencies['workers']>>();
   return {
@@ -54,6 +69,7 @@ export async function agencies(): Promise<Agencies> {
       return made;
     },
     async stop() {
+      await closeStatus();
       await Promise.all(procs.map((w) => w.stop()));
       await Promise.all([a.stop(), b.stop()]);
       rmSync(dir, { recursive: true, force: true });
@@ -98,16 +114,31 @@ export interface Status {
   error?: { code: string; part?: number; message: string };
 }
 
+const backends = new Map<string, JobBackend>();
+
+/**
+ * A job's status, asked in this process (polling through a CLI process every 200 ms cost about a
+ * core of a 2-core machine); `bukejian jobs status` itself is checked in poisonedBucket and in
+ * test/jobs-verify.test.ts.
+ */
 export async function status(url: string, id: string, queue: string): Promise<Status> {
-  const r = await jobsCli(['status', id, '--redis', url, '--queue', queue, '--json']);
-  return JSON.parse(r.out) as Status;
+  const k = `${url} ${queue}`;
+  let b = backends.get(k);
+  if (!b) backends.set(k, (b = bullmqBackend({ redis: url, queue })));
+  return (await b.status(id)) as Status;
+}
+
+/** Closes the status connections opened by {@link status}. */
+export async function closeStatus(): Promise<void> {
+  await Promise.all([...backends.values()].map((b) => b.close()));
+  backends.clear();
 }
 
 export async function until(f: () => Promise<boolean>, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (!(await f())) {
     if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
@@ -126,13 +157,19 @@ export const common = (ag: Agencies, id: string, queue: string, buckets: number)
 
 /**
  * N × N items (overlap 0.4 N), `buckets` buckets, three workers per agency; one client worker
- * SIGKILLed once 1/8 of the buckets are done, the client's Redis restarted at 5/16.
+ * SIGKILLed once 1/8 of the buckets are done, the client's Redis restarted at 5/16 (`redis:
+ * 'restart'`, SIGTERM) or killed and started again (`'crash'`, SIGKILL) on its directory and port.
+ * Checks the result against the naive intersection, and the per-bucket result files the client's
+ * workers wrote (keyed by bucket): exactly one per bucket, each holding exactly the naive
+ * intersection's items of that bucket (bucket computed here with node:crypto), so no bucket was
+ * counted twice or lost.
  */
 export async function bucketedPsi(
   ag: Agencies,
   N: number,
   buckets: number,
   queue: string,
+  redis: 'restart' | 'crash' = 'restart',
 ): Promise<{ intersection: number; parts: Status['parts'] }> {
   const q = `n${N}`;
   const { a, peers } = await ag.workers(queue, 10_000);
@@ -195,7 +232,8 @@ export async function bucketedPsi(
     600_000,
   );
   expect((await status(ag.redis.a.url, q, queue)).parts.done).toBeLessThan(buckets);
-  await ag.redis.a.restart();
+  if (redis === 'crash') await ag.redis.a.crash();
+  else await ag.redis.a.restart();
   const r = await run;
   expect(r.err).not.toMatch(/bukejian:/);
   expect(r.code).toBe(0);
@@ -210,5 +248,89 @@ export async function bucketedPsi(
   expect(s).toMatchObject({ state: 'completed', stage: 'buckets' });
   expect(s.parts).toMatchObject({ total: buckets, done: buckets, failed: 0 });
   expect(s.parts.retried).toBeGreaterThanOrEqual(1); // the killed worker's bucket ran again
+  // the per-bucket results, keyed by bucket: one file per bucket, each the naive ∩ of its bucket
+  const resultDir = path.join(ag.dir, queue, 'a', q, 'result');
+  const files = readdirSync(resultDir).sort((x, y) => parseInt(x) - parseInt(y));
+  expect(files).toEqual(Array.from({ length: buckets }, (_, b) => `${b}.json`));
+  const perBucket: string[][] = Array.from({ length: buckets }, () => []);
+  for (const x of expected) perBucket[bucketOfId(x, buckets)]!.push(x);
+  let sum = 0;
+  for (let b = 0; b < buckets; b++) {
+    const f = JSON.parse(readFileSync(path.join(resultDir, `${b}.json`), 'utf8')) as {
+      bucket: number;
+      cardinality: number;
+      intersection: string[];
+    };
+    expect(f.bucket).toBe(b);
+    expect(f.intersection.slice().sort()).toEqual(perBucket[b]!.sort());
+    expect(f.cardinality).toBe(perBucket[b]!.length);
+    sum += f.cardinality;
+  }
+  expect(sum).toBe(0.4 * N);
   return { intersection: got.length, parts: s.parts };
+}
+
+/**
+ * A poisoned bucket: bucket 5 of the client's bucket directory is a directory (EISDIR when read):
+ * its part fails with IO after its retries, within a minute, and the job and `jobs status` say so.
+ */
+export async function poisonedBucket(ag: Agencies, queue: string, id: string): Promise<void> {
+  const { peers } = await ag.workers(queue, 10_000);
+  const mine = Array.from({ length: 400 }, (_, i) => idNumber(300_000 + i));
+  const aDir = path.join(ag.dir, `${id}-a`);
+  const bDir = path.join(ag.dir, `${id}-b`);
+  for (const d of [aDir, bDir]) {
+    mkdirSync(d);
+    for (let b = 0; b < 8; b++)
+      writeFileSync(
+        path.join(d, `${b}.txt`),
+        mine.filter((x) => bucketOfId(x, 8) === b).join('\n'),
+      );
+  }
+  rmSync(path.join(aDir, '5.txt'));
+  mkdirSync(path.join(aDir, '5.txt')); // unreadable as a file: EISDIR
+  const b = await jobsCli([
+    'psi',
+    '--redis',
+    ag.redis.b.url,
+    ...common(ag, id, queue, 8),
+    '--role',
+    'server',
+    '--bucket-dir',
+    bDir,
+    '--max-evaluations',
+    'inf',
+  ]);
+  expect(b.code).toBe(0);
+  const t0 = Date.now();
+  const r = await jobsCli([
+    'psi',
+    '--redis',
+    ag.redis.a.url,
+    ...common(ag, id, queue, 8),
+    '--role',
+    'client',
+    '--bucket-dir',
+    aDir,
+    '--peer',
+    peers.join(','),
+    '--out',
+    path.join(ag.dir, `${id}.out`),
+    '--wait',
+  ]);
+  expect(r.code).toBe(1);
+  expect(r.err).toMatch(
+    new RegExp(
+      `bukejian: IO: job ${id} failed \\(stage buckets, part 5\\): reading 5\\.txt failed \\(EISDIR\\)`,
+    ),
+  );
+  expect(Date.now() - t0).toBeLessThan(60_000);
+  const s = await status(ag.redis.a.url, id, queue);
+  expect(s.state).toBe('failed');
+  expect(s.parts.failed).toBe(1);
+  expect(s.parts.retried).toBeGreaterThanOrEqual(1);
+  expect(s.error).toMatchObject({ code: 'IO', part: 5 });
+  const text = await jobsCli(['status', id, '--redis', ag.redis.a.url, '--queue', queue]);
+  expect(text.code).toBe(1);
+  expect(text.out).toMatch(/error in part 5: IO: reading 5\.txt failed \(EISDIR\)/);
 }

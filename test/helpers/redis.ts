@@ -2,7 +2,9 @@
 // ensureDebianBinary when missing and running as root, else a failure naming it), on a free
 // 127.0.0.1 port, in a temporary directory, with the append-only file on and RDB snapshots off.
 // `restart()` stops it (SIGTERM: Redis flushes its AOF) and starts it again on the same port and
-// directory, so it comes back from the AOF; `stop()` ends it and removes the directory.
+// directory, so it comes back from the AOF; `crash()` does the same after a SIGKILL (nothing
+// flushed on the way out: with `appendfsync: 'always'` every acknowledged write is on disk);
+// `stop()` ends it and removes the directory.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +18,7 @@ export interface RedisServer {
   port: number;
   dir: string;
   restart(): Promise<void>;
+  crash(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,7 +49,9 @@ function reachable(port: number): Promise<boolean> {
   });
 }
 
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(
+  opts: { appendfsync?: 'always' | 'everysec' } = {},
+): Promise<RedisServer> {
   const bin = ensureDebianBinary('redis-server', 'redis-server');
   const dir = mkdtempSync(path.join(tmpdir(), 'bukejian-redis-'));
   const port = await freePort();
@@ -65,6 +70,8 @@ export async function startRedis(): Promise<RedisServer> {
         dir,
         '--appendonly',
         'yes',
+        '--appendfsync',
+        opts.appendfsync ?? 'everysec',
         '--save',
         '',
         '--daemonize',
@@ -83,11 +90,11 @@ export async function startRedis(): Promise<RedisServer> {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
-  const halt = async () => {
+  const halt = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
     const p = proc;
-    if (!p || p.exitCode !== null) return;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
     const exited = new Promise((r) => p.once('exit', r));
-    p.kill('SIGTERM');
+    p.kill(signal);
     await exited;
   };
   await start();
@@ -97,6 +104,10 @@ export async function startRedis(): Promise<RedisServer> {
     dir,
     async restart() {
       await halt();
+      await start();
+    },
+    async crash() {
+      await halt('SIGKILL');
       await start();
     },
     async stop() {
