@@ -1092,35 +1092,7 @@ class Sm3Js implements Hash {
         '"hash" expected unfinished state, got digest() already called',
       );
     this.finished = true;
-    const { buf, v } = this;
-    let pos = this.pos;
-    buf[pos++] = 0x80;
-    buf.fill(0, pos);
-    if (pos > BLOCK - 8) {
-      compress(v, buf, 0);
-      buf.fill(0);
-    }
-    const bits = this.length * 8;
-    const hi = Math.floor(bits / 0x100000000);
-    const lo = bits >>> 0;
-    buf[56] = hi >>> 24;
-    buf[57] = hi >>> 16;
-    buf[58] = hi >>> 8;
-    buf[59] = hi;
-    buf[60] = lo >>> 24;
-    buf[61] = lo >>> 16;
-    buf[62] = lo >>> 8;
-    buf[63] = lo;
-    compress(v, buf, 0);
-    wipeSchedule();
-    const out = new Uint8Array(32);
-    for (let i = 0; i < 8; i++) {
-      const x = v[i]!;
-      out[4 * i] = x >>> 24;
-      out[4 * i + 1] = x >>> 16;
-      out[4 * i + 2] = x >>> 8;
-      out[4 * i + 3] = x;
-    }
+    const out = finish(this.v, this.buf, this.pos, this.length);
     this.destroy();
     return out;
   }
@@ -1180,6 +1152,42 @@ class Sm3Native implements Hash {
   }
 }
 
+/**
+ * SM3's last step, shared by `Sm3Js.digest` and the one-shot hash: pads the `pos` bytes in `buf`
+ * (0x80, zeros, the message length in bits over 64 bits), compresses, and returns the digest; the
+ * message schedule is wiped.
+ */
+function finish(v: Int32Array, buf: Uint8Array, pos: number, length: number): Uint8Array {
+  buf[pos++] = 0x80;
+  buf.fill(0, pos);
+  if (pos > BLOCK - 8) {
+    compress(v, buf, 0);
+    buf.fill(0);
+  }
+  const bits = length * 8;
+  const hi = Math.floor(bits / 0x100000000);
+  const lo = bits >>> 0;
+  buf[56] = hi >>> 24;
+  buf[57] = hi >>> 16;
+  buf[58] = hi >>> 8;
+  buf[59] = hi;
+  buf[60] = lo >>> 24;
+  buf[61] = lo >>> 16;
+  buf[62] = lo >>> 8;
+  buf[63] = lo;
+  compress(v, buf, 0);
+  wipeSchedule();
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 8; i++) {
+    const x = v[i]!;
+    out[4 * i] = x >>> 24;
+    out[4 * i + 1] = x >>> 16;
+    out[4 * i + 2] = x >>> 8;
+    out[4 * i + 3] = x;
+  }
+  return out;
+}
+
 // State and last-block scratch of the one-shot hash (no allocation but the digest; wiped after
 // every use like a streaming hash's).
 const ONE_V = /* @__PURE__ */ new Int32Array(8);
@@ -1193,35 +1201,8 @@ function oneShot(d: Uint8Array): Uint8Array {
   const len = d.length;
   let i = 0;
   for (; len - i >= BLOCK; i += BLOCK) compress(v, d, i);
-  let pos = len - i;
   buf.set(d.subarray(i), 0);
-  buf[pos++] = 0x80;
-  buf.fill(0, pos);
-  if (pos > BLOCK - 8) {
-    compress(v, buf, 0);
-    buf.fill(0);
-  }
-  const bits = len * 8;
-  const hi = Math.floor(bits / 0x100000000);
-  const lo = bits >>> 0;
-  buf[56] = hi >>> 24;
-  buf[57] = hi >>> 16;
-  buf[58] = hi >>> 8;
-  buf[59] = hi;
-  buf[60] = lo >>> 24;
-  buf[61] = lo >>> 16;
-  buf[62] = lo >>> 8;
-  buf[63] = lo;
-  compress(v, buf, 0);
-  const out = new Uint8Array(32);
-  for (let k = 0; k < 8; k++) {
-    const x = v[k]!;
-    out[4 * k] = x >>> 24;
-    out[4 * k + 1] = x >>> 16;
-    out[4 * k + 2] = x >>> 8;
-    out[4 * k + 3] = x;
-  }
-  wipeSchedule();
+  const out = finish(v, buf, len - i, len);
   zeroize(v, buf);
   return out;
 }

@@ -44,6 +44,7 @@ import { abytes, anumber, aoneOf, aoptions, astring } from '../_assert.js';
 import type { AuditStore, StoredEntry, Tombstone } from '../audit/store/types.js';
 import { EntryColumns } from '../audit/store/_columns.js';
 import { consentConflict } from '../audit/store/_consent-conflict.js';
+import { checkEntries } from '../audit/store/_check-entries.js';
 import { decodeEntry, KIND_CODES } from '../audit/entries.js';
 import { apool, dbError, q, type PgRow, type PostgresClient, type PostgresPool } from './_pool.js';
 import { checkSchema } from './migrate.js';
@@ -273,19 +274,8 @@ export async function openPostgresStore(
     isPruned: (i) => cols.isPruned(i),
     append(entries: StoredEntry[]) {
       open();
-      if (!Array.isArray(entries))
-        throw new BukejianError('INVALID_TYPE', '"entries" expected Array, got other');
+      const total = checkEntries(entries);
       const n = entries.length;
-      let total = 0;
-      for (let j = 0; j < n; j++) {
-        const e = entries[j]!;
-        abytes(e.payload, `entries[${j}].payload`);
-        abytes(e.leafHash, `entries[${j}].leafHash`, 32);
-        abytes(e.subjectTag, `entries[${j}].subjectTag`, 8);
-        anumber(e.kind, `entries[${j}].kind`, 0, 255);
-        anumber(e.retainUntil, `entries[${j}].retainUntil`, 0, 2 ** 53 - 1);
-        total += e.payload.length;
-      }
       // The IDs of the consent grants in the batch (kind 2): the database refuses the batch when
       // another writer used one (see _migration-2.ts).
       const consentIds: string[] = [];

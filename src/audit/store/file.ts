@@ -32,6 +32,7 @@ import { encodeFrame, scanFrames } from './frames.js';
 import { BATCH_HEADER, ENTRY_META, FILES, fsyncDir, recover, setU64 } from './_recovery.js';
 import { releaseLock, takeLock } from './_lock.js';
 import type { AuditStore, StoredEntry, Tombstone } from './types.js';
+import { checkEntries } from './_check-entries.js';
 
 /** Options of {@link openFileStore}. */
 export interface FileStoreOptions {
@@ -179,20 +180,9 @@ async function openLocked(
     isPruned: (i) => cols.isPruned(i),
     append: (entries: StoredEntry[]) =>
       guarded(async () => {
-        if (!Array.isArray(entries))
-          throw new BukejianError('INVALID_TYPE', '"entries" expected Array, got other');
+        const total = checkEntries(entries);
         if (entries.length === 0) return;
         const n = entries.length;
-        let total = 0;
-        for (let j = 0; j < n; j++) {
-          const e = entries[j]!;
-          abytes(e.payload, `entries[${j}].payload`);
-          abytes(e.leafHash, `entries[${j}].leafHash`, 32);
-          abytes(e.subjectTag, `entries[${j}].subjectTag`, 8);
-          anumber(e.kind, `entries[${j}].kind`, 0, 255);
-          anumber(e.retainUntil, `entries[${j}].retainUntil`, 0, 2 ** 53 - 1);
-          total += e.payload.length;
-        }
         const data = new Uint8Array(total);
         const body = new Uint8Array(BATCH_HEADER + n * ENTRY_META);
         const bv = new DataView(body.buffer);
