@@ -15,7 +15,11 @@
  * independent reference of the differential tests.
  * @module
  */
-import { createHasher, mapToCurveSimpleSWU } from '@noble/curves/abstract/hash-to-curve.js';
+import {
+  createHasher,
+  expand_message_xmd,
+  mapToCurveSimpleSWU,
+} from '@noble/curves/abstract/hash-to-curve.js';
 import { BukejianError } from '../../errors.js';
 import { randomScalar } from '../../_random.js';
 import { Sm2Point } from '../../sm2/curve.js';
@@ -23,7 +27,8 @@ import * as F from '../../sm2/_field.js';
 import { hashToJac } from '../../sm2/_h2c.js';
 import { fromAffine, mulCT } from '../../sm2/_mul.js';
 import { MAX_BATCH, mulManyX, normalize, scratch } from '../../sm2/_mul-many.js';
-import { jac, N, toAffineX, type Jac } from '../../sm2/_point.js';
+import { jac, N, oddScalar, recode, toAffineX, type Jac } from '../../sm2/_point.js';
+import { sm2Wasm, type Sm2Wasm } from '../../sm2/_wasm.js';
 import { sm3 } from '../../sm3.js';
 import { beToNumber, invertMod, numberToBe } from './scalar.js';
 import type { BatchKeyOps, KeyOps, PsiGroup } from './types.js';
@@ -129,24 +134,81 @@ const hashTo = (msg: Uint8Array, out: Jac): Jac => {
 
 /** Below this many items a batch runs item by item (the shared inversions would not pay). */
 const MIN_BATCH = 64;
+/** The same threshold on the WebAssembly kernel (its inversions are cheaper). */
+const MIN_BATCH_WASM = 16;
+
+const kbytes = new Uint8Array(32);
+
+/** The kernel's window digits of k (x-only output: the parity flip of oddScalar needs no fix). */
+function loadDigits(w: Sm2Wasm, k: bigint): void {
+  oddScalar(k, kbytes);
+  recode(kbytes, 5, 52, w.digits);
+}
+
+/** Where a batch's input comes from: messages to hash, or x-only elements to lift. */
+type Source = { msgs: Uint8Array[] } | { flat: Uint8Array };
 
 /**
- * k·P_i for `count` items in batches of MAX_BATCH (../../sm2/_mul-many.ts): `load(i, v, j)` puts
- * item i into slot j of the views (affine in ax/ay, or Jacobian in sx/sy/den with `jacobian`);
- * `one(i)` is the item-by-item path, used for short tails and when a batch reports a zero divisor.
+ * k·P_i for a batch of m items on the WebAssembly kernel; false when the kernel met a zero
+ * divisor (only for invalid or exceptional inputs) and the caller must use the JavaScript path.
+ * Throws INVALID_POINT for the first invalid element, as the item-by-item path does.
+ */
+function manyWasm(
+  w: Sm2Wasm,
+  k: bigint,
+  src: Source,
+  s: number,
+  m: number,
+  out: Uint8Array,
+): boolean {
+  const { x, mem, L } = w;
+  if ('msgs' in src) {
+    for (let j = 0; j < m; j++) {
+      const u = expand_message_xmd(src.msgs[s + j]!, SM2_DST, 96, sm3Hash as never);
+      const at = L.IN + 128 * j;
+      mem.fill(0, at, at + 16);
+      mem.set(u.subarray(0, 48), at + 16);
+      mem.fill(0, at + 64, at + 80);
+      mem.set(u.subarray(48, 96), at + 80);
+    }
+    if (!x.hashMany(m)) return false;
+  } else {
+    mem.set(src.flat.subarray(s * LEN, (s + m) * LEN), L.IN);
+    x.liftMany(m);
+    for (let j = 0; j < m; j++) {
+      const st = mem[L.STATUS + j]!;
+      if (st === 1) throw new BukejianError('INVALID_POINT', 'sm2 x-coordinate out of range');
+      if (st === 2)
+        throw new BukejianError('INVALID_POINT', 'sm2 x-coordinate is not on the curve');
+    }
+  }
+  loadDigits(w, k);
+  if (!x.mulManyX(m)) return false;
+  out.set(mem.subarray(L.OUT, L.OUT + m * LEN), s * LEN);
+  return true;
+}
+
+/**
+ * k·P_i for `count` items in batches of MAX_BATCH: on the WebAssembly kernel when it is
+ * available (./_wasm.ts), else on ../../sm2/_mul-many.ts, where `load(i, j)` puts item i into
+ * slot j of the views (affine in ax/ay, or Jacobian in sx/sy/den with `jacobian`); `one(i)` is
+ * the item-by-item path, used for short tails and when a batch reports a zero divisor.
  */
 function many(
   k: bigint,
   count: number,
+  src: Source,
   jacobian: boolean,
   load: (i: number, j: number) => void,
   one: (i: number) => Uint8Array,
 ): Uint8Array {
   const out = new Uint8Array(count * LEN);
+  const w = sm2Wasm();
   for (let s = 0; s < count; s += MAX_BATCH) {
     const m = Math.min(MAX_BATCH, count - s);
-    let ok = m >= MIN_BATCH;
-    if (ok) {
+    let ok = false;
+    if (w && m >= MIN_BATCH_WASM) ok = manyWasm(w, k, src, s, m, out);
+    else if (!w && m >= MIN_BATCH) {
       scratch(m);
       for (let j = 0; j < m; j++) load(s + j, j);
       ok = (!jacobian || normalize(m)) && mulManyX(k, m, out, s * LEN);
@@ -174,6 +236,7 @@ export function sm2Group(_native = true): PsiGroup {
     return many(
       k,
       n,
+      { flat },
       false,
       (i, j) => {
         lift(flat.subarray(i * LEN, (i + 1) * LEN), H);
@@ -212,6 +275,7 @@ export function sm2Group(_native = true): PsiGroup {
           many(
             k,
             msgs.length,
+            { msgs },
             true,
             (i, j) => {
               hashTo(msgs[i]!, H);
