@@ -1128,10 +1128,18 @@ ${lines.join(' +\n')};
 export const LAYOUT = ${JSON.stringify(layout)} as const;
 `;
 const target = new URL('../src/sm2/_field-wasm.ts', import.meta.url);
+// formatted as the repository's prettier would (so the committed file is what this script writes)
+const prettier = await import('prettier');
+const formatted = await prettier.format(ts, {
+  ...(await prettier.resolveConfig(target.pathname)),
+  filepath: target.pathname,
+});
 if (process.argv.includes('--check')) {
   const { readFileSync } = await import('node:fs');
-  process.stdout.write(readFileSync(target, 'utf8') === ts ? 'same\n' : 'DIFFERENT\n');
+  const same = readFileSync(target, 'utf8') === formatted;
+  process.stdout.write(same ? 'same\n' : 'DIFFERENT\n');
+  process.exitCode = same ? 0 : 1;
 } else {
-  writeFileSync(target, ts);
+  writeFileSync(target, formatted);
   console.log(`wrote ${target.pathname}: ${bytes.length} bytes, ${PAGES} pages`);
 }
