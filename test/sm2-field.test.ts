@@ -14,6 +14,9 @@ import { hashToJac } from '../src/sm2/_h2c.js';
 import { SM2P256V1, Sm2Point } from '../src/sm2/curve.js';
 import { SM2_DST, sm2Hasher } from '../src/psi/groups/sm2.js';
 import { sm3 } from '../src/sm3.js';
+import { sm2Wasm } from '../src/sm2/_wasm.js';
+import { SM2_WASM_BASE64 } from '../src/sm2/_field-wasm.js';
+import { execFileSync } from 'node:child_process';
 
 const p = SM2P256V1.p;
 const n = SM2P256V1.n;
@@ -43,6 +46,19 @@ const scalar = fc.oneof(
   fc.constantFrom(1n, 2n, 3n, 4n, 31n, 32n, 33n, n - 1n, n - 2n, n - 3n, n - 6n, n - 62n),
 );
 const G = Sm2Point.BASE;
+
+// the WebAssembly kernel (src/sm2/_wasm.ts) on the same values: elements in its memory at three
+// scratch slots, written with its own decoder and read back with its own encoder
+const W = sm2Wasm()!;
+const [W0, W1, W2] = [W.L.T0, W.L.T1, W.L.T2];
+const wPut = (at: number, x: bigint) => {
+  W.mem.set(be(x), W.L.IN);
+  return W.x.fromBytes(at, W.L.IN);
+};
+const wGet = (at: number) => {
+  W.x.toBytes(W.L.OUT, at);
+  return BigInt('0x' + Buffer.from(W.mem.subarray(W.L.OUT, W.L.OUT + 32)).toString('hex'));
+};
 
 describe('field: limbs vs bigint mod p', () => {
   it('add, sub, neg, mulSmall, mul, sqr, inv, sqrt, canonical bytes', () => {
@@ -76,6 +92,28 @@ describe('field: limbs vs bigint mod p', () => {
         expect(F.equal(A, B)).toBe(a === b ? 1 : 0);
         expect(F.fromBytes(o, be(a))).toBe(1);
         expect(F.toBig(o)).toBe(a);
+        // the same on the WebAssembly kernel
+        expect([wPut(W0, a), wPut(W1, b)]).toEqual([1, 1]);
+        const wchk = (x: bigint) => expect(wGet(W2)).toBe(mod(x));
+        W.x.lin(W2, W0, 1n, W1, 1n);
+        wchk(a + b);
+        W.x.lin(W2, W0, 1n, W1, -1n);
+        wchk(a - b);
+        W.x.lin(W2, W0, BigInt(k), W1, -2n);
+        wchk(a * BigInt(k) - 2n * b);
+        W.x.mul(W2, W0, W1);
+        wchk(a * b);
+        W.x.sqr(W2, W0);
+        wchk(a * a);
+        W.x.inv(W2, W0);
+        wchk(a === 0n ? 0n : pow(a, p - 2n));
+        expect(W.x.sqrt(W2, W0)).toBe(isSq ? 1 : 0);
+        if (isSq) expect(mod(wGet(W2) ** 2n)).toBe(a);
+        expect(W.x.isZero(W0)).toBe(a === 0n ? 1 : 0);
+        W.x.condNeg(W2, W0, 1);
+        wchk(-a);
+        W.x.select(W2, W0, W1, 1);
+        wchk(b);
       }),
       { numRuns: 150 },
     );
@@ -98,23 +136,50 @@ describe('field: limbs vs bigint mod p', () => {
         F.mul(o, o, f!);
         F.sqr(o, o);
         const [A, B, C, D, E, Ff] = v;
-        expect(F.toBig(o)).toBe(mod(((B! - 8n * A! - C!) * 2n * (3n * D! + E!) * Ff!) ** 2n));
+        const want = mod(((B! - 8n * A! - C!) * 2n * (3n * D! + E!) * Ff!) ** 2n);
+        expect(F.toBig(o)).toBe(want);
+        // the kernel: its linear operation normalizes every result, so chain it the same way
+        wPut(W0, A!);
+        wPut(W1, B!);
+        W.x.lin(W2, W1, 1n, W0, -8n);
+        wPut(W0, C!);
+        W.x.lin(W2, W2, 1n, W0, -1n);
+        wPut(W0, D!);
+        wPut(W1, E!);
+        W.x.lin(W1, W0, 6n, W1, 2n);
+        W.x.mul(W2, W2, W1);
+        wPut(W0, Ff!);
+        W.x.mul(W2, W2, W0);
+        W.x.sqr(W2, W2);
+        expect(wGet(W2)).toBe(want);
       }),
       { numRuns: 100 },
     );
   });
   it('decoding rejects every value ≥ p and accepts p − 1', () => {
     const o = F.fe();
-    for (const x of [p, p + 1n, p + (1n << 64n), 2n ** 256n - 1n, 2n ** 255n + p - 2n ** 255n])
+    for (const x of [p, p + 1n, p + (1n << 64n), 2n ** 256n - 1n, 2n ** 255n + p - 2n ** 255n]) {
       expect(F.fromBytes(o, be(x))).toBe(0);
+      expect(wPut(W0, x)).toBe(0);
+    }
     fc.assert(
       fc.property(fc.bigInt({ min: p, max: 2n ** 256n - 1n }), (x) => {
         expect(F.fromBytes(o, be(x))).toBe(0);
+        expect(wPut(W0, x)).toBe(0);
       }),
       { numRuns: 100 },
     );
     expect(F.fromBytes(o, be(p - 1n))).toBe(1);
     expect(F.toBig(o)).toBe(p - 1n);
+    expect(wPut(W0, p - 1n)).toBe(1);
+    expect(wGet(W0)).toBe(p - 1n);
+  });
+  it('the committed WebAssembly bytes are what scripts/gen-sm2-wasm.mjs emits', () => {
+    const out = execFileSync(process.execPath, ['scripts/gen-sm2-wasm.mjs', '--check'], {
+      encoding: 'utf8',
+    });
+    expect(out.trim()).toBe('same');
+    expect(WebAssembly.validate(Buffer.from(SM2_WASM_BASE64, 'base64'))).toBe(true);
   });
 });
 

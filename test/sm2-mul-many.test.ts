@@ -4,7 +4,7 @@
 // test/sm2-field.test.ts and test/psi-groups.test.ts check against noble and node:crypto).
 // Scalars: random, and the edges 1..12 and n − 12..n − 1 (6 and n − 6 are the ones among them
 // whose last window meets acc = table point: acc = (k − d0)·P = d0·P); batch sizes around the thresholds (64, MAX_BATCH).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import * as F from '../src/sm2/_field.js';
 import { N } from '../src/sm2/_point.js';
@@ -13,6 +13,7 @@ import { Sm2Point } from '../src/sm2/curve.js';
 import { getGroup } from '../src/psi/groups/index.js';
 import type { BatchKeyOps } from '../src/psi/groups/types.js';
 import { BukejianError } from '../src/errors.js';
+import { useSm2Wasm } from '../src/sm2/_wasm.js';
 
 const G = Sm2Point.BASE;
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -76,12 +77,24 @@ describe('mulManyX: affine lockstep vs @noble/curves', () => {
   });
 });
 
+// the batch operations run on the WebAssembly kernel (src/sm2/_wasm.ts) when it loads, as here,
+// and on ./_mul-many.ts otherwise ('js' rows: the kernel turned off); item by item is JavaScript
 describe('sm2 PSI group: batch operations = item by item', () => {
   const g = getGroup('sm2');
   const enc = new TextEncoder();
-  for (const count of [1, 63, 64, MAX_BATCH + 3]) {
-    it(`${count} items: hashMultiplyMany, multiplyMany, unblindMany`, () => {
-      const ops = g.withKey(g.randomKey()) as BatchKeyOps;
+  const be32 = (k: bigint) => Uint8Array.from(Buffer.from(k.toString(16).padStart(64, '0'), 'hex'));
+  for (const [count, path, key] of [
+    [1, 'wasm'],
+    [63, 'wasm'],
+    [MAX_BATCH + 3, 'wasm'],
+    [20, 'wasm', 6n], // k = 6 and n − 6: the kernel's last addition meets acc = ±table point,
+    [20, 'wasm', N - 6n], // reports it, and the batch is recomputed on the JavaScript path
+    [64, 'js'],
+    [70, 'js', N - 6n],
+  ] as const) {
+    it(`${count} items (${path}${key ? `, k = ${key < 99n ? key : 'n − 6'}` : ''}): hashMultiplyMany, multiplyMany, unblindMany`, () => {
+      useSm2Wasm(path === 'wasm');
+      const ops = g.withKey(key ? be32(key) : g.randomKey()) as BatchKeyOps;
       const msgs = Array.from({ length: count }, (_, i) => enc.encode(`11010119900307${i}`));
       const many = ops.hashMultiplyMany!(msgs);
       // item by item on a sample (all of them for the small counts)
@@ -94,30 +107,57 @@ describe('sm2 PSI group: batch operations = item by item', () => {
           hex(ops.multiply(many.subarray(32 * i, 32 * i + 32))),
         );
       expect(hex(ops.unblindMany!(mul, count))).toBe(hex(many));
+      useSm2Wasm(true);
     });
   }
 
-  it('an invalid element anywhere in a batch throws INVALID_POINT', () => {
-    const ops = g.withKey(g.randomKey()) as BatchKeyOps;
-    const msgs = Array.from({ length: 70 }, (_, i) => enc.encode(`x${i}`));
-    const flat = ops.hashMultiplyMany!(msgs);
-    // an x with no point on the curve (x³ − 3x + b a non-square), and x ≥ p
-    let bad = 1n;
-    while (Sm2Point.Fp.sqrt !== undefined) {
-      const r = Sm2Point.Fp.create(bad ** 3n - 3n * bad + Sm2Point.CURVE().b);
-      if (Sm2Point.Fp.pow(r, (Sm2Point.Fp.ORDER - 1n) / 2n) !== 1n) break;
-      bad++;
-    }
-    const notOnCurve = Buffer.from(bad.toString(16).padStart(64, '0'), 'hex');
-    for (const e of [notOnCurve, new Uint8Array(32).fill(0xff)]) {
-      const f = flat.slice();
-      f.set(e, 32 * 13);
-      expect(() => ops.multiplyMany!(f, 70)).toThrow(BukejianError);
-      try {
-        ops.multiplyMany!(f, 70);
-      } catch (err) {
-        expect((err as BukejianError).code).toBe('INVALID_POINT');
+  it.each(['wasm', 'js'])(
+    'an invalid element anywhere in a batch throws INVALID_POINT (%s)',
+    (path) => {
+      useSm2Wasm(path === 'wasm');
+      const ops = g.withKey(g.randomKey()) as BatchKeyOps;
+      const msgs = Array.from({ length: 70 }, (_, i) => enc.encode(`x${i}`));
+      const flat = ops.hashMultiplyMany!(msgs);
+      // an x with no point on the curve (x³ − 3x + b a non-square), and x ≥ p
+      let bad = 1n;
+      while (Sm2Point.Fp.sqrt !== undefined) {
+        const r = Sm2Point.Fp.create(bad ** 3n - 3n * bad + Sm2Point.CURVE().b);
+        if (Sm2Point.Fp.pow(r, (Sm2Point.Fp.ORDER - 1n) / 2n) !== 1n) break;
+        bad++;
       }
+      const notOnCurve = Buffer.from(bad.toString(16).padStart(64, '0'), 'hex');
+      for (const e of [notOnCurve, new Uint8Array(32).fill(0xff)]) {
+        const f = flat.slice();
+        f.set(e, 32 * 13);
+        expect(() => ops.multiplyMany!(f, 70)).toThrow(BukejianError);
+        try {
+          ops.multiplyMany!(f, 70);
+        } catch (err) {
+          expect((err as BukejianError).code).toBe('INVALID_POINT');
+        }
+      }
+      useSm2Wasm(true);
+    },
+  );
+
+  it('without WebAssembly (e.g. a CSP without wasm-unsafe-eval) the group loads and gives the same bytes', async () => {
+    const ops = g.withKey(g.randomKey()) as BatchKeyOps;
+    const msgs = Array.from({ length: 40 }, (_, i) => enc.encode(`csp${i}`));
+    const want = ops.hashMultiplyMany!(msgs);
+    vi.resetModules();
+    vi.stubGlobal('WebAssembly', undefined);
+    try {
+      const fresh = await import('../src/psi/groups/sm2.js');
+      const w = await import('../src/sm2/_wasm.js');
+      expect(w.sm2Wasm()).toBe(null);
+      // k1·k2·H(m) both ways: one party on the kernel (this module), the other on JavaScript
+      const other = fresh.sm2Group().withKey(fresh.sm2Group().randomKey()) as BatchKeyOps;
+      expect(hex(ops.multiplyMany!(other.hashMultiplyMany!(msgs), msgs.length))).toBe(
+        hex(other.multiplyMany!(want, msgs.length)),
+      );
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
     }
   });
 });
