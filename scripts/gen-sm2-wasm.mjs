@@ -219,7 +219,7 @@ const DIG = alloc(64 * 4);
 const arr = {};
 for (const n of ['ax', 'ay', 'sx', 'sy', 'dx', 'dy', 'bx', 'by']) arr[n] = alloc(MAX * EL);
 arr.den = alloc(2 * MAX * EL);
-arr.pre = alloc(2 * MAX * EL);
+arr.pre = alloc((2 * MAX + 1) * EL);
 const TAB = alloc(MAX * 16 * 2 * EL);
 const IN = alloc(MAX * 128); // per item: two 64-byte big-endian values (hash) or one 32-byte x
 const OUT = alloc(MAX * 32);
@@ -260,6 +260,7 @@ const names = (p) => Array.from({ length: NL }, (_, i) => `${p}${i}`);
 const loadEl = (p, ptr) => names(p).map((n, i) => (local(n), set(n, ld64(get(ptr), 4 * i))));
 const storeEl = (ptr, l) => l.map((n, i) => st64(get(ptr), 4 * i, get(n)));
 
+/** Montgomery reduction of t0..t16 (locals) into o. */
 /** Montgomery reduction of t0..t16 (locals) into o. */
 function montReduce() {
   const t = (i) => `t${i}`;
@@ -358,6 +359,32 @@ fn(
   },
   true,
 );
+
+/**
+ * o = ka·a + kb·b limb by limb, no carry (|ka|, |kb| ≤ 2): only as a factor of the next product
+ * whose other factor is normalized (limbs below 2^30 in absolute value keep a column below
+ * 9·2^59 < 2^63), or as an input of `lin` (which carries).
+ */
+fn(
+  'lazy',
+  [
+    ['o', I32],
+    ['a', I32],
+    ['ka', I32],
+    ['b', I32],
+    ['kb', I32],
+  ],
+  null,
+  () =>
+    Array.from({ length: NL }, (_, i) =>
+      st32(
+        get('o'),
+        4 * i,
+        add32(mul32(ld32(get('a'), 4 * i), get('ka')), mul32(ld32(get('b'), 4 * i), get('kb'))),
+      ),
+    ),
+);
+const lazy = (o, a, ka, b, kb) => call('lazy', o, a, c32(ka), b, c32(kb));
 
 const mul = (o, a, b) => call('mul', o, a, b);
 const sqr = (o, a) => call('sqr', o, a);
@@ -704,20 +731,27 @@ fn(
 /** den[i] ← den[i]⁻¹ for i < m with one inversion (Montgomery's trick); 0 when one is ≡ 0. */
 fn('batchInv', [['m', I32]], I32, () => {
   local('ok', I32);
+  local('p', I32);
+  local('q', I32);
+  local('r', I32);
   const den = (i) => elt(arr.den, i);
   const pre = (i) => elt(arr.pre, i);
+  // pre[i] = den[0]·…·den[i − 1]; then, from the top, den[j]⁻¹ = pre[j]·(den[0]·…·den[j])⁻¹
   return [
-    copy(T('acc'), K(C.ONE)),
-    forUp('i', c32(0), get('m'), () => [
-      copy(pre(get('i')), T('acc')),
-      mul(T('acc'), T('acc'), den(get('i'))),
-    ]),
-    set('ok', sub32(c32(1), isZero(T('acc')))),
-    call('inv', T('iv'), T('acc')),
+    copy(pre(c32(0)), K(C.ONE)),
+    forUp('i', c32(0), get('m'), () =>
+      mul(pre(add32(get('i'), c32(1))), pre(get('i')), den(get('i'))),
+    ),
+    set('ok', sub32(c32(1), isZero(pre(get('m'))))),
+    set('p', T('iv')),
+    set('q', T('t')),
+    call('inv', get('p'), pre(get('m'))),
     forDown('j', get('m'), () => [
-      mul(T('t'), T('iv'), pre(get('j'))),
-      mul(T('iv'), T('iv'), den(get('j'))),
-      copy(den(get('j')), T('t')),
+      mul(get('q'), get('p'), den(get('j'))), // (den[0]·…·den[j − 1])⁻¹
+      mul(den(get('j')), get('p'), pre(get('j'))),
+      set('r', get('p')),
+      set('p', get('q')),
+      set('q', get('r')),
     ]),
     ret(get('ok')),
   ];
@@ -739,18 +773,18 @@ fn(
     local('d', I32);
     const at = (b) => add32(get(b), mul32(get('i'), c32(EL)));
     return [
-      forUp('i', c32(0), get('m'), () => lin(elt(arr.den, get('i')), at('Y'), 2, at('Y'), 0)),
+      forUp('i', c32(0), get('m'), () => lazy(elt(arr.den, get('i')), at('Y'), 2, at('Y'), 0)),
       set('ok', call('batchInv', get('m'))),
       forUp('i', c32(0), get('m'), () => [
         set('x', at('X')),
         set('y', at('Y')),
         set('d', elt(arr.den, get('i'))),
         sqr(T('l'), get('x')),
-        sub(T('l'), T('l'), K(C.ONE)),
+        lazy(T('l'), T('l'), 1, K(C.ONE), -1),
         mul(T('l'), T('l'), get('d')), // μ
         sqr(T('t'), T('l')),
         lin(T('nx'), T('t'), 9, get('x'), -2), // x3 = 9μ² − 2x
-        sub(T('t'), get('x'), T('nx')),
+        lazy(T('t'), get('x'), 1, T('nx'), -1),
         mul(T('t'), T('l'), T('t')),
         lin(get('y'), T('t'), 3, get('y'), -1), // y3 = 3μ(x − x3) − y
         copy(get('x'), T('nx')),
@@ -777,17 +811,17 @@ fn(
     local('y', I32);
     const at = (b) => add32(get(b), mul32(get('i'), c32(EL)));
     return [
-      forUp('i', c32(0), get('m'), () => sub(elt(arr.den, get('i')), at('X2'), at('X'))),
+      forUp('i', c32(0), get('m'), () => lazy(elt(arr.den, get('i')), at('X2'), 1, at('X'), -1)),
       set('ok', call('batchInv', get('m'))),
       forUp('i', c32(0), get('m'), () => [
         set('x', at('X')),
         set('y', at('Y')),
-        sub(T('t'), at('Y2'), get('y')),
+        lazy(T('t'), at('Y2'), 1, get('y'), -1),
         mul(T('l'), T('t'), elt(arr.den, get('i'))), // λ
         sqr(T('t'), T('l')),
-        sub(T('t'), T('t'), get('x')),
-        sub(T('nx'), T('t'), at('X2')), // x3 = λ² − x − x2
-        sub(T('t'), get('x'), T('nx')),
+        lazy(T('t'), T('t'), 1, get('x'), -1),
+        lin(T('nx'), T('t'), 1, at('X2'), -1), // x3 = λ² − x − x2
+        lazy(T('t'), get('x'), 1, T('nx'), -1),
         mul(T('t'), T('l'), T('t')),
         sub(get('y'), T('t'), get('y')), // y3 = λ(x − x3) − y
         copy(get('x'), T('nx')),
@@ -812,23 +846,30 @@ fn(
     local('idx', I32);
     local('mk', I32);
     local('e', I32);
-    const acc = Array.from({ length: 2 * NL }, (_, q) => `v${q}`);
-    acc.forEach((n) => local(n, I32));
+    // an entry is 72 bytes (x then y): read as 9 i64 words, masked, or-ed
+    local('mk64');
+    const acc = Array.from({ length: 9 }, (_, q) => `v${q}`);
+    acc.forEach((n) => local(n));
+    const ld = (addr, off) => [addr, 0x29, 3, ...uleb(off)]; // i64.load
+    const st = (addr, off, v) => [addr, v, 0x37, 2, ...uleb(off)]; // i64.store
     return [
       set('s', shrU32(get('d'), c32(31))),
       set(
         'idx',
         shr32(sub32(add32(xor32(get('d'), sub32(c32(0), get('s'))), get('s')), c32(1)), c32(1)),
       ),
-      acc.map((n) => set(n, c32(0))),
+      acc.map((n) => set(n, c64(0))),
       set('e', add32(c32(TAB), mul32(get('i'), c32(16 * 2 * EL)))),
       forUp('j', c32(0), c32(16), () => [
         set('mk', sub32(c32(0), shrU32(sub32(xor32(get('j'), get('idx')), c32(1)), c32(31)))),
-        acc.map((n, q) => set(n, or32(get(n), and32(get('mk'), ld32(get('e'), 4 * q))))),
+        set('mk64', ext32(get('mk'))),
+        acc.map((n, q) => set(n, or64(get(n), and64(get('mk64'), ld(get('e'), 8 * q))))),
         set('e', add32(get('e'), c32(2 * EL))),
       ]),
-      acc.slice(0, NL).map((n, q) => st32(get('ox'), 4 * q, get(n))),
-      acc.slice(NL).map((n, q) => st32(get('oy'), 4 * q, get(n))),
+      acc.slice(0, 4).map((n, q) => st(get('ox'), 8 * q, get(n))),
+      st64(get('ox'), 32, get('v4')),
+      st64(get('oy'), 0, [get('v4'), c64(32), 0x88]),
+      acc.slice(5).map((n, q) => st(get('oy'), 4 + 8 * q, get(n))),
       call('condNeg', get('oy'), get('oy'), get('s')),
     ];
   },
