@@ -1,6 +1,7 @@
 // Browser suites whose expected values come from independent implementations run in Node:
 // node:crypto's SM3 and HMAC-SM3 (the differential checks of test/sm3-hash.test.ts and
-// test/mask-pseudonym.test.ts, on fixed inputs), plus the standard SM3 vectors.
+// test/mask-pseudonym.test.ts, on fixed inputs), plus the standard SM3 vectors; and the SM2 PSI
+// group's batch operations (WebAssembly kernel and JavaScript path) against the reference group.
 import { createHash, createHmac } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -8,6 +9,8 @@ import { runSuite } from './runner/page';
 import { startSession, type Session } from './runner/session';
 import type { Sm3Fixtures } from './suites/sm3';
 import type { PseudonymFixture } from './suites/mask-pseudonym';
+import type { Sm2PsiFixtures } from './suites/sm2-psi';
+import { sm2ReferenceGroup } from '../../src/psi/groups/sm2';
 
 const pattern = (n: number, salt = 0): Buffer =>
   Buffer.from(Uint8Array.from({ length: n }, (_, i) => (i * 7 + 3 + salt * 101) & 0xff));
@@ -49,12 +52,28 @@ function pseudonymFixtures(): PseudonymFixture[] {
   return out;
 }
 
+function sm2PsiFixtures(): Sm2PsiFixtures {
+  const ref = sm2ReferenceGroup(false); // noble bigint arithmetic, not the limb code
+  const keys: [string, string] = ['1f', 'a3'].map((b) => b.repeat(32)) as [string, string];
+  const msgs = Array.from({ length: 40 }, (_, i) => `44030519900307${String(i).padStart(4, '0')}`);
+  const k1 = ref.withKey(Buffer.from(keys[0], 'hex'));
+  const k2 = ref.withKey(Buffer.from(keys[1], 'hex'));
+  const blinded = msgs.map((m) => k1.hashMultiply(new TextEncoder().encode(m)));
+  return {
+    keys,
+    msgs,
+    blinded: blinded.map((e) => Buffer.from(e).toString('hex')),
+    both: blinded.map((e) => Buffer.from(k2.multiply(e)).toString('hex')),
+  };
+}
+
 let s: Session;
 beforeAll(async () => {
   const dir = path.join(import.meta.dirname, 'suites');
   s = await startSession({
     sm3: path.join(dir, 'sm3.ts'),
     'mask-pseudonym': path.join(dir, 'mask-pseudonym.ts'),
+    'sm2-psi': path.join(dir, 'sm2-psi.ts'),
   });
 });
 afterAll(() => s?.close());
@@ -62,6 +81,7 @@ afterAll(() => s?.close());
 it.each([
   ['sm3', sm3Fixtures, 200],
   ['mask-pseudonym', pseudonymFixtures, 2],
+  ['sm2-psi', sm2PsiFixtures, 3],
 ] as const)('%s in Chromium', async (name, fixtures, minTests) => {
   const r = await runSuite(s.browser, s.server.origin, name, fixtures());
   expect(r.selfCheck).toBe(true);
