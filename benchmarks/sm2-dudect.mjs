@@ -1,4 +1,5 @@
-// dudect-style timing test of the SM2 limb code (src/sm2/_field.ts, _mul.ts, _fast-limb.ts):
+// dudect-style timing test of the SM2 limb code (src/sm2/_field.ts, _mul.ts, _fast-limb.ts, and
+// the WebAssembly kernel of src/sm2/_wasm.ts):
 // for each operation, two classes of secret inputs — one FIXED value and fresh RANDOM values —
 // are measured in random interleaved order, and Welch's t-test compares the two timing
 // distributions (Reparaz, Balasch, Verbauwhede, "Dude, is my code constant time?", 2017). The
@@ -12,12 +13,13 @@ import { performance } from 'node:perf_hooks';
 import { invert } from '@noble/curves/abstract/modular.js';
 
 const { tsImport } = await import('tsx/esm/api');
-const [F, M, P, E, MM] = await Promise.all([
+const [F, M, P, E, MM, WA] = await Promise.all([
   tsImport('../src/sm2/_field.ts', import.meta.url),
   tsImport('../src/sm2/_mul.ts', import.meta.url),
   tsImport('../src/sm2/_point.ts', import.meta.url),
   tsImport('../src/sm2/_fast-limb.ts', import.meta.url),
   tsImport('../src/sm2/_mul-many.ts', import.meta.url),
+  tsImport('../src/sm2/_wasm.ts', import.meta.url),
 ]);
 const S = Number(process.argv[2] ?? 2000);
 const p = F.P;
@@ -141,6 +143,55 @@ dudect(
     MM.mulManyX(k, pts.length, blindOut, 0);
   },
   Math.max(200, S >> 2),
+);
+// the WebAssembly kernel (src/sm2/_wasm.ts): the same measurements on its field and its PSI loop;
+// inputs are elements in its memory (the table area as storage, one slot per sample)
+const W = WA.sm2Wasm();
+const slot = (i) => W.L.TAB + (i % 30000) * W.L.EL;
+let nextSlot = 0;
+/** x into a fresh slot of the kernel's memory (Montgomery form, by its own decoder). */
+const wElem = (x) => {
+  const at = slot(nextSlot++);
+  W.mem.set(Buffer.from(x.toString(16).padStart(64, '0'), 'hex'), W.L.IN);
+  W.x.fromBytes(at, W.L.IN);
+  return at;
+};
+const wb = wElem(rnd(p));
+const wo = W.L.T2;
+nextSlot = 1;
+dudect(
+  'wasm field mul (fixed 0 vs random)',
+  () => wElem(0n),
+  () => wElem(rnd(p)),
+  (at) => W.x.mul(wo, at, wb),
+  S * 4,
+  200,
+);
+nextSlot = 1;
+dudect(
+  'wasm field inversion, Fermat chain (fixed 1 vs random)',
+  () => wElem(1n),
+  () => wElem(rnd(p)),
+  (at) => W.x.inv(wo, at),
+  S * 2,
+);
+// PSI blinding on the kernel: 16 points (public) lifted, then times a secret k in lockstep
+const wpts = Array.from({ length: 16 }, () => fast.mulBaseSecret(rnd(n)).x);
+wpts.forEach((x, i) =>
+  W.mem.set(Buffer.from(x.toString(16).padStart(64, '0'), 'hex'), W.L.IN + 32 * i),
+);
+const wkb = new Uint8Array(32);
+dudect(
+  'wasm PSI blinding, 16 points × k (fixed 2^255+1 vs random)',
+  () => kFixed,
+  () => rnd(n),
+  (k) => {
+    W.x.liftMany(16);
+    P.oddScalar(k, wkb);
+    P.recode(wkb, 5, 52, W.digits);
+    W.x.mulManyX(16);
+  },
+  Math.max(400, S >> 1),
 );
 const { createFast } = await tsImport('../src/sm2/fast.ts', import.meta.url);
 const before = createFast(E.SM2_PARAMS);

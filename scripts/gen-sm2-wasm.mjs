@@ -1145,6 +1145,7 @@ const layout = {
   EL,
   MAX,
   DIG,
+  TAB,
   IN,
   OUT,
   STATUS,

@@ -155,6 +155,7 @@ export const LAYOUT = {
   EL: 36,
   MAX: 1024,
   DIG: 1852,
+  TAB: 444544,
   IN: 1624192,
   OUT: 1755264,
   STATUS: 1788032,
