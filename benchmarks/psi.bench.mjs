@@ -122,7 +122,7 @@ export default async function () {
     ['ristretto255 (pure TS)', 'ristretto255', 'js'],
     ['p256 (node:crypto ECDH)', 'p256', 'auto'],
     ['x25519 (node:crypto X25519)', 'x25519', 'auto'],
-    ['sm2 (pure TS, limb field)', 'sm2', 'auto'],
+    ['sm2 (limb field, WASM kernel)', 'sm2', 'auto'],
     // psi.js and the rows above use one thread per party; this one uses both cores of a party
     ['sm2, 2 worker threads per party', 'sm2', 'auto', 2],
   ];

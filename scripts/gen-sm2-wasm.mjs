@@ -242,11 +242,14 @@ function carry(l) {
   }
   return out;
 }
-/** carry, fold the bits above 2^256 (2^256 ≡ 2^224 + 2^96 − 2^64 + 1), carry. */
+/**
+ * Fold the bits above 2^256 of the top limb (2^256 ≡ 2^224 + 2^96 − 2^64 + 1), then one serial
+ * carry: for sums of a few small multiples of loosely reduced elements (limbs below 2^33) the
+ * carry out of limb 7 is below 2^6, so the top limb ends in (−2^6, 2^24 + 2^6): |value| < 2^257.
+ */
 function norm(l) {
   local('h');
   return [
-    carry(l),
     set('h', shr64(get(l[8]), c64(24))),
     set(l[8], sub64(get(l[8]), shl64(get('h'), c64(24)))),
     set(l[0], add64(get(l[0]), get('h'))),

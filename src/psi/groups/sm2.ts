@@ -138,6 +138,8 @@ const MIN_BATCH = 64;
 const MIN_BATCH_WASM = 16;
 
 const kbytes = new Uint8Array(32);
+/** SM2_DST as bytes, encoded once (expand_message_xmd would encode the string on every call). */
+const DST_BYTES = /* @__PURE__ */ new TextEncoder().encode(SM2_DST);
 
 /** The kernel's window digits of k (x-only output: the parity flip of oddScalar needs no fix). */
 function loadDigits(w: Sm2Wasm, k: bigint): void {
@@ -164,7 +166,7 @@ function manyWasm(
   const { x, mem, L } = w;
   if ('msgs' in src) {
     for (let j = 0; j < m; j++) {
-      const u = expand_message_xmd(src.msgs[s + j]!, SM2_DST, 96, sm3Hash as never);
+      const u = expand_message_xmd(src.msgs[s + j]!, DST_BYTES, 96, sm3Hash as never);
       const at = L.IN + 128 * j;
       mem.fill(0, at, at + 16);
       mem.set(u.subarray(0, 48), at + 16);
