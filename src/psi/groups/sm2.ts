@@ -15,11 +15,7 @@
  * independent reference of the differential tests.
  * @module
  */
-import {
-  createHasher,
-  expand_message_xmd,
-  mapToCurveSimpleSWU,
-} from '@noble/curves/abstract/hash-to-curve.js';
+import { createHasher, mapToCurveSimpleSWU } from '@noble/curves/abstract/hash-to-curve.js';
 import { BukejianError } from '../../errors.js';
 import { randomScalar } from '../../_random.js';
 import { Sm2Point } from '../../sm2/curve.js';
@@ -138,8 +134,47 @@ const MIN_BATCH = 64;
 const MIN_BATCH_WASM = 16;
 
 const kbytes = new Uint8Array(32);
-/** SM2_DST as bytes, encoded once (expand_message_xmd would encode the string on every call). */
-const DST_BYTES = /* @__PURE__ */ new TextEncoder().encode(SM2_DST);
+/** SM2_DST as bytes, then its length byte: DST' of RFC 9380 §5.3.1 (36 bytes < 255). */
+const DST_PRIME = /* @__PURE__ */ (() => {
+  const d = new TextEncoder().encode(SM2_DST);
+  const o = new Uint8Array(d.length + 1);
+  o.set(d);
+  o[d.length] = d.length;
+  return o;
+})();
+let xmd0 = new Uint8Array(0);
+const xmdI = /* @__PURE__ */ new Uint8Array(33 + DST_PRIME.length);
+
+/**
+ * expand_message_xmd(msg, SM2_DST, 96) with SM3 (RFC 9380 §5.3.1) into out[0..48) and out[64..112)
+ * after 16 zero bytes each (the kernel's 64-byte big-endian inputs), reusing its buffers; the
+ * same bytes as @noble/curves' `expand_message_xmd` (which the item-by-item path uses).
+ */
+function expandInto(msg: Uint8Array, out: Uint8Array, at: number): void {
+  const len = 64 + msg.length + 3 + DST_PRIME.length;
+  if (xmd0.length < len) xmd0 = new Uint8Array(len);
+  const b = xmd0.subarray(0, len);
+  b.fill(0, 0, 64); // Z_pad
+  b.set(msg, 64);
+  const q = 64 + msg.length;
+  b[q] = 0; // I2OSP(96, 2)
+  b[q + 1] = 96;
+  b[q + 2] = 0; // I2OSP(0, 1)
+  b.set(DST_PRIME, q + 3);
+  const b0 = sm3(b);
+  xmdI.set(DST_PRIME, 33);
+  let bi: Uint8Array = new Uint8Array(32);
+  for (let i = 1; i <= 3; i++) {
+    for (let j = 0; j < 32; j++) xmdI[j] = b0[j]! ^ bi[j]!; // b_1 = H(b_0 ‖ 1 ‖ DST'): bi = 0
+    xmdI[32] = i;
+    bi = sm3(xmdI);
+    // bytes 32(i − 1) .. 32i of the 96 go to u0 = [0, 48), u1 = [48, 96)
+    for (let j = 0; j < 32; j++) {
+      const k = 32 * (i - 1) + j;
+      out[at + (k < 48 ? 16 + k : 64 + 16 + (k - 48))] = bi[j]!;
+    }
+  }
+}
 
 /** The kernel's window digits of k (x-only output: the parity flip of oddScalar needs no fix). */
 function loadDigits(w: Sm2Wasm, k: bigint): void {
@@ -166,12 +201,10 @@ function manyWasm(
   const { x, mem, L } = w;
   if ('msgs' in src) {
     for (let j = 0; j < m; j++) {
-      const u = expand_message_xmd(src.msgs[s + j]!, DST_BYTES, 96, sm3Hash as never);
       const at = L.IN + 128 * j;
       mem.fill(0, at, at + 16);
-      mem.set(u.subarray(0, 48), at + 16);
       mem.fill(0, at + 64, at + 80);
-      mem.set(u.subarray(48, 96), at + 80);
+      expandInto(src.msgs[s + j]!, mem, at);
     }
     if (!x.hashMany(m)) return false;
   } else {
