@@ -23,12 +23,13 @@ import * as F from '../../sm2/_field.js';
 import { hashToJac } from '../../sm2/_h2c.js';
 import { fromAffine, mulCT } from '../../sm2/_mul.js';
 import { MAX_BATCH, mulManyX, normalize, scratch } from '../../sm2/_mul-many.js';
-import { jac, N, oddScalar, recode, toAffineX, type Jac } from '../../sm2/_point.js';
-import { sm2Wasm, type Sm2Wasm } from '../../sm2/_wasm.js';
+import { jac, N, toAffineX, type Jac } from '../../sm2/_point.js';
+import { sm2Wasm } from '../../sm2/_wasm.js';
 import { sm3 } from '../../sm3.js';
 import { beToNumber, invertMod, numberToBe } from './scalar.js';
 import type { BatchKeyOps, KeyOps, PsiGroup } from './types.js';
 import { xOnlyGroup } from './xonly.js';
+import { kernelBatch, type Source } from './_sm2-kernel.js';
 
 /**
  * Domain separation tag of bukejian's ECDH-PSI over SM2.
@@ -132,96 +133,7 @@ const hashTo = (msg: Uint8Array, out: Jac): Jac => {
 const MIN_BATCH = 64;
 /** The same threshold on the WebAssembly kernel (its inversions are cheaper). */
 const MIN_BATCH_WASM = 16;
-
-const kbytes = new Uint8Array(32);
-/** SM2_DST as bytes, then its length byte: DST' of RFC 9380 §5.3.1 (36 bytes < 255). */
-const DST_PRIME = /* @__PURE__ */ (() => {
-  const d = new TextEncoder().encode(SM2_DST);
-  const o = new Uint8Array(d.length + 1);
-  o.set(d);
-  o[d.length] = d.length;
-  return o;
-})();
-let xmd0 = new Uint8Array(0);
-const xmdI = /* @__PURE__ */ new Uint8Array(33 + DST_PRIME.length);
-
-/**
- * expand_message_xmd(msg, SM2_DST, 96) with SM3 (RFC 9380 §5.3.1) into out[0..48) and out[64..112)
- * after 16 zero bytes each (the kernel's 64-byte big-endian inputs), reusing its buffers; the
- * same bytes as @noble/curves' `expand_message_xmd` (which the item-by-item path uses).
- */
-function expandInto(msg: Uint8Array, out: Uint8Array, at: number): void {
-  const len = 64 + msg.length + 3 + DST_PRIME.length;
-  if (xmd0.length < len) xmd0 = new Uint8Array(len);
-  const b = xmd0.subarray(0, len);
-  b.fill(0, 0, 64); // Z_pad
-  b.set(msg, 64);
-  const q = 64 + msg.length;
-  b[q] = 0; // I2OSP(96, 2)
-  b[q + 1] = 96;
-  b[q + 2] = 0; // I2OSP(0, 1)
-  b.set(DST_PRIME, q + 3);
-  const b0 = sm3(b);
-  xmdI.set(DST_PRIME, 33);
-  let bi: Uint8Array = new Uint8Array(32);
-  for (let i = 1; i <= 3; i++) {
-    for (let j = 0; j < 32; j++) xmdI[j] = b0[j]! ^ bi[j]!; // b_1 = H(b_0 ‖ 1 ‖ DST'): bi = 0
-    xmdI[32] = i;
-    bi = sm3(xmdI);
-    // bytes 32(i − 1) .. 32i of the 96 go to u0 = [0, 48), u1 = [48, 96)
-    for (let j = 0; j < 32; j++) {
-      const k = 32 * (i - 1) + j;
-      out[at + (k < 48 ? 16 + k : 64 + 16 + (k - 48))] = bi[j]!;
-    }
-  }
-}
-
-/** The kernel's window digits of k (x-only output: the parity flip of oddScalar needs no fix). */
-function loadDigits(w: Sm2Wasm, k: bigint): void {
-  oddScalar(k, kbytes);
-  recode(kbytes, 5, 52, w.digits);
-}
-
-/** Where a batch's input comes from: messages to hash, or x-only elements to lift. */
-type Source = { msgs: Uint8Array[] } | { flat: Uint8Array };
-
-/**
- * k·P_i for a batch of m items on the WebAssembly kernel; false when the kernel met a zero
- * divisor (only for invalid or exceptional inputs) and the caller must use the JavaScript path.
- * Throws INVALID_POINT for the first invalid element, as the item-by-item path does.
- */
-function manyWasm(
-  w: Sm2Wasm,
-  k: bigint,
-  src: Source,
-  s: number,
-  m: number,
-  out: Uint8Array,
-): boolean {
-  const { x, mem, L } = w;
-  if ('msgs' in src) {
-    for (let j = 0; j < m; j++) {
-      const at = L.IN + 128 * j;
-      mem.fill(0, at, at + 16);
-      mem.fill(0, at + 64, at + 80);
-      expandInto(src.msgs[s + j]!, mem, at);
-    }
-    if (!x.hashMany(m)) return false;
-  } else {
-    mem.set(src.flat.subarray(s * LEN, (s + m) * LEN), L.IN);
-    x.liftMany(m);
-    for (let j = 0; j < m; j++) {
-      const st = mem[L.STATUS + j]!;
-      if (st === 1) throw new BukejianError('INVALID_POINT', 'sm2 x-coordinate out of range');
-      if (st === 2)
-        throw new BukejianError('INVALID_POINT', 'sm2 x-coordinate is not on the curve');
-    }
-  }
-  loadDigits(w, k);
-  if (!x.mulManyX(m)) return false;
-  out.set(mem.subarray(L.OUT, L.OUT + m * LEN), s * LEN);
-  return true;
-}
+let wasmBatch: ReturnType<typeof kernelBatch> | undefined;
 
 /**
  * k·P_i for `count` items in batches of MAX_BATCH: on the WebAssembly kernel when it is
@@ -242,7 +154,7 @@ function many(
   for (let s = 0; s < count; s += MAX_BATCH) {
     const m = Math.min(MAX_BATCH, count - s);
     let ok = false;
-    if (w && m >= MIN_BATCH_WASM) ok = manyWasm(w, k, src, s, m, out);
+    if (w && m >= MIN_BATCH_WASM) ok = (wasmBatch ??= kernelBatch(w, SM2_DST))(k, src, s, m, out);
     else if (!w && m >= MIN_BATCH) {
       scratch(m);
       for (let j = 0; j < m; j++) load(s + j, j);
