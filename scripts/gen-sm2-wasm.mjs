@@ -1172,19 +1172,25 @@ ${lines.join(' +\n')};
 /** Byte offsets in the module's memory (elements are ${EL} bytes: ${NL} little-endian i32 limbs). */
 export const LAYOUT = ${JSON.stringify(layout)} as const;
 `;
+/** The module's bytes and memory layout (for the test that compares them with the committed ones). */
+export { bytes, layout };
+
 const target = new URL('../src/sm2/_field-wasm.ts', import.meta.url);
-// formatted as the repository's prettier would (so the committed file is what this script writes)
-const prettier = await import('prettier');
-const formatted = await prettier.format(ts, {
-  ...(await prettier.resolveConfig(target.pathname)),
-  filepath: target.pathname,
-});
-if (process.argv.includes('--check')) {
-  const { readFileSync } = await import('node:fs');
-  const same = readFileSync(target, 'utf8') === formatted;
-  process.stdout.write(same ? 'same\n' : 'DIFFERENT\n');
-  process.exitCode = same ? 0 : 1;
-} else {
-  writeFileSync(target, formatted);
-  console.log(`wrote ${target.pathname}: ${bytes.length} bytes, ${PAGES} pages`);
+const { pathToFileURL } = await import('node:url');
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // formatted as the repository's prettier would (so the committed file is what this writes)
+  const prettier = await import('prettier');
+  const formatted = await prettier.format(ts, {
+    ...(await prettier.resolveConfig(target.pathname)),
+    filepath: target.pathname,
+  });
+  if (process.argv.includes('--check')) {
+    const { readFileSync } = await import('node:fs');
+    const same = readFileSync(target, 'utf8') === formatted;
+    process.stdout.write(same ? 'same\n' : 'DIFFERENT\n');
+    process.exitCode = same ? 0 : 1;
+  } else {
+    writeFileSync(target, formatted);
+    console.log(`wrote ${target.pathname}: ${bytes.length} bytes, ${PAGES} pages`);
+  }
 }
