@@ -1,15 +1,16 @@
 // Generates src/sm2/_field-wasm.ts: a WebAssembly kernel for the SM2 prime field and the PSI
 // blinding loops, emitted opcode by opcode by this script (no outside toolchain: the package
-// ships the bytes as base64, and test/sm2-wasm.test.ts checks that re-running this script gives
-// the same bytes). Run: node scripts/gen-sm2-wasm.mjs
+// ships the bytes as base64, and test/sm2-field.test.ts checks that this script gives the same
+// bytes). Run: node scripts/gen-sm2-wasm.mjs [--check]
 //
 // Field representation: 9 limbs of 29 bits held in i64 during the arithmetic and stored as i32
 // (36 bytes per element), Montgomery form with R = 2^261. Because p ≡ −1 (mod 2^64),
 // −p⁻¹ ≡ 1 (mod 2^29) and m·p is the sparse sum m·(2^256 − 2^224 − 2^96 + 2^64 − 1): each of the
 // 9 reduction steps is five shifted additions. Every stored element has limbs 0–7 in [0, 2^29)
 // and a signed top limb, |value| < 2^257 ("loosely reduced"): a column of a product is at most
-// 9·2^58 < 2^62, exact in i64. Only `canonical` (and what uses it: bytes, isZero, isOdd) gives
-// the value in [0, p).
+// 9·2^58 < 2^62, exact in i64 (the one exception, `lazy`, leaves limbs below 2^30 in absolute
+// value, only as a factor of the next product). Only `canonical` (and what uses it: bytes,
+// isZero, isOdd) gives the value in [0, p).
 //
 // Constant time: no branch and no memory index depends on an element or on a scalar digit (table
 // entries are read by scanning the whole table with masks; selections are masks). Loops run over
