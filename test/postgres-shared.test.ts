@@ -102,8 +102,8 @@ describe('schema version 2', () => {
         code: 'VERSION',
         message: expect.stringContaining('migrate'),
       });
-      expect(await migrate(db)).toEqual({ from: 1, to: 2 });
-      expect(await migrate(db)).toEqual({ from: 2, to: 2 });
+      expect(await migrate(db)).toEqual({ from: 1, to: 3 });
+      expect(await migrate(db)).toEqual({ from: 3, to: 3 });
       // the used IDs were carried over, as sha256("bukejian/audit consent id\0" ‖ id) (node:crypto)
       const digest = (id: string) =>
         createHash('sha256').update('bukejian/audit consent id\0').update(id).digest('hex');

@@ -30,6 +30,41 @@ export interface PostgresClient {
   query(text: string, values?: unknown[]): Promise<{ rows: PgRow[]; rowCount: number | null }>;
   /** Returns the client to the pool (`true` or an error: the connection is discarded). */
   release(err?: Error | boolean): void;
+  /** Listens for the connection's errors (node-postgres emits them on a checked-out client). */
+  on?(event: 'error', listener: (e: Error) => void): unknown;
+  /** Removes such a listener. */
+  removeListener?(event: 'error', listener: (e: Error) => void): unknown;
+}
+
+/**
+ * Checks out a client for `fn` and returns it: discarded when `fn` throws or the connection
+ * failed (an `error` the connection emits while checked out is absorbed here, not left unhandled).
+ */
+export async function withClient<T>(
+  pool: PostgresPool,
+  what: string,
+  fn: (c: PostgresClient) => Promise<T>,
+): Promise<T> {
+  let client: PostgresClient;
+  try {
+    client = await pool.connect();
+  } catch (e) {
+    throw dbError(`connecting for ${what}`, e);
+  }
+  let broken = false;
+  const onError = () => {
+    broken = true;
+  };
+  client.on?.('error', onError);
+  try {
+    return await fn(client);
+  } catch (e) {
+    broken = true;
+    throw e;
+  } finally {
+    client.removeListener?.('error', onError);
+    client.release(broken);
+  }
 }
 
 /** Runs one parameterised statement; a driver or connection failure becomes `IO`. */
