@@ -41,6 +41,10 @@ export async function fetchNodes(
   return out;
 }
 
+// Node hashes per row of bukejian_audit_nodes (1 KiB: well under the 2 KiB TOAST threshold, so a
+// lookup reads one heap tuple).
+const ROW_NODES = 32;
+
 /** Stores the runs of new nodes of an append, with the head's new tree state (head row locked). */
 export async function storeTree(
   client: PostgresClient,
@@ -58,10 +62,13 @@ export async function storeTree(
   let off = 0;
   for (const r of u.runs) {
     all.set(r.hashes, off);
-    levels.push(r.level);
-    firsts.push(String(r.first));
-    starts.push(off + 1);
-    lens.push(r.hashes.length);
+    // rows of at most ROW_NODES hashes, so that they stay inline in the heap page (no TOAST)
+    for (let p = 0; p < r.hashes.length; p += ROW_NODES * 32) {
+      levels.push(r.level);
+      firsts.push(String(r.first + p / 32));
+      starts.push(off + p + 1);
+      lens.push(Math.min(ROW_NODES * 32, r.hashes.length - p));
+    }
     off += r.hashes.length;
   }
   const rows = await q(

@@ -110,6 +110,8 @@ const isConsentIdViolation = (e: unknown): boolean => {
 const LOAD_CHUNK = 65_536;
 // Bytes per entry in the loaded index records.
 const RECORD = 50;
+// Tree node hashes kept in memory by a store (32 bytes each, plus the map's overhead).
+const CACHE_NODES = 65_536;
 // Payloads read per query when reading entries.
 const READ_AHEAD = 256;
 
@@ -354,10 +356,18 @@ export async function openPostgresStore(
 
   const asize = (n: number, what: string, min = 0) => anumber(n, what, min, head.size);
   // Root or proof of the stored tree: the nodes a plan names, fetched in one statement.
-  const fetchPlan = (plan: PathPlan) =>
-    serial(() => fetchNodes(db, name, planNodes(plan))).then((nodes) =>
-      finishPath(hash, plan, nodes),
-    );
+  // Node hashes never change once stored: the ones fetched are kept (up to CACHE_NODES), so that
+  // the upper levels most proofs share are read once.
+  const cache = new Map<string, Uint8Array>();
+  const fetchPlan = async (plan: PathPlan) => {
+    const need = planNodes(plan).filter((n) => !cache.has(`${n.level}:${n.idx}`));
+    if (need.length) {
+      const got = await serial(() => fetchNodes(db, name, need));
+      if (cache.size + got.size > CACHE_NODES) cache.clear();
+      for (const [k, v] of got) cache.set(k, v);
+    }
+    return finishPath(hash, plan, cache);
+  };
   const tree: StoredTree = Object.freeze({
     async root(size: number) {
       open();
