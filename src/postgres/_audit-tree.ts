@@ -31,6 +31,7 @@ export async function fetchNodes(
           ORDER BY n.first DESC LIMIT 1) END AS h
      FROM unnest($2::int[], $3::bigint[]) AS l(level, idx)`,
     [log, nodes.map((n) => n.level), nodes.map((n) => String(n.idx))],
+    'bukejian_audit_nodes_v3',
   );
   for (const r of rows) {
     const h = r.h;

@@ -18,8 +18,14 @@ export type PgRow = Record<string, unknown>;
  * const pool: PostgresPool = new pg.Pool({ host: '/var/run/postgresql', database: 'benefits' })
  */
 export interface PostgresPool {
-  /** Runs one parameterised statement (`$1`, `$2`, … bound to `values`). */
-  query(text: string, values?: unknown[]): Promise<{ rows: PgRow[]; rowCount: number | null }>;
+  /**
+   * Runs one parameterised statement (`$1`, `$2`, … bound to `values`); given a
+   * `{ name, text, values }` object (node-postgres' query config), as a named prepared statement.
+   */
+  query(
+    text: string | { name: string; text: string; values: unknown[] },
+    values?: unknown[],
+  ): Promise<{ rows: PgRow[]; rowCount: number | null }>;
   /** Checks out a dedicated client (used by `migrate` for its transaction). */
   connect(): Promise<PostgresClient>;
 }
@@ -73,9 +79,11 @@ export async function q(
   what: string,
   text: string,
   values: unknown[] = [],
+  name?: string,
 ): Promise<PgRow[]> {
   try {
-    return (await pool.query(text, values)).rows;
+    // a `name` makes it a prepared statement of the connection (parsed and planned once)
+    return (await (name ? pool.query({ name, text, values }) : pool.query(text, values))).rows;
   } catch (e) {
     throw dbError(what, e);
   }
