@@ -113,7 +113,7 @@ export function planNodes(plan: PathPlan): Node[] {
 export function finishPath(
   hash: TreeHashName,
   plan: PathPlan,
-  nodes: Map<string, Uint8Array>,
+  nodes: { get(key: string): Uint8Array | undefined },
 ): Uint8Array[] {
   return plan.map((parts) =>
     fold(

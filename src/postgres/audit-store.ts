@@ -110,8 +110,10 @@ const isConsentIdViolation = (e: unknown): boolean => {
 const LOAD_CHUNK = 65_536;
 // Bytes per entry in the loaded index records.
 const RECORD = 50;
-// Tree node hashes kept in memory by a store (32 bytes each, plus the map's overhead).
+// Tree node hashes kept in memory by a store (32 bytes each, plus the map's overhead), of
+// levels ≥ CACHE_LEVEL.
 const CACHE_NODES = 65_536;
+const CACHE_LEVEL = 6;
 // Payloads read per query when reading entries.
 const READ_AHEAD = 256;
 
@@ -361,12 +363,17 @@ export async function openPostgresStore(
   const cache = new Map<string, Uint8Array>();
   const fetchPlan = async (plan: PathPlan) => {
     const need = planNodes(plan).filter((n) => !cache.has(`${n.level}:${n.idx}`));
-    if (need.length) {
-      const got = await serial(() => fetchNodes(db, name, need));
-      if (cache.size + got.size > CACHE_NODES) cache.clear();
-      for (const [k, v] of got) cache.set(k, v);
-    }
-    return finishPath(hash, plan, cache);
+    if (!need.length) return finishPath(hash, plan, cache);
+    const got = await serial(() => fetchNodes(db, name, need));
+    // only subtrees of 64 leaves or more: random proofs keep finding them (1M entries have
+    // ~31,000), while caching the lowest levels would only churn the cache
+    for (const n of need)
+      if (n.level >= CACHE_LEVEL) {
+        if (cache.size >= CACHE_NODES) cache.clear();
+        const k = `${n.level}:${n.idx}`;
+        cache.set(k, got.get(k)!);
+      }
+    return finishPath(hash, plan, { get: (k) => got.get(k) ?? cache.get(k) });
   };
   const tree: StoredTree = Object.freeze({
     async root(size: number) {
@@ -429,11 +436,16 @@ export async function openPostgresStore(
            WHERE log = $1 AND kind <> 1 AND idx >= $2 AND idx < $3 ORDER BY idx`,
           [name, from, to],
         );
+        // deleted by another instance since the last refresh: its tombstone is stored by now
+        if (rows.some((r) => r.payload === null && !cols.pruned.has(Number(r.idx))))
+          await loadTombstones();
         return rows.map((r) => {
           const index = Number(r.idx);
           const payload = r.payload === null ? null : u8(r.payload);
-          if ((payload === null) !== cols.pruned.has(index))
+          if (payload === null && !cols.pruned.has(index))
             throw new BukejianError('INTEGRITY', `entry ${index} has no payload and no tombstone`);
+          if (payload !== null && cols.pruned.has(index))
+            throw new BukejianError('INTEGRITY', `deleted payload of entry ${index} is not erased`);
           return { index, payload, leafHash: u8(r.leaf_hash) };
         });
       });
