@@ -7,13 +7,16 @@
 //    lock, insert, durable commit) from 1 and 4 processes;
 // 2. nullifier claims/s: createPostgresRegistry claimMany (1,000 per round trip) and claim() (32 in
 //    flight), the memory registry for scale;
-// 3. inclusion proofs at BKJ_PG_N entries (default 1,000,000): the logs are filled in bulk with
-//    synthetic entries (PostgreSQL: one INSERT … SELECT FROM generate_series; file store:
-//    store.append of 50,000-entry batches), not through openAuditLog (too slow to build 1M entries
-//    on a shared 2-core machine); then open time and proof latency, for PostgreSQL with the
-//    catch-up from the database every answer makes (`await log.flush()`, one round trip) and
-//    without; the first proof after open is timed apart (it computes the tree's interior nodes).
-// `npm run bench -- postgres` (BKJ_PG_BATCHES: batches of 1,000 per writer, default 20).
+// 3. a log of BKJ_PG_N entries (default 1,000,000), filled in bulk with synthetic entries
+//    (PostgreSQL: one INSERT … SELECT FROM generate_series, as a log written before schema 3, whose
+//    tree nodes the first open builds once; file store: store.append of 50,000-entry batches), not
+//    through openAuditLog (too slow to build 1M entries on a shared 2-core machine); then open
+//    time, the first proof after open, and the median latency of inclusion proofs (at a
+//    checkpoint's size, and at the current size with the catch-up), consistency proofs and
+//    checkpoints, next to a bare round trip; the PostgreSQL root and proofs are checked against
+//    the file store's.
+// `npm run bench -- postgres` (BKJ_PG_BATCHES: batches of 1,000 per writer, default 20;
+// BKJ_PG_ONLY=appends|proofs: one part).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,42 +1,48 @@
 /**
  * An {@link AuditStore} in PostgreSQL: one audit log (of several per database) shared by any
- * number of writer processes.
+ * number of writer processes, its Merkle tree kept in the database (schema version 3, `_tree.ts`).
  *
- * Sequencing: an append is ONE statement, so one transaction, committed before it is acknowledged
- * (PostgreSQL's default `synchronous_commit = on` makes that commit durable, WAL flushed):
+ * Sequencing: an append is ONE transaction, committed before it is acknowledged (PostgreSQL's
+ * default `synchronous_commit = on` makes that commit durable, WAL flushed):
  *
  * ```sql
- * WITH head AS (UPDATE bukejian_audit_logs SET size = size + n WHERE name = $1 RETURNING size - n)
+ * WITH head AS (UPDATE bukejian_audit_logs SET size = size + n WHERE name = $1
+ *               RETURNING size - n AS first, tree_range)
  * INSERT INTO bukejian_audit_entries ... (idx = head.first + 0 … n - 1)
+ * -- the writer extends the compact range by the batch's leaf hashes, then:
+ * INSERT INTO bukejian_audit_nodes ...; UPDATE bukejian_audit_logs SET tree_size, tree_range, root
  * ```
  *
  * The sequencing lock is the row lock the `UPDATE` takes on the log's head row (`FOR UPDATE`
- * semantics), held until that statement's commit. We chose it over an advisory lock because the
- * head counter has to be read and advanced anyway, so the lock costs no extra round trip, it is
- * tied to the transaction (a crashed writer's lock is released with its rolled-back transaction;
- * nothing to leak on a pooled connection), works through transaction-mode poolers, needs no
- * hash of the log name into the advisory key space, and is visible in `pg_locks` like any row
- * lock. Indexes are therefore dense and unique (also enforced by the `(log, idx)` primary key);
- * writers queue on the lock and each batch of up to `maxBatch` entries (the audit log's group
- * commit) costs one lock hold.
+ * semantics), held until the commit. We chose it over an advisory lock because the head counter
+ * has to be read and advanced anyway, so the lock costs no extra round trip, it is tied to the
+ * transaction (a crashed writer's lock is released with its rolled-back transaction; nothing to
+ * leak on a pooled connection), works through transaction-mode poolers, needs no hash of the log
+ * name into the advisory key space, and is visible in `pg_locks` like any row lock. Indexes are
+ * therefore dense and unique (also enforced by the `(log, idx)` primary key); writers queue on the
+ * lock and each batch of up to `maxBatch` entries (the audit log's group commit) costs one lock
+ * hold. The tree nodes the batch completes are computed by the writer while it holds the lock
+ * (SM3 is not available in SQL), so the stored tree always matches the stored entries.
  *
  * A failed append (connection lost, server down) rejects with `IO` and leaves nothing half
- * written: the statement either committed as a whole or not at all. If the connection dropped
+ * written: the transaction either committed as a whole or not at all. If the connection dropped
  * after the commit, the batch is in the log although its append was rejected; the next
- * {@link AuditStore.refresh} loads it like any other writer's entries.
+ * {@link AuditStore.refresh} sees it like any other writer's entries.
  *
- * The same statement inserts the digests of the batch's consent-grant IDs into
+ * The first statement also inserts the digests of the batch's consent-grant IDs into
  * `bukejian_audit_consent_ids` (schema version 2): a grant whose ID another instance used fails
- * the whole statement on that table's primary key, and the store throws `consentConflict` naming
+ * the transaction on that table's primary key, and the store throws `consentConflict` naming
  * the IDs, so that the log rejects those grants and appends the rest again. `pruneLock` serializes
  * `prune()` across instances with a session advisory lock.
  *
- * In memory the store keeps the columns every audit log keeps (leaf hashes, kinds, subject tags,
- * retention; ~50 bytes per entry); payloads are read from the database on demand.
- * `refresh()` loads what other writers stored: one round trip reads the head row's counters (a
- * consistent snapshot: each counter moves in the statement that stores its rows), then only the
- * new tombstones, checkpoints and entries are fetched; a loaded checkpoint never covers more
- * entries than are loaded.
+ * In memory the store keeps the head row (size, compact range, root), the checkpoint notes and
+ * tombstones, and a cache of tree nodes; roots and proofs read O(log n) nodes in one query
+ * (`tree`). The per-entry columns (leaf hashes, kinds, subject tags, retention; ~50 bytes per
+ * entry) are loaded only by `loadColumns()` (full scans: `eventsFor`, `prune`, `verify`) and kept
+ * up to date from then on; payloads are read on demand. `refresh()` loads what other writers
+ * stored: one round trip reads the head row (a consistent snapshot: each counter moves in the
+ * transaction that stores its rows), then only the new tombstones and checkpoints (and, when
+ * loaded, columns) are fetched; a loaded checkpoint never covers more entries than the head.
  * @module
  */
 import { BukejianError } from '../errors.js';
