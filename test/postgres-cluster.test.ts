@@ -149,7 +149,7 @@ describe('PostgreSQL audit log, several writer processes', () => {
       origin: PG_ORIGIN,
     });
     expect(fresh.size).toBe(20_000);
-    expect(bytesToHex(fresh.root())).toBe(await singleProcessRoot(entries));
+    expect(bytesToHex(await fresh.rootAt())).toBe(await singleProcessRoot(entries));
     await fresh.close();
   }, 90_000);
 
@@ -182,7 +182,7 @@ describe('PostgreSQL audit log, several writer processes', () => {
       });
       expect(reopened.size).toBe(entries.length);
       expect(await reopened.verify()).toMatchObject({ ok: true, checked: entries.length });
-      expect(bytesToHex(reopened.root())).toBe(await singleProcessRoot(entries));
+      expect(bytesToHex(await reopened.rootAt())).toBe(await singleProcessRoot(entries));
       expect(await reopened.append(writerEntry(9, 0))).toBe(entries.length);
       await reopened.close();
     } finally {

@@ -9,7 +9,19 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { sm3 } from '../src/sm3.js';
 import { bytesToHex } from '../src/utils.js';
-import { encodeEntry, entryLeafHash, openAuditLog, type AuditLog } from '../src/audit/index.js';
+import {
+  createMemoryStore,
+  encodeEntry,
+  entryLeafHash,
+  openAuditLog,
+  parseCheckpoint,
+  sm2CheckpointSigner,
+  sm2CheckpointVerifier,
+  verifyConsistency,
+  verifyInclusion,
+  type AuditLog,
+} from '../src/audit/index.js';
+import { sm2 } from '../src/sm2/index.js';
 import { KIND_CODES, subjectTag } from '../src/audit/entries.js';
 import {
   createPostgresBudget,
@@ -102,8 +114,8 @@ describe('schema version 2', () => {
         code: 'VERSION',
         message: expect.stringContaining('migrate'),
       });
-      expect(await migrate(db)).toEqual({ from: 1, to: 2 });
-      expect(await migrate(db)).toEqual({ from: 2, to: 2 });
+      expect(await migrate(db)).toEqual({ from: 1, to: 3 });
+      expect(await migrate(db)).toEqual({ from: 3, to: 3 });
       // the used IDs were carried over, as sha256("bukejian/audit consent id\0" ‖ id) (node:crypto)
       const digest = (id: string) =>
         createHash('sha256').update('bukejian/audit consent id\0').update(id).digest('hex');
@@ -134,6 +146,119 @@ describe('schema version 2', () => {
       expect(() => log.append(grant('c-old', 5))).toThrow(/already used/);
       expect(await log.verify()).toMatchObject({ ok: true, checked: 4 });
       await log.close();
+    } finally {
+      await db.end();
+    }
+  });
+});
+
+describe('schema version 3', () => {
+  it('a log written under version 2 (entries, a signed checkpoint, a deletion) is migrated, its tree built once at the first open, and answers as a memory-store log of the same entries', async () => {
+    const db = new pg.Pool(await server.createDatabase());
+    try {
+      // the reference: the same history in a memory store (its tree in memory)
+      const { secretKey, publicKey } = sm2.keygen();
+      const signer = sm2CheckpointSigner(secretKey, { name: 'k' });
+      const verifier = sm2CheckpointVerifier(publicKey, { name: 'k' });
+      const mstore = createMemoryStore();
+      const ref = await openAuditLog({ store: mstore, origin: ORIGIN, signer, verifier });
+      const rule = { rule: 'access-30d', until: T0 + 30 * day };
+      await ref.appendMany([
+        grant('c-v2', 0),
+        ...Array.from({ length: 299 }, (_, k) => access(k, k % 50 === 1 ? rule : undefined)),
+      ]);
+      const note = await ref.checkpoint({ time: T0 + day });
+      expect((await ref.prune(T0 + 31 * day)).pruned).toBe(6);
+      const size = ref.size; // 301: the prune entry too
+      // what the version-2 store left: the version-1 and -2 schema, the rows it writes
+      await db.query(
+        'CREATE TABLE bukejian_schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+      for (const m of MIGRATIONS.slice(0, 2)) {
+        await db.query(m.sql);
+        await db.query('INSERT INTO bukejian_schema_version (version) VALUES ($1)', [m.version]);
+      }
+      const tomb = mstore.tombstones()[0]!;
+      await db.query(
+        `INSERT INTO bukejian_audit_logs (name, origin, hash, size, checkpoints, tombstones)
+         VALUES ('v2', $1, 'sm3', $2, 1, 1)`,
+        [ORIGIN, size],
+      );
+      for (let i = 0; i < size; i++)
+        await db.query(
+          `INSERT INTO bukejian_audit_entries (log, idx, leaf_hash, kind, subject_tag, retain_until, payload)
+           VALUES ('v2', $1, $2, $3, $4, $5, $6)`,
+          [
+            i,
+            mstore.leafHashes().subarray(i * 32, i * 32 + 32),
+            mstore.kind(i),
+            mstore.subjectTag(i),
+            mstore.retainUntil(i),
+            await mstore.read(i),
+          ],
+        );
+      await db.query(`INSERT INTO bukejian_audit_consent_ids (log, digest) VALUES ('v2', $1)`, [
+        createHash('sha256').update('bukejian/audit consent id\0').update('c-v2').digest(),
+      ]);
+      await db.query(
+        `INSERT INTO bukejian_audit_checkpoints (log, seq, note) VALUES ('v2', 0, $1)`,
+        [new TextEncoder().encode(note)],
+      );
+      await db.query(
+        `INSERT INTO bukejian_audit_tombstones (log, seq, indexes, note) VALUES ('v2', 0, $1, $2)`,
+        [tomb.indexes, tomb.note],
+      );
+      await expect(openPostgresStore(db, { log: 'v2', origin: ORIGIN })).rejects.toMatchObject({
+        code: 'VERSION',
+      });
+      expect(await migrate(db)).toEqual({ from: 2, to: 3 });
+      expect(await migrate(db)).toEqual({ from: 3, to: 3 });
+      const head = async () =>
+        (await db.query(`SELECT size, tree_size FROM bukejian_audit_logs WHERE name = 'v2'`))
+          .rows[0];
+      expect(await head()).toEqual({ size: String(size), tree_size: '0' });
+      // the first open builds the nodes (and checks the version-2 checkpoint against them)
+      const log = await openAuditLog({
+        store: await openPostgresStore(db, { log: 'v2', origin: ORIGIN }),
+        origin: ORIGIN,
+        signer,
+        verifier,
+        anchor: note,
+      });
+      expect(await head()).toEqual({ size: String(size), tree_size: String(size) });
+      const hex = (b: Uint8Array) => bytesToHex(b);
+      const cp = parseCheckpoint(note)!.checkpoint;
+      for (const s of [1, 2, 255, 256, 257, cp.size, size])
+        expect(hex(await log.rootAt(s))).toBe(hex(ref.root(s)));
+      for (const i of [0, 1, 127, 128, 255, cp.size - 1]) {
+        const p = await log.proveInclusion(i, cp.size);
+        expect(p.path.map(hex)).toEqual(ref.inclusionProof(i, cp.size).path.map(hex));
+        expect(verifyInclusion(p, ref.leafHash(i), cp.root)).toBe(true);
+      }
+      for (const m of [1, 3, 64, 100, cp.size]) {
+        const p = await log.proveConsistency(m, size);
+        expect(p.path.map(hex)).toEqual(ref.consistencyProof(m, size).path.map(hex));
+        expect(verifyConsistency(p, ref.root(m), ref.root(size))).toBe(true);
+      }
+      // consent and deletions came across; appends go on from the built tree
+      expect(() => log.append(grant('c-v2', 3))).toThrow(/already used/);
+      expect(tomb.indexes[0]).toBe(2);
+      expect(await log.read(2)).toMatchObject({ deleted: { rule: 'access-30d' } });
+      const more = Array.from({ length: 70 }, (_, k) => access(1000 + k));
+      expect(await log.appendMany(more)).toEqual(more.map((_, k) => size + k));
+      await ref.appendMany(more);
+      expect(hex(await log.rootAt())).toBe(hex(ref.root()));
+      expect(await log.verify()).toMatchObject({ ok: true, problems: [] });
+      await log.close();
+      // a second open reads the head row only: the tree is not built again
+      const again = await openAuditLog({
+        store: await openPostgresStore(db, { log: 'v2', origin: ORIGIN }),
+        origin: ORIGIN,
+        verifier,
+      });
+      expect(hex(await again.rootAt())).toBe(hex(ref.root()));
+      await again.close();
+      await ref.close();
     } finally {
       await db.end();
     }
@@ -230,8 +355,8 @@ describe('SQL is parameterised', () => {
     const texts: string[] = [];
     const spy: PostgresPool = {
       query: (t, v) => {
-        texts.push(t);
-        return pool.query(t, v);
+        texts.push(typeof t === 'string' ? t : t.text);
+        return typeof t === 'string' ? pool.query(t, v) : pool.query(t);
       },
       connect: async () => {
         const c = await pool.connect();

@@ -21,9 +21,10 @@ export interface LogInternals {
   flush(): Promise<void>;
   /** Reads and checks entry `index` (as `AuditLog.read`). */
   read(index: number): Promise<ReadResult>;
+  /** The leaf hash of entry `index` from memory (with a store that keeps the tree: its loaded columns). */
   leafHash(index: number): Uint8Array;
-  inclusionProof(index: number, size?: number): InclusionProof;
-  consistencyProof(oldSize: number, newSize?: number): ConsistencyProof;
+  proveInclusion(index: number, size?: number): Promise<InclusionProof>;
+  proveConsistency(oldSize: number, newSize?: number): Promise<ConsistencyProof>;
   latestCheckpoint(): { note: string; checkpoint: Checkpoint } | null;
   /** Appends an already normalized entry (prune entries included); resolves once durable. */
   appendNormalized(e: Entry): Promise<number>;

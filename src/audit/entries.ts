@@ -329,10 +329,21 @@ export function encodeEntry(e: Entry | Record<string, unknown>): Uint8Array {
 export function encodeNormalized(n: Entry): Uint8Array {
   // normalizeEntry builds objects with a fixed key order, so JSON.stringify is canonical.
   // (JSON.stringify escapes lone surrogates, so the string is always well-formed UTF-16.)
-  return ENCODER.encode(JSON.stringify({ v: ENTRY_VERSION, ...n }));
+  return utf8(JSON.stringify({ v: ENTRY_VERSION, ...n }));
 }
 
 const ENCODER = /* @__PURE__ */ new TextEncoder();
+// Node's Buffer, where there is one (never imported: browsers use TextEncoder).
+const NODE_BUFFER = (globalThis as { Buffer?: { from(s: string, e: 'utf8'): Uint8Array } }).Buffer;
+
+// UTF-8 bytes of a string on the append path: Node's `Buffer.from` (about 3× faster than
+// TextEncoder for entry-sized strings, and allocated from its pool) returned as a plain
+// Uint8Array view, TextEncoder elsewhere. Both replace lone surrogates with U+FFFD.
+function utf8(s: string): Uint8Array {
+  if (!NODE_BUFFER) return ENCODER.encode(s);
+  const b = NODE_BUFFER.from(s, 'utf8');
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
 
 /**
  * Parses canonical entry bytes; anything else (not JSON, unknown version or type, missing or
@@ -384,7 +395,8 @@ const TAG_PREFIX = /* @__PURE__ */ utf8ToBytes('bukejian/audit subject\u0000');
  */
 export function subjectCommitment(subject: string | null): Uint8Array {
   if (subject === null) return new Uint8Array(32);
-  const s = utf8ToBytes(subject);
+  if (typeof subject !== 'string') utf8ToBytes(subject); // throws the usual error
+  const s = utf8(subject);
   const m = new Uint8Array(TAG_PREFIX.length + s.length);
   m.set(TAG_PREFIX);
   m.set(s, TAG_PREFIX.length);

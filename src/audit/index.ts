@@ -19,7 +19,13 @@ export type { PruneResult } from './retention.js';
 export { createMemoryStore } from './store/memory.js';
 export { openFileStore } from './store/file.js';
 export type { FileStoreOptions } from './store/file.js';
-export type { AuditStore, RecoveryReport, StoredEntry, Tombstone } from './store/types.js';
+export type {
+  AuditStore,
+  RecoveryReport,
+  StoredEntry,
+  StoredTree,
+  Tombstone,
+} from './store/types.js';
 
 // ---- checkpoints and their SM2 keys ----
 export { parseCheckpoint, signCheckpoint } from './checkpoint.js';

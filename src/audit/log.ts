@@ -131,7 +131,10 @@ export class AuditLog {
   readonly origin: string;
   readonly hash: TreeHashName;
   readonly #store: AuditStore;
-  readonly #tree: MerkleTree;
+  // The tree in memory, or null when the store keeps it (AuditStore.tree).
+  readonly #tree: MerkleTree | null;
+  // With a store that keeps the tree: the entries the consent index has caught up with.
+  #known = 0;
   readonly #signer?: CheckpointSigner;
   readonly #verifier?: CheckpointVerifier;
   readonly #maxBatch: number;
@@ -149,7 +152,7 @@ export class AuditLog {
   constructor(
     o: Required<Pick<AuditLogOptions, 'store' | 'origin' | 'hash' | 'maxBatch'>> &
       Omit<AuditLogOptions, 'anchor'>,
-    tree: MerkleTree,
+    tree: MerkleTree | null,
     anchor: ResolvedAnchor | null,
     cachedSize: number,
   ) {
@@ -167,9 +170,9 @@ export class AuditLog {
       hash: this.hash,
       flush: () => this.flush(),
       read: (i) => this.read(i),
-      leafHash: (i) => this.leafHash(i),
-      inclusionProof: (i, n) => this.inclusionProof(i, n),
-      consistencyProof: (a, b) => this.consistencyProof(a, b),
+      leafHash: (i) => this.#leafOf(i),
+      proveInclusion: (i, n) => this.proveInclusion(i, n),
+      proveConsistency: (a, b) => this.proveConsistency(a, b),
       latestCheckpoint: () => this.latestCheckpoint(),
       appendNormalized: (e) => this.#appendNormalized(e),
       exclusive: (fn) => this.#exclusive(fn),
@@ -184,7 +187,34 @@ export class AuditLog {
 
   /** Number of durable entries. */
   get size(): number {
-    return this.#tree.size;
+    return this.#tree ? this.#tree.size : this.#known;
+  }
+
+  // The in-memory tree of the synchronous methods.
+  #memTree(): MerkleTree {
+    if (!this.#tree)
+      throw new BukejianError(
+        'BAD_STATE',
+        '"log" expected its tree in memory, got a store that keeps it (use rootAt, proveInclusion, proveConsistency)',
+      );
+    return this.#tree;
+  }
+
+  // The leaf hash of entry `index` from memory: the tree, or the store's loaded columns.
+  #leafOf(index: number): Uint8Array {
+    if (this.#tree) return this.#tree.leafHash(index);
+    anumber(index, 'index', 0, this.size - 1);
+    return this.#store.leafHashes().slice(index * 32, index * 32 + 32);
+  }
+
+  // The leaf hash of entry `index`, from memory or from the store that keeps the tree.
+  #leafAt(index: number): Promise<Uint8Array> | Uint8Array {
+    return this.#tree ? this.#tree.leafHash(index) : this.#store.tree!.leafHash(index);
+  }
+
+  // MTH of the first `size` entries (size ≤ this.size).
+  #rootOf(size: number): Promise<Uint8Array> | Uint8Array {
+    return this.#tree ? this.#tree.root(size) : this.#store.tree!.root(size);
   }
 
   // Rebuilds the consent index from the stored entries (consent, revocation, legal-basis and
@@ -196,6 +226,15 @@ export class AuditLog {
 
   async #buildConsent(): Promise<void> {
     const ix = createConsentIndex();
+    if (!this.#tree) {
+      const to = this.#store.size;
+      for (const r of await this.#store.consentEntries!(0, to))
+        if (r.payload) ix.add(this.#checked(r.index, r.payload, r.leafHash));
+      this.#consent = ix;
+      this.#seenTombstones = this.#store.tombstones().length;
+      this.#known = to;
+      return;
+    }
     for (let i = 0; i < this.#store.size; i++) {
       if (!CONSENT_KINDS.has(this.#store.kind(i))) continue;
       const r = await this.read(i);
@@ -211,7 +250,8 @@ export class AuditLog {
   // Brings the tree and the consent index up to the store's size (exclusive use held). With a
   // shared store (see AuditStore.refresh) the new entries may be other writers'; `mine` are the
   // entries of the batch just appended, stored from index `first`.
-  async #catchUp(mine: Pending[] = [], first = this.#tree.size): Promise<void> {
+  async #catchUp(mine: Pending[] = [], first = this.size): Promise<void> {
+    if (!this.#tree) return this.#catchUpShared(mine, first);
     const from = this.#tree.size;
     const to = this.#store.size;
     if (to > from)
@@ -227,6 +267,24 @@ export class AuditLog {
         if ('entry' in r) this.#consent.add(r.entry);
       }
     }
+  }
+
+  // #catchUp with a store that keeps the tree: only the consent index follows the store, from
+  // the entries other writers stored that are not access events.
+  async #catchUpShared(mine: Pending[], first: number): Promise<void> {
+    const from = this.#known;
+    const to = this.#store.size;
+    if (this.#store.tombstones().length !== this.#seenTombstones) return this.#buildConsent();
+    const others = (a: number, b: number) =>
+      b > a ? this.#store.consentEntries!(a, b) : Promise.resolve([]);
+    const before = await others(from, Math.min(first, to));
+    const after = await others(Math.max(from, first + mine.length), to);
+    for (const r of before)
+      if (r.payload) this.#consent.add(this.#checked(r.index, r.payload, r.leafHash));
+    for (const p of mine) this.#consent.add(p.entry);
+    for (const r of after)
+      if (r.payload) this.#consent.add(this.#checked(r.index, r.payload, r.leafHash));
+    this.#known = to;
   }
 
   // Runs `fn` with exclusive use of the store's write side.
@@ -306,6 +364,8 @@ export class AuditLog {
             const stored = batch.map((p) => p.stored);
             const at = await this.#store.append(stored);
             const first = typeof at === 'number' ? at : this.#store.size - batch.length;
+            if (!this.#tree && first < this.#known)
+              throw new BukejianError('INTEGRITY', 'the store appended below its known size');
             await this.#catchUp(batch, first);
             for (let j = 0; j < batch.length; j++) batch[j]!.resolve(first + j);
           });
@@ -367,13 +427,13 @@ export class AuditLog {
         throw new BukejianError('INTEGRITY', `entry ${index} has no payload and no tombstone`);
       return { index, deleted: { time: note.time, rule: note.rule } };
     }
-    return { index, entry: this.#checked(index, bytes) };
+    return { index, entry: this.#checked(index, bytes, await this.#leafAt(index)) };
   }
 
   // The entry stored at `index`, decoded and checked against its leaf (which commits to the
   // subject too, so the entry is decoded first). Any mismatch is INTEGRITY; an entry written in
   // entry/leaf format 1 (before leaves committed to the subject) is VERSION.
-  #checked(index: number, bytes: Uint8Array): Entry {
+  #checked(index: number, bytes: Uint8Array, leaf: Uint8Array): Entry {
     let e: Entry | null = null;
     try {
       e = decodeEntry(bytes);
@@ -381,7 +441,7 @@ export class AuditLog {
       if (
         err instanceof BukejianError &&
         err.code === 'VERSION' &&
-        equalBytes(treeHasher(this.hash).leaf(bytes), this.#tree.leafHash(index))
+        equalBytes(treeHasher(this.hash).leaf(bytes), leaf)
       ) {
         throw new BukejianError(
           'VERSION',
@@ -389,10 +449,7 @@ export class AuditLog {
         );
       }
     }
-    if (
-      !e ||
-      !equalBytes(entryLeafHash(bytes, entrySubject(e), this.hash), this.#tree.leafHash(index))
-    ) {
+    if (!e || !equalBytes(entryLeafHash(bytes, entrySubject(e), this.hash), leaf)) {
       throw new BukejianError('INTEGRITY', `entry ${index} does not match its leaf hash`);
     }
     return e;
@@ -417,22 +474,68 @@ export class AuditLog {
 
   /** The leaf hash of entry `index`. @example log.leafHash(0) */
   leafHash(index: number): Uint8Array {
-    return this.#tree.leafHash(index);
+    return this.#memTree().leafHash(index);
   }
 
   /** Root hash of the first `size` entries (default all). @example bytesToHex(log.root()) */
   root(size?: number): Uint8Array {
-    return this.#tree.root(size);
+    return this.#memTree().root(size);
   }
 
   /** Inclusion proof of entry `index` in the tree of `size` entries (default all). @example log.inclusionProof(3, cp.size) */
   inclusionProof(index: number, size?: number): InclusionProof {
-    return this.#tree.inclusionProof(index, size);
+    return this.#memTree().inclusionProof(index, size);
   }
 
   /** Consistency proof between two tree sizes. @example log.consistencyProof(old.size, cur.size) */
   consistencyProof(oldSize: number, newSize?: number): ConsistencyProof {
-    return this.#tree.consistencyProof(oldSize, newSize);
+    return this.#memTree().consistencyProof(oldSize, newSize);
+  }
+
+  // A tree size for the asynchronous methods: the given one (after catching up when it is past
+  // what this instance knows) or, when omitted, the current size after catching up.
+  async #sizeArg(size: number | undefined, what: string, min: number): Promise<number> {
+    this.#open();
+    if (size === undefined || anumber(size, what, min) > this.size) await this.flush();
+    return size === undefined ? this.size : anumber(size, what, min, this.size);
+  }
+
+  /**
+   * Root hash of the first `size` entries (default: all, after catching up with the entries
+   * other instances stored). Works with every store; with one that keeps its tree (PostgreSQL)
+   * it reads O(log n) stored node hashes instead of holding the tree in memory.
+   * @example const root = await log.rootAt(cp.size)
+   */
+  async rootAt(size?: number): Promise<Uint8Array> {
+    const s = await this.#sizeArg(size, 'size', 0);
+    return (await this.#rootOf(s)).slice();
+  }
+
+  /**
+   * Inclusion proof of entry `index` in the tree of `size` entries (default: all, after catching
+   * up with other instances), from memory or from the store that keeps the tree (one query of
+   * O(log n) node hashes for PostgreSQL).
+   * @example const proof = await log.proveInclusion(3, cp.size)
+   */
+  async proveInclusion(index: number, size?: number): Promise<InclusionProof> {
+    const s = await this.#sizeArg(size, 'size', 1);
+    anumber(index, 'index', 0, s - 1);
+    return this.#tree
+      ? this.#tree.inclusionProof(index, s)
+      : this.#store.tree!.inclusionProof(index, s);
+  }
+
+  /**
+   * Consistency proof between two tree sizes (`newSize` default: all, after catching up), from
+   * memory or from the store that keeps the tree.
+   * @example const proof = await log.proveConsistency(old.size, cur.size)
+   */
+  async proveConsistency(oldSize: number, newSize?: number): Promise<ConsistencyProof> {
+    const s = await this.#sizeArg(newSize, 'newSize', 0);
+    anumber(oldSize, 'oldSize', 0, s);
+    return this.#tree
+      ? this.#tree.consistencyProof(oldSize, s)
+      : this.#store.tree!.consistencyProof(oldSize, s);
   }
 
   /**
@@ -455,7 +558,7 @@ export class AuditLog {
       const cp: Checkpoint = {
         origin: this.origin,
         size: this.size,
-        root: this.root(),
+        root: await this.#rootOf(this.size),
         time: new Date(t).toISOString(),
         hash: this.hash,
       };
@@ -515,6 +618,7 @@ export class AuditLog {
   async verify(): Promise<VerifyReport> {
     this.#open();
     await this.flush();
+    await this.#store.loadColumns?.();
     const problems: string[] = [];
     const pruneEntries = new Map<string, number>();
     let checked = 0;
@@ -530,7 +634,7 @@ export class AuditLog {
       checked++;
       let e: Entry;
       try {
-        e = this.#checked(i, bytes);
+        e = this.#checked(i, bytes, this.#leafOf(i));
       } catch (err) {
         problems.push(
           `entry ${i}: ${err instanceof BukejianError && err.code === 'VERSION' ? 'written in format 1' : 'payload does not match its leaf hash'}`,
@@ -583,7 +687,7 @@ export class AuditLog {
         problems.push('the tree cache differs from the stored leaf hashes');
       fresh.appendLeafHashes(leaves.subarray(cached.size * 32));
     } else fresh.appendLeafHashes(leaves);
-    if (!equalBytes(fresh.root(), this.root()))
+    if (!equalBytes(fresh.root(), await this.#rootOf(this.size)))
       problems.push('the tree in use differs from the stored leaf hashes');
     for (const raw of this.#store.checkpoints()) {
       const p = parseCheckpoint(raw);
@@ -600,6 +704,10 @@ export class AuditLog {
       }
       if (cp.size > this.size || !equalBytes(fresh.root(cp.size), cp.root)) {
         problems.push(`checkpoint of size ${cp.size}: root differs from the stored tree`);
+      } else if (!this.#tree && !equalBytes(await this.#rootOf(cp.size), cp.root)) {
+        problems.push(
+          `checkpoint of size ${cp.size}: the store's tree nodes differ from its leaf hashes`,
+        );
       }
     }
     const a = this.#anchor && anchorProblem(this.#anchor, fresh.size, (n) => fresh.root(n));
@@ -611,8 +719,14 @@ export class AuditLog {
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.flush();
-    if (this.#cache.enabled && this.#store.saveTreeCache && this.#cache.savedSize !== this.size) {
-      const body = encodeTreeCache(this.hash, this.size, this.#tree.exportNodes());
+    const tree = this.#tree;
+    if (
+      tree &&
+      this.#cache.enabled &&
+      this.#store.saveTreeCache &&
+      this.#cache.savedSize !== this.size
+    ) {
+      const body = encodeTreeCache(this.hash, this.size, tree.exportNodes());
       await this.#exclusive(() => this.#store.saveTreeCache!(body));
       this.#cache.savedSize = this.size;
     }
@@ -653,10 +767,12 @@ export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
   const anchor =
     o.anchor === undefined ? null : resolveAnchor(o.anchor, o.verifier, { origin, hash });
   const store = o.store;
-  const leaves = store.leafHashes();
+  // A store that keeps the tree (PostgreSQL): nothing to load or hash here.
+  const shared = store.tree !== undefined;
+  const leaves = shared ? new Uint8Array(0) : store.leafHashes();
   let tree: MerkleTree | null = null;
   let cachedSize = -1;
-  if (o.treeCache === true && store.loadTreeCache) {
+  if (!shared && o.treeCache === true && store.loadTreeCache) {
     try {
       const body = store.loadTreeCache();
       const c = body === null ? null : decodeTreeCache(body, hash);
@@ -669,7 +785,7 @@ export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
       tree = null; // a damaged or stale cache only costs the full rebuild below
     }
   }
-  if (!tree) {
+  if (!tree && !shared) {
     tree = createMerkleTree({ hash });
     tree.appendLeafHashes(leaves);
   }
@@ -690,12 +806,12 @@ export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
         'INTEGRITY',
         'the latest checkpoint belongs to another log (origin or hash differ)',
       );
-    if (cp.size > tree.size)
+    if (cp.size > log.size)
       throw new BukejianError(
         'INTEGRITY',
-        `the latest checkpoint covers ${cp.size} entries but only ${tree.size} are stored`,
+        `the latest checkpoint covers ${cp.size} entries but only ${log.size} are stored`,
       );
-    if (!equalBytes(tree.root(cp.size), cp.root))
+    if (!equalBytes(await log.rootAt(cp.size), cp.root))
       throw new BukejianError('INTEGRITY', 'the stored tree does not match the latest checkpoint');
     if (o.verifier && !verifyCheckpoint(latest.note, o.verifier, { origin, hash })) {
       throw new BukejianError(
@@ -705,7 +821,9 @@ export async function openAuditLog(opts: AuditLogOptions): Promise<AuditLog> {
     }
   }
   // A store truncated at frame boundaries passes every check above: only an outside anchor sees it.
-  const a = anchor && anchorProblem(anchor, tree.size, (n) => tree.root(n));
+  const anchorRoot =
+    anchor && anchor.size <= log.size ? await log.rootAt(anchor.size) : new Uint8Array(0);
+  const a = anchor && anchorProblem(anchor, log.size, () => anchorRoot);
   if (a) throw new BukejianError('INTEGRITY', a);
   return log;
 }

@@ -29,11 +29,12 @@ export async function eventsFor(
 ): Promise<SubjectEvents> {
   await log.flush();
   const store = log.store;
+  await store.loadColumns?.(); // a store that keeps the tree loads its columns on first use
   const tag = subjectTag(subject);
   const latest = log.latestCheckpoint();
   const cpSize = latest ? latest.checkpoint.size : 0;
-  const proofAt = (i: number) =>
-    i < cpSize ? log.inclusionProof(i, cpSize).path.map(bytesToHex) : null;
+  const proofAt = async (i: number) =>
+    i < cpSize ? (await log.proveInclusion(i, cpSize)).path.map(bytesToHex) : null;
   const events: SubjectEvent[] = [];
   // deleted index → its tombstone (the first one naming it, as log.read does)
   let tombOf: Map<number, { indexes: number[]; note: Uint8Array }> | null = null;
@@ -47,7 +48,7 @@ export async function eventsFor(
         index: i,
         leafHash: bytesToHex(log.leafHash(i)),
         entry: r.entry,
-        proof: proofAt(i),
+        proof: await proofAt(i),
       });
       continue;
     }
@@ -70,7 +71,12 @@ export async function eventsFor(
           'INTEGRITY',
           `the tombstone of entry ${i} has no logged prune entry after it`,
         );
-      ev = { index: at, entry, indexes: [...t.indexes].sort((a, b) => a - b), proof: proofAt(at) };
+      ev = {
+        index: at,
+        entry,
+        indexes: [...t.indexes].sort((a, b) => a - b),
+        proof: await proofAt(at),
+      };
       prunes.set(key, ev);
     }
     const content = hexToBytes(ev.entry.leaves[ev.indexes.indexOf(i)]!);
@@ -80,7 +86,7 @@ export async function eventsFor(
       leafHash: bytesToHex(log.leafHash(i)),
       deleted: r.deleted,
       prune: ev.index,
-      proof: proofAt(i),
+      proof: await proofAt(i),
     });
   }
   const answer: SubjectEvents = { subject, checkpoint: latest ? latest.note : null, events };
@@ -90,7 +96,7 @@ export async function eventsFor(
     answer.consistency = auditProofToJSON({
       type: 'consistency',
       hash: log.hash,
-      proof: log.consistencyProof(opts.since, cpSize),
+      proof: await log.proveConsistency(opts.since, cpSize),
     });
   }
   return answer;

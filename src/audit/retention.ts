@@ -65,6 +65,7 @@ export async function pruneExpired(log: LogInternals, now: number): Promise<Prun
 async function pruneLocked(log: LogInternals, now: number): Promise<PruneResult> {
   await log.flush();
   const store = log.store;
+  await store.loadColumns?.(); // a store that keeps the tree loads its columns on first use
   const time = toTime(now, 'now');
   const due: { index: number; entry: Entry & { retention: { rule: string } } }[] = [];
   for (let i = 0; i < store.size; i++) {

@@ -18,8 +18,14 @@ export type PgRow = Record<string, unknown>;
  * const pool: PostgresPool = new pg.Pool({ host: '/var/run/postgresql', database: 'benefits' })
  */
 export interface PostgresPool {
-  /** Runs one parameterised statement (`$1`, `$2`, … bound to `values`). */
-  query(text: string, values?: unknown[]): Promise<{ rows: PgRow[]; rowCount: number | null }>;
+  /**
+   * Runs one parameterised statement (`$1`, `$2`, … bound to `values`); given a
+   * `{ name, text, values }` object (node-postgres' query config), as a named prepared statement.
+   */
+  query(
+    text: string | { name: string; text: string; values: unknown[] },
+    values?: unknown[],
+  ): Promise<{ rows: PgRow[]; rowCount: number | null }>;
   /** Checks out a dedicated client (used by `migrate` for its transaction). */
   connect(): Promise<PostgresClient>;
 }
@@ -30,6 +36,41 @@ export interface PostgresClient {
   query(text: string, values?: unknown[]): Promise<{ rows: PgRow[]; rowCount: number | null }>;
   /** Returns the client to the pool (`true` or an error: the connection is discarded). */
   release(err?: Error | boolean): void;
+  /** Listens for the connection's errors (node-postgres emits them on a checked-out client). */
+  on?(event: 'error', listener: (e: Error) => void): unknown;
+  /** Removes such a listener. */
+  removeListener?(event: 'error', listener: (e: Error) => void): unknown;
+}
+
+/**
+ * Checks out a client for `fn` and returns it: discarded when `fn` throws or the connection
+ * failed (an `error` the connection emits while checked out is absorbed here, not left unhandled).
+ */
+export async function withClient<T>(
+  pool: PostgresPool,
+  what: string,
+  fn: (c: PostgresClient) => Promise<T>,
+): Promise<T> {
+  let client: PostgresClient;
+  try {
+    client = await pool.connect();
+  } catch (e) {
+    throw dbError(`connecting for ${what}`, e);
+  }
+  let broken = false;
+  const onError = () => {
+    broken = true;
+  };
+  client.on?.('error', onError);
+  try {
+    return await fn(client);
+  } catch (e) {
+    broken = true;
+    throw e;
+  } finally {
+    client.removeListener?.('error', onError);
+    client.release(broken);
+  }
 }
 
 /** Runs one parameterised statement; a driver or connection failure becomes `IO`. */
@@ -38,9 +79,11 @@ export async function q(
   what: string,
   text: string,
   values: unknown[] = [],
+  name?: string,
 ): Promise<PgRow[]> {
   try {
-    return (await pool.query(text, values)).rows;
+    // a `name` makes it a prepared statement of the connection (parsed and planned once)
+    return (await (name ? pool.query({ name, text, values }) : pool.query(text, values))).rows;
   } catch (e) {
     throw dbError(what, e);
   }

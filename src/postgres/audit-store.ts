@@ -1,53 +1,80 @@
 /**
  * An {@link AuditStore} in PostgreSQL: one audit log (of several per database) shared by any
- * number of writer processes.
+ * number of writer processes, its Merkle tree kept in the database (schema version 3, `_tree.ts`).
  *
- * Sequencing: an append is ONE statement, so one transaction, committed before it is acknowledged
- * (PostgreSQL's default `synchronous_commit = on` makes that commit durable, WAL flushed):
+ * Sequencing: an append is ONE transaction, committed before it is acknowledged (PostgreSQL's
+ * default `synchronous_commit = on` makes that commit durable, WAL flushed):
  *
  * ```sql
- * WITH head AS (UPDATE bukejian_audit_logs SET size = size + n WHERE name = $1 RETURNING size - n)
+ * WITH head AS (UPDATE bukejian_audit_logs SET size = size + n WHERE name = $1
+ *               RETURNING size - n AS first, tree_range)
  * INSERT INTO bukejian_audit_entries ... (idx = head.first + 0 … n - 1)
+ * -- the writer extends the compact range by the batch's leaf hashes, then:
+ * INSERT INTO bukejian_audit_nodes ...; UPDATE bukejian_audit_logs SET tree_size, tree_range, root
  * ```
  *
  * The sequencing lock is the row lock the `UPDATE` takes on the log's head row (`FOR UPDATE`
- * semantics), held until that statement's commit. We chose it over an advisory lock because the
- * head counter has to be read and advanced anyway, so the lock costs no extra round trip, it is
- * tied to the transaction (a crashed writer's lock is released with its rolled-back transaction;
- * nothing to leak on a pooled connection), works through transaction-mode poolers, needs no
- * hash of the log name into the advisory key space, and is visible in `pg_locks` like any row
- * lock. Indexes are therefore dense and unique (also enforced by the `(log, idx)` primary key);
- * writers queue on the lock and each batch of up to `maxBatch` entries (the audit log's group
- * commit) costs one lock hold.
+ * semantics), held until the commit. We chose it over an advisory lock because the head counter
+ * has to be read and advanced anyway, so the lock costs no extra round trip, it is tied to the
+ * transaction (a crashed writer's lock is released with its rolled-back transaction; nothing to
+ * leak on a pooled connection), works through transaction-mode poolers, needs no hash of the log
+ * name into the advisory key space, and is visible in `pg_locks` like any row lock. Indexes are
+ * therefore dense and unique (also enforced by the `(log, idx)` primary key); writers queue on the
+ * lock and each batch of up to `maxBatch` entries (the audit log's group commit) costs one lock
+ * hold. The tree nodes the batch completes are computed by the writer while it holds the lock
+ * (SM3 is not available in SQL), so the stored tree always matches the stored entries.
  *
  * A failed append (connection lost, server down) rejects with `IO` and leaves nothing half
- * written: the statement either committed as a whole or not at all. If the connection dropped
+ * written: the transaction either committed as a whole or not at all. If the connection dropped
  * after the commit, the batch is in the log although its append was rejected; the next
- * {@link AuditStore.refresh} loads it like any other writer's entries.
+ * {@link AuditStore.refresh} sees it like any other writer's entries.
  *
- * The same statement inserts the digests of the batch's consent-grant IDs into
+ * The first statement also inserts the digests of the batch's consent-grant IDs into
  * `bukejian_audit_consent_ids` (schema version 2): a grant whose ID another instance used fails
- * the whole statement on that table's primary key, and the store throws `consentConflict` naming
+ * the transaction on that table's primary key, and the store throws `consentConflict` naming
  * the IDs, so that the log rejects those grants and appends the rest again. `pruneLock` serializes
  * `prune()` across instances with a session advisory lock.
  *
- * In memory the store keeps the columns every audit log keeps (leaf hashes, kinds, subject tags,
- * retention; ~50 bytes per entry); payloads are read from the database on demand.
- * `refresh()` loads what other writers stored: one round trip reads the head row's counters (a
- * consistent snapshot: each counter moves in the statement that stores its rows), then only the
- * new tombstones, checkpoints and entries are fetched; a loaded checkpoint never covers more
- * entries than are loaded.
+ * In memory the store keeps the head row (size, compact range, root), the checkpoint notes and
+ * tombstones, and a cache of tree nodes; roots and proofs read O(log n) nodes in one query
+ * (`tree`). The per-entry columns (leaf hashes, kinds, subject tags, retention; ~50 bytes per
+ * entry) are loaded only by `loadColumns()` (full scans: `eventsFor`, `prune`, `verify`) and kept
+ * up to date from then on; payloads are read on demand. `refresh()` loads what other writers
+ * stored: one round trip reads the head row (a consistent snapshot: each counter moves in the
+ * transaction that stores its rows), then only the new tombstones and checkpoints (and, when
+ * loaded, columns) are fetched; a loaded checkpoint never covers more entries than the head.
  * @module
  */
 import { BukejianError } from '../errors.js';
 import { abytes, anumber, aoneOf, aoptions, astring } from '../_assert.js';
-import type { AuditStore, StoredEntry, Tombstone } from '../audit/store/types.js';
+import type { AuditStore, StoredEntry, StoredTree, Tombstone } from '../audit/store/types.js';
+import { treeHasher } from '../audit/merkle.js';
 import { EntryColumns } from '../audit/store/_columns.js';
 import { consentConflict } from '../audit/store/_consent-conflict.js';
 import { checkEntries } from '../audit/store/_check-entries.js';
 import { decodeEntry, KIND_CODES } from '../audit/entries.js';
-import { apool, dbError, q, type PgRow, type PostgresClient, type PostgresPool } from './_pool.js';
+import {
+  apool,
+  dbError,
+  q,
+  withClient,
+  type PgRow,
+  type PostgresClient,
+  type PostgresPool,
+} from './_pool.js';
 import { checkSchema } from './migrate.js';
+import {
+  decompose,
+  extendRange,
+  finishPath,
+  planConsistency,
+  planInclusion,
+  planNodes,
+  rangeNodes,
+  type PathPlan,
+  type RangeUpdate,
+} from './_tree.js';
+import { buildTree, fetchNodes, storeTree } from './_audit-tree.js';
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -89,6 +116,10 @@ const isConsentIdViolation = (e: unknown): boolean => {
 const LOAD_CHUNK = 65_536;
 // Bytes per entry in the loaded index records.
 const RECORD = 50;
+// Tree node hashes kept in memory by a store (32 bytes each, plus the map's overhead), of
+// levels ≥ CACHE_LEVEL.
+const CACHE_NODES = 65_536;
+const CACHE_LEVEL = 6;
 // Payloads read per query when reading entries.
 const READ_AHEAD = 256;
 
@@ -137,26 +168,38 @@ export async function openPostgresStore(
       [name, origin, hash],
     );
   }
-  const head = await q(
+  const ident = await q(
     db,
     'opening the audit log',
     'SELECT origin, hash FROM bukejian_audit_logs WHERE name = $1',
     [name],
   );
-  if (!head.length)
+  if (!ident.length)
     throw new BukejianError('NOT_FOUND', '"log" expected an audit log in this database, got none');
-  if (head[0]!.origin !== origin || head[0]!.hash !== hash)
+  if (ident[0]!.origin !== origin || ident[0]!.hash !== hash)
     throw new BukejianError(
       'INTEGRITY',
       'the stored audit log belongs to another log (origin or hash differ)',
     );
 
   const cols = new EntryColumns();
+  // Whether the columns are loaded (then kept up to `head.size`): see AuditStore.loadColumns.
+  let columns = false;
   const tombs: Tombstone[] = [];
   const cps: Uint8Array[] = [];
+  // The head row as last read or written: durable size, the stored tree's compact range and root.
+  const head: { size: number; range: Uint8Array; root: Uint8Array } = {
+    size: 0,
+    range: new Uint8Array(0),
+    root: treeHasher(hash).empty(),
+  };
   let closed = false;
-  // The payloads read ahead (dropped when a deletion is loaded).
-  let ahead: { from: number; payloads: (Uint8Array | null)[] } | null = null;
+  // The payloads (and leaf hashes) read ahead (payloads dropped when a deletion is loaded).
+  let ahead: {
+    from: number;
+    payloads: (Uint8Array | null)[];
+    leaves: Uint8Array[];
+  } | null = null;
   let lastRead = -2;
   // One database operation of this store at a time (the columns change in order).
   let chain: Promise<unknown> = Promise.resolve();
@@ -167,6 +210,14 @@ export async function openPostgresStore(
   };
   const open = () => {
     if (closed) throw new BukejianError('BAD_STATE', '"store" expected open, got closed');
+  };
+  const loaded = () => {
+    if (!columns)
+      throw new BukejianError(
+        'BAD_STATE',
+        '"store" expected its index columns loaded (await store.loadColumns()), got not loaded',
+      );
+    return cols;
   };
 
   async function loadTombstones(upTo = 2 ** 31 - 1): Promise<void> {
@@ -198,7 +249,7 @@ export async function openPostgresStore(
       cps.push(u8(r.note).slice());
     }
   }
-  // Loads entries [cols.count, end) (their columns, not their payloads).
+  // Loads the columns of entries [cols.count, end) (not their payloads).
   async function loadEntries(end: number): Promise<void> {
     while (cols.count < end) {
       const lo = cols.count;
@@ -233,23 +284,71 @@ export async function openPostgresStore(
       cols.count = hi;
     }
   }
+  // Runs `fn` in a transaction on a connection of its own; any failure rolls back (or discards
+  // the connection), so that nothing of it is stored.
+  async function transaction<T>(what: string, fn: (c: PostgresClient) => Promise<T>): Promise<T> {
+    return withClient(db, what, async (client) => {
+      await q(client, what, 'BEGIN');
+      try {
+        const out = await fn(client);
+        await q(client, `${what} (commit)`, 'COMMIT');
+        return out;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined); // else the connection is discarded
+        throw e;
+      }
+    });
+  }
+  // The head's tree covers fewer entries than the head (a log written before schema version 3):
+  // builds the missing nodes under the head-row lock.
+  async function buildMissingTree(): Promise<void> {
+    await transaction('building the audit tree', async (c) => {
+      const rows = await q(
+        c,
+        'building the audit tree',
+        'SELECT size, tree_size, tree_range FROM bukejian_audit_logs WHERE name = $1 FOR UPDATE',
+        [name],
+      );
+      if (!rows.length) throw new BukejianError('INTEGRITY', 'the audit log head row is gone');
+      const r = rows[0]!;
+      if (Number(r.tree_size) < Number(r.size))
+        await buildTree(c, name, hash, Number(r.tree_size), Number(r.size), u8(r.tree_range));
+    });
+  }
   // What every other writer stored since the last load: one round trip to the head row, whose
-  // counters are advanced in the same statements that store entries, checkpoints and tombstones
-  // (so they are one consistent snapshot), then only what is new.
+  // counters are advanced in the same transactions that store entries, checkpoints and
+  // tombstones (so they are one consistent snapshot), then only what is new.
   async function refresh(): Promise<void> {
-    const rows = await q(
-      db,
-      'reading the audit log head',
-      'SELECT size, checkpoints, tombstones FROM bukejian_audit_logs WHERE name = $1',
-      [name],
-    );
+    const read = () =>
+      q(
+        db,
+        'reading the audit log head',
+        'SELECT size, checkpoints, tombstones, tree_size, tree_range, root FROM bukejian_audit_logs WHERE name = $1',
+        [name],
+      );
+    let rows = await read();
     if (!rows.length) throw new BukejianError('INTEGRITY', 'the audit log head row is gone');
+    if (Number(rows[0]!.tree_size) !== Number(rows[0]!.size)) {
+      await buildMissingTree();
+      rows = await read();
+    }
     const h = rows[0]!;
+    const size = Number(h.size);
+    if (Number(h.tree_size) !== size || size < head.size)
+      throw new BukejianError('INTEGRITY', 'the audit log head does not match its tree');
     if (Number(h.tombstones) > tombs.length) await loadTombstones(Number(h.tombstones) - 1);
     if (Number(h.checkpoints) > cps.length) await loadCheckpoints(Number(h.checkpoints) - 1);
-    await loadEntries(Number(h.size));
+    if (columns) await loadEntries(size);
     if (tombs.length < Number(h.tombstones) || cps.length < Number(h.checkpoints))
       throw new BukejianError('INTEGRITY', 'the audit log head counts rows that are not stored');
+    setHead(size, u8(h.tree_range), size === 0 ? treeHasher(hash).empty() : u8(h.root));
+  }
+  function setHead(size: number, range: Uint8Array, root: Uint8Array): void {
+    if (range.length !== rangeNodes(size).length * 32 || root.length !== 32)
+      throw new BukejianError('INTEGRITY', 'the audit log head has a damaged range');
+    head.size = size;
+    head.range = range;
+    head.root = root;
   }
 
   await refresh();
@@ -258,20 +357,105 @@ export async function openPostgresStore(
     db,
     'checking the audit log',
     'SELECT 1 FROM bukejian_audit_entries WHERE log = $1 AND idx >= $2 LIMIT 1',
-    [name, cols.count],
+    [name, head.size],
   );
   if (extra.length)
     throw new BukejianError('INTEGRITY', 'the audit log stores entries past its head');
 
+  const asize = (n: number, what: string, min = 0) => anumber(n, what, min, head.size);
+  // Root or proof of the stored tree: the nodes a plan names, fetched in one statement.
+  // Node hashes never change once stored: the ones fetched are kept (up to CACHE_NODES), so that
+  // the upper levels most proofs share are read once.
+  const cache = new Map<string, Uint8Array>();
+  const fetchPlan = async (plan: PathPlan) => {
+    const need = planNodes(plan).filter((n) => !cache.has(`${n.level}:${n.idx}`));
+    if (!need.length) return finishPath(hash, plan, cache);
+    const got = await serial(() => fetchNodes(db, name, need));
+    // only subtrees of 64 leaves or more: random proofs keep finding them (1M entries have
+    // ~31,000), while caching the lowest levels would only churn the cache
+    for (const n of need)
+      if (n.level >= CACHE_LEVEL) {
+        if (cache.size >= CACHE_NODES) cache.clear();
+        const k = `${n.level}:${n.idx}`;
+        cache.set(k, got.get(k)!);
+      }
+    return finishPath(hash, plan, { get: (k) => got.get(k) ?? cache.get(k) });
+  };
+  const tree: StoredTree = Object.freeze({
+    async root(size: number) {
+      open();
+      asize(size, 'size');
+      if (size === head.size) return head.root.slice();
+      if (size === 0) return treeHasher(hash).empty();
+      return (await fetchPlan([decompose(0, size)]))[0]!;
+    },
+    async inclusionProof(index: number, size: number) {
+      open();
+      asize(size, 'size', 1);
+      anumber(index, 'index', 0, size - 1);
+      return { index, size, path: await fetchPlan(planInclusion(index, size)) };
+    },
+    async consistencyProof(oldSize: number, newSize: number) {
+      open();
+      asize(newSize, 'newSize');
+      anumber(oldSize, 'oldSize', 0, newSize);
+      return { oldSize, newSize, path: await fetchPlan(planConsistency(oldSize, newSize)) };
+    },
+    async leafHash(index: number) {
+      open();
+      asize(index, 'index');
+      if (index >= head.size) anumber(index, 'index', 0, head.size - 1);
+      if (columns && index < cols.count) return cols.hashes.slice(index * 32, index * 32 + 32);
+      if (ahead && index >= ahead.from && index < ahead.from + ahead.leaves.length)
+        return ahead.leaves[index - ahead.from]!.slice();
+      const nodes = await serial(() => fetchNodes(db, name, [{ level: 0, idx: index }]));
+      return nodes.get(`0:${index}`)!.slice();
+    },
+  });
+
   const store: AuditStore = {
     get size() {
-      return cols.count;
+      return head.size;
     },
-    leafHashes: () => cols.leafHashes(),
-    kind: (i) => cols.kind(i),
-    subjectTag: (i) => cols.subjectTag(i),
-    retainUntil: (i) => cols.retainUntil(i),
-    isPruned: (i) => cols.isPruned(i),
+    tree,
+    leafHashes: () => loaded().leafHashes(),
+    kind: (i) => loaded().kind(i),
+    subjectTag: (i) => loaded().subjectTag(i),
+    retainUntil: (i) => loaded().retainUntil(i),
+    isPruned: (i) => loaded().isPruned(i),
+    loadColumns() {
+      open();
+      return serial(async () => {
+        await loadEntries(head.size);
+        columns = true;
+      });
+    },
+    consentEntries(from: number, to: number) {
+      open();
+      anumber(to, 'to', 0, head.size);
+      anumber(from, 'from', 0, to);
+      return serial(async () => {
+        const rows = await q(
+          db,
+          'reading consent entries',
+          `SELECT idx, payload, leaf_hash FROM bukejian_audit_entries
+           WHERE log = $1 AND kind <> 1 AND idx >= $2 AND idx < $3 ORDER BY idx`,
+          [name, from, to],
+        );
+        // deleted by another instance since the last refresh: its tombstone is stored by now
+        if (rows.some((r) => r.payload === null && !cols.pruned.has(Number(r.idx))))
+          await loadTombstones();
+        return rows.map((r) => {
+          const index = Number(r.idx);
+          const payload = r.payload === null ? null : u8(r.payload);
+          if (payload === null && !cols.pruned.has(index))
+            throw new BukejianError('INTEGRITY', `entry ${index} has no payload and no tombstone`);
+          if (payload !== null && cols.pruned.has(index))
+            throw new BukejianError('INTEGRITY', `deleted payload of entry ${index} is not erased`);
+          return { index, payload, leafHash: u8(r.leaf_hash) };
+        });
+      });
+    },
     append(entries: StoredEntry[]) {
       open();
       const total = checkEntries(entries);
@@ -281,7 +465,7 @@ export async function openPostgresStore(
       const consentIds: string[] = [];
       for (const e of entries) if (e.kind === CONSENT_KIND) consentIds.push(consentIdOf(e.payload));
       return serial(async () => {
-        if (n === 0) return cols.count;
+        if (n === 0) return head.size;
         const hashes = new Uint8Array(n * 32);
         const tags = new Uint8Array(n * 8);
         const payloads = new Uint8Array(total);
@@ -301,30 +485,50 @@ export async function openPostgresStore(
           lens[j] = e.payload.length;
           off += e.payload.length;
         }
-        let rows: PgRow[];
+        let done: { first: number; u: RangeUpdate };
         try {
-          rows = await q(
-            db,
+          done = await transaction(
             'audit append (the batch is either wholly committed or absent)',
-            `WITH head AS (
-             UPDATE bukejian_audit_logs SET size = size + $2 WHERE name = $1
-             RETURNING size - $2 AS first
-           ), ids AS (
-             INSERT INTO bukejian_audit_consent_ids (log, digest)
-             SELECT $1, ${CONSENT_DIGEST_SQL('x')} FROM head, unnest($10::text[]) AS x
-           ), ins AS (
-             INSERT INTO bukejian_audit_entries
-               (log, idx, leaf_hash, kind, subject_tag, retain_until, payload)
-             SELECT $1, head.first + u.ord - 1,
-                    substring($3::bytea FROM (u.ord - 1)::int * 32 + 1 FOR 32), u.kind,
-                    substring($4::bytea FROM (u.ord - 1)::int * 8 + 1 FOR 8), u.until,
-                    substring($5::bytea FROM u.start FOR u.len)
-             FROM head, unnest($6::smallint[], $7::bigint[], $8::int[], $9::int[])
-                  WITH ORDINALITY AS u(kind, until, start, len, ord)
-             RETURNING 1
-           )
-           SELECT head.first, (SELECT count(*) FROM ins)::int AS n FROM head`,
-            [name, n, hashes, tags, payloads, kinds, until, starts, lens, consentIds],
+            async (c) => {
+              const rows = await q(
+                c,
+                'audit append (the batch is either wholly committed or absent)',
+                `WITH head AS (
+               UPDATE bukejian_audit_logs SET size = size + $2 WHERE name = $1
+               RETURNING size - $2 AS first, tree_size, tree_range
+             ), ids AS (
+               INSERT INTO bukejian_audit_consent_ids (log, digest)
+               SELECT $1, ${CONSENT_DIGEST_SQL('x')} FROM head, unnest($10::text[]) AS x
+             ), ins AS (
+               INSERT INTO bukejian_audit_entries
+                 (log, idx, leaf_hash, kind, subject_tag, retain_until, payload)
+               SELECT $1, head.first + u.ord - 1,
+                      substring($3::bytea FROM (u.ord - 1)::int * 32 + 1 FOR 32), u.kind,
+                      substring($4::bytea FROM (u.ord - 1)::int * 8 + 1 FOR 8), u.until,
+                      substring($5::bytea FROM u.start FOR u.len)
+               FROM head, unnest($6::smallint[], $7::bigint[], $8::int[], $9::int[])
+                    WITH ORDINALITY AS u(kind, until, start, len, ord)
+               RETURNING 1
+             )
+             SELECT head.first, head.tree_size, head.tree_range, (SELECT count(*) FROM ins)::int AS n
+             FROM head`,
+                [name, n, hashes, tags, payloads, kinds, until, starts, lens, consentIds],
+              );
+              if (!rows.length)
+                throw new BukejianError('INTEGRITY', 'the audit log head row is gone');
+              const r = rows[0]!;
+              const first = Number(r.first);
+              if (r.n !== n)
+                throw new BukejianError('INTEGRITY', 'the audit append stored a partial batch');
+              // The head row is ours until the commit: extend its tree by the batch (after the
+              // entries of a log written before schema version 3, once).
+              let range = u8(r.tree_range);
+              if (Number(r.tree_size) !== first)
+                range = (await buildTree(c, name, hash, Number(r.tree_size), first, range)).range;
+              const u = extendRange(hash, first, range, hashes);
+              await storeTree(c, name, first + n, u);
+              return { first, u };
+            },
           );
         } catch (e) {
           if (!consentIds.length || !isConsentIdViolation(e)) throw e;
@@ -339,30 +543,30 @@ export async function openPostgresStore(
           );
           throw consentConflict(used.map((r) => String(r.x)));
         }
-        if (!rows.length) throw new BukejianError('INTEGRITY', 'the audit log head row is gone');
-        const first = Number(rows[0]!.first);
-        if (rows[0]!.n !== n)
-          throw new BukejianError('INTEGRITY', 'the audit append stored a partial batch');
-        // Committed. Load what other writers put before our batch, then add ours.
-        await loadEntries(first);
-        cols.push(entries);
+        const { first, u } = done;
+        // Committed. With the columns loaded, load what other writers put before our batch.
+        if (columns) {
+          await loadEntries(first);
+          cols.push(entries);
+        }
+        setHead(first + n, u.range, u.root);
         return first;
       });
     },
     read(i) {
       open();
-      anumber(i, 'index', 0, cols.count - 1);
+      anumber(i, 'index', 0, head.size - 1);
       return serial(async () => {
         // Read ahead for scans in index order (verify, eventsFor, consent rebuilds); any other
         // read goes to the database, so that it sees other instances' deletions.
         const sequential = i === lastRead + 1;
         lastRead = i;
         if (!ahead || !sequential || i < ahead.from || i >= ahead.from + ahead.payloads.length) {
-          const end = Math.min(cols.count, i + READ_AHEAD);
+          const end = Math.min(head.size, i + (sequential ? READ_AHEAD : 1));
           const rows = await q(
             db,
             'reading audit entries',
-            'SELECT idx, payload FROM bukejian_audit_entries WHERE log = $1 AND idx >= $2 AND idx < $3 ORDER BY idx',
+            'SELECT idx, payload, leaf_hash FROM bukejian_audit_entries WHERE log = $1 AND idx >= $2 AND idx < $3 ORDER BY idx',
             [name, i, end],
           );
           if (rows.length !== end - i || rows.some((r, j) => Number(r.idx) !== i + j))
@@ -373,6 +577,7 @@ export async function openPostgresStore(
           ahead = {
             from: i,
             payloads: rows.map((r) => (r.payload === null ? null : u8(r.payload))),
+            leaves: rows.map((r) => u8(r.leaf_hash)),
           };
         }
         const payload = ahead.payloads[i - ahead.from]!;
@@ -390,7 +595,7 @@ export async function openPostgresStore(
     prune(t: Tombstone) {
       open();
       const idx = [...new Set(t.indexes)].sort((a, b) => a - b);
-      for (const i of idx) anumber(i, 'index', 0, cols.count - 1);
+      for (const i of idx) anumber(i, 'index', 0, head.size - 1);
       abytes(t.note, 'note');
       return serial(async () => {
         // The tombstone and the deletion in one statement: both or neither.

@@ -13,6 +13,8 @@
  * - `audit_checkpoints`, `audit_tombstones`: `(log, seq)` keyed notes;
  * - `audit_consent_ids` (version 2, see `_migration-2.ts`): the digests of the consent IDs each
  *   log has used, so that an ID is used once across all instances;
+ * - `audit_nodes` (version 3, see `_migration-3.ts`): the complete subtree hashes of each log's
+ *   Merkle tree, with the compact range and root in the head row;
  * - `nullifiers`: `(registry, program_id, period, nullifier)` primary key: a claim is an insert;
  * - `psi_budgets`: `(name)` key, the newest key epoch seen and the evaluations counted in it.
  * @module
@@ -20,6 +22,7 @@
 import { BukejianError } from '../errors.js';
 import { apool, dbError, type PostgresPool } from './_pool.js';
 import { MIGRATION_2 } from './_migration-2.js';
+import { MIGRATION_3 } from './_migration-3.js';
 
 /** The versioned migrations, in order (never edit an applied one; append). */
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -74,6 +77,7 @@ CREATE TABLE bukejian_psi_budgets (
 `,
   },
   { version: 2, sql: MIGRATION_2 },
+  { version: 3, sql: MIGRATION_3 },
 ];
 
 /** The newest schema version this release knows. */
@@ -88,7 +92,7 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
  * import pg from 'pg'
  * import { migrate } from 'bukejian/postgres'
  * const pool = new pg.Pool({ host: '/var/run/postgresql', database: 'benefits' })
- * const { from, to } = await migrate(pool) // { from: 0, to: 2 } the first time, then { from: 2, to: 2 }
+ * const { from, to } = await migrate(pool) // { from: 0, to: 3 } the first time, then { from: 3, to: 3 }
  */
 export async function migrate(pool: PostgresPool): Promise<{ from: number; to: number }> {
   const p = apool(pool);

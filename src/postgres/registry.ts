@@ -49,12 +49,15 @@ export async function createPostgresRegistry(
   const o = aoptions(opts, 'opts', ['name']);
   const name = o.name === undefined ? 'default' : astring(o.name, 'name');
   await checkSchema(db);
+  // Rows are inserted in key order: two instances inserting overlapping batches wait for each
+  // other's keys in the same order, so they cannot deadlock (SQLSTATE 40P01, seen at load 14).
   const insert = async (p: string[], t: string[], n: string[]): Promise<Set<string>> => {
     const rows = await q(
       db,
       'claiming nullifiers',
       `INSERT INTO bukejian_nullifiers (registry, program_id, period, nullifier)
        SELECT $1, u.p, u.t, u.n FROM unnest($2::numeric[], $3::numeric[], $4::numeric[]) AS u(p, t, n)
+       ORDER BY u.p, u.t, u.n
        ON CONFLICT DO NOTHING
        RETURNING program_id::text || ':' || period::text || ':' || nullifier::text AS k`,
       [name, p, t, n],

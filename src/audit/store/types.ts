@@ -14,8 +14,27 @@
  * both. A single-writer store resolves `append` with nothing and has no `refresh`. A shared store
  * may refuse a batch whose consent grants reuse IDs another writer used (nothing stored; see
  * `_consent-conflict.ts`) and may serialize pruning across writers (`pruneLock`).
+ *
+ * A store may keep the Merkle tree itself (`tree`, the PostgreSQL one): the log then builds no
+ * tree in memory and answers roots and proofs from the store (its asynchronous methods
+ * `rootAt`, `proveInclusion`, `proveConsistency`); the per-entry columns are loaded only when a
+ * full scan needs them (`loadColumns`: `eventsFor`, `prune`, `verify`), and the consent index is
+ * built from `consentEntries`.
  * @module
  */
+import type { ConsistencyProof, InclusionProof } from '../merkle.js';
+
+/** The Merkle tree of a store that keeps it (see {@link AuditStore.tree}); sizes ≤ the store's size. */
+export interface StoredTree {
+  /** MTH of the first `size` entries. */
+  root(size: number): Promise<Uint8Array>;
+  /** Inclusion proof of entry `index` in the tree of `size` entries. */
+  inclusionProof(index: number, size: number): Promise<InclusionProof>;
+  /** Consistency proof between the trees of `oldSize` and `newSize` entries. */
+  consistencyProof(oldSize: number, newSize: number): Promise<ConsistencyProof>;
+  /** The leaf hash of entry `index`. */
+  leafHash(index: number): Promise<Uint8Array>;
+}
 
 /** One entry as stored. */
 export interface StoredEntry {
@@ -50,6 +69,22 @@ export interface RecoveryReport {
 export interface AuditStore {
   /** Number of durable entries. */
   readonly size: number;
+  /**
+   * Optional: the Merkle tree as the store keeps it. Such a store's column accessors
+   * (`leafHashes`, `kind`, `subjectTag`, `retainUntil`, `isPruned`) throw `BAD_STATE` until
+   * `loadColumns()` ran.
+   */
+  readonly tree?: StoredTree;
+  /** Optional (with `tree`): loads the per-entry columns, and keeps them loaded from then on. */
+  loadColumns?(): Promise<void>;
+  /**
+   * Optional (with `tree`): the entries in `[from, to)` that are not access events (the kinds
+   * the consent index is built from), with their payload (`null` when deleted) and leaf hash.
+   */
+  consentEntries?(
+    from: number,
+    to: number,
+  ): Promise<{ index: number; payload: Uint8Array | null; leafHash: Uint8Array }[]>;
   /** All leaf hashes, concatenated (`size × 32` bytes; a view, do not modify). */
   leafHashes(): Uint8Array;
   /** The kind code of entry `index`. */
