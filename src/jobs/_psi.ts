@@ -34,6 +34,7 @@ import type { EvaluationBudget, GroupName, PsiServer } from '../psi/index.js';
 import type { FanOut, JobData, PartContext } from './backend.js';
 import { join, list, planRanges, readIfExists, readLines, writeAtomic, ioError } from './_files.js';
 import { post, PostError } from './_http.js';
+import { replayCache } from './_replay.js';
 import { needNodeModule } from '../_node.js';
 
 /** A PSI job as submitted (JSON; paths, never data). */
@@ -535,6 +536,7 @@ export function psiEndpoint(
   const servers = new Map<string, { server: Promise<PsiServer<string>>; used: number }>();
   const budgets = new Map<string, EvaluationBudget>();
   const readyCache = new Map<string, Ready>();
+  const replay = replayCache();
   const fail = (res: import('node:http').ServerResponse, status: number, text: string) =>
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
 
@@ -609,7 +611,6 @@ export function psiEndpoint(
           if (q.get(k) !== v)
             return fail(res, 400, `INVALID_OPTION: "${k}" differs from this side's job`);
         if (b >= r.buckets) return fail(res, 400, 'INVALID_RANGE: no such bucket');
-        const server = await serverFor(id, b, r);
         const L = psi.getGroup(r.group).elementLength;
         const limit = 25 + 9 + psi.SERVER_DEFAULTS.maxChunk * L;
         const chunks: Buffer[] = [];
@@ -620,9 +621,11 @@ export function psiEndpoint(
           chunks.push(c);
         }
         const body = Buffer.concat(chunks);
-        const reply = await server.handle(
-          new Uint8Array(body.buffer, body.byteOffset, body.length),
-          req.socket.remoteAddress ?? '',
+        const message = new Uint8Array(body.buffer, body.byteOffset, body.length);
+        const peer = req.socket.remoteAddress ?? '';
+        // a message sent again (after a connection reset) gets its first reply: ./_replay.ts
+        const reply = await replay.run(`${id}/${b}`, message, async () =>
+          (await serverFor(id, b, r)).handle(message, peer),
         );
         res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(reply);
       } catch (e) {
