@@ -7,17 +7,21 @@
 // Job time = submit of the server job → the client job's result (split + buckets + collect); the
 // input files are written before the clock starts.
 //
-// Equal cores: both runs get the same machine (all its cores, nothing pinned) and the same
-// parallelism per agency, k: in process, each agency's process computes on k worker threads; as a
-// job, each agency runs k worker processes of one thread each (plus the same two small CLI
-// processes for the submits and two redis-servers, whose CPU is counted in the job's). CPU
-// seconds are reported for both (all processes of each side, from /proc or process.cpuUsage), so
-// a difference in wall time can be split into work done (CPU) and cores left idle.
+// Equal cores: both runs get the same machine (all its cores, nothing pinned, nothing else of
+// ours running) and the same number of computing threads per agency, k: in process, each agency's
+// process computes on k worker threads; as a job, each agency runs k worker processes of one
+// thread each, each running JOBS_BENCH_CONCURRENCY bucket sessions at once (async, same thread),
+// plus two small CLI processes for the submits and two redis-servers, whose CPU counts in the
+// job's. Neither run can use more than k threads per agency; the in-process run is one session in
+// lock step (an agency's threads idle while the other computes), the job's sessions are not. CPU
+// seconds are reported for both (every process of each run), so a difference in wall time splits
+// into work done (CPU) and cores left idle.
 //
 // Every process this benchmark starts runs in its own process group and is killed (SIGKILL to
 // the group) when a run ends, fails or is interrupted (SIGINT, SIGTERM): nothing is left behind.
 // Run: npm run bench -- jobs     (env JOBS_BENCH_N, default 1,000,000; JOBS_BENCH_K, default
-//      1,2,3; JOBS_BENCH_BUCKETS, default 64; JOBS_BENCH_TRACE=1 prints the job's phases).
+//      1,2,3; JOBS_BENCH_BUCKETS, default 64; JOBS_BENCH_CONCURRENCY, parts at once per worker
+//      process, default 2; JOBS_BENCH_TRACE=1 prints the job's phases).
 //      Needs redis-server (Debian package redis-server).
 import { spawn, spawnSync } from 'node:child_process';
 import {
@@ -40,6 +44,9 @@ const N = Number(process.env.JOBS_BENCH_N ?? 1_000_000);
 const KS = (process.env.JOBS_BENCH_K ?? '1,2,3').split(',').map(Number);
 const BUCKETS = Number(process.env.JOBS_BENCH_BUCKETS ?? 64);
 const TRACE = process.env.JOBS_BENCH_TRACE === '1';
+// parts each worker process runs at once: a PSI bucket session waits for its peer about half of
+// the time, so with two at once a worker computes for one while the other waits (one thread)
+const CONCURRENCY = Number(process.env.JOBS_BENCH_CONCURRENCY ?? 2);
 const item = (i) => `4401${String(i).padStart(14, '0')}`;
 
 /** Processes started here and still running: each leads its own process group. */
@@ -51,21 +58,27 @@ function start(cmd, args, opts = {}) {
   p.done = new Promise((resolve) => p.once('exit', (code, signal) => resolve({ code, signal })));
   return p;
 }
-/** SIGKILL to the process group of every process still running (workers, redis, submits). */
-function killAll() {
+/** Sends `signal` to the process group of every process still running. */
+function signalAll(signal) {
   for (const p of live) {
     try {
-      process.kill(-p.pid, 'SIGKILL');
+      process.kill(-p.pid, signal);
     } catch {
       /* already gone */
     }
   }
-  live.clear();
 }
-/** Ends every process still running and waits until each is reaped (its CPU then counts). */
-async function endAll() {
+/**
+ * Ends every process still running (SIGTERM, and SIGKILL to the group after `grace` ms) and waits
+ * until each is reaped (its CPU then counts in this process's children's).
+ */
+async function endAll(grace = 0) {
   const waits = [...live].map((p) => p.done);
-  killAll();
+  if (grace > 0) {
+    signalAll('SIGTERM');
+    await Promise.race([Promise.all(waits), new Promise((r) => setTimeout(r, grace).unref())]);
+  }
+  signalAll('SIGKILL');
   await Promise.all(waits);
 }
 let workDir; // removed at the end, also on a signal
@@ -75,11 +88,13 @@ const onSignal = (signal) =>
     process.exit(signal === 'SIGINT' ? 130 : 143);
   });
 
-/** CPU seconds used so far by process `pid` (Linux /proc; 0 elsewhere or once it has exited). */
-function cpuOf(pid) {
+/** CPU seconds used so far by process `pid`, user + system (Linux /proc; 0 once it has exited). */
+function cpuOf(pid, which = 'both') {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, clock ticks of 10 ms
+    const user = Number(f[11]) / 100; // clock ticks of 10 ms
+    const sys = Number(f[12]) / 100;
+    return which === 'user' ? user : which === 'sys' ? sys : user + sys;
   } catch {
     return 0;
   }
@@ -270,10 +285,20 @@ async function asJob(k, dir, files) {
   const ra = await redisServer(path.join(dir, `ra${k}`));
   const rb = await redisServer(path.join(dir, `rb${k}`));
   const wa = Array.from({ length: k }, () =>
-    worker(['--redis', ra.url, '--work', path.join(dir, `a${k}`)]),
+    worker([
+      '--redis',
+      ra.url,
+      '--work',
+      path.join(dir, `a${k}`),
+      '--concurrency',
+      `${CONCURRENCY}`,
+    ]),
   );
   const wb = Array.from({ length: k }, () =>
-    worker(['--redis', rb.url, '--work', path.join(dir, `b${k}`), '--listen', '127.0.0.1:0']),
+    worker([
+      ...['--redis', rb.url, '--work', path.join(dir, `b${k}`), '--listen', '127.0.0.1:0'],
+      ...['--concurrency', `${CONCURRENCY}`],
+    ]),
   );
   const peers = await Promise.all(wb.map((w) => w.ready));
   await Promise.all(wa.map((w) => w.ready));
@@ -331,8 +356,23 @@ async function asJob(k, dir, files) {
     a: pidsA.reduce((x, p) => x + cpuOf(p), 0) - cpu0.a,
     b: pidsB.reduce((x, p) => x + cpuOf(p), 0) - cpu0.b,
   };
-  const timeline = trace ? phases(await trace.stop()) : undefined;
-  await endAll(); // workers and redis-servers of this k
+  let timeline = trace ? phases(await trace.stop()) : undefined;
+  if (TRACE) {
+    const of = (pids, which) => pids.reduce((x, p) => x + cpuOf(p, which), 0).toFixed(1);
+    const group = (name, pids) => `${name} ${of(pids, 'user')} user + ${of(pids, 'sys')} sys`;
+    timeline += `\n    CPU-s since start by process: ${[
+      group(
+        'client workers',
+        wa.map((w) => w.pid),
+      ),
+      group(
+        'server workers',
+        wb.map((w) => w.pid),
+      ),
+      group('redis-servers', [ra.pid, rb.pid]),
+    ].join('; ')}`;
+  }
+  await endAll(10_000); // workers and redis-servers of this k (SIGTERM: they stop cleanly)
   // every process of the job (workers, redis-servers, the two submits) from t0 on
   cpu.total = childrenCpu() - c0 - cpu0.a - cpu0.b;
   return { seconds, cpu, cardinality: JSON.parse(out).cardinality, timeline };
@@ -357,7 +397,7 @@ export default async function () {
     await writeItems(files.a, 3);
     await writeItems(files.b, 2);
     console.log(
-      `\nPSI ${N} × ${N} x25519: in process (2 processes, k threads each) vs job (k worker processes per agency, ${BUCKETS} buckets, Redis, HTTP), same cores`,
+      `\nPSI ${N} × ${N} x25519: in process (2 processes, k threads each) vs job (k worker processes per agency, ${CONCURRENCY} parts at once each, ${BUCKETS} buckets, Redis, HTTP), same cores`,
     );
     for (const k of KS) {
       const a = await inProcess(k);
