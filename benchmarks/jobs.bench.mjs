@@ -21,7 +21,7 @@
 // the group) when a run ends, fails or is interrupted (SIGINT, SIGTERM): nothing is left behind.
 // Run: npm run bench -- jobs     (env JOBS_BENCH_N, default 1,000,000; JOBS_BENCH_K, default
 //      1,2,3; JOBS_BENCH_BUCKETS, default 64; JOBS_BENCH_CONCURRENCY, parts at once per worker
-//      process, default 2; JOBS_BENCH_TRACE=1 prints the job's phases).
+//      process, default 2, a list such as 1,2 runs one job per value against the same anchor; JOBS_BENCH_TRACE=1 prints the job's phases).
 //      Needs redis-server (Debian package redis-server).
 import { spawn, spawnSync } from 'node:child_process';
 import {
@@ -46,7 +46,7 @@ const BUCKETS = Number(process.env.JOBS_BENCH_BUCKETS ?? 64);
 const TRACE = process.env.JOBS_BENCH_TRACE === '1';
 // parts each worker process runs at once: a PSI bucket session waits for its peer about half of
 // the time, so with two at once a worker computes for one while the other waits (one thread)
-const CONCURRENCY = Number(process.env.JOBS_BENCH_CONCURRENCY ?? 2);
+const CONCURRENCY = (process.env.JOBS_BENCH_CONCURRENCY ?? '2').split(',').map(Number);
 const item = (i) => `4401${String(i).padStart(14, '0')}`;
 
 /** Processes started here and still running: each leads its own process group. */
@@ -280,29 +280,23 @@ function phases(samples) {
   ].join('; ');
 }
 
-async function asJob(k, dir, files) {
+async function asJob(k, c, dir, files) {
   const c0 = childrenCpu();
-  const ra = await redisServer(path.join(dir, `ra${k}`));
-  const rb = await redisServer(path.join(dir, `rb${k}`));
+  const tag = `${k}c${c}`; // a fresh Redis, work directory and job id for every run
+  const ra = await redisServer(path.join(dir, `ra${tag}`));
+  const rb = await redisServer(path.join(dir, `rb${tag}`));
   const wa = Array.from({ length: k }, () =>
-    worker([
-      '--redis',
-      ra.url,
-      '--work',
-      path.join(dir, `a${k}`),
-      '--concurrency',
-      `${CONCURRENCY}`,
-    ]),
+    worker(['--redis', ra.url, '--work', path.join(dir, `a${tag}`), '--concurrency', `${c}`]),
   );
   const wb = Array.from({ length: k }, () =>
     worker([
-      ...['--redis', rb.url, '--work', path.join(dir, `b${k}`), '--listen', '127.0.0.1:0'],
-      ...['--concurrency', `${CONCURRENCY}`],
+      ...['--redis', rb.url, '--work', path.join(dir, `b${tag}`), '--listen', '127.0.0.1:0'],
+      ...['--concurrency', `${c}`],
     ]),
   );
   const peers = await Promise.all(wb.map((w) => w.ready));
   await Promise.all(wa.map((w) => w.ready));
-  const id = `bench${k}`;
+  const id = `bench${tag}`;
   const common = [
     '--id',
     id,
@@ -397,32 +391,35 @@ export default async function () {
     await writeItems(files.a, 3);
     await writeItems(files.b, 2);
     console.log(
-      `\nPSI ${N} × ${N} x25519: in process (2 processes, k threads each) vs job (k worker processes per agency, ${CONCURRENCY} parts at once each, ${BUCKETS} buckets, Redis, HTTP), same cores`,
+      `\nPSI ${N} × ${N} x25519: in process (2 processes, k threads each) vs job (k worker processes per agency, ${CONCURRENCY.join(' or ')} parts at once each, ${BUCKETS} buckets, Redis, HTTP), same cores`,
     );
     for (const k of KS) {
       const a = await inProcess(k);
-      const j = await asJob(k, dir, files);
-      const row = {
-        k,
-        clientCpuSeconds: j.cpu.a,
-        serverCpuSeconds: j.cpu.b,
-        inProcessCpuSeconds: a.cpu.total,
-        jobCpuSeconds: j.cpu.total,
-        inProcessSeconds: a.seconds,
-        jobSeconds: j.seconds,
-        ratio: j.seconds / a.seconds,
-        cpuRatio: j.cpu.total / a.cpu.total,
-        cardinality: j.cardinality,
-        expected: Math.ceil(N / 3),
-      };
-      out.push(row);
-      console.log(
-        `  k=${k}: in process ${a.seconds.toFixed(1)} s, job ${j.seconds.toFixed(1)} s, job/in-process ${row.ratio.toFixed(2)}×; ` +
-          `CPU in process ${a.cpu.total.toFixed(1)} s (client ${a.cpu.a.toFixed(1)}, server ${a.cpu.b.toFixed(1)}), job ${j.cpu.total.toFixed(1)} s (client side ${j.cpu.a.toFixed(1)}, server side ${j.cpu.b.toFixed(1)}), ${row.cpuRatio.toFixed(2)}×; ` +
-          `cores busy in process ${(a.cpu.total / a.seconds).toFixed(2)}, job ${(j.cpu.total / j.seconds).toFixed(2)}; ` +
-          `|∩| ${j.cardinality} / ${a.cardinality} (expected ${row.expected}); ${(N / j.cpu.a).toFixed(0)} client items per CPU-second`,
-      );
-      if (j.timeline) console.log(`    job phases: ${j.timeline}`);
+      for (const c of CONCURRENCY) {
+        const j = await asJob(k, c, dir, files);
+        const row = {
+          k,
+          concurrency: c,
+          clientCpuSeconds: j.cpu.a,
+          serverCpuSeconds: j.cpu.b,
+          inProcessCpuSeconds: a.cpu.total,
+          jobCpuSeconds: j.cpu.total,
+          inProcessSeconds: a.seconds,
+          jobSeconds: j.seconds,
+          ratio: j.seconds / a.seconds,
+          cpuRatio: j.cpu.total / a.cpu.total,
+          cardinality: j.cardinality,
+          expected: Math.ceil(N / 3),
+        };
+        out.push(row);
+        console.log(
+          `  k=${k}, ${c} at once: in process ${a.seconds.toFixed(1)} s, job ${j.seconds.toFixed(1)} s, job/in-process ${row.ratio.toFixed(2)}×; ` +
+            `CPU in process ${a.cpu.total.toFixed(1)} s (client ${a.cpu.a.toFixed(1)}, server ${a.cpu.b.toFixed(1)}), job ${j.cpu.total.toFixed(1)} s (client side ${j.cpu.a.toFixed(1)}, server side ${j.cpu.b.toFixed(1)}), ${row.cpuRatio.toFixed(2)}×; ` +
+            `cores busy in process ${(a.cpu.total / a.seconds).toFixed(2)}, job ${(j.cpu.total / j.seconds).toFixed(2)}; ` +
+            `|∩| ${j.cardinality} / ${a.cardinality} (expected ${row.expected}); ${(N / j.cpu.a).toFixed(0)} client items per CPU-second`,
+        );
+        if (j.timeline) console.log(`    job phases: ${j.timeline}`);
+      }
     }
   } finally {
     await endAll();
