@@ -16,7 +16,9 @@
  * `peer[(b + attempt) mod n]`, so a retry after a lost endpoint goes to the next one. The URL
  * carries group, mode, canonical form, bucket count and a check value of the bucket key
  * (HMAC-SM3 of a constant: equal keys give equal values, the value reveals nothing of the key);
- * B refuses a mismatch instead of computing a wrong answer.
+ * B refuses a mismatch instead of computing a wrong answer. B answers a session message sent again
+ * (A retries a request whose connection was reset, ./_http.ts) with its first reply
+ * (./_replay.ts): nothing is evaluated or counted twice.
  *
  * What each side learns beyond a single PSI run: both learn the other's size of every bucket; A
  * learns the intersection bucket by bucket (in cardinality mode: |A_b ∩ B_b| for every b, more
