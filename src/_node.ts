@@ -12,6 +12,7 @@ export interface NodeBuiltins {
   'node:crypto': typeof import('node:crypto');
   'node:fs': typeof import('node:fs');
   'node:http': typeof import('node:http');
+  'node:https': typeof import('node:https');
   'node:module': typeof import('node:module');
   'node:os': typeof import('node:os');
   'node:path': typeof import('node:path');

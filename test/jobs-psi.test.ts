@@ -1,5 +1,5 @@
 // PSI as jobs between two agencies on real redis-servers (one per agency), through the built CLI,
-// three worker processes per agency, 64 buckets. 20,000 × 20,000 here (the 100,000 × 100,000 run
+// three worker processes per agency, 64 buckets. 12,000 × 12,000 here (the 100,000 × 100,000 run
 // of the issue is test/scale/jobs-psi-100k.test.ts, `npm run test:scale`: minutes on 2 cores);
 // the result equals the naive intersection through a client worker SIGKILLed mid-bucket and a
 // Redis restart from its AOF. Then a poisoned bucket fails its part with a typed error after its
@@ -14,6 +14,7 @@ import {
   bucketedPsi,
   common,
   idNumber,
+  LOCK_MS,
   poisonedBucket,
   status,
   type Agencies,
@@ -28,15 +29,15 @@ afterAll(async () => {
 });
 
 describe('jobs psi', () => {
-  it('20,000 × 20,000 in 64 buckets, 3 workers per agency = the naive intersection, through a client worker SIGKILLed mid-bucket and a Redis restart from its AOF', async () => {
-    const r = await bucketedPsi(ag, 20_000, 64, 'jobs');
+  it('12,000 × 12,000 in 64 buckets, 3 workers per agency = the naive intersection, through a client worker SIGKILLed mid-bucket and a Redis restart from its AOF', async () => {
+    const r = await bucketedPsi(ag, 12_000, 64, 'jobs');
     // 40 % overlap by construction; every bucket done once, none failed
-    expect(r.intersection).toBe(0.4 * 20_000);
+    expect(r.intersection).toBe(0.4 * 12_000);
     expect(r.parts).toMatchObject({ total: 64, done: 64, failed: 0 });
   }, 150_000);
 
   it('modes both and cardinality as jobs: each side gets the naive intersection (its own spelling) / its size', async () => {
-    const { peers } = await ag.workers('jobs', 10_000); // the same workers as above
+    const { peers } = await ag.workers('jobs', LOCK_MS); // the same workers as above
     const N = 3000;
     const mine = Array.from({ length: N }, (_, i) => idNumber(500_000 + i));
     // the server spells the check character X in lower case: the same items under 'cn-id'

@@ -16,7 +16,9 @@
  * `peer[(b + attempt) mod n]`, so a retry after a lost endpoint goes to the next one. The URL
  * carries group, mode, canonical form, bucket count and a check value of the bucket key
  * (HMAC-SM3 of a constant: equal keys give equal values, the value reveals nothing of the key);
- * B refuses a mismatch instead of computing a wrong answer.
+ * B refuses a mismatch instead of computing a wrong answer. B answers a session message sent again
+ * (A retries a request whose connection was reset, ./_http.ts) with its first reply
+ * (./_replay.ts): nothing is evaluated or counted twice.
  *
  * What each side learns beyond a single PSI run: both learn the other's size of every bucket; A
  * learns the intersection bucket by bucket (in cardinality mode: |A_b ∩ B_b| for every b, more
@@ -34,6 +36,7 @@ import type { EvaluationBudget, GroupName, PsiServer } from '../psi/index.js';
 import type { FanOut, JobData, PartContext } from './backend.js';
 import { join, list, planRanges, readIfExists, readLines, writeAtomic, ioError } from './_files.js';
 import { post, PostError } from './_http.js';
+import { replayCache } from './_replay.js';
 import { needNodeModule } from '../_node.js';
 
 /** A PSI job as submitted (JSON; paths, never data). */
@@ -535,6 +538,7 @@ export function psiEndpoint(
   const servers = new Map<string, { server: Promise<PsiServer<string>>; used: number }>();
   const budgets = new Map<string, EvaluationBudget>();
   const readyCache = new Map<string, Ready>();
+  const replay = replayCache();
   const fail = (res: import('node:http').ServerResponse, status: number, text: string) =>
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
 
@@ -609,7 +613,6 @@ export function psiEndpoint(
           if (q.get(k) !== v)
             return fail(res, 400, `INVALID_OPTION: "${k}" differs from this side's job`);
         if (b >= r.buckets) return fail(res, 400, 'INVALID_RANGE: no such bucket');
-        const server = await serverFor(id, b, r);
         const L = psi.getGroup(r.group).elementLength;
         const limit = 25 + 9 + psi.SERVER_DEFAULTS.maxChunk * L;
         const chunks: Buffer[] = [];
@@ -620,9 +623,11 @@ export function psiEndpoint(
           chunks.push(c);
         }
         const body = Buffer.concat(chunks);
-        const reply = await server.handle(
-          new Uint8Array(body.buffer, body.byteOffset, body.length),
-          req.socket.remoteAddress ?? '',
+        const message = new Uint8Array(body.buffer, body.byteOffset, body.length);
+        const peer = req.socket.remoteAddress ?? '';
+        // a message sent again (after a connection reset) gets its first reply: ./_replay.ts
+        const reply = await replay.run(`${id}/${b}`, message, async () =>
+          (await serverFor(id, b, r)).handle(message, peer),
         );
         res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(reply);
       } catch (e) {

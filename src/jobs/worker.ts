@@ -6,9 +6,9 @@
  */
 import { BukejianError } from '../errors.js';
 import { anumber, aoptions, astring } from '../_assert.js';
-import { needNodeModule } from '../_node.js';
 import type { JobBackend, JobHandlers } from './backend.js';
 import { psiCollect, psiEndpoint, psiPart } from './_psi.js';
+import { serve } from './_http.js';
 import { verifyCollect, verifyPart } from './_verify.js';
 import { eligibilityCollect, eligibilityPart } from './_eligibility.js';
 
@@ -74,9 +74,7 @@ export async function startWorker(
     const l = aoptions(o.listen, 'listen', ['host', 'port']);
     const host = l.host === undefined ? '127.0.0.1' : astring(l.host, 'listen.host');
     const port = anumber(l.port, 'listen.port', 0, 65535);
-    http = needNodeModule('node:http', 'the PSI endpoint is Node only').createServer(
-      psiEndpoint(env),
-    );
+    http = serve(psiEndpoint(env)); // keep-alive timeouts: ./_http.ts
     await new Promise<void>((resolve, reject) => {
       http!.once('error', reject);
       http!.listen(port, host, () => resolve());

@@ -41,6 +41,13 @@ export interface Agencies {
 const BUCKET_KEY = '000102030405060708090a0b0c0d0e0f1011121314151617';
 
 /**
+ * The workers' part lock and stalled check (ms): a SIGKILLed worker's bucket goes to another
+ * worker within 5–10 s. Its lock is renewed every 2.5 s, far more often than a chunk of 1,024
+ * items blocks a worker's thread.
+ */
+export const LOCK_MS = 5_000;
+
+/**
  * The bucket of an 18-character ID number (already canonical under 'cn-id'), computed here with
  * node:crypto's HMAC-SM3 as psi.partition defines it: HMAC-SM3(key, item)[0..4] mod buckets.
  */
@@ -172,7 +179,7 @@ export async function bucketedPsi(
   redis: 'restart' | 'crash' = 'restart',
 ): Promise<{ intersection: number; parts: Status['parts'] }> {
   const q = `n${N}`;
-  const { a, peers } = await ag.workers(queue, 10_000);
+  const { a, peers } = await ag.workers(queue, LOCK_MS);
   const mine = Array.from({ length: N }, (_, i) => idNumber(i));
   const theirs = Array.from({ length: N }, (_, i) => idNumber(i + 0.6 * N));
   const aIn = path.join(ag.dir, `${q}-a.csv`);
@@ -275,7 +282,7 @@ export async function bucketedPsi(
  * its part fails with IO after its retries, within a minute, and the job and `jobs status` say so.
  */
 export async function poisonedBucket(ag: Agencies, queue: string, id: string): Promise<void> {
-  const { peers } = await ag.workers(queue, 10_000);
+  const { peers } = await ag.workers(queue, LOCK_MS);
   const mine = Array.from({ length: 400 }, (_, i) => idNumber(300_000 + i));
   const aDir = path.join(ag.dir, `${id}-a`);
   const bDir = path.join(ag.dir, `${id}-b`);
