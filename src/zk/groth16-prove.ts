@@ -155,6 +155,50 @@ export function groth16Prove(
   return withProverEngine((curve) => prove(curve, zkey, witness, onStep));
 }
 
+/**
+ * Σ scalars_i·bases_i (affine bases, 32-byte little-endian scalars in standard form), as one task
+ * per engine worker, each running the engine's whole Pippenger multiexp (`g1m_multiexpAffine` /
+ * `g2m_multiexpAffine`) on its share of the points; the shares' sums are added here.
+ *
+ * ffjavascript's own `G.multiExpAffine` instead posts one task per bit window (16–26 for these
+ * sizes), each carrying the whole point chunk and its scalars again: about 150 MB structured-cloned
+ * and copied into WASM memory per proof for this circuit, which costs a browser's workers more
+ * than the arithmetic (benchmarks/README.md#browser). Here each point and scalar is posted once.
+ * Each share is a `slice()`: posting a view would clone its whole underlying buffer.
+ */
+async function multiExp(
+  curve: Curve,
+  group: 'g1m' | 'g2m',
+  bases: Uint8Array,
+  scalars: Uint8Array,
+): Promise<Point> {
+  const G = group === 'g1m' ? curve.G1 : curve.G2;
+  const sBase = 2 * G.F.n8; // affine (x, y)
+  const sOut = 3 * G.F.n8; // Jacobian
+  const n = bases.length / sBase;
+  const per = Math.ceil(n / Math.max(1, curve.tm.concurrency as number));
+  const shares: Promise<Uint8Array[]>[] = [];
+  for (let i = 0; i < n; i += per) {
+    const m = Math.min(per, n - i);
+    shares.push(
+      curve.tm.queueAction([
+        { cmd: 'ALLOCSET', var: 0, buff: bases.slice(i * sBase, (i + m) * sBase) },
+        { cmd: 'ALLOCSET', var: 1, buff: scalars.slice(i * N8, (i + m) * N8) },
+        { cmd: 'ALLOC', var: 2, len: sOut },
+        {
+          cmd: 'CALL',
+          fnName: `${group}_multiexpAffine`,
+          params: [{ var: 0 }, { var: 1 }, { val: N8 }, { val: m }, { var: 2 }],
+        },
+        { cmd: 'GET', out: 0, var: 2, len: sOut },
+      ]),
+    );
+  }
+  let sum: Point = G.zero;
+  for (const [r] of await Promise.all(shares)) sum = G.add(sum, r);
+  return sum;
+}
+
 /** Share of the work done after the QAP, after the FFTs, then per multiexp (G2 ≈ 3 × G1). */
 const QAP_DONE = 0.1;
 const FFT_DONE = 0.3;
@@ -234,15 +278,14 @@ async function prove(
     onStep(Math.round(1000 * (FFT_DONE + ((1 - FFT_DONE) * done) / total)) / 1000);
     return p;
   };
-  const [mA, mB1, mB2, mC, mH] = await Promise.all(
-    [
-      G1.multiExpAffine(pk.A, witness),
-      G1.multiExpAffine(pk.B1, witness),
-      G2.multiExpAffine(pk.B2, witness),
-      G1.multiExpAffine(pk.C, witness.subarray((pk.nPublic + 1) * N8)),
-      G1.multiExpAffine(pk.H, hOdd),
-    ].map((m: Promise<Point>, i) => m.then(step(i))),
-  );
+  // B2 (the largest) first, so the last tasks in the queue are small ones.
+  const [mB2, mA, mB1, mC, mH] = await Promise.all([
+    multiExp(curve, 'g2m', pk.B2, witness).then(step(2)),
+    multiExp(curve, 'g1m', pk.A, witness).then(step(0)),
+    multiExp(curve, 'g1m', pk.B1, witness).then(step(1)),
+    multiExp(curve, 'g1m', pk.C, witness.subarray((pk.nPublic + 1) * N8)).then(step(3)),
+    multiExp(curve, 'g1m', pk.H, hOdd).then(step(4)),
+  ]);
   // rF and sF are zeroed below; other copies of r and s (the BigInts, the engine's scratch memory,
   // the product r·s) are not wiped.
   const rF = Fr.e(randomScalar(FIELD_ORDER - 1n));
