@@ -156,6 +156,18 @@ export function groth16Prove(
 }
 
 /**
+ * Everything of a first proof that does not depend on the witness: builds the engine (its workers
+ * compile the WASM) and parses the proving key into the per-buffer cache, so that a later
+ * {@link groth16Prove} with the same `zkey` buffer starts at the QAP.
+ * @example await groth16Prepare(zkeyBytes) // e.g. while the page is being read
+ */
+export function groth16Prepare(zkey: Uint8Array): Promise<void> {
+  return withProverEngine(async (curve) => {
+    if (!keys.has(zkey)) keys.set(zkey, parse(curve, zkey));
+  });
+}
+
+/**
  * Σ scalars_i·bases_i (affine bases, 32-byte little-endian scalars in standard form), as one task
  * per engine worker, each running the engine's whole Pippenger multiexp (`g1m_multiexpAffine` /
  * `g2m_multiexpAffine`) on its share of the points; the shares' sums are added here.
