@@ -51,9 +51,8 @@ beforeAll(async () => {
 
 describe('eligibility.prove onProgress', () => {
   it('reports artifacts, witness, proving (0 → 1, increasing), done, in that order; the proof verifies (made after eligibility.prepare on the same buffers)', async () => {
-    const a = await loadArtifacts();
-    // fresh buffers, so that prepare (not an earlier test) compiles, starts and parses for them
-    const artifacts = { wasm: a.wasm.slice(), zkey: a.zkey.slice() };
+    // the file's first use of these buffers: prepare compiles, starts the engine and parses for them
+    const artifacts = await loadArtifacts();
     await eligibility.prepare({ artifacts });
     const events: (ProveProgress & { t: number })[] = [];
     const proof = await eligibility.prove(eligible, {
