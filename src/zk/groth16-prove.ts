@@ -229,11 +229,25 @@ async function prove(
   ].map((m, i) => m.then(step(UNITS.msm[i]!)));
   const h = (async () => {
     const [aT, bT, cT] = await qap.then(step(UNITS.qap));
-    // Interpolate, then evaluate on the odd coset ω_{2n}·⟨ω_n⟩ (where Z(x) = x^n − 1 = −2 ≠ 0).
-    const inc = pk.power === Fr.s ? Fr.shift : Fr.w[pk.power + 1];
-    const coset = async (t: Uint8Array) =>
-      Fr.fft(await Fr.batchApplyKey(await Fr.ifft(t), Fr.e(1), inc));
-    const [aO, bO, cO] = (await Promise.all([coset(aT!), coset(bT!), coset(cT!)])) as Uint8Array[];
+    // Interpolate, then evaluate on the odd coset ω_{2n}·⟨ω_n⟩ (where Z(x) = x^n − 1 = −2 ≠ 0):
+    // one engine task per polynomial (inverse FFT, coset shift, FFT, in WASM), then one for h.
+    const inc: Uint8Array = pk.power === Fr.s ? Fr.shift : Fr.w[pk.power + 1];
+    const coset = (t: Uint8Array) =>
+      curve.tm.queueAction([
+        { cmd: 'ALLOCSET', var: 0, buff: t },
+        { cmd: 'ALLOCSET', var: 1, buff: Fr.one },
+        { cmd: 'ALLOCSET', var: 2, buff: inc },
+        { cmd: 'ALLOC', var: 3, len: n * N8 },
+        { cmd: 'CALL', fnName: 'frm_ifft', params: [{ var: 0 }, { val: n }] },
+        {
+          cmd: 'CALL',
+          fnName: 'frm_batchApplyKey',
+          params: [{ var: 0 }, { val: n }, { var: 1 }, { var: 2 }, { var: 3 }],
+        },
+        { cmd: 'CALL', fnName: 'frm_fft', params: [{ var: 3 }, { val: n }] },
+        { cmd: 'GET', out: 0, var: 3, len: n * N8 },
+      ]) as Promise<Uint8Array[]>;
+    const [[aO], [bO], [cO]] = await Promise.all([coset(aT!), coset(bT!), coset(cT!)]);
     const [hOdd] = (await curve.tm.queueAction([
       { cmd: 'ALLOCSET', var: 0, buff: aO },
       { cmd: 'ALLOCSET', var: 1, buff: bO },
