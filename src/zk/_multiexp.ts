@@ -4,7 +4,7 @@
  * (`g1m_multiexpAffine_chunk` / `g2m_…`: one Pippenger window of c bits per call, c chosen as
  * ffjavascript does), three differences in how it is fed:
  *  - pairs with a zero scalar or a point at infinity are dropped before anything is copied (for
- *    the rules circuit about a third of A, B and C: zero witness values, wires absent from B);
+ *    the rules circuit 18 % of A, 46 % of B, 14 % of C: zero witness values, wires absent from B);
  *  - several windows run in ONE worker task, so the points and scalars are copied to a worker a
  *    few times per multiexp instead of once per window (26 windows: 26 copies of up to 1.8 MB);
  *  - the tasks go through a {@link backgroundQueue} that keeps at most one task per worker queued,
