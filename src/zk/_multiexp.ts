@@ -4,13 +4,15 @@
  * Pippenger kernel, three differences in how it is fed:
  *  - pairs with a zero scalar or a point at infinity are dropped before anything is copied (for
  *    the rules circuit 18 % of A, 46 % of B, 14 % of C: zero witness values, wires absent from B);
- *  - each point and scalar is posted to a worker ONCE: one task per engine worker, each running
- *    the engine's whole multiexp (`g1m_multiexpAffine` / `g2m_multiexpAffine`) on its share of
- *    the points, the shares' sums added here. ffjavascript's `G.multiExpAffine` posts one task per
- *    bit window (16–26 per multiexp), each carrying the whole point chunk and its scalars again:
- *    about 150 MB structured-cloned and copied into WASM memory per proof for the eligibility
- *    circuit, which costs a browser's nested workers more than the arithmetic
- *    (benchmarks/README.md#browser);
+ *  - each point and scalar is posted to a worker ONCE: a task runs the engine's whole multiexp
+ *    (`g1m_multiexpAffine` / `g2m_multiexpAffine`) on all of a multiexp's points or, with
+ *    `nShares` > 1, on its share of them (the shares' sums added here). ffjavascript's
+ *    `G.multiExpAffine` posts one task per bit window (16–26 per multiexp), each carrying the
+ *    whole point chunk and its scalars again: about 150 MB structured-cloned and copied into WASM
+ *    memory per proof for the eligibility circuit, which costs a browser's nested workers more
+ *    than the arithmetic (benchmarks/README.md#browser). Splitting costs CPU (each share pays its
+ *    own Pippenger bucket sums: one share per worker for all five multiexps measured 1.02× the CPU
+ *    of main's prover, against 0.93× whole), so the prover splits only the last one (H);
  *  - the tasks go through a {@link backgroundQueue} that keeps at most one task per worker queued,
  *    so the multiexps that need only the witness (A, B, C) run while the QAP and the FFTs are
  *    computed, and a QAP or FFT task queued meanwhile waits for one multiexp share at most.
@@ -80,8 +82,9 @@ function finiteIndices(bases: Uint8Array, size: number): Uint32Array {
 
 /**
  * Σ sᵢ·Pᵢ for affine points `bases` (ffjavascript's LEM form, Montgomery coordinates) and 32-byte
- * little-endian scalars in standard form, as a projective point of `curve[group]`. The scalar
- * copies made here are zeroed when the multiexp is done (the engine's worker copies are not).
+ * little-endian scalars in standard form, as a projective point of `curve[group]`, in `nShares`
+ * tasks (default one). The scalar copies made here are zeroed when the multiexp is done (the
+ * engine's worker copies are not).
  * @example const p = await multiExp(curve, 'G1', pk.A, witness, backgroundQueue(curve.tm))
  */
 export async function multiExp(
@@ -90,6 +93,7 @@ export async function multiExp(
   bases: Uint8Array,
   scalars: Uint8Array,
   run: RunTask,
+  nShares = 1,
 ): Promise<Uint8Array> {
   const G = curve[group];
   const sBase = G.F.n8 * 2; // affine (x, y)
@@ -101,7 +105,7 @@ export async function multiExp(
   const m = keep.length;
   if (m === 0) return G.zero;
   const fnName = group === 'G1' ? 'g1m_multiexpAffine' : 'g2m_multiexpAffine';
-  const per = Math.ceil(m / Math.max(1, Math.min(m, curve.tm.concurrency ?? 1)));
+  const per = Math.ceil(m / Math.max(1, Math.min(m, nShares)));
   const scs: Uint8Array[] = [];
   const jobs: Promise<Uint8Array[]>[] = [];
   for (let s0 = 0; s0 < m; s0 += per) {

@@ -7,13 +7,13 @@
  * that make it faster here:
  *  - the QAP evaluations A·w, B·w and A·w∘B·w are built in one WASM call (`qap_buildABC`) on a
  *    worker instead of one JS → WASM round trip per coefficient (≈ 90,000 for this circuit);
- *  - the multi-exponentiations (_multiexp.ts) drop zero scalars and points at infinity, post
- *    each point and scalar to a worker once (one task per engine worker, each running the
- *    engine's whole Pippenger multiexp on its share, instead of ffjavascript's task per bit
- *    window that re-posts every point chunk: ~150 MB per proof, which made Chromium 2.4× slower),
- *    and those over the witness (A, B, C) start with the QAP and run beside the FFTs, so the
- *    workers never idle between phases; each coset transform (inverse FFT, shift, FFT) is one
- *    WASM task per polynomial;
+ *  - the multi-exponentiations (_multiexp.ts) drop zero scalars and points at infinity and post
+ *    each point and scalar to a worker once (one task running the engine's whole Pippenger
+ *    multiexp per multiexp, H split over the workers, instead of ffjavascript's task per bit
+ *    window that re-posts every point chunk: ~150 MB per proof, which made Chromium 2.4× slower);
+ *    those over the witness (A, B, C) start with the QAP and run beside the FFTs, so the workers
+ *    never idle between phases; each coset transform (inverse FFT, shift, FFT) is one WASM task
+ *    per polynomial;
  *  - the blinding scalars r and s come from `crypto.getRandomValues` (64 bytes reduced mod r);
  *    their engine encodings are zeroed after use (BigInt and engine-scratch copies cannot be).
  *
@@ -236,7 +236,9 @@ async function prove(
   ]) as Promise<Uint8Array[]>;
   const run = backgroundQueue(curve.tm);
   // The multiexps over the witness need neither the QAP nor the FFTs.
-  // B2 (the largest) first, so that the tasks queued last, beside the FFTs, are small ones.
+  // One task per multiexp (splitting one costs CPU: each share pays its own bucket sums), B2 (the
+  // largest) first, so that the tasks queued last, beside the FFTs, are small ones; H, the last,
+  // is split over the workers so that none idles at the end.
   const [mB2p, mAp, mB1p, mCp] = [
     multiExp(curve, 'G2', pk.B2, witness, run).then(step(UNITS.msm[2])),
     multiExp(curve, 'G1', pk.A, witness, run).then(step(UNITS.msm[0])),
@@ -284,7 +286,7 @@ async function prove(
       { cmd: 'GET', out: 0, var: 3, len: n * N8 },
     ])) as Uint8Array[];
     step(UNITS.fft)(0);
-    return multiExp(curve, 'G1', pk.H, hOdd!, run).then(step(UNITS.msm[4]!));
+    return multiExp(curve, 'G1', pk.H, hOdd!, run, curve.tm.concurrency).then(step(UNITS.msm[4]!));
   })();
   const [mA, mB1, mB2, mC, mH] = (await Promise.all([mAp, mB1p, mB2p, mCp, h])) as Point[];
   // rF and sF are zeroed below; other copies of r and s (the BigInts, the engine's scratch memory,
