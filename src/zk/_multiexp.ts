@@ -15,7 +15,7 @@
  *    of main's prover, against 0.93× whole), so the prover splits only the last one (H);
  *  - the tasks go through a {@link backgroundQueue} that keeps at most one task per worker queued,
  *    so the multiexps that need only the witness (A, B, C) run while the QAP and the FFTs are
- *    computed, and a QAP or FFT task queued meanwhile waits for one multiexp share at most.
+ *    computed, and a QAP or FFT task queued meanwhile waits for one multiexp task at most.
  * @module
  */
 
