@@ -2,8 +2,9 @@
 // playwright-core): the same eligibility circuit and the same circuit input proved in Chromium (a
 // module Web Worker; snarkjs's engine starts its own nested Web Workers, one per core) and in
 // Node (this process), interleaved, warm. Also the first proof of a fresh browser profile,
-// including loading the page, the worker and the artifacts from localhost, and the compressed
-// download size of everything a citizen fetches.
+// including loading the page, the worker and the artifacts from localhost: cold (the page's
+// prefetch turned off) and with the page's prefetch (asked for at once, and after the prefetch
+// finished); and the compressed download size of everything a citizen fetches.
 // Needs the repository (examples/, test/helpers, dev dependencies playwright-core, esbuild, tsx)
 // and the Debian package `chromium`. Run: npm run bench -- browser  (BENCH_PROVES=n, default 5)
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -83,9 +84,11 @@ export default async function () {
       return ms;
     };
 
+    // The page prefetches (downloads, checks, starts the engine) when it loads; ?prefetch=0 turns
+    // that off, for the cold first proof measured here.
     const page = await (await browser.newContext()).newPage();
     const tNav = performance.now();
-    await page.goto(`${app.origin}/`);
+    await page.goto(`${app.origin}/?prefetch=0`);
     await page.waitForSelector('body[data-ready=true]');
     // First proof in a fresh profile: worker script, artifacts (download, SHA-256, Cache API),
     // WASM compilation, engine start and the proof itself.
@@ -111,6 +114,59 @@ export default async function () {
     );
     const pageLoad = performance.now() - tNav - first.total;
     const firstCpu = childrenCpuMs() - firstCpu0;
+
+    // First proof with the page's prefetch, in a fresh profile each: (1) the citizen asks for the
+    // proof as soon as the page is ready, timed from navigation; (2) after the prefetch finished
+    // (the citizen took longer than it to unlock the credential and read the request), timed from
+    // the click. Both use the worker the page started (globalThis.citizenProver).
+    const prefetched = async (waitPrepared) => {
+      const ctx = await browser.newContext();
+      try {
+        const p = await ctx.newPage();
+        const t0 = performance.now();
+        await p.goto(`${app.origin}/`);
+        await p.waitForSelector('body[data-ready=true]');
+        const ready = performance.now() - t0;
+        let cpu0 = childrenCpuMs();
+        await p.exposeFunction('benchCpuMark', () => void (cpu0 = childrenCpuMs()));
+        const r = await p.evaluate(
+          async ({ wallet, request, waitPrepared }) => {
+            const w = globalThis.citizenProver;
+            let prepared;
+            const m = await new Promise((resolve) => {
+              const go = async () => {
+                if (waitPrepared) await globalThis.benchCpuMark();
+                prepared ??= performance.now();
+                w.postMessage({
+                  type: 'prove',
+                  wallet,
+                  request,
+                  artifactsBase: `${location.origin}/artifacts/`,
+                });
+              };
+              w.onmessage = (e) => {
+                if (e.data.type === 'prepared') {
+                  if (waitPrepared) void go();
+                  return;
+                }
+                if (e.data.type !== 'progress') resolve(e.data);
+              };
+              if (!waitPrepared) void go();
+            });
+            if (m.type !== 'done') throw new Error(m.message);
+            return { click: performance.now() - prepared, ms: m.ms };
+          },
+          { wallet, request, waitPrepared },
+        );
+        const total = performance.now() - t0;
+        // CPU time of Chromium from the click (waitPrepared) or from ready, to the proof
+        return { ready, click: r.click, total, ms: r.ms, cpu: childrenCpuMs() - cpu0 };
+      } finally {
+        await ctx.close();
+      }
+    };
+    const soon = await prefetched(false);
+    const later = await prefetched(true);
     const browserCpu = [];
     const browserProve = async () => {
       const c = childrenCpuMs();
@@ -185,6 +241,26 @@ export default async function () {
           { name: 'page load before it', value: pageLoad },
         ],
         'total',
+      ),
+      report(
+        'first proof in a fresh browser profile, with the page prefetching when it loads (artifacts, check, circuit compile, engine start, key parsing)',
+        'ms',
+        [
+          {
+            name: 'asked for as soon as the page is ready: navigation to proof',
+            value: soon.total,
+          },
+          { name: '  of which page load (ready)', value: soon.ready },
+          { name: '  of which ready to proof', value: soon.click },
+          { name: 'asked for after the prefetch finished: click to proof', value: later.click },
+          { name: '  of which witness', value: later.ms.witness },
+          { name: '  of which proving', value: later.ms.proving },
+          {
+            name: '  CPU time of Chromium from the click to the proof',
+            value: later.cpu,
+          },
+        ],
+        'asked for as soon as the page is ready: navigation to proof',
       ),
       report(
         `what a citizen downloads on the first visit (${files.length} files)`,

@@ -3,7 +3,7 @@
 // computed and 'proving' only after it (timed against the witness calculator's own run); the proof
 // made while reporting is valid (snarkjs.groth16.verify with public signals computed here); a
 // credential refused by the rule reports nothing; a tampered artifact stops after 'artifacts'; a bad
-// callback is a typed error.
+// callback is a typed error. eligibility.prepare before a proof: the same checks, a valid proof after.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-ignore no types
 import * as snarkjs from 'snarkjs';
@@ -50,8 +50,10 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('eligibility.prove onProgress', () => {
-  it('reports artifacts, witness, proving (0 → 1, increasing), done, in that order; the proof verifies', async () => {
+  it('reports artifacts, witness, proving (0 → 1, increasing), done, in that order; the proof verifies (made after eligibility.prepare on the same buffers)', async () => {
+    // the file's first use of these buffers: prepare compiles, starts the engine and parses for them
     const artifacts = await loadArtifacts();
+    await eligibility.prepare({ artifacts });
     const events: (ProveProgress & { t: number })[] = [];
     const proof = await eligibility.prove(eligible, {
       artifacts,
@@ -133,6 +135,18 @@ describe('eligibility.prove onProgress', () => {
       }),
     ).rejects.toMatchObject({ code: 'ARTIFACT_MISMATCH' });
     expect(events.map((e) => e.phase)).toEqual(['artifacts']);
+  });
+
+  it('eligibility.prepare refuses a tampered artifact (ARTIFACT_MISMATCH) and unknown options', async () => {
+    const a = await loadArtifacts();
+    const wasm = a.wasm.slice();
+    wasm[wasm.length >> 1]! ^= 1;
+    await expect(eligibility.prepare({ artifacts: { wasm, zkey: a.zkey } })).rejects.toMatchObject({
+      code: 'ARTIFACT_MISMATCH',
+    });
+    await expect(
+      eligibility.prepare({ artifacts: a, onProgress: () => {} } as never),
+    ).rejects.toMatchObject({ code: 'INVALID_OPTION' });
   });
 
   it('a callback that is not a function is INVALID_TYPE; one that throws aborts the proof', async () => {

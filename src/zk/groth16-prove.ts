@@ -7,8 +7,13 @@
  * that make it faster here:
  *  - the QAP evaluations A·w, B·w and A·w∘B·w are built in one WASM call (`qap_buildABC`) on a
  *    worker instead of one JS → WASM round trip per coefficient (≈ 90,000 for this circuit);
- *  - the five multi-exponentiations are queued together, so the engine's workers never idle while
- *    the main thread folds the windows of the previous one;
+ *  - the multi-exponentiations (_multiexp.ts) drop zero scalars and points at infinity and post
+ *    each point and scalar to a worker once (one task running the engine's whole Pippenger
+ *    multiexp per multiexp, H split over the workers, instead of ffjavascript's task per bit
+ *    window that re-posts every point chunk: ~150 MB per proof, which made Chromium 2.4× slower);
+ *    those over the witness (A, B, C) start with the QAP and run beside the FFTs, so the workers
+ *    never idle between phases; each coset transform (inverse FFT, shift, FFT) is one WASM task
+ *    per polynomial;
  *  - the blinding scalars r and s come from `crypto.getRandomValues` (64 bytes reduced mod r);
  *    their engine encodings are zeroed after use (BigInt and engine-scratch copies cannot be).
  *
@@ -27,6 +32,7 @@ import { withProverEngine } from './engine.js';
 import { binSections } from './binfile.js';
 import { bytesToNumberBE } from '../_number.js';
 import { randomScalar } from '../_random.js';
+import { backgroundQueue, multiExp } from './_multiexp.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Curve = any;
@@ -142,8 +148,9 @@ const leToNumber = (b: Uint8Array): bigint => bytesToNumberBE(b.slice().reverse(
 /**
  * Proves with a snarkjs Groth16 zkey and a witness (nVars × 32-byte little-endian field elements,
  * w_0 = 1 first). Throws INVALID_ENCODING for a malformed zkey, INVALID_LENGTH for a witness of
- * the wrong size. `onStep`, if given, is called with the share of the work done (0.1 after the
- * QAP, 0.3 after the FFTs, then after each multiexp, weighted by its size, up to 1).
+ * the wrong size. `onStep`, if given, is called with the share of the work done each time a part
+ * completes, in the order they complete: the QAP 0.1, the FFTs 0.2, each multiexp by its size
+ * (0.7 in all), seven strictly rising calls, the last one 1.
  * @example
  * const { a, b, c, publicSignals } = await groth16Prove(zkeyBytes, witnessBytes)
  */
@@ -155,10 +162,24 @@ export function groth16Prove(
   return withProverEngine((curve) => prove(curve, zkey, witness, onStep));
 }
 
-/** Share of the work done after the QAP, after the FFTs, then per multiexp (G2 ≈ 3 × G1). */
-const QAP_DONE = 0.1;
-const FFT_DONE = 0.3;
-const MSM_WEIGHTS = [1, 1, 3, 1, 1];
+/**
+ * Everything of a first proof that does not depend on the witness: builds the engine (its workers
+ * compile the WASM) and parses the proving key into the per-buffer cache, so that a later
+ * {@link groth16Prove} with the same `zkey` buffer starts at the QAP.
+ * @example await groth16Prepare(zkeyBytes) // e.g. while the page is being read
+ */
+export function groth16Prepare(zkey: Uint8Array): Promise<void> {
+  return withProverEngine(async (curve) => {
+    if (!keys.has(zkey)) keys.set(zkey, parse(curve, zkey));
+  });
+}
+
+/**
+ * Shares of the work, reported as each part completes (in whatever order): the QAP 0.1, the
+ * FFTs 0.2, the five multiexps 0.7 by size (G2 ≈ 3 × G1). Integer units, so the sum is exact.
+ */
+const UNITS = { qap: 7, fft: 14, msm: [7, 7, 21, 7, 7] } as const;
+const TOTAL_UNITS = UNITS.qap + UNITS.fft + UNITS.msm.reduce((x, y) => x + y, 0);
 
 async function prove(
   curve: Curve,
@@ -176,8 +197,18 @@ async function prove(
     );
   }
   const n = pk.domainSize;
-  // A·w, B·w (Montgomery form) and their pointwise product on the 2^k-th roots of unity.
-  const [aT, bT, cT] = (await curve.tm.queueAction([
+  let units = 0;
+  const step =
+    (u: number) =>
+    <T>(x: T): T => {
+      units += u;
+      onStep(Math.round((1000 * units) / TOTAL_UNITS) / 1000);
+      return x;
+    };
+  // A·w, B·w (Montgomery form) and their pointwise product on the 2^k-th roots of unity. Queued
+  // first; the multiexps below go through a background queue, so the QAP and FFT tasks overtake
+  // their remaining shares and the workers are never idle between phases.
+  const qap = curve.tm.queueAction([
     { cmd: 'ALLOCSET', var: 0, buff: pk.coefs },
     { cmd: 'ALLOCSET', var: 1, buff: witness },
     { cmd: 'ALLOC', var: 2, len: n * N8 },
@@ -202,47 +233,62 @@ async function prove(
     { cmd: 'GET', out: 0, var: 2, len: n * N8 },
     { cmd: 'GET', out: 1, var: 3, len: n * N8 },
     { cmd: 'GET', out: 2, var: 4, len: n * N8 },
-  ])) as Uint8Array[];
-  onStep(QAP_DONE);
-  // Interpolate, then evaluate on the odd coset ω_{2n}·⟨ω_n⟩ (where Z(x) = x^n − 1 = −2 ≠ 0).
-  const inc = pk.power === Fr.s ? Fr.shift : Fr.w[pk.power + 1];
-  const coset = async (t: Uint8Array) =>
-    Fr.fft(await Fr.batchApplyKey(await Fr.ifft(t), Fr.e(1), inc));
-  const [aO, bO, cO] = (await Promise.all([coset(aT!), coset(bT!), coset(cT!)])) as Uint8Array[];
-  const [hOdd] = (await curve.tm.queueAction([
-    { cmd: 'ALLOCSET', var: 0, buff: aO },
-    { cmd: 'ALLOCSET', var: 1, buff: bO },
-    { cmd: 'ALLOCSET', var: 2, buff: cO },
-    { cmd: 'ALLOC', var: 3, len: n * N8 },
-    {
-      cmd: 'CALL',
-      fnName: 'qap_joinABC',
-      params: [{ var: 0 }, { var: 1 }, { var: 2 }, { val: n }, { var: 3 }],
-    },
-    {
-      cmd: 'CALL',
-      fnName: 'frm_batchFromMontgomery',
-      params: [{ var: 3 }, { val: n }, { var: 3 }],
-    },
-    { cmd: 'GET', out: 0, var: 3, len: n * N8 },
-  ])) as Uint8Array[];
-  onStep(FFT_DONE);
-  const total = MSM_WEIGHTS.reduce((x, y) => x + y);
-  let done = 0;
-  const step = (i: number) => (p: Point) => {
-    done += MSM_WEIGHTS[i]!;
-    onStep(Math.round(1000 * (FFT_DONE + ((1 - FFT_DONE) * done) / total)) / 1000);
-    return p;
-  };
-  const [mA, mB1, mB2, mC, mH] = await Promise.all(
-    [
-      G1.multiExpAffine(pk.A, witness),
-      G1.multiExpAffine(pk.B1, witness),
-      G2.multiExpAffine(pk.B2, witness),
-      G1.multiExpAffine(pk.C, witness.subarray((pk.nPublic + 1) * N8)),
-      G1.multiExpAffine(pk.H, hOdd),
-    ].map((m: Promise<Point>, i) => m.then(step(i))),
-  );
+  ]) as Promise<Uint8Array[]>;
+  const run = backgroundQueue(curve.tm);
+  // The multiexps over the witness need neither the QAP nor the FFTs.
+  // One task per multiexp (splitting one costs CPU: each share pays its own bucket sums), B2 (the
+  // largest) first, so that the tasks queued last, beside the FFTs, are small ones; H, the last,
+  // is split over the workers so that none idles at the end.
+  const [mB2p, mAp, mB1p, mCp] = [
+    multiExp(curve, 'G2', pk.B2, witness, run).then(step(UNITS.msm[2])),
+    multiExp(curve, 'G1', pk.A, witness, run).then(step(UNITS.msm[0])),
+    multiExp(curve, 'G1', pk.B1, witness, run).then(step(UNITS.msm[1])),
+    multiExp(curve, 'G1', pk.C, witness.subarray((pk.nPublic + 1) * N8), run).then(
+      step(UNITS.msm[3]),
+    ),
+  ];
+  const h = (async () => {
+    const [aT, bT, cT] = await qap.then(step(UNITS.qap));
+    // Interpolate, then evaluate on the odd coset ω_{2n}·⟨ω_n⟩ (where Z(x) = x^n − 1 = −2 ≠ 0):
+    // one engine task per polynomial (inverse FFT, coset shift, FFT, in WASM), then one for h.
+    const inc: Uint8Array = pk.power === Fr.s ? Fr.shift : Fr.w[pk.power + 1];
+    const coset = (t: Uint8Array) =>
+      curve.tm.queueAction([
+        { cmd: 'ALLOCSET', var: 0, buff: t },
+        { cmd: 'ALLOCSET', var: 1, buff: Fr.one },
+        { cmd: 'ALLOCSET', var: 2, buff: inc },
+        { cmd: 'ALLOC', var: 3, len: n * N8 },
+        { cmd: 'CALL', fnName: 'frm_ifft', params: [{ var: 0 }, { val: n }] },
+        {
+          cmd: 'CALL',
+          fnName: 'frm_batchApplyKey',
+          params: [{ var: 0 }, { val: n }, { var: 1 }, { var: 2 }, { var: 3 }],
+        },
+        { cmd: 'CALL', fnName: 'frm_fft', params: [{ var: 3 }, { val: n }] },
+        { cmd: 'GET', out: 0, var: 3, len: n * N8 },
+      ]) as Promise<Uint8Array[]>;
+    const [[aO], [bO], [cO]] = await Promise.all([coset(aT!), coset(bT!), coset(cT!)]);
+    const [hOdd] = (await curve.tm.queueAction([
+      { cmd: 'ALLOCSET', var: 0, buff: aO },
+      { cmd: 'ALLOCSET', var: 1, buff: bO },
+      { cmd: 'ALLOCSET', var: 2, buff: cO },
+      { cmd: 'ALLOC', var: 3, len: n * N8 },
+      {
+        cmd: 'CALL',
+        fnName: 'qap_joinABC',
+        params: [{ var: 0 }, { var: 1 }, { var: 2 }, { val: n }, { var: 3 }],
+      },
+      {
+        cmd: 'CALL',
+        fnName: 'frm_batchFromMontgomery',
+        params: [{ var: 3 }, { val: n }, { var: 3 }],
+      },
+      { cmd: 'GET', out: 0, var: 3, len: n * N8 },
+    ])) as Uint8Array[];
+    step(UNITS.fft)(0);
+    return multiExp(curve, 'G1', pk.H, hOdd!, run, curve.tm.concurrency).then(step(UNITS.msm[4]!));
+  })();
+  const [mA, mB1, mB2, mC, mH] = (await Promise.all([mAp, mB1p, mB2p, mCp, h])) as Point[];
   // rF and sF are zeroed below; other copies of r and s (the BigInts, the engine's scratch memory,
   // the product r·s) are not wiped.
   const rF = Fr.e(randomScalar(FIELD_ORDER - 1n));

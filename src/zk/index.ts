@@ -7,7 +7,7 @@
  * @module
  */
 import { challenge, terminate, verify, verifyBatch } from './verify.js';
-import { circuitInput, prove } from './prove.js';
+import { circuitInput, prepare, prove } from './prove.js';
 import { check } from './check.js';
 
 export { issuer } from './credential.js';
@@ -108,6 +108,11 @@ export const eligibility = Object.freeze({
    * Proves eligibility with Groth16 (NOT_ELIGIBLE when the credential does not satisfy the rule).
    */
   prove,
+  /**
+   * Loads or checks the artifacts, compiles the circuit, starts the engine and parses the key ahead
+   * of a first `prove` (e.g. when a page loads); `prove` alone does the same.
+   */
+  prepare,
   /**
    * Verifies one proof against the verifier's context; needs `vkey` or `allowDevelopmentKey: true`.
    */

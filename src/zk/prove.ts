@@ -26,7 +26,8 @@ import { afield } from './field.js';
 import { checkProof, type EligibilityProof } from './proof-codec.js';
 import { validateRecord } from './record.js';
 import { REGION_TREE_LEVELS } from './region-tree.js';
-import type { SignalValue } from './witness.js';
+import { witnessCalculator, type SignalValue } from './witness.js';
+import { groth16Prepare } from './groth16-prove.js';
 import { proveSignals } from './_prove-core.js';
 
 /** What the holder needs to prove: credential, secret, and the verifier's request. */
@@ -120,6 +121,28 @@ export function circuitInput(input: ProveInput): Record<string, SignalValue> {
     issuerAx: signals[13]!,
     issuerAy: signals[14]!,
   };
+}
+
+/**
+ * Does ahead of time what a first {@link prove} with the same artifacts would otherwise do before
+ * the witness: loads (Node, without `artifacts`) or hash-checks the artifacts (ARTIFACT_MISMATCH
+ * like `prove`), compiles the circuit's WASM, starts the Groth16 engine (its workers compile their
+ * WASM) and parses the proving key. Each is cached per artifact buffer, so a later `prove` with the
+ * same `artifacts` object's buffers skips them. For a page that starts this when it loads, while
+ * the citizen unlocks the credential and reads the request. Optional: `prove` alone does the same.
+ * @example
+ * const artifacts = { wasm, zkey } // fetched by the page
+ * await eligibility.prepare({ artifacts })
+ * const proof = await eligibility.prove(input, { artifacts }) // starts at the witness
+ */
+export async function prepare(
+  options?: Pick<ProveOptions, 'artifacts' | 'expectedHashes'>,
+): Promise<void> {
+  const o = aoptions(options, 'options', ['artifacts', 'expectedHashes']);
+  const artifacts = o.artifacts
+    ? await checkArtifactsAsync(o.artifacts, o.expectedHashes)
+    : await loadArtifacts();
+  await Promise.all([witnessCalculator(artifacts.wasm), groth16Prepare(artifacts.zkey)]);
 }
 
 /**

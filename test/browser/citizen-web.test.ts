@@ -37,9 +37,9 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function open(ctx: BrowserContext, origin: string): Promise<Page> {
+async function open(ctx: BrowserContext, origin: string, query = ''): Promise<Page> {
   const page = await ctx.newPage();
-  await page.goto(`${origin}/`);
+  await page.goto(`${origin}/${query}`);
   await page.waitForSelector('body[data-ready=true]');
   return page;
 }
@@ -76,6 +76,8 @@ describe('citizen-web', () => {
     const page = await open(ctx, app.origin);
     // no COOP/COEP headers: the worker and the engine's nested workers need no cross-origin isolation
     expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(false);
+    // the page's prefetch downloads the artifacts before the citizen asks for a proof
+    await expect.poll(() => artifactBytes(app), { timeout: 60_000 }).toBeGreaterThan(1_000_000);
     await loadWallet(page, 'eligible');
     expect(await page.textContent('#disclosure')).toContain('匿名编号');
     // the worker forwards eligibility.prove's onProgress; record what the page shows, in order
@@ -174,7 +176,7 @@ describe('citizen-web', () => {
 
   it('ineligible credential: a clear refusal, and nothing is sent to the verifier', async () => {
     const c = await browser.newContext({ viewport: { width: 760, height: 1100 } });
-    const page = await open(c, app.origin);
+    const page = await open(c, app.origin, '?prefetch=0'); // the refusal needs no engine
     await loadWallet(page, 'ineligible');
     const before = app.requests.length;
     expect(await requestAndProve(page)).toBe('not-eligible');

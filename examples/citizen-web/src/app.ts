@@ -159,6 +159,25 @@ function stage(active: (typeof STAGES)[number] | 'done' | null, fraction?: numbe
 }
 
 let worker: Worker | undefined;
+function startWorker(): Worker {
+  const w = new Worker(new URL('/prover-worker.js', location.href), { type: 'module' });
+  (globalThis as { citizenProver?: Worker }).citizenProver = w; // for benchmarks/browser.bench.mjs
+  return w;
+}
+/**
+ * When the page loads, the prover worker starts downloading and checking the artifacts and
+ * starting the engine, while the citizen unlocks the credential and reads the request; the first
+ * proof then starts at the witness. `?prefetch=0` turns this off (the benchmark's cold first proof).
+ */
+function prefetch(): void {
+  if (new URLSearchParams(location.search).get('prefetch') === '0') return;
+  worker ??= startWorker();
+  const msg: ToWorker = {
+    type: 'prepare',
+    artifactsBase: new URL('/artifacts/', location.href).href,
+  };
+  worker.postMessage(msg);
+}
 function prove(): void {
   if (!wallet || !request) return;
   proof = null;
@@ -168,9 +187,10 @@ function prove(): void {
   $<HTMLButtonElement>('prove').disabled = true;
   delete $('progress').dataset.stages;
   stage('artifacts');
-  worker ??= new Worker(new URL('/prover-worker.js', location.href), { type: 'module' });
+  worker ??= startWorker();
   worker.onmessage = (e: MessageEvent<FromWorker>) => {
     const m = e.data;
+    if (m.type === 'prepared') return;
     if (m.type === 'progress') {
       stage(m.stage, m.fraction);
       if (m.stage === 'witness')
@@ -236,6 +256,7 @@ $('request').addEventListener('input', onRequestInput);
 $('fetch-request').addEventListener('click', () => void onFetchRequest());
 $('prove').addEventListener('click', prove);
 $('send').addEventListener('click', () => void send());
+prefetch();
 void refreshVault().then(() => {
   document.body.dataset.ready = 'true';
   update();

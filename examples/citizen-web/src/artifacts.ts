@@ -43,13 +43,18 @@ export async function loadArtifactFiles(base: string): Promise<LoadedArtifacts> 
     get(cache, new URL('eligibility.wasm', base).href, PINNED.wasm, 'eligibility.wasm'),
     get(cache, new URL('eligibility.zkey', base).href, PINNED.zkey, 'eligibility.zkey'),
   ]);
+  let committed: Promise<void> | undefined;
   return {
     wasm: files[0].bytes,
     zkey: files[1].bytes,
     source: files.every((f) => f.cached) ? 'cache' : 'network',
-    async commit() {
-      // a copy: the Response must not see later changes to the buffer the prover holds
-      for (const f of files) if (!f.cached) await cache?.put(f.key, new Response(f.bytes.slice()));
+    commit() {
+      // Once per load (the worker keeps these bytes for later proofs, which must not write 12 MB
+      // to the cache again); a copy: the Response must not see later changes to the buffer.
+      return (committed ??= (async () => {
+        for (const f of files)
+          if (!f.cached) await cache?.put(f.key, new Response(f.bytes.slice()));
+      })());
     },
     async discard() {
       for (const f of files) if (f.cached) await cache?.delete(f.key);

@@ -29,12 +29,18 @@ export interface EligibilityRequest {
 }
 
 /** Messages between the page and the prover worker. */
-export type ToWorker = {
-  readonly type: 'prove';
-  readonly wallet: WalletFile;
-  readonly request: EligibilityRequest;
-  readonly artifactsBase: string;
-};
+export type ToWorker =
+  | {
+      readonly type: 'prove';
+      readonly wallet: WalletFile;
+      readonly request: EligibilityRequest;
+      readonly artifactsBase: string;
+    }
+  | {
+      /** Sent when the page loads: fetch and check the artifacts, start the engine (no proof). */
+      readonly type: 'prepare';
+      readonly artifactsBase: string;
+    };
 export type FromWorker =
   | {
       readonly type: 'progress';
@@ -59,4 +65,6 @@ export type FromWorker =
         prove: number;
       };
     }
-  | { readonly type: 'error'; readonly code: string; readonly message: string };
+  | { readonly type: 'error'; readonly code: string; readonly message: string }
+  /** The 'prepare' finished (milliseconds since it was received); a failure is left to 'prove'. */
+  | { readonly type: 'prepared'; readonly ms: number };

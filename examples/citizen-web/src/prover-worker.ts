@@ -18,7 +18,29 @@ import type { FromWorker, ToWorker } from './protocol.js';
 const post = (m: FromWorker) => (self as unknown as Worker).postMessage(m);
 let artifacts: ReturnType<typeof loadArtifactFiles> | undefined;
 
+/**
+ * At page load, while the citizen unlocks the credential and reads the request: download and
+ * check the artifacts, compile the circuit, start the engine, parse the key
+ * (`eligibility.prepare`). A refused or failed download is dropped here and met again, with its
+ * error shown, by the 'prove' that follows.
+ */
+async function prepare(artifactsBase: string): Promise<void> {
+  const t0 = performance.now();
+  artifacts ??= loadArtifactFiles(artifactsBase);
+  const mine = artifacts;
+  try {
+    const a = await mine;
+    await eligibility.prepare({ artifacts: { wasm: a.wasm, zkey: a.zkey } });
+    await a.commit(); // past the library's SHA-256 check
+    post({ type: 'prepared', ms: performance.now() - t0 });
+  } catch {
+    if (artifacts === mine) artifacts = undefined;
+    await mine.then((a) => a.discard()).catch(() => {});
+  }
+}
+
 self.onmessage = async (e: MessageEvent<ToWorker>) => {
+  if (e.data.type === 'prepare') return prepare(e.data.artifactsBase);
   const { wallet, request, artifactsBase } = e.data;
   try {
     const t0 = performance.now();
