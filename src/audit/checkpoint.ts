@@ -24,6 +24,7 @@ import { BukejianError } from '../errors.js';
 import { sm3 } from '../sm3.js';
 import { bytesToUtf8, concatBytes, utf8ToBytes } from '../utils.js';
 import { abytes, anumber, aoneOf, isBytes } from '../_assert.js';
+import { b64decode, b64encode as b64 } from '../_base64.js';
 import type { TreeHashName } from './merkle.js';
 
 /** A checkpoint's content. */
@@ -59,20 +60,10 @@ export interface CheckpointVerifier {
 const DASH = '\u2014';
 const SIG_TYPE = 0x53;
 
-function b64(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
-  return btoa(s);
-}
+/** Canonical base64 only: one encoding per byte string. */
 function unb64(s: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4) return null;
-  try {
-    const bin = atob(s);
-    const out = Uint8Array.from(bin, (c) => c.charCodeAt(0));
-    return b64(out) === s ? out : null;
-  } catch {
-    return null;
-  }
+  const out = b64decode(s);
+  return out && b64(out) === s ? out : null;
 }
 
 /**

@@ -11,6 +11,7 @@
  * @module
  */
 import { LAYOUT, SM2_WASM_BASE64 } from './_field-wasm.js';
+import { b64decode } from '../_base64.js';
 
 /** The kernel's exports (pointers are byte offsets into `memory`). */
 export interface Sm2WasmExports {
@@ -45,13 +46,6 @@ export interface Sm2Wasm {
 let state: Sm2Wasm | null | undefined;
 let enabled = true;
 
-function decode(b64: string): Uint8Array {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
 /**
  * The kernel, or null when WebAssembly is not available here (decided once, on first call).
  * @example const w = sm2Wasm(); if (w) w.x.mulManyX(m)
@@ -61,7 +55,7 @@ export function sm2Wasm(): Sm2Wasm | null {
   if (state !== undefined) return state;
   try {
     const inst = new WebAssembly.Instance(
-      new WebAssembly.Module(decode(SM2_WASM_BASE64) as BufferSource),
+      new WebAssembly.Module(b64decode(SM2_WASM_BASE64)! as BufferSource),
       {},
     );
     const x = inst.exports as unknown as Sm2WasmExports;

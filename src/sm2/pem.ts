@@ -7,6 +7,7 @@
  */
 import { BukejianError } from '../errors.js';
 import { abytes, astring } from '../_assert.js';
+import { b64decode, b64encode } from '../_base64.js';
 import { fixedToNumber, mulBasePoint, numberToFixed, sm2Curve } from './curve.js';
 import { DerReader, TAG, derInteger, derOid, derSequence, tlv } from './der.js';
 import { publicPoint, secretScalar } from './keys.js';
@@ -27,23 +28,13 @@ export type PemKey =
   | { type: 'private'; secretKey: Uint8Array; publicKey: Uint8Array }
   | { type: 'public'; publicKey: Uint8Array };
 
-function b64encode(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
-  return btoa(s);
-}
-
-function b64decode(s: string): Uint8Array {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4) {
-    throw new BukejianError(
-      'INVALID_ENCODING',
-      '"pem" expected base64 body, got invalid characters or length',
-    );
-  }
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
+function pemBody(s: string): Uint8Array {
+  const out = b64decode(s);
+  if (out) return out;
+  throw new BukejianError(
+    'INVALID_ENCODING',
+    '"pem" expected base64 body, got invalid characters or length',
+  );
 }
 
 /** PEM armour of DER bytes, 64 base64 characters a line. @example pem('PRIVATE KEY', der) */
@@ -172,7 +163,7 @@ export function unpem(text: string): { label: string; der: Uint8Array } {
     : -1;
   if (end < 0)
     throw new BukejianError('INVALID_ENCODING', '"pem" expected -----BEGIN …----- block, got none');
-  const der = b64decode(text.slice(labelEnd + 5, end).replace(/\s+/g, ''));
+  const der = pemBody(text.slice(labelEnd + 5, end).replace(/\s+/g, ''));
   return { label, der };
 }
 
