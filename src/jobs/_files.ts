@@ -123,7 +123,26 @@ export function writeAtomic(file: string, data: string | Uint8Array): void {
     } catch {
       /* nothing left to clean */
     }
+    // another writer of the same (idempotent) file committed it and swept our temporary
+    if ((e as { code?: string }).code === 'ENOENT' && f.existsSync(file)) return;
     throw ioError('writing', file, e);
+  }
+  sweepTemporaries(dir, path().basename(file));
+}
+
+/**
+ * Removes the temporaries of `name` left in `dir` by writers killed before their rename (a
+ * SIGKILLed worker mid-bucket): once `name` is committed they can only be stale copies of it.
+ */
+function sweepTemporaries(dir: string, name: string): void {
+  const prefix = `.${name}.`;
+  for (const n of list(dir)) {
+    if (!n.startsWith(prefix) || !n.endsWith('.tmp')) continue;
+    try {
+      fs().rmSync(path().join(dir, n), { force: true });
+    } catch {
+      /* best effort: a leftover temporary is harmless */
+    }
   }
 }
 
