@@ -1,8 +1,15 @@
 // The jobs' atomic result writer: what a worker SIGKILLed between write and rename leaves behind.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import fs, {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { writeAtomic } from '../src/jobs/_files';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bkj-files-'));
@@ -24,6 +31,26 @@ describe('jobs writeAtomic', () => {
       'notes.tmp',
     ]);
     expect(readFileSync(path.join(d, '13.json'), 'utf8')).toBe('{"b":2}');
+  });
+
+  it('a writer whose temporary another writer swept while committing the same file is done', () => {
+    const d = path.join(dir, 'race');
+    const target = path.join(d, '5.json');
+    const realRename = fs.renameSync;
+    // the other writer commits 5.json and sweeps our temporary just before our rename
+    const spy = vi.spyOn(fs, 'renameSync').mockImplementationOnce((from, to) => {
+      writeFileSync(`${String(to)}.other`, '{"c":3}');
+      realRename(`${String(to)}.other`, to);
+      rmSync(from);
+      realRename(from, to); // throws ENOENT, as the real race would
+    });
+    try {
+      expect(() => writeAtomic(target, '{"c":3}')).not.toThrow();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(readdirSync(d)).toEqual(['5.json']);
+    expect(readFileSync(target, 'utf8')).toBe('{"c":3}');
   });
 
   it('a failed write leaves no temporary and throws IO without the data', () => {

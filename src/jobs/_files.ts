@@ -107,6 +107,7 @@ export function writeAtomic(file: string, data: string | Uint8Array): void {
   const f = fs();
   const dir = path().dirname(file);
   const tmp = path().join(dir, `.${path().basename(file)}.${bytesToHex(randomBytes(6))}.tmp`);
+  let renaming = false;
   try {
     f.mkdirSync(dir, { recursive: true });
     const fd = f.openSync(tmp, 'w');
@@ -116,6 +117,7 @@ export function writeAtomic(file: string, data: string | Uint8Array): void {
     } finally {
       f.closeSync(fd);
     }
+    renaming = true;
     f.renameSync(tmp, file);
   } catch (e) {
     try {
@@ -124,7 +126,7 @@ export function writeAtomic(file: string, data: string | Uint8Array): void {
       /* nothing left to clean */
     }
     // another writer of the same (idempotent) file committed it and swept our temporary
-    if ((e as { code?: string }).code === 'ENOENT' && f.existsSync(file)) return;
+    if (renaming && (e as { code?: string }).code === 'ENOENT' && f.existsSync(file)) return;
     throw ioError('writing', file, e);
   }
   sweepTemporaries(dir, path().basename(file));
@@ -136,13 +138,12 @@ export function writeAtomic(file: string, data: string | Uint8Array): void {
  */
 function sweepTemporaries(dir: string, name: string): void {
   const prefix = `.${name}.`;
-  for (const n of list(dir)) {
-    if (!n.startsWith(prefix) || !n.endsWith('.tmp')) continue;
-    try {
-      fs().rmSync(path().join(dir, n), { force: true });
-    } catch {
-      /* best effort: a leftover temporary is harmless */
-    }
+  try {
+    for (const n of fs().readdirSync(dir))
+      if (n.startsWith(prefix) && n.endsWith('.tmp'))
+        fs().rmSync(path().join(dir, n), { force: true });
+  } catch {
+    /* best effort: the file is committed, and a leftover temporary is harmless */
   }
 }
 
